@@ -1,0 +1,18 @@
+// The subcommands of the `assure` executable. Each Register* adds one
+// subcommand to the CLI11 app and sets the function that runs it.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace assure::server {
+
+using Run = std::function<int()>;
+
+void RegisterVerify(CLI::App& app, Run& run);
+
+// Where the store lives: --data, else $ASSURE_DATA, else ./data.
+std::string DefaultDataDir();
+
+}  // namespace assure::server

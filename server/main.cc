@@ -1,0 +1,19 @@
+// assure: the one executable. Subcommands are in server/*_command.cc.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+#include "server/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Assure: an event-sourced workflow and audit server for NHS imaging networks"};
+  app.require_subcommand(1);
+  assure::server::Run run;
+  assure::server::RegisterVerify(app, run);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return run ? run() : 2;
+}

@@ -1,0 +1,80 @@
+// The primitive operations a LogStore needs from its storage medium.
+//
+// LogStore (log_store.h) owns every rule: validation, positions, versions,
+// expected-version checks, idempotency, the hash chain and group commit.
+// A Backend only stores and fetches bytes, so the memory and RocksDB stores
+// behave identically by construction. Commit is atomic: all of a batch or
+// none of it.
+//
+// Thread safety: reads may run concurrently with each other and with Commit;
+// Commit is called by one thread at a time (the LogStore's group leader).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/types.h"
+
+namespace assure::storage {
+
+// What the stream_heads column family holds for one stream.
+struct StreamHead {
+  std::uint64_t version = 0;  // of the last event
+  std::uint64_t last_position = 0;
+  std::int64_t first_recorded_at_us = 0;
+  std::int64_t last_recorded_at_us = 0;
+};
+
+// What the event_ids column family holds for one event id.
+struct IdEntry {
+  std::uint64_t position = 0;
+  std::int64_t expected_version = -1;  // ExpectedVersion::Encode() of its append
+};
+
+struct CommitBatch {
+  struct Event {
+    std::uint64_t position;
+    std::string value;  // EncodeEventValue
+  };
+  struct IndexEntry {
+    std::string stream_id;
+    std::uint64_t version;
+    std::uint64_t position;
+  };
+  std::vector<Event> events;
+  std::vector<IndexEntry> stream_index;
+  std::vector<std::pair<std::string, StreamHead>> heads;
+  std::vector<std::pair<Uuid, IdEntry>> ids;
+  LogHead head;  // the chain head after this batch
+};
+
+// Visitors return false to stop.
+using EventVisitor = std::function<bool(std::uint64_t position, std::string_view value)>;
+using IndexVisitor = std::function<bool(std::uint64_t version, std::uint64_t position)>;
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual Result<std::optional<StreamHead>> GetStreamHead(std::string_view stream_id) = 0;
+  virtual Result<std::optional<IdEntry>> GetIdEntry(const Uuid& id) = 0;
+  virtual Result<std::optional<std::string>> GetEvent(std::uint64_t position) = 0;
+  // The chain head as last committed ({0} for an empty log).
+  virtual Result<LogHead> LoadHead() = 0;
+  virtual Status Commit(const CommitBatch& batch, bool sync) = 0;
+  // Events at positions >= from, ascending.
+  virtual Status ScanEvents(std::uint64_t from, const EventVisitor& visit) = 0;
+  // A stream's (version, position) pairs from from_version in `direction`.
+  virtual Status ScanStream(std::string_view stream_id, std::uint64_t from_version,
+                            Direction direction, const IndexVisitor& visit) = 0;
+  virtual Result<std::optional<std::string>> GetState(std::string_view key) = 0;
+  virtual Status PutState(const std::vector<KeyValue>& pairs, bool sync) = 0;
+  virtual Result<std::vector<KeyValue>> ScanState(std::string_view prefix) = 0;
+};
+
+std::unique_ptr<Backend> NewMemoryBackend();
+
+}  // namespace assure::storage

@@ -1,0 +1,116 @@
+// The event store: an append-only, hash-chained log of opaque event records.
+//
+// Contract
+// - Positions are global, gapless and start at 1; stream versions are 0-based
+//   and gapless per stream. Nothing is ever updated or deleted.
+// - Append is atomic per call (all events or none) and durable when it
+//   returns ok: the write-ahead log has been synced. Concurrent appends are
+//   group-committed by one writer; expected-version checks stay exact.
+// - Every error is a value (Result). On any error nothing was written.
+// - Listeners registered with Subscribe are called after each commit, in
+//   global-position order, on the committing thread: they must be quick and
+//   must not call Append (enqueue and return).
+//
+// Thread safety: every method may be called from any thread concurrently.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/clock.h"
+#include "storage/types.h"
+
+namespace assure::storage {
+
+struct StoreOptions {
+  // Largest canonical encoding of one event (FORMAT.md), in bytes. Default 1 MiB.
+  std::size_t max_event_bytes = 1 << 20;
+  // Most events in one Append call. Default 1000.
+  std::size_t max_events_per_append = 1000;
+  // Longest stream id in bytes. Default 200.
+  std::size_t max_stream_id_bytes = 200;
+  // Longest event type name in bytes. Default 128.
+  std::size_t max_type_bytes = 128;
+  // Largest page ReadStream / ReadAll return, whatever the caller asks. Default 10,000.
+  std::size_t max_page = 10000;
+  // Most bytes of event data one group commit gathers before it writes. Default 4 MiB.
+  std::size_t max_group_bytes = 4 << 20;
+  // Sync the WAL on every commit (durability). Only tests of pure logic and
+  // benchmarks of the non-durable case turn this off. Default true.
+  bool sync = true;
+  // Create the store when the directory holds none. Tools that only read
+  // (assure verify) turn this off. Default true.
+  bool create_if_missing = true;
+  // Time source for recorded_at and id generator for events without an id.
+  // Default: the system clock and OpenSSL's CSPRNG.
+  std::shared_ptr<Clock> clock;
+  std::shared_ptr<IdSource> ids;
+};
+
+using Listener = std::function<void(const std::vector<RecordedEvent>&)>;
+
+class EventStore {
+ public:
+  virtual ~EventStore() = default;
+
+  // Appends `events` to `stream_id` if the stream matches `expected`.
+  // Errors: kInvalidArgument / kTooLarge (bad input), kWrongExpectedVersion
+  // (with actual_version), kIdempotencyConflict (an event id already stored
+  // with other content, or a retry with another expected version),
+  // kIoError. A retry of an already-stored append returns its original
+  // positions with idempotent_replay = true.
+  virtual Result<AppendResult> Append(std::string_view stream_id, ExpectedVersion expected,
+                                      std::vector<ProposedEvent> events) = 0;
+
+  // Up to max_count events of a stream starting at from_version, forwards
+  // (ascending) or backwards (descending; from_version UINT64_MAX = the end).
+  // An absent stream is kNotFound.
+  virtual Result<std::vector<RecordedEvent>> ReadStream(std::string_view stream_id,
+                                                        std::uint64_t from_version,
+                                                        Direction direction,
+                                                        std::size_t max_count) = 0;
+
+  // Up to max_count events at or after from_position that pass the filter.
+  // A filtered read examines at most 16 x max_page events per call; the page
+  // says where to continue.
+  virtual Result<ReadAllPage> ReadAll(std::uint64_t from_position, std::size_t max_count,
+                                      const ReadAllFilter& filter = {}) = 0;
+
+  // One event by global position; kNotFound when past the head.
+  virtual Result<RecordedEvent> ReadEvent(std::uint64_t position) = 0;
+
+  virtual Result<StreamInfo> GetStreamInfo(std::string_view stream_id) = 0;
+
+  virtual LogHead Head() const = 0;
+
+  // Walks the chain over [from, to] (to = 0 or past the head: to the head),
+  // recomputing every hash. Reports the first position that does not verify.
+  virtual Result<VerifyReport> Verify(std::uint64_t from, std::uint64_t to) = 0;
+
+  // Listeners get each committed group in position order. Returns an id for
+  // Unsubscribe. Unsubscribe waits until no call to that listener is running.
+  virtual std::uint64_t Subscribe(Listener listener) = 0;
+  virtual void Unsubscribe(std::uint64_t id) = 0;
+
+  // Named checkpoints and small state: a key-value area written atomically.
+  // PutState writes every pair in one synced batch (all or none).
+  virtual Result<std::optional<std::string>> GetState(std::string_view key) = 0;
+  virtual Status PutState(const std::vector<KeyValue>& pairs) = 0;
+  // Every (key, value) whose key starts with prefix, in key order.
+  virtual Result<std::vector<KeyValue>> ScanState(std::string_view prefix) = 0;
+};
+
+// An in-memory store with the same behaviour (no durability). For tests.
+std::unique_ptr<EventStore> NewMemoryStore(StoreOptions options = {});
+
+// Opens (creating if missing) the RocksDB store in `dir`. Refuses a directory
+// that is not an Assure store or was written by a newer format version.
+Result<std::unique_ptr<EventStore>> OpenRocksStore(const std::string& dir,
+                                                    StoreOptions options = {});
+
+}  // namespace assure::storage

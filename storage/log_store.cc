@@ -1,0 +1,483 @@
+#include "storage/log_store.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "storage/codec.h"
+
+namespace assure::storage {
+
+struct LogStore::Writer {
+  std::string stream;
+  ExpectedVersion expected = ExpectedVersion::Any();
+  std::vector<PreparedEvent> events;
+  std::size_t bytes = 0;
+  std::optional<Result<AppendResult>> result;
+  bool done = false;
+  std::condition_variable cv;
+};
+
+// The state of one group commit: committed state plus what earlier appends
+// of the same group have decided.
+struct LogStore::Group {
+  LogHead start;  // committed head when the group began
+  std::uint64_t next_position = 0;
+  Hash256 prev_hash{};
+  std::int64_t last_recorded_at = 0;
+  std::unordered_map<std::string, StreamHead> heads;
+  std::unordered_map<Uuid, IdEntry, UuidHash> ids;
+  std::vector<RecordedEvent> events;  // decided, in position order
+  CommitBatch batch;
+};
+
+LogStore::LogStore(std::unique_ptr<Backend> backend, StoreOptions options, LogHead head)
+    : backend_(std::move(backend)), options_(std::move(options)), head_(head) {
+  if (!options_.clock) options_.clock = SystemClock();
+  if (!options_.ids) options_.ids = RandomIds();
+}
+
+Result<std::unique_ptr<LogStore>> LogStore::Open(std::unique_ptr<Backend> backend,
+                                                 StoreOptions options) {
+  auto head = backend->LoadHead();
+  if (!head.ok()) return head.error();
+  if (head->position > 0) {
+    auto last = backend->GetEvent(head->position);
+    if (!last.ok()) return last.error();
+    Hash256 stored{};
+    if (!last->has_value() || !CanonicalPart(**last, &stored).ok() || stored != head->hash) {
+      return MakeError(ErrorCode::kCorruption,
+                       "the log head record (position " + std::to_string(head->position) +
+                           ") does not match the stored events; run 'assure verify'");
+    }
+  }
+  auto next = backend->GetEvent(head->position + 1);
+  if (!next.ok()) return next.error();
+  if (next->has_value()) {
+    return MakeError(ErrorCode::kCorruption, "events are stored past the log head (position " +
+                                                 std::to_string(head->position) + ")");
+  }
+  return std::unique_ptr<LogStore>(new LogStore(std::move(backend), std::move(options), *head));
+}
+
+Result<AppendResult> LogStore::Append(std::string_view stream_id, ExpectedVersion expected,
+                                      std::vector<ProposedEvent> events) {
+  auto prepared = PrepareAppend(options_, stream_id, std::move(events), *options_.ids);
+  if (!prepared.ok()) return prepared.error();
+  Writer w;
+  w.stream = std::string(stream_id);
+  w.expected = expected;
+  w.events = std::move(prepared).value();
+  for (const auto& e : w.events) w.bytes += e.data.size() + 128;
+
+  std::unique_lock lock(queue_mu_);
+  writers_.push_back(&w);
+  w.cv.wait(lock, [&] { return w.done || writers_.front() == &w; });
+  if (w.done) return std::move(*w.result);
+
+  // This writer leads: gather a group from the front of the queue.
+  std::vector<Writer*> group;
+  std::size_t bytes = 0;
+  for (Writer* x : writers_) {
+    if (!group.empty() && bytes + x->bytes > options_.max_group_bytes) break;
+    group.push_back(x);
+    bytes += x->bytes;
+  }
+  lock.unlock();
+
+  CommitGroup(group);
+
+  lock.lock();
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    writers_.pop_front();
+    group[i]->done = true;
+    if (group[i] != &w) group[i]->cv.notify_one();
+  }
+  if (!writers_.empty()) writers_.front()->cv.notify_one();
+  return std::move(*w.result);
+}
+
+void LogStore::CommitGroup(std::vector<Writer*>& group) {
+  Group g;
+  g.start = Head();
+  g.next_position = g.start.position + 1;
+  g.prev_hash = g.start.hash;
+  g.last_recorded_at = g.start.recorded_at_us;
+
+  std::vector<bool> wrote(group.size(), false);
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    std::size_t before = g.events.size();
+    group[i]->result = Decide(*group[i], g);
+    wrote[i] = g.events.size() > before;
+  }
+  if (g.events.empty()) return;
+
+  for (auto& [stream, head] : g.heads) g.batch.heads.emplace_back(stream, head);
+  g.batch.head = {g.events.back().position, g.prev_hash, g.last_recorded_at};
+  Status s = backend_->Commit(g.batch, options_.sync);
+  if (!s.ok()) {
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      if (wrote[i]) group[i]->result = s.error();
+    }
+    return;
+  }
+  {
+    std::lock_guard l(head_mu_);
+    head_ = g.batch.head;
+  }
+  Notify(g.events);
+}
+
+Result<std::optional<StreamHead>> LogStore::HeadOf(Group& g, const std::string& stream) {
+  auto it = g.heads.find(stream);
+  if (it != g.heads.end()) return std::optional<StreamHead>{it->second};
+  return backend_->GetStreamHead(stream);
+}
+
+Result<RecordedEvent> LogStore::EventAt(Group& g, std::uint64_t position) {
+  if (position >= g.start.position + 1) {
+    std::size_t i = position - g.start.position - 1;
+    if (i < g.events.size()) return g.events[i];
+  }
+  return ReadEvent(position);
+}
+
+Result<AppendResult> LogStore::Decide(Writer& w, Group& g) {
+  // Idempotency: are any of these event ids stored already?
+  std::size_t stored = 0;
+  std::optional<IdEntry> first;
+  for (const auto& e : w.events) {
+    if (!e.client_supplied_id) continue;
+    std::optional<IdEntry> entry;
+    if (auto it = g.ids.find(e.id); it != g.ids.end()) {
+      entry = it->second;
+    } else {
+      auto r = backend_->GetIdEntry(e.id);
+      if (!r.ok()) return r.error();
+      entry = *r;
+    }
+    if (entry) {
+      ++stored;
+      if (!first) first = entry;
+    }
+  }
+  if (stored > 0) return CheckRetry(w, g, stored, *first);
+
+  auto head = HeadOf(g, w.stream);
+  if (!head.ok()) return head.error();
+  const std::optional<StreamHead>& h = *head;
+  bool match = true;
+  switch (w.expected.kind()) {
+    case ExpectedVersion::Kind::kAny: break;
+    case ExpectedVersion::Kind::kNoStream: match = !h.has_value(); break;
+    case ExpectedVersion::Kind::kStreamExists: match = h.has_value(); break;
+    case ExpectedVersion::Kind::kExact: match = h && h->version == w.expected.version(); break;
+  }
+  if (!match) {
+    Error e = MakeError(ErrorCode::kWrongExpectedVersion,
+                        "stream '" + w.stream + "' was expected at " + w.expected.ToString() +
+                            " but is at " +
+                            (h ? std::to_string(h->version) : std::string("no-stream")));
+    e.actual_version = h ? static_cast<std::int64_t>(h->version) : -1;
+    return e;
+  }
+
+  std::int64_t now = std::max(options_.clock->NowMicros(), g.last_recorded_at);
+  StreamHead next = h.value_or(StreamHead{0, 0, now, now});
+  std::uint64_t version = h ? h->version + 1 : 0;
+  AppendResult result;
+  result.first_position = g.next_position;
+  for (auto& pe : w.events) {
+    RecordedEvent r;
+    r.position = g.next_position++;
+    r.stream_id = w.stream;
+    r.stream_version = version++;
+    r.event_id = pe.id;
+    r.type = std::move(pe.type);
+    r.schema_version = pe.schema_version;
+    r.data = std::move(pe.data);
+    r.metadata = std::move(pe.metadata);
+    r.recorded_at_us = now;
+    std::string value = CanonicalBytes(r);
+    r.hash = ChainHash(g.prev_hash, value);
+    value.append(reinterpret_cast<const char*>(r.hash.data()), r.hash.size());
+    g.prev_hash = r.hash;
+    IdEntry entry{r.position, w.expected.Encode()};
+    g.ids[r.event_id] = entry;
+    g.batch.ids.emplace_back(r.event_id, entry);
+    g.batch.stream_index.push_back({w.stream, r.stream_version, r.position});
+    g.batch.events.push_back({r.position, std::move(value)});
+    next.version = r.stream_version;
+    next.last_position = r.position;
+    g.events.push_back(std::move(r));
+  }
+  next.last_recorded_at_us = now;
+  g.last_recorded_at = now;
+  g.heads[w.stream] = next;
+  result.last_position = g.next_position - 1;
+  result.stream_version = next.version;
+  return result;
+}
+
+Result<AppendResult> LogStore::CheckRetry(Writer& w, Group& g, std::size_t already_stored,
+                                          const IdEntry& first) {
+  auto conflict = [&](const std::string& why) {
+    return MakeError(ErrorCode::kIdempotencyConflict,
+                     "event ids of this append are already stored, but " + why, "event_id");
+  };
+  if (already_stored != w.events.size()) {
+    return conflict(std::to_string(already_stored) + " of its " +
+                    std::to_string(w.events.size()) +
+                    " events are stored and the others are not (a retry must repeat the "
+                    "original append exactly)");
+  }
+  if (first.expected_version != w.expected.Encode()) {
+    return conflict("with expected version " + ExpectedVersion::Decode(first.expected_version).ToString() +
+                    ", not " + w.expected.ToString());
+  }
+  AppendResult result;
+  result.idempotent_replay = true;
+  for (std::size_t i = 0; i < w.events.size(); ++i) {
+    auto stored = EventAt(g, first.position + i);
+    if (!stored.ok()) return stored.error();
+    const PreparedEvent& pe = w.events[i];
+    if (stored->event_id != pe.id || stored->stream_id != w.stream) {
+      return conflict("event " + pe.id.ToString() + " was stored in another append or stream");
+    }
+    if (stored->type != pe.type || stored->schema_version != pe.schema_version ||
+        stored->data != pe.data || stored->metadata != pe.metadata) {
+      return conflict("event " + pe.id.ToString() + " was stored with different content");
+    }
+    if (i == 0) result.first_position = stored->position;
+    result.last_position = stored->position;
+    result.stream_version = stored->stream_version;
+  }
+  return result;
+}
+
+void LogStore::Notify(const std::vector<RecordedEvent>& events) {
+  std::lock_guard n(notify_mu_);
+  std::vector<std::shared_ptr<Listener>> copy;
+  {
+    std::lock_guard l(listeners_mu_);
+    for (auto& [id, fn] : listeners_) copy.push_back(fn);
+  }
+  for (auto& fn : copy) (*fn)(events);
+}
+
+std::uint64_t LogStore::Subscribe(Listener listener) {
+  std::lock_guard l(listeners_mu_);
+  std::uint64_t id = next_listener_++;
+  listeners_[id] = std::make_shared<Listener>(std::move(listener));
+  return id;
+}
+
+void LogStore::Unsubscribe(std::uint64_t id) {
+  std::lock_guard n(notify_mu_);
+  std::lock_guard l(listeners_mu_);
+  listeners_.erase(id);
+}
+
+LogHead LogStore::Head() const {
+  std::lock_guard l(head_mu_);
+  return head_;
+}
+
+Result<RecordedEvent> LogStore::ReadEvent(std::uint64_t position) {
+  auto v = backend_->GetEvent(position);
+  if (!v.ok()) return v.error();
+  if (!v->has_value()) {
+    return MakeError(ErrorCode::kNotFound, "no event at position " + std::to_string(position),
+                     "position");
+  }
+  auto e = DecodeEventValue(**v);
+  if (!e.ok()) return e.error();
+  if (e->position != position) {
+    return MakeError(ErrorCode::kCorruption,
+                     "event stored at position " + std::to_string(position) + " says it is at " +
+                         std::to_string(e->position));
+  }
+  return e;
+}
+
+Result<std::vector<RecordedEvent>> LogStore::ReadStream(std::string_view stream_id,
+                                                        std::uint64_t from_version,
+                                                        Direction direction,
+                                                        std::size_t max_count) {
+  ASSURE_TRY(ValidateStreamId(options_, stream_id));
+  if (max_count == 0) {
+    return MakeError(ErrorCode::kInvalidArgument, "max_count must be at least 1", "limit");
+  }
+  max_count = std::min(max_count, options_.max_page);
+  auto head = backend_->GetStreamHead(stream_id);
+  if (!head.ok()) return head.error();
+  if (!head->has_value()) {
+    return MakeError(ErrorCode::kNotFound, "no stream '" + std::string(stream_id) + "'");
+  }
+  std::vector<std::uint64_t> positions;
+  Status s = backend_->ScanStream(stream_id, from_version, direction,
+                                  [&](std::uint64_t, std::uint64_t p) {
+                                    positions.push_back(p);
+                                    return positions.size() < max_count;
+                                  });
+  if (!s.ok()) return s.error();
+  std::vector<RecordedEvent> out;
+  out.reserve(positions.size());
+  for (auto p : positions) {
+    auto e = ReadEvent(p);
+    if (!e.ok()) return e.error();
+    out.push_back(std::move(e).value());
+  }
+  return out;
+}
+
+Result<ReadAllPage> LogStore::ReadAll(std::uint64_t from_position, std::size_t max_count,
+                                      const ReadAllFilter& filter) {
+  if (max_count == 0) {
+    return MakeError(ErrorCode::kInvalidArgument, "max_count must be at least 1", "limit");
+  }
+  max_count = std::min(max_count, options_.max_page);
+  if (from_position == 0) from_position = 1;
+  const bool filtered = !filter.stream_prefix.empty() || !filter.event_types.empty();
+  const std::uint64_t max_examined = filtered ? 16 * options_.max_page : max_count;
+  ReadAllPage page;
+  page.next_position = from_position;
+  std::uint64_t examined = 0;
+  std::optional<Error> error;
+  bool stopped = false;
+  Status s = backend_->ScanEvents(from_position, [&](std::uint64_t pos, std::string_view value) {
+    if (filtered && !filter.stream_prefix.empty()) {
+      // Peek at the stream id (FORMAT.md: after format byte and position)
+      // to skip other streams without decoding them.
+      if (value.size() >= 13) {
+        std::uint32_t n = GetU32(value.data() + 9);
+        std::string_view sid = value.substr(13, n);
+        if (!sid.starts_with(filter.stream_prefix)) {
+          page.next_position = pos + 1;
+          if (++examined >= max_examined) return !(stopped = true);
+          return true;
+        }
+      }
+    }
+    auto e = DecodeEventValue(value);
+    if (!e.ok() || e->position != pos) {
+      error = e.ok() ? MakeError(ErrorCode::kCorruption,
+                                 "event key/position mismatch at " + std::to_string(pos))
+                     : e.error();
+      return false;
+    }
+    page.next_position = pos + 1;
+    ++examined;
+    bool keep = filter.event_types.empty() ||
+                std::find(filter.event_types.begin(), filter.event_types.end(), e->type) !=
+                    filter.event_types.end();
+    if (keep && !filter.stream_prefix.empty()) keep = e->stream_id.starts_with(filter.stream_prefix);
+    if (keep) page.events.push_back(std::move(e).value());
+    if (page.events.size() >= max_count || examined >= max_examined) return !(stopped = true);
+    return true;
+  });
+  if (error) return *error;
+  if (!s.ok()) return s.error();
+  page.end_of_log = !stopped || page.next_position > Head().position;
+  return page;
+}
+
+Result<StreamInfo> LogStore::GetStreamInfo(std::string_view stream_id) {
+  ASSURE_TRY(ValidateStreamId(options_, stream_id));
+  auto head = backend_->GetStreamHead(stream_id);
+  if (!head.ok()) return head.error();
+  StreamInfo info;
+  if (!head->has_value()) return info;
+  const StreamHead& h = **head;
+  info.exists = true;
+  info.current_version = h.version;
+  info.event_count = h.version + 1;
+  info.first_recorded_at_us = h.first_recorded_at_us;
+  info.last_recorded_at_us = h.last_recorded_at_us;
+  info.last_position = h.last_position;
+  return info;
+}
+
+Result<VerifyReport> LogStore::Verify(std::uint64_t from, std::uint64_t to) {
+  const LogHead head = Head();
+  VerifyReport report;
+  report.from = from == 0 ? 1 : from;
+  report.to = (to == 0 || to > head.position) ? head.position : to;
+  if (report.from > report.to) return report;
+
+  auto fail = [&](std::uint64_t pos, std::string why) {
+    report.ok = false;
+    report.first_bad_position = pos;
+    report.problem = std::move(why);
+  };
+  Hash256 prev{};
+  std::int64_t last_time = 0;
+  if (report.from > 1) {
+    auto before = ReadEvent(report.from - 1);
+    if (!before.ok()) {
+      fail(report.from - 1, before.error().message);
+      return report;
+    }
+    prev = before->hash;
+    last_time = before->recorded_at_us;
+  }
+  std::uint64_t expect = report.from;
+  Status s = backend_->ScanEvents(report.from, [&](std::uint64_t pos, std::string_view value) {
+    if (pos > report.to) return false;
+    if (pos != expect) {
+      fail(expect, "event missing: the next stored position is " + std::to_string(pos));
+      return false;
+    }
+    auto e = DecodeEventValue(value);
+    if (!e.ok()) {
+      fail(pos, e.error().message);
+      return false;
+    }
+    if (e->position != pos) {
+      fail(pos, "the record says position " + std::to_string(e->position));
+      return false;
+    }
+    Hash256 stored{};
+    auto canonical = CanonicalPart(value, &stored);
+    Hash256 computed = ChainHash(prev, *canonical);
+    if (computed != stored) {
+      fail(pos, "hash mismatch: stored " + HexEncode(stored) + ", computed " + HexEncode(computed));
+      return false;
+    }
+    if (e->recorded_at_us < last_time) {
+      fail(pos, "recorded_at is earlier than the event before it");
+      return false;
+    }
+    prev = stored;
+    last_time = e->recorded_at_us;
+    ++report.checked;
+    ++expect;
+    return true;
+  });
+  if (!s.ok()) return s.error();
+  if (report.ok && expect <= report.to) {
+    fail(expect, "event missing: the log ends at " + std::to_string(expect - 1));
+  }
+  if (report.ok && report.to == head.position && prev != head.hash) {
+    fail(head.position, "the log head record does not match the last event's hash");
+  }
+  return report;
+}
+
+Result<std::optional<std::string>> LogStore::GetState(std::string_view key) {
+  return backend_->GetState(key);
+}
+
+Status LogStore::PutState(const std::vector<KeyValue>& pairs) {
+  return backend_->PutState(pairs, options_.sync);
+}
+
+Result<std::vector<KeyValue>> LogStore::ScanState(std::string_view prefix) {
+  return backend_->ScanState(prefix);
+}
+
+std::unique_ptr<EventStore> NewMemoryStore(StoreOptions options) {
+  auto store = LogStore::Open(NewMemoryBackend(), std::move(options));
+  return std::move(store).value();  // an empty memory backend always opens
+}
+
+}  // namespace assure::storage

@@ -1,0 +1,78 @@
+// LogStore: the EventStore implementation over any Backend.
+//
+// Write path (the shape of LevelDB's DBImpl::Write): each Append validates its
+// input on the caller's thread, then joins a queue. The writer at the front
+// becomes the group leader: it takes the queued appends (up to
+// max_group_bytes), checks each one's expected version and idempotency
+// against the committed state plus the earlier appends of the same group,
+// assigns positions, versions, times and chain hashes, and commits the whole
+// group as one synced batch. It then wakes the others with their results,
+// tells the listeners, and hands leadership to the next queued writer.
+// A failed check fails only that append; a failed commit fails the group.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "storage/append_validation.h"
+#include "storage/backend.h"
+#include "storage/event_store.h"
+
+namespace assure::storage {
+
+class LogStore final : public EventStore {
+ public:
+  // Loads the chain head and checks it against the stored events.
+  static Result<std::unique_ptr<LogStore>> Open(std::unique_ptr<Backend> backend,
+                                                StoreOptions options);
+
+  Result<AppendResult> Append(std::string_view stream_id, ExpectedVersion expected,
+                              std::vector<ProposedEvent> events) override;
+  Result<std::vector<RecordedEvent>> ReadStream(std::string_view stream_id,
+                                                std::uint64_t from_version, Direction direction,
+                                                std::size_t max_count) override;
+  Result<ReadAllPage> ReadAll(std::uint64_t from_position, std::size_t max_count,
+                              const ReadAllFilter& filter) override;
+  Result<RecordedEvent> ReadEvent(std::uint64_t position) override;
+  Result<StreamInfo> GetStreamInfo(std::string_view stream_id) override;
+  LogHead Head() const override;
+  Result<VerifyReport> Verify(std::uint64_t from, std::uint64_t to) override;
+  std::uint64_t Subscribe(Listener listener) override;
+  void Unsubscribe(std::uint64_t id) override;
+  Result<std::optional<std::string>> GetState(std::string_view key) override;
+  Status PutState(const std::vector<KeyValue>& pairs) override;
+  Result<std::vector<KeyValue>> ScanState(std::string_view prefix) override;
+
+ private:
+  struct Writer;
+  struct Group;
+
+  LogStore(std::unique_ptr<Backend> backend, StoreOptions options, LogHead head);
+  // Decides one append within its group; adds its events to the group batch.
+  Result<AppendResult> Decide(Writer& w, Group& g);
+  Result<AppendResult> CheckRetry(Writer& w, Group& g, std::size_t already_stored,
+                                  const IdEntry& first);
+  Result<std::optional<StreamHead>> HeadOf(Group& g, const std::string& stream);
+  Result<RecordedEvent> EventAt(Group& g, std::uint64_t position);
+  void CommitGroup(std::vector<Writer*>& group);
+  void Notify(const std::vector<RecordedEvent>& events);
+
+  std::unique_ptr<Backend> backend_;
+  StoreOptions options_;
+
+  std::mutex queue_mu_;             // guards writers_
+  std::deque<Writer*> writers_;
+
+  mutable std::mutex head_mu_;      // guards head_
+  LogHead head_;
+
+  std::mutex listeners_mu_;         // guards listeners_, next_listener_
+  std::map<std::uint64_t, std::shared_ptr<Listener>> listeners_;
+  std::uint64_t next_listener_ = 1;
+  std::mutex notify_mu_;            // held while listeners run
+};
+
+}  // namespace assure::storage

@@ -1,0 +1,320 @@
+#include "storage/rocks_backend.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/utilities/options_util.h>
+#include <rocksdb/write_batch.h>
+
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+
+#include "storage/codec.h"
+
+namespace assure::storage {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Keys of the default column family (on-disk: never rename).
+constexpr const char* kMetaFormat = "format_version";
+constexpr const char* kMetaMagic = "magic";
+constexpr const char* kMetaHead = "head";
+constexpr const char* kMagic = "assure-event-store";
+
+Error FromRocks(const rocksdb::Status& s, const std::string& what) {
+  ErrorCode code = s.IsCorruption() ? ErrorCode::kCorruption : ErrorCode::kIoError;
+  return MakeError(code, what + ": " + s.ToString());
+}
+
+std::string IndexKey(std::string_view stream_id, std::uint64_t version) {
+  std::string k(stream_id);
+  k.push_back('\0');
+  PutU64(k, version);
+  return k;
+}
+
+std::string EncodeHead(const StreamHead& h) {
+  std::string v;
+  PutU64(v, h.version);
+  PutU64(v, h.last_position);
+  PutU64(v, static_cast<std::uint64_t>(h.first_recorded_at_us));
+  PutU64(v, static_cast<std::uint64_t>(h.last_recorded_at_us));
+  return v;
+}
+
+std::string EncodeLogHead(const LogHead& h) {
+  std::string v;
+  PutU64(v, h.position);
+  v.append(reinterpret_cast<const char*>(h.hash.data()), 32);
+  PutU64(v, static_cast<std::uint64_t>(h.recorded_at_us));
+  return v;
+}
+
+std::string EncodeIdEntry(const IdEntry& e) {
+  std::string v;
+  PutU64(v, e.position);
+  PutU64(v, static_cast<std::uint64_t>(e.expected_version));
+  return v;
+}
+
+rocksdb::Slice ToSlice(std::string_view s) { return {s.data(), s.size()}; }
+
+class RocksBackend final : public Backend {
+ public:
+  RocksBackend(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> cfs)
+      : db_(std::move(db)), cfs_(std::move(cfs)) {}
+
+  ~RocksBackend() override {
+    for (auto* h : cfs_) db_->DestroyColumnFamilyHandle(h);
+    db_->Close();
+  }
+
+  Result<std::optional<StreamHead>> GetStreamHead(std::string_view stream_id) override {
+    std::string v;
+    auto s = db_->Get({}, cf(kHeads), ToSlice(stream_id), &v);
+    if (s.IsNotFound()) return std::optional<StreamHead>{};
+    if (!s.ok()) return FromRocks(s, "reading stream head");
+    if (v.size() != 32) return MakeError(ErrorCode::kCorruption, "stream head value malformed");
+    StreamHead h;
+    h.version = GetU64(v.data());
+    h.last_position = GetU64(v.data() + 8);
+    h.first_recorded_at_us = static_cast<std::int64_t>(GetU64(v.data() + 16));
+    h.last_recorded_at_us = static_cast<std::int64_t>(GetU64(v.data() + 24));
+    return std::optional<StreamHead>{h};
+  }
+
+  Result<std::optional<IdEntry>> GetIdEntry(const Uuid& id) override {
+    std::string v;
+    auto s = db_->Get({}, cf(kIds),
+                      rocksdb::Slice(reinterpret_cast<const char*>(id.bytes.data()), 16), &v);
+    if (s.IsNotFound()) return std::optional<IdEntry>{};
+    if (!s.ok()) return FromRocks(s, "reading event id index");
+    if (v.size() != 16) return MakeError(ErrorCode::kCorruption, "event id entry malformed");
+    return std::optional<IdEntry>{
+        IdEntry{GetU64(v.data()), static_cast<std::int64_t>(GetU64(v.data() + 8))}};
+  }
+
+  Result<std::optional<std::string>> GetEvent(std::uint64_t position) override {
+    std::string v;
+    auto s = db_->Get({}, cf(kEvents), U64Key(position), &v);
+    if (s.IsNotFound()) return std::optional<std::string>{};
+    if (!s.ok()) return FromRocks(s, "reading event");
+    return std::optional<std::string>{std::move(v)};
+  }
+
+  Result<LogHead> LoadHead() override {
+    std::string v;
+    auto s = db_->Get({}, cf(kMeta), kMetaHead, &v);
+    if (s.IsNotFound()) return LogHead{};
+    if (!s.ok()) return FromRocks(s, "reading log head");
+    if (v.size() != 48) return MakeError(ErrorCode::kCorruption, "log head value malformed");
+    LogHead h;
+    h.position = GetU64(v.data());
+    std::memcpy(h.hash.data(), v.data() + 8, 32);
+    h.recorded_at_us = static_cast<std::int64_t>(GetU64(v.data() + 40));
+    return h;
+  }
+
+  Status Commit(const CommitBatch& batch, bool sync) override {
+    rocksdb::WriteBatch wb;
+    for (const auto& e : batch.events) wb.Put(cf(kEvents), U64Key(e.position), e.value);
+    for (const auto& i : batch.stream_index) {
+      wb.Put(cf(kIndex), IndexKey(i.stream_id, i.version), U64Key(i.position));
+    }
+    for (const auto& [s, h] : batch.heads) wb.Put(cf(kHeads), s, EncodeHead(h));
+    for (const auto& [id, entry] : batch.ids) {
+      wb.Put(cf(kIds), rocksdb::Slice(reinterpret_cast<const char*>(id.bytes.data()), 16),
+             EncodeIdEntry(entry));
+    }
+    wb.Put(cf(kMeta), kMetaHead, EncodeLogHead(batch.head));
+    rocksdb::WriteOptions wo;
+    wo.sync = sync;
+    auto s = db_->Write(wo, &wb);
+    if (!s.ok()) return FromRocks(s, "committing events");
+    return {};
+  }
+
+  Status ScanEvents(std::uint64_t from, const EventVisitor& visit) override {
+    rocksdb::ReadOptions ro;
+    ro.readahead_size = 2 << 20;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(kEvents)));
+    for (it->Seek(U64Key(from)); it->Valid(); it->Next()) {
+      auto k = it->key();
+      if (k.size() != 8) return MakeError(ErrorCode::kCorruption, "event key malformed");
+      auto v = it->value();
+      if (!visit(GetU64(k.data()), std::string_view(v.data(), v.size()))) return {};
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "scanning events");
+    return {};
+  }
+
+  Status ScanStream(std::string_view stream_id, std::uint64_t from_version, Direction direction,
+                    const IndexVisitor& visit) override {
+    std::string prefix(stream_id);
+    prefix.push_back('\0');
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, cf(kIndex)));
+    auto in_stream = [&] {
+      auto k = it->key();
+      return k.size() == prefix.size() + 8 && std::memcmp(k.data(), prefix.data(), prefix.size()) == 0;
+    };
+    auto value_pos = [&]() -> std::optional<std::uint64_t> {
+      if (it->value().size() != 8) return std::nullopt;
+      return GetU64(it->value().data());
+    };
+    if (direction == Direction::kForwards) {
+      for (it->Seek(IndexKey(stream_id, from_version)); it->Valid() && in_stream(); it->Next()) {
+        auto p = value_pos();
+        if (!p) return MakeError(ErrorCode::kCorruption, "stream index value malformed");
+        if (!visit(GetU64(it->key().data() + prefix.size()), *p)) break;
+      }
+    } else {
+      for (it->SeekForPrev(IndexKey(stream_id, from_version)); it->Valid() && in_stream();
+           it->Prev()) {
+        auto p = value_pos();
+        if (!p) return MakeError(ErrorCode::kCorruption, "stream index value malformed");
+        if (!visit(GetU64(it->key().data() + prefix.size()), *p)) break;
+      }
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "scanning stream index");
+    return {};
+  }
+
+  Result<std::optional<std::string>> GetState(std::string_view key) override {
+    std::string v;
+    auto s = db_->Get({}, cf(kState), ToSlice(key), &v);
+    if (s.IsNotFound()) return std::optional<std::string>{};
+    if (!s.ok()) return FromRocks(s, "reading state");
+    return std::optional<std::string>{std::move(v)};
+  }
+
+  Status PutState(const std::vector<KeyValue>& pairs, bool sync) override {
+    rocksdb::WriteBatch wb;
+    for (const auto& kv : pairs) wb.Put(cf(kState), kv.key, kv.value);
+    rocksdb::WriteOptions wo;
+    wo.sync = sync;
+    auto s = db_->Write(wo, &wb);
+    if (!s.ok()) return FromRocks(s, "writing state");
+    return {};
+  }
+
+  Result<std::vector<KeyValue>> ScanState(std::string_view prefix) override {
+    std::vector<KeyValue> out;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, cf(kState)));
+    for (it->Seek(ToSlice(prefix)); it->Valid() && it->key().starts_with(ToSlice(prefix));
+         it->Next()) {
+      out.push_back({it->key().ToString(), it->value().ToString()});
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "scanning state");
+    return out;
+  }
+
+  // Indexes into cfs_, in the order OpenRocksBackend opens them.
+  enum Cf { kMeta = 0, kEvents, kIndex, kHeads, kIds, kState };
+
+ private:
+  rocksdb::ColumnFamilyHandle* cf(Cf c) const { return cfs_[c]; }
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
+};
+
+rocksdb::ColumnFamilyOptions CfOptions(bool point_lookups) {
+  rocksdb::ColumnFamilyOptions o;
+  rocksdb::BlockBasedTableOptions t;
+  if (point_lookups) t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  return o;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Backend>> OpenRocksBackend(const std::string& dir, bool create_if_missing) {
+  std::error_code ec;
+  bool existed = fs::exists(dir, ec);
+  if (existed && !fs::is_directory(dir, ec)) {
+    return MakeError(ErrorCode::kInvalidArgument, "'" + dir + "' is not a directory");
+  }
+  bool has_db = fs::exists(fs::path(dir) / "CURRENT", ec);
+  if (existed && !has_db && !fs::is_empty(dir, ec)) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "'" + dir + "' is not an Assure store: it is not empty and holds no "
+                     "database. Choose an empty or new directory.");
+  }
+  if (!has_db && !create_if_missing) {
+    return MakeError(ErrorCode::kNotFound, "there is no Assure store in '" + dir + "'");
+  }
+  if (!existed) {
+    fs::create_directories(dir, ec);
+    if (ec) return MakeError(ErrorCode::kIoError, "cannot create '" + dir + "': " + ec.message());
+  }
+
+  const std::vector<std::pair<std::string, bool>> families = {
+      {rocksdb::kDefaultColumnFamilyName, false}, {kCfEvents, false},   {kCfStreamIndex, false},
+      {kCfStreamHeads, true},                     {kCfEventIds, true},  {kCfState, true}};
+  if (has_db) {
+    std::vector<std::string> present;
+    auto s = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &present);
+    if (!s.ok()) return FromRocks(s, "'" + dir + "' is not a readable Assure store");
+    for (const auto& [name, _] : families) {
+      if (std::find(present.begin(), present.end(), name) == present.end()) {
+        return MakeError(ErrorCode::kInvalidArgument,
+                         "'" + dir + "' is a RocksDB database but not an Assure store (no '" +
+                             name + "' column family)");
+      }
+    }
+  }
+
+  rocksdb::DBOptions options;
+  options.create_if_missing = !has_db;
+  options.create_missing_column_families = !has_db;
+  options.max_background_jobs = 2;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const auto& [name, point] : families) descriptors.emplace_back(name, CfOptions(point));
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  auto s = rocksdb::DB::Open(options, dir, descriptors, &handles, &raw);
+  if (!s.ok()) {
+    if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+      return MakeError(ErrorCode::kUnavailable,
+                       "the store in '" + dir + "' is in use by another process: " + s.ToString());
+    }
+    return FromRocks(s, "opening '" + dir + "'");
+  }
+  std::unique_ptr<rocksdb::DB> db(raw);
+  auto close = [&] {
+    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  };
+
+  std::string magic, format;
+  if (!has_db) {
+    rocksdb::WriteBatch wb;
+    wb.Put(handles[0], kMetaMagic, kMagic);
+    wb.Put(handles[0], kMetaFormat, U64Key(kFormatVersion).substr(4));
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    s = db->Write(wo, &wb);
+    if (!s.ok()) {
+      close();
+      return FromRocks(s, "initialising store");
+    }
+  }
+  if (!db->Get({}, handles[0], kMetaMagic, &magic).ok() || magic != kMagic ||
+      !db->Get({}, handles[0], kMetaFormat, &format).ok() || format.size() != 4) {
+    close();
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "'" + dir + "' is not an Assure store (no store marker)");
+  }
+  std::uint32_t version = GetU32(format.data());
+  if (version > kFormatVersion) {
+    close();
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "the store in '" + dir + "' was written by a newer Assure (format version " +
+                         std::to_string(version) + "; this build reads up to " +
+                         std::to_string(kFormatVersion) + ")");
+  }
+  return std::unique_ptr<Backend>(new RocksBackend(std::move(db), std::move(handles)));
+}
+
+}  // namespace assure::storage

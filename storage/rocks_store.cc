@@ -1,0 +1,14 @@
+#include "storage/log_store.h"
+#include "storage/rocks_backend.h"
+
+namespace assure::storage {
+
+Result<std::unique_ptr<EventStore>> OpenRocksStore(const std::string& dir, StoreOptions options) {
+  auto backend = OpenRocksBackend(dir, options.create_if_missing);
+  if (!backend.ok()) return backend.error();
+  auto store = LogStore::Open(std::move(backend).value(), std::move(options));
+  if (!store.ok()) return store.error();
+  return std::unique_ptr<EventStore>(std::move(store).value());
+}
+
+}  // namespace assure::storage

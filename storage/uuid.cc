@@ -1,0 +1,118 @@
+#include <cstring>
+
+#include "storage/types.h"
+
+namespace assure::storage {
+
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+Result<Uuid> Uuid::Parse(std::string_view text) {
+  auto bad = [&] {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "not a UUID (expected 8-4-4-4-12 hex digits): '" +
+                         std::string(text.substr(0, 64)) + "'");
+  };
+  if (text.size() != 36) return bad();
+  Uuid u;
+  std::size_t bi = 0;
+  for (std::size_t i = 0; i < 36;) {
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (text[i] != '-') return bad();
+      ++i;
+      continue;
+    }
+    int hi = HexValue(text[i]), lo = HexValue(text[i + 1]);
+    if (hi < 0 || lo < 0) return bad();
+    u.bytes[bi++] = static_cast<std::uint8_t>(hi * 16 + lo);
+    i += 2;
+  }
+  return u;
+}
+
+std::string Uuid::ToString() const {
+  static const char* kHex = "0123456789abcdef";
+  std::string s;
+  s.reserve(36);
+  for (std::size_t i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) s.push_back('-');
+    s.push_back(kHex[bytes[i] >> 4]);
+    s.push_back(kHex[bytes[i] & 15]);
+  }
+  return s;
+}
+
+bool Uuid::IsNil() const {
+  for (auto b : bytes) {
+    if (b) return false;
+  }
+  return true;
+}
+
+std::size_t UuidHash::operator()(const Uuid& u) const noexcept {
+  std::uint64_t a, b;
+  std::memcpy(&a, u.bytes.data(), 8);
+  std::memcpy(&b, u.bytes.data() + 8, 8);
+  return static_cast<std::size_t>(a ^ (b * 0x9e3779b97f4a7c15ULL));
+}
+
+std::string HexEncode(const std::uint8_t* data, std::size_t size) {
+  static const char* kHex = "0123456789abcdef";
+  std::string s;
+  s.reserve(size * 2);
+  for (std::size_t i = 0; i < size; ++i) {
+    s.push_back(kHex[data[i] >> 4]);
+    s.push_back(kHex[data[i] & 15]);
+  }
+  return s;
+}
+
+Result<Hash256> HexDecodeHash(std::string_view hex) {
+  Hash256 h{};
+  if (hex.size() != 64) {
+    return MakeError(ErrorCode::kInvalidArgument, "a SHA-256 hash is 64 hex digits");
+  }
+  for (std::size_t i = 0; i < 32; ++i) {
+    int hi = HexValue(hex[2 * i]), lo = HexValue(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return MakeError(ErrorCode::kInvalidArgument, "not a hex digit in hash");
+    h[i] = static_cast<std::uint8_t>(hi * 16 + lo);
+  }
+  return h;
+}
+
+std::int64_t ExpectedVersion::Encode() const {
+  switch (kind_) {
+    case Kind::kAny: return -1;
+    case Kind::kNoStream: return -2;
+    case Kind::kStreamExists: return -3;
+    case Kind::kExact: return static_cast<std::int64_t>(version_);
+  }
+  return -1;
+}
+
+ExpectedVersion ExpectedVersion::Decode(std::int64_t v) {
+  if (v == -2) return NoStream();
+  if (v == -3) return StreamExists();
+  if (v < 0) return Any();
+  return Exact(static_cast<std::uint64_t>(v));
+}
+
+std::string ExpectedVersion::ToString() const {
+  switch (kind_) {
+    case Kind::kAny: return "any";
+    case Kind::kNoStream: return "no-stream";
+    case Kind::kStreamExists: return "stream-exists";
+    case Kind::kExact: return std::to_string(version_);
+  }
+  return "any";
+}
+
+}  // namespace assure::storage

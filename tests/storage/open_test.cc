@@ -1,0 +1,114 @@
+// Opening and reopening the RocksDB store.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "storage/codec.h"
+#include "storage/event_store.h"
+#include "tests/storage/raw_rocks.h"
+#include "tests/storage/test_util.h"
+
+namespace assure::storage {
+namespace {
+
+using testing::Ev;
+using testing::One;
+using testing::TempDir;
+
+TEST(OpenTest, PositionsVersionsChainAndIdempotencySurviveReopen) {
+  TempDir dir;
+  const std::string db = dir.sub("nested/db");  // missing parents are created
+  const std::string id = "66666666-6666-4666-8666-666666666666";
+  LogHead head;
+  AppendResult original;
+  {
+    auto store = OpenRocksStore(db);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    ASSERT_TRUE((*store)->Append("a", ExpectedVersion::Any(), {Ev("A"), Ev("B")}).ok());
+    original = *(*store)->Append("b", ExpectedVersion::NoStream(), One("C", R"({"k":1})", id));
+    head = (*store)->Head();
+  }
+  auto store = OpenRocksStore(db);
+  ASSERT_TRUE(store.ok());
+  EXPECT_EQ((*store)->Head().position, head.position);
+  EXPECT_EQ((*store)->Head().hash, head.hash);
+  auto retry = (*store)->Append("b", ExpectedVersion::NoStream(), One("C", R"({"k":1})", id));
+  ASSERT_TRUE(retry.ok()) << retry.error().message;
+  EXPECT_TRUE(retry->idempotent_replay);
+  EXPECT_EQ(retry->first_position, original.first_position);
+  auto next = (*store)->Append("a", ExpectedVersion::Exact(1), One("D"));
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next->first_position, 4u);
+  EXPECT_EQ(next->stream_version, 2u);
+  auto v = (*store)->Verify(0, 0);
+  EXPECT_TRUE(v->ok) << v->problem;
+  EXPECT_EQ(v->checked, 4u);
+}
+
+TEST(OpenTest, ANonEmptyDirectoryThatIsNotAStoreIsRefused) {
+  TempDir dir;
+  std::ofstream(dir.sub("notes.txt")) << "hello";
+  auto store = OpenRocksStore(dir.path());
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.error().message.find("not an Assure store"), std::string::npos);
+}
+
+TEST(OpenTest, WithoutCreateIfMissingAMissingStoreIsNotFound) {
+  TempDir dir;
+  StoreOptions o;
+  o.create_if_missing = false;
+  auto store = OpenRocksStore(dir.sub("db"), o);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.error().code, ErrorCode::kNotFound);
+  EXPECT_FALSE(std::filesystem::exists(dir.sub("db")));
+}
+
+TEST(OpenTest, AFileIsRefused) {
+  TempDir dir;
+  std::ofstream(dir.sub("file")) << "x";
+  auto store = OpenRocksStore(dir.sub("file"));
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.error().message.find("not a directory"), std::string::npos);
+}
+
+TEST(OpenTest, AnotherRocksDbIsRefused) {
+  TempDir dir;
+  {
+    rocksdb::Options o;
+    o.create_if_missing = true;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(o, dir.sub("other"), &raw).ok());
+    delete raw;
+  }
+  auto store = OpenRocksStore(dir.sub("other"));
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.error().message.find("not an Assure store"), std::string::npos)
+      << store.error().message;
+}
+
+TEST(OpenTest, ANewerFormatVersionIsRefused) {
+  TempDir dir;
+  const std::string db = dir.sub("db");
+  { ASSERT_TRUE(OpenRocksStore(db).ok()); }
+  {
+    testing::RawRocks raw(db);
+    std::string v;
+    PutU32(v, kFormatVersion + 1);
+    ASSERT_TRUE(raw.db()->Put({}, raw.cf("default"), "format_version", v).ok());
+  }
+  auto store = OpenRocksStore(db);
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.error().message.find("newer"), std::string::npos) << store.error().message;
+}
+
+TEST(OpenTest, ASecondOpenWhileInUseIsRefused) {
+  TempDir dir;
+  auto first = OpenRocksStore(dir.sub("db"));
+  ASSERT_TRUE(first.ok());
+  auto second = OpenRocksStore(dir.sub("db"));
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().code, ErrorCode::kUnavailable) << second.error().message;
+}
+
+}  // namespace
+}  // namespace assure::storage
