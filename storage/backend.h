@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "storage/merkle.h"
 #include "storage/types.h"
 
 namespace assure::storage {
@@ -49,6 +50,7 @@ struct CommitBatch {
   std::vector<IndexEntry> stream_index;
   std::vector<std::pair<std::string, StreamHead>> heads;
   std::vector<std::pair<Uuid, IdEntry>> ids;
+  std::vector<MerkleNode> merkle_nodes;  // complete subtrees this batch creates
   LogHead head;  // the chain head after this batch
 };
 
@@ -64,6 +66,8 @@ class Backend {
   virtual Result<std::optional<std::string>> GetEvent(std::uint64_t position) = 0;
   // The chain head as last committed ({0} for an empty log).
   virtual Result<LogHead> LoadHead() = 0;
+  // The stored hash of a complete Merkle subtree, if stored.
+  virtual Result<std::optional<Hash256>> GetMerkleNode(std::uint8_t level, std::uint64_t index) = 0;
   virtual Status Commit(const CommitBatch& batch, bool sync) = 0;
   // Events at positions >= from, ascending.
   virtual Status ScanEvents(std::uint64_t from, const EventVisitor& visit) = 0;

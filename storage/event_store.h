@@ -86,7 +86,26 @@ class EventStore {
 
   virtual Result<StreamInfo> GetStreamInfo(std::string_view stream_id) = 0;
 
+  // The position of the event with this id, if one is stored.
+  virtual Result<std::optional<std::uint64_t>> FindEventId(const Uuid& event_id) = 0;
+
+  // The last position whose recorded_at is at or before `at_us` (0 when the
+  // first event is later). recorded_at never decreases along positions, so
+  // this is a binary search.
+  virtual Result<std::uint64_t> PositionAt(std::int64_t at_us) = 0;
+
   virtual LogHead Head() const = 0;
+
+  // Merkle tree over the log (merkle.h, FORMAT.md section 4). Tree sizes
+  // count events: the tree of size n holds positions 1..n. A size past the
+  // head is kInvalidArgument.
+  virtual Result<Hash256> MerkleRoot(std::uint64_t tree_size) = 0;
+  // The audit path of the event at `position` in the tree of `tree_size`.
+  virtual Result<std::vector<Hash256>> InclusionProof(std::uint64_t position,
+                                                      std::uint64_t tree_size) = 0;
+  // Proof that the tree of from_size is a prefix of the tree of to_size.
+  virtual Result<std::vector<Hash256>> ConsistencyProof(std::uint64_t from_size,
+                                                        std::uint64_t to_size) = 0;
 
   // Walks the chain over [from, to] (to = 0 or past the head: to the head),
   // recomputing every hash. Reports the first position that does not verify.

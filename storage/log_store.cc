@@ -27,11 +27,16 @@ struct LogStore::Group {
   std::unordered_map<std::string, StreamHead> heads;
   std::unordered_map<Uuid, IdEntry, UuidHash> ids;
   std::vector<RecordedEvent> events;  // decided, in position order
+  MerkleFrontier frontier;            // grows with the group's events
   CommitBatch batch;
 };
 
-LogStore::LogStore(std::unique_ptr<Backend> backend, StoreOptions options, LogHead head)
-    : backend_(std::move(backend)), options_(std::move(options)), head_(head) {
+LogStore::LogStore(std::unique_ptr<Backend> backend, StoreOptions options, LogHead head,
+                   MerkleFrontier frontier)
+    : backend_(std::move(backend)),
+      options_(std::move(options)),
+      head_(head),
+      frontier_(std::move(frontier)) {
   if (!options_.clock) options_.clock = SystemClock();
   if (!options_.ids) options_.ids = RandomIds();
 }
@@ -56,7 +61,19 @@ Result<std::unique_ptr<LogStore>> LogStore::Open(std::unique_ptr<Backend> backen
     return MakeError(ErrorCode::kCorruption, "events are stored past the log head (position " +
                                                  std::to_string(head->position) + ")");
   }
-  return std::unique_ptr<LogStore>(new LogStore(std::move(backend), std::move(options), *head));
+  Backend* raw = backend.get();
+  auto frontier = MerkleFrontier::Load(
+      head->position, [raw](std::uint8_t level, std::uint64_t index) -> Result<Hash256> {
+        auto n = raw->GetMerkleNode(level, index);
+        if (!n.ok()) return n.error();
+        if (!n->has_value()) {
+          return MakeError(ErrorCode::kCorruption, "a Merkle tree node of the log head is missing");
+        }
+        return **n;
+      });
+  if (!frontier.ok()) return frontier.error();
+  return std::unique_ptr<LogStore>(
+      new LogStore(std::move(backend), std::move(options), *head, std::move(frontier).value()));
 }
 
 Result<AppendResult> LogStore::Append(std::string_view stream_id, ExpectedVersion expected,
@@ -98,7 +115,11 @@ Result<AppendResult> LogStore::Append(std::string_view stream_id, ExpectedVersio
 
 void LogStore::CommitGroup(std::vector<Writer*>& group) {
   Group g;
-  g.start = Head();
+  {
+    std::lock_guard l(head_mu_);
+    g.start = head_;
+    g.frontier = frontier_;
+  }
   g.next_position = g.start.position + 1;
   g.prev_hash = g.start.hash;
   g.last_recorded_at = g.start.recorded_at_us;
@@ -123,6 +144,7 @@ void LogStore::CommitGroup(std::vector<Writer*>& group) {
   {
     std::lock_guard l(head_mu_);
     head_ = g.batch.head;
+    frontier_ = std::move(g.frontier);
   }
   Notify(g.events);
 }
@@ -199,6 +221,7 @@ Result<AppendResult> LogStore::Decide(Writer& w, Group& g) {
     r.recorded_at_us = now;
     std::string value = CanonicalBytes(r);
     r.hash = ChainHash(g.prev_hash, value);
+    g.frontier.Append(MerkleLeafHash(value), &g.batch.merkle_nodes);
     value.append(reinterpret_cast<const char*>(r.hash.data()), r.hash.size());
     g.prev_hash = r.hash;
     IdEntry entry{r.position, w.expected.Encode()};
@@ -280,6 +303,53 @@ void LogStore::Unsubscribe(std::uint64_t id) {
 LogHead LogStore::Head() const {
   std::lock_guard l(head_mu_);
   return head_;
+}
+
+Result<Hash256> LogStore::Node(std::uint8_t level, std::uint64_t index) {
+  auto n = backend_->GetMerkleNode(level, index);
+  if (!n.ok()) return n.error();
+  if (!n->has_value()) {
+    return MakeError(ErrorCode::kCorruption, "Merkle node " + std::to_string(level) + "/" +
+                                                 std::to_string(index) + " is missing");
+  }
+  return **n;
+}
+
+Status LogStore::CheckTreeSize(std::uint64_t tree_size, const char* field) const {
+  const std::uint64_t head = Head().position;
+  if (tree_size > head) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "tree size " + std::to_string(tree_size) + " is past the log head (" +
+                         std::to_string(head) + ")",
+                     field);
+  }
+  return {};
+}
+
+Result<Hash256> LogStore::MerkleRoot(std::uint64_t tree_size) {
+  ASSURE_TRY(CheckTreeSize(tree_size, "tree_size"));
+  return MerkleSubtreeRoot(0, tree_size, [this](std::uint8_t l, std::uint64_t i) { return Node(l, i); });
+}
+
+Result<std::vector<Hash256>> LogStore::InclusionProof(std::uint64_t position,
+                                                      std::uint64_t tree_size) {
+  ASSURE_TRY(CheckTreeSize(tree_size, "tree_size"));
+  if (position == 0 || position > tree_size) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "position must be between 1 and the tree size", "position");
+  }
+  return MerkleInclusionProof(position - 1, tree_size,
+                              [this](std::uint8_t l, std::uint64_t i) { return Node(l, i); });
+}
+
+Result<std::vector<Hash256>> LogStore::ConsistencyProof(std::uint64_t from_size,
+                                                        std::uint64_t to_size) {
+  ASSURE_TRY(CheckTreeSize(to_size, "to"));
+  if (from_size > to_size) {
+    return MakeError(ErrorCode::kInvalidArgument, "'from' must not exceed 'to'", "from");
+  }
+  return MerkleConsistencyProof(from_size, to_size,
+                                [this](std::uint8_t l, std::uint64_t i) { return Node(l, i); });
 }
 
 Result<RecordedEvent> LogStore::ReadEvent(std::uint64_t position) {
@@ -395,6 +465,29 @@ Result<StreamInfo> LogStore::GetStreamInfo(std::string_view stream_id) {
   info.last_recorded_at_us = h.last_recorded_at_us;
   info.last_position = h.last_position;
   return info;
+}
+
+Result<std::optional<std::uint64_t>> LogStore::FindEventId(const Uuid& event_id) {
+  auto entry = backend_->GetIdEntry(event_id);
+  if (!entry.ok()) return entry.error();
+  if (!entry->has_value()) return std::optional<std::uint64_t>{};
+  return std::optional<std::uint64_t>{(*entry)->position};
+}
+
+Result<std::uint64_t> LogStore::PositionAt(std::int64_t at_us) {
+  const LogHead head = Head();
+  if (head.position == 0) return std::uint64_t{0};
+  if (head.recorded_at_us <= at_us) return head.position;
+  // Invariant: recorded_at(lo) <= at_us < recorded_at(hi), with lo = 0 as "before 1".
+  std::uint64_t lo = 0, hi = head.position;
+  while (hi - lo > 1) {
+    std::uint64_t mid = lo + (hi - lo) / 2;
+    auto e = ReadEvent(mid);
+    if (!e.ok()) return e.error();
+    if (e->recorded_at_us <= at_us) lo = mid;
+    else hi = mid;
+  }
+  return lo;
 }
 
 Result<VerifyReport> LogStore::Verify(std::uint64_t from, std::uint64_t to) {

@@ -20,6 +20,7 @@
 #include "storage/append_validation.h"
 #include "storage/backend.h"
 #include "storage/event_store.h"
+#include "storage/merkle.h"
 
 namespace assure::storage {
 
@@ -38,7 +39,14 @@ class LogStore final : public EventStore {
                               const ReadAllFilter& filter) override;
   Result<RecordedEvent> ReadEvent(std::uint64_t position) override;
   Result<StreamInfo> GetStreamInfo(std::string_view stream_id) override;
+  Result<std::optional<std::uint64_t>> FindEventId(const Uuid& event_id) override;
+  Result<std::uint64_t> PositionAt(std::int64_t at_us) override;
   LogHead Head() const override;
+  Result<Hash256> MerkleRoot(std::uint64_t tree_size) override;
+  Result<std::vector<Hash256>> InclusionProof(std::uint64_t position,
+                                              std::uint64_t tree_size) override;
+  Result<std::vector<Hash256>> ConsistencyProof(std::uint64_t from_size,
+                                                std::uint64_t to_size) override;
   Result<VerifyReport> Verify(std::uint64_t from, std::uint64_t to) override;
   std::uint64_t Subscribe(Listener listener) override;
   void Unsubscribe(std::uint64_t id) override;
@@ -50,7 +58,10 @@ class LogStore final : public EventStore {
   struct Writer;
   struct Group;
 
-  LogStore(std::unique_ptr<Backend> backend, StoreOptions options, LogHead head);
+  LogStore(std::unique_ptr<Backend> backend, StoreOptions options, LogHead head,
+           MerkleFrontier frontier);
+  Result<Hash256> Node(std::uint8_t level, std::uint64_t index);
+  Status CheckTreeSize(std::uint64_t tree_size, const char* field) const;
   // Decides one append within its group; adds its events to the group batch.
   Result<AppendResult> Decide(Writer& w, Group& g);
   Result<AppendResult> CheckRetry(Writer& w, Group& g, std::size_t already_stored,
@@ -66,8 +77,9 @@ class LogStore final : public EventStore {
   std::mutex queue_mu_;             // guards writers_
   std::deque<Writer*> writers_;
 
-  mutable std::mutex head_mu_;      // guards head_
+  mutable std::mutex head_mu_;      // guards head_, frontier_
   LogHead head_;
+  MerkleFrontier frontier_;         // the Merkle tree's right edge at head_
 
   std::mutex listeners_mu_;         // guards listeners_, next_listener_
   std::map<std::uint64_t, std::shared_ptr<Listener>> listeners_;

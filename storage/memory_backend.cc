@@ -33,6 +33,13 @@ class MemoryBackend final : public Backend {
     return std::optional<std::string>{events_[position - 1]};
   }
 
+  Result<std::optional<Hash256>> GetMerkleNode(std::uint8_t level, std::uint64_t index) override {
+    std::shared_lock l(mu_);
+    auto it = merkle_.find({level, index});
+    if (it == merkle_.end()) return std::optional<Hash256>{};
+    return std::optional<Hash256>{it->second};
+  }
+
   Result<LogHead> LoadHead() override {
     std::shared_lock l(mu_);
     return head_;
@@ -49,6 +56,7 @@ class MemoryBackend final : public Backend {
     for (const auto& i : batch.stream_index) index_[i.stream_id][i.version] = i.position;
     for (const auto& [s, h] : batch.heads) heads_[s] = h;
     for (const auto& [id, entry] : batch.ids) ids_[id] = entry;
+    for (const auto& n : batch.merkle_nodes) merkle_[{n.level, n.index}] = n.hash;
     head_ = batch.head;
     return {};
   }
@@ -117,6 +125,7 @@ class MemoryBackend final : public Backend {
   std::unordered_map<std::string, StreamHead> heads_;
   std::unordered_map<Uuid, IdEntry, UuidHash> ids_;
   std::map<std::string, std::string> state_;
+  std::map<std::pair<std::uint8_t, std::uint64_t>, Hash256> merkle_;
   LogHead head_;
 };
 

@@ -36,6 +36,12 @@ std::string IndexKey(std::string_view stream_id, std::uint64_t version) {
   return k;
 }
 
+std::string MerkleKey(std::uint8_t level, std::uint64_t index) {
+  std::string k(1, static_cast<char>(level));
+  PutU64(k, index);
+  return k;
+}
+
 std::string EncodeHead(const StreamHead& h) {
   std::string v;
   PutU64(v, h.version);
@@ -105,6 +111,17 @@ class RocksBackend final : public Backend {
     return std::optional<std::string>{std::move(v)};
   }
 
+  Result<std::optional<Hash256>> GetMerkleNode(std::uint8_t level, std::uint64_t index) override {
+    std::string v;
+    auto s = db_->Get({}, cf(kMerkle), MerkleKey(level, index), &v);
+    if (s.IsNotFound()) return std::optional<Hash256>{};
+    if (!s.ok()) return FromRocks(s, "reading merkle node");
+    if (v.size() != 32) return MakeError(ErrorCode::kCorruption, "merkle node value malformed");
+    Hash256 h;
+    std::memcpy(h.data(), v.data(), 32);
+    return std::optional<Hash256>{h};
+  }
+
   Result<LogHead> LoadHead() override {
     std::string v;
     auto s = db_->Get({}, cf(kMeta), kMetaHead, &v);
@@ -128,6 +145,10 @@ class RocksBackend final : public Backend {
     for (const auto& [id, entry] : batch.ids) {
       wb.Put(cf(kIds), rocksdb::Slice(reinterpret_cast<const char*>(id.bytes.data()), 16),
              EncodeIdEntry(entry));
+    }
+    for (const auto& n : batch.merkle_nodes) {
+      wb.Put(cf(kMerkle), MerkleKey(n.level, n.index),
+             rocksdb::Slice(reinterpret_cast<const char*>(n.hash.data()), 32));
     }
     wb.Put(cf(kMeta), kMetaHead, EncodeLogHead(batch.head));
     rocksdb::WriteOptions wo;
@@ -212,7 +233,7 @@ class RocksBackend final : public Backend {
   }
 
   // Indexes into cfs_, in the order OpenRocksBackend opens them.
-  enum Cf { kMeta = 0, kEvents, kIndex, kHeads, kIds, kState };
+  enum Cf { kMeta = 0, kEvents, kIndex, kHeads, kIds, kState, kMerkle };
 
  private:
   rocksdb::ColumnFamilyHandle* cf(Cf c) const { return cfs_[c]; }
@@ -252,7 +273,8 @@ Result<std::unique_ptr<Backend>> OpenRocksBackend(const std::string& dir, bool c
 
   const std::vector<std::pair<std::string, bool>> families = {
       {rocksdb::kDefaultColumnFamilyName, false}, {kCfEvents, false},   {kCfStreamIndex, false},
-      {kCfStreamHeads, true},                     {kCfEventIds, true},  {kCfState, true}};
+      {kCfStreamHeads, true},                     {kCfEventIds, true},  {kCfState, true},
+      {kCfMerkle, true}};
   if (has_db) {
     std::vector<std::string> present;
     auto s = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &present);

@@ -18,5 +18,6 @@ inline constexpr const char* kCfStreamIndex = "stream_index";
 inline constexpr const char* kCfStreamHeads = "stream_heads";
 inline constexpr const char* kCfEventIds = "event_ids";
 inline constexpr const char* kCfState = "state";
+inline constexpr const char* kCfMerkle = "merkle";
 
 }  // namespace assure::storage

@@ -275,6 +275,25 @@ TEST_P(ConformanceTest, ReadEventAndStreamInfo) {
   EXPECT_FALSE(missing->exists);
 }
 
+TEST_P(ConformanceTest, FindEventIdAndPositionAt) {
+  const std::string id = "77777777-7777-4777-8777-777777777777";
+  clock_->Set(1'000);
+  MustAppend("s", ExpectedVersion::Any(), One("A"));
+  clock_->Set(2'000);
+  MustAppend("s", ExpectedVersion::Any(), {Ev("B", "{}", id), Ev("C")});
+  clock_->Set(3'000);
+  MustAppend("s", ExpectedVersion::Any(), One("D"));
+  EXPECT_EQ(store_->FindEventId(*Uuid::Parse(id))->value_or(0), 2u);
+  EXPECT_FALSE(store_->FindEventId(*Uuid::Parse("88888888-8888-4888-8888-888888888888"))->has_value());
+  EXPECT_EQ(*store_->PositionAt(999), 0u);
+  EXPECT_EQ(*store_->PositionAt(1'000), 1u);
+  EXPECT_EQ(*store_->PositionAt(1'999), 1u);
+  EXPECT_EQ(*store_->PositionAt(2'000), 3u);
+  EXPECT_EQ(*store_->PositionAt(2'500), 3u);
+  EXPECT_EQ(*store_->PositionAt(3'000), 4u);
+  EXPECT_EQ(*store_->PositionAt(9'000), 4u);
+}
+
 TEST_P(ConformanceTest, RecordedAtNeverGoesBackwards) {
   clock_->Set(10'000);
   MustAppend("s", ExpectedVersion::Any(), One("A"));
