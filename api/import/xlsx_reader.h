@@ -1,0 +1,30 @@
+// Reading .xlsx workbooks: one Table per non-empty worksheet, in workbook
+// order, titled with the sheet name; source is "book.xlsx:Sheet name".
+//
+// Cells: shared strings (rich text runs joined), inline strings, formula
+// results, booleans (TRUE/FALSE), error values (#N/A), numbers (up to 15
+// significant digits, as Excel shows them), and numbers in a date format
+// converted from Excel serials to ISO 8601: "2023-03-01", or "2023-03" when
+// the format shows no day (mmm-yy, the seed's "Mar-23"); see excel_date.h.
+// Merged cells are tolerated: the value sits in the top-left cell, the rest
+// are empty. Header and rows follow the CSV rules (table_builder.h), except
+// that a sheet without a recognisable header keeps its first row as the
+// header, with a warning. Hidden sheets are read too.
+//
+// Errors: kInvalidArgument when the bytes are not a zip, not a workbook, hold
+// damaged XML or non-UTF-8 text, or no sheet has any cell; kTooLarge for the
+// zip-bomb limits, a row past limits.max_columns or a sheet past max_rows.
+#pragma once
+
+#include <string_view>
+
+#include "api/import/read_options.h"
+#include "api/import/table.h"
+#include "domain/result.h"
+
+namespace assure::api::import {
+
+Result<ReadResult> ReadXlsx(std::string_view bytes, std::string_view file_name,
+                            const ReadOptions& options = {});
+
+}  // namespace assure::api::import

@@ -1,0 +1,43 @@
+// Writing Tables as an .xlsx workbook (libxlsxwriter), one sheet per table,
+// as boards expect their programme spreadsheets: the header row bold and
+// frozen with an autofilter, columns sized to their content (capped, long
+// text wrapped), and the RAGB column's cells filled Red, Amber, Blue or Green
+// by value ("Red", "R", "Red (R)", any case; status words such as "On Target"
+// stay unfilled). The RAGB column is found by header name (column.h).
+//
+// Sheet names are the table titles made legal for Excel (no []:*?/\, at most
+// 31 characters, unique); an empty title becomes "Sheet<n>". All cells are
+// written as text, so ReadXlsx gives back the same cells.
+//
+// libxlsxwriter 1.1.4 (Debian 12) cannot write to memory, so the workbook is
+// written to a private temporary file, read back and removed.
+//
+// Errors: kInvalidArgument for no tables or a cell Excel cannot hold (over
+// 32,767 characters); kTooLarge past 1,048,576 rows or 16,384 columns;
+// kIoError when the temporary file cannot be written.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/import/table.h"
+#include "domain/result.h"
+
+namespace assure::api::import {
+
+struct XlsxWriteOptions {
+  double max_column_width = 60;  // characters; wider text wraps
+  double min_column_width = 8;
+};
+
+// The colour an RAGB cell gets, by its text; nullopt for anything else.
+enum class RagbColour { kRed, kAmber, kBlue, kGreen };
+std::optional<RagbColour> RagbColourOf(std::string_view cell);
+
+Result<std::string> WriteXlsx(const std::vector<Table>& tables,
+                              const XlsxWriteOptions& options = {});
+
+}  // namespace assure::api::import

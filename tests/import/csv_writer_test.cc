@@ -1,0 +1,86 @@
+#include "api/import/csv_writer.h"
+
+#include <gtest/gtest.h>
+
+#include "api/import/column.h"
+#include "api/import/csv_reader.h"
+#include "api/import/markdown_reader.h"
+#include "tests/import/zip_fixture.h"
+
+namespace assure::api::import {
+namespace {
+
+Table Sample() {
+  Table t;
+  t.title = "Medical Physics Work Programme (2023 - 2024)";
+  t.header = CanonicalHeader();
+  auto row = [&](std::vector<std::string> cells) {
+    cells.resize(t.header.size());
+    t.rows.push_back({t.rows.size() + 2, std::move(cells)});
+  };
+  row({"Governance-01", "", "Finalise, and publish \"WMIN\" Strategy", "Jul-22", "May-23",
+       "Draft Dec-22", "Network Director", "Line one\nLine two\n\nLine four", "", "",
+       "On Target", "Operational Governance IN-601"});
+  row({"", "", "Liasion with Host Trust; \xE2\x80\x9C" "expenses\xE2\x80\x9D", "Nov-22", "Mar-23",
+       "Jan-23", "", "Caf\xC3\xA9 \xF0\x9F\x98\x80", "", "", "Red", "Clinical Governance IN-501, 601, 701"});
+  row({"QSIN - 01", "", "Map statements", "planned Apr 23", "", "", "", "", "", "", "Planned Activity",
+       "All"});
+  return t;
+}
+
+TEST(CsvWriterTest, WritesBomCrlfAndRfc4180Quoting) {
+  Table t;
+  t.header = {"Owner", "Deliverable"};
+  t.rows.push_back({2, {"A, B", "say \"hi\""}});
+  t.rows.push_back({3, {"x\ny", " padded "}});
+  EXPECT_EQ(WriteCsv(t),
+            "\xEF\xBB\xBFOwner,Deliverable\r\n"
+            "\"A, B\",\"say \"\"hi\"\"\"\r\n"
+            "\"x\ny\",\" padded \"\r\n");
+  CsvWriteOptions semi;
+  semi.delimiter = ';';
+  semi.bom = false;
+  EXPECT_EQ(WriteCsv(t, semi), "Owner;Deliverable\r\nA, B;\"say \"\"hi\"\"\"\r\n\"x\ny\";\" padded \"\r\n");
+}
+
+TEST(CsvWriterTest, RoundTripsThroughTheReader) {
+  const Table t = Sample();
+  for (bool title : {false, true}) {
+    for (char delim : {',', ';'}) {
+      CsvWriteOptions o;
+      o.title_row = title;
+      o.delimiter = delim;
+      auto r = ReadCsv(WriteCsv(t, o), "export.csv");
+      ASSERT_TRUE(r.ok()) << r.error().message;
+      ASSERT_EQ(r->tables.size(), 1u);
+      const Table& back = r->tables[0];
+      EXPECT_EQ(back.header, t.header);
+      ASSERT_EQ(back.rows.size(), t.rows.size());
+      for (std::size_t i = 0; i < t.rows.size(); ++i) {
+        EXPECT_EQ(back.rows[i].cells, t.rows[i].cells) << "row " << i;
+      }
+      EXPECT_EQ(back.title, title ? t.title : "");
+      EXPECT_TRUE(r->warnings.empty());
+    }
+  }
+}
+
+TEST(CsvWriterTest, StrategyProgrammesRoundTrip) {
+  auto md = ReadMarkdown(testing::ReadFile(ASSURE_STRATEGY_MD), "wmin-strategy.md");
+  ASSERT_TRUE(md.ok());
+  std::size_t checked = 0;
+  for (const Table& t : md->tables) {
+    if (MatchHeader(t.header).matched < 2) continue;
+    auto back = ReadCsv(WriteCsv(t), "p.csv");
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    ASSERT_EQ(back->tables[0].rows.size(), t.rows.size()) << t.title;
+    for (std::size_t i = 0; i < t.rows.size(); ++i) {
+      EXPECT_EQ(back->tables[0].rows[i].cells, t.rows[i].cells);
+    }
+    ++checked;
+  }
+  EXPECT_EQ(checked, 7u);
+}
+
+}  // namespace
+}  // namespace assure::api::import

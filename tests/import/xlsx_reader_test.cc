@@ -1,0 +1,162 @@
+#include "api/import/xlsx_reader.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "tests/import/zip_fixture.h"
+
+namespace assure::api::import {
+namespace {
+
+using Cells = std::vector<std::string>;
+using testing::MakeXlsx;
+using testing::MakeZip;
+
+const char kShared[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+    "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+    "<si><t>Network Reference</t></si>"
+    "<si><t>Deliverable</t></si>"
+    "<si><t>Date Initiated</t></si>"
+    "<si><t>RAGB Status</t></si>"
+    "<si><r><rPr><b/></rPr><t>Rich </t></r><r><t xml:space=\"preserve\">text &amp; runs</t></r>"
+    "<rPh><t>PHONETIC</t></rPh></si>"
+    "<si><t>Line one_x000D_\nLine two</t></si>"
+    "<si><t>Governance-01</t></si>"
+    "</sst>";
+
+// xf 0: General; 1: built-in 14 (d/m/yyyy); 2: custom mmm-yy; 3: custom
+// dd/mm/yyyy hh:mm; 4: a plain number format.
+const char kStyles[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+    "<styleSheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+    "<numFmts count=\"2\"><numFmt numFmtId=\"164\" formatCode=\"mmm\\-yy\"/>"
+    "<numFmt numFmtId=\"165\" formatCode=\"dd/mm/yyyy\\ hh:mm\"/></numFmts>"
+    "<cellXfs count=\"5\"><xf numFmtId=\"0\"/><xf numFmtId=\"14\"/><xf numFmtId=\"164\"/>"
+    "<xf numFmtId=\"165\"/><xf numFmtId=\"4\"/></cellXfs></styleSheet>";
+
+std::string HeaderRow() {
+  return "<row r=\"2\"><c r=\"A2\" t=\"s\"><v>0</v></c><c r=\"B2\" t=\"s\"><v>1</v></c>"
+         "<c r=\"C2\" t=\"s\"><v>2</v></c><c r=\"D2\" t=\"s\"><v>3</v></c></row>";
+}
+
+TEST(XlsxReaderTest, ReadsSharedInlineNumbersBooleansAndDates) {
+  const std::string sheet =
+      "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>Digital Work Programme</t></is></c></row>" +
+      HeaderRow() +
+      "<row r=\"3\"><c r=\"A3\" t=\"s\"><v>6</v></c><c r=\"B3\" t=\"s\"><v>4</v></c>"
+      "<c r=\"C3\" s=\"2\"><v>44986</v></c><c r=\"D3\" t=\"inlineStr\"><is><r><t>On </t></r>"
+      "<r><t>Target</t></r></is></c></row>"
+      "<row r=\"5\"><c r=\"A5\"><v>42</v></c><c r=\"B5\" t=\"s\"><v>5</v></c>"
+      "<c r=\"C5\" s=\"1\"><v>45070</v></c><c r=\"D5\" t=\"b\"><v>1</v></c></row>"
+      "<row r=\"6\"><c r=\"A6\" s=\"4\"><v>3.5</v></c><c r=\"B6\" t=\"str\"><f>A1</f><v>formula</v></c>"
+      "<c r=\"C6\" s=\"3\"><v>44986.5</v></c><c r=\"D6\" t=\"e\"><v>#N/A</v></c></row>"
+      "<row r=\"7\"><c r=\"A7\"><v>0.1</v></c><c r=\"C7\" t=\"b\"><v>0</v></c></row>";
+  const std::string bytes = MakeXlsx({{"Digital", sheet}}, kShared, kStyles);
+  auto r = ReadXlsx(bytes, "book.xlsx");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->tables.size(), 1u);
+  const Table& t = r->tables[0];
+  EXPECT_EQ(t.title, "Digital");
+  EXPECT_EQ(t.source, "book.xlsx:Digital");
+  EXPECT_EQ(t.header_row, 2u);
+  EXPECT_EQ(t.header, (Cells{"Network Reference", "Deliverable", "Date Initiated", "RAGB Status"}));
+  ASSERT_EQ(t.rows.size(), 4u);
+  EXPECT_EQ(t.rows[0].number, 3u);
+  EXPECT_EQ(t.rows[0].cells, (Cells{"Governance-01", "Rich text & runs", "2023-03", "On Target"}));
+  EXPECT_EQ(t.rows[1].number, 5u);
+  EXPECT_EQ(t.rows[1].cells, (Cells{"42", "Line one\nLine two", "2023-05-24", "TRUE"}));
+  EXPECT_EQ(t.rows[2].cells, (Cells{"3.5", "formula", "2023-03-01T12:00:00", "#N/A"}));
+  EXPECT_EQ(t.rows[3].cells, (Cells{"0.1", "", "FALSE", ""}));
+  // The title row above the header is not silently dropped.
+  ASSERT_EQ(r->warnings.size(), 1u);
+  EXPECT_EQ(r->warnings[0].row, 1u);
+  EXPECT_EQ(r->warnings[0].file, "book.xlsx:Digital");
+}
+
+TEST(XlsxReaderTest, OneTablePerSheetInWorkbookOrderWith1904Dates) {
+  const std::string a = HeaderRow() +
+      "<row r=\"3\"><c r=\"A3\" t=\"s\"><v>6</v></c><c r=\"C3\" s=\"1\"><v>43524</v></c></row>";
+  const std::string legend = "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>Red</t></is></c></row>";
+  const std::string bytes =
+      MakeXlsx({{"Workforce", a}, {"Legend", legend}, {"Empty", ""}}, kShared, kStyles, true);
+  auto r = ReadXlsx(bytes, "b.xlsx");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->tables.size(), 2u);
+  EXPECT_EQ(r->tables[0].title, "Workforce");
+  EXPECT_EQ(r->tables[0].rows[0].cells[2], "2023-03-01");
+  EXPECT_EQ(r->tables[1].title, "Legend");  // no programme header: first row kept as header
+  EXPECT_EQ(r->tables[1].header, (Cells{"Red"}));
+  bool empty_warned = false, legend_warned = false;
+  for (const Warning& w : r->warnings) {
+    empty_warned |= w.file == "b.xlsx:Empty";
+    legend_warned |= w.file == "b.xlsx:Legend";
+  }
+  EXPECT_TRUE(empty_warned);
+  EXPECT_TRUE(legend_warned);
+}
+
+TEST(XlsxReaderTest, ToleratesMergedCellsAndMissingCellRefs) {
+  const std::string sheet =
+      HeaderRow() +
+      "<row><c t=\"s\"><v>6</v></c><c t=\"inlineStr\"><is><t>merged</t></is></c><c/><c/></row>";
+  std::string bytes = MakeXlsx({{"S", sheet}}, kShared, kStyles);
+  auto r = ReadXlsx(bytes, "m.xlsx");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->tables[0].rows[0].cells, (Cells{"Governance-01", "merged", "", ""}));
+  EXPECT_EQ(r->tables[0].rows[0].number, 3u);
+}
+
+void ExpectError(const Result<ReadResult>& r, ErrorCode code, const std::string& needle) {
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, code) << r.error().message;
+  EXPECT_NE(r.error().message.find(needle), std::string::npos) << r.error().message;
+}
+
+TEST(XlsxReaderTest, RefusesWhatIsNotAWorkbook) {
+  ExpectError(ReadXlsx("", "e.xlsx"), ErrorCode::kInvalidArgument, "e.xlsx: file is empty");
+  ExpectError(ReadXlsx("Owner,Deliverable\nA,B\n", "csv.xlsx"), ErrorCode::kInvalidArgument,
+              "csv.xlsx: not an xlsx workbook: the file is not a zip");
+  ExpectError(ReadXlsx(MakeZip({{"hello.txt", "hi"}}), "z.xlsx"), ErrorCode::kInvalidArgument,
+              "xl/workbook.xml is missing");
+  ExpectError(ReadXlsx(MakeXlsx({{"S", "<row><c"}}), "x.xlsx"), ErrorCode::kInvalidArgument,
+              "is not XML");
+  std::string truncated = MakeXlsx({{"S", HeaderRow()}}, kShared, kStyles);
+  truncated.resize(truncated.size() / 2);
+  EXPECT_FALSE(ReadXlsx(truncated, "t.xlsx").ok());
+  ExpectError(ReadXlsx(MakeXlsx({{"S", "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>\xFF</t></is></c></row>"}}),
+                       "u.xlsx"),
+              ErrorCode::kInvalidArgument, "u.xlsx:S, row 1: a cell holds invalid UTF-8");
+}
+
+TEST(XlsxReaderTest, RefusesTenThousandColumns) {
+  const std::string sheet = HeaderRow() +
+      "<row r=\"3\"><c r=\"NTP3\" t=\"inlineStr\"><is><t>far</t></is></c></row>";  // column 10,000
+  ExpectError(ReadXlsx(MakeXlsx({{"S", sheet}}, kShared), "w.xlsx"), ErrorCode::kTooLarge,
+              "w.xlsx:S, row 3: row has a cell in column 10000");
+}
+
+TEST(XlsxReaderTest, RefusesZipBombs) {
+  // 64 MB of one repeated row compresses about 1000:1.
+  std::string row = "<row><c t=\"inlineStr\"><is><t>x</t></is></c></row>";
+  std::string body;
+  while (body.size() < (64u << 20)) body += row;
+  const std::string bomb = MakeXlsx({{"S", body}});
+  EXPECT_LT(bomb.size(), 1u << 20);
+  ExpectError(ReadXlsx(bomb, "bomb.xlsx"), ErrorCode::kTooLarge, "compression ratio");
+
+  ReadOptions small;
+  small.limits.max_entry_bytes = 1u << 20;
+  ExpectError(ReadXlsx(bomb, "bomb.xlsx", small), ErrorCode::kTooLarge, "bomb.xlsx: zip entry");
+  ReadOptions total;
+  total.limits.max_compression_ratio = 1'000'000;
+  total.limits.max_total_bytes = 8u << 20;
+  ExpectError(ReadXlsx(bomb, "bomb.xlsx", total), ErrorCode::kTooLarge, "8388608 bytes");
+  ReadOptions entries;
+  entries.limits.max_zip_entries = 2;
+  ExpectError(ReadXlsx(bomb, "bomb.xlsx", entries), ErrorCode::kTooLarge, "entries");
+}
+
+}  // namespace
+}  // namespace assure::api::import
