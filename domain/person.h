@@ -1,0 +1,69 @@
+// Person: someone who sits on a board or owns work.
+//
+// Personal data (name, email, job title) lives only in this stream; every
+// other aggregate refers to a person by id. That keeps "right to erasure"
+// feasible in an append-only log: the personal fields of one person can be put
+// beyond use without touching other streams.
+//
+// Stream kind "person" (on-disk). Event types (on-disk, never renamed):
+//   PersonRegistered     {name, email, job_title, organisation_id}
+//   PersonDetailsUpdated {the changed ones of name, email, job_title, organisation_id}
+//   PersonalDataErased   {}          reason in metadata (required); no personal data
+// Every event's data also carries "id" and "occurred_at".
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/event.h"
+#include "domain/result.h"
+
+namespace assure::domain {
+
+struct RegisterPerson {  // "register": name, email?, job_title?, organisation_id?
+  std::string name;
+  std::string email;
+  std::string job_title;
+  std::string organisation_id;
+};
+struct UpdatePersonDetails {  // "update-details": any of the four fields
+  std::optional<std::string> name;
+  std::optional<std::string> email;
+  std::optional<std::string> job_title;
+  std::optional<std::string> organisation_id;
+};
+struct ErasePersonalData {  // "erase": reason
+  std::string reason;
+};
+
+struct PersonState {
+  bool exists = false;
+  std::string id;
+  std::string name;
+  std::string email;
+  std::string job_title;
+  std::string organisation_id;
+  bool erased = false;
+};
+
+struct PersonAggregate {
+  static constexpr std::string_view kKind = "person";  // on-disk
+  using State = PersonState;
+  using Command = std::variant<RegisterPerson, UpdatePersonDetails, ErasePersonalData>;
+
+  // Rules: an email, when given, looks like one (x@y); an update must change
+  // something; nothing can be updated after erasure; erasure happens once.
+  static Result<std::vector<NewEvent>> Decide(const State& state, const Command& command,
+                                              const CommandContext& ctx);
+  static void Evolve(State& state, const EventView& event);
+  static Result<Command> ParseCommand(std::string_view name, const nlohmann::json& body);
+  // {id, name, email, job_title, organisation_id, erased}
+  static nlohmann::json ToJson(const State& state);
+};
+
+}  // namespace assure::domain
