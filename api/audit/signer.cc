@@ -1,0 +1,154 @@
+#include "api/audit/signer.h"
+
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+
+namespace assure::api {
+
+namespace {
+
+EVP_PKEY* Key(void* p) { return static_cast<EVP_PKEY*>(p); }
+
+std::string RawPublic(EVP_PKEY* k) {
+  std::string raw(32, '\0');
+  std::size_t len = raw.size();
+  EVP_PKEY_get_raw_public_key(k, reinterpret_cast<unsigned char*>(raw.data()), &len);
+  raw.resize(len);
+  return raw;
+}
+
+EVP_PKEY* NewKey() {
+  EVP_PKEY* k = nullptr;
+  EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nullptr);
+  if (ctx && EVP_PKEY_keygen_init(ctx) == 1) EVP_PKEY_keygen(ctx, &k);
+  EVP_PKEY_CTX_free(ctx);
+  return k;
+}
+
+}  // namespace
+
+Signer::Signer(void* pkey) : pkey_(pkey), public_raw_(RawPublic(Key(pkey))) {}
+
+Signer::~Signer() { EVP_PKEY_free(Key(pkey_)); }
+
+std::unique_ptr<Signer> Signer::Generate() { return std::unique_ptr<Signer>(new Signer(NewKey())); }
+
+Result<std::unique_ptr<Signer>> Signer::LoadOrCreate(const std::string& dir) {
+  namespace fs = std::filesystem;
+  const std::string path = (fs::path(dir) / "signing-key.pem").string();
+  std::error_code ec;
+  if (!fs::exists(path, ec)) {
+    EVP_PKEY* k = NewKey();
+    if (!k) return MakeError(ErrorCode::kInternal, "cannot generate an Ed25519 key");
+    std::unique_ptr<Signer> signer(new Signer(k));
+    // Create with 0600 from the start: never a moment when others can read it.
+    const std::string tmp = path + ".tmp";
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0) return MakeError(ErrorCode::kIoError, "cannot create " + tmp);
+    FILE* f = ::fdopen(fd, "w");
+    bool ok = f && PEM_write_PrivateKey(f, k, nullptr, nullptr, 0, nullptr, nullptr) == 1;
+    ok = f && std::fflush(f) == 0 && ::fsync(fd) == 0 && ok;
+    if (f) std::fclose(f);
+    if (!ok) return MakeError(ErrorCode::kIoError, "cannot write " + tmp);
+    fs::rename(tmp, path, ec);
+    if (ec) return MakeError(ErrorCode::kIoError, "cannot create " + path + ": " + ec.message());
+    return signer;
+  }
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return MakeError(ErrorCode::kIoError, "cannot stat " + path);
+  if (st.st_mode & 077) {
+    return MakeError(ErrorCode::kForbidden,
+                     path + " is readable by others; run: chmod 600 " + path);
+  }
+  FILE* f = std::fopen(path.c_str(), "r");
+  if (!f) return MakeError(ErrorCode::kIoError, "cannot read " + path);
+  EVP_PKEY* k = PEM_read_PrivateKey(f, nullptr, nullptr, nullptr);
+  std::fclose(f);
+  if (!k || EVP_PKEY_id(k) != EVP_PKEY_ED25519) {
+    EVP_PKEY_free(k);
+    return MakeError(ErrorCode::kCorruption, path + " is not an Ed25519 private key");
+  }
+  return std::unique_ptr<Signer>(new Signer(k));
+}
+
+std::string Signer::Sign(std::string_view message) const {
+  std::string sig(64, '\0');
+  std::size_t len = sig.size();
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr, Key(pkey_));
+  EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(sig.data()), &len,
+                 reinterpret_cast<const unsigned char*>(message.data()), message.size());
+  EVP_MD_CTX_free(ctx);
+  sig.resize(len);
+  return sig;
+}
+
+std::string Signer::PublicKeyHex() const { return ToHex(public_raw_); }
+
+std::string Signer::PublicKeyPem() const {
+  BIO* bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_PUBKEY(bio, Key(pkey_));
+  char* data = nullptr;
+  long n = BIO_get_mem_data(bio, &data);
+  std::string pem(data, static_cast<std::size_t>(n));
+  BIO_free(bio);
+  return pem;
+}
+
+bool VerifyEd25519(std::string_view public_key_raw, std::string_view message,
+                   std::string_view signature) {
+  if (public_key_raw.size() != 32 || signature.size() != 64) return false;
+  EVP_PKEY* k = EVP_PKEY_new_raw_public_key(
+      EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(public_key_raw.data()),
+      public_key_raw.size());
+  if (!k) return false;
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  bool ok = EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr, k) == 1 &&
+            EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(signature.data()),
+                             signature.size(),
+                             reinterpret_cast<const unsigned char*>(message.data()),
+                             message.size()) == 1;
+  EVP_MD_CTX_free(ctx);
+  EVP_PKEY_free(k);
+  return ok;
+}
+
+std::string ToHex(std::string_view bytes) {
+  static const char* kHex = "0123456789abcdef";
+  std::string s;
+  s.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    s.push_back(kHex[c >> 4]);
+    s.push_back(kHex[c & 15]);
+  }
+  return s;
+}
+
+Result<std::string> FromHex(std::string_view hex, std::string_view field) {
+  auto val = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  if (hex.size() % 2) {
+    return MakeError(ErrorCode::kInvalidArgument, "hex text has an odd length", std::string(field));
+  }
+  std::string out;
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
+    int hi = val(hex[i]), lo = val(hex[i + 1]);
+    if (hi < 0 || lo < 0) {
+      return MakeError(ErrorCode::kInvalidArgument, "not hex", std::string(field));
+    }
+    out.push_back(static_cast<char>(hi * 16 + lo));
+  }
+  return out;
+}
+
+}  // namespace assure::api

@@ -1,0 +1,54 @@
+// Loading an aggregate: fold its stream's events (up to a position) into
+// state. Works for any aggregate with the shape of domain/*_aggregate.h:
+//   Agg::kKind, Agg::State, Agg::Evolve(State&, const EventView&).
+//
+// Thread safety: stateless; the store is thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "api/core/event_mapping.h"
+#include "storage/event_store.h"
+
+namespace assure::api {
+
+template <class Agg>
+struct Loaded {
+  typename Agg::State state{};
+  std::optional<std::uint64_t> version;  // empty when the stream does not exist
+  std::uint64_t last_position = 0;
+};
+
+// Folds the events of Agg's stream for `id` with positions <= up_to.
+template <class Agg>
+Result<Loaded<Agg>> LoadAggregate(storage::EventStore& store, std::string_view id,
+                                  std::uint64_t up_to = UINT64_MAX) {
+  Loaded<Agg> out;
+  const std::string stream = domain::StreamId(Agg::kKind, id);
+  std::uint64_t from = 0;
+  nlohmann::json holder;
+  for (;;) {
+    auto page = store.ReadStream(stream, from, storage::Direction::kForwards, 1000);
+    if (!page.ok()) {
+      // An id that cannot form a stream id cannot exist either.
+      if (page.error().code == ErrorCode::kNotFound ||
+          page.error().code == ErrorCode::kInvalidArgument) {
+        return out;
+      }
+      return page.error();
+    }
+    for (const auto& e : *page) {
+      if (e.position > up_to) return out;
+      Agg::Evolve(out.state, MakeView(e, holder));
+      out.version = e.stream_version;
+      out.last_position = e.position;
+    }
+    if (page->size() < 1000) return out;
+    from = page->back().stream_version + 1;
+  }
+}
+
+}  // namespace assure::api

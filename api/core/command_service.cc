@@ -1,0 +1,33 @@
+#include "api/core/command_service.h"
+
+namespace assure::api {
+
+Result<std::optional<WriteResult>> FindIdempotentResult(storage::EventStore& store,
+                                                        const RequestContext& rc,
+                                                        std::string_view id) {
+  std::optional<WriteResult> out;
+  for (std::size_t i = 0;; ++i) {
+    auto uuid = storage::Uuid::Parse(IdempotentEventId(rc, i));
+    auto pos = store.FindEventId(*uuid);
+    if (!pos.ok()) return pos.error();
+    if (!pos->has_value()) break;
+    auto event = store.ReadEvent(**pos);
+    if (!event.ok()) return event.error();
+    if (!out) {
+      out.emplace();
+      out->id = std::string(id);
+      out->replayed = true;
+      // The key was used on another entity: a different request.
+      if (!event->stream_id.ends_with("-" + std::string(id))) {
+        return MakeError(ErrorCode::kIdempotencyConflict,
+                         "this Idempotency-Key was already used for a different request",
+                         "Idempotency-Key");
+      }
+    }
+    out->stream_version = event->stream_version;
+    out->position = event->position;
+  }
+  return out;
+}
+
+}  // namespace assure::api

@@ -1,0 +1,57 @@
+#include "api/core/event_mapping.h"
+
+#include "domain/upcast.h"
+#include "storage/codec.h"
+
+namespace assure::api {
+
+domain::EventView MakeView(const storage::RecordedEvent& record, nlohmann::json& holder) {
+  holder = nlohmann::json::parse(record.data, nullptr, false);
+  if (holder.is_discarded() || !holder.is_object()) holder = nlohmann::json::object();
+  if (record.schema_version != domain::CurrentSchemaVersion(record.type)) {
+    holder = domain::Upcast(record.type, record.schema_version, std::move(holder));
+  }
+  domain::EventView v;
+  v.position = record.position;
+  v.stream_version = record.stream_version;
+  v.stream_id = record.stream_id;
+  v.type = record.type;
+  v.schema_version = domain::CurrentSchemaVersion(record.type);
+  v.data = &holder;
+  v.actor = record.metadata.actor;
+  v.reason = record.metadata.reason;
+  v.recorded_at_us = record.recorded_at_us;
+  return v;
+}
+
+storage::ProposedEvent ToProposed(const domain::NewEvent& event, const RequestContext& rc,
+                                  std::string event_id) {
+  storage::ProposedEvent p;
+  p.event_id = std::move(event_id);
+  p.type = event.type;
+  p.schema_version = event.schema_version;
+  p.data = event.data.dump();
+  p.metadata.actor = rc.actor;
+  p.metadata.reason = event.reason;
+  p.metadata.correlation_id = rc.correlation_id;
+  p.metadata.source = rc.source;
+  return p;
+}
+
+std::string IdempotentEventId(const RequestContext& rc, std::size_t index) {
+  std::string input = "assure-idempotency";
+  for (const std::string* part : {&rc.actor, &rc.idempotency_key}) {
+    input.push_back('\0');
+    input += *part;
+  }
+  input.push_back('\0');
+  input += std::to_string(index);
+  storage::Hash256 h = storage::Sha256(input);
+  storage::Uuid u;
+  std::copy(h.begin(), h.begin() + 16, u.bytes.begin());
+  u.bytes[6] = static_cast<std::uint8_t>((u.bytes[6] & 0x0f) | 0x80);  // version 8
+  u.bytes[8] = static_cast<std::uint8_t>((u.bytes[8] & 0x3f) | 0x80);  // RFC variant
+  return u.ToString();
+}
+
+}  // namespace assure::api

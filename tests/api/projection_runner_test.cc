@@ -1,0 +1,130 @@
+#include "api/core/projection_runner.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "api/core/command_service.h"
+#include "tests/api/counter_aggregate.h"
+#include "tests/storage/test_util.h"
+
+namespace assure::api {
+namespace {
+
+using C = testing::CounterAggregate;
+
+// Sums per counter; refuses CounterPoisoned (to test that failures stop).
+class SumProjection final : public Projection {
+ public:
+  std::string Name() const override { return "sums"; }
+  Status Apply(const storage::RecordedEvent& r, const domain::EventView& e) override {
+    ++applied;
+    if (e.type == "CounterPoisoned") {
+      return MakeError(ErrorCode::kInternal, "poisoned at " + std::to_string(r.position));
+    }
+    if (e.type == "CounterAdded") sums[std::string(e.stream_id)] += (*e.data)["n"].get<int>();
+    return {};
+  }
+  nlohmann::json Snapshot() const override { return sums; }
+  Status Restore(const nlohmann::json& j) override {
+    if (!j.is_object()) return MakeError(ErrorCode::kInvalidArgument, "bad snapshot");
+    sums = j.get<std::map<std::string, int>>();
+    return {};
+  }
+  void Reset() override { sums.clear(); }
+
+  std::map<std::string, int> sums;
+  int applied = 0;
+};
+
+RequestContext Rc() {
+  RequestContext rc;
+  rc.actor = "p";
+  return rc;
+}
+
+TEST(ProjectionRunnerTest, CatchesUpThenAppliesLiveBeforeAppendReturns) {
+  auto store = storage::NewMemoryStore();
+  ASSERT_TRUE(Execute<C>(*store, "a", C::Create{"a"}, Rc()).ok());
+  ASSERT_TRUE(Execute<C>(*store, "a", C::Add{2, ""}, Rc()).ok());
+  auto proj = std::make_shared<SumProjection>();
+  ProjectionRunner runner(*store, {proj});
+  ASSERT_TRUE(runner.Start().ok());
+  EXPECT_EQ(runner.position(), 2u);
+  EXPECT_EQ(proj->sums["counter-a"], 2);
+  auto w = Execute<C>(*store, "a", C::Add{3, ""}, Rc());
+  ASSERT_TRUE(w.ok());
+  // Read-your-writes: no wait needed.
+  EXPECT_EQ(runner.position(), w->position);
+  {
+    auto lock = runner.ReadLock();
+    EXPECT_EQ(proj->sums["counter-a"], 5);
+  }
+  EXPECT_TRUE(runner.WaitFor(3, std::chrono::milliseconds(1)));
+  EXPECT_FALSE(runner.WaitFor(99, std::chrono::milliseconds(10)));
+}
+
+TEST(ProjectionRunnerTest, SnapshotAndCheckpointSurviveRestart) {
+  storage::testing::TempDir dir;
+  const std::string db = dir.sub("db");
+  {
+    auto store = storage::OpenRocksStore(db);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE(Execute<C>(**store, "a", C::Create{"a"}, Rc()).ok());
+    auto proj = std::make_shared<SumProjection>();
+    ProjectionRunner runner(**store, {proj});
+    ASSERT_TRUE(runner.Start().ok());
+    for (int i = 0; i < 10; ++i) ASSERT_TRUE(Execute<C>(**store, "a", C::Add{1, ""}, Rc()).ok());
+    ASSERT_TRUE(runner.SaveSnapshots().ok());
+    ASSERT_TRUE(Execute<C>(**store, "a", C::Add{100, ""}, Rc()).ok());  // after the snapshot
+  }
+  auto store = storage::OpenRocksStore(db);
+  ASSERT_TRUE(store.ok());
+  auto proj = std::make_shared<SumProjection>();
+  ProjectionRunner runner(**store, {proj});
+  ASSERT_TRUE(runner.Start().ok());
+  EXPECT_EQ(proj->applied, 1) << "only the event after the checkpoint is replayed";
+  EXPECT_EQ(proj->sums["counter-a"], 110);
+  EXPECT_EQ(runner.position(), 12u);
+}
+
+TEST(ProjectionRunnerTest, RebuildEqualsIncremental) {
+  auto store = storage::NewMemoryStore();
+  auto live = std::make_shared<SumProjection>();
+  ProjectionRunner runner(*store, {live});
+  ASSERT_TRUE(runner.Start().ok());
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(Execute<C>(*store, "c" + std::to_string(i), C::Create{"x"}, Rc()).ok());
+  for (int i = 0; i < 200; ++i) {
+    ASSERT_TRUE(Execute<C>(*store, "c" + std::to_string(i * 7 % 5), C::Add{i % 13 - 6, ""}, Rc()).ok());
+  }
+  auto incremental = live->Snapshot();
+  ASSERT_TRUE(runner.Rebuild().ok());
+  EXPECT_EQ(live->Snapshot(), incremental);
+  auto fresh = std::make_shared<SumProjection>();
+  ProjectionRunner other(*store, {fresh});
+  ASSERT_TRUE(other.Start().ok());
+  EXPECT_EQ(fresh->Snapshot(), incremental);
+}
+
+TEST(ProjectionRunnerTest, AFailingEventStopsTheRunnerWithoutSkipping) {
+  auto store = storage::NewMemoryStore();
+  ASSERT_TRUE(Execute<C>(*store, "a", C::Create{"a"}, Rc()).ok());
+  auto proj = std::make_shared<SumProjection>();
+  ProjectionRunner runner(*store, {proj});
+  ASSERT_TRUE(runner.Start().ok());
+  ASSERT_TRUE(Execute<C>(*store, "a", C::Fail{}, Rc()).ok());  // position 2
+  ASSERT_TRUE(Execute<C>(*store, "a", C::Add{5, ""}, Rc()).ok());  // position 3
+  EXPECT_EQ(runner.position(), 1u);
+  auto failure = runner.failure();
+  ASSERT_TRUE(failure.has_value());
+  EXPECT_NE(failure->message.find("position 2"), std::string::npos) << failure->message;
+  EXPECT_EQ(proj->sums["counter-a"], 0) << "the event after the failure was not applied";
+  // A restarted runner stops at the same place.
+  auto again = std::make_shared<SumProjection>();
+  ProjectionRunner second(*store, {again});
+  EXPECT_FALSE(second.Start().ok());
+  EXPECT_EQ(second.position(), 1u);
+}
+
+}  // namespace
+}  // namespace assure::api
