@@ -190,6 +190,7 @@ Result<ReadResult> ReadCsv(std::string_view bytes, std::string_view file_name,
   char delim = 0;
   // Excel's "sep=;" hint line.
   if (text.size() >= 5 && (text.substr(0, 4) == "sep=" || text.substr(0, 4) == "SEP=") &&
+      text[4] != '\r' && text[4] != '\n' && text[4] != '"' &&
       (text.size() == 5 || text[5] == '\r' || text[5] == '\n')) {
     delim = text[4];
     std::size_t cut = 5;

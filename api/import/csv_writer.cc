@@ -22,10 +22,20 @@ void AppendCell(std::string& out, std::string_view cell, char delim) {
   out.push_back('"');
 }
 
+// True for text that, alone at the start of a file, reads as Excel's
+// "sep=X" delimiter hint.
+bool LooksLikeSepHint(std::string_view cell) {
+  return cell.size() == 5 && (cell.substr(0, 4) == "sep=" || cell.substr(0, 4) == "SEP=");
+}
+
 void AppendRecord(std::string& out, const std::vector<std::string>& cells,
-                  char delim) {
+                  char delim, bool first_record) {
   for (std::size_t i = 0; i < cells.size(); ++i) {
     if (i > 0) out.push_back(delim);
+    if (i == 0 && first_record && LooksLikeSepHint(cells[0])) {
+      out.append("\"" + cells[0] + "\"");
+      continue;
+    }
     AppendCell(out, cells[i], delim);
   }
   out.append("\r\n");
@@ -36,11 +46,15 @@ void AppendRecord(std::string& out, const std::vector<std::string>& cells,
 std::string WriteCsv(const Table& table, const CsvWriteOptions& options) {
   std::string out;
   if (options.bom) out.append("\xEF\xBB\xBF");
+  bool first = true;
   if (options.title_row && !table.title.empty()) {
-    AppendRecord(out, {table.title}, options.delimiter);
+    AppendRecord(out, {table.title}, options.delimiter, first);
+    first = false;
   }
-  AppendRecord(out, table.header, options.delimiter);
-  for (const Row& row : table.rows) AppendRecord(out, row.cells, options.delimiter);
+  AppendRecord(out, table.header, options.delimiter, first);
+  for (const Row& row : table.rows) {
+    AppendRecord(out, row.cells, options.delimiter, false);
+  }
   return out;
 }
 

@@ -65,6 +65,26 @@ TEST(CsvWriterTest, RoundTripsThroughTheReader) {
   }
 }
 
+// Found by the fuzzer: a title "SEP=" written alone on the first line read
+// back as Excel's delimiter hint with a line break as the delimiter.
+TEST(CsvWriterTest, ATitleThatLooksLikeASepHintRoundTrips) {
+  Table t = Sample();
+  t.title = "SEP=";
+  CsvWriteOptions o;
+  o.title_row = true;
+  auto r = ReadCsv(WriteCsv(t, o), "sep.csv");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->tables[0].title, "SEP=");
+  EXPECT_EQ(r->tables[0].rows.size(), t.rows.size());
+  // A real hint still works; "sep=" followed by a line break is no hint.
+  auto hinted = ReadCsv("sep=;\r\nOwner;Deliverable\r\nND;Plan, then act\r\n", "h.csv");
+  ASSERT_TRUE(hinted.ok());
+  EXPECT_EQ(hinted->tables[0].rows[0].cells[1], "Plan, then act");
+  auto not_hint = ReadCsv("sep=\r\nOwner,Deliverable\r\nND,Plan\r\n", "n.csv");
+  ASSERT_TRUE(not_hint.ok()) << not_hint.error().message;
+  EXPECT_EQ(not_hint->tables[0].title, "sep=");
+}
+
 TEST(CsvWriterTest, StrategyProgrammesRoundTrip) {
   auto md = ReadMarkdown(testing::ReadFile(ASSURE_STRATEGY_MD), "wmin-strategy.md");
   ASSERT_TRUE(md.ok());
