@@ -5,12 +5,17 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <string>
 
 namespace assure::server {
 
 using Run = std::function<int()>;
 
 void RegisterVerify(CLI::App& app, Run& run);
+// assure serve [--data DIR] [--listen HOST:PORT] [--config FILE]
+void RegisterServe(CLI::App& app, Run& run);
+// assure token create|list|revoke
+void RegisterToken(CLI::App& app, Run& run);
 
 // Where the store lives: --data, else $ASSURE_DATA, else ./data.
 std::string DefaultDataDir();

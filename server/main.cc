@@ -10,6 +10,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   assure::server::Run run;
   assure::server::RegisterVerify(app, run);
+  assure::server::RegisterServe(app, run);
+  assure::server::RegisterToken(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

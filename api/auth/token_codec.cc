@@ -1,0 +1,100 @@
+#include "api/auth/token_codec.h"
+
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include <nlohmann/json.hpp>
+
+#include "api/auth/iso_time.h"
+
+namespace assure::auth {
+
+namespace {
+
+std::string Hex(const unsigned char* p, std::size_t n) {
+  static const char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(n * 2);
+  for (std::size_t i = 0; i < n; ++i) {
+    out.push_back(kDigits[p[i] >> 4]);
+    out.push_back(kDigits[p[i] & 0xf]);
+  }
+  return out;
+}
+
+Error Corrupt(const char* what) {
+  return MakeError(ErrorCode::kCorruption, std::string("token event: ") + what);
+}
+
+}  // namespace
+
+std::string EncodeTokenIssued(const TokenIssued& e) {
+  nlohmann::json j = nlohmann::json::object();
+  j["token_id"] = e.token_id;
+  j["name"] = e.name;
+  j["role"] = std::string(RoleName(e.role));
+  j["group_scope"] = e.group_scope ? nlohmann::json(*e.group_scope) : nlohmann::json(nullptr);
+  j["expires_at"] =
+      e.expires_at_us ? nlohmann::json(FormatIsoUtc(*e.expires_at_us)) : nlohmann::json(nullptr);
+  j["secret_sha256"] = e.secret_sha256;
+  return j.dump();
+}
+
+Result<TokenIssued> DecodeTokenIssued(std::string_view text) {
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return Corrupt("TokenIssued is not a JSON object");
+  TokenIssued e;
+  auto str = [&j](const char* k, std::string& out) {
+    auto it = j.find(k);
+    if (it == j.end() || !it->is_string()) return false;
+    out = it->get<std::string>();
+    return true;
+  };
+  std::string role;
+  if (!str("token_id", e.token_id) || !str("name", e.name) || !str("role", role) ||
+      !str("secret_sha256", e.secret_sha256)) {
+    return Corrupt("TokenIssued lacks a field");
+  }
+  auto r = ParseRole(role);
+  if (!r) return Corrupt("TokenIssued has an unknown role");
+  e.role = *r;
+  if (auto it = j.find("group_scope"); it != j.end() && it->is_string()) {
+    e.group_scope = it->get<std::string>();
+  }
+  if (auto it = j.find("expires_at"); it != j.end() && it->is_string()) {
+    auto t = ParseIsoInstant(it->get<std::string>());
+    if (!t.ok()) return Corrupt("TokenIssued has a bad expires_at");
+    e.expires_at_us = t->micros;
+  }
+  return e;
+}
+
+std::string EncodeTokenRevoked(const TokenRevoked& e) {
+  nlohmann::json j = nlohmann::json::object();
+  j["reason"] = e.reason;
+  return j.dump();
+}
+
+Result<TokenRevoked> DecodeTokenRevoked(std::string_view text) {
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return Corrupt("TokenRevoked is not a JSON object");
+  TokenRevoked e;
+  if (auto it = j.find("reason"); it != j.end() && it->is_string()) e.reason = it->get<std::string>();
+  return e;
+}
+
+Result<std::string> GenerateTokenSecret() {
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) {
+    return MakeError(ErrorCode::kInternal, "the random number generator failed");
+  }
+  return std::string(kTokenSecretPrefix) + Hex(bytes, sizeof bytes);
+}
+
+std::string Sha256Hex(std::string_view bytes) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
+  return Hex(digest, sizeof digest);
+}
+
+}  // namespace assure::auth

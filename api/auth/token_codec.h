@@ -1,0 +1,57 @@
+// Token events and secrets.
+//
+// A token's lifecycle is the stream "token-<token_id>":
+//   TokenIssued  {token_id, name, role, group_scope (string|null),
+//                 expires_at (ISO 8601 UTC|null), secret_sha256 (64 hex)}
+//   TokenRevoked {reason}
+// Expiry is evaluated at use time; there is no "expired" event. The secret
+// itself is never stored, only SHA-256 of the whole token text. Event type
+// names, field names and the stream prefix are on-disk: never renamed.
+//
+// Secrets are "ast_" followed by 64 lowercase hex digits (256 bits from
+// OpenSSL RAND_bytes).
+//
+// Thread safety: pure functions (GenerateTokenSecret uses OpenSSL's
+// thread-safe CSPRNG).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "api/auth/role.h"
+#include "domain/result.h"
+
+namespace assure::auth {
+
+inline constexpr std::string_view kTokenStreamPrefix = "token-";
+inline constexpr std::string_view kTokenIssuedType = "TokenIssued";
+inline constexpr std::string_view kTokenRevokedType = "TokenRevoked";
+inline constexpr std::string_view kTokenSecretPrefix = "ast_";
+
+struct TokenIssued {
+  std::string token_id;
+  std::string name;
+  Role role = Role::kViewer;
+  std::optional<std::string> group_scope;
+  std::optional<std::int64_t> expires_at_us;  // whole seconds
+  std::string secret_sha256;                  // lowercase hex
+};
+
+struct TokenRevoked {
+  std::string reason;
+};
+
+std::string EncodeTokenIssued(const TokenIssued& e);
+Result<TokenIssued> DecodeTokenIssued(std::string_view json_text);
+std::string EncodeTokenRevoked(const TokenRevoked& e);
+Result<TokenRevoked> DecodeTokenRevoked(std::string_view json_text);
+
+// A new secret. kInternal if the CSPRNG fails.
+Result<std::string> GenerateTokenSecret();
+
+// Lowercase hex SHA-256 of the bytes.
+std::string Sha256Hex(std::string_view bytes);
+
+}  // namespace assure::auth

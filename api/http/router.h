@@ -1,0 +1,99 @@
+// Routes: method + path template -> handler, with the options the server
+// applies before calling the handler (authentication, permission, body kind,
+// rate limiting, security audit) and the route's OpenAPI operation fragment.
+//
+// Path templates are literal segments and `{name}` segments, e.g.
+// "/api/v1/deliverables/{id}/history". A `{name}` segment matches exactly one
+// non-empty path segment; its percent-decoded value is in
+// Request::path_params. When several templates match, the one with more
+// literal segments earlier wins (so "/tokens/search" beats "/tokens/{id}").
+//
+// Handlers are synchronous and run on the worker pool (never on I/O threads)
+// unless `run_inline` is set; they may block (RocksDB). A handler that throws
+// gets a 500 problem with a correlation id; it should return error values.
+//
+// Thread safety: register every route before the server starts; after that the
+// router is read-only and Match may be called from any thread.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "api/auth/role.h"
+#include "api/http/request.h"
+#include "api/http/response.h"
+#include "domain/result.h"
+
+namespace assure::api::http {
+
+using Handler = std::function<Response(const Request&)>;
+
+enum class BodyKind {
+  kJson,      // a body, when present, must be application/json; the normal body limit
+  kDocument,  // any media type (or those in `media_types`); the larger document limit
+};
+
+struct RouteOptions {
+  // The permission the caller needs. nullopt: a public route (no token needed,
+  // Request::principal is empty).
+  std::optional<auth::Permission> permission = auth::Permission::kRead;
+  // For scoped permissions: the path parameter holding the group id the
+  // request edits, checked against a scoped token. When empty and the
+  // permission is scoped, a group-scoped token is refused unless
+  // `scope_checked_by_handler` is set, in which case the server checks only
+  // the role and the handler must call Authorizer::Authorize with the group id
+  // it found (e.g. after loading a deliverable's programme).
+  std::string group_param;
+  bool scope_checked_by_handler = false;
+  BodyKind body = BodyKind::kJson;
+  // For kDocument: accepted media types (empty: any).
+  std::vector<std::string> media_types;
+  bool rate_limited = true;
+  // Record every access in the security log (evidence-pack downloads).
+  bool security_audit = false;
+  // Run on the I/O thread: only for handlers that never block (health).
+  bool run_inline = false;
+  // The OpenAPI 3.1 operation object (summary, parameters, requestBody,
+  // responses...). See openapi.h for what is filled in automatically.
+  nlohmann::json openapi = nlohmann::json::object();
+};
+
+struct Route {
+  std::string method;
+  std::string path_template;
+  std::vector<std::string> segments;  // "{name}" marks a parameter
+  Handler handler;
+  RouteOptions options;
+};
+
+struct RouteMatch {
+  const Route* route = nullptr;                    // null: 404 or 405
+  std::map<std::string, std::string> params;
+  std::vector<std::string> allowed_methods;        // non-empty with null route: 405
+};
+
+class Router {
+ public:
+  // Errors: kInvalidArgument for a template that does not start with '/',
+  // has an empty or malformed segment; kAlreadyExists for a duplicate
+  // method + template (parameter names ignored).
+  Status Add(std::string method, std::string path_template, Handler handler,
+             RouteOptions options = {});
+
+  // Matches decoded path segments (see ParseTarget in query.h).
+  RouteMatch Match(std::string_view method, const std::vector<std::string>& segments) const;
+
+  const std::vector<std::unique_ptr<Route>>& routes() const { return routes_; }
+
+ private:
+  std::vector<std::unique_ptr<Route>> routes_;
+};
+
+}  // namespace assure::api::http

@@ -1,0 +1,99 @@
+// The application object: everything a server serves, assembled before it
+// starts. Other modules register their routes, the live feed and readiness
+// here (server/routes.cc is the one place `assure serve` calls them from);
+// server/ itself holds no business logic.
+//
+//   auto app = Application::Create(store, config);
+//   api::http::RouteOptions o;
+//   o.permission = auth::Permission::kRead;
+//   o.openapi = api::http::OpenApiOperation("A deliverable", "deliverables");
+//   app->router().Add("GET", "/api/v1/deliverables/{id}",
+//                     [](const api::http::Request& req) { ... }, o);
+//   app->SetLiveFeed(my_feed);
+//   app->SetReadiness([&] { return projections.CaughtUp(); });
+//
+// Create registers the built-in routes: GET /healthz, GET /readyz,
+// GET /api/v1/openapi.json and the token and security-log routes
+// (api/auth/token_routes.h).
+//
+// Thread safety: configure (router, feed, readiness) before Server::Start;
+// afterwards the accessors may be used from any thread.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "api/auth/authorizer.h"
+#include "api/auth/security_log.h"
+#include "api/auth/token_index.h"
+#include "api/auth/token_service.h"
+#include "api/http/live_feed.h"
+#include "api/http/openapi.h"
+#include "api/http/router.h"
+#include "server/server_config.h"
+#include "server/worker_pool.h"
+#include "storage/event_store.h"
+
+namespace assure::server {
+
+struct ApplicationOptions {
+  std::shared_ptr<storage::Clock> clock;   // default: system clock (token expiry, logs)
+  std::shared_ptr<storage::IdSource> ids;  // default: OpenSSL random (token ids)
+  api::http::OpenApiInfo openapi_info;
+};
+
+class Application {
+ public:
+  // Loads the token index and the security log from the store. Errors from
+  // the store are returned.
+  static Result<std::unique_ptr<Application>> Create(std::shared_ptr<storage::EventStore> store,
+                                                     ServerConfig config,
+                                                     ApplicationOptions options = {});
+  ~Application();
+
+  api::http::Router& router() { return router_; }
+  const auth::Authorizer& authorizer() const { return *authorizer_; }
+  auth::TokenService& tokens() { return *tokens_; }
+  const auth::TokenIndex& token_index() const { return *index_; }
+  auth::SecurityLog& security_log() { return *security_log_; }
+  storage::EventStore& store() { return *store_; }
+  const std::shared_ptr<storage::EventStore>& shared_store() const { return store_; }
+  const ServerConfig& config() const { return config_; }
+  storage::Clock& clock() { return *clock_; }
+
+  // The handler of WebSocket connections to /api/v1/live (none: 404).
+  void SetLiveFeed(std::shared_ptr<api::http::LiveFeed> feed) { live_feed_ = std::move(feed); }
+  const std::shared_ptr<api::http::LiveFeed>& live_feed() const { return live_feed_; }
+
+  // /readyz answers 200 when this returns ok, else 503 with its message.
+  // It runs on the worker pool and may block briefly. Default: always ready.
+  void SetReadiness(std::function<Status()> readiness) { readiness_ = std::move(readiness); }
+  Status Ready() const { return readiness_ ? readiness_() : Status(); }
+
+  // Runs blocking work on the handler pool; false when its queue is full.
+  bool PostWork(std::function<void()> task) { return workers_->TryPost(std::move(task)); }
+  WorkerPool& workers() { return *workers_; }
+
+  // The assembled OpenAPI document for every registered route.
+  nlohmann::json OpenApi() const { return api::http::BuildOpenApi(router_, openapi_info_); }
+
+ private:
+  Application() = default;
+  Status RegisterBuiltinRoutes();
+
+  std::shared_ptr<storage::EventStore> store_;
+  ServerConfig config_;
+  std::shared_ptr<storage::Clock> clock_;
+  api::http::OpenApiInfo openapi_info_;
+  api::http::Router router_;
+  std::unique_ptr<auth::TokenIndex> index_;
+  std::unique_ptr<auth::Authorizer> authorizer_;
+  std::unique_ptr<auth::TokenService> tokens_;
+  std::unique_ptr<auth::SecurityLog> security_log_;
+  std::unique_ptr<WorkerPool> workers_;
+  std::shared_ptr<api::http::LiveFeed> live_feed_;
+  std::function<Status()> readiness_;
+};
+
+}  // namespace assure::server

@@ -1,0 +1,235 @@
+#include "server/dispatcher.h"
+
+#include <spdlog/spdlog.h>
+
+#include <exception>
+#include <random>
+#include <utility>
+
+#include "api/http/problem.h"
+#include "api/http/query.h"
+#include "server/application.h"
+
+namespace assure::server {
+
+using api::http::Request;
+using api::http::Response;
+using api::http::Route;
+
+namespace {
+
+bool IsMutating(const std::string& method) {
+  return method != "GET" && method != "HEAD" && method != "OPTIONS";
+}
+
+// Adds the correlation id to a handler's problem+json body that lacks it.
+void StampProblem(Response& r, const std::string& cid) {
+  if (r.status < 400 || r.content_type != api::http::kProblemContentType) return;
+  auto j = nlohmann::json::parse(r.body, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || j.contains("correlation_id")) return;
+  j["correlation_id"] = cid;
+  r.body = j.dump();
+}
+
+}  // namespace
+
+Dispatcher::Dispatcher(Application& app)
+    : app_(app), rate_limiter_(app.config().rate_limit) {}
+
+Response Dispatcher::Problem(ErrorCode code, std::string detail,
+                             const std::string& correlation_id) {
+  return Response::Problem(MakeError(code, std::move(detail)), correlation_id);
+}
+
+std::string Dispatcher::CorrelationId(std::optional<std::string_view> from_client) {
+  if (from_client && !from_client->empty() && from_client->size() <= 64) {
+    bool ok = true;
+    for (char c : *from_client) {
+      const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      if (!alnum && c != '.' && c != '_' && c != '-') {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) return std::string(*from_client);
+  }
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  static const char kHex[] = "0123456789abcdef";
+  std::string id(16, '0');
+  std::uint64_t v = rng();
+  for (auto& ch : id) {
+    ch = kHex[v & 0xf];
+    v >>= 4;
+  }
+  return id;
+}
+
+void Dispatcher::LogRequest(const std::string& method, const std::string& target,
+                            const std::string& client_ip, int status,
+                            std::chrono::steady_clock::duration elapsed,
+                            const std::string& correlation_id) {
+  const double ms = std::chrono::duration<double, std::milli>(elapsed).count();
+  const std::string path = api::http::RedactTarget(target);
+  if (status >= 500) {
+    spdlog::error("{} {} {} {:.1f}ms ip={} cid={}", method, path, status, ms, client_ip,
+                  correlation_id);
+  } else {
+    spdlog::info("{} {} {} {:.1f}ms ip={} cid={}", method, path, status, ms, client_ip,
+                 correlation_id);
+  }
+}
+
+void Dispatcher::RecordSecurity(const char* kind, const Request& request, int status,
+                                std::string detail, bool on_worker) {
+  auth::SecurityEvent e;
+  e.kind = kind;
+  if (request.principal) {
+    e.token_id = request.principal->token_id;
+    e.role = std::string(auth::RoleName(request.principal->role));
+  }
+  e.client_ip = request.client_ip;
+  e.method = request.method;
+  e.path = request.path;
+  e.status = status;
+  e.detail = std::move(detail);
+  e.correlation_id = request.correlation_id;
+  auto record = [this, e = std::move(e)]() mutable {
+    Status st = app_.security_log().Record(std::move(e));
+    if (!st.ok()) spdlog::warn("security log: {}", st.error().message);
+  };
+  if (on_worker) {
+    record();
+  } else if (!app_.PostWork(std::move(record))) {
+    spdlog::warn("security log: worker queue full; an entry ({}) was not recorded", kind);
+  }
+}
+
+std::optional<Response> Dispatcher::AdmitLive(Request& request, std::string_view credential) {
+  auto principal = app_.authorizer().Authenticate(credential);
+  const std::string key = principal.ok() ? principal->token_id : request.client_ip;
+  auto decision = rate_limiter_.Take(key, principal.ok());
+  if (!decision.allowed) {
+    Response r = Problem(ErrorCode::kRateLimited, "too many requests; retry later",
+                         request.correlation_id);
+    r.SetHeader("Retry-After", std::to_string(decision.retry_after_seconds));
+    return r;
+  }
+  if (!principal.ok()) {
+    RecordSecurity(auth::security_kind::kAuthenticationFailure, request, 401,
+                   principal.error().message, false);
+    Response r = Response::Problem(principal.error(), request.correlation_id);
+    r.SetHeader("WWW-Authenticate", "Bearer");
+    return r;
+  }
+  request.principal = *principal;
+  Status allowed = app_.authorizer().Authorize(*principal, auth::Permission::kRead, std::nullopt);
+  if (!allowed.ok()) {
+    RecordSecurity(auth::security_kind::kForbidden, request, 403, allowed.error().message, false);
+    return Response::Problem(allowed.error(), request.correlation_id);
+  }
+  if (principal->role == auth::Role::kAssessor) {
+    RecordSecurity(auth::security_kind::kAssessorAccess, request, 101, "live feed", false);
+  }
+  return std::nullopt;
+}
+
+void Dispatcher::Dispatch(Request request, const Route& route, Done done) {
+  const auto& opts = route.options;
+  std::optional<Error> auth_error;
+  if (opts.permission) {
+    auto principal = app_.authorizer().Authenticate(request.Header("Authorization").value_or(""));
+    if (principal.ok()) {
+      request.principal = std::move(principal).value();
+    } else {
+      auth_error = std::move(principal).error();
+    }
+  }
+  if (opts.rate_limited) {
+    const bool authed = request.principal.has_value();
+    auto decision = rate_limiter_.Take(authed ? request.principal->token_id : request.client_ip,
+                                       authed);
+    if (!decision.allowed) {
+      Response r = Problem(ErrorCode::kRateLimited, "too many requests; retry later",
+                           request.correlation_id);
+      r.SetHeader("Retry-After", std::to_string(decision.retry_after_seconds));
+      done(std::move(r));
+      return;
+    }
+  }
+  if (auth_error) {
+    RecordSecurity(auth::security_kind::kAuthenticationFailure, request, 401,
+                   auth_error->message, false);
+    Response r = Response::Problem(*auth_error, request.correlation_id);
+    r.SetHeader("WWW-Authenticate", "Bearer");
+    done(std::move(r));
+    return;
+  }
+  if (opts.run_inline) {
+    done(RunOnWorker(request, route));
+    return;
+  }
+  auto shared_done = std::make_shared<Done>(std::move(done));
+  auto task = [this, &route, request = std::move(request), shared_done]() {
+    (*shared_done)(RunOnWorker(request, route));
+  };
+  if (!app_.PostWork(std::move(task))) {
+    Response r = Problem(ErrorCode::kUnavailable, "the server is busy; retry shortly",
+                         CorrelationId(std::nullopt));
+    r.SetHeader("Retry-After", "1");
+    (*shared_done)(std::move(r));
+  }
+}
+
+Response Dispatcher::RunOnWorker(const Request& request, const Route& route) {
+  const auto& opts = route.options;
+  if (request.principal && opts.permission) {
+    const auto& p = *request.principal;
+    Status allowed;
+    if (opts.scope_checked_by_handler) {
+      if (!auth::RoleAllows(p.role, *opts.permission)) {
+        allowed = app_.authorizer().Authorize(p, *opts.permission, std::nullopt);
+      }
+    } else {
+      std::optional<std::string> group;
+      if (!opts.group_param.empty()) group = std::string(request.PathParam(opts.group_param));
+      allowed = app_.authorizer().Authorize(p, *opts.permission, group);
+    }
+    if (!allowed.ok()) {
+      RecordSecurity(auth::security_kind::kForbidden, request, 403, allowed.error().message,
+                     !opts.run_inline);
+      return Response::Problem(allowed.error(), request.correlation_id);
+    }
+  }
+  Response response;
+  try {
+    response = route.handler(request);
+  } catch (const std::exception& e) {
+    spdlog::error("handler {} {} threw (cid={}): {}", route.method, route.path_template,
+                  request.correlation_id, e.what());
+    response = Problem(ErrorCode::kInternal, "internal error", request.correlation_id);
+  } catch (...) {
+    spdlog::error("handler {} {} threw a non-standard exception (cid={})", route.method,
+                  route.path_template, request.correlation_id);
+    response = Problem(ErrorCode::kInternal, "internal error", request.correlation_id);
+  }
+  StampProblem(response, request.correlation_id);
+  if (request.principal) {
+    const auto role = request.principal->role;
+    if (role == auth::Role::kAssessor) {
+      RecordSecurity(auth::security_kind::kAssessorAccess, request, response.status, {},
+                     !opts.run_inline);
+    } else if (role == auth::Role::kAdmin && IsMutating(request.method)) {
+      RecordSecurity(auth::security_kind::kAdminAction, request, response.status,
+                     route.method + " " + route.path_template, !opts.run_inline);
+    }
+  }
+  if (opts.security_audit) {
+    const char* kind = opts.permission == auth::Permission::kBuildEvidencePack
+                           ? auth::security_kind::kEvidencePackDownload
+                           : auth::security_kind::kAuditedAccess;
+    RecordSecurity(kind, request, response.status, {}, !opts.run_inline);
+  }
+  return response;
+}
+
+}  // namespace assure::server

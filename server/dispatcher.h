@@ -1,0 +1,68 @@
+// What happens to a parsed request between the socket and the handler
+// (Beast-free): authentication, rate limiting, the hand-off to the worker
+// pool, authorisation, the handler call with its catch-all, the security log,
+// and the request log line.
+//
+// Order: authenticate (in memory, on the I/O thread) -> rate limit (by token
+// id, or client IP when unauthenticated; 429 + Retry-After) -> 401 when
+// authentication failed -> post to the worker pool (503 + Retry-After when
+// its queue is full) -> authorise (403) -> handler. Failures are recorded in
+// the security log from the worker pool.
+//
+// Thread safety: Dispatch may be called from any I/O thread concurrently.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "api/http/rate_limiter.h"
+#include "api/http/request.h"
+#include "api/http/response.h"
+#include "api/http/router.h"
+
+namespace assure::server {
+
+class Application;
+
+class Dispatcher {
+ public:
+  using Done = std::function<void(api::http::Response)>;
+
+  explicit Dispatcher(Application& app);
+
+  // Calls `done` exactly once: inline for refusals and run_inline routes,
+  // otherwise from a worker thread. `done` must post back to the session.
+  void Dispatch(api::http::Request request, const api::http::Route& route, Done done);
+
+  // Authenticates a credential for a non-routed use (the WebSocket upgrade),
+  // recording failures in the security log. Also applies rate limiting.
+  // On refusal returns the response to send.
+  std::optional<api::http::Response> AdmitLive(api::http::Request& request,
+                                               std::string_view credential);
+
+  // The one request log line (never the token: the target is redacted).
+  static void LogRequest(const std::string& method, const std::string& target,
+                         const std::string& client_ip, int status,
+                         std::chrono::steady_clock::duration elapsed,
+                         const std::string& correlation_id);
+
+  // A problem response built by the server itself (correlation id in body).
+  static api::http::Response Problem(ErrorCode code, std::string detail,
+                                     const std::string& correlation_id);
+
+  // A fresh correlation id, or the client's if it is 1..64 of [A-Za-z0-9._-].
+  static std::string CorrelationId(std::optional<std::string_view> from_client);
+
+ private:
+  api::http::Response RunOnWorker(const api::http::Request& request,
+                                  const api::http::Route& route);
+  void RecordSecurity(const char* kind, const api::http::Request& request, int status,
+                      std::string detail, bool on_worker);
+
+  Application& app_;
+  api::http::RateLimiter rate_limiter_;
+};
+
+}  // namespace assure::server

@@ -1,0 +1,478 @@
+#include "server/http_session.h"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <spdlog/spdlog.h>
+
+#include <exception>
+#include <utility>
+
+#include "api/http/problem.h"
+#include "server/websocket_session.h"
+
+namespace assure::server {
+
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+namespace net = boost::asio;
+using api::http::Response;
+
+namespace {
+
+constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+
+bool IsHttpError(const beast::error_code& ec) {
+  return ec.category() == http::make_error_code(http::error::bad_method).category();
+}
+
+bool MediaTypeIs(std::string_view header, std::string_view type) {
+  const auto semi = header.find(';');
+  std::string_view base = header.substr(0, semi);
+  while (!base.empty() && base.back() == ' ') base.remove_suffix(1);
+  while (!base.empty() && base.front() == ' ') base.remove_prefix(1);
+  return api::http::EqualsIgnoreCase(base, type);
+}
+
+}  // namespace
+
+HttpSession::HttpSession(net::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> ctx)
+    : stream_(std::move(socket)), ctx_(std::move(ctx)) {
+  id_ = ctx_->next_id++;
+  beast::error_code ec;
+  auto ep = stream_.socket().remote_endpoint(ec);
+  client_ip_ = ec ? std::string("-") : ep.address().to_string();
+}
+
+HttpSession::~HttpSession() {
+  ctx_->in_flight -= static_cast<std::int64_t>(slots_.size());
+  ctx_->connections--;
+  ctx_->RemoveSession(id_);
+}
+
+void HttpSession::Run() {
+  ctx_->AddSession(id_, shared_from_this());
+  net::dispatch(stream_.get_executor(),
+                [self = shared_from_this()] { self->Guard("start", [&] { self->StartRead(); }); });
+}
+
+void HttpSession::CloseGracefully() {
+  net::post(stream_.get_executor(), [self = shared_from_this()] {
+    self->closing_ = true;
+    if (!self->writing_) self->CloseNow();
+  });
+}
+
+void HttpSession::Guard(const char* where, const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const std::exception& e) {
+    spdlog::error("http session {} ({}): {}; connection closed", id_, where, e.what());
+    CloseNow();
+  } catch (...) {
+    spdlog::error("http session {} ({}): unknown exception; connection closed", id_, where);
+    CloseNow();
+  }
+}
+
+void HttpSession::CloseNow() {
+  if (closed_) return;
+  closed_ = true;
+  closing_ = true;
+  beast::error_code ec;
+  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_both, ec);
+  stream_.close();
+}
+
+void HttpSession::StartRead() {
+  if (closing_ || closed_ || reading_ || slots_.size() >= ctx_->config.max_pipelined) return;
+  reading_ = true;
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(ctx_->config.header_limit_bytes));
+  parser_->body_limit(std::max(ctx_->config.body_limit_bytes,
+                               ctx_->config.document_body_limit_bytes));
+  const auto now = Clock::now();
+  got_bytes_ = buffer_.size() > 0;
+  started_ = now;
+  deadline_ = now + ((got_bytes_ || first_request_) ? ctx_->config.header_timeout
+                                                    : ctx_->config.idle_timeout);
+  ReadSome();
+}
+
+void HttpSession::ReadSome() {
+  stream_.expires_at(deadline_);
+  http::async_read_some(stream_, buffer_, *parser_,
+                        [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                          self->Guard("read", [&] { self->OnReadSome(ec, n); });
+                        });
+}
+
+void HttpSession::OnReadSome(beast::error_code ec, std::size_t bytes) {
+  if (ec == net::error::operation_aborted || closed_) return;
+  if (ec == http::error::end_of_stream || ec == net::error::eof) {
+    reading_ = false;
+    closing_ = true;
+    if (slots_.empty() && !writing_) CloseNow();
+    return;
+  }
+  if (ec == beast::error::timeout) {
+    reading_ = false;
+    if (got_bytes_) {
+      spdlog::info("{} cut off: request header not complete within {} ms", client_ip_,
+                   ctx_->config.header_timeout.count());
+    }
+    CloseNow();
+    return;
+  }
+  if (ec == http::error::header_limit) {
+    Response r;
+    r.status = 431;
+    r.content_type = std::string(api::http::kProblemContentType);
+    r.body = api::http::ProtocolProblemBody(431, "header-too-large",
+                                            "Request header fields too large",
+                                            "the request header is too large")
+                 .dump();
+    Reply(std::move(r), true);
+    return;
+  }
+  if (ec == http::error::body_limit) {
+    Reply(Dispatcher::Problem(ErrorCode::kTooLarge, "the request body is too large",
+                              Dispatcher::CorrelationId(std::nullopt)),
+          true);
+    return;
+  }
+  if (IsHttpError(ec)) {
+    Reply(Dispatcher::Problem(ErrorCode::kInvalidArgument, "malformed HTTP request",
+                              Dispatcher::CorrelationId(std::nullopt)),
+          true);
+    return;
+  }
+  if (ec) {
+    reading_ = false;
+    CloseNow();
+    return;
+  }
+  if (!got_bytes_ && (bytes > 0 || parser_->got_some())) {
+    got_bytes_ = true;
+    started_ = Clock::now();
+    deadline_ = started_ + ctx_->config.header_timeout;
+  }
+  if (!parser_->is_header_done()) {
+    ReadSome();
+    return;
+  }
+  OnHeader();
+}
+
+void HttpSession::OnHeader() {
+  const auto& h = parser_->get();
+  version_ = h.version();
+  auto cid_header = h.find("X-Correlation-Id");
+  correlation_id_ = Dispatcher::CorrelationId(
+      cid_header == h.end() ? std::nullopt
+                             : std::optional<std::string_view>(std::string_view(cid_header->value())));
+  const bool body_pending = !parser_->is_done();
+  if (ctx_->draining) {
+    Reply(Dispatcher::Problem(ErrorCode::kUnavailable, "the server is shutting down",
+                              correlation_id_)
+              .SetHeader("Retry-After", "5"),
+          true);
+    return;
+  }
+  auto target = api::http::ParseTarget(h.target());
+  if (!target.ok()) {
+    Reply(Dispatcher::Problem(ErrorCode::kInvalidArgument, target.error().message,
+                              correlation_id_),
+          true);
+    return;
+  }
+  target_ = std::move(target).value();
+  if (beast::websocket::is_upgrade(h) && target_.segments.size() == 3 &&
+      target_.segments[0] == "api" && target_.segments[1] == "v1" &&
+      target_.segments[2] == "live") {
+    HandleUpgrade();
+    return;
+  }
+  match_ = ctx_->app.router().Match(h.method_string(), target_.segments);
+  if (match_.route == nullptr) {
+    if (!match_.allowed_methods.empty()) {
+      std::string allow;
+      for (const auto& m : match_.allowed_methods) allow += (allow.empty() ? "" : ", ") + m;
+      Response r;
+      r.status = 405;
+      r.content_type = std::string(api::http::kProblemContentType);
+      r.body = api::http::ProtocolProblemBody(405, "method-not-allowed", "Method not allowed",
+                                              "this resource does not support " +
+                                                  std::string(h.method_string()),
+                                              correlation_id_)
+                   .dump();
+      r.SetHeader("Allow", allow);
+      Reply(std::move(r), body_pending);
+    } else {
+      Reply(Dispatcher::Problem(ErrorCode::kNotFound, "no such resource", correlation_id_),
+            body_pending);
+    }
+    return;
+  }
+  const auto& opts = match_.route->options;
+  body_limit_ = opts.body == api::http::BodyKind::kDocument
+                    ? ctx_->config.document_body_limit_bytes
+                    : ctx_->config.body_limit_bytes;
+  const auto content_length = parser_->content_length();
+  if (content_length && *content_length > body_limit_) {
+    Reply(Dispatcher::Problem(ErrorCode::kTooLarge,
+                              "the body is larger than " + std::to_string(body_limit_) + " bytes",
+                              correlation_id_),
+          true);
+    return;
+  }
+  if (parser_->chunked()) parser_->body_limit(body_limit_);
+  const bool has_body = parser_->chunked() || (content_length && *content_length > 0);
+  if (has_body) {
+    auto ct = h.find(http::field::content_type);
+    const std::string_view type =
+        ct == h.end() ? std::string_view() : std::string_view(ct->value());
+    bool accepted = false;
+    if (opts.body == api::http::BodyKind::kJson) {
+      accepted = MediaTypeIs(type, "application/json");
+    } else {
+      accepted = opts.media_types.empty();
+      for (const auto& m : opts.media_types) accepted = accepted || MediaTypeIs(type, m);
+    }
+    if (!accepted) {
+      Reply(Dispatcher::Problem(ErrorCode::kUnsupportedMediaType,
+                                opts.body == api::http::BodyKind::kJson
+                                    ? "the body must be application/json"
+                                    : "this media type is not accepted here",
+                                correlation_id_),
+            true);
+      return;
+    }
+  }
+  if (!body_pending) {
+    HandleRequest();
+    return;
+  }
+  deadline_ = Clock::now() + ctx_->config.body_timeout;
+  auto read_body = [self = shared_from_this()] {
+    self->stream_.expires_at(self->deadline_);
+    http::async_read(self->stream_, self->buffer_, *self->parser_,
+                     [self](beast::error_code ec, std::size_t n) {
+                       self->Guard("read body", [&] { self->OnBody(ec, n); });
+                     });
+  };
+  auto expect = h.find(http::field::expect);
+  if (expect != h.end() && api::http::EqualsIgnoreCase(expect->value(), "100-continue") &&
+      !writing_ && slots_.empty()) {
+    writing_ = true;
+    stream_.expires_at(deadline_);
+    net::async_write(stream_, net::buffer(kContinue, sizeof(kContinue) - 1),
+                     [self = shared_from_this(), read_body](beast::error_code ec, std::size_t) {
+                       self->writing_ = false;
+                       if (ec) {
+                         self->CloseNow();
+                         return;
+                       }
+                       self->Guard("continue", read_body);
+                     });
+    return;
+  }
+  read_body();
+}
+
+void HttpSession::OnBody(beast::error_code ec, std::size_t) {
+  if (ec == net::error::operation_aborted || closed_) return;
+  if (ec == http::error::body_limit) {
+    Reply(Dispatcher::Problem(ErrorCode::kTooLarge,
+                              "the body is larger than " + std::to_string(body_limit_) + " bytes",
+                              correlation_id_),
+          true);
+    return;
+  }
+  if (ec == beast::error::timeout) {
+    reading_ = false;
+    spdlog::info("{} cut off: request body not complete within {} ms", client_ip_,
+                 ctx_->config.body_timeout.count());
+    CloseNow();
+    return;
+  }
+  if (IsHttpError(ec) && ec != http::error::end_of_stream) {
+    Reply(Dispatcher::Problem(ErrorCode::kInvalidArgument, "malformed HTTP request body",
+                              correlation_id_),
+          true);
+    return;
+  }
+  if (ec) {
+    reading_ = false;
+    CloseNow();
+    return;
+  }
+  HandleRequest();
+}
+
+std::uint64_t HttpSession::PushSlot(bool close) {
+  Slot slot;
+  slot.close = close;
+  slot.correlation_id =
+      correlation_id_.empty() ? Dispatcher::CorrelationId(std::nullopt) : correlation_id_;
+  slot.started = got_bytes_ ? started_ : Clock::now();
+  if (parser_ && parser_->is_header_done()) {
+    slot.method = std::string(parser_->get().method_string());
+    slot.target = std::string(parser_->get().target());
+  } else {
+    slot.method = "-";
+    slot.target = "-";
+  }
+  slots_.push_back(std::move(slot));
+  ctx_->in_flight++;
+  return head_slot_id_ + slots_.size() - 1;
+}
+
+void HttpSession::HandleRequest() {
+  reading_ = false;
+  first_request_ = false;
+  const bool close = !parser_->get().keep_alive() || ctx_->draining;
+  const std::uint64_t slot_id = PushSlot(close);
+  auto msg = parser_->release();
+  parser_.reset();
+  api::http::Request req;
+  req.method = std::string(msg.method_string());
+  req.target = std::string(msg.target());
+  req.path = std::move(target_.path);
+  req.query = std::move(target_.query);
+  req.path_params = std::move(match_.params);
+  for (const auto& f : msg) req.headers.Add(std::string(f.name_string()), std::string(f.value()));
+  req.body = std::move(msg.body());
+  req.client_ip = client_ip_;
+  req.correlation_id = correlation_id_;
+  correlation_id_.clear();
+  got_bytes_ = false;
+  const api::http::Route& route = *match_.route;
+  match_ = {};
+  ctx_->dispatcher.Dispatch(
+      std::move(req), route, [self = shared_from_this(), slot_id](Response r) {
+        net::post(self->stream_.get_executor(), [self, slot_id, r = std::move(r)]() mutable {
+          self->Guard("complete", [&] { self->Complete(slot_id, std::move(r)); });
+        });
+      });
+  if (close) {
+    closing_ = true;
+  } else {
+    StartRead();
+  }
+}
+
+void HttpSession::HandleUpgrade() {
+  if (!slots_.empty() || writing_) {
+    Reply(Dispatcher::Problem(ErrorCode::kInvalidArgument,
+                              "a WebSocket upgrade must not be pipelined", correlation_id_),
+          true);
+    return;
+  }
+  auto feed = ctx_->app.live_feed();
+  if (!feed) {
+    Reply(Dispatcher::Problem(ErrorCode::kNotFound, "the live feed is not available",
+                              correlation_id_),
+          true);
+    return;
+  }
+  const auto& h = parser_->get();
+  api::http::Request req;
+  req.method = std::string(h.method_string());
+  req.target = std::string(h.target());
+  req.path = target_.path;
+  req.client_ip = client_ip_;
+  req.correlation_id = correlation_id_;
+  std::string credential;
+  if (auto auth = h.find(http::field::authorization); auth != h.end()) {
+    credential = std::string(auth->value());
+  } else {
+    for (const auto& q : target_.query) {
+      if (q.key == "token") credential = q.value;
+    }
+  }
+  if (auto refusal = ctx_->dispatcher.AdmitLive(req, credential)) {
+    Reply(std::move(*refusal), true);
+    return;
+  }
+  Dispatcher::LogRequest(req.method, req.target, client_ip_, 101, Clock::now() - started_,
+                         correlation_id_);
+  auto ws = std::make_shared<WebSocketSession>(stream_.release_socket(), ctx_,
+                                               std::move(*req.principal));
+  closed_ = true;
+  reading_ = false;
+  ws->Run(parser_->release());
+}
+
+void HttpSession::Reply(Response response, bool close) {
+  reading_ = false;
+  if (close) closing_ = true;
+  const std::uint64_t id = PushSlot(close);
+  if (close) parser_.reset();
+  got_bytes_ = false;
+  Complete(id, std::move(response));
+}
+
+HttpSession::BeastResponse HttpSession::ToBeast(Response r, const Slot& slot, unsigned version) {
+  BeastResponse res{static_cast<http::status>(r.status), version};
+  res.set(http::field::server, "assure");
+  if (!r.content_type.empty()) res.set(http::field::content_type, r.content_type);
+  res.set("X-Correlation-Id", slot.correlation_id);
+  for (auto& hdr : r.headers) res.set(hdr.name, hdr.value);
+  res.keep_alive(!slot.close);
+  res.body() = std::move(r.body);
+  res.prepare_payload();
+  return res;
+}
+
+void HttpSession::Complete(std::uint64_t slot_id, Response response) {
+  if (closed_ || slot_id < head_slot_id_) return;
+  const std::uint64_t index = slot_id - head_slot_id_;
+  if (index >= slots_.size()) return;
+  Slot& slot = slots_[index];
+  if (ctx_->draining) slot.close = true;
+  slot.response = ToBeast(std::move(response), slot, version_);
+  slot.ready = true;
+  MaybeWrite();
+}
+
+void HttpSession::MaybeWrite() {
+  if (writing_ || closed_ || slots_.empty() || !slots_.front().ready) return;
+  writing_ = true;
+  stream_.expires_after(ctx_->config.write_timeout);
+  http::async_write(stream_, slots_.front().response,
+                    [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                      self->Guard("write", [&] { self->OnWrite(ec, n); });
+                    });
+}
+
+void HttpSession::OnWrite(beast::error_code ec, std::size_t) {
+  writing_ = false;
+  if (slots_.empty()) return;
+  {
+    const Slot& s = slots_.front();
+    Dispatcher::LogRequest(s.method, s.target, client_ip_, s.response.result_int(),
+                           Clock::now() - s.started, s.correlation_id);
+  }
+  const bool close = slots_.front().close;
+  slots_.pop_front();
+  ++head_slot_id_;
+  ctx_->in_flight--;
+  if (ec || closed_) {
+    CloseNow();
+    return;
+  }
+  if (close || (closing_ && slots_.empty())) {
+    CloseNow();
+    return;
+  }
+  MaybeWrite();
+  StartRead();
+}
+
+}  // namespace assure::server

@@ -1,0 +1,102 @@
+// One HTTP/1.1 connection (Beast), on its own strand.
+//
+// Reads requests with header and body deadlines (slow clients are cut off),
+// enforces the header and body limits, routes, hands the request to the
+// Dispatcher (handlers run on the worker pool) and writes the responses in
+// request order. Up to max_pipelined requests may be read ahead of their
+// responses; beyond that the session stops reading until a response is out.
+// An upgrade to WebSocket on /api/v1/live becomes a WebSocketSession.
+//
+// Every completion handler checks its error_code; operation_aborted is
+// ignored in one place (OnReadSome / OnBody / OnWrite just return); the
+// catch-all in the session turns any exception into a closed connection
+// without taking the server down.
+//
+// Thread safety: all state is touched on the strand only.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "api/http/query.h"
+#include "api/http/response.h"
+#include "api/http/router.h"
+#include "server/server_context.h"
+
+namespace assure::server {
+
+class HttpSession : public DrainableSession, public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> ctx);
+  ~HttpSession() override;
+
+  void Run();
+  void CloseGracefully() override;
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  using BeastResponse = boost::beast::http::response<boost::beast::http::string_body>;
+
+  struct Slot {
+    bool ready = false;
+    bool close = false;
+    BeastResponse response;
+    std::string method;
+    std::string target;  // raw; redacted when logged
+    std::string correlation_id;
+    Clock::time_point started;
+  };
+
+  void Guard(const char* where, const std::function<void()>& fn);
+  void StartRead();
+  void ReadSome();
+  void OnReadSome(boost::beast::error_code ec, std::size_t bytes);
+  void OnHeader();
+  void OnBody(boost::beast::error_code ec, std::size_t bytes);
+  void HandleRequest();
+  void HandleUpgrade();
+  void Complete(std::uint64_t slot_id, api::http::Response response);
+  // Queues a response produced on the I/O thread; `close` ends the connection after it.
+  void Reply(api::http::Response response, bool close);
+  std::uint64_t PushSlot(bool close);
+  void MaybeWrite();
+  void OnWrite(boost::beast::error_code ec, std::size_t bytes);
+  void CloseNow();
+  BeastResponse ToBeast(api::http::Response response, const Slot& slot, unsigned version);
+
+  boost::beast::tcp_stream stream_;
+  std::shared_ptr<ServerContext> ctx_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  std::deque<Slot> slots_;
+  std::uint64_t head_slot_id_ = 0;  // id of slots_.front()
+  std::uint64_t id_ = 0;
+  std::string client_ip_;
+  bool reading_ = false;
+  bool writing_ = false;
+  bool closing_ = false;      // read no more requests
+  bool closed_ = false;
+  bool got_bytes_ = false;    // the request being read has started arriving
+  bool first_request_ = true;
+  unsigned version_ = 11;
+  Clock::time_point deadline_;
+  Clock::time_point started_;
+  // The request being read.
+  std::string correlation_id_;
+  api::http::ParsedTarget target_;
+  api::http::RouteMatch match_;
+  std::size_t body_limit_ = 0;
+};
+
+}  // namespace assure::server

@@ -1,0 +1,38 @@
+// Accepts TCP connections and starts an HttpSession for each, each on its own
+// strand. Connections beyond max_connections, and any arriving while the
+// server drains, are closed at once.
+//
+// Thread safety: Run and Stop may be called from any thread.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <memory>
+
+#include "domain/result.h"
+#include "server/server_context.h"
+
+namespace assure::server {
+
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  Listener(boost::asio::io_context& ioc, std::shared_ptr<ServerContext> ctx);
+
+  // Binds and listens. kUnavailable when the address cannot be bound.
+  Status Open(const boost::asio::ip::tcp::endpoint& endpoint);
+  boost::asio::ip::tcp::endpoint local_endpoint() const;
+  void Run();
+  // Stops accepting (posted to the acceptor's strand).
+  void Stop();
+
+ private:
+  void DoAccept();
+  void OnAccept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
+
+  boost::asio::io_context& ioc_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::shared_ptr<ServerContext> ctx_;
+};
+
+}  // namespace assure::server

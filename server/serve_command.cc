@@ -1,0 +1,107 @@
+// assure serve: open the store, assemble the application and serve until
+// SIGTERM/SIGINT; exit 0 after a graceful shutdown, 2 on start-up errors.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+
+#include "server/application.h"
+#include "server/commands.h"
+#include "server/routes.h"
+#include "server/server.h"
+#include "storage/event_store.h"
+
+namespace assure::server {
+
+namespace {
+
+void UseStderrLogger() {
+  auto logger = spdlog::stderr_color_mt("assure");
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+  spdlog::set_default_logger(logger);
+}
+
+int Serve(const std::string& data, const std::string& listen_flag, const std::string& config_file) {
+  UseStderrLogger();
+  ServerConfig config;
+  if (!config_file.empty()) {
+    auto loaded = LoadServerConfigFile(config_file, config);
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "assure serve: %s\n", loaded.error().message.c_str());
+      return 2;
+    }
+    config = std::move(loaded).value();
+  }
+  std::string listen = listen_flag;
+  if (listen.empty()) {
+    const char* env = std::getenv("ASSURE_LISTEN");
+    if (env && *env) listen = env;
+  }
+  if (!listen.empty()) {
+    Status st = ParseListen(listen, config);
+    if (!st.ok()) {
+      std::fprintf(stderr, "assure serve: %s\n", st.error().message.c_str());
+      return 2;
+    }
+  }
+  auto opened = storage::OpenRocksStore(data);
+  if (!opened.ok()) {
+    std::fprintf(stderr, "assure serve: %s\n", opened.error().message.c_str());
+    return 2;
+  }
+  std::shared_ptr<storage::EventStore> store(std::move(opened).value());
+  auto app = Application::Create(store, config);
+  if (!app.ok()) {
+    std::fprintf(stderr, "assure serve: %s\n", app.error().message.c_str());
+    return 2;
+  }
+  Status installed = InstallRoutes(**app);
+  if (!installed.ok()) {
+    std::fprintf(stderr, "assure serve: %s\n", installed.error().message.c_str());
+    return 2;
+  }
+  if (!(*app)->token_index().HasUsableAdmin((*app)->clock().NowMicros())) {
+    std::fprintf(stderr,
+                 "assure serve: no usable admin token exists. Stop the server and create one:\n"
+                 "  assure token create --role admin --name \"Your Name\" --data %s\n"
+                 "(the token is printed once, on stdout; keep it safe)\n",
+                 data.c_str());
+  }
+  int code = 0;
+  {
+    Server server(**app);
+    Status started = server.Start();
+    if (!started.ok()) {
+      std::fprintf(stderr, "assure serve: %s\n", started.error().message.c_str());
+      return 2;
+    }
+    server.HandleSignals();
+    code = server.Wait();
+  }
+  spdlog::info("stopped");
+  return code;
+}
+
+}  // namespace
+
+void RegisterServe(CLI::App& app, Run& run) {
+  struct Args {
+    std::string data = DefaultDataDir();
+    std::string listen;
+    std::string config;
+  };
+  auto args = std::make_shared<Args>();
+  auto* cmd = app.add_subcommand("serve", "Serve the HTTP API and the live feed");
+  cmd->add_option("--data", args->data, "Store directory (env ASSURE_DATA)")->capture_default_str();
+  cmd->add_option("--listen", args->listen,
+                  "HOST:PORT to listen on (env ASSURE_LISTEN; default 127.0.0.1:8080)");
+  cmd->add_option("--config", args->config,
+                  "JSON file with limits, timeouts and rates (see server/server_config.h)");
+  cmd->callback([args, &run] {
+    run = [args] { return Serve(args->data, args->listen, args->config); };
+  });
+}
+
+}  // namespace assure::server

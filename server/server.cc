@@ -1,0 +1,178 @@
+#include "server/server.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <mutex>
+#include <optional>
+
+#include "server/listener.h"
+#include "server/server_context.h"
+#include "server/websocket_session.h"
+
+namespace assure::server {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+struct Server::Impl {
+  explicit Impl(Application& application)
+      : app(application),
+        ioc(application.config().io_threads),
+        ctx(std::make_shared<ServerContext>(application)),
+        drain_timer(ioc) {}
+
+  void BeginDrain();
+  void PollDrain();
+  void FinishDrain();
+  void PollClosed();
+
+  Application& app;
+  net::io_context ioc;
+  std::shared_ptr<ServerContext> ctx;
+  std::shared_ptr<Listener> listener;
+  std::optional<net::signal_set> signals;
+  net::steady_timer drain_timer;
+  std::vector<std::thread> threads;
+  std::atomic<bool> shutdown_started{false};
+  Clock::time_point deadline;
+  std::mutex wait_mu;
+  bool waited = false;
+};
+
+void Server::Impl::BeginDrain() {
+  spdlog::info("shutting down: no new connections; {} request(s) in flight",
+               ctx->in_flight.load());
+  ctx->draining = true;
+  if (listener) listener->Stop();
+  if (signals) {
+    boost::system::error_code ec;
+    signals->cancel(ec);
+  }
+  deadline = Clock::now() + app.config().shutdown_timeout;
+  PollDrain();
+}
+
+void Server::Impl::PollDrain() {
+  if (ctx->in_flight.load() <= 0 || Clock::now() >= deadline) {
+    FinishDrain();
+    return;
+  }
+  drain_timer.expires_after(std::chrono::milliseconds(10));
+  drain_timer.async_wait([this](boost::system::error_code ec) {
+    if (!ec) PollDrain();
+  });
+}
+
+void Server::Impl::FinishDrain() {
+  const auto left = ctx->in_flight.load();
+  if (left > 0) {
+    spdlog::warn("shutdown deadline passed with {} request(s) unanswered", left);
+  }
+  for (auto& client : ctx->websockets.Members()) {
+    if (auto ws = std::dynamic_pointer_cast<WebSocketSession>(client)) {
+      ws->CloseWith(static_cast<std::uint16_t>(1001), "server shutting down");
+    }
+  }
+  for (auto& s : ctx->Sessions()) s->CloseGracefully();
+  deadline = Clock::now() + std::max(app.config().write_timeout,
+                                     app.config().ws_overflow_close_timeout);
+  PollClosed();
+}
+
+void Server::Impl::PollClosed() {
+  if (ctx->connections.load() == 0 || Clock::now() >= deadline) {
+    spdlog::info("shutdown complete");
+    ioc.stop();
+    return;
+  }
+  drain_timer.expires_after(std::chrono::milliseconds(10));
+  drain_timer.async_wait([this](boost::system::error_code ec) {
+    if (!ec) PollClosed();
+  });
+}
+
+Server::Server(Application& app) : impl_(std::make_unique<Impl>(app)) {}
+
+Server::~Server() {
+  if (!impl_->threads.empty()) {
+    Shutdown();
+    Wait();
+  }
+}
+
+Status Server::Start() {
+  const auto& cfg = impl_->app.config();
+  boost::system::error_code ec;
+  auto address = net::ip::make_address(cfg.host, ec);
+  tcp::endpoint endpoint;
+  if (!ec) {
+    endpoint = tcp::endpoint(address, cfg.port);
+  } else {
+    tcp::resolver resolver(impl_->ioc);
+    auto results = resolver.resolve(cfg.host, std::to_string(cfg.port), ec);
+    if (ec || results.empty()) {
+      return MakeError(ErrorCode::kInvalidArgument, "cannot resolve listen host " + cfg.host);
+    }
+    endpoint = results.begin()->endpoint();
+  }
+  impl_->listener = std::make_shared<Listener>(impl_->ioc, impl_->ctx);
+  ASSURE_TRY(impl_->listener->Open(endpoint));
+  port_ = impl_->listener->local_endpoint().port();
+  impl_->listener->Run();
+  const int n = std::max(1, cfg.io_threads);
+  for (int i = 0; i < n; ++i) {
+    impl_->threads.emplace_back([this] {
+      while (true) {
+        try {
+          impl_->ioc.run();
+          return;
+        } catch (const std::exception& e) {
+          spdlog::error("I/O thread caught: {}", e.what());
+        }
+      }
+    });
+  }
+  spdlog::info("listening on {}:{}", endpoint.address().to_string(), port_);
+  return {};
+}
+
+void Server::HandleSignals() {
+  impl_->signals.emplace(impl_->ioc, SIGTERM, SIGINT);
+  impl_->signals->async_wait([this](boost::system::error_code ec, int sig) {
+    if (ec) return;
+    spdlog::info("signal {} received", sig);
+    Shutdown();
+  });
+}
+
+void Server::Shutdown() {
+  if (impl_->shutdown_started.exchange(true)) return;
+  net::post(impl_->ioc, [impl = impl_.get()] { impl->BeginDrain(); });
+}
+
+int Server::Wait() {
+  std::lock_guard lock(impl_->wait_mu);
+  if (impl_->waited) return 0;
+  for (auto& t : impl_->threads) {
+    if (t.joinable()) t.join();
+  }
+  impl_->threads.clear();
+  // Handlers still running post to the I/O context: stop them before it goes.
+  impl_->app.workers().Stop();
+  impl_->waited = true;
+  return 0;
+}
+
+std::int64_t Server::in_flight() const { return impl_->ctx->in_flight.load(); }
+std::size_t Server::connections() const { return impl_->ctx->connections.load(); }
+
+}  // namespace assure::server

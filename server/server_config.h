@@ -1,0 +1,77 @@
+// Everything `assure serve` can be configured with, and its defaults.
+//
+// A config file (--config FILE) is a JSON object; every key is optional and
+// an unknown key is an error (so a typo never silently keeps a default):
+//
+//   {
+//     "listen": "127.0.0.1:8080",
+//     "io_threads": 2,
+//     "shutdown_timeout_ms": 10000,
+//     "http": {"header_limit_bytes": 16384, "body_limit_bytes": 1048576,
+//              "document_body_limit_bytes": 67108864, "header_timeout_ms": 10000,
+//              "body_timeout_ms": 60000, "idle_timeout_ms": 30000,
+//              "write_timeout_ms": 30000, "max_pipelined": 8, "max_connections": 1024},
+//     "workers": {"threads": 4, "queue_limit": 1024},
+//     "websocket": {"queue_limit": 1024, "idle_timeout_ms": 30000,
+//                   "handshake_timeout_ms": 10000, "max_message_bytes": 65536,
+//                   "overflow_close_timeout_ms": 5000},
+//     "rate_limit": {"enabled": true, "token_per_second": 20, "token_burst": 40,
+//                    "ip_per_second": 10, "ip_burst": 20, "max_keys": 100000}
+//   }
+//
+// Thread safety: a plain value.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "api/http/rate_limiter.h"
+#include "domain/result.h"
+
+namespace assure::server {
+
+using Millis = std::chrono::milliseconds;
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0: any free port (tests)
+  int io_threads = 2;
+  Millis shutdown_timeout{10000};  // in-flight requests get this long to finish
+
+  // HTTP
+  std::size_t header_limit_bytes = 16 * 1024;         // 431 beyond
+  std::size_t body_limit_bytes = 1 << 20;             // 413 beyond (JSON routes)
+  std::size_t document_body_limit_bytes = 64 << 20;   // 413 beyond (document uploads)
+  Millis header_timeout{10000};  // from a request's first byte (or accept) to its last header byte
+  Millis body_timeout{60000};    // from the end of the header to the end of the body
+  Millis idle_timeout{30000};    // a kept-alive connection waiting for its next request
+  Millis write_timeout{30000};   // writing one response
+  std::size_t max_pipelined = 8;       // requests read ahead of their responses, per connection
+  std::size_t max_connections = 1024;  // further connections are closed at accept
+
+  // The worker pool that runs handlers (RocksDB calls block).
+  std::size_t worker_threads = 4;
+  std::size_t worker_queue_limit = 1024;  // 503 when full
+
+  // WebSocket live feed
+  std::size_t ws_queue_limit = 1024;  // outgoing messages per client; overflow disconnects
+  Millis ws_idle_timeout{30000};      // ping after half of this idle, close after all of it
+  Millis ws_handshake_timeout{10000};
+  std::size_t ws_max_message_bytes = 64 * 1024;  // inbound
+  Millis ws_overflow_close_timeout{5000};        // a cut-off client gets this long to take its close
+
+  api::http::RateLimitConfig rate_limit;
+};
+
+// Applies the keys of a JSON config text onto `base`. Errors:
+// kInvalidArgument naming the key (unknown key, wrong type, out of range).
+Result<ServerConfig> ParseServerConfig(std::string_view json_text, ServerConfig base);
+Result<ServerConfig> LoadServerConfigFile(const std::string& path, ServerConfig base);
+
+// "HOST:PORT" (IPv4, a name, or "[v6]:PORT").
+Status ParseListen(std::string_view text, ServerConfig& config);
+
+}  // namespace assure::server
