@@ -7,7 +7,9 @@ namespace assure::api::import {
 namespace {
 
 void AppendCell(std::string& out, std::string_view cell, char delim) {
-  const bool quote = cell.find_first_of(std::string{delim, '"', '\r', '\n'}) !=
+  // Any of the delimiters the reader may detect is quoted, whichever one is
+  // in use, so no cell can make another delimiter look right on reading.
+  const bool quote = cell.find_first_of(std::string{delim, ',', ';', '\t', '"', '\r', '\n'}) !=
                          std::string_view::npos ||
                      (!cell.empty() && (cell.front() == ' ' || cell.back() == ' '));
   if (!quote) {

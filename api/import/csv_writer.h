@@ -1,7 +1,7 @@
 // Writing a Table as CSV for Excel: UTF-8 with a byte order mark (so Excel
 // detects UTF-8), CRLF after every record, RFC 4180 quoting (cells holding
-// the delimiter, a quote, a line break, or leading/trailing spaces are quoted;
-// quotes are doubled). Line breaks inside cells are written as "\n".
+// ',', ';', a tab, a quote, a line break, or leading/trailing spaces are
+// quoted, whatever the delimiter; quotes are doubled). Line breaks inside cells are written as "\n".
 //
 // Round trip: ReadCsv(WriteCsv(t)) gives back t's header and rows (and, with
 // title_row, its title) when t obeys the shape invariants of table.h and its

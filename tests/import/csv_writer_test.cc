@@ -40,7 +40,8 @@ TEST(CsvWriterTest, WritesBomCrlfAndRfc4180Quoting) {
   CsvWriteOptions semi;
   semi.delimiter = ';';
   semi.bom = false;
-  EXPECT_EQ(WriteCsv(t, semi), "Owner;Deliverable\r\nA, B;\"say \"\"hi\"\"\"\r\n\"x\ny\";\" padded \"\r\n");
+  EXPECT_EQ(WriteCsv(t, semi),
+            "Owner;Deliverable\r\n\"A, B\";\"say \"\"hi\"\"\"\r\n\"x\ny\";\" padded \"\r\n");
 }
 
 TEST(CsvWriterTest, RoundTripsThroughTheReader) {
@@ -83,6 +84,23 @@ TEST(CsvWriterTest, ATitleThatLooksLikeASepHintRoundTrips) {
   auto not_hint = ReadCsv("sep=\r\nOwner,Deliverable\r\nND,Plan\r\n", "n.csv");
   ASSERT_TRUE(not_hint.ok()) << not_hint.error().message;
   EXPECT_EQ(not_hint->tables[0].title, "sep=");
+}
+
+// Found by the fuzzer: a cell holding "Network Reference;Deliverable;..."
+// made ';' look like the delimiter of a ',' file on reading it back.
+TEST(CsvWriterTest, CellsHoldingOtherDelimitersAreQuoted) {
+  Table t = Sample();
+  t.title = "Owner;Deliverable";
+  t.rows[0].cells[7] = "Network Reference;Deliverable;Date Initiated;Owner;RAGB Status";
+  CsvWriteOptions o;
+  o.title_row = true;
+  const std::string csv = WriteCsv(t, o);
+  EXPECT_NE(csv.find("\"Owner;Deliverable\""), std::string::npos);
+  auto r = ReadCsv(csv, "d.csv");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->tables[0].title, t.title);
+  EXPECT_EQ(r->tables[0].header, t.header);
+  EXPECT_EQ(r->tables[0].rows[0].cells, t.rows[0].cells);
 }
 
 TEST(CsvWriterTest, StrategyProgrammesRoundTrip) {
