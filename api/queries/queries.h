@@ -1,0 +1,62 @@
+// The questions boards and quality leads ask of the network model. All are
+// pure functions of a NetworkModel (current or as-at) and return JSON rows in
+// a stable order (by id unless said otherwise).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "api/queries/network_model.h"
+
+namespace assure::api {
+
+struct DeliverableFilter {
+  std::optional<std::string> programme_id;
+  std::optional<std::string> group_id;   // via the deliverable's programme
+  std::optional<std::string> ragb;       // wire name: red|amber|blue|green|none
+  std::optional<std::string> status;     // wire name, e.g. in-progress
+  std::optional<std::string> owner;      // case-insensitive substring
+  std::optional<std::string> qsin_code;  // e.g. IN-601
+  bool overdue_only = false;
+  std::string today;                     // YYYY-MM-DD, for "overdue"
+};
+
+// Each row: the deliverable's read model plus "group_id" and "overdue".
+std::vector<nlohmann::json> ListDeliverables(const NetworkModel& m, const DeliverableFilter& f);
+
+// Documents whose review date of the version in force is within `within_days`
+// of `today` (inclusive) or past: rows {document..., review_date, days_to_review,
+// review_state: "due"|"overdue"}, soonest first.
+std::vector<nlohmann::json> ListDocumentsForReview(const NetworkModel& m, const std::string& today,
+                                                   int within_days);
+
+// Open actions of every meeting: rows {meeting_id, group_id, action..., overdue},
+// by due date. Filters optional.
+std::vector<nlohmann::json> ListOpenActions(const NetworkModel& m,
+                                            const std::optional<std::string>& owner_person_id,
+                                            const std::optional<std::string>& due_before,
+                                            const std::string& today);
+
+// Memberships of a group held on `date` (YYYY-MM-DD), with the person's name.
+Result<std::vector<nlohmann::json>> GroupMembersOn(const NetworkModel& m, const std::string& group_id,
+                                                   const std::string& date);
+
+// Every meeting the person's attendance was recorded at: rows {meeting_id,
+// group_id, title, scheduled_for, attendance}, by scheduled date.
+std::vector<nlohmann::json> AttendanceOf(const NetworkModel& m, const std::string& person_id);
+
+// Per QSIN statement: its catalogue entry (if defined), the deliverables,
+// documents and meeting decisions mapped to it, counts, the latest
+// self-assessment, and "gaps": the statements with no deliverable, document or
+// decision at all (a self-assessment alone is not evidence of routine use).
+// `codes` limits the report (empty: every defined statement and every code
+// seen in the network).
+nlohmann::json QsinCoverage(const NetworkModel& m, const std::vector<std::string>& codes);
+
+// Days from a to b (YYYY-MM-DD), or nullopt if either is not a date.
+std::optional<long> DaysBetween(const std::string& a, const std::string& b);
+
+}  // namespace assure::api
