@@ -4,6 +4,7 @@
 #include <array>
 #include <new>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -159,23 +160,37 @@ class Tokenizer {
   const ReadLimits& limits_;
 };
 
-// How well `delim` splits the start of the file: best header match count,
-// then the widest of the first rows. Rows up to the first error count, so a
-// bad row further down is reported with the right delimiter.
-std::pair<std::size_t, std::size_t> ScoreDelimiter(std::string_view text,
-                                                   char delim,
-                                                   std::size_t first_line,
-                                                   const std::string& file,
-                                                   const ReadOptions& options) {
+// How well `delim` splits the start of the file, as (found a header row,
+// how early, its matches, widest row): the header the reader will take is the
+// first row with enough matches, so the delimiter that yields it earliest wins
+// (a cell that happens to hold "Network Reference;Deliverable;..." further
+// down must not make ';' win). Rows up to the first error count, so a bad row
+// further down is reported with the right delimiter.
+struct DelimiterScore {
+  bool found = false;
+  std::size_t earliness = 0;  // header_search_rows - index of the header row
+  std::size_t matches = 0;
+  std::size_t widest = 0;
+  auto Key() const { return std::make_tuple(found, earliness, matches, widest); }
+};
+
+DelimiterScore ScoreDelimiter(std::string_view text, char delim, std::size_t first_line,
+                              const std::string& file, const ReadOptions& options) {
   Tokenizer t(text, delim, first_line, file, options.limits);
   auto rows = t.Run(options.header_search_rows, /*partial=*/true);
-  if (!rows.ok()) return {0, 0};
-  std::size_t best = 0, widest = 0;
-  for (const Row& r : *rows) {
-    best = std::max(best, MatchHeader(r.cells).matched);
-    widest = std::max(widest, r.cells.size());
+  DelimiterScore score;
+  if (!rows.ok()) return score;
+  for (std::size_t i = 0; i < rows->size(); ++i) {
+    const Row& r = (*rows)[i];
+    score.widest = std::max(score.widest, r.cells.size());
+    const std::size_t m = MatchHeader(r.cells).matched;
+    if (!score.found && m >= options.min_header_matches) {
+      score.found = true;
+      score.earliness = options.header_search_rows - i;
+      score.matches = m;
+    }
   }
-  return {best, widest};
+  return score;
 }
 
 }  // namespace
@@ -201,10 +216,10 @@ Result<ReadResult> ReadCsv(std::string_view bytes, std::string_view file_name,
   }
   if (delim == 0) {
     delim = ',';
-    std::pair<std::size_t, std::size_t> best{0, 0};
+    DelimiterScore best;
     for (char d : std::array<char, 3>{',', ';', '\t'}) {
-      auto score = ScoreDelimiter(text, d, first_line, file, options);
-      if (score > best) {
+      const DelimiterScore score = ScoreDelimiter(text, d, first_line, file, options);
+      if (score.Key() > best.Key()) {
         best = score;
         delim = d;
       }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "api/import/column.h"
 #include "api/import/csv_reader.h"
 #include "api/import/markdown_reader.h"
@@ -101,6 +103,31 @@ TEST(CsvWriterTest, CellsHoldingOtherDelimitersAreQuoted) {
   EXPECT_EQ(r->tables[0].title, t.title);
   EXPECT_EQ(r->tables[0].header, t.header);
   EXPECT_EQ(r->tables[0].rows[0].cells, t.rows[0].cells);
+}
+
+// Every input ops/fuzz ever found is kept and must round-trip.
+TEST(CsvWriterTest, FuzzRegressionsRoundTrip) {
+  const std::filesystem::path dir =
+      std::filesystem::path(ASSURE_STRATEGY_MD).parent_path() / "fuzz-regressions";
+  std::size_t n = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    ++n;
+    ReadOptions options;
+    options.limits.max_columns = 64;
+    auto r = ReadCsv(testing::ReadFile(entry.path().string()), "fuzz.csv", options);
+    if (!r.ok()) continue;
+    CsvWriteOptions o;
+    o.title_row = true;
+    auto back = ReadCsv(WriteCsv(r->tables[0], o), "back.csv", options);
+    ASSERT_TRUE(back.ok()) << entry.path() << ": " << back.error().message;
+    EXPECT_EQ(back->tables[0].title, r->tables[0].title);
+    EXPECT_EQ(back->tables[0].header, r->tables[0].header);
+    ASSERT_EQ(back->tables[0].rows.size(), r->tables[0].rows.size());
+    for (std::size_t i = 0; i < r->tables[0].rows.size(); ++i) {
+      EXPECT_EQ(back->tables[0].rows[i].cells, r->tables[0].rows[i].cells);
+    }
+  }
+  EXPECT_GE(n, 3u);
 }
 
 TEST(CsvWriterTest, StrategyProgrammesRoundTrip) {
