@@ -77,6 +77,8 @@ class Backend {
   virtual Result<std::optional<std::string>> GetState(std::string_view key) = 0;
   virtual Status PutState(const std::vector<KeyValue>& pairs, bool sync) = 0;
   virtual Result<std::vector<KeyValue>> ScanState(std::string_view prefix) = 0;
+  virtual Result<std::optional<std::string>> GetBlob(const Hash256& key) = 0;
+  virtual Status PutBlob(const Hash256& key, std::string_view bytes, bool sync) = 0;
 };
 
 std::unique_ptr<Backend> NewMemoryBackend();

@@ -36,6 +36,8 @@ struct StoreOptions {
   std::size_t max_stream_id_bytes = 200;
   // Longest event type name in bytes. Default 128.
   std::size_t max_type_bytes = 128;
+  // Largest blob (document content) PutBlob accepts. Default 64 MiB.
+  std::size_t max_blob_bytes = 64 << 20;
   // Largest page ReadStream / ReadAll return, whatever the caller asks. Default 10,000.
   std::size_t max_page = 10000;
   // Most bytes of event data one group commit gathers before it writes. Default 4 MiB.
@@ -122,6 +124,13 @@ class EventStore {
   virtual Status PutState(const std::vector<KeyValue>& pairs) = 0;
   // Every (key, value) whose key starts with prefix, in key order.
   virtual Result<std::vector<KeyValue>> ScanState(std::string_view prefix) = 0;
+
+  // Content-addressed bytes (controlled documents' contents): stored under
+  // their SHA-256, synced before PutBlob returns; storing the same bytes again
+  // is a no-op. Events refer to blobs by hash, so the hash chain covers them.
+  // Over max_blob_bytes is kTooLarge.
+  virtual Result<Hash256> PutBlob(std::string_view bytes) = 0;
+  virtual Result<std::optional<std::string>> GetBlob(const Hash256& sha256) = 0;
 };
 
 // An in-memory store with the same behaviour (no durability). For tests.

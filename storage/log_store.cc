@@ -568,6 +568,23 @@ Result<std::vector<KeyValue>> LogStore::ScanState(std::string_view prefix) {
   return backend_->ScanState(prefix);
 }
 
+Result<Hash256> LogStore::PutBlob(std::string_view bytes) {
+  if (bytes.size() > options_.max_blob_bytes) {
+    return MakeError(ErrorCode::kTooLarge,
+                     "content is larger than " + std::to_string(options_.max_blob_bytes) + " bytes",
+                     "content");
+  }
+  Hash256 key = Sha256(bytes);
+  auto existing = backend_->GetBlob(key);
+  if (!existing.ok()) return existing.error();
+  if (!existing->has_value()) ASSURE_TRY(backend_->PutBlob(key, bytes, options_.sync));
+  return key;
+}
+
+Result<std::optional<std::string>> LogStore::GetBlob(const Hash256& sha256) {
+  return backend_->GetBlob(sha256);
+}
+
 std::unique_ptr<EventStore> NewMemoryStore(StoreOptions options) {
   auto store = LogStore::Open(NewMemoryBackend(), std::move(options));
   return std::move(store).value();  // an empty memory backend always opens

@@ -53,6 +53,8 @@ class LogStore final : public EventStore {
   Result<std::optional<std::string>> GetState(std::string_view key) override;
   Status PutState(const std::vector<KeyValue>& pairs) override;
   Result<std::vector<KeyValue>> ScanState(std::string_view prefix) override;
+  Result<Hash256> PutBlob(std::string_view bytes) override;
+  Result<std::optional<std::string>> GetBlob(const Hash256& sha256) override;
 
  private:
   struct Writer;

@@ -108,6 +108,19 @@ class MemoryBackend final : public Backend {
     return {};
   }
 
+  Result<std::optional<std::string>> GetBlob(const Hash256& key) override {
+    std::shared_lock l(mu_);
+    auto it = blobs_.find(key);
+    if (it == blobs_.end()) return std::optional<std::string>{};
+    return std::optional<std::string>{it->second};
+  }
+
+  Status PutBlob(const Hash256& key, std::string_view bytes, bool /*sync*/) override {
+    std::unique_lock l(mu_);
+    blobs_.emplace(key, std::string(bytes));
+    return {};
+  }
+
   Result<std::vector<KeyValue>> ScanState(std::string_view prefix) override {
     std::shared_lock l(mu_);
     std::vector<KeyValue> out;
@@ -126,6 +139,7 @@ class MemoryBackend final : public Backend {
   std::unordered_map<Uuid, IdEntry, UuidHash> ids_;
   std::map<std::string, std::string> state_;
   std::map<std::pair<std::uint8_t, std::uint64_t>, Hash256> merkle_;
+  std::map<Hash256, std::string> blobs_;
   LogHead head_;
 };
 

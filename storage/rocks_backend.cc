@@ -67,6 +67,9 @@ std::string EncodeIdEntry(const IdEntry& e) {
 }
 
 rocksdb::Slice ToSlice(std::string_view s) { return {s.data(), s.size()}; }
+rocksdb::Slice HashSlice(const Hash256& h) {
+  return {reinterpret_cast<const char*>(h.data()), h.size()};
+}
 
 class RocksBackend final : public Backend {
  public:
@@ -221,6 +224,22 @@ class RocksBackend final : public Backend {
     return {};
   }
 
+  Result<std::optional<std::string>> GetBlob(const Hash256& key) override {
+    std::string v;
+    auto s = db_->Get({}, cf(kBlobs), HashSlice(key), &v);
+    if (s.IsNotFound()) return std::optional<std::string>{};
+    if (!s.ok()) return FromRocks(s, "reading blob");
+    return std::optional<std::string>{std::move(v)};
+  }
+
+  Status PutBlob(const Hash256& key, std::string_view bytes, bool sync) override {
+    rocksdb::WriteOptions wo;
+    wo.sync = sync;
+    auto s = db_->Put(wo, cf(kBlobs), HashSlice(key), ToSlice(bytes));
+    if (!s.ok()) return FromRocks(s, "writing blob");
+    return {};
+  }
+
   Result<std::vector<KeyValue>> ScanState(std::string_view prefix) override {
     std::vector<KeyValue> out;
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, cf(kState)));
@@ -233,7 +252,7 @@ class RocksBackend final : public Backend {
   }
 
   // Indexes into cfs_, in the order OpenRocksBackend opens them.
-  enum Cf { kMeta = 0, kEvents, kIndex, kHeads, kIds, kState, kMerkle };
+  enum Cf { kMeta = 0, kEvents, kIndex, kHeads, kIds, kState, kMerkle, kBlobs };
 
  private:
   rocksdb::ColumnFamilyHandle* cf(Cf c) const { return cfs_[c]; }
@@ -274,7 +293,7 @@ Result<std::unique_ptr<Backend>> OpenRocksBackend(const std::string& dir, bool c
   const std::vector<std::pair<std::string, bool>> families = {
       {rocksdb::kDefaultColumnFamilyName, false}, {kCfEvents, false},   {kCfStreamIndex, false},
       {kCfStreamHeads, true},                     {kCfEventIds, true},  {kCfState, true},
-      {kCfMerkle, true}};
+      {kCfMerkle, true},                          {kCfBlobs, false}};
   if (has_db) {
     std::vector<std::string> present;
     auto s = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &present);

@@ -19,5 +19,6 @@ inline constexpr const char* kCfStreamHeads = "stream_heads";
 inline constexpr const char* kCfEventIds = "event_ids";
 inline constexpr const char* kCfState = "state";
 inline constexpr const char* kCfMerkle = "merkle";
+inline constexpr const char* kCfBlobs = "blobs";
 
 }  // namespace assure::storage

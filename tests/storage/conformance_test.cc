@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "storage/codec.h"
 #include "storage/event_store.h"
 #include "tests/storage/test_util.h"
 
@@ -16,6 +17,8 @@ using testing::One;
 using testing::TempDir;
 
 enum class Kind { kMemory, kRocks };
+
+Hash256 Sha256ForTest(std::string_view s) { return Sha256(s); }
 
 class ConformanceTest : public ::testing::TestWithParam<Kind> {
  protected:
@@ -292,6 +295,21 @@ TEST_P(ConformanceTest, FindEventIdAndPositionAt) {
   EXPECT_EQ(*store_->PositionAt(2'500), 3u);
   EXPECT_EQ(*store_->PositionAt(3'000), 4u);
   EXPECT_EQ(*store_->PositionAt(9'000), 4u);
+}
+
+TEST_P(ConformanceTest, BlobsAreContentAddressed) {
+  StoreOptions o;
+  o.max_blob_bytes = 1000;
+  store_.reset();
+  store_ = Open(o);
+  auto h = store_->PutBlob("WMIN Strategy v1");
+  ASSERT_TRUE(h.ok());
+  EXPECT_EQ(*h, Sha256ForTest("WMIN Strategy v1"));
+  EXPECT_EQ(store_->GetBlob(*h)->value_or(""), "WMIN Strategy v1");
+  EXPECT_EQ(*store_->PutBlob("WMIN Strategy v1"), *h);  // again: same key, no error
+  EXPECT_FALSE(store_->GetBlob(Sha256ForTest("other"))->has_value());
+  EXPECT_EQ(store_->PutBlob(std::string(1001, 'x')).error().code, ErrorCode::kTooLarge);
+  EXPECT_EQ(store_->Head().position, 0u);  // blobs are not events
 }
 
 TEST_P(ConformanceTest, RecordedAtNeverGoesBackwards) {
