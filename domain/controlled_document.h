@@ -104,6 +104,7 @@ struct DocumentVersion {
   std::string review_date;
   bool published = false;
   std::string superseded_by;
+  friend bool operator==(const DocumentVersion&, const DocumentVersion&) = default;
 };
 
 struct ControlledDocumentState {
@@ -121,6 +122,7 @@ struct ControlledDocumentState {
 
   const DocumentVersion* FindVersion(std::string_view version_id) const;
   const DocumentVersion* InForce() const;  // nullptr if none
+  friend bool operator==(const ControlledDocumentState&, const ControlledDocumentState&) = default;
 };
 
 struct ControlledDocumentAggregate {
@@ -139,6 +141,13 @@ struct ControlledDocumentAggregate {
   //  author, content_sha256, media_type, size_bytes, status, approving_group_id,
   //  date_adopted, meeting_decision_id, review_date, published, superseded_by}]}
   static nlohmann::json ToJson(const State& state);
+  // The snapshot form of a state, for read models restored instead of refolded
+  // (NetworkProjection): ToJson plus what State needs and ToJson leaves out,
+  // "exists". ToJson's own output is unchanged. FromSnapshotJson(SnapshotJson(s))
+  // == s for every state s; it refuses a missing or mistyped member
+  // (ErrorCode::kCorruption, see snapshot_read.h) and ignores the derived in_force_version_id and review_date.
+  static nlohmann::json SnapshotJson(const State& state);
+  static Result<State> FromSnapshotJson(const nlohmann::json& snapshot);
 };
 
 // True for 64 lower-case hex digits.

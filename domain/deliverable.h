@@ -114,12 +114,14 @@ struct ProgressNote {
   std::string note_id;
   std::string note_date;
   std::string text;
+  friend bool operator==(const ProgressNote&, const ProgressNote&) = default;
 };
 struct EvidenceLink {
   std::string evidence_id;
   EvidenceKind kind = EvidenceKind::kDocument;
   std::string target_id;
   std::string item_id;
+  friend bool operator==(const EvidenceLink&, const EvidenceLink&) = default;
 };
 
 struct DeliverableState {
@@ -142,6 +144,7 @@ struct DeliverableState {
   std::vector<ProgressNote> progress_notes;
   std::vector<EvidenceLink> evidence;  // currently linked
   std::uint32_t evidence_seq = 0;      // links ever made
+  friend bool operator==(const DeliverableState&, const DeliverableState&) = default;
 };
 
 struct DeliverableAggregate {
@@ -162,6 +165,15 @@ struct DeliverableAggregate {
   //  progress_notes: [{note_id, note_date, text}],
   //  evidence: [{evidence_id, kind, target_id, item_id}]}
   static nlohmann::json ToJson(const State& state);
+  // The snapshot form of a state, for read models restored instead of refolded
+  // (NetworkProjection): ToJson plus what State needs and ToJson leaves out,
+  // "exists" and "evidence_seq" (links ever made: it numbers the next evidence
+  // id, and unlinked ones are gone from "evidence"). ToJson's own output is
+  // unchanged. FromSnapshotJson(SnapshotJson(s)) == s for every state s; it
+  // refuses a missing or mistyped member (ErrorCode::kCorruption, see
+  // snapshot_read.h) and ignores the derived ragb_meaning.
+  static nlohmann::json SnapshotJson(const State& state);
+  static Result<State> FromSnapshotJson(const nlohmann::json& snapshot);
 };
 
 }  // namespace assure::domain

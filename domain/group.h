@@ -110,6 +110,7 @@ struct GroupMembership {
   std::optional<std::string> end_date;  // none while open
   std::string end_reason;
   bool open() const { return !end_date.has_value(); }
+  friend bool operator==(const GroupMembership&, const GroupMembership&) = default;
 };
 
 struct GroupState {
@@ -126,6 +127,7 @@ struct GroupState {
   const GroupMembership* FindMembership(std::string_view membership_id) const;
   const GroupMembership* OpenMembershipOf(std::string_view person_id) const;
   const GroupMembership* OpenChair() const;
+  friend bool operator==(const GroupState&, const GroupState&) = default;
 };
 
 struct GroupAggregate {
@@ -144,6 +146,13 @@ struct GroupAggregate {
   //  quorum_rule, lifecycle, memberships: [{membership_id, person_id, role,
   //  organisation_id, start_date, end_date|null, end_reason}]}
   static nlohmann::json ToJson(const State& state);
+  // The snapshot form of a state, for read models restored instead of refolded
+  // (NetworkProjection): ToJson plus what State needs and ToJson leaves out,
+  // "exists". ToJson's own output is unchanged. FromSnapshotJson(SnapshotJson(s))
+  // == s for every state s; it refuses a missing or mistyped member
+  // (ErrorCode::kCorruption, see snapshot_read.h).
+  static nlohmann::json SnapshotJson(const State& state);
+  static Result<State> FromSnapshotJson(const nlohmann::json& snapshot);
 };
 
 }  // namespace assure::domain

@@ -68,6 +68,7 @@ struct DecisionLink {
   DecisionLinkKind kind = DecisionLinkKind::kDeliverable;
   std::string id;          // deliverable or document id
   std::string version_id;  // for document-version
+  friend bool operator==(const DecisionLink&, const DecisionLink&) = default;
 };
 
 struct ScheduleMeeting {  // "schedule": group_id, title, scheduled_for (ISO date or date-time), location?
@@ -113,11 +114,13 @@ struct CloseMeeting {  // "close": quorum_rule {..}, members [{person_id, role}]
 struct AttendanceRecord {
   Attendance attendance = Attendance::kPresent;
   std::string organisation_id;
+  friend bool operator==(const AttendanceRecord&, const AttendanceRecord&) = default;
 };
 struct MeetingDecision {
   std::string decision_id;
   std::string text;
   std::vector<DecisionLink> links;
+  friend bool operator==(const MeetingDecision&, const MeetingDecision&) = default;
 };
 struct MeetingAction {
   std::string action_id;
@@ -127,6 +130,7 @@ struct MeetingAction {
   bool open = true;
   std::string closure_evidence;
   std::vector<std::string> notes;
+  friend bool operator==(const MeetingAction&, const MeetingAction&) = default;
 };
 
 struct MeetingState {
@@ -143,6 +147,7 @@ struct MeetingState {
   std::optional<read::QuorumOutcome> quorum;  // set when closed
 
   const MeetingAction* FindAction(std::string_view action_id) const;
+  friend bool operator==(const MeetingState&, const MeetingState&) = default;
 };
 
 struct MeetingAggregate {
@@ -161,6 +166,13 @@ struct MeetingAggregate {
   //  owner_person_id, due_date, status: open|closed, closure_evidence, notes}],
   //  quorum: {...}|null}
   static nlohmann::json ToJson(const State& state);
+  // The snapshot form of a state, for read models restored instead of refolded
+  // (NetworkProjection): ToJson plus what State needs and ToJson leaves out,
+  // "exists". ToJson's own output is unchanged. FromSnapshotJson(SnapshotJson(s))
+  // == s for every state s; it refuses a missing or mistyped member
+  // (ErrorCode::kCorruption, see snapshot_read.h).
+  static nlohmann::json SnapshotJson(const State& state);
+  static Result<State> FromSnapshotJson(const nlohmann::json& snapshot);
 };
 
 }  // namespace assure::domain

@@ -51,6 +51,7 @@ struct OrganisationState {
   OrganisationKind kind = OrganisationKind::kTrust;
   std::string ods_code;
   bool retired = false;
+  friend bool operator==(const OrganisationState&, const OrganisationState&) = default;
 };
 
 struct OrganisationAggregate {
@@ -66,6 +67,13 @@ struct OrganisationAggregate {
   static Result<Command> ParseCommand(std::string_view name, const nlohmann::json& body);
   // {id, name, kind, ods_code, retired}
   static nlohmann::json ToJson(const State& state);
+  // The snapshot form of a state, for read models restored instead of refolded
+  // (NetworkProjection): ToJson plus what State needs and ToJson leaves out,
+  // "exists". ToJson's own output is unchanged. FromSnapshotJson(SnapshotJson(s))
+  // == s for every state s; it refuses a missing or mistyped member
+  // (ErrorCode::kCorruption, see snapshot_read.h).
+  static nlohmann::json SnapshotJson(const State& state);
+  static Result<State> FromSnapshotJson(const nlohmann::json& snapshot);
 };
 
 }  // namespace assure::domain

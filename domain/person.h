@@ -49,6 +49,7 @@ struct PersonState {
   std::string job_title;
   std::string organisation_id;
   bool erased = false;
+  friend bool operator==(const PersonState&, const PersonState&) = default;
 };
 
 struct PersonAggregate {
@@ -64,6 +65,13 @@ struct PersonAggregate {
   static Result<Command> ParseCommand(std::string_view name, const nlohmann::json& body);
   // {id, name, email, job_title, organisation_id, erased}
   static nlohmann::json ToJson(const State& state);
+  // The snapshot form of a state, for read models restored instead of refolded
+  // (NetworkProjection): ToJson plus what State needs and ToJson leaves out,
+  // "exists". ToJson's own output is unchanged. FromSnapshotJson(SnapshotJson(s))
+  // == s for every state s; it refuses a missing or mistyped member
+  // (ErrorCode::kCorruption, see snapshot_read.h).
+  static nlohmann::json SnapshotJson(const State& state);
+  static Result<State> FromSnapshotJson(const nlohmann::json& snapshot);
 };
 
 }  // namespace assure::domain

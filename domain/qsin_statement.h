@@ -63,6 +63,7 @@ struct SelfAssessment {
   std::string comment;
   std::string assessor_person_id;
   std::string assessed_on;
+  friend bool operator==(const SelfAssessment&, const SelfAssessment&) = default;
 };
 
 struct QsinStatementState {
@@ -74,6 +75,7 @@ struct QsinStatementState {
   std::string text;
   std::string edition;
   std::vector<SelfAssessment> assessments;  // in the order recorded
+  friend bool operator==(const QsinStatementState&, const QsinStatementState&) = default;
 };
 
 struct QsinStatementAggregate {
@@ -88,6 +90,13 @@ struct QsinStatementAggregate {
   // {id, code, section, title, text, edition, latest_assessment|null,
   //  assessments: [{assessment_id, outcome, comment, assessor_person_id, assessed_on}]}
   static nlohmann::json ToJson(const State& state);
+  // The snapshot form of a state, for read models restored instead of refolded
+  // (NetworkProjection): ToJson plus what State needs and ToJson leaves out,
+  // "exists". ToJson's own output is unchanged. FromSnapshotJson(SnapshotJson(s))
+  // == s for every state s; it refuses a missing or mistyped member
+  // (ErrorCode::kCorruption, see snapshot_read.h) and ignores the derived latest_assessment.
+  static nlohmann::json SnapshotJson(const State& state);
+  static Result<State> FromSnapshotJson(const nlohmann::json& snapshot);
 };
 
 }  // namespace assure::domain

@@ -43,6 +43,7 @@ struct WorkProgrammeState {
   std::string year;
   std::string title;
   std::vector<std::string> deliverable_ids;  // in the order added
+  friend bool operator==(const WorkProgrammeState&, const WorkProgrammeState&) = default;
 };
 
 struct WorkProgrammeAggregate {
@@ -57,6 +58,13 @@ struct WorkProgrammeAggregate {
   static Result<Command> ParseCommand(std::string_view name, const nlohmann::json& body);
   // {id, group_id, year, title, deliverable_ids}
   static nlohmann::json ToJson(const State& state);
+  // The snapshot form of a state, for read models restored instead of refolded
+  // (NetworkProjection): ToJson plus what State needs and ToJson leaves out,
+  // "exists". ToJson's own output is unchanged. FromSnapshotJson(SnapshotJson(s))
+  // == s for every state s; it refuses a missing or mistyped member
+  // (ErrorCode::kCorruption, see snapshot_read.h).
+  static nlohmann::json SnapshotJson(const State& state);
+  static Result<State> FromSnapshotJson(const nlohmann::json& snapshot);
 };
 
 // True for "YYYY-YY" naming consecutive years ("2023-24").

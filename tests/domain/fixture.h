@@ -4,6 +4,8 @@
 // command by name from JSON (A::ParseCommand), decides it, and on success
 // round-trips every event through its JSON text (as storage would), builds an
 // EventView and evolves the state. A refused command leaves the state alone.
+// Every state a scenario reaches must survive its snapshot exactly:
+// A::FromSnapshotJson(A::SnapshotJson(state)) == state (checked in Apply).
 #pragma once
 
 #include <cstdint>
@@ -64,6 +66,18 @@ struct Fixture {
     view.actor = "actor-1";
     view.reason = e.reason;
     A::Evolve(state, view);
+    ExpectSnapshotRoundTrip();
+  }
+
+  // FromSnapshotJson(SnapshotJson(state)) reproduces the state exactly.
+  void ExpectSnapshotRoundTrip() const {
+    const json snapshot = A::SnapshotJson(state);
+    // Through text, as a stored snapshot is.
+    auto restored = A::FromSnapshotJson(json::parse(snapshot.dump()));
+    ASSERT_TRUE(restored.ok()) << restored.error().message << "\n" << snapshot.dump(2);
+    EXPECT_TRUE(*restored == state) << "after " << history.back().type << ": "
+                                    << snapshot.dump(2) << "\nrestored as\n"
+                                    << A::SnapshotJson(*restored).dump(2);
   }
 
   // Expects acceptance; returns the events.
