@@ -1,0 +1,63 @@
+// The import use case: files of work programmes -> groups, work programmes
+// and deliverables, idempotently. Used by `assure import` on a stopped store
+// and by the API's POST /api/v1/imports (upload), with the same report.
+//
+// Matching rule (see README.md): a table belongs to the programme its title
+// names (group + year); a row is the deliverable whose id is derived from
+//   programme id | normalised reference | normalised title | n
+// where n counts earlier rows of the same table with the same reference and
+// title. Importing the same file again therefore finds every entity and
+// appends nothing; an edited file appends only the differences, as ordinary
+// change events with the reason "imported from FILE".
+//
+// All files are read and the whole plan is made before anything is written:
+// a bad file (empty, binary, not UTF-8, not a zip, zip bomb, too many
+// columns, no header, no programme table, no programme year) is an error
+// naming the file (and row), and nothing is written. Commands the domain
+// refuses for one row become warnings naming the row.
+//
+// Thread safety: stateless; the store is thread-safe. Writes are made by up
+// to ImportOptions::threads threads (the store group-commits them).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "api/import/read_options.h"
+#include "api/importer/import_report.h"
+#include "domain/result.h"
+#include "storage/event_store.h"
+
+namespace assure::api::importer {
+
+struct ImportFile {
+  std::string name;   // shown in messages and reasons: "wmin.csv" (no directories)
+  std::string bytes;  // the file's content
+};
+
+struct ImportOptions {
+  bool dry_run = false;           // plan and report, write nothing
+  std::string actor = "import";   // who: recorded on every event
+  std::int64_t now_us = 0;        // occurred-at of the events (UTC microseconds)
+  std::string source;             // event metadata source; default "import:FILE"
+  std::string correlation_id;     // ties the events of one import together
+  // Put every table into this existing programme instead of the one its
+  // title names (for a CSV without a title row).
+  std::string programme_id;
+  // The title to use for tables whose own title names no programme year,
+  // e.g. "Medical Physics Work Programme (2023 - 2024)". Without it the file
+  // name is tried, then the table is an error.
+  std::string programme_title;
+  import::ReadOptions read;       // reader limits
+  std::size_t threads = 8;        // concurrent writers (group commit)
+  // Called during writing with (deliverables done, deliverables to write).
+  std::function<void(std::size_t, std::size_t)> progress;
+};
+
+Result<ImportReport> ImportFiles(storage::EventStore& store, const std::vector<ImportFile>& files,
+                                 const ImportOptions& options);
+
+}  // namespace assure::api::importer

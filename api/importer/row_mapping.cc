@@ -1,0 +1,113 @@
+// Row -> deliverable fields.
+#include "api/importer/row_mapping.h"
+
+#include "domain/seed_date.h"
+#include "domain/seed_status.h"
+
+namespace assure::api::importer {
+
+namespace {
+
+using import::Column;
+
+std::string Quote(const std::string& s) {
+  constexpr std::size_t kMax = 60;
+  return "'" + (s.size() > kMax ? s.substr(0, kMax) + "..." : s) + "'";
+}
+
+}  // namespace
+
+std::vector<std::string> AlignCells(const import::Row& row, std::size_t header_size,
+                                    std::vector<std::string>& warnings) {
+  std::vector<std::string> cells = row.cells;
+  if (cells.size() <= header_size) {
+    cells.resize(header_size);
+    return cells;
+  }
+  const std::size_t original = cells.size();
+  std::size_t extra = cells.size() - header_size;
+  std::vector<std::size_t> dropped;
+  for (std::size_t i = cells.size() - 1; i-- > 0 && extra > 0;) {
+    if (cells[i].empty()) {
+      cells.erase(cells.begin() + static_cast<std::ptrdiff_t>(i));
+      dropped.push_back(i + 1);
+      --extra;
+    }
+  }
+  if (!dropped.empty()) {
+    std::string list;
+    for (auto it = dropped.rbegin(); it != dropped.rend(); ++it) {
+      list += (list.empty() ? "" : ", ") + std::to_string(*it);
+    }
+    warnings.push_back(std::to_string(original) + " cells against " + std::to_string(header_size) +
+                       " columns: realigned by dropping empty cell " + list);
+  }
+  if (cells.size() > header_size) {
+    std::string rest;
+    for (std::size_t i = header_size; i < cells.size(); ++i) {
+      if (!cells[i].empty()) rest += (rest.empty() ? "" : ", ") + Quote(cells[i]);
+    }
+    warnings.push_back("text beyond the last column not imported: " + rest);
+    cells.resize(header_size);
+  }
+  return cells;
+}
+
+std::optional<MappedRow> MapRow(const import::HeaderMatch& match, std::size_t header_size,
+                                const import::Row& row, std::string& skip_reason) {
+  MappedRow out;
+  out.number = row.number;
+  const std::vector<std::string> cells = AlignCells(row, header_size, out.warnings);
+  auto cell = [&](Column c) -> std::optional<std::string> {
+    const auto at = match.Find(c);
+    if (!at || *at >= cells.size()) return std::nullopt;
+    return cells[*at];
+  };
+  auto& f = out.fields;
+  f.reference = cell(Column::kNetworkReference);
+  f.objective = cell(Column::kNetworkObjective);
+  f.title = cell(Column::kDeliverable);
+  f.date_initiated = cell(Column::kDateInitiated);
+  f.planned_end = cell(Column::kPlannedEndDate);
+  f.date_completed = cell(Column::kDateCompleted);
+  f.owner = cell(Column::kOwner);
+  f.description = cell(Column::kDescription);
+  f.anticipated_outcome = cell(Column::kAnticipatedOutcome);
+  f.interdependencies_risks = cell(Column::kInterdependenciesRisks);
+  f.mm_qsin_reference = cell(Column::kMmQsinReference);
+
+  if (!f.title || f.title->empty()) {
+    std::string held;
+    for (const auto& c : cells) {
+      if (!c.empty()) held += (held.empty() ? "" : ", ") + Quote(c);
+    }
+    skip_reason = "no Deliverable text, so no deliverable (a section row?): holds " + held;
+    return std::nullopt;
+  }
+
+  struct DateCol {
+    const std::optional<std::string>* text;
+    Column column;
+  };
+  for (const DateCol& d : {DateCol{&f.date_initiated, Column::kDateInitiated},
+                           DateCol{&f.planned_end, Column::kPlannedEndDate},
+                           DateCol{&f.date_completed, Column::kDateCompleted}}) {
+    if (!*d.text || (*d.text)->empty()) continue;
+    if (!domain::ParseSeedDate(**d.text).date) {
+      out.notes.push_back(std::string(import::DisplayName(d.column)) + " " + Quote(**d.text) +
+                          " kept as text (no date read)");
+    }
+  }
+  if (const auto status = cell(Column::kRagbStatus); status && !status->empty()) {
+    const domain::SeedStatus s = domain::ParseSeedStatus(*status);
+    out.ragb = s.ragb;
+    out.status = s.status;
+    if (!s.ragb && !s.status) {
+      out.warnings.push_back("RAGB Status " + Quote(*status) +
+                             " not recognised: rating and status not set from it");
+    }
+  }
+  return out;
+}
+
+}  // namespace assure::api::importer

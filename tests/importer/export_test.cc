@@ -1,0 +1,1 @@
+#include "tests/importer/import_fixture.h"
