@@ -1,0 +1,246 @@
+#include "api/evidence/evidence_pack.h"
+
+#include <algorithm>
+
+#include "api/auth/iso_time.h"
+#include "api/auth/security_log.h"
+#include "api/core/event_mapping.h"
+#include "api/core/history.h"
+#include "api/evidence/event_line.h"
+#include "api/evidence/pack_content.h"
+#include "api/evidence/pack_format.h"
+#include "api/evidence/pack_html.h"
+#include "storage/codec.h"
+#include "storage/merkle.h"
+
+namespace assure::api {
+
+namespace {
+
+using nlohmann::json;
+
+// The log up to the as-at position: the model, and every event kept (by
+// position) for events.jsonl and the proof's leaf hashes.
+struct AsAt {
+  NetworkModel model;
+  std::vector<storage::RecordedEvent> events;  // events[i] is position i + 1
+};
+
+Result<AsAt> ReadUpTo(storage::EventStore& store, std::uint64_t position) {
+  AsAt out;
+  out.events.reserve(position);
+  json holder;
+  for (std::uint64_t from = 1; from <= position;) {
+    auto page = store.ReadAll(from, 10000);
+    if (!page.ok()) return page.error();
+    for (auto& e : page->events) {
+      if (e.position > position) break;
+      if (e.position != out.events.size() + 1) {
+        return MakeError(ErrorCode::kCorruption, "the log has a gap at position " +
+                                                     std::to_string(out.events.size() + 1));
+      }
+      out.model.Apply(MakeView(e, holder));
+      out.events.push_back(std::move(e));
+    }
+    if (page->end_of_log || out.events.size() >= position) break;
+    from = page->next_position;
+  }
+  return out;
+}
+
+std::string ScopeName(PackScope s) {
+  switch (s) {
+    case PackScope::kCodes: return "codes";
+    case PackScope::kSection: return "section";
+    case PackScope::kAll: return "all";
+  }
+  return "codes";
+}
+
+Result<Checkpoint> CheckpointCovering(CheckpointLog& log, std::uint64_t position,
+                                      std::int64_t now_us) {
+  auto latest = log.Latest();
+  if (!latest.ok()) return latest.error();
+  if (latest->has_value() && (*latest)->tree_size >= position) return **latest;
+  return log.Publish(now_us, "evidence pack");
+}
+
+}  // namespace
+
+Result<std::int64_t> ParseAsOf(std::string_view text) {
+  auto t = auth::ParseIsoInstant(text);
+  if (!t.ok()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "as-of must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ", "as_of");
+  }
+  return t->micros;
+}
+
+Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkpoints,
+                               const PackRequest& request, auth::SecurityLog* security_log) {
+  if (request.as_of_us.has_value() == request.as_of_position.has_value()) {
+    return MakeError(ErrorCode::kInvalidArgument, "give exactly one of as_of and position", "as_of");
+  }
+  if (request.scope == PackScope::kCodes && request.codes.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "name at least one statement", "statements");
+  }
+  if (request.scope == PackScope::kSection &&
+      (request.section.empty() || request.section.size() > 2 ||
+       !std::all_of(request.section.begin(), request.section.end(), ::isdigit))) {
+    return MakeError(ErrorCode::kInvalidArgument, "a section is a number, e.g. 6", "section");
+  }
+  // 1. The as-at position and the checkpoint that covers it.
+  std::uint64_t position = 0;
+  if (request.as_of_us) {
+    auto p = store.PositionAt(*request.as_of_us);
+    if (!p.ok()) return p.error();
+    position = *p;
+  } else {
+    position = std::min(*request.as_of_position, store.Head().position);
+  }
+  auto checkpoint = CheckpointCovering(checkpoints, position, request.now_us);
+  if (!checkpoint.ok()) return checkpoint.error();
+
+  // 2. The network as at the position.
+  auto asat = ReadUpTo(store, position);
+  if (!asat.ok()) return asat.error();
+  const std::int64_t as_of_us =
+      request.as_of_us ? *request.as_of_us
+                       : (position ? asat->events[position - 1].recorded_at_us : 0);
+  const std::string timestamp = FormatTimestamp(as_of_us);
+  const std::string date = timestamp.substr(0, 10);
+
+  // 3. The statements, and what they rely on.
+  std::vector<std::string> codes;
+  if (request.scope == PackScope::kCodes) {
+    std::set<std::string> unique(request.codes.begin(), request.codes.end());
+    codes.assign(unique.begin(), unique.end());
+  } else {
+    codes = CodesInScope(asat->model, request.scope == PackScope::kSection ? request.section : "");
+  }
+  StreamEvents by_stream;
+  for (const auto& e : asat->events) by_stream[e.stream_id].push_back(&e);
+  PackUses uses;
+  json statements = json::array();
+  json gaps = json::array();
+  Pack pack;
+  for (const auto& code : codes) {
+    json st = DeriveStatement(asat->model, by_stream, code, date, &uses);
+    if (!st["has_evidence"].get<bool>()) {
+      gaps.push_back(code);
+      pack.gaps.push_back(code);
+    }
+    statements.push_back(std::move(st));
+  }
+
+  // 4. events.jsonl: every event of every stream relied on, by position.
+  std::vector<std::uint64_t> positions;
+  for (const auto& s : uses.streams) {
+    auto it = by_stream.find(s);
+    if (it == by_stream.end()) continue;
+    for (const auto* e : it->second) positions.push_back(e->position);
+  }
+  std::sort(positions.begin(), positions.end());
+  std::string events_jsonl;
+  for (auto p : positions) {
+    events_jsonl += RenderEventLine(asat->events[p - 1]);
+    events_jsonl.push_back('\n');
+  }
+
+  // 5. The proofs against the one checkpoint.
+  PackProofs proofs;
+  proofs.checkpoint = *checkpoint;
+  proofs.public_key = checkpoint->public_key;
+  std::vector<storage::Hash256> right_path;
+  if (!positions.empty()) {
+    auto path = store.InclusionProof(positions.back(), checkpoint->tree_size);
+    if (!path.ok()) return path.error();
+    right_path = std::move(*path);
+  }
+  const auto& events = asat->events;
+  auto leaf = [&events](std::uint64_t index) {
+    return storage::MerkleLeafHash(storage::CanonicalBytes(events[index]));
+  };
+  auto inclusion = BuildBatchProof(checkpoint->tree_size, positions, leaf, right_path,
+                                   checkpoint->root);
+  if (!inclusion.ok()) return inclusion.error();
+  proofs.inclusion = std::move(*inclusion);
+  auto all = checkpoints.List();
+  if (!all.ok()) return all.error();
+  for (const auto& earlier : *all) {
+    if (earlier.tree_size == 0 || earlier.tree_size >= checkpoint->tree_size) continue;
+    auto proof = store.ConsistencyProof(earlier.tree_size, checkpoint->tree_size);
+    if (!proof.ok()) return proof.error();
+    proofs.consistency.push_back({earlier, std::move(*proof)});
+  }
+
+  // 6. Document contents.
+  ZipEntries files;
+  json documents = json::array();
+  for (const auto& sha : uses.document_sha256) {
+    auto h = storage::HexDecodeHash(sha);
+    std::optional<std::string> blob;
+    if (h.ok()) {
+      auto got = store.GetBlob(*h);
+      if (!got.ok()) return got.error();
+      blob = std::move(*got);
+    }
+    documents.push_back({{"sha256", sha}, {"included", blob.has_value()}});
+    if (blob) files[kDocumentsDir + sha] = std::move(*blob);
+  }
+
+  // 7. pack.json, the report, the manifest, the zip.
+  json pack_json = {
+      {"format", kPackFormat},
+      {"scope", {{"kind", ScopeName(request.scope)}, {"section", request.section}, {"codes", codes}}},
+      {"as_of",
+       {{"position", position}, {"timestamp_us", as_of_us}, {"timestamp", timestamp}, {"date", date}}},
+      {"checkpoint",
+       {{"tree_size", checkpoint->tree_size},
+        {"root_hash", storage::HexEncode(checkpoint->root)},
+        {"timestamp", FormatTimestamp(checkpoint->timestamp_us)},
+        {"public_key", ToHex(checkpoint->public_key)}}},
+      {"statements", std::move(statements)},
+      {"gaps", std::move(gaps)},
+      {"documents", std::move(documents)},
+      {"event_count", positions.size()}};
+  pack.pack_json = pack_json.dump(1) + "\n";
+  pack.identity = Sha256Hex(pack.pack_json);
+  files[kIndexFile] = RenderPackHtml(pack_json, pack.identity);
+  files[kPackFile] = pack.pack_json;
+  files[kEventsFile] = events_jsonl;
+  files[kProofsFile] = ProofsToJson(proofs);
+  files[kManifestFile] = BuildManifest(files);
+  auto zip = WriteZip(files);
+  if (!zip.ok()) return zip.error();
+
+  pack.zip = std::move(*zip);
+  pack.events_jsonl = std::move(events_jsonl);
+  pack.position = position;
+  pack.as_of_date = date;
+  pack.checkpoint = *checkpoint;
+  pack.codes = codes;
+  pack.event_count = positions.size();
+  pack.document_count = uses.document_sha256.size();
+
+  if (security_log) {
+    auth::SecurityEvent ev;
+    ev.kind = auth::security_kind::kEvidencePackDownload;
+    ev.token_id = request.actor;
+    ev.role = request.role;
+    ev.client_ip = request.client_ip;
+    ev.method = request.transport;
+    ev.path = "evidence-pack";
+    ev.status = 200;
+    std::string list;
+    for (const auto& c : codes) list += (list.empty() ? "" : ",") + c;
+    ev.detail = "generated evidence pack " + pack.identity + " scope=" + ScopeName(request.scope) +
+                " statements=" + list + " as_of=" + timestamp + " position=" +
+                std::to_string(position) + " checkpoint=" + std::to_string(checkpoint->tree_size);
+    ev.correlation_id = request.correlation_id;
+    ASSURE_TRY(security_log->Record(std::move(ev)));
+  }
+  return pack;
+}
+
+}  // namespace assure::api

@@ -1,0 +1,77 @@
+// Evidence packs for QSIN assessors (issue 6): everything the network holds
+// about some statements as at a date, in a zip an assessor can check offline
+// against a signed checkpoint of the log. Layout: storage/FORMAT.md section 6.
+//
+// BuildEvidencePack is a use case independent of transport: the CLI
+// (`assure pack`) and an HTTP handler (POST /api/v1/evidence-packs) call it
+// alike, from a worker thread (it reads the log up to the as-at position).
+//
+// Thread safety: safe to call concurrently (the store and CheckpointLog are).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/audit/checkpoint.h"
+#include "storage/event_store.h"
+
+namespace assure::auth {
+class SecurityLog;
+}
+
+namespace assure::api {
+
+enum class PackScope : std::uint8_t { kCodes, kSection, kAll };
+
+struct PackRequest {
+  PackScope scope = PackScope::kCodes;
+  std::vector<std::string> codes;  // kCodes: e.g. {"IN-601", "IN-701"}
+  std::string section;             // kSection: e.g. "6"
+  // As at: exactly one of these. A timestamp (UTC microseconds) selects the
+  // last event recorded at or before it (EventStore::PositionAt); a position
+  // is taken as is (clamped to the head).
+  std::optional<std::int64_t> as_of_us;
+  std::optional<std::uint64_t> as_of_position;
+  // Who asked and how (for the security log; not part of the pack).
+  std::string actor;
+  std::string role;
+  std::string client_ip;
+  std::string correlation_id;
+  std::string transport = "cli";  // e.g. "cli", "POST /api/v1/evidence-packs"
+  // The clock, for a checkpoint that has to be published for this pack.
+  std::int64_t now_us = 0;
+};
+
+struct Pack {
+  std::string zip;          // the whole pack
+  std::string identity;     // SHA-256 (hex) of pack.json
+  std::string pack_json;    // also inside the zip
+  std::string events_jsonl;  // also inside the zip
+  std::uint64_t position = 0;  // the as-at position
+  std::string as_of_date;      // YYYY-MM-DD
+  Checkpoint checkpoint;       // the one signed checkpoint all proofs are against
+  std::vector<std::string> codes;  // statements covered
+  std::vector<std::string> gaps;   // statements with no evidence
+  std::size_t event_count = 0;
+  std::size_t document_count = 0;
+};
+
+// Builds the pack: picks the as-at position, uses the newest published
+// checkpoint whose tree_size covers it (publishing one now if none does),
+// folds the network as at the position, derives each statement's section,
+// and writes the zip. When `security_log` is given the generation is
+// recorded there (who, which statements, which date, the pack's identity);
+// a failure to record fails the call.
+// Errors: kInvalidArgument (no statements, no as-at, bad section), store
+// errors as they come.
+Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkpoints,
+                               const PackRequest& request,
+                               auth::SecurityLog* security_log = nullptr);
+
+// "2024-03-01" or "2024-03-01T09:30:00Z" (also with .ffffffZ) to UTC
+// microseconds; a bare date is the start of that day.
+Result<std::int64_t> ParseAsOf(std::string_view text);
+
+}  // namespace assure::api

@@ -1,0 +1,263 @@
+#include "api/evidence/pack_content.h"
+
+#include <algorithm>
+
+#include "api/core/event_mapping.h"
+#include "api/core/history.h"
+#include "domain/read/membership_at.h"
+
+namespace assure::api {
+
+namespace {
+
+using nlohmann::json;
+
+bool Has(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+json RagbJson(const std::optional<domain::Ragb>& r) {
+  return r ? json(std::string(domain::NameOf(domain::kRagbNames, *r))) : json(nullptr);
+}
+
+// The version-history table of a document: every version as at the date.
+json VersionRows(const domain::ControlledDocumentState& d) {
+  json rows = json::array();
+  for (const auto& v : d.versions) {
+    rows.push_back({{"version_id", v.version_id},
+                    {"version_label", v.version_label},
+                    {"status", std::string(domain::NameOf(domain::kVersionStatusNames, v.status))},
+                    {"summary", v.summary},
+                    {"author", v.author},
+                    {"content_sha256", v.content_sha256},
+                    {"media_type", v.media_type},
+                    {"size_bytes", v.size_bytes},
+                    {"approving_group_id", v.approving_group_id},
+                    {"date_adopted", v.date_adopted},
+                    {"meeting_decision_id", v.meeting_decision_id},
+                    {"review_date", v.review_date},
+                    {"published", v.published},
+                    {"superseded_by", v.superseded_by}});
+  }
+  return rows;
+}
+
+json InForceJson(const domain::ControlledDocumentState& d) {
+  const auto* v = d.InForce();
+  if (!v) return nullptr;
+  return {{"version_id", v->version_id},
+          {"version_label", v->version_label},
+          {"content_sha256", v->content_sha256},
+          {"media_type", v->media_type},
+          {"size_bytes", v->size_bytes},
+          {"approving_group_id", v->approving_group_id},
+          {"date_adopted", v->date_adopted},
+          {"meeting_decision_id", v->meeting_decision_id},
+          {"review_date", v->review_date}};
+}
+
+void UseDocument(const domain::ControlledDocumentState& d, PackUses* uses) {
+  if (!uses) return;
+  uses->streams.insert(domain::StreamId(domain::ControlledDocumentAggregate::kKind, d.id));
+  if (const auto* v = d.InForce(); v && !v->content_sha256.empty()) {
+    uses->document_sha256.insert(v->content_sha256);
+  }
+}
+
+json GroupJson(const NetworkModel& m, const std::string& gid, const std::string& date,
+               PackUses* uses) {
+  const auto* g = m.groups.Find(gid);
+  if (!g) return {{"id", gid}, {"found", false}};
+  if (uses) uses->streams.insert(domain::StreamId(domain::GroupAggregate::kKind, gid));
+  json tor = nullptr;
+  if (!g->terms_of_reference_document_id.empty()) {
+    const auto* d = m.documents.Find(g->terms_of_reference_document_id);
+    tor = {{"document_id", g->terms_of_reference_document_id},
+           {"title", d ? json(d->title) : json(nullptr)},
+           {"in_force", d ? InForceJson(*d) : json(nullptr)}};
+    if (d) UseDocument(*d, uses);
+  }
+  json members = json::array();
+  for (const auto& ms : g->memberships) {
+    if (!domain::read::HeldOn(ms.start_date, ms.end_date, date)) continue;
+    const auto* p = m.people.Find(ms.person_id);
+    if (p && uses) uses->streams.insert(domain::StreamId(domain::PersonAggregate::kKind, ms.person_id));
+    members.push_back({{"membership_id", ms.membership_id},
+                       {"person_id", ms.person_id},
+                       {"name", p ? json(p->erased ? "(erased)" : p->name) : json(nullptr)},
+                       {"role", std::string(domain::NameOf(domain::kMemberRoleNames, ms.role))},
+                       {"organisation_id", ms.organisation_id},
+                       {"start_date", ms.start_date},
+                       {"end_date", ms.end_date ? json(*ms.end_date) : json(nullptr)}});
+  }
+  json full = domain::GroupAggregate::ToJson(*g);
+  return {{"id", gid},
+          {"found", true},
+          {"name", g->name},
+          {"kind", full["kind"]},
+          {"lifecycle", full["lifecycle"]},
+          {"parent_group_id", full["parent_group_id"]},
+          {"quorum_rule", full["quorum_rule"]},
+          {"terms_of_reference", std::move(tor)},
+          {"members_on_date", std::move(members)}};
+}
+
+}  // namespace
+
+json RagbHistory(const std::vector<const storage::RecordedEvent*>& stream) {
+  json out = json::array();
+  domain::DeliverableState state;
+  json holder;
+  for (const auto* e : stream) {
+    auto before = state.ragb;
+    domain::DeliverableAggregate::Evolve(state, MakeView(*e, holder));
+    if (state.ragb == before) continue;
+    out.push_back({{"position", e->position},
+                   {"recorded_at", FormatTimestamp(e->recorded_at_us)},
+                   {"type", e->type},
+                   {"from", RagbJson(before)},
+                   {"to", RagbJson(state.ragb)},
+                   {"reason", e->metadata.reason},
+                   {"actor", e->metadata.actor}});
+  }
+  return out;
+}
+
+json DeriveStatement(const NetworkModel& m, const StreamEvents& events, const std::string& code,
+                     const std::string& date, PackUses* uses) {
+  json st = {{"code", code}};
+  const auto* q = m.qsin.Find(code);
+  if (q && uses) uses->streams.insert(domain::StreamId(domain::QsinStatementAggregate::kKind, code));
+  st["catalogue"] = q ? json{{"section", q->section}, {"title", q->title}, {"text", q->text},
+                             {"edition", q->edition}}
+                      : json(nullptr);
+  st["self_assessment"] = nullptr;
+  if (q && !q->assessments.empty()) {
+    const auto& a = q->assessments.back();
+    st["self_assessment"] = {
+        {"assessment_id", a.assessment_id},
+        {"outcome", std::string(domain::NameOf(domain::kAssessmentOutcomeNames, a.outcome))},
+        {"comment", a.comment},
+        {"assessor_person_id", a.assessor_person_id},
+        {"assessed_on", a.assessed_on}};
+  }
+
+  std::set<std::string> group_ids, deliverable_ids, document_ids;
+  json deliverables = json::array();
+  m.deliverables.ForEach([&](const std::string& id, const domain::DeliverableState& d) {
+    if (!Has(d.mm_qsin.codes, code)) return;
+    deliverable_ids.insert(id);
+    const std::string stream = domain::StreamId(domain::DeliverableAggregate::kKind, id);
+    std::string group;
+    if (const auto* p = m.programmes.Find(d.programme_id)) {
+      group = p->group_id;
+      if (uses) uses->streams.insert(domain::StreamId(domain::WorkProgrammeAggregate::kKind, d.programme_id));
+    }
+    if (!group.empty()) group_ids.insert(group);
+    if (uses) uses->streams.insert(stream);
+    auto it = events.find(stream);
+    deliverables.push_back(
+        {{"id", id},
+         {"programme_id", d.programme_id},
+         {"group_id", group.empty() ? json(nullptr) : json(group)},
+         {"state", domain::DeliverableAggregate::ToJson(d)},
+         {"ragb_history", it == events.end() ? json::array() : RagbHistory(it->second)}});
+  });
+
+  json documents = json::array();
+  m.documents.ForEach([&](const std::string& id, const domain::ControlledDocumentState& d) {
+    if (!Has(d.qsin_codes, code)) return;
+    document_ids.insert(id);
+    UseDocument(d, uses);
+    json approvals = json::array();
+    for (const auto& v : d.versions) {
+      if (v.approving_group_id.empty()) continue;
+      group_ids.insert(v.approving_group_id);
+      approvals.push_back({{"version_id", v.version_id},
+                           {"approving_group_id", v.approving_group_id},
+                           {"date_adopted", v.date_adopted},
+                           {"meeting_decision_id", v.meeting_decision_id},
+                           {"review_date", v.review_date}});
+    }
+    documents.push_back({{"id", id},
+                         {"title", d.title},
+                         {"document_numbers", d.document_numbers},
+                         {"owner", d.owner},
+                         {"target_audience", d.target_audience},
+                         {"review_interval_months", d.review_interval_months},
+                         {"withdrawn", d.withdrawn},
+                         {"withdrawn_reason", d.withdrawn_reason},
+                         {"in_force", InForceJson(d)},
+                         {"versions", VersionRows(d)},
+                         {"approvals", std::move(approvals)}});
+  });
+
+  json meetings = json::array();
+  std::size_t decisions = 0;
+  m.meetings.ForEach([&](const std::string& id, const domain::MeetingState& mt) {
+    json referencing = json::array();
+    json all = domain::MeetingAggregate::ToJson(mt);
+    for (std::size_t i = 0; i < mt.decisions.size(); ++i) {
+      bool refers = false;
+      for (const auto& l : mt.decisions[i].links) {
+        refers = refers || (l.kind == domain::DecisionLinkKind::kDeliverable
+                                ? deliverable_ids.count(l.id) > 0
+                                : document_ids.count(l.id) > 0);
+      }
+      if (refers) referencing.push_back(all["decisions"][i]);
+    }
+    if (referencing.empty()) return;
+    decisions += referencing.size();
+    if (!mt.group_id.empty()) group_ids.insert(mt.group_id);
+    if (uses) uses->streams.insert(domain::StreamId(domain::MeetingAggregate::kKind, id));
+    meetings.push_back({{"id", id},
+                        {"group_id", mt.group_id},
+                        {"title", mt.title},
+                        {"scheduled_for", mt.scheduled_for},
+                        {"status", all["status"]},
+                        {"decisions", std::move(referencing)},
+                        {"actions", all["actions"]},
+                        {"attendance", all["attendance"]},
+                        {"quorum", all["quorum"]}});
+  });
+
+  json groups = json::array();
+  for (const auto& gid : group_ids) groups.push_back(GroupJson(m, gid, date, uses));
+
+  const std::size_t total = deliverables.size() + documents.size() + decisions;
+  st["evidence_counts"] = {{"deliverables", deliverables.size()},
+                           {"documents", documents.size()},
+                           {"decisions", decisions},
+                           {"meetings", meetings.size()},
+                           {"groups", groups.size()}};
+  st["has_evidence"] = total > 0;
+  st["deliverables"] = std::move(deliverables);
+  st["documents"] = std::move(documents);
+  st["meetings"] = std::move(meetings);
+  st["groups"] = std::move(groups);
+  return st;
+}
+
+std::vector<std::string> CodesInScope(const NetworkModel& m, const std::string& section) {
+  std::set<std::string> codes;
+  m.qsin.ForEach([&](const std::string&, const domain::QsinStatementState& s) {
+    if (section.empty() || s.section == section) codes.insert(s.code);
+  });
+  auto seen = [&](const std::string& c) {
+    if (m.qsin.Find(c)) return;
+    // "IN-601": the hundreds digit is the section.
+    if (section.empty() || (c.size() >= 4 && c.compare(3, section.size(), section) == 0 &&
+                            c.size() - 3 - section.size() == 2)) {
+      codes.insert(c);
+    }
+  };
+  m.deliverables.ForEach([&](const std::string&, const domain::DeliverableState& d) {
+    for (const auto& c : d.mm_qsin.codes) seen(c);
+  });
+  m.documents.ForEach([&](const std::string&, const domain::ControlledDocumentState& d) {
+    for (const auto& c : d.qsin_codes) seen(c);
+  });
+  return {codes.begin(), codes.end()};
+}
+
+}  // namespace assure::api

@@ -1,0 +1,55 @@
+// File names and the JSON shapes of an evidence pack shared by the builder
+// and the offline verifier (storage/FORMAT.md section 6).
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "api/audit/checkpoint.h"
+#include "api/evidence/batch_proof.h"
+#include "api/evidence/pack_zip.h"
+
+namespace assure::api {
+
+inline constexpr const char* kPackFormat = "assure-evidence-pack/v1";    // on-disk
+inline constexpr const char* kProofsFormat = "assure-evidence-proofs/v1";  // on-disk
+inline constexpr const char* kIndexFile = "index.html";
+inline constexpr const char* kPackFile = "pack.json";
+inline constexpr const char* kEventsFile = "events.jsonl";
+inline constexpr const char* kProofsFile = "proofs.json";
+inline constexpr const char* kManifestFile = "MANIFEST.sha256";
+inline constexpr const char* kDocumentsDir = "documents/";
+
+// An earlier checkpoint and the proof that the pack's checkpoint extends it.
+struct ConsistencyEvidence {
+  Checkpoint earlier;
+  std::vector<storage::Hash256> proof;
+};
+
+struct PackProofs {
+  Checkpoint checkpoint;
+  std::string public_key;  // raw 32 bytes
+  BatchProof inclusion;
+  std::vector<ConsistencyEvidence> consistency;
+};
+
+std::string ProofsToJson(const PackProofs& p);
+// Field-named kInvalidArgument for a malformed proofs.json.
+Result<PackProofs> ProofsFromJson(std::string_view text);
+
+// "<sha256 hex>  <name>\n" for every entry, in name order (sha256sum -c
+// reads it).
+std::string BuildManifest(const ZipEntries& entries);
+// name -> hex; kInvalidArgument naming the first malformed line.
+Result<std::vector<std::pair<std::string, std::string>>> ParseManifest(std::string_view text);
+
+std::string Sha256Hex(std::string_view bytes);
+Result<std::vector<storage::Hash256>> HashesFromJson(const nlohmann::json& j, const char* field);
+
+}  // namespace assure::api

@@ -1,0 +1,34 @@
+// The zip container of an evidence pack, in memory (libzip).
+//
+// Writing is deterministic: entries in name order, DOS timestamp fixed at
+// 1980-01-01 00:00, fixed external attributes, deflate level 1 (fast; the
+// pack is mostly hex, which compresses ~2:1 at any level). The same entries
+// give the same bytes.
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "domain/result.h"
+
+namespace assure::api {
+
+using ZipEntries = std::map<std::string, std::string>;  // name -> content
+
+Result<std::string> WriteZip(const ZipEntries& entries);
+
+// Limits for reading a zip from an untrusted source.
+struct ZipReadLimits {
+  std::uint64_t max_entries = 1'000'000;
+  std::uint64_t max_total_bytes = 8ULL << 30;  // inflated, 8 GiB
+};
+
+// Every file entry's content. kInvalidArgument when the bytes are not a zip
+// (or an entry is damaged or named twice); kTooLarge past the limits.
+Result<ZipEntries> ReadZip(std::string_view bytes, const ZipReadLimits& limits = {});
+
+}  // namespace assure::api

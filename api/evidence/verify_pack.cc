@@ -1,0 +1,431 @@
+#include "api/evidence/verify_pack.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "api/audit/signer.h"
+#include "api/core/event_mapping.h"
+#include "api/core/history.h"
+#include "api/evidence/event_line.h"
+#include "api/evidence/pack_content.h"
+#include "api/evidence/pack_format.h"
+#include "storage/codec.h"
+#include "storage/merkle.h"
+
+namespace assure::api {
+
+namespace {
+
+using nlohmann::json;
+
+class Checker {
+ public:
+  Checker(std::string_view zip, const VerifyPackOptions& options) : zip_(zip), options_(options) {}
+
+  VerifyPackReport Run() {
+    auto files = ReadZip(zip_);
+    if (!files.ok()) {
+      Fail("format", "", files.error().message);
+      return Finish();
+    }
+    files_ = std::move(*files);
+    Manifest();
+    if (!Require(kPackFile) || !Require(kEventsFile) || !Require(kProofsFile)) return Finish();
+    auto proofs = ProofsFromJson(files_[kProofsFile]);
+    if (!proofs.ok()) {
+      Fail("format", kProofsFile, proofs.error().message);
+      return Finish();
+    }
+    proofs_ = std::move(*proofs);
+    report_.checkpoint = proofs_.checkpoint;
+    Signature();
+    Events();
+    Coverage();
+    Inclusion();
+    Derivation();
+    Consistency();
+    return Finish();
+  }
+
+ private:
+  void Fail(std::string check, std::string file, std::string message, std::uint64_t line = 0,
+            std::uint64_t position = 0, std::string statement = {}) {
+    report_.failures.push_back({std::move(check), std::move(file), line, position,
+                                std::move(statement), std::move(message)});
+  }
+  void Pass(std::string what) { report_.passed.push_back(std::move(what)); }
+
+  bool Require(const char* name) {
+    if (files_.count(name)) return true;
+    Fail("format", name, "the pack has no " + std::string(name));
+    return false;
+  }
+
+  VerifyPackReport Finish() {
+    report_.valid = report_.failures.empty();
+    return std::move(report_);
+  }
+
+  void Manifest() {
+    auto it = files_.find(kManifestFile);
+    if (it == files_.end()) {
+      Fail("manifest", kManifestFile, "the pack has no MANIFEST.sha256");
+      return;
+    }
+    auto entries = ParseManifest(it->second);
+    if (!entries.ok()) {
+      Fail("manifest", kManifestFile, entries.error().message);
+      return;
+    }
+    std::set<std::string> listed;
+    std::size_t before = report_.failures.size();
+    for (const auto& [name, hex] : *entries) {
+      listed.insert(name);
+      auto f = files_.find(name);
+      if (f == files_.end()) {
+        Fail("manifest", name, "listed in MANIFEST.sha256 but not in the pack");
+      } else if (Sha256Hex(f->second) != hex) {
+        Fail("manifest", name, "content does not match its SHA-256 in MANIFEST.sha256");
+      }
+    }
+    for (const auto& [name, content] : files_) {
+      if (name != kManifestFile && !listed.count(name)) {
+        Fail("manifest", name, "in the pack but not listed in MANIFEST.sha256");
+      }
+    }
+    if (report_.failures.size() == before) {
+      Pass("manifest: " + std::to_string(listed.size()) + " files match MANIFEST.sha256");
+    }
+  }
+
+  void Signature() {
+    const Checkpoint& c = proofs_.checkpoint;
+    const bool given = options_.public_key_raw.has_value();
+    key_ = given ? *options_.public_key_raw : c.public_key;
+    report_.key_source = given ? "given" : "embedded";
+    if (proofs_.public_key != c.public_key) {
+      Fail("signature", kProofsFile, "public_key differs from the checkpoint's public_key");
+    }
+    if (!VerifyCheckpointSignature(c, key_)) {
+      std::string msg = given ? "the checkpoint's signature does not verify under the given public key " +
+                                    ToHex(key_)
+                              : "the checkpoint's signature does not verify under the key the pack embeds";
+      if (given && c.public_key != key_) {
+        msg += " (the pack says it was signed by " + ToHex(c.public_key) + ", another key)";
+      }
+      Fail("signature", kProofsFile, msg + "; checkpoint size " + std::to_string(c.tree_size) +
+                                         ", root " + storage::HexEncode(c.root));
+      return;
+    }
+    Pass("signature: checkpoint (size " + std::to_string(c.tree_size) + ", root " +
+         storage::HexEncode(c.root) + ") signed by " + ToHex(key_) +
+         (given ? " (the public key given)"
+                : " (the key embedded in the pack: give --public-key to check it is the network's)"));
+  }
+
+  void Events() {
+    std::string_view text = files_[kEventsFile];
+    std::uint64_t line_no = 0;
+    std::size_t before = report_.failures.size();
+    while (!text.empty()) {
+      auto nl = text.find('\n');
+      std::string_view line = text.substr(0, nl);
+      text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+      ++line_no;
+      if (line.empty()) continue;
+      storage::RecordedEvent canonical;
+      auto e = ParseEventLine(line, &canonical);
+      if (!e.ok()) {
+        const bool decoded = e.error().code == ErrorCode::kCorruption;
+        Fail("event", kEventsFile, e.error().message, line_no, decoded ? canonical.position : 0);
+        if (!decoded) continue;
+      }
+      lines_.push_back(line_no);
+      events_.push_back(std::move(canonical));
+    }
+    // Order, uniqueness, time.
+    for (std::size_t i = 1; i < events_.size(); ++i) {
+      const auto& a = events_[i - 1];
+      const auto& b = events_[i];
+      if (b.position == a.position) {
+        Fail("order", kEventsFile, "position " + std::to_string(b.position) + " appears twice (lines " +
+                                       std::to_string(lines_[i - 1]) + " and " +
+                                       std::to_string(lines_[i]) + ")",
+             lines_[i], b.position);
+      } else if (b.position < a.position) {
+        Fail("order", kEventsFile, "positions are not ascending", lines_[i], b.position);
+      } else if (b.recorded_at_us < a.recorded_at_us) {
+        Fail("order", kEventsFile,
+             "recorded " + FormatTimestamp(b.recorded_at_us) + ", before position " +
+                 std::to_string(a.position) + " (" + FormatTimestamp(a.recorded_at_us) +
+                 "): the log's time never goes back (back-dated?)",
+             lines_[i], b.position);
+      }
+    }
+    report_.events = events_.size();
+    if (report_.failures.size() == before) {
+      Pass("events: " + std::to_string(events_.size()) +
+           " lines agree with their canonical bytes, in position order");
+    }
+  }
+
+  void Coverage() {
+    const auto& proven = proofs_.inclusion.positions;
+    std::set<std::uint64_t> proven_set(proven.begin(), proven.end());
+    std::set<std::uint64_t> present;
+    std::size_t before = report_.failures.size();
+    for (std::size_t i = 0; i < events_.size(); ++i) {
+      present.insert(events_[i].position);
+      if (!proven_set.count(events_[i].position)) {
+        Fail("coverage", kEventsFile,
+             "position " + std::to_string(events_[i].position) + " (" + events_[i].stream_id + " v" +
+                 std::to_string(events_[i].stream_version) + ", " + events_[i].type +
+                 ") has no inclusion proof in proofs.json (inserted?)",
+             lines_[i], events_[i].position);
+      }
+    }
+    for (auto p : proven) {
+      if (!present.count(p)) {
+        Fail("coverage", kEventsFile,
+             "position " + std::to_string(p) +
+                 " is proven in proofs.json but missing from events.jsonl (removed?)",
+             0, p);
+      }
+    }
+    coverage_ok_ = report_.failures.size() == before;
+  }
+
+  void Inclusion() {
+    const Checkpoint& c = proofs_.checkpoint;
+    if (proofs_.inclusion.tree_size != c.tree_size) {
+      Fail("inclusion", kProofsFile, "the inclusion proof is for tree size " +
+                                         std::to_string(proofs_.inclusion.tree_size) +
+                                         ", the checkpoint's is " + std::to_string(c.tree_size));
+      return;
+    }
+    if (!coverage_ok_) {
+      Fail("inclusion", kProofsFile,
+           "not checked: events.jsonl and proofs.json name different positions");
+      return;
+    }
+    std::map<std::uint64_t, const storage::RecordedEvent*> by_pos;
+    for (const auto& e : events_) by_pos.emplace(e.position, &e);
+    std::vector<storage::Hash256> leaves;
+    leaves.reserve(proofs_.inclusion.positions.size());
+    for (auto p : proofs_.inclusion.positions) {
+      leaves.push_back(storage::MerkleLeafHash(storage::CanonicalBytes(*by_pos[p])));
+    }
+    auto ok = VerifyBatchProof(proofs_.inclusion, leaves, c.root);
+    if (!ok.ok()) {
+      Fail("inclusion", kProofsFile, "the events are not proven in the signed log: " + ok.error().message);
+      return;
+    }
+    Pass("inclusion: all " + std::to_string(leaves.size()) +
+         " events are in the log of the checkpoint (tree size " + std::to_string(c.tree_size) + ")");
+  }
+
+  void Derivation();
+  void Documents(const PackUses& uses, const json& pack);
+  void Consistency();
+
+  std::string_view zip_;
+  const VerifyPackOptions& options_;
+  VerifyPackReport report_;
+  ZipEntries files_;
+  PackProofs proofs_;
+  std::string key_;
+  std::vector<storage::RecordedEvent> events_;
+  std::vector<std::uint64_t> lines_;
+  bool coverage_ok_ = false;
+};
+
+void Checker::Derivation() {
+  const std::string& text = files_[kPackFile];
+  report_.identity = Sha256Hex(text);
+  auto pack = json::parse(text, nullptr, false);
+  if (pack.is_discarded() || !pack.is_object() || pack.value("format", "") != kPackFormat ||
+      !pack.contains("as_of") || !pack.contains("scope") || !pack["statements"].is_array() ||
+      !pack["scope"]["codes"].is_array()) {
+    Fail("format", kPackFile, "not an assure-evidence-pack/v1 pack.json");
+    return;
+  }
+  const Checkpoint& c = proofs_.checkpoint;
+  const json& cp = pack["checkpoint"];
+  if (cp.value("tree_size", std::uint64_t{0}) != c.tree_size ||
+      cp.value("root_hash", "") != storage::HexEncode(c.root)) {
+    Fail("derivation", kPackFile, "the checkpoint named in pack.json is not the one in proofs.json");
+  }
+  const std::uint64_t position = pack["as_of"].value("position", std::uint64_t{0});
+  const std::string date = pack["as_of"].value("date", "");
+  if (position > c.tree_size) {
+    Fail("derivation", kPackFile, "the as-at position " + std::to_string(position) +
+                                      " is past the checkpoint's tree size");
+  }
+  NetworkModel model;
+  StreamEvents by_stream;
+  json holder;
+  std::size_t before = report_.failures.size();
+  for (std::size_t i = 0; i < events_.size(); ++i) {
+    const auto& e = events_[i];
+    if (e.position > position) {
+      Fail("order", kEventsFile, "after the pack's as-at position " + std::to_string(position),
+           lines_[i], e.position);
+      continue;
+    }
+    model.Apply(MakeView(e, holder));
+    by_stream[e.stream_id].push_back(&e);
+  }
+  PackUses uses;
+  json gaps = json::array();
+  std::map<std::string, const json*> claimed;
+  for (const auto& st : pack["statements"]) {
+    if (st.is_object() && st.contains("code") && st["code"].is_string()) {
+      claimed[st["code"].get<std::string>()] = &st;
+    }
+  }
+  for (const auto& code_json : pack["scope"]["codes"]) {
+    const std::string code = code_json.is_string() ? code_json.get<std::string>() : "";
+    json derived = DeriveStatement(model, by_stream, code, date, &uses);
+    if (!derived["has_evidence"].get<bool>()) gaps.push_back(code);
+    auto it = claimed.find(code);
+    if (it == claimed.end()) {
+      Fail("derivation", kPackFile, "statement " + code + " is in scope but has no section", 0, 0, code);
+      continue;
+    }
+    if (*it->second != derived) {
+      auto diffs = DiffJson(*it->second, derived);
+      std::string where;
+      for (std::size_t i = 0; i < diffs.size() && i < 3; ++i) {
+        where += (i ? ", " : "") + diffs[i].field;
+      }
+      Fail("derivation", kPackFile,
+           "statement " + code + " does not follow from the events in events.jsonl (differs at: " +
+               where + ")",
+           0, 0, code);
+    }
+    claimed.erase(it);
+  }
+  for (const auto& [code, st] : claimed) {
+    Fail("derivation", kPackFile, "statement " + code + " is not in the pack's scope", 0, 0, code);
+  }
+  if (pack["gaps"] != gaps) {
+    Fail("derivation", kPackFile, "the gap list is not the statements without evidence: " + gaps.dump());
+  }
+  report_.statements = pack["statements"].size();
+  if (report_.failures.size() == before) {
+    Pass("derivation: all " + std::to_string(report_.statements) +
+         " statement sections and the gap list follow from the events (re-folded to position " +
+         std::to_string(position) + ")");
+  }
+  Documents(uses, pack);
+}
+
+void Checker::Documents(const PackUses& uses, const json& pack) {
+  std::size_t before = report_.failures.size();
+  std::set<std::string> listed, included;
+  if (pack.contains("documents") && pack["documents"].is_array()) {
+    for (const auto& d : pack["documents"]) {
+      const std::string sha = d.value("sha256", "");
+      listed.insert(sha);
+      if (d.value("included", false)) included.insert(sha);
+    }
+  }
+  for (const auto& sha : uses.document_sha256) {
+    if (!listed.count(sha)) {
+      Fail("document", kPackFile, "the events name content " + sha + " but pack.json does not list it");
+    }
+  }
+  for (const auto& [name, content] : files_) {
+    if (name.rfind(kDocumentsDir, 0) != 0) continue;
+    const std::string sha = name.substr(std::string(kDocumentsDir).size());
+    ++report_.documents;
+    const std::string actual = Sha256Hex(content);
+    if (actual != sha) {
+      Fail("document", name, "content hashes to " + actual + ", not the content_sha256 " + sha +
+                                 " its events record");
+    } else if (!uses.document_sha256.count(sha)) {
+      Fail("document", name, "no document version in the events has this content");
+    }
+    included.erase(sha);
+  }
+  for (const auto& sha : included) {
+    Fail("document", std::string(kDocumentsDir) + sha, "listed as included but missing from the pack");
+  }
+  if (report_.failures.size() == before) {
+    Pass("documents: " + std::to_string(report_.documents) +
+         " document contents match the content_sha256 their events record");
+  }
+}
+
+void Checker::Consistency() {
+  const Checkpoint& c = proofs_.checkpoint;
+  auto check = [&](const Checkpoint& earlier, const std::vector<storage::Hash256>* proof,
+                   const std::string& file) {
+    if (!VerifyCheckpointSignature(earlier, key_)) {
+      Fail("consistency", file, "the earlier checkpoint (size " + std::to_string(earlier.tree_size) +
+                                    ") is not signed by " + ToHex(key_));
+      return;
+    }
+    if (earlier.tree_size > c.tree_size) {
+      Fail("consistency", file, "the earlier checkpoint (size " + std::to_string(earlier.tree_size) +
+                                    ") is larger than the pack's (" + std::to_string(c.tree_size) + ")");
+      return;
+    }
+    const bool ok = earlier.tree_size == c.tree_size
+                        ? earlier.root == c.root
+                        : proof && storage::VerifyMerkleConsistency(earlier.tree_size, c.tree_size,
+                                                                    earlier.root, c.root, *proof);
+    if (!ok) {
+      Fail("consistency", file,
+           proof || earlier.tree_size == c.tree_size
+               ? "the pack's checkpoint does not extend the earlier checkpoint of size " +
+                     std::to_string(earlier.tree_size) + " (root " + storage::HexEncode(earlier.root) +
+                     "): the log was rewritten or the proof is wrong"
+               : "no consistency proof from size " + std::to_string(earlier.tree_size) +
+                     " (give one with the earlier checkpoint)");
+      return;
+    }
+    Pass("consistency: the pack's checkpoint extends the checkpoint of size " +
+         std::to_string(earlier.tree_size) + " (root " + storage::HexEncode(earlier.root) + ")");
+  };
+  for (const auto& ce : proofs_.consistency) check(ce.earlier, &ce.proof, kProofsFile);
+  if (!options_.earlier_checkpoint) return;
+  const Checkpoint& earlier = *options_.earlier_checkpoint;
+  const std::vector<storage::Hash256>* proof = nullptr;
+  if (options_.consistency_proof) {
+    proof = &*options_.consistency_proof;
+  } else {
+    for (const auto& ce : proofs_.consistency) {
+      if (ce.earlier.tree_size == earlier.tree_size && ce.earlier.root == earlier.root) proof = &ce.proof;
+    }
+  }
+  check(earlier, proof, "earlier checkpoint");
+}
+
+}  // namespace
+
+VerifyPackReport VerifyEvidencePack(std::string_view zip_bytes, const VerifyPackOptions& options) {
+  return Checker(zip_bytes, options).Run();
+}
+
+std::string FormatVerifyReport(const VerifyPackReport& r) {
+  std::string out = r.valid ? "VALID" : "INVALID";
+  out += ": evidence pack " + (r.identity.empty() ? std::string("?") : r.identity) + ", " +
+         std::to_string(r.statements) + " statement(s), " + std::to_string(r.events) + " event(s), " +
+         std::to_string(r.documents) + " document(s); checkpoint size " +
+         std::to_string(r.checkpoint.tree_size) + ", key " +
+         (r.key_source.empty() ? std::string("?") : r.key_source) + "\n";
+  for (const auto& p : r.passed) out += "  ok    " + p + "\n";
+  for (const auto& f : r.failures) {
+    out += "  FAIL  [" + f.check + "]";
+    if (!f.file.empty()) out += " " + f.file;
+    if (f.line) out += " line " + std::to_string(f.line);
+    if (f.position) out += " position " + std::to_string(f.position);
+    if (!f.statement.empty()) out += " statement " + f.statement;
+    out += ": " + f.message + "\n";
+  }
+  return out;
+}
+
+}  // namespace assure::api

@@ -1,0 +1,237 @@
+// Evidence packs: what a generated pack holds (as at a date), that it
+// verifies offline, that it is reproducible, and the gap list.
+#include <gtest/gtest.h>
+
+#include "api/auth/security_log.h"
+#include "api/evidence/pack_format.h"
+#include "api/evidence/verify_pack.h"
+#include "tests/evidence/scripted_network.h"
+
+namespace assure::api {
+namespace {
+
+using testing::k20240301;
+using testing::ScriptedNetwork;
+using nlohmann::json;
+
+const json* Find(const json& array, const std::string& key, const std::string& value) {
+  for (const auto& x : array) {
+    if (x.contains(key) && x[key] == value) return &x;
+  }
+  return nullptr;
+}
+
+class EvidencePackTest : public ::testing::Test {
+ protected:
+  void SetUp() override { net_.Script(); }
+  ScriptedNetwork net_;
+};
+
+TEST_F(EvidencePackTest, AGeneratedPackVerifiesWithTheRealPublicKey) {
+  Pack pack = net_.BuildPack();
+  ASSERT_FALSE(pack.zip.empty());
+  VerifyPackOptions o;
+  o.public_key_raw = net_.signer().public_key_raw();
+  auto report = VerifyEvidencePack(pack.zip, o);
+  EXPECT_TRUE(report.valid) << FormatVerifyReport(report);
+  EXPECT_EQ(report.key_source, "given");
+  EXPECT_EQ(report.identity, pack.identity);
+  EXPECT_EQ(report.statements, 3u);
+  EXPECT_EQ(report.events, pack.event_count);
+  EXPECT_EQ(report.documents, 2u);  // strategy v1 and the board's terms of reference
+  EXPECT_GE(report.passed.size(), 6u);
+  // Without a key it still verifies, and says which key it used.
+  auto embedded = VerifyEvidencePack(pack.zip);
+  EXPECT_TRUE(embedded.valid);
+  EXPECT_EQ(embedded.key_source, "embedded");
+  EXPECT_NE(FormatVerifyReport(embedded).find("embedded"), std::string::npos);
+}
+
+TEST_F(EvidencePackTest, TheZipHoldsTheDocumentedFiles) {
+  Pack pack = net_.BuildPack();
+  auto files = ReadZip(pack.zip);
+  ASSERT_TRUE(files.ok());
+  for (const char* f : {kIndexFile, kPackFile, kEventsFile, kProofsFile, kManifestFile}) {
+    EXPECT_TRUE(files->count(f)) << f;
+  }
+  EXPECT_EQ((*files)["documents/" + Sha256Hex(net_.strategy_v1)], net_.strategy_v1);
+  EXPECT_FALSE(files->count("documents/" + Sha256Hex(net_.strategy_v2)));  // adopted after the date
+  EXPECT_EQ((*files)[kManifestFile], BuildManifest(*files));
+  const std::string& html = (*files)[kIndexFile];
+  EXPECT_NE(html.find(pack.identity), std::string::npos);
+  EXPECT_NE(html.find("@media print"), std::string::npos);
+  EXPECT_NE(html.find("2024-03-01"), std::string::npos);
+  EXPECT_EQ(html.find("<script>"), std::string::npos);  // d2's title, escaped
+  EXPECT_NE(html.find("&lt;script&gt;"), std::string::npos);
+  EXPECT_EQ(html.find("http://"), std::string::npos);
+  EXPECT_EQ(html.find("https://"), std::string::npos);
+  EXPECT_EQ(Sha256Hex((*files)[kPackFile]), pack.identity);
+}
+
+TEST_F(EvidencePackTest, TheSameRequestGivesByteIdenticalPackJsonAndEvents) {
+  Pack a = net_.BuildPack();
+  net_.clock().Advance(3600LL * 1'000'000);
+  Pack b = net_.BuildPack();
+  EXPECT_EQ(a.checkpoint.tree_size, b.checkpoint.tree_size);
+  EXPECT_EQ(a.pack_json, b.pack_json);
+  EXPECT_EQ(a.events_jsonl, b.events_jsonl);
+  EXPECT_EQ(a.identity, b.identity);
+  EXPECT_EQ(a.zip, b.zip);  // the whole zip, too
+  auto files = ReadZip(a.zip);
+  EXPECT_EQ((*files)[kEventsFile], a.events_jsonl);
+}
+
+TEST_F(EvidencePackTest, ShowsEachStatementAsItWasOnTheDate) {
+  Pack pack = net_.BuildPack();
+  EXPECT_EQ(pack.as_of_date, "2024-03-01");
+  auto j = json::parse(pack.pack_json);
+  const json* in601 = Find(j["statements"], "code", "IN-601");
+  ASSERT_NE(in601, nullptr);
+  // Self-assessment: the one recorded before the date, not the later "met".
+  EXPECT_EQ((*in601)["self_assessment"]["outcome"], "partly-met");
+  // d1 was red on 1 March 2024 (amber only from the 10th), history up to the date.
+  const json* d1 = Find((*in601)["deliverables"], "id", "d1");
+  ASSERT_NE(d1, nullptr);
+  EXPECT_EQ((*d1)["state"]["ragb"], "red");
+  EXPECT_EQ((*d1)["group_id"], "ob");
+  const json& hist = (*d1)["ragb_history"];
+  ASSERT_EQ(hist.size(), 2u);
+  EXPECT_EQ(hist[0]["to"], "blue");
+  EXPECT_EQ(hist[1]["from"], "blue");
+  EXPECT_EQ(hist[1]["to"], "red");
+  EXPECT_EQ(hist[1]["reason"], "Trainee posts unfunded");
+  EXPECT_EQ(pack.pack_json.find("Funding agreed"), std::string::npos);
+  // The strategy as in force on the date: v1, with its version table.
+  const json* strategy = Find((*in601)["documents"], "id", "strategy");
+  ASSERT_NE(strategy, nullptr);
+  EXPECT_EQ((*strategy)["in_force"]["version_label"], "1.0");
+  EXPECT_EQ((*strategy)["in_force"]["review_date"], "2024-05-24");
+  EXPECT_EQ((*strategy)["versions"].size(), 1u);
+  EXPECT_EQ((*strategy)["approvals"][0]["approving_group_id"], "ob");
+  // The board: terms of reference and membership on the date (carol joins in June).
+  const json* ob = Find((*in601)["groups"], "id", "ob");
+  ASSERT_NE(ob, nullptr);
+  EXPECT_EQ((*ob)["terms_of_reference"]["document_id"], "tor-ob");
+  ASSERT_EQ((*ob)["members_on_date"].size(), 2u);
+  EXPECT_EQ((*ob)["members_on_date"][0]["name"], "Alice Chair");
+  // The meeting decision about d1, with attendance and quorum; not the unrelated one.
+  ASSERT_EQ((*in601)["meetings"].size(), 1u);
+  const json& m1 = (*in601)["meetings"][0];
+  EXPECT_EQ(m1["decisions"].size(), 1u);
+  EXPECT_EQ(m1["decisions"][0]["text"], "Governance framework approved");
+  EXPECT_EQ(m1["actions"].size(), 1u);
+  EXPECT_EQ(m1["attendance"].size(), 2u);
+  EXPECT_TRUE(m1["quorum"]["quorate"].get<bool>());
+  // IN-701: d2 only.
+  const json* in701 = Find(j["statements"], "code", "IN-701");
+  ASSERT_NE(in701, nullptr);
+  EXPECT_EQ((*in701)["deliverables"].size(), 1u);
+  EXPECT_TRUE((*in701)["meetings"].empty());
+  // Events after the date are not in the pack.
+  EXPECT_EQ(pack.events_jsonl.find("Funding agreed"), std::string::npos);
+  EXPECT_LT(j["as_of"]["position"].get<std::uint64_t>(), net_.store().Head().position);
+}
+
+TEST_F(EvidencePackTest, GapsListStatementsWithoutEvidence) {
+  Pack pack = net_.BuildPack();
+  EXPECT_EQ(pack.gaps, std::vector<std::string>{"IN-801"});
+  auto j = json::parse(pack.pack_json);
+  EXPECT_EQ(j["gaps"], json::array({"IN-801"}));
+  const json* in801 = Find(j["statements"], "code", "IN-801");
+  ASSERT_NE(in801, nullptr);
+  EXPECT_FALSE((*in801)["has_evidence"].get<bool>());
+  EXPECT_EQ((*in801)["catalogue"]["title"], "Research");
+  auto files = ReadZip(pack.zip);
+  EXPECT_NE((*files)[kIndexFile].find("IN-801"), std::string::npos);
+  // A section and the whole network.
+  PackRequest req;
+  req.scope = PackScope::kSection;
+  req.section = "7";
+  req.as_of_us = k20240301;
+  auto section = BuildEvidencePack(net_.store(), net_.checkpoints(), req);
+  ASSERT_TRUE(section.ok());
+  EXPECT_EQ(section->codes, std::vector<std::string>{"IN-701"});
+  req.scope = PackScope::kAll;
+  auto all = BuildEvidencePack(net_.store(), net_.checkpoints(), req);
+  ASSERT_TRUE(all.ok());
+  // Defined statements and the codes deliverables and documents name.
+  EXPECT_EQ(all->codes, (std::vector<std::string>{"IN-101", "IN-201", "IN-203", "IN-601", "IN-701", "IN-801"}));
+  EXPECT_EQ(all->gaps, std::vector<std::string>{"IN-801"});
+  EXPECT_TRUE(VerifyEvidencePack(all->zip).valid) << FormatVerifyReport(VerifyEvidencePack(all->zip));
+}
+
+TEST_F(EvidencePackTest, UsesACoveringCheckpointOrPublishesOne) {
+  // The only checkpoint was published before the as-at position: a new one is signed.
+  auto before = net_.checkpoints().List();
+  ASSERT_EQ(before->size(), 1u);
+  Pack pack = net_.BuildPack();
+  EXPECT_EQ(pack.checkpoint.tree_size, net_.store().Head().position);
+  EXPECT_EQ(net_.checkpoints().List()->size(), 2u);
+  // Packs as at an earlier position reuse it.
+  PackRequest req;
+  req.codes = {"IN-601"};
+  req.as_of_position = 5;
+  auto early = BuildEvidencePack(net_.store(), net_.checkpoints(), req);
+  ASSERT_TRUE(early.ok());
+  EXPECT_EQ(early->checkpoint.tree_size, pack.checkpoint.tree_size);
+  EXPECT_EQ(net_.checkpoints().List()->size(), 2u);
+  // Refusals.
+  req.codes.clear();
+  EXPECT_EQ(BuildEvidencePack(net_.store(), net_.checkpoints(), req).error().code, ErrorCode::kInvalidArgument);
+  req.codes = {"IN-601"};
+  req.as_of_us = k20240301;
+  EXPECT_EQ(BuildEvidencePack(net_.store(), net_.checkpoints(), req).error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST_F(EvidencePackTest, AnEarlierMinutedCheckpointIsConsistentWithThePack) {
+  Pack pack = net_.BuildPack();
+  VerifyPackOptions o;
+  o.public_key_raw = net_.signer().public_key_raw();
+  o.earlier_checkpoint = net_.early_checkpoint;
+  auto ok = VerifyEvidencePack(pack.zip, o);
+  EXPECT_TRUE(ok.valid) << FormatVerifyReport(ok);
+  EXPECT_NE(FormatVerifyReport(ok).find("extends the checkpoint of size " +
+                                        std::to_string(net_.early_checkpoint.tree_size)),
+            std::string::npos);
+  // A different history behind a board's minuted checkpoint: caught.
+  Checkpoint other = net_.early_checkpoint;
+  other.root[0] ^= 1;
+  other.signature = net_.signer().Sign(CheckpointMessage(other));
+  o.earlier_checkpoint = other;
+  o.consistency_proof = *net_.store().ConsistencyProof(other.tree_size, pack.checkpoint.tree_size);
+  auto bad = VerifyEvidencePack(pack.zip, o);
+  EXPECT_FALSE(bad.valid);
+  ASSERT_EQ(bad.failures.size(), 1u) << FormatVerifyReport(bad);
+  EXPECT_EQ(bad.failures[0].check, "consistency");
+  EXPECT_EQ(bad.failures[0].file, "earlier checkpoint");
+}
+
+TEST_F(EvidencePackTest, GenerationIsRecordedInTheSecurityLog) {
+  auth::SecurityLog log(net_.store(), std::make_shared<storage::testing::FakeClock>());
+  ASSERT_TRUE(log.Open().ok());
+  PackRequest req;
+  req.codes = {"IN-601", "IN-701"};
+  req.as_of_us = k20240301;
+  req.actor = "token-7";
+  req.role = "assessor";
+  auto pack = BuildEvidencePack(net_.store(), net_.checkpoints(), req, &log);
+  ASSERT_TRUE(pack.ok());
+  auto entries = log.Read(1, 10);
+  ASSERT_TRUE(entries.ok());
+  ASSERT_EQ(entries->size(), 1u);
+  const auto& e = (*entries)[0];
+  EXPECT_EQ(e.kind, auth::security_kind::kEvidencePackDownload);
+  EXPECT_EQ(e.token_id, "token-7");
+  EXPECT_NE(e.detail.find("statements=IN-601,IN-701"), std::string::npos);
+  EXPECT_NE(e.detail.find("as_of=2024-03-01"), std::string::npos);
+  EXPECT_NE(e.detail.find(pack->identity), std::string::npos);
+}
+
+TEST(ParseAsOf, DatesAndInstants) {
+  EXPECT_EQ(*ParseAsOf("2024-03-01"), k20240301);
+  EXPECT_EQ(*ParseAsOf("2024-03-01T00:00:01Z"), k20240301 + 1'000'000);
+  EXPECT_FALSE(ParseAsOf("01/03/2024").ok());
+}
+
+}  // namespace
+}  // namespace assure::api
