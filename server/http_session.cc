@@ -89,6 +89,30 @@ void HttpSession::CloseNow() {
   stream_.close();
 }
 
+void HttpSession::LingerClose() {
+  if (closed_) return;
+  closing_ = true;
+  beast::error_code ec;
+  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+  if (ec || reading_) {
+    CloseNow();
+    return;
+  }
+  stream_.expires_after(std::chrono::milliseconds(500));
+  Discard();
+}
+
+void HttpSession::Discard() {
+  stream_.async_read_some(net::buffer(discard_),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                            if (ec) {
+                              self->CloseNow();
+                              return;
+                            }
+                            self->Discard();
+                          });
+}
+
 void HttpSession::StartRead() {
   if (closing_ || closed_ || reading_ || slots_.size() >= ctx_->config.max_pipelined) return;
   reading_ = true;
@@ -468,7 +492,7 @@ void HttpSession::OnWrite(beast::error_code ec, std::size_t) {
     return;
   }
   if (close || (closing_ && slots_.empty())) {
-    CloseNow();
+    LingerClose();
     return;
   }
   MaybeWrite();

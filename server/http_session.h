@@ -73,6 +73,10 @@ class HttpSession : public DrainableSession, public std::enable_shared_from_this
   void MaybeWrite();
   void OnWrite(boost::beast::error_code ec, std::size_t bytes);
   void CloseNow();
+  // Half-closes, then discards what the client still sends (an unread body)
+  // for a moment, so that the last response is not lost to a TCP reset.
+  void LingerClose();
+  void Discard();
   BeastResponse ToBeast(api::http::Response response, const Slot& slot, unsigned version);
 
   boost::beast::tcp_stream stream_;
@@ -97,6 +101,7 @@ class HttpSession : public DrainableSession, public std::enable_shared_from_this
   api::http::ParsedTarget target_;
   api::http::RouteMatch match_;
   std::size_t body_limit_ = 0;
+  char discard_[1024];
 };
 
 }  // namespace assure::server

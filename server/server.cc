@@ -174,5 +174,6 @@ int Server::Wait() {
 
 std::int64_t Server::in_flight() const { return impl_->ctx->in_flight.load(); }
 std::size_t Server::connections() const { return impl_->ctx->connections.load(); }
+bool Server::draining() const { return impl_->ctx->draining.load(); }
 
 }  // namespace assure::server

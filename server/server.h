@@ -46,6 +46,7 @@ class Server {
   // For tests: requests read and not yet answered; open connections.
   std::int64_t in_flight() const;
   std::size_t connections() const;
+  bool draining() const;
 
  private:
   struct Impl;

@@ -1,0 +1,363 @@
+// The HTTP server over real loopback sockets: routing, every error status the
+// server produces (as problem+json), limits, timeouts, keep-alive,
+// pipelining, draining.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "api/http/problem.h"
+#include "tests/server/test_client.h"
+#include "tests/server/test_server.h"
+
+namespace assure::server::testing {
+namespace {
+
+void ExpectProblem(const HttpReply& r, int status, const std::string& slug = {}) {
+  EXPECT_EQ(r.status, status) << r.body;
+  EXPECT_EQ(r.Header("Content-Type"), "application/problem+json") << r.body;
+  auto j = r.Json();
+  ASSERT_TRUE(j.is_object()) << r.body;
+  EXPECT_EQ(j["status"], status);
+  if (!slug.empty()) {
+    EXPECT_EQ(j["type"], "urn:assure:problem:" + slug);
+  }
+  EXPECT_TRUE(j.contains("title"));
+  EXPECT_FALSE(r.Header("X-Correlation-Id").empty());
+}
+
+TEST(HttpServerTest, HealthAndCorrelationIds) {
+  TestServer s;
+  auto r = Call(s.port(), "GET", "/healthz");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.Json()["status"], "alive");
+  EXPECT_EQ(r.Header("X-Correlation-Id").size(), 16u);
+  r = Call(s.port(), "GET", "/healthz", "", {{"X-Correlation-Id", "abc-123"}});
+  EXPECT_EQ(r.Header("X-Correlation-Id"), "abc-123");
+  // A client id that is not a plain token is replaced.
+  r = Call(s.port(), "GET", "/healthz", "", {{"X-Correlation-Id", "bad id!"}});
+  EXPECT_NE(r.Header("X-Correlation-Id"), "bad id!");
+}
+
+TEST(HttpServerTest, ReadinessFollowsTheCallback) {
+  TestServer s;
+  EXPECT_EQ(Call(s.port(), "GET", "/readyz").status, 200);
+  s.ready_state = 1;
+  auto r = Call(s.port(), "GET", "/readyz");
+  ExpectProblem(r, 503, "unavailable");
+  EXPECT_EQ(r.Json()["detail"], "projections are catching up");
+}
+
+TEST(HttpServerTest, RoutingNotFoundAndMethodNotAllowed) {
+  TestServer s;
+  auto r = Call(s.port(), "GET", "/api/v1/test/items/42");
+  EXPECT_EQ(r.Json()["id"], "42");
+  r = Call(s.port(), "GET", "/api/v1/test/items/a%20b");
+  EXPECT_EQ(r.Json()["id"], "a b");
+  r = Call(s.port(), "GET", "/api/v1/test/items/search");
+  EXPECT_EQ(r.Json()["search"], true);
+  r = Call(s.port(), "GET", "/api/v1/nothing/here");
+  ExpectProblem(r, 404, "not-found");
+  EXPECT_FALSE(r.Json()["correlation_id"].get<std::string>().empty());
+  r = Call(s.port(), "DELETE", "/api/v1/test/items/1");
+  ExpectProblem(r, 405, "method-not-allowed");
+  EXPECT_EQ(r.Header("Allow"), "GET");
+}
+
+TEST(HttpServerTest, MalformedRequestsGet400) {
+  TestServer s;
+  {
+    RawConnection c(s.port());
+    ASSERT_TRUE(c.Send("GARBAGE\r\n\r\n"));
+    auto r = c.Read();
+    ASSERT_TRUE(r.has_value());
+    ExpectProblem(*r, 400, "invalid-argument");
+    EXPECT_TRUE(c.WaitClosed(std::chrono::milliseconds(2000)));
+  }
+  {
+    RawConnection c(s.port());
+    ASSERT_TRUE(c.Send("GET /a%zz HTTP/1.1\r\nHost: x\r\n\r\n"));
+    auto r = c.Read();
+    ASSERT_TRUE(r.has_value());
+    ExpectProblem(*r, 400);
+  }
+  {
+    RawConnection c(s.port());
+    ASSERT_TRUE(c.Send("POST /api/v1/test/public HTTP/1.1\r\nHost: x\r\nContent-Length: zz\r\n\r\n"));
+    auto r = c.Read();
+    ASSERT_TRUE(r.has_value());
+    ExpectProblem(*r, 400);
+  }
+  // The server is still fine.
+  EXPECT_EQ(Call(s.port(), "GET", "/healthz").status, 200);
+}
+
+TEST(HttpServerTest, AuthenticationAndAuthorisationErrors) {
+  TestServer s;
+  auto r = Call(s.port(), "GET", "/api/v1/test/echo");
+  ExpectProblem(r, 401, "unauthenticated");
+  EXPECT_EQ(r.Header("WWW-Authenticate"), "Bearer");
+  r = Call(s.port(), "GET", "/api/v1/test/echo", "", Bearer("ast_nope"));
+  ExpectProblem(r, 401, "unauthenticated");
+  r = Call(s.port(), "GET", "/api/v1/test/echo", "", {{"Authorization", "Basic dXNlcjpwYXNz"}});
+  ExpectProblem(r, 401);
+  const auto viewer = s.Token(auth::Role::kViewer);
+  r = Call(s.port(), "GET", "/api/v1/test/echo?x=1", "", Bearer(viewer));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.Json()["actor"], s.TokenId(viewer));
+  EXPECT_EQ(r.Json()["query"]["x"], "1");
+  r = Call(s.port(), "POST", "/api/v1/test/echo", "{}", Bearer(viewer));
+  ExpectProblem(r, 403, "forbidden");
+  const auto editor = s.Token(auth::Role::kEditor);
+  r = Call(s.port(), "POST", "/api/v1/test/echo", R"({"actor":"mallory"})", Bearer(editor));
+  EXPECT_EQ(r.status, 200);
+  // The actor comes from the token, never from the body.
+  EXPECT_EQ(r.Json()["actor"], s.TokenId(editor));
+}
+
+TEST(HttpServerTest, GroupScopedTokens) {
+  TestServer s;
+  const auto scoped = s.Token(auth::Role::kEditor, std::string("sig-workforce"));
+  EXPECT_EQ(Call(s.port(), "POST", "/api/v1/test/groups/sig-workforce/edit", "", Bearer(scoped)).status,
+            200);
+  ExpectProblem(Call(s.port(), "POST", "/api/v1/test/groups/sig-digital/edit", "", Bearer(scoped)),
+                403, "forbidden");
+  // A scoped token may not make scoped edits where no group is given.
+  ExpectProblem(Call(s.port(), "POST", "/api/v1/test/echo", "{}", Bearer(scoped)), 403);
+  // Reads are not restricted by scope.
+  EXPECT_EQ(Call(s.port(), "GET", "/api/v1/test/echo", "", Bearer(scoped)).status, 200);
+  const auto unscoped = s.Token(auth::Role::kEditor);
+  EXPECT_EQ(Call(s.port(), "POST", "/api/v1/test/groups/sig-digital/edit", "", Bearer(unscoped)).status,
+            200);
+}
+
+TEST(HttpServerTest, BodyAndHeaderLimits) {
+  TestServer s;
+  const auto editor = s.Token(auth::Role::kEditor);
+  const std::string big(5000, 'x');  // over the 4096-byte JSON limit
+  auto r = Call(s.port(), "POST", "/api/v1/test/echo", "\"" + big + "\"", Bearer(editor));
+  ExpectProblem(r, 413, "too-large");
+  // Document uploads have the larger limit...
+  r = Call(s.port(), "POST", "/api/v1/test/upload", big,
+           Bearer(editor, {{"Content-Type", "application/pdf"}}));
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Json()["bytes"], 5000);
+  // ...and refuse beyond it.
+  r = Call(s.port(), "POST", "/api/v1/test/upload", std::string(70 * 1024, 'y'),
+           Bearer(editor, {{"Content-Type", "application/pdf"}}));
+  ExpectProblem(r, 413);
+  // A chunked body over the limit.
+  {
+    RawConnection c(s.port());
+    std::string req = "POST /api/v1/test/echo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                      editor +
+                      "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+    req += "1388\r\n" + std::string(5000, ' ') + "\r\n0\r\n\r\n";
+    ASSERT_TRUE(c.Send(req));
+    auto rr = c.Read();
+    ASSERT_TRUE(rr.has_value());
+    ExpectProblem(*rr, 413);
+  }
+  r = Call(s.port(), "GET", "/healthz", "", {{"X-Big", std::string(5000, 'h')}});
+  ExpectProblem(r, 431, "header-too-large");
+}
+
+TEST(HttpServerTest, WrongMediaTypeGets415AndBadJsonA400AndBadFieldA422) {
+  TestServer s;
+  const auto admin = s.Token(auth::Role::kAdmin);
+  auto r = Call(s.port(), "POST", "/api/v1/test/echo", "a=b",
+                Bearer(admin, {{"Content-Type", "application/x-www-form-urlencoded"}}));
+  ExpectProblem(r, 415, "unsupported-media-type");
+  r = Call(s.port(), "POST", "/api/v1/test/echo", "{}",
+           Bearer(admin, {{"Content-Type", "application/json; charset=utf-8"}}));
+  EXPECT_EQ(r.status, 200);
+  r = Call(s.port(), "POST", "/api/v1/tokens", "{not json", Bearer(admin));
+  ExpectProblem(r, 400, "invalid-argument");
+  EXPECT_FALSE(r.Json()["correlation_id"].get<std::string>().empty());
+  r = Call(s.port(), "POST", "/api/v1/tokens", R"({"name":"x","role":"root"})", Bearer(admin));
+  ExpectProblem(r, 422, "invalid-argument");
+  EXPECT_EQ(r.Json()["field"], "role");
+}
+
+TEST(HttpServerTest, RateLimitGives429WithRetryAfter) {
+  auto cfg = FastConfig();
+  cfg.rate_limit.ip_per_second = 0.01;
+  cfg.rate_limit.ip_burst = 2;
+  cfg.rate_limit.token_per_second = 0.01;
+  cfg.rate_limit.token_burst = 3;
+  TestServer s(cfg);
+  EXPECT_EQ(Call(s.port(), "GET", "/api/v1/test/public").status, 200);
+  EXPECT_EQ(Call(s.port(), "GET", "/api/v1/test/public").status, 200);
+  auto r = Call(s.port(), "GET", "/api/v1/test/public");
+  ExpectProblem(r, 429, "rate-limited");
+  EXPECT_GE(std::stoi(r.Header("Retry-After")), 1);
+  // Health checks are not rate limited.
+  EXPECT_EQ(Call(s.port(), "GET", "/healthz").status, 200);
+  // A token has its own bucket.
+  const auto viewer = s.Token(auth::Role::kViewer);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(Call(s.port(), "GET", "/api/v1/test/echo", "", Bearer(viewer)).status, 200);
+  }
+  ExpectProblem(Call(s.port(), "GET", "/api/v1/test/echo", "", Bearer(viewer)), 429);
+}
+
+TEST(HttpServerTest, HandlerExceptionIs500WithCorrelationIdAndServerLivesOn) {
+  TestServer s;
+  auto r = Call(s.port(), "GET", "/api/v1/test/boom", "", {{"X-Correlation-Id", "trace-500"}});
+  ExpectProblem(r, 500, "internal");
+  EXPECT_EQ(r.Json()["correlation_id"], "trace-500");
+  EXPECT_EQ(r.Header("X-Correlation-Id"), "trace-500");
+  EXPECT_EQ(r.Json()["detail"].get<std::string>().find("kaboom"), std::string::npos);
+  EXPECT_EQ(Call(s.port(), "GET", "/healthz").status, 200);
+}
+
+TEST(HttpServerTest, FullWorkerQueueGives503) {
+  auto cfg = FastConfig();
+  cfg.worker_threads = 1;
+  cfg.worker_queue_limit = 1;
+  TestServer s(cfg);
+  RawConnection a(s.port()), b(s.port()), c(s.port());
+  ASSERT_TRUE(a.Send(BuildRequest("GET", "/api/v1/test/slow?n=a")));
+  ASSERT_TRUE(s.gate.WaitEntered(1));  // the only worker is busy
+  ASSERT_TRUE(b.Send(BuildRequest("GET", "/api/v1/test/slow?n=b")));  // queued
+  // Give b time to be queued before c arrives (b is not asserted on).
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ASSERT_TRUE(c.Send(BuildRequest("GET", "/api/v1/test/slow?n=c")));
+  auto rc = c.Read();
+  ASSERT_TRUE(rc.has_value());
+  ExpectProblem(*rc, 503, "unavailable");
+  EXPECT_EQ(rc->Header("Retry-After"), "1");
+  s.gate.Open();
+  auto ra = a.Read();
+  ASSERT_TRUE(ra.has_value());
+  EXPECT_EQ(ra->Json()["n"], "a");
+  auto rb = b.Read();
+  ASSERT_TRUE(rb.has_value());
+  EXPECT_EQ(rb->Json()["n"], "b");
+}
+
+TEST(HttpServerTest, KeepAliveAndPipeliningAnswerInOrder) {
+  TestServer s;
+  RawConnection c(s.port());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(c.Send(BuildRequest("GET", "/api/v1/test/public?n=" + std::to_string(i))));
+    auto r = c.Read();
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->Json()["n"], std::to_string(i));
+    EXPECT_TRUE(r->KeepAlive());
+  }
+  std::string batch;
+  for (int i = 0; i < 6; ++i) {
+    batch += BuildRequest("GET", i % 2 ? "/api/v1/test/public?n=" + std::to_string(i)
+                                       : "/api/v1/test/items/" + std::to_string(i));
+  }
+  ASSERT_TRUE(c.Send(batch));
+  for (int i = 0; i < 6; ++i) {
+    auto r = c.Read();
+    ASSERT_TRUE(r.has_value()) << i;
+    EXPECT_EQ(r->Json()[i % 2 ? "n" : "id"], std::to_string(i));
+  }
+}
+
+TEST(HttpServerTest, PipeliningIsBounded) {
+  auto cfg = FastConfig();
+  cfg.max_pipelined = 2;
+  TestServer s(cfg);
+  RawConnection c(s.port());
+  std::string batch;
+  for (int i = 0; i < 4; ++i) batch += BuildRequest("GET", "/api/v1/test/slow?n=" + std::to_string(i));
+  ASSERT_TRUE(c.Send(batch));
+  ASSERT_TRUE(s.gate.WaitEntered(2));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(s.gate.entered(), 2);  // the 3rd and 4th are not read yet
+  s.gate.Open();
+  for (int i = 0; i < 4; ++i) {
+    auto r = c.Read();
+    ASSERT_TRUE(r.has_value()) << i;
+    EXPECT_EQ(r->Json()["n"], std::to_string(i));
+  }
+}
+
+TEST(HttpServerTest, SlowLorisHeaderIsCutOff) {
+  TestServer s;  // header_timeout 400 ms
+  RawConnection c(s.port());
+  const std::string req = BuildRequest("GET", "/healthz");
+  // Trickle a byte every 100 ms: progress must not extend the deadline.
+  bool closed = false;
+  for (std::size_t i = 0; i + 4 < req.size() && i < 40; ++i) {
+    if (!c.Send(req.substr(i, 1))) {
+      closed = true;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(closed || c.WaitClosed(std::chrono::milliseconds(3000)));
+}
+
+TEST(HttpServerTest, SilentConnectionAndSlowBodyAreCutOff) {
+  TestServer s;
+  {
+    RawConnection c(s.port());
+    EXPECT_TRUE(c.WaitClosed(std::chrono::milliseconds(3000)));
+  }
+  {
+    const auto editor = s.Token(auth::Role::kEditor);
+    RawConnection c(s.port());
+    std::string req = BuildRequest("POST", "/api/v1/test/echo", std::string(100, ' '),
+                                   Bearer(editor));
+    ASSERT_TRUE(c.Send(req.substr(0, req.size() - 50)));
+    EXPECT_TRUE(c.WaitClosed(std::chrono::milliseconds(3000)));
+  }
+}
+
+TEST(HttpServerTest, IdleKeepAliveConnectionIsClosed) {
+  auto cfg = FastConfig();
+  cfg.idle_timeout = Millis(300);
+  TestServer s(cfg);
+  RawConnection c(s.port());
+  ASSERT_TRUE(c.Send(BuildRequest("GET", "/healthz")));
+  ASSERT_TRUE(c.Read().has_value());
+  EXPECT_TRUE(c.WaitClosed(std::chrono::milliseconds(3000)));
+}
+
+TEST(HttpServerTest, DrainingAnswers503AndFinishesInFlightRequests) {
+  TestServer s;
+  RawConnection busy(s.port()), kept(s.port());
+  ASSERT_TRUE(kept.Send(BuildRequest("GET", "/healthz")));
+  ASSERT_TRUE(kept.Read().has_value());
+  ASSERT_TRUE(busy.Send(BuildRequest("GET", "/api/v1/test/slow?n=inflight")));
+  ASSERT_TRUE(s.gate.WaitEntered(1));
+  std::thread stopper([&] { s.Stop(); });
+  for (int i = 0; i < 500 && !s.server().draining(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_TRUE(s.server().draining());
+  ASSERT_TRUE(kept.Send(BuildRequest("GET", "/healthz")));
+  auto r = kept.Read();
+  ASSERT_TRUE(r.has_value());
+  ExpectProblem(*r, 503, "unavailable");
+  EXPECT_FALSE(r->KeepAlive());
+  // New connections are refused while draining.
+  RawConnection late(s.port());
+  EXPECT_TRUE(!late.connected() || late.WaitClosed(std::chrono::milliseconds(2000)));
+  s.gate.Open();
+  auto done = busy.Read();
+  ASSERT_TRUE(done.has_value());
+  EXPECT_EQ(done->status, 200);
+  EXPECT_EQ(done->Json()["n"], "inflight");
+  stopper.join();
+}
+
+TEST(HttpServerTest, OpenApiDocumentListsRoutes) {
+  TestServer s;
+  auto r = Call(s.port(), "GET", "/api/v1/openapi.json");
+  ASSERT_EQ(r.status, 200);
+  auto doc = r.Json();
+  EXPECT_EQ(doc["openapi"], "3.1.0");
+  EXPECT_TRUE(doc["paths"]["/api/v1/tokens"].contains("post"));
+  EXPECT_TRUE(doc["paths"]["/api/v1/tokens/{id}/revoke"]["post"]["responses"].contains("403"));
+  EXPECT_TRUE(doc["paths"]["/api/v1/test/items/{id}"].contains("get"));
+  EXPECT_EQ(doc["paths"]["/healthz"]["get"]["security"], nlohmann::json::array());
+}
+
+}  // namespace
+}  // namespace assure::server::testing

@@ -1,0 +1,171 @@
+// `assure serve` as a child process on a temporary store: the CLI token
+// commands, then SIGTERM during a load of durable writes. The server must
+// exit 0, every write it acknowledged must be in the store, and the log must
+// hold no token.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <mutex>
+#include <regex>
+#include <thread>
+
+#include "api/auth/token_index.h"
+#include "storage/event_store.h"
+#include "tests/server/test_client.h"
+
+namespace assure::server::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Dir {
+  Dir() {
+    path = fs::temp_directory_path() / ("assure-shutdown-" + std::to_string(::getpid()));
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~Dir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  fs::path path;
+};
+
+// Runs a command, returns (exit code, stdout). stderr goes to err_file.
+std::pair<int, std::string> RunCommand(const std::string& cmd, const fs::path& err_file) {
+  std::string full = cmd + " 2>" + err_file.string();
+  FILE* p = ::popen(full.c_str(), "r");
+  std::string out;
+  char buf[512];
+  while (p && std::fgets(buf, sizeof buf, p)) out += buf;
+  const int status = p ? ::pclose(p) : -1;
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+std::string Slurp(const fs::path& f) {
+  std::ifstream in(f);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+TEST(ShutdownTest, CliTokensAndSigtermDuringLoadExitZero) {
+  Dir dir;
+  const std::string bin = ASSURE_BIN;
+  const std::string data = (dir.path / "data").string();
+  auto [code, out] = RunCommand(bin + " token create --role admin --name 'First Admin' --data " + data,
+                         dir.path / "create.err");
+  ASSERT_EQ(code, 0) << Slurp(dir.path / "create.err");
+  ASSERT_TRUE(std::regex_match(out, std::regex("ast_[0-9a-f]{64}\n"))) << out;
+  const std::string admin = out.substr(0, out.size() - 1);
+  EXPECT_NE(Slurp(dir.path / "create.err").find("issued admin token"), std::string::npos);
+  auto [c2, out2] = RunCommand(bin + " token create --role assessor --name A --data " + data,
+                        dir.path / "assessor.err");
+  EXPECT_EQ(c2, 1) << "an assessor token without expiry must be refused";
+  auto [c3, listed] = RunCommand(bin + " token list --data " + data, dir.path / "list.err");
+  EXPECT_EQ(c3, 0);
+  EXPECT_NE(listed.find("First Admin"), std::string::npos);
+  EXPECT_EQ(listed.find(admin), std::string::npos);
+  auto [c4, out4] = RunCommand(bin + " serve --bogus-flag", dir.path / "bogus.err");
+  EXPECT_NE(c4, 0) << "unknown flags are errors";
+
+  const fs::path log = dir.path / "serve.log";
+  const fs::path config = dir.path / "config.json";
+  std::ofstream(config) << R"({"rate_limit":{"enabled":false},"shutdown_timeout_ms":5000})";
+  pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    std::freopen(log.c_str(), "w", stderr);
+    ::execl(bin.c_str(), bin.c_str(), "serve", "--data", data.c_str(), "--listen",
+            "127.0.0.1:0", "--config", config.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  std::uint16_t port = 0;
+  for (int i = 0; i < 500 && port == 0; ++i) {
+    std::smatch m;
+    const std::string text = Slurp(log);
+    if (std::regex_search(text, m, std::regex("listening on 127\\.0\\.0\\.1:(\\d+)"))) {
+      port = static_cast<std::uint16_t>(std::stoi(m[1]));
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  ASSERT_NE(port, 0) << Slurp(log);
+
+  std::mutex mu;
+  std::vector<std::string> acknowledged;  // token ids the server answered 201 for
+  std::vector<std::string> secrets;
+  std::atomic<int> other_statuses{0};
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 4; ++t) {
+    clients.emplace_back([&, t] {
+      for (int i = 0; !stop; ++i) {
+        RawConnection c(port);
+        if (!c.connected()) return;  // the listener has gone
+        const std::string body =
+            R"({"name":"load )" + std::to_string(t) + "-" + std::to_string(i) + R"(","role":"viewer"})";
+        if (!c.Send(BuildRequest("POST", "/api/v1/tokens", body, Bearer(admin)))) continue;
+        auto r = c.Read(std::chrono::milliseconds(5000));
+        if (!r) continue;  // cut off: fine, as long as nothing half-done is acknowledged
+        if (r->status == 201) {
+          std::lock_guard lock(mu);
+          acknowledged.push_back(r->Json()["token_id"]);
+          secrets.push_back(r->Json()["token"]);
+        } else if (r->status != 503) {
+          other_statuses++;
+        }
+      }
+    });
+  }
+  for (int i = 0; i < 500; ++i) {
+    {
+      std::lock_guard lock(mu);
+      if (acknowledged.size() >= 20) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(::kill(pid, SIGTERM), 0);
+  int status = 0;
+  pid_t waited = 0;
+  for (int i = 0; i < 2000 && waited == 0; ++i) {
+    waited = ::waitpid(pid, &status, WNOHANG);
+    if (waited == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  stop = true;
+  for (auto& c : clients) c.join();
+  if (waited == 0) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+    FAIL() << "the server did not exit after SIGTERM\n" << Slurp(log);
+  }
+  ASSERT_TRUE(WIFEXITED(status)) << Slurp(log);
+  EXPECT_EQ(WEXITSTATUS(status), 0) << Slurp(log);
+  EXPECT_EQ(other_statuses.load(), 0);
+  ASSERT_GE(acknowledged.size(), 1u);
+
+  // Every acknowledged write is durable.
+  auto store = storage::OpenRocksStore(data);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  {
+    auth::TokenIndex index;
+    ASSERT_TRUE(index.Attach(**store).ok());
+    for (const auto& id : acknowledged) EXPECT_TRUE(index.FindById(id).has_value()) << id;
+  }
+  store->reset();
+  // No token ever reached the log.
+  const std::string text = Slurp(log);
+  EXPECT_NE(text.find("POST /api/v1/tokens 201"), std::string::npos);
+  EXPECT_NE(text.find("shutdown complete"), std::string::npos);
+  EXPECT_EQ(text.find(admin), std::string::npos);
+  for (const auto& s : secrets) EXPECT_EQ(text.find(s), std::string::npos);
+  EXPECT_EQ(text.find("Bearer"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace assure::server::testing
