@@ -11,8 +11,10 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "domain/event.h"
+#include "domain/result.h"
 
 namespace assure::api {
 
@@ -43,6 +45,32 @@ class EntityTable {
     for (const auto& [id, state] : rows_) {
       if (state.exists) fn(id, state);
     }
+  }
+
+  // The whole table as {id: Agg::SnapshotJson(state)} - every row, including
+  // one whose stream has events but no creation event (exists == false),
+  // which Find and ForEach hide. For NetworkProjection's snapshot.
+  nlohmann::json Snapshot() const {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [id, state] : rows_) out[id] = Agg::SnapshotJson(state);
+    return out;
+  }
+  // Replaces the table with one read from Snapshot()'s output. Any error
+  // (ErrorCode::kCorruption, naming the row) leaves the table unchanged.
+  Status Restore(const nlohmann::json& table) {
+    if (!table.is_object()) return MakeError(ErrorCode::kCorruption, "the table is not a JSON object");
+    std::map<std::string, State, std::less<>> rows;
+    for (const auto& row : table.items()) {
+      auto state = Agg::FromSnapshotJson(row.value());
+      if (!state.ok()) {
+        Error e = std::move(state).error();
+        e.message = "row '" + row.key() + "': " + e.message;
+        return e;
+      }
+      rows.emplace(row.key(), std::move(*state));
+    }
+    rows_ = std::move(rows);
+    return {};
   }
 
   std::size_t size() const { return rows_.size(); }

@@ -66,10 +66,59 @@ Status NetworkProjection::Apply(const storage::RecordedEvent&, const domain::Eve
   return {};
 }
 
-nlohmann::json NetworkProjection::Snapshot() const { return {{"position", model_.position}}; }
+namespace {
 
-Status NetworkProjection::Restore(const nlohmann::json&) {
-  return MakeError(ErrorCode::kUnavailable, "the network model is rebuilt from the log");
+Error SnapshotCorruption(std::string message) {
+  return MakeError(ErrorCode::kCorruption, "network snapshot: " + std::move(message));
+}
+
+template <class Agg>
+Status RestoreTable(const nlohmann::json& snapshot, const char* name, EntityTable<Agg>& table) {
+  auto it = snapshot.find(name);
+  if (it == snapshot.end()) return SnapshotCorruption(std::string("'") + name + "' is missing");
+  Status s = table.Restore(*it);
+  if (!s.ok()) return SnapshotCorruption(std::string(name) + ": " + s.error().message);
+  return {};
+}
+
+}  // namespace
+
+nlohmann::json NetworkProjection::Snapshot() const {
+  return {{"format", kSnapshotFormat},
+          {"position", model_.position},
+          {"organisations", model_.organisations.Snapshot()},
+          {"people", model_.people.Snapshot()},
+          {"groups", model_.groups.Snapshot()},
+          {"programmes", model_.programmes.Snapshot()},
+          {"deliverables", model_.deliverables.Snapshot()},
+          {"meetings", model_.meetings.Snapshot()},
+          {"documents", model_.documents.Snapshot()},
+          {"qsin", model_.qsin.Snapshot()}};
+}
+
+Status NetworkProjection::Restore(const nlohmann::json& snapshot) {
+  if (!snapshot.is_object()) return SnapshotCorruption("not a JSON object");
+  auto format = snapshot.find("format");
+  if (format == snapshot.end() || !format->is_number_integer() ||
+      format->get<std::int64_t>() != kSnapshotFormat) {
+    return SnapshotCorruption("not format " + std::to_string(kSnapshotFormat));
+  }
+  auto position = snapshot.find("position");
+  if (position == snapshot.end() || !position->is_number_unsigned()) {
+    return SnapshotCorruption("'position' is missing or not a count");
+  }
+  NetworkModel model;
+  model.position = position->get<std::uint64_t>();
+  ASSURE_TRY(RestoreTable(snapshot, "organisations", model.organisations));
+  ASSURE_TRY(RestoreTable(snapshot, "people", model.people));
+  ASSURE_TRY(RestoreTable(snapshot, "groups", model.groups));
+  ASSURE_TRY(RestoreTable(snapshot, "programmes", model.programmes));
+  ASSURE_TRY(RestoreTable(snapshot, "deliverables", model.deliverables));
+  ASSURE_TRY(RestoreTable(snapshot, "meetings", model.meetings));
+  ASSURE_TRY(RestoreTable(snapshot, "documents", model.documents));
+  ASSURE_TRY(RestoreTable(snapshot, "qsin", model.qsin));
+  model_ = std::move(model);
+  return {};
 }
 
 }  // namespace assure::api

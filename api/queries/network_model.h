@@ -42,8 +42,16 @@ class NetworkProjection final : public Projection {
  public:
   std::string Name() const override { return "network"; }
   Status Apply(const storage::RecordedEvent& record, const domain::EventView& event) override;
-  // The model is rebuilt from the log on start: states have no JSON reader
-  // yet, so Restore refuses and the runner replays (see README).
+  // The snapshot: the model's position and every table's rows (see
+  // EntityTable::Snapshot; each state as its aggregate's SnapshotJson):
+  //   {"format": 1, "position": n, "organisations": {id: row, ...}, "people",
+  //    "groups", "programmes", "deliverables", "meetings", "documents", "qsin"}
+  // Restore replaces the model only if the whole snapshot reads back; an
+  // unknown format or any missing or unreadable table, row or state is
+  // ErrorCode::kCorruption (the model is left as it was) and the runner then
+  // rebuilds from the log. Bump kSnapshotFormat when the layout's meaning
+  // changes in a way a reader would not notice.
+  static constexpr int kSnapshotFormat = 1;
   nlohmann::json Snapshot() const override;
   Status Restore(const nlohmann::json& snapshot) override;
   void Reset() override { model_.Clear(); }
