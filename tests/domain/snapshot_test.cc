@@ -266,6 +266,12 @@ TEST(Snapshot, HandBuiltEdgeStatesRoundTrip) {
   m.attendance["z"] = {Attendance::kAbsent, ""};
   m.attendance["a"] = {Attendance::kPresent, "o"};
   EXPECT_TRUE(RoundTrip<MeetingAggregate>(m) == m);
+  ControlledDocumentState doc;
+  doc.versions.push_back(DocumentVersion{});
+  doc.versions[0].size_bytes = 5'000'000'000LL;  // past 32 bits
+  doc.versions[0].status = VersionStatus::kWithdrawn;
+  doc.review_interval_months = -1;
+  EXPECT_TRUE(RoundTrip<ControlledDocumentAggregate>(doc) == doc);
 }
 
 TEST(Snapshot, RestoredStatesDecideLikeTheOriginals) {
