@@ -1,13 +1,39 @@
 #include "server/routes.h"
 
+#include "api/audit/checkpoint.h"
+#include "api/core/projection_runner.h"
+#include "api/queries/network_model.h"
+#include "api/rest/rest_service.h"
+
 namespace assure::server {
 
-Status InstallRoutes(Application& app) {
-  // Modules register here, e.g.:
-  //   ASSURE_TRY(api::RegisterDeliverableRoutes(app.router(), app.store(), app.authorizer()));
-  //   app.SetLiveFeed(api::MakeLiveFeed(app.store(), ...));
-  //   app.SetReadiness([&app] { return ...; });
-  (void)app;
+Status InstallRoutes(Application& app, const std::string& data_dir) {
+  auto deps = std::make_shared<api::rest::RestDeps>();
+  deps->store = app.shared_store();
+  deps->network = std::make_shared<api::NetworkProjection>();
+  deps->runner = std::make_shared<api::ProjectionRunner>(
+      app.store(), std::vector<std::shared_ptr<api::Projection>>{deps->network});
+  ASSURE_TRY(deps->runner->Start());
+  deps->authorizer = &app.authorizer();
+  deps->clock = std::shared_ptr<storage::Clock>(std::shared_ptr<void>(), &app.clock());
+  deps->ids = storage::RandomIds();
+  auto signer = api::Signer::LoadOrCreate(data_dir);
+  if (!signer.ok()) return signer.error();
+  deps->signer = std::shared_ptr<const api::Signer>(std::move(signer).value());
+  deps->checkpoints = std::make_shared<api::CheckpointLog>(app.store(), *deps->signer);
+  ASSURE_TRY(api::rest::RegisterRestRoutes(app.router(), deps));
+
+  // Ready when the store is open and the read models are caught up.
+  app.SetReadiness([deps]() -> Status {
+    if (auto failure = deps->runner->failure()) return *failure;
+    const std::uint64_t head = deps->store->Head().position;
+    if (deps->runner->position() < head) {
+      return MakeError(ErrorCode::kUnavailable, "read models at " +
+                                                    std::to_string(deps->runner->position()) +
+                                                    " of " + std::to_string(head));
+    }
+    return {};
+  });
   return {};
 }
 

@@ -4,11 +4,14 @@
 // authorizer...) and this file calls it: server/ keeps no business logic.
 #pragma once
 
+#include <string>
+
 #include "domain/result.h"
 #include "server/application.h"
 
 namespace assure::server {
 
-Status InstallRoutes(Application& app);
+// `data_dir` holds the server's signing key (created on first start).
+Status InstallRoutes(Application& app, const std::string& data_dir);
 
 }  // namespace assure::server

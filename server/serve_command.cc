@@ -57,7 +57,7 @@ int Serve(const std::string& data, const std::string& listen_flag, const std::st
     std::fprintf(stderr, "assure serve: %s\n", app.error().message.c_str());
     return 2;
   }
-  Status installed = InstallRoutes(**app);
+  Status installed = InstallRoutes(**app, data);
   if (!installed.ok()) {
     std::fprintf(stderr, "assure serve: %s\n", installed.error().message.c_str());
     return 2;

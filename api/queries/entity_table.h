@@ -8,6 +8,7 @@
 // serialises access.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
@@ -23,6 +24,12 @@ class EntityTable {
  public:
   using State = typename Agg::State;
 
+  struct Row {
+    State state{};
+    std::uint64_t version = 0;   // stream version of the last event folded
+    std::uint64_t position = 0;  // its global position
+  };
+
   // Applies `e` if it belongs to this kind; returns whether it did.
   bool Apply(const domain::EventView& e) {
     const std::string_view kind = Agg::kKind;
@@ -30,44 +37,69 @@ class EntityTable {
         e.stream_id[kind.size()] != '-') {
       return false;
     }
-    Agg::Evolve(rows_[std::string(e.stream_id.substr(kind.size() + 1))], e);
+    Row& row = rows_[std::string(e.stream_id.substr(kind.size() + 1))];
+    Agg::Evolve(row.state, e);
+    row.version = e.stream_version;
+    row.position = e.position;
     return true;
   }
 
   const State* Find(std::string_view id) const {
-    auto it = rows_.find(std::string(id));
-    return it == rows_.end() || !it->second.exists ? nullptr : &it->second;
+    const Row* row = FindRow(id);
+    return row ? &row->state : nullptr;
+  }
+  const Row* FindRow(std::string_view id) const {
+    auto it = rows_.find(id);
+    return it == rows_.end() || !it->second.state.exists ? nullptr : &it->second;
   }
 
   // Every existing entity, in id order: fn(id, state).
   template <typename Fn>
   void ForEach(Fn&& fn) const {
-    for (const auto& [id, state] : rows_) {
-      if (state.exists) fn(id, state);
+    for (const auto& [id, row] : rows_) {
+      if (row.state.exists) fn(id, row.state);
+    }
+  }
+  // Every existing entity with its version: fn(id, row).
+  template <typename Fn>
+  void ForEachRow(Fn&& fn) const {
+    for (const auto& [id, row] : rows_) {
+      if (row.state.exists) fn(id, row);
     }
   }
 
-  // The whole table as {id: Agg::SnapshotJson(state)} - every row, including
-  // one whose stream has events but no creation event (exists == false),
-  // which Find and ForEach hide. For NetworkProjection's snapshot.
+  // The whole table as {id: {state: Agg::SnapshotJson(state), version,
+  // position}} - every row, including one whose stream has events but no
+  // creation event (exists == false), which Find and ForEach hide. For
+  // NetworkProjection's snapshot.
   nlohmann::json Snapshot() const {
     nlohmann::json out = nlohmann::json::object();
-    for (const auto& [id, state] : rows_) out[id] = Agg::SnapshotJson(state);
+    for (const auto& [id, row] : rows_) {
+      out[id] = {{"state", Agg::SnapshotJson(row.state)},
+                 {"version", row.version},
+                 {"position", row.position}};
+    }
     return out;
   }
   // Replaces the table with one read from Snapshot()'s output. Any error
   // (ErrorCode::kCorruption, naming the row) leaves the table unchanged.
   Status Restore(const nlohmann::json& table) {
     if (!table.is_object()) return MakeError(ErrorCode::kCorruption, "the table is not a JSON object");
-    std::map<std::string, State, std::less<>> rows;
-    for (const auto& row : table.items()) {
-      auto state = Agg::FromSnapshotJson(row.value());
-      if (!state.ok()) {
-        Error e = std::move(state).error();
-        e.message = "row '" + row.key() + "': " + e.message;
-        return e;
-      }
-      rows.emplace(row.key(), std::move(*state));
+    std::map<std::string, Row, std::less<>> rows;
+    for (const auto& item : table.items()) {
+      const nlohmann::json& j = item.value();
+      auto bad = [&](std::string what) {
+        return MakeError(ErrorCode::kCorruption, "row '" + item.key() + "': " + what);
+      };
+      if (!j.is_object()) return bad("not a JSON object");
+      auto version = j.find("version"), position = j.find("position"), state = j.find("state");
+      if (version == j.end() || !version->is_number_unsigned()) return bad("'version' is not a count");
+      if (position == j.end() || !position->is_number_unsigned()) return bad("'position' is not a count");
+      if (state == j.end()) return bad("'state' is missing");
+      auto s = Agg::FromSnapshotJson(*state);
+      if (!s.ok()) return bad(std::move(s).error().message);
+      rows.emplace(item.key(), Row{std::move(*s), version->get<std::uint64_t>(),
+                                   position->get<std::uint64_t>()});
     }
     rows_ = std::move(rows);
     return {};
@@ -77,7 +109,7 @@ class EntityTable {
   void Clear() { rows_.clear(); }
 
  private:
-  std::map<std::string, State, std::less<>> rows_;
+  std::map<std::string, Row, std::less<>> rows_;
 };
 
 }  // namespace assure::api

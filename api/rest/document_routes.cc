@@ -1,0 +1,86 @@
+// Controlled documents' contents: upload a draft version's bytes (stored
+// content-addressed) and download any version's content.
+#include <cctype>
+
+#include "api/rest/entity_routes.h"
+#include "api/rest/route_groups.h"
+#include "domain/controlled_document.h"
+
+namespace assure::api::rest {
+
+Status RegisterDocumentContentRoutes(http::Router& router, std::shared_ptr<RestDeps> deps) {
+  RouteAdder add(router);
+  http::RouteOptions upload;
+  upload.permission = auth::Permission::kManageDocuments;
+  upload.body = http::BodyKind::kDocument;
+  upload.scope_checked_by_handler = true;
+  upload.openapi = http::OpenApiOperation(
+      "Add a draft version: the body is the content (any media type)", "documents", 201, "Created");
+  upload.openapi["parameters"] = {
+      http::OpenApiQueryParam("version_label", "string", "e.g. 2.0", true),
+      http::OpenApiQueryParam("summary", "string", "summary of amendments"),
+      http::OpenApiQueryParam("author", "string", "author")};
+  add("POST", "/api/v1/documents/{id}/versions",
+             [deps](const http::Request& req) -> http::Response {
+               if (auto s = AuthorizeScope(*deps, req, auth::Permission::kManageDocuments, std::nullopt); !s.ok()) {
+                 return ErrorResponse(s.error(), req);
+               }
+               auto rc = WriteContext(req, deps->clock->NowMicros());
+               if (!rc.ok()) return ErrorResponse(rc.error(), req);
+               if (req.body.empty()) {
+                 return ErrorResponse(MakeError(ErrorCode::kInvalidArgument, "the content is empty", "body"), req);
+               }
+               auto hash = deps->store->PutBlob(req.body);
+               if (!hash.ok()) return ErrorResponse(hash.error(), req);
+               std::string media = std::string(req.Header("Content-Type").value_or("application/octet-stream"));
+               nlohmann::json body = {{"content_sha256", storage::HexEncode(*hash)},
+                                      {"media_type", media},
+                                      {"size_bytes", req.body.size()}};
+               for (const char* k : {"version_label", "summary", "author"}) {
+                 if (auto v = req.Query(k)) body[k] = std::string(*v);
+               }
+               auto cmd = domain::ControlledDocumentAggregate::ParseCommand("add-draft-version", body);
+               if (!cmd.ok()) return ErrorResponse(cmd.error(), req);
+               const std::string id(req.PathParam("id"));
+               auto r = Execute<domain::ControlledDocumentAggregate>(*deps->store, id, *cmd, *rc);
+               if (!r.ok()) return ErrorResponse(r.error(), req);
+               auto res = WriteResponse(201, *r, "/api/v1/documents/" + id);
+               res.SetHeader("X-Content-SHA256", storage::HexEncode(*hash));
+               return res;
+             },
+             upload);
+
+  http::RouteOptions download;
+  download.openapi = http::OpenApiOperation("Download a version's content", "documents");
+  add("GET", "/api/v1/documents/{id}/versions/{version_id}/content",
+             [deps](const http::Request& req) -> http::Response {
+               auto loaded = LoadAggregate<domain::ControlledDocumentAggregate>(*deps->store, req.PathParam("id"));
+               if (!loaded.ok()) return ErrorResponse(loaded.error(), req);
+               if (!loaded->state.exists) {
+                 return ErrorResponse(MakeError(ErrorCode::kNotFound, "no such document", "id"), req);
+               }
+               for (const auto& v : loaded->state.versions) {
+                 if (v.version_id != req.PathParam("version_id")) continue;
+                 auto hash = storage::HexDecodeHash(v.content_sha256);
+                 if (!hash.ok()) return ErrorResponse(hash.error(), req);
+                 auto blob = deps->store->GetBlob(*hash);
+                 if (!blob.ok()) return ErrorResponse(blob.error(), req);
+                 if (!blob->has_value()) {
+                   return ErrorResponse(MakeError(ErrorCode::kCorruption, "the content of this version is missing"), req);
+                 }
+                 auto res = http::Response::Text(200, std::move(**blob), v.media_type);
+                 res.SetHeader("X-Content-SHA256", v.content_sha256);
+                 std::string name = std::string(req.PathParam("id")) + "-" + v.version_label;
+                 for (auto& c : name) {  // a safe file name: no quotes or control characters
+                   if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-') c = '_';
+                 }
+                 res.SetHeader("Content-Disposition", "attachment; filename=\"" + name + "\"");
+                 return res;
+               }
+               return ErrorResponse(MakeError(ErrorCode::kNotFound, "no such version", "version_id"), req);
+             },
+             download);
+  return add.status();
+}
+
+}  // namespace assure::api::rest

@@ -1,0 +1,187 @@
+// The aggregate kinds as REST collections: who may write each, which group a
+// write belongs to (for group-scoped tokens), and the cross-aggregate steps.
+#include "api/rest/entity_routes.h"
+#include "api/rest/route_groups.h"
+#include "domain/json_read.h"
+
+namespace assure::api::rest {
+
+namespace {
+
+using domain::GetStr;
+
+std::optional<std::string> GroupOfProgramme(const NetworkModel& m, const std::string& programme_id) {
+  const auto* p = m.programmes.Find(programme_id);
+  if (!p || p->group_id.empty()) return std::nullopt;
+  return p->group_id;
+}
+
+template <class Agg>
+std::shared_ptr<EntitySpec<Agg>> Spec(std::string collection, std::string noun, std::string create,
+                                      auth::Permission write,
+                                      const EntityTable<Agg>& (*table)(const NetworkModel&)) {
+  auto s = std::make_shared<EntitySpec<Agg>>();
+  s->collection = std::move(collection);
+  s->noun = std::move(noun);
+  s->create_command = std::move(create);
+  s->write = write;
+  s->table = table;
+  return s;
+}
+
+}  // namespace
+
+Status RegisterEntityKinds(http::Router& router, std::shared_ptr<RestDeps> deps) {
+  RouteAdder add(router);
+  using P = auth::Permission;
+
+  auto orgs = Spec<domain::OrganisationAggregate>(
+      "organisations", "organisation", "register", P::kEditGroup,
+      [](const NetworkModel& m) -> const auto& { return m.organisations; });
+  RegisterEntityRoutes(add, deps, orgs);
+
+  auto people = Spec<domain::PersonAggregate>(
+      "people", "person", "register", P::kEditGroup,
+      [](const NetworkModel& m) -> const auto& { return m.people; });
+  RegisterEntityRoutes(add, deps, people);
+
+  auto groups = Spec<domain::GroupAggregate>(
+      "groups", "group", "create", P::kEditGroup,
+      [](const NetworkModel& m) -> const auto& { return m.groups; });
+  groups->group_of = [](const NetworkModel& m, const std::string& id,
+                        const nlohmann::json&) -> std::optional<std::string> {
+    if (m.groups.Find(id)) return id;
+    return std::nullopt;  // creating a group is not a scoped edit
+  };
+  RegisterEntityRoutes(add, deps, groups);
+
+  auto programmes = Spec<domain::WorkProgrammeAggregate>(
+      "programmes", "work programme", "create", P::kEditProgrammeContent,
+      [](const NetworkModel& m) -> const auto& { return m.programmes; });
+  programmes->group_of = [](const NetworkModel& m, const std::string& id,
+                            const nlohmann::json& body) -> std::optional<std::string> {
+    if (const auto* p = m.programmes.Find(id)) return p->group_id;
+    std::string g = GetStr(body, "group_id");
+    return g.empty() ? std::nullopt : std::optional<std::string>(g);
+  };
+  programmes->enrich = [](const NetworkModel& m, const std::string&, const std::string& command,
+                          nlohmann::json& body) -> Status {
+    if (command == "create" && !m.groups.Find(GetStr(body, "group_id"))) {
+      return MakeError(ErrorCode::kInvalidArgument, "no group '" + GetStr(body, "group_id") + "'",
+                       "group_id");
+    }
+    return {};
+  };
+  RegisterEntityRoutes(add, deps, programmes);
+
+  auto deliverables = Spec<domain::DeliverableAggregate>(
+      "deliverables", "deliverable", "create", P::kEditProgrammeContent,
+      [](const NetworkModel& m) -> const auto& { return m.deliverables; });
+  deliverables->group_of = [](const NetworkModel& m, const std::string& id,
+                              const nlohmann::json& body) -> std::optional<std::string> {
+    if (const auto* d = m.deliverables.Find(id)) return GroupOfProgramme(m, d->programme_id);
+    return GroupOfProgramme(m, GetStr(body, "programme_id"));
+  };
+  deliverables->enrich = [](const NetworkModel& m, const std::string&, const std::string& command,
+                            nlohmann::json& body) -> Status {
+    if (command == "create" && !m.programmes.Find(GetStr(body, "programme_id"))) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "no work programme '" + GetStr(body, "programme_id") + "'", "programme_id");
+    }
+    return {};
+  };
+  deliverables->after = [deps](const std::string& id, const std::string& command,
+                               const nlohmann::json& body, const RequestContext& rc) -> Status {
+    if (command != "create") return {};
+    // List the new deliverable in its programme (a second stream).
+    auto add = domain::WorkProgrammeAggregate::ParseCommand("add-deliverable", {{"deliverable_id", id}});
+    if (!add.ok()) return add.error();
+    RequestContext plain = rc;
+    plain.if_match.reset();
+    plain.idempotency_key.clear();
+    auto r = Execute<domain::WorkProgrammeAggregate>(*deps->store, GetStr(body, "programme_id"), *add, plain);
+    if (!r.ok()) return r.error();
+    return {};
+  };
+  RegisterEntityRoutes(add, deps, deliverables);
+
+  auto meetings = Spec<domain::MeetingAggregate>(
+      "meetings", "meeting", "schedule", P::kRunMeeting,
+      [](const NetworkModel& m) -> const auto& { return m.meetings; });
+  meetings->group_of = [](const NetworkModel& m, const std::string& id,
+                          const nlohmann::json& body) -> std::optional<std::string> {
+    if (const auto* mt = m.meetings.Find(id)) return mt->group_id;
+    std::string g = GetStr(body, "group_id");
+    return g.empty() ? std::nullopt : std::optional<std::string>(g);
+  };
+  meetings->enrich = [](const NetworkModel& m, const std::string& id, const std::string& command,
+                        nlohmann::json& body) -> Status {
+    if (command == "schedule" && !m.groups.Find(GetStr(body, "group_id"))) {
+      return MakeError(ErrorCode::kInvalidArgument, "no group '" + GetStr(body, "group_id") + "'",
+                       "group_id");
+    }
+    if (command != "close") return {};
+    // Quorum is computed from the group's rule and its members today: the
+    // api looks them up; the client cannot supply them.
+    const auto* meeting = m.meetings.Find(id);
+    if (!meeting) return {};  // Decide reports the missing meeting
+    const auto* group = m.groups.Find(meeting->group_id);
+    if (!group) return MakeError(ErrorCode::kRuleViolation, "the meeting's group no longer exists");
+    const std::string day = meeting->scheduled_for.substr(0, 10);
+    nlohmann::json members = nlohmann::json::array();
+    for (const auto& ms : group->memberships) {
+      if (ms.end_date && *ms.end_date < day) continue;
+      if (ms.start_date > day) continue;
+      members.push_back({{"person_id", ms.person_id},
+                         {"role", domain::NameOf(domain::kMemberRoleNames, ms.role)}});
+    }
+    body["quorum_rule"] = domain::QuorumRuleToJson(group->quorum_rule);
+    body["members"] = std::move(members);
+    return {};
+  };
+  meetings->after = [deps](const std::string& id, const std::string& command, const nlohmann::json&,
+                           const RequestContext& rc) -> Status {
+    // A checkpoint when a meeting closes anchors what it saw.
+    if (command == "close" && deps->checkpoints) {
+      auto c = deps->checkpoints->Publish(rc.now_us, "meeting closed: " + id);
+      if (!c.ok()) return c.error();
+    }
+    return {};
+  };
+  RegisterEntityRoutes(add, deps, meetings);
+
+  auto documents = Spec<domain::ControlledDocumentAggregate>(
+      "documents", "controlled document", "register", P::kManageDocuments,
+      [](const NetworkModel& m) -> const auto& { return m.documents; });
+  documents->enrich = [deps](const NetworkModel&, const std::string&, const std::string& command,
+                             nlohmann::json& body) -> Status {
+    if (command != "add-draft-version") return {};
+    // JSON drafts must name content already uploaded (POST .../versions).
+    auto hash = storage::HexDecodeHash(GetStr(body, "content_sha256"));
+    if (!hash.ok()) return MakeError(ErrorCode::kInvalidArgument, hash.error().message, "content_sha256");
+    auto blob = deps->store->GetBlob(*hash);
+    if (!blob.ok()) return blob.error();
+    if (!blob->has_value()) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "no uploaded content has that SHA-256; upload it with POST "
+                       "/api/v1/documents/{id}/versions",
+                       "content_sha256");
+    }
+    body["size_bytes"] = (*blob)->size();
+    return {};
+  };
+  RegisterEntityRoutes(add, deps, documents);
+
+  auto qsin = Spec<domain::QsinStatementAggregate>(
+      "qsin/statements", "QSIN statement", "define", P::kEditProgrammeContent,
+      [](const NetworkModel& m) -> const auto& { return m.qsin; });
+  qsin->id_from_body = [](const nlohmann::json& body) -> Result<std::string> {
+    std::string code = GetStr(body, "code");
+    if (code.empty()) return MakeError(ErrorCode::kInvalidArgument, "code is required", "code");
+    return code;
+  };
+  RegisterEntityRoutes(add, deps, qsin);
+  return add.status();
+}
+
+}  // namespace assure::api::rest

@@ -1,0 +1,214 @@
+// The generic routes of one aggregate kind (see rest_service.h). Internal to
+// api/rest.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "api/core/command_service.h"
+#include "api/core/history.h"
+#include "api/http/openapi.h"
+#include "api/http/response.h"
+#include "api/rest/params.h"
+#include "api/rest/rest_service.h"
+#include "api/rest/route_groups.h"
+
+namespace assure::api::rest {
+
+template <class Agg>
+struct EntitySpec {
+  std::string collection;      // path segment(s) after /api/v1/, e.g. "deliverables"
+  std::string noun;            // "deliverable", for messages and OpenAPI
+  std::string create_command;  // the aggregate's create command name
+  auth::Permission write = auth::Permission::kEditProgrammeContent;
+  // The group an edit belongs to, for group-scoped tokens: from the model and
+  // the entity id (commands) or the body (create). nullopt: no group.
+  std::function<std::optional<std::string>(const NetworkModel&, const std::string& id,
+                                           const nlohmann::json& body)>
+      group_of;
+  // The id of a created entity from its body (e.g. a QSIN code); default: a new UUID.
+  std::function<Result<std::string>(const nlohmann::json& body)> id_from_body;
+  // Adds what the api looks up before Decide (e.g. meeting close: quorum
+  // rule and members of the group); may refuse.
+  std::function<Status(const NetworkModel&, const std::string& id, const std::string& command,
+                       nlohmann::json& body)>
+      enrich;
+  // Runs after a command succeeded (e.g. add a new deliverable to its programme).
+  std::function<Status(const std::string& id, const std::string& command,
+                       const nlohmann::json& body, const RequestContext& rc)>
+      after;
+  // The table of this kind in a model.
+  std::function<const EntityTable<Agg>&(const NetworkModel&)> table;
+};
+
+http::Response WriteResponse(int status, const WriteResult& r, const std::string& location = {});
+http::Response ErrorResponse(const Error& e, const http::Request& req);
+// Runs `fn` under the runner's read lock with the model (current) or builds
+// the model as at `at`.
+Result<nlohmann::json> WithModel(RestDeps& deps, std::optional<std::uint64_t> at,
+                                 const std::function<Result<nlohmann::json>(const NetworkModel&)>& fn);
+// Waits for ?min_position (read-your-writes); 503 when not reached in time.
+Status AwaitMinPosition(RestDeps& deps, const http::Request& req);
+// Scope check for group-scoped tokens.
+Status AuthorizeScope(RestDeps& deps, const http::Request& req, auth::Permission permission,
+                      const std::optional<std::string>& group);
+
+template <class Agg>
+void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
+                          std::shared_ptr<EntitySpec<Agg>> spec) {
+  const std::string base = "/api/v1/" + spec->collection;
+
+  // Create.
+  http::RouteOptions create;
+  create.permission = spec->write;
+  create.scope_checked_by_handler = true;
+  create.openapi = http::OpenApiOperation("Create a " + spec->noun + " (" + spec->create_command + ")",
+                                          spec->collection, 201, "Created");
+  create.openapi["requestBody"] = http::OpenApiJsonBody({{"type", "object"}});
+  add("POST", base, [deps, spec, base](const http::Request& req) -> http::Response {
+    auto body = ReadJsonBody(req);
+    if (!body.ok()) return ErrorResponse(body.error(), req);
+    auto rc = WriteContext(req, deps->clock->NowMicros());
+    if (!rc.ok()) return ErrorResponse(rc.error(), req);
+    std::string id;
+    if (spec->id_from_body) {
+      auto from_body = spec->id_from_body(*body);
+      if (!from_body.ok()) return ErrorResponse(from_body.error(), req);
+      id = *from_body;
+    } else {
+      id = deps->ids->NewUuid().ToString();
+    }
+    std::optional<std::string> group;
+    Status enriched;
+    {
+      auto lock = deps->runner->ReadLock();
+      if (spec->group_of) group = spec->group_of(deps->network->model(), id, *body);
+      if (spec->enrich) {
+        enriched = spec->enrich(deps->network->model(), id, spec->create_command, *body);
+      }
+    }
+    if (auto s = AuthorizeScope(*deps, req, spec->write, group); !s.ok()) return ErrorResponse(s.error(), req);
+    if (!enriched.ok()) return ErrorResponse(enriched.error(), req);
+    auto cmd = Agg::ParseCommand(spec->create_command, *body);
+    if (!cmd.ok()) return ErrorResponse(cmd.error(), req);
+    auto r = Execute<Agg>(*deps->store, id, *cmd, *rc);
+    if (!r.ok()) return ErrorResponse(r.error(), req);
+    if (spec->after && !r->replayed) {
+      if (auto s = spec->after(id, spec->create_command, *body, *rc); !s.ok()) {
+        return ErrorResponse(s.error(), req);
+      }
+    }
+    return WriteResponse(201, *r, base + "/" + id);
+  }, create);
+
+  // List.
+  http::RouteOptions list;
+  list.openapi = http::OpenApiOperation("List " + spec->collection, spec->collection);
+  list.openapi["parameters"] = {http::OpenApiQueryParam("as_of", "string", "ISO 8601 date or date-time"),
+                                http::OpenApiQueryParam("at_position", "integer", "a log position"),
+                                http::OpenApiQueryParam("offset", "integer", "rows to skip"),
+                                http::OpenApiQueryParam("limit", "integer", "rows to return (max 1000)")};
+  if (spec->collection != "deliverables") {  // deliverables have a filtered list of their own
+    add("GET", base, [deps, spec](const http::Request& req) -> http::Response {
+      if (auto s = AwaitMinPosition(*deps, req); !s.ok()) return ErrorResponse(s.error(), req);
+      auto at = ReadAsAt(req, *deps->store);
+      if (!at.ok()) return ErrorResponse(at.error(), req);
+      auto page = ReadPage(req, deps->max_page);
+      if (!page.ok()) return ErrorResponse(page.error(), req);
+      auto out = WithModel(*deps, *at, [&](const NetworkModel& m) -> Result<nlohmann::json> {
+        std::vector<nlohmann::json> rows;
+        spec->table(m).ForEachRow([&](const std::string&, const auto& row) {
+          nlohmann::json j = Agg::ToJson(row.state);
+          j["version"] = row.version;
+          rows.push_back(std::move(j));
+        });
+        return PageJson(rows, *page, m.position);
+      });
+      if (!out.ok()) return ErrorResponse(out.error(), req);
+      return http::Response::Json(200, *out);
+    }, list);
+  }
+
+  // Read one.
+  http::RouteOptions read;
+  read.openapi = http::OpenApiOperation("Read a " + spec->noun, spec->collection);
+  read.openapi["parameters"] = list.openapi["parameters"];
+  add("GET", base + "/{id}", [deps, spec](const http::Request& req) -> http::Response {
+    if (auto s = AwaitMinPosition(*deps, req); !s.ok()) return ErrorResponse(s.error(), req);
+    auto at = ReadAsAt(req, *deps->store);
+    if (!at.ok()) return ErrorResponse(at.error(), req);
+    const std::string id(req.PathParam("id"));
+    auto loaded = LoadAggregate<Agg>(*deps->store, id, at->value_or(UINT64_MAX));
+    if (!loaded.ok()) return ErrorResponse(loaded.error(), req);
+    if (!loaded->state.exists) {
+      return ErrorResponse(MakeError(ErrorCode::kNotFound, "no " + spec->noun + " '" + id + "'" +
+                                                               (at->has_value() ? " at that time" : ""),
+                                     "id"),
+                           req);
+    }
+    nlohmann::json j = Agg::ToJson(loaded->state);
+    j["version"] = *loaded->version;
+    j["position"] = loaded->last_position;
+    auto res = http::Response::Json(200, j);
+    res.SetHeader("ETag", "\"" + std::to_string(*loaded->version) + "\"");
+    return res;
+  }, read);
+
+  // History.
+  http::RouteOptions history;
+  history.openapi = http::OpenApiOperation("History of a " + spec->noun + ": who changed what, when, why",
+                                           spec->collection);
+  history.openapi["parameters"] = {http::OpenApiQueryParam("as_of", "string", "ISO 8601 date or date-time"),
+                                   http::OpenApiQueryParam("at_position", "integer", "a log position")};
+  add("GET", base + "/{id}/history", [deps](const http::Request& req) -> http::Response {
+    auto at = ReadAsAt(req, *deps->store);
+    if (!at.ok()) return ErrorResponse(at.error(), req);
+    auto h = History<Agg>(*deps->store, req.PathParam("id"), at->value_or(UINT64_MAX));
+    if (!h.ok()) return ErrorResponse(h.error(), req);
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& e : *h) items.push_back(HistoryToJson(e));
+    return http::Response::Json(200, {{"items", std::move(items)}});
+  }, history);
+
+  // Commands.
+  http::RouteOptions command;
+  command.permission = spec->write;
+  command.scope_checked_by_handler = true;
+  command.openapi = http::OpenApiOperation("Run a command on a " + spec->noun +
+                                               " (If-Match and Idempotency-Key honoured)",
+                                           spec->collection);
+  command.openapi["requestBody"] = http::OpenApiJsonBody({{"type", "object"}});
+  add("POST", base + "/{id}/{command}", [deps, spec](const http::Request& req) -> http::Response {
+    const std::string id(req.PathParam("id"));
+    const std::string name(req.PathParam("command"));
+    auto body = ReadJsonBody(req);
+    if (!body.ok()) return ErrorResponse(body.error(), req);
+    auto rc = WriteContext(req, deps->clock->NowMicros());
+    if (!rc.ok()) return ErrorResponse(rc.error(), req);
+    std::optional<std::string> group;
+    Status enriched;
+    {
+      auto lock = deps->runner->ReadLock();
+      if (spec->group_of) group = spec->group_of(deps->network->model(), id, *body);
+      if (spec->enrich) enriched = spec->enrich(deps->network->model(), id, name, *body);
+    }
+    if (auto s = AuthorizeScope(*deps, req, spec->write, group); !s.ok()) return ErrorResponse(s.error(), req);
+    if (!enriched.ok()) return ErrorResponse(enriched.error(), req);
+    if (name == spec->create_command) {
+      return ErrorResponse(MakeError(ErrorCode::kInvalidArgument,
+                                     "create a " + spec->noun + " with POST /api/v1/" + spec->collection,
+                                     "command"),
+                           req);
+    }
+    auto cmd = Agg::ParseCommand(name, *body);
+    if (!cmd.ok()) return ErrorResponse(cmd.error(), req);
+    auto r = Execute<Agg>(*deps->store, id, *cmd, *rc);
+    if (!r.ok()) return ErrorResponse(r.error(), req);
+    if (spec->after && !r->replayed && r->events_written > 0) {
+      if (auto s = spec->after(id, name, *body, *rc); !s.ok()) return ErrorResponse(s.error(), req);
+    }
+    return WriteResponse(200, *r);
+  }, command);
+}
+
+}  // namespace assure::api::rest

@@ -1,0 +1,190 @@
+#include "api/rest/params.h"
+
+#include <charconv>
+#include <cstdio>
+
+namespace assure::api::rest {
+
+namespace {
+
+// Days since 1970-01-01 (proleptic Gregorian).
+std::int64_t DaysFromCivil(int y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+bool Digits(std::string_view s, std::size_t pos, std::size_t n, int* out) {
+  if (pos + n > s.size()) return false;
+  int v = 0;
+  for (std::size_t i = pos; i < pos + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    v = v * 10 + (s[i] - '0');
+  }
+  *out = v;
+  return true;
+}
+
+int DaysInMonth(int y, int m) {
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return m == 2 && leap ? 29 : kDays[m - 1];
+}
+
+}  // namespace
+
+Result<std::int64_t> ParseInstant(std::string_view s, std::string_view field) {
+  auto bad = [&] {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "expected an ISO 8601 date (2024-03-01) or date-time (2024-03-01T09:30:00Z), "
+                     "not '" + std::string(s.substr(0, 40)) + "'",
+                     std::string(field));
+  };
+  int y, mo, d;
+  if (!Digits(s, 0, 4, &y) || s.size() < 10 || s[4] != '-' || !Digits(s, 5, 2, &mo) ||
+      s[7] != '-' || !Digits(s, 8, 2, &d) || mo < 1 || mo > 12 || d < 1 ||
+      d > DaysInMonth(y, mo)) {
+    return bad();
+  }
+  const std::int64_t day_us = DaysFromCivil(y, mo, d) * 86'400'000'000LL;
+  if (s.size() == 10) return day_us + 86'400'000'000LL - 1;  // end of that day
+  int hh, mm, ss = 0;
+  if ((s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !Digits(s, 11, 2, &hh) || s.size() < 16 ||
+      s[13] != ':' || !Digits(s, 14, 2, &mm) || hh > 23 || mm > 59) {
+    return bad();
+  }
+  std::size_t i = 16;
+  std::int64_t frac_us = 0;
+  if (i < s.size() && s[i] == ':') {
+    if (!Digits(s, i + 1, 2, &ss) || ss > 60) return bad();
+    i += 3;
+    if (i < s.size() && s[i] == '.') {
+      ++i;
+      std::int64_t scale = 100000;
+      while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+        frac_us += (s[i] - '0') * scale;
+        scale /= 10;
+        ++i;
+      }
+    }
+  }
+  std::int64_t offset_us = 0;
+  if (i < s.size() && (s[i] == 'Z' || s[i] == 'z')) {
+    ++i;
+  } else if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
+    int oh, om;
+    if (!Digits(s, i + 1, 2, &oh) || s.size() < i + 6 || s[i + 3] != ':' ||
+        !Digits(s, i + 4, 2, &om)) {
+      return bad();
+    }
+    offset_us = (oh * 3600LL + om * 60LL) * 1'000'000LL * (s[i] == '+' ? 1 : -1);
+    i += 6;
+  } else {
+    return bad();  // a date-time needs a zone: Z or an offset
+  }
+  if (i != s.size()) return bad();
+  return day_us + (hh * 3600LL + mm * 60LL + ss) * 1'000'000LL + frac_us - offset_us;
+}
+
+Result<std::optional<std::uint64_t>> ReadUint(const http::Request& req, std::string_view key) {
+  auto v = req.Query(key);
+  if (!v) return std::optional<std::uint64_t>{};
+  std::uint64_t out = 0;
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
+  if (ec != std::errc() || p != v->data() + v->size() || v->empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "must be a whole number", std::string(key));
+  }
+  return std::optional<std::uint64_t>{out};
+}
+
+Result<std::optional<std::uint64_t>> ReadAsAt(const http::Request& req, storage::EventStore& store) {
+  auto at = ReadUint(req, "at_position");
+  if (!at.ok()) return at.error();
+  auto as_of = req.Query("as_of");
+  if (at->has_value() && as_of) {
+    return MakeError(ErrorCode::kInvalidArgument, "give as_of or at_position, not both", "as_of");
+  }
+  if (at->has_value()) {
+    if (**at > store.Head().position) {
+      return MakeError(ErrorCode::kInvalidArgument, "at_position is past the end of the log",
+                       "at_position");
+    }
+    return *at;
+  }
+  if (!as_of) return std::optional<std::uint64_t>{};
+  auto ts = ParseInstant(*as_of, "as_of");
+  if (!ts.ok()) return ts.error();
+  auto pos = store.PositionAt(*ts);
+  if (!pos.ok()) return pos.error();
+  return std::optional<std::uint64_t>{*pos};
+}
+
+Result<Page> ReadPage(const http::Request& req, std::size_t max_limit) {
+  Page page;
+  auto offset = ReadUint(req, "offset");
+  if (!offset.ok()) return offset.error();
+  auto limit = ReadUint(req, "limit");
+  if (!limit.ok()) return limit.error();
+  if (offset->has_value()) page.offset = static_cast<std::size_t>(**offset);
+  if (limit->has_value()) {
+    if (**limit == 0 || **limit > max_limit) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "limit must be between 1 and " + std::to_string(max_limit), "limit");
+    }
+    page.limit = static_cast<std::size_t>(**limit);
+  }
+  return page;
+}
+
+Result<nlohmann::json> ReadJsonBody(const http::Request& req) {
+  if (req.body.empty()) return nlohmann::json::object();
+  auto j = nlohmann::json::parse(req.body, nullptr, false);
+  if (j.is_discarded()) return MakeError(ErrorCode::kInvalidArgument, "the body is not valid JSON");
+  if (!j.is_object()) return MakeError(ErrorCode::kInvalidArgument, "the body must be a JSON object");
+  return j;
+}
+
+Result<RequestContext> WriteContext(const http::Request& req, std::int64_t now_us) {
+  RequestContext rc;
+  if (req.principal) rc.actor = req.principal->actor();
+  rc.correlation_id = req.correlation_id;
+  rc.now_us = now_us;
+  if (auto m = req.Header("If-Match")) {
+    std::string_view v = *m;
+    if (v.starts_with("W/")) v.remove_prefix(2);
+    if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+    std::uint64_t version = 0;
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), version);
+    if (ec != std::errc() || p != v.data() + v.size() || v.empty()) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "If-Match must be an ETag this server gave, e.g. \"3\"", "If-Match");
+    }
+    rc.if_match = version;
+  }
+  if (auto k = req.Header("Idempotency-Key")) {
+    if (k->empty() || k->size() > 200) {
+      return MakeError(ErrorCode::kInvalidArgument, "Idempotency-Key must be 1 to 200 characters",
+                       "Idempotency-Key");
+    }
+    rc.idempotency_key = std::string(*k);
+  }
+  return rc;
+}
+
+nlohmann::json PageJson(const std::vector<nlohmann::json>& rows, const Page& page,
+                        std::uint64_t position) {
+  nlohmann::json items = nlohmann::json::array();
+  for (std::size_t i = page.offset; i < rows.size() && i < page.offset + page.limit; ++i) {
+    items.push_back(rows[i]);
+  }
+  return {{"items", std::move(items)},
+          {"total", rows.size()},
+          {"offset", page.offset},
+          {"limit", page.limit},
+          {"position", position}};
+}
+
+}  // namespace assure::api::rest

@@ -1,0 +1,154 @@
+// The board's list queries over the network model (current or as at).
+#include "api/http/openapi.h"
+#include "api/queries/queries.h"
+#include "api/rest/entity_routes.h"
+#include "api/rest/route_groups.h"
+
+namespace assure::api::rest {
+
+namespace {
+
+std::optional<std::string> Opt(const http::Request& req, std::string_view key) {
+  auto v = req.Query(key);
+  if (!v || v->empty()) return std::nullopt;
+  return std::string(*v);
+}
+
+nlohmann::json AsAtParams() {
+  return {http::OpenApiQueryParam("as_of", "string", "ISO 8601 date (end of that day) or date-time"),
+          http::OpenApiQueryParam("at_position", "integer", "a log position")};
+}
+
+// A route whose answer is computed from the model: parse as-at, wait for
+// min_position, run `fn`.
+http::Handler ModelRoute(std::shared_ptr<RestDeps> deps,
+                         std::function<Result<nlohmann::json>(const http::Request&,
+                                                              const NetworkModel&)> fn) {
+  return [deps, fn](const http::Request& req) -> http::Response {
+    if (auto s = AwaitMinPosition(*deps, req); !s.ok()) return ErrorResponse(s.error(), req);
+    auto at = ReadAsAt(req, *deps->store);
+    if (!at.ok()) return ErrorResponse(at.error(), req);
+    auto out = WithModel(*deps, *at, [&](const NetworkModel& m) { return fn(req, m); });
+    if (!out.ok()) return ErrorResponse(out.error(), req);
+    return http::Response::Json(200, *out);
+  };
+}
+
+}  // namespace
+
+Status RegisterQueryRoutes(http::Router& router, std::shared_ptr<RestDeps> deps) {
+  RouteAdder add(router);
+  http::RouteOptions o;
+  o.openapi = http::OpenApiOperation("List deliverables, filtered as boards need", "deliverables");
+  o.openapi["parameters"] = AsAtParams();
+  for (const char* p : {"programme_id", "group_id", "ragb", "status", "owner", "qsin_code"}) {
+    o.openapi["parameters"].push_back(http::OpenApiQueryParam(p, "string", std::string("filter by ") + p));
+  }
+  o.openapi["parameters"].push_back(http::OpenApiQueryParam("overdue", "boolean", "only overdue ones"));
+  o.openapi["parameters"].push_back(http::OpenApiQueryParam("offset", "integer", "rows to skip"));
+  o.openapi["parameters"].push_back(http::OpenApiQueryParam("limit", "integer", "rows (max 1000)"));
+  add("GET", "/api/v1/deliverables",
+             ModelRoute(deps, [deps](const http::Request& req, const NetworkModel& m) -> Result<nlohmann::json> {
+               DeliverableFilter f;
+               f.programme_id = Opt(req, "programme_id");
+               f.group_id = Opt(req, "group_id");
+               f.ragb = Opt(req, "ragb");
+               f.status = Opt(req, "status");
+               f.owner = Opt(req, "owner");
+               f.qsin_code = Opt(req, "qsin_code");
+               if (f.ragb && !domain::ValueOf(domain::kRagbNames, *f.ragb) && *f.ragb != "none") {
+                 return MakeError(ErrorCode::kInvalidArgument, "ragb is red, amber, blue, green or none", "ragb");
+               }
+               if (f.status && !domain::ValueOf(domain::kDeliverableStatusNames, *f.status)) {
+                 return MakeError(ErrorCode::kInvalidArgument,
+                                  "status is one of " + domain::NamesList(domain::kDeliverableStatusNames), "status");
+               }
+               auto overdue = Opt(req, "overdue");
+               if (overdue && *overdue != "true" && *overdue != "false") {
+                 return MakeError(ErrorCode::kInvalidArgument, "overdue is true or false", "overdue");
+               }
+               f.overdue_only = overdue == "true";
+               f.today = Today(*deps);
+               auto page = ReadPage(req, deps->max_page);
+               if (!page.ok()) return page.error();
+               return PageJson(ListDeliverables(m, f), *page, m.position);
+             }),
+             o);
+
+  http::RouteOptions members;
+  members.openapi = http::OpenApiOperation("Who sat on a group on a date", "groups");
+  members.openapi["parameters"] = {http::OpenApiQueryParam("date", "string", "YYYY-MM-DD (default today)")};
+  add("GET", "/api/v1/groups/{id}/members",
+             ModelRoute(deps, [deps](const http::Request& req, const NetworkModel& m) -> Result<nlohmann::json> {
+               std::string date = Opt(req, "date").value_or(Today(*deps));
+               auto rows = GroupMembersOn(m, std::string(req.PathParam("id")), date);
+               if (!rows.ok()) return rows.error();
+               return nlohmann::json{{"group_id", req.PathParam("id")}, {"date", date}, {"items", *rows}};
+             }),
+             members);
+
+  http::RouteOptions attendance;
+  attendance.openapi = http::OpenApiOperation("A person's attendance record", "people");
+  add("GET", "/api/v1/people/{id}/attendance",
+             ModelRoute(deps, [](const http::Request& req, const NetworkModel& m) -> Result<nlohmann::json> {
+               if (!m.people.Find(req.PathParam("id"))) {
+                 return MakeError(ErrorCode::kNotFound, "no person '" + std::string(req.PathParam("id")) + "'", "id");
+               }
+               return nlohmann::json{{"items", AttendanceOf(m, std::string(req.PathParam("id")))}};
+             }),
+             attendance);
+
+  http::RouteOptions review;
+  review.openapi = http::OpenApiOperation("Controlled documents due or overdue for review", "documents");
+  review.openapi["parameters"] = {http::OpenApiQueryParam("within_days", "integer", "default 30")};
+  add("GET", "/api/v1/documents/review-due",
+             ModelRoute(deps, [deps](const http::Request& req, const NetworkModel& m) -> Result<nlohmann::json> {
+               auto days = ReadUint(req, "within_days");
+               if (!days.ok()) return days.error();
+               if (days->value_or(30) > 3650) {
+                 return MakeError(ErrorCode::kInvalidArgument, "within_days is at most 3650", "within_days");
+               }
+               return nlohmann::json{
+                   {"items", ListDocumentsForReview(m, Today(*deps), static_cast<int>(days->value_or(30)))}};
+             }),
+             review);
+
+  http::RouteOptions actions;
+  actions.openapi = http::OpenApiOperation("Open actions of every meeting", "meetings");
+  actions.openapi["parameters"] = {http::OpenApiQueryParam("owner", "string", "owner person id"),
+                                   http::OpenApiQueryParam("due_before", "string", "YYYY-MM-DD")};
+  add("GET", "/api/v1/actions",
+             ModelRoute(deps, [deps](const http::Request& req, const NetworkModel& m) -> Result<nlohmann::json> {
+               return nlohmann::json{
+                   {"items", ListOpenActions(m, Opt(req, "owner"), Opt(req, "due_before"), Today(*deps))}};
+             }),
+             actions);
+
+  http::RouteOptions coverage;
+  coverage.openapi = http::OpenApiOperation("QSIN coverage: evidence per statement, and gaps", "qsin");
+  coverage.openapi["parameters"] = AsAtParams();
+  coverage.openapi["parameters"].push_back(
+      http::OpenApiQueryParam("codes", "string", "comma-separated statement codes (default: all)"));
+  add("GET", "/api/v1/qsin/coverage",
+             ModelRoute(deps, [](const http::Request& req, const NetworkModel& m) -> Result<nlohmann::json> {
+               std::vector<std::string> codes;
+               if (auto c = Opt(req, "codes")) {
+                 std::string cur;
+                 for (char ch : *c + ",") {
+                   if (ch == ',') {
+                     if (!cur.empty()) codes.push_back(cur);
+                     cur.clear();
+                   } else if (ch != ' ') {
+                     cur.push_back(ch);
+                   }
+                 }
+               }
+               auto out = QsinCoverage(m, codes);
+               out["position"] = m.position;
+               return out;
+             }),
+             coverage);
+  return add.status();
+}
+
+}  // namespace assure::api::rest

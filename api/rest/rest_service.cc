@@ -1,0 +1,69 @@
+#include "api/rest/rest_service.h"
+
+#include "api/core/history.h"
+#include "api/rest/entity_routes.h"
+#include "api/rest/route_groups.h"
+
+namespace assure::api::rest {
+
+std::string Today(const RestDeps& deps) {
+  return FormatTimestamp(deps.clock->NowMicros()).substr(0, 10);
+}
+
+http::Response WriteResponse(int status, const WriteResult& r, const std::string& location) {
+  auto res = http::Response::Json(status, {{"id", r.id},
+                                           {"version", r.stream_version},
+                                           {"position", r.position},
+                                           {"events_written", r.events_written},
+                                           {"replayed", r.replayed}});
+  res.SetHeader("ETag", "\"" + std::to_string(r.stream_version) + "\"");
+  if (!location.empty()) res.SetHeader("Location", location);
+  return res;
+}
+
+http::Response ErrorResponse(const Error& e, const http::Request& req) {
+  auto res = http::Response::Problem(e, req.correlation_id);
+  if (e.actual_version && *e.actual_version >= 0 &&
+      (e.code == ErrorCode::kPreconditionFailed || e.code == ErrorCode::kWrongExpectedVersion)) {
+    res.SetHeader("ETag", "\"" + std::to_string(*e.actual_version) + "\"");
+  }
+  return res;
+}
+
+Result<nlohmann::json> WithModel(RestDeps& deps, std::optional<std::uint64_t> at,
+                                 const std::function<Result<nlohmann::json>(const NetworkModel&)>& fn) {
+  if (!at) {
+    auto lock = deps.runner->ReadLock();
+    return fn(deps.network->model());
+  }
+  auto model = BuildNetworkModel(*deps.store, *at);
+  if (!model.ok()) return model.error();
+  return fn(*model);
+}
+
+Status AwaitMinPosition(RestDeps& deps, const http::Request& req) {
+  auto min = ReadUint(req, "min_position");
+  if (!min.ok()) return min.error();
+  if (!min->has_value()) return {};
+  if (!deps.runner->WaitFor(**min, deps.read_your_writes_timeout)) {
+    return MakeError(ErrorCode::kUnavailable, "the read models have not reached position " +
+                                                  std::to_string(**min) + " yet; retry shortly");
+  }
+  return {};
+}
+
+Status AuthorizeScope(RestDeps& deps, const http::Request& req, auth::Permission permission,
+                      const std::optional<std::string>& group) {
+  if (!req.principal) return MakeError(ErrorCode::kUnauthenticated, "a bearer token is needed");
+  return deps.authorizer->Authorize(*req.principal, permission, group);
+}
+
+Status RegisterRestRoutes(http::Router& router, std::shared_ptr<RestDeps> deps) {
+  ASSURE_TRY(RegisterEntityKinds(router, deps));
+  ASSURE_TRY(RegisterQueryRoutes(router, deps));
+  ASSURE_TRY(RegisterDocumentContentRoutes(router, deps));
+  ASSURE_TRY(RegisterLogRoutes(router, deps));
+  return {};
+}
+
+}  // namespace assure::api::rest

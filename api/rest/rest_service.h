@@ -1,0 +1,52 @@
+// The domain's REST resources under /api/v1: every aggregate kind as a
+// collection (create, list, read, history, commands), the board's list
+// queries, raw events and streams, document contents, QSIN coverage and the
+// audit endpoints (verify, checkpoints, proofs).
+//
+// Resource shape, for each collection C (deliverables, groups, meetings, ...):
+//   POST /api/v1/C                   create (the aggregate's create command)
+//   GET  /api/v1/C                   list (as_of / at_position, offset, limit)
+//   GET  /api/v1/C/{id}              read (ETag = stream version; as_of)
+//   GET  /api/v1/C/{id}/history      who changed what, when, why (as_of)
+//   POST /api/v1/C/{id}/{command}    any command of the aggregate, e.g.
+//                                    /deliverables/{id}/change-ragb
+// Writes honour If-Match (412 when stale) and Idempotency-Key, and answer
+// {id, version, position}. The actor comes from the token, never the body.
+//
+// Thread safety: handlers run concurrently on the server's worker pool; the
+// store, the runner and the checkpoint log are thread-safe.
+#pragma once
+
+#include <chrono>
+#include <memory>
+
+#include "api/audit/checkpoint.h"
+#include "api/auth/authorizer.h"
+#include "api/core/projection_runner.h"
+#include "api/http/router.h"
+#include "api/queries/network_model.h"
+
+namespace assure::api::rest {
+
+struct RestDeps {
+  std::shared_ptr<storage::EventStore> store;
+  std::shared_ptr<ProjectionRunner> runner;
+  std::shared_ptr<NetworkProjection> network;
+  const auth::Authorizer* authorizer = nullptr;
+  std::shared_ptr<storage::Clock> clock;
+  std::shared_ptr<storage::IdSource> ids;
+  std::shared_ptr<CheckpointLog> checkpoints;   // may be null: no audit checkpoint routes
+  std::shared_ptr<const Signer> signer;         // may be null
+  // How long a read with min_position waits for the projections. Default 2 s.
+  std::chrono::milliseconds read_your_writes_timeout{2000};
+  // Largest page of any list. Default 1000.
+  std::size_t max_page = 1000;
+};
+
+// Registers every route. Call once, before the server starts.
+Status RegisterRestRoutes(http::Router& router, std::shared_ptr<RestDeps> deps);
+
+// Today's date (YYYY-MM-DD, UTC) from the deps' clock.
+std::string Today(const RestDeps& deps);
+
+}  // namespace assure::api::rest

@@ -1,0 +1,34 @@
+// The route groups RegisterRestRoutes installs. Internal to api/rest.
+#pragma once
+
+#include "api/rest/rest_service.h"
+
+namespace assure::api::rest {
+
+// Adds routes and keeps the first failure (e.g. a duplicate route).
+class RouteAdder {
+ public:
+  explicit RouteAdder(http::Router& router) : router_(router) {}
+  void operator()(std::string method, std::string path, http::Handler handler,
+                  http::RouteOptions options) {
+    Status s = router_.Add(std::move(method), std::move(path), std::move(handler), std::move(options));
+    if (!s.ok() && status_.ok()) status_ = std::move(s);
+  }
+  const Status& status() const { return status_; }
+
+ private:
+  http::Router& router_;
+  Status status_;
+};
+
+// The eight aggregate kinds as collections (entity_kinds.cc).
+Status RegisterEntityKinds(http::Router& router, std::shared_ptr<RestDeps> deps);
+// Deliverable filters, memberships on a date, attendance, review due, open
+// actions, QSIN coverage (query_routes.cc).
+Status RegisterQueryRoutes(http::Router& router, std::shared_ptr<RestDeps> deps);
+// Uploading and downloading controlled documents' contents (document_routes.cc).
+Status RegisterDocumentContentRoutes(http::Router& router, std::shared_ptr<RestDeps> deps);
+// Raw events, streams, chain verification, checkpoints and proofs (log_routes.cc).
+Status RegisterLogRoutes(http::Router& router, std::shared_ptr<RestDeps> deps);
+
+}  // namespace assure::api::rest
