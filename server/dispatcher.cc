@@ -169,12 +169,13 @@ void Dispatcher::Dispatch(Request request, const Route& route, Done done) {
     return;
   }
   auto shared_done = std::make_shared<Done>(std::move(done));
+  const std::string correlation_id = request.correlation_id;
   auto task = [this, &route, request = std::move(request), shared_done]() {
     (*shared_done)(RunOnWorker(request, route));
   };
   if (!app_.PostWork(std::move(task))) {
     Response r = Problem(ErrorCode::kUnavailable, "the server is busy; retry shortly",
-                         CorrelationId(std::nullopt));
+                         correlation_id);
     r.SetHeader("Retry-After", "1");
     (*shared_done)(std::move(r));
   }

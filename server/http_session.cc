@@ -435,6 +435,7 @@ void HttpSession::HandleUpgrade() {
 
 void HttpSession::Reply(Response response, bool close) {
   reading_ = false;
+  first_request_ = false;
   if (close) closing_ = true;
   const std::uint64_t id = PushSlot(close);
   if (close) parser_.reset();

@@ -12,7 +12,10 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 Listener::Listener(net::io_context& ioc, std::shared_ptr<ServerContext> ctx)
-    : ioc_(ioc), acceptor_(net::make_strand(ioc)), ctx_(std::move(ctx)) {}
+    : ioc_(ioc),
+      acceptor_(net::make_strand(ioc)),
+      retry_(acceptor_.get_executor()),
+      ctx_(std::move(ctx)) {}
 
 Status Listener::Open(const tcp::endpoint& endpoint) {
   boost::system::error_code ec;
@@ -40,6 +43,7 @@ void Listener::Stop() {
   net::post(acceptor_.get_executor(), [self = shared_from_this()] {
     boost::system::error_code ec;
     self->acceptor_.close(ec);
+    self->retry_.cancel();
   });
 }
 
@@ -54,8 +58,15 @@ void Listener::DoAccept() {
 void Listener::OnAccept(boost::system::error_code ec, tcp::socket socket) {
   if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
   if (ec) {
-    spdlog::warn("accept failed: {}", ec.message());
-  } else if (ctx_->draining || ctx_->connections >= ctx_->config.max_connections) {
+    // Out of descriptors and the like: back off instead of spinning.
+    spdlog::warn("accept failed: {}; retrying in 100 ms", ec.message());
+    retry_.expires_after(std::chrono::milliseconds(100));
+    retry_.async_wait([self = shared_from_this()](boost::system::error_code wait_ec) {
+      if (!wait_ec && self->acceptor_.is_open()) self->DoAccept();
+    });
+    return;
+  }
+  if (ctx_->draining || ctx_->connections >= ctx_->config.max_connections) {
     boost::system::error_code ignored;
     socket.close(ignored);
   } else {
