@@ -16,6 +16,12 @@ void RegisterVerify(CLI::App& app, Run& run);
 void RegisterServe(CLI::App& app, Run& run);
 // assure token create|list|revoke
 void RegisterToken(CLI::App& app, Run& run);
+// assure pack --statements C,C | --section N | --all --as-of DATE --out PACK.zip [--data DIR]
+void RegisterPack(CLI::App& app, Run& run);
+// assure verify-pack PACK.zip [--public-key HEX|FILE] [--earlier-checkpoint FILE.json]
+void RegisterVerifyPack(CLI::App& app, Run& run);
+// assure key show [--data DIR]
+void RegisterKey(CLI::App& app, Run& run);
 
 // Where the store lives: --data, else $ASSURE_DATA, else ./data.
 std::string DefaultDataDir();

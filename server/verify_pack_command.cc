@@ -1,0 +1,107 @@
+// assure verify-pack: check an evidence pack offline, without a store.
+//   assure verify-pack PACK.zip [--public-key HEX|FILE]
+//                      [--earlier-checkpoint FILE.json [--consistency-proof FILE.json]]
+// The public key is 64 hex digits (assure key show) or a file holding them.
+// The earlier checkpoint is its JSON form (GET /api/v1/audit/checkpoint); the
+// consistency proof a JSON array of hex hashes, or an object with "proof"
+// (GET /api/v1/audit/proof/consistency), else the pack's own is used.
+// Exit 0 valid, 1 invalid, 2 on usage errors.
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "api/audit/signer.h"
+#include "api/evidence/pack_format.h"
+#include "api/evidence/verify_pack.h"
+#include "server/commands.h"
+
+namespace assure::server {
+
+namespace {
+
+std::optional<std::string> ReadFile(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return std::nullopt;
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+std::string Trim(std::string s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+  std::size_t i = 0;
+  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+  return s.substr(i);
+}
+
+}  // namespace
+
+void RegisterVerifyPack(CLI::App& app, Run& run) {
+  struct Args {
+    std::string pack;
+    std::string public_key;
+    std::string earlier;
+    std::string proof;
+  };
+  auto args = std::make_shared<Args>();
+  auto* cmd = app.add_subcommand("verify-pack", "Verify an evidence pack offline");
+  cmd->add_option("pack", args->pack, "The pack (zip)")->required();
+  cmd->add_option("--public-key", args->public_key, "The network's Ed25519 public key: hex or a file");
+  cmd->add_option("--earlier-checkpoint", args->earlier, "An earlier signed checkpoint (JSON file)");
+  cmd->add_option("--consistency-proof", args->proof, "Consistency proof to the pack's checkpoint (JSON file)");
+  cmd->callback([args, &run] {
+    run = [args]() -> int {
+      auto bytes = ReadFile(args->pack);
+      if (!bytes) {
+        std::fprintf(stderr, "assure verify-pack: cannot read %s\n", args->pack.c_str());
+        return 2;
+      }
+      api::VerifyPackOptions o;
+      if (!args->public_key.empty()) {
+        std::string hex = args->public_key;
+        if (hex.size() != 64) {
+          auto file = ReadFile(hex);
+          if (!file) {
+            std::fprintf(stderr, "assure verify-pack: --public-key is neither 64 hex digits nor a file\n");
+            return 2;
+          }
+          hex = Trim(*file);
+        }
+        auto raw = api::FromHex(hex, "public_key");
+        if (!raw.ok() || raw->size() != 32) {
+          std::fprintf(stderr, "assure verify-pack: the public key must be 64 hex digits\n");
+          return 2;
+        }
+        o.public_key_raw = *raw;
+      }
+      if (!args->earlier.empty()) {
+        auto text = ReadFile(args->earlier);
+        auto j = text ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json();
+        auto c = api::CheckpointFromJson(j);
+        if (!c.ok()) {
+          std::fprintf(stderr, "assure verify-pack: %s: %s\n", args->earlier.c_str(),
+                       c.error().message.c_str());
+          return 2;
+        }
+        o.earlier_checkpoint = *c;
+      }
+      if (!args->proof.empty()) {
+        auto text = ReadFile(args->proof);
+        auto j = text ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json();
+        if (j.is_object() && j.contains("proof")) j = j["proof"];
+        auto proof = api::HashesFromJson(j, "proof");
+        if (!proof.ok()) {
+          std::fprintf(stderr, "assure verify-pack: %s: %s\n", args->proof.c_str(),
+                       proof.error().message.c_str());
+          return 2;
+        }
+        o.consistency_proof = *proof;
+      }
+      auto report = api::VerifyEvidencePack(*bytes, o);
+      std::fputs(api::FormatVerifyReport(report).c_str(), stdout);
+      return report.valid ? 0 : 1;
+    };
+  });
+}
+
+}  // namespace assure::server
