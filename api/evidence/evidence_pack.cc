@@ -121,11 +121,12 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   StreamEvents by_stream;
   for (const auto& e : asat->events) by_stream[e.stream_id].push_back(&e);
   PackUses uses;
+  std::unordered_map<std::string, json> ragb_cache;
   json statements = json::array();
   json gaps = json::array();
   Pack pack;
   for (const auto& code : codes) {
-    json st = DeriveStatement(asat->model, by_stream, code, date, &uses);
+    json st = DeriveStatement(asat->model, by_stream, code, date, &uses, &ragb_cache);
     if (!st["has_evidence"].get<bool>()) {
       gaps.push_back(code);
       pack.gaps.push_back(code);

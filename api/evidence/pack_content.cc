@@ -124,7 +124,8 @@ json RagbHistory(const std::vector<const storage::RecordedEvent*>& stream) {
 }
 
 json DeriveStatement(const NetworkModel& m, const StreamEvents& events, const std::string& code,
-                     const std::string& date, PackUses* uses) {
+                     const std::string& date, PackUses* uses,
+                     std::unordered_map<std::string, json>* ragb_cache) {
   json st = {{"code", code}};
   const auto* q = m.qsin.Find(code);
   if (q && uses) uses->streams.insert(domain::StreamId(domain::QsinStatementAggregate::kKind, code));
@@ -155,13 +156,24 @@ json DeriveStatement(const NetworkModel& m, const StreamEvents& events, const st
     }
     if (!group.empty()) group_ids.insert(group);
     if (uses) uses->streams.insert(stream);
-    auto it = events.find(stream);
-    deliverables.push_back(
-        {{"id", id},
-         {"programme_id", d.programme_id},
-         {"group_id", group.empty() ? json(nullptr) : json(group)},
-         {"state", domain::DeliverableAggregate::ToJson(d)},
-         {"ragb_history", it == events.end() ? json::array() : RagbHistory(it->second)}});
+    const json* cached = nullptr;
+    if (ragb_cache) {
+      auto c = ragb_cache->find(stream);
+      if (c != ragb_cache->end()) cached = &c->second;
+    }
+    json history;
+    if (cached) {
+      history = *cached;
+    } else {
+      auto it = events.find(stream);
+      history = it == events.end() ? json::array() : RagbHistory(it->second);
+      if (ragb_cache) (*ragb_cache)[stream] = history;
+    }
+    deliverables.push_back({{"id", id},
+                            {"programme_id", d.programme_id},
+                            {"group_id", group.empty() ? json(nullptr) : json(group)},
+                            {"state", domain::DeliverableAggregate::ToJson(d)},
+                            {"ragb_history", std::move(history)}});
   });
 
   json documents = json::array();

@@ -36,10 +36,13 @@ struct PackUses {
 // The statement's section of pack.json: {code, catalogue|null,
 // self_assessment|null, deliverables, documents, groups, meetings,
 // evidence_counts, has_evidence}. `date` (YYYY-MM-DD) is the as-at date for
-// memberships. `uses` may be null.
+// memberships. `uses` may be null. `ragb_cache` (optional) keeps each
+// deliverable's RAGB history between calls for the same model: a deliverable
+// mapped to several statements is folded once.
 nlohmann::json DeriveStatement(const NetworkModel& model, const StreamEvents& events,
                                const std::string& code, const std::string& date,
-                               PackUses* uses);
+                               PackUses* uses,
+                               std::unordered_map<std::string, nlohmann::json>* ragb_cache = nullptr);
 
 // The RAGB changes of one deliverable stream: [{position, recorded_at, type,
 // from|null, to|null, reason, actor}].

@@ -277,6 +277,7 @@ void Checker::Derivation() {
     by_stream[e.stream_id].push_back(&e);
   }
   PackUses uses;
+  std::unordered_map<std::string, json> ragb_cache;
   json gaps = json::array();
   std::map<std::string, const json*> claimed;
   for (const auto& st : pack["statements"]) {
@@ -286,7 +287,7 @@ void Checker::Derivation() {
   }
   for (const auto& code_json : pack["scope"]["codes"]) {
     const std::string code = code_json.is_string() ? code_json.get<std::string>() : "";
-    json derived = DeriveStatement(model, by_stream, code, date, &uses);
+    json derived = DeriveStatement(model, by_stream, code, date, &uses, &ragb_cache);
     if (!derived["has_evidence"].get<bool>()) gaps.push_back(code);
     auto it = claimed.find(code);
     if (it == claimed.end()) {
