@@ -2,6 +2,7 @@
 
 #include "api/audit/checkpoint.h"
 #include "api/core/projection_runner.h"
+#include "api/live/live_hub.h"
 #include "api/queries/network_model.h"
 #include "api/rest/rest_service.h"
 
@@ -22,6 +23,14 @@ Status InstallRoutes(Application& app, const std::string& data_dir) {
   deps->signer = std::shared_ptr<const api::Signer>(std::move(signer).value());
   deps->checkpoints = std::make_shared<api::CheckpointLog>(app.store(), *deps->signer);
   ASSURE_TRY(api::rest::RegisterRestRoutes(app.router(), deps));
+
+  // The live feed: subscribes to the store after the projection runner, so
+  // every event it sends carries the entity's updated read model.
+  auto hub = std::make_shared<api::live::LiveHub>(
+      deps->store, deps->runner, deps->network,
+      [&app](std::function<void()> work) { return app.PostWork(std::move(work)); });
+  hub->Start();
+  app.SetLiveFeed(hub);
 
   // Ready when the store is open and the read models are caught up.
   app.SetReadiness([deps]() -> Status {

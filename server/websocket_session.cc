@@ -93,6 +93,7 @@ void WebSocketSession::OnRead(beast::error_code ec, std::size_t) {
 
 bool WebSocketSession::Send(std::shared_ptr<const std::string> text) {
   if (closing_ || !text) return false;
+  pending_.fetch_add(1, std::memory_order_relaxed);
   net::post(ws_.get_executor(), [self = shared_from_this(), text = std::move(text)]() mutable {
     self->OnSend(std::move(text));
   });
@@ -100,9 +101,9 @@ bool WebSocketSession::Send(std::shared_ptr<const std::string> text) {
 }
 
 void WebSocketSession::OnSend(std::shared_ptr<const std::string> text) {
-  if (closing_ || finished_) return;
-  if (queue_.size() >= ctx_->config.ws_queue_limit) {
-    Overflow();
+  if (closing_ || finished_ || queue_.size() >= ctx_->config.ws_queue_limit) {
+    pending_.fetch_sub(1, std::memory_order_relaxed);
+    if (!closing_ && !finished_) Overflow();
     return;
   }
   queue_.push_back(std::move(text));
@@ -139,7 +140,10 @@ void WebSocketSession::OnWrite(beast::error_code ec, std::size_t) {
     Abort();
     return;
   }
-  if (!queue_.empty()) queue_.pop_front();
+  if (!queue_.empty()) {
+    queue_.pop_front();
+    pending_.fetch_sub(1, std::memory_order_relaxed);
+  }
   if (!queue_.empty()) {
     DoWrite();
     return;

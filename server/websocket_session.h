@@ -48,6 +48,12 @@ class WebSocketSession : public api::http::LiveClient,
   const auth::Principal& principal() const override { return principal_; }
   bool Send(std::shared_ptr<const std::string> text) override;
   void Close(std::string reason) override;
+  // Messages sent and not yet written (approximate: messages dropped at
+  // overflow or close are not subtracted, which only errs towards "busy").
+  std::size_t pending() const override {
+    long n = pending_.load(std::memory_order_relaxed);
+    return n > 0 ? static_cast<std::size_t>(n) : 0;
+  }
   // Close with a code (e.g. 1001 going away at shutdown).
   void CloseWith(std::uint16_t code, std::string reason);
 
@@ -72,7 +78,8 @@ class WebSocketSession : public api::http::LiveClient,
   boost::beast::flat_buffer read_buffer_;
   std::deque<std::shared_ptr<const std::string>> queue_;
   boost::asio::steady_timer cut_off_;
-  std::atomic<bool> closing_{false};  // read from Send on any thread
+  std::atomic<bool> closing_{false};
+  std::atomic<long> pending_{0};  // Send calls not yet written  // read from Send on any thread
   bool accepted_ = false;
   bool writing_ = false;
   bool close_pending_ = false;

@@ -36,6 +36,8 @@ class LiveClient {
   // Sends a close frame (1000 normal, reason truncated to 120 bytes) and
   // disconnects once queued messages have been written.
   virtual void Close(std::string reason) = 0;
+  // Messages queued and not yet written (approximate; for pacing replays).
+  virtual std::size_t pending() const { return 0; }
 };
 
 class LiveFeed {

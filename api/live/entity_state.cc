@@ -1,0 +1,57 @@
+#include "api/live/entity_state.h"
+
+namespace assure::api::live {
+
+namespace {
+
+// Splits "<kind>-<id>" at the first '-' (kinds have no '-').
+std::pair<std::string_view, std::string_view> Split(std::string_view stream_id) {
+  auto dash = stream_id.find('-');
+  if (dash == std::string_view::npos) return {stream_id, {}};
+  return {stream_id.substr(0, dash), stream_id.substr(dash + 1)};
+}
+
+template <class Agg>
+nlohmann::json StateOf(const EntityTable<Agg>& table, std::string_view id, std::uint64_t position) {
+  const auto* row = table.FindRow(id);
+  if (!row || row->position != position) return nullptr;
+  return Agg::ToJson(row->state);
+}
+
+std::string GroupOfProgramme(const NetworkModel& m, std::string_view programme_id) {
+  const auto* p = m.programmes.Find(programme_id);
+  return p ? p->group_id : std::string();
+}
+
+}  // namespace
+
+std::string GroupOfStream(const NetworkModel& m, std::string_view stream_id) {
+  auto [kind, id] = Split(stream_id);
+  if (kind == domain::GroupAggregate::kKind) return std::string(id);
+  if (kind == domain::WorkProgrammeAggregate::kKind) return GroupOfProgramme(m, id);
+  if (kind == domain::DeliverableAggregate::kKind) {
+    const auto* d = m.deliverables.Find(id);
+    return d ? GroupOfProgramme(m, d->programme_id) : std::string();
+  }
+  if (kind == domain::MeetingAggregate::kKind) {
+    const auto* meeting = m.meetings.Find(id);
+    return meeting ? meeting->group_id : std::string();
+  }
+  return {};
+}
+
+nlohmann::json EntityState(const NetworkModel& m, std::string_view stream_id, std::uint64_t position) {
+  auto [kind, id] = Split(stream_id);
+  nlohmann::json state = nullptr;
+  if (kind == domain::DeliverableAggregate::kKind) state = StateOf(m.deliverables, id, position);
+  else if (kind == domain::GroupAggregate::kKind) state = StateOf(m.groups, id, position);
+  else if (kind == domain::WorkProgrammeAggregate::kKind) state = StateOf(m.programmes, id, position);
+  else if (kind == domain::MeetingAggregate::kKind) state = StateOf(m.meetings, id, position);
+  else if (kind == domain::ControlledDocumentAggregate::kKind) state = StateOf(m.documents, id, position);
+  else if (kind == domain::PersonAggregate::kKind) state = StateOf(m.people, id, position);
+  else if (kind == domain::OrganisationAggregate::kKind) state = StateOf(m.organisations, id, position);
+  else if (kind == domain::QsinStatementAggregate::kKind) state = StateOf(m.qsin, id, position);
+  return {{"kind", kind}, {"id", id}, {"state", std::move(state)}};
+}
+
+}  // namespace assure::api::live

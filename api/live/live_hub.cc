@@ -1,0 +1,290 @@
+#include "api/live/live_hub.h"
+
+#include <chrono>
+
+#include "api/core/history.h"
+#include "api/live/entity_state.h"
+#include "domain/json_read.h"
+
+namespace assure::api::live {
+
+namespace {
+
+std::shared_ptr<const std::string> Message(const nlohmann::json& j) {
+  return std::make_shared<const std::string>(j.dump());
+}
+
+nlohmann::json ErrorMessage(std::string detail) {
+  return {{"type", "error"}, {"detail", std::move(detail)}};
+}
+
+}  // namespace
+
+LiveHub::LiveHub(std::shared_ptr<storage::EventStore> store, std::shared_ptr<ProjectionRunner> runner,
+                 std::shared_ptr<NetworkProjection> network, PostWork post_work,
+                 LiveHubOptions options)
+    : store_(std::move(store)),
+      runner_(std::move(runner)),
+      network_(std::move(network)),
+      post_work_(std::move(post_work)),
+      options_(options) {}
+
+LiveHub::~LiveHub() { Stop(); }
+
+void LiveHub::Start() {
+  {
+    std::lock_guard l(mu_);
+    published_ = store_->Head().position;
+  }
+  subscription_ = store_->Subscribe(
+      [this](const std::vector<storage::RecordedEvent>& events) { OnCommitted(events); });
+  fanout_ = std::thread([this] { FanOutLoop(); });
+}
+
+void LiveHub::Stop() {
+  if (subscription_) {
+    store_->Unsubscribe(subscription_);
+    subscription_ = 0;
+  }
+  {
+    std::lock_guard l(queue_mu_);
+    stop_ = true;
+  }
+  queue_cv_.notify_all();
+  if (fanout_.joinable()) fanout_.join();
+}
+
+std::size_t LiveHub::clients() const {
+  std::lock_guard l(mu_);
+  return clients_.size();
+}
+
+void LiveHub::OnCommitted(const std::vector<storage::RecordedEvent>& events) {
+  // On the committing thread: only enqueue.
+  {
+    std::lock_guard l(queue_mu_);
+    backlog_.insert(backlog_.end(), events.begin(), events.end());
+  }
+  queue_cv_.notify_one();
+}
+
+std::vector<LiveHub::Prepared> LiveHub::Prepare(const std::vector<storage::RecordedEvent>& events) {
+  std::vector<Prepared> out;
+  out.reserve(events.size());
+  auto lock = runner_->ReadLock();
+  const NetworkModel& m = network_->model();
+  for (const auto& e : events) {
+    Prepared p;
+    p.position = e.position;
+    p.stream_id = e.stream_id;
+    p.group_id = GroupOfStream(m, e.stream_id);
+    auto data = nlohmann::json::parse(e.data, nullptr, false);
+    nlohmann::json msg = {{"type", "event"},
+                          {"position", e.position},
+                          {"stream_id", e.stream_id},
+                          {"stream_version", e.stream_version},
+                          {"event_type", e.type},
+                          {"recorded_at", FormatTimestamp(e.recorded_at_us)},
+                          {"actor", e.metadata.actor},
+                          {"reason", e.metadata.reason},
+                          {"data", data.is_discarded() ? nlohmann::json::object() : data},
+                          {"entity", EntityState(m, e.stream_id, e.position)}};
+    p.message = Message(msg);
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+bool LiveHub::Matches(const Filter& f, const Prepared& p) {
+  if (f.all) return true;
+  if (!f.stream_id.empty()) return p.stream_id == f.stream_id;
+  return !f.group_id.empty() && p.group_id == f.group_id;
+}
+
+void LiveHub::FanOutLoop() {
+  for (;;) {
+    std::vector<storage::RecordedEvent> batch;
+    {
+      std::unique_lock l(queue_mu_);
+      queue_cv_.wait(l, [&] { return stop_ || !backlog_.empty(); });
+      if (stop_) return;
+      const bool overflow = backlog_.size() > options_.max_backlog;
+      std::size_t n = std::min<std::size_t>(backlog_.size(), 1024);
+      batch.assign(std::make_move_iterator(backlog_.begin()),
+                   std::make_move_iterator(backlog_.begin() + static_cast<long>(n)));
+      backlog_.erase(backlog_.begin(), backlog_.begin() + static_cast<long>(n));
+      if (overflow) {
+        // Far behind: tell every live subscriber to resume by position.
+        std::lock_guard h(mu_);
+        for (auto& [id, c] : clients_) {
+          if (auto client = c.client.lock(); client && c.live) {
+            client->Send(Message({{"type", "overflow"},
+                                  {"detail", "the server fell behind; resume from your last position"}}));
+            client->Close("overflow");
+          }
+        }
+      }
+    }
+    auto prepared = Prepare(batch);
+    std::lock_guard l(mu_);
+    for (const auto& p : prepared) {
+      for (auto& [id, c] : clients_) {
+        if (!c.live || p.position < c.next) continue;
+        if (Matches(c.filter, p)) {
+          if (auto client = c.client.lock()) client->Send(p.message);
+        }
+        c.next = p.position + 1;
+      }
+      published_ = std::max(published_, p.position);
+    }
+  }
+}
+
+void LiveHub::OnOpen(std::shared_ptr<http::LiveClient> client) {
+  std::lock_guard l(mu_);
+  Client c;
+  c.client = client;
+  c.name = client->principal().name;
+  c.role = std::string(auth::RoleName(client->principal().role));
+  clients_[client->id()] = std::move(c);
+}
+
+void LiveHub::OnClose(const std::shared_ptr<http::LiveClient>& client) {
+  std::lock_guard l(mu_);
+  auto it = clients_.find(client->id());
+  if (it == clients_.end()) return;
+  std::string meeting = it->second.filter.meeting_id;
+  clients_.erase(it);
+  if (!meeting.empty()) PresenceLocked(meeting);
+}
+
+void LiveHub::OnMessage(const std::shared_ptr<http::LiveClient>& client, std::string_view text) {
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || domain::GetStr(j, "type") != "subscribe") {
+    client->Send(Message(ErrorMessage("send {\"type\":\"subscribe\",\"from\":N|\"now\",\"filter\":{...}}")));
+    return;
+  }
+  Filter f;
+  const nlohmann::json& filter = domain::GetMember(j, "filter");
+  if (filter.is_object() && !filter.empty() && !domain::GetBool(filter, "all", false)) {
+    f.all = false;
+    if (auto g = domain::GetStr(filter, "group_id"); !g.empty()) {
+      f.group_id = g;
+    } else if (auto m = domain::GetStr(filter, "meeting_id"); !m.empty()) {
+      f.meeting_id = m;
+      auto lock = runner_->ReadLock();
+      const auto* meeting = network_->model().meetings.Find(m);
+      if (!meeting) {
+        client->Send(Message(ErrorMessage("no meeting '" + m + "'")));
+        return;
+      }
+      f.group_id = meeting->group_id;
+    } else if (auto d = domain::GetStr(filter, "deliverable_id"); !d.empty()) {
+      f.stream_id = domain::StreamId("deliverable", d);
+    } else if (auto doc = domain::GetStr(filter, "document_id"); !doc.empty()) {
+      f.stream_id = domain::StreamId("controlled_document", doc);
+    } else {
+      client->Send(Message(ErrorMessage(
+          "filter is {\"all\":true} or one of group_id, meeting_id, deliverable_id, document_id")));
+      return;
+    }
+  }
+  const nlohmann::json& from = domain::GetMember(j, "from");
+  std::optional<std::uint64_t> start;
+  if (from.is_number_unsigned() || (from.is_number_integer() && from.get<std::int64_t>() >= 0)) {
+    start = std::max<std::uint64_t>(1, from.get<std::uint64_t>());
+  } else if (!from.is_null() && !(from.is_string() && from.get<std::string>() == "now")) {
+    client->Send(Message(ErrorMessage("from is a position (a whole number) or \"now\"")));
+    return;
+  }
+
+  std::uint64_t generation = 0;
+  {
+    std::lock_guard l(mu_);
+    auto it = clients_.find(client->id());
+    if (it == clients_.end()) return;
+    Client& c = it->second;
+    std::string old_meeting = c.filter.meeting_id;
+    c.filter = f;
+    c.subscribed = true;
+    generation = ++c.generation;
+    c.next = start.value_or(published_ + 1);
+    c.live = false;
+    client->Send(Message({{"type", "subscribed"}, {"from", c.next}, {"head", store_->Head().position}}));
+    if (!old_meeting.empty() && old_meeting != f.meeting_id) PresenceLocked(old_meeting);
+    if (!f.meeting_id.empty()) PresenceLocked(f.meeting_id);
+  }
+  auto self = shared_from_this();
+  const std::uint64_t id = client->id();
+  if (!post_work_([self, id, generation] { self->Replay(id, generation); })) {
+    client->Send(Message(ErrorMessage("the server is busy; subscribe again shortly")));
+  }
+}
+
+void LiveHub::Replay(std::uint64_t client_id, std::uint64_t generation) {
+  for (int step = 0;; ++step) {
+    std::uint64_t from, target;
+    std::shared_ptr<http::LiveClient> client;
+    Filter filter;
+    {
+      std::lock_guard l(mu_);
+      auto it = clients_.find(client_id);
+      if (it == clients_.end() || it->second.generation != generation) return;
+      client = it->second.client.lock();
+      if (!client) return;
+      Client& c = it->second;
+      from = c.next;
+      target = published_;
+      filter = c.filter;
+      if (from > target) {
+        // Everything published has been sent: from here the fan-out delivers.
+        c.live = true;
+        client->Send(Message({{"type", "caught_up"}, {"position", from - 1}}));
+        return;
+      }
+    }
+    // Pace the replay to what the connection drains.
+    for (int wait = 0; client->pending() > options_.replay_max_pending && wait < 2000; ++wait) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    storage::ReadAllFilter rf;
+    if (!filter.stream_id.empty()) rf.stream_prefix = filter.stream_id;
+    auto page = store_->ReadAll(from, options_.replay_batch, rf);
+    if (!page.ok()) {
+      client->Send(Message(ErrorMessage("replay failed: " + page.error().message)));
+      client->Close("replay failed");
+      return;
+    }
+    std::vector<storage::RecordedEvent> events;
+    for (auto& e : page->events) {
+      if (e.position > target) break;
+      events.push_back(std::move(e));
+    }
+    auto prepared = Prepare(events);
+    std::lock_guard l(mu_);
+    auto it = clients_.find(client_id);
+    if (it == clients_.end() || it->second.generation != generation) return;
+    Client& c = it->second;
+    for (const auto& p : prepared) {
+      if (p.position < c.next) continue;
+      if (Matches(c.filter, p)) client->Send(p.message);
+      c.next = p.position + 1;
+    }
+    // Filtered reads may skip non-matching positions: advance past them.
+    c.next = std::max(c.next, std::min(page->next_position, target + 1));
+  }
+}
+
+void LiveHub::PresenceLocked(const std::string& meeting_id) {
+  nlohmann::json connected = nlohmann::json::array();
+  std::vector<std::shared_ptr<http::LiveClient>> members;
+  for (auto& [id, c] : clients_) {
+    if (c.filter.meeting_id != meeting_id) continue;
+    connected.push_back({{"client_id", id}, {"name", c.name}, {"role", c.role}});
+    if (auto client = c.client.lock()) members.push_back(client);
+  }
+  auto msg = Message({{"type", "presence"}, {"meeting_id", meeting_id}, {"connected", connected}});
+  for (auto& m : members) m->Send(msg);
+}
+
+}  // namespace assure::api::live
