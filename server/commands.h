@@ -16,6 +16,11 @@ void RegisterVerify(CLI::App& app, Run& run);
 void RegisterServe(CLI::App& app, Run& run);
 // assure token create|list|revoke
 void RegisterToken(CLI::App& app, Run& run);
+// assure import FILE... [--data DIR] [--dry-run] [--actor NAME] [--json]
+void RegisterImport(CLI::App& app, Run& run);
+// assure export --programme ID [--format csv|xlsx] [--as-of DATE] [--out FILE]; assure programmes
+void RegisterExport(CLI::App& app, Run& run);
+void RegisterProgrammes(CLI::App& app, Run& run);
 // assure pack --statements C,C | --section N | --all --as-of DATE --out PACK.zip [--data DIR]
 void RegisterPack(CLI::App& app, Run& run);
 // assure verify-pack PACK.zip [--public-key HEX|FILE] [--earlier-checkpoint FILE.json]

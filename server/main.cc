@@ -12,6 +12,9 @@ int main(int argc, char** argv) {
   assure::server::RegisterVerify(app, run);
   assure::server::RegisterServe(app, run);
   assure::server::RegisterToken(app, run);
+  assure::server::RegisterImport(app, run);
+  assure::server::RegisterExport(app, run);
+  assure::server::RegisterProgrammes(app, run);
   assure::server::RegisterPack(app, run);
   assure::server::RegisterVerifyPack(app, run);
   assure::server::RegisterKey(app, run);

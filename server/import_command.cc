@@ -1,0 +1,164 @@
+// assure import FILE...: bring work programme files (CSV, Markdown, xlsx) into
+// a STOPPED store (a running server holds the store's lock: upload through
+// POST /api/v1/imports instead). Prints the report; --json for the JSON
+// report; --dry-run writes nothing. Exit 0 on success, 1 when a file is
+// refused (nothing written), 2 on usage or store errors, 3 when the store is
+// in use by a running server.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "api/importer/importer.h"
+#include "server/commands.h"
+#include "storage/event_store.h"
+
+namespace assure::server {
+
+namespace {
+
+// A one-line bar on stderr, redrawn at most every 1%.
+class ProgressBar {
+ public:
+  void operator()(std::size_t done, std::size_t total) {
+    const int percent = total ? static_cast<int>(done * 100 / total) : 100;
+    if (percent == last_ && done != total) return;
+    last_ = percent;
+    const int width = 40, filled = percent * width / 100;
+    std::fprintf(stderr, "\rwriting [%s%s] %3d%% %zu/%zu", std::string(filled, '#').c_str(),
+                 std::string(width - filled, ' ').c_str(), percent, done, total);
+    if (done == total) std::fprintf(stderr, "\n");
+    std::fflush(stderr);
+  }
+
+ private:
+  int last_ = -1;
+};
+
+std::int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+void RegisterImport(CLI::App& app, Run& run) {
+  struct Args {
+    std::vector<std::string> files;
+    std::string data = DefaultDataDir();
+    bool dry_run = false;
+    bool json = false;
+    bool rows = false;
+    std::string actor;
+    std::string programme;
+    std::string title;
+  };
+  auto args = std::make_shared<Args>();
+  auto* cmd = app.add_subcommand(
+      "import",
+      "Import work programmes (CSV, Markdown pipe tables, .xlsx) into a stopped store.\n"
+      "Each table becomes a work programme named by its title, e.g. 'Medical Physics Work\n"
+      "Programme (2023 - 2024)' (group Medical Physics, year 2023-24); each row a deliverable.\n"
+      "Importing the same file again appends nothing; an edited file appends only the changes.\n"
+      "While a server runs, upload instead: POST /api/v1/imports.");
+  cmd->add_option("files", args->files, "Files to import (.csv, .md, .xlsx)")->required();
+  cmd->add_option("--data", args->data, "Store directory (env ASSURE_DATA)")->capture_default_str();
+  cmd->add_flag("--dry-run", args->dry_run, "Report what would be created or changed; write nothing");
+  cmd->add_option("--actor", args->actor, "Who is importing, recorded on every event (default: $USER)");
+  cmd->add_flag("--json", args->json, "Print the report as JSON");
+  cmd->add_flag("--rows", args->rows, "List every created, changed or skipped row (default: up to 200)");
+  cmd->add_option("--programme", args->programme,
+                  "Import every table into this existing programme (see `assure programmes`)");
+  cmd->add_option("--title", args->title,
+                  "Programme title for tables without one, e.g. \"Workforce Work Programme 2023-24\"");
+  cmd->callback([args, &run] {
+    run = [args] {
+      api::importer::ImportOptions options;
+      std::vector<api::importer::ImportFile> files;
+      std::uintmax_t total_bytes = 0;
+      for (const std::string& path : args->files) {
+        const std::string name = std::filesystem::path(path).filename().string();
+        std::error_code ec;
+        const auto size = std::filesystem::file_size(path, ec);
+        if (ec) {
+          std::fprintf(stderr, "assure import: %s: cannot read: %s\n", path.c_str(), ec.message().c_str());
+          return 1;
+        }
+        if (size > options.read.limits.max_input_bytes) {
+          std::fprintf(stderr, "assure import: %s: %ju bytes is over the limit of %zu bytes\n",
+                       path.c_str(), size, options.read.limits.max_input_bytes);
+          return 1;
+        }
+        std::ifstream in(path, std::ios::binary);
+        std::stringstream bytes;
+        bytes << in.rdbuf();
+        if (!in.good() && !in.eof()) {
+          std::fprintf(stderr, "assure import: %s: cannot read\n", path.c_str());
+          return 1;
+        }
+        total_bytes += size;
+        files.push_back({name, bytes.str()});
+      }
+      const char* user = std::getenv("USER");
+      options.actor = !args->actor.empty() ? args->actor : user && *user ? user : "cli";
+      options.actor = "cli:" + options.actor;
+      options.dry_run = args->dry_run;
+      options.now_us = NowMicros();
+      options.programme_id = args->programme;
+      options.programme_title = args->title;
+      ProgressBar bar;
+      if (::isatty(2) && total_bytes > (256u << 10)) {
+        options.progress = [&bar](std::size_t done, std::size_t total) { bar(done, total); };
+      }
+
+      std::unique_ptr<storage::EventStore> store;
+      if (args->dry_run && !std::filesystem::exists(args->data)) {
+        store = storage::NewMemoryStore();  // nothing there yet: plan against an empty store
+      } else {
+        auto opened = storage::OpenRocksStore(args->data);
+        if (!opened.ok()) {
+          if (opened.error().code == ErrorCode::kUnavailable) {
+            std::fprintf(stderr,
+                         "assure import: the store in '%s' is in use by a running server.\n"
+                         "Stop the server and run this again, or upload the file to it:\n"
+                         "  curl -H 'Authorization: Bearer TOKEN' -F file=@%s "
+                         "https://HOST/api/v1/imports\n",
+                         args->data.c_str(), args->files[0].c_str());
+            return 3;
+          }
+          std::fprintf(stderr, "assure import: %s\n", opened.error().message.c_str());
+          return 2;
+        }
+        store = std::move(opened).value();
+      }
+      auto report = api::importer::ImportFiles(*store, files, options);
+      if (!report.ok()) {
+        std::fprintf(stderr, "assure import: %s\nNothing was written.\n",
+                     report.error().message.c_str());
+        return report.error().code == ErrorCode::kInvalidArgument ||
+                       report.error().code == ErrorCode::kTooLarge ||
+                       report.error().code == ErrorCode::kUnsupportedMediaType ||
+                       report.error().code == ErrorCode::kNotFound
+                   ? 1
+                   : 2;
+      }
+      if (args->json) {
+        std::printf("%s\n", api::importer::ToJson(*report).dump(2).c_str());
+        return 0;
+      }
+      std::size_t listed = 0;
+      for (const auto& row : report->rows) listed += row.action != api::importer::RowAction::kUnchanged;
+      const bool rows = args->rows || listed <= 200;
+      std::fputs(api::importer::FormatReport(*report, rows).c_str(), stdout);
+      if (!rows) std::printf("\n(%zu rows created, changed or skipped: --rows lists them)\n", listed);
+      return 0;
+    };
+  });
+}
+
+}  // namespace assure::server
