@@ -40,7 +40,8 @@ Result<std::string> WriteZip(const ZipEntries& entries) {
     // 1980-01-01 00:00:00 in DOS date/time: date = (0 << 9) | (1 << 5) | 1.
     if (zip_file_set_dostime(za, i, 0, (1 << 5) | 1, 0) != 0 ||
         zip_file_set_external_attributes(za, i, 0, ZIP_OPSYS_UNIX, 0100644u << 16) != 0 ||
-        zip_set_file_compression(za, i, ZIP_CM_DEFLATE, 1) != 0) {
+        zip_set_file_compression(za, i, content.size() <= kDeflateLimit ? ZIP_CM_DEFLATE : ZIP_CM_STORE,
+                                 content.size() <= kDeflateLimit ? 1 : 0) != 0) {
       std::string msg = zip_strerror(za);
       zip_discard(za);
       return MakeError(ErrorCode::kInternal, "zip: " + name + ": " + msg);

@@ -1,9 +1,11 @@
 // The zip container of an evidence pack, in memory (libzip).
 //
 // Writing is deterministic: entries in name order, DOS timestamp fixed at
-// 1980-01-01 00:00, fixed external attributes, deflate level 1 (fast; the
-// pack is mostly hex, which compresses ~2:1 at any level). The same entries
-// give the same bytes.
+// 1980-01-01 00:00, fixed external attributes; entries up to kDeflateLimit
+// deflated at level 1, larger ones stored (deflating the ~500 MB
+// events.jsonl of a whole-network pack alone takes seconds, and inflating it
+// again slows every verification; compress the file for transport if
+// needed). The same entries give the same bytes.
 //
 // Thread safety: pure functions.
 #pragma once
@@ -18,6 +20,8 @@
 namespace assure::api {
 
 using ZipEntries = std::map<std::string, std::string>;  // name -> content
+
+inline constexpr std::size_t kDeflateLimit = 8 << 20;  // bytes
 
 Result<std::string> WriteZip(const ZipEntries& entries);
 
