@@ -5,6 +5,7 @@
 #include "api/live/live_hub.h"
 #include "api/queries/network_model.h"
 #include "api/rest/rest_service.h"
+#include "api/web/static_assets.h"
 
 namespace assure::server {
 
@@ -23,6 +24,7 @@ Status InstallRoutes(Application& app, const std::string& data_dir) {
   deps->signer = std::shared_ptr<const api::Signer>(std::move(signer).value());
   deps->checkpoints = std::make_shared<api::CheckpointLog>(app.store(), *deps->signer);
   ASSURE_TRY(api::rest::RegisterRestRoutes(app.router(), deps));
+  ASSURE_TRY(api::web::RegisterStaticAssets(app.router()));  // the dashboard at /
 
   // The live feed: subscribes to the store after the projection runner, so
   // every event it sends carries the entity's updated read model.

@@ -1,0 +1,117 @@
+// Test harness: an `assure serve` on a free loopback port with a temporary
+// store, an admin token, a REST client, and Debian's chromium via
+// playwright-core (no browser download, no background networking).
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const ARTIFACTS = path.join(ROOT, 'tests/e2e/artifacts');
+export const ASSURE = process.env.ASSURE_BIN || path.join(ROOT, 'build/server/assure');
+export const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
+export const STRATEGY = path.join(ROOT, 'tests/import/data/wmin-strategy.md');
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export class Server {
+  constructor() {
+    this.dir = mkdtempSync(path.join(os.tmpdir(), 'assure-e2e-'));
+    this.data = path.join(this.dir, 'data');
+    mkdirSync(ARTIFACTS, { recursive: true });
+  }
+
+  run(...args) {
+    return execFileSync(ASSURE, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  }
+
+  // Imports the strategy document into the stopped store; false when this
+  // binary has no `import` command.
+  importStrategy() {
+    try {
+      this.run('import', STRATEGY, '--data', this.data, '--actor', 'e2e-import');
+      return true;
+    } catch (err) {
+      if (/import/.test(String(err.stderr)) && /(not found|unknown|extra)/i.test(String(err.stderr))) return false;
+      throw err;
+    }
+  }
+
+  createToken(role, name) {
+    return this.run('token', 'create', '--role', role, '--name', name, '--data', this.data).trim();
+  }
+
+  async start() {
+    if (!this.port) this.port = await freePort();
+    this.base = `http://127.0.0.1:${this.port}`;
+    this.proc = spawn(ASSURE, ['serve', '--data', this.data, '--listen', `127.0.0.1:${this.port}`],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.log = '';
+    this.proc.stdout.on('data', (d) => { this.log += d; });
+    this.proc.stderr.on('data', (d) => { this.log += d; });
+    this.exited = new Promise((r) => this.proc.on('exit', r));
+    for (let i = 0; i < 200; i += 1) {
+      try {
+        const res = await fetch(`${this.base}/`);
+        if (res.ok) return;
+      } catch { /* not yet */ }
+      if (this.proc.exitCode !== null) throw new Error(`assure serve exited:\n${this.log}`);
+      await sleep(50);
+    }
+    throw new Error(`assure serve did not start:\n${this.log}`);
+  }
+
+  async stop(signal = 'SIGTERM') {
+    if (!this.proc || this.proc.exitCode !== null) return;
+    this.proc.kill(signal);
+    await Promise.race([this.exited, sleep(15000)]);
+  }
+
+  cleanup() {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+// A tiny REST client with a token.
+export function client(base, token) {
+  async function call(method, p, body) {
+    const res = await fetch(`${base}/api/v1/${p}`, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  }
+  return { get: (p) => call('GET', p), post: (p, b = {}) => call('POST', p, b), raw: (p, init) => fetch(`${base}/api/v1/${p}`, init) };
+}
+
+export async function launchBrowser() {
+  const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'assure-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 720 },
+    timezoneId: 'UTC',
+    acceptDownloads: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return { context, userDataDir };
+}

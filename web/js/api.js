@@ -1,0 +1,116 @@
+// The REST client: the token from session storage, the dashboard's "as at"
+// date on every read, problem+json errors as ApiError.
+
+const TOKEN_KEY = 'assure.token';
+const AS_AT_KEY = 'assure.asAt';
+
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail || problem?.title || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+export const session = {
+  get token() { return sessionStorage.getItem(TOKEN_KEY); },
+  set token(t) {
+    if (t) sessionStorage.setItem(TOKEN_KEY, t);
+    else sessionStorage.removeItem(TOKEN_KEY);
+  },
+  // While the dashboard shows the past: YYYY-MM-DD (the end of that day) or
+  // a UTC date-time (YYYY-MM-DDTHH:MM:SS.sssZ); null for now. Sent as as_of.
+  get asAt() { return sessionStorage.getItem(AS_AT_KEY); },
+  // The as-at day (YYYY-MM-DD, local), or null.
+  get asAtDay() {
+    const a = this.asAt;
+    if (!a) return null;
+    if (a.length === 10) return a;
+    const d = new Date(a);
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  },
+  set asAt(d) {
+    if (d) sessionStorage.setItem(AS_AT_KEY, d);
+    else sessionStorage.removeItem(AS_AT_KEY);
+  },
+  get historical() { return Boolean(this.asAt); },
+};
+
+let onUnauthorised = () => {};
+export function setUnauthorisedHandler(fn) { onUnauthorised = fn; }
+
+function url(path, query, asAt) {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query || {})) {
+    if (v !== undefined && v !== null && v !== '' && v !== false) params.set(k, String(v));
+  }
+  if (asAt && session.asAt) params.set('as_of', session.asAt);
+  const q = params.toString();
+  return `/api/v1/${path}${q ? `?${q}` : ''}`;
+}
+
+async function send(path, { method = 'GET', query, body, headers = {}, asAt = true } = {}) {
+  const init = { method, headers: { Accept: 'application/json', ...headers } };
+  if (session.token) init.headers.Authorization = `Bearer ${session.token}`;
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  const res = await fetch(url(path, query, asAt && method === 'GET'), init);
+  if (res.status === 401) onUnauthorised();
+  if (!res.ok) {
+    let problem = null;
+    try { problem = await res.json(); } catch { /* not JSON */ }
+    throw new ApiError(res.status, problem);
+  }
+  return res;
+}
+
+// GET a JSON resource (as at the dashboard's date unless asAt: false).
+export async function get(path, query, options = {}) {
+  return (await send(path, { query, ...options })).json();
+}
+
+// GET with the ETag (the stream version) for a later If-Match.
+export async function getWithVersion(path, query) {
+  const res = await send(path, { query });
+  return { body: await res.json(), etag: res.headers.get('ETag') };
+}
+
+// POST a command; `etag` (optional) guards against a concurrent change (412).
+export async function post(path, body, etag) {
+  const headers = etag ? { 'If-Match': etag } : {};
+  return (await send(path, { method: 'POST', body, headers })).json();
+}
+
+// Fetches a file and hands it to the browser as a download.
+export async function download(path, { method = 'GET', body, fallbackName = 'download' } = {}) {
+  const res = await send(path, { method, body, asAt: false });
+  const blob = await res.blob();
+  const disposition = res.headers.get('Content-Disposition') || '';
+  const match = /filename="?([^";]+)"?/.exec(disposition);
+  const name = match ? match[1] : fallbackName;
+  const href = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(href), 10000);
+  return { name, size: blob.size };
+}
+
+// Every page of a list (the server caps a page at 1000 rows).
+export async function getAll(path, query = {}) {
+  const items = [];
+  let position = 0;
+  for (let offset = 0; ; ) {
+    const page = await get(path, { ...query, offset, limit: 1000 });
+    items.push(...page.items);
+    position = page.position;
+    offset += page.items.length;
+    if (page.items.length === 0 || offset >= page.total) break;
+  }
+  return { items, position };
+}

@@ -1,0 +1,124 @@
+// The dashboard shell: sign-in, the "as at" date, and a hash router over the
+// views. A view is `render(main, params, query)`; it may return a cleanup
+// function, called before the next view renders (meeting mode closes its
+// live feed there).
+import { session, setUnauthorisedHandler } from './api.js';
+import { errorBox, formatDate, formatTime, h, mount } from './dom.js';
+import { renderSignIn } from './views/signin.js';
+import { renderProgrammes } from './views/programmes.js';
+import { renderDeliverable } from './views/deliverable.js';
+import { renderDocuments, renderDocument } from './views/documents.js';
+import { renderGroups, renderGroup } from './views/groups.js';
+import { renderMeeting } from './views/meeting.js';
+import { renderQsin } from './views/qsin.js';
+
+const routes = [
+  [/^\/?$/, renderProgrammes, 'Work programmes'],
+  [/^\/programmes$/, renderProgrammes, 'Work programmes'],
+  [/^\/deliverables\/([^/]+)$/, renderDeliverable, 'Deliverable'],
+  [/^\/documents$/, renderDocuments, 'Documents'],
+  [/^\/documents\/([^/]+)$/, renderDocument, 'Document'],
+  [/^\/groups$/, renderGroups, 'Groups'],
+  [/^\/groups\/([^/]+)$/, renderGroup, 'Group'],
+  [/^\/meetings\/([^/]+)$/, renderMeeting, 'Meeting mode'],
+  [/^\/qsin$/, renderQsin, 'QSIN'],
+];
+
+const main = document.getElementById('main');
+let cleanup = null;
+let renderSeq = 0;
+
+function parseHash() {
+  const raw = location.hash.replace(/^#/, '');
+  const [path, q = ''] = raw.split('?');
+  return { path: path || '/', query: new URLSearchParams(q) };
+}
+
+function updateChrome() {
+  const signedIn = Boolean(session.token);
+  for (const id of ['nav', 'as-at-form', 'sign-out']) document.getElementById(id).hidden = !signedIn;
+  document.getElementById('as-at').value = session.asAtDay || '';
+  document.getElementById('as-at-time').value = session.asAt && session.asAt.length > 10
+    ? new Date(session.asAt).toTimeString().slice(0, 8) : '';
+  const banner = document.getElementById('historical-banner');
+  banner.hidden = !session.historical;
+  document.body.classList.toggle('historical', session.historical);
+  if (session.historical) {
+    mount(banner, h('strong', {}, 'Historical view'),
+          session.asAt.length === 10
+            ? ` — the dashboard shows the state as at the end of ${formatDate(session.asAt)}. Read-only.`
+            : ` — the dashboard shows the state as at ${formatTime(session.asAt)}. Read-only.`);
+  }
+  const { path } = parseHash();
+  for (const a of document.querySelectorAll('#nav a')) {
+    const active = path.startsWith(a.getAttribute('href').slice(1));
+    if (active) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+}
+
+export async function render() {
+  const seq = ++renderSeq;
+  if (cleanup) { try { cleanup(); } catch { /* ignore */ } cleanup = null; }
+  updateChrome();
+  if (!session.token) {
+    document.title = 'Sign in · Assure';
+    renderSignIn(main, () => render());
+    return;
+  }
+  const { path, query } = parseHash();
+  const route = routes.find(([re]) => re.test(path));
+  if (!route) {
+    mount(main, h('h1', {}, 'Not found'), h('p', {}, h('a', { href: '#/programmes' }, 'Work programmes')));
+    return;
+  }
+  const [re, view, title] = route;
+  const params = path.match(re).slice(1).map(decodeURIComponent);
+  document.title = `${title} · Assure`;
+  mount(main, h('p', { class: 'loading' }, 'Loading…'));
+  try {
+    const done = await view(main, params, query);
+    if (seq !== renderSeq) { if (typeof done === 'function') done(); return; }
+    if (typeof done === 'function') cleanup = done;
+  } catch (err) {
+    if (seq === renderSeq) mount(main, h('h1', {}, title), errorBox(err));
+  }
+}
+
+export function toast(text) {
+  const el = document.getElementById('toast');
+  el.textContent = text;
+  el.classList.add('shown');
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => el.classList.remove('shown'), 4000);
+}
+
+setUnauthorisedHandler(() => {
+  if (document.getElementById('sign-in-form')) return;  // the form reports it
+  session.token = null;
+  render();
+});
+
+function applyAsAt() {
+  const day = document.getElementById('as-at').value;
+  const time = document.getElementById('as-at-time').value;
+  if (!day) session.asAt = null;
+  else if (!time) session.asAt = day;
+  else session.asAt = new Date(`${day}T${time.length === 5 ? `${time}:00` : time}`).toISOString();
+  render();
+}
+document.getElementById('as-at').addEventListener('change', applyAsAt);
+document.getElementById('as-at-time').addEventListener('change', applyAsAt);
+document.getElementById('as-at-clear').addEventListener('click', () => {
+  session.asAt = null;
+  render();
+});
+document.getElementById('as-at-form').addEventListener('submit', (e) => e.preventDefault());
+document.getElementById('sign-out').addEventListener('click', () => {
+  session.token = null;
+  session.asAt = null;
+  location.hash = '';
+  render();
+});
+window.addEventListener('hashchange', () => render());
+render();

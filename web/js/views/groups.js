@@ -1,0 +1,63 @@
+// Groups: the list; one group's membership as at any date, terms of
+// reference and meetings (open ones lead to meeting mode).
+import { get, getAll, session } from '../api.js';
+import { field, formatDate, formatTime, h, mount, todayIso } from '../dom.js';
+
+const label = (s) => String(s || '').replace(/-/g, ' ');
+
+export async function renderGroups(main) {
+  const groups = await getAll('groups');
+  const rows = groups.items.slice().sort((a, b) => a.name.localeCompare(b.name));
+  mount(main, h('h1', {}, 'Groups'),
+    h('div', { class: 'table-wrap' }, h('table', {},
+      h('caption', { class: 'visually-hidden' }, 'Governance groups'),
+      h('thead', {}, h('tr', {}, ['Group', 'Kind', 'Lifecycle', 'Current members'].map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', {}, rows.map((g) => h('tr', {},
+        h('td', {}, h('a', { href: `#/groups/${encodeURIComponent(g.id)}` }, g.name)),
+        h('td', {}, label(g.kind)), h('td', {}, label(g.lifecycle)),
+        h('td', {}, g.memberships.filter((m) => !m.end_date).length)))))));
+}
+
+export async function renderGroup(main, [id], query) {
+  const path = `groups/${encodeURIComponent(id)}`;
+  const date = query.get('date') || session.asAtDay || todayIso();
+  const [g, members, meetings] = await Promise.all([
+    get(path), get(`${path}/members`, { date }, { asAt: false }), getAll('meetings')]);
+  const tor = g.terms_of_reference_document_id
+    ? await get(`documents/${encodeURIComponent(g.terms_of_reference_document_id)}`).catch(() => null) : null;
+  const mine = meetings.items.filter((m) => m.group_id === id)
+    .sort((a, b) => String(b.scheduled_for).localeCompare(String(a.scheduled_for)));
+  const dateInput = h('input', { type: 'date', name: 'date', value: date });
+  const dateForm = h('form', { class: 'inline' }, field('Membership as at', dateInput),
+    h('button', { type: 'submit' }, 'Show'));
+  dateForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    location.hash = `#/groups/${encodeURIComponent(id)}?date=${encodeURIComponent(dateInput.value)}`;
+  });
+  const q = g.quorum_rule || {};
+  mount(main,
+    h('p', { class: 'crumbs' }, h('a', { href: '#/groups' }, 'Groups')),
+    h('h1', {}, g.name),
+    h('dl', { class: 'fields' },
+      h('dt', {}, 'Kind'), h('dd', {}, label(g.kind)),
+      h('dt', {}, 'Lifecycle'), h('dd', {}, label(g.lifecycle)),
+      h('dt', {}, 'Quorum'), h('dd', {}, `at least ${q.min_present || 0} present`,
+        q.min_percent ? `, ${q.min_percent}% of members` : '', q.chair_required ? ', chair required' : ''),
+      h('dt', {}, 'Terms of reference'), h('dd', {}, tor
+        ? h('a', { href: `#/documents/${encodeURIComponent(tor.id)}` }, tor.title,
+            tor.in_force_version_id ? ` (in force: ${tor.versions.find((v) => v.version_id === tor.in_force_version_id)?.version_label})` : '')
+        : 'None recorded')),
+    h('h2', {}, `Membership on ${formatDate(date)}`),
+    dateForm,
+    members.items.length === 0 ? h('p', { class: 'empty' }, 'No members on that date.') :
+    h('table', { id: 'members' }, h('thead', {}, h('tr', {}, ['Name', 'Role', 'Organisation', 'From', 'To'].map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', {}, members.items.map((m) => h('tr', {},
+        h('td', {}, m.person?.name || m.person_id), h('td', {}, label(m.role)), h('td', {}, m.organisation_id),
+        h('td', {}, formatDate(m.start_date)), h('td', {}, m.end_date ? formatDate(m.end_date) : '—'))))),
+    h('h2', {}, 'Meetings'),
+    mine.length === 0 ? h('p', { class: 'empty' }, 'No meetings.') :
+    h('ul', { class: 'meetings' }, mine.map((m) => h('li', {},
+      h('a', { href: `#/meetings/${encodeURIComponent(m.id)}` }, m.title), ' — ', formatTime(m.scheduled_for),
+      ' ', h('span', { class: `badge meeting-${m.status}` }, m.status),
+      m.status === 'open' ? h('a', { class: 'button small', href: `#/meetings/${encodeURIComponent(m.id)}` }, 'Meeting mode') : null))));
+}
