@@ -52,7 +52,7 @@ struct ImportOptions {
   // name is tried, then the table is an error.
   std::string programme_title;
   import::ReadOptions read;       // reader limits
-  std::size_t threads = 8;        // concurrent writers (group commit)
+  std::size_t threads = 32;       // concurrent writers (the store group-commits them)
   // Called during writing with (deliverables done, deliverables to write).
   std::function<void(std::size_t, std::size_t)> progress;
 };

@@ -68,7 +68,7 @@ double Seconds(Wall::time_point a, Wall::time_point b) {
 
 int main(int argc, char** argv) {
   CLI::App app{"Import benchmark: a generated work-programme CSV into a durable RocksDB store"};
-  std::size_t rows = 20'000, programmes = 5, rounds = 3, threads = 8;
+  std::size_t rows = 20'000, programmes = 5, rounds = 3, threads = 32;
   std::string dir = std::filesystem::temp_directory_path().string();
   app.add_option("--rows", rows, "Rows in all")->capture_default_str();
   app.add_option("--programmes", programmes, "Programmes (one CSV file each)")->capture_default_str();
