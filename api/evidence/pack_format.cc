@@ -27,6 +27,10 @@ Result<std::vector<storage::Hash256>> HashesFromJson(const json& j, const char* 
   return out;
 }
 
+namespace {
+Result<PackProofs> ProofsFromJsonOrThrow(std::string_view text);
+}  // namespace
+
 std::string ProofsToJson(const PackProofs& p) {
   json nodes = json::array();
   for (const auto& n : p.inclusion.nodes) {
@@ -50,6 +54,15 @@ std::string ProofsToJson(const PackProofs& p) {
 }
 
 Result<PackProofs> ProofsFromJson(std::string_view text) {
+  try {
+    return ProofsFromJsonOrThrow(text);
+  } catch (const json::exception& e) {
+    return MakeError(ErrorCode::kInvalidArgument, std::string("proofs.json: ") + e.what());
+  }
+}
+
+namespace {
+Result<PackProofs> ProofsFromJsonOrThrow(std::string_view text) {
   auto j = json::parse(text, nullptr, false);
   auto bad = [](const std::string& what, const char* field) {
     return MakeError(ErrorCode::kInvalidArgument, "proofs.json: " + what, field);
@@ -99,6 +112,8 @@ Result<PackProofs> ProofsFromJson(std::string_view text) {
   }
   return p;
 }
+
+}  // namespace
 
 std::string BuildManifest(const ZipEntries& entries) {
   std::string out;

@@ -24,6 +24,18 @@ class Checker {
   Checker(std::string_view zip, const VerifyPackOptions& options) : zip_(zip), options_(options) {}
 
   VerifyPackReport Run() {
+    // The pack is untrusted: a JSON value of an unexpected type makes
+    // nlohmann::json throw; report it instead of failing the process.
+    try {
+      return RunChecks();
+    } catch (const std::exception& e) {
+      Fail("format", "", std::string("malformed pack: ") + e.what());
+      return Finish();
+    }
+  }
+
+ private:
+  VerifyPackReport RunChecks() {
     auto files = ReadZip(zip_);
     if (!files.ok()) {
       Fail("format", "", files.error().message);
@@ -48,7 +60,6 @@ class Checker {
     return Finish();
   }
 
- private:
   void Fail(std::string check, std::string file, std::string message, std::uint64_t line = 0,
             std::uint64_t position = 0, std::string statement = {}) {
     report_.failures.push_back({std::move(check), std::move(file), line, position,

@@ -236,6 +236,19 @@ TEST_F(TamperTest, AnEditedPackJsonIsNamedByStatement) {
   EXPECT_NE(r.failures[0].message.find("self_assessment.outcome"), std::string::npos);
 }
 
+TEST_F(TamperTest, ValuesOfTheWrongTypeAreReportedNotThrown) {
+  auto j = json::parse(files_[kPackFile]);
+  j["as_of"] = "yesterday";
+  files_[kPackFile] = j.dump();
+  auto r = Verify(Repack(files_, true));
+  EXPECT_FALSE(r.valid);
+  EXPECT_EQ(r.failures.back().check, "format") << FormatVerifyReport(r);
+  auto p = json::parse(files_[kProofsFile]);
+  p["format"] = 7;
+  files_[kProofsFile] = p.dump();
+  EXPECT_FALSE(Verify(Repack(files_, true)).valid);
+}
+
 TEST_F(TamperTest, NotAZipIsInvalid) {
   auto r = Verify("certainly not a zip");
   EXPECT_FALSE(r.valid);
