@@ -3,6 +3,7 @@
 #include "api/importer/import_plan.h"
 
 #include <filesystem>
+#include <set>
 
 #include "api/import/column.h"
 #include "api/importer/programme_title.h"
@@ -94,7 +95,7 @@ class Planner {
       : model_(model), options_(options) {}
 
   Status AddTable(const std::string& file, const import::Table& table);
-  ImportPlan Finish() { return std::move(plan_); }
+  ImportPlan Finish();
 
  private:
   Result<std::string> ResolveProgramme(const std::string& file, const import::Table& table);
@@ -118,7 +119,19 @@ class Planner {
   std::map<std::string, WorkProgrammeState> programmes_;   // simulated states
   std::map<std::string, std::size_t> deliverable_index_;   // id -> plan
   std::map<std::string, DeliverableState> deliverables_;   // simulated states
+  std::set<std::string> matched_;                          // deliverable ids rows matched
 };
+
+ImportPlan Planner::Finish() {
+  for (ProgrammeReport& r : plan_.report.programmes) {
+    const WorkProgrammeState* p = model_.programmes.Find(r.id);
+    if (!p) continue;
+    for (const std::string& id : p->deliverable_ids) {
+      if (!matched_.count(id)) r.not_in_file.push_back(id);
+    }
+  }
+  return std::move(plan_);
+}
 
 std::string Planner::ResolveGroup(const std::string& file, const ProgrammeTitle& t,
                                   bool& created) {
@@ -193,7 +206,14 @@ Result<std::string> Planner::ResolveProgramme(const std::string& file, const imp
       }
       Programme(id, file).create = create;
       ++plan_.report.programmes_created;
-      ProgrammeReport r{id, title->title, group_id, title->group_name, title->year, true, group_created};
+      ProgrammeReport r;
+      r.id = id;
+      r.title = title->title;
+      r.group_id = group_id;
+      r.group_name = title->group_name;
+      r.year = title->year;
+      r.created = true;
+      r.group_created = group_created;
       report_index_[id] = plan_.report.programmes.size();
       plan_.report.programmes.push_back(r);
     }
@@ -202,7 +222,12 @@ Result<std::string> Planner::ResolveProgramme(const std::string& file, const imp
     const WorkProgrammeState* p = known(id);
     programmes_.try_emplace(id, *p);
     const domain::GroupState* g = model_.groups.Find(p->group_id);
-    ProgrammeReport r{id, p->title, p->group_id, g ? g->name : std::string(), p->year, false, false};
+    ProgrammeReport r;
+    r.id = id;
+    r.title = p->title;
+    r.group_id = p->group_id;
+    r.group_name = g ? g->name : std::string();
+    r.year = p->year;
     report_index_[id] = plan_.report.programmes.size();
     plan_.report.programmes.push_back(r);
     ++plan_.report.programmes_existing;
@@ -249,6 +274,7 @@ Status Planner::AddTable(const std::string& file, const import::Table& table) {
     const int n = ++occurrences[key];
     const std::string id = StableId("dlv-", key + "|" + std::to_string(n));
     report.deliverable_id = id;
+    matched_.insert(id);
     report.reference = mapped->fields.reference.value_or("");
     report.title = *mapped->fields.title;
     report.notes = mapped->notes;

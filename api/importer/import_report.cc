@@ -30,7 +30,8 @@ json ToJson(const ImportReport& r) {
                           {"deliverables_created", p.deliverables_created},
                           {"deliverables_changed", p.deliverables_changed},
                           {"deliverables_unchanged", p.deliverables_unchanged},
-                          {"deliverables_added", p.deliverables_added}});
+                          {"deliverables_added", p.deliverables_added},
+                          {"not_in_file", p.not_in_file}});
   }
   json rows = json::array();
   for (const auto& row : r.rows) {
@@ -86,7 +87,11 @@ std::string FormatReport(const ImportReport& r, bool rows) {
            (p.created ? " (new)" : "") + ": " + std::to_string(p.rows) + " rows, " +
            std::to_string(p.deliverables_created) + " new, " +
            std::to_string(p.deliverables_changed) + " changed, " +
-           std::to_string(p.deliverables_unchanged) + " unchanged\n";
+           std::to_string(p.deliverables_unchanged) + " unchanged" +
+           (p.not_in_file.empty() ? std::string()
+                                  : ", " + std::to_string(p.not_in_file.size()) +
+                                        " listed but not in the file (kept)") +
+           "\n";
   }
   if (rows) {
     bool header = false;

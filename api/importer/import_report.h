@@ -49,6 +49,9 @@ struct ProgrammeReport {
   std::size_t deliverables_changed = 0;
   std::size_t deliverables_unchanged = 0;
   std::size_t deliverables_added = 0;  // listed in the programme by this import
+  // Deliverables listed in the programme that no row of this import matched
+  // (kept: an import never removes anything).
+  std::vector<std::string> not_in_file;
 };
 
 struct ImportReport {

@@ -199,6 +199,24 @@ TEST_F(StrategyImportTest, ReimportAppendsNothing) {
   EXPECT_EQ(again->programmes_created, 0u);
   EXPECT_EQ(again->programmes_existing, 7u);
   EXPECT_EQ(again->groups_created, 0u);
+  for (const auto& p : again->programmes) EXPECT_TRUE(p.not_in_file.empty()) << p.title;
+}
+
+TEST_F(StrategyImportTest, ReportsDeliverablesMissingFromTheFileAndKeepsThem) {
+  const std::string ui = ProgrammeId(model_, "User Involvement Work Programme (2023 - 2024)");
+  auto table = ProgrammeTable(model_, ui);
+  ASSERT_TRUE(table.ok());
+  table->rows.erase(table->rows.begin() + 1);  // "PPI poster and recruitment"
+  import::CsvWriteOptions csv;
+  csv.title_row = true;
+  auto r = Import(*store_, "ui.csv", import::WriteCsv(*table, csv));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->events_appended, 0u);
+  ASSERT_EQ(r->programmes.size(), 1u);
+  ASSERT_EQ(r->programmes[0].not_in_file.size(), 1u);
+  EXPECT_EQ(model_.deliverables.Find(r->programmes[0].not_in_file[0])->title,
+            "PPI poster and recruitment");
+  EXPECT_NE(FormatReport(*r).find("1 listed but not in the file (kept)"), std::string::npos);
 }
 
 TEST_F(StrategyImportTest, CsvExportImportRoundTripAppendsNothing) {
