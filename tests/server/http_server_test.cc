@@ -347,6 +347,41 @@ TEST(HttpServerTest, DrainingAnswers503AndFinishesInFlightRequests) {
   stopper.join();
 }
 
+TEST(HttpServerTest, ConnectionsBeyondTheLimitAreClosed) {
+  auto cfg = FastConfig();
+  cfg.max_connections = 2;
+  TestServer s(cfg);
+  RawConnection a(s.port()), b(s.port());
+  for (auto* c : {&a, &b}) {
+    ASSERT_TRUE(c->Send(BuildRequest("GET", "/healthz")));
+    ASSERT_TRUE(c->Read().has_value());
+  }
+  RawConnection extra(s.port());
+  EXPECT_TRUE(!extra.connected() || extra.WaitClosed(std::chrono::milliseconds(2000)));
+  ASSERT_TRUE(a.Send(BuildRequest("GET", "/healthz")));
+  auto r = a.Read();
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 200);
+}
+
+TEST(HttpServerTest, ExpectContinueIsAnswered) {
+  TestServer s;
+  const auto editor = s.Token(auth::Role::kEditor);
+  RawConnection c(s.port());
+  const std::string body = R"({"x":1})";
+  ASSERT_TRUE(c.Send("POST /api/v1/test/echo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + editor +
+                     "\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n"
+                     "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n"));
+  auto interim = c.Read();
+  ASSERT_TRUE(interim.has_value());
+  EXPECT_EQ(interim->status, 100);
+  ASSERT_TRUE(c.Send(body));
+  auto r = c.Read();
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->Json()["got"]["x"], 1);
+}
+
 TEST(HttpServerTest, OpenApiDocumentListsRoutes) {
   TestServer s;
   auto r = Call(s.port(), "GET", "/api/v1/openapi.json");
