@@ -1,0 +1,155 @@
+// Write and read semantics: If-Match, Idempotency-Key, as_of / at_position,
+// pagination, read-your-writes (min_position).
+#include <algorithm>
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "tests/rest/rest_harness.h"
+
+namespace assure::rest_test {
+namespace {
+
+class RestSemanticsTest : public RestTest {
+ protected:
+  void SetUp() override {
+    RestTest::SetUp();
+    w_ = BuildWorld(*this);
+  }
+  std::string Deliverable() const { return "/api/v1/deliverables/" + w_.deliverable_in; }
+  World w_;
+};
+
+TEST_F(RestSemanticsTest, IfMatchWithTheCurrentETagSucceedsAndAStaleOneIs412) {
+  const std::string etag = Get(Deliverable()).Header("ETag");
+  HttpReply ok = Post(Deliverable() + "/change-ragb", {{"ragb", "amber"}, {"reason", "r1"}}, tok().editor,
+                      {{"If-Match", etag}});
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  const std::string next = ok.Header("ETag");
+  EXPECT_NE(next, etag);
+  EXPECT_EQ(Get(Deliverable()).Header("ETag"), next);
+  // A weak form of the current ETag is accepted too.
+  HttpReply weak = Post(Deliverable() + "/change-ragb", {{"ragb", "red"}, {"reason", "r2"}}, tok().editor,
+                        {{"If-Match", "W/" + next}});
+  EXPECT_EQ(weak.status, 200) << weak.body;
+  const std::uint64_t head = Head();
+  HttpReply stale = Post(Deliverable() + "/change-ragb", {{"ragb", "blue"}, {"reason", "r3"}}, tok().editor,
+                         {{"If-Match", etag}});
+  EXPECT_TRUE(IsProblem(stale, 412));
+  EXPECT_EQ(stale.Header("ETag"), weak.Header("ETag"));
+  EXPECT_EQ(Head(), head);
+  EXPECT_EQ(Get(Deliverable()).Json()["ragb"], "red");
+}
+
+TEST_F(RestSemanticsTest, IdempotencyKeyReplaysTheFirstResultAndWritesNothing) {
+  const Headers key{{"Idempotency-Key", "retry-1"}};
+  HttpReply first = Post(Deliverable() + "/change-ragb", {{"ragb", "red"}, {"reason", "r"}}, tok().editor, key);
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(first.Json()["replayed"], false);
+  const std::uint64_t head = Head();
+  HttpReply again = Post(Deliverable() + "/change-ragb", {{"ragb", "red"}, {"reason", "r"}}, tok().editor, key);
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.Json()["replayed"], true);
+  EXPECT_EQ(again.Json()["version"], first.Json()["version"]);
+  EXPECT_EQ(again.Json()["position"], first.Json()["position"]);
+  EXPECT_EQ(again.Json()["events_written"], 0);
+  EXPECT_EQ(Head(), head);
+  // The same key on another entity is a different request.
+  HttpReply elsewhere = Post("/api/v1/deliverables/" + w_.deliverable_out + "/change-ragb",
+                             {{"ragb", "red"}, {"reason", "r"}}, tok().editor, key);
+  EXPECT_TRUE(IsProblem(elsewhere, 409, "Idempotency-Key"));
+  EXPECT_EQ(Head(), head);
+  // Another caller's key is theirs alone: the admin's "retry-1" is new.
+  HttpReply admin = Post(Deliverable() + "/change-ragb", {{"ragb", "amber"}, {"reason", "r"}}, tok().admin, key);
+  EXPECT_EQ(admin.status, 200) << admin.body;
+  EXPECT_EQ(admin.Json()["replayed"], false);
+}
+
+TEST_F(RestSemanticsTest, AsOfAndAtPositionShowThePast) {
+  HttpReply created = Get("/api/v1/streams/deliverable-" + w_.deliverable_in);
+  const json first_event = created.Json()["items"][0];
+  const std::uint64_t before_change = Head();
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));  // a later recorded_at
+  Must(Deliverable() + "/change-ragb", {{"ragb", "red"}, {"reason", "slipping"}}, tok().editor);
+  Must(Deliverable() + "/add-progress-note", {{"note_date", "2024-09-01"}, {"text", "n"}}, tok().editor);
+  ASSERT_EQ(Get(Deliverable()).Json()["ragb"], "red");
+
+  // at_position: the state when the log ended there.
+  json then = Get(Deliverable() + "?at_position=" + std::to_string(before_change)).Json();
+  EXPECT_EQ(then["ragb"], "blue");
+  EXPECT_EQ(then["progress_notes"].size(), 0u);
+  EXPECT_EQ(then["version"], 0);
+  // as_of a date-time: the event recorded at that instant is included, later ones not.
+  const std::string at = first_event["recorded_at"];
+  HttpReply asof = Get(Deliverable() + "?as_of=" + at);
+  ASSERT_EQ(asof.status, 200) << asof.body;
+  EXPECT_EQ(asof.Json()["ragb"], "blue");
+  // Lists and queries as at a past position.
+  json list = Get("/api/v1/deliverables?ragb=blue&at_position=" + std::to_string(before_change)).Json();
+  EXPECT_EQ(list["total"], 1);
+  EXPECT_EQ(list["position"], before_change);
+  EXPECT_EQ(Get("/api/v1/deliverables?ragb=blue").Json()["total"], 0);
+  // Before the deliverable existed.
+  EXPECT_TRUE(IsProblem(Get(Deliverable() + "?as_of=2000-01-01"), 404, "id"));
+  EXPECT_EQ(Get("/api/v1/deliverables?as_of=2000-01-01").Json()["total"], 0);
+
+  // History as at a point stops there.
+  EXPECT_EQ(Get(Deliverable() + "/history").Json()["items"].size(), 3u);
+  json h = Get(Deliverable() + "/history?at_position=" + std::to_string(before_change)).Json()["items"];
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0]["type"], "DeliverableCreated");
+  EXPECT_EQ(Get(Deliverable() + "/history?as_of=" + at).Json()["items"].size(), 1u);
+  EXPECT_EQ(Get(Deliverable() + "/history?at_position=" + std::to_string(Head() - 1)).Json()["items"].size(), 2u);
+}
+
+TEST_F(RestSemanticsTest, PaginationOffsetLimitTotalAndMaximum) {
+  for (int i = 0; i < 7; ++i) Create("people", {{"name", "Person " + std::to_string(i)}}, tok().editor);
+  const std::size_t total = 10;  // three in the world
+  json all = Get("/api/v1/people?limit=1000").Json();
+  ASSERT_EQ(all["total"], total);
+  ASSERT_EQ(all["items"].size(), total);
+  std::set<std::string> seen;
+  for (std::size_t offset = 0; offset < total; offset += 3) {
+    json page = Get("/api/v1/people?offset=" + std::to_string(offset) + "&limit=3").Json();
+    EXPECT_EQ(page["total"], total);
+    EXPECT_EQ(page["offset"], offset);
+    EXPECT_EQ(page["limit"], 3);
+    EXPECT_EQ(page["items"].size(), std::min<std::size_t>(3, total - offset));
+    for (std::size_t i = 0; i < page["items"].size(); ++i) {
+      EXPECT_EQ(page["items"][i], all["items"][offset + i]);  // a stable order
+      seen.insert(page["items"][i]["id"].get<std::string>());
+    }
+  }
+  EXPECT_EQ(seen.size(), total);
+  json beyond = Get("/api/v1/people?offset=50").Json();
+  EXPECT_EQ(beyond["items"].size(), 0u);
+  EXPECT_EQ(beyond["total"], total);
+  EXPECT_EQ(Get("/api/v1/people").Json()["limit"], 100);  // the default
+  EXPECT_TRUE(IsProblem(Get("/api/v1/people?limit=1001"), 422, "limit"));
+  EXPECT_TRUE(IsProblem(Get("/api/v1/deliverables?limit=1001"), 422, "limit"));
+  EXPECT_TRUE(IsProblem(Get("/api/v1/events?limit=1001"), 422, "limit"));
+  json d = Get("/api/v1/deliverables?offset=1&limit=1").Json();
+  EXPECT_EQ(d["total"], 2);
+  EXPECT_EQ(d["items"].size(), 1u);
+  json events = Get("/api/v1/events?limit=2").Json();
+  EXPECT_EQ(events["items"].size(), 2u);
+}
+
+TEST_F(RestSemanticsTest, MinPositionReadsYourWrites) {
+  HttpReply w = Post("/api/v1/people", {{"name", "Fresh"}}, tok().editor);
+  ASSERT_EQ(w.status, 201);
+  const std::string pos = std::to_string(w.Json()["position"].get<std::uint64_t>());
+  json list = Get("/api/v1/people?min_position=" + pos).Json();
+  EXPECT_GE(list["position"].get<std::uint64_t>(), w.Json()["position"].get<std::uint64_t>());
+  bool found = false;
+  for (const auto& p : list["items"]) found = found || p["id"] == w.Json()["id"];
+  EXPECT_TRUE(found);
+  EXPECT_EQ(Get("/api/v1/people/" + w.Json()["id"].get<std::string>() + "?min_position=" + pos).status, 200);
+  // A position the log has not reached: a bounded wait, then 503.
+  HttpReply future = Get("/api/v1/people?min_position=" + std::to_string(Head() + 1000));
+  EXPECT_TRUE(IsProblem(future, 503));
+  EXPECT_TRUE(IsProblem(Get("/api/v1/people?min_position=x"), 422, "min_position"));
+}
+
+}  // namespace
+}  // namespace assure::rest_test
