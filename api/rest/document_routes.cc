@@ -30,9 +30,13 @@ Status RegisterDocumentContentRoutes(http::Router& router, std::shared_ptr<RestD
                if (req.body.empty()) {
                  return ErrorResponse(MakeError(ErrorCode::kInvalidArgument, "the content is empty", "body"), req);
                }
+               std::string media = std::string(req.Header("Content-Type").value_or("application/octet-stream"));
+               const std::string canonical = media + '\0' + req.body;
+               if (auto s = CheckIdempotencyKey(*deps->store, *rc, req, canonical); !s.ok()) {
+                 return ErrorResponse(s.error(), req);
+               }
                auto hash = deps->store->PutBlob(req.body);
                if (!hash.ok()) return ErrorResponse(hash.error(), req);
-               std::string media = std::string(req.Header("Content-Type").value_or("application/octet-stream"));
                nlohmann::json body = {{"content_sha256", storage::HexEncode(*hash)},
                                       {"media_type", media},
                                       {"size_bytes", req.body.size()}};
@@ -44,6 +48,11 @@ Status RegisterDocumentContentRoutes(http::Router& router, std::shared_ptr<RestD
                const std::string id(req.PathParam("id"));
                auto r = Execute<domain::ControlledDocumentAggregate>(*deps->store, id, *cmd, *rc);
                if (!r.ok()) return ErrorResponse(r.error(), req);
+               if (!r->replayed && r->events_written > 0) {
+                 if (auto s = RememberIdempotencyKey(*deps->store, *rc, req, canonical); !s.ok()) {
+                   return ErrorResponse(s.error(), req);
+                 }
+               }
                auto res = WriteResponse(201, *r, "/api/v1/documents/" + id);
                res.SetHeader("X-Content-SHA256", storage::HexEncode(*hash));
                return res;

@@ -9,6 +9,7 @@
 #include "api/core/history.h"
 #include "api/http/openapi.h"
 #include "api/http/response.h"
+#include "api/rest/idempotency.h"
 #include "api/rest/params.h"
 #include "api/rest/rest_service.h"
 #include "api/rest/route_groups.h"
@@ -68,6 +69,7 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
   add("POST", base, [deps, spec, base](const http::Request& req) -> http::Response {
     auto body = ReadJsonBody(req);
     if (!body.ok()) return ErrorResponse(body.error(), req);
+    const std::string canonical = body->dump();  // before enrich adds to it
     auto rc = WriteContext(req, deps->clock->NowMicros());
     if (!rc.ok()) return ErrorResponse(rc.error(), req);
     std::string id;
@@ -76,7 +78,10 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
       if (!from_body.ok()) return ErrorResponse(from_body.error(), req);
       id = *from_body;
     } else {
-      id = deps->ids->NewUuid().ToString();
+      // A retried create replays the entity its first attempt created.
+      auto earlier = EntityCreatedWithKey(*deps->store, *rc, Agg::kKind);
+      if (!earlier.ok()) return ErrorResponse(earlier.error(), req);
+      id = earlier->value_or(deps->ids->NewUuid().ToString());
     }
     std::optional<std::string> group;
     Status enriched;
@@ -89,10 +94,18 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
     }
     if (auto s = AuthorizeScope(*deps, req, spec->write, group); !s.ok()) return ErrorResponse(s.error(), req);
     if (!enriched.ok()) return ErrorResponse(enriched.error(), req);
+    if (auto s = CheckIdempotencyKey(*deps->store, *rc, req, canonical); !s.ok()) {
+      return ErrorResponse(s.error(), req);
+    }
     auto cmd = Agg::ParseCommand(spec->create_command, *body);
     if (!cmd.ok()) return ErrorResponse(cmd.error(), req);
     auto r = Execute<Agg>(*deps->store, id, *cmd, *rc);
     if (!r.ok()) return ErrorResponse(r.error(), req);
+    if (!r->replayed && r->events_written > 0) {
+      if (auto s = RememberIdempotencyKey(*deps->store, *rc, req, canonical); !s.ok()) {
+        return ErrorResponse(s.error(), req);
+      }
+    }
     if (spec->after && !r->replayed) {
       if (auto s = spec->after(id, spec->create_command, *body, *rc); !s.ok()) {
         return ErrorResponse(s.error(), req);
@@ -183,6 +196,7 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
     const std::string name(req.PathParam("command"));
     auto body = ReadJsonBody(req);
     if (!body.ok()) return ErrorResponse(body.error(), req);
+    const std::string canonical = body->dump();  // before enrich adds to it
     auto rc = WriteContext(req, deps->clock->NowMicros());
     if (!rc.ok()) return ErrorResponse(rc.error(), req);
     std::optional<std::string> group;
@@ -202,8 +216,16 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
     }
     auto cmd = Agg::ParseCommand(name, *body);
     if (!cmd.ok()) return ErrorResponse(cmd.error(), req);
+    if (auto s = CheckIdempotencyKey(*deps->store, *rc, req, canonical); !s.ok()) {
+      return ErrorResponse(s.error(), req);
+    }
     auto r = Execute<Agg>(*deps->store, id, *cmd, *rc);
     if (!r.ok()) return ErrorResponse(r.error(), req);
+    if (!r->replayed && r->events_written > 0) {
+      if (auto s = RememberIdempotencyKey(*deps->store, *rc, req, canonical); !s.ok()) {
+        return ErrorResponse(s.error(), req);
+      }
+    }
     if (spec->after && !r->replayed && r->events_written > 0) {
       if (auto s = spec->after(id, name, *body, *rc); !s.ok()) return ErrorResponse(s.error(), req);
     }

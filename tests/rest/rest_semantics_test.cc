@@ -65,6 +65,60 @@ TEST_F(RestSemanticsTest, IdempotencyKeyReplaysTheFirstResultAndWritesNothing) {
   EXPECT_EQ(admin.Json()["replayed"], false);
 }
 
+TEST_F(RestSemanticsTest, IdempotencyKeyWithAnotherBodyIs409) {
+  const Headers key{{"Idempotency-Key", "retry-2"}};
+  HttpReply first = Post(Deliverable() + "/change-ragb", {{"ragb", "red"}, {"reason", "r"}}, tok().editor, key);
+  ASSERT_EQ(first.status, 200) << first.body;
+  const std::uint64_t head = Head();
+  HttpReply other = Post(Deliverable() + "/change-ragb", {{"ragb", "amber"}, {"reason", "r"}}, tok().editor, key);
+  EXPECT_TRUE(IsProblem(other, 409, "Idempotency-Key"));
+  HttpReply other_command = Post(Deliverable() + "/add-progress-note", {{"note_date", "2024-01-01"}, {"text", "t"}},
+                                 tok().editor, key);
+  EXPECT_TRUE(IsProblem(other_command, 409, "Idempotency-Key"));
+  EXPECT_EQ(Head(), head);
+  EXPECT_EQ(Get(Deliverable()).Json()["ragb"], "red");
+}
+
+TEST_F(RestSemanticsTest, IdempotentUploadReplaysAndAnotherContentIs409) {
+  const std::string doc = Create("documents", {{"title", "T"}, {"document_numbers", {"D-9"}}}, tok().editor);
+  const std::string target = "/api/v1/documents/" + doc + "/versions?version_label=1";
+  const Headers key{{"Idempotency-Key", "upload-1"}, {"Content-Type", "text/plain"}};
+  HttpReply first = Send(srv().port(), "POST", target, tok().editor, "version one", key);
+  ASSERT_EQ(first.status, 201) << first.body;
+  const std::uint64_t head = Head();
+  HttpReply again = Send(srv().port(), "POST", target, tok().editor, "version one", key);
+  ASSERT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(again.Json()["replayed"], true);
+  EXPECT_EQ(again.Json()["position"], first.Json()["position"]);
+  HttpReply other = Send(srv().port(), "POST", target, tok().editor, "version TWO", key);
+  EXPECT_TRUE(IsProblem(other, 409, "Idempotency-Key"));
+  EXPECT_EQ(Head(), head);
+  EXPECT_EQ(Get("/api/v1/documents/" + doc).Json()["versions"].size(), 1u);
+}
+
+TEST_F(RestSemanticsTest, IdempotentCreateReturnsTheFirstEntity) {
+  const Headers key{{"Idempotency-Key", "create-1"}};
+  const json body = {{"programme_id", w_.programme_in}, {"title", "Once only"}};
+  HttpReply first = Post("/api/v1/deliverables", body, tok().editor, key);
+  ASSERT_EQ(first.status, 201) << first.body;
+  const std::uint64_t head = Head();
+  HttpReply again = Post("/api/v1/deliverables", body, tok().editor, key);
+  ASSERT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(again.Json()["id"], first.Json()["id"]);
+  EXPECT_EQ(again.Json()["replayed"], true);
+  EXPECT_EQ(again.Header("Location"), first.Header("Location"));
+  EXPECT_EQ(Head(), head);
+  EXPECT_EQ(Get("/api/v1/deliverables?programme_id=" + w_.programme_in).Json()["total"], 2);
+  EXPECT_EQ(Get("/api/v1/programmes/" + w_.programme_in).Json()["deliverable_ids"].size(), 2u);
+  // The same key for a different create is refused.
+  HttpReply other = Post("/api/v1/deliverables", {{"programme_id", w_.programme_in}, {"title", "Another"}},
+                         tok().editor, key);
+  EXPECT_TRUE(IsProblem(other, 409, "Idempotency-Key"));
+  HttpReply other_kind = Post("/api/v1/people", {{"name", "Once only"}}, tok().editor, key);
+  EXPECT_TRUE(IsProblem(other_kind, 409, "Idempotency-Key"));
+  EXPECT_EQ(Head(), head);
+}
+
 TEST_F(RestSemanticsTest, AsOfAndAtPositionShowThePast) {
   HttpReply created = Get("/api/v1/streams/deliverable-" + w_.deliverable_in);
   const json first_event = created.Json()["items"][0];

@@ -1,0 +1,46 @@
+// Idempotency-Key checks the command service cannot make alone, because it
+// sees a command but not the request it came from.
+//
+// - A key retried with another request (another method, path, query or body)
+//   is refused with kIdempotencyConflict (HTTP 409, field "Idempotency-Key"),
+//   instead of replaying the first request's result. The first request's
+//   fingerprint, SHA-256 over method, path, query and body, is kept in the
+//   store's state area under "rest/idempotency/<first event id>" (on-disk:
+//   never renamed) once its events are written.
+// - A keyed create retried finds the entity its first attempt created, so the
+//   retry replays that result instead of creating under a new id.
+//
+// A retry racing its own first attempt, or one after a crash between the
+// append and the fingerprint write, is checked by the command service alone
+// (the same entity replays; another is refused).
+//
+// Thread safety: stateless; the store is thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "api/core/event_mapping.h"
+#include "api/http/request.h"
+#include "storage/event_store.h"
+
+namespace assure::api::rest {
+
+// kIdempotencyConflict when rc's key was first used for a request whose
+// fingerprint differs from this one's. `body` is the request's body in a
+// canonical form (a JSON route's parsed body re-serialised, else the bytes).
+Status CheckIdempotencyKey(storage::EventStore& store, const RequestContext& rc,
+                           const http::Request& req, std::string_view body);
+
+// Records this request as the one rc's key was first used for. Call after the
+// key's first successful write (events written, not replayed).
+Status RememberIdempotencyKey(storage::EventStore& store, const RequestContext& rc,
+                              const http::Request& req, std::string_view body);
+
+// The id of the entity of kind `kind` that rc's key already created, if any.
+Result<std::optional<std::string>> EntityCreatedWithKey(storage::EventStore& store,
+                                                        const RequestContext& rc,
+                                                        std::string_view kind);
+
+}  // namespace assure::api::rest
