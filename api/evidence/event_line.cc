@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "api/audit/signer.h"
 #include "api/core/history.h"
 #include "storage/codec.h"
@@ -57,8 +59,8 @@ std::string_view Field(std::string_view line, std::string_view key) {
   return line.substr(start, end - start);
 }
 
-Result<storage::RecordedEvent> Decode(std::string_view canonical_hex, std::string_view hash_hex) {
-  std::string bytes;
+Result<storage::RecordedEvent> Decode(std::string_view canonical_hex, std::string_view hash_hex,
+                                      std::string& bytes) {
   std::string hash;
   if (!DecodeHex(canonical_hex, bytes)) {
     return MakeError(ErrorCode::kInvalidArgument, "canonical is not hex", "canonical");
@@ -66,7 +68,9 @@ Result<storage::RecordedEvent> Decode(std::string_view canonical_hex, std::strin
   if (!DecodeHex(hash_hex, hash) || hash.size() != 32) {
     return MakeError(ErrorCode::kInvalidArgument, "hash is not 64 hex digits", "hash");
   }
-  auto e = storage::DecodeEventValue(bytes + hash);
+  bytes += hash;
+  auto e = storage::DecodeEventValue(bytes);
+  bytes.resize(bytes.size() - hash.size());
   if (!e.ok()) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "canonical bytes do not decode: " + e.error().message, "canonical");
@@ -101,10 +105,10 @@ void AppendJsonString(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
-std::string RenderEventLine(const storage::RecordedEvent& e) {
-  const std::string canonical = storage::CanonicalBytes(e);
-  std::string out;
-  out.reserve(canonical.size() * 2 + e.data.size() + 512);
+namespace {
+
+// Everything before the canonical bytes: `{"position":...,"hash":"..",`.
+void RenderPrefix(std::string& out, const storage::RecordedEvent& e) {
   out += "{\"position\":" + std::to_string(e.position);
   Key(out, "stream_id");
   AppendJsonString(out, e.stream_id);
@@ -135,22 +139,42 @@ std::string RenderEventLine(const storage::RecordedEvent& e) {
   Key(out, "hash");
   out.push_back('"');
   AppendHex(out, std::string_view(reinterpret_cast<const char*>(e.hash.data()), e.hash.size()));
-  out.push_back('"');
-  Key(out, "canonical");
-  out.push_back('"');
+  out += "\",\"canonical\":\"";
+}
+
+}  // namespace
+
+std::string RenderEventLine(const storage::RecordedEvent& e) {
+  const std::string canonical = storage::CanonicalBytes(e);
+  std::string out;
+  out.reserve(canonical.size() * 2 + e.data.size() + 512);
+  RenderPrefix(out, e);
   AppendHex(out, canonical);
   out += "\"}";
   return out;
 }
 
 Result<storage::RecordedEvent> ParseEventLine(std::string_view line,
-                                              storage::RecordedEvent* canonical) {
-  // Fast path: the line is exactly the rendering of its canonical bytes.
+                                              storage::RecordedEvent* canonical,
+                                              std::string* canonical_bytes) {
+  // Fast path: the line is exactly the rendering of its canonical bytes (the
+  // hex after "canonical" is the source of the bytes, so only the fields
+  // before it need rendering again).
+  std::string scratch;
+  std::string& bytes = canonical_bytes ? *canonical_bytes : scratch;
   {
-    auto e = Decode(Field(line, "canonical"), Field(line, "hash"));
-    if (e.ok() && RenderEventLine(*e) == line) {
-      if (canonical) *canonical = *e;
-      return e;
+    const std::string_view hex = Field(line, "canonical");
+    auto e = Decode(hex, Field(line, "hash"), bytes);
+    if (e.ok()) {
+      std::string prefix;
+      prefix.reserve(line.size() - hex.size());
+      RenderPrefix(prefix, *e);
+      if (line.size() == prefix.size() + hex.size() + 2 && line.starts_with(prefix) &&
+          line.ends_with("\"}") && hex.data() == line.data() + prefix.size() &&
+          std::none_of(hex.begin(), hex.end(), [](char c) { return c >= 'A' && c <= 'F'; })) {
+        if (canonical) *canonical = *e;
+        return e;
+      }
     }
   }
   // Slow path: compare field by field, to say what differs.
@@ -162,7 +186,7 @@ Result<storage::RecordedEvent> ParseEventLine(std::string_view line,
     auto it = j.find(k);
     return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
   };
-  auto e = Decode(text("canonical"), text("hash"));
+  auto e = Decode(text("canonical"), text("hash"), bytes);
   if (!e.ok()) return e;
   if (canonical) *canonical = *e;
   const nlohmann::json expected = nlohmann::json::parse(RenderEventLine(*e), nullptr, false);

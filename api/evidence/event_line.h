@@ -30,8 +30,10 @@ void AppendJsonString(std::string& out, std::string_view s);
 // mismatch, kCorruption whose message names the field(s) that differ; a line
 // that is not JSON, lacks a field or whose canonical bytes do not decode is
 // kInvalidArgument. When the canonical bytes decode, `canonical` (if given)
-// receives the event they hold, even on a mismatch.
+// receives the event they hold, even on a mismatch, and `canonical_bytes`
+// (if given) the bytes themselves (the Merkle leaf's input).
 Result<storage::RecordedEvent> ParseEventLine(std::string_view line,
-                                              storage::RecordedEvent* canonical = nullptr);
+                                              storage::RecordedEvent* canonical = nullptr,
+                                              std::string* canonical_bytes = nullptr);
 
 }  // namespace assure::api
