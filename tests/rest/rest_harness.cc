@@ -23,11 +23,12 @@ server::ServerConfig RestConfig() {
   return c;
 }
 
-RestServer::RestServer(server::ServerConfig config) {
-  std::string templ =
-      (std::filesystem::temp_directory_path() / "assure-rest-XXXXXX").string();
-  if (!mkdtemp(templ.data())) throw std::runtime_error("mkdtemp failed");
-  dir_ = templ;
+RestServer::RestServer(server::ServerConfig config, std::filesystem::path dir) : dir_(std::move(dir)) {
+  if (dir_.empty()) {
+    std::string templ = (std::filesystem::temp_directory_path() / "assure-rest-XXXXXX").string();
+    if (!mkdtemp(templ.data())) throw std::runtime_error("mkdtemp failed");
+    dir_ = templ;
+  }
   auto opened = storage::OpenRocksStore((dir_ / "store").string());
   if (!opened.ok()) throw std::runtime_error(opened.error().message);
   store_ = std::shared_ptr<storage::EventStore>(std::move(opened).value());
@@ -68,6 +69,7 @@ RestServer::~RestServer() {
   server_.reset();
   app_.reset();
   store_.reset();
+  if (keep_dir_) return;
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);
 }

@@ -40,7 +40,10 @@ struct Tokens {
 
 class RestServer {
  public:
-  explicit RestServer(server::ServerConfig config = RestConfig());
+  // `dir` empty: a fresh temp directory; else a store directory left by
+  // another RestServer's KeepDir() (a restart). The directory is deleted
+  // with the server unless KeepDir() was called.
+  explicit RestServer(server::ServerConfig config = RestConfig(), std::filesystem::path dir = {});
   ~RestServer();
   RestServer(const RestServer&) = delete;
   RestServer& operator=(const RestServer&) = delete;
@@ -54,12 +57,18 @@ class RestServer {
   void ScopeEditorTo(const std::string& group_id);
   // The store's head position (every appended event moves it).
   std::uint64_t Head() const { return store_->Head().position; }
+  // Keeps the store directory after this server is destroyed; returns it.
+  std::filesystem::path KeepDir() {
+    keep_dir_ = true;
+    return dir_;
+  }
 
  private:
   std::string Issue(auth::Role role, std::optional<std::string> group,
                     std::optional<std::int64_t> expires_at_us);
 
   std::filesystem::path dir_;
+  bool keep_dir_ = false;
   std::shared_ptr<ManualClock> clock_;
   std::shared_ptr<storage::EventStore> store_;
   std::unique_ptr<server::Application> app_;

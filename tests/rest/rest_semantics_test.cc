@@ -4,6 +4,7 @@
 #include <chrono>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "tests/rest/rest_harness.h"
 
@@ -117,6 +118,31 @@ TEST_F(RestSemanticsTest, IdempotentCreateReturnsTheFirstEntity) {
   HttpReply other_kind = Post("/api/v1/people", {{"name", "Once only"}}, tok().editor, key);
   EXPECT_TRUE(IsProblem(other_kind, 409, "Idempotency-Key"));
   EXPECT_EQ(Head(), head);
+}
+
+TEST_F(RestSemanticsTest, ARestartServesTheSameReadModelsAndTokens) {
+  Must(Deliverable() + "/change-ragb", {{"ragb", "red"}, {"reason", "before restart"}}, tok().editor);
+  const json deliverables = Get("/api/v1/deliverables?limit=1000").Json()["items"];
+  const json groups = Get("/api/v1/groups").Json()["items"];
+  const json coverage = Get("/api/v1/qsin/coverage").Json()["statements"];
+  const Tokens old = tok();
+  const auto dir = srv().KeepDir();
+  server_.reset();
+  server_ = std::make_unique<RestServer>(RestConfig(), dir);
+  EXPECT_EQ(Send(srv().port(), "GET", "/readyz", "").status, 200);
+  // Tokens issued before the restart still work (and revoked ones stay revoked).
+  EXPECT_EQ(Get("/api/v1/deliverables?limit=1000", old.viewer).Json()["items"], deliverables);
+  EXPECT_EQ(Get("/api/v1/groups", old.viewer).Json()["items"], groups);
+  EXPECT_EQ(Get("/api/v1/qsin/coverage", old.viewer).Json()["statements"], coverage);
+  EXPECT_TRUE(IsProblem(Get("/api/v1/groups", old.revoked), 401));
+  // And writes continue from where the log was.
+  HttpReply w = Post(Deliverable() + "/change-ragb", {{"ragb", "amber"}, {"reason", "after"}}, old.editor);
+  ASSERT_EQ(w.status, 200) << w.body;
+  EXPECT_EQ(w.Json()["position"], Head());
+  EXPECT_EQ(Get("/api/v1/deliverables?ragb=amber&group_id=" + w_.group_in + "&min_position=" +
+                std::to_string(Head()))
+                .Json()["total"],
+            1);
 }
 
 TEST_F(RestSemanticsTest, AsOfAndAtPositionShowThePast) {
