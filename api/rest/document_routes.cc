@@ -46,7 +46,7 @@ Status RegisterDocumentContentRoutes(http::Router& router, std::shared_ptr<RestD
                auto cmd = domain::ControlledDocumentAggregate::ParseCommand("add-draft-version", body);
                if (!cmd.ok()) return ErrorResponse(cmd.error(), req);
                const std::string id(req.PathParam("id"));
-               auto r = Execute<domain::ControlledDocumentAggregate>(*deps->store, id, *cmd, *rc);
+               auto r = ExecuteWrite<domain::ControlledDocumentAggregate>(*deps->store, id, *cmd, *rc);
                if (!r.ok()) return ErrorResponse(r.error(), req);
                if (!r->replayed && r->events_written > 0) {
                  if (auto s = RememberIdempotencyKey(*deps->store, *rc, req, canonical); !s.ok()) {

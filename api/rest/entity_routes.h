@@ -99,7 +99,7 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
     }
     auto cmd = Agg::ParseCommand(spec->create_command, *body);
     if (!cmd.ok()) return ErrorResponse(cmd.error(), req);
-    auto r = Execute<Agg>(*deps->store, id, *cmd, *rc);
+    auto r = ExecuteWrite<Agg>(*deps->store, id, *cmd, *rc);
     if (!r.ok()) return ErrorResponse(r.error(), req);
     if (!r->replayed && r->events_written > 0) {
       if (auto s = RememberIdempotencyKey(*deps->store, *rc, req, canonical); !s.ok()) {
@@ -219,7 +219,7 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
     if (auto s = CheckIdempotencyKey(*deps->store, *rc, req, canonical); !s.ok()) {
       return ErrorResponse(s.error(), req);
     }
-    auto r = Execute<Agg>(*deps->store, id, *cmd, *rc);
+    auto r = ExecuteWrite<Agg>(*deps->store, id, *cmd, *rc);
     if (!r.ok()) return ErrorResponse(r.error(), req);
     if (!r->replayed && r->events_written > 0) {
       if (auto s = RememberIdempotencyKey(*deps->store, *rc, req, canonical); !s.ok()) {

@@ -21,6 +21,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/core/command_service.h"
 #include "api/core/event_mapping.h"
 #include "api/http/request.h"
 #include "storage/event_store.h"
@@ -42,5 +43,33 @@ Status RememberIdempotencyKey(storage::EventStore& store, const RequestContext& 
 Result<std::optional<std::string>> EntityCreatedWithKey(storage::EventStore& store,
                                                         const RequestContext& rc,
                                                         std::string_view kind);
+
+// Execute<Agg> for the REST writes, closing two races of concurrent
+// requests that Execute reports in terms of the store rather than the request:
+// - with If-Match, losing the append to a concurrent writer means the version
+//   matched is no longer current: kPreconditionFailed (412) with the current
+//   version, as for an If-Match stale from the start (not 409);
+// - with an Idempotency-Key, a retry that loaded the stream after its first
+//   attempt appended, but looked for that attempt's events before, finds its
+//   event ids stored under another expected version: it replays the first
+//   result instead of reporting a conflict.
+template <class Agg>
+Result<WriteResult> ExecuteWrite(storage::EventStore& store, std::string_view id,
+                                 const typename Agg::Command& command, const RequestContext& rc) {
+  auto r = Execute<Agg>(store, id, command, rc);
+  if (r.ok()) return r;
+  if (r.error().code == ErrorCode::kWrongExpectedVersion && rc.if_match) {
+    Error e = MakeError(ErrorCode::kPreconditionFailed,
+                        "the " + std::string(Agg::kKind) + " changed while this request ran; " +
+                            "reload it and try again");
+    e.actual_version = r.error().actual_version;
+    return e;
+  }
+  if (r.error().code == ErrorCode::kIdempotencyConflict && !rc.idempotency_key.empty()) {
+    auto first = FindIdempotentResult(store, rc, id);
+    if (first.ok() && first->has_value()) return **first;
+  }
+  return r;
+}
 
 }  // namespace assure::api::rest

@@ -120,6 +120,53 @@ TEST_F(RestSemanticsTest, IdempotentCreateReturnsTheFirstEntity) {
   EXPECT_EQ(Head(), head);
 }
 
+TEST_F(RestSemanticsTest, ConcurrentWritesWithTheSameIfMatchHaveOneWinner) {
+  const std::string etag = Get(Deliverable()).Header("ETag");
+  const std::uint64_t head = Head();
+  constexpr int kWriters = 8;
+  std::vector<int> status(kWriters);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kWriters; ++i) {
+    threads.emplace_back([&, i] {
+      status[i] = Send(srv().port(), "POST", Deliverable() + "/change-ragb", tok().editor,
+                       json{{"ragb", "red"}, {"reason", "writer " + std::to_string(i)}}.dump(),
+                       {{"If-Match", etag}})
+                      .status;
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::string all;
+  for (int s : status) all += std::to_string(s) + " ";
+  SCOPED_TRACE("statuses: " + all);
+  EXPECT_EQ(std::count(status.begin(), status.end(), 200), 1);
+  EXPECT_EQ(std::count(status.begin(), status.end(), 412), kWriters - 1);
+  EXPECT_EQ(Head(), head + 1);
+}
+
+TEST_F(RestSemanticsTest, ConcurrentRetriesWithOneKeyWriteOnce) {
+  const std::uint64_t head = Head();
+  constexpr int kRetries = 8;
+  std::vector<HttpReply> replies(kRetries);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kRetries; ++i) {
+    threads.emplace_back([&, i] {
+      replies[i] = Send(srv().port(), "POST", Deliverable() + "/add-progress-note", tok().editor,
+                        json{{"note_date", "2024-05-05"}, {"text", "once"}}.dump(),
+                        {{"Idempotency-Key", "storm-1"}});
+    });
+  }
+  for (auto& t : threads) t.join();
+  int fresh = 0;
+  for (const auto& r : replies) {
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.Json()["position"], replies[0].Json()["position"]);
+    fresh += r.Json()["replayed"] == false ? 1 : 0;
+  }
+  EXPECT_EQ(fresh, 1);
+  EXPECT_EQ(Head(), head + 1);
+  EXPECT_EQ(Get(Deliverable()).Json()["progress_notes"].size(), 1u);
+}
+
 TEST_F(RestSemanticsTest, ARestartServesTheSameReadModelsAndTokens) {
   Must(Deliverable() + "/change-ragb", {{"ragb", "red"}, {"reason", "before restart"}}, tok().editor);
   const json deliverables = Get("/api/v1/deliverables?limit=1000").Json()["items"];
