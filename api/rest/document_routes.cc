@@ -5,6 +5,7 @@
 #include "api/rest/entity_routes.h"
 #include "api/rest/route_groups.h"
 #include "domain/controlled_document.h"
+#include "storage/codec.h"
 
 namespace assure::api::rest {
 
@@ -35,9 +36,8 @@ Status RegisterDocumentContentRoutes(http::Router& router, std::shared_ptr<RestD
                if (auto s = CheckIdempotencyKey(*deps->store, *rc, req, canonical); !s.ok()) {
                  return ErrorResponse(s.error(), req);
                }
-               auto hash = deps->store->PutBlob(req.body);
-               if (!hash.ok()) return ErrorResponse(hash.error(), req);
-               nlohmann::json body = {{"content_sha256", storage::HexEncode(*hash)},
+               const std::string sha256 = storage::HexEncode(storage::Sha256(req.body));
+               nlohmann::json body = {{"content_sha256", sha256},
                                       {"media_type", media},
                                       {"size_bytes", req.body.size()}};
                for (const char* k : {"version_label", "summary", "author"}) {
@@ -46,6 +46,16 @@ Status RegisterDocumentContentRoutes(http::Router& router, std::shared_ptr<RestD
                auto cmd = domain::ControlledDocumentAggregate::ParseCommand("add-draft-version", body);
                if (!cmd.ok()) return ErrorResponse(cmd.error(), req);
                const std::string id(req.PathParam("id"));
+               // Store the content only for a valid upload to a document that
+               // exists: a refused upload must not leave its bytes behind.
+               auto loaded = LoadAggregate<domain::ControlledDocumentAggregate>(*deps->store, id);
+               if (!loaded.ok()) return ErrorResponse(loaded.error(), req);
+               if (!loaded->state.exists) {
+                 return ErrorResponse(MakeError(ErrorCode::kNotFound, "no controlled document '" + id + "'", "id"),
+                                      req);
+               }
+               auto hash = deps->store->PutBlob(req.body);
+               if (!hash.ok()) return ErrorResponse(hash.error(), req);
                auto r = ExecuteWrite<domain::ControlledDocumentAggregate>(*deps->store, id, *cmd, *rc);
                if (!r.ok()) return ErrorResponse(r.error(), req);
                if (!r->replayed && r->events_written > 0) {
@@ -54,7 +64,7 @@ Status RegisterDocumentContentRoutes(http::Router& router, std::shared_ptr<RestD
                  }
                }
                auto res = WriteResponse(201, *r, "/api/v1/documents/" + id);
-               res.SetHeader("X-Content-SHA256", storage::HexEncode(*hash));
+               res.SetHeader("X-Content-SHA256", sha256);
                return res;
              },
              upload);

@@ -1,5 +1,6 @@
 // Every error status of the REST resources as an RFC 9457 problem, and that
 // a refused write appends nothing.
+#include "storage/codec.h"
 #include "tests/rest/rest_harness.h"
 
 namespace assure::rest_test {
@@ -173,6 +174,31 @@ TEST_F(RestErrorsTest, EmptyUploadIs422AndAppendsNothing) {
   Refused("POST", "/api/v1/documents/" + id + "/add-draft-version",
           json{{"version_label", "2"}, {"content_sha256", std::string(64, 'a')}, {"media_type", "text/plain"}}.dump(),
           tok().editor, 422, "content_sha256");
+}
+
+// A refused upload leaves no content behind in the blob store.
+TEST_F(RestErrorsTest, RefusedUploadsStoreNoContent) {
+  HttpReply doc = Post("/api/v1/documents", {{"title", "T"}, {"document_numbers", {"D-3"}}}, tok().editor);
+  ASSERT_EQ(doc.status, 201);
+  const std::string id = doc.Json()["id"];
+  auto stored = [&](const std::string& content) {
+    auto blob = srv().store().GetBlob(storage::Sha256(content));
+    return blob.ok() && blob->has_value();
+  };
+  Refused("POST", "/api/v1/documents/no-such-doc/versions?version_label=1", "orphan one", tok().editor, 404,
+          "id", {{"Content-Type", "text/plain"}});
+  EXPECT_FALSE(stored("orphan one"));
+  Refused("POST", "/api/v1/documents/" + id + "/versions", "orphan two", tok().editor, 422, "version_label",
+          {{"Content-Type", "text/plain"}});
+  EXPECT_FALSE(stored("orphan two"));
+  Refused("POST", "/api/v1/documents/" + id + "/versions?version_label=1", "orphan three", tok().viewer, 403,
+          {}, {{"Content-Type", "text/plain"}});
+  EXPECT_FALSE(stored("orphan three"));
+  // An accepted upload is stored.
+  HttpReply ok = Send(srv().port(), "POST", "/api/v1/documents/" + id + "/versions?version_label=1",
+                      tok().editor, "kept", {{"Content-Type", "text/plain"}});
+  ASSERT_EQ(ok.status, 201) << ok.body;
+  EXPECT_TRUE(stored("kept"));
 }
 
 // Bad input to the proof and log endpoints is a client error, never a 500.
