@@ -81,6 +81,9 @@ Status RegisterQueryRoutes(http::Router& router, std::shared_ptr<RestDeps> deps)
   add("GET", "/api/v1/groups/{id}/members",
              ModelRoute(deps, [deps](const http::Request& req, const NetworkModel& m) -> Result<nlohmann::json> {
                std::string date = Opt(req, "date").value_or(Today(*deps));
+               if (date.size() != 10 || !ParseInstant(date, "date").ok()) {
+                 return MakeError(ErrorCode::kInvalidArgument, "date is YYYY-MM-DD", "date");
+               }
                auto rows = GroupMembersOn(m, std::string(req.PathParam("id")), date);
                if (!rows.ok()) return rows.error();
                return nlohmann::json{{"group_id", req.PathParam("id")}, {"date", date}, {"items", *rows}};
@@ -119,8 +122,13 @@ Status RegisterQueryRoutes(http::Router& router, std::shared_ptr<RestDeps> deps)
                                    http::OpenApiQueryParam("due_before", "string", "YYYY-MM-DD")};
   add("GET", "/api/v1/actions",
              ModelRoute(deps, [deps](const http::Request& req, const NetworkModel& m) -> Result<nlohmann::json> {
+               // Due dates compare as text: anything but a date would filter silently.
+               auto due_before = Opt(req, "due_before");
+               if (due_before && (due_before->size() != 10 || !ParseInstant(*due_before, "due_before").ok())) {
+                 return MakeError(ErrorCode::kInvalidArgument, "due_before is a date, YYYY-MM-DD", "due_before");
+               }
                return nlohmann::json{
-                   {"items", ListOpenActions(m, Opt(req, "owner"), Opt(req, "due_before"), Today(*deps))}};
+                   {"items", ListOpenActions(m, Opt(req, "owner"), due_before, Today(*deps))}};
              }),
              actions);
 

@@ -158,6 +158,11 @@ TEST_F(RestErrorsTest, InvalidFieldValuesAre422NamingTheField) {
   EXPECT_TRUE(IsProblem(Get(Deliverable() + "?at_position=999999"), 422, "at_position"));
   EXPECT_TRUE(IsProblem(Get(Deliverable() + "?at_position=1&as_of=2024-01-01"), 422, "as_of"));
   EXPECT_TRUE(IsProblem(Get("/api/v1/documents/review-due?within_days=5000"), 422, "within_days"));
+  EXPECT_TRUE(IsProblem(Get("/api/v1/groups/" + w_.group_in + "/members?date=31-12-2024"), 422, "date"));
+  EXPECT_TRUE(IsProblem(Get("/api/v1/actions?due_before=next-week"), 422, "due_before"));
+  EXPECT_TRUE(IsProblem(Get("/api/v1/actions?due_before=2024"), 422, "due_before"));
+  EXPECT_TRUE(IsProblem(Get("/api/v1/actions?due_before=2024-02-30"), 422, "due_before"));
+  EXPECT_EQ(Get("/api/v1/actions?due_before=2024-02-29").status, 200);
   EXPECT_TRUE(IsProblem(Get("/api/v1/streams/x?direction=sideways"), 422, "direction"));
   EXPECT_TRUE(IsProblem(Get("/api/v1/audit/proof/inclusion"), 422, "position"));
   EXPECT_TRUE(IsProblem(Get("/api/v1/audit/proof/consistency"), 422, "from"));
