@@ -1,6 +1,11 @@
 #include "server/routes.h"
 
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+
 #include "api/audit/checkpoint.h"
+#include "api/core/periodic.h"
 #include "api/core/projection_runner.h"
 #include "api/live/live_hub.h"
 #include "api/queries/network_model.h"
@@ -12,11 +17,12 @@ namespace assure::server {
 Status InstallRoutes(Application& app, const std::string& data_dir) {
   auto deps = std::make_shared<api::rest::RestDeps>();
   deps->store = app.shared_store();
-  deps->network = std::make_shared<api::NetworkProjection>();
+  deps->network = std::make_shared<api::NetworkProjection>(&app.store());
   deps->runner = std::make_shared<api::ProjectionRunner>(
       app.store(), std::vector<std::shared_ptr<api::Projection>>{deps->network});
   ASSURE_TRY(deps->runner->Start());
   deps->authorizer = &app.authorizer();
+  deps->security_log = &app.security_log();
   deps->clock = std::shared_ptr<storage::Clock>(std::shared_ptr<void>(), &app.clock());
   deps->ids = storage::RandomIds();
   auto signer = api::Signer::LoadOrCreate(data_dir);
@@ -24,7 +30,6 @@ Status InstallRoutes(Application& app, const std::string& data_dir) {
   deps->signer = std::shared_ptr<const api::Signer>(std::move(signer).value());
   deps->checkpoints = std::make_shared<api::CheckpointLog>(app.store(), *deps->signer);
   ASSURE_TRY(api::rest::RegisterRestRoutes(app.router(), deps));
-  ASSURE_TRY(api::web::RegisterStaticAssets(app.router()));  // the dashboard at /
 
   // The live feed: subscribes to the store after the projection runner, so
   // every event it sends carries the entity's updated read model.
@@ -33,9 +38,40 @@ Status InstallRoutes(Application& app, const std::string& data_dir) {
       [&app](std::function<void()> work) { return app.PostWork(std::move(work)); });
   hub->Start();
   app.SetLiveFeed(hub);
+  ASSURE_TRY(api::web::RegisterStaticAssets(app.router()));  // the dashboard at /
+
+  // Periodic work: snapshot the read models with their checkpoint (so a
+  // restart replays only the tail) and publish a signed checkpoint of the log.
+  // Intervals in seconds from ASSURE_SNAPSHOT_INTERVAL (default 60) and
+  // ASSURE_CHECKPOINT_INTERVAL (default 900); 0 turns either off.
+  auto seconds = [](const char* name, long fallback) {
+    const char* v = std::getenv(name);
+    if (!v || !*v) return fallback;
+    char* end = nullptr;
+    long n = std::strtol(v, &end, 10);
+    return end && *end == '\0' && n >= 0 ? n : fallback;
+  };
+  std::vector<std::shared_ptr<api::Periodic>> periodic;
+  if (long s = seconds("ASSURE_SNAPSHOT_INTERVAL", 60); s > 0) {
+    periodic.push_back(std::make_shared<api::Periodic>(std::chrono::seconds(s), [deps] {
+      if (auto st = deps->runner->SaveSnapshots(); !st.ok()) {
+        spdlog::error("saving read-model snapshots failed: {}", st.error().message);
+      }
+    }));
+  }
+  if (long s = seconds("ASSURE_CHECKPOINT_INTERVAL", 900); s > 0) {
+    periodic.push_back(std::make_shared<api::Periodic>(
+        std::chrono::seconds(s),
+        [deps] {
+          if (deps->store->Head().position == 0) return;
+          auto c = deps->checkpoints->Publish(deps->clock->NowMicros(), "periodic");
+          if (!c.ok()) spdlog::error("publishing a checkpoint failed: {}", c.error().message);
+        },
+        /*run_at_stop=*/false));
+  }
 
   // Ready when the store is open and the read models are caught up.
-  app.SetReadiness([deps]() -> Status {
+  app.SetReadiness([deps, periodic]() -> Status {
     if (auto failure = deps->runner->failure()) return *failure;
     const std::uint64_t head = deps->store->Head().position;
     if (deps->runner->position() < head) {

@@ -119,9 +119,10 @@ class EventStore {
   virtual void Unsubscribe(std::uint64_t id) = 0;
 
   // Named checkpoints and small state: a key-value area written atomically.
-  // PutState writes every pair in one synced batch (all or none).
+  // PutState writes every pair in one batch (all or none), synced unless
+  // `sync` is false (for caches that can be rebuilt, e.g. stream snapshots).
   virtual Result<std::optional<std::string>> GetState(std::string_view key) = 0;
-  virtual Status PutState(const std::vector<KeyValue>& pairs) = 0;
+  virtual Status PutState(const std::vector<KeyValue>& pairs, bool sync = true) = 0;
   // Every (key, value) whose key starts with prefix, in key order.
   virtual Result<std::vector<KeyValue>> ScanState(std::string_view prefix) = 0;
 

@@ -560,8 +560,8 @@ Result<std::optional<std::string>> LogStore::GetState(std::string_view key) {
   return backend_->GetState(key);
 }
 
-Status LogStore::PutState(const std::vector<KeyValue>& pairs) {
-  return backend_->PutState(pairs, options_.sync);
+Status LogStore::PutState(const std::vector<KeyValue>& pairs, bool sync) {
+  return backend_->PutState(pairs, sync && options_.sync);
 }
 
 Result<std::vector<KeyValue>> LogStore::ScanState(std::string_view prefix) {

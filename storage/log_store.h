@@ -51,7 +51,7 @@ class LogStore final : public EventStore {
   std::uint64_t Subscribe(Listener listener) override;
   void Unsubscribe(std::uint64_t id) override;
   Result<std::optional<std::string>> GetState(std::string_view key) override;
-  Status PutState(const std::vector<KeyValue>& pairs) override;
+  Status PutState(const std::vector<KeyValue>& pairs, bool sync = true) override;
   Result<std::vector<KeyValue>> ScanState(std::string_view prefix) override;
   Result<Hash256> PutBlob(std::string_view bytes) override;
   Result<std::optional<std::string>> GetBlob(const Hash256& sha256) override;

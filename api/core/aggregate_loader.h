@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "api/core/event_mapping.h"
+#include "api/core/stream_snapshots.h"
 #include "storage/event_store.h"
 
 namespace assure::api {
@@ -29,6 +30,18 @@ Result<Loaded<Agg>> LoadAggregate(storage::EventStore& store, std::string_view i
   Loaded<Agg> out;
   const std::string stream = domain::StreamId(Agg::kKind, id);
   std::uint64_t from = 0;
+  if constexpr (requires(const nlohmann::json& j) { Agg::FromSnapshotJson(j); }) {
+    // Start from the newest stream snapshot within reach, if one reads back.
+    if (auto snap = FindStreamSnapshot(store, stream, up_to)) {
+      auto state = Agg::FromSnapshotJson(snap->state);
+      if (state.ok()) {
+        out.state = std::move(state).value();
+        out.version = snap->version;
+        out.last_position = snap->position;
+        from = snap->version + 1;
+      }
+    }
+  }
   nlohmann::json holder;
   for (;;) {
     auto page = store.ReadStream(stream, from, storage::Direction::kForwards, 1000);

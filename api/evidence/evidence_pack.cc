@@ -73,6 +73,9 @@ Result<std::int64_t> ParseAsOf(std::string_view text) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "as-of must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ", "as_of");
   }
+  // A bare date means the end of that UTC day, as everywhere in the API: the
+  // state "as at 1 March" includes what was recorded on 1 March.
+  if (text.size() == 10) return t->micros + 86'400'000'000LL - 1;
   return t->micros;
 }
 

@@ -1,6 +1,7 @@
 #include "api/queries/network_model.h"
 
 #include "api/core/event_mapping.h"
+#include "api/core/stream_snapshots.h"
 
 namespace assure::api {
 
@@ -63,7 +64,38 @@ Result<NetworkModel> BuildNetworkModel(storage::EventStore& store, std::uint64_t
 
 Status NetworkProjection::Apply(const storage::RecordedEvent&, const domain::EventView& event) {
   model_.Apply(event);
+  if (snapshot_store_ && (event.stream_version + 1) % kStreamSnapshotEvery == 0) {
+    nlohmann::json state = model_.EntitySnapshot(event.stream_id);
+    // A cache: failing to write one only makes later as-at loads slower.
+    if (!state.is_null()) {
+      (void)SaveStreamSnapshot(*snapshot_store_, event.stream_id, event.stream_version,
+                               event.position, state);
+    }
+  }
   return {};
+}
+
+namespace {
+template <class Agg>
+nlohmann::json SnapshotOf(const EntityTable<Agg>& t, std::string_view stream_id) {
+  const std::string_view kind = Agg::kKind;
+  if (stream_id.size() <= kind.size() + 1 || !stream_id.starts_with(kind) ||
+      stream_id[kind.size()] != '-') {
+    return nullptr;
+  }
+  const auto* row = t.FindRow(stream_id.substr(kind.size() + 1));
+  return row ? Agg::SnapshotJson(row->state) : nlohmann::json(nullptr);
+}
+}  // namespace
+
+nlohmann::json NetworkModel::EntitySnapshot(std::string_view stream_id) const {
+  for (nlohmann::json j : {SnapshotOf(deliverables, stream_id), SnapshotOf(programmes, stream_id),
+                           SnapshotOf(meetings, stream_id), SnapshotOf(groups, stream_id),
+                           SnapshotOf(documents, stream_id), SnapshotOf(people, stream_id),
+                           SnapshotOf(qsin, stream_id), SnapshotOf(organisations, stream_id)}) {
+    if (!j.is_null()) return j;
+  }
+  return nullptr;
 }
 
 namespace {

@@ -31,6 +31,8 @@ struct NetworkModel {
   void Clear();
   // Every entity's read model, by kind and id: for comparisons and dumps.
   nlohmann::json ToJson() const;
+  // The SnapshotJson of the entity of `stream_id`, or null if none.
+  nlohmann::json EntitySnapshot(std::string_view stream_id) const;
 };
 
 // Folds the log from position 1 up to `up_to` into a fresh model: the network
@@ -40,6 +42,11 @@ Result<NetworkModel> BuildNetworkModel(storage::EventStore& store, std::uint64_t
 // The live model, as a projection fed by ProjectionRunner.
 class NetworkProjection final : public Projection {
  public:
+  NetworkProjection() = default;
+  // With a store: also writes stream snapshots (api/core/stream_snapshots.h)
+  // every kStreamSnapshotEvery events of a stream, for fast as-at loads.
+  explicit NetworkProjection(storage::EventStore* snapshot_store) : snapshot_store_(snapshot_store) {}
+
   std::string Name() const override { return "network"; }
   Status Apply(const storage::RecordedEvent& record, const domain::EventView& event) override;
   // The snapshot: the model's position and every table's rows (see
@@ -60,6 +67,7 @@ class NetworkProjection final : public Projection {
 
  private:
   NetworkModel model_;
+  storage::EventStore* snapshot_store_ = nullptr;
 };
 
 }  // namespace assure::api

@@ -63,6 +63,7 @@ Status RegisterRestRoutes(http::Router& router, std::shared_ptr<RestDeps> deps) 
   ASSURE_TRY(RegisterQueryRoutes(router, deps));
   ASSURE_TRY(RegisterDocumentContentRoutes(router, deps));
   ASSURE_TRY(RegisterLogRoutes(router, deps));
+  if (deps->checkpoints) ASSURE_TRY(RegisterExchangeRoutes(router, deps));
   return {};
 }
 

@@ -22,6 +22,7 @@
 
 #include "api/audit/checkpoint.h"
 #include "api/auth/authorizer.h"
+#include "api/auth/security_log.h"
 #include "api/core/projection_runner.h"
 #include "api/http/router.h"
 #include "api/queries/network_model.h"
@@ -37,6 +38,7 @@ struct RestDeps {
   std::shared_ptr<storage::IdSource> ids;
   std::shared_ptr<CheckpointLog> checkpoints;   // may be null: no audit checkpoint routes
   std::shared_ptr<const Signer> signer;         // may be null
+  auth::SecurityLog* security_log = nullptr;    // evidence-pack builds are recorded here
   // How long a read with min_position waits for the projections. Default 2 s.
   std::chrono::milliseconds read_your_writes_timeout{2000};
   // Largest page of any list. Default 1000.

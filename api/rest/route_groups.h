@@ -28,6 +28,8 @@ Status RegisterEntityKinds(http::Router& router, std::shared_ptr<RestDeps> deps)
 Status RegisterQueryRoutes(http::Router& router, std::shared_ptr<RestDeps> deps);
 // Uploading and downloading controlled documents' contents (document_routes.cc).
 Status RegisterDocumentContentRoutes(http::Router& router, std::shared_ptr<RestDeps> deps);
+// Imports, programme export and evidence packs (exchange_routes.cc).
+Status RegisterExchangeRoutes(http::Router& router, std::shared_ptr<RestDeps> deps);
 // Raw events, streams, chain verification, checkpoints and proofs (log_routes.cc).
 Status RegisterLogRoutes(http::Router& router, std::shared_ptr<RestDeps> deps);
 

@@ -123,7 +123,7 @@ int main(int argc, char** argv) {
       if (keys == 0) return 1;
     }
     {  // Ours: a full projection rebuild.
-      auto proj = std::make_shared<api::NetworkProjection>();
+      auto proj = std::make_shared<api::NetworkProjection>(store->get());
       api::ProjectionRunner runner(**store, {proj});
       auto start = Wall::now();
       if (!runner.Rebuild().ok()) return 1;

@@ -228,7 +228,7 @@ TEST_F(EvidencePackTest, GenerationIsRecordedInTheSecurityLog) {
 }
 
 TEST(ParseAsOf, DatesAndInstants) {
-  EXPECT_EQ(*ParseAsOf("2024-03-01"), k20240301);
+  EXPECT_EQ(*ParseAsOf("2024-03-01"), k20240301 + 86'400'000'000LL - 1);  // end of the day
   EXPECT_EQ(*ParseAsOf("2024-03-01T00:00:01Z"), k20240301 + 1'000'000);
   EXPECT_FALSE(ParseAsOf("01/03/2024").ok());
 }

@@ -193,6 +193,13 @@ class RestAuthzMatrixTest : public RestTest {
         {"GET", "/api/v1/audit/proof/inclusion", "read", v + "audit/proof/inclusion?position=1"},
         {"GET", "/api/v1/audit/proof/consistency", "read", v + "audit/proof/consistency?from=1"},
         {"GET", "/api/v1/audit/public-key", std::nullopt, v + "audit/public-key"},
+        // Spreadsheets and evidence packs (a headerless CSV: refused by the
+        // importer with 422, so even allowed callers write nothing).
+        {"POST", "/api/v1/imports", "edit_programme_content", v + "imports?file_name=x.csv",
+         "just,some\r\nrandom,cells\r\n", Scope::kNone, {}, {}, "text/csv"},
+        {"GET", "/api/v1/programmes/{id}/export", "read", v + "programmes/" + w_.programme_in + "/export"},
+        {"POST", "/api/v1/evidence-packs", "build_evidence_pack", v + "evidence-packs",
+         R"({"statements":["IN-601"],"as_of":"2030-01-01"})"},
     };
     return t;
   }

@@ -1,0 +1,59 @@
+#include "api/core/stream_snapshots.h"
+
+#include <cstdio>
+
+namespace assure::api {
+
+std::string StreamSnapshotPrefix(std::string_view stream_id) {
+  return "snap/" + std::string(stream_id) + "/";
+}
+
+namespace {
+// The body of a snapshot lives apart from its (empty-valued) index key, so
+// finding the right snapshot reads keys only.
+std::string BodyKey(std::string_view index_key) { return "snapbody/" + std::string(index_key); }
+}  // namespace
+
+Status SaveStreamSnapshot(storage::EventStore& store, std::string_view stream_id,
+                          std::uint64_t version, std::uint64_t position,
+                          const nlohmann::json& state) {
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(position));
+  const std::string key = StreamSnapshotPrefix(stream_id) + hex;
+  // Deterministic for (stream, position): a rebuild need not write it again.
+  auto existing = store.GetState(key);
+  if (existing.ok() && existing->has_value()) return {};
+  nlohmann::json value = {{"version", version}, {"position", position}, {"state", state}};
+  // Body first, then the index key: an index key always has its body.
+  ASSURE_TRY(store.PutState({{BodyKey(key), value.dump()}}, /*sync=*/false));
+  return store.PutState({{key, ""}}, /*sync=*/false);
+}
+
+std::optional<StreamSnapshot> FindStreamSnapshot(storage::EventStore& store,
+                                                 std::string_view stream_id, std::uint64_t up_to) {
+  auto all = store.ScanState(StreamSnapshotPrefix(stream_id));
+  if (!all.ok()) return std::nullopt;
+  // Keys end in the position (16 hex digits), so they sort by position: take
+  // the last within reach and parse only that one (an unreadable one: the
+  // one before it).
+  const std::string prefix = StreamSnapshotPrefix(stream_id);
+  for (auto it = all->rbegin(); it != all->rend(); ++it) {
+    if (it->key.size() != prefix.size() + 16) continue;
+    const std::uint64_t key_position = std::stoull(it->key.substr(prefix.size()), nullptr, 16);
+    if (key_position > up_to) continue;
+    auto body = store.GetState(BodyKey(it->key));
+    if (!body.ok() || !body->has_value()) continue;
+    auto j = nlohmann::json::parse(**body, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) continue;
+    auto pos = j.find("position");
+    auto ver = j.find("version");
+    if (pos == j.end() || ver == j.end() || !pos->is_number_unsigned() || !ver->is_number_unsigned()) {
+      continue;
+    }
+    if (pos->get<std::uint64_t>() > up_to) continue;
+    return StreamSnapshot{ver->get<std::uint64_t>(), pos->get<std::uint64_t>(), std::move(j["state"])};
+  }
+  return std::nullopt;
+}
+
+}  // namespace assure::api

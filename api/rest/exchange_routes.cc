@@ -1,0 +1,126 @@
+// Spreadsheets in and out, and evidence packs: POST /api/v1/imports,
+// GET /api/v1/programmes/{id}/export, POST /api/v1/evidence-packs.
+#include "api/evidence/evidence_pack.h"
+#include "api/importer/export_programme.h"
+#include "api/importer/import_report.h"
+#include "api/importer/importer.h"
+#include "api/rest/entity_routes.h"
+#include "api/rest/route_groups.h"
+#include "domain/json_read.h"
+
+namespace assure::api::rest {
+
+Status RegisterExchangeRoutes(http::Router& router, std::shared_ptr<RestDeps> deps) {
+  RouteAdder add(router);
+
+  http::RouteOptions upload;
+  upload.permission = auth::Permission::kEditProgrammeContent;
+  upload.body = http::BodyKind::kDocument;
+  upload.openapi = http::OpenApiOperation(
+      "Import work programmes: the body is a CSV, Markdown or .xlsx file", "imports");
+  upload.openapi["parameters"] = {
+      http::OpenApiQueryParam("file_name", "string", "the file's name (its extension picks the reader)", true),
+      http::OpenApiQueryParam("dry_run", "boolean", "report what would change, write nothing"),
+      http::OpenApiQueryParam("title", "string", "programme title for tables without one")};
+  add("POST", "/api/v1/imports", [deps](const http::Request& req) -> http::Response {
+    auto name = req.Query("file_name");
+    if (!name || name->empty() || name->find('/') != std::string_view::npos) {
+      return ErrorResponse(MakeError(ErrorCode::kInvalidArgument,
+                                     "file_name (without directories) is required", "file_name"),
+                           req);
+    }
+    // A scoped token may not import: a file can name any group's programme.
+    if (auto s = AuthorizeScope(*deps, req, auth::Permission::kEditProgrammeContent, std::nullopt); !s.ok()) {
+      return ErrorResponse(s.error(), req);
+    }
+    importer::ImportOptions o;
+    o.dry_run = req.Query("dry_run") == "true";
+    o.actor = req.principal->actor();
+    o.now_us = deps->clock->NowMicros();
+    o.correlation_id = req.correlation_id;
+    if (auto t = req.Query("title")) o.programme_title = std::string(*t);
+    auto report = importer::ImportFiles(*deps->store, {{std::string(*name), req.body}}, o);
+    if (!report.ok()) return ErrorResponse(report.error(), req);
+    return http::Response::Json(o.dry_run ? 200 : 201, importer::ToJson(*report));
+  }, upload);
+
+  http::RouteOptions exp;
+  exp.openapi = http::OpenApiOperation("A work programme as boards know it (CSV or xlsx), as at a date",
+                                       "programmes");
+  exp.openapi["parameters"] = {http::OpenApiQueryParam("format", "string", "csv (default) or xlsx"),
+                               http::OpenApiQueryParam("as_of", "string", "YYYY-MM-DD (end of that day)")};
+  add("GET", "/api/v1/programmes/{id}/export", [deps](const http::Request& req) -> http::Response {
+    auto file = importer::ExportProgrammeFile(*deps->store, std::string(req.PathParam("id")),
+                                              req.Query("format").value_or("csv"),
+                                              req.Query("as_of").value_or(""));
+    if (!file.ok()) return ErrorResponse(file.error(), req);
+    auto res = http::Response::Text(200, std::move(file->bytes), file->content_type);
+    res.SetHeader("Content-Disposition", "attachment; filename=\"" + file->file_name + "\"");
+    return res;
+  }, exp);
+
+  http::RouteOptions pack;
+  pack.permission = auth::Permission::kBuildEvidencePack;
+  pack.openapi = http::OpenApiOperation(
+      "Build a QSIN evidence pack (zip) as at a date, verifiable offline", "evidence");
+  pack.openapi["requestBody"] = http::OpenApiJsonBody(
+      {{"type", "object"},
+       {"properties",
+        {{"statements", {{"description", "codes, e.g. [\"IN-601\"], or \"all\""}}},
+         {"section", {{"type", "string"}}},
+         {"as_of", {{"type", "string"}}},
+         {"at_position", {{"type", "integer"}}}}}});
+  add("POST", "/api/v1/evidence-packs", [deps](const http::Request& req) -> http::Response {
+    auto body = ReadJsonBody(req);
+    if (!body.ok()) return ErrorResponse(body.error(), req);
+    PackRequest r;
+    const nlohmann::json& statements = domain::GetMember(*body, "statements");
+    std::string section = domain::GetStr(*body, "section");
+    if (statements.is_string() && statements.get<std::string>() == "all") {
+      r.scope = PackScope::kAll;
+    } else if (statements.is_array() && !statements.empty()) {
+      r.scope = PackScope::kCodes;
+      for (const auto& c : statements) {
+        if (!c.is_string()) {
+          return ErrorResponse(MakeError(ErrorCode::kInvalidArgument, "statements are codes like IN-601", "statements"), req);
+        }
+        r.codes.push_back(c.get<std::string>());
+      }
+    } else if (!section.empty()) {
+      r.scope = PackScope::kSection;
+      r.section = section;
+    } else {
+      return ErrorResponse(MakeError(ErrorCode::kInvalidArgument,
+                                     "give statements (a list of codes or \"all\") or a section",
+                                     "statements"),
+                           req);
+    }
+    const nlohmann::json& at = domain::GetMember(*body, "at_position");
+    std::string as_of = domain::GetStr(*body, "as_of");
+    if (at.is_number_unsigned()) {
+      r.as_of_position = at.get<std::uint64_t>();
+    } else if (!as_of.empty()) {
+      auto ts = ParseInstant(as_of, "as_of");
+      if (!ts.ok()) return ErrorResponse(ts.error(), req);
+      r.as_of_us = *ts;
+    } else {
+      r.as_of_us = deps->clock->NowMicros();
+    }
+    r.actor = req.principal->actor();
+    r.role = std::string(auth::RoleName(req.principal->role));
+    r.client_ip = req.client_ip;
+    r.correlation_id = req.correlation_id;
+    r.transport = "POST /api/v1/evidence-packs";
+    r.now_us = deps->clock->NowMicros();
+    auto built = BuildEvidencePack(*deps->store, *deps->checkpoints, r, deps->security_log);
+    if (!built.ok()) return ErrorResponse(built.error(), req);
+    auto res = http::Response::Text(200, std::move(built->zip), "application/zip");
+    res.SetHeader("Content-Disposition", "attachment; filename=\"evidence-pack-" + built->as_of_date + "-" +
+                                             built->identity.substr(0, 12) + ".zip\"");
+    res.SetHeader("X-Pack-Identity", built->identity);
+    return res;
+  }, pack);
+  return add.status();
+}
+
+}  // namespace assure::api::rest
