@@ -5,7 +5,7 @@
 namespace assure::api {
 
 std::string StreamSnapshotPrefix(std::string_view stream_id) {
-  return "snap/" + std::string(stream_id) + "/";
+  return "snap1/" + std::string(stream_id) + "/";
 }
 
 namespace {
@@ -21,7 +21,7 @@ Status SaveStreamSnapshot(storage::EventStore& store, std::string_view stream_id
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(position));
   const std::string key = StreamSnapshotPrefix(stream_id) + hex;
   // Deterministic for (stream, position): a rebuild need not write it again.
-  auto existing = store.GetState(key);
+  auto existing = store.GetState(BodyKey(key));
   if (existing.ok() && existing->has_value()) return {};
   nlohmann::json value = {{"version", version}, {"position", position}, {"state", state}};
   // Body first, then the index key: an index key always has its body.

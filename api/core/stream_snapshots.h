@@ -3,8 +3,9 @@
 //
 // Every kStreamSnapshotEvery-th event of a stream (versions 499, 999, ...),
 // the network projection writes the entity's state (Agg::SnapshotJson) under
-// "snapbody/snap/<stream id>/<position as 16 hex digits>" and an empty index
-// key "snap/<stream id>/<position as 16 hex digits>" in the store's state area,
+// "snapbody/snap1/<stream id>/<position as 16 hex digits>" and an empty index
+// key "snap1/<stream id>/<position as 16 hex digits>" in the store's state area
+// ("snap1": the layout's version; a new layout takes a new prefix),
 // unsynced: a snapshot is a cache, and a missing or unreadable one only makes
 // a load fold from the start. LoadAggregate (aggregate_loader.h) starts from
 // the newest snapshot at or before the position it is asked for.
