@@ -18,17 +18,11 @@ std::string Lower(std::string s) {
   return s;
 }
 
-// Days since 1970-01-01 of a YYYY-MM-DD date (proleptic Gregorian).
+// Days since 1970-01-01 of a strict YYYY-MM-DD date.
 std::optional<long> DayNumber(const std::string& d) {
-  int y, m, day;
-  if (d.size() != 10 || std::sscanf(d.c_str(), "%4d-%2d-%2d", &y, &m, &day) != 3) return std::nullopt;
-  if (m < 1 || m > 12 || day < 1 || day > 31) return std::nullopt;
-  y -= m <= 2;
-  long era = (y >= 0 ? y : y - 399) / 400;
-  long yoe = y - era * 400;
-  long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-  long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
+  auto date = domain::ParseIsoDate(d);
+  if (!date) return std::nullopt;
+  return static_cast<long>(domain::DaysFromCivil(*date));
 }
 
 std::string GroupOfDeliverable(const NetworkModel& m, const domain::DeliverableState& d) {

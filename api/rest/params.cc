@@ -3,19 +3,11 @@
 #include <charconv>
 #include <cstdio>
 
+#include "domain/calendar.h"
+
 namespace assure::api::rest {
 
 namespace {
-
-// Days since 1970-01-01 (proleptic Gregorian).
-std::int64_t DaysFromCivil(int y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
 
 bool Digits(std::string_view s, std::size_t pos, std::size_t n, int* out) {
   if (pos + n > s.size()) return false;
@@ -26,12 +18,6 @@ bool Digits(std::string_view s, std::size_t pos, std::size_t n, int* out) {
   }
   *out = v;
   return true;
-}
-
-int DaysInMonth(int y, int m) {
-  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return m == 2 && leap ? 29 : kDays[m - 1];
 }
 
 }  // namespace
@@ -45,11 +31,12 @@ Result<std::int64_t> ParseInstant(std::string_view s, std::string_view field) {
   };
   int y, mo, d;
   if (!Digits(s, 0, 4, &y) || s.size() < 10 || s[4] != '-' || !Digits(s, 5, 2, &mo) ||
-      s[7] != '-' || !Digits(s, 8, 2, &d) || mo < 1 || mo > 12 || d < 1 ||
-      d > DaysInMonth(y, mo)) {
+      s[7] != '-' || !Digits(s, 8, 2, &d) ||
+      !domain::IsValidDate(y, static_cast<unsigned>(mo), static_cast<unsigned>(d))) {
     return bad();
   }
-  const std::int64_t day_us = DaysFromCivil(y, mo, d) * 86'400'000'000LL;
+  const std::int64_t day_us =
+      domain::DaysFromCivil({y, static_cast<unsigned>(mo), static_cast<unsigned>(d)}) * 86'400'000'000LL;
   if (s.size() == 10) return day_us + 86'400'000'000LL - 1;  // end of that day
   int hh, mm, ss = 0;
   if ((s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !Digits(s, 11, 2, &hh) || s.size() < 16 ||

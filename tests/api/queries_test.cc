@@ -93,6 +93,8 @@ TEST_F(QueriesTest, WhoSatOnTheOperationalBoardOn24May2023) {
   EXPECT_EQ(GroupMembersOn(*m, "ob", "2023-07-01")->size(), 3u);
   EXPECT_EQ(GroupMembersOn(*m, "nope", "2023-07-01").error().code, ErrorCode::kNotFound);
   EXPECT_EQ(GroupMembersOn(*m, "ob", "24/05/2023").error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(GroupMembersOn(*m, "ob", "31-12-2024").error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(GroupMembersOn(*m, "ob", "2024-02-30").error().code, ErrorCode::kInvalidArgument);
 }
 
 TEST_F(QueriesTest, WhichVersionOfTheStrategyWasInForce) {
