@@ -4,6 +4,8 @@
 // report; --dry-run writes nothing. Exit 0 on success, 1 when a file is
 // refused (nothing written), 2 on usage or store errors, 3 when the store is
 // in use by a running server.
+// With --server http://HOST:PORT the files are uploaded to that server
+// instead (server/http_upload.h): exit 0, 1 refused, 2 usage/connection.
 #include <unistd.h>
 
 #include <chrono>
@@ -15,6 +17,7 @@
 
 #include "api/importer/importer.h"
 #include "server/commands.h"
+#include "server/http_upload.h"
 #include "storage/event_store.h"
 
 namespace assure::server {
@@ -57,6 +60,8 @@ void RegisterImport(CLI::App& app, Run& run) {
     std::string actor;
     std::string programme;
     std::string title;
+    std::string server;
+    std::string token;
   };
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand(
@@ -65,7 +70,8 @@ void RegisterImport(CLI::App& app, Run& run) {
       "Each table becomes a work programme named by its title, e.g. 'Medical Physics Work\n"
       "Programme (2023 - 2024)' (group Medical Physics, year 2023-24); each row a deliverable.\n"
       "Importing the same file again appends nothing; an edited file appends only the changes.\n"
-      "While a server runs, upload instead: POST /api/v1/imports.");
+      "While a server runs, upload to it instead: --server http://HOST:PORT with a token\n"
+      "(--token or env ASSURE_TOKEN), which calls POST /api/v1/imports for each file.");
   cmd->add_option("files", args->files, "Files to import (.csv, .md, .xlsx)")->required();
   cmd->add_option("--data", args->data, "Store directory (env ASSURE_DATA)")->capture_default_str();
   cmd->add_flag("--dry-run", args->dry_run, "Report what would be created or changed; write nothing");
@@ -76,8 +82,35 @@ void RegisterImport(CLI::App& app, Run& run) {
                   "Import every table into this existing programme (see `assure programmes`)");
   cmd->add_option("--title", args->title,
                   "Programme title for tables without one, e.g. \"Workforce Work Programme 2023-24\"");
+  cmd->add_option("--server", args->server,
+                  "Upload to this running server instead of opening a store, e.g. http://127.0.0.1:8080");
+  cmd->add_option("--token", args->token, "With --server: an editor's or admin's token (env ASSURE_TOKEN)");
   cmd->callback([args, &run] {
     run = [args] {
+      if (!args->server.empty()) {
+        UploadOptions upload;
+        upload.server = args->server;
+        upload.token = args->token;
+        if (upload.token.empty()) {
+          const char* env = std::getenv("ASSURE_TOKEN");
+          if (env) upload.token = env;
+        }
+        upload.dry_run = args->dry_run;
+        upload.json = args->json;
+        upload.rows = args->rows;
+        upload.title = args->title;
+        if (!args->programme.empty() || !args->actor.empty()) {
+          std::fprintf(stderr,
+                       "assure import: --programme and --actor apply to a stopped store only; with "
+                       "--server the token names the actor\n");
+          return 2;
+        }
+        return UploadImports(upload, args->files, stdout, stderr);
+      }
+      if (!args->token.empty()) {
+        std::fprintf(stderr, "assure import: --token needs --server\n");
+        return 2;
+      }
       api::importer::ImportOptions options;
       std::vector<api::importer::ImportFile> files;
       std::uintmax_t total_bytes = 0;
@@ -126,8 +159,8 @@ void RegisterImport(CLI::App& app, Run& run) {
             std::fprintf(stderr,
                          "assure import: the store in '%s' is in use by a running server.\n"
                          "Stop the server and run this again, or upload the file to it:\n"
-                         "  curl -H 'Authorization: Bearer TOKEN' -F file=@%s "
-                         "https://HOST/api/v1/imports\n",
+                         "  assure import %s --server http://HOST:PORT --token TOKEN\n"
+                         "(or set ASSURE_TOKEN instead of --token)\n",
                          args->data.c_str(), args->files[0].c_str());
             return 3;
           }

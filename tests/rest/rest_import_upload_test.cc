@@ -1,0 +1,162 @@
+// `assure import FILE --server URL`: server::UploadImports (server/http_upload.h)
+// against a real server (RestServer: RocksDB temp store, the routes of
+// `assure serve`) over loopback, with the strategy document fixture.
+#include <cstdio>
+#include <string>
+
+#include "server/http_upload.h"
+#include "tests/rest/rest_harness.h"
+
+namespace assure::rest_test {
+namespace {
+
+// Runs UploadImports with its stdout and stderr captured.
+struct Outcome {
+  int code = -1;
+  std::string out, err;
+};
+
+std::string Drain(std::FILE* f) {
+  std::string s;
+  std::rewind(f);
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) s.append(buf, n);
+  std::fclose(f);
+  return s;
+}
+
+Outcome Upload(const std::string& server, const std::string& token, bool dry_run = false,
+               bool as_json = false, std::vector<std::string> files = {ASSURE_STRATEGY_MD}) {
+  server::UploadOptions o;
+  o.server = server;
+  o.token = token;
+  o.dry_run = dry_run;
+  o.json = as_json;
+  o.timeout = std::chrono::seconds(60);
+  std::FILE* out = std::tmpfile();
+  std::FILE* err = std::tmpfile();
+  Outcome r;
+  r.code = server::UploadImports(o, files, out, err);
+  r.out = Drain(out);
+  r.err = Drain(err);
+  return r;
+}
+
+class ImportUploadTest : public RestTest {
+ protected:
+  std::string Url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
+  std::uint64_t HeadViaApi() {
+    HttpReply r = Get("/api/v1/events?from=1&limit=1");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.Json()["head"].get<std::uint64_t>();
+  }
+};
+
+TEST_F(ImportUploadTest, ImportsTheStrategyDocumentOnceAndRepeatsAppendNothing) {
+  const std::uint64_t before = HeadViaApi();
+  Outcome first = Upload(Url(), tok().editor);
+  ASSERT_EQ(first.code, server::kUploadOk) << first.err;
+  EXPECT_NE(first.out.find("Deliverables: 67 created"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("Medical Physics Work Programme"), std::string::npos) << first.out;
+  EXPECT_EQ(first.err.find(tok().editor), std::string::npos);
+  EXPECT_EQ(first.out.find(tok().editor), std::string::npos);
+  EXPECT_EQ(Get("/api/v1/deliverables").Json()["total"], 67);
+  const std::uint64_t head = HeadViaApi();
+  EXPECT_GT(head, before);
+
+  // Idempotent: the same file again appends nothing (the JSON report says so too).
+  Outcome again = Upload(Url(), tok().editor, /*dry_run=*/false, /*as_json=*/true);
+  ASSERT_EQ(again.code, server::kUploadOk) << again.err;
+  json report = json::parse(again.out);
+  EXPECT_EQ(report["counts"]["events_appended"], 0);
+  EXPECT_EQ(report["counts"]["deliverables_unchanged"], 67);
+  EXPECT_EQ(HeadViaApi(), head);
+  json verify = Get("/api/v1/audit/verify").Json();
+  EXPECT_EQ(verify["ok"], true);
+  EXPECT_EQ(verify["checked"], head);
+  EXPECT_EQ(Get("/api/v1/deliverables").Json()["total"], 67);
+}
+
+TEST_F(ImportUploadTest, DryRunWritesNothing) {
+  const std::uint64_t before = HeadViaApi();
+  Outcome dry = Upload(Url(), tok().editor, /*dry_run=*/true);
+  ASSERT_EQ(dry.code, server::kUploadOk) << dry.err;
+  EXPECT_NE(dry.out.find("DRY RUN"), std::string::npos) << dry.out;
+  EXPECT_NE(dry.out.find("67 would be created"), std::string::npos) << dry.out;
+  EXPECT_EQ(HeadViaApi(), before);
+  EXPECT_EQ(Get("/api/v1/deliverables").Json()["total"], 0);
+}
+
+TEST_F(ImportUploadTest, RefusalsAndConnectionErrors) {
+  const std::uint64_t before = HeadViaApi();
+  Outcome viewer = Upload(Url(), tok().viewer);
+  EXPECT_EQ(viewer.code, server::kUploadRefused);
+  EXPECT_NE(viewer.err.find("HTTP 403"), std::string::npos) << viewer.err;
+  EXPECT_EQ(viewer.err.find(tok().viewer), std::string::npos);
+
+  Outcome bad = Upload(Url(), tok().unknown);
+  EXPECT_EQ(bad.code, server::kUploadRefused);
+  EXPECT_NE(bad.err.find("HTTP 401"), std::string::npos) << bad.err;
+  EXPECT_EQ(bad.err.find(tok().unknown), std::string::npos);
+
+  // The server's problem detail and field are shown (a file it cannot read).
+  const std::string junk = (std::filesystem::temp_directory_path() / "assure-upload-test.pdf").string();
+  {
+    std::FILE* f = std::fopen(junk.c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    std::fputs("%PDF-1.4 not a programme", f);
+    std::fclose(f);
+  }
+  Outcome refused = Upload(Url(), tok().editor, false, false, {junk});
+  std::remove(junk.c_str());
+  EXPECT_EQ(refused.code, server::kUploadRefused);
+  EXPECT_NE(refused.err.find("the server refused it (HTTP 4"), std::string::npos) << refused.err;
+  EXPECT_EQ(HeadViaApi(), before);
+
+  // Usage and connection errors: exit 2.
+  EXPECT_EQ(Upload(Url(), "").code, server::kUploadError);
+  Outcome https = Upload("https://127.0.0.1:" + std::to_string(srv().port()), tok().editor);
+  EXPECT_EQ(https.code, server::kUploadError);
+  EXPECT_NE(https.err.find("http://"), std::string::npos) << https.err;
+  EXPECT_EQ(Upload("ftp://127.0.0.1:21", tok().editor).code, server::kUploadError);
+
+  // An unreachable port: bind one, note it, close it; nothing listens there.
+  std::uint16_t dead = 0;
+  {
+    RestServer other;
+    dead = other.port();
+  }
+  Outcome down = Upload("http://127.0.0.1:" + std::to_string(dead), tok().editor);
+  EXPECT_EQ(down.code, server::kUploadError);
+  EXPECT_NE(down.err.find("cannot connect to http://127.0.0.1:" + std::to_string(dead)),
+            std::string::npos)
+      << down.err;
+  EXPECT_EQ(down.err.find(tok().editor), std::string::npos);
+  EXPECT_EQ(HeadViaApi(), before);
+}
+
+TEST(ParseHttpUrlTest, Forms) {
+  auto a = server::ParseHttpUrl("http://127.0.0.1:8080");
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->host, "127.0.0.1");
+  EXPECT_EQ(a->port, "8080");
+  EXPECT_EQ(a->base, "");
+  auto b = server::ParseHttpUrl("HTTP://assure.example/prefix/");
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->host, "assure.example");
+  EXPECT_EQ(b->port, "80");
+  EXPECT_EQ(b->base, "/prefix");
+  auto c = server::ParseHttpUrl("http://[::1]:9000");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->host, "::1");
+  EXPECT_EQ(c->port, "9000");
+  EXPECT_FALSE(server::ParseHttpUrl("https://x").ok());
+  EXPECT_FALSE(server::ParseHttpUrl("127.0.0.1:8080").ok());
+  EXPECT_FALSE(server::ParseHttpUrl("http://:80").ok());
+  EXPECT_FALSE(server::ParseHttpUrl("http://h:0").ok());
+  EXPECT_FALSE(server::ParseHttpUrl("http://h:99999").ok());
+  EXPECT_EQ(server::UrlEncode("a b&c/é"), "a%20b%26c%2F%C3%A9");
+}
+
+}  // namespace
+}  // namespace assure::rest_test
