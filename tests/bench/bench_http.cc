@@ -490,12 +490,12 @@ int main(int argc, char** argv) {
               rounds, seconds);
   std::printf("%-12s %14s %10s %16s %8s\n", "connections", "HTTP (w/s)", "non-2xx", "raw sync (w/s)",
               "ratio");
+  // Connection t changes deliverable t, red -> amber -> green -> red ... across
+  // every round and level (never to the rating it already has: that is a 409).
+  std::vector<std::uint64_t> next_rating(deliverables.size(), 1);
   for (int c : concurrency) {
     std::vector<double> ours, base;
     std::uint64_t non2xx = 0;
-    // Each connection changes its own deliverable, red -> amber -> green -> red ...
-    // (never to the rating it already has).
-    std::vector<std::uint64_t> next_rating(deliverables.size(), 1);
     for (int r = 0; r < rounds; ++r) {
       HttpRun h = DriveHttp(port, token, c, seconds, false, [&](int t, Conn& conn, std::uint64_t) {
         auto [st, body] = conn.Do(http::verb::post,
