@@ -11,7 +11,7 @@
 //              "document_body_limit_bytes": 67108864, "header_timeout_ms": 10000,
 //              "body_timeout_ms": 60000, "idle_timeout_ms": 30000,
 //              "write_timeout_ms": 30000, "max_pipelined": 8, "max_connections": 1024},
-//     "workers": {"threads": 4, "queue_limit": 1024},
+//     "workers": {"threads": 32, "queue_limit": 1024},
 //     "websocket": {"queue_limit": 1024, "idle_timeout_ms": 30000,
 //                   "handshake_timeout_ms": 10000, "max_message_bytes": 65536,
 //                   "overflow_close_timeout_ms": 5000},
@@ -53,7 +53,9 @@ struct ServerConfig {
   std::size_t max_connections = 1024;  // further connections are closed at accept
 
   // The worker pool that runs handlers (RocksDB calls block).
-  std::size_t worker_threads = 4;
+  // Durable writes block a thread in fsync while the store groups them into
+  // one commit: as many threads as concurrent writers to be grouped.
+  std::size_t worker_threads = 32;
   std::size_t worker_queue_limit = 1024;  // 503 when full
 
   // WebSocket live feed

@@ -238,6 +238,7 @@ Result<AppendResult> LogStore::Decide(Writer& w, Group& g) {
   g.heads[w.stream] = next;
   result.last_position = g.next_position - 1;
   result.stream_version = next.version;
+  result.recorded_at_us = now;
   return result;
 }
 

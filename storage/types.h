@@ -101,6 +101,9 @@ struct AppendResult {
   // True when every event was already stored (an idempotent retry) and
   // nothing was written.
   bool idempotent_replay = false;
+  // The recorded_at of every event this append wrote (one append's events
+  // share it); 0 for an idempotent replay.
+  std::int64_t recorded_at_us = 0;
 };
 
 struct StreamInfo {

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/core/aggregate_cache.h"
 #include "api/core/event_mapping.h"
 #include "api/core/stream_snapshots.h"
 #include "storage/event_store.h"
@@ -24,13 +25,27 @@ struct Loaded {
 };
 
 // Folds the events of Agg's stream for `id` with positions <= up_to.
+// With a cache (and no up_to), starts from the cached fold and reads only the
+// events after it, and leaves the result in the cache.
 template <class Agg>
 Result<Loaded<Agg>> LoadAggregate(storage::EventStore& store, std::string_view id,
-                                  std::uint64_t up_to = UINT64_MAX) {
+                                  std::uint64_t up_to = UINT64_MAX,
+                                  AggregateCache* cache = nullptr) {
   Loaded<Agg> out;
   const std::string stream = domain::StreamId(Agg::kKind, id);
+  if (up_to != UINT64_MAX) cache = nullptr;
   std::uint64_t from = 0;
-  if constexpr (requires(const nlohmann::json& j) { Agg::FromSnapshotJson(j); }) {
+  std::optional<Loaded<Agg>> cached;
+  if (cache != nullptr) cached = cache->Get<Loaded<Agg>>(stream);
+  if (cached && cached->version) {
+    // The stream's head (one point read) says whether anything came after.
+    auto info = store.GetStreamInfo(stream);
+    if (info.ok() && info->exists && info->current_version == *cached->version) {
+      return std::move(*cached);
+    }
+    out = std::move(*cached);
+    from = *out.version + 1;
+  } else if constexpr (requires(const nlohmann::json& j) { Agg::FromSnapshotJson(j); }) {
     // Start from the newest stream snapshot within reach, if one reads back.
     if (auto snap = FindStreamSnapshot(store, stream, up_to)) {
       auto state = Agg::FromSnapshotJson(snap->state);
@@ -59,9 +74,11 @@ Result<Loaded<Agg>> LoadAggregate(storage::EventStore& store, std::string_view i
       out.version = e.stream_version;
       out.last_position = e.position;
     }
-    if (page->size() < 1000) return out;
+    if (page->size() < 1000) break;
     from = page->back().stream_version + 1;
   }
+  if (cache != nullptr && out.version) cache->Put(stream, *out.version, out);
+  return out;
 }
 
 }  // namespace assure::api

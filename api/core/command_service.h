@@ -31,16 +31,43 @@ Result<std::optional<WriteResult>> FindIdempotentResult(storage::EventStore& sto
                                                         const RequestContext& rc,
                                                         std::string_view id);
 
+// Leaves in the cache the state after an append: `before` evolved by the
+// events written, as the store recorded them (positions, versions, time).
+template <class Agg>
+void CacheAppended(AggregateCache& cache, const std::string& stream, Loaded<Agg> before,
+                   std::vector<storage::ProposedEvent> written, const storage::AppendResult& appended) {
+  nlohmann::json holder;
+  const std::uint64_t first_version = appended.stream_version + 1 - written.size();
+  for (std::size_t i = 0; i < written.size(); ++i) {
+    storage::RecordedEvent r;
+    r.position = appended.first_position + i;
+    r.stream_id = stream;
+    r.stream_version = first_version + i;
+    r.type = std::move(written[i].type);
+    r.schema_version = written[i].schema_version;
+    r.data = std::move(written[i].data);
+    r.metadata = std::move(written[i].metadata);
+    r.recorded_at_us = appended.recorded_at_us;
+    Agg::Evolve(before.state, MakeView(r, holder));
+  }
+  before.version = appended.stream_version;
+  before.last_position = appended.last_position;
+  cache.Put(stream, appended.stream_version, std::move(before));
+}
+
+// With a cache, the stream is loaded through it (see aggregate_cache.h), and
+// the state after a successful append is left in it.
 template <class Agg>
 Result<WriteResult> Execute(storage::EventStore& store, std::string_view id,
-                            const typename Agg::Command& command, const RequestContext& rc) {
+                            const typename Agg::Command& command, const RequestContext& rc,
+                            AggregateCache* cache = nullptr) {
   if (!rc.idempotency_key.empty()) {
     auto first = FindIdempotentResult(store, rc, id);
     if (!first.ok()) return first.error();
     if (first->has_value()) return **first;
   }
   for (int attempt = 0;; ++attempt) {
-    auto loaded = LoadAggregate<Agg>(store, id);
+    auto loaded = LoadAggregate<Agg>(store, id, UINT64_MAX, cache);
     if (!loaded.ok()) return loaded.error();
     if (rc.if_match && loaded->version != rc.if_match) {
       Error e = MakeError(ErrorCode::kPreconditionFailed,
@@ -67,12 +94,18 @@ Result<WriteResult> Execute(storage::EventStore& store, std::string_view id,
     }
     auto expected = loaded->version ? storage::ExpectedVersion::Exact(*loaded->version)
                                     : storage::ExpectedVersion::NoStream();
-    auto appended = store.Append(domain::StreamId(Agg::kKind, id), expected, std::move(events));
+    const std::string stream = domain::StreamId(Agg::kKind, id);
+    std::vector<storage::ProposedEvent> written;
+    if (cache != nullptr) written = events;
+    auto appended = store.Append(stream, expected, std::move(events));
     if (appended.ok()) {
       result.stream_version = appended->stream_version;
       result.position = appended->last_position;
       result.events_written = appended->idempotent_replay ? 0 : decided->size();
       result.replayed = appended->idempotent_replay;
+      if (cache != nullptr && !appended->idempotent_replay) {
+        CacheAppended<Agg>(*cache, stream, std::move(loaded).value(), std::move(written), *appended);
+      }
       return result;
     }
     if (appended.error().code != ErrorCode::kWrongExpectedVersion || rc.if_match ||

@@ -68,7 +68,27 @@ void LiveHub::OnCommitted(const std::vector<storage::RecordedEvent>& events) {
   queue_cv_.notify_one();
 }
 
-std::vector<LiveHub::Prepared> LiveHub::Prepare(const std::vector<storage::RecordedEvent>& events) {
+namespace {
+
+std::shared_ptr<const std::string> RenderEvent(const NetworkModel& m, const storage::RecordedEvent& e) {
+  auto data = nlohmann::json::parse(e.data, nullptr, false);
+  nlohmann::json msg = {{"type", "event"},
+                        {"position", e.position},
+                        {"stream_id", e.stream_id},
+                        {"stream_version", e.stream_version},
+                        {"event_type", e.type},
+                        {"recorded_at", FormatTimestamp(e.recorded_at_us)},
+                        {"actor", e.metadata.actor},
+                        {"reason", e.metadata.reason},
+                        {"data", data.is_discarded() ? nlohmann::json::object() : data},
+                        {"entity", EntityState(m, e.stream_id, e.position)}};
+  return Message(msg);
+}
+
+}  // namespace
+
+std::vector<LiveHub::Prepared> LiveHub::Prepare(const std::vector<storage::RecordedEvent>& events,
+                                                bool render) {
   std::vector<Prepared> out;
   out.reserve(events.size());
   auto lock = runner_->ReadLock();
@@ -78,21 +98,15 @@ std::vector<LiveHub::Prepared> LiveHub::Prepare(const std::vector<storage::Recor
     p.position = e.position;
     p.stream_id = e.stream_id;
     p.group_id = GroupOfStream(m, e.stream_id);
-    auto data = nlohmann::json::parse(e.data, nullptr, false);
-    nlohmann::json msg = {{"type", "event"},
-                          {"position", e.position},
-                          {"stream_id", e.stream_id},
-                          {"stream_version", e.stream_version},
-                          {"event_type", e.type},
-                          {"recorded_at", FormatTimestamp(e.recorded_at_us)},
-                          {"actor", e.metadata.actor},
-                          {"reason", e.metadata.reason},
-                          {"data", data.is_discarded() ? nlohmann::json::object() : data},
-                          {"entity", EntityState(m, e.stream_id, e.position)}};
-    p.message = Message(msg);
+    if (render) p.message = RenderEvent(m, e);
     out.push_back(std::move(p));
   }
   return out;
+}
+
+std::shared_ptr<const std::string> LiveHub::Render(const storage::RecordedEvent& e) {
+  auto lock = runner_->ReadLock();
+  return RenderEvent(network_->model(), e);
 }
 
 bool LiveHub::Matches(const Filter& f, const Prepared& p) {
@@ -125,12 +139,24 @@ void LiveHub::FanOutLoop() {
         }
       }
     }
-    auto prepared = Prepare(batch);
+    // Rendering a message costs a JSON parse and the entity's state: only
+    // when someone has subscribed (a client subscribing meanwhile gets it
+    // rendered below, when it matches).
+    bool anyone = false;
+    {
+      std::lock_guard l(mu_);
+      for (const auto& [id, c] : clients_) anyone = anyone || c.subscribed;
+    }
+    auto prepared = Prepare(batch, anyone);
     std::lock_guard l(mu_);
-    for (const auto& p : prepared) {
+    for (std::size_t i = 0; i < prepared.size(); ++i) {
+      auto& p = prepared[i];
       for (auto& [id, c] : clients_) {
         if (!c.live || p.position < c.next) continue;
         if (Matches(c.filter, p)) {
+          // Lock order mu_ -> runner lock is safe: no holder of the runner
+          // lock ever waits for mu_.
+          if (!p.message) p.message = Render(batch[i]);
           if (auto client = c.client.lock()) client->Send(p.message);
         }
         c.next = p.position + 1;

@@ -88,7 +88,10 @@ class LiveHub final : public http::LiveFeed, public std::enable_shared_from_this
   void OnCommitted(const std::vector<storage::RecordedEvent>& events);
   void FanOutLoop();
   void Replay(std::uint64_t client_id, std::uint64_t generation);
-  std::vector<Prepared> Prepare(const std::vector<storage::RecordedEvent>& events);
+  // With render=false, only what matching needs (position, stream, group);
+  // the message is rendered later by Render, when a client wants it.
+  std::vector<Prepared> Prepare(const std::vector<storage::RecordedEvent>& events, bool render = true);
+  std::shared_ptr<const std::string> Render(const storage::RecordedEvent& e);
   static bool Matches(const Filter& f, const Prepared& p);
   // Sends presence to the meeting's subscribers. Caller holds mu_.
   void PresenceLocked(const std::string& meeting_id);

@@ -56,7 +56,7 @@ Status RegisterDocumentContentRoutes(http::Router& router, std::shared_ptr<RestD
                }
                auto hash = deps->store->PutBlob(req.body);
                if (!hash.ok()) return ErrorResponse(hash.error(), req);
-               auto r = ExecuteWrite<domain::ControlledDocumentAggregate>(*deps->store, id, *cmd, *rc);
+               auto r = ExecuteWrite<domain::ControlledDocumentAggregate>(*deps->store, id, *cmd, *rc, deps->aggregates.get());
                if (!r.ok()) return ErrorResponse(r.error(), req);
                if (!r->replayed && r->events_written > 0) {
                  if (auto s = RememberIdempotencyKey(*deps->store, *rc, req, canonical); !s.ok()) {

@@ -99,7 +99,7 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
     }
     auto cmd = Agg::ParseCommand(spec->create_command, *body);
     if (!cmd.ok()) return ErrorResponse(cmd.error(), req);
-    auto r = ExecuteWrite<Agg>(*deps->store, id, *cmd, *rc);
+    auto r = ExecuteWrite<Agg>(*deps->store, id, *cmd, *rc, deps->aggregates.get());
     if (!r.ok()) return ErrorResponse(r.error(), req);
     if (!r->replayed && r->events_written > 0) {
       if (auto s = RememberIdempotencyKey(*deps->store, *rc, req, canonical); !s.ok()) {
@@ -151,7 +151,7 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
     auto at = ReadAsAt(req, *deps->store);
     if (!at.ok()) return ErrorResponse(at.error(), req);
     const std::string id(req.PathParam("id"));
-    auto loaded = LoadAggregate<Agg>(*deps->store, id, at->value_or(UINT64_MAX));
+    auto loaded = LoadAggregate<Agg>(*deps->store, id, at->value_or(UINT64_MAX), deps->aggregates.get());
     if (!loaded.ok()) return ErrorResponse(loaded.error(), req);
     if (!loaded->state.exists) {
       return ErrorResponse(MakeError(ErrorCode::kNotFound, "no " + spec->noun + " '" + id + "'" +
@@ -219,7 +219,7 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
     if (auto s = CheckIdempotencyKey(*deps->store, *rc, req, canonical); !s.ok()) {
       return ErrorResponse(s.error(), req);
     }
-    auto r = ExecuteWrite<Agg>(*deps->store, id, *cmd, *rc);
+    auto r = ExecuteWrite<Agg>(*deps->store, id, *cmd, *rc, deps->aggregates.get());
     if (!r.ok()) return ErrorResponse(r.error(), req);
     if (!r->replayed && r->events_written > 0) {
       if (auto s = RememberIdempotencyKey(*deps->store, *rc, req, canonical); !s.ok()) {

@@ -55,8 +55,9 @@ Result<std::optional<std::string>> EntityCreatedWithKey(storage::EventStore& sto
 //   result instead of reporting a conflict.
 template <class Agg>
 Result<WriteResult> ExecuteWrite(storage::EventStore& store, std::string_view id,
-                                 const typename Agg::Command& command, const RequestContext& rc) {
-  auto r = Execute<Agg>(store, id, command, rc);
+                                 const typename Agg::Command& command, const RequestContext& rc,
+                                 AggregateCache* cache = nullptr) {
+  auto r = Execute<Agg>(store, id, command, rc, cache);
   if (r.ok()) return r;
   if (r.error().code == ErrorCode::kWrongExpectedVersion && rc.if_match) {
     Error e = MakeError(ErrorCode::kPreconditionFailed,

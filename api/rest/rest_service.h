@@ -23,6 +23,7 @@
 #include "api/audit/checkpoint.h"
 #include "api/auth/authorizer.h"
 #include "api/auth/security_log.h"
+#include "api/core/aggregate_cache.h"
 #include "api/core/projection_runner.h"
 #include "api/http/router.h"
 #include "api/queries/network_model.h"
@@ -39,6 +40,9 @@ struct RestDeps {
   std::shared_ptr<CheckpointLog> checkpoints;   // may be null: no audit checkpoint routes
   std::shared_ptr<const Signer> signer;         // may be null
   auth::SecurityLog* security_log = nullptr;    // evidence-pack builds are recorded here
+  // Current states of recently used entities, so that a write or a read of
+  // the latest state does not fold the entity's stream again.
+  std::shared_ptr<AggregateCache> aggregates = std::make_shared<AggregateCache>();
   // How long a read with min_position waits for the projections. Default 2 s.
   std::chrono::milliseconds read_your_writes_timeout{2000};
   // Largest page of any list. Default 1000.

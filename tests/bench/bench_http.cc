@@ -411,7 +411,7 @@ int main(int argc, char** argv) {
   std::string bin = ASSURE_BIN;
   std::string dir;
   double seconds = 4, read_seconds = 4;
-  int rounds = 2, subscribers = 1000, appends = 50, spacing_ms = 50, max_seconds = 600;
+  int rounds = 2, subscribers = 1000, appends = 50, spacing_ms = 50, max_seconds = 600, worker_threads = 0;
   std::vector<int> concurrency = {32, 64};
   int read_conns = 64;
   app.add_option("--assure", bin, "The assure binary")->capture_default_str();
@@ -424,6 +424,7 @@ int main(int argc, char** argv) {
   app.add_option("--subscribers", subscribers, "WebSocket subscribers")->capture_default_str();
   app.add_option("--appends", appends, "Live-feed appends measured")->capture_default_str();
   app.add_option("--spacing-ms", spacing_ms, "Pause between live-feed appends")->capture_default_str();
+  app.add_option("--workers", worker_threads, "The server's worker threads (0: its default)")->capture_default_str();
   app.add_option("--max-seconds", max_seconds, "Watchdog: abort the run after this long")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   namespace fs = std::filesystem;
@@ -455,6 +456,10 @@ int main(int argc, char** argv) {
   // The store, an admin token, a config without rate limits, the server.
   const std::string token =
       Run("'" + bin + "' token create --role admin --name bench --data '" + dir + "/store'");
+  // The writes are a SIG editor's RAGB changes (an admin's writes are also
+  // recorded, one by one, in the security log).
+  const std::string editor_token =
+      Run("'" + bin + "' token create --role editor --name bench-editor --data '" + dir + "/store'");
   {
     json config = {
         {"rate_limit", {{"enabled", false}}},
@@ -462,6 +467,7 @@ int main(int argc, char** argv) {
         {"workers", {{"queue_limit", 100000}}},
         {"websocket", {{"queue_limit", 4096}, {"idle_timeout_ms", 120000}}},
     };
+    if (worker_threads > 0) config["workers"]["threads"] = worker_threads;
     std::ofstream(dir + "/config.json") << config.dump(2);
   }
   const std::uint16_t port = FreePort();
@@ -497,7 +503,7 @@ int main(int argc, char** argv) {
     std::vector<double> ours, base;
     std::uint64_t non2xx = 0;
     for (int r = 0; r < rounds; ++r) {
-      HttpRun h = DriveHttp(port, token, c, seconds, false, [&](int t, Conn& conn, std::uint64_t) {
+      HttpRun h = DriveHttp(port, editor_token, c, seconds, false, [&](int t, Conn& conn, std::uint64_t) {
         auto [st, body] = conn.Do(http::verb::post,
                                   "/api/v1/deliverables/" + deliverables[t] + "/change-ragb",
                                   ChangeBody(next_rating[t]++));
