@@ -56,4 +56,35 @@ nlohmann::json HistoryToJson(const HistoryEntry& entry) {
           {"changes", std::move(changes)}};
 }
 
+Result<std::optional<std::uint64_t>> PositionOfVersion(storage::EventStore& store,
+                                                       const std::string& stream,
+                                                       std::uint64_t version) {
+  auto page = store.ReadStream(stream, version, storage::Direction::kForwards, 1);
+  if (!page.ok()) return page.error();
+  if (page->empty() || page->front().stream_version != version) return std::optional<std::uint64_t>();
+  return std::optional<std::uint64_t>(page->front().position);
+}
+
+Result<std::uint64_t> CountUpTo(storage::EventStore& store, const std::string& stream,
+                                std::uint64_t up_to) {
+  auto info = store.GetStreamInfo(stream);
+  if (!info.ok()) return info.error();
+  if (!info->exists) return std::uint64_t{0};
+  if (info->last_position <= up_to) return info->event_count;
+  // The first version whose position is > up_to: lo <= it <= hi.
+  std::uint64_t lo = 0, hi = info->current_version;
+  while (lo < hi) {
+    const std::uint64_t mid = lo + (hi - lo) / 2;
+    auto pos = PositionOfVersion(store, stream, mid);
+    if (!pos.ok()) return pos.error();
+    if (!pos->has_value()) return MakeError(ErrorCode::kInternal, "stream '" + stream + "' has a gap");
+    if (**pos > up_to) {
+      hi = mid;
+    } else {
+      lo = mid + 1;
+    }
+  }
+  return lo;
+}
+
 }  // namespace assure::api

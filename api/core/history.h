@@ -8,6 +8,7 @@
 // Thread safety: stateless.
 #pragma once
 
+#include <algorithm>
 #include <vector>
 
 #include "api/core/aggregate_loader.h"
@@ -74,6 +75,85 @@ Result<std::vector<HistoryEntry>> History(storage::EventStore& store, std::strin
     return MakeError(ErrorCode::kNotFound,
                      "no " + std::string(Agg::kKind) + " '" + std::string(id) + "'", "id");
   }
+  return out;
+}
+
+struct HistoryPage {
+  std::vector<HistoryEntry> items;  // in the order asked for
+  std::uint64_t total = 0;          // changes up to the position asked for
+};
+
+// The position of the stream's event with this version, if it has one.
+Result<std::optional<std::uint64_t>> PositionOfVersion(storage::EventStore& store,
+                                                       const std::string& stream,
+                                                       std::uint64_t version);
+
+// The stream's number of events with positions <= up_to (a binary search over
+// versions: O(log n) reads).
+Result<std::uint64_t> CountUpTo(storage::EventStore& store, const std::string& stream,
+                                std::uint64_t up_to);
+
+// One page of History: the changes [offset, offset + limit) counted from the
+// oldest (or, newest_first, from the newest, newest first). Folds from the
+// newest stream snapshot before the page and diffs only the page's changes,
+// so a page of a long history costs about a page, not the whole stream.
+template <class Agg>
+Result<HistoryPage> HistoryRange(storage::EventStore& store, std::string_view id,
+                                 std::uint64_t up_to, std::uint64_t offset, std::uint64_t limit,
+                                 bool newest_first) {
+  const std::string stream = domain::StreamId(Agg::kKind, id);
+  auto not_found = [&] {
+    return MakeError(ErrorCode::kNotFound, "no " + std::string(Agg::kKind) + " '" + std::string(id) + "'",
+                     "id");
+  };
+  auto info = store.GetStreamInfo(stream);
+  if (!info.ok()) {
+    if (info.error().code == ErrorCode::kInvalidArgument) return not_found();
+    return info.error();
+  }
+  if (!info->exists) return not_found();
+  HistoryPage out;
+  if (up_to >= info->last_position) {
+    out.total = info->event_count;
+  } else {
+    auto n = CountUpTo(store, stream, up_to);
+    if (!n.ok()) return n.error();
+    out.total = *n;
+  }
+  if (out.total == 0) return not_found();
+  if (offset >= out.total || limit == 0) return out;
+  // Versions [first, last) in ascending order.
+  const std::uint64_t count = std::min(limit, out.total - offset);
+  const std::uint64_t first = newest_first ? out.total - offset - count : offset;
+  const std::uint64_t last = first + count;
+  // The state before `first`.
+  typename Agg::State state{};
+  if (first > 0) {
+    auto before_pos = PositionOfVersion(store, stream, first - 1);
+    if (!before_pos.ok()) return before_pos.error();
+    if (!before_pos->has_value()) return not_found();
+    auto loaded = LoadAggregate<Agg>(store, id, **before_pos);
+    if (!loaded.ok()) return loaded.error();
+    state = std::move(loaded->state);
+  }
+  nlohmann::json before = Agg::ToJson(state);
+  nlohmann::json holder;
+  for (std::uint64_t from = first; from < last;) {
+    auto page = store.ReadStream(stream, from, storage::Direction::kForwards,
+                                 static_cast<std::size_t>(std::min<std::uint64_t>(last - from, 1000)));
+    if (!page.ok()) return page.error();
+    if (page->empty()) break;
+    for (const auto& e : *page) {
+      if (e.stream_version >= last) break;
+      Agg::Evolve(state, MakeView(e, holder));
+      nlohmann::json after = Agg::ToJson(state);
+      out.items.push_back(HistoryEntry{e.position, e.stream_version, e.recorded_at_us, e.metadata.actor,
+                                       e.type, e.metadata.reason, DiffJson(before, after)});
+      before = std::move(after);
+    }
+    from = page->back().stream_version + 1;
+  }
+  if (newest_first) std::reverse(out.items.begin(), out.items.end());
   return out;
 }
 

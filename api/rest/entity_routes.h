@@ -172,15 +172,29 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
   history.openapi = http::OpenApiOperation("History of a " + spec->noun + ": who changed what, when, why",
                                            spec->collection);
   history.openapi["parameters"] = {http::OpenApiQueryParam("as_of", "string", "ISO 8601 date or date-time"),
-                                   http::OpenApiQueryParam("at_position", "integer", "a log position")};
+                                   http::OpenApiQueryParam("at_position", "integer", "a log position"),
+                                   http::OpenApiQueryParam("order", "string", "asc (oldest first, the default) or desc"),
+                                   http::OpenApiQueryParam("offset", "integer", "changes to skip, in that order"),
+                                   http::OpenApiQueryParam("limit", "integer", "changes to return (default 100, max 1000)")};
   add("GET", base + "/{id}/history", [deps](const http::Request& req) -> http::Response {
     auto at = ReadAsAt(req, *deps->store);
     if (!at.ok()) return ErrorResponse(at.error(), req);
-    auto h = History<Agg>(*deps->store, req.PathParam("id"), at->value_or(UINT64_MAX));
+    auto page = ReadPage(req, deps->max_page);
+    if (!page.ok()) return ErrorResponse(page.error(), req);
+    const std::string order(req.Query("order").value_or("asc"));
+    if (order != "asc" && order != "desc") {
+      return ErrorResponse(MakeError(ErrorCode::kInvalidArgument, "order is asc or desc", "order"), req);
+    }
+    auto h = HistoryRange<Agg>(*deps->store, req.PathParam("id"), at->value_or(UINT64_MAX), page->offset,
+                               page->limit, order == "desc");
     if (!h.ok()) return ErrorResponse(h.error(), req);
     nlohmann::json items = nlohmann::json::array();
-    for (const auto& e : *h) items.push_back(HistoryToJson(e));
-    return http::Response::Json(200, {{"items", std::move(items)}});
+    for (const auto& e : h->items) items.push_back(HistoryToJson(e));
+    return http::Response::Json(200, {{"items", std::move(items)},
+                                      {"total", h->total},
+                                      {"offset", page->offset},
+                                      {"limit", page->limit},
+                                      {"order", order}});
   }, history);
 
   // Commands.

@@ -51,6 +51,50 @@ TEST(HistoryTest, EachEventWithWhoWhenWhatAndWhy) {
   EXPECT_EQ(History<C>(*store, "nope").error().code, ErrorCode::kNotFound);
 }
 
+// Every page (either order, as at any position) equals the matching slice of
+// the whole history, with the same changes (diffed from the state before).
+TEST(HistoryTest, RangesAreSlicesOfTheWholeHistory) {
+  auto store = storage::NewMemoryStore();
+  RequestContext rc;
+  rc.actor = "person-1";
+  ASSERT_TRUE(Execute<C>(*store, "c1", C::Create{"one"}, rc).ok());
+  ASSERT_TRUE(Execute<C>(*store, "c2", C::Create{"two"}, rc).ok());
+  for (int i = 1; i <= 40; ++i) {
+    ASSERT_TRUE(Execute<C>(*store, "c1", C::Add{i, "step " + std::to_string(i)}, rc).ok());
+    if (i % 3 == 0) {
+      ASSERT_TRUE(Execute<C>(*store, "c2", C::Add{1, ""}, rc).ok());
+    }
+  }
+  const std::uint64_t head = store->Head().position;
+  for (std::uint64_t up_to : {std::uint64_t{1}, std::uint64_t{20}, head - 1, UINT64_MAX}) {
+    auto all = History<C>(*store, "c1", up_to);
+    ASSERT_TRUE(all.ok());
+    const std::uint64_t n = all->size();
+    for (bool desc : {false, true}) {
+      for (std::uint64_t offset : {0, 1, 7, 40, 41, 50}) {
+        for (std::uint64_t limit : {1, 5, 100}) {
+          auto page = HistoryRange<C>(*store, "c1", up_to, offset, limit, desc);
+          ASSERT_TRUE(page.ok());
+          EXPECT_EQ(page->total, n);
+          std::vector<nlohmann::json> want;
+          for (std::uint64_t k = offset; k < n && k < offset + limit; ++k) {
+            want.push_back(HistoryToJson((*all)[desc ? n - 1 - k : k]));
+          }
+          std::vector<nlohmann::json> got;
+          for (const auto& e : page->items) got.push_back(HistoryToJson(e));
+          EXPECT_EQ(got, want) << "up_to " << up_to << " desc " << desc << " offset " << offset
+                               << " limit " << limit;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(HistoryRange<C>(*store, "nope", UINT64_MAX, 0, 10, false).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(HistoryRange<C>(*store, "c1", 0, 0, 10, false).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(*CountUpTo(*store, "counter-c1", head), 41u);
+  EXPECT_EQ(*CountUpTo(*store, "counter-c1", 1), 1u);
+  EXPECT_EQ(*CountUpTo(*store, "counter-c1", 0), 0u);
+}
+
 TEST(HistoryTest, FormatTimestamp) {
   EXPECT_EQ(FormatTimestamp(1709251200000000), "2024-03-01T00:00:00.000000Z");
   EXPECT_EQ(FormatTimestamp(1709251200123456), "2024-03-01T00:00:00.123456Z");

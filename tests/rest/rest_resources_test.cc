@@ -146,6 +146,27 @@ TEST_F(RestTest, ProgrammesAndDeliverablesWithEveryFilterAndHistory) {
   EXPECT_TRUE(saw_ragb) << change.dump();
   // The actor is the token's id, not anything from the body.
   EXPECT_NE(items[1]["actor"], items[0]["actor"]);  // editor vs admin
+  EXPECT_EQ(h.Json()["total"], 4);
+
+  // Pages of the history, either way round, as at a position.
+  json newest = Get(base + "/history?order=desc&limit=2").Json();
+  EXPECT_EQ(newest["total"], 4);
+  EXPECT_EQ(newest["order"], "desc");
+  ASSERT_EQ(newest["items"].size(), 2u);
+  EXPECT_EQ(newest["items"][0], items[3]);
+  EXPECT_EQ(newest["items"][1], items[2]);
+  json middle = Get(base + "/history?offset=1&limit=2").Json();
+  ASSERT_EQ(middle["items"].size(), 2u);
+  EXPECT_EQ(middle["items"][0], items[1]);
+  EXPECT_EQ(middle["items"][1], items[2]);
+  EXPECT_TRUE(Get(base + "/history?offset=9").Json()["items"].empty());
+  json then = Get(base + "/history?at_position=" + std::to_string(items[1]["position"].get<std::uint64_t>())).Json();
+  EXPECT_EQ(then["total"], 2);
+  EXPECT_EQ(then["items"][1], items[1]);
+  HttpReply bad_order = Get(base + "/history?order=sideways");
+  EXPECT_TRUE(IsProblem(bad_order, 422, "order"));
+  EXPECT_EQ(Get(base + "/history?limit=0").status, 422);
+  EXPECT_EQ(Get(base + "/history?limit=1001").status, 422);
 }
 
 TEST_F(RestTest, MeetingLifecycleRecordsQuorumAndPublishesACheckpoint) {

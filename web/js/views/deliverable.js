@@ -3,11 +3,11 @@
 import { getWithVersion, get, post, session } from '../api.js';
 import { errorBox, field, formatDate, h, mount, select, todayIso } from '../dom.js';
 import { RAGB, RAGB_ORDER, ragbBadge, statusLabel } from '../ragb.js';
-import { historyTimeline } from './history.js';
+import { HISTORY_QUERY, historyTimeline } from './history.js';
 
 export async function renderDeliverable(main, [id]) {
   const path = `deliverables/${encodeURIComponent(id)}`;
-  const [{ body: d, etag }, history] = await Promise.all([getWithVersion(path), get(`${path}/history`)]);
+  const [{ body: d, etag }, history] = await Promise.all([getWithVersion(path), get(`${path}/history`, HISTORY_QUERY)]);
   const programme = await get(`programmes/${encodeURIComponent(d.programme_id)}`).catch(() => null);
   const refresh = () => renderDeliverable(main, [id]);
 
@@ -42,7 +42,7 @@ export async function renderDeliverable(main, [id]) {
         session.historical ? null : editors(d, path, etag, refresh)),
       h('section', { 'aria-labelledby': 'h-history' },
         h('h2', { id: 'h-history' }, 'History'),
-        historyTimeline(history.items))));
+        historyTimeline(history))));
 }
 
 function evidenceItem(e) {

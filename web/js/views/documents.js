@@ -3,7 +3,7 @@
 // Appendix 6, with each version's content to download.
 import { download, getAll, get, session } from '../api.js';
 import { errorBox, formatDate, h, mount, todayIso } from '../dom.js';
-import { historyTimeline } from './history.js';
+import { HISTORY_QUERY, historyTimeline } from './history.js';
 
 const DUE_WITHIN_DAYS = 30;
 
@@ -49,7 +49,7 @@ export async function renderDocuments(main) {
 
 export async function renderDocument(main, [id]) {
   const path = `documents/${encodeURIComponent(id)}`;
-  const [d, history, groups] = await Promise.all([get(path), get(`${path}/history`), getAll('groups')]);
+  const [d, history, groups] = await Promise.all([get(path), get(`${path}/history`, HISTORY_QUERY), getAll('groups')]);
   const groupName = new Map(groups.items.map((g) => [g.id, g.name]));
   const message = h('div', { 'aria-live': 'polite' });
   const downloadButton = (v) => h('button', {
@@ -84,5 +84,5 @@ export async function renderDocument(main, [id]) {
           ` ${v.size_bytes} bytes`))))))),
     message,
     h('h2', {}, 'History'),
-    historyTimeline(history.items));
+    historyTimeline(history));
 }

@@ -20,10 +20,18 @@ function changeList(changes) {
     h('li', {}, h('code', {}, c.field), ': ', h('del', {}, show(c.from)), ' → ', h('ins', {}, show(c.to)))));
 }
 
-export function historyTimeline(items) {
+// The query for the newest page of a history (GET .../history).
+export const HISTORY_QUERY = { order: 'desc', limit: 200 };
+
+// `page` is a history page fetched with HISTORY_QUERY: newest first.
+export function historyTimeline(page) {
+  const items = page.items;
   if (!items.length) return h('p', { class: 'empty' }, 'No history.');
-  return h('ol', { class: 'timeline', 'aria-label': 'History, newest first' },
-    items.slice().reverse().map((e) => {
+  const more = page.total > items.length
+    ? h('p', { class: 'history-more' }, `Showing the latest ${items.length} of ${page.total} changes.`)
+    : null;
+  return h('div', {}, more, h('ol', { class: 'timeline', 'aria-label': 'History, newest first' },
+    items.map((e) => {
       const created = /Created|Registered|Scheduled|Defined$/.test(e.type);
       return h('li', { class: 'timeline-entry', dataset: { position: e.position } },
         h('p', { class: 'when' }, h('time', { datetime: e.recorded_at }, formatTime(e.recorded_at)),
@@ -32,5 +40,5 @@ export function historyTimeline(items) {
         created
           ? h('details', {}, h('summary', {}, `${e.changes.length} fields set`), changeList(e.changes))
           : changeList(e.changes));
-    }));
+    })));
 }
