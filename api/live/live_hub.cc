@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "api/auth/token_codec.h"
 #include "api/core/history.h"
 #include "api/live/entity_state.h"
 #include "domain/json_read.h"
@@ -71,7 +72,11 @@ void LiveHub::OnCommitted(const std::vector<storage::RecordedEvent>& events) {
 namespace {
 
 std::shared_ptr<const std::string> RenderEvent(const NetworkModel& m, const storage::RecordedEvent& e) {
-  auto data = nlohmann::json::parse(e.data, nullptr, false);
+  // Token lifecycle events (names, roles, secret hashes) are for admins, who
+  // read them from /api/v1/events; the feed says only that they happened.
+  const bool redacted = e.stream_id.starts_with(auth::kTokenStreamPrefix);
+  auto data = redacted ? nlohmann::json{{"redacted", "token lifecycle events are shown to admins only"}}
+                       : nlohmann::json::parse(e.data, nullptr, false);
   nlohmann::json msg = {{"type", "event"},
                         {"position", e.position},
                         {"stream_id", e.stream_id},

@@ -16,6 +16,17 @@ std::optional<std::string> GroupOfProgramme(const NetworkModel& m, const std::st
   return p->group_id;
 }
 
+// A reference in a command's body must name an existing entity (422 naming
+// the field otherwise). An absent or empty value is left to the command's
+// own validation (required or optional).
+template <class Agg>
+Status Refers(const EntityTable<Agg>& table, const nlohmann::json& body, const char* field,
+              const char* noun) {
+  const std::string id = GetStr(body, field);
+  if (id.empty() || table.Find(id)) return {};
+  return MakeError(ErrorCode::kInvalidArgument, std::string("no ") + noun + " '" + id + "'", field);
+}
+
 template <class Agg>
 std::shared_ptr<EntitySpec<Agg>> Spec(std::string collection, std::string noun, std::string create,
                                       auth::Permission write,
@@ -43,6 +54,10 @@ Status RegisterEntityKinds(http::Router& router, std::shared_ptr<RestDeps> deps)
   auto people = Spec<domain::PersonAggregate>(
       "people", "person", "register", P::kEditGroup,
       [](const NetworkModel& m) -> const auto& { return m.people; });
+  people->enrich = [](const NetworkModel& m, const std::string&, const std::string&,
+                      nlohmann::json& body) -> Status {
+    return Refers(m.organisations, body, "organisation_id", "organisation");
+  };
   RegisterEntityRoutes(add, deps, people);
 
   auto groups = Spec<domain::GroupAggregate>(
@@ -52,6 +67,13 @@ Status RegisterEntityKinds(http::Router& router, std::shared_ptr<RestDeps> deps)
                         const nlohmann::json&) -> std::optional<std::string> {
     if (m.groups.Find(id)) return id;
     return std::nullopt;  // creating a group is not a scoped edit
+  };
+  groups->enrich = [](const NetworkModel& m, const std::string&, const std::string& command,
+                      nlohmann::json& body) -> Status {
+    ASSURE_TRY(Refers(m.groups, body, "parent_group_id", "group"));
+    ASSURE_TRY(Refers(m.organisations, body, "organisation_id", "organisation"));
+    if (command == "appoint-member") ASSURE_TRY(Refers(m.people, body, "person_id", "person"));
+    return {};
   };
   RegisterEntityRoutes(add, deps, groups);
 
@@ -120,6 +142,9 @@ Status RegisterEntityKinds(http::Router& router, std::shared_ptr<RestDeps> deps)
       return MakeError(ErrorCode::kInvalidArgument, "no group '" + GetStr(body, "group_id") + "'",
                        "group_id");
     }
+    if (command == "record-attendance") ASSURE_TRY(Refers(m.people, body, "person_id", "person"));
+    ASSURE_TRY(Refers(m.organisations, body, "organisation_id", "organisation"));
+    ASSURE_TRY(Refers(m.people, body, "owner_person_id", "person"));
     if (command != "close") return {};
     // Quorum is computed from the group's rule and its members today: the
     // api looks them up; the client cannot supply them.
@@ -153,8 +178,11 @@ Status RegisterEntityKinds(http::Router& router, std::shared_ptr<RestDeps> deps)
   auto documents = Spec<domain::ControlledDocumentAggregate>(
       "documents", "controlled document", "register", P::kManageDocuments,
       [](const NetworkModel& m) -> const auto& { return m.documents; });
-  documents->enrich = [deps](const NetworkModel&, const std::string&, const std::string& command,
+  documents->enrich = [deps](const NetworkModel& m, const std::string&, const std::string& command,
                              nlohmann::json& body) -> Status {
+    if (command == "approve-version") {
+      return Refers(m.groups, body, "approving_group_id", "group");
+    }
     if (command != "add-draft-version") return {};
     // JSON drafts must name content already uploaded (POST .../versions).
     auto hash = storage::HexDecodeHash(GetStr(body, "content_sha256"));

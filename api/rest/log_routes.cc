@@ -1,5 +1,6 @@
 // The log itself: raw events and streams, chain verification, signed
 // checkpoints and Merkle proofs (formats: storage/FORMAT.md sections 4-5).
+#include "api/auth/token_codec.h"
 #include "api/core/history.h"
 #include "api/rest/entity_routes.h"
 #include "api/rest/route_groups.h"
@@ -10,7 +11,26 @@ namespace assure::api::rest {
 
 namespace {
 
-nlohmann::json EventJson(const storage::RecordedEvent& e) {
+// Token lifecycle events (names, roles, secret hashes, scopes) are for
+// admins: anyone else sees that the event exists, not its data.
+bool Redacted(const http::Request& req, const storage::RecordedEvent& e) {
+  return e.stream_id.starts_with(auth::kTokenStreamPrefix) &&
+         !(req.principal && req.principal->role == auth::Role::kAdmin);
+}
+
+nlohmann::json EventJson(const storage::RecordedEvent& e, bool redacted = false) {
+  if (redacted) {
+    return {{"position", e.position},
+            {"stream_id", e.stream_id},
+            {"stream_version", e.stream_version},
+            {"event_id", e.event_id.ToString()},
+            {"type", e.type},
+            {"schema_version", e.schema_version},
+            {"redacted", "token lifecycle events are shown to admins only"},
+            {"recorded_at", FormatTimestamp(e.recorded_at_us)},
+            {"recorded_at_us", e.recorded_at_us},
+            {"hash", storage::HexEncode(e.hash)}};
+  }
   auto data = nlohmann::json::parse(e.data, nullptr, false);
   return {{"position", e.position},
           {"stream_id", e.stream_id},
@@ -66,7 +86,7 @@ Status RegisterLogRoutes(http::Router& router, std::shared_ptr<RestDeps> deps) {
     auto r = deps->store->ReadAll(from->value_or(1), page->limit, filter);
     if (!r.ok()) return ErrorResponse(r.error(), req);
     nlohmann::json items = nlohmann::json::array();
-    for (const auto& e : r->events) items.push_back(EventJson(e));
+    for (const auto& e : r->events) items.push_back(EventJson(e, Redacted(req, e)));
     return http::Response::Json(200, {{"items", std::move(items)},
                                       {"next", r->next_position},
                                       {"end_of_log", r->end_of_log},
@@ -97,7 +117,7 @@ Status RegisterLogRoutes(http::Router& router, std::shared_ptr<RestDeps> deps) {
       return ErrorResponse(e, req);
     }
     nlohmann::json items = nlohmann::json::array();
-    for (const auto& e : *r) items.push_back(EventJson(e));
+    for (const auto& e : *r) items.push_back(EventJson(e, Redacted(req, e)));
     return http::Response::Json(200, {{"items", std::move(items)}});
   }, stream);
 

@@ -176,6 +176,26 @@ TEST_F(LiveHubTest, ResumeFromAPositionAndFilterByGroupAndEntity) {
   EXPECT_EQ(r[0]["position"], p_before);
 }
 
+TEST_F(LiveHubTest, TokenEventsCarryNoData) {
+  Network();
+  StartHub();
+  auto client = std::make_shared<FakeClient>(1);
+  hub_->OnOpen(client);
+  Subscribe(*hub_, client, {{"from", "now"}, {"filter", {{"all", true}}}});
+  ASSERT_TRUE(client->WaitFor("caught_up"));
+  storage::ProposedEvent e;
+  e.type = "TokenIssued";
+  e.data = R"({"name":"Chair's token","role":"editor","secret_sha256":"00ff"})";
+  auto appended = store_->Append("token-t1", storage::ExpectedVersion::NoStream(), {e});
+  ASSERT_TRUE(appended.ok());
+  ASSERT_TRUE(client->WaitForPosition(appended->last_position));
+  auto got = client->Of("event").back();
+  EXPECT_EQ(got["stream_id"], "token-t1");
+  EXPECT_TRUE(got["data"].contains("redacted")) << got.dump();
+  EXPECT_EQ(got.dump().find("secret_sha256"), std::string::npos);
+  EXPECT_EQ(got.dump().find("Chair's token"), std::string::npos);
+}
+
 TEST_F(LiveHubTest, MeetingSubscribersSeePresence) {
   Network();
   StartHub();

@@ -143,6 +143,27 @@ TEST_F(RestErrorsTest, InvalidFieldValuesAre422NamingTheField) {
           tok().secretary, 422, "group_id");
   Refused("POST", "/api/v1/qsin/statements", json{{"title", "no code"}, {"edition", "1"}}.dump(), tok().editor,
           422, "code");
+  // References must name existing entities.
+  const std::string group = "/api/v1/groups/" + w_.group_in;
+  Refused("POST", group + "/appoint-member",
+          json{{"person_id", "nobody"}, {"role", "member"}, {"start_date", "2024-01-01"}}.dump(), tok().editor, 422,
+          "person_id");
+  Refused("POST", group + "/appoint-member",
+          json{{"person_id", w_.outsider}, {"role", "member"}, {"start_date", "2024-01-01"},
+               {"organisation_id", "no-such-trust"}}.dump(),
+          tok().editor, 422, "organisation_id");
+  Refused("POST", "/api/v1/people", json{{"name", "N"}, {"organisation_id", "no-such-trust"}}.dump(), tok().editor,
+          422, "organisation_id");
+  Refused("POST", "/api/v1/documents/any/approve-version",
+          json{{"version_id", "v1"}, {"approving_group_id", "no-such-group"}, {"date_adopted", "2024-01-01"}}.dump(),
+          tok().editor, 422, "approving_group_id");
+  const std::string meeting =
+      Create("meetings", {{"group_id", w_.group_in}, {"title", "t"}, {"scheduled_for", "2030-01-01"}}, tok().secretary);
+  Refused("POST", "/api/v1/meetings/" + meeting + "/record-attendance",
+          json{{"person_id", "nobody"}, {"attendance", "present"}}.dump(), tok().secretary, 422, "person_id");
+  Refused("POST", "/api/v1/meetings/" + meeting + "/raise-action",
+          json{{"text", "t"}, {"owner_person_id", "nobody"}, {"due_date", "2030-02-01"}}.dump(), tok().secretary,
+          422, "owner_person_id");
   Refused("POST", "/api/v1/deliverables", json{{"programme_id", w_.programme_in}, {"title", "t"}}.dump(),
           tok().editor, 422, "Idempotency-Key", {{"Idempotency-Key", std::string(201, 'k')}});
   // Query parameters too.

@@ -305,6 +305,33 @@ TEST_F(RestTest, QsinStatementsSelfAssessmentAndCoverage) {
   EXPECT_EQ(only["statements"][0]["code"], "IN-701");
 }
 
+TEST_F(RestTest, TokenEventsAreRedactedForAllButAdmins) {
+  json as_admin = Get("/api/v1/events?stream_prefix=token-&limit=100", tok().admin).Json();
+  ASSERT_FALSE(as_admin["items"].empty());
+  for (const auto& e : as_admin["items"]) {
+    EXPECT_TRUE(e.contains("data")) << e.dump();
+    EXPECT_FALSE(e.contains("redacted"));
+  }
+  const std::string stream = as_admin["items"][0]["stream_id"];
+  for (const std::string& who : {tok().viewer, tok().editor, tok().assessor}) {
+    json page = Get("/api/v1/events?stream_prefix=token-&limit=100", who).Json();
+    ASSERT_EQ(page["items"].size(), as_admin["items"].size());
+    for (std::size_t i = 0; i < page["items"].size(); ++i) {
+      const json& e = page["items"][i];
+      EXPECT_FALSE(e.contains("data")) << e.dump();
+      EXPECT_FALSE(e.contains("metadata")) << e.dump();
+      EXPECT_TRUE(e.contains("redacted"));
+      EXPECT_EQ(e["position"], as_admin["items"][i]["position"]);
+      EXPECT_EQ(e["hash"], as_admin["items"][i]["hash"]);
+    }
+    json one = Get("/api/v1/streams/" + stream, who).Json();
+    ASSERT_FALSE(one["items"].empty());
+    EXPECT_FALSE(one["items"][0].contains("data"));
+    EXPECT_FALSE(Get("/api/v1/events?from=1&limit=1000", who).body.find("secret_sha256") != std::string::npos);
+  }
+  EXPECT_TRUE(Get("/api/v1/streams/" + stream, tok().admin).Json()["items"][0].contains("data"));
+}
+
 TEST_F(RestTest, EventsStreamsAndChainVerification) {
   World w = BuildWorld(*this);
   HttpReply all = Get("/api/v1/events?from=1&limit=5");
