@@ -92,6 +92,8 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
        !std::all_of(request.section.begin(), request.section.end(), ::isdigit))) {
     return MakeError(ErrorCode::kInvalidArgument, "a section is a number, e.g. 6", "section");
   }
+  Pack pack;
+  PhaseClock clock(&pack.phase_seconds);
   // 1. The as-at position and the checkpoint that covers it.
   std::uint64_t position = 0;
   if (request.as_of_us) {
@@ -107,6 +109,7 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   // 2. The network as at the position.
   auto asat = ReadUpTo(store, position);
   if (!asat.ok()) return asat.error();
+  clock.Mark("read and fold the log");
   const std::int64_t as_of_us =
       request.as_of_us ? *request.as_of_us
                        : (position ? asat->events[position - 1].recorded_at_us : 0);
@@ -127,7 +130,6 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   std::unordered_map<std::string, json> ragb_cache;
   json statements = json::array();
   json gaps = json::array();
-  Pack pack;
   for (const auto& code : codes) {
     json st = DeriveStatement(asat->model, by_stream, code, date, &uses, &ragb_cache);
     if (!st["has_evidence"].get<bool>()) {
@@ -136,6 +138,7 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
     }
     statements.push_back(std::move(st));
   }
+  clock.Mark("derive statements");
 
   // 4. events.jsonl: every event of every stream relied on, by position.
   std::vector<std::uint64_t> positions;
@@ -150,6 +153,7 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
     events_jsonl += RenderEventLine(asat->events[p - 1]);
     events_jsonl.push_back('\n');
   }
+  clock.Mark("render events.jsonl");
 
   // 5. The proofs against the one checkpoint.
   PackProofs proofs;
@@ -177,6 +181,7 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
     if (!proof.ok()) return proof.error();
     proofs.consistency.push_back({earlier, std::move(*proof)});
   }
+  clock.Mark("proofs");
 
   // 6. Document contents.
   ZipEntries files;
@@ -210,13 +215,17 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
       {"event_count", positions.size()}};
   pack.pack_json = pack_json.dump(1) + "\n";
   pack.identity = Sha256Hex(pack.pack_json);
+  clock.Mark("documents, pack.json");
   files[kIndexFile] = RenderPackHtml(pack_json, pack.identity);
+  clock.Mark("index.html");
   files[kPackFile] = pack.pack_json;
   files[kEventsFile] = events_jsonl;
   files[kProofsFile] = ProofsToJson(proofs);
   files[kManifestFile] = BuildManifest(files);
+  clock.Mark("manifest");
   auto zip = WriteZip(files);
   if (!zip.ok()) return zip.error();
+  clock.Mark("zip");
 
   pack.zip = std::move(*zip);
   pack.events_jsonl = std::move(events_jsonl);

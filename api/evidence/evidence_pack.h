@@ -56,6 +56,8 @@ struct Pack {
   std::vector<std::string> gaps;   // statements with no evidence
   std::size_t event_count = 0;
   std::size_t document_count = 0;
+  // Wall seconds of each step of the build, in order (for benchmarks).
+  std::vector<std::pair<std::string, double>> phase_seconds;
 };
 
 // Builds the pack: picks the as-at position, uses the newest published

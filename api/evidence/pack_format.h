@@ -4,6 +4,7 @@
 // Thread safety: pure functions.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,6 +51,21 @@ std::string BuildManifest(const ZipEntries& entries);
 Result<std::vector<std::pair<std::string, std::string>>> ParseManifest(std::string_view text);
 
 std::string Sha256Hex(std::string_view bytes);
+
+// Wall time per step: Mark(name) records the seconds since the last mark.
+class PhaseClock {
+ public:
+  explicit PhaseClock(std::vector<std::pair<std::string, double>>* out) : out_(out) {}
+  void Mark(std::string name) {
+    const auto now = std::chrono::steady_clock::now();
+    out_->emplace_back(std::move(name), std::chrono::duration<double>(now - last_).count());
+    last_ = now;
+  }
+
+ private:
+  std::vector<std::pair<std::string, double>>* out_;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
 Result<std::vector<storage::Hash256>> HashesFromJson(const nlohmann::json& j, const char* field);
 
 }  // namespace assure::api

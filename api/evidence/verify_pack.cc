@@ -36,13 +36,16 @@ class Checker {
 
  private:
   VerifyPackReport RunChecks() {
+    PhaseClock clock(&report_.phase_seconds);
     auto files = ReadZip(zip_);
     if (!files.ok()) {
       Fail("format", "", files.error().message);
       return Finish();
     }
     files_ = std::move(*files);
+    clock.Mark("unzip");
     Manifest();
+    clock.Mark("manifest");
     if (!Require(kPackFile) || !Require(kEventsFile) || !Require(kProofsFile)) return Finish();
     auto proofs = ProofsFromJson(files_[kProofsFile]);
     if (!proofs.ok()) {
@@ -51,11 +54,15 @@ class Checker {
     }
     proofs_ = std::move(*proofs);
     report_.checkpoint = proofs_.checkpoint;
+    clock.Mark("proofs.json");
     Signature();
     Events();
+    clock.Mark("events.jsonl lines");
     Coverage();
     Inclusion();
+    clock.Mark("coverage, inclusion");
     Derivation();
+    clock.Mark("re-fold and derive");
     Consistency();
     return Finish();
   }

@@ -59,6 +59,8 @@ struct VerifyPackReport {
   std::size_t statements = 0;
   std::size_t documents = 0;
   Checkpoint checkpoint;
+  // Wall seconds of each check, in order (for benchmarks).
+  std::vector<std::pair<std::string, double>> phase_seconds;
 };
 
 VerifyPackReport VerifyEvidencePack(std::string_view zip_bytes, const VerifyPackOptions& options = {});

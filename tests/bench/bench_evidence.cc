@@ -106,6 +106,7 @@ int main(int argc, char** argv) {
 
   std::vector<double> build, verify, build_cpu, verify_cpu;
   api::Pack pack;
+  std::vector<std::pair<std::string, double>> last_verify_phases;
   for (int r = 0; r < rounds; ++r) {
     auto start = Wall::now();
     double cpu = CpuSeconds();
@@ -121,6 +122,7 @@ int main(int argc, char** argv) {
     cpu = CpuSeconds();
     auto report = api::VerifyEvidencePack(pack.zip, vo);
     verify.push_back(Seconds(start));
+    last_verify_phases = report.phase_seconds;
     verify_cpu.push_back(CpuSeconds() - cpu);
     if (!report.valid) {
       std::fputs(api::FormatVerifyReport(report).c_str(), stderr);
@@ -141,6 +143,11 @@ int main(int argc, char** argv) {
   std::printf("  build   %.2f s wall, %.2f s CPU  (goal <= 2 s)\n", Median(build), Median(build_cpu));
   std::printf("  verify  %.2f s wall, %.2f s CPU  (goal <= 2 s, offline)\n", Median(verify),
               Median(verify_cpu));
+  std::printf("  last round's steps (wall s):\n    build: ");
+  for (const auto& [name, secs] : pack.phase_seconds) std::printf("%s %.2f; ", name.c_str(), secs);
+  std::printf("\n    verify: ");
+  for (const auto& [name, secs] : last_verify_phases) std::printf("%s %.2f; ", name.c_str(), secs);
+  std::printf("\n");
   if (!out.empty()) std::ofstream(out, std::ios::binary) << pack.zip;
   return 0;
 }
