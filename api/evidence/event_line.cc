@@ -2,11 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
+#include <charconv>
 
-#include "api/audit/signer.h"
 #include "api/core/history.h"
 #include "storage/codec.h"
+#include "storage/merkle.h"
 
 namespace assure::api {
 
@@ -14,67 +14,184 @@ namespace {
 
 constexpr char kHexDigits[] = "0123456789abcdef";
 
-void AppendHex(std::string& out, std::string_view bytes) {
-  const std::size_t at = out.size();
-  out.resize(at + bytes.size() * 2);
-  char* p = out.data() + at;
-  for (unsigned char c : bytes) {
-    *p++ = kHexDigits[c >> 4];
-    *p++ = kHexDigits[c & 15];
-  }
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool DecodeHex(std::string_view hex, std::string& out) {
-  if (hex.size() % 2) return false;
-  out.resize(hex.size() / 2);
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    int hi = HexValue(hex[2 * i]), lo = HexValue(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    out[i] = static_cast<char>(hi * 16 + lo);
-  }
-  return true;
-}
-
 void Key(std::string& out, const char* key) {
   out += ",\"";
   out += key;
   out += "\":";
 }
 
-// The hex after `"<key>":"` searching backwards from the end of the line.
-std::string_view Field(std::string_view line, std::string_view key) {
-  std::string marker = "\"" + std::string(key) + "\":\"";
-  auto at = line.rfind(marker);
-  if (at == std::string_view::npos) return {};
-  auto start = at + marker.size();
-  auto end = line.find('"', start);
-  if (end == std::string_view::npos) return {};
-  return line.substr(start, end - start);
+std::string_view HashBytes(const storage::Hash256& h) {
+  return {reinterpret_cast<const char*>(h.data()), h.size()};
 }
 
-Result<storage::RecordedEvent> Decode(std::string_view canonical_hex, std::string_view hash_hex,
-                                      std::string& bytes) {
-  std::string hash;
-  if (!DecodeHex(canonical_hex, bytes)) {
-    return MakeError(ErrorCode::kInvalidArgument, "canonical is not hex", "canonical");
+void AppendHex(std::string& out, std::string_view bytes) {
+  for (unsigned char c : bytes) {
+    out.push_back(kHexDigits[c >> 4]);
+    out.push_back(kHexDigits[c & 15]);
   }
-  if (!DecodeHex(hash_hex, hash) || hash.size() != 32) {
-    return MakeError(ErrorCode::kInvalidArgument, "hash is not 64 hex digits", "hash");
+}
+
+// Reads the rendering of RenderEventLine exactly (keys in order, no
+// whitespace, strings without escapes); anything else is left to the
+// general reader.
+class FastReader {
+ public:
+  explicit FastReader(std::string_view s) : s_(s) {}
+
+  bool Read(storage::RecordedEvent& e, std::string& hash_hex, std::string& leaf_hex) {
+    std::string event_id;
+    std::uint64_t schema = 0;
+    std::string recorded_at;
+    if (!(Lit("{\"position\":") && Uint(e.position) && Lit(",\"stream_id\":") && Str(e.stream_id) &&
+          Lit(",\"stream_version\":") && Uint(e.stream_version) && Lit(",\"event_id\":") && Str(event_id) &&
+          Lit(",\"type\":") && Str(e.type) && Lit(",\"schema_version\":") && Uint(schema) &&
+          Lit(",\"recorded_at_us\":") && Int(e.recorded_at_us) && Lit(",\"recorded_at\":") &&
+          Str(recorded_at) && Lit(",\"actor\":") && Str(e.metadata.actor) && Lit(",\"reason\":") &&
+          Str(e.metadata.reason) && Lit(",\"correlation_id\":") && Str(e.metadata.correlation_id) &&
+          Lit(",\"causation_id\":") && Str(e.metadata.causation_id) && Lit(",\"source\":") &&
+          Str(e.metadata.source) && Lit(",\"data\":") && Object(e.data) && Lit(",\"hash\":") &&
+          Str(hash_hex) && Lit(",\"leaf_hash\":") && Str(leaf_hex) && Lit("}") && i_ == s_.size())) {
+      return false;
+    }
+    if (schema > UINT32_MAX || recorded_at != FormatTimestamp(e.recorded_at_us)) return false;
+    auto id = storage::Uuid::Parse(event_id);
+    if (!id.ok()) return false;
+    e.event_id = *id;
+    e.schema_version = static_cast<std::uint32_t>(schema);
+    return true;
   }
-  bytes += hash;
-  auto e = storage::DecodeEventValue(bytes);
-  bytes.resize(bytes.size() - hash.size());
-  if (!e.ok()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "canonical bytes do not decode: " + e.error().message, "canonical");
+
+ private:
+  bool Lit(std::string_view t) {
+    if (s_.substr(i_, t.size()) != t) return false;
+    i_ += t.size();
+    return true;
   }
+  bool Uint(std::uint64_t& v) {
+    if (i_ >= s_.size() || s_[i_] < '0' || s_[i_] > '9') return false;
+    auto r = std::from_chars(s_.data() + i_, s_.data() + s_.size(), v);
+    if (r.ec != std::errc()) return false;
+    i_ = static_cast<std::size_t>(r.ptr - s_.data());
+    return true;
+  }
+  bool Int(std::int64_t& v) {
+    auto r = std::from_chars(s_.data() + i_, s_.data() + s_.size(), v);
+    if (r.ec != std::errc() || r.ptr == s_.data() + i_) return false;
+    i_ = static_cast<std::size_t>(r.ptr - s_.data());
+    return true;
+  }
+  bool Str(std::string& out) {
+    if (i_ >= s_.size() || s_[i_] != '"') return false;
+    std::size_t j = i_ + 1;
+    while (j < s_.size() && s_[j] != '"') {
+      const auto c = static_cast<unsigned char>(s_[j]);
+      if (c == '\\' || c < 0x20) return false;  // escapes: the general reader
+      ++j;
+    }
+    if (j >= s_.size()) return false;
+    out.assign(s_.data() + i_ + 1, j - i_ - 1);
+    i_ = j + 1;
+    return true;
+  }
+  // A JSON object, verbatim: braces matched outside strings.
+  bool Object(std::string& out) {
+    if (i_ >= s_.size() || s_[i_] != '{') return false;
+    int depth = 0;
+    bool in_string = false;
+    for (std::size_t j = i_; j < s_.size(); ++j) {
+      const char c = s_[j];
+      if (in_string) {
+        if (c == '\\') {
+          ++j;
+        } else if (c == '"') {
+          in_string = false;
+        }
+      } else if (c == '"') {
+        in_string = true;
+      } else if (c == '{' || c == '[') {
+        ++depth;
+      } else if (c == '}' || c == ']') {
+        if (--depth == 0) {
+          out.assign(s_.data() + i_, j + 1 - i_);
+          i_ = j + 1;
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  std::string_view s_;
+  std::size_t i_ = 0;
+};
+
+// Any key order and whitespace, escapes: nlohmann::json. The data object is
+// taken in its compact serialisation, which is how the store keeps it.
+Result<storage::RecordedEvent> ReadGeneral(std::string_view line, std::string& hash_hex,
+                                           std::string& leaf_hex, bool& time_ok) {
+  auto j = nlohmann::json::parse(line, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    return MakeError(ErrorCode::kInvalidArgument, "the line is not a JSON object");
+  }
+  static const char* const kKeys[] = {"position", "stream_id", "stream_version", "event_id", "type",
+                                      "schema_version", "recorded_at_us", "recorded_at", "actor",
+                                      "reason", "correlation_id", "causation_id", "source", "data",
+                                      "hash", "leaf_hash"};
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (std::find(std::begin(kKeys), std::end(kKeys), it.key()) == std::end(kKeys)) {
+      return MakeError(ErrorCode::kInvalidArgument, "unexpected key " + it.key(), it.key());
+    }
+  }
+  auto str = [&](const char* k, std::string& out) -> Status {
+    auto it = j.find(k);
+    if (it == j.end() || !it->is_string()) {
+      return MakeError(ErrorCode::kInvalidArgument, std::string(k) + " is missing or not a string", k);
+    }
+    out = it->get<std::string>();
+    return {};
+  };
+  auto uint = [&](const char* k, std::uint64_t& out) -> Status {
+    auto it = j.find(k);
+    if (it == j.end() || !it->is_number_unsigned()) {
+      return MakeError(ErrorCode::kInvalidArgument, std::string(k) + " is missing or not a whole number", k);
+    }
+    out = it->get<std::uint64_t>();
+    return {};
+  };
+  storage::RecordedEvent e;
+  std::string event_id, recorded_at;
+  std::uint64_t schema = 0;
+  ASSURE_TRY(uint("position", e.position));
+  ASSURE_TRY(str("stream_id", e.stream_id));
+  ASSURE_TRY(uint("stream_version", e.stream_version));
+  ASSURE_TRY(str("event_id", event_id));
+  ASSURE_TRY(str("type", e.type));
+  ASSURE_TRY(uint("schema_version", schema));
+  ASSURE_TRY(str("recorded_at", recorded_at));
+  ASSURE_TRY(str("actor", e.metadata.actor));
+  ASSURE_TRY(str("reason", e.metadata.reason));
+  ASSURE_TRY(str("correlation_id", e.metadata.correlation_id));
+  ASSURE_TRY(str("causation_id", e.metadata.causation_id));
+  ASSURE_TRY(str("source", e.metadata.source));
+  ASSURE_TRY(str("hash", hash_hex));
+  ASSURE_TRY(str("leaf_hash", leaf_hex));
+  auto at = j.find("recorded_at_us");
+  if (at == j.end() || !at->is_number_integer()) {
+    return MakeError(ErrorCode::kInvalidArgument, "recorded_at_us is missing or not a number", "recorded_at_us");
+  }
+  e.recorded_at_us = at->get<std::int64_t>();
+  auto data = j.find("data");
+  if (data == j.end() || !data->is_object()) {
+    return MakeError(ErrorCode::kInvalidArgument, "data is missing or not an object", "data");
+  }
+  e.data = data->dump();
+  if (schema > UINT32_MAX) return MakeError(ErrorCode::kInvalidArgument, "schema_version is too large", "schema_version");
+  e.schema_version = static_cast<std::uint32_t>(schema);
+  auto id = storage::Uuid::Parse(event_id);
+  if (!id.ok()) return MakeError(ErrorCode::kInvalidArgument, "event_id is not a UUID", "event_id");
+  e.event_id = *id;
+  // Read, but when not consistent reported as corruption by the caller.
+  time_ok = recorded_at == FormatTimestamp(e.recorded_at_us);
   return e;
 }
 
@@ -105,10 +222,9 @@ void AppendJsonString(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
-namespace {
-
-// Everything before the canonical bytes: `{"position":...,"hash":"..",`.
-void RenderPrefix(std::string& out, const storage::RecordedEvent& e) {
+std::string RenderEventLine(const storage::RecordedEvent& e, const storage::Hash256& leaf) {
+  std::string out;
+  out.reserve(e.data.size() + e.stream_id.size() + e.metadata.reason.size() + 512);
   out += "{\"position\":" + std::to_string(e.position);
   Key(out, "stream_id");
   AppendJsonString(out, e.stream_id);
@@ -138,69 +254,40 @@ void RenderPrefix(std::string& out, const storage::RecordedEvent& e) {
   out += e.data;
   Key(out, "hash");
   out.push_back('"');
-  AppendHex(out, std::string_view(reinterpret_cast<const char*>(e.hash.data()), e.hash.size()));
-  out += "\",\"canonical\":\"";
-}
-
-}  // namespace
-
-std::string RenderEventLine(const storage::RecordedEvent& e) {
-  const std::string canonical = storage::CanonicalBytes(e);
-  std::string out;
-  out.reserve(canonical.size() * 2 + e.data.size() + 512);
-  RenderPrefix(out, e);
-  AppendHex(out, canonical);
+  AppendHex(out, HashBytes(e.hash));
+  out += "\",\"leaf_hash\":\"";
+  AppendHex(out, HashBytes(leaf));
   out += "\"}";
   return out;
 }
 
-Result<storage::RecordedEvent> ParseEventLine(std::string_view line,
-                                              storage::RecordedEvent* canonical,
-                                              std::string* canonical_bytes) {
-  // Fast path: the line is exactly the rendering of its canonical bytes (the
-  // hex after "canonical" is the source of the bytes, so only the fields
-  // before it need rendering again).
-  std::string scratch;
-  std::string& bytes = canonical_bytes ? *canonical_bytes : scratch;
-  {
-    const std::string_view hex = Field(line, "canonical");
-    auto e = Decode(hex, Field(line, "hash"), bytes);
-    if (e.ok()) {
-      std::string prefix;
-      prefix.reserve(line.size() - hex.size());
-      RenderPrefix(prefix, *e);
-      if (line.size() == prefix.size() + hex.size() + 2 && line.starts_with(prefix) &&
-          line.ends_with("\"}") && hex.data() == line.data() + prefix.size() &&
-          std::none_of(hex.begin(), hex.end(), [](char c) { return c >= 'A' && c <= 'F'; })) {
-        if (canonical) *canonical = *e;
-        return e;
-      }
-    }
+std::string RenderEventLine(const storage::RecordedEvent& e) {
+  return RenderEventLine(e, storage::MerkleLeafHash(storage::CanonicalBytes(e)));
+}
+
+Result<storage::RecordedEvent> ParseEventLine(std::string_view line, storage::RecordedEvent* parsed,
+                                              storage::Hash256* claimed_leaf) {
+  storage::RecordedEvent e;
+  std::string hash_hex, leaf_hex;
+  bool time_ok = true;
+  if (!FastReader(line).Read(e, hash_hex, leaf_hex)) {
+    auto general = ReadGeneral(line, hash_hex, leaf_hex, time_ok);
+    if (!general.ok()) return general.error();
+    e = std::move(general).value();
   }
-  // Slow path: compare field by field, to say what differs.
-  auto j = nlohmann::json::parse(line, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
-    return MakeError(ErrorCode::kInvalidArgument, "the line is not a JSON object");
+  auto hash = storage::HexDecodeHash(hash_hex);
+  if (!hash.ok()) return MakeError(ErrorCode::kInvalidArgument, "hash is not 64 hex digits", "hash");
+  e.hash = *hash;
+  auto leaf = storage::HexDecodeHash(leaf_hex);
+  if (!leaf.ok()) return MakeError(ErrorCode::kInvalidArgument, "leaf_hash is not 64 hex digits", "leaf_hash");
+  if (parsed) *parsed = e;
+  if (claimed_leaf) *claimed_leaf = *leaf;
+  if (!time_ok) {
+    return MakeError(ErrorCode::kCorruption, "recorded_at does not say recorded_at_us", "recorded_at");
   }
-  auto text = [&](const char* k) -> std::string {
-    auto it = j.find(k);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-  };
-  auto e = Decode(text("canonical"), text("hash"), bytes);
-  if (!e.ok()) return e;
-  if (canonical) *canonical = *e;
-  const nlohmann::json expected = nlohmann::json::parse(RenderEventLine(*e), nullptr, false);
-  std::string differ;
-  for (auto it = expected.begin(); it != expected.end(); ++it) {
-    auto got = j.find(it.key());
-    if (got == j.end() || *got != it.value()) differ += (differ.empty() ? "" : ", ") + it.key();
-  }
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    if (!expected.contains(it.key())) differ += (differ.empty() ? "" : ", ") + it.key();
-  }
-  if (!differ.empty()) {
+  if (storage::MerkleLeafHash(storage::CanonicalBytes(e)) != *leaf) {
     return MakeError(ErrorCode::kCorruption,
-                     "field(s) " + differ + " differ from the event's canonical bytes", differ);
+                     "the fields do not hash to the line's leaf_hash: the line was edited", "leaf_hash");
   }
   return e;
 }

@@ -1,6 +1,8 @@
 #include "api/evidence/evidence_pack.h"
 
 #include <algorithm>
+#include <thread>
+#include <unordered_set>
 
 #include "api/auth/iso_time.h"
 #include "api/auth/security_log.h"
@@ -23,13 +25,13 @@ using nlohmann::json;
 // position) for events.jsonl and the proof's leaf hashes.
 struct AsAt {
   NetworkModel model;
+  PackFold fold;  // and the deliverables' RAGB changes
   std::vector<storage::RecordedEvent> events;  // events[i] is position i + 1
 };
 
 Result<AsAt> ReadUpTo(storage::EventStore& store, std::uint64_t position) {
   AsAt out;
   out.events.reserve(position);
-  json holder;
   for (std::uint64_t from = 1; from <= position;) {
     auto page = store.ReadAll(from, 10000);
     if (!page.ok()) return page.error();
@@ -39,7 +41,7 @@ Result<AsAt> ReadUpTo(storage::EventStore& store, std::uint64_t position) {
         return MakeError(ErrorCode::kCorruption, "the log has a gap at position " +
                                                      std::to_string(out.events.size() + 1));
       }
-      out.model.Apply(MakeView(e, holder));
+      out.fold.Apply(out.model, e);
       out.events.push_back(std::move(e));
     }
     if (page->end_of_log || out.events.size() >= position) break;
@@ -124,34 +126,58 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   } else {
     codes = CodesInScope(asat->model, request.scope == PackScope::kSection ? request.section : "");
   }
-  StreamEvents by_stream;
-  for (const auto& e : asat->events) by_stream[e.stream_id].push_back(&e);
   PackUses uses;
-  std::unordered_map<std::string, json> ragb_cache;
   json statements = json::array();
   json gaps = json::array();
   for (const auto& code : codes) {
-    json st = DeriveStatement(asat->model, by_stream, code, date, &uses, &ragb_cache);
+    json st = DeriveStatement(asat->model, code, date, &uses);
     if (!st["has_evidence"].get<bool>()) {
       gaps.push_back(code);
       pack.gaps.push_back(code);
     }
     statements.push_back(std::move(st));
   }
+  json ragb_histories = RagbHistories(asat->fold, uses.deliverables);
   clock.Mark("derive statements");
 
   // 4. events.jsonl: every event of every stream relied on, by position.
   std::vector<std::uint64_t> positions;
-  for (const auto& s : uses.streams) {
-    auto it = by_stream.find(s);
-    if (it == by_stream.end()) continue;
-    for (const auto* e : it->second) positions.push_back(e->position);
+  {
+    const std::unordered_set<std::string> streams(uses.streams.begin(), uses.streams.end());
+    for (const auto& e : asat->events) {
+      if (streams.count(e.stream_id)) positions.push_back(e.position);
+    }
   }
-  std::sort(positions.begin(), positions.end());
-  std::string events_jsonl;
-  for (auto p : positions) {
-    events_jsonl += RenderEventLine(asat->events[p - 1]);
-    events_jsonl.push_back('\n');
+  // Leaf hashes of every event up to the last one relied on (the batch proof
+  // needs the leaves between them too), on two threads.
+  const std::uint64_t last = positions.empty() ? 0 : positions.back();
+  std::vector<storage::Hash256> leaves(last);
+  {
+    const auto& events = asat->events;
+    auto hash_range = [&](std::uint64_t lo, std::uint64_t hi) {
+      for (std::uint64_t i = lo; i < hi; ++i) leaves[i] = storage::MerkleLeafHash(storage::CanonicalBytes(events[i]));
+    };
+    std::thread second(hash_range, last / 2, last);
+    hash_range(0, last / 2);
+    second.join();
+  }
+  clock.Mark("leaf hashes");
+  // Rendered in two halves on two threads, then joined.
+  std::string events_jsonl, second_half;
+  {
+    auto render = [&](std::size_t lo, std::size_t hi, std::string& out) {
+      for (std::size_t i = lo; i < hi; ++i) {
+        const std::uint64_t p = positions[i];
+        out += RenderEventLine(asat->events[p - 1], leaves[p - 1]);
+        out.push_back('\n');
+      }
+    };
+    const std::size_t mid = positions.size() / 2;
+    std::thread second(render, mid, positions.size(), std::ref(second_half));
+    render(0, mid, events_jsonl);
+    second.join();
+    events_jsonl += second_half;
+    second_half = std::string();
   }
   clock.Mark("render events.jsonl");
 
@@ -165,10 +191,7 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
     if (!path.ok()) return path.error();
     right_path = std::move(*path);
   }
-  const auto& events = asat->events;
-  auto leaf = [&events](std::uint64_t index) {
-    return storage::MerkleLeafHash(storage::CanonicalBytes(events[index]));
-  };
+  auto leaf = [&leaves](std::uint64_t index) { return leaves[index]; };
   auto inclusion = BuildBatchProof(checkpoint->tree_size, positions, leaf, right_path,
                                    checkpoint->root);
   if (!inclusion.ok()) return inclusion.error();
@@ -210,6 +233,7 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
         {"timestamp", FormatTimestamp(checkpoint->timestamp_us)},
         {"public_key", ToHex(checkpoint->public_key)}}},
       {"statements", std::move(statements)},
+      {"ragb_histories", std::move(ragb_histories)},
       {"gaps", std::move(gaps)},
       {"documents", std::move(documents)},
       {"event_count", positions.size()}};

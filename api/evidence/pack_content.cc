@@ -104,28 +104,47 @@ json GroupJson(const NetworkModel& m, const std::string& gid, const std::string&
 
 }  // namespace
 
-json RagbHistory(const std::vector<const storage::RecordedEvent*>& stream) {
-  json out = json::array();
-  domain::DeliverableState state;
-  json holder;
-  for (const auto* e : stream) {
-    auto before = state.ragb;
-    domain::DeliverableAggregate::Evolve(state, MakeView(*e, holder));
-    if (state.ragb == before) continue;
-    out.push_back({{"position", e->position},
-                   {"recorded_at", FormatTimestamp(e->recorded_at_us)},
-                   {"type", e->type},
-                   {"from", RagbJson(before)},
-                   {"to", RagbJson(state.ragb)},
-                   {"reason", e->metadata.reason},
-                   {"actor", e->metadata.actor}});
+void PackFold::Apply(NetworkModel& model, const storage::RecordedEvent& e) {
+  constexpr std::string_view kPrefix = "deliverable-";
+  const domain::EventView view = MakeView(e, holder_);
+  if (!e.stream_id.starts_with(kPrefix)) {
+    model.Apply(view);
+    return;
+  }
+  const std::string_view id = std::string_view(e.stream_id).substr(kPrefix.size());
+  std::optional<domain::Ragb> before;
+  if (const auto* d = model.deliverables.Find(id)) before = d->ragb;
+  model.Apply(view);
+  std::optional<domain::Ragb> after;
+  if (const auto* d = model.deliverables.Find(id)) after = d->ragb;
+  if (after == before) return;
+  ragb_[std::string(id)].push_back(
+      {e.position, e.recorded_at_us, e.type, before, after, e.metadata.reason, e.metadata.actor});
+}
+
+json RagbHistories(const PackFold& fold, const std::set<std::string>& ids) {
+  json out = json::object();
+  for (const auto& id : ids) {
+    json rows = json::array();
+    auto it = fold.ragb().find(id);
+    if (it != fold.ragb().end()) {
+      for (const auto& c : it->second) {
+        rows.push_back({{"position", c.position},
+                        {"recorded_at", FormatTimestamp(c.recorded_at_us)},
+                        {"type", c.type},
+                        {"from", RagbJson(c.from)},
+                        {"to", RagbJson(c.to)},
+                        {"reason", c.reason},
+                        {"actor", c.actor}});
+      }
+    }
+    out[id] = std::move(rows);
   }
   return out;
 }
 
-json DeriveStatement(const NetworkModel& m, const StreamEvents& events, const std::string& code,
-                     const std::string& date, PackUses* uses,
-                     std::unordered_map<std::string, json>* ragb_cache) {
+json DeriveStatement(const NetworkModel& m, const std::string& code, const std::string& date,
+                     PackUses* uses) {
   json st = {{"code", code}};
   const auto* q = m.qsin.Find(code);
   if (q && uses) uses->streams.insert(domain::StreamId(domain::QsinStatementAggregate::kKind, code));
@@ -155,25 +174,14 @@ json DeriveStatement(const NetworkModel& m, const StreamEvents& events, const st
       if (uses) uses->streams.insert(domain::StreamId(domain::WorkProgrammeAggregate::kKind, d.programme_id));
     }
     if (!group.empty()) group_ids.insert(group);
-    if (uses) uses->streams.insert(stream);
-    const json* cached = nullptr;
-    if (ragb_cache) {
-      auto c = ragb_cache->find(stream);
-      if (c != ragb_cache->end()) cached = &c->second;
-    }
-    json history;
-    if (cached) {
-      history = *cached;
-    } else {
-      auto it = events.find(stream);
-      history = it == events.end() ? json::array() : RagbHistory(it->second);
-      if (ragb_cache) (*ragb_cache)[stream] = history;
+    if (uses) {
+      uses->streams.insert(stream);
+      uses->deliverables.insert(id);
     }
     deliverables.push_back({{"id", id},
                             {"programme_id", d.programme_id},
                             {"group_id", group.empty() ? json(nullptr) : json(group)},
-                            {"state", domain::DeliverableAggregate::ToJson(d)},
-                            {"ragb_history", std::move(history)}});
+                            {"state", domain::DeliverableAggregate::ToJson(d)}});
   });
 
   json documents = json::array();

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -23,30 +24,49 @@
 
 namespace assure::api {
 
-// Events of each stream, in stream order, up to the pack's position.
-using StreamEvents = std::unordered_map<std::string, std::vector<const storage::RecordedEvent*>>;
-
 // What a statement's section relies on: the streams to include in
-// events.jsonl and the document contents (SHA-256 hex) to include.
+// events.jsonl, the document contents (SHA-256 hex) to include, and the
+// deliverables shown (whose RAGB histories pack.json carries once each).
 struct PackUses {
   std::set<std::string> streams;
   std::set<std::string> document_sha256;
+  std::set<std::string> deliverables;
+};
+
+// One RAGB change of a deliverable.
+struct RagbChange {
+  std::uint64_t position = 0;
+  std::int64_t recorded_at_us = 0;
+  std::string type;
+  std::optional<domain::Ragb> from, to;
+  std::string reason;
+  std::string actor;
+};
+
+// Folds the log into a NetworkModel and records every deliverable's RAGB
+// changes on the way (no second pass over the deliverables' events). The
+// builder and the verifier fold through this, so both see the same changes.
+class PackFold {
+ public:
+  void Apply(NetworkModel& model, const storage::RecordedEvent& e);
+  // deliverable id -> its changes in log order.
+  const std::unordered_map<std::string, std::vector<RagbChange>>& ragb() const { return ragb_; }
+
+ private:
+  nlohmann::json holder_;
+  std::unordered_map<std::string, std::vector<RagbChange>> ragb_;
 };
 
 // The statement's section of pack.json: {code, catalogue|null,
 // self_assessment|null, deliverables, documents, groups, meetings,
 // evidence_counts, has_evidence}. `date` (YYYY-MM-DD) is the as-at date for
-// memberships. `uses` may be null. `ragb_cache` (optional) keeps each
-// deliverable's RAGB history between calls for the same model: a deliverable
-// mapped to several statements is folded once.
-nlohmann::json DeriveStatement(const NetworkModel& model, const StreamEvents& events,
-                               const std::string& code, const std::string& date,
-                               PackUses* uses,
-                               std::unordered_map<std::string, nlohmann::json>* ragb_cache = nullptr);
+// memberships. `uses` may be null.
+nlohmann::json DeriveStatement(const NetworkModel& model, const std::string& code,
+                               const std::string& date, PackUses* uses);
 
-// The RAGB changes of one deliverable stream: [{position, recorded_at, type,
-// from|null, to|null, reason, actor}].
-nlohmann::json RagbHistory(const std::vector<const storage::RecordedEvent*>& stream);
+// pack.json's "ragb_histories": {deliverable id: [{position, recorded_at,
+// type, from|null, to|null, reason, actor}]} for `ids`, ascending.
+nlohmann::json RagbHistories(const PackFold& fold, const std::set<std::string>& ids);
 
 // Codes in a section: defined statements whose section is `section`, and
 // codes seen on deliverables or documents but not defined whose hundreds

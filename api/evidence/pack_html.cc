@@ -40,7 +40,11 @@ std::string RagbCell(const json& r) {
   return "<td class=\"r-" + S(r) + "\">" + S(r) + "</td>";
 }
 
-void Deliverables(std::string& out, const json& st) {
+// The report shows each deliverable's latest RAGB changes; the whole
+// history is in pack.json ("ragb_histories") and events.jsonl.
+constexpr std::size_t kHtmlRagbRows = 50;
+
+void Deliverables(std::string& out, const json& st, const json& histories) {
   out += "<h3>Deliverables</h3>\n";
   if (st["deliverables"].empty()) {
     out += "<p>None mapped to this statement on the date.</p>\n";
@@ -55,9 +59,19 @@ void Deliverables(std::string& out, const json& st) {
     Row(out, {"Programme / group", S(d["programme_id"]) + " / " + S(d["group_id"])});
     Row(out, {"Planned end", s.contains("planned_end") ? Field(s["planned_end"], "text") : ""});
     Row(out, {"Description", Field(s, "description")});
-    out += "</table>\n<table><tr><th>When</th><th>From</th><th>To</th><th>Reason</th><th>By</th>"
+    static const json kNone = json::array();
+    const json& history = histories.contains(S(d["id"])) ? histories[S(d["id"])] : kNone;
+    const std::size_t skip = history.size() > kHtmlRagbRows ? history.size() - kHtmlRagbRows : 0;
+    out += "</table>\n";
+    if (skip > 0) {
+      out += "<p class=\"note\">RAGB history: the latest " + std::to_string(kHtmlRagbRows) + " of " +
+             std::to_string(history.size()) + " changes; every change, with its reason, is in pack.json "
+             "(ragb_histories) and events.jsonl.</p>\n";
+    }
+    out += "<table><tr><th>When</th><th>From</th><th>To</th><th>Reason</th><th>By</th>"
            "<th>Position</th></tr>\n";
-    for (const auto& h : d["ragb_history"]) {
+    for (std::size_t i = skip; i < history.size(); ++i) {
+      const json& h = history[i];
       out += "<tr><td>" + S(h["recorded_at"]) + "</td>" + RagbCell(h["from"]) + RagbCell(h["to"]) +
              "<td>" + S(h["reason"]) + "</td><td>" + S(h["actor"]) + "</td><td>" + S(h["position"]) +
              "</td></tr>\n";
@@ -201,7 +215,7 @@ std::string RenderPackHtml(const json& pack, const std::string& identity) {
              " by " + Field(sa, "assessor_person_id") + ": " + Field(sa, "comment") + "</p>\n";
     }
     if (!st["has_evidence"].get<bool>()) out += "<p class=\"gap\">No evidence on the date.</p>\n";
-    Deliverables(out, st);
+    Deliverables(out, st, pack.contains("ragb_histories") ? pack["ragb_histories"] : json::object());
     Documents(out, st);
     Groups(out, st);
     Meetings(out, st);

@@ -87,7 +87,7 @@ TEST_F(TamperTest, AnEditedEventIsNamedByLineAndPosition) {
   EXPECT_EQ(f->file, "events.jsonl");
   EXPECT_EQ(f->line, i + 1);
   EXPECT_EQ(f->position, position);
-  EXPECT_NE(f->message.find("data"), std::string::npos);
+  EXPECT_NE(f->message.find("leaf_hash"), std::string::npos);
 
   // Edited consistently (fields and canonical bytes): the proof fails, and
   // the statement derived from it no longer matches pack.json.
