@@ -129,8 +129,9 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   PackUses uses;
   json statements = json::array();
   json gaps = json::array();
+  json entities = json::object();
   for (const auto& code : codes) {
-    json st = DeriveStatement(asat->model, code, date, &uses);
+    json st = DeriveStatement(asat->model, code, date, &uses, &entities);
     if (!st["has_evidence"].get<bool>()) {
       gaps.push_back(code);
       pack.gaps.push_back(code);
@@ -233,6 +234,7 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
         {"timestamp", FormatTimestamp(checkpoint->timestamp_us)},
         {"public_key", ToHex(checkpoint->public_key)}}},
       {"statements", std::move(statements)},
+      {"entities", std::move(entities)},
       {"ragb_histories", std::move(ragb_histories)},
       {"gaps", std::move(gaps)},
       {"documents", std::move(documents)},

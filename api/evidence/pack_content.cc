@@ -144,7 +144,12 @@ json RagbHistories(const PackFold& fold, const std::set<std::string>& ids) {
 }
 
 json DeriveStatement(const NetworkModel& m, const std::string& code, const std::string& date,
-                     PackUses* uses) {
+                     PackUses* uses, json* entities) {
+  json scratch = json::object();
+  json& ents = entities ? *entities : scratch;
+  for (const char* kind : {"deliverables", "documents", "meetings", "groups"}) {
+    if (!ents.contains(kind)) ents[kind] = json::object();
+  }
   json st = {{"code", code}};
   const auto* q = m.qsin.Find(code);
   if (q && uses) uses->streams.insert(domain::StreamId(domain::QsinStatementAggregate::kKind, code));
@@ -178,10 +183,14 @@ json DeriveStatement(const NetworkModel& m, const std::string& code, const std::
       uses->streams.insert(stream);
       uses->deliverables.insert(id);
     }
-    deliverables.push_back({{"id", id},
-                            {"programme_id", d.programme_id},
-                            {"group_id", group.empty() ? json(nullptr) : json(group)},
-                            {"state", domain::DeliverableAggregate::ToJson(d)}});
+    deliverables.push_back(id);
+    json& entity = ents["deliverables"][id];
+    if (entity.is_null()) {
+      entity = {{"id", id},
+                {"programme_id", d.programme_id},
+                {"group_id", group.empty() ? json(nullptr) : json(group)},
+                {"state", domain::DeliverableAggregate::ToJson(d)}};
+    }
   });
 
   json documents = json::array();
@@ -199,50 +208,64 @@ json DeriveStatement(const NetworkModel& m, const std::string& code, const std::
                            {"meeting_decision_id", v.meeting_decision_id},
                            {"review_date", v.review_date}});
     }
-    documents.push_back({{"id", id},
-                         {"title", d.title},
-                         {"document_numbers", d.document_numbers},
-                         {"owner", d.owner},
-                         {"target_audience", d.target_audience},
-                         {"review_interval_months", d.review_interval_months},
-                         {"withdrawn", d.withdrawn},
-                         {"withdrawn_reason", d.withdrawn_reason},
-                         {"in_force", InForceJson(d)},
-                         {"versions", VersionRows(d)},
-                         {"approvals", std::move(approvals)}});
+    documents.push_back(id);
+    json& entity = ents["documents"][id];
+    if (entity.is_null()) {
+      entity = {{"id", id},
+                {"title", d.title},
+                {"document_numbers", d.document_numbers},
+                {"owner", d.owner},
+                {"target_audience", d.target_audience},
+                {"review_interval_months", d.review_interval_months},
+                {"withdrawn", d.withdrawn},
+                {"withdrawn_reason", d.withdrawn_reason},
+                {"in_force", InForceJson(d)},
+                {"versions", VersionRows(d)},
+                {"approvals", std::move(approvals)}};
+    }
   });
 
   json meetings = json::array();
   std::size_t decisions = 0;
   m.meetings.ForEach([&](const std::string& id, const domain::MeetingState& mt) {
     json referencing = json::array();
-    json all = domain::MeetingAggregate::ToJson(mt);
-    for (std::size_t i = 0; i < mt.decisions.size(); ++i) {
+    for (const auto& dcs : mt.decisions) {
       bool refers = false;
-      for (const auto& l : mt.decisions[i].links) {
+      for (const auto& l : dcs.links) {
         refers = refers || (l.kind == domain::DecisionLinkKind::kDeliverable
                                 ? deliverable_ids.count(l.id) > 0
                                 : document_ids.count(l.id) > 0);
       }
-      if (refers) referencing.push_back(all["decisions"][i]);
+      if (refers) referencing.push_back(dcs.decision_id);
     }
     if (referencing.empty()) return;
     decisions += referencing.size();
     if (!mt.group_id.empty()) group_ids.insert(mt.group_id);
     if (uses) uses->streams.insert(domain::StreamId(domain::MeetingAggregate::kKind, id));
-    meetings.push_back({{"id", id},
-                        {"group_id", mt.group_id},
-                        {"title", mt.title},
-                        {"scheduled_for", mt.scheduled_for},
-                        {"status", all["status"]},
-                        {"decisions", std::move(referencing)},
-                        {"actions", all["actions"]},
-                        {"attendance", all["attendance"]},
-                        {"quorum", all["quorum"]}});
+    meetings.push_back({{"id", id}, {"decisions", std::move(referencing)}});
+    json& entity = ents["meetings"][id];
+    if (entity.is_null()) {
+      json all = domain::MeetingAggregate::ToJson(mt);
+      entity = {{"id", id},
+                {"group_id", mt.group_id},
+                {"title", mt.title},
+                {"scheduled_for", mt.scheduled_for},
+                {"status", all["status"]},
+                {"decisions", all["decisions"]},
+                {"actions", all["actions"]},
+                {"attendance", all["attendance"]},
+                {"quorum", all["quorum"]}};
+    }
   });
 
   json groups = json::array();
-  for (const auto& gid : group_ids) groups.push_back(GroupJson(m, gid, date, uses));
+  for (const auto& gid : group_ids) {
+    groups.push_back(gid);
+    json& entity = ents["groups"][gid];
+    // Computed each time: it also notes what the group relies on in `uses`.
+    json g = GroupJson(m, gid, date, uses);
+    if (entity.is_null()) entity = std::move(g);
+  }
 
   const std::size_t total = deliverables.size() + documents.size() + decisions;
   st["evidence_counts"] = {{"deliverables", deliverables.size()},
@@ -256,6 +279,45 @@ json DeriveStatement(const NetworkModel& m, const std::string& code, const std::
   st["meetings"] = std::move(meetings);
   st["groups"] = std::move(groups);
   return st;
+}
+
+json HydrateStatement(const json& pack, const json& st) {
+  json out = st;
+  static const json kNone = json::object();
+  const json& ents = pack.contains("entities") ? pack["entities"] : kNone;  // never a copy
+  auto entity = [&](const char* kind, const json& id) -> json {
+    if (!ents.contains(kind) || !id.is_string() || !ents[kind].contains(id.get<std::string>())) {
+      return {{"id", id}, {"missing", true}};
+    }
+    return ents[kind][id.get<std::string>()];
+  };
+  for (const char* kind : {"deliverables", "documents", "groups"}) {
+    json full = json::array();
+    if (st.contains(kind) && st[kind].is_array()) {
+      for (const auto& id : st[kind]) full.push_back(entity(kind, id));
+    }
+    out[kind] = std::move(full);
+  }
+  json meetings = json::array();
+  if (st.contains("meetings") && st["meetings"].is_array()) {
+    for (const auto& ref : st["meetings"]) {
+      if (!ref.is_object()) continue;
+      json m = entity("meetings", ref.value("id", json()));
+      const json wanted = ref.value("decisions", json::array());
+      json decisions = json::array();
+      if (m.contains("decisions") && m["decisions"].is_array()) {
+        for (const auto& d : m["decisions"]) {
+          if (std::find(wanted.begin(), wanted.end(), d.value("decision_id", json())) != wanted.end()) {
+            decisions.push_back(d);
+          }
+        }
+      }
+      m["decisions"] = std::move(decisions);
+      meetings.push_back(std::move(m));
+    }
+  }
+  out["meetings"] = std::move(meetings);
+  return out;
 }
 
 std::vector<std::string> CodesInScope(const NetworkModel& m, const std::string& section) {

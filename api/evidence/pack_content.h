@@ -58,11 +58,19 @@ class PackFold {
 };
 
 // The statement's section of pack.json: {code, catalogue|null,
-// self_assessment|null, deliverables, documents, groups, meetings,
-// evidence_counts, has_evidence}. `date` (YYYY-MM-DD) is the as-at date for
-// memberships. `uses` may be null.
+// self_assessment|null, deliverables: [id], documents: [id], groups: [id],
+// meetings: [{id, decisions: [decision_id]}], evidence_counts, has_evidence}.
+// The entities themselves go once each into `entities` (pack.json's
+// "entities": {deliverables, documents, meetings, groups}, each id -> JSON;
+// a meeting with all its decisions). `date` (YYYY-MM-DD) is the as-at date
+// for memberships. `uses` and `entities` may be null.
 nlohmann::json DeriveStatement(const NetworkModel& model, const std::string& code,
-                               const std::string& date, PackUses* uses);
+                               const std::string& date, PackUses* uses,
+                               nlohmann::json* entities = nullptr);
+
+// A statement of pack.json with its ids replaced by the entities (a meeting
+// with only the decisions the statement refers to): what the report shows.
+nlohmann::json HydrateStatement(const nlohmann::json& pack, const nlohmann::json& statement);
 
 // pack.json's "ragb_histories": {deliverable id: [{position, recorded_at,
 // type, from|null, to|null, reason, actor}]} for `ids`, ascending.

@@ -1,5 +1,9 @@
 #include "api/evidence/pack_html.h"
 
+#include "api/evidence/pack_content.h"
+
+#include <algorithm>
+
 namespace assure::api {
 
 namespace {
@@ -43,6 +47,7 @@ std::string RagbCell(const json& r) {
 // The report shows each deliverable's latest RAGB changes; the whole
 // history is in pack.json ("ragb_histories") and events.jsonl.
 constexpr std::size_t kHtmlRagbRows = 50;
+constexpr std::size_t kHtmlMeetings = 100;
 
 void Deliverables(std::string& out, const json& st, const json& histories) {
   out += "<h3>Deliverables</h3>\n";
@@ -131,9 +136,14 @@ void Groups(std::string& out, const json& st) {
   }
 }
 
-void Meetings(std::string& out, const json& st) {
+void Meetings(std::string& out, const json& st, std::size_t omitted) {
   out += "<h3>Meeting decisions and actions</h3>\n";
   if (st["meetings"].empty()) out += "<p>No meeting decision references this evidence.</p>\n";
+  if (omitted > 0) {
+    out += "<p class=\"note\">The latest " + std::to_string(st["meetings"].size()) + " of " +
+           std::to_string(st["meetings"].size() + omitted) +
+           " meetings with a decision referencing this evidence; every one is in pack.json.</p>\n";
+  }
   for (const auto& m : st["meetings"]) {
     const json& q = m["quorum"];
     out += "<h4>" + S(m["title"]) + " (" + S(m["group_id"]) + "), " + S(m["scheduled_for"]) +
@@ -201,7 +211,25 @@ std::string RenderPackHtml(const json& pack, const std::string& identity) {
     for (const auto& g : pack["gaps"]) out += "<li>" + S(g) + "</li>";
     out += "</ul>\n";
   }
-  for (const auto& st : pack["statements"]) {
+  for (const auto& section : pack["statements"]) {
+    // The report lists the latest kHtmlMeetings meetings (by date) of each
+    // statement; pack.json has them all.
+    json trimmed = section;
+    std::size_t omitted = 0;
+    if (trimmed["meetings"].is_array() && trimmed["meetings"].size() > kHtmlMeetings) {
+      std::vector<json> refs(trimmed["meetings"].begin(), trimmed["meetings"].end());
+      const json& known = pack["entities"]["meetings"];
+      auto date = [&](const json& ref) {
+        const std::string id = ref.value("id", "");
+        return known.contains(id) ? known[id].value("scheduled_for", "") : std::string();
+      };
+      std::stable_sort(refs.begin(), refs.end(),
+                       [&](const json& a, const json& b) { return date(a) > date(b); });
+      omitted = refs.size() - kHtmlMeetings;
+      refs.resize(kHtmlMeetings);
+      trimmed["meetings"] = refs;
+    }
+    const json st = HydrateStatement(pack, trimmed);
     const json& cat = st["catalogue"];
     out += "<h2 id=\"" + S(st["code"]) + "\">" + S(st["code"]) +
            (cat.is_null() ? std::string(" (not in the catalogue)") : " " + Field(cat, "title")) + "</h2>\n";
@@ -215,10 +243,11 @@ std::string RenderPackHtml(const json& pack, const std::string& identity) {
              " by " + Field(sa, "assessor_person_id") + ": " + Field(sa, "comment") + "</p>\n";
     }
     if (!st["has_evidence"].get<bool>()) out += "<p class=\"gap\">No evidence on the date.</p>\n";
-    Deliverables(out, st, pack.contains("ragb_histories") ? pack["ragb_histories"] : json::object());
+    static const json kNoHistories = json::object();
+    Deliverables(out, st, pack.contains("ragb_histories") ? pack["ragb_histories"] : kNoHistories);
     Documents(out, st);
     Groups(out, st);
-    Meetings(out, st);
+    Meetings(out, st, omitted);
   }
   out += "</body></html>\n";
   return out;

@@ -323,6 +323,7 @@ void Checker::Derivation() {
     fold.Apply(model, e);
   }
   PackUses uses;
+  json entities = json::object();
   json gaps = json::array();
   std::map<std::string, const json*> claimed;
   for (const auto& st : pack["statements"]) {
@@ -332,7 +333,7 @@ void Checker::Derivation() {
   }
   for (const auto& code_json : pack["scope"]["codes"]) {
     const std::string code = code_json.is_string() ? code_json.get<std::string>() : "";
-    json derived = DeriveStatement(model, code, date, &uses);
+    json derived = DeriveStatement(model, code, date, &uses, &entities);
     if (!derived["has_evidence"].get<bool>()) gaps.push_back(code);
     auto it = claimed.find(code);
     if (it == claimed.end()) {
@@ -355,9 +356,55 @@ void Checker::Derivation() {
   for (const auto& [code, st] : claimed) {
     Fail("derivation", kPackFile, "statement " + code + " is not in the pack's scope", 0, 0, code);
   }
+  // The entities the statements show, once each: a difference is reported
+  // against every statement showing that entity.
+  static const json kNull;
+  const json& claimed_entities = pack.contains("entities") ? pack["entities"] : kNull;  // never a copy
+  if (claimed_entities != entities) {
+    std::map<std::string, std::string> differs;  // statement -> where
+    for (const char* kind : {"deliverables", "documents", "meetings", "groups"}) {
+      const json& mine = entities[kind];
+      const json& theirs = claimed_entities.is_object() && claimed_entities.contains(kind) ? claimed_entities[kind]
+                                                                                          : json::object();
+      std::set<std::string> ids;
+      for (auto it = mine.begin(); it != mine.end(); ++it) ids.insert(it.key());
+      if (theirs.is_object()) {
+        for (auto it = theirs.begin(); it != theirs.end(); ++it) ids.insert(it.key());
+      }
+      for (const auto& id : ids) {
+        const json a = theirs.is_object() && theirs.contains(id) ? theirs[id] : json();
+        const json b = mine.contains(id) ? mine[id] : json();
+        if (a == b) continue;
+        auto diffs = DiffJson(a, b);
+        std::string where = std::string(kind) + "." + id + (diffs.empty() ? "" : "." + diffs[0].field);
+        bool named = false;
+        for (const auto& st : pack["statements"]) {
+          if (!st.is_object() || !st.contains(kind) || !st[kind].is_array()) continue;
+          for (const auto& ref : st[kind]) {
+            const json ref_id = ref.is_object() ? ref.value("id", json()) : ref;
+            if (ref_id == id) {
+              differs[st.value("code", "")] += (differs[st.value("code", "")].empty() ? "" : ", ") + where;
+              named = true;
+            }
+          }
+        }
+        if (!named) differs[""] += (differs[""].empty() ? "" : ", ") + where;
+      }
+    }
+    for (const auto& [code, where] : differs) {
+      if (code.empty()) {
+        Fail("derivation", kPackFile, "entities do not follow from the events in events.jsonl (differs at: " +
+                                          where + ")");
+      } else {
+        Fail("derivation", kPackFile,
+             "statement " + code + " does not follow from the events in events.jsonl (differs at: " + where + ")",
+             0, 0, code);
+      }
+    }
+  }
   // The RAGB histories of the deliverables shown, once each.
   const json histories = RagbHistories(fold, uses.deliverables);
-  const json& claimed_histories = pack.contains("ragb_histories") ? pack["ragb_histories"] : json();
+  const json& claimed_histories = pack.contains("ragb_histories") ? pack["ragb_histories"] : kNull;
   if (claimed_histories != histories) {
     std::string which;
     std::size_t n = 0;

@@ -4,6 +4,7 @@
 
 #include "api/auth/security_log.h"
 #include "api/evidence/event_line.h"
+#include "api/evidence/pack_content.h"
 #include "api/evidence/pack_format.h"
 #include "api/evidence/verify_pack.h"
 #include "storage/codec.h"
@@ -88,8 +89,13 @@ TEST_F(EvidencePackTest, ShowsEachStatementAsItWasOnTheDate) {
   Pack pack = net_.BuildPack();
   EXPECT_EQ(pack.as_of_date, "2024-03-01");
   auto j = json::parse(pack.pack_json);
-  const json* in601 = Find(j["statements"], "code", "IN-601");
-  ASSERT_NE(in601, nullptr);
+  const json* in601_ids = Find(j["statements"], "code", "IN-601");
+  ASSERT_NE(in601_ids, nullptr);
+  // The statement names its entities by id; each entity is in "entities" once.
+  EXPECT_EQ((*in601_ids)["deliverables"], json::array({"d1"}));
+  EXPECT_EQ(j["entities"]["deliverables"]["d1"]["id"], "d1");
+  const json hydrated601 = HydrateStatement(j, *in601_ids);
+  const json* in601 = &hydrated601;
   // Self-assessment: the one recorded before the date, not the later "met".
   EXPECT_EQ((*in601)["self_assessment"]["outcome"], "partly-met");
   // d1 was red on 1 March 2024 (amber only from the 10th), history up to the date.
@@ -127,7 +133,8 @@ TEST_F(EvidencePackTest, ShowsEachStatementAsItWasOnTheDate) {
   EXPECT_EQ(m1["attendance"].size(), 2u);
   EXPECT_TRUE(m1["quorum"]["quorate"].get<bool>());
   // IN-701: d2 only.
-  const json* in701 = Find(j["statements"], "code", "IN-701");
+  const json hydrated701 = HydrateStatement(j, *Find(j["statements"], "code", "IN-701"));
+  const json* in701 = &hydrated701;
   ASSERT_NE(in701, nullptr);
   EXPECT_EQ((*in701)["deliverables"].size(), 1u);
   EXPECT_TRUE((*in701)["meetings"].empty());
