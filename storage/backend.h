@@ -57,6 +57,7 @@ struct CommitBatch {
 // Visitors return false to stop.
 using EventVisitor = std::function<bool(std::uint64_t position, std::string_view value)>;
 using IndexVisitor = std::function<bool(std::uint64_t version, std::uint64_t position)>;
+using MerkleVisitor = std::function<bool(std::uint64_t index, const Hash256& hash)>;
 
 class Backend {
  public:
@@ -68,6 +69,8 @@ class Backend {
   virtual Result<LogHead> LoadHead() = 0;
   // The stored hash of a complete Merkle subtree, if stored.
   virtual Result<std::optional<Hash256>> GetMerkleNode(std::uint8_t level, std::uint64_t index) = 0;
+  // The stored nodes of one level, by ascending index.
+  virtual Status ScanMerkleLevel(std::uint8_t level, const MerkleVisitor& visit) = 0;
   virtual Status Commit(const CommitBatch& batch, bool sync) = 0;
   // Events at positions >= from, ascending.
   virtual Status ScanEvents(std::uint64_t from, const EventVisitor& visit) = 0;

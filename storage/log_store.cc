@@ -72,8 +72,36 @@ Result<std::unique_ptr<LogStore>> LogStore::Open(std::unique_ptr<Backend> backen
         return **n;
       });
   if (!frontier.ok()) return frontier.error();
-  return std::unique_ptr<LogStore>(
+  std::unique_ptr<LogStore> store(
       new LogStore(std::move(backend), std::move(options), *head, std::move(frontier).value()));
+  ASSURE_TRY(store->LoadUpperNodes());
+  return store;
+}
+
+Status LogStore::LoadUpperNodes() {
+  std::unique_lock l(upper_mu_);
+  upper_.clear();
+  for (std::uint8_t level = kUpperLevel; level < 64; ++level) {
+    const std::uint64_t complete = head_.position >> level;  // nodes this level has
+    if (complete == 0) break;
+    std::vector<Hash256> nodes;
+    nodes.reserve(complete);
+    bool gap = false;
+    ASSURE_TRY(backend_->ScanMerkleLevel(level, [&](std::uint64_t index, const Hash256& h) {
+      if (index != nodes.size()) {
+        gap = true;
+        return false;
+      }
+      nodes.push_back(h);
+      return nodes.size() < complete;
+    }));
+    if (gap || nodes.size() != complete) {
+      return MakeError(ErrorCode::kCorruption, "Merkle tree nodes of level " + std::to_string(level) +
+                                                   " are missing; run 'assure verify'");
+    }
+    upper_.push_back(std::move(nodes));
+  }
+  return {};
 }
 
 Result<AppendResult> LogStore::Append(std::string_view stream_id, ExpectedVersion expected,
@@ -140,6 +168,16 @@ void LogStore::CommitGroup(std::vector<Writer*>& group) {
       if (wrote[i]) group[i]->result = s.error();
     }
     return;
+  }
+  {
+    std::unique_lock u(upper_mu_);
+    for (const auto& n : g.batch.merkle_nodes) {
+      if (n.level < kUpperLevel) continue;
+      const std::size_t at = n.level - kUpperLevel;
+      if (upper_.size() <= at) upper_.resize(at + 1);
+      // Nodes complete in index order; anything else is left to the backend.
+      if (upper_[at].size() == n.index) upper_[at].push_back(n.hash);
+    }
   }
   {
     std::lock_guard l(head_mu_);
@@ -307,6 +345,11 @@ LogHead LogStore::Head() const {
 }
 
 Result<Hash256> LogStore::Node(std::uint8_t level, std::uint64_t index) {
+  if (level >= kUpperLevel) {
+    std::shared_lock l(upper_mu_);
+    const std::size_t at = level - kUpperLevel;
+    if (at < upper_.size() && index < upper_[at].size()) return upper_[at][index];
+  }
   auto n = backend_->GetMerkleNode(level, index);
   if (!n.ok()) return n.error();
   if (!n->has_value()) {

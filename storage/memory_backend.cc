@@ -33,6 +33,14 @@ class MemoryBackend final : public Backend {
     return std::optional<std::string>{events_[position - 1]};
   }
 
+  Status ScanMerkleLevel(std::uint8_t level, const MerkleVisitor& visit) override {
+    std::shared_lock l(mu_);
+    for (auto it = merkle_.lower_bound({level, 0}); it != merkle_.end() && it->first.first == level; ++it) {
+      if (!visit(it->first.second, it->second)) return {};
+    }
+    return {};
+  }
+
   Result<std::optional<Hash256>> GetMerkleNode(std::uint8_t level, std::uint64_t index) override {
     std::shared_lock l(mu_);
     auto it = merkle_.find({level, index});

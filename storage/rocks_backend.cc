@@ -161,6 +161,21 @@ class RocksBackend final : public Backend {
     return {};
   }
 
+  Status ScanMerkleLevel(std::uint8_t level, const MerkleVisitor& visit) override {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, cf(kMerkle)));
+    for (it->Seek(MerkleKey(level, 0)); it->Valid(); it->Next()) {
+      auto k = it->key();
+      if (k.size() != 9 || static_cast<std::uint8_t>(k[0]) != level) break;
+      auto v = it->value();
+      if (v.size() != 32) return MakeError(ErrorCode::kCorruption, "merkle node value malformed");
+      Hash256 h;
+      std::memcpy(h.data(), v.data(), 32);
+      if (!visit(GetU64(k.data() + 1), h)) return {};
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "scanning merkle nodes");
+    return {};
+  }
+
   Status ScanEvents(std::uint64_t from, const EventVisitor& visit) override {
     rocksdb::ReadOptions ro;
     ro.readahead_size = 2 << 20;

@@ -133,6 +133,33 @@ TEST_F(MerkleTest, TheTreeContinuesAfterReopen) {
   EXPECT_TRUE(VerifyMerkleInclusion(6, 33, leaves_[6], *proof, NaiveMth(leaves_, 0, 33)));
 }
 
+// The upper levels of the tree are held in memory (loaded at open, extended
+// as groups commit): every proof across a reopen equals the RFC's.
+TEST_F(MerkleTest, ProofsAcrossAReopenMatchTheRfc) {
+  testing::TempDir dir;
+  {
+    auto store = OpenRocksStore(dir.sub("db"));
+    ASSERT_TRUE(store.ok());
+    Fill(**store, 45);
+  }
+  auto store = OpenRocksStore(dir.sub("db"));
+  ASSERT_TRUE(store.ok());
+  Fill(**store, 30);  // positions 46..75
+  for (std::size_t n = 1; n <= leaves_.size(); ++n) {
+    ASSERT_EQ(*(*store)->MerkleRoot(n), NaiveMth(leaves_, 0, n)) << n;
+    for (std::size_t m = 0; m < n; ++m) {
+      Leaves expect;
+      NaivePath(leaves_, m, 0, n, &expect);
+      ASSERT_EQ(*(*store)->InclusionProof(m + 1, n), expect) << m << "/" << n;
+    }
+    for (std::size_t m = 1; m < n; ++m) {
+      Leaves expect;
+      NaiveSubProof(leaves_, m, 0, n, true, &expect);
+      ASSERT_EQ(*(*store)->ConsistencyProof(m, n), expect) << m << "/" << n;
+    }
+  }
+}
+
 TEST_F(MerkleTest, AnAlteredEventNoLongerProvesInclusion) {
   auto store = NewMemoryStore();
   Fill(*store, 10);
