@@ -1,6 +1,10 @@
 #include "api/evidence/evidence_pack.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_set>
 
@@ -29,24 +33,68 @@ struct AsAt {
   std::vector<storage::RecordedEvent> events;  // events[i] is position i + 1
 };
 
+// Reads pages of the log on a second thread while this one folds them.
 Result<AsAt> ReadUpTo(storage::EventStore& store, std::uint64_t position) {
   AsAt out;
   out.events.reserve(position);
-  for (std::uint64_t from = 1; from <= position;) {
-    auto page = store.ReadAll(from, 10000);
-    if (!page.ok()) return page.error();
-    for (auto& e : page->events) {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<std::vector<storage::RecordedEvent>> pages;  // at most kAhead waiting
+  constexpr std::size_t kAhead = 4;
+  bool done = false, stop = false;
+  std::optional<Error> failure;
+  std::thread reader([&] {
+    for (std::uint64_t from = 1; from <= position;) {
+      auto page = store.ReadAll(from, 10000);
+      std::unique_lock l(mu);
+      if (!page.ok()) {
+        failure = page.error();
+        break;
+      }
+      const bool last = page->end_of_log || page->events.empty() ||
+                        page->events.back().position >= position;
+      from = page->next_position;
+      cv.wait(l, [&] { return stop || pages.size() < kAhead; });
+      if (stop) break;
+      pages.push_back(std::move(page->events));
+      cv.notify_all();
+      if (last) break;
+    }
+    std::lock_guard l(mu);
+    done = true;
+    cv.notify_all();
+  });
+  auto finish = [&] {
+    {
+      std::lock_guard l(mu);
+      stop = true;
+    }
+    cv.notify_all();
+    reader.join();
+  };
+  for (;;) {
+    std::vector<storage::RecordedEvent> page;
+    {
+      std::unique_lock l(mu);
+      cv.wait(l, [&] { return done || !pages.empty(); });
+      if (pages.empty()) break;
+      page = std::move(pages.front());
+      pages.pop_front();
+      cv.notify_all();
+    }
+    for (auto& e : page) {
       if (e.position > position) break;
       if (e.position != out.events.size() + 1) {
+        finish();
         return MakeError(ErrorCode::kCorruption, "the log has a gap at position " +
                                                      std::to_string(out.events.size() + 1));
       }
       out.fold.Apply(out.model, e);
       out.events.push_back(std::move(e));
     }
-    if (page->end_of_log || out.events.size() >= position) break;
-    from = page->next_position;
   }
+  finish();
+  if (failure) return *failure;
   return out;
 }
 

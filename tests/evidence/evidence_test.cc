@@ -44,6 +44,9 @@ TEST_F(EvidencePackTest, AGeneratedPackVerifiesWithTheRealPublicKey) {
   EXPECT_EQ(report.events, pack.event_count);
   EXPECT_EQ(report.documents, 2u);  // strategy v1 and the board's terms of reference
   EXPECT_GE(report.passed.size(), 6u);
+  // pack.json is exactly what the events give, byte for byte (the fast path).
+  EXPECT_NE(FormatVerifyReport(report).find("the entities, RAGB histories and the gap list"), std::string::npos)
+      << FormatVerifyReport(report);
   // Without a key it still verifies, and says which key it used.
   auto embedded = VerifyEvidencePack(pack.zip);
   EXPECT_TRUE(embedded.valid);

@@ -236,6 +236,26 @@ TEST_F(TamperTest, AnEditedPackJsonIsNamedByStatement) {
   EXPECT_NE(r.failures[0].message.find("self_assessment.outcome"), std::string::npos);
 }
 
+TEST_F(TamperTest, AnEditedEntityIsNamedByTheStatementsShowingIt) {
+  auto j = json::parse(files_[kPackFile]);
+  auto& d1 = j["entities"]["deliverables"]["d1"];
+  ASSERT_TRUE(d1.is_object());
+  d1["state"]["owner"] = "Someone Else";
+  files_[kPackFile] = j.dump(1) + "\n";
+  auto r = Verify(Repack(files_, true));
+  EXPECT_FALSE(r.valid);
+  const auto* f = Failure(r, "derivation");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->statement, "IN-601");
+  EXPECT_NE(f->message.find("deliverables.d1"), std::string::npos) << f->message;
+}
+
+TEST_F(TamperTest, AReSerialisedPackJsonWithTheSameContentStillVerifies) {
+  files_[kPackFile] = json::parse(files_[kPackFile]).dump(4);
+  auto r = Verify(Repack(files_, true));
+  EXPECT_TRUE(r.valid) << FormatVerifyReport(r);
+}
+
 TEST_F(TamperTest, ValuesOfTheWrongTypeAreReportedNotThrown) {
   auto j = json::parse(files_[kPackFile]);
   j["as_of"] = "yesterday";
