@@ -19,35 +19,27 @@ bool Redacted(const http::Request& req, const storage::RecordedEvent& e) {
 }
 
 nlohmann::json EventJson(const storage::RecordedEvent& e, bool redacted = false) {
+  nlohmann::json out = {{"position", e.position},
+                        {"stream_id", e.stream_id},
+                        {"stream_version", e.stream_version},
+                        {"event_id", e.event_id.ToString()},
+                        {"type", e.type},
+                        {"schema_version", e.schema_version},
+                        {"recorded_at", FormatTimestamp(e.recorded_at_us)},
+                        {"recorded_at_us", e.recorded_at_us},
+                        {"hash", storage::HexEncode(e.hash)}};
   if (redacted) {
-    return {{"position", e.position},
-            {"stream_id", e.stream_id},
-            {"stream_version", e.stream_version},
-            {"event_id", e.event_id.ToString()},
-            {"type", e.type},
-            {"schema_version", e.schema_version},
-            {"redacted", "token lifecycle events are shown to admins only"},
-            {"recorded_at", FormatTimestamp(e.recorded_at_us)},
-            {"recorded_at_us", e.recorded_at_us},
-            {"hash", storage::HexEncode(e.hash)}};
+    out["redacted"] = "token lifecycle events are shown to admins only";
+    return out;
   }
   auto data = nlohmann::json::parse(e.data, nullptr, false);
-  return {{"position", e.position},
-          {"stream_id", e.stream_id},
-          {"stream_version", e.stream_version},
-          {"event_id", e.event_id.ToString()},
-          {"type", e.type},
-          {"schema_version", e.schema_version},
-          {"data", data.is_discarded() ? nlohmann::json(e.data) : data},
-          {"metadata",
-           {{"actor", e.metadata.actor},
-            {"reason", e.metadata.reason},
-            {"correlation_id", e.metadata.correlation_id},
-            {"causation_id", e.metadata.causation_id},
-            {"source", e.metadata.source}}},
-          {"recorded_at", FormatTimestamp(e.recorded_at_us)},
-          {"recorded_at_us", e.recorded_at_us},
-          {"hash", storage::HexEncode(e.hash)}};
+  out["data"] = data.is_discarded() ? nlohmann::json(e.data) : data;
+  out["metadata"] = {{"actor", e.metadata.actor},
+                     {"reason", e.metadata.reason},
+                     {"correlation_id", e.metadata.correlation_id},
+                     {"causation_id", e.metadata.causation_id},
+                     {"source", e.metadata.source}};
+  return out;
 }
 
 nlohmann::json HashList(const std::vector<storage::Hash256>& hashes) {

@@ -16,7 +16,6 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
-#include <random>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -27,6 +26,7 @@
 #include "api/evidence/pack_zip.h"
 #include "api/evidence/verify_pack.h"
 #include "tests/bench/network_generator.h"
+#include "tests/bench/proof_latency.h"
 
 using namespace assure;
 using Wall = std::chrono::steady_clock;
@@ -98,32 +98,8 @@ int main(int argc, char** argv) {
   auto head = checkpoints.Publish(1'700'000'000'000'000LL, "bench");
   if (!head.ok()) return 1;
 
-  // Merkle proofs at this size: inclusion of a random event in a random tree
-  // size, and consistency between two random sizes, on the store as opened.
-  {
-    std::mt19937_64 rng(42);
-    std::vector<double> incl, cons;
-    for (int i = 0; i < 2000; ++i) {
-      const std::uint64_t size = 1 + rng() % n, pos = 1 + rng() % size, from = 1 + rng() % size;
-      auto t0 = Wall::now();
-      auto p = (*store)->InclusionProof(pos, size);
-      auto t1 = Wall::now();
-      auto c = (*store)->ConsistencyProof(from, size);
-      auto t2 = Wall::now();
-      if (!p.ok() || !c.ok()) return 1;
-      incl.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
-      cons.push_back(std::chrono::duration<double, std::micro>(t2 - t1).count());
-    }
-    auto pct = [](std::vector<double> v, double q) {
-      std::sort(v.begin(), v.end());
-      return v[static_cast<std::size_t>(q * static_cast<double>(v.size() - 1))];
-    };
-    std::printf("Merkle proofs at %llu events, 2000 random requests each (microseconds; goal < 1000)\n",
-                static_cast<unsigned long long>(n));
-    std::printf("  inclusion    p50 %8.1f  p99 %8.1f  max %8.1f\n", pct(incl, 0.5), pct(incl, 0.99), pct(incl, 1.0));
-    std::printf("  consistency  p50 %8.1f  p99 %8.1f  max %8.1f\n", pct(cons, 0.5), pct(cons, 0.99), pct(cons, 1.0));
-    std::fflush(stdout);
-  }
+  // Merkle proofs at this size, on the store as opened.
+  if (!bench::PrintProofLatency(**store)) return 1;
 
   api::PackRequest req;
   req.scope = api::PackScope::kAll;

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "storage/codec.h"
+#include "tests/bench/proof_latency.h"
 #include "storage/event_store.h"
 #include "storage/rocks_backend.h"
 
@@ -250,31 +251,8 @@ int main(int argc, char** argv) {
   {
     auto store = OpenRocksStore(rd);
     if (!store.ok()) return 1;
-    std::mt19937_64 rng(42);
-    const std::uint64_t n = (*store)->Head().position;
-    std::vector<double> incl, cons;
-    for (int i = 0; i < 2000; ++i) {
-      std::uint64_t size = 1 + rng() % n, pos = 1 + rng() % size, from = 1 + rng() % size;
-      auto t0 = Wall::now();
-      auto p = (*store)->InclusionProof(pos, size);
-      auto t1 = Wall::now();
-      auto c = (*store)->ConsistencyProof(from, size);
-      auto t2 = Wall::now();
-      if (!p.ok() || !c.ok()) return 1;
-      incl.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
-      cons.push_back(std::chrono::duration<double, std::micro>(t2 - t1).count());
-    }
-    auto pct = [](std::vector<double> v, double q) {
-      std::sort(v.begin(), v.end());
-      return v[static_cast<std::size_t>(q * (v.size() - 1))];
-    };
-    std::printf("\nMerkle proofs at %llu events, 2000 random requests each (microseconds)\n",
-                static_cast<unsigned long long>(n));
-    std::printf("%-12s %8s %8s %8s\n", "", "p50", "p99", "max");
-    std::printf("%-12s %8.1f %8.1f %8.1f\n", "inclusion", pct(incl, 0.5), pct(incl, 0.99),
-                pct(incl, 1.0));
-    std::printf("%-12s %8.1f %8.1f %8.1f\n", "consistency", pct(cons, 0.5), pct(cons, 0.99),
-                pct(cons, 1.0));
+    std::printf("\n");
+    if (!assure::bench::PrintProofLatency(**store)) return 1;
   }
   fs::remove_all(dir);
   return 0;
