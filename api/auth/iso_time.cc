@@ -2,31 +2,22 @@
 
 #include <cstdio>
 
+#include "domain/calendar.h"
+
 namespace assure::auth {
 
 namespace {
 
-// Howard Hinnant's days_from_civil.
+// The one calendar (domain/calendar.h), in this file's shapes.
 std::int64_t DaysFromCivil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+  return domain::DaysFromCivil(domain::CivilDate{static_cast<int>(y), m, d});
 }
 
 void CivilFromDays(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  y = static_cast<std::int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y += m <= 2;
+  const domain::CivilDate c = domain::CivilFromDays(z);
+  y = c.year;
+  m = c.month;
+  d = c.day;
 }
 
 bool Digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
