@@ -186,6 +186,32 @@ Status RegisterTokenRoutes(api::http::Router& router, TokenService& tokens,
       },
       revoke));
 
+  // Who the caller is and what their token lets them do: the dashboard shows
+  // only the forms the caller may use (the server still checks every write).
+  api::http::RouteOptions who;
+  who.permission = Permission::kRead;
+  who.openapi = OpenApiOperation("The calling token: name, role, group scope and permissions", "tokens");
+  ASSURE_TRY(router.Add(
+      "GET", "/api/v1/session",
+      [](const Request& req) {
+        const Principal& p = *req.principal;
+        nlohmann::json permissions = nlohmann::json::object();
+        for (Permission perm : kAllPermissions) {
+          permissions[std::string(PermissionName(perm))] = RoleAllows(p.role, perm);
+        }
+        Response r = Response::Json(
+            200, {{"token_id", p.token_id},
+                  {"name", p.name},
+                  {"role", std::string(RoleName(p.role))},
+                  {"group_scope", p.group_scope ? nlohmann::json(*p.group_scope) : nlohmann::json(nullptr)},
+                  {"expires_at", p.expires_at_us ? nlohmann::json(FormatIsoUtc(*p.expires_at_us))
+                                                 : nlohmann::json(nullptr)},
+                  {"permissions", std::move(permissions)}});
+        r.SetHeader("Cache-Control", "no-store");
+        return r;
+      },
+      who));
+
   api::http::RouteOptions log;
   log.permission = Permission::kAdminRead;
   log.openapi = OpenApiOperation("The security access log (oldest first)", "security");

@@ -41,9 +41,9 @@ function watch(p) {
   p.on('pageerror', (e) => console.error('page error:', e.message));
 }
 
-async function signIn(p) {
+async function signIn(p, token = admin) {
   await p.goto(`${server.base}/`);
-  await p.getByLabel('Access token').fill(admin);
+  await p.getByLabel('Access token').fill(token);
   await p.getByRole('button', { name: 'Sign in' }).click();
   await p.getByRole('heading', { name: 'Work programmes', level: 1 }).waitFor();
 }
@@ -250,6 +250,24 @@ describe('board dashboard', { timeout: 150000 }, () => {
     assert.equal(bytes.subarray(0, 2).toString('latin1'), 'PK', 'a zip file');
     await page.locator('#pack-message .ok').waitFor();
     await shot(page, 'qsin-pack');
+  });
+
+  step('a viewer sees no forms to change anything', async () => {
+    const viewer = (await api.post('tokens', { name: 'E2E Viewer', role: 'viewer' })).token;
+    const viewerPage = await browser.newPage();
+    watch(viewerPage);
+    await signIn(viewerPage, viewer);
+    await viewerPage.goto(`${server.base}/#/deliverables/${world.deliverable.id}`);
+    await viewerPage.locator('.timeline-entry').first().waitFor();
+    assert.equal(await viewerPage.locator('#change-ragb-form').count(), 0, 'no rating form for a viewer');
+    assert.equal(await viewerPage.locator('form.command').count(), 0, 'no command forms for a viewer');
+    await viewerPage.goto(`${server.base}/#/meetings/${world.meeting}`);
+    await viewerPage.locator('#meeting-panel').waitFor();
+    assert.equal(await viewerPage.locator('details.secretary').count(), 0, 'no secretary forms for a viewer');
+    await viewerPage.close();
+    // The admin still sees them.
+    await page.goto(`${server.base}/#/deliverables/${world.deliverable.id}`);
+    await page.locator('#change-ragb-form').waitFor();
   });
 
   step('made no request outside Assure', async () => {

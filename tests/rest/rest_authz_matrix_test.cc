@@ -184,6 +184,7 @@ class RestAuthzMatrixTest : public RestTest {
         {"POST", "/api/v1/qsin/statements/{id}/{command}", "edit_programme_content",
          v + "qsin/statements/" + w_.qsin_code + "/edit", R"({"title":"Edited"})"},
         {"GET", "/api/v1/qsin/coverage", "read", v + "qsin/coverage"},
+        {"GET", "/api/v1/session", "read", v + "session"},
         // The log and the audit endpoints.
         {"GET", "/api/v1/events", "read", v + "events?limit=3"},
         {"GET", "/api/v1/streams/{id}", "read", v + "streams/deliverable-" + w_.deliverable_in},

@@ -305,6 +305,23 @@ TEST_F(RestTest, QsinStatementsSelfAssessmentAndCoverage) {
   EXPECT_EQ(only["statements"][0]["code"], "IN-701");
 }
 
+TEST_F(RestTest, SessionSaysWhoTheCallerIsAndWhatTheyMayDo) {
+  json viewer = Get("/api/v1/session", tok().viewer).Json();
+  EXPECT_EQ(viewer["role"], "viewer");
+  EXPECT_EQ(viewer["permissions"]["read"], true);
+  EXPECT_EQ(viewer["permissions"]["edit_programme_content"], false);
+  EXPECT_EQ(viewer["permissions"]["run_meeting"], false);
+  EXPECT_TRUE(viewer["group_scope"].is_null());
+  json secretary = Get("/api/v1/session", tok().secretary).Json();
+  EXPECT_EQ(secretary["permissions"]["run_meeting"], true);
+  EXPECT_EQ(secretary["permissions"]["edit_programme_content"], false);
+  json admin = Get("/api/v1/session", tok().admin).Json();
+  EXPECT_EQ(admin["role"], "admin");
+  EXPECT_EQ(admin["permissions"]["manage_tokens"], true);
+  EXPECT_EQ(admin.dump().find("secret"), std::string::npos);
+  EXPECT_EQ(Get("/api/v1/session", "").status, 401);
+}
+
 TEST_F(RestTest, TokenEventsAreRedactedForAllButAdmins) {
   json as_admin = Get("/api/v1/events?stream_prefix=token-&limit=100", tok().admin).Json();
   ASSERT_FALSE(as_admin["items"].empty());

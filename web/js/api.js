@@ -114,3 +114,21 @@ export async function getAll(path, query = {}) {
   }
   return { items, position };
 }
+
+// The calling token (GET /api/v1/session): name, role, group scope and
+// permissions, fetched once per token. The dashboard shows only the forms
+// the caller may use; the server checks every write regardless.
+let caller = { token: null, promise: null };
+export function whoAmI() {
+  if (caller.token !== session.token || !caller.promise) {
+    caller = { token: session.token, promise: get('session', undefined, { asAt: false }).catch(() => null) };
+  }
+  return caller.promise;
+}
+
+// Whether `me` (from whoAmI) has `permission`, within `groupId` when the
+// token is restricted to one group.
+export function may(me, permission, groupId) {
+  if (!me?.permissions?.[permission]) return false;
+  return !me.group_scope || !groupId || me.group_scope === groupId;
+}

@@ -1,6 +1,6 @@
 // One deliverable: every field, history, progress notes, linked evidence,
 // and (for editors, not in the historical view) rating, note and completion.
-import { getWithVersion, get, post, session } from '../api.js';
+import { getWithVersion, get, may, post, session, whoAmI } from '../api.js';
 import { errorBox, field, formatDate, h, mount, select, todayIso } from '../dom.js';
 import { RAGB, RAGB_ORDER, ragbBadge, statusLabel } from '../ragb.js';
 import { HISTORY_QUERY, historyTimeline } from './history.js';
@@ -8,7 +8,8 @@ import { HISTORY_QUERY, historyTimeline } from './history.js';
 export async function renderDeliverable(main, [id]) {
   const path = `deliverables/${encodeURIComponent(id)}`;
   const [{ body: d, etag }, history] = await Promise.all([getWithVersion(path), get(`${path}/history`, HISTORY_QUERY)]);
-  const programme = await get(`programmes/${encodeURIComponent(d.programme_id)}`).catch(() => null);
+  const [programme, me] = await Promise.all([
+    get(`programmes/${encodeURIComponent(d.programme_id)}`).catch(() => null), whoAmI()]);
   const refresh = () => renderDeliverable(main, [id]);
 
   const fields = [
@@ -39,7 +40,8 @@ export async function renderDeliverable(main, [id]) {
         d.evidence.length
           ? h('ul', { class: 'evidence' }, d.evidence.map(evidenceItem))
           : h('p', { class: 'empty' }, 'No evidence linked.'),
-        session.historical ? null : editors(d, path, etag, refresh)),
+        session.historical || !may(me, 'edit_programme_content', programme?.group_id)
+          ? null : editors(d, path, etag, refresh)),
       h('section', { 'aria-labelledby': 'h-history' },
         h('h2', { id: 'h-history' }, 'History'),
         historyTimeline(history))));

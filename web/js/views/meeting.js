@@ -2,7 +2,7 @@
 // quorum, decisions and actions, the group's deliverables updated live from
 // the WebSocket feed (each change highlighted as it arrives), who is
 // connected, and a small "reconnecting" state.
-import { get, getAll, post, session } from '../api.js';
+import { get, getAll, may, post, session, whoAmI } from '../api.js';
 import { errorBox, field, formatDate, formatTime, h, mount, select, todayIso } from '../dom.js';
 import { LiveFeed } from '../live.js';
 import { RAGB, ragbBadge, statusLabel } from '../ragb.js';
@@ -10,11 +10,13 @@ import { RAGB, ragbBadge, statusLabel } from '../ragb.js';
 export async function renderMeeting(main, [id]) {
   const path = `meetings/${encodeURIComponent(id)}`;
   let meeting = await get(path);
-  const [group, people, deliverables] = await Promise.all([
+  const [group, people, deliverables, me] = await Promise.all([
     get(`groups/${encodeURIComponent(meeting.group_id)}`),
     getAll('people'),
     getAll('deliverables', { group_id: meeting.group_id }),
+    whoAmI(),
   ]);
+  const secretary = may(me, 'run_meeting', meeting.group_id);
   const personName = new Map(people.items.map((p) => [p.id, p.name || p.id]));
   const byId = new Map(deliverables.items.map((d) => [d.id, d]));
   const live = !session.historical && meeting.status !== 'closed' && meeting.status !== 'cancelled';
@@ -28,8 +30,8 @@ export async function renderMeeting(main, [id]) {
   const refreshMeeting = async () => { meeting = await get(path); drawMeeting(); };
   function drawMeeting() {
     mount(meetingPanel, meetingDetails(meeting, group, personName),
-      live && meeting.status === 'open' ? secretaryForms(path, people.items, refreshMeeting) : null,
-      live && meeting.status === 'scheduled' ? commandButton('Open meeting', path, 'open', refreshMeeting) : null);
+      live && secretary && meeting.status === 'open' ? secretaryForms(path, people.items, refreshMeeting) : null,
+      live && secretary && meeting.status === 'scheduled' ? commandButton('Open meeting', path, 'open', refreshMeeting) : null);
   }
   drawMeeting();
 
