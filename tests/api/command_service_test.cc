@@ -133,5 +133,38 @@ TEST_F(CommandServiceTest, LoadUpToAPosition) {
   EXPECT_FALSE(LoadAggregate<C>(*store_, "c1", 0)->state.exists);
 }
 
+TEST(AggregateCacheTest, KeepsTheNewestVersionAndEvictsTheLeastRecentlyUsed) {
+  AggregateCache cache(2);
+  cache.Put<int>("a", 5, 50);
+  cache.Put<int>("a", 4, 40);  // an older fold finishing late: ignored
+  EXPECT_EQ(cache.Get<int>("a"), 50);
+  EXPECT_EQ(cache.Get<std::string>("a"), std::nullopt);  // another type: a miss
+  cache.Put<int>("b", 1, 10);
+  EXPECT_EQ(cache.Get<int>("a"), 50);  // a is now the most recently used
+  cache.Put<int>("c", 1, 100);         // evicts b
+  EXPECT_EQ(cache.size(), 2u);
+  EXPECT_EQ(cache.Get<int>("b"), std::nullopt);
+  EXPECT_EQ(cache.Get<int>("a"), 50);
+  EXPECT_EQ(cache.Get<int>("c"), 100);
+  EXPECT_GT(cache.hits(), 0u);
+  EXPECT_GT(cache.misses(), 0u);
+}
+
+TEST_F(CommandServiceTest, ACachedWriteCatchesUpWithWritesItDidNotSee) {
+  AggregateCache cache;
+  ASSERT_TRUE(Execute<C>(*store_, "c1", C::Create{"x"}, Rc(), &cache).ok());
+  ASSERT_TRUE(Execute<C>(*store_, "c1", C::Add{2, ""}, Rc(), &cache).ok());
+  ASSERT_TRUE(Execute<C>(*store_, "c1", C::Add{3, ""}, Rc()).ok());  // bypasses the cache
+  auto rc = Rc();
+  rc.if_match = 2;  // the version after the uncached write
+  auto r = Execute<C>(*store_, "c1", C::Add{4, ""}, rc, &cache);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->stream_version, 3u);
+  auto cached = LoadAggregate<C>(*store_, "c1", UINT64_MAX, &cache);
+  EXPECT_EQ(cached->state.value, 9);
+  EXPECT_EQ(cached->version, 3u);
+  EXPECT_EQ(LoadAggregate<C>(*store_, "c1")->state.value, 9);
+}
+
 }  // namespace
 }  // namespace assure::api
