@@ -218,7 +218,10 @@ std::string RenderPackHtml(const json& pack, const std::string& identity) {
     std::size_t omitted = 0;
     if (trimmed["meetings"].is_array() && trimmed["meetings"].size() > kHtmlMeetings) {
       std::vector<json> refs(trimmed["meetings"].begin(), trimmed["meetings"].end());
-      const json& known = pack["entities"]["meetings"];
+      static const json kNoMeetings = json::object();
+      const json& known = pack.contains("entities") && pack["entities"].contains("meetings")
+                              ? pack["entities"]["meetings"]
+                              : kNoMeetings;
       auto date = [&](const json& ref) {
         const std::string id = ref.value("id", "");
         return known.contains(id) ? known[id].value("scheduled_for", "") : std::string();
