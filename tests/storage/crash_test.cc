@@ -25,7 +25,8 @@ struct Acked {
   std::uint32_t version;
 };
 
-// Runs the child for about `run_ms`, kills it, returns what it acknowledged.
+// Runs the child for about `run_ms` after its first acknowledgement, kills it,
+// returns what it acknowledged.
 std::vector<Acked> RunAndKill(const std::string& dir, int run_ms) {
   int fds[2];
   EXPECT_EQ(::pipe(fds), 0);
@@ -55,6 +56,11 @@ std::vector<Acked> RunAndKill(const std::string& dir, int run_ms) {
     }
     return true;
   };
+  // The run starts at the first acknowledgement: starting the child (a
+  // sanitizer build on a loaded machine can take longer than run_ms) is not
+  // what is tested, and a kill before it would leave nothing to check.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (acked.empty() && std::chrono::steady_clock::now() < give_up) drain(5);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(run_ms);
   while (std::chrono::steady_clock::now() < deadline) drain(5);
   ::kill(pid, SIGKILL);
