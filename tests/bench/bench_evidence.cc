@@ -27,16 +27,14 @@
 #include "api/evidence/verify_pack.h"
 #include "tests/bench/network_generator.h"
 #include "tests/bench/proof_latency.h"
+#include "tests/bench/bench_util.h"
 
 using namespace assure;
 using Wall = std::chrono::steady_clock;
 
 namespace {
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
+using assure::bench::Median;
 
 double Seconds(Wall::time_point start) {
   return std::chrono::duration<double>(Wall::now() - start).count();

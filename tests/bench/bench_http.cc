@@ -51,6 +51,7 @@
 #include <vector>
 
 #include "storage/codec.h"
+#include "tests/bench/bench_util.h"
 
 #ifndef ASSURE_BIN
 #define ASSURE_BIN "assure"
@@ -91,10 +92,7 @@ void StopChild() {
   std::exit(1);
 }
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
+using assure::bench::Median;
 
 double Pct(std::vector<double>& sorted, double q) {
   if (sorted.empty()) return 0;
@@ -263,25 +261,7 @@ std::string Payload(int thread, std::uint64_t i) {
   return s;
 }
 
-template <typename Op>
-double Drive(int threads, double seconds, Op op) {
-  std::atomic<bool> stop{false};
-  std::atomic<std::uint64_t> done{0};
-  std::vector<std::thread> pool;
-  auto start = Wall::now();
-  for (int t = 0; t < threads; ++t) {
-    pool.emplace_back([&, t] {
-      std::uint64_t n = 0;
-      while (!stop.load(std::memory_order_relaxed)) op(t, n++);
-      done += n;
-    });
-  }
-  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-  stop = true;
-  for (auto& th : pool) th.join();
-  double elapsed = std::chrono::duration<double>(Wall::now() - start).count();
-  return static_cast<double>(done.load()) / elapsed;
-}
+using assure::bench::Drive;
 
 double RawSyncWrites(const std::string& d, int c, double seconds) {
   rocksdb::DBOptions o;

@@ -21,6 +21,7 @@
 
 #include "api/importer/importer.h"
 #include "storage/event_store.h"
+#include "tests/bench/bench_util.h"
 
 using namespace assure;
 using Wall = std::chrono::steady_clock;
@@ -55,10 +56,7 @@ std::string Csv(std::size_t programme, std::size_t rows, std::size_t first) {
   return out;
 }
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
+using assure::bench::Median;
 
 double Seconds(Wall::time_point a, Wall::time_point b) {
   return std::chrono::duration<double>(b - a).count();

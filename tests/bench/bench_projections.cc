@@ -23,6 +23,7 @@
 #include "api/core/projection_runner.h"
 #include "api/queries/network_model.h"
 #include "tests/bench/network_generator.h"
+#include "tests/bench/bench_util.h"
 
 using namespace assure;
 using Wall = std::chrono::steady_clock;
@@ -50,10 +51,7 @@ class NoopProjection final : public api::Projection {
   void Reset() override {}
 };
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
+using assure::bench::Median;
 
 }  // namespace
 

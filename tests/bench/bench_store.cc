@@ -24,6 +24,7 @@
 #include "tests/bench/proof_latency.h"
 #include "storage/event_store.h"
 #include "storage/rocks_backend.h"
+#include "tests/bench/bench_util.h"
 
 using namespace assure::storage;
 using Wall = std::chrono::steady_clock;
@@ -40,33 +41,9 @@ std::string Payload(int thread, std::uint64_t i) {
   return s;
 }
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
+using assure::bench::Median;
 
-// Runs `op(thread, i)` from `threads` threads for `seconds`; returns ops/s.
-template <typename Op>
-double Drive(int threads, double seconds, Op op) {
-  std::atomic<bool> stop{false};
-  std::atomic<std::uint64_t> done{0};
-  std::vector<std::thread> pool;
-  auto start = Wall::now();
-  for (int t = 0; t < threads; ++t) {
-    pool.emplace_back([&, t] {
-      std::uint64_t n = 0;
-      while (!stop.load(std::memory_order_relaxed)) {
-        op(t, n++);
-      }
-      done += n;
-    });
-  }
-  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-  stop = true;
-  for (auto& th : pool) th.join();
-  double elapsed = std::chrono::duration<double>(Wall::now() - start).count();
-  return static_cast<double>(done.load()) / elapsed;
-}
+using assure::bench::Drive;
 
 struct RawDb {
   std::unique_ptr<rocksdb::DB> db;
