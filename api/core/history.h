@@ -106,20 +106,13 @@ Result<HistoryPage> HistoryRange(storage::EventStore& store, std::string_view id
     return MakeError(ErrorCode::kNotFound, "no " + std::string(Agg::kKind) + " '" + std::string(id) + "'",
                      "id");
   };
-  auto info = store.GetStreamInfo(stream);
-  if (!info.ok()) {
-    if (info.error().code == ErrorCode::kInvalidArgument) return not_found();
-    return info.error();
-  }
-  if (!info->exists) return not_found();
   HistoryPage out;
-  if (up_to >= info->last_position) {
-    out.total = info->event_count;
-  } else {
-    auto n = CountUpTo(store, stream, up_to);
-    if (!n.ok()) return n.error();
-    out.total = *n;
+  auto total = CountUpTo(store, stream, up_to);
+  if (!total.ok()) {
+    if (total.error().code == ErrorCode::kInvalidArgument) return not_found();
+    return total.error();
   }
+  out.total = *total;
   if (out.total == 0) return not_found();
   if (offset >= out.total || limit == 0) return out;
   // Versions [first, last) in ascending order.
