@@ -2,6 +2,7 @@
 
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/options_util.h>
 #include <rocksdb/write_batch.h>
@@ -275,11 +276,36 @@ class RocksBackend final : public Backend {
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
 };
 
-rocksdb::ColumnFamilyOptions CfOptions(bool point_lookups) {
+// The stream-index key's stream part ("stream\0"): a stream's index entries
+// are appended in version order, so inserts within it are sequential.
+class StreamPrefix final : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "assure.StreamPrefix"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    const void* nul = std::memchr(key.data(), '\0', key.size());
+    return {key.data(), static_cast<std::size_t>(static_cast<const char*>(nul) - key.data()) + 1};
+  }
+  bool InDomain(const rocksdb::Slice& key) const override {
+    return std::memchr(key.data(), '\0', key.size()) != nullptr;
+  }
+};
+
+// How a column family is keyed: point lookups get a Bloom filter; keys that
+// only ever grow within a prefix (positions; Merkle nodes of a level; a
+// stream's versions) are inserted into the memtable with a hint (the last
+// insert's place for that prefix) instead of a search from the skip list's
+// top. The hint changes no stored byte.
+struct CfShape {
+  bool point_lookups = false;
+  std::shared_ptr<const rocksdb::SliceTransform> ascending_within;
+};
+
+rocksdb::ColumnFamilyOptions CfOptions(const CfShape& shape) {
   rocksdb::ColumnFamilyOptions o;
   rocksdb::BlockBasedTableOptions t;
-  if (point_lookups) t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  if (shape.point_lookups) t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  o.memtable_insert_with_hint_prefix_extractor = shape.ascending_within;
   return o;
 }
 
@@ -305,10 +331,16 @@ Result<std::unique_ptr<Backend>> OpenRocksBackend(const std::string& dir, bool c
     if (ec) return MakeError(ErrorCode::kIoError, "cannot create '" + dir + "': " + ec.message());
   }
 
-  const std::vector<std::pair<std::string, bool>> families = {
-      {rocksdb::kDefaultColumnFamilyName, false}, {kCfEvents, false},   {kCfStreamIndex, false},
-      {kCfStreamHeads, true},                     {kCfEventIds, true},  {kCfState, true},
-      {kCfMerkle, true},                          {kCfBlobs, false}};
+  const std::shared_ptr<const rocksdb::SliceTransform> whole(rocksdb::NewFixedPrefixTransform(0));
+  const std::vector<std::pair<std::string, CfShape>> families = {
+      {rocksdb::kDefaultColumnFamilyName, {}},
+      {kCfEvents, {false, whole}},  // by position
+      {kCfStreamIndex, {false, std::make_shared<StreamPrefix>()}},
+      {kCfStreamHeads, {true, nullptr}},
+      {kCfEventIds, {true, nullptr}},
+      {kCfState, {true, nullptr}},
+      {kCfMerkle, {true, std::shared_ptr<const rocksdb::SliceTransform>(rocksdb::NewFixedPrefixTransform(1))}},  // by level
+      {kCfBlobs, {}}};
   if (has_db) {
     std::vector<std::string> present;
     auto s = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &present);
@@ -327,7 +359,7 @@ Result<std::unique_ptr<Backend>> OpenRocksBackend(const std::string& dir, bool c
   options.create_missing_column_families = !has_db;
   options.max_background_jobs = 2;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const auto& [name, point] : families) descriptors.emplace_back(name, CfOptions(point));
+  for (const auto& [name, shape] : families) descriptors.emplace_back(name, CfOptions(shape));
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   auto s = rocksdb::DB::Open(options, dir, descriptors, &handles, &raw);
