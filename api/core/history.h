@@ -40,6 +40,8 @@ nlohmann::json HistoryToJson(const HistoryEntry& entry);
 
 // UTC ISO 8601 with microseconds, e.g. "2024-03-01T09:30:00.000000Z".
 std::string FormatTimestamp(std::int64_t us);
+// The same into `out` (at least 40 bytes); returns its length.
+std::size_t FormatTimestampTo(std::int64_t us, char* out);
 
 template <class Agg>
 Result<std::vector<HistoryEntry>> History(storage::EventStore& store, std::string_view id,

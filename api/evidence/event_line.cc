@@ -25,10 +25,17 @@ std::string_view HashBytes(const storage::Hash256& h) {
 }
 
 void AppendHex(std::string& out, std::string_view bytes) {
+  char buf[128];
+  std::size_t n = 0;
   for (unsigned char c : bytes) {
-    out.push_back(kHexDigits[c >> 4]);
-    out.push_back(kHexDigits[c & 15]);
+    if (n == sizeof buf) {
+      out.append(buf, n);
+      n = 0;
+    }
+    buf[n++] = kHexDigits[c >> 4];
+    buf[n++] = kHexDigits[c & 15];
   }
+  out.append(buf, n);
 }
 
 // Reads the rendering of RenderEventLine exactly (keys in order, no
@@ -199,8 +206,12 @@ Result<storage::RecordedEvent> ReadGeneral(std::string_view line, std::string& h
 
 void AppendJsonString(std::string& out, std::string_view s) {
   out.push_back('"');
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
+  std::size_t plain = 0;  // start of the run of characters copied as they are
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + plain, i - plain);
+    plain = i + 1;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -210,36 +221,41 @@ void AppendJsonString(std::string& out, std::string_view s) {
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
       default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out.push_back(kHexDigits[c >> 4]);
-          out.push_back(kHexDigits[c & 15]);
-        } else {
-          out.push_back(ch);
-        }
+        out += "\\u00";
+        out.push_back(kHexDigits[c >> 4]);
+        out.push_back(kHexDigits[c & 15]);
     }
   }
+  out.append(s.data() + plain, s.size() - plain);
   out.push_back('"');
 }
 
-std::string RenderEventLine(const storage::RecordedEvent& e, const storage::Hash256& leaf) {
-  std::string out;
-  out.reserve(e.data.size() + e.stream_id.size() + e.metadata.reason.size() + 512);
-  out += "{\"position\":" + std::to_string(e.position);
+void AppendEventLine(std::string& out, const storage::RecordedEvent& e, const storage::Hash256& leaf) {
+  char num[48];
+  auto number = [&](auto v) {
+    auto r = std::to_chars(num, num + sizeof num, v);
+    out.append(num, static_cast<std::size_t>(r.ptr - num));
+  };
+  out += "{\"position\":";
+  number(e.position);
   Key(out, "stream_id");
   AppendJsonString(out, e.stream_id);
   Key(out, "stream_version");
-  out += std::to_string(e.stream_version);
+  number(e.stream_version);
   Key(out, "event_id");
-  AppendJsonString(out, e.event_id.ToString());
+  out.push_back('"');
+  out += e.event_id.ToString();  // hex digits and dashes
+  out.push_back('"');
   Key(out, "type");
   AppendJsonString(out, e.type);
   Key(out, "schema_version");
-  out += std::to_string(e.schema_version);
+  number(e.schema_version);
   Key(out, "recorded_at_us");
-  out += std::to_string(e.recorded_at_us);
+  number(e.recorded_at_us);
   Key(out, "recorded_at");
-  AppendJsonString(out, FormatTimestamp(e.recorded_at_us));
+  out.push_back('"');
+  out.append(num, FormatTimestampTo(e.recorded_at_us, num));
+  out.push_back('"');
   const std::pair<const char*, const std::string*> meta[] = {
       {"actor", &e.metadata.actor},
       {"reason", &e.metadata.reason},
@@ -258,6 +274,12 @@ std::string RenderEventLine(const storage::RecordedEvent& e, const storage::Hash
   out += "\",\"leaf_hash\":\"";
   AppendHex(out, HashBytes(leaf));
   out += "\"}";
+}
+
+std::string RenderEventLine(const storage::RecordedEvent& e, const storage::Hash256& leaf) {
+  std::string out;
+  out.reserve(e.data.size() + e.stream_id.size() + e.metadata.reason.size() + 512);
+  AppendEventLine(out, e, leaf);
   return out;
 }
 
@@ -265,9 +287,7 @@ std::string RenderEventLine(const storage::RecordedEvent& e) {
   return RenderEventLine(e, storage::MerkleLeafHash(storage::CanonicalBytes(e)));
 }
 
-Result<storage::RecordedEvent> ParseEventLine(std::string_view line, storage::RecordedEvent* parsed,
-                                              storage::Hash256* claimed_leaf) {
-  storage::RecordedEvent e;
+Status ReadEventLine(std::string_view line, storage::RecordedEvent& e, storage::Hash256& leaf) {
   std::string hash_hex, leaf_hex;
   bool time_ok = true;
   if (!FastReader(line).Read(e, hash_hex, leaf_hex)) {
@@ -278,17 +298,27 @@ Result<storage::RecordedEvent> ParseEventLine(std::string_view line, storage::Re
   auto hash = storage::HexDecodeHash(hash_hex);
   if (!hash.ok()) return MakeError(ErrorCode::kInvalidArgument, "hash is not 64 hex digits", "hash");
   e.hash = *hash;
-  auto leaf = storage::HexDecodeHash(leaf_hex);
-  if (!leaf.ok()) return MakeError(ErrorCode::kInvalidArgument, "leaf_hash is not 64 hex digits", "leaf_hash");
-  if (parsed) *parsed = e;
-  if (claimed_leaf) *claimed_leaf = *leaf;
+  auto claimed = storage::HexDecodeHash(leaf_hex);
+  if (!claimed.ok()) return MakeError(ErrorCode::kInvalidArgument, "leaf_hash is not 64 hex digits", "leaf_hash");
+  leaf = *claimed;
   if (!time_ok) {
     return MakeError(ErrorCode::kCorruption, "recorded_at does not say recorded_at_us", "recorded_at");
   }
-  if (storage::MerkleLeafHash(storage::CanonicalBytes(e)) != *leaf) {
+  if (storage::MerkleLeafHash(storage::CanonicalBytes(e)) != leaf) {
     return MakeError(ErrorCode::kCorruption,
                      "the fields do not hash to the line's leaf_hash: the line was edited", "leaf_hash");
   }
+  return {};
+}
+
+Result<storage::RecordedEvent> ParseEventLine(std::string_view line, storage::RecordedEvent* parsed,
+                                              storage::Hash256* claimed_leaf) {
+  storage::RecordedEvent e;
+  storage::Hash256 leaf{};
+  Status s = ReadEventLine(line, e, leaf);
+  if (parsed) *parsed = e;
+  if (claimed_leaf) *claimed_leaf = leaf;
+  if (!s.ok()) return s.error();
   return e;
 }
 

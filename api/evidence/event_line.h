@@ -23,6 +23,8 @@ namespace assure::api {
 // source, data (the stored JSON object, verbatim), hash, leaf_hash.
 std::string RenderEventLine(const storage::RecordedEvent& e, const storage::Hash256& leaf);
 std::string RenderEventLine(const storage::RecordedEvent& e);  // computes the leaf
+// The same line appended to `out`.
+void AppendEventLine(std::string& out, const storage::RecordedEvent& e, const storage::Hash256& leaf);
 
 // JSON string literal for `s` (quotes included), escaped as nlohmann::json
 // dumps it: \" \\ \b \f \n \r \t, other control characters as \u00XX,
@@ -39,5 +41,8 @@ void AppendJsonString(std::string& out, std::string_view s);
 Result<storage::RecordedEvent> ParseEventLine(std::string_view line,
                                               storage::RecordedEvent* parsed = nullptr,
                                               storage::Hash256* claimed_leaf = nullptr);
+// ParseEventLine into `e` and `leaf` in place (no copies): the same checks
+// and errors; the fields are read whenever the status is ok or kCorruption.
+Status ReadEventLine(std::string_view line, storage::RecordedEvent& e, storage::Hash256& leaf);
 
 }  // namespace assure::api

@@ -1,6 +1,7 @@
 #include "api/evidence/pack_content.h"
 
 #include <algorithm>
+#include <thread>
 
 #include "api/core/event_mapping.h"
 #include "api/core/history.h"
@@ -111,15 +112,36 @@ void PackFold::Apply(NetworkModel& model, const storage::RecordedEvent& e) {
     model.Apply(view);
     return;
   }
-  const std::string_view id = std::string_view(e.stream_id).substr(kPrefix.size());
+  model.position = e.position;
+  ApplyDeliverable(model, e, view);
+}
+
+void PackFold::ApplyDeliverable(NetworkModel& model, const storage::RecordedEvent& e,
+                                const domain::EventView& view) {
+  const std::string_view id = std::string_view(e.stream_id).substr(std::string_view("deliverable-").size());
   std::optional<domain::Ragb> before;
   if (const auto* d = model.deliverables.Find(id)) before = d->ragb;
-  model.Apply(view);
+  model.deliverables.Apply(view);
   std::optional<domain::Ragb> after;
   if (const auto* d = model.deliverables.Find(id)) after = d->ragb;
   if (after == before) return;
   ragb_[std::string(id)].push_back(
       {e.position, e.recorded_at_us, e.type, before, after, e.metadata.reason, e.metadata.actor});
+}
+
+void PackFold::ApplyAll(NetworkModel& model, const std::vector<const storage::RecordedEvent*>& events) {
+  constexpr std::string_view kPrefix = "deliverable-";
+  std::thread deliverables([&] {
+    for (const auto* e : events) {
+      if (e->stream_id.starts_with(kPrefix)) ApplyDeliverable(model, *e, MakeView(*e, holder_));
+    }
+  });
+  json holder;
+  for (const auto* e : events) {
+    if (!e->stream_id.starts_with(kPrefix)) model.Apply(MakeView(*e, holder));
+  }
+  deliverables.join();
+  if (!events.empty()) model.position = events.back()->position;
 }
 
 json RagbHistories(const PackFold& fold, const std::set<std::string>& ids) {

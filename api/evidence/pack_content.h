@@ -49,10 +49,17 @@ struct RagbChange {
 class PackFold {
  public:
   void Apply(NetworkModel& model, const storage::RecordedEvent& e);
+  // Apply for each of `events` (ascending positions), on two threads: the
+  // deliverables' events on one, every other kind's on the other (aggregates
+  // fold independently, and the kinds touch disjoint tables).
+  void ApplyAll(NetworkModel& model, const std::vector<const storage::RecordedEvent*>& events);
   // deliverable id -> its changes in log order.
   const std::unordered_map<std::string, std::vector<RagbChange>>& ragb() const { return ragb_; }
 
  private:
+  // The deliverables' table only (not the model's position).
+  void ApplyDeliverable(NetworkModel& model, const storage::RecordedEvent& e, const domain::EventView& view);
+
   nlohmann::json holder_;
   std::unordered_map<std::string, std::vector<RagbChange>> ragb_;
 };

@@ -115,11 +115,14 @@ Result<PackProofs> ProofsFromJsonOrThrow(std::string_view text) {
 
 }  // namespace
 
-std::string BuildManifest(const ZipEntries& entries) {
+std::string BuildManifest(const ZipEntries& entries) { return BuildManifest(ViewsOf(entries)); }
+
+std::string BuildManifest(const ZipViews& entries, const std::map<std::string, std::string>& known) {
   std::string out;
   for (const auto& [name, content] : entries) {
     if (name == kManifestFile) continue;
-    out += Sha256Hex(content) + "  " + name + "\n";
+    auto it = known.find(name);
+    out += (it != known.end() ? it->second : Sha256Hex(content)) + "  " + name + "\n";
   }
   return out;
 }

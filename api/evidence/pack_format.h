@@ -47,6 +47,9 @@ Result<PackProofs> ProofsFromJson(std::string_view text);
 // "<sha256 hex>  <name>\n" for every entry, in name order (sha256sum -c
 // reads it).
 std::string BuildManifest(const ZipEntries& entries);
+// The same for contents held elsewhere; `known` gives SHA-256 hex digests
+// already computed, by file name.
+std::string BuildManifest(const ZipViews& entries, const std::map<std::string, std::string>& known = {});
 // name -> hex; kInvalidArgument naming the first malformed line.
 Result<std::vector<std::pair<std::string, std::string>>> ParseManifest(std::string_view text);
 

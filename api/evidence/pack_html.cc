@@ -217,20 +217,29 @@ std::string RenderPackHtml(const json& pack, const std::string& identity) {
     json trimmed = section;
     std::size_t omitted = 0;
     if (trimmed["meetings"].is_array() && trimmed["meetings"].size() > kHtmlMeetings) {
-      std::vector<json> refs(trimmed["meetings"].begin(), trimmed["meetings"].end());
+      const json& all = trimmed["meetings"];
       static const json kNoMeetings = json::object();
       const json& known = pack.contains("entities") && pack["entities"].contains("meetings")
                               ? pack["entities"]["meetings"]
                               : kNoMeetings;
-      auto date = [&](const json& ref) {
-        const std::string id = ref.value("id", "");
-        return known.contains(id) ? known[id].value("scheduled_for", "") : std::string();
-      };
-      std::stable_sort(refs.begin(), refs.end(),
-                       [&](const json& a, const json& b) { return date(a) > date(b); });
-      omitted = refs.size() - kHtmlMeetings;
-      refs.resize(kHtmlMeetings);
-      trimmed["meetings"] = refs;
+      // Each meeting's date once, then the latest first (ties in pack order).
+      std::vector<std::pair<std::string, std::size_t>> dated;
+      dated.reserve(all.size());
+      for (std::size_t i = 0; i < all.size(); ++i) {
+        const json& ref = all[i];
+        std::string d;
+        if (ref.is_object() && ref.contains("id") && ref["id"].is_string()) {
+          auto it = known.find(ref["id"].get_ref<const std::string&>());
+          if (it != known.end() && it->is_object()) d = it->value("scheduled_for", "");
+        }
+        dated.emplace_back(std::move(d), i);
+      }
+      std::stable_sort(dated.begin(), dated.end(),
+                       [](const auto& a, const auto& b) { return a.first > b.first; });
+      omitted = dated.size() - kHtmlMeetings;
+      json refs = json::array();
+      for (std::size_t k = 0; k < kHtmlMeetings; ++k) refs.push_back(all[dated[k].second]);
+      trimmed["meetings"] = std::move(refs);
     }
     const json st = HydrateStatement(pack, trimmed);
     const json& cat = st["catalogue"];

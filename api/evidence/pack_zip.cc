@@ -19,7 +19,15 @@ struct SourceCloser {
 
 }  // namespace
 
-Result<std::string> WriteZip(const ZipEntries& entries) {
+ZipViews ViewsOf(const ZipEntries& entries) {
+  ZipViews views;
+  for (const auto& [name, content] : entries) views.emplace(name, content);
+  return views;
+}
+
+Result<std::string> WriteZip(const ZipEntries& entries) { return WriteZip(ViewsOf(entries)); }
+
+Result<std::string> WriteZip(const ZipViews& entries) {
   zip_error_t error;
   zip_error_init(&error);
   std::unique_ptr<zip_source_t, SourceCloser> out(zip_source_buffer_create(nullptr, 0, 0, &error));

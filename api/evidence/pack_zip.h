@@ -20,10 +20,13 @@
 namespace assure::api {
 
 using ZipEntries = std::map<std::string, std::string>;  // name -> content
+using ZipViews = std::map<std::string, std::string_view>;  // name -> content held elsewhere
 
 inline constexpr std::size_t kDeflateLimit = 8 << 20;  // bytes
 
+Result<std::string> WriteZip(const ZipViews& entries);
 Result<std::string> WriteZip(const ZipEntries& entries);
+ZipViews ViewsOf(const ZipEntries& entries);
 
 // Limits for reading a zip from an untrusted source.
 struct ZipReadLimits {

@@ -143,8 +143,8 @@ class Checker {
     Coverage();
     Inclusion();
     clock.Mark("coverage, inclusion");
-    Derivation();
-    clock.Mark("re-fold and derive");
+    Derivation(clock);
+    clock.Mark("compare");
     Consistency();
     return Finish();
   }
@@ -242,8 +242,7 @@ class Checker {
     auto read_range = [&](std::size_t lo, std::size_t hi) {
       for (std::size_t i = lo; i < hi; ++i) {
         if (lines[i].empty()) continue;
-        auto e = ParseEventLine(lines[i], &read[i].event, &read[i].leaf);
-        if (!e.ok()) read[i].status = e.error();
+        read[i].status = ReadEventLine(lines[i], read[i].event, read[i].leaf);
       }
     };
     std::thread second(read_range, lines.size() / 2, lines.size());
@@ -297,13 +296,19 @@ class Checker {
   }
 
   void Coverage() {
-    const auto& proven = proofs_.inclusion.positions;
-    std::set<std::uint64_t> proven_set(proven.begin(), proven.end());
-    std::set<std::uint64_t> present;
+    // Sorted copies, searched: a pack proves hundreds of thousands of events.
+    std::vector<std::uint64_t> proven(proofs_.inclusion.positions.begin(), proofs_.inclusion.positions.end());
+    std::sort(proven.begin(), proven.end());
+    std::vector<std::uint64_t> present;
+    present.reserve(events_.size());
+    for (const auto& e : events_) present.push_back(e.position);
+    std::sort(present.begin(), present.end());
+    auto has = [](const std::vector<std::uint64_t>& v, std::uint64_t p) {
+      return std::binary_search(v.begin(), v.end(), p);
+    };
     std::size_t before = report_.failures.size();
     for (std::size_t i = 0; i < events_.size(); ++i) {
-      present.insert(events_[i].position);
-      if (!proven_set.count(events_[i].position)) {
+      if (!has(proven, events_[i].position)) {
         Fail("coverage", kEventsFile,
              "position " + std::to_string(events_[i].position) + " (" + events_[i].stream_id + " v" +
                  std::to_string(events_[i].stream_version) + ", " + events_[i].type +
@@ -311,8 +316,8 @@ class Checker {
              lines_[i], events_[i].position);
       }
     }
-    for (auto p : proven) {
-      if (!present.count(p)) {
+    for (auto p : proofs_.inclusion.positions) {
+      if (!has(present, p)) {
         Fail("coverage", kEventsFile,
              "position " + std::to_string(p) +
                  " is proven in proofs.json but missing from events.jsonl (removed?)",
@@ -346,7 +351,7 @@ class Checker {
          " events are in the log of the checkpoint (tree size " + std::to_string(c.tree_size) + ")");
   }
 
-  void Derivation();
+  void Derivation(PhaseClock& clock);
   void Documents(const PackUses& uses, const json& pack);
   void Consistency();
 
@@ -363,7 +368,7 @@ class Checker {
   bool order_ok_ = true;
 };
 
-void Checker::Derivation() {
+void Checker::Derivation(PhaseClock& clock) {
   const std::string& text = files_[kPackFile];
   report_.identity = Sha256Hex(text);
   // The header first; statements, entities and RAGB histories are re-derived
@@ -402,6 +407,8 @@ void Checker::Derivation() {
   NetworkModel model;
   PackFold fold;
   std::size_t before = report_.failures.size();
+  std::vector<const storage::RecordedEvent*> folded;
+  folded.reserve(events_.size());
   for (std::size_t i = 0; i < events_.size(); ++i) {
     const auto& e = events_[i];
     if (e.position > position) {
@@ -409,8 +416,10 @@ void Checker::Derivation() {
            lines_[i], e.position);
       continue;
     }
-    fold.Apply(model, e);
+    folded.push_back(&e);
   }
+  fold.ApplyAll(model, folded);
+  clock.Mark("re-fold");
   // Derive everything the statements say.
   PackUses uses;
   json entities = json::object();
@@ -422,19 +431,26 @@ void Checker::Derivation() {
     if (!st["has_evidence"].get<bool>()) gaps.push_back(code);
     derived.emplace_back(code, std::move(st));
   }
-  const json histories = RagbHistories(fold, uses.deliverables);
+  json histories = RagbHistories(fold, uses.deliverables);
   report_.statements = derived.size();
+  clock.Mark("derive");
 
-  // Fast path: the pack.json these derivations give, byte for byte.
+  // Fast path: the pack.json these derivations give, byte for byte. The
+  // derivations are moved in, and back out for the slow path.
   {
     json rebuilt = pack;
     json statements = json::array();
     for (const auto& [code, st] : derived) statements.push_back(st);
     rebuilt["statements"] = std::move(statements);
-    rebuilt["entities"] = entities;
-    rebuilt["ragb_histories"] = histories;
+    rebuilt["entities"] = std::move(entities);
+    rebuilt["ragb_histories"] = std::move(histories);
     rebuilt["gaps"] = gaps;
-    if (rebuilt.dump(1) + "\n" == text) {
+    std::string mine = rebuilt.dump(1);
+    mine.push_back('\n');
+    const bool same = mine == text;
+    entities = std::move(rebuilt["entities"]);
+    histories = std::move(rebuilt["ragb_histories"]);
+    if (same) {
       if (report_.failures.size() == before) {
         Pass("derivation: all " + std::to_string(report_.statements) +
              " statement sections, the entities, RAGB histories and the gap list follow from the events "
