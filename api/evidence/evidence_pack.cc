@@ -177,7 +177,7 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   PackUses uses;
   json statements = json::array();
   json gaps = json::array();
-  json entities = json::object();
+  PackEntities entities;
   for (const auto& code : codes) {
     json st = DeriveStatement(asat->model, code, date, &uses, &entities);
     if (!st["has_evidence"].get<bool>()) {
@@ -186,7 +186,6 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
     }
     statements.push_back(std::move(st));
   }
-  json ragb_histories = RagbHistories(asat->fold, uses.deliverables);
   clock.Mark("derive statements");
 
   // 4. events.jsonl: every event of every stream relied on, by position.
@@ -296,7 +295,7 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   }
 
   // 7. pack.json, the report, the manifest, the zip.
-  json pack_json = {
+  const json header = {
       {"format", kPackFormat},
       {"scope", {{"kind", ScopeName(request.scope)}, {"section", request.section}, {"codes", codes}}},
       {"as_of",
@@ -306,16 +305,16 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
         {"root_hash", storage::HexEncode(checkpoint->root)},
         {"timestamp", FormatTimestamp(checkpoint->timestamp_us)},
         {"public_key", ToHex(checkpoint->public_key)}}},
-      {"statements", std::move(statements)},
-      {"entities", std::move(entities)},
-      {"ragb_histories", std::move(ragb_histories)},
       {"gaps", std::move(gaps)},
       {"documents", std::move(documents)},
       {"event_count", positions.size()}};
-  pack.pack_json = pack_json.dump(1) + "\n";
+  pack.pack_json =
+      RenderPackJson(header, statements, asat->model, entities, asat->fold, uses.deliverables);
   pack.identity = Sha256Hex(pack.pack_json);
   clock.Mark("documents, pack.json");
-  owned[kIndexFile] = RenderPackHtml(pack_json, pack.identity);
+  owned[kIndexFile] = RenderPackHtml(ReportModel(header, statements, asat->model, entities, asat->fold,
+                                                 uses.deliverables, kHtmlMeetings, kHtmlRagbRows),
+                                     pack.identity);
   clock.Mark("index.html");
   owned[kProofsFile] = ProofsToJson(proofs);
   ZipViews files = ViewsOf(owned);
@@ -336,12 +335,11 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   pack.codes = codes;
   pack.event_count = positions.size();
   pack.document_count = uses.document_sha256.size();
-  // The working state is large (every event up to the position, the model,
-  // pack.json's tree): freeing it is timed too.
+  // The working state is large (every event up to the position, the
+  // model): freeing it is timed too.
   { AsAt drop = std::move(*asat); }
+  statements = json();
   clock.Mark("free the folded log");
-  pack_json = json();
-  clock.Mark("free pack.json's tree");
 
   if (security_log) {
     auth::SecurityEvent ev;

@@ -144,34 +144,220 @@ void PackFold::ApplyAll(NetworkModel& model, const std::vector<const storage::Re
   if (!events.empty()) model.position = events.back()->position;
 }
 
+json RagbHistory(const PackFold& fold, const std::string& id) {
+  json rows = json::array();
+  auto it = fold.ragb().find(id);
+  if (it == fold.ragb().end()) return rows;
+  for (const auto& c : it->second) {
+    rows.push_back({{"position", c.position},
+                    {"recorded_at", FormatTimestamp(c.recorded_at_us)},
+                    {"type", c.type},
+                    {"from", RagbJson(c.from)},
+                    {"to", RagbJson(c.to)},
+                    {"reason", c.reason},
+                    {"actor", c.actor}});
+  }
+  return rows;
+}
+
 json RagbHistories(const PackFold& fold, const std::set<std::string>& ids) {
   json out = json::object();
-  for (const auto& id : ids) {
-    json rows = json::array();
-    auto it = fold.ragb().find(id);
-    if (it != fold.ragb().end()) {
-      for (const auto& c : it->second) {
-        rows.push_back({{"position", c.position},
-                        {"recorded_at", FormatTimestamp(c.recorded_at_us)},
-                        {"type", c.type},
-                        {"from", RagbJson(c.from)},
-                        {"to", RagbJson(c.to)},
-                        {"reason", c.reason},
-                        {"actor", c.actor}});
-      }
-    }
-    out[id] = std::move(rows);
-  }
+  for (const auto& id : ids) out[id] = RagbHistory(fold, id);
   return out;
 }
 
-json DeriveStatement(const NetworkModel& m, const std::string& code, const std::string& date,
-                     PackUses* uses, json* entities) {
-  json scratch = json::object();
-  json& ents = entities ? *entities : scratch;
-  for (const char* kind : {"deliverables", "documents", "meetings", "groups"}) {
-    if (!ents.contains(kind)) ents[kind] = json::object();
+json MeetingEntity(const NetworkModel& m, const std::string& id) {
+  const auto* mt = m.meetings.Find(id);
+  if (!mt) return nullptr;
+  json all = domain::MeetingAggregate::ToJson(*mt);
+  json entity = json::object();
+  entity["id"] = id;
+  entity["group_id"] = mt->group_id;
+  entity["title"] = mt->title;
+  entity["scheduled_for"] = mt->scheduled_for;
+  for (const char* k : {"status", "decisions", "actions", "attendance", "quorum"}) {
+    entity[k] = std::move(all[k]);  // moved, not copied
   }
+  return entity;
+}
+
+json EntitiesJson(const NetworkModel& m, const PackEntities& e) {
+  json meetings = json::object();
+  for (const auto& id : e.meetings) meetings[id] = MeetingEntity(m, id);
+  return {{"deliverables", e.deliverables},
+          {"documents", e.documents},
+          {"groups", e.groups},
+          {"meetings", std::move(meetings)}};
+}
+
+namespace {
+
+// Writes JSON exactly as nlohmann::json's dump(1) lays it out, a member at a
+// time: "{" / "[" and a newline, each member on its own lines indented one
+// space per level, "," between members, the closing bracket on its own line
+// at the enclosing indent; empty containers as "{}" / "[]".
+class PrettyWriter {
+ public:
+  explicit PrettyWriter(std::string& out)
+      : out_(out), ser_(nlohmann::detail::output_adapter<char, std::string>(out), ' ') {}
+  void Value(const json& v, unsigned indent) { ser_.dump(v, true, false, 1, indent); }
+  // `,` and a newline unless first, the indent, "key": .
+  void Key(const std::string& k, unsigned indent, bool first) {
+    out_ += first ? "\n" : ",\n";
+    out_.append(indent, ' ');
+    ser_.dump(json(k), false, false, 0, 0);
+    out_ += ": ";
+  }
+  void Close(char bracket, unsigned indent) {
+    out_.push_back('\n');
+    out_.append(indent, ' ');
+    out_.push_back(bracket);
+  }
+
+ private:
+  std::string& out_;
+  nlohmann::detail::serializer<json> ser_;
+};
+
+// An object of `ids` (ascending, as std::map orders keys) at `indent`, each
+// value make(id), rendered in two halves on two threads when there are many.
+template <typename Make>
+void WriteObjectOf(std::string& out, const std::vector<const std::string*>& ids, unsigned indent, Make make) {
+  if (ids.empty()) {
+    out += "{}";
+    return;
+  }
+  out.push_back('{');
+  auto range = [&](std::size_t lo, std::size_t hi, std::string& to) {
+    PrettyWriter w(to);
+    for (std::size_t i = lo; i < hi; ++i) {
+      w.Key(*ids[i], indent + 1, i == 0);
+      w.Value(make(*ids[i]), indent + 1);
+    }
+  };
+  if (ids.size() < 256) {
+    range(0, ids.size(), out);
+  } else {
+    const std::size_t mid = ids.size() / 2;
+    std::string second;
+    std::thread t([&] { range(mid, ids.size(), second); });
+    range(0, mid, out);
+    t.join();
+    out += second;
+  }
+  PrettyWriter(out).Close('}', indent);
+}
+
+template <typename Set>
+std::vector<const std::string*> Pointers(const Set& ids) {
+  std::vector<const std::string*> out;
+  out.reserve(ids.size());
+  for (const auto& id : ids) out.push_back(&id);
+  return out;
+}
+
+}  // namespace
+
+std::string RenderPackJson(const json& header, const json& statements, const NetworkModel& m,
+                           const PackEntities& e, const PackFold& fold, const std::set<std::string>& deliverables) {
+  // The top level's members in key order, with placeholders for the three
+  // written here.
+  json top = header;
+  top["entities"] = nullptr;
+  top["ragb_histories"] = nullptr;
+  top["statements"] = nullptr;
+  std::string out;
+  PrettyWriter w(out);
+  out.push_back('{');
+  bool first = true;
+  for (auto it = top.begin(); it != top.end(); ++it) {
+    w.Key(it.key(), 1, first);
+    first = false;
+    if (it.key() == "entities") {
+      out.push_back('{');
+      w.Key("deliverables", 2, true);
+      w.Value(e.deliverables, 2);
+      w.Key("documents", 2, false);
+      w.Value(e.documents, 2);
+      w.Key("groups", 2, false);
+      w.Value(e.groups, 2);
+      w.Key("meetings", 2, false);
+      WriteObjectOf(out, Pointers(e.meetings), 2, [&](const std::string& id) { return MeetingEntity(m, id); });
+      w.Close('}', 1);
+    } else if (it.key() == "ragb_histories") {
+      WriteObjectOf(out, Pointers(deliverables), 1, [&](const std::string& id) { return RagbHistory(fold, id); });
+    } else if (it.key() == "statements") {
+      w.Value(statements, 1);
+    } else {
+      w.Value(it.value(), 1);
+    }
+  }
+  w.Close('}', 0);
+  out.push_back('\n');
+  return out;
+}
+
+json ReportModel(const json& header, const json& statements, const NetworkModel& m, const PackEntities& e,
+                 const PackFold& fold, const std::set<std::string>& deliverables, std::size_t max_meetings,
+                 std::size_t max_ragb_rows) {
+  json report = header;
+  json meetings = json::object();
+  json cut = json::array();
+  for (const auto& st : statements) {
+    json section = json::object();
+    for (auto it = st.begin(); it != st.end(); ++it) {
+      if (it.key() != "meetings") section[it.key()] = it.value();
+    }
+    // The latest meetings by date; equal dates keep the statement's order.
+    const json& all = st["meetings"];
+    std::vector<std::pair<std::string, std::size_t>> dated;
+    dated.reserve(all.size());
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      const auto* mt = m.meetings.Find(all[i]["id"].get_ref<const std::string&>());
+      dated.emplace_back(mt ? mt->scheduled_for : std::string(), i);
+    }
+    std::stable_sort(dated.begin(), dated.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    const std::size_t keep = std::min(max_meetings, dated.size());
+    json kept = json::array();
+    for (std::size_t k = 0; k < keep; ++k) {
+      const json& ref = all[dated[k].second];
+      kept.push_back(ref);
+      const std::string& id = ref["id"].get_ref<const std::string&>();
+      if (!meetings.contains(id)) meetings[id] = MeetingEntity(m, id);
+    }
+    section["meetings"] = std::move(kept);
+    section["meetings_omitted"] = dated.size() - keep;
+    cut.push_back(std::move(section));
+  }
+  report["statements"] = std::move(cut);
+  report["entities"] = {{"deliverables", e.deliverables},
+                        {"documents", e.documents},
+                        {"groups", e.groups},
+                        {"meetings", std::move(meetings)}};
+  json histories = json::object();
+  json totals = json::object();
+  for (const auto& id : deliverables) {
+    json rows = json::array();
+    std::size_t total = 0;
+    if (auto it = fold.ragb().find(id); it != fold.ragb().end()) {
+      total = it->second.size();
+      json full = RagbHistory(fold, id);  // the rows as pack.json has them
+      for (std::size_t i = total > max_ragb_rows ? total - max_ragb_rows : 0; i < total; ++i) {
+        rows.push_back(std::move(full[i]));
+      }
+    }
+    histories[id] = std::move(rows);
+    totals[id] = total;
+  }
+  report["ragb_histories"] = std::move(histories);
+  report["ragb_history_totals"] = std::move(totals);
+  return report;
+}
+
+json DeriveStatement(const NetworkModel& m, const std::string& code, const std::string& date,
+                     PackUses* uses, PackEntities* entities) {
+  PackEntities scratch;
+  PackEntities& ents = entities ? *entities : scratch;
   json st = {{"code", code}};
   const auto* q = m.qsin.Find(code);
   if (q && uses) uses->streams.insert(domain::StreamId(domain::QsinStatementAggregate::kKind, code));
@@ -206,7 +392,7 @@ json DeriveStatement(const NetworkModel& m, const std::string& code, const std::
       uses->deliverables.insert(id);
     }
     deliverables.push_back(id);
-    json& entity = ents["deliverables"][id];
+    json& entity = ents.deliverables[id];
     if (entity.is_null()) {
       entity = {{"id", id},
                 {"programme_id", d.programme_id},
@@ -231,7 +417,7 @@ json DeriveStatement(const NetworkModel& m, const std::string& code, const std::
                            {"review_date", v.review_date}});
     }
     documents.push_back(id);
-    json& entity = ents["documents"][id];
+    json& entity = ents.documents[id];
     if (entity.is_null()) {
       entity = {{"id", id},
                 {"title", d.title},
@@ -265,25 +451,13 @@ json DeriveStatement(const NetworkModel& m, const std::string& code, const std::
     if (!mt.group_id.empty()) group_ids.insert(mt.group_id);
     if (uses) uses->streams.insert(domain::StreamId(domain::MeetingAggregate::kKind, id));
     meetings.push_back({{"id", id}, {"decisions", std::move(referencing)}});
-    json& entity = ents["meetings"][id];
-    if (entity.is_null()) {
-      json all = domain::MeetingAggregate::ToJson(mt);
-      entity = {{"id", id},
-                {"group_id", mt.group_id},
-                {"title", mt.title},
-                {"scheduled_for", mt.scheduled_for},
-                {"status", all["status"]},
-                {"decisions", all["decisions"]},
-                {"actions", all["actions"]},
-                {"attendance", all["attendance"]},
-                {"quorum", all["quorum"]}};
-    }
+    ents.meetings.insert(id);
   });
 
   json groups = json::array();
   for (const auto& gid : group_ids) {
     groups.push_back(gid);
-    json& entity = ents["groups"][gid];
+    json& entity = ents.groups[gid];
     // Computed each time: it also notes what the group relies on in `uses`.
     json g = GroupJson(m, gid, date, uses);
     if (entity.is_null()) entity = std::move(g);

@@ -64,16 +64,50 @@ class PackFold {
   std::unordered_map<std::string, std::vector<RagbChange>> ragb_;
 };
 
+// The entities the statements show, once each: pack.json's "entities"
+// ({deliverables, documents, groups, meetings}, each id -> JSON). A meeting
+// (with all its decisions) is kept as its id and rendered from the model
+// when pack.json is written (MeetingEntity): a whole-network pack shows tens
+// of thousands.
+struct PackEntities {
+  nlohmann::json deliverables = nlohmann::json::object();
+  nlohmann::json documents = nlohmann::json::object();
+  nlohmann::json groups = nlohmann::json::object();
+  std::set<std::string> meetings;
+};
+
 // The statement's section of pack.json: {code, catalogue|null,
 // self_assessment|null, deliverables: [id], documents: [id], groups: [id],
 // meetings: [{id, decisions: [decision_id]}], evidence_counts, has_evidence}.
-// The entities themselves go once each into `entities` (pack.json's
-// "entities": {deliverables, documents, meetings, groups}, each id -> JSON;
-// a meeting with all its decisions). `date` (YYYY-MM-DD) is the as-at date
-// for memberships. `uses` and `entities` may be null.
+// The entities themselves go once each into `entities`. `date` (YYYY-MM-DD)
+// is the as-at date for memberships. `uses` and `entities` may be null.
 nlohmann::json DeriveStatement(const NetworkModel& model, const std::string& code,
                                const std::string& date, PackUses* uses,
-                               nlohmann::json* entities = nullptr);
+                               PackEntities* entities = nullptr);
+
+// A meeting's entry in pack.json's entities (null if there is no such meeting).
+nlohmann::json MeetingEntity(const NetworkModel& model, const std::string& id);
+// pack.json's "entities" as one JSON value.
+nlohmann::json EntitiesJson(const NetworkModel& model, const PackEntities& entities);
+
+// pack.json, as nlohmann::json's dump(1) of the whole object followed by a
+// newline, without holding it as one tree: `header` holds every top-level
+// member but "entities", "ragb_histories" (for `deliverables`) and
+// "statements", which are written from `statements`, the model and the fold.
+// Meetings and histories are rendered on two threads. Identical bytes to
+// building the object and dumping it (tested).
+std::string RenderPackJson(const nlohmann::json& header, const nlohmann::json& statements,
+                           const NetworkModel& model, const PackEntities& entities, const PackFold& fold,
+                           const std::set<std::string>& deliverables);
+
+// What index.html shows (RenderPackHtml): pack.json's content with each
+// statement's meetings cut to its latest `max_meetings` by date (the rest
+// counted in "meetings_omitted") and each RAGB history to its latest
+// `max_ragb_rows` changes (totals in "ragb_history_totals").
+nlohmann::json ReportModel(const nlohmann::json& header, const nlohmann::json& statements,
+                           const NetworkModel& model, const PackEntities& entities, const PackFold& fold,
+                           const std::set<std::string>& deliverables, std::size_t max_meetings,
+                           std::size_t max_ragb_rows);
 
 // A statement of pack.json with its ids replaced by the entities (a meeting
 // with only the decisions the statement refers to): what the report shows.
@@ -82,6 +116,8 @@ nlohmann::json HydrateStatement(const nlohmann::json& pack, const nlohmann::json
 // pack.json's "ragb_histories": {deliverable id: [{position, recorded_at,
 // type, from|null, to|null, reason, actor}]} for `ids`, ascending.
 nlohmann::json RagbHistories(const PackFold& fold, const std::set<std::string>& ids);
+// One deliverable's rows of it.
+nlohmann::json RagbHistory(const PackFold& fold, const std::string& id);
 
 // Codes in a section: defined statements whose section is `section`, and
 // codes seen on deliverables or documents but not defined whose hundreds

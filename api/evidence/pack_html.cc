@@ -44,12 +44,10 @@ std::string RagbCell(const json& r) {
   return "<td class=\"r-" + S(r) + "\">" + S(r) + "</td>";
 }
 
-// The report shows each deliverable's latest RAGB changes; the whole
-// history is in pack.json ("ragb_histories") and events.jsonl.
-constexpr std::size_t kHtmlRagbRows = 50;
-constexpr std::size_t kHtmlMeetings = 100;
-
-void Deliverables(std::string& out, const json& st, const json& histories) {
+// The report shows each deliverable's latest RAGB changes (ReportModel cut
+// them to kHtmlRagbRows); the whole history is in pack.json
+// ("ragb_histories") and events.jsonl.
+void Deliverables(std::string& out, const json& st, const json& histories, const json& totals) {
   out += "<h3>Deliverables</h3>\n";
   if (st["deliverables"].empty()) {
     out += "<p>None mapped to this statement on the date.</p>\n";
@@ -67,10 +65,14 @@ void Deliverables(std::string& out, const json& st, const json& histories) {
     static const json kNone = json::array();
     const json& history = histories.contains(S(d["id"])) ? histories[S(d["id"])] : kNone;
     const std::size_t skip = history.size() > kHtmlRagbRows ? history.size() - kHtmlRagbRows : 0;
+    const std::string id = S(d["id"]);
+    const std::size_t total = totals.is_object() && totals.contains(id) && totals[id].is_number_unsigned()
+                                  ? std::max<std::size_t>(totals[id].get<std::size_t>(), history.size())
+                                  : history.size();
     out += "</table>\n";
-    if (skip > 0) {
-      out += "<p class=\"note\">RAGB history: the latest " + std::to_string(kHtmlRagbRows) + " of " +
-             std::to_string(history.size()) + " changes; every change, with its reason, is in pack.json "
+    if (total > history.size() - skip) {
+      out += "<p class=\"note\">RAGB history: the latest " + std::to_string(history.size() - skip) + " of " +
+             std::to_string(total) + " changes; every change, with its reason, is in pack.json "
              "(ragb_histories) and events.jsonl.</p>\n";
     }
     out += "<table><tr><th>When</th><th>From</th><th>To</th><th>Reason</th><th>By</th>"
@@ -212,34 +214,13 @@ std::string RenderPackHtml(const json& pack, const std::string& identity) {
     out += "</ul>\n";
   }
   for (const auto& section : pack["statements"]) {
-    // The report lists the latest kHtmlMeetings meetings (by date) of each
-    // statement; pack.json has them all.
+    // ReportModel cut the meetings to the latest kHtmlMeetings by date; a
+    // pack.json read back is cut here (in its order) and counted the same way.
     json trimmed = section;
-    std::size_t omitted = 0;
+    std::size_t omitted = section.value("meetings_omitted", std::size_t{0});
     if (trimmed["meetings"].is_array() && trimmed["meetings"].size() > kHtmlMeetings) {
-      const json& all = trimmed["meetings"];
-      static const json kNoMeetings = json::object();
-      const json& known = pack.contains("entities") && pack["entities"].contains("meetings")
-                              ? pack["entities"]["meetings"]
-                              : kNoMeetings;
-      // Each meeting's date once, then the latest first (ties in pack order).
-      std::vector<std::pair<std::string, std::size_t>> dated;
-      dated.reserve(all.size());
-      for (std::size_t i = 0; i < all.size(); ++i) {
-        const json& ref = all[i];
-        std::string d;
-        if (ref.is_object() && ref.contains("id") && ref["id"].is_string()) {
-          auto it = known.find(ref["id"].get_ref<const std::string&>());
-          if (it != known.end() && it->is_object()) d = it->value("scheduled_for", "");
-        }
-        dated.emplace_back(std::move(d), i);
-      }
-      std::stable_sort(dated.begin(), dated.end(),
-                       [](const auto& a, const auto& b) { return a.first > b.first; });
-      omitted = dated.size() - kHtmlMeetings;
-      json refs = json::array();
-      for (std::size_t k = 0; k < kHtmlMeetings; ++k) refs.push_back(all[dated[k].second]);
-      trimmed["meetings"] = std::move(refs);
+      omitted += trimmed["meetings"].size() - kHtmlMeetings;
+      trimmed["meetings"].erase(trimmed["meetings"].begin() + kHtmlMeetings, trimmed["meetings"].end());
     }
     const json st = HydrateStatement(pack, trimmed);
     const json& cat = st["catalogue"];
@@ -256,7 +237,8 @@ std::string RenderPackHtml(const json& pack, const std::string& identity) {
     }
     if (!st["has_evidence"].get<bool>()) out += "<p class=\"gap\">No evidence on the date.</p>\n";
     static const json kNoHistories = json::object();
-    Deliverables(out, st, pack.contains("ragb_histories") ? pack["ragb_histories"] : kNoHistories);
+    Deliverables(out, st, pack.contains("ragb_histories") ? pack["ragb_histories"] : kNoHistories,
+                 pack.contains("ragb_history_totals") ? pack["ragb_history_totals"] : kNoHistories);
     Documents(out, st);
     Groups(out, st);
     Meetings(out, st, omitted);

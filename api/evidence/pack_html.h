@@ -5,6 +5,7 @@
 // Thread safety: pure functions.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -12,7 +13,17 @@
 
 namespace assure::api {
 
-std::string RenderPackHtml(const nlohmann::json& pack, const std::string& identity);
+// What the report lists at most: each statement's latest meetings, each
+// deliverable's latest RAGB changes (pack.json has them all).
+inline constexpr std::size_t kHtmlMeetings = 100;
+inline constexpr std::size_t kHtmlRagbRows = 50;
+
+// `report` is ReportModel (api/evidence/pack_content.h): pack.json's content
+// with statements' meetings and RAGB histories already cut to the limits
+// above, and what was cut counted in "meetings_omitted" and
+// "ragb_history_totals". A pack.json read back also renders (nothing cut,
+// nothing counted).
+std::string RenderPackHtml(const nlohmann::json& report, const std::string& identity);
 
 // & < > " ' escaped.
 std::string HtmlEscape(std::string_view text);

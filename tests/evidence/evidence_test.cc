@@ -7,6 +7,8 @@
 #include "api/evidence/pack_content.h"
 #include "api/evidence/pack_format.h"
 #include "api/evidence/verify_pack.h"
+#include "domain/deliverable.h"
+#include "domain/meeting.h"
 #include "storage/codec.h"
 #include "storage/merkle.h"
 #include "tests/evidence/scripted_network.h"
@@ -86,6 +88,49 @@ TEST_F(EvidencePackTest, TheSameRequestGivesByteIdenticalPackJsonAndEvents) {
   EXPECT_EQ(a.zip, b.zip);  // the whole zip, too
   auto files = ReadZip(a.zip);
   EXPECT_EQ((*files)[kEventsFile], a.events_jsonl);
+}
+
+// pack.json is written a member at a time (and the meetings on two threads
+// once there are many): the bytes must be nlohmann::json's own dump(1) of the
+// object, so any JSON tool re-serialises it identically. 300 meetings refer
+// to d1 and d1 has 120 RAGB changes, past the report's limits.
+TEST_F(EvidencePackTest, PackJsonIsTheWholeObjectDumpedAndTheReportIsCut) {
+  for (int i = 0; i < 300; ++i) {
+    const std::string id = "bulk" + std::to_string(1000 + i);
+    net_.Run<domain::MeetingAggregate>(id, "schedule", {{"group_id", "ob"}, {"title", "Bulk \"" + id + "\""}, {"scheduled_for", "2024-0" + std::to_string(4 + i % 5) + "-1" + std::to_string(i % 10)}});
+    net_.Run<domain::MeetingAggregate>(id, "open", nlohmann::json::object());
+    net_.Run<domain::MeetingAggregate>(id, "record-decision", {{"text", "Noted \u00e9 \\ progress"}, {"links", {{{"kind", "deliverable"}, {"id", "d1"}}}}});
+  }
+  for (int i = 0; i < 120; ++i) {
+    net_.Run<domain::DeliverableAggregate>("d1", "change-ragb", {{"ragb", i % 2 ? "amber" : "green"}, {"reason", "Review " + std::to_string(i)}});
+  }
+  PackRequest req;
+  req.codes = {"IN-601", "IN-701", "IN-801"};
+  req.as_of_position = net_.store().Head().position;
+  req.actor = "token-assessor";
+  req.now_us = net_.clock().NowMicros();
+  auto pack = BuildEvidencePack(net_.store(), net_.checkpoints(), req);
+  ASSERT_TRUE(pack.ok()) << pack.error().message;
+  const json j = json::parse(pack->pack_json);
+  EXPECT_EQ(j.dump(1) + "\n", pack->pack_json);
+  EXPECT_GE(j["entities"]["meetings"].size(), 300u);
+  EXPECT_GE(j["ragb_histories"]["d1"].size(), 120u);
+  auto report = VerifyEvidencePack(pack->zip);
+  EXPECT_TRUE(report.valid) << FormatVerifyReport(report);
+  // The report: the latest 100 meetings (by date) and 50 RAGB changes, and how many more.
+  auto files = ReadZip(pack->zip);
+  ASSERT_TRUE(files.ok());
+  const std::string& html = (*files)[kIndexFile];
+  const json* in601 = Find(j["statements"], "code", "IN-601");
+  ASSERT_NE(in601, nullptr);
+  const std::size_t meetings = (*in601)["meetings"].size();
+  EXPECT_NE(html.find("The latest 100 of " + std::to_string(meetings) + " meetings"), std::string::npos);
+  EXPECT_NE(html.find("the latest 50 of " + std::to_string(j["ragb_histories"]["d1"].size()) + " changes"),
+            std::string::npos);
+  EXPECT_NE(html.find("2024-08-19"), std::string::npos);   // among the latest dates
+  EXPECT_EQ(html.find("2024-04-10"), std::string::npos);   // among the earliest: cut
+  EXPECT_NE(html.find("Review 119"), std::string::npos);   // the latest change
+  EXPECT_EQ(html.find("Review 3<"), std::string::npos);    // an early one: cut
 }
 
 TEST_F(EvidencePackTest, ShowsEachStatementAsItWasOnTheDate) {
