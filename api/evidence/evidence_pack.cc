@@ -4,9 +4,10 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <memory>
 #include <optional>
 #include <thread>
-#include <unordered_set>
+#include <unordered_map>
 
 #include "api/auth/iso_time.h"
 #include "api/auth/security_log.h"
@@ -25,28 +26,78 @@ namespace {
 
 using nlohmann::json;
 
-// The log up to the as-at position: the model, and every event kept (by
-// position) for events.jsonl and the proof's leaf hashes.
+// A bounded queue between two threads; Close() ends it for the reader once
+// drained, Cancel() for both sides at once.
+template <typename T>
+class Channel {
+ public:
+  explicit Channel(std::size_t capacity) : capacity_(capacity) {}
+  bool Push(T v) {
+    std::unique_lock l(mu_);
+    cv_.wait(l, [&] { return cancelled_ || items_.size() < capacity_; });
+    if (cancelled_) return false;
+    items_.push_back(std::move(v));
+    cv_.notify_all();
+    return true;
+  }
+  std::optional<T> Pop() {
+    std::unique_lock l(mu_);
+    cv_.wait(l, [&] { return cancelled_ || closed_ || !items_.empty(); });
+    if (cancelled_ || items_.empty()) return std::nullopt;
+    T v = std::move(items_.front());
+    items_.pop_front();
+    cv_.notify_all();
+    return v;
+  }
+  void Close() {
+    std::lock_guard l(mu_);
+    closed_ = true;
+    cv_.notify_all();
+  }
+  void Cancel() {
+    std::lock_guard l(mu_);
+    cancelled_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  const std::size_t capacity_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<T> items_;
+  bool closed_ = false, cancelled_ = false;
+};
+
+using Page = std::shared_ptr<const std::vector<storage::RecordedEvent>>;
+
+// The log up to the as-at position: the model, and what events.jsonl and the
+// batch proof need of every event (its stream, leaf hash and rendered line;
+// the events themselves are not kept).
 struct AsAt {
   NetworkModel model;
   PackFold fold;  // and the deliverables' RAGB changes
-  std::vector<storage::RecordedEvent> events;  // events[i] is position i + 1
+  std::int64_t last_recorded_at_us = 0;
+  std::vector<std::string> streams;          // interned stream ids
+  std::vector<std::uint32_t> stream_of;      // stream_of[i]: position i + 1's, into streams
+  std::vector<storage::Hash256> leaves;      // leaves[i]: position i + 1's Merkle leaf hash
+  std::string lines;                         // every event's events.jsonl line, by position
+  std::vector<std::uint64_t> line_end;       // line_end[i]: end of position i + 1's line (after '\n')
 };
 
-// Reads pages of the log on a second thread while this one folds them.
+// Three threads: one reads pages of the log, this one folds them, a third
+// computes each event's leaf hash and renders its line (for a whole-network
+// pack nearly every event is relied on; the rest are dropped afterwards).
 Result<AsAt> ReadUpTo(storage::EventStore& store, std::uint64_t position) {
   AsAt out;
-  out.events.reserve(position);
-  std::mutex mu;
-  std::condition_variable cv;
-  std::deque<std::vector<storage::RecordedEvent>> pages;  // at most kAhead waiting
+  out.stream_of.reserve(position);
+  out.leaves.resize(position);
+  out.line_end.resize(position);
   constexpr std::size_t kAhead = 4;
-  bool done = false, stop = false;
-  std::optional<Error> failure;
+  Channel<Page> to_fold(kAhead), to_render(kAhead);
+  std::optional<Error> failure;  // the reader's
   std::thread reader([&] {
     for (std::uint64_t from = 1; from <= position;) {
       auto page = store.ReadAll(from, 10000);
-      std::unique_lock l(mu);
       if (!page.ok()) {
         failure = page.error();
         break;
@@ -54,47 +105,69 @@ Result<AsAt> ReadUpTo(storage::EventStore& store, std::uint64_t position) {
       const bool last = page->end_of_log || page->events.empty() ||
                         page->events.back().position >= position;
       from = page->next_position;
-      cv.wait(l, [&] { return stop || pages.size() < kAhead; });
-      if (stop) break;
-      pages.push_back(std::move(page->events));
-      cv.notify_all();
+      auto shared = std::make_shared<const std::vector<storage::RecordedEvent>>(std::move(page->events));
+      if (!to_fold.Push(shared) || !to_render.Push(shared)) break;
       if (last) break;
     }
-    std::lock_guard l(mu);
-    done = true;
-    cv.notify_all();
+    to_fold.Close();
+    to_render.Close();
   });
-  auto finish = [&] {
-    {
-      std::lock_guard l(mu);
-      stop = true;
+  std::thread renderer([&] {
+    std::vector<std::string> chunks;
+    std::uint64_t offset = 0;
+    while (auto page = to_render.Pop()) {
+      std::string chunk;
+      std::size_t room = 0;
+      for (const auto& e : **page) room += e.data.size() + e.stream_id.size() + e.metadata.reason.size() + 420;
+      chunk.reserve(room);
+      for (const auto& e : **page) {
+        if (e.position > position || e.position == 0) break;
+        // Position order is checked by the folding thread; a gap stops it.
+        const auto leaf = storage::MerkleLeafHash(storage::CanonicalBytes(e));
+        out.leaves[e.position - 1] = leaf;
+        AppendEventLine(chunk, e, leaf);
+        chunk.push_back('\n');
+        out.line_end[e.position - 1] = offset + chunk.size();
+      }
+      offset += chunk.size();
+      chunks.push_back(std::move(chunk));
     }
-    cv.notify_all();
-    reader.join();
-  };
-  for (;;) {
-    std::vector<storage::RecordedEvent> page;
-    {
-      std::unique_lock l(mu);
-      cv.wait(l, [&] { return done || !pages.empty(); });
-      if (pages.empty()) break;
-      page = std::move(pages.front());
-      pages.pop_front();
-      cv.notify_all();
+    out.lines.reserve(offset);
+    for (auto& c : chunks) {
+      out.lines += c;
+      c = std::string();
     }
-    for (auto& e : page) {
+  });
+  std::unordered_map<std::string, std::uint32_t> interned;
+  std::optional<Error> gap;
+  while (auto page = to_fold.Pop()) {
+    for (const auto& e : **page) {
       if (e.position > position) break;
-      if (e.position != out.events.size() + 1) {
-        finish();
-        return MakeError(ErrorCode::kCorruption, "the log has a gap at position " +
-                                                     std::to_string(out.events.size() + 1));
+      if (e.position != out.stream_of.size() + 1) {
+        gap = MakeError(ErrorCode::kCorruption,
+                        "the log has a gap at position " + std::to_string(out.stream_of.size() + 1));
+        break;
       }
       out.fold.Apply(out.model, e);
-      out.events.push_back(std::move(e));
+      auto [it, added] = interned.try_emplace(e.stream_id, static_cast<std::uint32_t>(out.streams.size()));
+      if (added) out.streams.push_back(e.stream_id);
+      out.stream_of.push_back(it->second);
+      out.last_recorded_at_us = e.recorded_at_us;
     }
+    if (gap) break;
   }
-  finish();
+  if (gap || out.stream_of.size() != position) {
+    to_fold.Cancel();
+    to_render.Cancel();
+  }
+  reader.join();
+  renderer.join();
   if (failure) return *failure;
+  if (gap) return *gap;
+  if (out.stream_of.size() != position) {
+    return MakeError(ErrorCode::kCorruption, "the log ends at position " + std::to_string(out.stream_of.size()) +
+                                                 ", before " + std::to_string(position));
+  }
   return out;
 }
 
@@ -159,10 +232,8 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   // 2. The network as at the position.
   auto asat = ReadUpTo(store, position);
   if (!asat.ok()) return asat.error();
-  clock.Mark("read and fold the log");
-  const std::int64_t as_of_us =
-      request.as_of_us ? *request.as_of_us
-                       : (position ? asat->events[position - 1].recorded_at_us : 0);
+  clock.Mark("read and fold the log, render its lines");
+  const std::int64_t as_of_us = request.as_of_us ? *request.as_of_us : asat->last_recorded_at_us;
   const std::string timestamp = FormatTimestamp(as_of_us);
   const std::string date = timestamp.substr(0, 10);
 
@@ -188,59 +259,34 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   }
   clock.Mark("derive statements");
 
-  // 4. events.jsonl: every event of every stream relied on, by position.
+  // 4. events.jsonl: every event of every stream relied on, by position (the
+  // lines were rendered while the log was folded).
   std::vector<std::uint64_t> positions;
   {
-    const std::unordered_set<std::string> streams(uses.streams.begin(), uses.streams.end());
-    for (const auto& e : asat->events) {
-      if (streams.count(e.stream_id)) positions.push_back(e.position);
+    std::vector<bool> used(asat->streams.size());
+    for (std::size_t i = 0; i < used.size(); ++i) used[i] = uses.streams.count(asat->streams[i]) > 0;
+    for (std::uint64_t p = 1; p <= position; ++p) {
+      if (used[asat->stream_of[p - 1]]) positions.push_back(p);
     }
   }
-  // Leaf hashes of every event up to the last one relied on (the batch proof
-  // needs the leaves between them too), on two threads.
   const std::uint64_t last = positions.empty() ? 0 : positions.back();
-  std::vector<storage::Hash256> leaves(last);
-  {
-    const auto& events = asat->events;
-    auto hash_range = [&](std::uint64_t lo, std::uint64_t hi) {
-      for (std::uint64_t i = lo; i < hi; ++i) leaves[i] = storage::MerkleLeafHash(storage::CanonicalBytes(events[i]));
+  std::vector<storage::Hash256>& leaves = asat->leaves;  // the batch proof needs every leaf up to `last`
+  leaves.resize(last);
+  std::string events_jsonl;
+  if (positions.size() == last) {
+    // Every event up to the last relied on (a whole-network pack).
+    events_jsonl = std::move(asat->lines);
+    events_jsonl.resize(last ? asat->line_end[last - 1] : 0);
+  } else {
+    auto line = [&](std::uint64_t p) {
+      const std::uint64_t begin = p == 1 ? 0 : asat->line_end[p - 2];
+      return std::string_view(asat->lines).substr(begin, asat->line_end[p - 1] - begin);
     };
-    std::thread second(hash_range, last / 2, last);
-    hash_range(0, last / 2);
-    second.join();
-  }
-  clock.Mark("leaf hashes");
-  // Rendered in two halves on two threads, then joined (the first half's
-  // buffer has room for both).
-  std::string events_jsonl, second_half;
-  {
-    auto room = [&](std::size_t lo, std::size_t hi) {
-      std::size_t bytes = 0;
-      for (std::size_t i = lo; i < hi; ++i) {
-        const auto& e = asat->events[positions[i] - 1];
-        bytes += e.data.size() + e.stream_id.size() + e.type.size() + e.metadata.reason.size() +
-                 e.metadata.actor.size() + e.metadata.correlation_id.size() +
-                 e.metadata.causation_id.size() + e.metadata.source.size() + 400;
-      }
-      return bytes;
-    };
-    auto render = [&](std::size_t lo, std::size_t hi, std::string& out) {
-      for (std::size_t i = lo; i < hi; ++i) {
-        const std::uint64_t p = positions[i];
-        AppendEventLine(out, asat->events[p - 1], leaves[p - 1]);
-        out.push_back('\n');
-      }
-    };
-    const std::size_t mid = positions.size() / 2;
-    std::thread second([&] {
-      second_half.reserve(room(mid, positions.size()));
-      render(mid, positions.size(), second_half);
-    });
-    events_jsonl.reserve(room(0, positions.size()));
-    render(0, mid, events_jsonl);
-    second.join();
-    events_jsonl += second_half;
-    second_half = std::string();
+    std::size_t bytes = 0;
+    for (auto p : positions) bytes += line(p).size();
+    events_jsonl.reserve(bytes);
+    for (auto p : positions) events_jsonl += line(p);
+    asat->lines = std::string();
   }
   pack.events_jsonl = std::move(events_jsonl);
   // Its SHA-256 for the manifest, on a second thread while the rest is built.
@@ -252,7 +298,7 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
       if (t.joinable()) t.join();
     }
   } join_hasher{events_hasher};
-  clock.Mark("render events.jsonl");
+  clock.Mark("events.jsonl of the streams relied on");
 
   // 5. The proofs against the one checkpoint.
   PackProofs proofs;

@@ -144,11 +144,13 @@ void PackFold::ApplyAll(NetworkModel& model, const std::vector<const storage::Re
   if (!events.empty()) model.position = events.back()->position;
 }
 
-json RagbHistory(const PackFold& fold, const std::string& id) {
+json RagbHistory(const PackFold& fold, const std::string& id, std::size_t latest) {
   json rows = json::array();
   auto it = fold.ragb().find(id);
   if (it == fold.ragb().end()) return rows;
-  for (const auto& c : it->second) {
+  const auto& all = it->second;
+  for (std::size_t i = all.size() > latest ? all.size() - latest : 0; i < all.size(); ++i) {
+    const auto& c = all[i];
     rows.push_back({{"position", c.position},
                     {"recorded_at", FormatTimestamp(c.recorded_at_us)},
                     {"type", c.type},
@@ -337,16 +339,9 @@ json ReportModel(const json& header, const json& statements, const NetworkModel&
   json histories = json::object();
   json totals = json::object();
   for (const auto& id : deliverables) {
-    json rows = json::array();
     std::size_t total = 0;
-    if (auto it = fold.ragb().find(id); it != fold.ragb().end()) {
-      total = it->second.size();
-      json full = RagbHistory(fold, id);  // the rows as pack.json has them
-      for (std::size_t i = total > max_ragb_rows ? total - max_ragb_rows : 0; i < total; ++i) {
-        rows.push_back(std::move(full[i]));
-      }
-    }
-    histories[id] = std::move(rows);
+    if (auto it = fold.ragb().find(id); it != fold.ragb().end()) total = it->second.size();
+    histories[id] = RagbHistory(fold, id, max_ragb_rows);  // the latest rows as pack.json has them
     totals[id] = total;
   }
   report["ragb_histories"] = std::move(histories);

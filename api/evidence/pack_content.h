@@ -10,6 +10,7 @@
 // Thread safety: pure functions.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -116,8 +117,8 @@ nlohmann::json HydrateStatement(const nlohmann::json& pack, const nlohmann::json
 // pack.json's "ragb_histories": {deliverable id: [{position, recorded_at,
 // type, from|null, to|null, reason, actor}]} for `ids`, ascending.
 nlohmann::json RagbHistories(const PackFold& fold, const std::set<std::string>& ids);
-// One deliverable's rows of it.
-nlohmann::json RagbHistory(const PackFold& fold, const std::string& id);
+// One deliverable's rows of it (only the latest `latest`, if fewer).
+nlohmann::json RagbHistory(const PackFold& fold, const std::string& id, std::size_t latest = SIZE_MAX);
 
 // Codes in a section: defined statements whose section is `section`, and
 // codes seen on deliverables or documents but not defined whose hundreds

@@ -289,6 +289,38 @@ TEST_F(EvidencePackTest, GenerationIsRecordedInTheSecurityLog) {
 // A line reads back to the event it renders, by the fast reader (the
 // rendering itself) or the general one (escapes, other key orders,
 // whitespace); an edited field or an inconsistent time is corruption.
+// Every event of the log up to the last one relied on is in the pack (as
+// for a whole-network pack): events.jsonl is the lines rendered while folding,
+// cut after that event; a later event of another stream is left out.
+TEST(EvidencePackWholeLog, EveryEventUpToTheLastReliedOn) {
+  testing::ScriptedNetwork net;
+  net.Run<domain::DeliverableAggregate>("d1", "create", {{"programme_id", "wf"}, {"title", "Governance"}, {"mm_qsin_reference", "Governance IN-601"}, {"ragb", "blue"}});
+  for (const char* r : {"red", "amber", "green"}) {
+    net.Run<domain::DeliverableAggregate>("d1", "change-ragb", {{"ragb", r}, {"reason", std::string("now ") + r}});
+  }
+  net.Run<domain::DeliverableAggregate>("d2", "create", {{"programme_id", "wf"}, {"title", "Unmapped"}, {"mm_qsin_reference", "Workforce IN-203"}});
+  PackRequest req;
+  req.codes = {"IN-601"};
+  req.as_of_position = net.store().Head().position;
+  req.now_us = net.clock().NowMicros();
+  auto pack = BuildEvidencePack(net.store(), net.checkpoints(), req);
+  ASSERT_TRUE(pack.ok()) << pack.error().message;
+  EXPECT_EQ(pack->event_count, 4u);
+  std::vector<std::string> lines;
+  for (std::size_t at = 0; at < pack->events_jsonl.size();) {
+    const auto nl = pack->events_jsonl.find('\n', at);
+    ASSERT_NE(nl, std::string::npos);
+    lines.push_back(pack->events_jsonl.substr(at, nl - at));
+    at = nl + 1;
+  }
+  ASSERT_EQ(lines.size(), 4u);
+  auto all = net.store().ReadAll(1, 10);
+  ASSERT_TRUE(all.ok());
+  for (std::size_t i = 0; i < 4; ++i) EXPECT_EQ(lines[i], RenderEventLine(all->events[i])) << i;
+  auto report = VerifyEvidencePack(pack->zip);
+  EXPECT_TRUE(report.valid) << FormatVerifyReport(report);
+}
+
 TEST(EventLine, RoundTripsAndCatchesEdits) {
   storage::RecordedEvent e;
   e.position = 42;
