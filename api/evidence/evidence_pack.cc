@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <mutex>
 #include <memory>
@@ -272,21 +273,22 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   const std::uint64_t last = positions.empty() ? 0 : positions.back();
   std::vector<storage::Hash256>& leaves = asat->leaves;  // the batch proof needs every leaf up to `last`
   leaves.resize(last);
-  std::string events_jsonl;
-  if (positions.size() == last) {
-    // Every event up to the last relied on (a whole-network pack).
-    events_jsonl = std::move(asat->lines);
-    events_jsonl.resize(last ? asat->line_end[last - 1] : 0);
-  } else {
-    auto line = [&](std::uint64_t p) {
-      const std::uint64_t begin = p == 1 ? 0 : asat->line_end[p - 2];
-      return std::string_view(asat->lines).substr(begin, asat->line_end[p - 1] - begin);
-    };
-    std::size_t bytes = 0;
-    for (auto p : positions) bytes += line(p).size();
-    events_jsonl.reserve(bytes);
-    for (auto p : positions) events_jsonl += line(p);
-    asat->lines = std::string();
+  // The relied-on lines, compacted in place: a run of consecutive positions
+  // moves as one block (none at all when every event up to `last` is relied
+  // on, as in a whole-network pack).
+  std::string events_jsonl = std::move(asat->lines);
+  {
+    std::size_t write = 0;
+    for (std::size_t i = 0; i < positions.size();) {
+      std::size_t j = i;
+      while (j + 1 < positions.size() && positions[j + 1] == positions[j] + 1) ++j;
+      const std::uint64_t begin = positions[i] == 1 ? 0 : asat->line_end[positions[i] - 2];
+      const std::uint64_t end = asat->line_end[positions[j] - 1];
+      if (write != begin) std::memmove(events_jsonl.data() + write, events_jsonl.data() + begin, end - begin);
+      write += end - begin;
+      i = j + 1;
+    }
+    events_jsonl.resize(write);
   }
   pack.events_jsonl = std::move(events_jsonl);
   // Its SHA-256 for the manifest, on a second thread while the rest is built.
