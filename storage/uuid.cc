@@ -1,3 +1,5 @@
+#include <array>
+#include <cstdint>
 #include <cstring>
 
 #include "storage/types.h"
@@ -6,12 +8,18 @@ namespace assure::storage {
 
 namespace {
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+// Hex digit values by byte, -1 for anything else (a table: packs decode
+// millions of hashes).
+constexpr std::array<std::int8_t, 256> kHexValues = [] {
+  std::array<std::int8_t, 256> t{};
+  for (auto& v : t) v = -1;
+  for (int c = '0'; c <= '9'; ++c) t[c] = static_cast<std::int8_t>(c - '0');
+  for (int c = 'a'; c <= 'f'; ++c) t[c] = static_cast<std::int8_t>(c - 'a' + 10);
+  for (int c = 'A'; c <= 'F'; ++c) t[c] = static_cast<std::int8_t>(c - 'A' + 10);
+  return t;
+}();
+
+int HexValue(char c) { return kHexValues[static_cast<unsigned char>(c)]; }
 
 }  // namespace
 
@@ -80,11 +88,13 @@ Result<Hash256> HexDecodeHash(std::string_view hex) {
   if (hex.size() != 64) {
     return MakeError(ErrorCode::kInvalidArgument, "a SHA-256 hash is 64 hex digits");
   }
+  int bad = 0;  // any digit's -1 makes it negative
   for (std::size_t i = 0; i < 32; ++i) {
-    int hi = HexValue(hex[2 * i]), lo = HexValue(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return MakeError(ErrorCode::kInvalidArgument, "not a hex digit in hash");
+    const int hi = HexValue(hex[2 * i]), lo = HexValue(hex[2 * i + 1]);
+    bad |= hi | lo;
     h[i] = static_cast<std::uint8_t>(hi * 16 + lo);
   }
+  if (bad < 0) return MakeError(ErrorCode::kInvalidArgument, "not a hex digit in hash");
   return h;
 }
 

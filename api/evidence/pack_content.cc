@@ -130,18 +130,22 @@ void PackFold::ApplyDeliverable(NetworkModel& model, const storage::RecordedEven
 }
 
 void PackFold::ApplyAll(NetworkModel& model, const std::vector<const storage::RecordedEvent*>& events) {
-  constexpr std::string_view kPrefix = "deliverable-";
-  std::thread deliverables([&] {
+  // Streams split by a hash of their id: each half folds into its own model
+  // (and RAGB record), joined afterwards without copies.
+  auto second_half = [](const std::string& stream) { return (std::hash<std::string>{}(stream) & 1) != 0; };
+  NetworkModel side_model;
+  PackFold side;
+  std::thread other([&] {
     for (const auto* e : events) {
-      if (e->stream_id.starts_with(kPrefix)) ApplyDeliverable(model, *e, MakeView(*e, holder_));
+      if (second_half(e->stream_id)) side.Apply(side_model, *e);
     }
   });
-  json holder;
   for (const auto* e : events) {
-    if (!e->stream_id.starts_with(kPrefix)) model.Apply(MakeView(*e, holder));
+    if (!second_half(e->stream_id)) Apply(model, *e);
   }
-  deliverables.join();
-  if (!events.empty()) model.position = events.back()->position;
+  other.join();
+  model.Absorb(std::move(side_model));
+  for (auto& [id, changes] : side.ragb_) ragb_[id] = std::move(changes);
 }
 
 json RagbHistory(const PackFold& fold, const std::string& id, std::size_t latest) {

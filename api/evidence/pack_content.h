@@ -51,8 +51,8 @@ class PackFold {
  public:
   void Apply(NetworkModel& model, const storage::RecordedEvent& e);
   // Apply for each of `events` (ascending positions), on two threads: the
-  // deliverables' events on one, every other kind's on the other (aggregates
-  // fold independently, and the kinds touch disjoint tables).
+  // streams are split in two by a hash of their id, each half folded into a
+  // model of its own, and the two joined (aggregates fold independently).
   void ApplyAll(NetworkModel& model, const std::vector<const storage::RecordedEvent*>& events);
   // deliverable id -> its changes in log order.
   const std::unordered_map<std::string, std::vector<RagbChange>>& ragb() const { return ragb_; }

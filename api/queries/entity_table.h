@@ -107,6 +107,9 @@ class EntityTable {
 
   std::size_t size() const { return rows_.size(); }
   void Clear() { rows_.clear(); }
+  // Takes over `other`'s rows (no copies), for tables folded apart from
+  // disjoint sets of streams; a row this table already has stays.
+  void Absorb(EntityTable&& other) { rows_.merge(other.rows_); }
 
  private:
   std::map<std::string, Row, std::less<>> rows_;

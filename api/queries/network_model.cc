@@ -1,5 +1,7 @@
 #include "api/queries/network_model.h"
 
+#include <algorithm>
+
 #include "api/core/event_mapping.h"
 #include "api/core/stream_snapshots.h"
 
@@ -11,6 +13,18 @@ void NetworkModel::Apply(const domain::EventView& e) {
   (void)(deliverables.Apply(e) || programmes.Apply(e) || meetings.Apply(e) ||
          groups.Apply(e) || documents.Apply(e) || people.Apply(e) || qsin.Apply(e) ||
          organisations.Apply(e));
+}
+
+void NetworkModel::Absorb(NetworkModel&& other) {
+  organisations.Absorb(std::move(other.organisations));
+  people.Absorb(std::move(other.people));
+  groups.Absorb(std::move(other.groups));
+  programmes.Absorb(std::move(other.programmes));
+  deliverables.Absorb(std::move(other.deliverables));
+  meetings.Absorb(std::move(other.meetings));
+  documents.Absorb(std::move(other.documents));
+  qsin.Absorb(std::move(other.qsin));
+  position = std::max(position, other.position);
 }
 
 void NetworkModel::Clear() {

@@ -29,6 +29,9 @@ struct NetworkModel {
 
   void Apply(const domain::EventView& e);
   void Clear();
+  // Takes over every table's rows of a model folded from other streams (see
+  // EntityTable::Absorb); the position becomes the later of the two.
+  void Absorb(NetworkModel&& other);
   // Every entity's read model, by kind and id: for comparisons and dumps.
   nlohmann::json ToJson() const;
   // The SnapshotJson of the entity of `stream_id`, or null if none.

@@ -3,6 +3,8 @@
 // independently from the document).
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 #include "storage/codec.h"
 #include "storage/event_store.h"
 #include "tests/storage/test_util.h"
@@ -106,6 +108,24 @@ TEST(CodecTest, UuidParsingAndPrinting) {
   Uuid a = ids->NewUuid(), b = ids->NewUuid();
   EXPECT_NE(a, b);
   EXPECT_EQ(a.ToString()[14], '4');  // version 4
+}
+
+TEST(CodecTest, HexHashesDecodeAnyCaseAndRefuseEverythingElse) {
+  Hash256 h;
+  for (std::size_t i = 0; i < h.size(); ++i) h[i] = static_cast<std::uint8_t>(i * 37 + 5);
+  const std::string hex = HexEncode(h);
+  EXPECT_EQ(*HexDecodeHash(hex), h);
+  std::string upper = hex;
+  for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  EXPECT_EQ(*HexDecodeHash(upper), h);
+  EXPECT_FALSE(HexDecodeHash(hex.substr(1)).ok());
+  for (char bad : {'g', 'G', ' ', '/', ':', '@', '`', '\0', '\xff'}) {
+    for (std::size_t at : {std::size_t{0}, std::size_t{31}, std::size_t{63}}) {
+      std::string t = hex;
+      t[at] = bad;
+      EXPECT_FALSE(HexDecodeHash(t).ok()) << at << " " << static_cast<int>(bad);
+    }
+  }
 }
 
 TEST(CodecTest, BigEndianKeysSortNumerically) {
