@@ -32,6 +32,11 @@ ZipViews ViewsOf(const ZipEntries& entries);
 struct ZipReadLimits {
   std::uint64_t max_entries = 1'000'000;
   std::uint64_t max_total_bytes = 8ULL << 30;  // inflated, 8 GiB
+  // Stored (uncompressed) entries are read as they are, without checking
+  // their CRC-32: for callers that check every file's SHA-256 anyway (the
+  // pack verifier, against MANIFEST.sha256). Deflated entries are always
+  // checked.
+  bool skip_stored_crc = false;
 };
 
 // Every file entry's content. kInvalidArgument when the bytes are not a zip
