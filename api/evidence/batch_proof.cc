@@ -47,7 +47,10 @@ class Builder {
         nodes_(nodes) {}
 
   Result<storage::Hash256> Mth(std::uint64_t lo, std::uint64_t hi) {
-    if (CountIn(positions_, lo, hi) == 0) {
+    const std::size_t proven = CountIn(positions_, lo, hi);
+    // Every leaf proven: the subtree needs no proof hash, only its leaves.
+    if (proven == hi - lo && hi <= last_ + 1) return FromLeaves(lo, hi);
+    if (proven == 0) {
       storage::Hash256 h;
       if (hi <= last_ + 1) {
         h = FromLeaves(lo, hi);
@@ -92,7 +95,12 @@ class Verifier {
       : p_(p), leaves_(leaves) {}
 
   Result<storage::Hash256> Mth(std::uint64_t lo, std::uint64_t hi) {
-    if (CountIn(p_.positions, lo, hi) == 0) {
+    const std::size_t proven = CountIn(p_.positions, lo, hi);
+    if (proven == hi - lo) {  // every leaf given: hash them, no proof hash is used
+      auto it = std::lower_bound(p_.positions.begin(), p_.positions.end(), lo + 1);
+      return FromLeaves(static_cast<std::size_t>(it - p_.positions.begin()), hi - lo);
+    }
+    if (proven == 0) {
       if (next_ >= p_.nodes.size()) {
         return MakeError(ErrorCode::kCorruption, "the proof has no hash for leaves [" +
                                                      std::to_string(lo) + ", " +
@@ -122,6 +130,13 @@ class Verifier {
   std::size_t used() const { return next_; }
 
  private:
+  // The root of the `n` consecutive leaves leaves_[first, first + n).
+  storage::Hash256 FromLeaves(std::size_t first, std::uint64_t n) {
+    if (n == 1) return leaves_[first];
+    const std::uint64_t k = LargestPowerOfTwoBelow(n);
+    return storage::MerkleNodeHash(FromLeaves(first, k), FromLeaves(first + k, n - k));
+  }
+
   const BatchProof& p_;
   const std::vector<storage::Hash256>& leaves_;
   std::size_t next_ = 0;
