@@ -1,12 +1,14 @@
 #include "api/core/event_mapping.h"
 
+#include "api/core/json_fast_parse.h"
+
 #include "domain/upcast.h"
 #include "storage/codec.h"
 
 namespace assure::api {
 
 domain::EventView MakeView(const storage::RecordedEvent& record, nlohmann::json& holder) {
-  holder = nlohmann::json::parse(record.data, nullptr, false);
+  if (!FastParseJson(record.data, holder)) holder = nlohmann::json::parse(record.data, nullptr, false);
   if (holder.is_discarded() || !holder.is_object()) holder = nlohmann::json::object();
   if (record.schema_version != domain::CurrentSchemaVersion(record.type)) {
     holder = domain::Upcast(record.type, record.schema_version, std::move(holder));

@@ -1,0 +1,182 @@
+#include "api/core/json_fast_parse.h"
+
+#include <charconv>
+#include <cstdint>
+#include <string>
+
+namespace assure::api {
+
+namespace {
+
+using nlohmann::json;
+
+class Reader {
+ public:
+  explicit Reader(std::string_view s) : p_(s.data()), end_(s.data() + s.size()) {}
+
+  bool Document(json& out) {
+    Space();
+    if (!Value(out, 0)) return false;
+    Space();
+    return p_ == end_;
+  }
+
+ private:
+  static constexpr int kMaxDepth = 256;
+
+  void Space() {
+    while (p_ != end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+  }
+
+  bool Literal(std::string_view word) {
+    if (static_cast<std::size_t>(end_ - p_) < word.size() || std::string_view(p_, word.size()) != word) {
+      return false;
+    }
+    p_ += word.size();
+    return true;
+  }
+
+  // A string's bytes between its quotes; false for an escape, a control
+  // character or a byte outside ASCII (nlohmann checks UTF-8 and decodes
+  // escapes: left to it).
+  bool String(std::string_view& out) {
+    if (p_ == end_ || *p_ != '"') return false;
+    const char* start = ++p_;
+    while (p_ != end_) {
+      const auto c = static_cast<unsigned char>(*p_);
+      if (c == '"') {
+        out = std::string_view(start, static_cast<std::size_t>(p_ - start));
+        ++p_;
+        return true;
+      }
+      if (c == '\\' || c < 0x20 || c >= 0x80) return false;
+      ++p_;
+    }
+    return false;
+  }
+
+  // An integer as nlohmann reads it: unsigned when not negative, signed when
+  // negative; fractions, exponents and overflow are left to it.
+  bool Number(json& out) {
+    const char* start = p_;
+    const bool negative = *p_ == '-';
+    if (negative) ++p_;
+    if (p_ == end_ || *p_ < '0' || *p_ > '9') return false;
+    if (*p_ == '0' && p_ + 1 != end_ && p_[1] >= '0' && p_[1] <= '9') return false;  // leading zero
+    const char* digits = p_;
+    while (p_ != end_ && *p_ >= '0' && *p_ <= '9') ++p_;
+    if (p_ != end_ && (*p_ == '.' || *p_ == 'e' || *p_ == 'E')) return false;
+    if (negative) {
+      std::int64_t v = 0;
+      auto r = std::from_chars(start, p_, v);
+      if (r.ec != std::errc() || r.ptr != p_) return false;
+      out = v;
+    } else {
+      std::uint64_t v = 0;
+      auto r = std::from_chars(digits, p_, v);
+      if (r.ec != std::errc() || r.ptr != p_) return false;
+      out = v;
+    }
+    return true;
+  }
+
+  bool Value(json& out, int depth) {
+    if (p_ == end_ || depth > kMaxDepth) return false;
+    switch (*p_) {
+      case '{': return Object(out, depth + 1);
+      case '[': return Array(out, depth + 1);
+      case '"': {
+        std::string_view s;
+        if (!String(s)) return false;
+        out = std::string(s);
+        return true;
+      }
+      case 't':
+        if (!Literal("true")) return false;
+        out = true;
+        return true;
+      case 'f':
+        if (!Literal("false")) return false;
+        out = false;
+        return true;
+      case 'n':
+        if (!Literal("null")) return false;
+        out = nullptr;
+        return true;
+      default: return Number(out);
+    }
+  }
+
+  bool Object(json& out, int depth) {
+    ++p_;  // '{'
+    out = json::object();
+    auto& members = out.get_ref<json::object_t&>();
+    Space();
+    if (p_ != end_ && *p_ == '}') {
+      ++p_;
+      return true;
+    }
+    while (true) {
+      std::string_view key;
+      if (!String(key)) return false;
+      Space();
+      if (p_ == end_ || *p_ != ':') return false;
+      ++p_;
+      Space();
+      json value;
+      if (!Value(value, depth)) return false;
+      // Keys usually arrive sorted (nlohmann dumps them so): the hint makes
+      // that insert constant time. A repeated key keeps the last value, as
+      // nlohmann does.
+      auto it = members.emplace_hint(members.end(), std::string(key), json());
+      it->second = std::move(value);
+      Space();
+      if (p_ == end_) return false;
+      if (*p_ == '}') {
+        ++p_;
+        return true;
+      }
+      if (*p_ != ',') return false;
+      ++p_;
+      Space();
+    }
+  }
+
+  bool Array(json& out, int depth) {
+    ++p_;  // '['
+    out = json::array();
+    auto& items = out.get_ref<json::array_t&>();
+    Space();
+    if (p_ != end_ && *p_ == ']') {
+      ++p_;
+      return true;
+    }
+    while (true) {
+      items.emplace_back();
+      if (!Value(items.back(), depth)) return false;
+      Space();
+      if (p_ == end_) return false;
+      if (*p_ == ']') {
+        ++p_;
+        return true;
+      }
+      if (*p_ != ',') return false;
+      ++p_;
+      Space();
+    }
+  }
+
+  const char* p_;
+  const char* end_;
+};
+
+}  // namespace
+
+bool FastParseJson(std::string_view text, nlohmann::json& out) {
+  json value;
+  if (!Reader(text).Document(value)) return false;
+  out = std::move(value);
+  return true;
+}
+
+}  // namespace assure::api

@@ -1,0 +1,20 @@
+// A fast path for reading the JSON the store keeps (event data, written by
+// nlohmann::json's compact dump): objects, arrays, strings without escapes
+// or non-ASCII bytes, integers, true, false, null. It builds the same
+// nlohmann::json value nlohmann::json::parse would, without its lexer.
+// Anything else (an escape, a non-ASCII byte, a fraction or exponent, an
+// integer out of range, a syntax error, nesting past 256) returns false, and
+// the caller parses with nlohmann::json::parse instead.
+//
+// Thread safety: a pure function.
+#pragma once
+
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace assure::api {
+
+bool FastParseJson(std::string_view text, nlohmann::json& out);
+
+}  // namespace assure::api

@@ -1,0 +1,148 @@
+// FastParseJson against nlohmann::json::parse: random documents (compact and
+// indented), and random edits of them. Whenever the fast path accepts a text,
+// nlohmann must accept it too and give the same value with the same types;
+// documents of the plain subset must take the fast path.
+#include "api/core/json_fast_parse.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <random>
+#include <string>
+
+namespace assure::api {
+namespace {
+
+using nlohmann::json;
+
+// Same value, same JSON types all the way down (5 unsigned is not 5 signed).
+bool SameTree(const json& a, const json& b) {
+  if (a.type() != b.type()) return false;
+  if (a.is_object()) {
+    if (a.size() != b.size()) return false;
+    for (auto it = a.begin(), jt = b.begin(); it != a.end(); ++it, ++jt) {
+      if (it.key() != jt.key() || !SameTree(it.value(), jt.value())) return false;
+    }
+    return true;
+  }
+  if (a.is_array()) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (!SameTree(a[i], b[i])) return false;
+    }
+    return true;
+  }
+  return a == b;
+}
+
+class Generator {
+ public:
+  explicit Generator(std::uint64_t seed, bool plain) : rng_(seed), plain_(plain) {}
+
+  json Value(int depth) {
+    switch (rng_() % (depth > 4 ? 6 : 8)) {
+      case 0: return nullptr;
+      case 1: return rng_() % 2 == 0;
+      case 2: return static_cast<std::uint64_t>(rng_() >> (rng_() % 64));
+      case 3: return -static_cast<std::int64_t>(rng_() >> (1 + rng_() % 63));
+      case 4: return plain_ ? json(Text()) : json(static_cast<double>(rng_() % 100000) / 7.0);
+      case 5: return Text();
+      case 6: {
+        json o = json::object();
+        for (std::uint64_t n = rng_() % 5; n > 0; --n) o[Text()] = Value(depth + 1);
+        return o;
+      }
+      default: {
+        json a = json::array();
+        for (std::uint64_t n = rng_() % 5; n > 0; --n) a.push_back(Value(depth + 1));
+        return a;
+      }
+    }
+  }
+
+  std::string Text() {
+    static const std::string kPlain = "abcdefghijklmnopqrstuvwxyz ABC-_.:/0123456789{}[],";
+    std::string s;
+    for (std::uint64_t n = rng_() % 12; n > 0; --n) {
+      if (!plain_ && rng_() % 8 == 0) {
+        static const char* const kOdd[] = {"\"", "\\", "\n", "\t", "\x01", "\xc3\xa9", "\xe2\x82\xac"};
+        s += kOdd[rng_() % 7];
+      } else {
+        s.push_back(kPlain[rng_() % kPlain.size()]);
+      }
+    }
+    return s;
+  }
+
+  std::mt19937_64& rng() { return rng_; }
+
+ private:
+  std::mt19937_64 rng_;
+  bool plain_;
+};
+
+void Compare(const std::string& text) {
+  json fast;
+  const bool took = FastParseJson(text, fast);
+  const json slow = json::parse(text, nullptr, false);
+  if (took) {
+    ASSERT_FALSE(slow.is_discarded()) << "the fast path accepted what nlohmann refuses: " << text;
+    ASSERT_TRUE(SameTree(fast, slow)) << text << "\nfast: " << fast.dump() << "\nslow: " << slow.dump();
+  }
+}
+
+TEST(JsonFastParseTest, PlainDocumentsTakeTheFastPathAndMatch) {
+  Generator g(42, true);
+  for (int i = 0; i < 3000; ++i) {
+    const json doc = g.Value(0);
+    for (const std::string& text : {doc.dump(), doc.dump(1), doc.dump(4)}) {
+      json fast;
+      ASSERT_TRUE(FastParseJson(text, fast)) << text;
+      ASSERT_TRUE(SameTree(fast, json::parse(text))) << text;
+    }
+  }
+}
+
+TEST(JsonFastParseTest, AnyDocumentMatchesOrIsLeftToNlohmann) {
+  Generator g(7, false);
+  for (int i = 0; i < 3000; ++i) Compare(g.Value(0).dump());
+}
+
+TEST(JsonFastParseTest, EditedDocumentsAreNeverAcceptedWrongly) {
+  Generator g(99, true);
+  auto& rng = g.rng();
+  static const std::string kBytes = "{}[]\",:0123456789-+.eE tfnrul\\ax\n";
+  for (int i = 0; i < 20000; ++i) {
+    std::string text = g.Value(0).dump();
+    for (std::uint64_t edits = 1 + rng() % 3; edits > 0; --edits) {
+      const std::size_t at = text.empty() ? 0 : rng() % (text.size() + 1);
+      const char c = kBytes[rng() % kBytes.size()];
+      switch (rng() % 3) {
+        case 0: text.insert(text.begin() + static_cast<std::ptrdiff_t>(at), c); break;
+        case 1: if (at < text.size()) text.erase(at, 1); break;
+        default: if (at < text.size()) text[at] = c; break;
+      }
+    }
+    Compare(text);
+  }
+}
+
+TEST(JsonFastParseTest, EdgeCases) {
+  for (const char* text : {"", " ", "{", "}", "[", "[1,]", "{\"a\":1,}", "{\"a\" 1}", "01", "-", "-0", "0",
+                           "1.5", "1e3", "18446744073709551615", "18446744073709551616",
+                           "-9223372036854775808", "-9223372036854775809", "\"a\\u0041\"", "\"\xc3\xa9\"",
+                           "{\"a\":1,\"a\":2}", "{\"b\":1,\"a\":2}", "[true,false,null]", "nul", "truex",
+                           "[1] [2]", "\"\x7f\"", "{\"\":\"\"}"}) {
+    Compare(text);
+  }
+  json v;
+  ASSERT_TRUE(FastParseJson("{\"a\":1,\"a\":2}", v));
+  EXPECT_EQ(v.dump(), "{\"a\":2}");  // the last value, as nlohmann keeps
+  std::string deep(300, '[');
+  deep += std::string(300, ']');
+  EXPECT_FALSE(FastParseJson(deep, v));
+  Compare(deep);
+}
+
+}  // namespace
+}  // namespace assure::api
