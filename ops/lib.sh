@@ -16,7 +16,7 @@ ASSURE_PACKAGES=(
   python3 procps
 )
 
-log() { printf '\033[1m[assure]\033[0m %s\n' "$*" >&2; }
+log() { printf '\033[1m[assure]\033[0m %s %s\n' "$(date +%T)" "$*" >&2; }
 
 ensure_packages() {
   local missing=()
