@@ -1,5 +1,7 @@
 #include "api/core/projection_runner.h"
 
+#include "api/core/json_fast_parse.h"
+
 #include "api/core/event_mapping.h"
 #include "storage/codec.h"
 
@@ -28,8 +30,8 @@ Status ProjectionRunner::Start() {
       if (!restored) break;
       auto snap = store_.GetState(SnapshotKey(*p));
       if (!snap.ok()) return snap.error();
-      auto json = snap->has_value() ? nlohmann::json::parse(**snap, nullptr, false)
-                                    : nlohmann::json();
+      nlohmann::json json;
+      if (snap->has_value() && !FastParseJson(**snap, json)) json = nlohmann::json::parse(**snap, nullptr, false);
       restored = !json.is_discarded() && snap->has_value() && p->Restore(json).ok();
     }
     if (restored) {

@@ -1,5 +1,7 @@
 #include "api/core/stream_snapshots.h"
 
+#include "api/core/json_fast_parse.h"
+
 #include <cstdio>
 
 namespace assure::api {
@@ -43,7 +45,8 @@ std::optional<StreamSnapshot> FindStreamSnapshot(storage::EventStore& store,
     if (key_position > up_to) continue;
     auto body = store.GetState(BodyKey(it->key));
     if (!body.ok() || !body->has_value()) continue;
-    auto j = nlohmann::json::parse(**body, nullptr, false);
+    nlohmann::json j;
+    if (!FastParseJson(**body, j)) j = nlohmann::json::parse(**body, nullptr, false);
     if (j.is_discarded() || !j.is_object()) continue;
     auto pos = j.find("position");
     auto ver = j.find("version");
