@@ -8,7 +8,7 @@
 namespace assure::api {
 
 domain::EventView MakeView(const storage::RecordedEvent& record, nlohmann::json& holder) {
-  if (!FastParseJson(record.data, holder)) holder = nlohmann::json::parse(record.data, nullptr, false);
+  holder = ParseJson(record.data);
   if (holder.is_discarded() || !holder.is_object()) holder = nlohmann::json::object();
   if (record.schema_version != domain::CurrentSchemaVersion(record.type)) {
     holder = domain::Upcast(record.type, record.schema_version, std::move(holder));

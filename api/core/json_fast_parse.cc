@@ -179,4 +179,10 @@ bool FastParseJson(std::string_view text, nlohmann::json& out) {
   return true;
 }
 
+nlohmann::json ParseJson(std::string_view text) {
+  json value;
+  if (!Reader(text).Document(value)) value = json::parse(text, nullptr, false);
+  return value;
+}
+
 }  // namespace assure::api

@@ -17,4 +17,10 @@ namespace assure::api {
 
 bool FastParseJson(std::string_view text, nlohmann::json& out);
 
+// `text` parsed through the fast path, else by nlohmann::json::parse: a
+// value that is_discarded() when the text is not JSON, as
+// nlohmann::json::parse(text, nullptr, false) gives. What every reader of
+// stored or received JSON calls.
+nlohmann::json ParseJson(std::string_view text);
+
 }  // namespace assure::api

@@ -30,8 +30,7 @@ Status ProjectionRunner::Start() {
       if (!restored) break;
       auto snap = store_.GetState(SnapshotKey(*p));
       if (!snap.ok()) return snap.error();
-      nlohmann::json json;
-      if (snap->has_value() && !FastParseJson(**snap, json)) json = nlohmann::json::parse(**snap, nullptr, false);
+      auto json = snap->has_value() ? ParseJson(**snap) : nlohmann::json();
       restored = !json.is_discarded() && snap->has_value() && p->Restore(json).ok();
     }
     if (restored) {

@@ -45,8 +45,7 @@ std::optional<StreamSnapshot> FindStreamSnapshot(storage::EventStore& store,
     if (key_position > up_to) continue;
     auto body = store.GetState(BodyKey(it->key));
     if (!body.ok() || !body->has_value()) continue;
-    nlohmann::json j;
-    if (!FastParseJson(**body, j)) j = nlohmann::json::parse(**body, nullptr, false);
+    auto j = ParseJson(**body);
     if (j.is_discarded() || !j.is_object()) continue;
     auto pos = j.find("position");
     auto ver = j.find("version");

@@ -130,8 +130,7 @@ Result<Page> ReadPage(const http::Request& req, std::size_t max_limit) {
 
 Result<nlohmann::json> ReadJsonBody(const http::Request& req) {
   if (req.body.empty()) return nlohmann::json::object();
-  nlohmann::json j;
-  if (!FastParseJson(req.body, j)) j = nlohmann::json::parse(req.body, nullptr, false);
+  nlohmann::json j = ParseJson(req.body);
   if (j.is_discarded()) return MakeError(ErrorCode::kInvalidArgument, "the body is not valid JSON");
   if (!j.is_object()) return MakeError(ErrorCode::kInvalidArgument, "the body must be a JSON object");
   return j;

@@ -138,6 +138,12 @@ TEST(JsonFastParseTest, EdgeCases) {
   json v;
   ASSERT_TRUE(FastParseJson("{\"a\":1,\"a\":2}", v));
   EXPECT_EQ(v.dump(), "{\"a\":2}");  // the last value, as nlohmann keeps
+  // ParseJson: the fast path, else nlohmann (escapes, fractions), discarded when not JSON.
+  EXPECT_EQ(ParseJson("{\"a\":[1,-2]}").dump(), "{\"a\":[1,-2]}");
+  EXPECT_EQ(ParseJson("\"a\\u0041\"").get<std::string>(), "aA");
+  EXPECT_TRUE(ParseJson("1.5").is_number_float());
+  EXPECT_TRUE(ParseJson("{").is_discarded());
+  EXPECT_TRUE(ParseJson("").is_discarded());
   std::string deep(300, '[');
   deep += std::string(300, ']');
   EXPECT_FALSE(FastParseJson(deep, v));
