@@ -107,16 +107,34 @@ class Reader {
     }
   }
 
-  bool Object(json& out, int depth) {
-    ++p_;  // '{'
-    out = json::object();
-    auto& members = out.get_ref<json::object_t&>();
+  // A bracketed, comma-separated list, from its opening bracket to `close`:
+  // element() reads each one (false stops everything).
+  template <typename Element>
+  bool List(char close, Element element) {
+    ++p_;  // the opening bracket
     Space();
-    if (p_ != end_ && *p_ == '}') {
+    if (p_ != end_ && *p_ == close) {
       ++p_;
       return true;
     }
     while (true) {
+      if (!element()) return false;
+      Space();
+      if (p_ == end_) return false;
+      if (*p_ == close) {
+        ++p_;
+        return true;
+      }
+      if (*p_ != ',') return false;
+      ++p_;
+      Space();
+    }
+  }
+
+  bool Object(json& out, int depth) {
+    out = json::object();
+    auto& members = out.get_ref<json::object_t&>();
+    return List('}', [&] {
       std::string_view key;
       if (!String(key)) return false;
       Space();
@@ -130,40 +148,17 @@ class Reader {
       // nlohmann does.
       auto it = members.emplace_hint(members.end(), std::string(key), json());
       it->second = std::move(value);
-      Space();
-      if (p_ == end_) return false;
-      if (*p_ == '}') {
-        ++p_;
-        return true;
-      }
-      if (*p_ != ',') return false;
-      ++p_;
-      Space();
-    }
+      return true;
+    });
   }
 
   bool Array(json& out, int depth) {
-    ++p_;  // '['
     out = json::array();
     auto& items = out.get_ref<json::array_t&>();
-    Space();
-    if (p_ != end_ && *p_ == ']') {
-      ++p_;
-      return true;
-    }
-    while (true) {
+    return List(']', [&] {
       items.emplace_back();
-      if (!Value(items.back(), depth)) return false;
-      Space();
-      if (p_ == end_) return false;
-      if (*p_ == ']') {
-        ++p_;
-        return true;
-      }
-      if (*p_ != ',') return false;
-      ++p_;
-      Space();
-    }
+      return Value(items.back(), depth);
+    });
   }
 
   const char* p_;
