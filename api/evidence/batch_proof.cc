@@ -15,6 +15,14 @@ std::uint64_t LargestPowerOfTwoBelow(std::uint64_t n) {
   return k;
 }
 
+// MTH of the `n` leaves leaf(first), ..., leaf(first + n - 1).
+template <typename Leaf>
+storage::Hash256 RootOfLeaves(std::uint64_t first, std::uint64_t n, const Leaf& leaf) {
+  if (n == 1) return leaf(first);
+  const std::uint64_t k = LargestPowerOfTwoBelow(n);
+  return storage::MerkleNodeHash(RootOfLeaves(first, k, leaf), RootOfLeaves(first + k, n - k, leaf));
+}
+
 // How many proven leaves (0-based indices = positions - 1) lie in [lo, hi).
 std::size_t CountIn(const std::vector<std::uint64_t>& positions, std::uint64_t lo,
                     std::uint64_t hi) {
@@ -76,11 +84,7 @@ class Builder {
   }
 
  private:
-  storage::Hash256 FromLeaves(std::uint64_t lo, std::uint64_t hi) {
-    if (hi - lo == 1) return leaf_(lo);
-    const std::uint64_t k = LargestPowerOfTwoBelow(hi - lo);
-    return storage::MerkleNodeHash(FromLeaves(lo, lo + k), FromLeaves(lo + k, hi));
-  }
+  storage::Hash256 FromLeaves(std::uint64_t lo, std::uint64_t hi) { return RootOfLeaves(lo, hi - lo, leaf_); }
 
   const std::vector<std::uint64_t>& positions_;
   const std::function<storage::Hash256(std::uint64_t)>& leaf_;
@@ -98,7 +102,8 @@ class Verifier {
     const std::size_t proven = CountIn(p_.positions, lo, hi);
     if (proven == hi - lo) {  // every leaf given: hash them, no proof hash is used
       auto it = std::lower_bound(p_.positions.begin(), p_.positions.end(), lo + 1);
-      return FromLeaves(static_cast<std::size_t>(it - p_.positions.begin()), hi - lo);
+      return RootOfLeaves(static_cast<std::uint64_t>(it - p_.positions.begin()), hi - lo,
+                          [this](std::uint64_t i) { return leaves_[i]; });
     }
     if (proven == 0) {
       if (next_ >= p_.nodes.size()) {
@@ -130,12 +135,6 @@ class Verifier {
   std::size_t used() const { return next_; }
 
  private:
-  // The root of the `n` consecutive leaves leaves_[first, first + n).
-  storage::Hash256 FromLeaves(std::size_t first, std::uint64_t n) {
-    if (n == 1) return leaves_[first];
-    const std::uint64_t k = LargestPowerOfTwoBelow(n);
-    return storage::MerkleNodeHash(FromLeaves(first, k), FromLeaves(first + k, n - k));
-  }
 
   const BatchProof& p_;
   const std::vector<storage::Hash256>& leaves_;

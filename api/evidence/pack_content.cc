@@ -112,16 +112,10 @@ void PackFold::Apply(NetworkModel& model, const storage::RecordedEvent& e) {
     model.Apply(view);
     return;
   }
-  model.position = e.position;
-  ApplyDeliverable(model, e, view);
-}
-
-void PackFold::ApplyDeliverable(NetworkModel& model, const storage::RecordedEvent& e,
-                                const domain::EventView& view) {
-  const std::string_view id = std::string_view(e.stream_id).substr(std::string_view("deliverable-").size());
+  const std::string_view id = std::string_view(e.stream_id).substr(kPrefix.size());
   std::optional<domain::Ragb> before;
   if (const auto* d = model.deliverables.Find(id)) before = d->ragb;
-  model.deliverables.Apply(view);
+  model.Apply(view);
   std::optional<domain::Ragb> after;
   if (const auto* d = model.deliverables.Find(id)) after = d->ragb;
   if (after == before) return;

@@ -58,9 +58,6 @@ class PackFold {
   const std::unordered_map<std::string, std::vector<RagbChange>>& ragb() const { return ragb_; }
 
  private:
-  // The deliverables' table only (not the model's position).
-  void ApplyDeliverable(NetworkModel& model, const storage::RecordedEvent& e, const domain::EventView& view);
-
   nlohmann::json holder_;
   std::unordered_map<std::string, std::vector<RagbChange>> ragb_;
 };
