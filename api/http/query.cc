@@ -1,5 +1,7 @@
 #include "api/http/query.h"
 
+#include "api/http/request.h"
+
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 
@@ -39,8 +41,6 @@ Result<ParsedTarget> ParseTarget(std::string_view target) {
 
 namespace {
 
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
 // Decodes %XX and '+' loosely, lower-cased, for key comparison only.
 std::string LooseKey(std::string_view k) {
   std::string out;
@@ -49,19 +49,19 @@ std::string LooseKey(std::string_view k) {
     if (c == '%' && i + 2 < k.size()) {
       auto hex = [](char h) -> int {
         if (h >= '0' && h <= '9') return h - '0';
-        h = Lower(h);
+        h = AsciiLower(h);
         if (h >= 'a' && h <= 'f') return h - 'a' + 10;
         return -1;
       };
       int hi = hex(k[i + 1]);
       int lo = hex(k[i + 2]);
       if (hi >= 0 && lo >= 0) {
-        out.push_back(Lower(static_cast<char>(hi * 16 + lo)));
+        out.push_back(AsciiLower(static_cast<char>(hi * 16 + lo)));
         i += 2;
         continue;
       }
     }
-    out.push_back(Lower(c));
+    out.push_back(AsciiLower(c));
   }
   return out;
 }

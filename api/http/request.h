@@ -43,6 +43,8 @@ struct QueryParam {
   std::string value;  // percent-decoded
 };
 
+// ASCII lower case (HTTP header names, query keys); other bytes unchanged.
+inline char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 
 struct Request {

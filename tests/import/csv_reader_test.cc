@@ -4,8 +4,12 @@
 
 #include <string>
 
+#include "tests/import/expect_error.h"
+
 namespace assure::api::import {
 namespace {
+
+using testing::ExpectError;
 
 using Cells = std::vector<std::string>;
 
@@ -104,13 +108,6 @@ TEST(CsvReaderTest, WarnsAboutShiftedCellsUnknownColumnsAndSectionRows) {
   EXPECT_EQ(r->warnings[1].row, 3u);
   EXPECT_NE(r->warnings[1].message.find("Key Priorities"), std::string::npos);
   EXPECT_NE(r->warnings[2].message.find("Colour"), std::string::npos);
-}
-
-void ExpectError(const Result<ReadResult>& r, ErrorCode code,
-                 const std::string& needle) {
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, code) << r.error().message;
-  EXPECT_NE(r.error().message.find(needle), std::string::npos) << r.error().message;
 }
 
 TEST(CsvReaderTest, RefusesEmptyBinaryAndNonUtf8Files) {

@@ -4,10 +4,14 @@
 
 #include <string>
 
+#include "tests/import/expect_error.h"
+
 #include "tests/import/zip_fixture.h"
 
 namespace assure::api::import {
 namespace {
+
+using testing::ExpectError;
 
 using Cells = std::vector<std::string>;
 using testing::MakeXlsx;
@@ -106,12 +110,6 @@ TEST(XlsxReaderTest, ToleratesMergedCellsAndMissingCellRefs) {
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->tables[0].rows[0].cells, (Cells{"Governance-01", "merged", "", ""}));
   EXPECT_EQ(r->tables[0].rows[0].number, 3u);
-}
-
-void ExpectError(const Result<ReadResult>& r, ErrorCode code, const std::string& needle) {
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, code) << r.error().message;
-  EXPECT_NE(r.error().message.find(needle), std::string::npos) << r.error().message;
 }
 
 TEST(XlsxReaderTest, RefusesWhatIsNotAWorkbook) {
