@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/importer/import_report.h"
+#include "server/read_file.h"
 
 namespace assure::server {
 
@@ -255,14 +256,12 @@ int UploadImports(const UploadOptions& opts, const std::vector<std::string>& pat
       std::fprintf(err, "assure import: %s: cannot read: not a file\n", path.c_str());
       return kUploadRefused;
     }
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream bytes;
-    bytes << in.rdbuf();
-    if (!in.good() && !in.eof()) {
+    auto bytes = ReadWholeFile(path);
+    if (!bytes) {
       std::fprintf(err, "assure import: %s: cannot read\n", path.c_str());
       return kUploadRefused;
     }
-    files.emplace_back(std::filesystem::path(path).filename().string(), bytes.str());
+    files.emplace_back(std::filesystem::path(path).filename().string(), std::move(*bytes));
   }
 
   json reports = json::array();

@@ -18,6 +18,7 @@
 #include "api/importer/importer.h"
 #include "server/commands.h"
 #include "server/http_upload.h"
+#include "server/read_file.h"
 #include "storage/event_store.h"
 
 namespace assure::server {
@@ -127,15 +128,13 @@ void RegisterImport(CLI::App& app, Run& run) {
                        path.c_str(), size, options.read.limits.max_input_bytes);
           return 1;
         }
-        std::ifstream in(path, std::ios::binary);
-        std::stringstream bytes;
-        bytes << in.rdbuf();
-        if (!in.good() && !in.eof()) {
+        auto bytes = ReadWholeFile(path);
+        if (!bytes) {
           std::fprintf(stderr, "assure import: %s: cannot read\n", path.c_str());
           return 1;
         }
         total_bytes += size;
-        files.push_back({name, bytes.str()});
+        files.push_back({name, std::move(*bytes)});
       }
       const char* user = std::getenv("USER");
       options.actor = !args->actor.empty() ? args->actor : user && *user ? user : "cli";

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "server/read_file.h"
+
 namespace assure::server {
 
 namespace {
@@ -148,11 +150,9 @@ Result<ServerConfig> ParseServerConfig(std::string_view json_text, ServerConfig 
 }
 
 Result<ServerConfig> LoadServerConfigFile(const std::string& path, ServerConfig base) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return MakeError(ErrorCode::kInvalidArgument, "cannot read config file " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return ParseServerConfig(text.str(), std::move(base));
+  auto text = ReadWholeFile(path);
+  if (!text) return MakeError(ErrorCode::kInvalidArgument, "cannot read config file " + path);
+  return ParseServerConfig(*text, std::move(base));
 }
 
 }  // namespace assure::server

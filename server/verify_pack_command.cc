@@ -14,18 +14,11 @@
 #include "api/evidence/pack_format.h"
 #include "api/evidence/verify_pack.h"
 #include "server/commands.h"
+#include "server/read_file.h"
 
 namespace assure::server {
 
 namespace {
-
-std::optional<std::string> ReadFile(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return std::nullopt;
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
 
 std::string Trim(std::string s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
@@ -51,7 +44,7 @@ void RegisterVerifyPack(CLI::App& app, Run& run) {
   cmd->add_option("--consistency-proof", args->proof, "Consistency proof to the pack's checkpoint (JSON file)");
   cmd->callback([args, &run] {
     run = [args]() -> int {
-      auto bytes = ReadFile(args->pack);
+      auto bytes = ReadWholeFile(args->pack);
       if (!bytes) {
         std::fprintf(stderr, "assure verify-pack: cannot read %s\n", args->pack.c_str());
         return 2;
@@ -60,7 +53,7 @@ void RegisterVerifyPack(CLI::App& app, Run& run) {
       if (!args->public_key.empty()) {
         std::string hex = args->public_key;
         if (hex.size() != 64) {
-          auto file = ReadFile(hex);
+          auto file = ReadWholeFile(hex);
           if (!file) {
             std::fprintf(stderr, "assure verify-pack: --public-key is neither 64 hex digits nor a file\n");
             return 2;
@@ -75,7 +68,7 @@ void RegisterVerifyPack(CLI::App& app, Run& run) {
         o.public_key_raw = *raw;
       }
       if (!args->earlier.empty()) {
-        auto text = ReadFile(args->earlier);
+        auto text = ReadWholeFile(args->earlier);
         auto j = text ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json();
         auto c = api::CheckpointFromJson(j);
         if (!c.ok()) {
@@ -86,7 +79,7 @@ void RegisterVerifyPack(CLI::App& app, Run& run) {
         o.earlier_checkpoint = *c;
       }
       if (!args->proof.empty()) {
-        auto text = ReadFile(args->proof);
+        auto text = ReadWholeFile(args->proof);
         auto j = text ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json();
         if (j.is_object() && j.contains("proof")) j = j["proof"];
         auto proof = api::HashesFromJson(j, "proof");

@@ -180,4 +180,81 @@ nlohmann::json ParseJson(std::string_view text) {
   return value;
 }
 
+std::optional<std::string> CutTopLevelMembers(std::string_view t, const std::set<std::string>& names) {
+  constexpr auto npos = std::string_view::npos;
+  std::size_t i = 0;
+  auto skip_space = [&] {
+    while (i < t.size() && (t[i] == ' ' || t[i] == '\n' || t[i] == '\r' || t[i] == '\t')) ++i;
+  };
+  auto string_end = [&](std::size_t j) {  // t[j] == '"'; just past its closing quote
+    for (++j; j < t.size(); ++j) {
+      if (t[j] == '\\') {
+        ++j;
+      } else if (t[j] == '"') {
+        return j + 1;
+      }
+    }
+    return npos;
+  };
+  skip_space();
+  if (i >= t.size() || t[i] != '{') return std::nullopt;
+  ++i;
+  std::string out;
+  std::size_t copied = 0;
+  for (bool first = true;; first = false) {
+    skip_space();
+    if (first && i < t.size() && t[i] == '}') break;
+    if (i >= t.size() || t[i] != '"') return std::nullopt;
+    const std::size_t key_end = string_end(i);
+    if (key_end == npos) return std::nullopt;
+    const std::string key(t.substr(i + 1, key_end - i - 2));
+    i = key_end;
+    skip_space();
+    if (i >= t.size() || t[i] != ':') return std::nullopt;
+    ++i;
+    skip_space();
+    if (i >= t.size()) return std::nullopt;
+    const std::size_t value = i;
+    if (t[i] == '{' || t[i] == '[') {
+      int depth = 0;
+      for (; i < t.size(); ++i) {
+        const char ch = t[i];
+        if (ch == '"') {
+          const std::size_t e = string_end(i);
+          if (e == npos) return std::nullopt;
+          i = e - 1;
+        } else if (ch == '{' || ch == '[') {
+          ++depth;
+        } else if ((ch == '}' || ch == ']') && --depth == 0) {
+          ++i;
+          break;
+        }
+      }
+      if (depth != 0) return std::nullopt;
+      if (names.count(key)) {
+        out.append(t.substr(copied, value - copied));
+        out += t[value] == '{' ? "{}" : "[]";
+        copied = i;
+      }
+    } else if (t[i] == '"') {
+      i = string_end(i);
+      if (i == npos) return std::nullopt;
+    } else {
+      while (i < t.size() && t[i] != ',' && t[i] != '}' && t[i] != ' ' && t[i] != '\n' && t[i] != '\r' &&
+             t[i] != '\t') {
+        ++i;
+      }
+    }
+    skip_space();
+    if (i < t.size() && t[i] == ',') {
+      ++i;
+      continue;
+    }
+    if (i < t.size() && t[i] == '}') break;
+    return std::nullopt;
+  }
+  out.append(t.substr(copied));
+  return out;
+}
+
 }  // namespace assure::api

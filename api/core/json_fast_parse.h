@@ -9,6 +9,9 @@
 // Thread safety: a pure function.
 #pragma once
 
+#include <optional>
+#include <set>
+#include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -22,5 +25,15 @@ bool FastParseJson(std::string_view text, nlohmann::json& out);
 // nlohmann::json::parse(text, nullptr, false) gives. What every reader of
 // stored or received JSON calls.
 nlohmann::json ParseJson(std::string_view text);
+
+// `text` (an object) with the values of its top-level members named in
+// `names` replaced by empty containers of the same type ("{}" or "[]"),
+// found by a scan that only matches brackets outside strings: for reading
+// a document's small members when the large ones are not needed (lexing
+// tens of MB as JSON only to skip them is slow). Keys with escapes are never
+// cut. nullopt when the text does not scan as an object; a text that scans
+// but is not JSON may be cut (a parser of the result still refuses what is
+// left). Members not cut are copied byte for byte.
+std::optional<std::string> CutTopLevelMembers(std::string_view text, const std::set<std::string>& names);
 
 }  // namespace assure::api

@@ -1,10 +1,12 @@
 #include "api/evidence/pack_content.h"
 
 #include <algorithm>
+#include <charconv>
 #include <thread>
 
 #include "api/core/event_mapping.h"
 #include "api/core/history.h"
+#include "api/evidence/event_line.h"
 #include "domain/read/membership_at.h"
 
 namespace assure::api {
@@ -219,20 +221,180 @@ class PrettyWriter {
   nlohmann::detail::serializer<json> ser_;
 };
 
+// The same layout written straight from values, without building
+// nlohmann::json objects (for the parts of pack.json that are most of it:
+// meetings and RAGB histories). `depth` is the indent of the line the value
+// starts on. Strings are escaped as nlohmann dumps them (AppendJsonString).
+class PrettyText {
+ public:
+  PrettyText(std::string& out, unsigned depth) : out_(out), depth_(depth) {}
+  void Open(char bracket) {
+    out_.push_back(bracket);
+    first_.push_back(true);
+    ++depth_;
+  }
+  void Close(char bracket) {
+    --depth_;
+    if (!first_.back()) {  // "{}" / "[]" when empty
+      out_.push_back('\n');
+      out_.append(depth_, ' ');
+    }
+    first_.pop_back();
+    out_.push_back(bracket);
+  }
+  PrettyText& Key(std::string_view k) {
+    Next();
+    AppendJsonString(out_, k);
+    out_ += ": ";
+    return *this;
+  }
+  PrettyText& Item() {
+    Next();
+    return *this;
+  }
+  void Str(std::string_view v) { AppendJsonString(out_, v); }
+  void Int(std::int64_t v) {
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out_.append(buf, static_cast<std::size_t>(r.ptr - buf));
+  }
+  void Uint(std::uint64_t v) {
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out_.append(buf, static_cast<std::size_t>(r.ptr - buf));
+  }
+  void Bool(bool v) { out_ += v ? "true" : "false"; }
+  void Null() { out_ += "null"; }
+
+ private:
+  void Next() {
+    out_ += first_.back() ? "\n" : ",\n";
+    first_.back() = false;
+    out_.append(depth_, ' ');
+  }
+  std::string& out_;
+  unsigned depth_;
+  std::vector<bool> first_;
+};
+
+// MeetingEntity's JSON, written as text (keys in std::map order).
+void WriteMeetingEntity(PrettyText& w, const NetworkModel& m, const std::string& id) {
+  const auto* mt = m.meetings.Find(id);
+  if (!mt) {
+    w.Null();
+    return;
+  }
+  w.Open('{');
+  w.Key("actions").Open('[');
+  for (const auto& a : mt->actions) {
+    w.Item().Open('{');
+    w.Key("action_id").Str(a.action_id);
+    w.Key("closure_evidence").Str(a.closure_evidence);
+    w.Key("due_date").Str(a.due_date);
+    w.Key("notes").Open('[');
+    for (const auto& n : a.notes) w.Item().Str(n);
+    w.Close(']');
+    w.Key("owner_person_id").Str(a.owner_person_id);
+    w.Key("status").Str(a.open ? "open" : "closed");
+    w.Key("text").Str(a.text);
+    w.Close('}');
+  }
+  w.Close(']');
+  w.Key("attendance").Open('[');
+  for (const auto& [person, r] : mt->attendance) {
+    w.Item().Open('{');
+    w.Key("attendance").Str(domain::NameOf(domain::kAttendanceNames, r.attendance));
+    w.Key("organisation_id").Str(r.organisation_id);
+    w.Key("person_id").Str(person);
+    w.Close('}');
+  }
+  w.Close(']');
+  w.Key("decisions").Open('[');
+  for (const auto& d : mt->decisions) {
+    w.Item().Open('{');
+    w.Key("decision_id").Str(d.decision_id);
+    w.Key("links").Open('[');
+    for (const auto& l : d.links) {
+      w.Item().Open('{');
+      w.Key("id").Str(l.id);
+      w.Key("kind").Str(domain::NameOf(domain::kDecisionLinkKindNames, l.kind));
+      w.Key("version_id").Str(l.version_id);
+      w.Close('}');
+    }
+    w.Close(']');
+    w.Key("text").Str(d.text);
+    w.Close('}');
+  }
+  w.Close(']');
+  w.Key("group_id").Str(mt->group_id);
+  w.Key("id").Str(id);
+  w.Key("quorum");
+  if (mt->quorum) {
+    const auto& q = *mt->quorum;
+    w.Open('{');
+    w.Key("chair_present").Bool(q.chair_present);
+    w.Key("counted_members").Int(q.counted_members);
+    w.Key("present_members").Int(q.present_members);
+    w.Key("quorate").Bool(q.quorate);
+    w.Key("required").Int(q.required);
+    w.Close('}');
+  } else {
+    w.Null();
+  }
+  w.Key("scheduled_for").Str(mt->scheduled_for);
+  w.Key("status").Str(domain::NameOf(domain::kMeetingStatusNames, mt->status));
+  w.Key("title").Str(mt->title);
+  w.Close('}');
+}
+
+// RagbHistory's JSON (every row), written as text.
+void WriteRagbHistory(PrettyText& w, const PackFold& fold, const std::string& id) {
+  w.Open('[');
+  auto it = fold.ragb().find(id);
+  if (it != fold.ragb().end()) {
+    char time[48];
+    auto ragb = [&](const std::optional<domain::Ragb>& r) {
+      if (r) {
+        w.Str(domain::NameOf(domain::kRagbNames, *r));
+      } else {
+        w.Null();
+      }
+    };
+    for (const auto& c : it->second) {
+      w.Item().Open('{');
+      w.Key("actor").Str(c.actor);
+      w.Key("from");
+      ragb(c.from);
+      w.Key("position").Uint(c.position);
+      w.Key("reason").Str(c.reason);
+      w.Key("recorded_at").Str(std::string_view(time, FormatTimestampTo(c.recorded_at_us, time)));
+      w.Key("to");
+      ragb(c.to);
+      w.Key("type").Str(c.type);
+      w.Close('}');
+    }
+  }
+  w.Close(']');
+}
+
 // An object of `ids` (ascending, as std::map orders keys) at `indent`, each
-// value make(id), rendered in two halves on two threads when there are many.
-template <typename Make>
-void WriteObjectOf(std::string& out, const std::vector<const std::string*>& ids, unsigned indent, Make make) {
+// value written by write(w, id), in two halves on two threads when there
+// are many.
+template <typename Write>
+void WriteObjectOf(std::string& out, const std::vector<const std::string*>& ids, unsigned indent, Write write) {
   if (ids.empty()) {
     out += "{}";
     return;
   }
   out.push_back('{');
   auto range = [&](std::size_t lo, std::size_t hi, std::string& to) {
-    PrettyWriter w(to);
     for (std::size_t i = lo; i < hi; ++i) {
-      w.Key(*ids[i], indent + 1, i == 0);
-      w.Value(make(*ids[i]), indent + 1);
+      to += i == 0 ? "\n" : ",\n";
+      to.append(indent + 1, ' ');
+      AppendJsonString(to, *ids[i]);
+      to += ": ";
+      PrettyText w(to, indent + 1);
+      write(w, *ids[i]);
     }
   };
   if (ids.size() < 256) {
@@ -282,10 +444,12 @@ std::string RenderPackJson(const json& header, const json& statements, const Net
       w.Key("groups", 2, false);
       w.Value(e.groups, 2);
       w.Key("meetings", 2, false);
-      WriteObjectOf(out, Pointers(e.meetings), 2, [&](const std::string& id) { return MeetingEntity(m, id); });
+      WriteObjectOf(out, Pointers(e.meetings), 2,
+                    [&](PrettyText& mw, const std::string& id) { WriteMeetingEntity(mw, m, id); });
       w.Close('}', 1);
     } else if (it.key() == "ragb_histories") {
-      WriteObjectOf(out, Pointers(deliverables), 1, [&](const std::string& id) { return RagbHistory(fold, id); });
+      WriteObjectOf(out, Pointers(deliverables), 1,
+                    [&](PrettyText& hw, const std::string& id) { WriteRagbHistory(hw, fold, id); });
     } else if (it.key() == "statements") {
       w.Value(statements, 1);
     } else {

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <optional>
 
 namespace assure::api {
 
@@ -19,6 +20,63 @@ std::string ZipError(zip_error_t* e) {
 struct SourceCloser {
   void operator()(zip_source_t* s) const { zip_source_free(s); }
 };
+
+// Moves `at` as a libzip seek command asks, within [0, size].
+zip_int64_t SeekTo(void* data, zip_uint64_t len, zip_error_t& error, std::uint64_t& at, std::uint64_t size) {
+  auto* args = ZIP_SOURCE_GET_ARGS(zip_source_args_seek_t, data, len, &error);
+  if (!args) return -1;
+  const std::int64_t base = args->whence == SEEK_SET   ? 0
+                            : args->whence == SEEK_CUR ? static_cast<std::int64_t>(at)
+                                                       : static_cast<std::int64_t>(size);
+  const std::int64_t to = base + args->offset;
+  if (to < 0 || static_cast<std::uint64_t>(to) > size) {
+    zip_error_set(&error, ZIP_ER_INVAL, 0);
+    return -1;
+  }
+  at = static_cast<std::uint64_t>(to);
+  return 0;
+}
+
+// The read side of a libzip source over `bytes`: the commands every source
+// answers. `last_read_at`, if given, notes where each read starts.
+zip_int64_t ReadSide(std::string_view bytes, std::uint64_t& read_at, zip_error_t& error, void* data,
+                     zip_uint64_t len, zip_source_cmd_t cmd, std::uint64_t* last_read_at = nullptr) {
+  switch (cmd) {
+    case ZIP_SOURCE_STAT: {
+      auto* st = ZIP_SOURCE_GET_ARGS(zip_stat_t, data, len, &error);
+      if (!st) return -1;
+      zip_stat_init(st);
+      st->size = bytes.size();
+      st->comp_size = st->size;
+      st->comp_method = ZIP_CM_STORE;
+      st->encryption_method = ZIP_EM_NONE;
+      st->valid = ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD | ZIP_STAT_ENCRYPTION_METHOD;
+      return sizeof(*st);
+    }
+    case ZIP_SOURCE_ERROR:
+      return zip_error_to_data(&error, data, len);
+    case ZIP_SOURCE_OPEN:
+      read_at = 0;
+      return 0;
+    case ZIP_SOURCE_READ: {
+      const std::uint64_t n = std::min<std::uint64_t>(len, bytes.size() - read_at);
+      if (last_read_at) *last_read_at = read_at;
+      std::memcpy(data, bytes.data() + read_at, n);
+      read_at += n;
+      return static_cast<zip_int64_t>(n);
+    }
+    case ZIP_SOURCE_CLOSE:
+    case ZIP_SOURCE_FREE:
+      return 0;
+    case ZIP_SOURCE_SEEK:
+      return SeekTo(data, len, error, read_at, bytes.size());
+    case ZIP_SOURCE_TELL:
+      return static_cast<zip_int64_t>(read_at);
+    default:
+      zip_error_set(&error, ZIP_ER_OPNOTSUPP, 0);
+      return -1;
+  }
+}
 
 // A writable libzip source over one std::string: libzip writes the archive
 // straight into it (no buffer of its own to copy out afterwards). Starts
@@ -45,50 +103,8 @@ struct StringSink {
             ZIP_SOURCE_FREE, ZIP_SOURCE_SEEK, ZIP_SOURCE_TELL, ZIP_SOURCE_BEGIN_WRITE,
             ZIP_SOURCE_COMMIT_WRITE, ZIP_SOURCE_ROLLBACK_WRITE, ZIP_SOURCE_WRITE, ZIP_SOURCE_SEEK_WRITE,
             ZIP_SOURCE_TELL_WRITE, ZIP_SOURCE_REMOVE, static_cast<zip_source_cmd_t>(-1));
-      case ZIP_SOURCE_STAT: {
-        auto* st = ZIP_SOURCE_GET_ARGS(zip_stat_t, data, len, &self->error);
-        if (!st) return -1;
-        zip_stat_init(st);
-        st->size = self->committed.size();
-        st->comp_size = st->size;
-        st->comp_method = ZIP_CM_STORE;
-        st->encryption_method = ZIP_EM_NONE;
-        st->valid = ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD | ZIP_STAT_ENCRYPTION_METHOD;
-        return sizeof(*st);
-      }
-      case ZIP_SOURCE_ERROR:
-        return zip_error_to_data(&self->error, data, len);
-      case ZIP_SOURCE_OPEN:
-        self->read_at = 0;
-        return 0;
-      case ZIP_SOURCE_READ: {
-        const std::uint64_t n = std::min<std::uint64_t>(len, self->committed.size() - self->read_at);
-        std::memcpy(data, self->committed.data() + self->read_at, n);
-        self->read_at += n;
-        return static_cast<zip_int64_t>(n);
-      }
-      case ZIP_SOURCE_CLOSE:
-      case ZIP_SOURCE_FREE:
-        return 0;
-      case ZIP_SOURCE_SEEK:
-      case ZIP_SOURCE_SEEK_WRITE: {
-        const bool write = cmd == ZIP_SOURCE_SEEK_WRITE;
-        const std::uint64_t size = write ? self->writing.size() : self->committed.size();
-        auto* args = ZIP_SOURCE_GET_ARGS(zip_source_args_seek_t, data, len, &self->error);
-        if (!args) return -1;
-        std::int64_t base = args->whence == SEEK_SET ? 0
-                            : args->whence == SEEK_CUR ? static_cast<std::int64_t>(write ? self->at : self->read_at)
-                                                       : static_cast<std::int64_t>(size);
-        const std::int64_t to = base + args->offset;
-        if (to < 0 || static_cast<std::uint64_t>(to) > size) {
-          zip_error_set(&self->error, ZIP_ER_INVAL, 0);
-          return -1;
-        }
-        (write ? self->at : self->read_at) = static_cast<std::uint64_t>(to);
-        return 0;
-      }
-      case ZIP_SOURCE_TELL:
-        return static_cast<zip_int64_t>(self->read_at);
+      case ZIP_SOURCE_SEEK_WRITE:
+        return SeekTo(data, len, self->error, self->at, self->writing.size());
       case ZIP_SOURCE_TELL_WRITE:
         return static_cast<zip_int64_t>(self->at);
       case ZIP_SOURCE_BEGIN_WRITE:
@@ -119,8 +135,7 @@ struct StringSink {
         self->committed = std::string();
         return 0;
       default:
-        zip_error_set(&self->error, ZIP_ER_OPNOTSUPP, 0);
-        return -1;
+        return ReadSide(self->committed, self->read_at, self->error, data, len, cmd);
     }
   }
 };
@@ -174,10 +189,75 @@ Result<std::string> WriteZip(const ZipViews& entries) {
   return std::move(sink.committed);
 }
 
+namespace {
+
+// A read-only libzip source over bytes held by the caller, which notes where
+// each read starts: reading the first bytes of a stored entry then tells
+// where its data lies in `bytes` (libzip reads an entry through a window
+// that seeks to its data), so the entry can be viewed in place.
+struct ViewSource {
+  explicit ViewSource(std::string_view b) : bytes(b) { zip_error_init(&error); }
+  ~ViewSource() { zip_error_fini(&error); }
+  ViewSource(const ViewSource&) = delete;
+  ViewSource& operator=(const ViewSource&) = delete;
+
+  std::string_view bytes;
+  std::uint64_t at = 0;
+  std::uint64_t last_read_at = UINT64_MAX;
+  zip_error_t error;
+
+  static zip_int64_t Callback(void* user, void* data, zip_uint64_t len, zip_source_cmd_t cmd) {
+    auto* self = static_cast<ViewSource*>(user);
+    switch (cmd) {
+      case ZIP_SOURCE_SUPPORTS:
+        return zip_source_make_command_bitmap(ZIP_SOURCE_OPEN, ZIP_SOURCE_READ, ZIP_SOURCE_CLOSE,
+                                              ZIP_SOURCE_STAT, ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE,
+                                              ZIP_SOURCE_SEEK, ZIP_SOURCE_TELL, static_cast<zip_source_cmd_t>(-1));
+      default:
+        return ReadSide(self->bytes, self->at, self->error, data, len, cmd, &self->last_read_at);
+    }
+  }
+};
+
+// Where a stored entry's data lies in the source's bytes: its first bytes
+// are read through libzip, and the read must have started at an offset
+// whose bytes are those and from which the whole entry fits. nullopt when
+// not found so (the caller then copies the entry out).
+std::optional<std::string_view> LocateStored(zip_t* za, zip_uint64_t idx, std::uint64_t size, ViewSource& source) {
+  if (size == 0) return std::string_view();
+  zip_file_t* f = zip_fopen_index(za, idx, ZIP_FL_COMPRESSED);
+  if (!f) return std::nullopt;
+  char probe[256];
+  const auto want = static_cast<zip_uint64_t>(std::min<std::uint64_t>(size, sizeof probe));
+  source.last_read_at = UINT64_MAX;
+  const zip_int64_t got = zip_fread(f, probe, want);
+  const std::uint64_t at = source.last_read_at;
+  zip_fclose(f);
+  const std::string_view& bytes = source.bytes;
+  if (got < 0 || static_cast<zip_uint64_t>(got) != want || at == UINT64_MAX || at > bytes.size() ||
+      size > bytes.size() - at || std::memcmp(bytes.data() + at, probe, want) != 0) {
+    return std::nullopt;
+  }
+  return bytes.substr(at, size);
+}
+
+}  // namespace
+
 Result<ZipEntries> ReadZip(std::string_view bytes, const ZipReadLimits& limits) {
+  ZipEntries owned;
+  auto views = ReadZipViews(bytes, owned, limits);
+  if (!views.ok()) return views.error();
+  for (const auto& [name, view] : *views) {
+    if (!owned.count(name)) owned.emplace(name, std::string(view));
+  }
+  return owned;
+}
+
+Result<ZipViews> ReadZipViews(std::string_view bytes, ZipEntries& owned, const ZipReadLimits& limits) {
   zip_error_t error;
   zip_error_init(&error);
-  zip_source_t* src = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
+  ViewSource source(bytes);
+  zip_source_t* src = zip_source_function_create(&ViewSource::Callback, &source, &error);
   if (!src) return MakeError(ErrorCode::kInternal, "zip: " + ZipError(&error));
   zip_t* za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &error);
   if (!za) {
@@ -189,7 +269,7 @@ Result<ZipEntries> ReadZip(std::string_view bytes, const ZipReadLimits& limits) 
   if (count < 0 || static_cast<std::uint64_t>(count) > limits.max_entries) {
     return MakeError(ErrorCode::kTooLarge, "the archive has too many entries");
   }
-  ZipEntries out;
+  ZipViews out;
   std::uint64_t total = 0;
   for (zip_int64_t i = 0; i < count; ++i) {
     const auto idx = static_cast<zip_uint64_t>(i);
@@ -197,6 +277,7 @@ Result<ZipEntries> ReadZip(std::string_view bytes, const ZipReadLimits& limits) 
     if (!name) return MakeError(ErrorCode::kInvalidArgument, "zip entry without a name");
     std::string n = name;
     if (!n.empty() && n.back() == '/') continue;  // a directory
+    if (out.count(n)) return MakeError(ErrorCode::kInvalidArgument, "zip entry named twice: " + n);
     zip_stat_t st;
     if (zip_stat_index(za, idx, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE)) {
       return MakeError(ErrorCode::kInvalidArgument, "zip entry " + n + " has no size");
@@ -204,11 +285,18 @@ Result<ZipEntries> ReadZip(std::string_view bytes, const ZipReadLimits& limits) 
     if (st.size > limits.max_total_bytes - total) {
       return MakeError(ErrorCode::kTooLarge, "the archive inflates past the size limit");
     }
-    std::string content(static_cast<std::size_t>(st.size), '\0');
+    total += st.size;
     const bool raw = limits.skip_stored_crc && (st.valid & ZIP_STAT_COMP_METHOD) &&
                      st.comp_method == ZIP_CM_STORE && (st.valid & ZIP_STAT_COMP_SIZE) &&
                      st.comp_size == st.size && (!(st.valid & ZIP_STAT_ENCRYPTION_METHOD) ||
                                                  st.encryption_method == ZIP_EM_NONE);
+    if (raw) {
+      if (auto in_place = LocateStored(za, idx, st.size, source)) {
+        out.emplace(std::move(n), *in_place);
+        continue;
+      }
+    }
+    std::string content(static_cast<std::size_t>(st.size), '\0');
     zip_file_t* f = zip_fopen_index(za, idx, raw ? ZIP_FL_COMPRESSED : 0);
     if (!f) return MakeError(ErrorCode::kInvalidArgument, "zip entry " + n + " cannot be opened");
     zip_int64_t got = zip_fread(f, content.data(), st.size);
@@ -218,10 +306,8 @@ Result<ZipEntries> ReadZip(std::string_view bytes, const ZipReadLimits& limits) 
     if (got < 0 || static_cast<zip_uint64_t>(got) != st.size || more != 0) {
       return MakeError(ErrorCode::kInvalidArgument, "zip entry " + n + " is damaged");
     }
-    total += st.size;
-    if (!out.emplace(std::move(n), std::move(content)).second) {
-      return MakeError(ErrorCode::kInvalidArgument, std::string("zip entry named twice: ") + name);
-    }
+    auto [slot, added] = owned.insert_or_assign(n, std::move(content));
+    out.emplace(std::move(n), slot->second);
   }
   return out;
 }

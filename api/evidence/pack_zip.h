@@ -43,4 +43,12 @@ struct ZipReadLimits {
 // (or an entry is damaged or named twice); kTooLarge past the limits.
 Result<ZipEntries> ReadZip(std::string_view bytes, const ZipReadLimits& limits = {});
 
+// The same, without copying what need not be: with skip_stored_crc, a
+// stored entry's view points into `bytes` itself (libzip locates its data;
+// nothing is allocated or copied, which for a whole-network pack's 300 MB
+// events.jsonl was most of reading the zip). Deflated entries, and stored
+// ones without skip_stored_crc, are read into `owned`, which the views then
+// point into: `bytes` and `owned` must outlive them.
+Result<ZipViews> ReadZipViews(std::string_view bytes, ZipEntries& owned, const ZipReadLimits& limits = {});
+
 }  // namespace assure::api

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <random>
+#include <set>
 #include <string>
 
 namespace assure::api {
@@ -148,6 +149,49 @@ TEST(JsonFastParseTest, EdgeCases) {
   deep += std::string(300, ']');
   EXPECT_FALSE(FastParseJson(deep, v));
   Compare(deep);
+}
+
+
+// CutTopLevelMembers: on any document (escapes, brackets inside strings,
+// any layout), the result parses to the document with the named members
+// emptied; the other members are untouched.
+TEST(CutTopLevelMembersTest, EmptiesTheNamedMembersOfAnyDocument) {
+  Generator g(5, false);
+  auto& rng = g.rng();
+  for (int i = 0; i < 3000; ++i) {
+    json doc = json::object();
+    for (std::uint64_t n = rng() % 6; n > 0; --n) doc[g.Text()] = g.Value(1);
+    doc["big"] = g.Value(1);
+    doc["list"] = json::array({g.Text(), "]}\"{[", g.Value(2)});
+    std::set<std::string> names = {"big", "list"};
+    // The first key too, unless it is written with an escape (never cut).
+    const std::string first = doc.begin().key();
+    if (json(first).dump() == "\"" + first + "\"") names.insert(first);
+    json expected = json::parse(doc.dump());  // the types a parser gives (0 is unsigned)
+    for (const auto& n : names) {
+      json& v = expected[n];
+      if (v.is_object()) v = json::object();
+      if (v.is_array()) v = json::array();
+    }
+    for (const std::string& text : {doc.dump(), doc.dump(1), doc.dump(4), " \n" + doc.dump(2) + "\n"}) {
+      auto cut = CutTopLevelMembers(text, names);
+      ASSERT_TRUE(cut.has_value()) << text;
+      ASSERT_TRUE(SameTree(json::parse(*cut), expected)) << text << "\n=> " << *cut << "\nexpected " << expected.dump();
+    }
+  }
+}
+
+TEST(CutTopLevelMembersTest, WhatDoesNotScanIsLeftToTheParser) {
+  const std::set<std::string> names = {"a"};
+  EXPECT_EQ(CutTopLevelMembers("{}", names), "{}");
+  EXPECT_EQ(CutTopLevelMembers(R"({"a": [1, {"x": "]"}], "b": 2})", names), R"({"a": [], "b": 2})");
+  EXPECT_EQ(CutTopLevelMembers(R"({"b": "a\"}", "a": {"c": "\\"}})", names), R"({"b": "a\"}", "a": {}})");
+  // A key with an escape is never cut.
+  EXPECT_EQ(CutTopLevelMembers(R"({"\u0061": [1]})", names), R"({"\u0061": [1]})");
+  for (const char* bad : {"", "[]", "{", R"({"a": [1, 2})", R"({"a" [1]})", R"({"a": [1]] })", R"({"a": "x)",
+                          R"({"a": 1 "b": 2})", R"({,})", R"({"a": 1,})"}) {
+    EXPECT_FALSE(CutTopLevelMembers(bad, names).has_value()) << bad;
+  }
 }
 
 }  // namespace
