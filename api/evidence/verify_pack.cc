@@ -285,16 +285,15 @@ class Checker {
       lines.push_back(text.substr(0, nl));
       text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
     }
-    struct Read {
-      Status status;
-      storage::RecordedEvent event;
-      storage::Hash256 leaf{};
-    };
-    std::vector<Read> read(lines.size());
+    // Read straight into events_ and leaves_ (a line that is empty or not
+    // read leaves a gap, closed below): no second copy of 500,000 events.
+    events_.resize(lines.size());
+    leaves_.resize(lines.size());
+    std::vector<Status> status(lines.size());
     auto read_range = [&](std::size_t lo, std::size_t hi) {
       for (std::size_t i = lo; i < hi; ++i) {
         if (lines[i].empty()) continue;
-        read[i].status = ReadEventLine(lines[i], read[i].event, read[i].leaf);
+        status[i] = ReadEventLine(lines[i], events_[i], leaves_[i]);
       }
     };
     std::thread second(read_range, lines.size() / 2, lines.size());
@@ -302,22 +301,28 @@ class Checker {
     second.join();
 
     std::size_t before = report_.failures.size();
-    events_.reserve(lines.size());
+    lines_.reserve(lines.size());
+    std::size_t kept = 0;
     for (std::size_t i = 0; i < lines.size(); ++i) {
       if (lines[i].empty()) continue;
       const std::uint64_t line_no = i + 1;
-      if (!read[i].status.ok()) {
+      if (!status[i].ok()) {
         // kCorruption: the fields were read but do not hash to the line's
         // leaf_hash; the claimed leaf goes to the proof, so the failure
         // stays pinned to this line.
-        const bool decoded = read[i].status.error().code == ErrorCode::kCorruption;
-        Fail("event", kEventsFile, read[i].status.error().message, line_no, decoded ? read[i].event.position : 0);
+        const bool decoded = status[i].error().code == ErrorCode::kCorruption;
+        Fail("event", kEventsFile, status[i].error().message, line_no, decoded ? events_[i].position : 0);
         if (!decoded) continue;
       }
       lines_.push_back(line_no);
-      leaves_.push_back(read[i].leaf);
-      events_.push_back(std::move(read[i].event));
+      if (kept != i) {
+        events_[kept] = std::move(events_[i]);
+        leaves_[kept] = leaves_[i];
+      }
+      ++kept;
     }
+    events_.resize(kept);
+    leaves_.resize(kept);
     // Order, uniqueness, time.
     for (std::size_t i = 1; i < events_.size(); ++i) {
       const auto& a = events_[i - 1];

@@ -106,6 +106,33 @@ TEST_F(TamperTest, AnEditedEventIsNamedByLineAndPosition) {
   EXPECT_NE(d->message.find("deliverables"), std::string::npos);
 }
 
+// Lines that cannot be read leave gaps the verifier closes: later lines
+// are still read, and named by their own line numbers.
+TEST_F(TamperTest, AnUnreadableLineIsNamedAndLaterLinesKeepTheirNumbers) {
+  auto lines = Lines(files_[kEventsFile]);
+  ASSERT_GT(lines.size(), 6u);
+  const std::uint64_t lost = ParseEventLine(lines[2])->position;
+  lines[2] = "not an event";
+  lines.insert(lines.begin() + 4, "");  // blank lines are skipped
+  const std::size_t edited = LineWith(lines, "Trainee posts unfunded");
+  ASSERT_GT(edited, 4u);
+  auto at = lines[edited].find("\"ragb\":\"red\"");
+  ASSERT_NE(at, std::string::npos);
+  lines[edited].replace(at, 12, "\"ragb\":\"green\"");
+  files_[kEventsFile] = Join(lines);
+  auto r = Verify(Repack(files_, true));
+  EXPECT_FALSE(r.valid);
+  std::vector<std::uint64_t> event_lines;
+  for (const auto& f : r.failures) {
+    if (f.check == "event") event_lines.push_back(f.line);
+  }
+  EXPECT_EQ(event_lines, (std::vector<std::uint64_t>{3, edited + 1})) << FormatVerifyReport(r);
+  const auto* c = Failure(r, "coverage");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->position, lost);
+  EXPECT_EQ(r.events, lines.size() - 2);  // all but the unreadable and the blank line
+}
+
 TEST_F(TamperTest, AnEditedDocumentIsNamed) {
   const std::string name = "documents/" + Sha256Hex(net_.strategy_v1);
   ASSERT_TRUE(files_.count(name));
