@@ -108,6 +108,11 @@ class EventStore {
   // Proof that the tree of from_size is a prefix of the tree of to_size.
   virtual Result<std::vector<Hash256>> ConsistencyProof(std::uint64_t from_size,
                                                         std::uint64_t to_size) = 0;
+  // The stored leaf hashes of positions 1..count (leaf i - 1 is position
+  // i's), as committed with the events: one scan, no event decoded or
+  // hashed. A count past the head is kInvalidArgument; a leaf missing from
+  // the store is kCorruption.
+  virtual Result<std::vector<Hash256>> MerkleLeaves(std::uint64_t count) = 0;
 
   // Walks the chain over [from, to] (to = 0 or past the head: to the head),
   // recomputing every hash. Reports the first position that does not verify.

@@ -78,28 +78,42 @@ Result<std::unique_ptr<LogStore>> LogStore::Open(std::unique_ptr<Backend> backen
   return store;
 }
 
+namespace {
+
+// The first `count` stored nodes of a Merkle level; kCorruption when one is
+// missing.
+Result<std::vector<Hash256>> ScanLevel(Backend& backend, std::uint8_t level, std::uint64_t count) {
+  std::vector<Hash256> nodes;
+  nodes.reserve(count);
+  bool gap = false;
+  if (count > 0) {
+    ASSURE_TRY(backend.ScanMerkleLevel(level, [&](std::uint64_t index, const Hash256& h) {
+      if (index != nodes.size()) {
+        gap = true;
+        return false;
+      }
+      nodes.push_back(h);
+      return nodes.size() < count;
+    }));
+  }
+  if (gap || nodes.size() != count) {
+    return MakeError(ErrorCode::kCorruption, "Merkle tree node " + std::to_string(nodes.size()) + " of level " +
+                                                 std::to_string(level) + " is missing; run 'assure verify'");
+  }
+  return nodes;
+}
+
+}  // namespace
+
 Status LogStore::LoadUpperNodes() {
   std::unique_lock l(upper_mu_);
   upper_.clear();
   for (std::uint8_t level = kUpperLevel; level < 64; ++level) {
     const std::uint64_t complete = head_.position >> level;  // nodes this level has
     if (complete == 0) break;
-    std::vector<Hash256> nodes;
-    nodes.reserve(complete);
-    bool gap = false;
-    ASSURE_TRY(backend_->ScanMerkleLevel(level, [&](std::uint64_t index, const Hash256& h) {
-      if (index != nodes.size()) {
-        gap = true;
-        return false;
-      }
-      nodes.push_back(h);
-      return nodes.size() < complete;
-    }));
-    if (gap || nodes.size() != complete) {
-      return MakeError(ErrorCode::kCorruption, "Merkle tree nodes of level " + std::to_string(level) +
-                                                   " are missing; run 'assure verify'");
-    }
-    upper_.push_back(std::move(nodes));
+    auto nodes = ScanLevel(*backend_, level, complete);
+    if (!nodes.ok()) return nodes.error();
+    upper_.push_back(std::move(*nodes));
   }
   return {};
 }
@@ -373,6 +387,14 @@ Status LogStore::CheckTreeSize(std::uint64_t tree_size, const char* field) const
 Result<Hash256> LogStore::MerkleRoot(std::uint64_t tree_size) {
   ASSURE_TRY(CheckTreeSize(tree_size, "tree_size"));
   return MerkleSubtreeRoot(0, tree_size, [this](std::uint8_t l, std::uint64_t i) { return Node(l, i); });
+}
+
+Result<std::vector<Hash256>> LogStore::MerkleLeaves(std::uint64_t count) {
+  if (count > Head().position) {
+    return MakeError(ErrorCode::kInvalidArgument, "leaf count " + std::to_string(count) + " is past the head " +
+                                                      std::to_string(Head().position), "count");
+  }
+  return ScanLevel(*backend_, 0, count);
 }
 
 Result<std::vector<Hash256>> LogStore::InclusionProof(std::uint64_t position,

@@ -45,6 +45,7 @@ class LogStore final : public EventStore {
   Result<std::uint64_t> PositionAt(std::int64_t at_us) override;
   LogHead Head() const override;
   Result<Hash256> MerkleRoot(std::uint64_t tree_size) override;
+  Result<std::vector<Hash256>> MerkleLeaves(std::uint64_t count) override;
   Result<std::vector<Hash256>> InclusionProof(std::uint64_t position,
                                               std::uint64_t tree_size) override;
   Result<std::vector<Hash256>> ConsistencyProof(std::uint64_t from_size,

@@ -114,6 +114,17 @@ TEST_F(MerkleTest, BadArgumentsAreErrors) {
   EXPECT_EQ(store->InclusionProof(3, 6).error().code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(store->ConsistencyProof(4, 3).error().code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(store->ConsistencyProof(1, 9).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(store->MerkleLeaves(6).error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST_F(MerkleTest, StoredLeavesAreTheEventsLeafHashes) {
+  auto store = NewMemoryStore();
+  Fill(*store, 40);
+  for (std::uint64_t count : {0, 1, 17, 40}) {
+    auto leaves = store->MerkleLeaves(count);
+    ASSERT_TRUE(leaves.ok()) << leaves.error().message;
+    EXPECT_EQ(*leaves, Leaves(leaves_.begin(), leaves_.begin() + static_cast<std::ptrdiff_t>(count))) << count;
+  }
 }
 
 TEST_F(MerkleTest, TheTreeContinuesAfterReopen) {
@@ -129,6 +140,7 @@ TEST_F(MerkleTest, TheTreeContinuesAfterReopen) {
   ASSERT_EQ(leaves_.size(), 33u);
   EXPECT_EQ(*(*store)->MerkleRoot(33), NaiveMth(leaves_, 0, 33));
   EXPECT_EQ(*(*store)->MerkleRoot(13), NaiveMth(leaves_, 0, 13));
+  EXPECT_EQ(*(*store)->MerkleLeaves(33), leaves_);
   auto proof = (*store)->InclusionProof(7, 33);
   EXPECT_TRUE(VerifyMerkleInclusion(6, 33, leaves_[6], *proof, NaiveMth(leaves_, 0, 33)));
 }
