@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <exception>
 #include <mutex>
 #include <memory>
 #include <optional>
@@ -375,14 +376,31 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
       {"gaps", std::move(gaps)},
       {"documents", std::move(documents)},
       {"event_count", positions.size()}};
+  // index.html is rendered beside pack.json, its identity (pack.json's
+  // SHA-256) filled in afterwards.
+  std::string html;
+  std::exception_ptr html_failure;
+  std::thread reporter([&] {
+    try {
+      html = RenderPackHtml(ReportModel(header, statements, asat->model, entities, asat->fold,
+                                        uses.deliverables, kHtmlMeetings, kHtmlRagbRows),
+                            kPendingIdentity);
+    } catch (...) {
+      html_failure = std::current_exception();
+    }
+  });
+  JoinOnExit join_reporter{reporter};
   pack.pack_json =
       RenderPackJson(header, statements, asat->model, entities, asat->fold, uses.deliverables);
   pack.identity = Sha256Hex(pack.pack_json);
   clock.Mark("documents, pack.json");
-  owned[kIndexFile] = RenderPackHtml(ReportModel(header, statements, asat->model, entities, asat->fold,
-                                                 uses.deliverables, kHtmlMeetings, kHtmlRagbRows),
-                                     pack.identity);
-  clock.Mark("index.html");
+  reporter.join();
+  if (html_failure) std::rethrow_exception(html_failure);
+  if (!FillPackHtmlIdentity(html, pack.identity)) {
+    return MakeError(ErrorCode::kInternal, "index.html has no place for the pack's identity");
+  }
+  owned[kIndexFile] = std::move(html);
+  clock.Mark("index.html (beside pack.json)");
   prover.join();
   if (!proofs_json.ok()) return proofs_json.error();
   owned[kProofsFile] = std::move(*proofs_json);
@@ -394,6 +412,10 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   const std::string manifest = BuildManifest(files, {{kEventsFile, events_sha256}});
   files[kManifestFile] = manifest;
   clock.Mark("manifest");
+  // The working state (the model, every event's line and leaf) is no
+  // longer needed: it is freed beside the zip.
+  std::thread dropper([drop = std::move(*asat)]() mutable { AsAt gone = std::move(drop); });
+  JoinOnExit join_dropper{dropper};
   auto zip = WriteZip(files);
   if (!zip.ok()) return zip.error();
   clock.Mark("zip");
@@ -405,11 +427,9 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   pack.codes = codes;
   pack.event_count = positions.size();
   pack.document_count = uses.document_sha256.size();
-  // The working state is large (every event up to the position, the
-  // model): freeing it is timed too.
-  { AsAt drop = std::move(*asat); }
+  dropper.join();
   statements = json();
-  clock.Mark("free the folded log");
+  clock.Mark("free the folded log (beside the zip)");
 
   if (security_log) {
     auth::SecurityEvent ev;

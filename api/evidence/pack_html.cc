@@ -187,6 +187,18 @@ std::string HtmlEscape(std::string_view text) {
   return out;
 }
 
+namespace {
+constexpr std::string_view kIdentitySuffix = "</code> (SHA-256 of pack.json)";
+}  // namespace
+
+bool FillPackHtmlIdentity(std::string& html, const std::string& identity) {
+  const std::string pending = "<code>" + std::string(kPendingIdentity) + std::string(kIdentitySuffix);
+  const auto at = html.find(pending);
+  if (at == std::string::npos) return false;
+  html.replace(at, pending.size(), "<code>" + HtmlEscape(identity) + std::string(kIdentitySuffix));
+  return true;
+}
+
 std::string RenderPackHtml(const json& pack, const std::string& identity) {
   const json& as_of = pack["as_of"];
   const json& cp = pack["checkpoint"];
@@ -196,7 +208,7 @@ std::string RenderPackHtml(const json& pack, const std::string& identity) {
                     "</h1>\n<table class=\"meta\">";
   Row(out, {"As at", S(as_of["timestamp"]) + " (log position " + S(as_of["position"]) + ")"});
   Row(out, {"Statements", S(pack["scope"]["codes"])});
-  Row(out, {"Pack identity", "<code>" + HtmlEscape(identity) + "</code> (SHA-256 of pack.json)"});
+  Row(out, {"Pack identity", "<code>" + HtmlEscape(identity) + std::string(kIdentitySuffix)});
   Row(out, {"Signed checkpoint", "tree size " + S(cp["tree_size"]) + ", root <code>" +
                                      S(cp["root_hash"]) + "</code>, signed " + S(cp["timestamp"])});
   Row(out, {"Public key", "<code>" + S(cp["public_key"]) + "</code> (Ed25519; check it against the "

@@ -25,6 +25,14 @@ inline constexpr std::size_t kHtmlRagbRows = 50;
 // nothing counted).
 std::string RenderPackHtml(const nlohmann::json& report, const std::string& identity);
 
+// The identity RenderPackHtml is given when the report is rendered before
+// pack.json is hashed (beside it, by the builder); FillPackHtmlIdentity then
+// puts the real one in its place (only there: user text is escaped, so the
+// markup around it cannot come from a pack's content). False if the report
+// has no such placeholder.
+inline constexpr const char* kPendingIdentity = "pending-identity";
+bool FillPackHtmlIdentity(std::string& html, const std::string& identity);
+
 // & < > " ' escaped.
 std::string HtmlEscape(std::string_view text);
 

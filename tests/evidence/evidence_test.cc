@@ -6,6 +6,7 @@
 #include "api/evidence/event_line.h"
 #include "api/evidence/pack_content.h"
 #include "api/evidence/pack_format.h"
+#include "api/evidence/pack_html.h"
 #include "api/evidence/verify_pack.h"
 #include "domain/deliverable.h"
 #include "domain/meeting.h"
@@ -67,7 +68,8 @@ TEST_F(EvidencePackTest, TheZipHoldsTheDocumentedFiles) {
   EXPECT_FALSE(files->count("documents/" + Sha256Hex(net_.strategy_v2)));  // adopted after the date
   EXPECT_EQ((*files)[kManifestFile], BuildManifest(*files));
   const std::string& html = (*files)[kIndexFile];
-  EXPECT_NE(html.find(pack.identity), std::string::npos);
+  EXPECT_NE(html.find("<code>" + pack.identity + "</code>"), std::string::npos);
+  EXPECT_EQ(html.find(kPendingIdentity), std::string::npos);  // filled in
   EXPECT_NE(html.find("@media print"), std::string::npos);
   EXPECT_NE(html.find("2024-03-01"), std::string::npos);
   EXPECT_EQ(html.find("<script>"), std::string::npos);  // d2's title, escaped
@@ -75,6 +77,20 @@ TEST_F(EvidencePackTest, TheZipHoldsTheDocumentedFiles) {
   EXPECT_EQ(html.find("http://"), std::string::npos);
   EXPECT_EQ(html.find("https://"), std::string::npos);
   EXPECT_EQ(Sha256Hex((*files)[kPackFile]), pack.identity);
+}
+
+// The report is rendered before pack.json is hashed; the identity goes only
+// where the placeholder was put, never where a pack's own text repeats it.
+TEST_F(EvidencePackTest, TheReportsIdentityIsFilledInOnlyInItsPlace) {
+  Pack pack = net_.BuildPack();
+  json report = json::parse(pack.pack_json);
+  const std::string lure = std::string("<code>") + kPendingIdentity + "</code> (SHA-256 of pack.json)";
+  report["scope"]["codes"] = {lure, "IN-601"};
+  std::string html = RenderPackHtml(report, kPendingIdentity);
+  ASSERT_TRUE(FillPackHtmlIdentity(html, pack.identity));
+  EXPECT_NE(html.find("<code>" + pack.identity + "</code>"), std::string::npos);
+  EXPECT_NE(html.find(HtmlEscape(lure)), std::string::npos);  // the pack's text, as it was
+  EXPECT_FALSE(FillPackHtmlIdentity(html, pack.identity));    // no placeholder left
 }
 
 TEST_F(EvidencePackTest, TheSameRequestGivesByteIdenticalPackJsonAndEvents) {
