@@ -24,6 +24,7 @@ struct Uuid {
   // shape is kInvalidArgument.
   static Result<Uuid> Parse(std::string_view text);
   std::string ToString() const;  // lowercase 8-4-4-4-12
+  void FormatTo(char out[36]) const;  // the same 36 characters, no allocation
   bool IsNil() const;
   friend bool operator==(const Uuid&, const Uuid&) = default;
   friend auto operator<=>(const Uuid&, const Uuid&) = default;

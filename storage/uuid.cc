@@ -46,15 +46,19 @@ Result<Uuid> Uuid::Parse(std::string_view text) {
   return u;
 }
 
-std::string Uuid::ToString() const {
+void Uuid::FormatTo(char out[36]) const {
   static const char* kHex = "0123456789abcdef";
-  std::string s;
-  s.reserve(36);
+  std::size_t n = 0;
   for (std::size_t i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) s.push_back('-');
-    s.push_back(kHex[bytes[i] >> 4]);
-    s.push_back(kHex[bytes[i] & 15]);
+    if (i == 4 || i == 6 || i == 8 || i == 10) out[n++] = '-';
+    out[n++] = kHex[bytes[i] >> 4];
+    out[n++] = kHex[bytes[i] & 15];
   }
+}
+
+std::string Uuid::ToString() const {
+  std::string s(36, '\0');
+  FormatTo(s.data());
   return s;
 }
 

@@ -45,10 +45,10 @@ class FastReader {
  public:
   explicit FastReader(std::string_view s) : s_(s) {}
 
-  bool Read(storage::RecordedEvent& e, std::string& hash_hex, std::string& leaf_hex) {
-    std::string event_id;
+  bool Read(storage::RecordedEvent& e, std::string_view& hash_hex, std::string_view& leaf_hex) {
+    std::string_view event_id;
     std::uint64_t schema = 0;
-    std::string recorded_at;
+    std::string_view recorded_at;
     if (!(Lit("{\"position\":") && Uint(e.position) && Lit(",\"stream_id\":") && Str(e.stream_id) &&
           Lit(",\"stream_version\":") && Uint(e.stream_version) && Lit(",\"event_id\":") && Str(event_id) &&
           Lit(",\"type\":") && Str(e.type) && Lit(",\"schema_version\":") && Uint(schema) &&
@@ -60,7 +60,10 @@ class FastReader {
           Str(hash_hex) && Lit(",\"leaf_hash\":") && Str(leaf_hex) && Lit("}") && i_ == s_.size())) {
       return false;
     }
-    if (schema > UINT32_MAX || recorded_at != FormatTimestamp(e.recorded_at_us)) return false;
+    char time[48];
+    if (schema > UINT32_MAX || recorded_at != std::string_view(time, FormatTimestampTo(e.recorded_at_us, time))) {
+      return false;
+    }
     auto id = storage::Uuid::Parse(event_id);
     if (!id.ok()) return false;
     e.event_id = *id;
@@ -87,7 +90,8 @@ class FastReader {
     i_ = static_cast<std::size_t>(r.ptr - s_.data());
     return true;
   }
-  bool Str(std::string& out) {
+  // A string without escapes, viewed in the line.
+  bool Str(std::string_view& out) {
     if (i_ >= s_.size() || s_[i_] != '"') return false;
     std::size_t j = i_ + 1;
     while (j < s_.size() && s_[j] != '"') {
@@ -96,8 +100,14 @@ class FastReader {
       ++j;
     }
     if (j >= s_.size()) return false;
-    out.assign(s_.data() + i_ + 1, j - i_ - 1);
+    out = s_.substr(i_ + 1, j - i_ - 1);
     i_ = j + 1;
+    return true;
+  }
+  bool Str(std::string& out) {
+    std::string_view v;
+    if (!Str(v)) return false;
+    out.assign(v);
     return true;
   }
   // A JSON object, verbatim: braces matched outside strings.
@@ -244,7 +254,8 @@ void AppendEventLine(std::string& out, const storage::RecordedEvent& e, const st
   number(e.stream_version);
   Key(out, "event_id");
   out.push_back('"');
-  out += e.event_id.ToString();  // hex digits and dashes
+  e.event_id.FormatTo(num);  // hex digits and dashes
+  out.append(num, 36);
   out.push_back('"');
   Key(out, "type");
   AppendJsonString(out, e.type);
@@ -288,12 +299,15 @@ std::string RenderEventLine(const storage::RecordedEvent& e) {
 }
 
 Status ReadEventLine(std::string_view line, storage::RecordedEvent& e, storage::Hash256& leaf) {
-  std::string hash_hex, leaf_hex;
+  std::string_view hash_hex, leaf_hex;  // in the line, or in the strings below
+  std::string hash_read, leaf_read;
   bool time_ok = true;
   if (!FastReader(line).Read(e, hash_hex, leaf_hex)) {
-    auto general = ReadGeneral(line, hash_hex, leaf_hex, time_ok);
+    auto general = ReadGeneral(line, hash_read, leaf_read, time_ok);
     if (!general.ok()) return general.error();
     e = std::move(general).value();
+    hash_hex = hash_read;
+    leaf_hex = leaf_read;
   }
   auto hash = storage::HexDecodeHash(hash_hex);
   if (!hash.ok()) return MakeError(ErrorCode::kInvalidArgument, "hash is not 64 hex digits", "hash");
