@@ -8,6 +8,9 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
+
+#include "api/core/prefault.h"
 
 namespace assure::server {
 
@@ -26,9 +29,14 @@ inline std::optional<std::string> ReadWholeFile(const std::string& path) {
     if (!again.good() && !again.eof()) return std::nullopt;
     return std::move(all).str();
   }
-  std::string bytes(static_cast<std::size_t>(size), '\0');
+  std::string bytes;
+  bytes.reserve(static_cast<std::size_t>(size));
+  std::thread prefaulter = api::PrefaultAhead(bytes.data(), bytes.capacity());
+  bytes.resize(static_cast<std::size_t>(size));
   in.seekg(0);
-  if (size > 0 && !in.read(bytes.data(), size)) return std::nullopt;
+  const bool read = size == 0 || static_cast<bool>(in.read(bytes.data(), size));
+  if (prefaulter.joinable()) prefaulter.join();
+  if (!read) return std::nullopt;
   return bytes;
 }
 

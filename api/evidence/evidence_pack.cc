@@ -15,6 +15,7 @@
 #include "api/auth/security_log.h"
 #include "api/core/event_mapping.h"
 #include "api/core/history.h"
+#include "api/core/prefault.h"
 #include "api/evidence/event_line.h"
 #include "api/evidence/pack_content.h"
 #include "api/evidence/pack_format.h"
@@ -141,11 +142,13 @@ Result<AsAt> ReadUpTo(storage::EventStore& store, std::uint64_t position) {
     // rendered in chunks and copied together: 300 MB more to touch).
     std::string& lines = out.lines;
     bool reserved = false;
+    std::thread prefaulter;  // faults the buffer in ahead of the rendering
     while (auto page = to_render.Pop()) {
       if (!reserved && !(*page)->empty()) {
         std::size_t room = 0;
         for (const auto& e : **page) room += e.data.size() + e.stream_id.size() + e.metadata.reason.size() + 420;
         lines.reserve(room / (*page)->size() * position + room);
+        prefaulter = PrefaultAhead(lines.data(), lines.capacity());
         reserved = true;
       }
       for (const auto& e : **page) {
@@ -156,6 +159,7 @@ Result<AsAt> ReadUpTo(storage::EventStore& store, std::uint64_t position) {
         out.line_end[e.position - 1] = lines.size();
       }
     }
+    if (prefaulter.joinable()) prefaulter.join();
   });
   std::unordered_map<std::string, std::uint32_t> interned;
   std::optional<Error> gap;

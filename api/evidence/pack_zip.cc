@@ -1,6 +1,5 @@
 #include "api/evidence/pack_zip.h"
 
-#include <sys/mman.h>
 #include <zip.h>
 
 #include <algorithm>
@@ -9,6 +8,8 @@
 #include <memory>
 #include <optional>
 #include <thread>
+
+#include "api/core/prefault.h"
 
 namespace assure::api {
 
@@ -101,21 +102,10 @@ struct StringSink {
   std::thread prefaulter;
 
   // libzip writes the archive from the start, on one thread; meanwhile a
-  // second thread has the kernel fault in the rest of the buffer
-  // (MADV_POPULATE_WRITE: page tables only, no byte changes), keeping ahead
-  // of the writer, so the writer does not stop to fault in hundreds of MB of
-  // fresh pages. Where the kernel lacks it (before Linux 5.14) nothing
-  // happens.
+  // second one has the kernel fault in the rest of the buffer (PrefaultAhead).
   void Prefault() {
-    constexpr std::uintptr_t kPage = 4096;
-    if (writing.capacity() < (64u << 20)) return;
-    const auto begin = reinterpret_cast<std::uintptr_t>(writing.data());
-    const std::uintptr_t first = (begin + kPage - 1) & ~(kPage - 1);
-    const std::uintptr_t last = (begin + writing.capacity()) & ~(kPage - 1);
     JoinPrefaulter();
-    prefaulter = std::thread([first, last] {
-      (void)madvise(reinterpret_cast<void*>(first), last - first, MADV_POPULATE_WRITE);
-    });
+    prefaulter = PrefaultAhead(writing.data(), writing.capacity());
   }
   void JoinPrefaulter() {
     if (prefaulter.joinable()) prefaulter.join();
