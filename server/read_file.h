@@ -22,7 +22,6 @@ inline std::optional<std::string> ReadWholeFile(const std::string& path) {
   if (!in) return std::nullopt;
   const std::streamoff size = in.tellg();
   if (size < 0) {  // not seekable
-    in.clear();
     std::ifstream again(path, std::ios::binary);
     std::ostringstream all;
     all << again.rdbuf();

@@ -390,10 +390,7 @@ Result<Hash256> LogStore::MerkleRoot(std::uint64_t tree_size) {
 }
 
 Result<std::vector<Hash256>> LogStore::MerkleLeaves(std::uint64_t count) {
-  if (count > Head().position) {
-    return MakeError(ErrorCode::kInvalidArgument, "leaf count " + std::to_string(count) + " is past the head " +
-                                                      std::to_string(Head().position), "count");
-  }
+  ASSURE_TRY(CheckTreeSize(count, "count"));  // the leaves of the tree of that size
   return ScanLevel(*backend_, 0, count);
 }
 

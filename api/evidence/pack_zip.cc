@@ -326,7 +326,7 @@ Result<ZipViews> ReadZipViews(std::string_view bytes, ZipEntries& owned, const Z
     if (got < 0 || static_cast<zip_uint64_t>(got) != st.size || more != 0) {
       return MakeError(ErrorCode::kInvalidArgument, "zip entry " + n + " is damaged");
     }
-    auto [slot, added] = owned.insert_or_assign(n, std::move(content));
+    const auto slot = owned.insert_or_assign(n, std::move(content)).first;
     out.emplace(std::move(n), slot->second);
   }
   return out;

@@ -49,6 +49,12 @@ class TamperTest : public ::testing::Test {
     ADD_FAILURE() << "no " << check << " failure in:\n" << FormatVerifyReport(r);
     return nullptr;
   }
+  // Red becomes green in a line's readable fields; its leaf_hash is left.
+  static void RedToGreen(std::string& line) {
+    auto at = line.find("\"ragb\":\"red\"");
+    ASSERT_NE(at, std::string::npos) << line;
+    line.replace(at, 12, "\"ragb\":\"green\"");
+  }
   // The index in events.jsonl of the line holding `needle`.
   std::size_t LineWith(const std::vector<std::string>& lines, const std::string& needle) {
     for (std::size_t i = 0; i < lines.size(); ++i) {
@@ -69,9 +75,7 @@ TEST_F(TamperTest, AnEditedEventIsNamedByLineAndPosition) {
   std::size_t i = LineWith(lines, "Trainee posts unfunded");
   const std::uint64_t position = ParseEventLine(lines[i])->position;
   // Red becomes green in the readable fields; the canonical bytes are left.
-  auto at = lines[i].find("\"ragb\":\"red\"");
-  ASSERT_NE(at, std::string::npos);
-  lines[i].replace(at, 12, "\"ragb\":\"green\"");
+  ASSERT_NO_FATAL_FAILURE(RedToGreen(lines[i]));
   files_[kEventsFile] = Join(lines);
   // Without a new manifest: the manifest names events.jsonl.
   auto r1 = Verify(Repack(files_, false));
@@ -116,9 +120,7 @@ TEST_F(TamperTest, AnUnreadableLineIsNamedAndLaterLinesKeepTheirNumbers) {
   lines.insert(lines.begin() + 4, "");  // blank lines are skipped
   const std::size_t edited = LineWith(lines, "Trainee posts unfunded");
   ASSERT_GT(edited, 4u);
-  auto at = lines[edited].find("\"ragb\":\"red\"");
-  ASSERT_NE(at, std::string::npos);
-  lines[edited].replace(at, 12, "\"ragb\":\"green\"");
+  ASSERT_NO_FATAL_FAILURE(RedToGreen(lines[edited]));
   files_[kEventsFile] = Join(lines);
   auto r = Verify(Repack(files_, true));
   EXPECT_FALSE(r.valid);
