@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <exception>
+#include <memory>
 #include <random>
 #include <utility>
 
@@ -170,8 +172,13 @@ void Dispatcher::Dispatch(Request request, const Route& route, Done done) {
   }
   auto shared_done = std::make_shared<Done>(std::move(done));
   const std::string correlation_id = request.correlation_id;
-  auto task = [this, &route, request = std::move(request), shared_done]() {
-    (*shared_done)(RunOnWorker(request, route));
+  auto task = [this, &route, request = std::make_shared<const Request>(std::move(request)),
+               shared_done]() {
+    if (route.async_handler) {
+      RunAsync(request, route, std::move(*shared_done));
+    } else {
+      (*shared_done)(RunOnWorker(*request, route));
+    }
   };
   if (!app_.PostWork(std::move(task))) {
     Response r = Problem(ErrorCode::kUnavailable, "the server is busy; retry shortly",
@@ -181,56 +188,91 @@ void Dispatcher::Dispatch(Request request, const Route& route, Done done) {
   }
 }
 
-Response Dispatcher::RunOnWorker(const Request& request, const Route& route) {
+std::optional<Response> Dispatcher::Authorize(const Request& request, const Route& route,
+                                              bool on_worker) {
   const auto& opts = route.options;
-  if (request.principal && opts.permission) {
-    const auto& p = *request.principal;
-    Status allowed;
-    if (opts.scope_checked_by_handler) {
-      if (!auth::RoleAllows(p.role, *opts.permission)) {
-        allowed = app_.authorizer().Authorize(p, *opts.permission, std::nullopt);
-      }
-    } else {
-      std::optional<std::string> group;
-      if (!opts.group_param.empty()) group = std::string(request.PathParam(opts.group_param));
-      allowed = app_.authorizer().Authorize(p, *opts.permission, group);
+  if (!request.principal || !opts.permission) return std::nullopt;
+  const auto& p = *request.principal;
+  Status allowed;
+  if (opts.scope_checked_by_handler) {
+    if (!auth::RoleAllows(p.role, *opts.permission)) {
+      allowed = app_.authorizer().Authorize(p, *opts.permission, std::nullopt);
     }
-    if (!allowed.ok()) {
-      RecordSecurity(auth::security_kind::kForbidden, request, 403, allowed.error().message,
-                     !opts.run_inline);
-      return Response::Problem(allowed.error(), request.correlation_id);
-    }
+  } else {
+    std::optional<std::string> group;
+    if (!opts.group_param.empty()) group = std::string(request.PathParam(opts.group_param));
+    allowed = app_.authorizer().Authorize(p, *opts.permission, group);
   }
-  Response response;
-  try {
-    response = route.handler(request);
-  } catch (const std::exception& e) {
+  if (allowed.ok()) return std::nullopt;
+  RecordSecurity(auth::security_kind::kForbidden, request, 403, allowed.error().message, on_worker);
+  return Response::Problem(allowed.error(), request.correlation_id);
+}
+
+Response Dispatcher::Threw(const Route& route, const Request& request, const char* what) {
+  if (what != nullptr) {
     spdlog::error("handler {} {} threw (cid={}): {}", route.method, route.path_template,
-                  request.correlation_id, e.what());
-    response = Problem(ErrorCode::kInternal, "internal error", request.correlation_id);
-  } catch (...) {
+                  request.correlation_id, what);
+  } else {
     spdlog::error("handler {} {} threw a non-standard exception (cid={})", route.method,
                   route.path_template, request.correlation_id);
-    response = Problem(ErrorCode::kInternal, "internal error", request.correlation_id);
   }
+  return Problem(ErrorCode::kInternal, "internal error", request.correlation_id);
+}
+
+void Dispatcher::AfterHandler(const Request& request, const Route& route, Response& response,
+                              bool on_worker) {
+  const auto& opts = route.options;
   StampProblem(response, request.correlation_id);
   if (request.principal) {
     const auto role = request.principal->role;
     if (role == auth::Role::kAssessor) {
       RecordSecurity(auth::security_kind::kAssessorAccess, request, response.status, {},
-                     !opts.run_inline);
+                     on_worker);
     } else if (role == auth::Role::kAdmin && IsMutating(request.method)) {
       RecordSecurity(auth::security_kind::kAdminAction, request, response.status,
-                     route.method + " " + route.path_template, !opts.run_inline);
+                     route.method + " " + route.path_template, on_worker);
     }
   }
   if (opts.security_audit) {
     const char* kind = opts.permission == auth::Permission::kBuildEvidencePack
                            ? auth::security_kind::kEvidencePackDownload
                            : auth::security_kind::kAuditedAccess;
-    RecordSecurity(kind, request, response.status, {}, !opts.run_inline);
+    RecordSecurity(kind, request, response.status, {}, on_worker);
   }
+}
+
+Response Dispatcher::RunOnWorker(const Request& request, const Route& route) {
+  const bool on_worker = !route.options.run_inline;
+  if (auto refused = Authorize(request, route, on_worker)) return std::move(*refused);
+  Response response;
+  try {
+    response = route.handler(request);
+  } catch (const std::exception& e) {
+    response = Threw(route, request, e.what());
+  } catch (...) {
+    response = Threw(route, request, nullptr);
+  }
+  AfterHandler(request, route, response, on_worker);
   return response;
+}
+
+void Dispatcher::RunAsync(std::shared_ptr<const Request> request, const Route& route, Done done) {
+  if (auto refused = Authorize(*request, route, true)) return done(std::move(*refused));
+  // The handler answers once; a throw after it answered is only logged.
+  auto answered = std::make_shared<std::atomic<bool>>(false);
+  auto respond = [this, &route, request, answered, done = std::move(done)](Response response) {
+    if (answered->exchange(true)) return;
+    // Possibly on the store's committer: security entries are posted.
+    AfterHandler(*request, route, response, false);
+    done(std::move(response));
+  };
+  try {
+    route.async_handler(*request, respond);
+  } catch (const std::exception& e) {
+    respond(Threw(route, *request, e.what()));
+  } catch (...) {
+    respond(Threw(route, *request, nullptr));
+  }
 }
 
 }  // namespace assure::server

@@ -7,13 +7,15 @@
 // id, or client IP when unauthenticated; 429 + Retry-After) -> 401 when
 // authentication failed -> post to the worker pool (503 + Retry-After when
 // its queue is full) -> authorise (403) -> handler. Failures are recorded in
-// the security log from the worker pool.
+// the security log from the worker pool. An asynchronous route's handler
+// (router.h) answers later, possibly from the store's committer thread.
 //
 // Thread safety: Dispatch may be called from any I/O thread concurrently.
 #pragma once
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -33,7 +35,8 @@ class Dispatcher {
   explicit Dispatcher(Application& app);
 
   // Calls `done` exactly once: inline for refusals and run_inline routes,
-  // otherwise from a worker thread. `done` must post back to the session.
+  // otherwise from a worker thread, or for an asynchronous route from the
+  // thread its handler responds on. `done` must post back to the session.
   void Dispatch(api::http::Request request, const api::http::Route& route, Done done);
 
   // Authenticates a credential for a non-routed use (the WebSocket upgrade),
@@ -56,8 +59,22 @@ class Dispatcher {
   static std::string CorrelationId(std::optional<std::string_view> from_client);
 
  private:
+  // 403 (recorded) when the principal may not use the route.
+  std::optional<api::http::Response> Authorize(const api::http::Request& request,
+                                               const api::http::Route& route, bool on_worker);
   api::http::Response RunOnWorker(const api::http::Request& request,
                                   const api::http::Route& route);
+  // An asynchronous route: authorise, start its handler; `done` is called
+  // when the handler responds (from whichever thread it responds on).
+  void RunAsync(std::shared_ptr<const api::http::Request> request, const api::http::Route& route,
+                Done done);
+  // The correlation id on a problem body, and the security log entries the
+  // response calls for.
+  void AfterHandler(const api::http::Request& request, const api::http::Route& route,
+                    api::http::Response& response, bool on_worker);
+  // The 500 for a handler that threw (logged with the correlation id).
+  static api::http::Response Threw(const api::http::Route& route,
+                                   const api::http::Request& request, const char* what);
   void RecordSecurity(const char* kind, const api::http::Request& request, int status,
                       std::string detail, bool on_worker);
 

@@ -166,8 +166,13 @@ int Server::Wait() {
     if (t.joinable()) t.join();
   }
   impl_->threads.clear();
-  // Handlers still running post to the I/O context: stop them before it goes.
+  // Writes still queued in the store answer through the dispatcher and may
+  // post security entries to the workers: let them finish first. Handlers
+  // still running post to the I/O context: stop them before it goes, then
+  // wait for the writes they queued.
+  impl_->app.store().WaitForAsyncAppends();
   impl_->app.workers().Stop();
+  impl_->app.store().WaitForAsyncAppends();
   impl_->waited = true;
   return 0;
 }

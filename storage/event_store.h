@@ -55,6 +55,8 @@ struct StoreOptions {
 };
 
 using Listener = std::function<void(const std::vector<RecordedEvent>&)>;
+// Receives the result of an AppendAsync.
+using AppendCallback = std::function<void(Result<AppendResult>)>;
 
 class EventStore {
  public:
@@ -68,6 +70,21 @@ class EventStore {
   // positions with idempotent_replay = true.
   virtual Result<AppendResult> Append(std::string_view stream_id, ExpectedVersion expected,
                                       std::vector<ProposedEvent> events) = 0;
+
+  // Append without waiting for the commit: `done` is called exactly once
+  // with what Append would have returned. An append refused by its own
+  // validation is answered on the caller's thread before this returns; any
+  // other result comes after the group commit (durable) and after the
+  // listeners ran, on the thread that committed the group (the store's
+  // committer, or a caller of Append that led the group). `done` must be
+  // quick and must not throw or call Append (it may call AppendAsync).
+  virtual void AppendAsync(std::string_view stream_id, ExpectedVersion expected,
+                           std::vector<ProposedEvent> events, AppendCallback done) = 0;
+
+  // Blocks until every AppendAsync accepted so far has been answered (its
+  // `done` returned). A server calls this on shutdown, before what the
+  // callbacks use goes away.
+  virtual void WaitForAsyncAppends() = 0;
 
   // Up to max_count events of a stream starting at from_version, forwards
   // (ascending) or backwards (descending; from_version UINT64_MAX = the end).

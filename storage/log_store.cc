@@ -14,7 +14,8 @@ struct LogStore::Writer {
   std::size_t bytes = 0;
   std::optional<Result<AppendResult>> result;
   bool done = false;
-  std::condition_variable cv;
+  std::condition_variable cv;  // a synchronous writer waits on it
+  AppendCallback callback;     // set: an asynchronous writer (heap, owned by the queue)
 };
 
 // The state of one group commit: committed state plus what earlier appends
@@ -130,10 +131,39 @@ Result<AppendResult> LogStore::Append(std::string_view stream_id, ExpectedVersio
 
   std::unique_lock lock(queue_mu_);
   writers_.push_back(&w);
-  w.cv.wait(lock, [&] { return w.done || writers_.front() == &w; });
-  if (w.done) return std::move(*w.result);
+  w.cv.wait(lock, [&] { return w.done || (!leading_ && writers_.front() == &w); });
+  if (!w.done) LeadGroup(lock);  // this writer leads
+  return std::move(*w.result);
+}
 
-  // This writer leads: gather a group from the front of the queue.
+void LogStore::AppendAsync(std::string_view stream_id, ExpectedVersion expected,
+                           std::vector<ProposedEvent> events, AppendCallback done) {
+  auto prepared = PrepareAppend(options_, stream_id, std::move(events), *options_.ids);
+  if (!prepared.ok()) {
+    done(prepared.error());
+    return;
+  }
+  auto w = std::make_unique<Writer>();
+  w->stream = std::string(stream_id);
+  w->expected = expected;
+  w->events = std::move(prepared).value();
+  for (const auto& e : w->events) w->bytes += e.data.size() + 128;
+  w->callback = std::move(done);
+
+  std::unique_lock lock(queue_mu_);
+  if (stopping_) {
+    lock.unlock();
+    w->callback(MakeError(ErrorCode::kUnavailable, "the event store is closing"));
+    return;
+  }
+  if (!committer_.joinable()) committer_ = std::thread([this] { CommitterLoop(); });
+  ++async_pending_;
+  writers_.push_back(w.release());
+  if (!leading_ && writers_.size() == 1) committer_cv_.notify_one();
+}
+
+void LogStore::LeadGroup(std::unique_lock<std::mutex>& lock) {
+  leading_ = true;
   std::vector<Writer*> group;
   std::size_t bytes = 0;
   for (Writer* x : writers_) {
@@ -146,13 +176,60 @@ Result<AppendResult> LogStore::Append(std::string_view stream_id, ExpectedVersio
   CommitGroup(group);
 
   lock.lock();
-  for (std::size_t i = 0; i < group.size(); ++i) {
+  std::vector<std::unique_ptr<Writer>> answer;
+  for (Writer* x : group) {
     writers_.pop_front();
-    group[i]->done = true;
-    if (group[i] != &w) group[i]->cv.notify_one();
+    if (x->callback) {
+      answer.emplace_back(x);
+    } else {
+      x->done = true;
+      x->cv.notify_one();
+    }
   }
-  if (!writers_.empty()) writers_.front()->cv.notify_one();
-  return std::move(*w.result);
+  leading_ = false;
+  // Leadership passes to the writer now at the front: a synchronous one
+  // leads on its own thread, an asynchronous one on the committer's.
+  if (!writers_.empty()) {
+    if (writers_.front()->callback) {
+      committer_cv_.notify_one();
+    } else {
+      writers_.front()->cv.notify_one();
+    }
+  } else if (stopping_) {
+    committer_cv_.notify_one();
+  }
+  if (answer.empty()) return;
+  lock.unlock();
+  for (auto& x : answer) x->callback(std::move(*x->result));
+  lock.lock();
+  async_pending_ -= answer.size();
+  if (async_pending_ == 0) async_idle_cv_.notify_all();
+}
+
+void LogStore::CommitterLoop() {
+  std::unique_lock lock(queue_mu_);
+  for (;;) {
+    committer_cv_.wait(lock, [&] {
+      return (!leading_ && !writers_.empty() && writers_.front()->callback) ||
+             (stopping_ && writers_.empty());
+    });
+    if (writers_.empty()) return;  // stopping, and every append answered
+    LeadGroup(lock);
+  }
+}
+
+void LogStore::WaitForAsyncAppends() {
+  std::unique_lock lock(queue_mu_);
+  async_idle_cv_.wait(lock, [&] { return async_pending_ == 0; });
+}
+
+LogStore::~LogStore() {
+  {
+    std::lock_guard lock(queue_mu_);
+    stopping_ = true;
+  }
+  committer_cv_.notify_one();
+  if (committer_.joinable()) committer_.join();
 }
 
 void LogStore::CommitGroup(std::vector<Writer*>& group) {

@@ -9,6 +9,12 @@
 // group as one synced batch. It then wakes the others with their results,
 // tells the listeners, and hands leadership to the next queued writer.
 // A failed check fails only that append; a failed commit fails the group.
+//
+// AppendAsync queues the same way but does not wait: a committer thread
+// (started by the first AppendAsync) leads when an asynchronous append is at
+// the front, and a group's asynchronous appends are answered by their
+// callbacks on the thread that led it, once it has woken the synchronous
+// ones and handed leadership on. One group is led at a time (leading_).
 #pragma once
 
 #include <condition_variable>
@@ -17,6 +23,7 @@
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
+#include <thread>
 #include <vector>
 
 #include "storage/append_validation.h"
@@ -34,6 +41,11 @@ class LogStore final : public EventStore {
 
   Result<AppendResult> Append(std::string_view stream_id, ExpectedVersion expected,
                               std::vector<ProposedEvent> events) override;
+  void AppendAsync(std::string_view stream_id, ExpectedVersion expected,
+                   std::vector<ProposedEvent> events, AppendCallback done) override;
+  void WaitForAsyncAppends() override;
+  // Commits the asynchronous appends still queued, then stops the committer.
+  ~LogStore() override;
   Result<std::vector<RecordedEvent>> ReadStream(std::string_view stream_id,
                                                 std::uint64_t from_version, Direction direction,
                                                 std::size_t max_count) override;
@@ -76,13 +88,24 @@ class LogStore final : public EventStore {
   Result<std::optional<StreamHead>> HeadOf(Group& g, const std::string& stream);
   Result<RecordedEvent> EventAt(Group& g, std::uint64_t position);
   void CommitGroup(std::vector<Writer*>& group);
+  // With `lock` (on queue_mu_) held, !leading_ and a writer at the front:
+  // commits one group from the front, answers it and returns with `lock`
+  // held again.
+  void LeadGroup(std::unique_lock<std::mutex>& lock);
+  void CommitterLoop();
   void Notify(const std::vector<RecordedEvent>& events);
 
   std::unique_ptr<Backend> backend_;
   StoreOptions options_;
 
-  std::mutex queue_mu_;             // guards writers_
-  std::deque<Writer*> writers_;
+  std::mutex queue_mu_;             // guards writers_ and the members down to stopping_
+  std::deque<Writer*> writers_;     // asynchronous ones are owned by the queue
+  bool leading_ = false;            // a thread is committing a group
+  std::size_t async_pending_ = 0;   // AppendAsync calls not yet answered
+  std::condition_variable committer_cv_;  // the committer: an async writer leads, or stop
+  std::condition_variable async_idle_cv_; // async_pending_ reached 0
+  std::thread committer_;
+  bool stopping_ = false;
 
   mutable std::mutex head_mu_;      // guards head_, frontier_
   LogHead head_;

@@ -12,6 +12,9 @@
 // Thread safety: stateless; the store is thread-safe.
 #pragma once
 
+#include <functional>
+#include <memory>
+
 #include "api/core/aggregate_loader.h"
 
 namespace assure::api {
@@ -55,6 +58,88 @@ void CacheAppended(AggregateCache& cache, const std::string& stream, Loaded<Agg>
   cache.Put(stream, appended.stream_version, std::move(before));
 }
 
+// One attempt of a command: the loaded state, and the events it decided.
+template <class Agg>
+struct CommandAttempt {
+  Loaded<Agg> loaded;
+  std::string stream;
+  storage::ExpectedVersion expected = storage::ExpectedVersion::Any();
+  std::vector<storage::ProposedEvent> events;   // to append
+  std::vector<storage::ProposedEvent> written;  // a copy, for the cache (when there is one)
+  std::size_t decided = 0;                      // events decided
+  // No events decided (the command is already in effect): the result.
+  WriteResult unchanged;
+};
+
+// Loads and decides into `a`. No events decided (a.decided == 0): the
+// command is already in effect and a.unchanged is the result.
+template <class Agg>
+Status PrepareCommand(storage::EventStore& store, std::string_view id,
+                      const typename Agg::Command& command, const RequestContext& rc,
+                      AggregateCache* cache, CommandAttempt<Agg>& a) {
+  auto loaded = LoadAggregate<Agg>(store, id, UINT64_MAX, cache);
+  if (!loaded.ok()) return loaded.error();
+  if (rc.if_match && loaded->version != rc.if_match) {
+    Error e = MakeError(ErrorCode::kPreconditionFailed,
+                        "the " + std::string(Agg::kKind) + " has changed since version " +
+                            std::to_string(*rc.if_match) + "; reload it and try again");
+    e.actual_version = loaded->version ? static_cast<std::int64_t>(*loaded->version) : -1;
+    return e;
+  }
+  domain::CommandContext ctx{rc.actor, rc.now_us, std::string(id)};
+  auto decided = Agg::Decide(loaded->state, command, ctx);
+  if (!decided.ok()) return decided.error();
+  if (decided->empty()) {
+    a.unchanged.id = std::string(id);
+    a.unchanged.stream_version = loaded->version.value_or(0);
+    a.unchanged.position = loaded->last_position;
+    return {};
+  }
+  for (std::size_t i = 0; i < decided->size(); ++i) {
+    a.events.push_back(ToProposed((*decided)[i], rc,
+                                  rc.idempotency_key.empty() ? std::string()
+                                                             : IdempotentEventId(rc, i)));
+  }
+  a.expected = loaded->version ? storage::ExpectedVersion::Exact(*loaded->version)
+                               : storage::ExpectedVersion::NoStream();
+  a.stream = domain::StreamId(Agg::kKind, id);
+  a.decided = a.events.size();
+  if (cache != nullptr) a.written = a.events;
+  a.loaded = std::move(loaded).value();
+  return {};
+}
+
+// The result of an attempt's append; nullopt when it lost a race to a
+// concurrent writer and the command should be loaded and decided again.
+template <class Agg>
+std::optional<Result<WriteResult>> FinishCommand(CommandAttempt<Agg>& a, std::string_view id,
+                                                 const Result<storage::AppendResult>& appended,
+                                                 const RequestContext& rc, int attempt,
+                                                 AggregateCache* cache) {
+  if (appended.ok()) {
+    WriteResult result;
+    result.id = std::string(id);
+    result.stream_version = appended->stream_version;
+    result.position = appended->last_position;
+    result.events_written = appended->idempotent_replay ? 0 : a.decided;
+    result.replayed = appended->idempotent_replay;
+    if (cache != nullptr && !appended->idempotent_replay) {
+      CacheAppended<Agg>(*cache, a.stream, std::move(a.loaded), std::move(a.written), *appended);
+    }
+    return result;
+  }
+  if (appended.error().code == ErrorCode::kWrongExpectedVersion && !rc.if_match &&
+      attempt + 1 < kMaxRetries) {
+    return std::nullopt;
+  }
+  if (appended.error().code == ErrorCode::kIdempotencyConflict && !rc.idempotency_key.empty()) {
+    return MakeError(ErrorCode::kIdempotencyConflict,
+                     "this Idempotency-Key was already used for a different request",
+                     "Idempotency-Key");
+  }
+  return appended.error();
+}
+
 // With a cache, the stream is loaded through it (see aggregate_cache.h), and
 // the state after a successful append is left in it.
 template <class Agg>
@@ -67,57 +152,62 @@ Result<WriteResult> Execute(storage::EventStore& store, std::string_view id,
     if (first->has_value()) return **first;
   }
   for (int attempt = 0;; ++attempt) {
-    auto loaded = LoadAggregate<Agg>(store, id, UINT64_MAX, cache);
-    if (!loaded.ok()) return loaded.error();
-    if (rc.if_match && loaded->version != rc.if_match) {
-      Error e = MakeError(ErrorCode::kPreconditionFailed,
-                          "the " + std::string(Agg::kKind) + " has changed since version " +
-                              std::to_string(*rc.if_match) + "; reload it and try again");
-      e.actual_version = loaded->version ? static_cast<std::int64_t>(*loaded->version) : -1;
-      return e;
-    }
-    domain::CommandContext ctx{rc.actor, rc.now_us, std::string(id)};
-    auto decided = Agg::Decide(loaded->state, command, ctx);
-    if (!decided.ok()) return decided.error();
-    WriteResult result;
-    result.id = std::string(id);
-    if (decided->empty()) {
-      result.stream_version = loaded->version.value_or(0);
-      result.position = loaded->last_position;
-      return result;
-    }
-    std::vector<storage::ProposedEvent> events;
-    for (std::size_t i = 0; i < decided->size(); ++i) {
-      events.push_back(ToProposed((*decided)[i], rc,
-                                  rc.idempotency_key.empty() ? std::string()
-                                                             : IdempotentEventId(rc, i)));
-    }
-    auto expected = loaded->version ? storage::ExpectedVersion::Exact(*loaded->version)
-                                    : storage::ExpectedVersion::NoStream();
-    const std::string stream = domain::StreamId(Agg::kKind, id);
-    std::vector<storage::ProposedEvent> written;
-    if (cache != nullptr) written = events;
-    auto appended = store.Append(stream, expected, std::move(events));
-    if (appended.ok()) {
-      result.stream_version = appended->stream_version;
-      result.position = appended->last_position;
-      result.events_written = appended->idempotent_replay ? 0 : decided->size();
-      result.replayed = appended->idempotent_replay;
-      if (cache != nullptr && !appended->idempotent_replay) {
-        CacheAppended<Agg>(*cache, stream, std::move(loaded).value(), std::move(written), *appended);
-      }
-      return result;
-    }
-    if (appended.error().code != ErrorCode::kWrongExpectedVersion || rc.if_match ||
-        attempt + 1 >= kMaxRetries) {
-      if (appended.error().code == ErrorCode::kIdempotencyConflict && !rc.idempotency_key.empty()) {
-        return MakeError(ErrorCode::kIdempotencyConflict,
-                         "this Idempotency-Key was already used for a different request",
-                         "Idempotency-Key");
-      }
-      return appended.error();
-    }
+    CommandAttempt<Agg> a;
+    ASSURE_TRY(PrepareCommand<Agg>(store, id, command, rc, cache, a));
+    if (a.decided == 0) return std::move(a.unchanged);
+    auto appended = store.Append(a.stream, a.expected, std::move(a.events));
+    if (auto finished = FinishCommand<Agg>(a, id, appended, rc, attempt, cache)) return *finished;
   }
+}
+
+// Execute without waiting for the commit: `done` is called exactly once with
+// Execute's result. The first load and decision run on the caller's thread;
+// the rest (and a retry after losing a race) on the thread that answers the
+// append (see EventStore::AppendAsync), so `done` must be quick and must not
+// call Append. The command, context and cache must outlive the call of `done`
+// (the cache is the server's; the rest is copied here).
+template <class Agg>
+void ExecuteAsync(std::shared_ptr<storage::EventStore> store, std::string id,
+                  typename Agg::Command command, RequestContext rc, AggregateCache* cache,
+                  std::function<void(Result<WriteResult>)> done) {
+  struct Run : std::enable_shared_from_this<Run> {
+    Run(std::shared_ptr<storage::EventStore> s, std::string i, typename Agg::Command c,
+        RequestContext r, AggregateCache* ca, std::function<void(Result<WriteResult>)> d)
+        : store(std::move(s)), id(std::move(i)), command(std::move(c)), rc(std::move(r)),
+          cache(ca), done(std::move(d)) {}
+    std::shared_ptr<storage::EventStore> store;
+    std::string id;
+    typename Agg::Command command;
+    RequestContext rc;
+    AggregateCache* cache;
+    std::function<void(Result<WriteResult>)> done;
+    int attempt = 0;
+
+    void Attempt() {
+      auto a = std::make_shared<CommandAttempt<Agg>>();
+      if (Status s = PrepareCommand<Agg>(*store, id, command, rc, cache, *a); !s.ok()) {
+        return done(s.error());
+      }
+      if (a->decided == 0) return done(std::move(a->unchanged));
+      auto events = std::move(a->events);
+      store->AppendAsync(a->stream, a->expected, std::move(events),
+                         [self = this->shared_from_this(), a](Result<storage::AppendResult> appended) {
+                           auto finished = FinishCommand<Agg>(*a, self->id, appended, self->rc,
+                                                              self->attempt, self->cache);
+                           if (finished) return self->done(std::move(*finished));
+                           ++self->attempt;
+                           self->Attempt();
+                         });
+    }
+  };
+  if (!rc.idempotency_key.empty()) {
+    auto first = FindIdempotentResult(*store, rc, id);
+    if (!first.ok()) return done(first.error());
+    if (first->has_value()) return done(std::move(**first));
+  }
+  auto run = std::make_shared<Run>(std::move(store), std::move(id), std::move(command),
+                                   std::move(rc), cache, std::move(done));
+  run->Attempt();
 }
 
 }  // namespace assure::api

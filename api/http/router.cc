@@ -50,6 +50,22 @@ bool Better(const std::vector<std::string>& a, const std::vector<std::string>& b
 
 Status Router::Add(std::string method, std::string path_template, Handler handler,
                    RouteOptions options) {
+  return AddRoute(std::move(method), std::move(path_template), std::move(handler), {},
+                  std::move(options));
+}
+
+Status Router::Add(std::string method, std::string path_template, AsyncHandler handler,
+                   RouteOptions options) {
+  if (options.run_inline) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "an asynchronous route cannot run inline: " + method + " " + path_template);
+  }
+  return AddRoute(std::move(method), std::move(path_template), {}, std::move(handler),
+                  std::move(options));
+}
+
+Status Router::AddRoute(std::string method, std::string path_template, Handler handler,
+                        AsyncHandler async_handler, RouteOptions options) {
   auto segments = SplitTemplate(path_template);
   if (!segments.ok()) return std::move(segments).error();
   for (const auto& r : routes_) {
@@ -70,6 +86,7 @@ Status Router::Add(std::string method, std::string path_template, Handler handle
   route->path_template = std::move(path_template);
   route->segments = std::move(segments).value();
   route->handler = std::move(handler);
+  route->async_handler = std::move(async_handler);
   route->options = std::move(options);
   routes_.push_back(std::move(route));
   return {};

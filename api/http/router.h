@@ -12,6 +12,12 @@
 // unless `run_inline` is set; they may block (RocksDB). A handler that throws
 // gets a 500 problem with a correlation id; it should return error values.
 //
+// An asynchronous handler starts on the worker pool like the others but
+// answers through `respond`, exactly once, from any thread (e.g. a write
+// answered by the store's committer once its group commit is durable): the
+// worker is free meanwhile. Work after the worker's part must be quick and
+// must not block. What it needs of the request it must copy.
+//
 // Thread safety: register every route before the server starts; after that the
 // router is read-only and Match may be called from any thread.
 #pragma once
@@ -34,6 +40,8 @@
 namespace assure::api::http {
 
 using Handler = std::function<Response(const Request&)>;
+using Respond = std::function<void(Response)>;
+using AsyncHandler = std::function<void(const Request&, Respond)>;
 
 enum class BodyKind {
   kJson,      // a body, when present, must be application/json; the normal body limit
@@ -69,7 +77,8 @@ struct Route {
   std::string method;
   std::string path_template;
   std::vector<std::string> segments;  // "{name}" marks a parameter
-  Handler handler;
+  Handler handler;             // one of these two is set
+  AsyncHandler async_handler;
   RouteOptions options;
 };
 
@@ -86,6 +95,8 @@ class Router {
   // method + template (parameter names ignored).
   Status Add(std::string method, std::string path_template, Handler handler,
              RouteOptions options = {});
+  Status Add(std::string method, std::string path_template, AsyncHandler handler,
+             RouteOptions options = {});
 
   // Matches decoded path segments (see ParseTarget in query.h).
   RouteMatch Match(std::string_view method, const std::vector<std::string>& segments) const;
@@ -93,6 +104,9 @@ class Router {
   const std::vector<std::unique_ptr<Route>>& routes() const { return routes_; }
 
  private:
+  Status AddRoute(std::string method, std::string path_template, Handler handler,
+                  AsyncHandler async_handler, RouteOptions options);
+
   std::vector<std::unique_ptr<Route>> routes_;
 };
 

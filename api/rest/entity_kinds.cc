@@ -173,6 +173,7 @@ Status RegisterEntityKinds(http::Router& router, std::shared_ptr<RestDeps> deps)
     }
     return {};
   };
+  meetings->after_commands = {"close"};
   RegisterEntityRoutes(add, deps, meetings);
 
   auto documents = Spec<domain::ControlledDocumentAggregate>(

@@ -2,6 +2,7 @@
 // api/rest.
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <string>
 
@@ -34,16 +35,22 @@ struct EntitySpec {
   std::function<Status(const NetworkModel&, const std::string& id, const std::string& command,
                        nlohmann::json& body)>
       enrich;
-  // Runs after a command succeeded (e.g. add a new deliverable to its programme).
+  // Runs after a command succeeded (e.g. add a new deliverable to its programme):
+  // after the create command, and after those of `after_commands`.
   std::function<Status(const std::string& id, const std::string& command,
                        const nlohmann::json& body, const RequestContext& rc)>
       after;
+  // The commands (besides create) that `after` has work for. These, and
+  // requests with an Idempotency-Key, finish on the worker because that
+  // work writes to the store; others are answered by the store's committer.
+  std::vector<std::string> after_commands;
   // The table of this kind in a model.
   std::function<const EntityTable<Agg>&(const NetworkModel&)> table;
 };
 
 http::Response WriteResponse(int status, const WriteResult& r, const std::string& location = {});
 http::Response ErrorResponse(const Error& e, const http::Request& req);
+http::Response ErrorResponse(const Error& e, const std::string& correlation_id);
 // Runs `fn` under the runner's read lock with the model (current) or builds
 // the model as at `at`.
 Result<nlohmann::json> WithModel(RestDeps& deps, std::optional<std::uint64_t> at,
@@ -53,6 +60,63 @@ Status AwaitMinPosition(RestDeps& deps, const http::Request& req);
 // Scope check for group-scoped tokens.
 Status AuthorizeScope(RestDeps& deps, const http::Request& req, auth::Permission permission,
                       const std::optional<std::string>& group);
+
+// POST /C/{id}/{command}: checks the request on the worker, then executes
+// the command; answered by the store's committer once the write is durable,
+// or on the worker when what follows the write writes too (see
+// EntitySpec::after_commands).
+template <class Agg>
+void RunCommand(const std::shared_ptr<RestDeps>& deps, const EntitySpec<Agg>& spec,
+                const http::Request& req, http::Respond respond) {
+  auto refuse = [&](const Error& e) { respond(ErrorResponse(e, req)); };
+  const std::string id(req.PathParam("id"));
+  const std::string name(req.PathParam("command"));
+  auto body = ReadJsonBody(req);
+  if (!body.ok()) return refuse(body.error());
+  const std::string canonical = body->dump();  // before enrich adds to it
+  auto rc = WriteContext(req, deps->clock->NowMicros());
+  if (!rc.ok()) return refuse(rc.error());
+  std::optional<std::string> group;
+  Status enriched;
+  {
+    auto lock = deps->runner->ReadLock();
+    if (spec.group_of) group = spec.group_of(deps->network->model(), id, *body);
+    if (spec.enrich) enriched = spec.enrich(deps->network->model(), id, name, *body);
+  }
+  if (auto s = AuthorizeScope(*deps, req, spec.write, group); !s.ok()) return refuse(s.error());
+  if (!enriched.ok()) return refuse(enriched.error());
+  if (name == spec.create_command) {
+    return refuse(MakeError(ErrorCode::kInvalidArgument,
+                            "create a " + spec.noun + " with POST /api/v1/" + spec.collection,
+                            "command"));
+  }
+  auto cmd = Agg::ParseCommand(name, *body);
+  if (!cmd.ok()) return refuse(cmd.error());
+  const bool has_after = spec.after && std::find(spec.after_commands.begin(),
+                                                 spec.after_commands.end(),
+                                                 name) != spec.after_commands.end();
+  if (rc->idempotency_key.empty() && !has_after) {
+    ExecuteAsync<Agg>(deps->store, id, std::move(cmd).value(), *rc, deps->aggregates.get(),
+                      [respond = std::move(respond), cid = req.correlation_id,
+                       if_match = rc->if_match.has_value()](Result<WriteResult> r) {
+                        if (!r.ok()) return respond(ErrorResponse(WriteRaceError<Agg>(r.error(), if_match), cid));
+                        respond(WriteResponse(200, *r));
+                      });
+    return;
+  }
+  if (auto s = CheckIdempotencyKey(*deps->store, *rc, req, canonical); !s.ok()) return refuse(s.error());
+  auto r = ExecuteWrite<Agg>(*deps->store, id, *cmd, *rc, deps->aggregates.get());
+  if (!r.ok()) return refuse(r.error());
+  if (!r->replayed && r->events_written > 0) {
+    if (auto s = RememberIdempotencyKey(*deps->store, *rc, req, canonical); !s.ok()) {
+      return refuse(s.error());
+    }
+    if (has_after) {
+      if (auto s = spec.after(id, name, *body, *rc); !s.ok()) return refuse(s.error());
+    }
+  }
+  respond(WriteResponse(200, *r));
+}
 
 template <class Agg>
 void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
@@ -205,46 +269,11 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
                                                " (If-Match and Idempotency-Key honoured)",
                                            spec->collection);
   command.openapi["requestBody"] = http::OpenApiJsonBody({{"type", "object"}});
-  add("POST", base + "/{id}/{command}", [deps, spec](const http::Request& req) -> http::Response {
-    const std::string id(req.PathParam("id"));
-    const std::string name(req.PathParam("command"));
-    auto body = ReadJsonBody(req);
-    if (!body.ok()) return ErrorResponse(body.error(), req);
-    const std::string canonical = body->dump();  // before enrich adds to it
-    auto rc = WriteContext(req, deps->clock->NowMicros());
-    if (!rc.ok()) return ErrorResponse(rc.error(), req);
-    std::optional<std::string> group;
-    Status enriched;
-    {
-      auto lock = deps->runner->ReadLock();
-      if (spec->group_of) group = spec->group_of(deps->network->model(), id, *body);
-      if (spec->enrich) enriched = spec->enrich(deps->network->model(), id, name, *body);
-    }
-    if (auto s = AuthorizeScope(*deps, req, spec->write, group); !s.ok()) return ErrorResponse(s.error(), req);
-    if (!enriched.ok()) return ErrorResponse(enriched.error(), req);
-    if (name == spec->create_command) {
-      return ErrorResponse(MakeError(ErrorCode::kInvalidArgument,
-                                     "create a " + spec->noun + " with POST /api/v1/" + spec->collection,
-                                     "command"),
-                           req);
-    }
-    auto cmd = Agg::ParseCommand(name, *body);
-    if (!cmd.ok()) return ErrorResponse(cmd.error(), req);
-    if (auto s = CheckIdempotencyKey(*deps->store, *rc, req, canonical); !s.ok()) {
-      return ErrorResponse(s.error(), req);
-    }
-    auto r = ExecuteWrite<Agg>(*deps->store, id, *cmd, *rc, deps->aggregates.get());
-    if (!r.ok()) return ErrorResponse(r.error(), req);
-    if (!r->replayed && r->events_written > 0) {
-      if (auto s = RememberIdempotencyKey(*deps->store, *rc, req, canonical); !s.ok()) {
-        return ErrorResponse(s.error(), req);
-      }
-    }
-    if (spec->after && !r->replayed && r->events_written > 0) {
-      if (auto s = spec->after(id, name, *body, *rc); !s.ok()) return ErrorResponse(s.error(), req);
-    }
-    return WriteResponse(200, *r);
-  }, command);
+  add("POST", base + "/{id}/{command}",
+      http::AsyncHandler([deps, spec](const http::Request& req, http::Respond respond) {
+        RunCommand<Agg>(deps, *spec, req, std::move(respond));
+      }),
+      command);
 }
 
 }  // namespace assure::api::rest

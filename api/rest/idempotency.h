@@ -53,6 +53,19 @@ Result<std::optional<std::string>> EntityCreatedWithKey(storage::EventStore& sto
 //   attempt appended, but looked for that attempt's events before, finds its
 //   event ids stored under another expected version: it replays the first
 //   result instead of reporting a conflict.
+// Execute's error for a REST write: with If-Match, losing the append to a
+// concurrent writer means the version matched is no longer current: 412
+// with the current version, as for an If-Match stale from the start (not 409).
+template <class Agg>
+Error WriteRaceError(Error e, bool if_match) {
+  if (e.code != ErrorCode::kWrongExpectedVersion || !if_match) return e;
+  Error stale = MakeError(ErrorCode::kPreconditionFailed,
+                          "the " + std::string(Agg::kKind) + " changed while this request ran; " +
+                              "reload it and try again");
+  stale.actual_version = e.actual_version;
+  return stale;
+}
+
 template <class Agg>
 Result<WriteResult> ExecuteWrite(storage::EventStore& store, std::string_view id,
                                  const typename Agg::Command& command, const RequestContext& rc,
@@ -60,11 +73,7 @@ Result<WriteResult> ExecuteWrite(storage::EventStore& store, std::string_view id
   auto r = Execute<Agg>(store, id, command, rc, cache);
   if (r.ok()) return r;
   if (r.error().code == ErrorCode::kWrongExpectedVersion && rc.if_match) {
-    Error e = MakeError(ErrorCode::kPreconditionFailed,
-                        "the " + std::string(Agg::kKind) + " changed while this request ran; " +
-                            "reload it and try again");
-    e.actual_version = r.error().actual_version;
-    return e;
+    return WriteRaceError<Agg>(r.error(), true);
   }
   if (r.error().code == ErrorCode::kIdempotencyConflict && !rc.idempotency_key.empty()) {
     auto first = FindIdempotentResult(store, rc, id);

@@ -22,7 +22,11 @@ http::Response WriteResponse(int status, const WriteResult& r, const std::string
 }
 
 http::Response ErrorResponse(const Error& e, const http::Request& req) {
-  auto res = http::Response::Problem(e, req.correlation_id);
+  return ErrorResponse(e, req.correlation_id);
+}
+
+http::Response ErrorResponse(const Error& e, const std::string& correlation_id) {
+  auto res = http::Response::Problem(e, correlation_id);
   if (e.actual_version && *e.actual_version >= 0 &&
       (e.code == ErrorCode::kPreconditionFailed || e.code == ErrorCode::kWrongExpectedVersion)) {
     res.SetHeader("ETag", "\"" + std::to_string(*e.actual_version) + "\"");

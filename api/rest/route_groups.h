@@ -11,12 +11,19 @@ class RouteAdder {
   explicit RouteAdder(http::Router& router) : router_(router) {}
   void operator()(std::string method, std::string path, http::Handler handler,
                   http::RouteOptions options) {
-    Status s = router_.Add(std::move(method), std::move(path), std::move(handler), std::move(options));
-    if (!s.ok() && status_.ok()) status_ = std::move(s);
+    Keep(router_.Add(std::move(method), std::move(path), std::move(handler), std::move(options)));
+  }
+  void operator()(std::string method, std::string path, http::AsyncHandler handler,
+                  http::RouteOptions options) {
+    Keep(router_.Add(std::move(method), std::move(path), std::move(handler), std::move(options)));
   }
   const Status& status() const { return status_; }
 
  private:
+  void Keep(Status s) {
+    if (!s.ok() && status_.ok()) status_ = std::move(s);
+  }
+
   http::Router& router_;
   Status status_;
 };

@@ -143,6 +143,34 @@ TEST_F(RestSemanticsTest, ConcurrentWritesWithTheSameIfMatchHaveOneWinner) {
   EXPECT_EQ(Head(), head + 1);
 }
 
+TEST_F(RestSemanticsTest, ConcurrentWritesWithoutIfMatchAllLand) {
+  // Without If-Match a writer that loses the race loads, decides and appends
+  // again (up to kMaxRetries attempts; at least one writer wins each round,
+  // so five writers all land).
+  const std::uint64_t head = Head();
+  const auto notes = Get(Deliverable()).Json()["progress_notes"].size();
+  constexpr int kWriters = 5;
+  std::vector<HttpReply> replies(kWriters);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kWriters; ++i) {
+    threads.emplace_back([&, i] {
+      replies[i] = Send(srv().port(), "POST", Deliverable() + "/add-progress-note", tok().editor,
+                        json{{"note_date", "2024-05-05"}, {"text", "note " + std::to_string(i)}}.dump());
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::set<std::uint64_t> versions;
+  for (const auto& r : replies) {
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.Json()["events_written"], 1);
+    versions.insert(r.Json()["version"].get<std::uint64_t>());
+    EXPECT_EQ(r.Header("ETag"), "\"" + std::to_string(r.Json()["version"].get<std::uint64_t>()) + "\"");
+  }
+  EXPECT_EQ(versions.size(), static_cast<std::size_t>(kWriters));
+  EXPECT_EQ(Head(), head + kWriters);
+  EXPECT_EQ(Get(Deliverable()).Json()["progress_notes"].size(), notes + kWriters);
+}
+
 TEST_F(RestSemanticsTest, ConcurrentRetriesWithOneKeyWriteOnce) {
   const std::uint64_t head = Head();
   constexpr int kRetries = 8;
