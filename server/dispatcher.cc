@@ -170,12 +170,16 @@ void Dispatcher::Dispatch(Request request, const Route& route, Done done) {
     done(RunOnWorker(request, route));
     return;
   }
+  if (route.async_handler && opts.inline_when && opts.inline_when(request)) {
+    RunAsync(std::make_shared<const Request>(std::move(request)), route, std::move(done), false);
+    return;
+  }
   auto shared_done = std::make_shared<Done>(std::move(done));
   const std::string correlation_id = request.correlation_id;
   auto task = [this, &route, request = std::make_shared<const Request>(std::move(request)),
                shared_done]() {
     if (route.async_handler) {
-      RunAsync(request, route, std::move(*shared_done));
+      RunAsync(request, route, std::move(*shared_done), true);
     } else {
       (*shared_done)(RunOnWorker(*request, route));
     }
@@ -256,8 +260,9 @@ Response Dispatcher::RunOnWorker(const Request& request, const Route& route) {
   return response;
 }
 
-void Dispatcher::RunAsync(std::shared_ptr<const Request> request, const Route& route, Done done) {
-  if (auto refused = Authorize(*request, route, true)) return done(std::move(*refused));
+void Dispatcher::RunAsync(std::shared_ptr<const Request> request, const Route& route, Done done,
+                          bool on_worker) {
+  if (auto refused = Authorize(*request, route, on_worker)) return done(std::move(*refused));
   // The handler answers once; a throw after it answered is only logged.
   auto answered = std::make_shared<std::atomic<bool>>(false);
   auto respond = [this, &route, request, answered, done = std::move(done)](Response response) {

@@ -8,7 +8,8 @@
 // authentication failed -> post to the worker pool (503 + Retry-After when
 // its queue is full) -> authorise (403) -> handler. Failures are recorded in
 // the security log from the worker pool. An asynchronous route's handler
-// (router.h) answers later, possibly from the store's committer thread.
+// (router.h) answers later, possibly from the store's committer thread; it
+// starts on the I/O thread instead of a worker when its inline_when says so.
 //
 // Thread safety: Dispatch may be called from any I/O thread concurrently.
 #pragma once
@@ -67,7 +68,7 @@ class Dispatcher {
   // An asynchronous route: authorise, start its handler; `done` is called
   // when the handler responds (from whichever thread it responds on).
   void RunAsync(std::shared_ptr<const api::http::Request> request, const api::http::Route& route,
-                Done done);
+                Done done, bool on_worker);
   // The correlation id on a problem body, and the security log entries the
   // response calls for.
   void AfterHandler(const api::http::Request& request, const api::http::Route& route,

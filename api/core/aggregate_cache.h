@@ -72,6 +72,12 @@ class AggregateCache {
     }
   }
 
+  // Whether `stream` has an entry (of any type); neither a hit nor a miss.
+  bool Contains(const std::string& stream) const {
+    std::lock_guard lock(mu_);
+    return map_.count(stream) != 0;
+  }
+
   std::size_t size() const {
     std::lock_guard lock(mu_);
     return map_.size();

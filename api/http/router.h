@@ -12,7 +12,8 @@
 // unless `run_inline` is set; they may block (RocksDB). A handler that throws
 // gets a 500 problem with a correlation id; it should return error values.
 //
-// An asynchronous handler starts on the worker pool like the others but
+// An asynchronous handler starts on the worker pool like the others (or on
+// the I/O thread, see RouteOptions::inline_when) but
 // answers through `respond`, exactly once, from any thread (e.g. a write
 // answered by the store's committer once its group commit is durable): the
 // worker is free meanwhile. Work after the worker's part must be quick and
@@ -68,6 +69,11 @@ struct RouteOptions {
   bool security_audit = false;
   // Run on the I/O thread: only for handlers that never block (health).
   bool run_inline = false;
+  // An asynchronous route only: when this says so (called on the I/O thread,
+  // after authentication), the handler starts on the I/O thread instead of
+  // the worker pool, saving the hand-off. Only for requests whose first part
+  // needs nothing that may block (e.g. the entity's state is in memory).
+  std::function<bool(const Request&)> inline_when;
   // The OpenAPI 3.1 operation object (summary, parameters, requestBody,
   // responses...). See openapi.h for what is filled in automatically.
   nlohmann::json openapi = nlohmann::json::object();

@@ -269,6 +269,20 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
                                                " (If-Match and Idempotency-Key honoured)",
                                            spec->collection);
   command.openapi["requestBody"] = http::OpenApiJsonBody({{"type", "object"}});
+  // A command on an entity whose state is cached (the usual case for
+  // writes) starts on the I/O thread: the load is then one point read of
+  // the stream's head, and the rest is computation until the append is
+  // queued. Others (and the keyed or after-hook ones, which write twice)
+  // start on a worker.
+  command.inline_when = [deps, spec](const http::Request& req) {
+    if (req.Header("Idempotency-Key")) return false;
+    const std::string name(req.PathParam("command"));
+    if (std::find(spec->after_commands.begin(), spec->after_commands.end(), name) !=
+        spec->after_commands.end()) {
+      return false;
+    }
+    return deps->aggregates->Contains(domain::StreamId(Agg::kKind, req.PathParam("id")));
+  };
   add("POST", base + "/{id}/{command}",
       http::AsyncHandler([deps, spec](const http::Request& req, http::Respond respond) {
         RunCommand<Agg>(deps, *spec, req, std::move(respond));
