@@ -4,7 +4,8 @@
 // 127.0.0.1:<free port> over a fresh temp store with an admin token and a
 // config that disables rate limiting, builds a group, a programme and one
 // deliverable per writer through the REST API, then measures with its own
-// Beast load generator (one keep-alive connection per client thread):
+// Beast load generator (keep-alive connections, one request outstanding on
+// each, all driven by one thread with asynchronous I/O):
 //
 // 1. Durable writes/s of POST /api/v1/deliverables/{id}/change-ragb (each
 //    connection changes its own deliverable, so no optimistic-concurrency
@@ -203,50 +204,90 @@ struct HttpRun {
   std::vector<double> lat_us;  // per request
 };
 
-// `conns` threads, each with its own keep-alive connection, run
-// op(thread, conn, i) -> status for `seconds` (after all have connected).
-template <typename Op>
+// What one request of a load run sends.
+struct Req {
+  http::verb verb = http::verb::get;
+  std::string target;
+  std::string body;
+};
+
+// `conns` keep-alive connections, all driven by this thread with
+// asynchronous I/O (one thread per connection would spend the 2-core
+// machine's CPU on the load generator's own wake-ups): each sends
+// make(conn, i), reads the response, and sends the next, for `seconds` (after
+// all have connected). `failed(conn, status, body)` sees each non-2xx
+// response (status 0: the connection broke, and that connection stops).
+template <typename Make, typename Failed>
 HttpRun DriveHttp(std::uint16_t port, const std::string& token, int conns, double seconds,
-                  bool keep_latency, Op op) {
-  std::atomic<bool> stop{false};
-  std::atomic<int> ready{0};
-  std::atomic<bool> go{false};
-  std::mutex mu;
-  HttpRun out;
-  std::vector<std::thread> pool;
+                  bool keep_latency, Make make, Failed failed) {
+  struct Client {
+    explicit Client(net::io_context& io) : sock(io) {}
+    tcp::socket sock;
+    beast::flat_buffer buf;
+    http::request<http::string_body> req;
+    http::response<http::string_body> res;
+    int t = 0;
+    std::uint64_t i = 0;
+    Wall::time_point t0;
+  };
+  net::io_context io(1);
+  std::vector<std::unique_ptr<Client>> clients;
   for (int t = 0; t < conns; ++t) {
-    pool.emplace_back([&, t] {
-      Conn c(port, token);
-      std::vector<double> lat;
-      std::uint64_t ok = 0, bad = 0, i = 0;
-      ++ready;
-      while (!go.load()) std::this_thread::yield();
-      while (!stop.load(std::memory_order_relaxed)) {
-        auto t0 = Wall::now();
-        int st = op(t, c, i++);
+    auto c = std::make_unique<Client>(io);
+    beast::error_code ec;
+    c->sock.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), ec);
+    if (ec) Die("connect: " + ec.message());
+    c->sock.set_option(tcp::no_delay(true));
+    c->t = t;
+    clients.push_back(std::move(c));
+  }
+  HttpRun out;
+  bool stop = false;
+  std::function<void(Client&)> send = [&](Client& c) {
+    Req r = make(c.t, c.i++);
+    c.req = {r.verb, r.target, 11};
+    c.req.set(http::field::host, "127.0.0.1");
+    c.req.set(http::field::authorization, "Bearer " + token);
+    c.req.keep_alive(true);
+    if (r.verb == http::verb::post) {
+      c.req.set(http::field::content_type, "application/json");
+      c.req.body() = std::move(r.body);
+    }
+    c.req.prepare_payload();
+    c.t0 = Wall::now();
+    http::async_write(c.sock, c.req, [&](beast::error_code ec, std::size_t) {
+      if (ec) {
+        if (!stop) failed(c.t, 0, ec.message());
+        return;
+      }
+      c.res = {};
+      http::async_read(c.sock, c.buf, c.res, [&](beast::error_code ec, std::size_t) {
+        if (stop) return;  // answered after the run: not counted
+        if (ec) return failed(c.t, 0, ec.message());
+        const int st = static_cast<int>(c.res.result_int());
         if (keep_latency) {
-          lat.push_back(std::chrono::duration<double, std::micro>(Wall::now() - t0).count());
+          out.lat_us.push_back(std::chrono::duration<double, std::micro>(Wall::now() - c.t0).count());
         }
         if (st >= 200 && st < 300) {
-          ++ok;
+          ++out.ok;
         } else {
-          ++bad;
-          if (st == 0) break;  // the connection broke
+          ++out.non2xx;
+          failed(c.t, st, c.res.body());
         }
-      }
-      std::lock_guard<std::mutex> l(mu);
-      out.ok += ok;
-      out.non2xx += bad;
-      out.lat_us.insert(out.lat_us.end(), lat.begin(), lat.end());
+        send(c);
+      });
     });
-  }
-  while (ready.load() < conns) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  auto start = Wall::now();
-  go = true;
-  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-  stop = true;
-  for (auto& th : pool) th.join();
-  double elapsed = std::chrono::duration<double>(Wall::now() - start).count();
+  };
+  net::steady_timer timer(io, std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                  std::chrono::duration<double>(seconds)));
+  const auto start = Wall::now();
+  double elapsed = seconds;
+  timer.async_wait([&](beast::error_code) {
+    stop = true;
+    elapsed = std::chrono::duration<double>(Wall::now() - start).count();
+  });
+  for (auto& c : clients) send(*c);
+  io.run();
   out.ops_per_s = static_cast<double>(out.ok) / elapsed;
   return out;
 }
@@ -483,15 +524,17 @@ int main(int argc, char** argv) {
     std::vector<double> ours, base;
     std::uint64_t non2xx = 0;
     for (int r = 0; r < rounds; ++r) {
-      HttpRun h = DriveHttp(port, editor_token, c, seconds, false, [&](int t, Conn& conn, std::uint64_t) {
-        auto [st, body] = conn.Do(http::verb::post,
-                                  "/api/v1/deliverables/" + deliverables[t] + "/change-ragb",
-                                  ChangeBody(next_rating[t]++));
-        if ((st < 200 || st >= 300) && !first_error.exchange(true)) {
-          std::fprintf(stderr, "first non-2xx write: %d %s\n", st, body.c_str());
-        }
-        return st;
-      });
+      HttpRun h = DriveHttp(
+          port, editor_token, c, seconds, false,
+          [&](int t, std::uint64_t) {
+            return Req{http::verb::post, "/api/v1/deliverables/" + deliverables[t] + "/change-ragb",
+                       ChangeBody(next_rating[t]++)};
+          },
+          [&](int, int st, const std::string& body) {
+            if (!first_error.exchange(true)) {
+              std::fprintf(stderr, "first non-2xx write: %d %s\n", st, body.c_str());
+            }
+          });
       ours.push_back(h.ops_per_s);
       non2xx += h.non2xx;
       base.push_back(RawSyncWrites(dir + "/raw-" + std::to_string(c) + "-" + std::to_string(r), c, seconds));
@@ -508,10 +551,13 @@ int main(int argc, char** argv) {
   for (int which = 0; which < 2; ++which) {
     // The history as the dashboard opens it: the newest page.
     const std::string suffix = which == 0 ? "" : "/history?order=desc";
-    HttpRun h = DriveHttp(port, token, read_conns, read_seconds, true, [&](int t, Conn& conn, std::uint64_t i) {
-      const auto& d = deliverables[(static_cast<std::size_t>(t) + i) % deliverables.size()];
-      return conn.Do(http::verb::get, "/api/v1/deliverables/" + d + suffix).first;
-    });
+    HttpRun h = DriveHttp(
+        port, token, read_conns, read_seconds, true,
+        [&](int t, std::uint64_t i) {
+          const auto& d = deliverables[(static_cast<std::size_t>(t) + i) % deliverables.size()];
+          return Req{http::verb::get, "/api/v1/deliverables/" + d + suffix, {}};
+        },
+        [](int, int, const std::string&) {});
     std::sort(h.lat_us.begin(), h.lat_us.end());
     std::printf("%-40s %10.0f %8llu %8.2f %8.2f\n",
                 which == 0 ? "GET /deliverables/{id}" : "GET /deliverables/{id}/history?order=desc", h.ops_per_s,
