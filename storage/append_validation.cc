@@ -136,15 +136,19 @@ Result<std::vector<PreparedEvent>> PrepareAppend(const StoreOptions& options,
                            " bytes",
                        at + ".data");
     }
-    auto parsed = nlohmann::json::parse(in.data, nullptr, /*allow_exceptions=*/false);
-    if (parsed.is_discarded()) {
-      return MakeError(ErrorCode::kInvalidArgument, "event data is not valid JSON", at + ".data");
+    if (in.data_is_compact_object) {
+      p.data = std::move(in.data);
+    } else {
+      auto parsed = nlohmann::json::parse(in.data, nullptr, /*allow_exceptions=*/false);
+      if (parsed.is_discarded()) {
+        return MakeError(ErrorCode::kInvalidArgument, "event data is not valid JSON", at + ".data");
+      }
+      if (!parsed.is_object()) {
+        return MakeError(ErrorCode::kInvalidArgument, "event data must be a JSON object",
+                         at + ".data");
+      }
+      p.data = parsed.dump();
     }
-    if (!parsed.is_object()) {
-      return MakeError(ErrorCode::kInvalidArgument, "event data must be a JSON object",
-                       at + ".data");
-    }
-    p.data = parsed.dump();
     for (auto* field : {&in.metadata.actor, &in.metadata.reason, &in.metadata.correlation_id,
                         &in.metadata.causation_id, &in.metadata.source}) {
       if (!IsValidUtf8(*field)) {

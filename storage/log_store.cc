@@ -260,6 +260,7 @@ void LogStore::CommitGroup(std::vector<Writer*>& group) {
     }
     return;
   }
+  CacheHeads(g.batch.heads);
   {
     std::unique_lock u(upper_mu_);
     for (const auto& n : g.batch.merkle_nodes) {
@@ -281,7 +282,24 @@ void LogStore::CommitGroup(std::vector<Writer*>& group) {
 Result<std::optional<StreamHead>> LogStore::HeadOf(Group& g, const std::string& stream) {
   auto it = g.heads.find(stream);
   if (it != g.heads.end()) return std::optional<StreamHead>{it->second};
-  return backend_->GetStreamHead(stream);
+  if (auto cached = CachedHead(stream)) return cached;
+  auto stored = backend_->GetStreamHead(stream);
+  // No commit runs while this thread leads: what it read is current.
+  if (stored.ok() && stored->has_value()) CacheHeads({{stream, **stored}});
+  return stored;
+}
+
+std::optional<StreamHead> LogStore::CachedHead(std::string_view stream) const {
+  std::shared_lock l(heads_mu_);
+  auto it = heads_.find(stream);
+  if (it == heads_.end()) return std::nullopt;
+  return it->second;
+}
+
+void LogStore::CacheHeads(const std::vector<std::pair<std::string, StreamHead>>& heads) {
+  std::unique_lock l(heads_mu_);
+  if (heads_.size() + heads.size() > kCachedHeads) heads_.clear();
+  for (const auto& [stream, head] : heads) heads_.insert_or_assign(stream, head);
 }
 
 Result<RecordedEvent> LogStore::EventAt(Group& g, std::uint64_t position) {
@@ -593,7 +611,8 @@ Result<ReadAllPage> LogStore::ReadAll(std::uint64_t from_position, std::size_t m
 
 Result<StreamInfo> LogStore::GetStreamInfo(std::string_view stream_id) {
   ASSURE_TRY(ValidateStreamId(options_, stream_id));
-  auto head = backend_->GetStreamHead(stream_id);
+  Result<std::optional<StreamHead>> head = CachedHead(stream_id);
+  if (!head->has_value()) head = backend_->GetStreamHead(stream_id);
   if (!head.ok()) return head.error();
   StreamInfo info;
   if (!head->has_value()) return info;

@@ -24,6 +24,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "storage/append_validation.h"
@@ -118,6 +119,21 @@ class LogStore final : public EventStore {
   static constexpr std::uint8_t kUpperLevel = 4;
   mutable std::shared_mutex upper_mu_;  // guards upper_
   std::vector<std::vector<Hash256>> upper_;
+
+  // The committed heads of recently written streams, so that an append's
+  // expected-version check and GetStreamInfo need no read of the backend.
+  // Only the thread leading a group fills it (after its commit, or with what
+  // it read while no commit could run), so an entry is never older than the
+  // backend's; beyond kCachedHeads streams it is emptied and refills.
+  static constexpr std::size_t kCachedHeads = 100000;
+  mutable std::shared_mutex heads_mu_;  // guards heads_
+  struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, StreamHead, StringHash, std::equal_to<>> heads_;
+  std::optional<StreamHead> CachedHead(std::string_view stream) const;
+  void CacheHeads(const std::vector<std::pair<std::string, StreamHead>>& heads);
 
   std::mutex listeners_mu_;         // guards listeners_, next_listener_
   std::map<std::uint64_t, std::shared_ptr<Listener>> listeners_;

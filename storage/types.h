@@ -79,6 +79,10 @@ struct ProposedEvent {
   std::uint32_t schema_version = 1;
   std::string data;      // a JSON object, as text; stored re-serialised compactly
   EventMetadata metadata;
+  // Set only by a producer whose `data` is nlohmann::json::dump() of a JSON
+  // object (the api's ToProposed): it is then already in the stored compact
+  // form, and the store checks its size but does not parse it again.
+  bool data_is_compact_object = false;
 };
 
 // An event as stored. `hash` chains it to the event before (FORMAT.md).

@@ -33,6 +33,7 @@ storage::ProposedEvent ToProposed(const domain::NewEvent& event, const RequestCo
   p.type = event.type;
   p.schema_version = event.schema_version;
   p.data = event.data.dump();
+  p.data_is_compact_object = event.data.is_object();
   p.metadata.actor = rc.actor;
   p.metadata.reason = event.reason;
   p.metadata.correlation_id = rc.correlation_id;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
 #include <thread>
 
 #include "tests/api/counter_aggregate.h"
@@ -164,6 +165,74 @@ TEST_F(CommandServiceTest, ACachedWriteCatchesUpWithWritesItDidNotSee) {
   EXPECT_EQ(cached->state.value, 9);
   EXPECT_EQ(cached->version, 3u);
   EXPECT_EQ(LoadAggregate<C>(*store_, "c1")->state.value, 9);
+}
+
+Result<WriteResult> ExecuteAndWait(std::shared_ptr<storage::EventStore> store, std::string id,
+                                   C::Command command, RequestContext rc, AggregateCache* cache) {
+  std::promise<Result<WriteResult>> answered;
+  auto f = answered.get_future();
+  ExecuteAsync<C>(std::move(store), std::move(id), std::move(command), std::move(rc), cache,
+                  [&](Result<WriteResult> r) { answered.set_value(std::move(r)); });
+  return f.get();
+}
+
+TEST_F(CommandServiceTest, ExecuteAsyncAnswersAsExecuteDoes) {
+  std::shared_ptr<storage::EventStore> store = storage::NewMemoryStore();
+  AggregateCache cache;
+  auto created = ExecuteAndWait(store, "c1", C::Create{"first"}, Rc(), &cache);
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  EXPECT_EQ(created->stream_version, 0u);
+  EXPECT_EQ(created->events_written, 1u);
+  auto added = ExecuteAndWait(store, "c1", C::Add{5, "five"}, Rc(), &cache);
+  ASSERT_TRUE(added.ok());
+  EXPECT_EQ(added->stream_version, 1u);
+  EXPECT_EQ(added->position, 2u);
+  // The cache holds the state after the write.
+  EXPECT_EQ(cache.Get<Loaded<C>>("counter-c1")->state.value, 5);
+  // Nothing to write: the current version, no event.
+  auto nothing = ExecuteAndWait(store, "c1", C::Add{0, ""}, Rc(), &cache);
+  ASSERT_TRUE(nothing.ok());
+  EXPECT_EQ(nothing->events_written, 0u);
+  EXPECT_EQ(nothing->stream_version, 1u);
+  // A rule refusal, and a stale If-Match, write nothing.
+  auto refused = ExecuteAndWait(store, "c1", C::Create{"again"}, Rc(), &cache);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kRuleViolation);
+  RequestContext stale = Rc();
+  stale.if_match = 0;
+  auto precondition = ExecuteAndWait(store, "c1", C::Add{1, ""}, stale, &cache);
+  ASSERT_FALSE(precondition.ok());
+  EXPECT_EQ(precondition.error().code, ErrorCode::kPreconditionFailed);
+  EXPECT_EQ(store->Head().position, 2u);
+  auto metadata = store->ReadEvent(2);
+  EXPECT_EQ(metadata->metadata.reason, "five");
+  EXPECT_EQ(metadata->metadata.actor, "person-1");
+}
+
+TEST_F(CommandServiceTest, ExecuteAsyncRetriesAStaleCachedState) {
+  std::shared_ptr<storage::EventStore> store = storage::NewMemoryStore();
+  AggregateCache cache;
+  ASSERT_TRUE(ExecuteAndWait(store, "c1", C::Create{"x"}, Rc(), &cache).ok());
+  // A write the cache does not see; the async command loads around it.
+  ASSERT_TRUE(Execute<C>(*store, "c1", C::Add{2, ""}, Rc()).ok());
+  auto added = ExecuteAndWait(store, "c1", C::Add{3, ""}, Rc(), &cache);
+  ASSERT_TRUE(added.ok());
+  EXPECT_EQ(added->stream_version, 2u);
+  EXPECT_EQ(LoadAggregate<C>(*store, "c1")->state.value, 5);
+}
+
+TEST(EventMappingTest, ObjectDataIsMarkedCompactAndIsWhatTheStoreWouldStore) {
+  RequestContext rc;
+  for (const nlohmann::json& data :
+       {nlohmann::json::object(), nlohmann::json{{"b", 1}, {"a", {1, 2.5, "x"}}},
+        nlohmann::json{{"text", "caf\u00e9 \"quoted\" \n tab\t"}, {"n", -12345678901234LL}},
+        nlohmann::json{{"nested", {{"z", nullptr}, {"y", true}, {"x", 1e-7}}}}}) {
+    auto p = ToProposed({"E", 1, data, ""}, rc, "");
+    EXPECT_TRUE(p.data_is_compact_object);
+    EXPECT_EQ(nlohmann::json::parse(p.data).dump(), p.data);
+  }
+  auto array = ToProposed({"E", 1, nlohmann::json::array({1}), ""}, rc, "");
+  EXPECT_FALSE(array.data_is_compact_object);  // the store refuses it as before
 }
 
 }  // namespace
