@@ -8,8 +8,9 @@
 //   group-committed by one writer; expected-version checks stay exact.
 // - Every error is a value (Result). On any error nothing was written.
 // - Listeners registered with Subscribe are called after each commit, in
-//   global-position order, on the committing thread: they must be quick and
-//   must not call Append (enqueue and return).
+//   global-position order, on the store's answering thread, before the
+//   appends of that commit return: they must be quick and must not call
+//   Append (enqueue and return).
 //
 // Thread safety: every method may be called from any thread concurrently.
 #pragma once
@@ -75,9 +76,8 @@ class EventStore {
   // with what Append would have returned. An append refused by its own
   // validation is answered on the caller's thread before this returns; any
   // other result comes after the group commit (durable) and after the
-  // listeners ran, on the thread that committed the group (the store's
-  // committer, or a caller of Append that led the group). `done` must be
-  // quick and must not throw or call Append (it may call AppendAsync).
+  // listeners ran, on the store's answering thread. `done` must be quick and
+  // must not throw or call Append (it may call AppendAsync).
   virtual void AppendAsync(std::string_view stream_id, ExpectedVersion expected,
                            std::vector<ProposedEvent> events, AppendCallback done) = 0;
 

@@ -132,7 +132,10 @@ Result<AppendResult> LogStore::Append(std::string_view stream_id, ExpectedVersio
   std::unique_lock lock(queue_mu_);
   writers_.push_back(&w);
   w.cv.wait(lock, [&] { return w.done || (!leading_ && writers_.front() == &w); });
-  if (!w.done) LeadGroup(lock);  // this writer leads
+  if (!w.done) {
+    LeadGroup(lock);  // this writer leads; it is answered like the others
+    w.cv.wait(lock, [&] { return w.done; });
+  }
   return std::move(*w.result);
 }
 
@@ -173,19 +176,15 @@ void LogStore::LeadGroup(std::unique_lock<std::mutex>& lock) {
   }
   lock.unlock();
 
-  CommitGroup(group);
+  std::vector<RecordedEvent> events = CommitGroup(group);
 
   lock.lock();
-  std::vector<std::unique_ptr<Writer>> answer;
-  for (Writer* x : group) {
-    writers_.pop_front();
-    if (x->callback) {
-      answer.emplace_back(x);
-    } else {
-      x->done = true;
-      x->cv.notify_one();
-    }
-  }
+  for (std::size_t i = 0; i < group.size(); ++i) writers_.pop_front();
+  // The listeners and the answers run on the answering thread, in commit
+  // order, while the next group commits.
+  if (!answerer_.joinable()) answerer_ = std::thread([this] { AnswererLoop(); });
+  answers_.push_back({std::move(events), std::move(group)});
+  answerer_cv_.notify_one();
   leading_ = false;
   // Leadership passes to the writer now at the front: a synchronous one
   // leads on its own thread, an asynchronous one on the committer's.
@@ -198,12 +197,34 @@ void LogStore::LeadGroup(std::unique_lock<std::mutex>& lock) {
   } else if (stopping_) {
     committer_cv_.notify_one();
   }
-  if (answer.empty()) return;
-  lock.unlock();
-  for (auto& x : answer) x->callback(std::move(*x->result));
-  lock.lock();
-  async_pending_ -= answer.size();
-  if (async_pending_ == 0) async_idle_cv_.notify_all();
+}
+
+void LogStore::AnswererLoop() {
+  std::unique_lock lock(queue_mu_);
+  for (;;) {
+    answerer_cv_.wait(lock, [&] { return !answers_.empty() || answerer_stop_; });
+    if (answers_.empty()) return;  // stopping, and every group answered
+    Answer a = std::move(answers_.front());
+    answers_.pop_front();
+    lock.unlock();
+    if (!a.events.empty()) Notify(a.events);
+    std::vector<std::unique_ptr<Writer>> async;
+    for (Writer* x : a.writers) {
+      if (x->callback) async.emplace_back(x);
+    }
+    lock.lock();
+    for (Writer* x : a.writers) {
+      if (x->callback) continue;
+      x->done = true;  // a synchronous writer returns (and its Writer goes) from here
+      x->cv.notify_one();
+    }
+    if (async.empty()) continue;
+    lock.unlock();
+    for (auto& x : async) x->callback(std::move(*x->result));
+    lock.lock();
+    async_pending_ -= async.size();
+    if (async_pending_ == 0) async_idle_cv_.notify_all();
+  }
 }
 
 void LogStore::CommitterLoop() {
@@ -230,9 +251,15 @@ LogStore::~LogStore() {
   }
   committer_cv_.notify_one();
   if (committer_.joinable()) committer_.join();
+  {
+    std::lock_guard lock(queue_mu_);
+    answerer_stop_ = true;
+  }
+  answerer_cv_.notify_one();
+  if (answerer_.joinable()) answerer_.join();
 }
 
-void LogStore::CommitGroup(std::vector<Writer*>& group) {
+std::vector<RecordedEvent> LogStore::CommitGroup(std::vector<Writer*>& group) {
   Group g;
   {
     std::lock_guard l(head_mu_);
@@ -249,7 +276,7 @@ void LogStore::CommitGroup(std::vector<Writer*>& group) {
     group[i]->result = Decide(*group[i], g);
     wrote[i] = g.events.size() > before;
   }
-  if (g.events.empty()) return;
+  if (g.events.empty()) return {};
 
   for (auto& [stream, head] : g.heads) g.batch.heads.emplace_back(stream, head);
   g.batch.head = {g.events.back().position, g.prev_hash, g.last_recorded_at};
@@ -258,7 +285,7 @@ void LogStore::CommitGroup(std::vector<Writer*>& group) {
     for (std::size_t i = 0; i < group.size(); ++i) {
       if (wrote[i]) group[i]->result = s.error();
     }
-    return;
+    return {};
   }
   CacheHeads(g.batch.heads);
   {
@@ -276,7 +303,7 @@ void LogStore::CommitGroup(std::vector<Writer*>& group) {
     head_ = g.batch.head;
     frontier_ = std::move(g.frontier);
   }
-  Notify(g.events);
+  return std::move(g.events);
 }
 
 Result<std::optional<StreamHead>> LogStore::HeadOf(Group& g, const std::string& stream) {

@@ -6,15 +6,16 @@
 // max_group_bytes), checks each one's expected version and idempotency
 // against the committed state plus the earlier appends of the same group,
 // assigns positions, versions, times and chain hashes, and commits the whole
-// group as one synced batch. It then wakes the others with their results,
-// tells the listeners, and hands leadership to the next queued writer.
+// group as one synced batch, and hands leadership to the next queued writer.
 // A failed check fails only that append; a failed commit fails the group.
 //
 // AppendAsync queues the same way but does not wait: a committer thread
 // (started by the first AppendAsync) leads when an asynchronous append is at
-// the front, and a group's asynchronous appends are answered by their
-// callbacks on the thread that led it, once it has woken the synchronous
-// ones and handed leadership on. One group is led at a time (leading_).
+// the front. One group is led at a time (leading_). A leader hands its
+// committed group to the answering thread and leadership to the next writer
+// at once: the answering thread runs the listeners, then wakes the group's
+// synchronous writers and calls its asynchronous ones' callbacks, in commit
+// order, while the next group commits.
 #pragma once
 
 #include <condition_variable>
@@ -88,12 +89,14 @@ class LogStore final : public EventStore {
                                   const IdEntry& first);
   Result<std::optional<StreamHead>> HeadOf(Group& g, const std::string& stream);
   Result<RecordedEvent> EventAt(Group& g, std::uint64_t position);
-  void CommitGroup(std::vector<Writer*>& group);
+  // Decides and commits a group; returns the events committed.
+  std::vector<RecordedEvent> CommitGroup(std::vector<Writer*>& group);
   // With `lock` (on queue_mu_) held, !leading_ and a writer at the front:
   // commits one group from the front, answers it and returns with `lock`
   // held again.
   void LeadGroup(std::unique_lock<std::mutex>& lock);
   void CommitterLoop();
+  void AnswererLoop();
   void Notify(const std::vector<RecordedEvent>& events);
 
   std::unique_ptr<Backend> backend_;
@@ -107,6 +110,15 @@ class LogStore final : public EventStore {
   std::condition_variable async_idle_cv_; // async_pending_ reached 0
   std::thread committer_;
   bool stopping_ = false;
+  // Committed groups waiting for their listeners and answers, in commit order.
+  struct Answer {
+    std::vector<RecordedEvent> events;
+    std::vector<Writer*> writers;
+  };
+  std::deque<Answer> answers_;
+  std::condition_variable answerer_cv_;
+  std::thread answerer_;  // started by the first group
+  bool answerer_stop_ = false;
 
   mutable std::mutex head_mu_;      // guards head_, frontier_
   LogHead head_;

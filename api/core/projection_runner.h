@@ -3,7 +3,7 @@
 // Start() restores each projection's snapshot and the shared checkpoint (all
 // written in one atomic PutState), catches up from the checkpoint, then
 // subscribes to the store: events committed later are applied on the
-// committing thread before the append returns, so a client that wrote and
+// store's answering thread before the append returns, so a client that wrote and
 // then reads sees its write. A gap between the checkpoint and a notification
 // is filled by reading the log. If a projection fails on an event the runner
 // stops at that position and reports it (failure()); it never skips.
