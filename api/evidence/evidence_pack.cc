@@ -104,6 +104,12 @@ Result<AsAt> ReadUpTo(storage::EventStore& store, std::uint64_t position) {
   out.line_end.resize(position);
   constexpr std::size_t kAhead = 4;
   Channel<Page> to_fold(kAhead), to_render(kAhead);
+  // The folding and rendering threads hand their pages here when done with
+  // them, so that freeing 10,000 events at a time is not on their time.
+  Channel<Page> to_free(4 * kAhead);
+  std::thread freer([&] {
+    while (auto page = to_free.Pop()) page->reset();
+  });
   std::optional<Error> failure;  // the reader's
   std::thread reader([&] {
     for (std::uint64_t from = 1; from <= position;) {
@@ -158,6 +164,7 @@ Result<AsAt> ReadUpTo(storage::EventStore& store, std::uint64_t position) {
         lines.push_back('\n');
         out.line_end[e.position - 1] = lines.size();
       }
+      to_free.Push(std::move(*page));
     }
     if (prefaulter.joinable()) prefaulter.join();
   });
@@ -178,6 +185,7 @@ Result<AsAt> ReadUpTo(storage::EventStore& store, std::uint64_t position) {
       out.last_recorded_at_us = e.recorded_at_us;
     }
     if (gap) break;
+    to_free.Push(std::move(*page));
   }
   if (gap || out.stream_of.size() != position) {
     to_fold.Cancel();
@@ -185,6 +193,8 @@ Result<AsAt> ReadUpTo(storage::EventStore& store, std::uint64_t position) {
   }
   reader.join();
   renderer.join();
+  to_free.Close();
+  freer.join();
   if (failure) return *failure;
   if (leaves_failure) return *leaves_failure;
   if (gap) return *gap;
@@ -413,7 +423,8 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   files[kPackFile] = pack.pack_json;
   files[kEventsFile] = pack.events_jsonl;
   events_hasher.join();
-  const std::string manifest = BuildManifest(files, {{kEventsFile, events_sha256}});
+  const std::string manifest =
+      BuildManifest(files, {{kEventsFile, events_sha256}, {kPackFile, pack.identity}});
   files[kManifestFile] = manifest;
   clock.Mark("manifest");
   // The working state (the model, every event's line and leaf) is no
