@@ -131,7 +131,11 @@ Result<AppendResult> LogStore::Append(std::string_view stream_id, ExpectedVersio
 
   std::unique_lock lock(queue_mu_);
   writers_.push_back(&w);
-  w.cv.wait(lock, [&] { return w.done || (!leading_ && writers_.front() == &w); });
+  // Wakes answered, or at the front to lead (a writer of a group being
+  // answered is no longer queued: the queue may be empty).
+  w.cv.wait(lock, [&] {
+    return w.done || (!leading_ && !writers_.empty() && writers_.front() == &w);
+  });
   if (!w.done) {
     LeadGroup(lock);  // this writer leads; it is answered like the others
     w.cv.wait(lock, [&] { return w.done; });
