@@ -70,15 +70,15 @@ void Dispatcher::LogRequest(const std::string& method, const std::string& target
                             const std::string& client_ip, int status,
                             std::chrono::steady_clock::duration elapsed,
                             const std::string& correlation_id) {
+  // Looked up once: the registry is fixed before the server starts.
+  static const std::shared_ptr<spdlog::logger> log = [] {
+    auto registered = spdlog::get(std::string(kRequestLogger));
+    return registered ? registered : spdlog::default_logger();
+  }();
   const double ms = std::chrono::duration<double, std::milli>(elapsed).count();
   const std::string path = api::http::RedactTarget(target);
-  if (status >= 500) {
-    spdlog::error("{} {} {} {:.1f}ms ip={} cid={}", method, path, status, ms, client_ip,
-                  correlation_id);
-  } else {
-    spdlog::info("{} {} {} {:.1f}ms ip={} cid={}", method, path, status, ms, client_ip,
-                 correlation_id);
-  }
+  log->log(status >= 500 ? spdlog::level::err : spdlog::level::info,
+           "{} {} {} {:.1f}ms ip={} cid={}", method, path, status, ms, client_ip, correlation_id);
 }
 
 void Dispatcher::RecordSecurity(const char* kind, const Request& request, int status,

@@ -19,6 +19,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "api/http/rate_limiter.h"
 #include "api/http/request.h"
@@ -28,6 +29,10 @@
 namespace assure::server {
 
 class Application;
+
+// The spdlog logger the request log lines go to when it is registered
+// (assure serve registers one that writes in blocks); else the default.
+inline constexpr std::string_view kRequestLogger = "requests";
 
 class Dispatcher {
  public:
