@@ -73,9 +73,10 @@ void RunCommand(const std::shared_ptr<RestDeps>& deps, const EntitySpec<Agg>& sp
   const std::string name(req.PathParam("command"));
   auto body = ReadJsonBody(req);
   if (!body.ok()) return refuse(body.error());
-  const std::string canonical = body->dump();  // before enrich adds to it
   auto rc = WriteContext(req, deps->clock->NowMicros());
   if (!rc.ok()) return refuse(rc.error());
+  // The body as the Idempotency-Key's fingerprint takes it, before enrich adds to it.
+  const std::string canonical = rc->idempotency_key.empty() ? std::string() : body->dump();
   std::optional<std::string> group;
   Status enriched;
   {
