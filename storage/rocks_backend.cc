@@ -355,6 +355,10 @@ Result<std::unique_ptr<Backend>> OpenRocksBackend(const std::string& dir, bool c
   }
 
   rocksdb::DBOptions options;
+  // Compactions run at a low CPU priority: on a small machine under a burst
+  // of writes they yield to the threads answering requests and catch up in
+  // quieter moments (flushes keep their priority).
+  options.env->LowerThreadPoolCPUPriority(rocksdb::Env::Priority::LOW);
   options.create_if_missing = !has_db;
   options.create_missing_column_families = !has_db;
   options.max_background_jobs = 2;
