@@ -119,15 +119,21 @@ Status LogStore::LoadUpperNodes() {
   return {};
 }
 
-Result<AppendResult> LogStore::Append(std::string_view stream_id, ExpectedVersion expected,
-                                      std::vector<ProposedEvent> events) {
+Status LogStore::PrepareWriter(Writer& w, std::string_view stream_id, ExpectedVersion expected,
+                               std::vector<ProposedEvent> events) {
   auto prepared = PrepareAppend(options_, stream_id, std::move(events), *options_.ids);
   if (!prepared.ok()) return prepared.error();
-  Writer w;
   w.stream = std::string(stream_id);
   w.expected = expected;
   w.events = std::move(prepared).value();
   for (const auto& e : w.events) w.bytes += e.data.size() + 128;
+  return {};
+}
+
+Result<AppendResult> LogStore::Append(std::string_view stream_id, ExpectedVersion expected,
+                                      std::vector<ProposedEvent> events) {
+  Writer w;
+  ASSURE_TRY(PrepareWriter(w, stream_id, expected, std::move(events)));
 
   std::unique_lock lock(queue_mu_);
   writers_.push_back(&w);
@@ -145,16 +151,11 @@ Result<AppendResult> LogStore::Append(std::string_view stream_id, ExpectedVersio
 
 void LogStore::AppendAsync(std::string_view stream_id, ExpectedVersion expected,
                            std::vector<ProposedEvent> events, AppendCallback done) {
-  auto prepared = PrepareAppend(options_, stream_id, std::move(events), *options_.ids);
-  if (!prepared.ok()) {
-    done(prepared.error());
+  auto w = std::make_unique<Writer>();
+  if (Status s = PrepareWriter(*w, stream_id, expected, std::move(events)); !s.ok()) {
+    done(s.error());
     return;
   }
-  auto w = std::make_unique<Writer>();
-  w->stream = std::string(stream_id);
-  w->expected = expected;
-  w->events = std::move(prepared).value();
-  for (const auto& e : w->events) w->bytes += e.data.size() + 128;
   w->callback = std::move(done);
 
   std::unique_lock lock(queue_mu_);

@@ -89,6 +89,9 @@ class LogStore final : public EventStore {
                                   const IdEntry& first);
   Result<std::optional<StreamHead>> HeadOf(Group& g, const std::string& stream);
   Result<RecordedEvent> EventAt(Group& g, std::uint64_t position);
+  // Validates an append (PrepareAppend) into a queue entry.
+  Status PrepareWriter(Writer& w, std::string_view stream_id, ExpectedVersion expected,
+                       std::vector<ProposedEvent> events);
   // Decides and commits a group; returns the events committed.
   std::vector<RecordedEvent> CommitGroup(std::vector<Writer*>& group);
   // With `lock` (on queue_mu_) held, !leading_ and a writer at the front:

@@ -44,6 +44,10 @@ struct EntitySpec {
   // requests with an Idempotency-Key, finish on the worker because that
   // work writes to the store; others are answered by the store's committer.
   std::vector<std::string> after_commands;
+  bool HasAfter(const std::string& command) const {
+    return after && std::find(after_commands.begin(), after_commands.end(), command) !=
+                        after_commands.end();
+  }
   // The table of this kind in a model.
   std::function<const EntityTable<Agg>&(const NetworkModel&)> table;
 };
@@ -93,9 +97,7 @@ void RunCommand(const std::shared_ptr<RestDeps>& deps, const EntitySpec<Agg>& sp
   }
   auto cmd = Agg::ParseCommand(name, *body);
   if (!cmd.ok()) return refuse(cmd.error());
-  const bool has_after = spec.after && std::find(spec.after_commands.begin(),
-                                                 spec.after_commands.end(),
-                                                 name) != spec.after_commands.end();
+  const bool has_after = spec.HasAfter(name);
   if (rc->idempotency_key.empty() && !has_after) {
     ExecuteAsync<Agg>(deps->store, id, std::move(cmd).value(), *rc, deps->aggregates.get(),
                       [respond = std::move(respond), cid = req.correlation_id,
@@ -276,10 +278,7 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
   // queued. Others (and the keyed or after-hook ones, which write twice)
   // start on a worker.
   command.inline_when = [deps, spec](const http::Request& req) {
-    if (req.Header("Idempotency-Key")) return false;
-    const std::string name(req.PathParam("command"));
-    if (std::find(spec->after_commands.begin(), spec->after_commands.end(), name) !=
-        spec->after_commands.end()) {
+    if (req.Header("Idempotency-Key") || spec->HasAfter(std::string(req.PathParam("command")))) {
       return false;
     }
     return deps->aggregates->Contains(domain::StreamId(Agg::kKind, req.PathParam("id")));

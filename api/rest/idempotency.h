@@ -44,15 +44,6 @@ Result<std::optional<std::string>> EntityCreatedWithKey(storage::EventStore& sto
                                                         const RequestContext& rc,
                                                         std::string_view kind);
 
-// Execute<Agg> for the REST writes, closing two races of concurrent
-// requests that Execute reports in terms of the store rather than the request:
-// - with If-Match, losing the append to a concurrent writer means the version
-//   matched is no longer current: kPreconditionFailed (412) with the current
-//   version, as for an If-Match stale from the start (not 409);
-// - with an Idempotency-Key, a retry that loaded the stream after its first
-//   attempt appended, but looked for that attempt's events before, finds its
-//   event ids stored under another expected version: it replays the first
-//   result instead of reporting a conflict.
 // Execute's error for a REST write: with If-Match, losing the append to a
 // concurrent writer means the version matched is no longer current: 412
 // with the current version, as for an If-Match stale from the start (not 409).
@@ -66,14 +57,23 @@ Error WriteRaceError(Error e, bool if_match) {
   return stale;
 }
 
+// Execute<Agg> for the REST writes, closing two races of concurrent
+// requests that Execute reports in terms of the store rather than the request:
+// - with If-Match, losing the append to a concurrent writer means the version
+//   matched is no longer current: kPreconditionFailed (412) with the current
+//   version, as for an If-Match stale from the start (not 409);
+// - with an Idempotency-Key, a retry that loaded the stream after its first
+//   attempt appended, but looked for that attempt's events before, finds its
+//   event ids stored under another expected version: it replays the first
+//   result instead of reporting a conflict.
 template <class Agg>
 Result<WriteResult> ExecuteWrite(storage::EventStore& store, std::string_view id,
                                  const typename Agg::Command& command, const RequestContext& rc,
                                  AggregateCache* cache = nullptr) {
   auto r = Execute<Agg>(store, id, command, rc, cache);
   if (r.ok()) return r;
-  if (r.error().code == ErrorCode::kWrongExpectedVersion && rc.if_match) {
-    return WriteRaceError<Agg>(r.error(), true);
+  if (r.error().code == ErrorCode::kWrongExpectedVersion) {
+    return WriteRaceError<Agg>(r.error(), rc.if_match.has_value());
   }
   if (r.error().code == ErrorCode::kIdempotencyConflict && !rc.idempotency_key.empty()) {
     auto first = FindIdempotentResult(store, rc, id);

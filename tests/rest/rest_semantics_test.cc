@@ -2,6 +2,7 @@
 // pagination, read-your-writes (min_position).
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <set>
 #include <thread>
 #include <vector>
@@ -10,6 +11,13 @@
 
 namespace assure::rest_test {
 namespace {
+
+// Runs fn(0) .. fn(n - 1) on n threads at once and waits for them.
+void InParallel(int n, const std::function<void(int)>& fn) {
+  std::vector<std::thread> threads;
+  for (int i = 0; i < n; ++i) threads.emplace_back(fn, i);
+  for (auto& t : threads) t.join();
+}
 
 class RestSemanticsTest : public RestTest {
  protected:
@@ -125,16 +133,12 @@ TEST_F(RestSemanticsTest, ConcurrentWritesWithTheSameIfMatchHaveOneWinner) {
   const std::uint64_t head = Head();
   constexpr int kWriters = 8;
   std::vector<int> status(kWriters);
-  std::vector<std::thread> threads;
-  for (int i = 0; i < kWriters; ++i) {
-    threads.emplace_back([&, i] {
-      status[i] = Send(srv().port(), "POST", Deliverable() + "/change-ragb", tok().editor,
-                       json{{"ragb", "red"}, {"reason", "writer " + std::to_string(i)}}.dump(),
-                       {{"If-Match", etag}})
-                      .status;
-    });
-  }
-  for (auto& t : threads) t.join();
+  InParallel(kWriters, [&](int i) {
+    status[i] = Send(srv().port(), "POST", Deliverable() + "/change-ragb", tok().editor,
+                     json{{"ragb", "red"}, {"reason", "writer " + std::to_string(i)}}.dump(),
+                     {{"If-Match", etag}})
+                    .status;
+  });
   std::string all;
   for (int s : status) all += std::to_string(s) + " ";
   SCOPED_TRACE("statuses: " + all);
@@ -151,14 +155,10 @@ TEST_F(RestSemanticsTest, ConcurrentWritesWithoutIfMatchAllLand) {
   const auto notes = Get(Deliverable()).Json()["progress_notes"].size();
   constexpr int kWriters = 5;
   std::vector<HttpReply> replies(kWriters);
-  std::vector<std::thread> threads;
-  for (int i = 0; i < kWriters; ++i) {
-    threads.emplace_back([&, i] {
-      replies[i] = Send(srv().port(), "POST", Deliverable() + "/add-progress-note", tok().editor,
-                        json{{"note_date", "2024-05-05"}, {"text", "note " + std::to_string(i)}}.dump());
-    });
-  }
-  for (auto& t : threads) t.join();
+  InParallel(kWriters, [&](int i) {
+    replies[i] = Send(srv().port(), "POST", Deliverable() + "/add-progress-note", tok().editor,
+                      json{{"note_date", "2024-05-05"}, {"text", "note " + std::to_string(i)}}.dump());
+  });
   std::set<std::uint64_t> versions;
   for (const auto& r : replies) {
     ASSERT_EQ(r.status, 200) << r.body;
@@ -175,15 +175,11 @@ TEST_F(RestSemanticsTest, ConcurrentRetriesWithOneKeyWriteOnce) {
   const std::uint64_t head = Head();
   constexpr int kRetries = 8;
   std::vector<HttpReply> replies(kRetries);
-  std::vector<std::thread> threads;
-  for (int i = 0; i < kRetries; ++i) {
-    threads.emplace_back([&, i] {
-      replies[i] = Send(srv().port(), "POST", Deliverable() + "/add-progress-note", tok().editor,
-                        json{{"note_date", "2024-05-05"}, {"text", "once"}}.dump(),
-                        {{"Idempotency-Key", "storm-1"}});
-    });
-  }
-  for (auto& t : threads) t.join();
+  InParallel(kRetries, [&](int i) {
+    replies[i] = Send(srv().port(), "POST", Deliverable() + "/add-progress-note", tok().editor,
+                      json{{"note_date", "2024-05-05"}, {"text", "once"}}.dump(),
+                      {{"Idempotency-Key", "storm-1"}});
+  });
   int fresh = 0;
   for (const auto& r : replies) {
     ASSERT_EQ(r.status, 200) << r.body;
