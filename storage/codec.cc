@@ -121,8 +121,7 @@ Result<std::string_view> CanonicalPart(std::string_view value, Hash256* stored_h
   return value.substr(0, value.size() - 32);
 }
 
-Result<RecordedEvent> DecodeEventValue(std::string_view value) {
-  RecordedEvent e;
+Status DecodeEventValueInto(std::string_view value, RecordedEvent& e) {
   auto canonical = CanonicalPart(value, &e.hash);
   if (!canonical.ok()) return canonical.error();
   Reader r(*canonical);
@@ -140,6 +139,12 @@ Result<RecordedEvent> DecodeEventValue(std::string_view value) {
                                           : "stored event value is malformed");
   }
   e.recorded_at_us = static_cast<std::int64_t>(recorded);
+  return {};
+}
+
+Result<RecordedEvent> DecodeEventValue(std::string_view value) {
+  RecordedEvent e;
+  ASSURE_TRY(DecodeEventValueInto(value, e));
   return e;
 }
 

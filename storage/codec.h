@@ -29,6 +29,10 @@ std::string CanonicalBytes(const RecordedEvent& e);
 std::string EncodeEventValue(const RecordedEvent& e);
 // Parses a stored value; kCorruption if it is not well formed.
 Result<RecordedEvent> DecodeEventValue(std::string_view value);
+// The same into an existing event, whose strings keep their capacity (no
+// allocation when they already have room). On an error `e` is left partly
+// overwritten.
+Status DecodeEventValueInto(std::string_view value, RecordedEvent& e);
 // Splits a stored value into its canonical part and stored hash without
 // decoding the fields. kCorruption if shorter than a hash.
 Result<std::string_view> CanonicalPart(std::string_view value, Hash256* stored_hash);

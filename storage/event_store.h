@@ -99,6 +99,11 @@ class EventStore {
   // says where to continue.
   virtual Result<ReadAllPage> ReadAll(std::uint64_t from_position, std::size_t max_count,
                                       const ReadAllFilter& filter = {}) = 0;
+  // ReadAll without a filter, into `page`: its events are overwritten in
+  // place, their strings keeping their capacity, so that a long scan which
+  // hands its pages back (the evidence pack's) allocates nothing once its
+  // pages are warm. On an error the page's contents are unspecified.
+  virtual Status ReadAllInto(std::uint64_t from_position, std::size_t max_count, ReadAllPage& page) = 0;
 
   // One event by global position; kNotFound when past the head.
   virtual Result<RecordedEvent> ReadEvent(std::uint64_t position) = 0;

@@ -595,17 +595,22 @@ Result<ReadAllPage> LogStore::ReadAll(std::uint64_t from_position, std::size_t m
   if (max_count == 0) {
     return MakeError(ErrorCode::kInvalidArgument, "max_count must be at least 1", "limit");
   }
+  const bool filtered = !filter.stream_prefix.empty() || !filter.event_types.empty();
+  if (!filtered) {
+    ReadAllPage page;
+    ASSURE_TRY(ReadAllInto(from_position, max_count, page));
+    return page;
+  }
   max_count = std::min(max_count, options_.max_page);
   if (from_position == 0) from_position = 1;
-  const bool filtered = !filter.stream_prefix.empty() || !filter.event_types.empty();
-  const std::uint64_t max_examined = filtered ? 16 * options_.max_page : max_count;
+  const std::uint64_t max_examined = 16 * options_.max_page;
   ReadAllPage page;
   page.next_position = from_position;
   std::uint64_t examined = 0;
   std::optional<Error> error;
   bool stopped = false;
   Status s = backend_->ScanEvents(from_position, [&](std::uint64_t pos, std::string_view value) {
-    if (filtered && !filter.stream_prefix.empty()) {
+    if (!filter.stream_prefix.empty()) {
       // Peek at the stream id (FORMAT.md: after format byte and position)
       // to skip other streams without decoding them.
       if (value.size() >= 13) {
@@ -639,6 +644,35 @@ Result<ReadAllPage> LogStore::ReadAll(std::uint64_t from_position, std::size_t m
   if (!s.ok()) return s.error();
   page.end_of_log = !stopped || page.next_position > Head().position;
   return page;
+}
+
+Status LogStore::ReadAllInto(std::uint64_t from_position, std::size_t max_count, ReadAllPage& page) {
+  if (max_count == 0) {
+    return MakeError(ErrorCode::kInvalidArgument, "max_count must be at least 1", "limit");
+  }
+  max_count = std::min(max_count, options_.max_page);
+  if (from_position == 0) from_position = 1;
+  page.next_position = from_position;
+  std::size_t n = 0;
+  std::optional<Error> error;
+  bool stopped = false;
+  Status s = backend_->ScanEvents(from_position, [&](std::uint64_t pos, std::string_view value) {
+    if (n == page.events.size()) page.events.emplace_back();
+    RecordedEvent& e = page.events[n];
+    if (Status d = DecodeEventValueInto(value, e); !d.ok() || e.position != pos) {
+      error = d.ok() ? MakeError(ErrorCode::kCorruption, "event key/position mismatch at " + std::to_string(pos))
+                     : d.error();
+      return false;
+    }
+    page.next_position = pos + 1;
+    if (++n >= max_count) return !(stopped = true);
+    return true;
+  });
+  page.events.resize(n);
+  if (error) return *error;
+  if (!s.ok()) return s.error();
+  page.end_of_log = !stopped || page.next_position > Head().position;
+  return {};
 }
 
 Result<StreamInfo> LogStore::GetStreamInfo(std::string_view stream_id) {

@@ -53,6 +53,7 @@ class LogStore final : public EventStore {
                                                 std::size_t max_count) override;
   Result<ReadAllPage> ReadAll(std::uint64_t from_position, std::size_t max_count,
                               const ReadAllFilter& filter) override;
+  Status ReadAllInto(std::uint64_t from_position, std::size_t max_count, ReadAllPage& page) override;
   Result<RecordedEvent> ReadEvent(std::uint64_t position) override;
   Result<StreamInfo> GetStreamInfo(std::string_view stream_id) override;
   Result<std::optional<std::uint64_t>> FindEventId(const Uuid& event_id) override;

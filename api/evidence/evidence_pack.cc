@@ -1,6 +1,8 @@
 #include "api/evidence/evidence_pack.h"
 
 #include <algorithm>
+#include <atomic>
+#include <functional>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -52,6 +54,14 @@ class Channel {
     cv_.notify_all();
     return v;
   }
+  std::optional<T> TryPop() {
+    std::lock_guard l(mu_);
+    if (cancelled_ || items_.empty()) return std::nullopt;
+    T v = std::move(items_.front());
+    items_.pop_front();
+    cv_.notify_all();
+    return v;
+  }
   void Close() {
     std::lock_guard l(mu_);
     closed_ = true;
@@ -79,7 +89,14 @@ struct JoinOnExit {
   }
 };
 
-using Page = std::shared_ptr<const std::vector<storage::RecordedEvent>>;
+// A page of the log, read once and used by two threads (the folding and the
+// rendering one); the second to finish hands it back to the reader, which
+// reads the next page into it (its events' strings keep their capacity, so
+// that once a few pages are warm reading allocates and frees nothing).
+struct Page {
+  storage::ReadAllPage read;
+  std::atomic<int> users{0};
+};
 
 // The log up to the as-at position: the model, and what events.jsonl and the
 // batch proof need of every event (its stream, leaf hash and rendered line;
@@ -93,43 +110,68 @@ struct AsAt {
   std::vector<storage::Hash256> leaves;      // leaves[i]: position i + 1's Merkle leaf hash
   std::string lines;                         // every event's events.jsonl line, by position
   std::vector<std::uint64_t> line_end;       // line_end[i]: end of position i + 1's line (after '\n')
+  std::vector<std::unique_ptr<Page>> pages;  // the pages read into, freed with the rest
 };
 
 // Three threads: one reads pages of the log, this one folds them, a third
 // computes each event's leaf hash and renders its line (for a whole-network
 // pack nearly every event is relied on; the rest are dropped afterwards).
-Result<AsAt> ReadUpTo(storage::EventStore& store, std::uint64_t position) {
+// `folded` runs on this thread once the model is complete, while the last
+// lines are still being rendered; it may read `model` and `fold` only.
+Result<AsAt> ReadUpTo(storage::EventStore& store, std::uint64_t position,
+                      const std::function<void(const AsAt&)>& folded) {
   AsAt out;
   out.stream_of.reserve(position);
   out.line_end.resize(position);
   constexpr std::size_t kAhead = 4;
-  Channel<Page> to_fold(kAhead), to_render(kAhead);
-  // The folding and rendering threads hand their pages here when done with
-  // them, so that freeing 10,000 events at a time is not on their time.
-  Channel<Page> to_free(4 * kAhead);
-  std::thread freer([&] {
-    while (auto page = to_free.Pop()) page->reset();
-  });
-  std::optional<Error> failure;  // the reader's
-  std::thread reader([&] {
+  Channel<Page*> to_fold(kAhead), to_render(kAhead);
+  // Pages both threads are done with; never more than the pages made (at
+  // most 2 x kAhead + 3 are in flight), so a push never waits.
+  Channel<Page*> returned(1 << 20);
+  auto done_with = [&](Page* page) {
+    if (page->users.fetch_sub(1, std::memory_order_acq_rel) == 1) returned.Push(page);
+  };
+  std::optional<Error> failure;          // the reader's
+  std::optional<Error> leaves_failure;   // the renderer's
+  std::thread reader, renderer;
+  // On any way out, the threads are stopped before they are joined.
+  struct StopOnExit {
+    Channel<Page*>& a;
+    Channel<Page*>& b;
+    std::thread& r;
+    std::thread& w;
+    ~StopOnExit() {
+      a.Cancel();
+      b.Cancel();
+      if (r.joinable()) r.join();
+      if (w.joinable()) w.join();
+    }
+  } stop_on_exit{to_fold, to_render, reader, renderer};
+  reader = std::thread([&] {
     for (std::uint64_t from = 1; from <= position;) {
-      auto page = store.ReadAll(from, 10000);
-      if (!page.ok()) {
-        failure = page.error();
+      Page* page = nullptr;
+      if (auto back = returned.TryPop()) {
+        page = *back;
+      } else {
+        out.pages.push_back(std::make_unique<Page>());  // only this thread touches `pages` until joined
+        page = out.pages.back().get();
+      }
+      if (auto s = store.ReadAllInto(from, 10000, page->read); !s.ok()) {
+        failure = s.error();
         break;
       }
-      const bool last = page->end_of_log || page->events.empty() ||
-                        page->events.back().position >= position;
-      from = page->next_position;
-      auto shared = std::make_shared<const std::vector<storage::RecordedEvent>>(std::move(page->events));
-      if (!to_fold.Push(shared) || !to_render.Push(shared)) break;
+      const auto& events = page->read.events;
+      const bool last =
+          page->read.end_of_log || events.empty() || events.back().position >= position;
+      from = page->read.next_position;
+      page->users.store(2, std::memory_order_relaxed);
+      if (!to_fold.Push(page) || !to_render.Push(page)) break;
       if (last) break;
     }
     to_fold.Close();
     to_render.Close();
   });
-  std::optional<Error> leaves_failure;  // the renderer's
-  std::thread renderer([&] {
+  renderer = std::thread([&] {
     // The leaf hashes as the store committed them with the events (its
     // Merkle tree's level 0, which the checkpoint's root covers): one scan,
     // instead of re-encoding and hashing every event. An event altered in
@@ -150,28 +192,29 @@ Result<AsAt> ReadUpTo(storage::EventStore& store, std::uint64_t position) {
     bool reserved = false;
     std::thread prefaulter;  // faults the buffer in ahead of the rendering
     while (auto page = to_render.Pop()) {
-      if (!reserved && !(*page)->empty()) {
+      const auto& events = (*page)->read.events;
+      if (!reserved && !events.empty()) {
         std::size_t room = 0;
-        for (const auto& e : **page) room += e.data.size() + e.stream_id.size() + e.metadata.reason.size() + 420;
-        lines.reserve(room / (*page)->size() * position + room);
+        for (const auto& e : events) room += e.data.size() + e.stream_id.size() + e.metadata.reason.size() + 420;
+        lines.reserve(room / events.size() * position + room);
         prefaulter = PrefaultAhead(lines.data(), lines.capacity());
         reserved = true;
       }
-      for (const auto& e : **page) {
+      for (const auto& e : events) {
         if (e.position > position || e.position == 0) break;
         // Position order is checked by the folding thread; a gap stops it.
         AppendEventLine(lines, e, out.leaves[e.position - 1]);
         lines.push_back('\n');
         out.line_end[e.position - 1] = lines.size();
       }
-      to_free.Push(std::move(*page));
+      done_with(*page);
     }
     if (prefaulter.joinable()) prefaulter.join();
   });
   std::unordered_map<std::string, std::uint32_t> interned;
   std::optional<Error> gap;
   while (auto page = to_fold.Pop()) {
-    for (const auto& e : **page) {
+    for (const auto& e : (*page)->read.events) {
       if (e.position > position) break;
       if (e.position != out.stream_of.size() + 1) {
         gap = MakeError(ErrorCode::kCorruption,
@@ -185,16 +228,18 @@ Result<AsAt> ReadUpTo(storage::EventStore& store, std::uint64_t position) {
       out.last_recorded_at_us = e.recorded_at_us;
     }
     if (gap) break;
-    to_free.Push(std::move(*page));
+    done_with(*page);
   }
-  if (gap || out.stream_of.size() != position) {
+  const bool complete = !gap && out.stream_of.size() == position;
+  if (!complete) {
     to_fold.Cancel();
     to_render.Cancel();
   }
+  // Once the fold is complete the reader has read its last page (a failure
+  // stops it before), so `failure` is not being written meanwhile.
+  if (complete && folded) folded(out);
   reader.join();
   renderer.join();
-  to_free.Close();
-  freer.join();
   if (failure) return *failure;
   if (leaves_failure) return *leaves_failure;
   if (gap) return *gap;
@@ -251,6 +296,11 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   }
   Pack pack;
   PhaseClock clock(&pack.phase_seconds);
+  // The as-at date (YYYY-MM-DD): of as_of when given, else of the last event
+  // folded.
+  auto date_of = [&](const AsAt& a) {
+    return FormatTimestamp(request.as_of_us ? *request.as_of_us : a.last_recorded_at_us).substr(0, 10);
+  };
   // 1. The as-at position and the checkpoint that covers it.
   std::uint64_t position = 0;
   if (request.as_of_us) {
@@ -263,35 +313,37 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   auto checkpoint = CheckpointCovering(checkpoints, position, request.now_us);
   if (!checkpoint.ok()) return checkpoint.error();
 
-  // 2. The network as at the position.
-  auto asat = ReadUpTo(store, position);
-  if (!asat.ok()) return asat.error();
-  clock.Mark("read and fold the log, render its lines");
-  const std::int64_t as_of_us = request.as_of_us ? *request.as_of_us : asat->last_recorded_at_us;
-  const std::string timestamp = FormatTimestamp(as_of_us);
-  const std::string date = timestamp.substr(0, 10);
-
-  // 3. The statements, and what they rely on.
+  // 2. The network as at the position, and 3. the statements and what they
+  // rely on, derived from it while the last of the log's lines are rendered.
   std::vector<std::string> codes;
-  if (request.scope == PackScope::kCodes) {
-    std::set<std::string> unique(request.codes.begin(), request.codes.end());
-    codes.assign(unique.begin(), unique.end());
-  } else {
-    codes = CodesInScope(asat->model, request.scope == PackScope::kSection ? request.section : "");
-  }
   PackUses uses;
   json statements = json::array();
   json gaps = json::array();
   PackEntities entities;
-  for (const auto& code : codes) {
-    json st = DeriveStatement(asat->model, code, date, &uses, &entities);
-    if (!st["has_evidence"].get<bool>()) {
-      gaps.push_back(code);
-      pack.gaps.push_back(code);
+  auto derive = [&](const AsAt& folded) {
+    clock.Mark("read and fold the log");
+    if (request.scope == PackScope::kCodes) {
+      std::set<std::string> unique(request.codes.begin(), request.codes.end());
+      codes.assign(unique.begin(), unique.end());
+    } else {
+      codes = CodesInScope(folded.model, request.scope == PackScope::kSection ? request.section : "");
     }
-    statements.push_back(std::move(st));
-  }
-  clock.Mark("derive statements");
+    for (const auto& code : codes) {
+      json st = DeriveStatement(folded.model, code, date_of(folded), &uses, &entities);
+      if (!st["has_evidence"].get<bool>()) {
+        gaps.push_back(code);
+        pack.gaps.push_back(code);
+      }
+      statements.push_back(std::move(st));
+    }
+    clock.Mark("derive statements (beside the rendering)");
+  };
+  auto asat = ReadUpTo(store, position, derive);
+  if (!asat.ok()) return asat.error();
+  clock.Mark("render the log's lines (the rest)");
+  const std::int64_t as_of_us = request.as_of_us ? *request.as_of_us : asat->last_recorded_at_us;
+  const std::string timestamp = FormatTimestamp(as_of_us);
+  const std::string date = date_of(*asat);
 
   // 4. events.jsonl: every event of every stream relied on, by position (the
   // lines were rendered while the log was folded).

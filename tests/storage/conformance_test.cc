@@ -227,6 +227,47 @@ TEST_P(ConformanceTest, ReadAllPagesAndIsBoundedByMaxPage) {
   EXPECT_TRUE(after->end_of_log);
 }
 
+TEST_P(ConformanceTest, ReadAllIntoOverwritesARecycledPageAsReadAllReads) {
+  // Events of different sizes, so that reading into a page whose events
+  // were longer (and shorter) leaves nothing of them behind.
+  MustAppend("a-long-stream-name", ExpectedVersion::Any(),
+             {Ev("LongTypeNameForTheFirst", R"({"text":"a fairly long value, longer than short strings"})")});
+  MustAppend("b", ExpectedVersion::Any(), {Ev("B"), Ev("C", R"({"n":1})")});
+  ProposedEvent with_meta = Ev("D");
+  with_meta.metadata = {"person-7", "a reason", "corr-1", "cause-2", "api"};
+  MustAppend("c", ExpectedVersion::Any(), {with_meta});
+  auto all = store_->ReadAll(1, 100);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->events.size(), 4u);
+  auto same = [](const RecordedEvent& x, const RecordedEvent& y) {
+    return x.position == y.position && x.stream_id == y.stream_id && x.stream_version == y.stream_version &&
+           x.event_id == y.event_id && x.type == y.type && x.schema_version == y.schema_version &&
+           x.data == y.data && x.recorded_at_us == y.recorded_at_us && x.hash == y.hash &&
+           x.metadata == y.metadata;
+  };
+  ReadAllPage page;
+  ASSERT_TRUE(store_->ReadAllInto(1, 2, page).ok());  // positions 1-2 into an empty page
+  ASSERT_EQ(page.events.size(), 2u);
+  EXPECT_TRUE(same(page.events[0], all->events[0]));
+  EXPECT_EQ(page.next_position, 3u);
+  EXPECT_FALSE(page.end_of_log);
+  ASSERT_TRUE(store_->ReadAllInto(3, 100, page).ok());  // 3-4 over them
+  ASSERT_EQ(page.events.size(), 2u);
+  EXPECT_TRUE(same(page.events[0], all->events[2]));
+  EXPECT_TRUE(same(page.events[1], all->events[3]));
+  EXPECT_TRUE(page.end_of_log);
+  ASSERT_TRUE(store_->ReadAllInto(2, 1, page).ok());  // fewer than the page holds
+  ASSERT_EQ(page.events.size(), 1u);
+  EXPECT_TRUE(same(page.events[0], all->events[1]));
+  ASSERT_TRUE(store_->ReadAllInto(1, 100, page).ok());  // more
+  ASSERT_EQ(page.events.size(), 4u);
+  for (std::size_t i = 0; i < 4; ++i) EXPECT_TRUE(same(page.events[i], all->events[i])) << i;
+  ASSERT_TRUE(store_->ReadAllInto(5, 100, page).ok());  // past the head
+  EXPECT_TRUE(page.events.empty());
+  EXPECT_TRUE(page.end_of_log);
+  EXPECT_EQ(store_->ReadAllInto(1, 0, page).error().code, ErrorCode::kInvalidArgument);
+}
+
 TEST_P(ConformanceTest, ReadAllFiltersByStreamPrefixAndType) {
   MustAppend("deliverable-1", ExpectedVersion::Any(), One("Created"));
   MustAppend("group-1", ExpectedVersion::Any(), One("Created"));
