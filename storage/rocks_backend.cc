@@ -2,6 +2,7 @@
 
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/memtablerep.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/options_util.h>
@@ -298,6 +299,8 @@ class StreamPrefix final : public rocksdb::SliceTransform {
 struct CfShape {
   bool point_lookups = false;
   std::shared_ptr<const rocksdb::SliceTransform> ascending_within;
+  // Point lookups only, by whole key: a hash of skip lists in the memtable.
+  std::shared_ptr<const rocksdb::SliceTransform> hashed_by;
 };
 
 rocksdb::ColumnFamilyOptions CfOptions(const CfShape& shape) {
@@ -306,6 +309,10 @@ rocksdb::ColumnFamilyOptions CfOptions(const CfShape& shape) {
   if (shape.point_lookups) t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
   o.memtable_insert_with_hint_prefix_extractor = shape.ascending_within;
+  if (shape.hashed_by) {
+    o.prefix_extractor = shape.hashed_by;
+    o.memtable_factory.reset(rocksdb::NewHashSkipListRepFactory(1 << 18));
+  }
   return o;
 }
 
@@ -331,15 +338,17 @@ Result<std::unique_ptr<Backend>> OpenRocksBackend(const std::string& dir, bool c
     if (ec) return MakeError(ErrorCode::kIoError, "cannot create '" + dir + "': " + ec.message());
   }
 
-  const std::shared_ptr<const rocksdb::SliceTransform> whole(rocksdb::NewFixedPrefixTransform(0));
+  using Transform = std::shared_ptr<const rocksdb::SliceTransform>;
+  const Transform whole(rocksdb::NewFixedPrefixTransform(0));
   const std::vector<std::pair<std::string, CfShape>> families = {
       {rocksdb::kDefaultColumnFamilyName, {}},
-      {kCfEvents, {false, whole}},  // by position
-      {kCfStreamIndex, {false, std::make_shared<StreamPrefix>()}},
-      {kCfStreamHeads, {true, nullptr}},
-      {kCfEventIds, {true, nullptr}},
-      {kCfState, {true, nullptr}},
-      {kCfMerkle, {true, std::shared_ptr<const rocksdb::SliceTransform>(rocksdb::NewFixedPrefixTransform(1))}},  // by level
+      {kCfEvents, {false, whole, nullptr}},  // by position
+      {kCfStreamIndex, {false, std::make_shared<StreamPrefix>(), nullptr}},
+      // Stream ids, as a whole (no stream id is 1,024 bytes long).
+      {kCfStreamHeads, {true, nullptr, Transform(rocksdb::NewCappedPrefixTransform(1024))}},
+      {kCfEventIds, {true, nullptr, Transform(rocksdb::NewFixedPrefixTransform(16))}},  // UUIDs
+      {kCfState, {true, nullptr, nullptr}},
+      {kCfMerkle, {true, Transform(rocksdb::NewFixedPrefixTransform(1)), nullptr}},  // by level
       {kCfBlobs, {}}};
   if (has_db) {
     std::vector<std::string> present;
@@ -362,6 +371,7 @@ Result<std::unique_ptr<Backend>> OpenRocksBackend(const std::string& dir, bool c
   options.create_if_missing = !has_db;
   options.create_missing_column_families = !has_db;
   options.max_background_jobs = 2;
+  options.allow_concurrent_memtable_write = false;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const auto& [name, shape] : families) descriptors.emplace_back(name, CfOptions(shape));
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
