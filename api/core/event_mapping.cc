@@ -8,7 +8,7 @@
 namespace assure::api {
 
 domain::EventView MakeView(const storage::RecordedEvent& record, nlohmann::json& holder) {
-  holder = ParseJson(record.data);
+  ParseJsonInto(record.data, holder);
   if (holder.is_discarded() || !holder.is_object()) holder = nlohmann::json::object();
   if (record.schema_version != domain::CurrentSchemaVersion(record.type)) {
     holder = domain::Upcast(record.type, record.schema_version, std::move(holder));

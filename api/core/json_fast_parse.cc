@@ -12,7 +12,11 @@ using nlohmann::json;
 
 class Reader {
  public:
-  explicit Reader(std::string_view s) : p_(s.data()), end_(s.data() + s.size()) {}
+  // With `reuse`, values are read into what `out` already holds where they
+  // can be (ParseJsonInto); an object's keys must then arrive in ascending
+  // order, each once (otherwise false).
+  explicit Reader(std::string_view s, bool reuse = false)
+      : p_(s.data()), end_(s.data() + s.size()), reuse_(reuse) {}
 
   bool Document(json& out) {
     Space();
@@ -88,7 +92,11 @@ class Reader {
       case '"': {
         std::string_view s;
         if (!String(s)) return false;
-        out = std::string(s);
+        if (reuse_ && out.is_string()) {
+          out.get_ref<std::string&>().assign(s);  // keeps its capacity
+        } else {
+          out = std::string(s);
+        }
         return true;
       }
       case 't':
@@ -132,15 +140,12 @@ class Reader {
   }
 
   bool Object(json& out, int depth) {
+    if (reuse_) return ObjectInPlace(out, depth);
     out = json::object();
     auto& members = out.get_ref<json::object_t&>();
     return List('}', [&] {
       std::string_view key;
-      if (!String(key)) return false;
-      Space();
-      if (p_ == end_ || *p_ != ':') return false;
-      ++p_;
-      Space();
+      if (!Key(key)) return false;
       json value;
       if (!Value(value, depth)) return false;
       // Keys usually arrive sorted (nlohmann dumps them so): the hint makes
@@ -152,17 +157,59 @@ class Reader {
     });
   }
 
-  bool Array(json& out, int depth) {
-    out = json::array();
-    auto& items = out.get_ref<json::array_t&>();
-    return List(']', [&] {
-      items.emplace_back();
-      return Value(items.back(), depth);
+  // The members merged into those `out` has (both in key order): a member
+  // of the same name is read into in place, one the text lacks is erased,
+  // a new one inserted where it belongs.
+  bool ObjectInPlace(json& out, int depth) {
+    if (!out.is_object()) out = json::object();
+    auto& members = out.get_ref<json::object_t&>();
+    auto it = members.begin();
+    std::string_view previous;
+    bool first = true;
+    const bool ok = List('}', [&] {
+      std::string_view key;
+      if (!Key(key)) return false;
+      if (!first && !(previous < key)) return false;  // unsorted or repeated: a fresh parse
+      first = false;
+      previous = key;
+      while (it != members.end() && std::string_view(it->first) < key) it = members.erase(it);
+      if (it == members.end() || std::string_view(it->first) != key) {
+        it = members.emplace_hint(it, std::string(key), json());
+      }
+      if (!Value(it->second, depth)) return false;
+      ++it;
+      return true;
     });
+    if (!ok) return false;
+    members.erase(it, members.end());
+    return true;
+  }
+
+  // A member's key and the colon after it.
+  bool Key(std::string_view& key) {
+    if (!String(key)) return false;
+    Space();
+    if (p_ == end_ || *p_ != ':') return false;
+    ++p_;
+    Space();
+    return true;
+  }
+
+  bool Array(json& out, int depth) {
+    if (!reuse_ || !out.is_array()) out = json::array();
+    auto& items = out.get_ref<json::array_t&>();
+    std::size_t n = 0;
+    const bool ok = List(']', [&] {
+      if (n == items.size()) items.emplace_back();
+      return Value(items[n++], depth);
+    });
+    if (ok) items.resize(n);
+    return ok;
   }
 
   const char* p_;
   const char* end_;
+  const bool reuse_;
 };
 
 }  // namespace
@@ -178,6 +225,11 @@ nlohmann::json ParseJson(std::string_view text) {
   json value;
   if (!Reader(text).Document(value)) value = json::parse(text, nullptr, false);
   return value;
+}
+
+void ParseJsonInto(std::string_view text, nlohmann::json& into) {
+  if (!into.is_discarded() && Reader(text, true).Document(into)) return;
+  into = ParseJson(text);  // `into` may be half overwritten: read afresh
 }
 
 std::optional<std::string> CutTopLevelMembers(std::string_view t, const std::set<std::string>& names) {

@@ -26,6 +26,13 @@ bool FastParseJson(std::string_view text, nlohmann::json& out);
 // stored or received JSON calls.
 nlohmann::json ParseJson(std::string_view text);
 
+// ParseJson(text) into `into`, which ends equal to it, reusing what `into`
+// already holds: members of the same name, array elements and strings are
+// overwritten in place (keeping their allocations). For a loop that reads
+// many texts of the same shape (events of one type): once warm, reading
+// one allocates and frees little or nothing.
+void ParseJsonInto(std::string_view text, nlohmann::json& into);
+
 // `text` (an object) with the values of its top-level members named in
 // `names` replaced by empty containers of the same type ("{}" or "[]"),
 // found by a scan that only matches brackets outside strings: for reading

@@ -109,7 +109,7 @@ json GroupJson(const NetworkModel& m, const std::string& gid, const std::string&
 
 void PackFold::Apply(NetworkModel& model, const storage::RecordedEvent& e) {
   constexpr std::string_view kPrefix = "deliverable-";
-  const domain::EventView view = MakeView(e, holder_);
+  const domain::EventView view = MakeView(e, holders_[e.type]);
   if (!e.stream_id.starts_with(kPrefix)) {
     model.Apply(view);
     return;

@@ -58,7 +58,9 @@ class PackFold {
   const std::unordered_map<std::string, std::vector<RagbChange>>& ragb() const { return ragb_; }
 
  private:
-  nlohmann::json holder_;
+  // Event data is read into the last value read for its type, which it
+  // mostly matches in shape (ParseJsonInto).
+  std::unordered_map<std::string, nlohmann::json> holders_;
   std::unordered_map<std::string, std::vector<RagbChange>> ragb_;
 };
 

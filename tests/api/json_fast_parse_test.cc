@@ -10,6 +10,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace assure::api {
 namespace {
@@ -149,6 +150,49 @@ TEST(JsonFastParseTest, EdgeCases) {
   deep += std::string(300, ']');
   EXPECT_FALSE(FastParseJson(deep, v));
   Compare(deep);
+}
+
+// ParseJsonInto gives what ParseJson gives, whatever the value it reads
+// into held before: every pair of documents (plain, with escapes and
+// fractions, edited, of similar shape so that members are reused), one read
+// into the other.
+TEST(JsonFastParseTest, ParseJsonIntoEqualsParseJsonWhateverItReusesOrDiscards) {
+  Generator plain(11, true), odd(12, false);
+  auto& rng = plain.rng();
+  std::vector<std::string> texts;
+  for (int i = 0; i < 300; ++i) {
+    json doc = json::object();  // shapes like event data: a few of a handful of keys
+    for (const char* k : {"id", "occurred_at", "owner", "to", "from", "links"}) {
+      if (rng() % 3 != 0) doc[k] = (i % 2 == 0 ? plain : odd).Value(2);
+    }
+    texts.push_back(doc.dump());
+    texts.push_back(plain.Value(0).dump());
+    texts.push_back(odd.Value(0).dump());
+  }
+  for (const char* t : {"{\"b\":1,\"a\":2}", "{\"a\":1,\"a\":2}", "{\"a\":[1,2,3]}", "{\"a\":[]}", "{",
+                        "", "[1,[2,{\"x\":\"y\"}]]", "{\"a\":\"\\u0041\"}", "{\"a\":1.5}"}) {
+    texts.push_back(t);
+  }
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    json into = ParseJson(texts[i]);
+    for (int k = 0; k < 8; ++k) {
+      const std::string& next = texts[rng() % texts.size()];
+      ParseJsonInto(next, into);
+      const json fresh = ParseJson(next);
+      ASSERT_EQ(into.is_discarded(), fresh.is_discarded()) << next;
+      if (!fresh.is_discarded()) {
+        ASSERT_TRUE(SameTree(into, fresh)) << next << "\ngot " << into.dump();
+      }
+    }
+  }
+}
+
+TEST(JsonFastParseTest, ParseJsonIntoKeepsTheStringsItOverwrites) {
+  json into = ParseJson(R"({"a":"a string longer than the small-string buffer","n":[1,2]})");
+  const char* before = into["a"].get_ref<const std::string&>().data();
+  ParseJsonInto(R"({"a":"another string, also longer than that","n":[3]})", into);
+  EXPECT_EQ(into["a"].get_ref<const std::string&>().data(), before);  // assigned in place
+  EXPECT_EQ(into.dump(), R"({"a":"another string, also longer than that","n":[3]})");
 }
 
 
