@@ -14,7 +14,8 @@ namespace {
 
 constexpr char kHexDigits[] = "0123456789abcdef";
 
-void Key(std::string& out, const char* key) {
+// `,"key":` (the keys are literals: their lengths are known when compiled).
+void Key(std::string& out, std::string_view key) {
   out += ",\"";
   out += key;
   out += "\":";
@@ -267,7 +268,7 @@ void AppendEventLine(std::string& out, const storage::RecordedEvent& e, const st
   out.push_back('"');
   out.append(num, FormatTimestampTo(e.recorded_at_us, num));
   out.push_back('"');
-  const std::pair<const char*, const std::string*> meta[] = {
+  const std::pair<std::string_view, const std::string*> meta[] = {
       {"actor", &e.metadata.actor},
       {"reason", &e.metadata.reason},
       {"correlation_id", &e.metadata.correlation_id},

@@ -172,6 +172,22 @@ Result<AsAt> ReadUpTo(storage::EventStore& store, std::uint64_t position,
     to_render.Close();
   });
   renderer = std::thread([&] {
+    // Straight into one buffer, reserved from the first page's sizes: an
+    // upper bound per event times the events to come (the lines used to be
+    // rendered in chunks and copied together: 300 MB more to touch). A
+    // second thread has the kernel fault it in, starting before the leaves
+    // are read so that it keeps ahead of the rendering.
+    std::string& lines = out.lines;
+    auto page = to_render.Pop();
+    std::thread prefaulter;
+    if (page && !(*page)->read.events.empty()) {
+      const auto& events = (*page)->read.events;
+      std::size_t room = 0;
+      for (const auto& e : events) room += e.data.size() + e.stream_id.size() + e.metadata.reason.size() + 420;
+      lines.reserve(room / events.size() * position + room);
+      prefaulter = PrefaultAhead(lines.data(), lines.capacity());
+    }
+    JoinOnExit join_prefaulter{prefaulter};
     // The leaf hashes as the store committed them with the events (its
     // Merkle tree's level 0, which the checkpoint's root covers): one scan,
     // instead of re-encoding and hashing every event. An event altered in
@@ -185,22 +201,8 @@ Result<AsAt> ReadUpTo(storage::EventStore& store, std::uint64_t position,
       return;
     }
     out.leaves = std::move(*stored);
-    // Straight into one buffer, reserved from the first page's sizes: an
-    // upper bound per event times the events to come (the lines used to be
-    // rendered in chunks and copied together: 300 MB more to touch).
-    std::string& lines = out.lines;
-    bool reserved = false;
-    std::thread prefaulter;  // faults the buffer in ahead of the rendering
-    while (auto page = to_render.Pop()) {
-      const auto& events = (*page)->read.events;
-      if (!reserved && !events.empty()) {
-        std::size_t room = 0;
-        for (const auto& e : events) room += e.data.size() + e.stream_id.size() + e.metadata.reason.size() + 420;
-        lines.reserve(room / events.size() * position + room);
-        prefaulter = PrefaultAhead(lines.data(), lines.capacity());
-        reserved = true;
-      }
-      for (const auto& e : events) {
+    for (; page; page = to_render.Pop()) {
+      for (const auto& e : (*page)->read.events) {
         if (e.position > position || e.position == 0) break;
         // Position order is checked by the folding thread; a gap stops it.
         AppendEventLine(lines, e, out.leaves[e.position - 1]);
@@ -209,7 +211,6 @@ Result<AsAt> ReadUpTo(storage::EventStore& store, std::uint64_t position,
       }
       done_with(*page);
     }
-    if (prefaulter.joinable()) prefaulter.join();
   });
   std::unordered_map<std::string, std::uint32_t> interned;
   std::optional<Error> gap;
