@@ -458,7 +458,10 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   });
   JoinOnExit join_reporter{reporter};
   pack.pack_json =
-      RenderPackJson(header, statements, asat->model, entities, asat->fold, uses.deliverables);
+      RenderPackJson(header, statements, asat->model, entities, asat->fold, uses.deliverables,
+                     // A generous guess: a whole-network pack's is about 110 bytes
+                     // per event relied on.
+                     std::size_t{160} * positions.size() + (1 << 20));
   pack.identity = Sha256Hex(pack.pack_json);
   clock.Mark("documents, pack.json");
   reporter.join();

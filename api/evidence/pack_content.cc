@@ -402,6 +402,7 @@ void WriteObjectOf(std::string& out, const std::vector<const std::string*>& ids,
   } else {
     const std::size_t mid = ids.size() / 2;
     std::string second;
+    second.reserve((out.capacity() - out.size()) / 2);  // about half of what `out` has room for
     std::thread t([&] { range(mid, ids.size(), second); });
     range(0, mid, out);
     t.join();
@@ -421,7 +422,8 @@ std::vector<const std::string*> Pointers(const Set& ids) {
 }  // namespace
 
 std::string RenderPackJson(const json& header, const json& statements, const NetworkModel& m,
-                           const PackEntities& e, const PackFold& fold, const std::set<std::string>& deliverables) {
+                           const PackEntities& e, const PackFold& fold, const std::set<std::string>& deliverables,
+                           std::size_t reserve) {
   // The top level's members in key order, with placeholders for the three
   // written here.
   json top = header;
@@ -429,6 +431,7 @@ std::string RenderPackJson(const json& header, const json& statements, const Net
   top["ragb_histories"] = nullptr;
   top["statements"] = nullptr;
   std::string out;
+  out.reserve(reserve);
   PrettyWriter w(out);
   out.push_back('{');
   bool first = true;

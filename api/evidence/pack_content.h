@@ -95,10 +95,14 @@ nlohmann::json EntitiesJson(const NetworkModel& model, const PackEntities& entit
 // member but "entities", "ragb_histories" (for `deliverables`) and
 // "statements", which are written from `statements`, the model and the fold.
 // Meetings and histories are rendered on two threads. Identical bytes to
-// building the object and dumping it (tested).
+// building the object and dumping it (tested). `reserve`: the bytes to
+// reserve for it up front, when the caller can tell (the size of the
+// pack.json a verifier re-renders, or a generous guess): reserved memory
+// costs nothing until written, while growing by doubling copies the text
+// and has the kernel supply twice the pages.
 std::string RenderPackJson(const nlohmann::json& header, const nlohmann::json& statements,
                            const NetworkModel& model, const PackEntities& entities, const PackFold& fold,
-                           const std::set<std::string>& deliverables);
+                           const std::set<std::string>& deliverables, std::size_t reserve = 0);
 
 // What index.html shows (RenderPackHtml): pack.json's content with each
 // statement's meetings cut to its latest `max_meetings` by date (the rest

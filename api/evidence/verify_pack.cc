@@ -500,7 +500,8 @@ void Checker::Derivation(PhaseClock& clock) {
     header["gaps"] = gaps;
     json statements = json::array();
     for (const auto& [code, st] : derived) statements.push_back(st);
-    if (RenderPackJson(header, statements, model, derived_entities, fold, uses.deliverables) == text) {
+    if (RenderPackJson(header, statements, model, derived_entities, fold, uses.deliverables, text.size() + 1) ==
+        text) {
       if (report_.failures.size() == before) {
         Pass("derivation: all " + std::to_string(report_.statements) +
              " statement sections, the entities, RAGB histories and the gap list follow from the events "
