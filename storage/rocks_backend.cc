@@ -311,7 +311,11 @@ rocksdb::ColumnFamilyOptions CfOptions(const CfShape& shape) {
   o.memtable_insert_with_hint_prefix_extractor = shape.ascending_within;
   if (shape.hashed_by) {
     o.prefix_extractor = shape.hashed_by;
-    o.memtable_factory.reset(rocksdb::NewHashSkipListRepFactory(1 << 18));
+    // Every version of a stream's head written while a memtable is active
+    // sits in that key's bucket: lists as tall as the default skip list's
+    // (12, not the factory's default of 4) keep a hot stream's bucket
+    // logarithmic.
+    o.memtable_factory.reset(rocksdb::NewHashSkipListRepFactory(1 << 18, 12, 4));
   }
   return o;
 }

@@ -110,14 +110,15 @@ struct AsAt {
   std::vector<storage::Hash256> leaves;      // leaves[i]: position i + 1's Merkle leaf hash
   std::string lines;                         // every event's events.jsonl line, by position
   std::vector<std::uint64_t> line_end;       // line_end[i]: end of position i + 1's line (after '\n')
-  std::vector<std::unique_ptr<Page>> pages;  // the pages read into, freed with the rest
+  std::vector<std::unique_ptr<Page>> pages;  // the pages read into (about 100,000 events)
 };
 
 // Three threads: one reads pages of the log, this one folds them, a third
 // computes each event's leaf hash and renders its line (for a whole-network
 // pack nearly every event is relied on; the rest are dropped afterwards).
 // `folded` runs on this thread once the model is complete, while the last
-// lines are still being rendered; it may read `model` and `fold` only.
+// lines are still being rendered; it may read `model`, `fold` and
+// `last_recorded_at_us` only.
 Result<AsAt> ReadUpTo(storage::EventStore& store, std::uint64_t position,
                       const std::function<void(const AsAt&)>& folded) {
   AsAt out;
@@ -341,6 +342,10 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   };
   auto asat = ReadUpTo(store, position, derive);
   if (!asat.ok()) return asat.error();
+  // The read pages are freed at once, on a thread of their own, before the
+  // buffers of the zip are made.
+  std::thread page_freer([pages = std::move(asat->pages)]() mutable { pages.clear(); });
+  JoinOnExit join_page_freer{page_freer};
   clock.Mark("render the log's lines (the rest)");
   const std::int64_t as_of_us = request.as_of_us ? *request.as_of_us : asat->last_recorded_at_us;
   const std::string timestamp = FormatTimestamp(as_of_us);
