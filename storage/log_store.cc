@@ -590,6 +590,20 @@ Result<std::vector<RecordedEvent>> LogStore::ReadStream(std::string_view stream_
   return out;
 }
 
+namespace {
+
+// An event value met by a scan at key `pos`, decoded into `e`; kCorruption
+// when it does not decode or says it is elsewhere.
+Status DecodeScanned(std::uint64_t pos, std::string_view value, RecordedEvent& e) {
+  ASSURE_TRY(DecodeEventValueInto(value, e));
+  if (e.position != pos) {
+    return MakeError(ErrorCode::kCorruption, "event key/position mismatch at " + std::to_string(pos));
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<ReadAllPage> LogStore::ReadAll(std::uint64_t from_position, std::size_t max_count,
                                       const ReadAllFilter& filter) {
   if (max_count == 0) {
@@ -623,20 +637,18 @@ Result<ReadAllPage> LogStore::ReadAll(std::uint64_t from_position, std::size_t m
         }
       }
     }
-    auto e = DecodeEventValue(value);
-    if (!e.ok() || e->position != pos) {
-      error = e.ok() ? MakeError(ErrorCode::kCorruption,
-                                 "event key/position mismatch at " + std::to_string(pos))
-                     : e.error();
+    RecordedEvent e;
+    if (Status d = DecodeScanned(pos, value, e); !d.ok()) {
+      error = d.error();
       return false;
     }
     page.next_position = pos + 1;
     ++examined;
     bool keep = filter.event_types.empty() ||
-                std::find(filter.event_types.begin(), filter.event_types.end(), e->type) !=
+                std::find(filter.event_types.begin(), filter.event_types.end(), e.type) !=
                     filter.event_types.end();
-    if (keep && !filter.stream_prefix.empty()) keep = e->stream_id.starts_with(filter.stream_prefix);
-    if (keep) page.events.push_back(std::move(e).value());
+    if (keep && !filter.stream_prefix.empty()) keep = e.stream_id.starts_with(filter.stream_prefix);
+    if (keep) page.events.push_back(std::move(e));
     if (page.events.size() >= max_count || examined >= max_examined) return !(stopped = true);
     return true;
   });
@@ -658,10 +670,8 @@ Status LogStore::ReadAllInto(std::uint64_t from_position, std::size_t max_count,
   bool stopped = false;
   Status s = backend_->ScanEvents(from_position, [&](std::uint64_t pos, std::string_view value) {
     if (n == page.events.size()) page.events.emplace_back();
-    RecordedEvent& e = page.events[n];
-    if (Status d = DecodeEventValueInto(value, e); !d.ok() || e.position != pos) {
-      error = d.ok() ? MakeError(ErrorCode::kCorruption, "event key/position mismatch at " + std::to_string(pos))
-                     : d.error();
+    if (Status d = DecodeScanned(pos, value, page.events[n]); !d.ok()) {
+      error = d.error();
       return false;
     }
     page.next_position = pos + 1;
