@@ -34,6 +34,7 @@ enum class ErrorCode : std::uint8_t {
   kCorruption,            // stored data does not verify (500)
   kIoError,               // the disk or OS failed (500)
   kInternal,              // a bug (500)
+  kWritesSuspended,       // the store cannot write (disk full or failing); reads go on (503)
 };
 
 const char* ErrorCodeName(ErrorCode code);
@@ -72,6 +73,7 @@ inline const char* ErrorCodeName(ErrorCode code) {
     case ErrorCode::kCorruption: return "corruption";
     case ErrorCode::kIoError: return "io-error";
     case ErrorCode::kInternal: return "internal";
+    case ErrorCode::kWritesSuspended: return "writes-suspended";
   }
   return "internal";
 }

@@ -82,6 +82,9 @@ class Backend {
   virtual Result<std::vector<KeyValue>> ScanState(std::string_view prefix) = 0;
   virtual Result<std::optional<std::string>> GetBlob(const Hash256& key) = 0;
   virtual Status PutBlob(const Hash256& key, std::string_view bytes, bool sync) = 0;
+  // After a failed Commit: makes the medium writable again if it can (RocksDB
+  // DB::Resume), else an error. The failed batch is not in the store.
+  virtual Status Resume() { return {}; }
 };
 
 std::unique_ptr<Backend> NewMemoryBackend();

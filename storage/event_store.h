@@ -15,6 +15,7 @@
 // Thread safety: every method may be called from any thread concurrently.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -49,6 +50,9 @@ struct StoreOptions {
   // Create the store when the directory holds none. Tools that only read
   // (assure verify) turn this off. Default true.
   bool create_if_missing = true;
+  // While writes are suspended after a failed commit (a full or failing
+  // disk), how often an append may first ask the backend to resume. Default 1 s.
+  std::chrono::milliseconds resume_interval{1000};
   // Time source for recorded_at and id generator for events without an id.
   // Default: the system clock and OpenSSL's CSPRNG.
   std::shared_ptr<Clock> clock;
@@ -58,6 +62,16 @@ struct StoreOptions {
 using Listener = std::function<void(const std::vector<RecordedEvent>&)>;
 // Receives the result of an AppendAsync.
 using AppendCallback = std::function<void(Result<AppendResult>)>;
+
+// One stream's part of an append that spans several streams (AppendMany).
+struct StreamAppend {
+  std::string stream_id;
+  ExpectedVersion expected = ExpectedVersion::Any();
+  std::vector<ProposedEvent> events;
+};
+// Receives the result of an AppendManyAsync: one AppendResult per part, in
+// the order of the parts.
+using AppendManyCallback = std::function<void(Result<std::vector<AppendResult>>)>;
 
 class EventStore {
  public:
@@ -80,6 +94,16 @@ class EventStore {
   // must not throw or call Append (it may call AppendAsync).
   virtual void AppendAsync(std::string_view stream_id, ExpectedVersion expected,
                            std::vector<ProposedEvent> events, AppendCallback done) = 0;
+
+  // Appends to several streams as one unit: every part's expected version
+  // is checked, then all parts are written in one commit (positions follow
+  // the order of the parts), or none is. The streams must differ. A retry of
+  // an append whose every event id is stored returns the original results
+  // (idempotent_replay); some stored and some not is kIdempotencyConflict.
+  // Errors as Append's; a refusal names the part ("parts[1]: ...").
+  virtual Result<std::vector<AppendResult>> AppendMany(std::vector<StreamAppend> parts) = 0;
+  // AppendMany without waiting, answered as AppendAsync is.
+  virtual void AppendManyAsync(std::vector<StreamAppend> parts, AppendManyCallback done) = 0;
 
   // Blocks until every AppendAsync accepted so far has been answered (its
   // `done` returned). A server calls this on shutdown, before what the
@@ -119,6 +143,18 @@ class EventStore {
   virtual Result<std::uint64_t> PositionAt(std::int64_t at_us) = 0;
 
   virtual LogHead Head() const = 0;
+
+  // Why writes are suspended, or nullopt when the store writes. A commit that
+  // fails (disk full, I/O error) fails every append of its group and
+  // suspends writes: every later append is refused with kWritesSuspended
+  // (nothing written) while reads go on. The store asks its medium to resume
+  // at most every StoreOptions::resume_interval as appends arrive, and
+  // TryResumeWrites asks at once; the suspension lifts when the medium resumes.
+  virtual std::optional<Error> WriteFailure() const = 0;
+  virtual Status TryResumeWrites() = 0;
+  // How many times a listener or an AppendAsync callback threw (the store
+  // catches it and goes on).
+  virtual std::uint64_t ListenerFailures() const = 0;
 
   // Merkle tree over the log (merkle.h, FORMAT.md section 4). Tree sizes
   // count events: the tree of size n holds positions 1..n. A size past the

@@ -7,15 +7,20 @@
 
 namespace assure::storage {
 
-struct LogStore::Writer {
+// One stream's share of a queued append.
+struct LogStore::Part {
   std::string stream;
   ExpectedVersion expected = ExpectedVersion::Any();
   std::vector<PreparedEvent> events;
+};
+
+struct LogStore::Writer {
+  std::vector<Part> parts;  // one for Append, one per stream for AppendMany
   std::size_t bytes = 0;
-  std::optional<Result<AppendResult>> result;
+  std::optional<Result<std::vector<AppendResult>>> result;
   bool done = false;
   std::condition_variable cv;  // a synchronous writer waits on it
-  AppendCallback callback;     // set: an asynchronous writer (heap, owned by the queue)
+  AppendManyCallback callback; // set: an asynchronous writer (heap, owned by the queue)
 };
 
 // The state of one group commit: committed state plus what earlier appends
@@ -119,21 +124,47 @@ Status LogStore::LoadUpperNodes() {
   return {};
 }
 
-Status LogStore::PrepareWriter(Writer& w, std::string_view stream_id, ExpectedVersion expected,
-                               std::vector<ProposedEvent> events) {
-  auto prepared = PrepareAppend(options_, stream_id, std::move(events), *options_.ids);
-  if (!prepared.ok()) return prepared.error();
-  w.stream = std::string(stream_id);
-  w.expected = expected;
-  w.events = std::move(prepared).value();
-  for (const auto& e : w.events) w.bytes += e.data.size() + 128;
+Status LogStore::PrepareWriter(Writer& w, std::vector<StreamAppend> parts) {
+  if (parts.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "an append needs at least one stream", "parts");
+  }
+  const bool many = parts.size() > 1;
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    auto named = [&](Error e) {
+      if (many) {
+        e.message = "parts[" + std::to_string(i) + "]: " + e.message;
+        if (!e.field.empty()) e.field = "parts[" + std::to_string(i) + "]." + e.field;
+      }
+      return e;
+    };
+    for (std::size_t j = 0; j < i; ++j) {
+      if (w.parts[j].stream == parts[i].stream_id) {
+        return named(MakeError(ErrorCode::kInvalidArgument,
+                               "stream '" + parts[i].stream_id + "' is named by two parts",
+                               "stream_id"));
+      }
+    }
+    total += parts[i].events.size();
+    auto prepared = PrepareAppend(options_, parts[i].stream_id, std::move(parts[i].events), *options_.ids);
+    if (!prepared.ok()) return named(prepared.error());
+    Part part{std::move(parts[i].stream_id), parts[i].expected, std::move(prepared).value()};
+    for (const auto& e : part.events) w.bytes += e.data.size() + 128;
+    w.parts.push_back(std::move(part));
+  }
+  if (total > options_.max_events_per_append) {
+    return MakeError(ErrorCode::kTooLarge,
+                     "an append may hold at most " + std::to_string(options_.max_events_per_append) +
+                         " events, not " + std::to_string(total),
+                     "events");
+  }
   return {};
 }
 
-Result<AppendResult> LogStore::Append(std::string_view stream_id, ExpectedVersion expected,
-                                      std::vector<ProposedEvent> events) {
+Result<std::vector<AppendResult>> LogStore::AppendMany(std::vector<StreamAppend> parts) {
   Writer w;
-  ASSURE_TRY(PrepareWriter(w, stream_id, expected, std::move(events)));
+  ASSURE_TRY(PrepareWriter(w, std::move(parts)));
+  ASSURE_TRY(RefuseWhileSuspended());
 
   std::unique_lock lock(queue_mu_);
   writers_.push_back(&w);
@@ -149,10 +180,22 @@ Result<AppendResult> LogStore::Append(std::string_view stream_id, ExpectedVersio
   return std::move(*w.result);
 }
 
-void LogStore::AppendAsync(std::string_view stream_id, ExpectedVersion expected,
-                           std::vector<ProposedEvent> events, AppendCallback done) {
+Result<AppendResult> LogStore::Append(std::string_view stream_id, ExpectedVersion expected,
+                                      std::vector<ProposedEvent> events) {
+  std::vector<StreamAppend> parts(1);
+  parts[0].stream_id = std::string(stream_id);
+  parts[0].expected = expected;
+  parts[0].events = std::move(events);
+  auto r = AppendMany(std::move(parts));
+  if (!r.ok()) return r.error();
+  return r->front();
+}
+
+void LogStore::AppendManyAsync(std::vector<StreamAppend> parts, AppendManyCallback done) {
   auto w = std::make_unique<Writer>();
-  if (Status s = PrepareWriter(*w, stream_id, expected, std::move(events)); !s.ok()) {
+  Status s = PrepareWriter(*w, std::move(parts));
+  if (s.ok()) s = RefuseWhileSuspended();
+  if (!s.ok()) {
     done(s.error());
     return;
   }
@@ -168,6 +211,18 @@ void LogStore::AppendAsync(std::string_view stream_id, ExpectedVersion expected,
   ++async_pending_;
   writers_.push_back(w.release());
   if (!leading_ && writers_.size() == 1) committer_cv_.notify_one();
+}
+
+void LogStore::AppendAsync(std::string_view stream_id, ExpectedVersion expected,
+                           std::vector<ProposedEvent> events, AppendCallback done) {
+  std::vector<StreamAppend> parts(1);
+  parts[0].stream_id = std::string(stream_id);
+  parts[0].expected = expected;
+  parts[0].events = std::move(events);
+  AppendManyAsync(std::move(parts), [done = std::move(done)](Result<std::vector<AppendResult>> r) {
+    if (!r.ok()) return done(r.error());
+    done(r->front());
+  });
 }
 
 void LogStore::LeadGroup(std::unique_lock<std::mutex>& lock) {
@@ -225,7 +280,13 @@ void LogStore::AnswererLoop() {
     }
     if (async.empty()) continue;
     lock.unlock();
-    for (auto& x : async) x->callback(std::move(*x->result));
+    for (auto& x : async) {
+      try {
+        x->callback(std::move(*x->result));
+      } catch (...) {
+        listener_failures_.fetch_add(1, std::memory_order_relaxed);
+      }
+    }
     lock.lock();
     async_pending_ -= async.size();
     if (async_pending_ == 0) async_idle_cv_.notify_all();
@@ -275,21 +336,22 @@ std::vector<RecordedEvent> LogStore::CommitGroup(std::vector<Writer*>& group) {
   g.prev_hash = g.start.hash;
   g.last_recorded_at = g.start.recorded_at_us;
 
-  std::vector<bool> wrote(group.size(), false);
-  for (std::size_t i = 0; i < group.size(); ++i) {
-    std::size_t before = g.events.size();
-    group[i]->result = Decide(*group[i], g);
-    wrote[i] = g.events.size() > before;
+  if (Status s = RefuseWhileSuspended(); !s.ok()) {
+    for (Writer* w : group) w->result = s.error();
+    return {};
   }
+  for (Writer* w : group) w->result = Decide(*w, g);
   if (g.events.empty()) return {};
 
   for (auto& [stream, head] : g.heads) g.batch.heads.emplace_back(stream, head);
   g.batch.head = {g.events.back().position, g.prev_hash, g.last_recorded_at};
   Status s = backend_->Commit(g.batch, options_.sync);
   if (!s.ok()) {
-    for (std::size_t i = 0; i < group.size(); ++i) {
-      if (wrote[i]) group[i]->result = s.error();
-    }
+    // Every answer of the group was decided against the group's uncommitted
+    // events (a write, a replay of an earlier writer's ids, a refusal
+    // because of an earlier writer's version): none of them holds.
+    Error failed = SuspendWrites(s.error());
+    for (Writer* w : group) w->result = failed;
     return {};
   }
   CacheHeads(g.batch.heads);
@@ -342,86 +404,124 @@ Result<RecordedEvent> LogStore::EventAt(Group& g, std::uint64_t position) {
   return ReadEvent(position);
 }
 
-Result<AppendResult> LogStore::Decide(Writer& w, Group& g) {
-  // Idempotency: are any of these event ids stored already?
-  std::size_t stored = 0;
-  std::optional<IdEntry> first;
-  for (const auto& e : w.events) {
-    if (!e.client_supplied_id) continue;
-    std::optional<IdEntry> entry;
-    if (auto it = g.ids.find(e.id); it != g.ids.end()) {
-      entry = it->second;
-    } else {
-      auto r = backend_->GetIdEntry(e.id);
-      if (!r.ok()) return r.error();
-      entry = *r;
-    }
-    if (entry) {
-      ++stored;
-      if (!first) first = entry;
-    }
-  }
-  if (stored > 0) return CheckRetry(w, g, stored, *first);
-
-  auto head = HeadOf(g, w.stream);
-  if (!head.ok()) return head.error();
-  const std::optional<StreamHead>& h = *head;
-  bool match = true;
-  switch (w.expected.kind()) {
-    case ExpectedVersion::Kind::kAny: break;
-    case ExpectedVersion::Kind::kNoStream: match = !h.has_value(); break;
-    case ExpectedVersion::Kind::kStreamExists: match = h.has_value(); break;
-    case ExpectedVersion::Kind::kExact: match = h && h->version == w.expected.version(); break;
-  }
-  if (!match) {
-    Error e = MakeError(ErrorCode::kWrongExpectedVersion,
-                        "stream '" + w.stream + "' was expected at " + w.expected.ToString() +
-                            " but is at " +
-                            (h ? std::to_string(h->version) : std::string("no-stream")));
-    e.actual_version = h ? static_cast<std::int64_t>(h->version) : -1;
+Result<std::vector<AppendResult>> LogStore::Decide(Writer& w, Group& g) {
+  const bool many = w.parts.size() > 1;
+  auto named = [&](std::size_t i, Error e) {
+    if (many) e.message = "parts[" + std::to_string(i) + "]: " + e.message;
     return e;
+  };
+  // Idempotency: are any of these event ids stored already?
+  std::vector<std::size_t> stored(w.parts.size(), 0);
+  std::vector<std::optional<IdEntry>> first(w.parts.size());
+  std::size_t stored_total = 0;
+  for (std::size_t i = 0; i < w.parts.size(); ++i) {
+    for (const auto& e : w.parts[i].events) {
+      if (!e.client_supplied_id) continue;
+      std::optional<IdEntry> entry;
+      if (auto it = g.ids.find(e.id); it != g.ids.end()) {
+        entry = it->second;
+      } else {
+        auto r = backend_->GetIdEntry(e.id);
+        if (!r.ok()) return r.error();
+        entry = *r;
+      }
+      if (entry) {
+        ++stored[i];
+        if (!first[i]) first[i] = entry;
+      }
+    }
+    stored_total += stored[i];
+  }
+  if (stored_total > 0) {
+    std::vector<AppendResult> results;
+    for (std::size_t i = 0; i < w.parts.size(); ++i) {
+      if (stored[i] == 0) {
+        return named(i, MakeError(ErrorCode::kIdempotencyConflict,
+                                  "event ids of this append are already stored, but this "
+                                  "stream's events are not (a retry must repeat the original "
+                                  "append exactly)",
+                                  "event_id"));
+      }
+      auto r = CheckRetry(w.parts[i], g, stored[i], *first[i]);
+      if (!r.ok()) return named(i, r.error());
+      results.push_back(*r);
+    }
+    return results;
   }
 
-  std::int64_t now = std::max(options_.clock->NowMicros(), g.last_recorded_at);
-  StreamHead next = h.value_or(StreamHead{0, 0, now, now});
-  std::uint64_t version = h ? h->version + 1 : 0;
-  AppendResult result;
-  result.first_position = g.next_position;
-  for (auto& pe : w.events) {
-    RecordedEvent r;
-    r.position = g.next_position++;
-    r.stream_id = w.stream;
-    r.stream_version = version++;
-    r.event_id = pe.id;
-    r.type = std::move(pe.type);
-    r.schema_version = pe.schema_version;
-    r.data = std::move(pe.data);
-    r.metadata = std::move(pe.metadata);
-    r.recorded_at_us = now;
-    std::string value = CanonicalBytes(r);
-    r.hash = ChainHash(g.prev_hash, value);
-    g.frontier.Append(MerkleLeafHash(value), &g.batch.merkle_nodes);
-    value.append(reinterpret_cast<const char*>(r.hash.data()), r.hash.size());
-    g.prev_hash = r.hash;
-    IdEntry entry{r.position, w.expected.Encode()};
-    g.ids[r.event_id] = entry;
-    g.batch.ids.emplace_back(r.event_id, entry);
-    g.batch.stream_index.push_back({w.stream, r.stream_version, r.position});
-    g.batch.events.push_back({r.position, std::move(value)});
-    next.version = r.stream_version;
-    next.last_position = r.position;
-    g.events.push_back(std::move(r));
+  // Every part's expected version, before anything is decided.
+  std::vector<std::optional<StreamHead>> heads(w.parts.size());
+  for (std::size_t i = 0; i < w.parts.size(); ++i) {
+    const Part& p = w.parts[i];
+    auto head = HeadOf(g, p.stream);
+    if (!head.ok()) return head.error();
+    const std::optional<StreamHead>& h = *head;
+    bool match = true;
+    switch (p.expected.kind()) {
+      case ExpectedVersion::Kind::kAny: break;
+      case ExpectedVersion::Kind::kNoStream: match = !h.has_value(); break;
+      case ExpectedVersion::Kind::kStreamExists: match = h.has_value(); break;
+      case ExpectedVersion::Kind::kExact: match = h && h->version == p.expected.version(); break;
+    }
+    if (!match) {
+      Error e = named(i, MakeError(ErrorCode::kWrongExpectedVersion,
+                                   "stream '" + p.stream + "' was expected at " + p.expected.ToString() +
+                                       " but is at " +
+                                       (h ? std::to_string(h->version) : std::string("no-stream"))));
+      e.actual_version = h ? static_cast<std::int64_t>(h->version) : -1;
+      return e;
+    }
+    heads[i] = h;
   }
-  next.last_recorded_at_us = now;
+
+  // One time for every event of the append.
+  const std::int64_t now = std::max(options_.clock->NowMicros(), g.last_recorded_at);
+  std::vector<AppendResult> results;
+  results.reserve(w.parts.size());
+  for (std::size_t i = 0; i < w.parts.size(); ++i) {
+    Part& p = w.parts[i];
+    const std::optional<StreamHead>& h = heads[i];
+    StreamHead next = h.value_or(StreamHead{0, 0, now, now});
+    std::uint64_t version = h ? h->version + 1 : 0;
+    AppendResult result;
+    result.first_position = g.next_position;
+    for (auto& pe : p.events) {
+      RecordedEvent r;
+      r.position = g.next_position++;
+      r.stream_id = p.stream;
+      r.stream_version = version++;
+      r.event_id = pe.id;
+      r.type = std::move(pe.type);
+      r.schema_version = pe.schema_version;
+      r.data = std::move(pe.data);
+      r.metadata = std::move(pe.metadata);
+      r.recorded_at_us = now;
+      std::string value = CanonicalBytes(r);
+      r.hash = ChainHash(g.prev_hash, value);
+      g.frontier.Append(MerkleLeafHash(value), &g.batch.merkle_nodes);
+      value.append(reinterpret_cast<const char*>(r.hash.data()), r.hash.size());
+      g.prev_hash = r.hash;
+      IdEntry entry{r.position, p.expected.Encode()};
+      g.ids[r.event_id] = entry;
+      g.batch.ids.emplace_back(r.event_id, entry);
+      g.batch.stream_index.push_back({p.stream, r.stream_version, r.position});
+      g.batch.events.push_back({r.position, std::move(value)});
+      next.version = r.stream_version;
+      next.last_position = r.position;
+      g.events.push_back(std::move(r));
+    }
+    next.last_recorded_at_us = now;
+    g.heads[p.stream] = next;
+    result.last_position = g.next_position - 1;
+    result.stream_version = next.version;
+    result.recorded_at_us = now;
+    results.push_back(result);
+  }
   g.last_recorded_at = now;
-  g.heads[w.stream] = next;
-  result.last_position = g.next_position - 1;
-  result.stream_version = next.version;
-  result.recorded_at_us = now;
-  return result;
+  return results;
 }
 
-Result<AppendResult> LogStore::CheckRetry(Writer& w, Group& g, std::size_t already_stored,
+Result<AppendResult> LogStore::CheckRetry(Part& w, Group& g, std::size_t already_stored,
                                           const IdEntry& first) {
   auto conflict = [&](const std::string& why) {
     return MakeError(ErrorCode::kIdempotencyConflict,
@@ -464,7 +564,15 @@ void LogStore::Notify(const std::vector<RecordedEvent>& events) {
     std::lock_guard l(listeners_mu_);
     for (auto& [id, fn] : listeners_) copy.push_back(fn);
   }
-  for (auto& fn : copy) (*fn)(events);
+  for (auto& fn : copy) {
+    try {
+      (*fn)(events);
+    } catch (...) {
+      // A listener's failure is its own (it must catch and record what it
+      // could not apply); it must not stop the others or the store's thread.
+      listener_failures_.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
 }
 
 std::uint64_t LogStore::Subscribe(Listener listener) {
@@ -818,6 +926,53 @@ Result<Hash256> LogStore::PutBlob(std::string_view bytes) {
 
 Result<std::optional<std::string>> LogStore::GetBlob(const Hash256& sha256) {
   return backend_->GetBlob(sha256);
+}
+
+Error LogStore::SuspendWrites(const Error& cause) {
+  std::lock_guard l(suspend_mu_);
+  if (!suspended_) {
+    suspended_ = cause;
+    last_resume_attempt_ = std::chrono::steady_clock::now();
+  }
+  return MakeError(ErrorCode::kWritesSuspended,
+                   "the store could not write (" + cause.message +
+                       "); nothing of this request was written. Writes are suspended until the "
+                       "disk can be written again; reads go on");
+}
+
+Status LogStore::RefuseWhileSuspended() {
+  std::lock_guard l(suspend_mu_);
+  if (!suspended_) return {};
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_resume_attempt_ >= options_.resume_interval) {
+    last_resume_attempt_ = now;
+    if (backend_->Resume().ok()) {
+      suspended_.reset();
+      return {};
+    }
+  }
+  return MakeError(ErrorCode::kWritesSuspended,
+                   "writes are suspended: the store could not write (" + suspended_->message +
+                       "); nothing was written. Reads go on; writes resume when the disk can be "
+                       "written again");
+}
+
+std::optional<Error> LogStore::WriteFailure() const {
+  std::lock_guard l(suspend_mu_);
+  return suspended_;
+}
+
+Status LogStore::TryResumeWrites() {
+  std::lock_guard l(suspend_mu_);
+  if (!suspended_) return {};
+  last_resume_attempt_ = std::chrono::steady_clock::now();
+  ASSURE_TRY(backend_->Resume());
+  suspended_.reset();
+  return {};
+}
+
+std::uint64_t LogStore::ListenerFailures() const {
+  return listener_failures_.load(std::memory_order_relaxed);
 }
 
 std::unique_ptr<EventStore> NewMemoryStore(StoreOptions options) {

@@ -7,7 +7,12 @@
 // against the committed state plus the earlier appends of the same group,
 // assigns positions, versions, times and chain hashes, and commits the whole
 // group as one synced batch, and hands leadership to the next queued writer.
-// A failed check fails only that append; a failed commit fails the group.
+// A failed check fails only that append; a failed commit fails every append
+// of the group (each was decided against the group's uncommitted events: a
+// write, a retry replayed from an earlier writer's events, a refusal because
+// of an earlier writer) and suspends writes (kWritesSuspended) until the
+// backend resumes; reads go on. An append may name several streams
+// (AppendMany): its parts are checked first, then decided together.
 //
 // AppendAsync queues the same way but does not wait: a committer thread
 // (started by the first AppendAsync) leads when an asynchronous append is at
@@ -18,6 +23,8 @@
 // order, while the next group commits.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -45,6 +52,11 @@ class LogStore final : public EventStore {
                               std::vector<ProposedEvent> events) override;
   void AppendAsync(std::string_view stream_id, ExpectedVersion expected,
                    std::vector<ProposedEvent> events, AppendCallback done) override;
+  Result<std::vector<AppendResult>> AppendMany(std::vector<StreamAppend> parts) override;
+  void AppendManyAsync(std::vector<StreamAppend> parts, AppendManyCallback done) override;
+  std::optional<Error> WriteFailure() const override;
+  Status TryResumeWrites() override;
+  std::uint64_t ListenerFailures() const override;
   void WaitForAsyncAppends() override;
   // Commits the asynchronous appends still queued, then stops the committer.
   ~LogStore() override;
@@ -75,6 +87,7 @@ class LogStore final : public EventStore {
   Result<std::optional<std::string>> GetBlob(const Hash256& sha256) override;
 
  private:
+  struct Part;
   struct Writer;
   struct Group;
 
@@ -85,14 +98,19 @@ class LogStore final : public EventStore {
   Status LoadUpperNodes();
   Status CheckTreeSize(std::uint64_t tree_size, const char* field) const;
   // Decides one append within its group; adds its events to the group batch.
-  Result<AppendResult> Decide(Writer& w, Group& g);
-  Result<AppendResult> CheckRetry(Writer& w, Group& g, std::size_t already_stored,
+  Result<std::vector<AppendResult>> Decide(Writer& w, Group& g);
+  Result<AppendResult> CheckRetry(Part& part, Group& g, std::size_t already_stored,
                                   const IdEntry& first);
   Result<std::optional<StreamHead>> HeadOf(Group& g, const std::string& stream);
   Result<RecordedEvent> EventAt(Group& g, std::uint64_t position);
   // Validates an append (PrepareAppend) into a queue entry.
-  Status PrepareWriter(Writer& w, std::string_view stream_id, ExpectedVersion expected,
-                       std::vector<ProposedEvent> events);
+  Status PrepareWriter(Writer& w, std::vector<StreamAppend> parts);
+  // After a failed commit: writes are refused (kWritesSuspended) until the
+  // backend resumes. Returns the error to answer the failed group with.
+  Error SuspendWrites(const Error& cause);
+  // kWritesSuspended while suspended; at most every resume_interval it first
+  // asks the backend to resume, and lifts the suspension when it does.
+  Status RefuseWhileSuspended();
   // Decides and commits a group; returns the events committed.
   std::vector<RecordedEvent> CommitGroup(std::vector<Writer*>& group);
   // With `lock` (on queue_mu_) held, !leading_ and a writer at the front:
@@ -156,6 +174,11 @@ class LogStore final : public EventStore {
   std::map<std::uint64_t, std::shared_ptr<Listener>> listeners_;
   std::uint64_t next_listener_ = 1;
   std::mutex notify_mu_;            // held while listeners run
+  std::atomic<std::uint64_t> listener_failures_{0};
+
+  mutable std::mutex suspend_mu_;   // guards suspended_, last_resume_attempt_
+  std::optional<Error> suspended_;  // why writes are suspended
+  std::chrono::steady_clock::time_point last_resume_attempt_;
 };
 
 }  // namespace assure::storage

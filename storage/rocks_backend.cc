@@ -163,6 +163,12 @@ class RocksBackend final : public Backend {
     return {};
   }
 
+  Status Resume() override {
+    auto s = db_->Resume();
+    if (!s.ok()) return FromRocks(s, "resuming writes");
+    return {};
+  }
+
   Status ScanMerkleLevel(std::uint8_t level, const MerkleVisitor& visit) override {
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, cf(kMerkle)));
     for (it->Seek(MerkleKey(level, 0)); it->Valid(); it->Next()) {

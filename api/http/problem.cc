@@ -22,6 +22,7 @@ int HttpStatusFor(const Error& error) {
     case ErrorCode::kCorruption: return 500;
     case ErrorCode::kIoError: return 500;
     case ErrorCode::kInternal: return 500;
+    case ErrorCode::kWritesSuspended: return 503;
   }
   return 500;
 }
@@ -44,6 +45,7 @@ std::string_view ProblemTitle(ErrorCode code) {
     case ErrorCode::kCorruption: return "Stored data does not verify";
     case ErrorCode::kIoError: return "Internal error";
     case ErrorCode::kInternal: return "Internal error";
+    case ErrorCode::kWritesSuspended: return "Writes suspended";
   }
   return "Internal error";
 }
@@ -54,7 +56,8 @@ nlohmann::json ProblemBody(const Error& error, std::string_view correlation_id) 
   body["type"] = std::string("urn:assure:problem:") + ErrorCodeName(error.code);
   body["title"] = std::string(ProblemTitle(error.code));
   body["status"] = status;
-  if (status >= 500 && error.code != ErrorCode::kUnavailable) {
+  if (status >= 500 && error.code != ErrorCode::kUnavailable &&
+      error.code != ErrorCode::kWritesSuspended) {
     body["detail"] = "The server failed to handle this request; quote the correlation id.";
   } else {
     body["detail"] = error.message;
