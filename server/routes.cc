@@ -70,9 +70,30 @@ Status InstallRoutes(Application& app, const std::string& data_dir) {
         /*run_at_stop=*/false));
   }
 
-  // Ready when the store is open and the read models are caught up.
+  // A store whose writes are suspended (disk full or failing) is asked to
+  // resume every 2 s, so writes come back when space does, with no restart
+  // and without waiting for a write to try; each change is logged once.
+  periodic.push_back(std::make_shared<api::Periodic>(
+      std::chrono::seconds(2),
+      [deps, suspended = std::make_shared<bool>(false)] {
+        auto failure = deps->store->WriteFailure();
+        if (failure && !*suspended) {
+          spdlog::error("writes suspended: {}; reads go on, writes answer 503 until the disk can "
+                        "be written again", failure->message);
+        }
+        if (failure && deps->store->TryResumeWrites().ok()) failure.reset();
+        if (!failure && *suspended) spdlog::info("writes resumed");
+        *suspended = failure.has_value();
+      },
+      /*run_at_stop=*/false));
+
+  // Ready when the store is open and writing, and the read models are caught up.
   app.SetReadiness([deps, periodic]() -> Status {
     if (auto failure = deps->runner->failure()) return *failure;
+    if (auto failure = deps->store->WriteFailure()) {
+      return MakeError(ErrorCode::kWritesSuspended,
+                       "writes are suspended (" + failure->message + "); reads go on");
+    }
     const std::uint64_t head = deps->store->Head().position;
     if (deps->runner->position() < head) {
       return MakeError(ErrorCode::kUnavailable, "read models at " +

@@ -9,6 +9,8 @@
 #include <rocksdb/write_batch.h>
 
 #include <cstring>
+#include <mutex>
+#include <optional>
 #include <filesystem>
 #include <system_error>
 
@@ -156,16 +158,15 @@ class RocksBackend final : public Backend {
              rocksdb::Slice(reinterpret_cast<const char*>(n.hash.data()), 32));
     }
     wb.Put(cf(kMeta), kMetaHead, EncodeLogHead(batch.head));
-    rocksdb::WriteOptions wo;
-    wo.sync = sync;
-    auto s = db_->Write(wo, &wb);
-    if (!s.ok()) return FromRocks(s, "committing events");
-    return {};
+    return Write(wb, sync, "committing events");
   }
 
   Status Resume() override {
+    std::lock_guard l(write_mu_);
+    if (!write_error_) return {};
     auto s = db_->Resume();
     if (!s.ok()) return FromRocks(s, "resuming writes");
+    write_error_.reset();
     return {};
   }
 
@@ -240,11 +241,7 @@ class RocksBackend final : public Backend {
   Status PutState(const std::vector<KeyValue>& pairs, bool sync) override {
     rocksdb::WriteBatch wb;
     for (const auto& kv : pairs) wb.Put(cf(kState), kv.key, kv.value);
-    rocksdb::WriteOptions wo;
-    wo.sync = sync;
-    auto s = db_->Write(wo, &wb);
-    if (!s.ok()) return FromRocks(s, "writing state");
-    return {};
+    return Write(wb, sync, "writing state");
   }
 
   Result<std::optional<std::string>> GetBlob(const Hash256& key) override {
@@ -256,11 +253,9 @@ class RocksBackend final : public Backend {
   }
 
   Status PutBlob(const Hash256& key, std::string_view bytes, bool sync) override {
-    rocksdb::WriteOptions wo;
-    wo.sync = sync;
-    auto s = db_->Put(wo, cf(kBlobs), HashSlice(key), ToSlice(bytes));
-    if (!s.ok()) return FromRocks(s, "writing blob");
-    return {};
+    rocksdb::WriteBatch wb;
+    wb.Put(cf(kBlobs), HashSlice(key), ToSlice(bytes));
+    return Write(wb, sync, "writing blob");
   }
 
   Result<std::vector<KeyValue>> ScanState(std::string_view prefix) override {
@@ -278,7 +273,30 @@ class RocksBackend final : public Backend {
   enum Cf { kMeta = 0, kEvents, kIndex, kHeads, kIds, kState, kMerkle, kBlobs };
 
  private:
+  // Every write goes through here, one at a time. After a write fails (a
+  // full disk, an I/O error) no write reaches RocksDB until Resume succeeds:
+  // the Debian build of RocksDB 7.8 asserts (aborting the process) when a
+  // second write reaches a WAL file whose append has failed, and concurrent
+  // writers (the store's commits, the security log's and idempotency's
+  // state) would otherwise race into it before RocksDB sets its own
+  // background error.
+  Status Write(rocksdb::WriteBatch& wb, bool sync, const char* what) {
+    std::lock_guard l(write_mu_);
+    if (write_error_) return MakeError(ErrorCode::kIoError, std::string(what) + ": " + *write_error_);
+    rocksdb::WriteOptions wo;
+    wo.sync = sync;
+    auto s = db_->Write(wo, &wb);
+    if (!s.ok()) {
+      Error e = FromRocks(s, what);
+      write_error_ = "an earlier write failed (" + s.ToString() + ")";
+      return e;
+    }
+    return {};
+  }
+
   rocksdb::ColumnFamilyHandle* cf(Cf c) const { return cfs_[c]; }
+  std::mutex write_mu_;                      // serialises writes; guards write_error_
+  std::optional<std::string> write_error_;   // why writes are refused until Resume
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
 };

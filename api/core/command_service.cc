@@ -6,6 +6,7 @@ Result<std::optional<WriteResult>> FindIdempotentResult(storage::EventStore& sto
                                                         const RequestContext& rc,
                                                         std::string_view id) {
   std::optional<WriteResult> out;
+  std::string stream;
   for (std::size_t i = 0;; ++i) {
     auto uuid = storage::Uuid::Parse(IdempotentEventId(rc, i));
     auto pos = store.FindEventId(*uuid);
@@ -24,6 +25,9 @@ Result<std::optional<WriteResult>> FindIdempotentResult(storage::EventStore& sto
                          "Idempotency-Key");
       }
     }
+    // Events of the same key on other streams are companions' (Companion).
+    if (out->position != 0 && event->stream_id != stream) break;
+    stream = event->stream_id;
     out->stream_version = event->stream_version;
     out->position = event->position;
   }

@@ -3,7 +3,8 @@
 // - If-Match (RequestContext::if_match) must equal the stream's version, else
 //   kPreconditionFailed carrying the actual version; nothing is written.
 // - Without If-Match, a concurrent writer that wins the race makes this
-//   command retry (load and decide again) up to kMaxRetries times.
+//   command load and decide again (see kMaxRetries): it is never refused
+//   because another writer was first.
 // - An Idempotency-Key makes the event ids deterministic: a retried request
 //   finds its first event stored and returns the first result, writing nothing.
 // - A command that decides no events (already in that state) writes nothing
@@ -27,7 +28,43 @@ struct WriteResult {
   bool replayed = false;        // an Idempotency-Key retry: nothing written
 };
 
-inline constexpr int kMaxRetries = 5;
+// A command without If-Match is decided again against the newer state each
+// time a concurrent writer wins the append, and is never answered 409 for
+// it: each lost race means another append was committed, so this only ends
+// (kUnavailable, 503, nothing written) under a flood of writers to one entity.
+inline constexpr int kMaxRetries = 1000;
+
+// A consequence of a command on another entity, decided after the command
+// and appended with it in one commit (AppendMany): e.g. a new deliverable
+// listed in its programme. Given the index its first event takes among the
+// request's (for Idempotency-Key event ids), returns the other stream's part;
+// a part with no events adds nothing.
+using Companion = std::function<Result<storage::StreamAppend>(
+    storage::EventStore& store, const RequestContext& rc, std::size_t first_event_index)>;
+
+// A Companion running `command` on the `Agg` entity `id` (loaded at its head).
+template <class Agg>
+Companion CompanionCommand(std::string id, typename Agg::Command command) {
+  return [id = std::move(id), command = std::move(command)](
+             storage::EventStore& store, const RequestContext& rc,
+             std::size_t first) -> Result<storage::StreamAppend> {
+    auto loaded = LoadAggregate<Agg>(store, id);
+    if (!loaded.ok()) return loaded.error();
+    domain::CommandContext ctx{rc.actor, rc.now_us, id};
+    auto decided = Agg::Decide(loaded->state, command, ctx);
+    if (!decided.ok()) return decided.error();
+    storage::StreamAppend part;
+    part.stream_id = domain::StreamId(Agg::kKind, id);
+    part.expected = loaded->version ? storage::ExpectedVersion::Exact(*loaded->version)
+                                    : storage::ExpectedVersion::NoStream();
+    for (std::size_t i = 0; i < decided->size(); ++i) {
+      part.events.push_back(ToProposed((*decided)[i], rc,
+                                       rc.idempotency_key.empty() ? std::string()
+                                                                  : IdempotentEventId(rc, first + i)));
+    }
+    return part;
+  };
+}
 
 // The first result of an Idempotency-Key already used, if it was.
 Result<std::optional<WriteResult>> FindIdempotentResult(storage::EventStore& store,
@@ -128,9 +165,12 @@ std::optional<Result<WriteResult>> FinishCommand(CommandAttempt<Agg>& a, std::st
     }
     return result;
   }
-  if (appended.error().code == ErrorCode::kWrongExpectedVersion && !rc.if_match &&
-      attempt + 1 < kMaxRetries) {
-    return std::nullopt;
+  if (appended.error().code == ErrorCode::kWrongExpectedVersion && !rc.if_match) {
+    if (attempt + 1 < kMaxRetries) return std::nullopt;
+    return MakeError(ErrorCode::kUnavailable,
+                     "the " + std::string(Agg::kKind) +
+                         " is being changed by too many writers at once; nothing was written, "
+                         "retry shortly");
   }
   if (appended.error().code == ErrorCode::kIdempotencyConflict && !rc.idempotency_key.empty()) {
     return MakeError(ErrorCode::kIdempotencyConflict,
@@ -142,10 +182,36 @@ std::optional<Result<WriteResult>> FinishCommand(CommandAttempt<Agg>& a, std::st
 
 // With a cache, the stream is loaded through it (see aggregate_cache.h), and
 // the state after a successful append is left in it.
+// Appends an attempt's events, with its companions' in the same commit.
+template <class Agg>
+Result<storage::AppendResult> AppendAttempt(storage::EventStore& store, CommandAttempt<Agg>& a,
+                                            const RequestContext& rc,
+                                            const std::vector<Companion>& companions) {
+  if (companions.empty()) return store.Append(a.stream, a.expected, std::move(a.events));
+  std::vector<storage::StreamAppend> parts(1);
+  parts[0].stream_id = a.stream;
+  parts[0].expected = a.expected;
+  parts[0].events = std::move(a.events);
+  std::size_t next_index = a.decided;
+  for (const auto& companion : companions) {
+    auto part = companion(store, rc, next_index);
+    if (!part.ok()) return part.error();
+    if (part->events.empty()) continue;
+    next_index += part->events.size();
+    parts.push_back(std::move(part).value());
+  }
+  auto appended = store.AppendMany(std::move(parts));
+  if (!appended.ok()) return appended.error();
+  return appended->front();
+}
+
+// With companions, their events are appended in the same commit as the
+// command's (all or none); a retried command decides them again.
 template <class Agg>
 Result<WriteResult> Execute(storage::EventStore& store, std::string_view id,
                             const typename Agg::Command& command, const RequestContext& rc,
-                            AggregateCache* cache = nullptr) {
+                            AggregateCache* cache = nullptr,
+                            const std::vector<Companion>& companions = {}) {
   if (!rc.idempotency_key.empty()) {
     auto first = FindIdempotentResult(store, rc, id);
     if (!first.ok()) return first.error();
@@ -155,7 +221,7 @@ Result<WriteResult> Execute(storage::EventStore& store, std::string_view id,
     CommandAttempt<Agg> a;
     ASSURE_TRY(PrepareCommand<Agg>(store, id, command, rc, cache, a));
     if (a.decided == 0) return std::move(a.unchanged);
-    auto appended = store.Append(a.stream, a.expected, std::move(a.events));
+    auto appended = AppendAttempt<Agg>(store, a, rc, companions);
     if (auto finished = FinishCommand<Agg>(a, id, appended, rc, attempt, cache)) return *finished;
   }
 }

@@ -35,6 +35,8 @@ Response Response::Problem(const Error& error, std::string_view correlation_id) 
   r.content_type = std::string(kProblemContentType);
   r.body = ProblemBody(error, correlation_id)
                .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // Writes suspended on a full or failing disk: try again in a while.
+  if (error.code == ErrorCode::kWritesSuspended) r.SetHeader("Retry-After", "30");
   return r;
 }
 

@@ -112,18 +112,11 @@ Status RegisterEntityKinds(http::Router& router, std::shared_ptr<RestDeps> deps)
     }
     return {};
   };
-  deliverables->after = [deps](const std::string& id, const std::string& command,
-                               const nlohmann::json& body, const RequestContext& rc) -> Status {
-    if (command != "create") return {};
-    // List the new deliverable in its programme (a second stream).
-    auto add = domain::WorkProgrammeAggregate::ParseCommand("add-deliverable", {{"deliverable_id", id}});
-    if (!add.ok()) return add.error();
-    RequestContext plain = rc;
-    plain.if_match.reset();
-    plain.idempotency_key.clear();
-    auto r = Execute<domain::WorkProgrammeAggregate>(*deps->store, GetStr(body, "programme_id"), *add, plain);
-    if (!r.ok()) return r.error();
-    return {};
+  // A new deliverable is listed in its programme in the same commit.
+  deliverables->create_companions = [](const std::string& id,
+                                       const nlohmann::json& body) -> std::vector<Companion> {
+    return {CompanionCommand<domain::WorkProgrammeAggregate>(
+        GetStr(body, "programme_id"), domain::AddProgrammeDeliverable{id})};
   };
   RegisterEntityRoutes(add, deps, deliverables);
 

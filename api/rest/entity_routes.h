@@ -35,6 +35,11 @@ struct EntitySpec {
   std::function<Status(const NetworkModel&, const std::string& id, const std::string& command,
                        nlohmann::json& body)>
       enrich;
+  // Consequences of the create command on other entities, decided with it
+  // and appended in the same commit (e.g. a new deliverable listed in its
+  // programme): all or nothing.
+  std::function<std::vector<Companion>(const std::string& id, const nlohmann::json& body)>
+      create_companions;
   // Runs after a command succeeded (e.g. add a new deliverable to its programme):
   // after the create command, and after those of `after_commands`.
   std::function<Status(const std::string& id, const std::string& command,
@@ -166,7 +171,9 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
     }
     auto cmd = Agg::ParseCommand(spec->create_command, *body);
     if (!cmd.ok()) return ErrorResponse(cmd.error(), req);
-    auto r = ExecuteWrite<Agg>(*deps->store, id, *cmd, *rc, deps->aggregates.get());
+    std::vector<Companion> companions;
+    if (spec->create_companions) companions = spec->create_companions(id, *body);
+    auto r = ExecuteWrite<Agg>(*deps->store, id, *cmd, *rc, deps->aggregates.get(), companions);
     if (!r.ok()) return ErrorResponse(r.error(), req);
     if (!r->replayed && r->events_written > 0) {
       if (auto s = RememberIdempotencyKey(*deps->store, *rc, req, canonical); !s.ok()) {

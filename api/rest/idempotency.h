@@ -69,8 +69,9 @@ Error WriteRaceError(Error e, bool if_match) {
 template <class Agg>
 Result<WriteResult> ExecuteWrite(storage::EventStore& store, std::string_view id,
                                  const typename Agg::Command& command, const RequestContext& rc,
-                                 AggregateCache* cache = nullptr) {
-  auto r = Execute<Agg>(store, id, command, rc, cache);
+                                 AggregateCache* cache = nullptr,
+                                 const std::vector<Companion>& companions = {}) {
+  auto r = Execute<Agg>(store, id, command, rc, cache, companions);
   if (r.ok()) return r;
   if (r.error().code == ErrorCode::kWrongExpectedVersion) {
     return WriteRaceError<Agg>(r.error(), rc.if_match.has_value());

@@ -7,6 +7,8 @@
 #include "api/auth/token_codec.h"
 #include "server/routes.h"
 #include "storage/event_store.h"
+#include "storage/log_store.h"
+#include "storage/rocks_backend.h"
 
 namespace assure::rest_test {
 
@@ -23,15 +25,26 @@ server::ServerConfig RestConfig() {
   return c;
 }
 
-RestServer::RestServer(server::ServerConfig config, std::filesystem::path dir) : dir_(std::move(dir)) {
+RestServer::RestServer(server::ServerConfig config, std::filesystem::path dir, BackendWrapper wrap)
+    : dir_(std::move(dir)) {
   if (dir_.empty()) {
     std::string templ = (std::filesystem::temp_directory_path() / "assure-rest-XXXXXX").string();
     if (!mkdtemp(templ.data())) throw std::runtime_error("mkdtemp failed");
     dir_ = templ;
   }
-  auto opened = storage::OpenRocksStore((dir_ / "store").string());
-  if (!opened.ok()) throw std::runtime_error(opened.error().message);
-  store_ = std::shared_ptr<storage::EventStore>(std::move(opened).value());
+  if (wrap) {
+    auto backend = storage::OpenRocksBackend((dir_ / "store").string(), true);
+    if (!backend.ok()) throw std::runtime_error(backend.error().message);
+    storage::StoreOptions o;
+    o.resume_interval = std::chrono::milliseconds(0);
+    auto opened = storage::LogStore::Open(wrap(std::move(backend).value()), o);
+    if (!opened.ok()) throw std::runtime_error(opened.error().message);
+    store_ = std::shared_ptr<storage::EventStore>(std::move(opened).value());
+  } else {
+    auto opened = storage::OpenRocksStore((dir_ / "store").string());
+    if (!opened.ok()) throw std::runtime_error(opened.error().message);
+    store_ = std::shared_ptr<storage::EventStore>(std::move(opened).value());
+  }
   clock_ = std::make_shared<ManualClock>();
   server::ApplicationOptions options;
   options.clock = clock_;

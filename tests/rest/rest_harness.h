@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,6 +17,7 @@
 
 #include "server/application.h"
 #include "server/server.h"
+#include "storage/backend.h"
 #include "tests/server/test_client.h"
 #include "tests/server/test_server.h"
 
@@ -43,7 +45,12 @@ class RestServer {
   // `dir` empty: a fresh temp directory; else a store directory left by
   // another RestServer's KeepDir() (a restart). The directory is deleted
   // with the server unless KeepDir() was called.
-  explicit RestServer(server::ServerConfig config = RestConfig(), std::filesystem::path dir = {});
+  // `wrap`, when given, wraps the RocksDB backend under the store (e.g. in a
+  // storage::FaultBackend that a test makes fail).
+  using BackendWrapper =
+      std::function<std::unique_ptr<storage::Backend>(std::unique_ptr<storage::Backend>)>;
+  explicit RestServer(server::ServerConfig config = RestConfig(), std::filesystem::path dir = {},
+                      BackendWrapper wrap = {});
   ~RestServer();
   RestServer(const RestServer&) = delete;
   RestServer& operator=(const RestServer&) = delete;
