@@ -1,6 +1,7 @@
 #include "storage/rocks_backend.h"
 
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/memtablerep.h>
 #include <rocksdb/slice_transform.h>
@@ -8,7 +9,10 @@
 #include <rocksdb/utilities/options_util.h>
 #include <rocksdb/write_batch.h>
 
+#include <cstdarg>
+#include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <mutex>
 #include <optional>
 #include <filesystem>
@@ -161,13 +165,16 @@ class RocksBackend final : public Backend {
     return Write(wb, sync, "committing events");
   }
 
+  // RocksDB's DB::Resume after a failed write-ahead-log append aborts the
+  // process in the Debian build of RocksDB 7.8 (it closes the failed WAL
+  // file, which asserts), so a RocksDB store does not resume in place: its
+  // writes stay suspended until the server is restarted (reads go on).
   Status Resume() override {
     std::lock_guard l(write_mu_);
     if (!write_error_) return {};
-    auto s = db_->Resume();
-    if (!s.ok()) return FromRocks(s, "resuming writes");
-    write_error_.reset();
-    return {};
+    return MakeError(ErrorCode::kIoError,
+                     "the store cannot resume writing in place after " + *write_error_ +
+                         "; free space, then restart the server");
   }
 
   Status ScanMerkleLevel(std::uint8_t level, const MerkleVisitor& visit) override {
@@ -301,6 +308,37 @@ class RocksBackend final : public Backend {
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
 };
 
+// RocksDB's informational LOG, written with stdio and errors ignored. The
+// default logger (EnvLogger) aborts the process in the Debian build of
+// RocksDB 7.8 when it writes again after a failed write (an assertion in
+// WritableFileWriter): on a full disk its first failed line was followed by
+// another and took the server down.
+class StdioLogger final : public rocksdb::Logger {
+ public:
+  explicit StdioLogger(std::FILE* f) : rocksdb::Logger(rocksdb::InfoLogLevel::INFO_LEVEL), f_(f) {}
+  ~StdioLogger() override {
+    if (f_ != nullptr) std::fclose(f_);
+  }
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    std::lock_guard l(mu_);
+    if (f_ == nullptr) return;
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y/%m/%d-%H:%M:%S ", &tm);
+    std::fputs(stamp, f_);
+    std::vfprintf(f_, format, ap);
+    std::fputc('\n', f_);
+    std::fflush(f_);
+  }
+
+ private:
+  std::mutex mu_;
+  std::FILE* f_;
+};
+
 // The stream-index key's stream part ("stream\0"): a stream's index entries
 // are appended in version order, so inserts within it are sequential.
 class StreamPrefix final : public rocksdb::SliceTransform {
@@ -400,6 +438,14 @@ Result<std::unique_ptr<Backend>> OpenRocksBackend(const std::string& dir, bool c
   options.create_missing_column_families = !has_db;
   options.max_background_jobs = 2;
   options.allow_concurrent_memtable_write = false;
+  // No automatic recovery after a write error: RocksDB's own recovery (and
+  // DB::Resume after a failed write-ahead-log append) flushes and closes the
+  // failed WAL file, and the Debian build of RocksDB 7.8 aborts the process
+  // on that (an assertion in WritableFileWriter). See Resume below.
+  options.max_bgerror_resume_count = 0;
+  if (std::FILE* f = std::fopen((dir + "/LOG").c_str(), "a")) {
+    options.info_log = std::make_shared<StdioLogger>(f);
+  }
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const auto& [name, shape] : families) descriptors.emplace_back(name, CfOptions(shape));
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
