@@ -31,6 +31,47 @@ bool IsHttpError(const beast::error_code& ec) {
   return ec.category() == http::make_error_code(http::error::bad_method).category();
 }
 
+std::string_view TrimOws(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// RFC 9112 6.1 and 6.3: the only transfer coding accepted is a lone
+// `chunked`, and never together with Content-Length. Anything else (gzip,
+// xchunked, "chunked, gzip", chunked twice, chunked with parameters) would
+// leave the body's framing to guesswork: the caller answers 400 and closes.
+// Returns the reason, or empty when the framing is acceptable.
+template <class Header>
+std::string UnsupportedFraming(const Header& h) {
+  std::size_t codings = 0;
+  bool only_chunked = true;
+  bool any = false;
+  for (const auto& f : h) {
+    if (f.name() != http::field::transfer_encoding) continue;
+    any = true;
+    std::string_view rest(f.value());
+    while (true) {
+      const auto comma = rest.find(',');
+      const std::string_view item = TrimOws(rest.substr(0, comma));
+      if (!item.empty()) {
+        ++codings;
+        if (!api::http::EqualsIgnoreCase(item, "chunked")) only_chunked = false;
+      }
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+  }
+  if (!any) return {};
+  if (h.find(http::field::content_length) != h.end()) {
+    return "a request must not carry both Transfer-Encoding and Content-Length";
+  }
+  if (codings != 1 || !only_chunked) {
+    return "unsupported Transfer-Encoding: only 'chunked' (alone) is accepted";
+  }
+  return {};
+}
+
 bool MediaTypeIs(std::string_view header, std::string_view type) {
   const auto semi = header.find(';');
   std::string_view base = header.substr(0, semi);
@@ -201,6 +242,12 @@ void HttpSession::OnHeader() {
       cid_header == h.end() ? std::nullopt
                              : std::optional<std::string_view>(std::string_view(cid_header->value())));
   const bool body_pending = !parser_->is_done();
+  if (std::string bad = UnsupportedFraming(h); !bad.empty()) {
+    // The body's end is unknown: nothing after this header can be trusted
+    // to be a request of its own (request smuggling), so close.
+    Reply(Dispatcher::Problem(ErrorCode::kInvalidArgument, std::move(bad), correlation_id_), true);
+    return;
+  }
   if (ctx_->draining) {
     Reply(Dispatcher::Problem(ErrorCode::kUnavailable, "the server is shutting down",
                               correlation_id_)

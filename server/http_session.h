@@ -1,6 +1,7 @@
 // One HTTP/1.1 connection (Beast), on its own strand.
 //
 // Reads requests with header and body deadlines (slow clients are cut off),
+// refuses a Transfer-Encoding other than a lone chunked (400, close),
 // enforces the header and body limits, routes, hands the request to the
 // Dispatcher (handlers run on the worker pool) and writes the responses in
 // request order. Up to max_pipelined requests may be read ahead of their

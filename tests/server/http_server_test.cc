@@ -91,6 +91,48 @@ TEST(HttpServerTest, MalformedRequestsGet400) {
   EXPECT_EQ(Call(s.port(), "GET", "/healthz").status, 200);
 }
 
+// RFC 9112 6.1/6.3: a Transfer-Encoding other than a lone `chunked`, or one
+// beside Content-Length, leaves the body's end unknown. Before the fix the
+// body was run as the next request (request smuggling).
+TEST(HttpServerTest, UnsupportedTransferEncodingIs400AndCloses) {
+  TestServer s;
+  const std::string smuggled = "GET /api/v1/test/public?n=smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
+  const std::vector<std::string> codings = {
+      "Transfer-Encoding: gzip\r\n",
+      "Transfer-Encoding: xchunked\r\n",
+      "Transfer-Encoding: chunked, gzip\r\n",
+      "Transfer-Encoding: gzip, chunked\r\n",
+      "Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n",
+      "Transfer-Encoding: chunked;q=1\r\n",
+      "Transfer-Encoding: identity\r\n",
+      "Transfer-Encoding: chunked\r\nContent-Length: " + std::to_string(smuggled.size()) + "\r\n",
+      "Content-Length: " + std::to_string(smuggled.size()) + "\r\nTransfer-Encoding: chunked\r\n",
+  };
+  for (const auto& te : codings) {
+    RawConnection c(s.port());
+    ASSERT_TRUE(c.Send("GET /api/v1/test/public?n=outer HTTP/1.1\r\nHost: x\r\n" + te + "\r\n" +
+                       smuggled));
+    auto r = c.Read();
+    ASSERT_TRUE(r.has_value()) << te;
+    ExpectProblem(*r, 400, "invalid-argument");
+    EXPECT_FALSE(r->KeepAlive()) << te;
+    // Nothing after the header is run as a request: the connection closes
+    // with no second answer.
+    auto rest = c.ReadUntilClosed(std::chrono::milliseconds(3000));
+    ASSERT_TRUE(rest.has_value()) << te;
+    EXPECT_EQ(*rest, "") << te;
+  }
+  // A lone chunked (any case) still works.
+  RawConnection c(s.port());
+  ASSERT_TRUE(c.Send("GET /api/v1/test/public?n=ok HTTP/1.1\r\nHost: x\r\n"
+                     "Content-Type: application/json\r\nTransfer-Encoding: Chunked\r\n\r\n"
+                     "0\r\n\r\n"));
+  auto r = c.Read();
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->Json()["n"], "ok");
+}
+
 TEST(HttpServerTest, AuthenticationAndAuthorisationErrors) {
   TestServer s;
   auto r = Call(s.port(), "GET", "/api/v1/test/echo");

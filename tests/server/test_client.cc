@@ -146,6 +146,35 @@ bool RawConnection::WaitClosed(std::chrono::milliseconds timeout) {
   return true;
 }
 
+std::optional<std::string> RawConnection::ReadUntilClosed(std::chrono::milliseconds timeout) {
+  bool done = false;
+  std::string got = beast::buffers_to_string(impl_->buffer.data());
+  impl_->buffer.consume(impl_->buffer.size());
+  char chunk[4096];
+  std::function<void()> read_more;
+  read_more = [&] {
+    impl_->socket.async_read_some(net::buffer(chunk), [&](beast::error_code ec, std::size_t n) {
+      got.append(chunk, n);
+      if (ec) {
+        done = true;
+        return;
+      }
+      read_more();
+    });
+  };
+  read_more();
+  impl_->ioc.restart();
+  impl_->ioc.run_for(timeout);
+  if (!done) {
+    beast::error_code ec;
+    impl_->socket.cancel(ec);
+    impl_->ioc.restart();
+    impl_->ioc.run_for(1000ms);
+    return std::nullopt;
+  }
+  return got;
+}
+
 HttpReply Call(std::uint16_t port, const std::string& method, const std::string& target,
                const std::string& body, const Headers& headers) {
   RawConnection c(port);

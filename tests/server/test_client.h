@@ -43,6 +43,9 @@ class RawConnection {
   std::optional<HttpReply> Read(std::chrono::milliseconds timeout = 5000ms);
   // True when the peer closes the connection (EOF or reset) within the timeout.
   bool WaitClosed(std::chrono::milliseconds timeout);
+  // Every byte the peer sends until it closes the connection; nullopt when it
+  // does not close within the timeout.
+  std::optional<std::string> ReadUntilClosed(std::chrono::milliseconds timeout);
 
  private:
   struct Impl;
