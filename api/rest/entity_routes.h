@@ -59,7 +59,8 @@ http::Response ErrorResponse(const Error& e, const std::string& correlation_id);
 // the model as at `at`.
 Result<nlohmann::json> WithModel(RestDeps& deps, std::optional<std::uint64_t> at,
                                  const std::function<Result<nlohmann::json>(const NetworkModel&)>& fn);
-// Waits for ?min_position (read-your-writes); 503 when not reached in time.
+// Waits for ?min_position (read-your-writes); 503 when not reached in time;
+// 422 (field min_position) at once for a position past the log's head.
 Status AwaitMinPosition(RestDeps& deps, const http::Request& req);
 // Scope check for group-scoped tokens.
 Status AuthorizeScope(RestDeps& deps, const http::Request& req, auth::Permission permission,

@@ -49,6 +49,14 @@ Status AwaitMinPosition(RestDeps& deps, const http::Request& req) {
   auto min = ReadUint(req, "min_position");
   if (!min.ok()) return min.error();
   if (!min->has_value()) return {};
+  // A position past the log's head was never answered to any write: waiting
+  // for it would only park a worker (64 such reads stalled every other read).
+  if (const std::uint64_t head = deps.store->Head().position; **min > head) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "min_position " + std::to_string(**min) + " is past the head of the log (" +
+                         std::to_string(head) + "); use a position a write answered",
+                     "min_position");
+  }
   if (!deps.runner->WaitFor(**min, deps.read_your_writes_timeout)) {
     return MakeError(ErrorCode::kUnavailable, "the read models have not reached position " +
                                                   std::to_string(**min) + " yet; retry shortly");
