@@ -82,8 +82,9 @@ bool MediaTypeIs(std::string_view header, std::string_view type) {
 
 }  // namespace
 
-HttpSession::HttpSession(net::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> ctx)
-    : stream_(std::move(socket)), ctx_(std::move(ctx)) {
+HttpSession::HttpSession(net::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> ctx,
+                         std::shared_ptr<ClientConnections::Slot> client_slot)
+    : stream_(std::move(socket)), ctx_(std::move(ctx)), client_slot_(std::move(client_slot)) {
   id_ = ctx_->next_id++;
   beast::error_code ec;
   auto ep = stream_.socket().remote_endpoint(ec);
@@ -474,7 +475,7 @@ void HttpSession::HandleUpgrade() {
   Dispatcher::LogRequest(req.method, req.target, client_ip_, 101, Clock::now() - started_,
                          correlation_id_);
   auto ws = std::make_shared<WebSocketSession>(stream_.release_socket(), ctx_,
-                                               std::move(*req.principal));
+                                               std::move(*req.principal), std::move(client_slot_));
   closed_ = true;
   reading_ = false;
   ws->Run(parser_->release());

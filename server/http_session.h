@@ -39,7 +39,10 @@ namespace assure::server {
 
 class HttpSession : public DrainableSession, public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> ctx);
+  // `client_slot`: the connection's place in the per-address count, held
+  // until the connection closes (handed on to a WebSocketSession).
+  HttpSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> ctx,
+              std::shared_ptr<ClientConnections::Slot> client_slot);
   ~HttpSession() override;
 
   void Run();
@@ -82,6 +85,7 @@ class HttpSession : public DrainableSession, public std::enable_shared_from_this
 
   boost::beast::tcp_stream stream_;
   std::shared_ptr<ServerContext> ctx_;
+  std::shared_ptr<ClientConnections::Slot> client_slot_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::deque<Slot> slots_;

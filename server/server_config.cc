@@ -106,6 +106,8 @@ Result<ServerConfig> ParseServerConfig(std::string_view json_text, ServerConfig 
       {"write_timeout_ms", Ms(c.write_timeout)},
       {"max_pipelined", Count(c.max_pipelined, 1, 1024)},
       {"max_connections", Count(c.max_connections, 1, 1000000)},
+      {"max_connections_per_client", Count(c.max_connections_per_client, 1, 1000000)},
+      {"connection_reserve_percent", Count(c.connection_reserve_percent, 0, 50)},
   };
   const std::map<std::string, Setter> workers = {
       {"threads", Count(c.worker_threads, 1, 256)},

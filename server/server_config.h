@@ -10,7 +10,8 @@
 //     "http": {"header_limit_bytes": 16384, "body_limit_bytes": 1048576,
 //              "document_body_limit_bytes": 67108864, "header_timeout_ms": 10000,
 //              "body_timeout_ms": 60000, "idle_timeout_ms": 30000,
-//              "write_timeout_ms": 30000, "max_pipelined": 8, "max_connections": 1024},
+//              "write_timeout_ms": 30000, "max_pipelined": 8, "max_connections": 1024,
+//              "max_connections_per_client": 64, "connection_reserve_percent": 5},
 //     "workers": {"threads": 32, "queue_limit": 1024},
 //     "websocket": {"queue_limit": 1024, "idle_timeout_ms": 30000,
 //                   "handshake_timeout_ms": 10000, "max_message_bytes": 65536,
@@ -50,7 +51,16 @@ struct ServerConfig {
   Millis idle_timeout{30000};    // a kept-alive connection waiting for its next request
   Millis write_timeout{30000};   // writing one response
   std::size_t max_pipelined = 8;       // requests read ahead of their responses, per connection
-  std::size_t max_connections = 1024;  // further connections are closed at accept
+  std::size_t max_connections = 1024;  // further connections get 503 at accept and are closed
+  // One client address may hold this many connections; beyond, a new one is
+  // answered 503 (problem+json, Retry-After) and closed. Behind a reverse
+  // proxy every client has the proxy's address: raise it.
+  std::size_t max_connections_per_client = 64;
+  // The last connection_reserve_percent of max_connections (at least one) are
+  // only for addresses holding fewer than the mean connections per connected
+  // address (a health check, a new client): one or a few addresses cannot
+  // fill them. 0: no reserve.
+  std::size_t connection_reserve_percent = 5;
 
   // The worker pool that runs handlers (RocksDB calls block).
   // Durable writes block a thread in fsync while the store groups them into

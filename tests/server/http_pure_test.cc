@@ -9,6 +9,7 @@
 #include "api/http/query.h"
 #include "api/http/rate_limiter.h"
 #include "api/http/router.h"
+#include "server/client_connections.h"
 #include "server/server_config.h"
 
 namespace assure {
@@ -189,6 +190,24 @@ TEST(ServerConfigTest, ParsesKnownKeysAndRefusesUnknownOnes) {
   EXPECT_EQ(bad.error().field, "http.body_limit");
   EXPECT_FALSE(server::ParseServerConfig(R"({"io_threads":"2"})", {}).ok());
   EXPECT_FALSE(server::ParseServerConfig("{", {}).ok());
+}
+
+TEST(ServerConfigTest, ConnectionsPerClientAndReserve) {
+  const server::ServerConfig defaults;
+  EXPECT_EQ(defaults.max_connections_per_client, 64u);
+  EXPECT_EQ(defaults.connection_reserve_percent, 5u);
+  auto c = server::ParseServerConfig(
+      R"({"http":{"max_connections_per_client":8,"connection_reserve_percent":10}})",
+      server::ServerConfig{});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->max_connections_per_client, 8u);
+  EXPECT_EQ(c->connection_reserve_percent, 10u);
+  EXPECT_FALSE(server::ParseServerConfig(R"({"http":{"connection_reserve_percent":90}})", {}).ok());
+  EXPECT_FALSE(server::ParseServerConfig(R"({"http":{"max_connections_per_client":0}})", {}).ok());
+  EXPECT_EQ(server::ReservedConnections(1024, 5), 52u);
+  EXPECT_EQ(server::ReservedConnections(20, 5), 1u);
+  EXPECT_EQ(server::ReservedConnections(20, 0), 0u);
+  EXPECT_EQ(server::ReservedConnections(1, 50), 0u);
 }
 
 TEST(OpenApiTest, FillsPathParamsSecurityAndProblems) {

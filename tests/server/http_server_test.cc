@@ -3,7 +3,9 @@
 // pipelining, draining.
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <thread>
+#include <vector>
 
 #include "api/http/problem.h"
 #include "tests/server/test_client.h"
@@ -404,6 +406,93 @@ TEST(HttpServerTest, ConnectionsBeyondTheLimitAreClosed) {
   auto r = a.Read();
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->status, 200);
+}
+
+// One address could take every connection (1,100 idle sockets refused all
+// others, /healthz included). Now it may hold max_connections_per_client;
+// the next gets a short 503 and the ones it has keep working.
+TEST(HttpServerTest, ConnectionsPerClientAddressAreCapped) {
+  auto cfg = FastConfig();
+  cfg.max_connections_per_client = 2;
+  cfg.idle_timeout = Millis(20000);
+  TestServer s(cfg);
+  auto a = std::make_unique<RawConnection>(s.port());
+  RawConnection b(s.port());
+  for (auto* c : {a.get(), &b}) {
+    ASSERT_TRUE(c->Send(BuildRequest("GET", "/healthz")));
+    ASSERT_TRUE(c->Read().has_value());
+  }
+  RawConnection over(s.port());
+  auto r = over.Read();
+  ASSERT_TRUE(r.has_value());
+  ExpectProblem(*r, 503, "unavailable");
+  EXPECT_EQ(r->Header("Retry-After"), "1");
+  EXPECT_NE(r->Json()["detail"].get<std::string>().find("limit is 2"), std::string::npos) << r->body;
+  EXPECT_FALSE(r->KeepAlive());
+  EXPECT_TRUE(over.WaitClosed(std::chrono::milliseconds(2000)));
+  // Another address is not affected.
+  RawConnection other(s.port(), "127.0.0.2");
+  ASSERT_TRUE(other.connected());
+  ASSERT_TRUE(other.Send(BuildRequest("GET", "/healthz")));
+  auto ro = other.Read();
+  ASSERT_TRUE(ro.has_value());
+  EXPECT_EQ(ro->status, 200);
+  // The existing sessions survive.
+  ASSERT_TRUE(b.Send(BuildRequest("GET", "/healthz")));
+  auto rb = b.Read();
+  ASSERT_TRUE(rb.has_value());
+  EXPECT_EQ(rb->status, 200);
+  // A closed connection gives its place back (bounded wait for the server
+  // to see the close).
+  a.reset();
+  bool admitted = false;
+  for (int i = 0; i < 100 && !admitted; ++i) {
+    RawConnection again(s.port());
+    ASSERT_TRUE(again.Send(BuildRequest("GET", "/healthz")));
+    auto ra = again.Read();
+    admitted = ra.has_value() && ra->status == 200;
+    if (!admitted) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(admitted);
+}
+
+// The last connections (connection_reserve_percent of max_connections) are
+// kept for addresses below their fair share: one address that fills the
+// rest cannot take them, a health check from another address still gets in.
+TEST(HttpServerTest, ReservedConnectionsAreLeftForOtherAddresses) {
+  auto cfg = FastConfig();
+  cfg.max_connections = 20;  // reserve: 5% = 1
+  cfg.connection_reserve_percent = 5;
+  cfg.idle_timeout = Millis(20000);
+  TestServer s(cfg);
+  std::vector<std::unique_ptr<RawConnection>> hog;
+  for (int i = 0; i < 19; ++i) {
+    hog.push_back(std::make_unique<RawConnection>(s.port()));
+    ASSERT_TRUE(hog.back()->Send(BuildRequest("GET", "/healthz")));
+    auto r = hog.back()->Read();
+    ASSERT_TRUE(r.has_value()) << i;
+    ASSERT_EQ(r->status, 200) << i;
+  }
+  RawConnection more(s.port());
+  auto r = more.Read();
+  ASSERT_TRUE(r.has_value());
+  ExpectProblem(*r, 503, "unavailable");
+  RawConnection probe(s.port(), "127.0.0.2");
+  ASSERT_TRUE(probe.Send(BuildRequest("GET", "/healthz")));
+  auto rp = probe.Read();
+  ASSERT_TRUE(rp.has_value());
+  EXPECT_EQ(rp->status, 200);
+  // Now full: anyone is refused.
+  RawConnection full(s.port(), "127.0.0.3");
+  auto rf = full.Read();
+  ASSERT_TRUE(rf.has_value());
+  ExpectProblem(*rf, 503, "unavailable");
+  for (auto& c : hog) {
+    ASSERT_TRUE(c->Send(BuildRequest("GET", "/healthz")));
+    auto rr = c->Read();
+    ASSERT_TRUE(rr.has_value());
+    EXPECT_EQ(rr->status, 200);
+  }
 }
 
 TEST(HttpServerTest, ExpectContinueIsAnswered) {

@@ -75,6 +75,15 @@ RawConnection::RawConnection(std::uint16_t port) : impl_(std::make_unique<Impl>(
   impl_->ok = !ec;
 }
 
+RawConnection::RawConnection(std::uint16_t port, const std::string& from_address)
+    : impl_(std::make_unique<Impl>()) {
+  beast::error_code ec;
+  impl_->socket.open(tcp::v4(), ec);
+  if (!ec) impl_->socket.bind(tcp::endpoint(net::ip::make_address(from_address), 0), ec);
+  if (!ec) impl_->socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), ec);
+  impl_->ok = !ec;
+}
+
 RawConnection::~RawConnection() {
   beast::error_code ec;
   impl_->socket.close(ec);

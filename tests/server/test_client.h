@@ -36,6 +36,9 @@ std::string BuildRequest(const std::string& method, const std::string& target,
 class RawConnection {
  public:
   explicit RawConnection(std::uint16_t port);
+  // From another loopback address (e.g. "127.0.0.2"): the server sees
+  // another client.
+  RawConnection(std::uint16_t port, const std::string& from_address);
   ~RawConnection();
   bool connected() const;
   bool Send(const std::string& bytes);
