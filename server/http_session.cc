@@ -93,6 +93,9 @@ HttpSession::HttpSession(net::ip::tcp::socket&& socket, std::shared_ptr<ServerCo
 
 HttpSession::~HttpSession() {
   ctx_->in_flight -= static_cast<std::int64_t>(slots_.size());
+  std::size_t reserved = body_reserved_;
+  for (const auto& s : slots_) reserved += s.body_reserved;
+  ctx_->body_bytes_in_flight -= reserved;
   ctx_->connections--;
   ctx_->RemoveSession(id_);
 }
@@ -291,6 +294,22 @@ void HttpSession::OnHeader() {
     }
     return;
   }
+  // Admission on the header, before any of the body is read: a request
+  // without a valid token, or one whose token may not use the route, is
+  // answered now and its body never buffered.
+  request_ = api::http::Request{};
+  request_.method = std::string(h.method_string());
+  request_.target = std::string(h.target());
+  request_.path = std::move(target_.path);
+  request_.query = std::move(target_.query);
+  request_.path_params = std::move(match_.params);
+  for (const auto& f : h) request_.headers.Add(std::string(f.name_string()), std::string(f.value()));
+  request_.client_ip = client_ip_;
+  request_.correlation_id = correlation_id_;
+  if (auto refused = ctx_->dispatcher.Admit(request_, *match_.route)) {
+    Reply(std::move(*refused), body_pending);
+    return;
+  }
   const auto& opts = match_.route->options;
   body_limit_ = opts.body == api::http::BodyKind::kDocument
                     ? ctx_->config.document_body_limit_bytes
@@ -328,6 +347,16 @@ void HttpSession::OnHeader() {
   }
   if (!body_pending) {
     HandleRequest();
+    return;
+  }
+  // The bytes of request bodies being read or handled, across the server,
+  // are capped: a chunked body counts as its route's limit.
+  if (!ReserveBodyBytes(parser_->chunked() ? body_limit_ : content_length.value_or(0))) {
+    Reply(Dispatcher::Problem(ErrorCode::kUnavailable,
+                              "the server is receiving too many request bodies; retry shortly",
+                              correlation_id_)
+              .SetHeader("Retry-After", "1"),
+          true);
     return;
   }
   deadline_ = Clock::now() + ctx_->config.body_timeout;
@@ -387,9 +416,20 @@ void HttpSession::OnBody(beast::error_code ec, std::size_t) {
   HandleRequest();
 }
 
+bool HttpSession::ReserveBodyBytes(std::size_t bytes) {
+  const std::size_t cap = ctx_->config.max_body_bytes_in_flight;
+  std::size_t now = ctx_->body_bytes_in_flight.load();
+  do {
+    if (bytes > cap || now > cap - bytes) return false;
+  } while (!ctx_->body_bytes_in_flight.compare_exchange_weak(now, now + bytes));
+  body_reserved_ += bytes;
+  return true;
+}
+
 std::uint64_t HttpSession::PushSlot(bool close) {
   Slot slot;
   slot.close = close;
+  slot.body_reserved = std::exchange(body_reserved_, 0);
   slot.correlation_id =
       correlation_id_.empty() ? Dispatcher::CorrelationId(std::nullopt) : correlation_id_;
   slot.started = got_bytes_ ? started_ : Clock::now();
@@ -412,16 +452,9 @@ void HttpSession::HandleRequest() {
   const std::uint64_t slot_id = PushSlot(close);
   auto msg = parser_->release();
   parser_.reset();
-  api::http::Request req;
-  req.method = std::string(msg.method_string());
-  req.target = std::string(msg.target());
-  req.path = std::move(target_.path);
-  req.query = std::move(target_.query);
-  req.path_params = std::move(match_.params);
-  for (const auto& f : msg) req.headers.Add(std::string(f.name_string()), std::string(f.value()));
+  api::http::Request req = std::move(request_);
+  request_ = api::http::Request{};
   req.body = std::move(msg.body());
-  req.client_ip = client_ip_;
-  req.correlation_id = correlation_id_;
   correlation_id_.clear();
   got_bytes_ = false;
   const api::http::Route& route = *match_.route;
@@ -533,6 +566,7 @@ void HttpSession::OnWrite(beast::error_code ec, std::size_t) {
                            Clock::now() - s.started, s.correlation_id);
   }
   const bool close = slots_.front().close;
+  ctx_->body_bytes_in_flight -= slots_.front().body_reserved;
   slots_.pop_front();
   ++head_slot_id_;
   ctx_->in_flight--;

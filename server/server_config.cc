@@ -1,5 +1,6 @@
 #include "server/server_config.h"
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <functional>
@@ -100,6 +101,7 @@ Result<ServerConfig> ParseServerConfig(std::string_view json_text, ServerConfig 
       {"header_limit_bytes", Count(c.header_limit_bytes, 1024, 1 << 20)},
       {"body_limit_bytes", Count(c.body_limit_bytes, 1, std::size_t{1} << 32)},
       {"document_body_limit_bytes", Count(c.document_body_limit_bytes, 1, std::size_t{1} << 36)},
+      {"max_body_bytes_in_flight", Count(c.max_body_bytes_in_flight, 1, std::size_t{1} << 40)},
       {"header_timeout_ms", Ms(c.header_timeout)},
       {"body_timeout_ms", Ms(c.body_timeout)},
       {"idle_timeout_ms", Ms(c.idle_timeout)},
@@ -147,6 +149,10 @@ Result<ServerConfig> ParseServerConfig(std::string_view json_text, ServerConfig 
       {"rate_limit", [&rate](const Json& v, const std::string& k) { return Apply(v, k, rate); }},
   };
   ASSURE_TRY(Apply(root, "", top));
+  if (c.max_body_bytes_in_flight < std::max(c.body_limit_bytes, c.document_body_limit_bytes)) {
+    return Bad("http.max_body_bytes_in_flight",
+               "must be at least http.body_limit_bytes and http.document_body_limit_bytes");
+  }
   c.io_threads = static_cast<int>(io_threads);
   return c;
 }

@@ -8,7 +8,8 @@
 //     "io_threads": 2,
 //     "shutdown_timeout_ms": 10000,
 //     "http": {"header_limit_bytes": 16384, "body_limit_bytes": 1048576,
-//              "document_body_limit_bytes": 67108864, "header_timeout_ms": 10000,
+//              "document_body_limit_bytes": 67108864, "max_body_bytes_in_flight": 268435456,
+//              "header_timeout_ms": 10000,
 //              "body_timeout_ms": 60000, "idle_timeout_ms": 30000,
 //              "write_timeout_ms": 30000, "max_pipelined": 8, "max_connections": 1024,
 //              "max_connections_per_client": 64, "connection_reserve_percent": 5},
@@ -50,6 +51,11 @@ struct ServerConfig {
   Millis body_timeout{60000};    // from the end of the header to the end of the body
   Millis idle_timeout{30000};    // a kept-alive connection waiting for its next request
   Millis write_timeout{30000};   // writing one response
+  // Bytes of request bodies the whole server holds at once (being read or
+  // handled; a chunked body counts as its route's limit): a request whose
+  // body would pass it is answered 503 with Retry-After at once, its body
+  // unread. At least the larger of the two body limits.
+  std::size_t max_body_bytes_in_flight = 256u << 20;
   std::size_t max_pipelined = 8;       // requests read ahead of their responses, per connection
   std::size_t max_connections = 1024;  // further connections get 503 at accept and are closed
   // One client address may hold this many connections; beyond, a new one is

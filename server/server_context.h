@@ -41,6 +41,10 @@ struct ServerContext {
 
   std::atomic<bool> draining{false};
   std::atomic<std::int64_t> in_flight{0};    // requests read and not yet answered
+  // Bytes of request bodies reserved by sessions (declared length, or the
+  // route's limit for a chunked body) from the header until the answer is
+  // written; at most config.max_body_bytes_in_flight.
+  std::atomic<std::size_t> body_bytes_in_flight{0};
   std::atomic<std::size_t> connections{0};   // open HTTP connections (incl. upgraded)
   std::atomic<std::uint64_t> next_id{1};
   ClientConnections clients;                 // per-address caps and the reserve (listener)

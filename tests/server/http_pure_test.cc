@@ -210,6 +210,18 @@ TEST(ServerConfigTest, ConnectionsPerClientAndReserve) {
   EXPECT_EQ(server::ReservedConnections(1, 50), 0u);
 }
 
+TEST(ServerConfigTest, BodyBytesInFlight) {
+  EXPECT_EQ(server::ServerConfig{}.max_body_bytes_in_flight, 256u << 20);
+  auto c = server::ParseServerConfig(R"({"http":{"max_body_bytes_in_flight":134217728}})",
+                                     server::ServerConfig{});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->max_body_bytes_in_flight, 128u << 20);
+  // The cap on bodies in flight must leave room for one body of each kind.
+  auto small = server::ParseServerConfig(R"({"http":{"max_body_bytes_in_flight":1024}})", {});
+  ASSERT_FALSE(small.ok());
+  EXPECT_EQ(small.error().field, "http.max_body_bytes_in_flight");
+}
+
 TEST(OpenApiTest, FillsPathParamsSecurityAndProblems) {
   api::http::Router r;
   api::http::RouteOptions o;

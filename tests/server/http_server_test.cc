@@ -174,6 +174,104 @@ TEST(HttpServerTest, GroupScopedTokens) {
             200);
 }
 
+// A body was read (up to 64 MiB on a document route) before the token was
+// looked at. Now the header alone decides: 401/403 at once, the body unread,
+// the connection closed.
+TEST(HttpServerTest, TokenAndPermissionAreCheckedBeforeTheBody) {
+  auto cfg = FastConfig();
+  cfg.body_timeout = Millis(10000);  // the test never sends the body
+  TestServer s(cfg);
+  const std::string header_only =
+      "POST /api/v1/test/upload HTTP/1.1\r\nHost: x\r\nContent-Type: application/pdf\r\n"
+      "Content-Length: 60000\r\n";
+  {
+    RawConnection c(s.port());
+    ASSERT_TRUE(c.Send(header_only + "\r\n"));
+    auto r = c.Read(std::chrono::milliseconds(5000));
+    ASSERT_TRUE(r.has_value());
+    ExpectProblem(*r, 401, "unauthenticated");
+    EXPECT_EQ(r->Header("WWW-Authenticate"), "Bearer");
+    EXPECT_FALSE(r->KeepAlive());
+    EXPECT_TRUE(c.WaitClosed(std::chrono::milliseconds(3000)));
+  }
+  {
+    RawConnection c(s.port());
+    ASSERT_TRUE(c.Send(header_only + "Authorization: Bearer ast_nope\r\n\r\n"));
+    auto r = c.Read(std::chrono::milliseconds(5000));
+    ASSERT_TRUE(r.has_value());
+    ExpectProblem(*r, 401, "unauthenticated");
+  }
+  {  // The viewer role may not manage documents.
+    RawConnection c(s.port());
+    ASSERT_TRUE(c.Send(header_only + "Authorization: Bearer " + s.Token(auth::Role::kViewer) +
+                       "\r\n\r\n"));
+    auto r = c.Read(std::chrono::milliseconds(5000));
+    ASSERT_TRUE(r.has_value());
+    ExpectProblem(*r, 403, "forbidden");
+    EXPECT_TRUE(c.WaitClosed(std::chrono::milliseconds(3000)));
+  }
+  {  // A group-scoped token on another group's route.
+    RawConnection c(s.port());
+    ASSERT_TRUE(c.Send("POST /api/v1/test/groups/sig-digital/edit HTTP/1.1\r\nHost: x\r\n"
+                       "Content-Type: application/json\r\nContent-Length: 3000\r\n"
+                       "Authorization: Bearer " +
+                       s.Token(auth::Role::kEditor, std::string("sig-workforce")) + "\r\n\r\n"));
+    auto r = c.Read(std::chrono::milliseconds(5000));
+    ASSERT_TRUE(r.has_value());
+    ExpectProblem(*r, 403, "forbidden");
+  }
+  // An editor's upload is read and handled as before.
+  RawConnection c(s.port());
+  ASSERT_TRUE(c.Send(header_only + "Authorization: Bearer " + s.Token(auth::Role::kEditor) +
+                     "\r\n\r\n" + std::string(60000, 'z')));
+  auto r = c.Read();
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(r->Json()["bytes"], 60000);
+}
+
+// The bytes of bodies in flight across the server are capped: a request
+// whose declared body would pass the cap gets 503 + Retry-After at once.
+TEST(HttpServerTest, BodyBytesInFlightAreCapped) {
+  auto cfg = FastConfig();
+  cfg.body_timeout = Millis(10000);
+  cfg.max_body_bytes_in_flight = 100 * 1024;  // room for one 60,000-byte upload
+  TestServer s(cfg);
+  const std::string editor = s.Token(auth::Role::kEditor);
+  const std::string header =
+      "POST /api/v1/test/upload HTTP/1.1\r\nHost: x\r\nContent-Type: application/pdf\r\n"
+      "Content-Length: 60000\r\nAuthorization: Bearer " + editor + "\r\n\r\n";
+  RawConnection a(s.port());
+  // 100 Continue comes once a's header is admitted and its body reserved.
+  ASSERT_TRUE(a.Send(header.substr(0, header.size() - 2) + "Expect: 100-continue\r\n\r\n"));
+  auto interim = a.Read();
+  ASSERT_TRUE(interim.has_value());
+  ASSERT_EQ(interim->status, 100);
+  RawConnection b(s.port());
+  ASSERT_TRUE(b.Send(header));
+  auto rb = b.Read();
+  ASSERT_TRUE(rb.has_value());
+  ExpectProblem(*rb, 503, "unavailable");
+  EXPECT_EQ(rb->Header("Retry-After"), "1");
+  // Small JSON bodies fit beside it.
+  auto small = Call(s.port(), "POST", "/api/v1/test/echo", "{}", Bearer(editor));
+  EXPECT_EQ(small.status, 200);
+  ASSERT_TRUE(a.Send(std::string(60000, 'a')));
+  auto ra = a.Read();
+  ASSERT_TRUE(ra.has_value());
+  EXPECT_EQ(ra->status, 200);
+  EXPECT_EQ(ra->Json()["bytes"], 60000);
+  // Once a's answer is written its reservation is free again.
+  bool admitted = false;
+  for (int i = 0; i < 100 && !admitted; ++i) {
+    auto r = Call(s.port(), "POST", "/api/v1/test/upload", std::string(60000, 'c'),
+                  Bearer(editor, {{"Content-Type", "application/pdf"}}));
+    admitted = r.status == 200;
+    if (!admitted) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(admitted);
+}
+
 TEST(HttpServerTest, BodyAndHeaderLimits) {
   TestServer s;
   const auto editor = s.Token(auth::Role::kEditor);
