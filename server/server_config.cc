@@ -114,6 +114,7 @@ Result<ServerConfig> ParseServerConfig(std::string_view json_text, ServerConfig 
   const std::map<std::string, Setter> workers = {
       {"threads", Count(c.worker_threads, 1, 256)},
       {"queue_limit", Count(c.worker_queue_limit, 1, 1000000)},
+      {"heavy_concurrency", Count(c.heavy_concurrency, 1, 256)},
   };
   const std::map<std::string, Setter> ws = {
       {"queue_limit", Count(c.ws_queue_limit, 1, 1000000)},

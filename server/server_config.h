@@ -13,7 +13,7 @@
 //              "body_timeout_ms": 60000, "idle_timeout_ms": 30000,
 //              "write_timeout_ms": 30000, "max_pipelined": 8, "max_connections": 1024,
 //              "max_connections_per_client": 64, "connection_reserve_percent": 5},
-//     "workers": {"threads": 32, "queue_limit": 1024},
+//     "workers": {"threads": 32, "queue_limit": 1024, "heavy_concurrency": 2},
 //     "websocket": {"queue_limit": 1024, "idle_timeout_ms": 30000,
 //                   "handshake_timeout_ms": 10000, "max_message_bytes": 65536,
 //                   "overflow_close_timeout_ms": 5000},
@@ -73,6 +73,10 @@ struct ServerConfig {
   // one commit: as many threads as concurrent writers to be grouped.
   std::size_t worker_threads = 32;
   std::size_t worker_queue_limit = 1024;  // 503 when full
+  // Heavy operations (imports, evidence packs, programme exports, as_of /
+  // at_position list reads, chain verification) running at once; one more is
+  // answered 503 with Retry-After.
+  std::size_t heavy_concurrency = 2;
 
   // WebSocket live feed
   std::size_t ws_queue_limit = 1024;  // outgoing messages per client; overflow disconnects

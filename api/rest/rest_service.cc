@@ -27,11 +27,23 @@ http::Response ErrorResponse(const Error& e, const http::Request& req) {
 
 http::Response ErrorResponse(const Error& e, const std::string& correlation_id) {
   auto res = http::Response::Problem(e, correlation_id);
+  if (e.code == ErrorCode::kUnavailable) res.SetHeader("Retry-After", "2");
   if (e.actual_version && *e.actual_version >= 0 &&
       (e.code == ErrorCode::kPreconditionFailed || e.code == ErrorCode::kWrongExpectedVersion)) {
     res.SetHeader("ETag", "\"" + std::to_string(*e.actual_version) + "\"");
   }
   return res;
+}
+
+Result<http::ConcurrencyLimiter::Permit> TakeHeavy(RestDeps& deps, std::string_view what) {
+  auto permit = deps.heavy->TryAcquire();
+  if (!permit) {
+    return MakeError(ErrorCode::kUnavailable,
+                     "the server is busy with " + std::to_string(deps.heavy->limit()) +
+                         " heavy operations (imports, evidence packs, exports, as-at reads); " +
+                         std::string(what) + " must wait: retry shortly");
+  }
+  return permit;
 }
 
 Result<nlohmann::json> WithModel(RestDeps& deps, std::optional<std::uint64_t> at,
@@ -40,6 +52,9 @@ Result<nlohmann::json> WithModel(RestDeps& deps, std::optional<std::uint64_t> at
     auto lock = deps.runner->ReadLock();
     return fn(deps.network->model());
   }
+  // Folds the log up to `at`: a heavy operation.
+  auto permit = TakeHeavy(deps, "an as-at read");
+  if (!permit.ok()) return permit.error();
   auto model = BuildNetworkModel(*deps.store, *at);
   if (!model.ok()) return model.error();
   return fn(*model);

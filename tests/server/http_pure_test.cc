@@ -4,6 +4,7 @@
 
 #include "api/auth/iso_time.h"
 #include "api/auth/role.h"
+#include "api/http/concurrency_limiter.h"
 #include "api/http/openapi.h"
 #include "api/http/problem.h"
 #include "api/http/query.h"
@@ -220,6 +221,29 @@ TEST(ServerConfigTest, BodyBytesInFlight) {
   auto small = server::ParseServerConfig(R"({"http":{"max_body_bytes_in_flight":1024}})", {});
   ASSERT_FALSE(small.ok());
   EXPECT_EQ(small.error().field, "http.max_body_bytes_in_flight");
+}
+
+TEST(ServerConfigTest, HeavyConcurrency) {
+  EXPECT_EQ(server::ServerConfig{}.heavy_concurrency, 2u);
+  auto c = server::ParseServerConfig(R"({"workers":{"heavy_concurrency":4}})", {});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->heavy_concurrency, 4u);
+  EXPECT_FALSE(server::ParseServerConfig(R"({"workers":{"heavy_concurrency":0}})", {}).ok());
+}
+
+TEST(ConcurrencyLimiterTest, AtMostTheLimitAndPermitsGiveBack) {
+  api::http::ConcurrencyLimiter limiter(2);
+  auto a = limiter.TryAcquire();
+  auto b = limiter.TryAcquire();
+  EXPECT_TRUE(a);
+  EXPECT_TRUE(b);
+  EXPECT_FALSE(limiter.TryAcquire());
+  EXPECT_EQ(limiter.running(), 2u);
+  { auto moved = std::move(a); }
+  EXPECT_EQ(limiter.running(), 1u);
+  auto c = limiter.TryAcquire();
+  EXPECT_TRUE(c);
+  EXPECT_FALSE(limiter.TryAcquire());
 }
 
 TEST(OpenApiTest, FillsPathParamsSecurityAndProblems) {
