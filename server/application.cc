@@ -26,6 +26,7 @@ Result<std::unique_ptr<Application>> Application::Create(
   ASSURE_TRY(app->security_log_->Open());
   app->workers_ =
       std::make_unique<WorkerPool>(app->config_.worker_threads, app->config_.worker_queue_limit);
+  app->heavy_ = std::make_shared<api::http::ConcurrencyLimiter>(app->config_.heavy_concurrency);
   ASSURE_TRY(app->RegisterBuiltinRoutes());
   return app;
 }

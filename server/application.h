@@ -28,6 +28,7 @@
 #include "api/auth/security_log.h"
 #include "api/auth/token_index.h"
 #include "api/auth/token_service.h"
+#include "api/http/concurrency_limiter.h"
 #include "api/http/live_feed.h"
 #include "api/http/openapi.h"
 #include "api/http/router.h"
@@ -74,6 +75,9 @@ class Application {
   // Runs blocking work on the handler pool; false when its queue is full.
   bool PostWork(std::function<void()> task) { return workers_->TryPost(std::move(task)); }
   WorkerPool& workers() { return *workers_; }
+  // The limiter of heavy operations (config heavy_concurrency), shared by
+  // every route that folds the whole log or a whole upload.
+  const std::shared_ptr<api::http::ConcurrencyLimiter>& heavy() const { return heavy_; }
 
   // The assembled OpenAPI document for every registered route.
   nlohmann::json OpenApi() const { return api::http::BuildOpenApi(router_, openapi_info_); }
@@ -92,6 +96,7 @@ class Application {
   std::unique_ptr<auth::TokenService> tokens_;
   std::unique_ptr<auth::SecurityLog> security_log_;
   std::unique_ptr<WorkerPool> workers_;
+  std::shared_ptr<api::http::ConcurrencyLimiter> heavy_;
   std::shared_ptr<api::http::LiveFeed> live_feed_;
   std::function<Status()> readiness_;
 };

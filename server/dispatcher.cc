@@ -135,7 +135,7 @@ std::optional<Response> Dispatcher::AdmitLive(Request& request, std::string_view
   return std::nullopt;
 }
 
-void Dispatcher::Dispatch(Request request, const Route& route, Done done) {
+std::optional<Response> Dispatcher::Admit(Request& request, const Route& route) {
   const auto& opts = route.options;
   std::optional<Error> auth_error;
   if (opts.permission) {
@@ -154,8 +154,7 @@ void Dispatcher::Dispatch(Request request, const Route& route, Done done) {
       Response r = Problem(ErrorCode::kRateLimited, "too many requests; retry later",
                            request.correlation_id);
       r.SetHeader("Retry-After", std::to_string(decision.retry_after_seconds));
-      done(std::move(r));
-      return;
+      return r;
     }
   }
   if (auth_error) {
@@ -163,8 +162,26 @@ void Dispatcher::Dispatch(Request request, const Route& route, Done done) {
                    auth_error->message, false);
     Response r = Response::Problem(*auth_error, request.correlation_id);
     r.SetHeader("WWW-Authenticate", "Bearer");
-    done(std::move(r));
-    return;
+    return r;
+  }
+  return Authorize(request, route, false);
+}
+
+void Dispatcher::Dispatch(Request request, const Route& route, Done done) {
+  const auto& opts = route.options;
+  if (opts.permission) {
+    // Admitted on the header; a token revoked or expired while the body was
+    // read is refused now.
+    auto principal = app_.authorizer().Authenticate(request.Header("Authorization").value_or(""));
+    if (!principal.ok()) {
+      RecordSecurity(auth::security_kind::kAuthenticationFailure, request, 401,
+                     principal.error().message, false);
+      Response r = Response::Problem(principal.error(), request.correlation_id);
+      r.SetHeader("WWW-Authenticate", "Bearer");
+      done(std::move(r));
+      return;
+    }
+    request.principal = std::move(principal).value();
   }
   if (opts.run_inline) {
     done(RunOnWorker(request, route));

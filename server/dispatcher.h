@@ -3,10 +3,12 @@
 // pool, authorisation, the handler call with its catch-all, the security log,
 // and the request log line.
 //
-// Order: authenticate (in memory, on the I/O thread) -> rate limit (by token
-// id, or client IP when unauthenticated; 429 + Retry-After) -> 401 when
-// authentication failed -> post to the worker pool (503 + Retry-After when
-// its queue is full) -> authorise (403) -> handler. Failures are recorded in
+// Order, on the request's header before its body is read (Admit, on the I/O
+// thread): authenticate (in memory) -> rate limit (by token id, or client IP
+// when unauthenticated; 429 + Retry-After) -> 401 when authentication failed
+// -> authorise the route's permission (403). Then, with the body (Dispatch):
+// the token again -> post to the worker pool (503 + Retry-After when its
+// queue is full) -> authorise (403) -> handler. Failures are recorded in
 // the security log from the worker pool. An asynchronous route's handler
 // (router.h) answers later, possibly from the store's committer thread; it
 // starts on the I/O thread instead of a worker when its inline_when says so.
@@ -40,9 +42,18 @@ class Dispatcher {
 
   explicit Dispatcher(Application& app);
 
-  // Calls `done` exactly once: inline for refusals and run_inline routes,
-  // otherwise from a worker thread, or for an asynchronous route from the
-  // thread its handler responds on. `done` must post back to the session.
+  // Admission, on the request's header (before its body is read): rate limit,
+  // authentication (401, recorded) and the route's permission (403,
+  // recorded: the role, and the group of `group_param` for scoped tokens).
+  // Sets request.principal. On refusal returns the response to send.
+  std::optional<api::http::Response> Admit(api::http::Request& request,
+                                           const api::http::Route& route);
+
+  // Runs a request that passed Admit (its body now read). The token is
+  // checked again (401 when revoked or expired meanwhile). Calls `done`
+  // exactly once: inline for refusals and run_inline routes, otherwise from
+  // a worker thread, or for an asynchronous route from the thread its
+  // handler responds on. `done` must post back to the session.
   void Dispatch(api::http::Request request, const api::http::Route& route, Done done);
 
   // Authenticates a credential for a non-routed use (the WebSocket upgrade),

@@ -31,6 +31,47 @@ bool IsHttpError(const beast::error_code& ec) {
   return ec.category() == http::make_error_code(http::error::bad_method).category();
 }
 
+std::string_view TrimOws(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// RFC 9112 6.1 and 6.3: the only transfer coding accepted is a lone
+// `chunked`, and never together with Content-Length. Anything else (gzip,
+// xchunked, "chunked, gzip", chunked twice, chunked with parameters) would
+// leave the body's framing to guesswork: the caller answers 400 and closes.
+// Returns the reason, or empty when the framing is acceptable.
+template <class Header>
+std::string UnsupportedFraming(const Header& h) {
+  std::size_t codings = 0;
+  bool only_chunked = true;
+  bool any = false;
+  for (const auto& f : h) {
+    if (f.name() != http::field::transfer_encoding) continue;
+    any = true;
+    std::string_view rest(f.value());
+    while (true) {
+      const auto comma = rest.find(',');
+      const std::string_view item = TrimOws(rest.substr(0, comma));
+      if (!item.empty()) {
+        ++codings;
+        if (!api::http::EqualsIgnoreCase(item, "chunked")) only_chunked = false;
+      }
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+  }
+  if (!any) return {};
+  if (h.find(http::field::content_length) != h.end()) {
+    return "a request must not carry both Transfer-Encoding and Content-Length";
+  }
+  if (codings != 1 || !only_chunked) {
+    return "unsupported Transfer-Encoding: only 'chunked' (alone) is accepted";
+  }
+  return {};
+}
+
 bool MediaTypeIs(std::string_view header, std::string_view type) {
   const auto semi = header.find(';');
   std::string_view base = header.substr(0, semi);
@@ -41,8 +82,9 @@ bool MediaTypeIs(std::string_view header, std::string_view type) {
 
 }  // namespace
 
-HttpSession::HttpSession(net::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> ctx)
-    : stream_(std::move(socket)), ctx_(std::move(ctx)) {
+HttpSession::HttpSession(net::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> ctx,
+                         std::shared_ptr<ClientConnections::Slot> client_slot)
+    : stream_(std::move(socket)), ctx_(std::move(ctx)), client_slot_(std::move(client_slot)) {
   id_ = ctx_->next_id++;
   beast::error_code ec;
   auto ep = stream_.socket().remote_endpoint(ec);
@@ -51,6 +93,9 @@ HttpSession::HttpSession(net::ip::tcp::socket&& socket, std::shared_ptr<ServerCo
 
 HttpSession::~HttpSession() {
   ctx_->in_flight -= static_cast<std::int64_t>(slots_.size());
+  std::size_t reserved = body_reserved_;
+  for (const auto& s : slots_) reserved += s.body_reserved;
+  ctx_->body_bytes_in_flight -= reserved;
   ctx_->connections--;
   ctx_->RemoveSession(id_);
 }
@@ -201,6 +246,12 @@ void HttpSession::OnHeader() {
       cid_header == h.end() ? std::nullopt
                              : std::optional<std::string_view>(std::string_view(cid_header->value())));
   const bool body_pending = !parser_->is_done();
+  if (std::string bad = UnsupportedFraming(h); !bad.empty()) {
+    // The body's end is unknown: nothing after this header can be trusted
+    // to be a request of its own (request smuggling), so close.
+    Reply(Dispatcher::Problem(ErrorCode::kInvalidArgument, std::move(bad), correlation_id_), true);
+    return;
+  }
   if (ctx_->draining) {
     Reply(Dispatcher::Problem(ErrorCode::kUnavailable, "the server is shutting down",
                               correlation_id_)
@@ -243,6 +294,22 @@ void HttpSession::OnHeader() {
     }
     return;
   }
+  // Admission on the header, before any of the body is read: a request
+  // without a valid token, or one whose token may not use the route, is
+  // answered now and its body never buffered.
+  request_ = api::http::Request{};
+  request_.method = std::string(h.method_string());
+  request_.target = std::string(h.target());
+  request_.path = std::move(target_.path);
+  request_.query = std::move(target_.query);
+  request_.path_params = std::move(match_.params);
+  for (const auto& f : h) request_.headers.Add(std::string(f.name_string()), std::string(f.value()));
+  request_.client_ip = client_ip_;
+  request_.correlation_id = correlation_id_;
+  if (auto refused = ctx_->dispatcher.Admit(request_, *match_.route)) {
+    Reply(std::move(*refused), body_pending);
+    return;
+  }
   const auto& opts = match_.route->options;
   body_limit_ = opts.body == api::http::BodyKind::kDocument
                     ? ctx_->config.document_body_limit_bytes
@@ -280,6 +347,16 @@ void HttpSession::OnHeader() {
   }
   if (!body_pending) {
     HandleRequest();
+    return;
+  }
+  // The bytes of request bodies being read or handled, across the server,
+  // are capped: a chunked body counts as its route's limit.
+  if (!ReserveBodyBytes(parser_->chunked() ? body_limit_ : content_length.value_or(0))) {
+    Reply(Dispatcher::Problem(ErrorCode::kUnavailable,
+                              "the server is receiving too many request bodies; retry shortly",
+                              correlation_id_)
+              .SetHeader("Retry-After", "1"),
+          true);
     return;
   }
   deadline_ = Clock::now() + ctx_->config.body_timeout;
@@ -339,9 +416,20 @@ void HttpSession::OnBody(beast::error_code ec, std::size_t) {
   HandleRequest();
 }
 
+bool HttpSession::ReserveBodyBytes(std::size_t bytes) {
+  const std::size_t cap = ctx_->config.max_body_bytes_in_flight;
+  std::size_t now = ctx_->body_bytes_in_flight.load();
+  do {
+    if (bytes > cap || now > cap - bytes) return false;
+  } while (!ctx_->body_bytes_in_flight.compare_exchange_weak(now, now + bytes));
+  body_reserved_ += bytes;
+  return true;
+}
+
 std::uint64_t HttpSession::PushSlot(bool close) {
   Slot slot;
   slot.close = close;
+  slot.body_reserved = std::exchange(body_reserved_, 0);
   slot.correlation_id =
       correlation_id_.empty() ? Dispatcher::CorrelationId(std::nullopt) : correlation_id_;
   slot.started = got_bytes_ ? started_ : Clock::now();
@@ -364,16 +452,9 @@ void HttpSession::HandleRequest() {
   const std::uint64_t slot_id = PushSlot(close);
   auto msg = parser_->release();
   parser_.reset();
-  api::http::Request req;
-  req.method = std::string(msg.method_string());
-  req.target = std::string(msg.target());
-  req.path = std::move(target_.path);
-  req.query = std::move(target_.query);
-  req.path_params = std::move(match_.params);
-  for (const auto& f : msg) req.headers.Add(std::string(f.name_string()), std::string(f.value()));
+  api::http::Request req = std::move(request_);
+  request_ = api::http::Request{};
   req.body = std::move(msg.body());
-  req.client_ip = client_ip_;
-  req.correlation_id = correlation_id_;
   correlation_id_.clear();
   got_bytes_ = false;
   const api::http::Route& route = *match_.route;
@@ -427,7 +508,7 @@ void HttpSession::HandleUpgrade() {
   Dispatcher::LogRequest(req.method, req.target, client_ip_, 101, Clock::now() - started_,
                          correlation_id_);
   auto ws = std::make_shared<WebSocketSession>(stream_.release_socket(), ctx_,
-                                               std::move(*req.principal));
+                                               std::move(*req.principal), std::move(client_slot_));
   closed_ = true;
   reading_ = false;
   ws->Run(parser_->release());
@@ -485,6 +566,7 @@ void HttpSession::OnWrite(beast::error_code ec, std::size_t) {
                            Clock::now() - s.started, s.correlation_id);
   }
   const bool close = slots_.front().close;
+  ctx_->body_bytes_in_flight -= slots_.front().body_reserved;
   slots_.pop_front();
   ++head_slot_id_;
   ctx_->in_flight--;

@@ -1,8 +1,11 @@
 // One HTTP/1.1 connection (Beast), on its own strand.
 //
 // Reads requests with header and body deadlines (slow clients are cut off),
-// enforces the header and body limits, routes, hands the request to the
-// Dispatcher (handlers run on the worker pool) and writes the responses in
+// refuses a Transfer-Encoding other than a lone chunked (400, close), routes,
+// admits the request on its header (Dispatcher::Admit: token and permission,
+// 401/403 before the body is read, then close), enforces the header and body
+// limits and the server's cap on body bytes in flight (503), hands the
+// request to the Dispatcher (handlers run on the worker pool) and writes the responses in
 // request order. Up to max_pipelined requests may be read ahead of their
 // responses; beyond that the session stops reading until a response is out.
 // An upgrade to WebSocket on /api/v1/live becomes a WebSocketSession.
@@ -38,7 +41,10 @@ namespace assure::server {
 
 class HttpSession : public DrainableSession, public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> ctx);
+  // `client_slot`: the connection's place in the per-address count, held
+  // until the connection closes (handed on to a WebSocketSession).
+  HttpSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> ctx,
+              std::shared_ptr<ClientConnections::Slot> client_slot);
   ~HttpSession() override;
 
   void Run();
@@ -56,6 +62,7 @@ class HttpSession : public DrainableSession, public std::enable_shared_from_this
     std::string target;  // raw; redacted when logged
     std::string correlation_id;
     Clock::time_point started;
+    std::size_t body_reserved = 0;  // of ServerContext::body_bytes_in_flight, until written
   };
 
   void Guard(const char* where, const std::function<void()>& fn);
@@ -69,7 +76,11 @@ class HttpSession : public DrainableSession, public std::enable_shared_from_this
   void Complete(std::uint64_t slot_id, api::http::Response response);
   // Queues a response produced on the I/O thread; `close` ends the connection after it.
   void Reply(api::http::Response response, bool close);
+  // Moves the body reservation of the request being read into the new slot.
   std::uint64_t PushSlot(bool close);
+  // Takes `bytes` of the server's max_body_bytes_in_flight; false when they
+  // are not free.
+  bool ReserveBodyBytes(std::size_t bytes);
   void MaybeWrite();
   void OnWrite(boost::beast::error_code ec, std::size_t bytes);
   void CloseNow();
@@ -81,6 +92,7 @@ class HttpSession : public DrainableSession, public std::enable_shared_from_this
 
   boost::beast::tcp_stream stream_;
   std::shared_ptr<ServerContext> ctx_;
+  std::shared_ptr<ClientConnections::Slot> client_slot_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::deque<Slot> slots_;
@@ -100,7 +112,9 @@ class HttpSession : public DrainableSession, public std::enable_shared_from_this
   std::string correlation_id_;
   api::http::ParsedTarget target_;
   api::http::RouteMatch match_;
+  api::http::Request request_;     // admitted on its header; the body comes later
   std::size_t body_limit_ = 0;
+  std::size_t body_reserved_ = 0;  // of body_bytes_in_flight, for the request being read
   char discard_[1024];
 };
 

@@ -2,13 +2,20 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
 #include <spdlog/spdlog.h>
+
+#include <atomic>
 
 #include "server/http_session.h"
 
 namespace assure::server {
 
 namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
 using tcp = net::ip::tcp;
 
 Listener::Listener(net::io_context& ioc, std::shared_ptr<ServerContext> ctx)
@@ -66,18 +73,103 @@ void Listener::OnAccept(boost::system::error_code ec, tcp::socket socket) {
     });
     return;
   }
-  if (ctx_->draining || ctx_->connections >= ctx_->config.max_connections) {
+  if (ctx_->draining) {
     boost::system::error_code ignored;
     socket.close(ignored);
+    DoAccept();
+    return;
+  }
+  boost::system::error_code ep_ec;
+  const auto ep = socket.remote_endpoint(ep_ec);
+  auto admission = ctx_->clients.Admit(ep_ec ? std::string("-") : ep.address().to_string());
+  if (!admission.slot) {
+    Refuse(std::move(socket), admission.refusal);
   } else {
     ctx_->connections++;
     try {
-      std::make_shared<HttpSession>(std::move(socket), ctx_)->Run();
+      std::make_shared<HttpSession>(std::move(socket), ctx_, std::move(admission.slot))->Run();
     } catch (const std::exception& e) {
       spdlog::error("could not start a session: {}", e.what());
     }
   }
   DoAccept();
+}
+
+namespace {
+
+// A refused connection: a short 503 problem+json, then a half-close and a
+// moment (200 ms) to discard what the client had already sent, so that the
+// answer is not lost to a TCP reset. At most kMaxRefusing are in progress;
+// beyond, a refused connection is closed without an answer.
+constexpr std::size_t kMaxRefusing = 256;
+std::atomic<std::size_t> refusing{0};  // RefusedConnections alive
+
+struct RefusedConnection : std::enable_shared_from_this<RefusedConnection> {
+  explicit RefusedConnection(tcp::socket&& s) : stream(std::move(s)) { ++refusing; }
+  ~RefusedConnection() { --refusing; }
+  void Start() {
+    stream.expires_after(std::chrono::milliseconds(200));
+    http::async_write(stream, response, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return self->Close();
+      beast::error_code ignored;
+      self->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      self->Drain();
+    });
+  }
+  void Drain() {
+    stream.async_read_some(net::buffer(scratch),
+                           [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                             if (ec) return self->Close();
+                             self->Drain();
+                           });
+  }
+  void Close() {
+    beast::error_code ignored;
+    stream.socket().close(ignored);
+  }
+  beast::tcp_stream stream;
+  http::response<http::string_body> response;
+  char scratch[512];
+};
+
+}  // namespace
+
+void Listener::Refuse(tcp::socket socket, ClientConnections::Refusal why) {
+  if (refusing.load() >= kMaxRefusing) {
+    boost::system::error_code ignored;
+    socket.close(ignored);
+    return;
+  }
+  std::string detail;
+  switch (why) {
+    case ClientConnections::Refusal::kPerClient:
+      detail = "too many connections from this address (the limit is " +
+               std::to_string(ctx_->config.max_connections_per_client) +
+               "); reuse a connection or retry later";
+      break;
+    case ClientConnections::Refusal::kReserve:
+      detail = "the server is nearly full and this address holds its share of connections; "
+               "retry later";
+      break;
+    default:
+      detail = "the server has no free connection (the limit is " +
+               std::to_string(ctx_->config.max_connections) + "); retry later";
+      break;
+  }
+  auto r = std::make_shared<RefusedConnection>(std::move(socket));
+  const std::string cid = Dispatcher::CorrelationId(std::nullopt);
+  const auto problem = Dispatcher::Problem(ErrorCode::kUnavailable, std::move(detail), cid);
+  auto& res = r->response;
+  res.version(11);
+  res.result(static_cast<http::status>(problem.status));
+  res.set(http::field::server, "assure");
+  res.set(http::field::content_type, problem.content_type);
+  res.set(http::field::retry_after, "1");
+  res.set("X-Correlation-Id", cid);
+  res.keep_alive(false);
+  res.body() = problem.body;
+  res.prepare_payload();
+  r->Start();
 }
 
 }  // namespace assure::server

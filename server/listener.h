@@ -1,6 +1,9 @@
 // Accepts TCP connections and starts an HttpSession for each, each on its own
-// strand. Connections beyond max_connections, and any arriving while the
-// server drains, are closed at once.
+// strand. Connections the ClientConnections refuse (beyond max_connections,
+// beyond max_connections_per_client from one address, or in the reserve
+// beyond an address's fair share) get a short 503 problem+json with
+// Retry-After and are closed; any arriving while the server drains are
+// closed at once.
 //
 // Thread safety: Run and Stop may be called from any thread.
 #pragma once
@@ -30,6 +33,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
  private:
   void DoAccept();
   void OnAccept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
+  // Answers a refused connection 503 (problem+json) and closes it.
+  void Refuse(boost::asio::ip::tcp::socket socket, ClientConnections::Refusal why);
 
   boost::asio::io_context& ioc_;
   boost::asio::ip::tcp::acceptor acceptor_;

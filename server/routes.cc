@@ -29,6 +29,8 @@ Status InstallRoutes(Application& app, const std::string& data_dir) {
   if (!signer.ok()) return signer.error();
   deps->signer = std::shared_ptr<const api::Signer>(std::move(signer).value());
   deps->checkpoints = std::make_shared<api::CheckpointLog>(app.store(), *deps->signer);
+  deps->heavy = app.heavy();
+  deps->post_work = [&app](std::function<void()> work) { return app.PostWork(std::move(work)); };
   ASSURE_TRY(api::rest::RegisterRestRoutes(app.router(), deps));
 
   // The live feed: subscribes to the store after the projection runner, so

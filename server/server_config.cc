@@ -1,5 +1,6 @@
 #include "server/server_config.h"
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <functional>
@@ -100,16 +101,20 @@ Result<ServerConfig> ParseServerConfig(std::string_view json_text, ServerConfig 
       {"header_limit_bytes", Count(c.header_limit_bytes, 1024, 1 << 20)},
       {"body_limit_bytes", Count(c.body_limit_bytes, 1, std::size_t{1} << 32)},
       {"document_body_limit_bytes", Count(c.document_body_limit_bytes, 1, std::size_t{1} << 36)},
+      {"max_body_bytes_in_flight", Count(c.max_body_bytes_in_flight, 1, std::size_t{1} << 40)},
       {"header_timeout_ms", Ms(c.header_timeout)},
       {"body_timeout_ms", Ms(c.body_timeout)},
       {"idle_timeout_ms", Ms(c.idle_timeout)},
       {"write_timeout_ms", Ms(c.write_timeout)},
       {"max_pipelined", Count(c.max_pipelined, 1, 1024)},
       {"max_connections", Count(c.max_connections, 1, 1000000)},
+      {"max_connections_per_client", Count(c.max_connections_per_client, 1, 1000000)},
+      {"connection_reserve_percent", Count(c.connection_reserve_percent, 0, 50)},
   };
   const std::map<std::string, Setter> workers = {
       {"threads", Count(c.worker_threads, 1, 256)},
       {"queue_limit", Count(c.worker_queue_limit, 1, 1000000)},
+      {"heavy_concurrency", Count(c.heavy_concurrency, 1, 256)},
   };
   const std::map<std::string, Setter> ws = {
       {"queue_limit", Count(c.ws_queue_limit, 1, 1000000)},
@@ -145,6 +150,10 @@ Result<ServerConfig> ParseServerConfig(std::string_view json_text, ServerConfig 
       {"rate_limit", [&rate](const Json& v, const std::string& k) { return Apply(v, k, rate); }},
   };
   ASSURE_TRY(Apply(root, "", top));
+  if (c.max_body_bytes_in_flight < std::max(c.body_limit_bytes, c.document_body_limit_bytes)) {
+    return Bad("http.max_body_bytes_in_flight",
+               "must be at least http.body_limit_bytes and http.document_body_limit_bytes");
+  }
   c.io_threads = static_cast<int>(io_threads);
   return c;
 }

@@ -8,10 +8,12 @@
 //     "io_threads": 2,
 //     "shutdown_timeout_ms": 10000,
 //     "http": {"header_limit_bytes": 16384, "body_limit_bytes": 1048576,
-//              "document_body_limit_bytes": 67108864, "header_timeout_ms": 10000,
+//              "document_body_limit_bytes": 67108864, "max_body_bytes_in_flight": 268435456,
+//              "header_timeout_ms": 10000,
 //              "body_timeout_ms": 60000, "idle_timeout_ms": 30000,
-//              "write_timeout_ms": 30000, "max_pipelined": 8, "max_connections": 1024},
-//     "workers": {"threads": 32, "queue_limit": 1024},
+//              "write_timeout_ms": 30000, "max_pipelined": 8, "max_connections": 1024,
+//              "max_connections_per_client": 64, "connection_reserve_percent": 5},
+//     "workers": {"threads": 32, "queue_limit": 1024, "heavy_concurrency": 2},
 //     "websocket": {"queue_limit": 1024, "idle_timeout_ms": 30000,
 //                   "handshake_timeout_ms": 10000, "max_message_bytes": 65536,
 //                   "overflow_close_timeout_ms": 5000},
@@ -49,14 +51,32 @@ struct ServerConfig {
   Millis body_timeout{60000};    // from the end of the header to the end of the body
   Millis idle_timeout{30000};    // a kept-alive connection waiting for its next request
   Millis write_timeout{30000};   // writing one response
+  // Bytes of request bodies the whole server holds at once (being read or
+  // handled; a chunked body counts as its route's limit): a request whose
+  // body would pass it is answered 503 with Retry-After at once, its body
+  // unread. At least the larger of the two body limits.
+  std::size_t max_body_bytes_in_flight = 256u << 20;
   std::size_t max_pipelined = 8;       // requests read ahead of their responses, per connection
-  std::size_t max_connections = 1024;  // further connections are closed at accept
+  std::size_t max_connections = 1024;  // further connections get 503 at accept and are closed
+  // One client address may hold this many connections; beyond, a new one is
+  // answered 503 (problem+json, Retry-After) and closed. Behind a reverse
+  // proxy every client has the proxy's address: raise it.
+  std::size_t max_connections_per_client = 64;
+  // The last connection_reserve_percent of max_connections (at least one) are
+  // only for addresses holding fewer than the mean connections per connected
+  // address (a health check, a new client): one or a few addresses cannot
+  // fill them. 0: no reserve.
+  std::size_t connection_reserve_percent = 5;
 
   // The worker pool that runs handlers (RocksDB calls block).
   // Durable writes block a thread in fsync while the store groups them into
   // one commit: as many threads as concurrent writers to be grouped.
   std::size_t worker_threads = 32;
   std::size_t worker_queue_limit = 1024;  // 503 when full
+  // Heavy operations (imports, evidence packs, programme exports, as_of /
+  // at_position list reads, chain verification) running at once; one more is
+  // answered 503 with Retry-After.
+  std::size_t heavy_concurrency = 2;
 
   // WebSocket live feed
   std::size_t ws_queue_limit = 1024;  // outgoing messages per client; overflow disconnects

@@ -14,6 +14,7 @@
 
 #include "api/http/live_broadcaster.h"
 #include "server/application.h"
+#include "server/client_connections.h"
 #include "server/dispatcher.h"
 
 namespace assure::server {
@@ -28,7 +29,11 @@ class DrainableSession {
 
 struct ServerContext {
   explicit ServerContext(Application& application)
-      : app(application), config(application.config()), dispatcher(application) {}
+      : app(application),
+        config(application.config()),
+        dispatcher(application),
+        clients(config.max_connections, config.max_connections_per_client,
+                ReservedConnections(config.max_connections, config.connection_reserve_percent)) {}
 
   Application& app;
   const ServerConfig& config;
@@ -36,8 +41,13 @@ struct ServerContext {
 
   std::atomic<bool> draining{false};
   std::atomic<std::int64_t> in_flight{0};    // requests read and not yet answered
+  // Bytes of request bodies reserved by sessions (declared length, or the
+  // route's limit for a chunked body) from the header until the answer is
+  // written; at most config.max_body_bytes_in_flight.
+  std::atomic<std::size_t> body_bytes_in_flight{0};
   std::atomic<std::size_t> connections{0};   // open HTTP connections (incl. upgraded)
   std::atomic<std::uint64_t> next_id{1};
+  ClientConnections clients;                 // per-address caps and the reserve (listener)
 
   api::http::LiveBroadcaster websockets;     // every open live-feed client
 

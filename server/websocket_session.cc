@@ -17,12 +17,14 @@ namespace websocket = boost::beast::websocket;
 namespace net = boost::asio;
 
 WebSocketSession::WebSocketSession(net::ip::tcp::socket&& socket,
-                                   std::shared_ptr<ServerContext> ctx, auth::Principal principal)
+                                   std::shared_ptr<ServerContext> ctx, auth::Principal principal,
+                                   std::shared_ptr<ClientConnections::Slot> client_slot)
     : ws_(std::move(socket)),
       ctx_(std::move(ctx)),
       principal_(std::move(principal)),
       id_(ctx_->next_id++),
-      cut_off_(ws_.get_executor()) {
+      cut_off_(ws_.get_executor()),
+      client_slot_(std::move(client_slot)) {
   ctx_->connections++;
 }
 

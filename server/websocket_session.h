@@ -37,8 +37,11 @@ namespace assure::server {
 class WebSocketSession : public api::http::LiveClient,
                          public std::enable_shared_from_this<WebSocketSession> {
  public:
+  // `client_slot`: the connection's place in the per-address count
+  // (ClientConnections), released when this session ends.
   WebSocketSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> ctx,
-                   auth::Principal principal);
+                   auth::Principal principal,
+                   std::shared_ptr<ClientConnections::Slot> client_slot = nullptr);
   ~WebSocketSession() override;
 
   // Accepts the upgrade request (already authenticated).
@@ -87,6 +90,7 @@ class WebSocketSession : public api::http::LiveClient,
   bool finished_ = false;
   std::uint16_t close_code_ = 1000;
   std::string close_reason_;
+  std::shared_ptr<ClientConnections::Slot> client_slot_;
 };
 
 }  // namespace assure::server

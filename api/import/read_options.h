@@ -20,10 +20,11 @@ struct ReadLimits {
 
   // xlsx only (a zip of XML).
   std::size_t max_zip_entries = 10'000;
-  // Uncompressed size of any one part (sheet, shared strings, styles).
-  std::uint64_t max_entry_bytes = 128u << 20;
+  // Uncompressed size of any one part (sheet, shared strings, styles). A
+  // sheet is parsed whole: this bounds what one upload may cost in memory.
+  std::uint64_t max_entry_bytes = 32u << 20;
   // Sum of the uncompressed sizes of the parts actually read.
-  std::uint64_t max_total_bytes = 256u << 20;
+  std::uint64_t max_total_bytes = 64u << 20;
   // Uncompressed / compressed size of one part; checked once the part has
   // produced more than ratio_floor_bytes, so tiny parts never trip it.
   std::uint64_t max_compression_ratio = 200;

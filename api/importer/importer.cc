@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -116,10 +118,47 @@ Result<std::size_t> WriteDeliverables(storage::EventStore& store, const ImportPl
     }
   };
   const std::size_t threads = std::clamp<std::size_t>(o.threads, 1, 64);
-  std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < std::min(threads, total); ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
+  const std::size_t helpers = std::min(threads, total) - (total > 0 ? 1 : 0);
+  if (o.post) {
+    // Helpers on the caller's executor. One that starts after the caller has
+    // finished finds `closed` and returns without touching the plan; the
+    // caller waits only for the helpers that did start.
+    struct Helpers {
+      std::mutex mu;
+      std::condition_variable cv;
+      bool closed = false;
+      std::size_t active = 0;
+    };
+    auto shared = std::make_shared<Helpers>();
+    for (std::size_t t = 0; t < helpers; ++t) {
+      const bool posted = o.post([shared, &worker, &mu, &failure, &stop] {
+        {
+          std::lock_guard lock(shared->mu);
+          if (shared->closed) return;
+          ++shared->active;
+        }
+        try {
+          worker();
+        } catch (...) {  // on a pool thread: nothing may escape
+          std::lock_guard lock(mu);
+          if (!failure) failure = MakeError(ErrorCode::kInternal, "an import writer failed");
+          stop = true;
+        }
+        std::lock_guard lock(shared->mu);
+        if (--shared->active == 0) shared->cv.notify_all();
+      });
+      if (!posted) break;
+    }
+    worker();
+    std::unique_lock lock(shared->mu);
+    shared->closed = true;
+    shared->cv.wait(lock, [&] { return shared->active == 0; });
+  } else {
+    std::vector<std::thread> pool;
+    for (std::size_t t = 0; t < helpers; ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
+  }
   if (failure) return Partly(*failure, written);
   return written.load();
 }

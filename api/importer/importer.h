@@ -17,7 +17,8 @@
 // refuses for one row become warnings naming the row.
 //
 // Thread safety: stateless; the store is thread-safe. Writes are made by up
-// to ImportOptions::threads threads (the store group-commits them).
+// to ImportOptions::threads threads (the store group-commits them): the
+// caller's, and helpers on ImportOptions::post or threads of their own.
 #pragma once
 
 #include <cstddef>
@@ -53,6 +54,12 @@ struct ImportOptions {
   std::string programme_title;
   import::ReadOptions read;       // reader limits
   std::size_t threads = 32;       // concurrent writers (the store group-commits them)
+  // Where the writers besides the calling thread run. Set (the server: its
+  // worker pool), up to threads - 1 helpers are posted to it and the calling
+  // thread writes too, so the import finishes even when none of them ever
+  // starts; false from `post` means the pool is full (no more are posted).
+  // Unset (the CLI on a stopped store): threads of the import's own.
+  std::function<bool(std::function<void()>)> post;
   // Called during writing with (deliverables done, deliverables to write).
   std::function<void(std::size_t, std::size_t)> progress;
 };

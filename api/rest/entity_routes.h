@@ -60,11 +60,15 @@ struct EntitySpec {
 http::Response WriteResponse(int status, const WriteResult& r, const std::string& location = {});
 http::Response ErrorResponse(const Error& e, const http::Request& req);
 http::Response ErrorResponse(const Error& e, const std::string& correlation_id);
+// A permit for one heavy operation (RestDeps::heavy), or kUnavailable naming
+// the limit (ErrorResponse answers it 503 with Retry-After).
+Result<http::ConcurrencyLimiter::Permit> TakeHeavy(RestDeps& deps, std::string_view what);
 // Runs `fn` under the runner's read lock with the model (current) or builds
 // the model as at `at`.
 Result<nlohmann::json> WithModel(RestDeps& deps, std::optional<std::uint64_t> at,
                                  const std::function<Result<nlohmann::json>(const NetworkModel&)>& fn);
-// Waits for ?min_position (read-your-writes); 503 when not reached in time.
+// Waits for ?min_position (read-your-writes); 503 when not reached in time;
+// 422 (field min_position) at once for a position past the log's head.
 Status AwaitMinPosition(RestDeps& deps, const http::Request& req);
 // Scope check for group-scoped tokens.
 Status AuthorizeScope(RestDeps& deps, const http::Request& req, auth::Permission permission,

@@ -33,7 +33,11 @@ Status RegisterExchangeRoutes(http::Router& router, std::shared_ptr<RestDeps> de
     if (auto s = AuthorizeScope(*deps, req, auth::Permission::kEditProgrammeContent, std::nullopt); !s.ok()) {
       return ErrorResponse(s.error(), req);
     }
+    auto permit = TakeHeavy(*deps, "an import");
+    if (!permit.ok()) return ErrorResponse(permit.error(), req);
     importer::ImportOptions o;
+    o.threads = deps->import_writers;
+    o.post = deps->post_work;  // helpers on the worker pool, not threads of their own
     o.dry_run = req.Query("dry_run") == "true";
     o.actor = req.principal->actor();
     o.now_us = deps->clock->NowMicros();
@@ -50,6 +54,8 @@ Status RegisterExchangeRoutes(http::Router& router, std::shared_ptr<RestDeps> de
   exp.openapi["parameters"] = {http::OpenApiQueryParam("format", "string", "csv (default) or xlsx"),
                                http::OpenApiQueryParam("as_of", "string", "YYYY-MM-DD (end of that day)")};
   add("GET", "/api/v1/programmes/{id}/export", [deps](const http::Request& req) -> http::Response {
+    auto permit = TakeHeavy(*deps, "an export");
+    if (!permit.ok()) return ErrorResponse(permit.error(), req);
     auto file = importer::ExportProgrammeFile(*deps->store, std::string(req.PathParam("id")),
                                               req.Query("format").value_or("csv"),
                                               req.Query("as_of").value_or(""));
@@ -112,6 +118,8 @@ Status RegisterExchangeRoutes(http::Router& router, std::shared_ptr<RestDeps> de
     r.correlation_id = req.correlation_id;
     r.transport = "POST /api/v1/evidence-packs";
     r.now_us = deps->clock->NowMicros();
+    auto permit = TakeHeavy(*deps, "an evidence pack");
+    if (!permit.ok()) return ErrorResponse(permit.error(), req);
     auto built = BuildEvidencePack(*deps->store, *deps->checkpoints, r, deps->security_log);
     if (!built.ok()) return ErrorResponse(built.error(), req);
     auto res = http::Response::Text(200, std::move(built->zip), "application/zip");

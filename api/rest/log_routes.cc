@@ -120,6 +120,8 @@ Status RegisterLogRoutes(http::Router& router, std::shared_ptr<RestDeps> deps) {
     auto to = ReadUint(req, "to");
     if (!from.ok()) return ErrorResponse(from.error(), req);
     if (!to.ok()) return ErrorResponse(to.error(), req);
+    auto permit = TakeHeavy(*deps, "a chain verification");
+    if (!permit.ok()) return ErrorResponse(permit.error(), req);
     auto r = deps->store->Verify(from->value_or(1), to->value_or(0));
     if (!r.ok()) return ErrorResponse(r.error(), req);
     return http::Response::Json(200, {{"ok", r->ok},

@@ -27,11 +27,23 @@ http::Response ErrorResponse(const Error& e, const http::Request& req) {
 
 http::Response ErrorResponse(const Error& e, const std::string& correlation_id) {
   auto res = http::Response::Problem(e, correlation_id);
+  if (e.code == ErrorCode::kUnavailable) res.SetHeader("Retry-After", "2");
   if (e.actual_version && *e.actual_version >= 0 &&
       (e.code == ErrorCode::kPreconditionFailed || e.code == ErrorCode::kWrongExpectedVersion)) {
     res.SetHeader("ETag", "\"" + std::to_string(*e.actual_version) + "\"");
   }
   return res;
+}
+
+Result<http::ConcurrencyLimiter::Permit> TakeHeavy(RestDeps& deps, std::string_view what) {
+  auto permit = deps.heavy->TryAcquire();
+  if (!permit) {
+    return MakeError(ErrorCode::kUnavailable,
+                     "the server is busy with " + std::to_string(deps.heavy->limit()) +
+                         " heavy operations (imports, evidence packs, exports, as-at reads); " +
+                         std::string(what) + " must wait: retry shortly");
+  }
+  return permit;
 }
 
 Result<nlohmann::json> WithModel(RestDeps& deps, std::optional<std::uint64_t> at,
@@ -40,6 +52,9 @@ Result<nlohmann::json> WithModel(RestDeps& deps, std::optional<std::uint64_t> at
     auto lock = deps.runner->ReadLock();
     return fn(deps.network->model());
   }
+  // Folds the log up to `at`: a heavy operation.
+  auto permit = TakeHeavy(deps, "an as-at read");
+  if (!permit.ok()) return permit.error();
   auto model = BuildNetworkModel(*deps.store, *at);
   if (!model.ok()) return model.error();
   return fn(*model);
@@ -49,6 +64,14 @@ Status AwaitMinPosition(RestDeps& deps, const http::Request& req) {
   auto min = ReadUint(req, "min_position");
   if (!min.ok()) return min.error();
   if (!min->has_value()) return {};
+  // A position past the log's head was never answered to any write: waiting
+  // for it would only park a worker (64 such reads stalled every other read).
+  if (const std::uint64_t head = deps.store->Head().position; **min > head) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "min_position " + std::to_string(**min) + " is past the head of the log (" +
+                         std::to_string(head) + "); use a position a write answered",
+                     "min_position");
+  }
   if (!deps.runner->WaitFor(**min, deps.read_your_writes_timeout)) {
     return MakeError(ErrorCode::kUnavailable, "the read models have not reached position " +
                                                   std::to_string(**min) + " yet; retry shortly");

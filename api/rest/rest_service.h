@@ -25,6 +25,7 @@
 #include "api/auth/security_log.h"
 #include "api/core/aggregate_cache.h"
 #include "api/core/projection_runner.h"
+#include "api/http/concurrency_limiter.h"
 #include "api/http/router.h"
 #include "api/queries/network_model.h"
 
@@ -47,6 +48,17 @@ struct RestDeps {
   std::chrono::milliseconds read_your_writes_timeout{2000};
   // Largest page of any list. Default 1000.
   std::size_t max_page = 1000;
+  // Heavy operations, each of which reads or folds the whole log or a whole
+  // upload: imports, evidence packs, programme exports, as-at list and model
+  // reads (as_of / at_position), chain verification. At most this many at
+  // once; beyond, 503 with Retry-After. Default 2.
+  std::shared_ptr<http::ConcurrencyLimiter> heavy = std::make_shared<http::ConcurrencyLimiter>(2);
+  // Runs a task on the server's worker pool; false when its queue is full.
+  // Imports write through helpers posted here (up to import_writers in all,
+  // the calling worker included) instead of threads of their own. Unset:
+  // imports write from the calling thread alone.
+  std::function<bool(std::function<void()>)> post_work;
+  std::size_t import_writers = 8;
 };
 
 // Registers every route. Call once, before the server starts.

@@ -484,7 +484,10 @@ int main(int argc, char** argv) {
   {
     json config = {
         {"rate_limit", {{"enabled", false}}},
-        {"http", {{"max_connections", subscribers + 1024}, {"idle_timeout_ms", 120000}}},
+        // Every connection comes from 127.0.0.1: no per-address cap to speak of.
+        {"http", {{"max_connections", subscribers + 1024},
+                  {"max_connections_per_client", subscribers + 1024},
+                  {"idle_timeout_ms", 120000}}},
         {"workers", {{"queue_limit", 100000}}},
         {"websocket", {{"queue_limit", 4096}, {"idle_timeout_ms", 120000}}},
     };

@@ -136,10 +136,11 @@ TEST(XlsxReaderTest, RefusesTenThousandColumns) {
 }
 
 TEST(XlsxReaderTest, RefusesZipBombs) {
-  // 64 MB of one repeated row compresses about 1000:1.
+  // 30 MB of one repeated row compresses about 1000:1 (under the 32 MiB
+  // part limit, so that the ratio check is what refuses it).
   std::string row = "<row><c t=\"inlineStr\"><is><t>x</t></is></c></row>";
   std::string body;
-  while (body.size() < (64u << 20)) body += row;
+  while (body.size() < (30u << 20)) body += row;
   const std::string bomb = MakeXlsx({{"S", body}});
   EXPECT_LT(bomb.size(), 1u << 20);
   ExpectError(ReadXlsx(bomb, "bomb.xlsx"), ErrorCode::kTooLarge, "compression ratio");
@@ -154,6 +155,32 @@ TEST(XlsxReaderTest, RefusesZipBombs) {
   ReadOptions entries;
   entries.limits.max_zip_entries = 2;
   ExpectError(ReadXlsx(bomb, "bomb.xlsx", entries), ErrorCode::kTooLarge, "entries");
+}
+
+// A sheet is parsed whole: an upload under the document limit could inflate
+// to 128 MiB per part (256 MiB in all) below the compression-ratio check.
+// Now a part may inflate to 32 MiB and the parts read to 64 MiB; the error
+// names the limit.
+TEST(XlsxReaderTest, RefusesAPartThatInflatesPast32MiB) {
+  const ReadLimits defaults;
+  EXPECT_EQ(defaults.max_entry_bytes, 32u << 20);
+  EXPECT_EQ(defaults.max_total_bytes, 64u << 20);
+  // 40 MiB of varied text: compresses far less than the ratio limit.
+  std::string body;
+  std::uint64_t x = 88172645463325252ULL;
+  while (body.size() < (40u << 20)) {
+    body += "<row><c t=\"inlineStr\"><is><t>";
+    for (int i = 0; i < 24; ++i) {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      body += static_cast<char>('a' + x % 26);
+    }
+    body += "</t></is></c></row>";
+  }
+  const std::string big = MakeXlsx({{"S", body}});
+  EXPECT_GT(big.size() * 200, body.size());  // under the ratio limit: only the size limit refuses it
+  ExpectError(ReadXlsx(big, "big.xlsx"), ErrorCode::kTooLarge, "33554432");
 }
 
 }  // namespace

@@ -4,11 +4,13 @@
 
 #include "api/auth/iso_time.h"
 #include "api/auth/role.h"
+#include "api/http/concurrency_limiter.h"
 #include "api/http/openapi.h"
 #include "api/http/problem.h"
 #include "api/http/query.h"
 #include "api/http/rate_limiter.h"
 #include "api/http/router.h"
+#include "server/client_connections.h"
 #include "server/server_config.h"
 
 namespace assure {
@@ -189,6 +191,59 @@ TEST(ServerConfigTest, ParsesKnownKeysAndRefusesUnknownOnes) {
   EXPECT_EQ(bad.error().field, "http.body_limit");
   EXPECT_FALSE(server::ParseServerConfig(R"({"io_threads":"2"})", {}).ok());
   EXPECT_FALSE(server::ParseServerConfig("{", {}).ok());
+}
+
+TEST(ServerConfigTest, ConnectionsPerClientAndReserve) {
+  const server::ServerConfig defaults;
+  EXPECT_EQ(defaults.max_connections_per_client, 64u);
+  EXPECT_EQ(defaults.connection_reserve_percent, 5u);
+  auto c = server::ParseServerConfig(
+      R"({"http":{"max_connections_per_client":8,"connection_reserve_percent":10}})",
+      server::ServerConfig{});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->max_connections_per_client, 8u);
+  EXPECT_EQ(c->connection_reserve_percent, 10u);
+  EXPECT_FALSE(server::ParseServerConfig(R"({"http":{"connection_reserve_percent":90}})", {}).ok());
+  EXPECT_FALSE(server::ParseServerConfig(R"({"http":{"max_connections_per_client":0}})", {}).ok());
+  EXPECT_EQ(server::ReservedConnections(1024, 5), 52u);
+  EXPECT_EQ(server::ReservedConnections(20, 5), 1u);
+  EXPECT_EQ(server::ReservedConnections(20, 0), 0u);
+  EXPECT_EQ(server::ReservedConnections(1, 50), 0u);
+}
+
+TEST(ServerConfigTest, BodyBytesInFlight) {
+  EXPECT_EQ(server::ServerConfig{}.max_body_bytes_in_flight, 256u << 20);
+  auto c = server::ParseServerConfig(R"({"http":{"max_body_bytes_in_flight":134217728}})",
+                                     server::ServerConfig{});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->max_body_bytes_in_flight, 128u << 20);
+  // The cap on bodies in flight must leave room for one body of each kind.
+  auto small = server::ParseServerConfig(R"({"http":{"max_body_bytes_in_flight":1024}})", {});
+  ASSERT_FALSE(small.ok());
+  EXPECT_EQ(small.error().field, "http.max_body_bytes_in_flight");
+}
+
+TEST(ServerConfigTest, HeavyConcurrency) {
+  EXPECT_EQ(server::ServerConfig{}.heavy_concurrency, 2u);
+  auto c = server::ParseServerConfig(R"({"workers":{"heavy_concurrency":4}})", {});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->heavy_concurrency, 4u);
+  EXPECT_FALSE(server::ParseServerConfig(R"({"workers":{"heavy_concurrency":0}})", {}).ok());
+}
+
+TEST(ConcurrencyLimiterTest, AtMostTheLimitAndPermitsGiveBack) {
+  api::http::ConcurrencyLimiter limiter(2);
+  auto a = limiter.TryAcquire();
+  auto b = limiter.TryAcquire();
+  EXPECT_TRUE(a);
+  EXPECT_TRUE(b);
+  EXPECT_FALSE(limiter.TryAcquire());
+  EXPECT_EQ(limiter.running(), 2u);
+  { auto moved = std::move(a); }
+  EXPECT_EQ(limiter.running(), 1u);
+  auto c = limiter.TryAcquire();
+  EXPECT_TRUE(c);
+  EXPECT_FALSE(limiter.TryAcquire());
 }
 
 TEST(OpenApiTest, FillsPathParamsSecurityAndProblems) {

@@ -3,7 +3,9 @@
 // pipelining, draining.
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <thread>
+#include <vector>
 
 #include "api/http/problem.h"
 #include "tests/server/test_client.h"
@@ -91,6 +93,48 @@ TEST(HttpServerTest, MalformedRequestsGet400) {
   EXPECT_EQ(Call(s.port(), "GET", "/healthz").status, 200);
 }
 
+// RFC 9112 6.1/6.3: a Transfer-Encoding other than a lone `chunked`, or one
+// beside Content-Length, leaves the body's end unknown. Before the fix the
+// body was run as the next request (request smuggling).
+TEST(HttpServerTest, UnsupportedTransferEncodingIs400AndCloses) {
+  TestServer s;
+  const std::string smuggled = "GET /api/v1/test/public?n=smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
+  const std::vector<std::string> codings = {
+      "Transfer-Encoding: gzip\r\n",
+      "Transfer-Encoding: xchunked\r\n",
+      "Transfer-Encoding: chunked, gzip\r\n",
+      "Transfer-Encoding: gzip, chunked\r\n",
+      "Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n",
+      "Transfer-Encoding: chunked;q=1\r\n",
+      "Transfer-Encoding: identity\r\n",
+      "Transfer-Encoding: chunked\r\nContent-Length: " + std::to_string(smuggled.size()) + "\r\n",
+      "Content-Length: " + std::to_string(smuggled.size()) + "\r\nTransfer-Encoding: chunked\r\n",
+  };
+  for (const auto& te : codings) {
+    RawConnection c(s.port());
+    ASSERT_TRUE(c.Send("GET /api/v1/test/public?n=outer HTTP/1.1\r\nHost: x\r\n" + te + "\r\n" +
+                       smuggled));
+    auto r = c.Read();
+    ASSERT_TRUE(r.has_value()) << te;
+    ExpectProblem(*r, 400, "invalid-argument");
+    EXPECT_FALSE(r->KeepAlive()) << te;
+    // Nothing after the header is run as a request: the connection closes
+    // with no second answer.
+    auto rest = c.ReadUntilClosed(std::chrono::milliseconds(3000));
+    ASSERT_TRUE(rest.has_value()) << te;
+    EXPECT_EQ(*rest, "") << te;
+  }
+  // A lone chunked (any case) still works.
+  RawConnection c(s.port());
+  ASSERT_TRUE(c.Send("GET /api/v1/test/public?n=ok HTTP/1.1\r\nHost: x\r\n"
+                     "Content-Type: application/json\r\nTransfer-Encoding: Chunked\r\n\r\n"
+                     "0\r\n\r\n"));
+  auto r = c.Read();
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->Json()["n"], "ok");
+}
+
 TEST(HttpServerTest, AuthenticationAndAuthorisationErrors) {
   TestServer s;
   auto r = Call(s.port(), "GET", "/api/v1/test/echo");
@@ -128,6 +172,104 @@ TEST(HttpServerTest, GroupScopedTokens) {
   const auto unscoped = s.Token(auth::Role::kEditor);
   EXPECT_EQ(Call(s.port(), "POST", "/api/v1/test/groups/sig-digital/edit", "", Bearer(unscoped)).status,
             200);
+}
+
+// A body was read (up to 64 MiB on a document route) before the token was
+// looked at. Now the header alone decides: 401/403 at once, the body unread,
+// the connection closed.
+TEST(HttpServerTest, TokenAndPermissionAreCheckedBeforeTheBody) {
+  auto cfg = FastConfig();
+  cfg.body_timeout = Millis(10000);  // the test never sends the body
+  TestServer s(cfg);
+  const std::string header_only =
+      "POST /api/v1/test/upload HTTP/1.1\r\nHost: x\r\nContent-Type: application/pdf\r\n"
+      "Content-Length: 60000\r\n";
+  {
+    RawConnection c(s.port());
+    ASSERT_TRUE(c.Send(header_only + "\r\n"));
+    auto r = c.Read(std::chrono::milliseconds(5000));
+    ASSERT_TRUE(r.has_value());
+    ExpectProblem(*r, 401, "unauthenticated");
+    EXPECT_EQ(r->Header("WWW-Authenticate"), "Bearer");
+    EXPECT_FALSE(r->KeepAlive());
+    EXPECT_TRUE(c.WaitClosed(std::chrono::milliseconds(3000)));
+  }
+  {
+    RawConnection c(s.port());
+    ASSERT_TRUE(c.Send(header_only + "Authorization: Bearer ast_nope\r\n\r\n"));
+    auto r = c.Read(std::chrono::milliseconds(5000));
+    ASSERT_TRUE(r.has_value());
+    ExpectProblem(*r, 401, "unauthenticated");
+  }
+  {  // The viewer role may not manage documents.
+    RawConnection c(s.port());
+    ASSERT_TRUE(c.Send(header_only + "Authorization: Bearer " + s.Token(auth::Role::kViewer) +
+                       "\r\n\r\n"));
+    auto r = c.Read(std::chrono::milliseconds(5000));
+    ASSERT_TRUE(r.has_value());
+    ExpectProblem(*r, 403, "forbidden");
+    EXPECT_TRUE(c.WaitClosed(std::chrono::milliseconds(3000)));
+  }
+  {  // A group-scoped token on another group's route.
+    RawConnection c(s.port());
+    ASSERT_TRUE(c.Send("POST /api/v1/test/groups/sig-digital/edit HTTP/1.1\r\nHost: x\r\n"
+                       "Content-Type: application/json\r\nContent-Length: 3000\r\n"
+                       "Authorization: Bearer " +
+                       s.Token(auth::Role::kEditor, std::string("sig-workforce")) + "\r\n\r\n"));
+    auto r = c.Read(std::chrono::milliseconds(5000));
+    ASSERT_TRUE(r.has_value());
+    ExpectProblem(*r, 403, "forbidden");
+  }
+  // An editor's upload is read and handled as before.
+  RawConnection c(s.port());
+  ASSERT_TRUE(c.Send(header_only + "Authorization: Bearer " + s.Token(auth::Role::kEditor) +
+                     "\r\n\r\n" + std::string(60000, 'z')));
+  auto r = c.Read();
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(r->Json()["bytes"], 60000);
+}
+
+// The bytes of bodies in flight across the server are capped: a request
+// whose declared body would pass the cap gets 503 + Retry-After at once.
+TEST(HttpServerTest, BodyBytesInFlightAreCapped) {
+  auto cfg = FastConfig();
+  cfg.body_timeout = Millis(10000);
+  cfg.max_body_bytes_in_flight = 100 * 1024;  // room for one 60,000-byte upload
+  TestServer s(cfg);
+  const std::string editor = s.Token(auth::Role::kEditor);
+  const std::string header =
+      "POST /api/v1/test/upload HTTP/1.1\r\nHost: x\r\nContent-Type: application/pdf\r\n"
+      "Content-Length: 60000\r\nAuthorization: Bearer " + editor + "\r\n\r\n";
+  RawConnection a(s.port());
+  // 100 Continue comes once a's header is admitted and its body reserved.
+  ASSERT_TRUE(a.Send(header.substr(0, header.size() - 2) + "Expect: 100-continue\r\n\r\n"));
+  auto interim = a.Read();
+  ASSERT_TRUE(interim.has_value());
+  ASSERT_EQ(interim->status, 100);
+  RawConnection b(s.port());
+  ASSERT_TRUE(b.Send(header));
+  auto rb = b.Read();
+  ASSERT_TRUE(rb.has_value());
+  ExpectProblem(*rb, 503, "unavailable");
+  EXPECT_EQ(rb->Header("Retry-After"), "1");
+  // Small JSON bodies fit beside it.
+  auto small = Call(s.port(), "POST", "/api/v1/test/echo", "{}", Bearer(editor));
+  EXPECT_EQ(small.status, 200);
+  ASSERT_TRUE(a.Send(std::string(60000, 'a')));
+  auto ra = a.Read();
+  ASSERT_TRUE(ra.has_value());
+  EXPECT_EQ(ra->status, 200);
+  EXPECT_EQ(ra->Json()["bytes"], 60000);
+  // Once a's answer is written its reservation is free again.
+  bool admitted = false;
+  for (int i = 0; i < 100 && !admitted; ++i) {
+    auto r = Call(s.port(), "POST", "/api/v1/test/upload", std::string(60000, 'c'),
+                  Bearer(editor, {{"Content-Type", "application/pdf"}}));
+    admitted = r.status == 200;
+    if (!admitted) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(admitted);
 }
 
 TEST(HttpServerTest, BodyAndHeaderLimits) {
@@ -362,6 +504,93 @@ TEST(HttpServerTest, ConnectionsBeyondTheLimitAreClosed) {
   auto r = a.Read();
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->status, 200);
+}
+
+// One address could take every connection (1,100 idle sockets refused all
+// others, /healthz included). Now it may hold max_connections_per_client;
+// the next gets a short 503 and the ones it has keep working.
+TEST(HttpServerTest, ConnectionsPerClientAddressAreCapped) {
+  auto cfg = FastConfig();
+  cfg.max_connections_per_client = 2;
+  cfg.idle_timeout = Millis(20000);
+  TestServer s(cfg);
+  auto a = std::make_unique<RawConnection>(s.port());
+  RawConnection b(s.port());
+  for (auto* c : {a.get(), &b}) {
+    ASSERT_TRUE(c->Send(BuildRequest("GET", "/healthz")));
+    ASSERT_TRUE(c->Read().has_value());
+  }
+  RawConnection over(s.port());
+  auto r = over.Read();
+  ASSERT_TRUE(r.has_value());
+  ExpectProblem(*r, 503, "unavailable");
+  EXPECT_EQ(r->Header("Retry-After"), "1");
+  EXPECT_NE(r->Json()["detail"].get<std::string>().find("limit is 2"), std::string::npos) << r->body;
+  EXPECT_FALSE(r->KeepAlive());
+  EXPECT_TRUE(over.WaitClosed(std::chrono::milliseconds(2000)));
+  // Another address is not affected.
+  RawConnection other(s.port(), "127.0.0.2");
+  ASSERT_TRUE(other.connected());
+  ASSERT_TRUE(other.Send(BuildRequest("GET", "/healthz")));
+  auto ro = other.Read();
+  ASSERT_TRUE(ro.has_value());
+  EXPECT_EQ(ro->status, 200);
+  // The existing sessions survive.
+  ASSERT_TRUE(b.Send(BuildRequest("GET", "/healthz")));
+  auto rb = b.Read();
+  ASSERT_TRUE(rb.has_value());
+  EXPECT_EQ(rb->status, 200);
+  // A closed connection gives its place back (bounded wait for the server
+  // to see the close).
+  a.reset();
+  bool admitted = false;
+  for (int i = 0; i < 100 && !admitted; ++i) {
+    RawConnection again(s.port());
+    ASSERT_TRUE(again.Send(BuildRequest("GET", "/healthz")));
+    auto ra = again.Read();
+    admitted = ra.has_value() && ra->status == 200;
+    if (!admitted) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(admitted);
+}
+
+// The last connections (connection_reserve_percent of max_connections) are
+// kept for addresses below their fair share: one address that fills the
+// rest cannot take them, a health check from another address still gets in.
+TEST(HttpServerTest, ReservedConnectionsAreLeftForOtherAddresses) {
+  auto cfg = FastConfig();
+  cfg.max_connections = 20;  // reserve: 5% = 1
+  cfg.connection_reserve_percent = 5;
+  cfg.idle_timeout = Millis(20000);
+  TestServer s(cfg);
+  std::vector<std::unique_ptr<RawConnection>> hog;
+  for (int i = 0; i < 19; ++i) {
+    hog.push_back(std::make_unique<RawConnection>(s.port()));
+    ASSERT_TRUE(hog.back()->Send(BuildRequest("GET", "/healthz")));
+    auto r = hog.back()->Read();
+    ASSERT_TRUE(r.has_value()) << i;
+    ASSERT_EQ(r->status, 200) << i;
+  }
+  RawConnection more(s.port());
+  auto r = more.Read();
+  ASSERT_TRUE(r.has_value());
+  ExpectProblem(*r, 503, "unavailable");
+  RawConnection probe(s.port(), "127.0.0.2");
+  ASSERT_TRUE(probe.Send(BuildRequest("GET", "/healthz")));
+  auto rp = probe.Read();
+  ASSERT_TRUE(rp.has_value());
+  EXPECT_EQ(rp->status, 200);
+  // Now full: anyone is refused.
+  RawConnection full(s.port(), "127.0.0.3");
+  auto rf = full.Read();
+  ASSERT_TRUE(rf.has_value());
+  ExpectProblem(*rf, 503, "unavailable");
+  for (auto& c : hog) {
+    ASSERT_TRUE(c->Send(BuildRequest("GET", "/healthz")));
+    auto rr = c->Read();
+    ASSERT_TRUE(rr.has_value());
+    EXPECT_EQ(rr->status, 200);
+  }
 }
 
 TEST(HttpServerTest, ExpectContinueIsAnswered) {

@@ -75,6 +75,15 @@ RawConnection::RawConnection(std::uint16_t port) : impl_(std::make_unique<Impl>(
   impl_->ok = !ec;
 }
 
+RawConnection::RawConnection(std::uint16_t port, const std::string& from_address)
+    : impl_(std::make_unique<Impl>()) {
+  beast::error_code ec;
+  impl_->socket.open(tcp::v4(), ec);
+  if (!ec) impl_->socket.bind(tcp::endpoint(net::ip::make_address(from_address), 0), ec);
+  if (!ec) impl_->socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), ec);
+  impl_->ok = !ec;
+}
+
 RawConnection::~RawConnection() {
   beast::error_code ec;
   impl_->socket.close(ec);
@@ -144,6 +153,35 @@ bool RawConnection::WaitClosed(std::chrono::milliseconds timeout) {
     return false;
   }
   return true;
+}
+
+std::optional<std::string> RawConnection::ReadUntilClosed(std::chrono::milliseconds timeout) {
+  bool done = false;
+  std::string got = beast::buffers_to_string(impl_->buffer.data());
+  impl_->buffer.consume(impl_->buffer.size());
+  char chunk[4096];
+  std::function<void()> read_more;
+  read_more = [&] {
+    impl_->socket.async_read_some(net::buffer(chunk), [&](beast::error_code ec, std::size_t n) {
+      got.append(chunk, n);
+      if (ec) {
+        done = true;
+        return;
+      }
+      read_more();
+    });
+  };
+  read_more();
+  impl_->ioc.restart();
+  impl_->ioc.run_for(timeout);
+  if (!done) {
+    beast::error_code ec;
+    impl_->socket.cancel(ec);
+    impl_->ioc.restart();
+    impl_->ioc.run_for(1000ms);
+    return std::nullopt;
+  }
+  return got;
 }
 
 HttpReply Call(std::uint16_t port, const std::string& method, const std::string& target,

@@ -36,6 +36,9 @@ std::string BuildRequest(const std::string& method, const std::string& target,
 class RawConnection {
  public:
   explicit RawConnection(std::uint16_t port);
+  // From another loopback address (e.g. "127.0.0.2"): the server sees
+  // another client.
+  RawConnection(std::uint16_t port, const std::string& from_address);
   ~RawConnection();
   bool connected() const;
   bool Send(const std::string& bytes);
@@ -43,6 +46,9 @@ class RawConnection {
   std::optional<HttpReply> Read(std::chrono::milliseconds timeout = 5000ms);
   // True when the peer closes the connection (EOF or reset) within the timeout.
   bool WaitClosed(std::chrono::milliseconds timeout);
+  // Every byte the peer sends until it closes the connection; nullopt when it
+  // does not close within the timeout.
+  std::optional<std::string> ReadUntilClosed(std::chrono::milliseconds timeout);
 
  private:
   struct Impl;
