@@ -167,7 +167,8 @@ int Server::Wait() {
   }
   impl_->threads.clear();
   // Writes still queued in the store answer through the dispatcher and may
-  // post security entries to the workers: let them finish first. Handlers
+  // queue security entries (written by the log's thread until the
+  // Application stops it): let them finish first. Handlers
   // still running post to the I/O context: stop them before it goes, then
   // wait for the writes they queued.
   impl_->app.store().WaitForAsyncAppends();
