@@ -21,6 +21,14 @@ nlohmann::json ErrorMessage(std::string detail) {
 
 }  // namespace
 
+LiveHubOptions LiveHubOptions::ForQueueLimit(std::size_t queue_limit) {
+  LiveHubOptions o;
+  const std::size_t quarter = std::max(queue_limit, kMinQueueLimit) / 4;
+  o.replay_batch = quarter;
+  o.replay_max_pending = quarter;
+  return o;
+}
+
 LiveHub::LiveHub(std::shared_ptr<storage::EventStore> store, std::shared_ptr<ProjectionRunner> runner,
                  std::shared_ptr<NetworkProjection> network, PostWork post_work,
                  LiveHubOptions options)

@@ -33,11 +33,21 @@ struct LiveHubOptions {
   // Events a replay reads per step. Default 256.
   std::size_t replay_batch = 256;
   // A replay waits while the client has more than this many messages queued.
-  // Default 256.
+  // Default 256. At most replay_max_pending + replay_batch replayed messages
+  // are ever queued for a client: keep that well below the connection's
+  // queue limit, or a client reading as fast as it can is cut off.
   std::size_t replay_max_pending = 256;
   // Committed events waiting for fan-out before the hub drops every live
   // subscriber with an overflow (they resume by position). Default 100,000.
   std::size_t max_backlog = 100000;
+
+  // The smallest per-connection queue limit a replay can work with.
+  static constexpr std::size_t kMinQueueLimit = 16;
+  // Replay pacing for connections that queue at most `queue_limit` messages
+  // (>= kMinQueueLimit): pages of a quarter of the limit, sent while at most
+  // a quarter is pending, so replayed messages fill at most half the queue
+  // and the rest is left for live messages (subscribed, caught_up, presence).
+  static LiveHubOptions ForQueueLimit(std::size_t queue_limit);
 };
 
 class LiveHub final : public http::LiveFeed, public std::enable_shared_from_this<LiveHub> {
