@@ -55,7 +55,7 @@ class WebSocketSession : public api::http::LiveClient,
     return n > 0 ? static_cast<std::size_t>(n) : 0;
   }
   // Close with a code (e.g. 1001 going away at shutdown).
-  void CloseWith(std::uint16_t code, std::string reason);
+  void CloseWith(std::uint16_t code, std::string reason) override;
 
  private:
   void OnAccept(boost::beast::error_code ec);

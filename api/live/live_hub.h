@@ -75,6 +75,12 @@ class LiveHub final : public http::LiveFeed, public std::enable_shared_from_this
     std::string meeting_id;  // meeting filter (presence)
     std::string stream_id;   // one entity's stream
   };
+  // The `filter` of a subscribe message (PROTOCOL.md): null or {} is
+  // everything; otherwise exactly one known key. kInvalidArgument with the
+  // message the client is sent. A meeting filter's group_id is left empty
+  // (the caller looks the meeting up).
+  static Result<Filter> ParseFilter(const nlohmann::json& filter);
+
   // An event ready to send: its group (for filters) and its message.
   struct Prepared {
     std::uint64_t position = 0;
