@@ -29,6 +29,8 @@ namespace assure::api::http {
 inline constexpr std::uint16_t kCloseNormal = 1000;
 inline constexpr std::uint16_t kCloseGoingAway = 1001;
 inline constexpr std::uint16_t kCloseTryAgainLater = 1013;   // overflow
+inline constexpr std::uint16_t kCloseTokenInvalid = 4401;    // revoked or expired
+inline constexpr std::uint16_t kCloseTokenForbidden = 4403;  // role or scope changed
 
 class LiveClient {
  public:
