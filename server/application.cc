@@ -1,5 +1,7 @@
 #include "server/application.h"
 
+#include <spdlog/spdlog.h>
+
 #include <utility>
 
 #include "api/auth/token_routes.h"
@@ -22,8 +24,13 @@ Result<std::unique_ptr<Application>> Application::Create(
   app->authorizer_ = std::make_unique<auth::Authorizer>(*app->index_, app->clock_);
   app->tokens_ = std::make_unique<auth::TokenService>(*app->store_, *app->index_, app->clock_,
                                                       options.ids);
-  app->security_log_ = std::make_unique<auth::SecurityLog>(*app->store_, app->clock_);
+  auth::SecurityLogOptions security_options;
+  security_options.report = [](const std::string& message) { spdlog::error("{}", message); };
+  app->security_log_ =
+      std::make_unique<auth::SecurityLog>(*app->store_, app->clock_, security_options);
   ASSURE_TRY(app->security_log_->Open());
+  // Entries are written by the log's own thread, many per synced batch.
+  app->security_log_->Start();
   app->workers_ =
       std::make_unique<WorkerPool>(app->config_.worker_threads, app->config_.worker_queue_limit);
   app->heavy_ = std::make_shared<api::http::ConcurrencyLimiter>(app->config_.heavy_concurrency);
@@ -34,6 +41,8 @@ Result<std::unique_ptr<Application>> Application::Create(
 Application::~Application() {
   // Workers may still run handlers that use the members below.
   if (workers_) workers_->Stop();
+  // Then write every security entry they queued.
+  if (security_log_) security_log_->Stop();
 }
 
 Status Application::RegisterBuiltinRoutes() {

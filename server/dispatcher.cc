@@ -20,6 +20,10 @@ using api::http::Route;
 
 namespace {
 
+// How long a worker waits for room in the security log's queue before the
+// request is refused (503) without being run.
+constexpr std::chrono::milliseconds kSecurityLogWait{2000};
+
 bool IsMutating(const std::string& method) {
   return method != "GET" && method != "HEAD" && method != "OPTIONS";
 }
@@ -81,8 +85,17 @@ void Dispatcher::LogRequest(const std::string& method, const std::string& target
            "{} {} {} {:.1f}ms ip={} cid={}", method, path, status, ms, client_ip, correlation_id);
 }
 
-void Dispatcher::RecordSecurity(const char* kind, const Request& request, int status,
-                                std::string detail, bool on_worker) {
+bool Dispatcher::RecordSecurity(const char* kind, const Request& request, int status,
+                                std::string detail, bool on_worker,
+                                auth::SecurityLog::Slots* slots) {
+  std::optional<auth::SecurityLog::Slots> own;
+  if (slots == nullptr || slots->count() == 0) {
+    // Off the workers nothing may block: no room now is a refusal.
+    own = app_.security_log().Reserve(1, on_worker ? kSecurityLogWait
+                                                   : std::chrono::milliseconds(0));
+    if (!own) return false;
+    slots = &*own;
+  }
   auth::SecurityEvent e;
   e.kind = kind;
   if (request.principal) {
@@ -95,15 +108,27 @@ void Dispatcher::RecordSecurity(const char* kind, const Request& request, int st
   e.status = status;
   e.detail = std::move(detail);
   e.correlation_id = request.correlation_id;
-  auto record = [this, e = std::move(e)]() mutable {
-    Status st = app_.security_log().Record(std::move(e));
-    if (!st.ok()) spdlog::warn("security log: {}", st.error().message);
-  };
-  if (on_worker) {
-    record();
-  } else if (!app_.PostWork(std::move(record))) {
-    spdlog::warn("security log: worker queue full; an entry ({}) was not recorded", kind);
+  app_.security_log().Submit(*slots, std::move(e));
+  return true;
+}
+
+Response Dispatcher::SecurityLogBusy(const std::string& correlation_id) {
+  Response r = Problem(ErrorCode::kUnavailable,
+                       "the security log cannot take this request's entry now; retry shortly",
+                       correlation_id);
+  r.SetHeader("Retry-After", "1");
+  return r;
+}
+
+std::size_t Dispatcher::SecurityEntriesAfter(const Request& request, const Route& route) {
+  std::size_t n = 0;
+  if (request.principal) {
+    const auto role = request.principal->role;
+    if (role == auth::Role::kAssessor) ++n;
+    if (role == auth::Role::kAdmin && IsMutating(request.method)) ++n;
   }
+  if (route.options.security_audit) ++n;
+  return n;
 }
 
 std::optional<Response> Dispatcher::AdmitLive(Request& request, std::string_view credential) {
@@ -117,8 +142,10 @@ std::optional<Response> Dispatcher::AdmitLive(Request& request, std::string_view
     return r;
   }
   if (!principal.ok()) {
-    RecordSecurity(auth::security_kind::kAuthenticationFailure, request, 401,
-                   principal.error().message, false);
+    if (!RecordSecurity(auth::security_kind::kAuthenticationFailure, request, 401,
+                        principal.error().message, false)) {
+      return SecurityLogBusy(request.correlation_id);
+    }
     Response r = Response::Problem(principal.error(), request.correlation_id);
     r.SetHeader("WWW-Authenticate", "Bearer");
     return r;
@@ -126,11 +153,15 @@ std::optional<Response> Dispatcher::AdmitLive(Request& request, std::string_view
   request.principal = *principal;
   Status allowed = app_.authorizer().Authorize(*principal, auth::Permission::kRead, std::nullopt);
   if (!allowed.ok()) {
-    RecordSecurity(auth::security_kind::kForbidden, request, 403, allowed.error().message, false);
+    if (!RecordSecurity(auth::security_kind::kForbidden, request, 403, allowed.error().message,
+                        false)) {
+      return SecurityLogBusy(request.correlation_id);
+    }
     return Response::Problem(allowed.error(), request.correlation_id);
   }
-  if (principal->role == auth::Role::kAssessor) {
-    RecordSecurity(auth::security_kind::kAssessorAccess, request, 101, "live feed", false);
+  if (principal->role == auth::Role::kAssessor &&
+      !RecordSecurity(auth::security_kind::kAssessorAccess, request, 101, "live feed", false)) {
+    return SecurityLogBusy(request.correlation_id);
   }
   return std::nullopt;
 }
@@ -158,8 +189,10 @@ std::optional<Response> Dispatcher::Admit(Request& request, const Route& route) 
     }
   }
   if (auth_error) {
-    RecordSecurity(auth::security_kind::kAuthenticationFailure, request, 401,
-                   auth_error->message, false);
+    if (!RecordSecurity(auth::security_kind::kAuthenticationFailure, request, 401,
+                        auth_error->message, false)) {
+      return SecurityLogBusy(request.correlation_id);
+    }
     Response r = Response::Problem(*auth_error, request.correlation_id);
     r.SetHeader("WWW-Authenticate", "Bearer");
     return r;
@@ -174,8 +207,11 @@ void Dispatcher::Dispatch(Request request, const Route& route, Done done) {
     // read is refused now.
     auto principal = app_.authorizer().Authenticate(request.Header("Authorization").value_or(""));
     if (!principal.ok()) {
-      RecordSecurity(auth::security_kind::kAuthenticationFailure, request, 401,
-                     principal.error().message, false);
+      if (!RecordSecurity(auth::security_kind::kAuthenticationFailure, request, 401,
+                          principal.error().message, false)) {
+        done(SecurityLogBusy(request.correlation_id));
+        return;
+      }
       Response r = Response::Problem(principal.error(), request.correlation_id);
       r.SetHeader("WWW-Authenticate", "Bearer");
       done(std::move(r));
@@ -225,7 +261,10 @@ std::optional<Response> Dispatcher::Authorize(const Request& request, const Rout
     allowed = app_.authorizer().Authorize(p, *opts.permission, group);
   }
   if (allowed.ok()) return std::nullopt;
-  RecordSecurity(auth::security_kind::kForbidden, request, 403, allowed.error().message, on_worker);
+  if (!RecordSecurity(auth::security_kind::kForbidden, request, 403, allowed.error().message,
+                      on_worker)) {
+    return SecurityLogBusy(request.correlation_id);
+  }
   return Response::Problem(allowed.error(), request.correlation_id);
 }
 
@@ -241,30 +280,47 @@ Response Dispatcher::Threw(const Route& route, const Request& request, const cha
 }
 
 void Dispatcher::AfterHandler(const Request& request, const Route& route, Response& response,
-                              bool on_worker) {
+                              bool on_worker, auth::SecurityLog::Slots* slots) {
   const auto& opts = route.options;
   StampProblem(response, request.correlation_id);
+  auto record = [&](const char* kind, std::string detail) {
+    if (!RecordSecurity(kind, request, response.status, std::move(detail), on_worker, slots)) {
+      // Unreachable while callers reserve SecurityEntriesAfter first.
+      spdlog::error("security log: no room reserved for an entry ({}); cid={}", kind,
+                    request.correlation_id);
+    }
+  };
   if (request.principal) {
     const auto role = request.principal->role;
     if (role == auth::Role::kAssessor) {
-      RecordSecurity(auth::security_kind::kAssessorAccess, request, response.status, {},
-                     on_worker);
+      record(auth::security_kind::kAssessorAccess, {});
     } else if (role == auth::Role::kAdmin && IsMutating(request.method)) {
-      RecordSecurity(auth::security_kind::kAdminAction, request, response.status,
-                     route.method + " " + route.path_template, on_worker);
+      record(auth::security_kind::kAdminAction, route.method + " " + route.path_template);
     }
   }
   if (opts.security_audit) {
     const char* kind = opts.permission == auth::Permission::kBuildEvidencePack
                            ? auth::security_kind::kEvidencePackDownload
                            : auth::security_kind::kAuditedAccess;
-    RecordSecurity(kind, request, response.status, {}, on_worker);
+    record(kind, {});
   }
+}
+
+std::optional<auth::SecurityLog::Slots> Dispatcher::ReserveSecurity(const Request& request,
+                                                                   const Route& route,
+                                                                   bool on_worker) {
+  const std::size_t n = SecurityEntriesAfter(request, route);
+  if (n == 0) return auth::SecurityLog::Slots();
+  return app_.security_log().Reserve(
+      n, on_worker ? kSecurityLogWait : std::chrono::milliseconds(0));
 }
 
 Response Dispatcher::RunOnWorker(const Request& request, const Route& route) {
   const bool on_worker = !route.options.run_inline;
   if (auto refused = Authorize(request, route, on_worker)) return std::move(*refused);
+  // Room for the entries this request will make, before it acts.
+  auto slots = ReserveSecurity(request, route, on_worker);
+  if (!slots) return SecurityLogBusy(request.correlation_id);
   Response response;
   try {
     response = route.handler(request);
@@ -273,19 +329,24 @@ Response Dispatcher::RunOnWorker(const Request& request, const Route& route) {
   } catch (...) {
     response = Threw(route, request, nullptr);
   }
-  AfterHandler(request, route, response, on_worker);
+  AfterHandler(request, route, response, on_worker, &*slots);
   return response;
 }
 
 void Dispatcher::RunAsync(std::shared_ptr<const Request> request, const Route& route, Done done,
                           bool on_worker) {
   if (auto refused = Authorize(*request, route, on_worker)) return done(std::move(*refused));
+  // Room for the entries this request will make, before it acts: the answer
+  // may come from the store's committer, which must never wait.
+  auto reserved = ReserveSecurity(*request, route, on_worker);
+  if (!reserved) return done(SecurityLogBusy(request->correlation_id));
+  auto slots = std::make_shared<auth::SecurityLog::Slots>(std::move(*reserved));
   // The handler answers once; a throw after it answered is only logged.
   auto answered = std::make_shared<std::atomic<bool>>(false);
-  auto respond = [this, &route, request, answered, done = std::move(done)](Response response) {
+  auto respond = [this, &route, request, answered, slots,
+                  done = std::move(done)](Response response) {
     if (answered->exchange(true)) return;
-    // Possibly on the store's committer: security entries are posted.
-    AfterHandler(*request, route, response, false);
+    AfterHandler(*request, route, response, false, slots.get());
     done(std::move(response));
   };
   try {

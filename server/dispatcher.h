@@ -8,8 +8,14 @@
 // when unauthenticated; 429 + Retry-After) -> 401 when authentication failed
 // -> authorise the route's permission (403). Then, with the body (Dispatch):
 // the token again -> post to the worker pool (503 + Retry-After when its
-// queue is full) -> authorise (403) -> handler. Failures are recorded in
-// the security log from the worker pool. An asynchronous route's handler
+// queue is full) -> authorise (403) -> handler.
+//
+// The security log (api/auth/security_log.h) never loses an entry: before a
+// request that must be logged acts, room for its entries is reserved in the
+// log's bounded queue (a worker waits up to 2 s for it; the I/O thread does
+// not wait). A request that gets no room is answered 503 + Retry-After
+// before its handler runs. Refusals that must be logged (401, 403) are
+// likewise answered 503 when their entry has no room. An asynchronous route's handler
 // (router.h) answers later, possibly from the store's committer thread; it
 // starts on the I/O thread instead of a worker when its inline_when says so.
 //
@@ -23,6 +29,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/auth/security_log.h"
 #include "api/http/rate_limiter.h"
 #include "api/http/request.h"
 #include "api/http/response.h"
@@ -87,13 +94,27 @@ class Dispatcher {
                 Done done, bool on_worker);
   // The correlation id on a problem body, and the security log entries the
   // response calls for.
+  // `slots` holds the room ReserveSecurity took for them.
   void AfterHandler(const api::http::Request& request, const api::http::Route& route,
-                    api::http::Response& response, bool on_worker);
+                    api::http::Response& response, bool on_worker,
+                    auth::SecurityLog::Slots* slots);
+  // Room for the entries AfterHandler will write (empty slots when none);
+  // nullopt when there is none (answer SecurityLogBusy).
+  std::optional<auth::SecurityLog::Slots> ReserveSecurity(const api::http::Request& request,
+                                                          const api::http::Route& route,
+                                                          bool on_worker);
+  static std::size_t SecurityEntriesAfter(const api::http::Request& request,
+                                          const api::http::Route& route);
+  static api::http::Response SecurityLogBusy(const std::string& correlation_id);
   // The 500 for a handler that threw (logged with the correlation id).
   static api::http::Response Threw(const api::http::Route& route,
                                    const api::http::Request& request, const char* what);
-  void RecordSecurity(const char* kind, const api::http::Request& request, int status,
-                      std::string detail, bool on_worker);
+  // Queues one entry in `slots` (when given and not used up), else in room
+  // reserved now (waiting only on a worker). False when there was no room:
+  // nothing was recorded and the caller must refuse the request (503).
+  [[nodiscard]] bool RecordSecurity(const char* kind, const api::http::Request& request,
+                                    int status, std::string detail, bool on_worker,
+                                    auth::SecurityLog::Slots* slots = nullptr);
 
   Application& app_;
   api::http::RateLimiter rate_limiter_;

@@ -14,6 +14,9 @@
 
 namespace assure::server {
 
+static_assert(kMinWsQueueLimit == api::live::LiveHubOptions::kMinQueueLimit,
+              "websocket.queue_limit's minimum is the live hub's");
+
 Status InstallRoutes(Application& app, const std::string& data_dir) {
   auto deps = std::make_shared<api::rest::RestDeps>();
   deps->store = app.shared_store();
@@ -37,7 +40,8 @@ Status InstallRoutes(Application& app, const std::string& data_dir) {
   // every event it sends carries the entity's updated read model.
   auto hub = std::make_shared<api::live::LiveHub>(
       deps->store, deps->runner, deps->network,
-      [&app](std::function<void()> work) { return app.PostWork(std::move(work)); });
+      [&app](std::function<void()> work) { return app.PostWork(std::move(work)); },
+      api::live::LiveHubOptions::ForQueueLimit(app.config().ws_queue_limit));
   hub->Start();
   app.SetLiveFeed(hub);
   ASSURE_TRY(api::web::RegisterStaticAssets(app.router()));  // the dashboard at /

@@ -5,6 +5,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -13,6 +14,7 @@
 #include <mutex>
 #include <optional>
 
+#include "api/auth/token_codec.h"
 #include "server/listener.h"
 #include "server/server_context.h"
 #include "server/websocket_session.h"
@@ -23,14 +25,24 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
+// Open live-feed connections have their token re-checked this often (and
+// whenever a token event is committed): an expiry is noticed within it.
+constexpr std::chrono::milliseconds kTokenCheckInterval{1000};
+
 struct Server::Impl {
   explicit Impl(Application& application)
       : app(application),
         ioc(application.config().io_threads),
         ctx(std::make_shared<ServerContext>(application)),
-        drain_timer(ioc) {}
+        drain_timer(ioc),
+        token_strand(net::make_strand(ioc)),
+        token_timer(token_strand) {}
 
   void BeginDrain();
+  // Closes every live-feed connection whose token no longer authenticates
+  // (4401) or whose role or scope changed (4403). On token_strand.
+  void CheckTokens();
+  void ScheduleTokenCheck();
   void PollDrain();
   void FinishDrain();
   void PollClosed();
@@ -41,6 +53,9 @@ struct Server::Impl {
   std::shared_ptr<Listener> listener;
   std::optional<net::signal_set> signals;
   net::steady_timer drain_timer;
+  net::strand<net::io_context::executor_type> token_strand;
+  net::steady_timer token_timer;  // on token_strand
+  std::uint64_t token_subscription = 0;
   std::vector<std::thread> threads;
   std::atomic<bool> shutdown_started{false};
   Clock::time_point deadline;
@@ -58,7 +73,32 @@ void Server::Impl::BeginDrain() {
     signals->cancel(ec);
   }
   deadline = Clock::now() + app.config().shutdown_timeout;
+  net::post(token_strand, [this] { token_timer.cancel(); });
   PollDrain();
+}
+
+void Server::Impl::CheckTokens() {
+  for (auto& client : ctx->websockets.Members()) {
+    Status st = app.authorizer().Recheck(client->principal());
+    if (st.ok()) continue;
+    auto ws = std::dynamic_pointer_cast<WebSocketSession>(client);
+    if (!ws) continue;
+    const std::uint16_t code = st.error().code == ErrorCode::kForbidden
+                                   ? api::http::kCloseTokenForbidden
+                                   : api::http::kCloseTokenInvalid;
+    spdlog::info("live client {} ({}) closed {}: {}", ws->id(), client->principal().token_id,
+                 code, st.error().message);
+    ws->CloseNow(code, st.error().message);
+  }
+}
+
+void Server::Impl::ScheduleTokenCheck() {
+  token_timer.expires_after(kTokenCheckInterval);
+  token_timer.async_wait([this](boost::system::error_code ec) {
+    if (ec || ctx->draining) return;
+    CheckTokens();
+    ScheduleTokenCheck();
+  });
 }
 
 void Server::Impl::PollDrain() {
@@ -141,6 +181,17 @@ Status Server::Start() {
       }
     });
   }
+  // A committed token event (a revocation) re-checks open connections at once.
+  impl_->token_subscription =
+      impl_->app.store().Subscribe([impl = impl_.get()](const std::vector<storage::RecordedEvent>& events) {
+        for (const auto& e : events) {
+          if (e.stream_id.starts_with(auth::kTokenStreamPrefix)) {
+            net::post(impl->token_strand, [impl] { impl->CheckTokens(); });
+            return;
+          }
+        }
+      });
+  net::post(impl_->token_strand, [impl = impl_.get()] { impl->ScheduleTokenCheck(); });
   spdlog::info("listening on {}:{}", endpoint.address().to_string(), port_);
   return {};
 }
@@ -166,8 +217,13 @@ int Server::Wait() {
     if (t.joinable()) t.join();
   }
   impl_->threads.clear();
+  if (impl_->token_subscription != 0) {
+    impl_->app.store().Unsubscribe(impl_->token_subscription);
+    impl_->token_subscription = 0;
+  }
   // Writes still queued in the store answer through the dispatcher and may
-  // post security entries to the workers: let them finish first. Handlers
+  // queue security entries (written by the log's thread until the
+  // Application stops it): let them finish first. Handlers
   // still running post to the I/O context: stop them before it goes, then
   // wait for the writes they queued.
   impl_->app.store().WaitForAsyncAppends();

@@ -117,7 +117,8 @@ Result<ServerConfig> ParseServerConfig(std::string_view json_text, ServerConfig 
       {"heavy_concurrency", Count(c.heavy_concurrency, 1, 256)},
   };
   const std::map<std::string, Setter> ws = {
-      {"queue_limit", Count(c.ws_queue_limit, 1, 1000000)},
+      // A replay paces itself to a quarter of this (api/live/live_hub.h).
+      {"queue_limit", Count(c.ws_queue_limit, kMinWsQueueLimit, 1000000)},
       {"idle_timeout_ms", Ms(c.ws_idle_timeout)},
       {"handshake_timeout_ms", Ms(c.ws_handshake_timeout)},
       {"max_message_bytes", Count(c.ws_max_message_bytes, 16, 16 << 20)},

@@ -37,6 +37,10 @@ namespace assure::server {
 
 using Millis = std::chrono::milliseconds;
 
+// The smallest websocket.queue_limit accepted: a replay pages by a quarter of
+// the limit (equal to api::live::LiveHubOptions::kMinQueueLimit).
+inline constexpr std::size_t kMinWsQueueLimit = 16;
+
 struct ServerConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;  // 0: any free port (tests)
@@ -79,7 +83,10 @@ struct ServerConfig {
   std::size_t heavy_concurrency = 2;
 
   // WebSocket live feed
-  std::size_t ws_queue_limit = 1024;  // outgoing messages per client; overflow disconnects
+  // Outgoing messages per client; overflow disconnects. A replay sends pages
+  // of a quarter of this and waits while a quarter is pending, so at most
+  // half is used by replayed events. At least kMinWsQueueLimit.
+  std::size_t ws_queue_limit = 1024;
   Millis ws_idle_timeout{30000};      // ping after half of this idle, close after all of it
   Millis ws_handshake_timeout{10000};
   std::size_t ws_max_message_bytes = 64 * 1024;  // inbound

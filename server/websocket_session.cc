@@ -164,6 +164,17 @@ void WebSocketSession::CloseWith(std::uint16_t code, std::string reason) {
   });
 }
 
+void WebSocketSession::CloseNow(std::uint16_t code, std::string reason) {
+  closing_ = true;  // Send refuses from now on, on any thread
+  net::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
+    if (self->finished_) return;
+    // A write in progress still owns the front message.
+    while (self->queue_.size() > (self->writing_ ? 1u : 0u)) self->queue_.pop_back();
+    self->StartClose(code, reason);
+    if (self->accepted_ && self->queue_.empty() && !self->writing_) self->SendCloseFrame();
+  });
+}
+
 void WebSocketSession::StartClose(std::uint16_t code, std::string reason) {
   if (close_pending_ || finished_) return;
   closing_ = true;

@@ -8,6 +8,9 @@
 // later); a client that does not take them within ws_overflow_close_timeout is
 // disconnected outright. No other client is slowed: nothing here blocks.
 //
+// Tokens: the server re-checks each connection's token (server/server.cc)
+// and calls CloseNow when it was revoked, has expired or changed.
+//
 // Heartbeats: Beast's keep-alive pings after half of ws_idle_timeout without
 // traffic; no traffic (no pong either) for ws_idle_timeout closes the
 // connection.
@@ -58,7 +61,11 @@ class WebSocketSession : public api::http::LiveClient,
     return n > 0 ? static_cast<std::size_t>(n) : 0;
   }
   // Close with a code (e.g. 1001 going away at shutdown).
-  void CloseWith(std::uint16_t code, std::string reason);
+  void CloseWith(std::uint16_t code, std::string reason) override;
+  // Drops every queued message (but the one being written), sends nothing
+  // more and closes with `code` (the token no longer allows this
+  // connection: api/live/PROTOCOL.md, close codes 4401 / 4403).
+  void CloseNow(std::uint16_t code, std::string reason);
 
  private:
   void OnAccept(boost::beast::error_code ec);

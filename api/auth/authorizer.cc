@@ -56,6 +56,22 @@ Result<Principal> Authorizer::Authenticate(std::string_view value) const {
   return p;
 }
 
+Status Authorizer::Recheck(const Principal& principal) const {
+  auto rec = index_.FindById(principal.token_id);
+  if (!rec) return MakeError(ErrorCode::kUnauthenticated, "token unknown");
+  if (rec->revoked) return MakeError(ErrorCode::kUnauthenticated, "token revoked");
+  if (rec->ExpiredAt(clock_->NowMicros())) {
+    return MakeError(ErrorCode::kUnauthenticated, "token expired");
+  }
+  if (rec->issued.role != principal.role || rec->issued.group_scope != principal.group_scope) {
+    return MakeError(ErrorCode::kForbidden, "token role or scope changed");
+  }
+  if (!RoleAllows(rec->issued.role, Permission::kRead)) {
+    return MakeError(ErrorCode::kForbidden, "token may no longer read");
+  }
+  return {};
+}
+
 Status Authorizer::Authorize(const Principal& principal, Permission permission,
                              const std::optional<std::string>& group_id) const {
   if (!RoleAllows(principal.role, permission)) {

@@ -28,6 +28,14 @@ class Authorizer {
   // never echoes the token.
   Result<Principal> Authenticate(std::string_view authorization_header_or_token) const;
 
+  // Re-checks a principal authenticated earlier (an open live-feed
+  // connection) against the token index now: kUnauthenticated "token
+  // revoked" / "token expired" / "token unknown"; kForbidden "token role or
+  // scope changed" when the token's role or group scope is no longer the
+  // principal's, or "token may no longer read" when the role lost `read`.
+  // Messages are short (they become WebSocket close reasons).
+  Status Recheck(const Principal& principal) const;
+
   // kForbidden unless the role carries the permission and, for scoped
   // permissions with a group-scoped token, group_id equals the scope (a
   // scoped token may not make such edits where no group is given).

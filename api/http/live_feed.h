@@ -19,10 +19,18 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "api/auth/principal.h"
 
 namespace assure::api::http {
+
+// WebSocket close codes of the live feed (api/live/PROTOCOL.md).
+inline constexpr std::uint16_t kCloseNormal = 1000;
+inline constexpr std::uint16_t kCloseGoingAway = 1001;
+inline constexpr std::uint16_t kCloseTryAgainLater = 1013;   // overflow
+inline constexpr std::uint16_t kCloseTokenInvalid = 4401;    // revoked or expired
+inline constexpr std::uint16_t kCloseTokenForbidden = 4403;  // role or scope changed
 
 class LiveClient {
  public:
@@ -36,6 +44,11 @@ class LiveClient {
   // Sends a close frame (1000 normal, reason truncated to 120 bytes) and
   // disconnects once queued messages have been written.
   virtual void Close(std::string reason) = 0;
+  // The same with a close code (e.g. kCloseTryAgainLater). Default: Close.
+  virtual void CloseWith(std::uint16_t code, std::string reason) {
+    (void)code;
+    Close(std::move(reason));
+  }
   // Messages queued and not yet written (approximate; for pacing replays).
   virtual std::size_t pending() const { return 0; }
 };

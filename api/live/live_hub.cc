@@ -21,6 +21,14 @@ nlohmann::json ErrorMessage(std::string detail) {
 
 }  // namespace
 
+LiveHubOptions LiveHubOptions::ForQueueLimit(std::size_t queue_limit) {
+  LiveHubOptions o;
+  const std::size_t quarter = std::max(queue_limit, kMinQueueLimit) / 4;
+  o.replay_batch = quarter;
+  o.replay_max_pending = quarter;
+  return o;
+}
+
 LiveHub::LiveHub(std::shared_ptr<storage::EventStore> store, std::shared_ptr<ProjectionRunner> runner,
                  std::shared_ptr<NetworkProjection> network, PostWork post_work,
                  LiveHubOptions options)
@@ -138,8 +146,10 @@ void LiveHub::FanOutLoop() {
         for (auto& [id, c] : clients_) {
           if (auto client = c.client.lock(); client && c.live) {
             client->Send(Message({{"type", "overflow"},
-                                  {"detail", "the server fell behind; resume from your last position"}}));
-            client->Close("overflow");
+                                  {"reason", "the server fell behind; reconnect and resume from "
+                                             "the last position seen"},
+                                  {"queue_limit", nullptr}}));
+            client->CloseWith(http::kCloseTryAgainLater, "server fell behind");
           }
         }
       }
@@ -189,36 +199,75 @@ void LiveHub::OnClose(const std::shared_ptr<http::LiveClient>& client) {
   if (!meeting.empty()) PresenceLocked(meeting);
 }
 
+Result<LiveHub::Filter> LiveHub::ParseFilter(const nlohmann::json& filter) {
+  static constexpr const char* kKeys =
+      "all (true), group_id, meeting_id, deliverable_id or document_id";
+  Filter f;
+  if (filter.is_null()) return f;
+  if (!filter.is_object()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     std::string("filter is an object with exactly one of ") + kKeys);
+  }
+  if (filter.empty()) return f;
+  std::string keys;
+  for (auto it = filter.begin(); it != filter.end(); ++it) {
+    const std::string& k = it.key();
+    if (k != "all" && k != "group_id" && k != "meeting_id" && k != "deliverable_id" &&
+        k != "document_id") {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "unknown filter key '" + k + "'; a filter has exactly one of " + kKeys);
+    }
+    keys += (keys.empty() ? "" : ", ") + k;
+  }
+  if (filter.size() > 1) {
+    return MakeError(ErrorCode::kInvalidArgument, "a filter has exactly one key; got " + keys);
+  }
+  const std::string& key = filter.begin().key();
+  const nlohmann::json& value = filter.begin().value();
+  if (key == "all") {
+    if (!value.is_boolean() || !value.get<bool>()) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "filter {\"all\": ...} must be true (omit the filter for everything)");
+    }
+    return f;
+  }
+  if (!value.is_string() || value.get<std::string>().empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "filter " + key + " must be a non-empty string");
+  }
+  const std::string id = value.get<std::string>();
+  f.all = false;
+  if (key == "group_id") {
+    f.group_id = id;
+  } else if (key == "meeting_id") {
+    f.meeting_id = id;  // group_id is the meeting's, set by the caller
+  } else if (key == "deliverable_id") {
+    f.stream_id = domain::StreamId("deliverable", id);
+  } else {
+    f.stream_id = domain::StreamId("controlled_document", id);
+  }
+  return f;
+}
+
 void LiveHub::OnMessage(const std::shared_ptr<http::LiveClient>& client, std::string_view text) {
   auto j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object() || domain::GetStr(j, "type") != "subscribe") {
     client->Send(Message(ErrorMessage("send {\"type\":\"subscribe\",\"from\":N|\"now\",\"filter\":{...}}")));
     return;
   }
-  Filter f;
-  const nlohmann::json& filter = domain::GetMember(j, "filter");
-  if (filter.is_object() && !filter.empty() && !domain::GetBool(filter, "all", false)) {
-    f.all = false;
-    if (auto g = domain::GetStr(filter, "group_id"); !g.empty()) {
-      f.group_id = g;
-    } else if (auto m = domain::GetStr(filter, "meeting_id"); !m.empty()) {
-      f.meeting_id = m;
-      auto lock = runner_->ReadLock();
-      const auto* meeting = network_->model().meetings.Find(m);
-      if (!meeting) {
-        client->Send(Message(ErrorMessage("no meeting '" + m + "'")));
-        return;
-      }
-      f.group_id = meeting->group_id;
-    } else if (auto d = domain::GetStr(filter, "deliverable_id"); !d.empty()) {
-      f.stream_id = domain::StreamId("deliverable", d);
-    } else if (auto doc = domain::GetStr(filter, "document_id"); !doc.empty()) {
-      f.stream_id = domain::StreamId("controlled_document", doc);
-    } else {
-      client->Send(Message(ErrorMessage(
-          "filter is {\"all\":true} or one of group_id, meeting_id, deliverable_id, document_id")));
+  auto parsed = ParseFilter(domain::GetMember(j, "filter"));
+  if (!parsed.ok()) {
+    client->Send(Message(ErrorMessage(parsed.error().message)));
+    return;
+  }
+  Filter f = std::move(parsed).value();
+  if (!f.meeting_id.empty()) {
+    auto lock = runner_->ReadLock();
+    const auto* meeting = network_->model().meetings.Find(f.meeting_id);
+    if (!meeting) {
+      client->Send(Message(ErrorMessage("no meeting '" + f.meeting_id + "'")));
       return;
     }
+    f.group_id = meeting->group_id;
   }
   const nlohmann::json& from = domain::GetMember(j, "from");
   std::optional<std::uint64_t> start;

@@ -33,11 +33,21 @@ struct LiveHubOptions {
   // Events a replay reads per step. Default 256.
   std::size_t replay_batch = 256;
   // A replay waits while the client has more than this many messages queued.
-  // Default 256.
+  // Default 256. At most replay_max_pending + replay_batch replayed messages
+  // are ever queued for a client: keep that well below the connection's
+  // queue limit, or a client reading as fast as it can is cut off.
   std::size_t replay_max_pending = 256;
   // Committed events waiting for fan-out before the hub drops every live
   // subscriber with an overflow (they resume by position). Default 100,000.
   std::size_t max_backlog = 100000;
+
+  // The smallest per-connection queue limit a replay can work with.
+  static constexpr std::size_t kMinQueueLimit = 16;
+  // Replay pacing for connections that queue at most `queue_limit` messages
+  // (>= kMinQueueLimit): pages of a quarter of the limit, sent while at most
+  // a quarter is pending, so replayed messages fill at most half the queue
+  // and the rest is left for live messages (subscribed, caught_up, presence).
+  static LiveHubOptions ForQueueLimit(std::size_t queue_limit);
 };
 
 class LiveHub final : public http::LiveFeed, public std::enable_shared_from_this<LiveHub> {
@@ -65,6 +75,12 @@ class LiveHub final : public http::LiveFeed, public std::enable_shared_from_this
     std::string meeting_id;  // meeting filter (presence)
     std::string stream_id;   // one entity's stream
   };
+  // The `filter` of a subscribe message (PROTOCOL.md): null or {} is
+  // everything; otherwise exactly one known key. kInvalidArgument with the
+  // message the client is sent. A meeting filter's group_id is left empty
+  // (the caller looks the meeting up).
+  static Result<Filter> ParseFilter(const nlohmann::json& filter);
+
   // An event ready to send: its group (for filters) and its message.
   struct Prepared {
     std::uint64_t position = 0;

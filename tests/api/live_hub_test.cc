@@ -228,5 +228,24 @@ TEST_F(LiveHubTest, BadSubscriptionsAreErrorsAndTheConnectionStays) {
   EXPECT_TRUE(c->WaitFor("caught_up"));
 }
 
+// Issue 15: PROTOCOL.md says a filter has exactly one key; two were accepted
+// and group_id silently won.
+TEST_F(LiveHubTest, FilterWithTwoKeysIsRefusedNamingThem) {
+  Network();
+  StartHub();
+  auto c = std::make_shared<FakeClient>(1);
+  hub_->OnOpen(c);
+  Subscribe(*hub_, c, {{"filter", {{"group_id", "ob"}, {"deliverable_id", "d2"}}}});
+  Subscribe(*hub_, c, {{"filter", {{"all", true}, {"meeting_id", "m1"}}}});
+  Subscribe(*hub_, c, {{"filter", {{"group_id", "ob"}, {"extra", 1}}}});
+  Subscribe(*hub_, c, {{"filter", "ob"}});
+  auto errors = c->Of("error");
+  ASSERT_EQ(errors.size(), 4u);
+  EXPECT_EQ(errors[0]["detail"], "a filter has exactly one key; got deliverable_id, group_id");
+  EXPECT_EQ(errors[1]["detail"], "a filter has exactly one key; got all, meeting_id");
+  EXPECT_NE(errors[2]["detail"].get<std::string>().find("'extra'"), std::string::npos);
+  EXPECT_TRUE(c->Of("subscribed").empty());
+}
+
 }  // namespace
 }  // namespace assure::api::live

@@ -4,6 +4,7 @@
 // exactly once, in order, with no gap, through to the last write; after a
 // disconnect, resubscribing from last + 1 yields exactly the later events.
 #include <atomic>
+#include <memory>
 #include <cstdint>
 #include <string>
 #include <thread>
@@ -102,6 +103,52 @@ TEST_F(RestLiveReplayTest, ReplayThenLiveIsGaplessAndResumesFromLastPlusOne) {
   std::vector<std::uint64_t> expected;
   for (std::uint64_t p = last + 1; p <= later; ++p) expected.push_back(p);
   EXPECT_EQ(resumed, expected);
+}
+
+// Issue 15: websocket.queue_limit 64: a client reading as fast as it can replays
+// hundreds of events without being told `overflow` (replay pages were 256
+// whatever the limit).
+TEST(RestLiveReplayLimitTest, ReplayRespectsASmallQueueLimit) {
+  server::ServerConfig cfg = RestConfig();
+  cfg.ws_queue_limit = 64;
+  auto srv = std::make_unique<RestServer>(cfg);
+  const std::uint16_t port = srv->port();
+  const std::string admin = srv->tokens().admin;
+  // History: groups created from 8 connections.
+  std::vector<std::thread> writers;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 8; ++t) {
+    writers.emplace_back([&, t] {
+      for (int i = 0; i < 40; ++i) {
+        json body = {{"name", "G" + std::to_string(t) + "-" + std::to_string(i)}, {"kind", "sig"}};
+        if (Send(port, "POST", "/api/v1/groups", admin, body.dump()).status != 201) ++failures;
+      }
+    });
+  }
+  for (auto& t : writers) t.join();
+  ASSERT_EQ(failures.load(), 0);
+  const std::uint64_t head = srv->Head();
+  ASSERT_GE(head, 320u);
+  for (int attempt = 0; attempt < 3; ++attempt) {  // and again, as a reconnecting dashboard
+    auto ws = Subscribe(port, srv->tokens().viewer, 1);
+    ASSERT_TRUE(ws);
+    std::uint64_t last = 0;
+    bool caught_up = false;
+    while (!caught_up) {
+      auto m = ws->Read(10000ms);
+      ASSERT_TRUE(m) << "no message after position " << last << " (closed: " << ws->closed()
+                     << ", code " << ws->close_code() << ")";
+      json j = json::parse(*m, nullptr, false);
+      const std::string type = j.value("type", "");
+      ASSERT_NE(type, "overflow") << "after position " << last << ": " << *m;
+      if (type == "event") {
+        ASSERT_EQ(j["position"].get<std::uint64_t>(), last + 1);
+        last = j["position"].get<std::uint64_t>();
+      }
+      caught_up = type == "caught_up";
+    }
+    EXPECT_GE(last, head);
+  }
 }
 
 }  // namespace

@@ -174,10 +174,23 @@ TEST(IsoTimeTest, ParsesDatesAndDateTimes) {
   EXPECT_FALSE(auth::ParseIsoInstant("Mar-23").ok());
 }
 
+// Issue 15: a replay paces itself to a quarter of the queue limit; below the
+// minimum it cannot work, and the configuration says so, naming the key.
+TEST(ServerConfigTest, RefusesAWebSocketQueueLimitAReplayCannotWorkWith) {
+  auto bad = server::ParseServerConfig(R"({"websocket":{"queue_limit":15}})", {});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().field, "websocket.queue_limit");
+  EXPECT_NE(bad.error().message.find("websocket.queue_limit"), std::string::npos)
+      << bad.error().message;
+  auto ok = server::ParseServerConfig(R"({"websocket":{"queue_limit":16}})", {});
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(ok->ws_queue_limit, server::kMinWsQueueLimit);
+}
+
 TEST(ServerConfigTest, ParsesKnownKeysAndRefusesUnknownOnes) {
   auto c = server::ParseServerConfig(
       R"({"listen":"0.0.0.0:9000","http":{"body_limit_bytes":100,"idle_timeout_ms":50},
-          "rate_limit":{"enabled":false},"websocket":{"queue_limit":7}})",
+          "rate_limit":{"enabled":false},"websocket":{"queue_limit":70}})",
       server::ServerConfig{});
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ(c->host, "0.0.0.0");
@@ -185,7 +198,7 @@ TEST(ServerConfigTest, ParsesKnownKeysAndRefusesUnknownOnes) {
   EXPECT_EQ(c->body_limit_bytes, 100u);
   EXPECT_EQ(c->idle_timeout.count(), 50);
   EXPECT_FALSE(c->rate_limit.enabled);
-  EXPECT_EQ(c->ws_queue_limit, 7u);
+  EXPECT_EQ(c->ws_queue_limit, 70u);
   auto bad = server::ParseServerConfig(R"({"http":{"body_limit":1}})", {});
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().field, "http.body_limit");
