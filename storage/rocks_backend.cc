@@ -8,6 +8,9 @@
 #include <rocksdb/utilities/options_util.h>
 #include <rocksdb/write_batch.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstring>
 #include <filesystem>
 #include <system_error>
@@ -68,6 +71,27 @@ std::string EncodeIdEntry(const IdEntry& e) {
   return v;
 }
 
+Error ReadOnlyError() {
+  return MakeError(ErrorCode::kUnavailable,
+                   "the store was opened read-only (an archived copy or read-only media): "
+                   "nothing can be written to it");
+}
+
+// True when another process holds the RocksDB lock on `dir` (a running
+// server). A read-only open takes no lock, so it asks: RocksDB's read-only
+// instance is undefined while a read-write one changes the files under it.
+// F_GETLK needs no write access, so this works on read-only media.
+bool LockedByAnotherProcess(const std::string& dir) {
+  const int fd = ::open((std::filesystem::path(dir) / "LOCK").c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct flock f {};
+  f.l_type = F_WRLCK;
+  f.l_whence = SEEK_SET;
+  const bool held = ::fcntl(fd, F_GETLK, &f) == 0 && f.l_type != F_UNLCK;
+  ::close(fd);
+  return held;
+}
+
 rocksdb::Slice ToSlice(std::string_view s) { return {s.data(), s.size()}; }
 rocksdb::Slice HashSlice(const Hash256& h) {
   return {reinterpret_cast<const char*>(h.data()), h.size()};
@@ -75,8 +99,9 @@ rocksdb::Slice HashSlice(const Hash256& h) {
 
 class RocksBackend final : public Backend {
  public:
-  RocksBackend(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> cfs)
-      : db_(std::move(db)), cfs_(std::move(cfs)) {}
+  RocksBackend(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> cfs,
+               bool read_only)
+      : db_(std::move(db)), cfs_(std::move(cfs)), read_only_(read_only) {}
 
   ~RocksBackend() override {
     for (auto* h : cfs_) db_->DestroyColumnFamilyHandle(h);
@@ -141,6 +166,7 @@ class RocksBackend final : public Backend {
   }
 
   Status Commit(const CommitBatch& batch, bool sync) override {
+    if (read_only_) return ReadOnlyError();
     rocksdb::WriteBatch wb;
     for (const auto& e : batch.events) wb.Put(cf(kEvents), U64Key(e.position), e.value);
     for (const auto& i : batch.stream_index) {
@@ -238,6 +264,7 @@ class RocksBackend final : public Backend {
   }
 
   Status PutState(const std::vector<KeyValue>& pairs, bool sync) override {
+    if (read_only_) return ReadOnlyError();
     rocksdb::WriteBatch wb;
     for (const auto& kv : pairs) wb.Put(cf(kState), kv.key, kv.value);
     rocksdb::WriteOptions wo;
@@ -256,6 +283,7 @@ class RocksBackend final : public Backend {
   }
 
   Status PutBlob(const Hash256& key, std::string_view bytes, bool sync) override {
+    if (read_only_) return ReadOnlyError();
     rocksdb::WriteOptions wo;
     wo.sync = sync;
     auto s = db_->Put(wo, cf(kBlobs), HashSlice(key), ToSlice(bytes));
@@ -281,6 +309,7 @@ class RocksBackend final : public Backend {
   rocksdb::ColumnFamilyHandle* cf(Cf c) const { return cfs_[c]; }
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
+  const bool read_only_;
 };
 
 // The stream-index key's stream part ("stream\0"): a stream's index entries
@@ -328,7 +357,8 @@ rocksdb::ColumnFamilyOptions CfOptions(const CfShape& shape) {
 
 }  // namespace
 
-Result<std::unique_ptr<Backend>> OpenRocksBackend(const std::string& dir, bool create_if_missing) {
+Result<std::unique_ptr<Backend>> OpenRocksBackend(const std::string& dir, bool create_if_missing,
+                                                  bool read_only) {
   std::error_code ec;
   bool existed = fs::exists(dir, ec);
   if (existed && !fs::is_directory(dir, ec)) {
@@ -340,8 +370,12 @@ Result<std::unique_ptr<Backend>> OpenRocksBackend(const std::string& dir, bool c
                      "'" + dir + "' is not an Assure store: it is not empty and holds no "
                      "database. Choose an empty or new directory.");
   }
-  if (!has_db && !create_if_missing) {
+  if (!has_db && (!create_if_missing || read_only)) {
     return MakeError(ErrorCode::kNotFound, "there is no Assure store in '" + dir + "'");
+  }
+  if (read_only && LockedByAnotherProcess(dir)) {
+    return MakeError(ErrorCode::kUnavailable,
+                     "the store in '" + dir + "' is in use by another process (its lock is held)");
   }
   if (!existed) {
     fs::create_directories(dir, ec);
@@ -386,7 +420,8 @@ Result<std::unique_ptr<Backend>> OpenRocksBackend(const std::string& dir, bool c
   for (const auto& [name, shape] : families) descriptors.emplace_back(name, CfOptions(shape));
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  auto s = rocksdb::DB::Open(options, dir, descriptors, &handles, &raw);
+  auto s = read_only ? rocksdb::DB::OpenForReadOnly(options, dir, descriptors, &handles, &raw)
+                     : rocksdb::DB::Open(options, dir, descriptors, &handles, &raw);
   if (!s.ok()) {
     if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
       return MakeError(ErrorCode::kUnavailable,
@@ -426,7 +461,7 @@ Result<std::unique_ptr<Backend>> OpenRocksBackend(const std::string& dir, bool c
                          std::to_string(version) + "; this build reads up to " +
                          std::to_string(kFormatVersion) + ")");
   }
-  return std::unique_ptr<Backend>(new RocksBackend(std::move(db), std::move(handles)));
+  return std::unique_ptr<Backend>(new RocksBackend(std::move(db), std::move(handles), read_only));
 }
 
 }  // namespace assure::storage
