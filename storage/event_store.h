@@ -57,8 +57,9 @@ struct StoreOptions {
   // no lock file taken, no info log rotated, no WAL recovery written back):
   // for a store on read-only media or an archived copy. The write-ahead
   // log's last commits are read into memory, so nothing acknowledged is
-  // missing. Every write (Append, PutState, PutBlob) is refused with
-  // kUnavailable naming the read-only open. Implies create_if_missing =
+  // missing. Every write is refused naming the read-only open: Append
+  // with kWritesSuspended (nothing can be written), PutState and PutBlob
+  // with kUnavailable. Implies create_if_missing =
   // false. A store in use by a running server is refused (kUnavailable), as
   // a read-write open is. The CLI's reading commands (verify, export,
   // programmes; pack on an unwritable directory) use it. Default false.

@@ -190,6 +190,7 @@ class RocksBackend final : public Backend {
   }
 
   Status Resume() override {
+    if (read_only_) return ReadOnlyError();  // never writable: stay suspended
     auto s = db_->Resume();
     if (!s.ok()) return FromRocks(s, "resuming writes");
     return {};

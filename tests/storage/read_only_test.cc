@@ -89,13 +89,16 @@ TEST(ReadOnlyTest, ReadsEverythingAcknowledgedAndWritesNothing) {
 
     auto append = (*store)->Append("s", ExpectedVersion::Any(), One("E"));
     ASSERT_FALSE(append.ok());
-    EXPECT_EQ(append.error().code, ErrorCode::kUnavailable);
+    EXPECT_EQ(append.error().code, ErrorCode::kWritesSuspended);
     EXPECT_NE(append.error().message.find("read-only"), std::string::npos) << append.error().message;
     auto put = (*store)->PutState({{"k", "w"}});
     ASSERT_FALSE(put.ok());
     EXPECT_EQ(put.error().code, ErrorCode::kUnavailable);
     EXPECT_FALSE((*store)->PutBlob("other bytes").ok());
     EXPECT_EQ((*store)->Head().position, head.position) << "a refused append moved the head";
+    auto again = (*store)->Append("s", ExpectedVersion::Any(), One("E"));  // no resume either
+    ASSERT_FALSE(again.ok());
+    EXPECT_NE(again.error().message.find("read-only"), std::string::npos) << again.error().message;
   }
   // A read-write open would have rotated the info log, written a new
   // MANIFEST and flushed the write-ahead log; a read-only one writes nothing.
