@@ -23,6 +23,7 @@ std::unique_ptr<storage::EventStore> OpenForReading(const std::string& data, con
                                                     const char* instead, int& exit_code) {
   storage::StoreOptions options;
   options.create_if_missing = false;
+  options.read_only = true;  // writes nothing: works on read-only media
   auto store = storage::OpenRocksStore(data, options);
   if (store.ok()) return std::move(store).value();
   if (store.error().code == ErrorCode::kUnavailable) {

@@ -5,6 +5,12 @@
 // records the generation in the security access log. Prints the pack's
 // identity and a summary. Exit 0 on success, 1 when refused, 2 on usage or
 // open errors.
+// A store on read-only media (the data directory is not writable) or opened
+// with --read-only is opened without writing: the pack uses the newest
+// published checkpoint when it covers the as-at position (refused with what
+// to do when none does), and the generation is not recorded (said on stderr).
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -12,11 +18,48 @@
 #include "api/audit/checkpoint.h"
 #include "api/audit/signer.h"
 #include "api/auth/security_log.h"
+#include "api/core/history.h"
 #include "api/evidence/evidence_pack.h"
 #include "server/commands.h"
 #include "storage/event_store.h"
 
 namespace assure::server {
+
+namespace {
+
+// On a read-only store: 0 when the newest published checkpoint covers the
+// as-at position (BuildEvidencePack will then publish nothing); otherwise
+// prints why not and what to do, and returns the exit code (1 refused, 2 a
+// store error).
+int CheckReadOnlyCheckpoint(storage::EventStore& store, api::CheckpointLog& checkpoints,
+                            const api::PackRequest& req, const std::string& data) {
+  auto position = store.PositionAt(*req.as_of_us);
+  auto latest = checkpoints.Latest();
+  if (!position.ok() || !latest.ok()) {
+    std::fprintf(stderr, "assure pack: %s\n",
+                 (!position.ok() ? position.error() : latest.error()).message.c_str());
+    return 2;
+  }
+  if (latest->has_value() && (*latest)->tree_size >= *position) return 0;
+  std::string newest = "no checkpoint has been published in it";
+  if (latest->has_value()) {
+    newest = "its newest checkpoint covers positions 1.." + std::to_string((*latest)->tree_size);
+    auto last = store.ReadEvent((*latest)->tree_size);
+    if (last.ok()) {
+      newest += " (up to " + api::FormatTimestamp(last->recorded_at_us) + ")";
+    }
+  }
+  std::fprintf(stderr,
+               "assure pack: the store in '%s' is read-only, and no published checkpoint covers "
+               "the as-at position %llu: %s. A pack is proved against a signed checkpoint and "
+               "none can be published here. Either choose an --as-of the newest checkpoint "
+               "covers, or copy the store to writable storage (cp -a) and run assure pack on "
+               "the copy, which publishes one.\n",
+               data.c_str(), static_cast<unsigned long long>(*position), newest.c_str());
+  return 1;
+}
+
+}  // namespace
 
 void RegisterPack(CLI::App& app, Run& run) {
   struct Args {
@@ -27,6 +70,7 @@ void RegisterPack(CLI::App& app, Run& run) {
     std::string as_of;
     std::string out;
     std::string actor = "cli";
+    bool read_only = false;
   };
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("pack", "Build a QSIN evidence pack as at a date (stopped store)");
@@ -41,6 +85,10 @@ void RegisterPack(CLI::App& app, Run& run) {
       ->required();
   cmd->add_option("--out", args->out, "Where to write the zip")->required();
   cmd->add_option("--actor", args->actor, "Who asked (for the security log)")->capture_default_str();
+  cmd->add_flag("--read-only", args->read_only,
+                "Write nothing to the store (an archived copy); implied when --data is not "
+                "writable. Needs a published checkpoint covering the date; not recorded in the "
+                "security log");
   cmd->callback([args, &run] {
     run = [args] {
       api::PackRequest req;
@@ -67,25 +115,38 @@ void RegisterPack(CLI::App& app, Run& run) {
       req.now_us = std::chrono::duration_cast<std::chrono::microseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
+      // EROFS (read-only media) or EACCES (an archive made read-only).
+      const bool read_only = args->read_only || ::access(args->data.c_str(), W_OK) != 0;
       storage::StoreOptions options;
       options.create_if_missing = false;
+      options.read_only = read_only;
       auto store = storage::OpenRocksStore(args->data, options);
       if (!store.ok()) {
         std::fprintf(stderr, "assure pack: %s\n", store.error().message.c_str());
         return 2;
       }
-      auto signer = api::Signer::LoadOrCreate(args->data);
+      // A read-only store never publishes, so its signing key is neither
+      // needed nor read (an archive may rightly not hold it): the pack's
+      // checkpoint carries its own signature and public key. The throw-away
+      // key only satisfies CheckpointLog.
+      auto signer = read_only ? Result<std::unique_ptr<api::Signer>>(api::Signer::Generate())
+                              : api::Signer::LoadOrCreate(args->data);
       if (!signer.ok()) {
         std::fprintf(stderr, "assure pack: %s\n", signer.error().message.c_str());
         return 2;
       }
       api::CheckpointLog checkpoints(**store, **signer);
+      if (read_only) {
+        if (int code = CheckReadOnlyCheckpoint(**store, checkpoints, req, args->data); code != 0) {
+          return code;
+        }
+      }
       auth::SecurityLog security(**store, storage::SystemClock());
       if (auto s = security.Open(); !s.ok()) {
         std::fprintf(stderr, "assure pack: %s\n", s.error().message.c_str());
         return 2;
       }
-      auto pack = api::BuildEvidencePack(**store, checkpoints, req, &security);
+      auto pack = api::BuildEvidencePack(**store, checkpoints, req, read_only ? nullptr : &security);
       if (!pack.ok()) {
         std::fprintf(stderr, "assure pack: %s\n", pack.error().message.c_str());
         return pack.error().code == ErrorCode::kInvalidArgument ? 1 : 2;
@@ -109,6 +170,11 @@ void RegisterPack(CLI::App& app, Run& run) {
                   pack->document_count,
                   static_cast<unsigned long long>(pack->checkpoint.tree_size),
                   storage::HexEncode(pack->checkpoint.root).c_str());
+      if (read_only) {
+        std::fprintf(stderr,
+                     "assure pack: note: the store is read-only, so this generation is not "
+                     "recorded in its security access log\n");
+      }
       return 0;
     };
   });

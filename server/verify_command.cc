@@ -29,6 +29,7 @@ void RegisterVerify(CLI::App& app, Run& run) {
     run = [args] {
       storage::StoreOptions options;
       options.create_if_missing = false;
+      options.read_only = true;  // writes nothing: works on read-only media
       auto store = storage::OpenRocksStore(args->data, options);
       if (!store.ok()) {
         std::fprintf(stderr, "assure verify: %s\n", store.error().message.c_str());

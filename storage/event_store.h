@@ -53,6 +53,17 @@ struct StoreOptions {
   // While writes are suspended after a failed commit (a full or failing
   // disk), how often an append may first ask the backend to resume. Default 1 s.
   std::chrono::milliseconds resume_interval{1000};
+  // Open without writing a byte to the directory (RocksDB's read-only open:
+  // no lock file taken, no info log rotated, no WAL recovery written back):
+  // for a store on read-only media or an archived copy. The write-ahead
+  // log's last commits are read into memory, so nothing acknowledged is
+  // missing. Every write is refused naming the read-only open: Append
+  // with kWritesSuspended (nothing can be written), PutState and PutBlob
+  // with kUnavailable. Implies create_if_missing =
+  // false. A store in use by a running server is refused (kUnavailable), as
+  // a read-write open is. The CLI's reading commands (verify, export,
+  // programmes; pack on an unwritable directory) use it. Default false.
+  bool read_only = false;
   // Time source for recorded_at and id generator for events without an id.
   // Default: the system clock and OpenSSL's CSPRNG.
   std::shared_ptr<Clock> clock;
@@ -202,6 +213,7 @@ std::unique_ptr<EventStore> NewMemoryStore(StoreOptions options = {});
 
 // Opens (creating if missing) the RocksDB store in `dir`. Refuses a directory
 // that is not an Assure store or was written by a newer format version.
+// With options.read_only, opens without writing (see StoreOptions).
 Result<std::unique_ptr<EventStore>> OpenRocksStore(const std::string& dir,
                                                     StoreOptions options = {});
 

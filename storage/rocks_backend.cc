@@ -9,6 +9,9 @@
 #include <rocksdb/utilities/options_util.h>
 #include <rocksdb/write_batch.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
@@ -74,6 +77,27 @@ std::string EncodeIdEntry(const IdEntry& e) {
   return v;
 }
 
+Error ReadOnlyError() {
+  return MakeError(ErrorCode::kUnavailable,
+                   "the store was opened read-only (an archived copy or read-only media): "
+                   "nothing can be written to it");
+}
+
+// True when another process holds the RocksDB lock on `dir` (a running
+// server). A read-only open takes no lock, so it asks: RocksDB's read-only
+// instance is undefined while a read-write one changes the files under it.
+// F_GETLK needs no write access, so this works on read-only media.
+bool LockedByAnotherProcess(const std::string& dir) {
+  const int fd = ::open((std::filesystem::path(dir) / "LOCK").c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct flock f {};
+  f.l_type = F_WRLCK;
+  f.l_whence = SEEK_SET;
+  const bool held = ::fcntl(fd, F_GETLK, &f) == 0 && f.l_type != F_UNLCK;
+  ::close(fd);
+  return held;
+}
+
 rocksdb::Slice ToSlice(std::string_view s) { return {s.data(), s.size()}; }
 rocksdb::Slice HashSlice(const Hash256& h) {
   return {reinterpret_cast<const char*>(h.data()), h.size()};
@@ -81,8 +105,9 @@ rocksdb::Slice HashSlice(const Hash256& h) {
 
 class RocksBackend final : public Backend {
  public:
-  RocksBackend(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> cfs)
-      : db_(std::move(db)), cfs_(std::move(cfs)) {}
+  RocksBackend(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> cfs,
+               bool read_only)
+      : db_(std::move(db)), cfs_(std::move(cfs)), read_only_(read_only) {}
 
   ~RocksBackend() override {
     for (auto* h : cfs_) db_->DestroyColumnFamilyHandle(h);
@@ -147,6 +172,7 @@ class RocksBackend final : public Backend {
   }
 
   Status Commit(const CommitBatch& batch, bool sync) override {
+    if (read_only_) return ReadOnlyError();
     rocksdb::WriteBatch wb;
     for (const auto& e : batch.events) wb.Put(cf(kEvents), U64Key(e.position), e.value);
     for (const auto& i : batch.stream_index) {
@@ -170,6 +196,7 @@ class RocksBackend final : public Backend {
   // file, which asserts), so a RocksDB store does not resume in place: its
   // writes stay suspended until the server is restarted (reads go on).
   Status Resume() override {
+    if (read_only_) return ReadOnlyError();  // never writable: stay suspended
     std::lock_guard l(write_mu_);
     if (!write_error_) return {};
     return MakeError(ErrorCode::kIoError,
@@ -246,6 +273,7 @@ class RocksBackend final : public Backend {
   }
 
   Status PutState(const std::vector<KeyValue>& pairs, bool sync) override {
+    if (read_only_) return ReadOnlyError();
     rocksdb::WriteBatch wb;
     for (const auto& kv : pairs) wb.Put(cf(kState), kv.key, kv.value);
     return Write(wb, sync, "writing state");
@@ -260,6 +288,7 @@ class RocksBackend final : public Backend {
   }
 
   Status PutBlob(const Hash256& key, std::string_view bytes, bool sync) override {
+    if (read_only_) return ReadOnlyError();
     rocksdb::WriteBatch wb;
     wb.Put(cf(kBlobs), HashSlice(key), ToSlice(bytes));
     return Write(wb, sync, "writing blob");
@@ -306,6 +335,7 @@ class RocksBackend final : public Backend {
   std::optional<std::string> write_error_;   // why writes are refused until Resume
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
+  const bool read_only_;
 };
 
 // RocksDB's informational LOG, written with stdio and errors ignored. The
@@ -384,7 +414,8 @@ rocksdb::ColumnFamilyOptions CfOptions(const CfShape& shape) {
 
 }  // namespace
 
-Result<std::unique_ptr<Backend>> OpenRocksBackend(const std::string& dir, bool create_if_missing) {
+Result<std::unique_ptr<Backend>> OpenRocksBackend(const std::string& dir, bool create_if_missing,
+                                                  bool read_only) {
   std::error_code ec;
   bool existed = fs::exists(dir, ec);
   if (existed && !fs::is_directory(dir, ec)) {
@@ -396,8 +427,12 @@ Result<std::unique_ptr<Backend>> OpenRocksBackend(const std::string& dir, bool c
                      "'" + dir + "' is not an Assure store: it is not empty and holds no "
                      "database. Choose an empty or new directory.");
   }
-  if (!has_db && !create_if_missing) {
+  if (!has_db && (!create_if_missing || read_only)) {
     return MakeError(ErrorCode::kNotFound, "there is no Assure store in '" + dir + "'");
+  }
+  if (read_only && LockedByAnotherProcess(dir)) {
+    return MakeError(ErrorCode::kUnavailable,
+                     "the store in '" + dir + "' is in use by another process (its lock is held)");
   }
   if (!existed) {
     fs::create_directories(dir, ec);
@@ -443,14 +478,17 @@ Result<std::unique_ptr<Backend>> OpenRocksBackend(const std::string& dir, bool c
   // failed WAL file, and the Debian build of RocksDB 7.8 aborts the process
   // on that (an assertion in WritableFileWriter). See Resume below.
   options.max_bgerror_resume_count = 0;
-  if (std::FILE* f = std::fopen((dir + "/LOG").c_str(), "a")) {
-    options.info_log = std::make_shared<StdioLogger>(f);
+  if (!read_only) {  // a read-only open writes no file, the LOG included
+    if (std::FILE* f = std::fopen((dir + "/LOG").c_str(), "a")) {
+      options.info_log = std::make_shared<StdioLogger>(f);
+    }
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const auto& [name, shape] : families) descriptors.emplace_back(name, CfOptions(shape));
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  auto s = rocksdb::DB::Open(options, dir, descriptors, &handles, &raw);
+  auto s = read_only ? rocksdb::DB::OpenForReadOnly(options, dir, descriptors, &handles, &raw)
+                     : rocksdb::DB::Open(options, dir, descriptors, &handles, &raw);
   if (!s.ok()) {
     if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
       return MakeError(ErrorCode::kUnavailable,
@@ -490,7 +528,7 @@ Result<std::unique_ptr<Backend>> OpenRocksBackend(const std::string& dir, bool c
                          std::to_string(version) + "; this build reads up to " +
                          std::to_string(kFormatVersion) + ")");
   }
-  return std::unique_ptr<Backend>(new RocksBackend(std::move(db), std::move(handles)));
+  return std::unique_ptr<Backend>(new RocksBackend(std::move(db), std::move(handles), read_only));
 }
 
 }  // namespace assure::storage

@@ -10,7 +10,10 @@
 namespace assure::storage {
 
 // Opens or creates the store in `dir` (see OpenRocksStore for the refusals).
-Result<std::unique_ptr<Backend>> OpenRocksBackend(const std::string& dir, bool create_if_missing);
+// read_only: RocksDB's read-only open, nothing written (StoreOptions::read_only);
+// Commit, PutState and PutBlob then answer kUnavailable.
+Result<std::unique_ptr<Backend>> OpenRocksBackend(const std::string& dir, bool create_if_missing,
+                                                  bool read_only = false);
 
 // Names of the column families (on-disk: never rename).
 inline constexpr const char* kCfEvents = "events";

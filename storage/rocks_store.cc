@@ -4,7 +4,8 @@
 namespace assure::storage {
 
 Result<std::unique_ptr<EventStore>> OpenRocksStore(const std::string& dir, StoreOptions options) {
-  auto backend = OpenRocksBackend(dir, options.create_if_missing);
+  auto backend = OpenRocksBackend(dir, options.create_if_missing && !options.read_only,
+                                  options.read_only);
   if (!backend.ok()) return backend.error();
   auto store = LogStore::Open(std::move(backend).value(), std::move(options));
   if (!store.ok()) return store.error();

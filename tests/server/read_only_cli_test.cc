@@ -1,0 +1,198 @@
+// The reading commands on a store on read-only media (an archived copy):
+// `assure verify`, `programmes`, `export` and `pack` open it without writing.
+// As root the store is bind-mounted read-only in a private mount namespace
+// (unshare -m; nothing leaks to the host); otherwise it is made unwritable
+// with chmod. Either way not one byte of the store may change.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace assure::server::testing::read_only_cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct TempDir {
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "assure-readonly-XXXXXX").string();
+    path = ::mkdtemp(tmpl.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::permissions(path, fs::perms::owner_all, fs::perm_options::add, ec);
+    for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::end(it); it.increment(ec)) {
+      fs::permissions(it->path(), fs::perms::owner_write, fs::perm_options::add, ec);
+    }
+    fs::remove_all(path, ec);
+  }
+  fs::path path;
+};
+
+struct Output {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string Slurp(const fs::path& f) {
+  std::ifstream in(f, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+std::string Quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+Output Shell(const std::string& cmd, const fs::path& scratch) {
+  const fs::path err = scratch / "stderr.txt";
+  FILE* p = ::popen((cmd + " 2>" + Quote(err.string())).c_str(), "r");
+  Output o;
+  char buf[4096];
+  std::size_t n;
+  while (p && (n = std::fread(buf, 1, sizeof buf, p)) > 0) o.out.append(buf, n);
+  const int status = p ? ::pclose(p) : -1;
+  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  o.err = Slurp(err);
+  return o;
+}
+
+// Every file of the store with its bytes.
+std::map<std::string, std::string> Contents(const fs::path& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file()) out[fs::relative(e.path(), dir).string()] = Slurp(e.path());
+  }
+  return out;
+}
+
+std::string Changed(const std::map<std::string, std::string>& a,
+                    const std::map<std::string, std::string>& b) {
+  std::string out;
+  for (const auto& [name, bytes] : a) {
+    auto it = b.find(name);
+    if (it == b.end()) out += " removed " + name;
+    else if (it->second != bytes) out += " changed " + name;
+  }
+  for (const auto& [name, _] : b) {
+    if (!a.count(name)) out += " added " + name;
+  }
+  return out;
+}
+
+// Runs `assure ARGS` with the store read-only, as described at the top.
+class ReadOnlyMedia {
+ public:
+  ReadOnlyMedia(fs::path data, fs::path scratch) : data_(std::move(data)), scratch_(std::move(scratch)) {
+    if (::geteuid() == 0) {
+      // The probe must fail to write (and not because the mount failed: 97).
+      auto probe = Shell(Wrap("touch " + Quote((data_ / "probe").string())), scratch_);
+      mount_ = probe.code != 0 && probe.code != 97 && !fs::exists(data_ / "probe");
+      why_ = "a read-only bind mount (unshare -m)";
+      if (!mount_) why_ = "no read-only mount available here (" + probe.err + "); plain read";
+    } else {
+      why_ = "chmod -R a-w";
+    }
+  }
+  const std::string& how() const { return why_; }
+
+  Output Assure(const std::string& args) {
+    const std::string cmd = std::string(ASSURE_BIN) + " " + args;
+    if (mount_) return Shell(Wrap(cmd), scratch_);
+    if (::geteuid() == 0) {  // the pack cannot see the media is read-only: say so
+      return Shell(args.rfind("pack ", 0) == 0 ? cmd + " --read-only" : cmd, scratch_);
+    }
+    Chmod(false);
+    auto o = Shell(cmd, scratch_);
+    Chmod(true);
+    return o;
+  }
+
+ private:
+  std::string Wrap(const std::string& cmd) const {
+    const std::string d = Quote(data_.string());
+    return "unshare -m sh -c " +
+           Quote("mount --bind -o ro " + d + " " + d + " 2>/dev/null || exit 97; exec " + cmd);
+  }
+  void Chmod(bool writable) const {
+    Shell(std::string("chmod -R ") + (writable ? "u+w " : "a-w ") + Quote(data_.string()), scratch_);
+  }
+  fs::path data_, scratch_;
+  bool mount_ = false;
+  std::string why_;
+};
+
+std::string Today() {
+  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+TEST(ReadOnlyCliTest, VerifyProgrammesExportAndPackOpenAStoreOnReadOnlyMedia) {
+  TempDir dir;
+  const fs::path data = dir.path / "data";
+  const std::string bin = ASSURE_BIN;
+  const std::string d = " --data " + Quote(data.string());
+  auto imported = Shell(bin + " import " + Quote(ASSURE_STRATEGY_MD) + d, dir.path);
+  ASSERT_EQ(imported.code, 0) << imported.err;
+
+  ReadOnlyMedia media(data, dir.path);
+  SCOPED_TRACE("read-only by " + media.how());
+  auto before = Contents(data);
+
+  auto verify = media.Assure("verify" + d);
+  EXPECT_EQ(verify.code, 0) << verify.err;
+  EXPECT_EQ(verify.out.rfind("OK: positions 1..", 0), 0u) << verify.out;
+
+  auto programmes = media.Assure("programmes --json" + d);
+  ASSERT_EQ(programmes.code, 0) << programmes.err;
+  auto list = nlohmann::json::parse(programmes.out, nullptr, false);
+  ASSERT_TRUE(list.is_array() && !list.empty()) << programmes.out;
+  const std::string programme = list[0]["id"];
+
+  const fs::path csv = dir.path / "programme.csv";
+  auto exported = media.Assure("export --programme " + programme + " --out " + Quote(csv.string()) + d);
+  EXPECT_EQ(exported.code, 0) << exported.err;
+  EXPECT_GT(fs::file_size(csv), 100u);
+
+  // No checkpoint covers the date and none can be published: refused, saying
+  // what to do.
+  const std::string pack = "pack --all --as-of " + Today() + d + " --out ";
+  auto refused = media.Assure(pack + Quote((dir.path / "refused.zip").string()));
+  EXPECT_EQ(refused.code, 1) << refused.err;
+  EXPECT_NE(refused.err.find("read-only, and no published checkpoint covers"), std::string::npos)
+      << refused.err;
+  EXPECT_NE(refused.err.find("copy the store to writable storage"), std::string::npos) << refused.err;
+  EXPECT_FALSE(fs::exists(dir.path / "refused.zip"));
+  EXPECT_EQ(Changed(before, Contents(data)), "");
+
+  // Once a checkpoint has been published (on writable storage), the archived
+  // copy packs against it.
+  auto published = Shell(bin + " " + pack + Quote((dir.path / "writable.zip").string()), dir.path);
+  ASSERT_EQ(published.code, 0) << published.err;
+  before = Contents(data);
+  const fs::path zip = dir.path / "archived.zip";
+  auto packed = media.Assure(pack + Quote(zip.string()));
+  EXPECT_EQ(packed.code, 0) << packed.err;
+  EXPECT_NE(packed.err.find("not recorded in its security access log"), std::string::npos) << packed.err;
+  auto checked = Shell(bin + " verify-pack " + Quote(zip.string()), dir.path);
+  EXPECT_EQ(checked.code, 0) << checked.out << checked.err;
+  EXPECT_EQ(Changed(before, Contents(data)), "");
+}
+
+}  // namespace
+}  // namespace assure::server::testing::read_only_cli
