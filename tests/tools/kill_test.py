@@ -11,10 +11,8 @@ at a random moment, and restarts it. After every restart it checks:
      event at that position belongs to that entity's stream at that version;
   2. every entity whose create was acknowledged reads back (GET) at that version or later;
   3. every programme lists every deliverable created in it (DeliverableCreated events in
-     the log, acknowledged or not): creating a deliverable is today two appends (the
-     deliverable, then the programme's list), so a kill between them leaves a gap.
-     Gaps fail the run unless --known-programme-list-gap is given, which only reports
-     them (a temporary allowance: remove it once the create is one atomic append).
+     the log, acknowledged or not): the create and the programme's listing are one append,
+     so a kill can never leave one without the other.
 
 At the end `assure verify` must pass on the stopped store. Loopback only; every loop is
 bounded (cycles, load time per cycle, requests per connection, start-up wait).
@@ -262,9 +260,6 @@ def main():
     ap.add_argument("--max-load", type=float, default=2.0, help="most seconds of load before a kill")
     ap.add_argument("--seed", type=int, default=None, help="random seed (default: from the time)")
     ap.add_argument("--dir", default=None, help="work directory (default: a new temporary one, removed on success)")
-    ap.add_argument("--known-programme-list-gap", action="store_true",
-                    help="report programmes missing a deliverable created in them without failing "
-                         "(temporary: a deliverable's create is two appends until issue 15 is fixed)")
     args = ap.parse_args()
     if args.cycles < 1 or args.connections < 1 or not 0 < args.min_load <= args.max_load:
         ap.error("need cycles >= 1, connections >= 1 and 0 < min-load <= max-load")
@@ -329,12 +324,9 @@ def main():
     for line in gaps[:20]:
         print("  GAP: " + line)
     failed = bool(lost or missing or verified.returncode != 0)
-    if gaps and not args.known_programme_list_gap:
-        print("kill test: FAILED: programmes miss deliverables created in them (a deliverable's create is "
-              "two appends; --known-programme-list-gap tolerates this while it is being fixed)")
+    if gaps:
+        print("kill test: FAILED: programmes miss deliverables created in them")
         failed = True
-    elif gaps:
-        print("kill test: programme-list gaps tolerated (--known-programme-list-gap): KNOWN DEFECT, issue 15")
     if failed:
         print("kill test: FAILED (work dir kept: %s)" % work)
         return 1
