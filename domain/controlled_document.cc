@@ -7,6 +7,7 @@
 #include "domain/event_support.h"
 #include "domain/json_read.h"
 #include "domain/mm_qsin_reference.h"
+#include "domain/text_limits.h"
 
 namespace assure::domain {
 
@@ -60,7 +61,7 @@ Result<Events> ControlledDocumentAggregate::Decide(const State& s, const Command
     ASSURE_TRY(CheckExists(s.exists, kKind));
     if (s.withdrawn) return RuleViolation("the document is withdrawn; register a new one");
   }
-  return std::visit(
+  return TextChecked(std::visit(
       Overloaded{
           [&](const RegisterDocument& c) -> Result<Events> {
             ASSURE_TRY(CheckCreate(s.exists, kKind, ctx));
@@ -159,7 +160,7 @@ Result<Events> ControlledDocumentAggregate::Decide(const State& s, const Command
                                     {{"version_id", v != nullptr ? v->version_id : ""}}, Trim(c.reason))};
           },
       },
-      command);
+      command));
 }
 
 void ControlledDocumentAggregate::Evolve(State& s, const EventView& e) {

@@ -6,6 +6,7 @@
 #include "domain/calendar.h"
 #include "domain/event_support.h"
 #include "domain/json_read.h"
+#include "domain/text_limits.h"
 
 namespace assure::domain {
 
@@ -103,7 +104,7 @@ Result<Events> DeliverableAggregate::Decide(const State& s, const Command& comma
                                             const CommandContext& ctx) {
   if (!std::holds_alternative<CreateDeliverable>(command)) ASSURE_TRY(CheckExists(s.exists, kKind));
   const std::string status_name(NameOf(kDeliverableStatusNames, s.status));
-  return std::visit(
+  return TextChecked(std::visit(
       Overloaded{
           [&](const CreateDeliverable& c) -> Result<Events> {
             ASSURE_TRY(CheckCreate(s.exists, kKind, ctx));
@@ -214,7 +215,7 @@ Result<Events> DeliverableAggregate::Decide(const State& s, const Command& comma
                                     {{"evidence_id", c.evidence_id}}, Trim(c.reason))};
           },
       },
-      command);
+      command));
 }
 
 }  // namespace assure::domain

@@ -19,6 +19,10 @@ template <class... Ts>
 struct Overloaded : Ts... {
   using Ts::operator()...;
 };
+// Spelled out for clang before 17, which does not deduce an aggregate's
+// template arguments (the fuzz build, tests/fuzz, uses clang 14).
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
 
 // The event data of a view, or an empty object (Evolve never fails).
 const nlohmann::json& DataOf(const EventView& event);

@@ -3,6 +3,7 @@
 #include "domain/calendar.h"
 #include "domain/event_support.h"
 #include "domain/json_read.h"
+#include "domain/text_limits.h"
 
 namespace assure::domain {
 
@@ -60,7 +61,7 @@ Result<GroupMembership> OpenMembership(const GroupState& s, const std::string& m
 Result<Events> GroupAggregate::Decide(const State& s, const Command& command,
                                       const CommandContext& ctx) {
   if (!std::holds_alternative<CreateGroup>(command)) ASSURE_TRY(CheckExists(s.exists, kKind));
-  return std::visit(
+  return TextChecked(std::visit(
       Overloaded{
           [&](const CreateGroup& c) -> Result<Events> {
             ASSURE_TRY(CheckCreate(s.exists, kKind, ctx));
@@ -171,7 +172,7 @@ Result<Events> GroupAggregate::Decide(const State& s, const Command& command,
                                     Trim(c.reason))};
           },
       },
-      command);
+      command));
 }
 
 void GroupAggregate::Evolve(State& s, const EventView& e) {

@@ -4,6 +4,7 @@
 #include "domain/calendar.h"
 #include "domain/event_support.h"
 #include "domain/json_read.h"
+#include "domain/text_limits.h"
 
 namespace assure::domain {
 
@@ -63,7 +64,7 @@ std::vector<DecisionLink> LinksFromJson(const json& array) {
 Result<Events> MeetingAggregate::Decide(const State& s, const Command& command,
                                         const CommandContext& ctx) {
   if (!std::holds_alternative<ScheduleMeeting>(command)) ASSURE_TRY(CheckExists(s.exists, kKind));
-  return std::visit(
+  return TextChecked(std::visit(
       Overloaded{
           [&](const ScheduleMeeting& c) -> Result<Events> {
             ASSURE_TRY(CheckCreate(s.exists, kKind, ctx));
@@ -173,7 +174,7 @@ Result<Events> MeetingAggregate::Decide(const State& s, const Command& command,
                                      {"quorum", read::QuorumOutcomeToJson(outcome)}})};
           },
       },
-      command);
+      command));
 }
 
 void MeetingAggregate::Evolve(State& s, const EventView& e) {

@@ -2,6 +2,7 @@
 
 #include "domain/event_support.h"
 #include "domain/json_read.h"
+#include "domain/text_limits.h"
 
 namespace assure::domain {
 
@@ -9,7 +10,7 @@ using nlohmann::json;
 
 Result<Events> OrganisationAggregate::Decide(const State& s, const Command& command,
                                              const CommandContext& ctx) {
-  return std::visit(
+  return TextChecked(std::visit(
       Overloaded{
           [&](const RegisterOrganisation& c) -> Result<Events> {
             ASSURE_TRY(CheckCreate(s.exists, kKind, ctx));
@@ -34,7 +35,7 @@ Result<Events> OrganisationAggregate::Decide(const State& s, const Command& comm
             return Events{MakeEvent("OrganisationRetired", ctx, s.id, json::object(), Trim(c.reason))};
           },
       },
-      command);
+      command));
 }
 
 void OrganisationAggregate::Evolve(State& s, const EventView& e) {

@@ -2,6 +2,7 @@
 
 #include "domain/event_support.h"
 #include "domain/json_read.h"
+#include "domain/text_limits.h"
 
 namespace assure::domain {
 
@@ -26,7 +27,7 @@ Status CheckEmail(const std::string& email) {
 
 Result<Events> PersonAggregate::Decide(const State& s, const Command& command,
                                        const CommandContext& ctx) {
-  return std::visit(
+  return TextChecked(std::visit(
       Overloaded{
           [&](const RegisterPerson& c) -> Result<Events> {
             ASSURE_TRY(CheckCreate(s.exists, kKind, ctx));
@@ -62,7 +63,7 @@ Result<Events> PersonAggregate::Decide(const State& s, const Command& command,
             return Events{MakeEvent("PersonalDataErased", ctx, s.id, json::object(), Trim(c.reason))};
           },
       },
-      command);
+      command));
 }
 
 void PersonAggregate::Evolve(State& s, const EventView& e) {

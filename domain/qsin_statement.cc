@@ -4,6 +4,7 @@
 #include "domain/event_support.h"
 #include "domain/json_read.h"
 #include "domain/mm_qsin_reference.h"
+#include "domain/text_limits.h"
 
 namespace assure::domain {
 
@@ -11,7 +12,7 @@ using nlohmann::json;
 
 Result<Events> QsinStatementAggregate::Decide(const State& s, const Command& command,
                                               const CommandContext& ctx) {
-  return std::visit(
+  return TextChecked(std::visit(
       Overloaded{
           [&](const DefineQsinStatement& c) -> Result<Events> {
             ASSURE_TRY(CheckCreate(s.exists, kKind, ctx));
@@ -57,7 +58,7 @@ Result<Events> QsinStatementAggregate::Decide(const State& s, const Command& com
                                      {"assessed_on", c.assessed_on}})};
           },
       },
-      command);
+      command));
 }
 
 void QsinStatementAggregate::Evolve(State& s, const EventView& e) {

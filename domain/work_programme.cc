@@ -4,6 +4,7 @@
 
 #include "domain/event_support.h"
 #include "domain/json_read.h"
+#include "domain/text_limits.h"
 
 namespace assure::domain {
 
@@ -25,7 +26,7 @@ Result<Events> WorkProgrammeAggregate::Decide(const State& s, const Command& com
     return std::find(s.deliverable_ids.begin(), s.deliverable_ids.end(), id) !=
            s.deliverable_ids.end();
   };
-  return std::visit(
+  return TextChecked(std::visit(
       Overloaded{
           [&](const CreateWorkProgramme& c) -> Result<Events> {
             ASSURE_TRY(CheckCreate(s.exists, kKind, ctx));
@@ -55,7 +56,7 @@ Result<Events> WorkProgrammeAggregate::Decide(const State& s, const Command& com
                                     {{"deliverable_id", id}}, Trim(c.reason))};
           },
       },
-      command);
+      command));
 }
 
 void WorkProgrammeAggregate::Evolve(State& s, const EventView& e) {

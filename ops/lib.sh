@@ -15,6 +15,9 @@ ASSURE_PACKAGES=(
   libzip-dev libxlsxwriter-dev libpugixml-dev
   python3 procps
 )
+# Only for the fuzz targets (ops/fuzz, and ops/test's short fuzz run), not
+# for ops/run: clang with libFuzzer.
+ASSURE_FUZZ_PACKAGES=(clang libclang-rt-14-dev)
 
 log() { printf '\033[1m[assure]\033[0m %s %s\n' "$(date +%T)" "$*" >&2; }
 

@@ -10,6 +10,7 @@
 
 #include "api/http/problem.h"
 #include "api/http/query.h"
+#include "domain/json_text.h"
 #include "server/application.h"
 
 namespace assure::server {
@@ -31,7 +32,7 @@ bool IsMutating(const std::string& method) {
 // Adds the correlation id to a handler's problem+json body that lacks it.
 void StampProblem(Response& r, const std::string& cid) {
   if (r.status < 400 || r.content_type != api::http::kProblemContentType) return;
-  auto j = nlohmann::json::parse(r.body, nullptr, false);
+  auto j = domain::ParseJsonText(r.body);
   if (j.is_discarded() || !j.is_object() || j.contains("correlation_id")) return;
   j["correlation_id"] = cid;
   r.body = j.dump();

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/importer/import_report.h"
+#include "domain/json_text.h"
 #include "server/read_file.h"
 
 namespace assure::server {
@@ -277,7 +278,7 @@ int UploadImports(const UploadOptions& opts, const std::vector<std::string>& pat
       if (i > 0) std::fprintf(err, "(the files before it were imported)\n");
       return kUploadError;
     }
-    json body = json::parse(reply->body, nullptr, /*allow_exceptions=*/false);
+    json body = domain::ParseJsonText(reply->body);
     if (reply->status != 200 && reply->status != 201) {
       std::string detail = body.is_object() ? Str(body, "detail") : std::string();
       if (detail.empty() && body.is_object()) detail = Str(body, "title");

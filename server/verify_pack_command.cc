@@ -13,6 +13,7 @@
 #include "api/audit/signer.h"
 #include "api/evidence/pack_format.h"
 #include "api/evidence/verify_pack.h"
+#include "domain/json_text.h"
 #include "server/commands.h"
 #include "server/read_file.h"
 
@@ -69,7 +70,7 @@ void RegisterVerifyPack(CLI::App& app, Run& run) {
       }
       if (!args->earlier.empty()) {
         auto text = ReadWholeFile(args->earlier);
-        auto j = text ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json();
+        auto j = text ? domain::ParseJsonText(*text) : nlohmann::json();
         auto c = api::CheckpointFromJson(j);
         if (!c.ok()) {
           std::fprintf(stderr, "assure verify-pack: %s: %s\n", args->earlier.c_str(),
@@ -80,7 +81,7 @@ void RegisterVerifyPack(CLI::App& app, Run& run) {
       }
       if (!args->proof.empty()) {
         auto text = ReadWholeFile(args->proof);
-        auto j = text ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json();
+        auto j = text ? domain::ParseJsonText(*text) : nlohmann::json();
         if (j.is_object() && j.contains("proof")) j = j["proof"];
         auto proof = api::HashesFromJson(j, "proof");
         if (!proof.ok()) {

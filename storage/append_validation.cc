@@ -4,6 +4,8 @@
 
 #include <unordered_set>
 
+#include "domain/json_text.h"
+
 namespace assure::storage {
 
 namespace {
@@ -139,7 +141,7 @@ Result<std::vector<PreparedEvent>> PrepareAppend(const StoreOptions& options,
     if (in.data_is_compact_object) {
       p.data = std::move(in.data);
     } else {
-      auto parsed = nlohmann::json::parse(in.data, nullptr, /*allow_exceptions=*/false);
+      auto parsed = domain::ParseJsonText(in.data);
       if (parsed.is_discarded()) {
         return MakeError(ErrorCode::kInvalidArgument, "event data is not valid JSON", at + ".data");
       }

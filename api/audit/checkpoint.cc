@@ -1,6 +1,7 @@
 #include "api/audit/checkpoint.h"
 
 #include "api/core/history.h"
+#include "domain/json_text.h"
 #include "storage/codec.h"
 
 namespace assure::api {
@@ -10,7 +11,7 @@ constexpr const char* kPrefix = "audit/checkpoint/";
 std::string Key(std::uint64_t size) { return kPrefix + storage::U64Key(size); }
 
 Result<Checkpoint> Decode(const std::string& text) {
-  auto j = nlohmann::json::parse(text, nullptr, false);
+  auto j = domain::ParseJsonText(text);
   if (j.is_discarded()) return MakeError(ErrorCode::kCorruption, "stored checkpoint is not JSON");
   return CheckpointFromJson(j);
 }

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "api/auth/iso_time.h"
+#include "domain/json_text.h"
 
 namespace assure::auth {
 
@@ -318,7 +319,7 @@ Result<std::vector<SecurityEvent>> SecurityLog::Read(std::uint64_t from_seq, std
   for (const auto& kv : *all) {
     if (out.size() >= limit) break;
     if (kv.key < from_key) continue;
-    auto j = nlohmann::json::parse(kv.value, nullptr, false);
+    auto j = domain::ParseJsonText(kv.value);
     if (j.is_discarded()) continue;
     out.push_back(SecurityEvent::FromJson(j));
   }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/auth/iso_time.h"
+#include "domain/json_text.h"
 
 namespace assure::auth {
 
@@ -41,7 +42,7 @@ std::string EncodeTokenIssued(const TokenIssued& e) {
 }
 
 Result<TokenIssued> DecodeTokenIssued(std::string_view text) {
-  auto j = nlohmann::json::parse(text, nullptr, false);
+  auto j = domain::ParseJsonText(text);
   if (j.is_discarded() || !j.is_object()) return Corrupt("TokenIssued is not a JSON object");
   TokenIssued e;
   auto str = [&j](const char* k, std::string& out) {
@@ -76,7 +77,7 @@ std::string EncodeTokenRevoked(const TokenRevoked& e) {
 }
 
 Result<TokenRevoked> DecodeTokenRevoked(std::string_view text) {
-  auto j = nlohmann::json::parse(text, nullptr, false);
+  auto j = domain::ParseJsonText(text);
   if (j.is_discarded() || !j.is_object()) return Corrupt("TokenRevoked is not a JSON object");
   TokenRevoked e;
   if (auto it = j.find("reason"); it != j.end() && it->is_string()) e.reason = it->get<std::string>();

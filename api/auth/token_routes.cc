@@ -6,6 +6,7 @@
 #include "api/auth/iso_time.h"
 #include "api/http/openapi.h"
 #include "api/http/query.h"
+#include "domain/json_text.h"
 
 namespace assure::auth {
 
@@ -38,7 +39,11 @@ Response Problem(const Error& e, const Request& req) {
 
 Result<nlohmann::json> JsonObjectBody(const Request& req, bool allow_empty) {
   if (req.body.empty() && allow_empty) return nlohmann::json::object();
-  auto j = nlohmann::json::parse(req.body, nullptr, false);
+  if (!domain::JsonDepthWithin(req.body)) {
+    return MakeError(ErrorCode::kInvalidArgument, "the body nests arrays and objects more than " +
+                                                      std::to_string(domain::kMaxJsonDepth) + " levels deep");
+  }
+  auto j = domain::ParseJsonText(req.body);
   if (j.is_discarded() || !j.is_object()) {
     return MakeError(ErrorCode::kInvalidArgument, "the body must be a JSON object");
   }

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 
+#include "domain/json_text.h"
+
 namespace assure::api {
 
 namespace {
@@ -26,7 +28,8 @@ class Reader {
   }
 
  private:
-  static constexpr int kMaxDepth = 256;
+  // Containers nested deeper are refused here and by ParseJsonText.
+  static constexpr int kMaxDepth = static_cast<int>(domain::kMaxJsonDepth);
 
   void Space() {
     while (p_ != end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
@@ -84,11 +87,12 @@ class Reader {
     return true;
   }
 
+  // `depth`: the arrays and objects around this value.
   bool Value(json& out, int depth) {
-    if (p_ == end_ || depth > kMaxDepth) return false;
+    if (p_ == end_) return false;
     switch (*p_) {
-      case '{': return Object(out, depth + 1);
-      case '[': return Array(out, depth + 1);
+      case '{': return depth < kMaxDepth && Object(out, depth + 1);
+      case '[': return depth < kMaxDepth && Array(out, depth + 1);
       case '"': {
         std::string_view s;
         if (!String(s)) return false;
@@ -223,7 +227,7 @@ bool FastParseJson(std::string_view text, nlohmann::json& out) {
 
 nlohmann::json ParseJson(std::string_view text) {
   json value;
-  if (!Reader(text).Document(value)) value = json::parse(text, nullptr, false);
+  if (!Reader(text).Document(value)) value = domain::ParseJsonText(text);
   return value;
 }
 

@@ -3,8 +3,9 @@
 // or non-ASCII bytes, integers, true, false, null. It builds the same
 // nlohmann::json value nlohmann::json::parse would, without its lexer.
 // Anything else (an escape, a non-ASCII byte, a fraction or exponent, an
-// integer out of range, a syntax error, nesting past 256) returns false, and
-// the caller parses with nlohmann::json::parse instead.
+// integer out of range, a syntax error, nesting past domain::kMaxJsonDepth)
+// returns false, and the caller parses with domain::ParseJsonText instead
+// (which refuses the nesting too).
 //
 // Thread safety: a pure function.
 #pragma once
@@ -20,10 +21,9 @@ namespace assure::api {
 
 bool FastParseJson(std::string_view text, nlohmann::json& out);
 
-// `text` parsed through the fast path, else by nlohmann::json::parse: a
-// value that is_discarded() when the text is not JSON, as
-// nlohmann::json::parse(text, nullptr, false) gives. What every reader of
-// stored or received JSON calls.
+// `text` parsed through the fast path, else by domain::ParseJsonText: a
+// value that is_discarded() when the text is not JSON or nests deeper than
+// domain::kMaxJsonDepth. What every reader of stored or received JSON calls.
 nlohmann::json ParseJson(std::string_view text);
 
 // ParseJson(text) into `into`, which ends equal to it, reusing what `into`

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "api/core/history.h"
+#include "domain/json_text.h"
 #include "storage/codec.h"
 #include "storage/merkle.h"
 
@@ -127,7 +128,8 @@ class FastReader {
       } else if (c == '"') {
         in_string = true;
       } else if (c == '{' || c == '[') {
-        ++depth;
+        // Deeper than any reader accepts: the general reader refuses the line.
+        if (++depth > static_cast<int>(domain::kMaxJsonDepth)) return false;
       } else if (c == '}' || c == ']') {
         if (--depth == 0) {
           out.assign(s_.data() + i_, j + 1 - i_);
@@ -147,7 +149,7 @@ class FastReader {
 // taken in its compact serialisation, which is how the store keeps it.
 Result<storage::RecordedEvent> ReadGeneral(std::string_view line, std::string& hash_hex,
                                            std::string& leaf_hex, bool& time_ok) {
-  auto j = nlohmann::json::parse(line, nullptr, false);
+  auto j = domain::ParseJsonText(line);
   if (j.is_discarded() || !j.is_object()) {
     return MakeError(ErrorCode::kInvalidArgument, "the line is not a JSON object");
   }

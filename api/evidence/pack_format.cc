@@ -1,6 +1,7 @@
 #include "api/evidence/pack_format.h"
 
 #include "api/audit/signer.h"
+#include "domain/json_text.h"
 #include "storage/codec.h"
 
 namespace assure::api {
@@ -63,7 +64,7 @@ Result<PackProofs> ProofsFromJson(std::string_view text) {
 
 namespace {
 Result<PackProofs> ProofsFromJsonOrThrow(std::string_view text) {
-  auto j = json::parse(text, nullptr, false);
+  auto j = domain::ParseJsonText(text);
   auto bad = [](const std::string& what, const char* field) {
     return MakeError(ErrorCode::kInvalidArgument, "proofs.json: " + what, field);
   };

@@ -13,6 +13,7 @@
 #include "api/evidence/event_line.h"
 #include "api/evidence/pack_content.h"
 #include "api/evidence/pack_format.h"
+#include "domain/json_text.h"
 #include "storage/codec.h"
 #include "storage/merkle.h"
 
@@ -515,7 +516,7 @@ void Checker::Derivation(PhaseClock& clock) {
   const json entities = EntitiesJson(model, derived_entities);
   const json histories = RagbHistories(fold, uses.deliverables);
   // Slow path: read the whole file and say what differs.
-  json full = json::parse(text, nullptr, false);
+  json full = domain::ParseJsonText(text);
   if (full.is_discarded() || !full.is_object()) {
     Fail("format", kPackFile, "pack.json is not JSON");
     return;

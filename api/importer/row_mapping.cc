@@ -53,6 +53,31 @@ std::vector<std::string> AlignCells(const import::Row& row, std::size_t header_s
   return cells;
 }
 
+namespace {
+
+// `text` with each run of line breaks and tabs (and the spaces around them)
+// replaced by one space.
+std::string JoinLines(const std::string& text) {
+  if (text.find_first_of("\r\n\t") == std::string::npos) return text;
+  std::string out;
+  bool gap = false;
+  for (const char c : text) {
+    if (c == '\r' || c == '\n' || c == '\t') {
+      while (!out.empty() && out.back() == ' ') out.pop_back();
+      gap = true;
+    } else if (gap && c == ' ') {
+      continue;
+    } else {
+      if (gap && !out.empty()) out.push_back(' ');
+      gap = false;
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 std::optional<MappedRow> MapRow(const import::HeaderMatch& match, std::size_t header_size,
                                 const import::Row& row, std::string& skip_reason) {
   MappedRow out;
@@ -75,6 +100,13 @@ std::optional<MappedRow> MapRow(const import::HeaderMatch& match, std::size_t he
   f.anticipated_outcome = cell(Column::kAnticipatedOutcome);
   f.interdependencies_risks = cell(Column::kInterdependenciesRisks);
   f.mm_qsin_reference = cell(Column::kMmQsinReference);
+
+  // Cells of one-line fields (domain/text_limits.h) may hold line breaks
+  // (Alt+Enter in Excel): joined with a space, as the sheet shows them.
+  for (std::optional<std::string>* one_line : {&f.reference, &f.title, &f.owner, &f.date_initiated,
+                                                &f.planned_end, &f.date_completed, &f.mm_qsin_reference}) {
+    if (*one_line) **one_line = JoinLines(**one_line);
+  }
 
   if (!f.title || f.title->empty()) {
     std::string held;

@@ -6,6 +6,7 @@
 #include "api/core/history.h"
 #include "api/live/entity_state.h"
 #include "domain/json_read.h"
+#include "domain/json_text.h"
 
 namespace assure::api::live {
 
@@ -84,7 +85,7 @@ std::shared_ptr<const std::string> RenderEvent(const NetworkModel& m, const stor
   // read them from /api/v1/events; the feed says only that they happened.
   const bool redacted = e.stream_id.starts_with(auth::kTokenStreamPrefix);
   auto data = redacted ? nlohmann::json{{"redacted", "token lifecycle events are shown to admins only"}}
-                       : nlohmann::json::parse(e.data, nullptr, false);
+                       : domain::ParseJsonText(e.data);
   nlohmann::json msg = {{"type", "event"},
                         {"position", e.position},
                         {"stream_id", e.stream_id},
@@ -249,7 +250,7 @@ Result<LiveHub::Filter> LiveHub::ParseFilter(const nlohmann::json& filter) {
 }
 
 void LiveHub::OnMessage(const std::shared_ptr<http::LiveClient>& client, std::string_view text) {
-  auto j = nlohmann::json::parse(text, nullptr, false);
+  auto j = domain::ParseJsonText(text);
   if (j.is_discarded() || !j.is_object() || domain::GetStr(j, "type") != "subscribe") {
     client->Send(Message(ErrorMessage("send {\"type\":\"subscribe\",\"from\":N|\"now\",\"filter\":{...}}")));
     return;

@@ -88,8 +88,10 @@ void RunCommand(const std::shared_ptr<RestDeps>& deps, const EntitySpec<Agg>& sp
   if (!body.ok()) return refuse(body.error());
   auto rc = WriteContext(req, deps->clock->NowMicros());
   if (!rc.ok()) return refuse(rc.error());
-  // The body as the Idempotency-Key's fingerprint takes it, before enrich adds to it.
-  const std::string canonical = rc->idempotency_key.empty() ? std::string() : body->dump();
+  // The body as the Idempotency-Key's fingerprint takes it (its bytes), and
+  // as parsed before enrich adds to it (for fingerprints recorded before v2).
+  const std::string_view canonical = req.body;
+  const nlohmann::json parsed = rc->idempotency_key.empty() ? nlohmann::json() : *body;
   std::optional<std::string> group;
   Status enriched;
   {
@@ -116,7 +118,9 @@ void RunCommand(const std::shared_ptr<RestDeps>& deps, const EntitySpec<Agg>& sp
                       });
     return;
   }
-  if (auto s = CheckIdempotencyKey(*deps->store, *rc, req, canonical); !s.ok()) return refuse(s.error());
+  if (auto s = CheckIdempotencyKey(*deps->store, *rc, req, canonical, &parsed); !s.ok()) {
+    return refuse(s.error());
+  }
   auto r = ExecuteWrite<Agg>(*deps->store, id, *cmd, *rc, deps->aggregates.get());
   if (!r.ok()) return refuse(r.error());
   if (!r->replayed && r->events_written > 0) {
@@ -145,7 +149,10 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
   add("POST", base, [deps, spec, base](const http::Request& req) -> http::Response {
     auto body = ReadJsonBody(req);
     if (!body.ok()) return ErrorResponse(body.error(), req);
-    const std::string canonical = body->dump();  // before enrich adds to it
+    // The Idempotency-Key's fingerprint: the body's bytes; and the body as
+    // parsed, before enrich adds to it (for fingerprints recorded before v2).
+    const std::string_view canonical = req.body;
+    const nlohmann::json parsed = req.Header("Idempotency-Key") ? *body : nlohmann::json();
     auto rc = WriteContext(req, deps->clock->NowMicros());
     if (!rc.ok()) return ErrorResponse(rc.error(), req);
     std::string id;
@@ -170,7 +177,7 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
     }
     if (auto s = AuthorizeScope(*deps, req, spec->write, group); !s.ok()) return ErrorResponse(s.error(), req);
     if (!enriched.ok()) return ErrorResponse(enriched.error(), req);
-    if (auto s = CheckIdempotencyKey(*deps->store, *rc, req, canonical); !s.ok()) {
+    if (auto s = CheckIdempotencyKey(*deps->store, *rc, req, canonical, &parsed); !s.ok()) {
       return ErrorResponse(s.error(), req);
     }
     auto cmd = Agg::ParseCommand(spec->create_command, *body);

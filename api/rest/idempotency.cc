@@ -11,6 +11,10 @@ std::string StateKey(const RequestContext& rc) {
   return "rest/idempotency/" + IdempotentEventId(rc, 0);
 }
 
+// Stored fingerprints since the body's bytes are hashed carry this prefix;
+// those without it (64 hex digits) hashed a JSON body's dump().
+constexpr std::string_view kBytesFingerprint = "v2:";
+
 std::string Fingerprint(const http::Request& req, std::string_view body) {
   std::string input = req.method;
   input.push_back('\0');
@@ -29,11 +33,20 @@ std::string Fingerprint(const http::Request& req, std::string_view body) {
 }  // namespace
 
 Status CheckIdempotencyKey(storage::EventStore& store, const RequestContext& rc,
-                           const http::Request& req, std::string_view body) {
+                           const http::Request& req, std::string_view body,
+                           const nlohmann::json* parsed_body) {
   if (rc.idempotency_key.empty()) return {};
   auto first = store.GetState(StateKey(rc));
   if (!first.ok()) return first.error();
-  if (first->has_value() && **first != Fingerprint(req, body)) {
+  if (!first->has_value()) return {};
+  const std::string& stored = **first;
+  bool same;
+  if (stored.starts_with(kBytesFingerprint)) {
+    same = stored.substr(kBytesFingerprint.size()) == Fingerprint(req, body);
+  } else {  // recorded before v2: over the parsed body re-serialised
+    same = stored == Fingerprint(req, parsed_body != nullptr ? parsed_body->dump() : std::string(body));
+  }
+  if (!same) {
     return MakeError(ErrorCode::kIdempotencyConflict,
                      "this Idempotency-Key was already used for a different request",
                      "Idempotency-Key");
@@ -44,7 +57,7 @@ Status CheckIdempotencyKey(storage::EventStore& store, const RequestContext& rc,
 Status RememberIdempotencyKey(storage::EventStore& store, const RequestContext& rc,
                               const http::Request& req, std::string_view body) {
   if (rc.idempotency_key.empty()) return {};
-  return store.PutState({{StateKey(rc), Fingerprint(req, body)}});
+  return store.PutState({{StateKey(rc), std::string(kBytesFingerprint) + Fingerprint(req, body)}});
 }
 
 Result<std::optional<std::string>> EntityCreatedWithKey(storage::EventStore& store,

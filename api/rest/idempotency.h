@@ -4,9 +4,15 @@
 // - A key retried with another request (another method, path, query or body)
 //   is refused with kIdempotencyConflict (HTTP 409, field "Idempotency-Key"),
 //   instead of replaying the first request's result. The first request's
-//   fingerprint, SHA-256 over method, path, query and body, is kept in the
-//   store's state area under "rest/idempotency/<first event id>" (on-disk:
-//   never renamed) once its events are written.
+//   fingerprint, "v2:" and the hex SHA-256 over method, path, query and the
+//   body's bytes as received, is kept in the store's state area under
+//   "rest/idempotency/<first event id>" (on-disk: never renamed) once its
+//   events are written. A fingerprint without the prefix was recorded by an
+//   earlier version, which hashed a JSON body re-serialised (dump()): it is
+//   checked that way. The bytes are hashed because re-serialising recursed
+//   through the value (see domain/json_text.h), and a retry sends the same
+//   bytes: a retry whose body is equal as JSON but not byte for byte is
+//   another request.
 // - A keyed create retried finds the entity its first attempt created, so the
 //   retry replays that result instead of creating under a new id.
 //
@@ -21,6 +27,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 #include "api/core/command_service.h"
 #include "api/core/event_mapping.h"
 #include "api/http/request.h"
@@ -29,10 +37,13 @@
 namespace assure::api::rest {
 
 // kIdempotencyConflict when rc's key was first used for a request whose
-// fingerprint differs from this one's. `body` is the request's body in a
-// canonical form (a JSON route's parsed body re-serialised, else the bytes).
+// fingerprint differs from this one's. `body` is what identifies the
+// request's content: its body's bytes (a document route adds the media
+// type). `parsed_body`, a JSON route's body as parsed, is needed only to
+// check a fingerprint recorded before v2.
 Status CheckIdempotencyKey(storage::EventStore& store, const RequestContext& rc,
-                           const http::Request& req, std::string_view body);
+                           const http::Request& req, std::string_view body,
+                           const nlohmann::json* parsed_body = nullptr);
 
 // Records this request as the one rc's key was first used for. Call after the
 // key's first successful write (events written, not replayed).

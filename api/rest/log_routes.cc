@@ -4,6 +4,7 @@
 #include "api/core/history.h"
 #include "api/rest/entity_routes.h"
 #include "api/rest/route_groups.h"
+#include "domain/json_text.h"
 #include "storage/codec.h"
 #include "storage/merkle.h"
 
@@ -32,7 +33,7 @@ nlohmann::json EventJson(const storage::RecordedEvent& e, bool redacted = false)
     out["redacted"] = "token lifecycle events are shown to admins only";
     return out;
   }
-  auto data = nlohmann::json::parse(e.data, nullptr, false);
+  auto data = domain::ParseJsonText(e.data);
   out["data"] = data.is_discarded() ? nlohmann::json(e.data) : data;
   out["metadata"] = {{"actor", e.metadata.actor},
                      {"reason", e.metadata.reason},

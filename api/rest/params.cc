@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "domain/calendar.h"
+#include "domain/json_text.h"
 
 namespace assure::api::rest {
 
@@ -130,6 +131,11 @@ Result<Page> ReadPage(const http::Request& req, std::size_t max_limit) {
 
 Result<nlohmann::json> ReadJsonBody(const http::Request& req) {
   if (req.body.empty()) return nlohmann::json::object();
+  if (!domain::JsonDepthWithin(req.body)) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "the body nests arrays and objects more than " +
+                         std::to_string(domain::kMaxJsonDepth) + " levels deep");
+  }
   nlohmann::json j = ParseJson(req.body);
   if (j.is_discarded()) return MakeError(ErrorCode::kInvalidArgument, "the body is not valid JSON");
   if (!j.is_object()) return MakeError(ErrorCode::kInvalidArgument, "the body must be a JSON object");

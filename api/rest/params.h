@@ -30,7 +30,8 @@ struct Page {
 // offset (default 0) and limit (default 100, at most `max_limit`).
 Result<Page> ReadPage(const http::Request& req, std::size_t max_limit = 1000);
 
-// A JSON object body (an empty body is {}); malformed JSON is a 400.
+// A JSON object body (an empty body is {}); malformed JSON, or JSON nested
+// deeper than domain::kMaxJsonDepth, is a 400.
 Result<nlohmann::json> ReadJsonBody(const http::Request& req);
 
 // The RequestContext of a write: actor from the principal, If-Match,

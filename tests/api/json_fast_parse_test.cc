@@ -3,6 +3,7 @@
 // nlohmann must accept it too and give the same value with the same types;
 // documents of the plain subset must take the fast path.
 #include "api/core/json_fast_parse.h"
+#include "domain/json_text.h"
 
 #include <gtest/gtest.h>
 
@@ -236,6 +237,35 @@ TEST(CutTopLevelMembersTest, WhatDoesNotScanIsLeftToTheParser) {
                           R"({"a": 1 "b": 2})", R"({,})", R"({"a": 1,})"}) {
     EXPECT_FALSE(CutTopLevelMembers(bad, names).has_value()) << bad;
   }
+}
+
+// Text nested `depth` deep: `{"z":[[...[1]...]]}` (an object, then arrays).
+std::string Nested(std::size_t depth, std::string_view inner = "1") {
+  return "{\"z\":" + std::string(depth - 1, '[') + std::string(inner) + std::string(depth - 1, ']') + "}";
+}
+
+// Regression (issue 15): a body nested 100,000 deep parsed (nlohmann parses
+// iteratively) and then overflowed the stack when dumped or copied. Both
+// paths refuse past domain::kMaxJsonDepth and accept up to it.
+TEST(JsonDepthTest, BothPathsAcceptTheLimitAndRefuseDeeper) {
+  const std::size_t limit = domain::kMaxJsonDepth;
+  // "\u0041" takes the nlohmann path (the fast path refuses escapes).
+  for (std::string_view inner : {"1", "[]", "\"\\u0041\"", "{}"}) {
+    const std::size_t extra = inner == "[]" || inner == "{}" ? 1 : 0;  // the inner value nests too
+    const std::string at_limit = Nested(limit - extra, inner);
+    json value = ParseJson(at_limit);
+    ASSERT_FALSE(value.is_discarded()) << inner;
+    EXPECT_EQ(value.dump(), json::parse(at_limit).dump());
+    json into = json::object();
+    ParseJsonInto(at_limit, into);
+    EXPECT_EQ(into, value);
+    EXPECT_TRUE(ParseJson(Nested(limit + 1 - extra, inner)).is_discarded()) << inner;
+    json again = json::object();
+    ParseJsonInto(Nested(limit + 1 - extra, inner), again);
+    EXPECT_TRUE(again.is_discarded()) << inner;
+  }
+  EXPECT_TRUE(ParseJson(Nested(100'000)).is_discarded());
+  EXPECT_TRUE(ParseJson(Nested(100'000, "\"\\n\"")).is_discarded());
 }
 
 }  // namespace

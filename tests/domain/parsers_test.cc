@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "domain/calendar.h"
+#include "domain/json_text.h"
 #include "domain/mm_qsin_reference.h"
 #include "domain/read/membership_at.h"
 #include "domain/read/overdue.h"
@@ -163,6 +164,27 @@ TEST(ReadMembershipAt, InclusiveRange) {
   EXPECT_TRUE(read::HeldOn("2023-01-01", std::string("2023-05-24"), "2023-05-24"));
   EXPECT_FALSE(read::HeldOn("2023-01-01", std::string("2023-05-23"), "2023-05-24"));
   EXPECT_FALSE(read::HeldOn("bad", std::nullopt, "2023-05-24"));
+}
+
+// Regression (issue 15): JSON nested past kMaxJsonDepth is refused before
+// a value is built (dump() and copies of one recurse per level).
+TEST(JsonText, DepthCountsBracketsOutsideStrings) {
+  EXPECT_TRUE(JsonDepthWithin("1", 0));
+  EXPECT_FALSE(JsonDepthWithin("[]", 0));
+  EXPECT_TRUE(JsonDepthWithin("[[1],[2,3]]", 2));
+  EXPECT_TRUE(JsonDepthWithin("[[1],[2,{}]]", 3));
+  EXPECT_FALSE(JsonDepthWithin("[[1],[2,[{}]]]", 3));
+  EXPECT_TRUE(JsonDepthWithin(R"({"a": "[[[[", "b": ["\"[[[", 1]})", 2));
+  EXPECT_TRUE(JsonDepthWithin(R"(["\\", []])", 2));  // an escaped backslash ends nothing
+  EXPECT_TRUE(JsonDepthWithin("]]]][", 1));          // not JSON: the parser refuses it
+  const std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+  EXPECT_FALSE(JsonDepthWithin(deep));
+  EXPECT_TRUE(ParseJsonText(deep).is_discarded());
+  const std::string limit = std::string(kMaxJsonDepth, '[') + std::string(kMaxJsonDepth, ']');
+  EXPECT_EQ(ParseJsonText(limit).dump(), limit);
+  EXPECT_TRUE(ParseJsonText("[" + limit + "]").is_discarded());
+  EXPECT_TRUE(ParseJsonText("{").is_discarded());
+  EXPECT_EQ(ParseJsonText(R"({"a":"[["})")["a"], "[[");
 }
 
 }  // namespace

@@ -306,6 +306,28 @@ TEST_F(TamperTest, ReSerialisedLinesWithTheSameValuesStillVerify) {
   EXPECT_TRUE(r.valid) << FormatVerifyReport(r);
 }
 
+// Regression (issue 15): the verifier re-serialises each event's data; a
+// line, pack.json or proofs.json nested 100,000 deep overflowed its stack.
+// Now each is an unreadable file or line, reported.
+TEST_F(TamperTest, DeeplyNestedJsonIsReportedNotACrash) {
+  const std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+  auto lines = Lines(files_[kEventsFile]);
+  auto at = lines[1].find("\"data\":{");
+  ASSERT_NE(at, std::string::npos) << lines[1];
+  lines[1].insert(at + 8, "\"z\":" + deep + ",");
+  files_[kEventsFile] = Join(lines);
+  auto r = Verify(Repack(files_, true));
+  EXPECT_FALSE(r.valid);
+  const auto* e = Failure(r, "event");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->line, 2u);
+  for (const char* file : {kPackFile, kProofsFile}) {
+    auto copy = files_;
+    copy[file] = "{\"z\":" + deep + "}";
+    EXPECT_FALSE(Verify(Repack(copy, true)).valid) << file;
+  }
+}
+
 TEST_F(TamperTest, NotAZipIsInvalid) {
   auto r = Verify("certainly not a zip");
   EXPECT_FALSE(r.valid);

@@ -1,4 +1,4 @@
-// libFuzzer target for ReadCsv. Built and run by ops/fuzz, not by ops/test.
+// libFuzzer target for ReadCsv. Built and run by ops/fuzz (a short run in ops/test).
 //
 // Beyond "no crash, no leak, no UB": a successful read satisfies the table
 // invariants, and writing the table back as CSV and reading it again gives

@@ -1,6 +1,6 @@
-// libFuzzer target for ReadMarkdown. Built and run by ops/fuzz, not by
-// ops/test: no crash, leak or UB, and every successful read satisfies the
-// table invariants.
+// libFuzzer target for ReadMarkdown. Built and run by ops/fuzz (a short run
+// in ops/test): no crash, leak or UB, and every successful read satisfies
+// the table invariants.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

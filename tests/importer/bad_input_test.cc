@@ -118,5 +118,34 @@ TEST(BadInputTest, RowsTheDomainRefusesBecomeWarnings) {
   EXPECT_NE(r->warnings.back().message.find("before the date initiated"), std::string::npos);
 }
 
+// Regression (issue 15): text beyond the domain's limits (domain/text_limits.h)
+// or holding control characters was imported as it was. Now such a row is a
+// warning naming the row and the limit, and the other rows are imported.
+TEST(BadInputTest, RowsWithTextBeyondTheLimitsBecomeWarnings) {
+  auto store = storage::NewMemoryStore();
+  auto r = Import(*store, "limits.csv",
+                  "Digital Work Programme 2023-24\r\n"
+                  "Network Reference,Deliverable,Owner\r\n"
+                  "D-01," + std::string(600, 't') + ",Chair\r\n"
+                  "D-02,Fine,Chair\r\n"
+                  "D-03,Bell\a,Chair\r\n"
+                  "D-04,\"Two\r\n  lines\",\"Chair\nSecretary\"\r\n");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  // A one-line field's line breaks (Alt+Enter in a cell) are joined.
+  EXPECT_EQ(r->deliverables_created, 2u);
+  EXPECT_EQ(r->rows_skipped, 2u);
+  ASSERT_EQ(r->warnings.size(), 2u);
+  EXPECT_EQ(r->warnings[0].row, 3u);
+  EXPECT_NE(r->warnings[0].message.find("longer than 500 characters"), std::string::npos)
+      << r->warnings[0].message;
+  EXPECT_EQ(r->warnings[1].row, 5u);
+  EXPECT_NE(r->warnings[1].message.find("U+0007"), std::string::npos) << r->warnings[1].message;
+  bool joined = false;
+  Model(*store).deliverables.ForEach([&](const auto&, const domain::DeliverableState& d) {
+    if (d.title == "Two lines") joined = d.owner == "Chair Secretary";
+  });
+  EXPECT_TRUE(joined);
+}
+
 }  // namespace
 }  // namespace assure::api::importer

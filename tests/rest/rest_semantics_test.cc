@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "storage/codec.h"
 #include "tests/rest/rest_harness.h"
 
 namespace assure::rest_test {
@@ -86,6 +87,44 @@ TEST_F(RestSemanticsTest, IdempotencyKeyWithAnotherBodyIs409) {
   EXPECT_TRUE(IsProblem(other_command, 409, "Idempotency-Key"));
   EXPECT_EQ(Head(), head);
   EXPECT_EQ(Get(Deliverable()).Json()["ragb"], "red");
+}
+
+// The fingerprint hashes the body's bytes (issue 15: re-serialising a body
+// recursed through it). One recorded before, over the body's dump(), still
+// replays its request.
+TEST_F(RestSemanticsTest, IdempotencyFingerprintsAreTheBodysBytesAndOldOnesStillMatch) {
+  const Headers key{{"Idempotency-Key", "retry-bytes"}};
+  const std::string target = Deliverable() + "/change-ragb";
+  const std::string text = R"({"reason": "r", "ragb": "red"})";
+  HttpReply first = Send(srv().port(), "POST", target, tok().editor, text, key);
+  ASSERT_EQ(first.status, 200) << first.body;
+  const std::uint64_t head = Head();
+  EXPECT_EQ(Send(srv().port(), "POST", target, tok().editor, text, key).Json()["replayed"], true);
+  // Equal as JSON but not byte for byte: another request.
+  EXPECT_TRUE(IsProblem(Send(srv().port(), "POST", target, tok().editor, R"({"ragb":"red","reason":"r"})", key),
+                        409, "Idempotency-Key"));
+  // As an earlier version recorded it: SHA-256 over method, path, query and
+  // the body's dump(), without the "v2:" prefix.
+  auto& store = srv().store();
+  std::string state_key;
+  auto all = store.ScanState("rest/idempotency/");
+  ASSERT_TRUE(all.ok());
+  for (const auto& kv : *all) {
+    if (kv.value.starts_with("v2:")) state_key = kv.key;
+  }
+  ASSERT_FALSE(state_key.empty());
+  std::string input = "POST";
+  input.push_back('\0');
+  input += target;
+  input.push_back('\0');
+  input += json::parse(text).dump();
+  ASSERT_TRUE(store.PutState({{state_key, storage::HexEncode(storage::Sha256(input))}}).ok());
+  EXPECT_EQ(Send(srv().port(), "POST", target, tok().editor, R"({"ragb":"red","reason":"r"})", key)
+                .Json()["replayed"], true);
+  EXPECT_EQ(Send(srv().port(), "POST", target, tok().editor, text, key).Json()["replayed"], true);
+  EXPECT_TRUE(IsProblem(Send(srv().port(), "POST", target, tok().editor, R"({"ragb":"amber","reason":"r"})", key),
+                        409, "Idempotency-Key"));
+  EXPECT_EQ(Head(), head);
 }
 
 TEST_F(RestSemanticsTest, IdempotentUploadReplaysAndAnotherContentIs409) {
