@@ -2,7 +2,7 @@
 // store, an admin token, a REST client, and Debian's chromium via
 // playwright-core (no browser download, no background networking).
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -59,7 +59,13 @@ export class Server {
   async start() {
     if (!this.port) this.port = await freePort();
     this.base = `http://127.0.0.1:${this.port}`;
-    this.proc = spawn(ASSURE, ['serve', '--data', this.data, '--listen', `127.0.0.1:${this.port}`],
+    // One heavy operation at a time (the default is 2): an as-at page asks
+    // for several lists at once, so every as-at view here meets the 503 +
+    // Retry-After that the dashboard must wait out and ask again.
+    const config = path.join(this.dir, 'assure.json');
+    writeFileSync(config, JSON.stringify({ workers: { heavy_concurrency: 1 } }));
+    this.proc = spawn(ASSURE, ['serve', '--data', this.data, '--listen', `127.0.0.1:${this.port}`,
+      '--config', config],
       { stdio: ['ignore', 'pipe', 'pipe'] });
     this.log = '';
     this.proc.stdout.on('data', (d) => { this.log += d; });

@@ -36,6 +36,9 @@ export const session = {
   get historical() { return Boolean(this.asAt); },
 };
 
+// How many times a GET answered 503 with Retry-After is asked again.
+const READ_RETRIES = 4;
+
 let onUnauthorised = () => {};
 export function setUnauthorisedHandler(fn) { onUnauthorised = fn; }
 
@@ -56,7 +59,18 @@ async function send(path, { method = 'GET', query, body, headers = {}, asAt = tr
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
-  const res = await fetch(url(path, query, asAt && method === 'GET'), init);
+  let res = await fetch(url(path, query, asAt && method === 'GET'), init);
+  // A read the server is too busy for just now (503 with Retry-After: at most
+  // workers.heavy_concurrency as-at reads run at once, and an as-at page asks
+  // for several lists) is asked again after the time it names, a few times.
+  // Only reads: a write the server refused is the caller's to decide about.
+  for (let attempt = 0; method === 'GET' && res.status === 503 && attempt < READ_RETRIES; attempt++) {
+    const header = res.headers.get('Retry-After');
+    const after = header === null ? NaN : Number(header);
+    if (!Number.isFinite(after) || after < 0) break;
+    await new Promise((r) => setTimeout(r, Math.min(after, 5) * 1000 + Math.random() * 250));
+    res = await fetch(url(path, query, asAt), init);
+  }
   if (res.status === 401) onUnauthorised();
   if (!res.ok) {
     let problem = null;
