@@ -85,7 +85,9 @@ int Serve(const std::string& data, const std::string& listen_flag, const std::st
       return 2;
     }
   }
-  auto opened = storage::OpenRocksStore(data);
+  storage::StoreOptions store_options;
+  store_options.min_free_bytes = config.store_min_free_bytes;
+  auto opened = storage::OpenRocksStore(data, store_options);
   if (!opened.ok()) {
     std::fprintf(stderr, "assure serve: %s\n", opened.error().message.c_str());
     return 2;

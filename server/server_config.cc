@@ -137,6 +137,9 @@ Result<ServerConfig> ParseServerConfig(std::string_view json_text, ServerConfig 
       {"ip_burst", Rate(c.rate_limit.ip_burst)},
       {"max_keys", Count(c.rate_limit.max_keys, 1, 100000000)},
   };
+  const std::map<std::string, Setter> storage = {
+      {"min_free_bytes", Count(c.store_min_free_bytes, 0, std::size_t{1} << 50)},
+  };
   const std::map<std::string, Setter> top = {
       {"listen",
        [&c](const Json& v, const std::string& key) -> Status {
@@ -149,6 +152,7 @@ Result<ServerConfig> ParseServerConfig(std::string_view json_text, ServerConfig 
       {"workers", [&workers](const Json& v, const std::string& k) { return Apply(v, k, workers); }},
       {"websocket", [&ws](const Json& v, const std::string& k) { return Apply(v, k, ws); }},
       {"rate_limit", [&rate](const Json& v, const std::string& k) { return Apply(v, k, rate); }},
+      {"storage", [&storage](const Json& v, const std::string& k) { return Apply(v, k, storage); }},
   };
   ASSURE_TRY(Apply(root, "", top));
   if (c.max_body_bytes_in_flight < std::max(c.body_limit_bytes, c.document_body_limit_bytes)) {

@@ -18,7 +18,8 @@
 //                   "handshake_timeout_ms": 10000, "max_message_bytes": 65536,
 //                   "overflow_close_timeout_ms": 5000},
 //     "rate_limit": {"enabled": true, "token_per_second": 20, "token_burst": 40,
-//                    "ip_per_second": 10, "ip_burst": 20, "max_keys": 100000}
+//                    "ip_per_second": 10, "ip_burst": 20, "max_keys": 100000},
+//     "storage": {"min_free_bytes": 67108864}
 //   }
 //
 // Thread safety: a plain value.
@@ -93,6 +94,11 @@ struct ServerConfig {
   Millis ws_overflow_close_timeout{5000};        // a cut-off client gets this long to take its close
 
   api::http::RateLimitConfig rate_limit;
+
+  // The store's free-space reserve (storage::StoreOptions::min_free_bytes):
+  // writes stop (503 writes-suspended) before the disk holding the store has
+  // less than this free, and resume by themselves when it has again.
+  std::size_t store_min_free_bytes = 64u << 20;
 };
 
 // Applies the keys of a JSON config text onto `base`. Errors:

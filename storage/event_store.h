@@ -53,6 +53,14 @@ struct StoreOptions {
   // While writes are suspended after a failed commit (a full or failing
   // disk), how often an append may first ask the backend to resume. Default 1 s.
   std::chrono::milliseconds resume_interval{1000};
+  // The free-space reserve of a RocksDB store: a commit (or any write) that
+  // would leave less than this free on the store's file system is refused
+  // before it reaches RocksDB, and writes are suspended (kWritesSuspended)
+  // until the reserve is free again, then resume in place. A disk that
+  // fills past the reserve (another process, a large flush) still fails
+  // RocksDB's own write, and that store resumes only when reopened. 0: no
+  // reserve. Default 64 MiB.
+  std::uint64_t min_free_bytes = 64u << 20;
   // Open without writing a byte to the directory (RocksDB's read-only open:
   // no lock file taken, no info log rotated, no WAL recovery written back):
   // for a store on read-only media or an archived copy. The write-ahead

@@ -10,6 +10,7 @@
 #include <rocksdb/write_batch.h>
 
 #include <fcntl.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cstdarg>
@@ -106,8 +107,13 @@ rocksdb::Slice HashSlice(const Hash256& h) {
 class RocksBackend final : public Backend {
  public:
   RocksBackend(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> cfs,
-               bool read_only)
-      : db_(std::move(db)), cfs_(std::move(cfs)), read_only_(read_only) {}
+               std::string dir, RocksOptions options)
+      : db_(std::move(db)),
+        cfs_(std::move(cfs)),
+        dir_(std::move(dir)),
+        read_only_(options.read_only),
+        min_free_bytes_(options.min_free_bytes),
+        free_bytes_(std::move(options.free_bytes)) {}
 
   ~RocksBackend() override {
     for (auto* h : cfs_) db_->DestroyColumnFamilyHandle(h);
@@ -191,14 +197,29 @@ class RocksBackend final : public Backend {
     return Write(wb, sync, "committing events");
   }
 
-  // RocksDB's DB::Resume after a failed write-ahead-log append aborts the
-  // process in the Debian build of RocksDB 7.8 (it closes the failed WAL
-  // file, which asserts), so a RocksDB store does not resume in place: its
-  // writes stay suspended until the server is restarted (reads go on).
+  // Writes refused for want of the free-space reserve resume here as soon
+  // as the reserve is free again: RocksDB never saw a failed write.
+  // After a write RocksDB itself failed, writes stay suspended until the
+  // server is restarted (reads go on): DB::Resume after a failed
+  // write-ahead-log append aborts the process in the Debian build of
+  // RocksDB 7.8 (it closes the failed WAL file, which asserts). The
+  // reserve exists so that a filling disk stops writes before that.
   Status Resume() override {
     if (read_only_) return ReadOnlyError();  // never writable: stay suspended
     std::lock_guard l(write_mu_);
     if (!write_error_) return {};
+    if (space_error_) {
+      const auto free = free_bytes_ ? free_bytes_(dir_) : std::nullopt;
+      if (free && *free >= min_free_bytes_) {
+        write_error_.reset();
+        space_error_ = false;
+        return {};
+      }
+      return MakeError(ErrorCode::kIoError,
+                       "the store's disk " + (free ? "has " + Bytes(*free) + " free" : "cannot be read") +
+                           ", below the reserve of " + Bytes(min_free_bytes_) +
+                           " (storage.min_free_bytes): free space and writes resume");
+    }
     return MakeError(ErrorCode::kIoError,
                      "the store cannot resume writing in place after " + *write_error_ +
                          "; free space, then restart the server");
@@ -319,6 +340,17 @@ class RocksBackend final : public Backend {
   Status Write(rocksdb::WriteBatch& wb, bool sync, const char* what) {
     std::lock_guard l(write_mu_);
     if (write_error_) return MakeError(ErrorCode::kIoError, std::string(what) + ": " + *write_error_);
+    if (min_free_bytes_ > 0 && free_bytes_) {
+      // A probe that cannot read the file system refuses nothing.
+      const auto free = free_bytes_(dir_);
+      if (free && *free < min_free_bytes_ + wb.GetDataSize()) {
+        write_error_ = "the store's disk has " + Bytes(*free) + " free, and a write of " +
+                       Bytes(wb.GetDataSize()) + " would leave less than the reserve of " +
+                       Bytes(min_free_bytes_) + " (storage.min_free_bytes)";
+        space_error_ = true;
+        return MakeError(ErrorCode::kIoError, std::string(what) + ": " + *write_error_);
+      }
+    }
     rocksdb::WriteOptions wo;
     wo.sync = sync;
     auto s = db_->Write(wo, &wb);
@@ -330,12 +362,22 @@ class RocksBackend final : public Backend {
     return {};
   }
 
+  static std::string Bytes(std::uint64_t n) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(n) / (1024.0 * 1024.0));
+    return buf;
+  }
+
   rocksdb::ColumnFamilyHandle* cf(Cf c) const { return cfs_[c]; }
-  std::mutex write_mu_;                      // serialises writes; guards write_error_
+  std::mutex write_mu_;                      // serialises writes; guards the two below
   std::optional<std::string> write_error_;   // why writes are refused until Resume
+  bool space_error_ = false;                 // write_error_ is the reserve's, not RocksDB's
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
+  const std::string dir_;
   const bool read_only_;
+  const std::uint64_t min_free_bytes_;
+  const FreeSpaceProbe free_bytes_;
 };
 
 // RocksDB's informational LOG, written with stdio and errors ignored. The
@@ -414,8 +456,23 @@ rocksdb::ColumnFamilyOptions CfOptions(const CfShape& shape) {
 
 }  // namespace
 
+std::optional<std::uint64_t> StatvfsFreeBytes(const std::string& dir) {
+  struct statvfs st {};
+  if (::statvfs(dir.c_str(), &st) != 0) return std::nullopt;
+  return static_cast<std::uint64_t>(st.f_bavail) * static_cast<std::uint64_t>(st.f_frsize);
+}
+
 Result<std::unique_ptr<Backend>> OpenRocksBackend(const std::string& dir, bool create_if_missing,
                                                   bool read_only) {
+  RocksOptions options;
+  options.create_if_missing = create_if_missing;
+  options.read_only = read_only;
+  return OpenRocksBackend(dir, std::move(options));
+}
+
+Result<std::unique_ptr<Backend>> OpenRocksBackend(const std::string& dir, RocksOptions ropts) {
+  const bool create_if_missing = ropts.create_if_missing;
+  const bool read_only = ropts.read_only;
   std::error_code ec;
   bool existed = fs::exists(dir, ec);
   if (existed && !fs::is_directory(dir, ec)) {
@@ -528,7 +585,8 @@ Result<std::unique_ptr<Backend>> OpenRocksBackend(const std::string& dir, bool c
                          std::to_string(version) + "; this build reads up to " +
                          std::to_string(kFormatVersion) + ")");
   }
-  return std::unique_ptr<Backend>(new RocksBackend(std::move(db), std::move(handles), read_only));
+  return std::unique_ptr<Backend>(
+      new RocksBackend(std::move(db), std::move(handles), dir, std::move(ropts)));
 }
 
 }  // namespace assure::storage

@@ -2,16 +2,37 @@
 // No RocksDB type escapes this header.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "storage/backend.h"
 
 namespace assure::storage {
 
+// Free bytes on the file system holding `dir` (statvfs's f_bavail x f_frsize),
+// or nullopt when it cannot be read.
+using FreeSpaceProbe = std::function<std::optional<std::uint64_t>(const std::string& dir)>;
+std::optional<std::uint64_t> StatvfsFreeBytes(const std::string& dir);
+
+struct RocksOptions {
+  bool create_if_missing = true;
+  // RocksDB's read-only open, nothing written (StoreOptions::read_only);
+  // Commit, PutState and PutBlob then answer kUnavailable.
+  bool read_only = false;
+  // The free-space reserve (StoreOptions::min_free_bytes): a write that
+  // would leave less free than this on the store's file system is refused
+  // (kIoError, "space") before it reaches RocksDB, and so are the writes
+  // after it, until Resume finds the reserve free again. 0: no reserve.
+  std::uint64_t min_free_bytes = 0;
+  // How free space is read; tests substitute their own. Default statvfs.
+  FreeSpaceProbe free_bytes = StatvfsFreeBytes;
+};
+
 // Opens or creates the store in `dir` (see OpenRocksStore for the refusals).
-// read_only: RocksDB's read-only open, nothing written (StoreOptions::read_only);
-// Commit, PutState and PutBlob then answer kUnavailable.
+Result<std::unique_ptr<Backend>> OpenRocksBackend(const std::string& dir, RocksOptions options);
 Result<std::unique_ptr<Backend>> OpenRocksBackend(const std::string& dir, bool create_if_missing,
                                                   bool read_only = false);
 

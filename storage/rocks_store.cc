@@ -4,8 +4,11 @@
 namespace assure::storage {
 
 Result<std::unique_ptr<EventStore>> OpenRocksStore(const std::string& dir, StoreOptions options) {
-  auto backend = OpenRocksBackend(dir, options.create_if_missing && !options.read_only,
-                                  options.read_only);
+  RocksOptions ropts;
+  ropts.create_if_missing = options.create_if_missing && !options.read_only;
+  ropts.read_only = options.read_only;
+  ropts.min_free_bytes = options.min_free_bytes;
+  auto backend = OpenRocksBackend(dir, std::move(ropts));
   if (!backend.ok()) return backend.error();
   auto store = LogStore::Open(std::move(backend).value(), std::move(options));
   if (!store.ok()) return store.error();

@@ -1,11 +1,17 @@
 // The conformance suite: every behaviour of the EventStore contract, run
-// against both the in-memory and the RocksDB store.
+// against both the in-memory and the RocksDB store, and against each of them
+// behind a FaultBackend after a failed commit (a full disk) and the resume
+// that follows it: nothing of the failed commit may show, and the store must
+// keep its whole contract afterwards.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
 #include "storage/codec.h"
 #include "storage/event_store.h"
+#include "storage/fault_backend.h"
+#include "storage/log_store.h"
+#include "storage/rocks_backend.h"
 #include "tests/storage/test_util.h"
 
 namespace assure::storage {
@@ -16,7 +22,7 @@ using testing::FakeClock;
 using testing::One;
 using testing::TempDir;
 
-enum class Kind { kMemory, kRocks };
+enum class Kind { kMemory, kRocks, kMemoryAfterFault, kRocksAfterFault };
 
 Hash256 Sha256ForTest(std::string_view s) { return Sha256(s); }
 
@@ -26,10 +32,48 @@ class ConformanceTest : public ::testing::TestWithParam<Kind> {
 
   std::unique_ptr<EventStore> Open(StoreOptions o = {}) {
     if (!o.clock) o.clock = clock_;
-    if (GetParam() == Kind::kMemory) return NewMemoryStore(o);
-    auto s = OpenRocksStore(dir_.sub("db"), o);
-    EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
-    return std::move(s).value();
+    switch (GetParam()) {
+      case Kind::kMemory:
+        return NewMemoryStore(o);
+      case Kind::kRocks: {
+        auto s = OpenRocksStore(dir_.sub("db"), o);
+        EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
+        return std::move(s).value();
+      }
+      case Kind::kMemoryAfterFault:
+        return OpenAfterFault(NewMemoryBackend(), o);
+      case Kind::kRocksAfterFault: {
+        auto b = OpenRocksBackend(dir_.sub("db"), true);
+        EXPECT_TRUE(b.ok()) << (b.ok() ? "" : b.error().message);
+        return OpenAfterFault(std::move(b).value(), o);
+      }
+    }
+    return nullptr;
+  }
+
+  // The store over `inner` behind a FaultBackend, after an append whose
+  // commit failed with "no space" (writes suspended) and a resume.
+  std::unique_ptr<EventStore> OpenAfterFault(std::unique_ptr<Backend> inner, StoreOptions o) {
+    auto fb = std::make_unique<FaultBackend>(std::move(inner));
+    FaultBackend* fault = fb.get();
+    o.resume_interval = std::chrono::milliseconds(0);
+    auto opened = LogStore::Open(std::move(fb), o);
+    EXPECT_TRUE(opened.ok()) << (opened.ok() ? "" : opened.error().message);
+    std::unique_ptr<EventStore> store = std::move(opened).value();
+    const auto head = store->Head().position;
+    fault->FailCommits(FaultBackend::NoSpace());
+    auto failed = store->Append("fault-probe", ExpectedVersion::Any(),
+                                One("Lost", "{}", "5f0c2a4e-9d1b-4c6e-8f3a-7b2d1e0c9a85"));
+    EXPECT_FALSE(failed.ok());
+    if (!failed.ok()) {
+      EXPECT_EQ(failed.error().code, ErrorCode::kWritesSuspended);
+    }
+    EXPECT_TRUE(store->WriteFailure().has_value());
+    fault->FailCommits(std::nullopt);
+    EXPECT_TRUE(store->TryResumeWrites().ok());
+    EXPECT_FALSE(store->WriteFailure().has_value());
+    EXPECT_EQ(store->Head().position, head) << "the failed commit moved the head";
+    return store;
   }
 
   AppendResult MustAppend(const std::string& stream, ExpectedVersion ev,
@@ -455,9 +499,17 @@ TEST_P(ConformanceTest, BadInputIsATypedErrorAndWritesNothing) {
   EXPECT_TRUE(store_->ReadAll(1, 10)->events.empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, ConformanceTest, ::testing::Values(Kind::kMemory, Kind::kRocks),
-                         [](const auto& info) {
-                           return info.param == Kind::kMemory ? "Memory" : "Rocks";
+INSTANTIATE_TEST_SUITE_P(Stores, ConformanceTest,
+                         ::testing::Values(Kind::kMemory, Kind::kRocks, Kind::kMemoryAfterFault,
+                                           Kind::kRocksAfterFault),
+                         [](const auto& info) -> std::string {
+                           switch (info.param) {
+                             case Kind::kMemory: return "Memory";
+                             case Kind::kRocks: return "Rocks";
+                             case Kind::kMemoryAfterFault: return "MemoryAfterFault";
+                             case Kind::kRocksAfterFault: return "RocksAfterFault";
+                           }
+                           return "?";
                          });
 
 }  // namespace

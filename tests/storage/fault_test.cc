@@ -8,6 +8,7 @@
 
 #include "storage/fault_backend.h"
 #include "storage/log_store.h"
+#include "storage/rocks_backend.h"
 #include "tests/storage/test_util.h"
 
 namespace assure::storage {
@@ -15,6 +16,7 @@ namespace {
 
 using testing::FakeClock;
 using testing::One;
+using testing::TempDir;
 
 constexpr char kId[] = "0b7f9c1e-6a6e-4c55-9a35-3f3c8d9a0e11";
 
@@ -165,6 +167,83 @@ TEST_F(FaultTest, AThrowingListenerOrCallbackDoesNotStopTheStore) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(seen.load(), 2);
   EXPECT_GE(store_->ListenerFailures(), 3u);
+}
+
+
+// The RocksDB store's free-space reserve: a write that would leave less than
+// min_free_bytes free is refused before RocksDB sees it, writes stay
+// suspended (reads go on) while the disk is short, and resume in place, with
+// no reopen, when space returns. The disk's free space is a fake here (the
+// injectable medium); README's "A full or failing disk" has the tmpfs run.
+TEST(DiskReserveTest, WritesStopBeforeTheDiskIsFullAndResumeInPlaceWhenSpaceReturns) {
+  TempDir dir;
+  auto free = std::make_shared<std::atomic<std::uint64_t>>(std::uint64_t{1} << 30);
+  RocksOptions ro;
+  ro.min_free_bytes = 8 << 20;
+  ro.free_bytes = [free](const std::string&) -> std::optional<std::uint64_t> { return free->load(); };
+  auto backend = OpenRocksBackend(dir.sub("db"), ro);
+  ASSERT_TRUE(backend.ok()) << backend.error().message;
+  StoreOptions o;
+  o.clock = std::make_shared<FakeClock>();
+  o.resume_interval = std::chrono::milliseconds(0);
+  auto opened = LogStore::Open(std::move(backend).value(), o);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  auto store = std::move(opened).value();
+
+  ASSERT_TRUE(store->Append("s", ExpectedVersion::Any(), One("E")).ok());
+  free->store((8 << 20) + 100);  // short of the reserve once a write's bytes are counted
+  auto refused = store->Append("s", ExpectedVersion::Any(), One("E", R"({"note":"a long enough note"})"));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kWritesSuspended);
+  auto why = store->WriteFailure();
+  ASSERT_TRUE(why.has_value());
+  EXPECT_NE(why->message.find("min_free_bytes"), std::string::npos) << why->message;
+  // Reads go on; the refused write is nowhere.
+  auto read = store->ReadStream("s", 0, Direction::kForwards, 10);
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(read->size(), 1u);
+  EXPECT_EQ(store->Head().position, 1u);
+  // The state column (idempotency, security log) is refused too while short.
+  free->store(1 << 20);
+  EXPECT_FALSE(store->TryResumeWrites().ok());
+  auto still = store->Append("s", ExpectedVersion::Any(), One("E"));
+  ASSERT_FALSE(still.ok());
+  EXPECT_EQ(still.error().code, ErrorCode::kWritesSuspended);
+
+  free->store(std::uint64_t{1} << 30);  // space returns: no reopen
+  auto resumed = store->Append("s", ExpectedVersion::Any(), One("E"));
+  ASSERT_TRUE(resumed.ok()) << resumed.error().message;
+  EXPECT_EQ(resumed->first_position, 2u);
+  EXPECT_FALSE(store->WriteFailure().has_value());
+  auto verified = store->Verify(0, 0);
+  EXPECT_TRUE(verified.ok());
+}
+
+TEST(DiskReserveTest, ZeroMeansNoReserveAndAnUnreadableDiskRefusesNothing) {
+  for (const std::uint64_t reserve : {std::uint64_t{0}, std::uint64_t{8} << 20}) {
+    TempDir dir;
+    RocksOptions ro;
+    ro.min_free_bytes = reserve;
+    ro.free_bytes = [reserve](const std::string&) -> std::optional<std::uint64_t> {
+      if (reserve == 0) return 0;  // a full disk, but no reserve asked for
+      return std::nullopt;         // statvfs failed
+    };
+    auto backend = OpenRocksBackend(dir.sub("db"), ro);
+    ASSERT_TRUE(backend.ok()) << backend.error().message;
+    StoreOptions o;
+    o.clock = std::make_shared<FakeClock>();
+    auto store = LogStore::Open(std::move(backend).value(), o);
+    ASSERT_TRUE(store.ok());
+    EXPECT_TRUE((*store)->Append("s", ExpectedVersion::Any(), One("E")).ok()) << reserve;
+  }
+}
+
+TEST(DiskReserveTest, TheRealProbeReadsTheFileSystem) {
+  TempDir dir;
+  auto free = StatvfsFreeBytes(dir.path());
+  ASSERT_TRUE(free.has_value());
+  EXPECT_GT(*free, 0u);
+  EXPECT_FALSE(StatvfsFreeBytes(dir.sub("no-such-directory")).has_value());
 }
 
 }  // namespace
