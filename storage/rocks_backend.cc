@@ -364,7 +364,11 @@ class RocksBackend final : public Backend {
 
   static std::string Bytes(std::uint64_t n) {
     char buf[48];
-    std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(n) / (1024.0 * 1024.0));
+    if (n < (1u << 20)) {
+      std::snprintf(buf, sizeof buf, "%.1f KiB", static_cast<double>(n) / 1024.0);
+    } else {
+      std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(n) / (1024.0 * 1024.0));
+    }
     return buf;
   }
 
