@@ -19,6 +19,11 @@ void FaultBackend::FailCommitsFrom(std::uint64_t n, Error e) {
   commit_fault_from_ = n;
 }
 
+void FaultBackend::FailStateWrites(std::optional<Error> e) {
+  std::lock_guard l(mu_);
+  state_fault_ = std::move(e);
+}
+
 void FaultBackend::FailReads(std::optional<Error> e) {
   std::lock_guard l(mu_);
   read_fault_ = std::move(e);
@@ -116,6 +121,10 @@ Result<std::optional<std::string>> FaultBackend::GetState(std::string_view key) 
 
 Status FaultBackend::PutState(const std::vector<KeyValue>& pairs, bool sync) {
   if (auto e = WriteFault()) return *e;
+  {
+    std::lock_guard l(mu_);
+    if (state_fault_) return *state_fault_;
+  }
   return inner_->PutState(pairs, sync);
 }
 

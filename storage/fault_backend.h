@@ -7,6 +7,8 @@
 // - FailCommits(e): every Commit returns `e` and stores nothing (as RocksDB
 //   does on a failed WAL write or sync: "No space left on device", an I/O
 //   error), until cleared.
+// - FailStateWrites(e): every PutState returns `e` (Commit still works), as
+//   when a write of the idempotency record after a committed event fails.
 // - FailReads(e): every read (Get*, Scan*, LoadHead) returns `e`.
 // - FailResume(e): Resume returns `e` (the disk is still full).
 // - HoldCommits(true): Commit waits until HoldCommits(false), so a test can
@@ -32,6 +34,7 @@ class FaultBackend final : public Backend {
   void FailCommits(std::optional<Error> e);
   // Commits from the n-th on (counting every Commit call from 1) fail with `e`.
   void FailCommitsFrom(std::uint64_t n, Error e);
+  void FailStateWrites(std::optional<Error> e);
   void FailReads(std::optional<Error> e);
   void FailResume(std::optional<Error> e);
   void HoldCommits(bool hold);
@@ -66,7 +69,7 @@ class FaultBackend final : public Backend {
 
   std::unique_ptr<Backend> inner_;
   mutable std::mutex mu_;  // guards the faults and held_
-  std::optional<Error> commit_fault_, read_fault_, resume_fault_;
+  std::optional<Error> commit_fault_, state_fault_, read_fault_, resume_fault_;
   std::uint64_t commit_fault_from_ = 1;  // commit_fault_ applies from this commit on
   bool hold_ = false;
   bool held_waiting_ = false;

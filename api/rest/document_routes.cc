@@ -58,12 +58,12 @@ Status RegisterDocumentContentRoutes(http::Router& router, std::shared_ptr<RestD
                if (!hash.ok()) return ErrorResponse(hash.error(), req);
                auto r = ExecuteWrite<domain::ControlledDocumentAggregate>(*deps->store, id, *cmd, *rc, deps->aggregates.get());
                if (!r.ok()) return ErrorResponse(r.error(), req);
+               std::vector<std::string> warnings;
                if (!r->replayed && r->events_written > 0) {
-                 if (auto s = RememberIdempotencyKey(*deps->store, *rc, req, canonical); !s.ok()) {
-                   return ErrorResponse(s.error(), req);
-                 }
+                 NoteAfterCommit(RememberIdempotencyKey(*deps->store, *rc, req, canonical),
+                                 "recording the Idempotency-Key", warnings);
                }
-               auto res = WriteResponse(201, *r, "/api/v1/documents/" + id);
+               auto res = WriteResponse(201, *r, "/api/v1/documents/" + id, warnings);
                res.SetHeader("X-Content-SHA256", sha256);
                return res;
              },

@@ -57,7 +57,16 @@ struct EntitySpec {
   std::function<const EntityTable<Agg>&(const NetworkModel&)> table;
 };
 
-http::Response WriteResponse(int status, const WriteResult& r, const std::string& location = {});
+// A write's answer; `warnings` (when any) say what was not done after the
+// write was committed (NoteAfterCommit): the write stands, so it stays 2xx.
+http::Response WriteResponse(int status, const WriteResult& r, const std::string& location = {},
+                             const std::vector<std::string>& warnings = {});
+
+// Work that follows a committed write (recording the Idempotency-Key, the
+// checkpoint of a closed meeting) and failed: a 4xx/5xx must mean nothing
+// was written, so this is no error answer. It is logged and added to
+// `warnings` for the answer: "<what> was not done: <why>".
+void NoteAfterCommit(const Status& s, std::string_view what, std::vector<std::string>& warnings);
 http::Response ErrorResponse(const Error& e, const http::Request& req);
 http::Response ErrorResponse(const Error& e, const std::string& correlation_id);
 // A permit for one heavy operation (RestDeps::heavy), or kUnavailable naming
@@ -123,15 +132,15 @@ void RunCommand(const std::shared_ptr<RestDeps>& deps, const EntitySpec<Agg>& sp
   }
   auto r = ExecuteWrite<Agg>(*deps->store, id, *cmd, *rc, deps->aggregates.get());
   if (!r.ok()) return refuse(r.error());
+  std::vector<std::string> warnings;
   if (!r->replayed && r->events_written > 0) {
-    if (auto s = RememberIdempotencyKey(*deps->store, *rc, req, canonical); !s.ok()) {
-      return refuse(s.error());
-    }
+    NoteAfterCommit(RememberIdempotencyKey(*deps->store, *rc, req, canonical),
+                    "recording the Idempotency-Key", warnings);
     if (has_after) {
-      if (auto s = spec.after(id, name, *body, *rc); !s.ok()) return refuse(s.error());
+      NoteAfterCommit(spec.after(id, name, *body, *rc), "the work after " + name, warnings);
     }
   }
-  respond(WriteResponse(200, *r));
+  respond(WriteResponse(200, *r, {}, warnings));
 }
 
 template <class Agg>
@@ -186,17 +195,16 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
     if (spec->create_companions) companions = spec->create_companions(id, *body);
     auto r = ExecuteWrite<Agg>(*deps->store, id, *cmd, *rc, deps->aggregates.get(), companions);
     if (!r.ok()) return ErrorResponse(r.error(), req);
+    std::vector<std::string> warnings;
     if (!r->replayed && r->events_written > 0) {
-      if (auto s = RememberIdempotencyKey(*deps->store, *rc, req, canonical); !s.ok()) {
-        return ErrorResponse(s.error(), req);
-      }
+      NoteAfterCommit(RememberIdempotencyKey(*deps->store, *rc, req, canonical),
+                      "recording the Idempotency-Key", warnings);
     }
     if (spec->after && !r->replayed) {
-      if (auto s = spec->after(id, spec->create_command, *body, *rc); !s.ok()) {
-        return ErrorResponse(s.error(), req);
-      }
+      NoteAfterCommit(spec->after(id, spec->create_command, *body, *rc),
+                      "the work after " + spec->create_command, warnings);
     }
-    return WriteResponse(201, *r, base + "/" + id);
+    return WriteResponse(201, *r, base + "/" + id, warnings);
   }, create);
 
   // List.

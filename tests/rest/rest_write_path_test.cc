@@ -166,5 +166,37 @@ TEST_F(RestDiskFullTest, WritesAnswer503WhileTheDiskIsFullAndResumeWhenItIsNot) 
   EXPECT_EQ(Send(srv().port(), "GET", "/readyz", "").status, 200);
 }
 
+
+// Work after a committed write that fails (here: recording the
+// Idempotency-Key) does not turn the answer into an error: the write stands,
+// so the answer is 2xx and says what was not done; a retry with the key
+// replays it and writes nothing.
+TEST_F(RestDiskFullTest, AFailureAfterTheCommitIsAWarningInA2xxNotAnError) {
+  const std::string path = "/api/v1/deliverables/" + w_.deliverable_in;
+  fault_->FailStateWrites(MakeError(ErrorCode::kIoError, "state write failed: Input/output error"));
+  const std::uint64_t head = Head();
+  const Headers key{{"Idempotency-Key", "after-commit-1"}};
+  HttpReply r = Post(path + "/change-ragb", {{"ragb", "amber"}, {"reason", "after commit"}}, tok().editor, key);
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_TRUE(r.Json().contains("warnings")) << r.body;
+  EXPECT_NE(r.Json()["warnings"][0].get<std::string>().find("Idempotency-Key"), std::string::npos) << r.body;
+  EXPECT_EQ(Head(), head + 1);
+  EXPECT_EQ(Get(path).Json()["ragb"], "amber");
+  HttpReply c = Post("/api/v1/deliverables", {{"programme_id", w_.programme_in}, {"title", "After"}},
+                     tok().editor, Headers{{"Idempotency-Key", "after-commit-2"}});
+  ASSERT_EQ(c.status, 201) << c.body;
+  EXPECT_TRUE(c.Json().contains("warnings")) << c.body;
+
+  fault_->FailStateWrites(std::nullopt);
+  const std::uint64_t written = Head();
+  HttpReply again = Post(path + "/change-ragb", {{"ragb", "amber"}, {"reason", "after commit"}}, tok().editor, key);
+  EXPECT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.Json()["replayed"], true) << again.body;
+  EXPECT_EQ(Head(), written);
+  HttpReply plain = Post(path + "/change-ragb", {{"ragb", "green"}, {"reason", "no key"}}, tok().editor);
+  EXPECT_EQ(plain.status, 200) << plain.body;
+  EXPECT_FALSE(plain.Json().contains("warnings")) << plain.body;
+}
+
 }  // namespace
 }  // namespace assure::rest_test
