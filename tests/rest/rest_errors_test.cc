@@ -6,12 +6,8 @@
 namespace assure::rest_test {
 namespace {
 
-class RestErrorsTest : public RestTest {
+class RestErrorsTest : public RestWorldTest {
  protected:
-  void SetUp() override {
-    RestTest::SetUp();
-    w_ = BuildWorld(*this);
-  }
   // Sends a write and asserts the problem and that the log did not move.
   void Refused(const std::string& method, const std::string& target, const std::string& body,
                const std::string& token, int status, const std::string& field = {},
@@ -24,7 +20,6 @@ class RestErrorsTest : public RestTest {
   }
   std::string Deliverable() const { return "/api/v1/deliverables/" + w_.deliverable_in; }
 
-  World w_;
   HttpReply last_;
 };
 

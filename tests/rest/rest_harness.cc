@@ -3,6 +3,8 @@
 #include <stdlib.h>
 
 #include <stdexcept>
+#include <thread>
+#include <vector>
 
 #include "api/auth/token_codec.h"
 #include "server/routes.h"
@@ -151,6 +153,12 @@ std::string RestTest::Create(const std::string& collection, const json& body,
   if (!j.is_object() || !j.contains("id")) return {};
   EXPECT_EQ(r.Header("Location"), "/api/v1/" + collection + "/" + j["id"].get<std::string>());
   return j["id"].get<std::string>();
+}
+
+void InParallel(int n, const std::function<void(int)>& fn) {
+  std::vector<std::thread> threads;
+  for (int i = 0; i < n; ++i) threads.emplace_back(fn, i);
+  for (auto& t : threads) t.join();
 }
 
 World BuildWorld(RestTest& t) {

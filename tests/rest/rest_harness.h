@@ -132,4 +132,17 @@ struct World {
 };
 World BuildWorld(RestTest& t);
 
+// A RestTest whose server holds the World.
+class RestWorldTest : public RestTest {
+ protected:
+  void SetUp() override {
+    RestTest::SetUp();
+    w_ = BuildWorld(*this);
+  }
+  World w_;
+};
+
+// Runs fn(0) .. fn(n - 1) on n threads at once and waits for them.
+void InParallel(int n, const std::function<void(int)>& fn);
+
 }  // namespace assure::rest_test

@@ -13,21 +13,9 @@
 namespace assure::rest_test {
 namespace {
 
-// Runs fn(0) .. fn(n - 1) on n threads at once and waits for them.
-void InParallel(int n, const std::function<void(int)>& fn) {
-  std::vector<std::thread> threads;
-  for (int i = 0; i < n; ++i) threads.emplace_back(fn, i);
-  for (auto& t : threads) t.join();
-}
-
-class RestSemanticsTest : public RestTest {
+class RestSemanticsTest : public RestWorldTest {
  protected:
-  void SetUp() override {
-    RestTest::SetUp();
-    w_ = BuildWorld(*this);
-  }
   std::string Deliverable() const { return "/api/v1/deliverables/" + w_.deliverable_in; }
-  World w_;
 };
 
 TEST_F(RestSemanticsTest, IfMatchWithTheCurrentETagSucceedsAndAStaleOneIs412) {

@@ -14,20 +14,7 @@
 namespace assure::rest_test {
 namespace {
 
-void RunParallel(int n, const std::function<void(int)>& fn) {
-  std::vector<std::thread> threads;
-  for (int i = 0; i < n; ++i) threads.emplace_back(fn, i);
-  for (auto& t : threads) t.join();
-}
-
-class RestWritePathTest : public RestTest {
- protected:
-  void SetUp() override {
-    RestTest::SetUp();
-    w_ = BuildWorld(*this);
-  }
-  World w_;
-};
+using RestWritePathTest = RestWorldTest;
 
 TEST_F(RestWritePathTest, ConcurrentCreatesIntoOneProgrammeAllLandAndAreAllListed) {
   constexpr int kWriters = 16;
@@ -35,7 +22,7 @@ TEST_F(RestWritePathTest, ConcurrentCreatesIntoOneProgrammeAllLandAndAreAllListe
   std::vector<std::string> created;
   std::mutex mu;
   std::vector<int> statuses;
-  RunParallel(kWriters, [&](int i) {
+  InParallel(kWriters, [&](int i) {
     for (int round = 0; round < kRounds; ++round) {
       HttpReply r = Send(srv().port(), "POST", "/api/v1/deliverables", tok().editor,
                          json{{"programme_id", w_.programme_in},
@@ -63,7 +50,7 @@ TEST_F(RestWritePathTest, ManyConcurrentNotesOnOneDeliverableWithoutIfMatchAllLa
   constexpr int kWriters = 32;
   constexpr int kEach = 4;
   std::vector<int> statuses(kWriters * kEach);
-  RunParallel(kWriters, [&](int i) {
+  InParallel(kWriters, [&](int i) {
     for (int k = 0; k < kEach; ++k) {
       statuses[i * kEach + k] =
           Send(srv().port(), "POST", path + "/add-progress-note", tok().editor,
