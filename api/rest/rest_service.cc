@@ -10,12 +10,15 @@ std::string Today(const RestDeps& deps) {
   return FormatTimestamp(deps.clock->NowMicros()).substr(0, 10);
 }
 
-http::Response WriteResponse(int status, const WriteResult& r, const std::string& location) {
-  auto res = http::Response::Json(status, {{"id", r.id},
-                                           {"version", r.stream_version},
-                                           {"position", r.position},
-                                           {"events_written", r.events_written},
-                                           {"replayed", r.replayed}});
+http::Response WriteResponse(int status, const WriteResult& r, const std::string& location,
+                             const std::vector<std::string>& warnings) {
+  nlohmann::json body = {{"id", r.id},
+                         {"version", r.stream_version},
+                         {"position", r.position},
+                         {"events_written", r.events_written},
+                         {"replayed", r.replayed}};
+  if (!warnings.empty()) body["warnings"] = warnings;
+  auto res = http::Response::Json(status, body);
   res.SetHeader("ETag", "\"" + std::to_string(r.stream_version) + "\"");
   if (!location.empty()) res.SetHeader("Location", location);
   return res;
