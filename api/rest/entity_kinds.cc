@@ -54,6 +54,23 @@ Status DecisionLinksExist(const NetworkModel& m, const nlohmann::json& body) {
   return {};
 }
 
+// A version's meeting_decision_id, when given, names a recorded decision as
+// "<meeting id>/<decision id>".
+Status MeetingDecisionExists(const NetworkModel& m, const std::string& ref) {
+  if (ref.empty()) return {};
+  const auto slash = ref.rfind('/');
+  const auto* meeting = slash == std::string::npos ? nullptr : m.meetings.Find(ref.substr(0, slash));
+  if (meeting) {
+    const std::string decision = ref.substr(slash + 1);
+    for (const auto& d : meeting->decisions) {
+      if (d.decision_id == decision) return {};
+    }
+  }
+  return MakeError(ErrorCode::kInvalidArgument,
+                   "no meeting decision '" + ref + "' (name it as <meeting id>/<decision id>, e.g. …/d1)",
+                   "meeting_decision_id");
+}
+
 template <class Agg>
 std::shared_ptr<EntitySpec<Agg>> Spec(std::string collection, std::string noun, std::string create,
                                       auth::Permission write,
@@ -100,6 +117,9 @@ Status RegisterEntityKinds(http::Router& router, std::shared_ptr<RestDeps> deps)
     ASSURE_TRY(Refers(m.groups, body, "parent_group_id", "group"));
     ASSURE_TRY(Refers(m.organisations, body, "organisation_id", "organisation"));
     if (command == "appoint-member") ASSURE_TRY(Refers(m.people, body, "person_id", "person"));
+    if (command == "set-terms-of-reference") {
+      ASSURE_TRY(Refers(m.documents, body, "document_id", "controlled document"));
+    }
     return {};
   };
   RegisterEntityRoutes(add, deps, groups);
@@ -233,7 +253,8 @@ Status RegisterEntityKinds(http::Router& router, std::shared_ptr<RestDeps> deps)
   documents->enrich = [deps](const NetworkModel& m, const std::string&, const std::string& command,
                              nlohmann::json& body) -> Status {
     if (command == "approve-version") {
-      return Refers(m.groups, body, "approving_group_id", "group");
+      ASSURE_TRY(Refers(m.groups, body, "approving_group_id", "group"));
+      return MeetingDecisionExists(m, GetStr(body, "meeting_decision_id"));
     }
     if (command != "add-draft-version") return {};
     // JSON drafts must name content already uploaded (POST .../versions).

@@ -146,6 +146,14 @@ TEST_F(DomainRulesTest, ReferencesAndScopesAreChecked) {
   EXPECT_TRUE(IsProblem(Post("/api/v1/programmes/" + w.programme_in + "/add-deliverable",
                              {{"deliverable_id", w.deliverable_out}}, tok().scoped_editor),
                         403));
+  EXPECT_TRUE(IsProblem(Post("/api/v1/groups/" + w.group_in + "/set-terms-of-reference",
+                             {{"document_id", "nonesuch"}}, tok().editor),
+                        422, "document_id"));
+  EXPECT_TRUE(IsProblem(Post("/api/v1/documents/" + doc + "/approve-version",
+                             {{"version_id", "v1"}, {"approving_group_id", w.group_in}, {"date_adopted", "2024-06-01"},
+                              {"meeting_decision_id", meeting + "/d7"}},
+                             tok().editor),
+                        422, "meeting_decision_id"));
   EXPECT_EQ(Head(), after_doc);
   EXPECT_GT(after_doc, head);
   // The same with real references is accepted.
@@ -156,6 +164,11 @@ TEST_F(DomainRulesTest, ReferencesAndScopesAreChecked) {
        tok().secretary);
   Must("/api/v1/qsin/statements/" + w.qsin_code + "/record-self-assessment",
        {{"outcome", "met"}, {"assessor_person_id", w.chair}, {"assessed_on", "2024-10-01"}}, tok().editor);
+  Must("/api/v1/documents/" + doc + "/approve-version",
+       {{"version_id", "v1"}, {"approving_group_id", w.group_in}, {"date_adopted", "2024-06-01"},
+        {"meeting_decision_id", meeting + "/d1"}},
+       tok().editor);
+  Must("/api/v1/groups/" + w.group_in + "/set-terms-of-reference", {{"document_id", doc}}, tok().editor);
 }
 
 // Quorum as it stands while the meeting is open; an attendee whose
