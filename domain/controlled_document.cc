@@ -35,6 +35,24 @@ const DocumentVersion* ControlledDocumentState::InForce() const {
   return nullptr;
 }
 
+const DocumentVersion* ControlledDocumentState::LastAdopted() const {
+  const DocumentVersion* last = nullptr;
+  for (const auto& v : versions) {
+    if (v.date_adopted.empty()) continue;
+    if (last == nullptr || v.date_adopted >= last->date_adopted) last = &v;
+  }
+  return last;
+}
+
+const DocumentVersion* ControlledDocumentState::InForceOn(std::string_view iso_date) const {
+  const DocumentVersion* found = nullptr;
+  for (const auto& v : versions) {  // in the order approved, dates never going back
+    if (v.date_adopted.empty() || v.date_adopted > iso_date) continue;
+    if (found == nullptr || v.date_adopted >= found->date_adopted) found = &v;
+  }
+  return found;
+}
+
 namespace {
 
 bool IsMediaType(std::string_view t) {
@@ -113,6 +131,15 @@ Result<Events> ControlledDocumentAggregate::Decide(const State& s, const Command
             if (Trim(c.approving_group_id).empty()) return InvalidField("approving_group_id", "name the approving group");
             const auto adopted = ParseIsoDate(c.date_adopted);
             if (!adopted) return InvalidField("date_adopted", "must be a date written YYYY-MM-DD");
+            // Versions come into force in the order they are approved, so
+            // their adoption dates may not go backwards: a backdated approval
+            // is refused, never reordered.
+            if (const DocumentVersion* last = s.LastAdopted(); last && c.date_adopted < last->date_adopted) {
+              return InvalidField("date_adopted",
+                                  "version " + last->version_label + " was adopted on " + last->date_adopted +
+                                      "; version " + v->version_label + " cannot have been adopted before it (" +
+                                      c.date_adopted + "). Approve versions in the order they were adopted");
+            }
             std::string review = c.review_date.value_or("");
             if (!c.review_date && s.review_interval_months > 0) {
               review = FormatIsoDate(AddMonths(*adopted, s.review_interval_months));

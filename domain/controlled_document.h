@@ -18,7 +18,9 @@
 //
 // Rules: only a draft can be approved, and only one added after the version in
 // force; approving it supersedes the version in force (two events, one
-// decision) - until then the old version stays in force. Only the version in
+// decision) - until then the old version stays in force. Its date adopted may
+// not be before that of any version approved earlier (a backdated approval is
+// refused, naming date_adopted: versions are approved in the order adopted). Only the version in
 // force can be published. Review date defaults to date adopted + review
 // interval and is never before the date adopted. A withdrawn document accepts
 // nothing further. Version ids are assigned here: "v1", "v2", ...
@@ -122,6 +124,14 @@ struct ControlledDocumentState {
 
   const DocumentVersion* FindVersion(std::string_view version_id) const;
   const DocumentVersion* InForce() const;  // nullptr if none
+  // The approved version with the latest date adopted (the last approved
+  // when several share it); nullptr before any approval.
+  const DocumentVersion* LastAdopted() const;
+  // The version in force on a business date (YYYY-MM-DD): the approved
+  // version with the latest date adopted on or before it, whatever its
+  // status now (a later version may have superseded it since). nullptr when
+  // none had been adopted by then. Uses dates adopted, not recorded times.
+  const DocumentVersion* InForceOn(std::string_view iso_date) const;
   friend bool operator==(const ControlledDocumentState&, const ControlledDocumentState&) = default;
 };
 

@@ -17,6 +17,7 @@
 #include <memory>
 
 #include "api/core/aggregate_loader.h"
+#include "api/core/append_boundary.h"
 
 namespace assure::api {
 
@@ -140,6 +141,7 @@ Status PrepareCommand(storage::EventStore& store, std::string_view id,
   a.expected = loaded->version ? storage::ExpectedVersion::Exact(*loaded->version)
                                : storage::ExpectedVersion::NoStream();
   a.stream = domain::StreamId(Agg::kKind, id);
+  MarkOneAppend(a.stream, a.expected, a.events);  // a read at a position never sees half of it
   a.decided = a.events.size();
   if (cache != nullptr) a.written = a.events;
   a.loaded = std::move(loaded).value();
@@ -200,6 +202,7 @@ Result<storage::AppendResult> AppendAttempt(storage::EventStore& store, CommandA
     next_index += part->events.size();
     parts.push_back(std::move(part).value());
   }
+  MarkOneAppend(parts);
   auto appended = store.AppendMany(std::move(parts));
   if (!appended.ok()) return appended.error();
   return appended->front();

@@ -1,5 +1,7 @@
 #include "api/live/entity_state.h"
 
+#include "domain/read/meeting_quorum.h"
+
 namespace assure::api::live {
 
 namespace {
@@ -46,7 +48,13 @@ nlohmann::json EntityState(const NetworkModel& m, std::string_view stream_id, st
   if (kind == domain::DeliverableAggregate::kKind) state = StateOf(m.deliverables, id, position);
   else if (kind == domain::GroupAggregate::kKind) state = StateOf(m.groups, id, position);
   else if (kind == domain::WorkProgrammeAggregate::kKind) state = StateOf(m.programmes, id, position);
-  else if (kind == domain::MeetingAggregate::kKind) state = StateOf(m.meetings, id, position);
+  else if (kind == domain::MeetingAggregate::kKind) {
+    state = StateOf(m.meetings, id, position);
+    // The quorum so far and who attends without being a member, as GET gives them.
+    if (const auto* meeting = m.meetings.Find(id); meeting && !state.is_null()) {
+      domain::read::AddQuorumSoFar(*meeting, m.groups.Find(meeting->group_id), state);
+    }
+  }
   else if (kind == domain::ControlledDocumentAggregate::kKind) state = StateOf(m.documents, id, position);
   else if (kind == domain::PersonAggregate::kKind) state = StateOf(m.people, id, position);
   else if (kind == domain::OrganisationAggregate::kKind) state = StateOf(m.organisations, id, position);

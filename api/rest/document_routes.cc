@@ -4,6 +4,7 @@
 
 #include "api/rest/entity_routes.h"
 #include "api/rest/route_groups.h"
+#include "domain/calendar.h"
 #include "domain/controlled_document.h"
 #include "storage/codec.h"
 
@@ -99,6 +100,62 @@ Status RegisterDocumentContentRoutes(http::Router& router, std::shared_ptr<RestD
                return ErrorResponse(MakeError(ErrorCode::kNotFound, "no such version", "version_id"), req);
              },
              download);
+  // Which version was in force on a business date: by dates adopted (the
+  // board's axis), read from the record as it stands now or as_of /
+  // at_position (the recorded axis).
+  http::RouteOptions in_force;
+  in_force.openapi = http::OpenApiOperation(
+      "The version in force on a date: the approved version with the latest date adopted on or "
+      "before `on` (dates adopted, not recorded times); as_of / at_position say which state of "
+      "the record to ask (recorded time)",
+      "documents");
+  in_force.openapi["parameters"] = {
+      http::OpenApiQueryParam("on", "string", "YYYY-MM-DD: the business date asked about", true),
+      http::OpenApiQueryParam("as_of", "string", "ISO 8601 date or date-time: the record as it stood then"),
+      AtPositionParam()};
+  add("GET", "/api/v1/documents/{id}/in-force",
+      [deps](const http::Request& req) -> http::Response {
+        const std::string on(req.Query("on").value_or(""));
+        if (!domain::ParseIsoDate(on)) {
+          return ErrorResponse(MakeError(ErrorCode::kInvalidArgument, "give the date asked about as YYYY-MM-DD", "on"),
+                               req);
+        }
+        auto at = ReadAsAt(req, *deps->store);
+        if (!at.ok()) return ErrorResponse(at.error(), req);
+        const std::string id(req.PathParam("id"));
+        auto loaded = LoadAggregate<domain::ControlledDocumentAggregate>(*deps->store, id, at->value_or(UINT64_MAX),
+                                                                         deps->aggregates.get());
+        if (!loaded.ok()) return ErrorResponse(loaded.error(), req);
+        const auto& doc = loaded->state;
+        if (!doc.exists) {
+          return ErrorResponse(MakeError(ErrorCode::kNotFound, "no controlled document '" + id + "'" +
+                                                                   (at->has_value() ? " in the record at that time" : ""),
+                                         "id"),
+                               req);
+        }
+        const domain::DocumentVersion* v = doc.InForceOn(on);
+        if (v == nullptr) {
+          const domain::DocumentVersion* first = nullptr;
+          std::string detail = "no version of '" + doc.title + "' had been adopted by " + on;
+          for (const auto& each : doc.versions) {
+            if (!each.date_adopted.empty() && (first == nullptr || each.date_adopted < first->date_adopted)) first = &each;
+          }
+          if (first != nullptr) detail += " (the first, " + first->version_label + ", was adopted on " + first->date_adopted + ")";
+          return ErrorResponse(MakeError(ErrorCode::kNotFound, detail, "on"), req);
+        }
+        nlohmann::json all = domain::ControlledDocumentAggregate::ToJson(doc);
+        nlohmann::json version;
+        for (const auto& each : all["versions"]) {
+          if (each["version_id"] == v->version_id) version = each;
+        }
+        return http::Response::Json(200, {{"id", doc.id},
+                                          {"title", doc.title},
+                                          {"on", on},
+                                          {"withdrawn", doc.withdrawn},
+                                          {"version", std::move(version)},
+                                          {"position", loaded->last_position}});
+      },
+      in_force);
   return add.status();
 }
 

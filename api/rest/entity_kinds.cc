@@ -3,6 +3,7 @@
 #include "api/rest/entity_routes.h"
 #include "api/rest/route_groups.h"
 #include "domain/json_read.h"
+#include "domain/read/meeting_quorum.h"
 
 namespace assure::api::rest {
 
@@ -25,6 +26,49 @@ Status Refers(const EntityTable<Agg>& table, const nlohmann::json& body, const c
   const std::string id = GetStr(body, field);
   if (id.empty() || table.Find(id)) return {};
   return MakeError(ErrorCode::kInvalidArgument, std::string("no ") + noun + " '" + id + "'", field);
+}
+
+// A decision's links name existing deliverables, documents and versions.
+Status DecisionLinksExist(const NetworkModel& m, const nlohmann::json& body) {
+  const nlohmann::json& links = domain::GetMember(body, "links");
+  if (!links.is_array()) return {};  // absent, or refused by the command's codec
+  for (std::size_t i = 0; i < links.size(); ++i) {
+    const std::string at = "links[" + std::to_string(i) + "].";
+    const std::string kind = GetStr(links[i], "kind");
+    const std::string id = GetStr(links[i], "id");
+    if (id.empty()) continue;  // the codec names the missing id
+    if (kind == "deliverable") {
+      if (!m.deliverables.Find(id)) {
+        return MakeError(ErrorCode::kInvalidArgument, "no deliverable '" + id + "'", at + "id");
+      }
+    } else if (kind == "document" || kind == "document-version") {
+      const auto* doc = m.documents.Find(id);
+      if (!doc) return MakeError(ErrorCode::kInvalidArgument, "no controlled document '" + id + "'", at + "id");
+      const std::string version = GetStr(links[i], "version_id");
+      if (kind == "document-version" && !doc->FindVersion(version)) {
+        return MakeError(ErrorCode::kInvalidArgument,
+                         "'" + doc->title + "' has no version '" + version + "'", at + "version_id");
+      }
+    }
+  }
+  return {};
+}
+
+// A version's meeting_decision_id, when given, names a recorded decision as
+// "<meeting id>/<decision id>".
+Status MeetingDecisionExists(const NetworkModel& m, const std::string& ref) {
+  if (ref.empty()) return {};
+  const auto slash = ref.rfind('/');
+  const auto* meeting = slash == std::string::npos ? nullptr : m.meetings.Find(ref.substr(0, slash));
+  if (meeting) {
+    const std::string decision = ref.substr(slash + 1);
+    for (const auto& d : meeting->decisions) {
+      if (d.decision_id == decision) return {};
+    }
+  }
+  return MakeError(ErrorCode::kInvalidArgument,
+                   "no meeting decision '" + ref + "' (name it as <meeting id>/<decision id>, e.g. …/d1)",
+                   "meeting_decision_id");
 }
 
 template <class Agg>
@@ -73,6 +117,9 @@ Status RegisterEntityKinds(http::Router& router, std::shared_ptr<RestDeps> deps)
     ASSURE_TRY(Refers(m.groups, body, "parent_group_id", "group"));
     ASSURE_TRY(Refers(m.organisations, body, "organisation_id", "organisation"));
     if (command == "appoint-member") ASSURE_TRY(Refers(m.people, body, "person_id", "person"));
+    if (command == "set-terms-of-reference") {
+      ASSURE_TRY(Refers(m.documents, body, "document_id", "controlled document"));
+    }
     return {};
   };
   RegisterEntityRoutes(add, deps, groups);
@@ -92,7 +139,18 @@ Status RegisterEntityKinds(http::Router& router, std::shared_ptr<RestDeps> deps)
       return MakeError(ErrorCode::kInvalidArgument, "no group '" + GetStr(body, "group_id") + "'",
                        "group_id");
     }
+    if (command == "add-deliverable") return Refers(m.deliverables, body, "deliverable_id", "deliverable");
     return {};
+  };
+  // Listing a deliverable edits its group's work too.
+  programmes->also_groups = [](const NetworkModel& m, const std::string& command,
+                               const nlohmann::json& body) -> std::vector<std::string> {
+    if (command != "add-deliverable") return {};
+    const auto* d = m.deliverables.Find(GetStr(body, "deliverable_id"));
+    if (!d) return {};
+    auto g = GroupOfProgramme(m, d->programme_id);
+    if (!g) return {};
+    return {*g};
   };
   RegisterEntityRoutes(add, deps, programmes);
 
@@ -138,6 +196,7 @@ Status RegisterEntityKinds(http::Router& router, std::shared_ptr<RestDeps> deps)
     if (command == "record-attendance") ASSURE_TRY(Refers(m.people, body, "person_id", "person"));
     ASSURE_TRY(Refers(m.organisations, body, "organisation_id", "organisation"));
     ASSURE_TRY(Refers(m.people, body, "owner_person_id", "person"));
+    if (command == "record-decision") ASSURE_TRY(DecisionLinksExist(m, body));
     if (command != "close") return {};
     // Quorum is computed from the group's rule and its members today: the
     // api looks them up; the client cannot supply them.
@@ -145,11 +204,8 @@ Status RegisterEntityKinds(http::Router& router, std::shared_ptr<RestDeps> deps)
     if (!meeting) return {};  // Decide reports the missing meeting
     const auto* group = m.groups.Find(meeting->group_id);
     if (!group) return MakeError(ErrorCode::kRuleViolation, "the meeting's group no longer exists");
-    const std::string day = meeting->scheduled_for.substr(0, 10);
     nlohmann::json members = nlohmann::json::array();
-    for (const auto& ms : group->memberships) {
-      if (ms.end_date && *ms.end_date < day) continue;
-      if (ms.start_date > day) continue;
+    for (const auto& ms : domain::read::MembersOn(*group, domain::read::MeetingDate(*meeting))) {
       members.push_back({{"person_id", ms.person_id},
                          {"role", domain::NameOf(domain::kMemberRoleNames, ms.role)}});
     }
@@ -167,6 +223,28 @@ Status RegisterEntityKinds(http::Router& router, std::shared_ptr<RestDeps> deps)
     return {};
   };
   meetings->after_commands = {"close"};
+  // Anyone may attend (a guest, an officer), but someone recorded present
+  // who is not a member of the group on the meeting's date is flagged.
+  meetings->warn = [](const NetworkModel& m, const std::string& id, const std::string& command,
+                      const nlohmann::json& body) -> std::vector<std::string> {
+    if (command != "record-attendance" || GetStr(body, "attendance") != "present") return {};
+    const auto* meeting = m.meetings.Find(id);
+    const auto* group = meeting ? m.groups.Find(meeting->group_id) : nullptr;
+    if (!group) return {};
+    const std::string person_id = GetStr(body, "person_id");
+    const std::string day = domain::read::MeetingDate(*meeting);
+    for (const auto& member : domain::read::MembersOn(*group, day)) {
+      if (member.person_id == person_id) return {};
+    }
+    const auto* person = m.people.Find(person_id);
+    const std::string who = person ? person->name : person_id;
+    return {who + " is not a member of " + group->name + " on " + day +
+            " (recorded present as a guest; not counted towards quorum)"};
+  };
+  meetings->related_group = [](const domain::MeetingState& s) { return s.group_id; };
+  meetings->decorate = [](const domain::MeetingState& s, const domain::GroupState* group, nlohmann::json& j) {
+    domain::read::AddQuorumSoFar(s, group, j);
+  };
   RegisterEntityRoutes(add, deps, meetings);
 
   auto documents = Spec<domain::ControlledDocumentAggregate>(
@@ -175,7 +253,8 @@ Status RegisterEntityKinds(http::Router& router, std::shared_ptr<RestDeps> deps)
   documents->enrich = [deps](const NetworkModel& m, const std::string&, const std::string& command,
                              nlohmann::json& body) -> Status {
     if (command == "approve-version") {
-      return Refers(m.groups, body, "approving_group_id", "group");
+      ASSURE_TRY(Refers(m.groups, body, "approving_group_id", "group"));
+      return MeetingDecisionExists(m, GetStr(body, "meeting_decision_id"));
     }
     if (command != "add-draft-version") return {};
     // JSON drafts must name content already uploaded (POST .../versions).
@@ -201,6 +280,13 @@ Status RegisterEntityKinds(http::Router& router, std::shared_ptr<RestDeps> deps)
     std::string code = GetStr(body, "code");
     if (code.empty()) return MakeError(ErrorCode::kInvalidArgument, "code is required", "code");
     return code;
+  };
+  qsin->enrich = [](const NetworkModel& m, const std::string&, const std::string& command,
+                    nlohmann::json& body) -> Status {
+    if (command == "record-self-assessment") {
+      return Refers(m.people, body, "assessor_person_id", "person");
+    }
+    return {};
   };
   RegisterEntityRoutes(add, deps, qsin);
   return add.status();

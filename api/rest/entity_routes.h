@@ -35,6 +35,22 @@ struct EntitySpec {
   std::function<Status(const NetworkModel&, const std::string& id, const std::string& command,
                        nlohmann::json& body)>
       enrich;
+  // Other groups a command reaches into (e.g. the group of a deliverable
+  // added to a programme): a group-scoped token must hold each (403).
+  std::function<std::vector<std::string>(const NetworkModel&, const std::string& command,
+                                         const nlohmann::json& body)>
+      also_groups;
+  // Warnings a command is accepted with (e.g. an attendee who is not a
+  // member on the meeting's date), looked up before Decide; the write
+  // answer carries them as "warnings".
+  std::function<std::vector<std::string>(const NetworkModel&, const std::string& id,
+                                         const std::string& command, const nlohmann::json& body)>
+      warn;
+  // What a reader needs from the entity's group beside the entity's own JSON
+  // (a meeting's quorum so far): the group's id from the state, then
+  // decorate(state, the group at the same position or null, json).
+  std::function<std::string(const typename Agg::State&)> related_group;
+  std::function<void(const typename Agg::State&, const domain::GroupState*, nlohmann::json&)> decorate;
   // Consequences of the create command on other entities, decided with it
   // and appended in the same commit (e.g. a new deliverable listed in its
   // programme): all or nothing.
@@ -57,8 +73,10 @@ struct EntitySpec {
   std::function<const EntityTable<Agg>&(const NetworkModel&)> table;
 };
 
-// A write's answer; `warnings` (when any) say what was not done after the
-// write was committed (NoteAfterCommit): the write stands, so it stays 2xx.
+// A write's answer: {id, version, position, events_written, replayed,
+// warnings (only when some)}. Warnings say what the caller should know of an
+// accepted write (EntitySpec::warn) or what was not done after it was
+// committed (NoteAfterCommit): the write stands, so it stays 2xx.
 http::Response WriteResponse(int status, const WriteResult& r, const std::string& location = {},
                              const std::vector<std::string>& warnings = {});
 
@@ -102,13 +120,20 @@ void RunCommand(const std::shared_ptr<RestDeps>& deps, const EntitySpec<Agg>& sp
   const std::string_view canonical = req.body;
   const nlohmann::json parsed = rc->idempotency_key.empty() ? nlohmann::json() : *body;
   std::optional<std::string> group;
+  std::vector<std::string> also;
+  std::vector<std::string> warnings;
   Status enriched;
   {
     auto lock = deps->runner->ReadLock();
     if (spec.group_of) group = spec.group_of(deps->network->model(), id, *body);
+    if (spec.also_groups) also = spec.also_groups(deps->network->model(), name, *body);
+    if (spec.warn) warnings = spec.warn(deps->network->model(), id, name, *body);
     if (spec.enrich) enriched = spec.enrich(deps->network->model(), id, name, *body);
   }
   if (auto s = AuthorizeScope(*deps, req, spec.write, group); !s.ok()) return refuse(s.error());
+  for (const auto& other : also) {
+    if (auto s = AuthorizeScope(*deps, req, spec.write, other); !s.ok()) return refuse(s.error());
+  }
   if (!enriched.ok()) return refuse(enriched.error());
   if (name == spec.create_command) {
     return refuse(MakeError(ErrorCode::kInvalidArgument,
@@ -121,9 +146,9 @@ void RunCommand(const std::shared_ptr<RestDeps>& deps, const EntitySpec<Agg>& sp
   if (rc->idempotency_key.empty() && !has_after) {
     ExecuteAsync<Agg>(deps->store, id, std::move(cmd).value(), *rc, deps->aggregates.get(),
                       [respond = std::move(respond), cid = req.correlation_id,
-                       if_match = rc->if_match.has_value()](Result<WriteResult> r) {
+                       if_match = rc->if_match.has_value(), warnings](Result<WriteResult> r) {
                         if (!r.ok()) return respond(ErrorResponse(WriteRaceError<Agg>(r.error(), if_match), cid));
-                        respond(WriteResponse(200, *r));
+                        respond(WriteResponse(200, *r, {}, warnings));
                       });
     return;
   }
@@ -132,7 +157,6 @@ void RunCommand(const std::shared_ptr<RestDeps>& deps, const EntitySpec<Agg>& sp
   }
   auto r = ExecuteWrite<Agg>(*deps->store, id, *cmd, *rc, deps->aggregates.get());
   if (!r.ok()) return refuse(r.error());
-  std::vector<std::string> warnings;
   if (!r->replayed && r->events_written > 0) {
     NoteAfterCommit(RememberIdempotencyKey(*deps->store, *rc, req, canonical),
                     "recording the Idempotency-Key", warnings);
@@ -211,7 +235,7 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
   http::RouteOptions list;
   list.openapi = http::OpenApiOperation("List " + spec->collection, spec->collection);
   list.openapi["parameters"] = {http::OpenApiQueryParam("as_of", "string", "ISO 8601 date or date-time"),
-                                http::OpenApiQueryParam("at_position", "integer", "a log position"),
+                                AtPositionParam(),
                                 http::OpenApiQueryParam("offset", "integer", "rows to skip"),
                                 http::OpenApiQueryParam("limit", "integer", "rows to return (max 1000)")};
   if (spec->collection != "deliverables") {  // deliverables have a filtered list of their own
@@ -225,6 +249,7 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
         std::vector<nlohmann::json> rows;
         spec->table(m).ForEachRow([&](const std::string&, const auto& row) {
           nlohmann::json j = Agg::ToJson(row.state);
+          if (spec->decorate) spec->decorate(row.state, m.groups.Find(spec->related_group(row.state)), j);
           j["version"] = row.version;
           rows.push_back(std::move(j));
         });
@@ -253,6 +278,17 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
                            req);
     }
     nlohmann::json j = Agg::ToJson(loaded->state);
+    if (spec->decorate) {
+      const std::string group_id = spec->related_group(loaded->state);
+      std::optional<Loaded<domain::GroupAggregate>> group;
+      if (!group_id.empty()) {
+        auto g = LoadAggregate<domain::GroupAggregate>(*deps->store, group_id, at->value_or(UINT64_MAX),
+                                                       deps->aggregates.get());
+        if (!g.ok()) return ErrorResponse(g.error(), req);
+        if (g->state.exists) group = std::move(g).value();
+      }
+      spec->decorate(loaded->state, group ? &group->state : nullptr, j);
+    }
     j["version"] = *loaded->version;
     j["position"] = loaded->last_position;
     auto res = http::Response::Json(200, j);
@@ -265,7 +301,7 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
   history.openapi = http::OpenApiOperation("History of a " + spec->noun + ": who changed what, when, why",
                                            spec->collection);
   history.openapi["parameters"] = {http::OpenApiQueryParam("as_of", "string", "ISO 8601 date or date-time"),
-                                   http::OpenApiQueryParam("at_position", "integer", "a log position"),
+                                   AtPositionParam(),
                                    http::OpenApiQueryParam("order", "string", "asc (oldest first, the default) or desc"),
                                    http::OpenApiQueryParam("offset", "integer", "changes to skip, in that order"),
                                    http::OpenApiQueryParam("limit", "integer", "changes to return (default 100, max 1000)")};

@@ -104,7 +104,9 @@ Status RegisterExchangeRoutes(http::Router& router, std::shared_ptr<RestDeps> de
     const nlohmann::json& at = domain::GetMember(*body, "at_position");
     std::string as_of = domain::GetStr(*body, "as_of");
     if (at.is_number_unsigned()) {
-      r.as_of_position = at.get<std::uint64_t>();
+      auto whole = WholeAppendPosition(*deps->store, at.get<std::uint64_t>());
+      if (!whole.ok()) return ErrorResponse(whole.error(), req);
+      r.as_of_position = *whole;
     } else if (!as_of.empty()) {
       auto ts = ParseInstant(as_of, "as_of");
       if (!ts.ok()) return ErrorResponse(ts.error(), req);

@@ -1,6 +1,8 @@
 #include "api/rest/params.h"
 
+#include "api/core/append_boundary.h"
 #include "api/core/json_fast_parse.h"
+#include "api/http/openapi.h"
 
 #include <charconv>
 #include <cstdio>
@@ -102,7 +104,10 @@ Result<std::optional<std::uint64_t>> ReadAsAt(const http::Request& req, storage:
       return MakeError(ErrorCode::kInvalidArgument, "at_position is past the end of the log",
                        "at_position");
     }
-    return *at;
+    // Never inside an append: a command's events are seen together or not at all.
+    auto whole = WholeAppendPosition(store, **at);
+    if (!whole.ok()) return whole.error();
+    return std::optional<std::uint64_t>{*whole};
   }
   if (!as_of) return std::optional<std::uint64_t>{};
   auto ts = ParseInstant(*as_of, "as_of");
@@ -110,6 +115,12 @@ Result<std::optional<std::uint64_t>> ReadAsAt(const http::Request& req, storage:
   auto pos = store.PositionAt(*ts);
   if (!pos.ok()) return pos.error();
   return std::optional<std::uint64_t>{*pos};
+}
+
+nlohmann::json AtPositionParam() {
+  return http::OpenApiQueryParam("at_position", "integer",
+                                 "a log position: the log as it was after the last whole append ending at or "
+                                 "before it (one command's events are seen together or not at all)");
 }
 
 Result<Page> ReadPage(const http::Request& req, std::size_t max_limit) {

@@ -16,8 +16,14 @@ namespace assure::api::rest {
 
 // The log position a read is "as at": at_position, or the last event recorded
 // at or before as_of (ISO 8601 date — the end of that UTC day — or date-time
-// with Z or an offset), or nullopt for "now".
+// with Z or an offset), or nullopt for "now". Either is a whole append: an
+// at_position inside one command's events is read as the position just before
+// that command's first event (WholeAppendPosition); one append's events share
+// their recorded time, so as_of never falls inside one.
 Result<std::optional<std::uint64_t>> ReadAsAt(const http::Request& req, storage::EventStore& store);
+
+// The OpenAPI description of the at_position query parameter.
+nlohmann::json AtPositionParam();
 
 // Parses an ISO 8601 date or date-time to UTC microseconds. A bare date means
 // the end of that day (23:59:59.999999Z).

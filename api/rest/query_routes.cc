@@ -16,7 +16,7 @@ std::optional<std::string> Opt(const http::Request& req, std::string_view key) {
 
 nlohmann::json AsAtParams() {
   return {http::OpenApiQueryParam("as_of", "string", "ISO 8601 date (end of that day) or date-time"),
-          http::OpenApiQueryParam("at_position", "integer", "a log position")};
+          AtPositionParam()};
 }
 
 // A route whose answer is computed from the model: parse as-at, wait for

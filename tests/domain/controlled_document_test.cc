@@ -88,6 +88,39 @@ TEST(ControlledDocument, OlderDraftCannotBeApprovedOverNewer) {
             ErrorCode::kRuleViolation);
 }
 
+// Issue 16: v1 adopted 2023-05-24, then v2 approved as adopted 2023-01-01
+// put v2 in force and v1 "superseded by" it. A backdated approval is refused.
+TEST(ControlledDocument, BackdatedApprovalIsRefused) {
+  auto f = Strategy();
+  f.Ok("add-draft-version", Draft("V1", kSha1));
+  f.Ok("approve-version", {{"version_id", "v1"}, {"approving_group_id", "exec"}, {"date_adopted", "2023-05-24"}});
+  f.Ok("add-draft-version", Draft("V2", kSha2));
+  const Error e = f.Refused("approve-version",
+                            {{"version_id", "v2"}, {"approving_group_id", "exec"}, {"date_adopted", "2023-01-01"}});
+  EXPECT_EQ(e.code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(e.field, "date_adopted");
+  EXPECT_NE(e.message.find("2023-05-24"), std::string::npos) << e.message;
+  EXPECT_EQ(f.View()["in_force_version_id"], "v1");
+  // The same day, or later, is accepted.
+  f.Ok("approve-version", {{"version_id", "v2"}, {"approving_group_id", "exec"}, {"date_adopted", "2023-05-24"}});
+  EXPECT_EQ(f.View()["in_force_version_id"], "v2");
+}
+
+// The version in force on a business date follows dates adopted.
+TEST(ControlledDocument, InForceOnADate) {
+  auto f = Strategy();
+  f.Ok("add-draft-version", Draft("V1", kSha1));
+  f.Ok("approve-version", {{"version_id", "v1"}, {"approving_group_id", "exec"}, {"date_adopted", "2021-03-01"}});
+  f.Ok("add-draft-version", Draft("V2", kSha2));
+  EXPECT_EQ(f.state.InForceOn("2021-02-28"), nullptr);
+  ASSERT_NE(f.state.InForceOn("2021-03-01"), nullptr);
+  EXPECT_EQ(f.state.InForceOn("2022-12-31")->version_id, "v1");
+  f.Ok("approve-version", {{"version_id", "v2"}, {"approving_group_id", "exec"}, {"date_adopted", "2023-05-24"}});
+  EXPECT_EQ(f.state.InForceOn("2023-05-23")->version_id, "v1");  // superseded now, in force then
+  EXPECT_EQ(f.state.InForceOn("2023-05-24")->version_id, "v2");
+  EXPECT_EQ(f.state.InForceOn("2030-01-01")->version_id, "v2");
+}
+
 TEST(ControlledDocument, ReviewDateAndWithdraw) {
   auto f = Strategy();
   EXPECT_EQ(f.Refused("set-review-date", {{"review_date", "2024-03-31"}}).code, ErrorCode::kRuleViolation);

@@ -62,6 +62,8 @@ async function seed() {
   world.meeting = meeting.id;
   await api.post(`meetings/${meeting.id}/open`);
   await api.post(`meetings/${meeting.id}/record-attendance`, { person_id: person.id, attendance: 'present' });
+  const guest = await api.post('people', { name: 'Gina Guest' });
+  await api.post(`meetings/${meeting.id}/record-attendance`, { person_id: guest.id, attendance: 'present' });
   await api.post(`meetings/${meeting.id}/record-decision`, { text: 'Work programme reviewed' });
   const doc = await api.post('documents', { title: 'WMIN Strategy', document_numbers: 'IN-201, IN-601',
     owner: 'Network Director', target_audience: 'All stakeholders', review_interval_months: 12 });
@@ -155,6 +157,9 @@ describe('board dashboard', { timeout: 150000 }, () => {
     await meetingPage.goto(`${server.base}/#/meetings/${world.meeting}`);
     await meetingPage.locator('#live-status[data-state="live"]').waitFor({ timeout: 5000 });
     await meetingPage.locator('#presence li').first().waitFor({ timeout: 3000 });
+    // The quorum so far, from the server; the guest is flagged and not counted.
+    assert.match(await meetingPage.locator('#quorum').textContent(), /\(so far\) — 1 of \d+ members present/);
+    assert.equal(await meetingPage.locator('.attendance .badge.not-member').count(), 1);
     const t0 = Date.now();
     await api.post(`deliverables/${world.deliverable.id}/change-ragb`, { ragb: 'amber', reason: 'Funding agreed in principle' });
     const item = meetingPage.locator('#live-feed li[data-type="DeliverableRagbChanged"]').first();

@@ -175,6 +175,7 @@ class RestAuthzMatrixTest : public RestTest {
         {"GET", "/api/v1/documents/{id}/versions/{version_id}/content", "read",
          v + "documents/" + document_ + "/versions/" + version_ + "/content"},
         {"GET", "/api/v1/documents/review-due", "read", v + "documents/review-due"},
+        {"GET", "/api/v1/documents/{id}/in-force", "read", v + "documents/" + document_ + "/in-force?on=2030-01-01"},
         // QSIN.
         {"POST", "/api/v1/qsin/statements", "edit_programme_content", v + "qsin/statements",
          R"({"code":"IN-702","title":"T","edition":"2023"})"},

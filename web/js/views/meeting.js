@@ -112,31 +112,28 @@ function feedItem(msg, title) {
     h('p', { class: 'meta' }, formatTime(msg.recorded_at), ' · ', msg.actor, ` · #${msg.position}`));
 }
 
-function quorumOf(meeting, group) {
+// The server gives the quorum recorded at close, else the quorum so far
+// (the attendance recorded and the group's members on the meeting's date).
+function quorumOf(meeting) {
   if (meeting.quorum) return { ...meeting.quorum, final: true };
-  const day = String(meeting.scheduled_for).slice(0, 10);
-  const members = group.memberships.filter((m) => m.start_date <= day && (!m.end_date || m.end_date >= day));
-  const present = new Set(meeting.attendance.filter((a) => a.attendance === 'present').map((a) => a.person_id));
-  const rule = group.quorum_rule || {};
-  const required = Math.max(rule.min_present || 0, Math.ceil(((rule.min_percent || 0) / 100) * members.length));
-  const presentMembers = members.filter((m) => present.has(m.person_id)).length;
-  const chair = members.find((m) => m.role === 'chair');
-  const chairPresent = chair ? present.has(chair.person_id) : false;
-  const quorate = presentMembers >= required && (!rule.chair_required || chairPresent);
-  return { quorate, present_members: presentMembers, counted_members: members.length, required, final: false };
+  if (meeting.quorum_so_far) return { ...meeting.quorum_so_far, final: false };
+  return null;
 }
 
 function meetingDetails(meeting, group, personName) {
-  const q = quorumOf(meeting, group);
+  const q = quorumOf(meeting);
   return h('section', { class: 'meeting-details', 'aria-label': 'Meeting record' },
     h('p', { class: 'meta' }, formatTime(meeting.scheduled_for), meeting.location ? ` · ${meeting.location}` : '',
       ' · ', h('span', { class: `badge meeting-${meeting.status}` }, meeting.status)),
-    h('p', { id: 'quorum', class: q.quorate ? 'quorate' : 'not-quorate' },
+    q ? h('p', { id: 'quorum', class: q.quorate ? 'quorate' : 'not-quorate' },
       h('strong', {}, q.quorate ? 'Quorate' : 'Not quorate'), q.final ? '' : ' (so far)',
-      ` — ${q.present_members} of ${q.counted_members} members present, ${q.required} required`),
+      ` — ${q.present_members} of ${q.counted_members} members present, ${q.required} required`)
+      : h('p', { id: 'quorum' }, 'Quorum unknown: the group is not on record.'),
     h('h2', {}, 'Attendance'),
     meeting.attendance.length ? h('ul', { class: 'attendance' }, meeting.attendance.map((a) =>
-      h('li', {}, personName.get(a.person_id) || a.person_id, ' — ', a.attendance)))
+      h('li', { class: a.member_on_date === false ? 'not-member' : null },
+        personName.get(a.person_id) || a.person_id, ' — ', a.attendance,
+        a.member_on_date === false ? h('span', { class: 'badge not-member' }, 'not a member on this date') : null)))
       : h('p', { class: 'empty' }, 'No attendance recorded yet.'),
     h('h2', {}, 'Decisions'),
     meeting.decisions.length ? h('ol', { id: 'decisions' }, meeting.decisions.map((d) => h('li', {}, d.text)))
