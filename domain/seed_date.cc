@@ -88,6 +88,13 @@ SeedDate ParseSeedDate(std::string_view text, std::optional<int> default_year) {
   if (auto iso = ParseIsoDate(trimmed)) {
     return Make(text, iso->year, iso->month, iso->day, DatePrecision::kDay);
   }
+  // ISO 8601 year and month, "2021-02": how a spreadsheet reader gives a date
+  // cell whose format shows only the month ("Feb-21").
+  if (trimmed.size() == 7 && trimmed[4] == '-') {
+    if (auto iso = ParseIsoDate(trimmed + "-01")) {
+      return Make(text, iso->year, iso->month, 1, DatePrecision::kMonth);
+    }
+  }
   std::vector<Token> tokens = Tokenize(trimmed);
   std::size_t first = 0;
   while (first < tokens.size() && !tokens[first].numeric &&

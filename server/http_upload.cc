@@ -230,6 +230,23 @@ api::importer::ImportReport ReportFromJson(const json& j) {
   for (const auto& w : Arr(j, "warnings")) {
     r.warnings.push_back({Str(w, "file"), Size(w, "row"), Str(w, "message")});
   }
+  for (const auto& c : Arr(j, "conflicts")) {
+    FieldConflict fc;
+    fc.file = Str(c, "file");
+    fc.row = Size(c, "row");
+    fc.deliverable_id = Str(c, "deliverable_id");
+    fc.reference = Str(c, "reference");
+    fc.title = Str(c, "title");
+    fc.field = Str(c, "field");
+    fc.file_value = Str(c, "file_value");
+    fc.assure_value = Str(c, "assure_value");
+    fc.imported_value = Str(c, "imported_value");
+    fc.changed_by = Str(c, "changed_by");
+    fc.changed_at = Str(c, "changed_at");
+    fc.reason = Str(c, "reason");
+    fc.overwritten = Bool(c, "overwritten");
+    r.conflicts.push_back(std::move(fc));
+  }
   return r;
 }
 
@@ -270,6 +287,7 @@ int UploadImports(const UploadOptions& opts, const std::vector<std::string>& pat
     const auto& [name, bytes] = files[i];
     std::string target = "/api/v1/imports?file_name=" + UrlEncode(name) +
                          "&dry_run=" + (opts.dry_run ? "true" : "false");
+    if (opts.overwrite) target += "&overwrite=true";
     if (!opts.title.empty()) target += "&title=" + UrlEncode(opts.title);
     auto reply = HttpRequest(*endpoint, "POST", target, opts.token, bytes, "application/octet-stream",
                              opts.timeout);

@@ -47,6 +47,7 @@ struct UploadOptions {
   std::string server;  // http://HOST:PORT
   std::string token;   // bearer token; never printed
   bool dry_run = false;
+  bool overwrite = false;  // apply the file's values over changes made in Assure
   bool json = false;   // print the server's JSON report as it came
   bool rows = false;   // list every row even when over 200
   std::string title;   // programme title for tables without one

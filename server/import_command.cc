@@ -56,6 +56,7 @@ void RegisterImport(CLI::App& app, Run& run) {
     std::vector<std::string> files;
     std::string data = DefaultDataDir();
     bool dry_run = false;
+    bool overwrite = false;
     bool json = false;
     bool rows = false;
     std::string actor;
@@ -75,7 +76,11 @@ void RegisterImport(CLI::App& app, Run& run) {
       "(--token or env ASSURE_TOKEN), which calls POST /api/v1/imports for each file.");
   cmd->add_option("files", args->files, "Files to import (.csv, .md, .xlsx)")->required();
   cmd->add_option("--data", args->data, "Store directory (env ASSURE_DATA)")->capture_default_str();
-  cmd->add_flag("--dry-run", args->dry_run, "Report what would be created or changed; write nothing");
+  cmd->add_flag("--dry-run", args->dry_run,
+                "Report what would be created or changed, and the conflicts; write nothing");
+  cmd->add_flag("--overwrite", args->overwrite,
+                "Apply the file's values even to fields changed in Assure since the last import\n"
+                "(by default those keep Assure's value and are reported as conflicts)");
   cmd->add_option("--actor", args->actor, "Who is importing, recorded on every event (default: $USER)");
   cmd->add_flag("--json", args->json, "Print the report as JSON");
   cmd->add_flag("--rows", args->rows, "List every created, changed or skipped row (default: up to 200)");
@@ -97,6 +102,7 @@ void RegisterImport(CLI::App& app, Run& run) {
           if (env) upload.token = env;
         }
         upload.dry_run = args->dry_run;
+        upload.overwrite = args->overwrite;
         upload.json = args->json;
         upload.rows = args->rows;
         upload.title = args->title;
@@ -140,6 +146,7 @@ void RegisterImport(CLI::App& app, Run& run) {
       options.actor = !args->actor.empty() ? args->actor : user && *user ? user : "cli";
       options.actor = "cli:" + options.actor;
       options.dry_run = args->dry_run;
+      options.overwrite = args->overwrite;
       options.now_us = NowMicros();
       options.programme_id = args->programme;
       options.programme_title = args->title;

@@ -29,6 +29,7 @@ struct HistoryEntry {
   std::string type;
   std::string reason;
   std::vector<FieldChange> changes;
+  std::string source;  // the event's metadata source, e.g. "api", "import:wmin.csv"
 };
 
 // Differences between two JSON values as dotted paths. Objects are compared
@@ -66,7 +67,7 @@ Result<std::vector<HistoryEntry>> History(storage::EventStore& store, std::strin
       Agg::Evolve(state, MakeView(e, holder));
       nlohmann::json after = Agg::ToJson(state);
       HistoryEntry h{e.position, e.stream_version, e.recorded_at_us, e.metadata.actor, e.type,
-                     e.metadata.reason, DiffJson(before, after)};
+                     e.metadata.reason, DiffJson(before, after), e.metadata.source};
       out.push_back(std::move(h));
       before = std::move(after);
     }
@@ -143,7 +144,8 @@ Result<HistoryPage> HistoryRange(storage::EventStore& store, std::string_view id
       Agg::Evolve(state, MakeView(e, holder));
       nlohmann::json after = Agg::ToJson(state);
       out.items.push_back(HistoryEntry{e.position, e.stream_version, e.recorded_at_us, e.metadata.actor,
-                                       e.type, e.metadata.reason, DiffJson(before, after)});
+                                       e.type, e.metadata.reason, DiffJson(before, after),
+                                       e.metadata.source});
       before = std::move(after);
     }
     from = page->back().stream_version + 1;

@@ -32,6 +32,9 @@ struct Table {
   // e.g. "Medical Physics Work Programme (2023 - 2024)"; the sheet name for
   // xlsx; the title row above the header for CSV, when there is one.
   std::string title;
+  // What the table is, when the file says so: the xlsx export writes it (the
+  // programme id) and ReadXlsx gives it back (see xlsx_writer.h); else empty.
+  std::string id;
   std::string source;  // "file.md", "file.csv" or "book.xlsx:Sheet name"
   std::size_t header_row = 0;  // 1-based line/row of the header in the source
   std::vector<std::string> header;

@@ -1,6 +1,8 @@
 #include "api/import/xlsx_reader.h"
 
+#include <algorithm>
 #include <charconv>
+#include <compare>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -12,9 +14,11 @@
 
 #include <pugixml.hpp>
 
+#include "api/import/column.h"
 #include "api/import/table_builder.h"
 #include "api/import/text.h"
 #include "api/import/xlsx_styles.h"
+#include "api/import/xlsx_writer.h"
 #include "api/import/zip_archive.h"
 
 namespace assure::api::import {
@@ -23,6 +27,21 @@ namespace {
 struct SheetRef {
   std::string name;
   std::string path;  // inside the zip
+};
+
+// What the xlsx export says about one sheet (custom properties, see
+// xlsx_writer.h).
+struct SheetIdentity {
+  std::string id;
+  std::string title;
+};
+
+// An empty cell with a fill: where, and its style (see ParseFillColours).
+struct FilledCell {
+  std::size_t row = 0;
+  std::size_t col = 0;
+  unsigned style = 0;
+  auto operator<=>(const FilledCell&) const = default;
 };
 
 struct Workbook {
@@ -131,10 +150,14 @@ class XlsxParser {
     if (!zip.ok()) return std::move(zip).error();
     zip_ = std::move(*zip);
     ASSURE_TRY(LoadWorkbook());
+    ASSURE_TRY(LoadIdentities());
     ASSURE_TRY(LoadSharedStrings());
     auto styles = zip_->Read(book_.styles_path);
     if (!styles.ok()) return std::move(styles).error();
-    if (*styles) date_styles_ = ParseDateStyles(**styles);
+    if (*styles) {
+      date_styles_ = ParseDateStyles(**styles);
+      fill_styles_ = ParseFillColours(**styles);
+    }
 
     for (const SheetRef& sheet : book_.sheets) {
       ASSURE_TRY(LoadSheet(sheet));
@@ -200,6 +223,46 @@ class XlsxParser {
     return {};
   }
 
+  // The custom document properties the export writes (docProps/custom.xml,
+  // or wherever _rels/.rels points), read through the same zip limits as
+  // every other part. Properties Assure did not write are ignored.
+  Status LoadIdentities() {
+    std::string part = "docProps/custom.xml";
+    pugi::xml_document rels_doc;
+    auto rels = LoadXml(rels_doc, "_rels/.rels", false);
+    if (!rels.ok()) return std::move(rels).error();
+    if (*rels) {
+      for (pugi::xml_node r : rels_doc.child("Relationships").children("Relationship")) {
+        if (EndsWith(r.attribute("Type").as_string(), "/custom-properties")) {
+          const std::string_view target = r.attribute("Target").as_string();
+          part = std::string(target.substr(!target.empty() && target.front() == '/' ? 1 : 0));
+        }
+      }
+    }
+    pugi::xml_document doc;
+    auto loaded = LoadXml(doc, part, false);
+    if (!loaded.ok()) return std::move(loaded).error();
+    if (!*loaded) return {};
+    std::map<std::string, std::string> props;
+    for (pugi::xml_node p : doc.child("Properties").children("property")) {
+      const std::string name = p.attribute("name").as_string();
+      std::string value = CleanText(p.first_child().text().get());
+      if (name.rfind(kXlsxPropertyPrefix, 0) == 0 && IsValidUtf8(value)) {
+        props[name.substr(kXlsxPropertyPrefix.size())] = std::string(TrimCell(value));
+      }
+    }
+    for (std::size_t n = 1; props.count(std::to_string(n) + " sheet"); ++n) {
+      const std::string stem = std::to_string(n) + " ";
+      SheetIdentity& sheet = identities_[props[stem + "sheet"]];
+      sheet.id = props[stem + "id"];
+      sheet.title = props[stem + "title"];
+      for (int part_no = 2; props.count(stem + "title " + std::to_string(part_no)); ++part_no) {
+        sheet.title += props[stem + "title " + std::to_string(part_no)];
+      }
+    }
+    return {};
+  }
+
   Status LoadSharedStrings() {
     pugi::xml_document doc;
     auto loaded = LoadXml(doc, book_.shared_strings_path, false);
@@ -235,6 +298,34 @@ class XlsxParser {
     return FormatNumber(number);
   }
 
+  // A RAGB Status cell with no text but a fill says its rating by colour:
+  // the word is read from the colour, with a warning naming it; a colour
+  // that is no rating is a warning, so the rating is never lost silently.
+  void RatingsFromFills(Table& table, std::vector<FilledCell>& fills, const std::string& where) {
+    const std::optional<std::size_t> col = MatchHeader(table.header).Find(Column::kRagbStatus);
+    if (!col || fills.empty()) return;
+    std::sort(fills.begin(), fills.end());
+    for (Row& row : table.rows) {
+      if (*col >= row.cells.size() || !row.cells[*col].empty()) continue;
+      auto it = std::lower_bound(fills.begin(), fills.end(), FilledCell{row.number, *col, 0});
+      if (it == fills.end() || it->row != row.number || it->col != *col) continue;
+      const std::string& colour = fill_styles_[it->style];
+      const std::string shown = colour.rfind("theme", 0) == 0 ? "a " + colour + " colour"
+                                                               : "#" + colour;
+      if (auto word = RagbWordOfFill(colour)) {
+        row.cells[*col] = std::string(*word);
+        out_.warnings.push_back({where, row.number,
+                                 "RAGB Status has no word but is filled " + shown +
+                                     ": read as " + std::string(*word)});
+      } else {
+        out_.warnings.push_back({where, row.number,
+                                 "RAGB Status has no word but is filled " + shown +
+                                     ", which is not a red, amber, green or blue: no "
+                                     "rating read"});
+      }
+    }
+  }
+
   Status LoadSheet(const SheetRef& sheet) {
     const std::string where = file_ + ":" + sheet.name;
     pugi::xml_document doc;
@@ -246,6 +337,7 @@ class XlsxParser {
     }
     const ReadLimits& limits = options_.limits;
     std::vector<Row> rows;
+    std::vector<FilledCell> fills;  // empty cells with a fill: a rating may be a colour
     std::size_t next_row = 1;
     for (pugi::xml_node r : doc.child("worksheet").child("sheetData").children("row")) {
       Row row;
@@ -258,7 +350,13 @@ class XlsxParser {
         next_col = col + 1;
         std::string text = CellValue(c);
         const std::string_view t = TrimCell(text);
-        if (t.empty()) continue;
+        if (t.empty()) {
+          const unsigned style = c.attribute("s").as_uint();
+          if (style < fill_styles_.size() && !fill_styles_[style].empty()) {
+            fills.push_back({row.number, col, style});
+          }
+          continue;
+        }
         if (col >= limits.max_columns) {
           return ReadError(ErrorCode::kTooLarge, where, row.number,
                            "row has a cell in column " + std::to_string(col + 1) +
@@ -288,9 +386,17 @@ class XlsxParser {
       out_.warnings.push_back({where, 0, "sheet is empty; skipped"});
       return {};
     }
-    auto table = BuildTable(std::move(rows), sheet.name, where, where, options_,
+    // A title row above the header names the table better than the sheet
+    // name; what the export recorded for this sheet names it best.
+    auto table = BuildTable(std::move(rows), std::string(), where, where, options_,
                             /*first_row_fallback=*/true, out_.warnings);
     if (!table.ok()) return std::move(table).error();
+    if (table->title.empty()) table->title = sheet.name;
+    if (auto it = identities_.find(sheet.name); it != identities_.end()) {
+      if (!it->second.title.empty()) table->title = it->second.title;
+      table->id = it->second.id;
+    }
+    RatingsFromFills(*table, fills, where);
     out_.tables.push_back(std::move(*table));
     return {};
   }
@@ -299,8 +405,10 @@ class XlsxParser {
   const ReadOptions& options_;
   std::unique_ptr<ZipArchive> zip_;
   Workbook book_;
+  std::map<std::string, SheetIdentity> identities_;  // by sheet name
   std::vector<std::string> shared_;
   std::vector<std::optional<DateShape>> date_styles_;
+  std::vector<std::string> fill_styles_;  // by style index, see ParseFillColours
   ReadResult out_;
 };
 

@@ -15,6 +15,7 @@
 
 #include "api/import/column.h"
 #include "api/import/text.h"
+#include "domain/calendar.h"
 
 namespace assure::api::import {
 namespace {
@@ -96,6 +97,56 @@ std::string SheetName(const std::string& title, std::size_t n,
   return candidate;
 }
 
+// Excel's limit on a custom property's value, in bytes as libxlsxwriter
+// counts them; a longer title is split over numbered properties.
+constexpr std::size_t kMaxPropertyBytes = 255;
+
+lxw_error SetProperty(lxw_workbook* wb, const std::string& name, const std::string& value) {
+  return workbook_set_custom_property_string(wb, name.c_str(), value.c_str());
+}
+
+// The table's identity as custom document properties (see xlsx_writer.h).
+Status WriteIdentity(lxw_workbook* wb, std::size_t n, const std::string& sheet,
+                     const Table& t) {
+  const std::string stem = std::string(kXlsxPropertyPrefix) + std::to_string(n) + " ";
+  lxw_error e = SetProperty(wb, stem + "sheet", sheet);
+  if (e == LXW_NO_ERROR && !t.id.empty()) {
+    e = SetProperty(wb, stem + "id", t.id.substr(0, kMaxPropertyBytes));
+  }
+  std::string_view rest = t.title;
+  for (int part = 1; e == LXW_NO_ERROR && !rest.empty(); ++part) {
+    std::size_t cut = std::min(rest.size(), kMaxPropertyBytes);
+    while (cut < rest.size() && (static_cast<unsigned char>(rest[cut]) & 0xC0) == 0x80) --cut;
+    e = SetProperty(wb, stem + "title" + (part == 1 ? "" : " " + std::to_string(part)),
+                    std::string(rest.substr(0, cut)));
+    rest.remove_prefix(cut);
+  }
+  if (e != LXW_NO_ERROR) {
+    return MakeError(ErrorCode::kInternal,
+                     std::string("cannot write the workbook's properties: ") + lxw_strerror(e));
+  }
+  return {};
+}
+
+// "2021-02" or "2021-02-03" in a date column: written as an Excel date,
+// shown "Feb-21" or "03/02/2021", which ReadXlsx reads back as the same text.
+struct IsoCell {
+  lxw_datetime when{};
+  bool month = false;
+};
+std::optional<IsoCell> IsoDateCell(std::string_view text) {
+  const bool month = text.size() == 7;
+  if (!month && text.size() != 10) return std::nullopt;
+  const auto date = domain::ParseIsoDate(month ? std::string(text) + "-01" : std::string(text));
+  if (!date || date->year < 1900 || date->year > 9999) return std::nullopt;
+  IsoCell cell;
+  cell.when.year = date->year;
+  cell.when.month = static_cast<int>(date->month);
+  cell.when.day = static_cast<int>(date->day);
+  cell.month = month;
+  return cell;
+}
+
 std::size_t LongestLine(std::string_view text) {
   std::size_t best = 0;
   while (true) {
@@ -153,6 +204,14 @@ Result<std::string> WriteXlsx(const std::vector<Table>& tables,
     format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
     return f;
   };
+  lxw_format* month_date = workbook_add_format(wb);
+  format_set_num_format(month_date, "mmm-yy");
+  format_set_align(month_date, LXW_ALIGN_LEFT);
+  format_set_align(month_date, LXW_ALIGN_VERTICAL_TOP);
+  lxw_format* day_date = workbook_add_format(wb);
+  format_set_num_format(day_date, "dd/mm/yyyy");
+  format_set_align(day_date, LXW_ALIGN_LEFT);
+  format_set_align(day_date, LXW_ALIGN_VERTICAL_TOP);
   lxw_format* ragb_fill[] = {fill(0xFF0000, 0xFFFFFF), fill(0xFFC000, 0x000000),
                              fill(0x0070C0, 0xFFFFFF), fill(0x00B050, 0x000000)};
 
@@ -170,7 +229,15 @@ Result<std::string> WriteXlsx(const std::vector<Table>& tables,
     if (!ws) {
       return MakeError(ErrorCode::kInternal, "cannot add sheet \"" + name + "\"");
     }
-    const std::optional<std::size_t> ragb = MatchHeader(t.header).Find(Column::kRagbStatus);
+    ASSURE_TRY(WriteIdentity(wb, n + 1, name, t));
+    const HeaderMatch columns = MatchHeader(t.header);
+    const std::optional<std::size_t> ragb = columns.Find(Column::kRagbStatus);
+    auto is_date_column = [&](std::size_t c) {
+      return c < columns.columns.size() &&
+             (columns.columns[c] == Column::kDateInitiated ||
+              columns.columns[c] == Column::kPlannedEndDate ||
+              columns.columns[c] == Column::kDateCompleted);
+    };
 
     std::vector<std::size_t> longest(width, 0);
     auto put = [&](std::size_t row, std::size_t col, const std::string& text,
@@ -205,6 +272,17 @@ Result<std::string> WriteXlsx(const std::vector<Table>& tables,
           if (auto colour = RagbColourOf(cells[c])) {
             f = ragb_fill[static_cast<int>(*colour)];
           }
+        }
+        if (auto date = is_date_column(c) ? IsoDateCell(cells[c]) : std::nullopt) {
+          longest[c] = std::max<std::size_t>(longest[c], 10);
+          const lxw_error e = worksheet_write_datetime(
+              ws, static_cast<lxw_row_t>(r + 1), static_cast<lxw_col_t>(c), &date->when,
+              date->month ? month_date : day_date);
+          if (e != LXW_NO_ERROR) {
+            return MakeError(ErrorCode::kInternal,
+                             std::string("cannot write a date cell: ") + lxw_strerror(e));
+          }
+          continue;
         }
         ASSURE_TRY(put(r + 1, c, cells[c], f));
       }

@@ -6,8 +6,21 @@
 // stay unfilled). The RAGB column is found by header name (column.h).
 //
 // Sheet names are the table titles made legal for Excel (no []:*?/\, at most
-// 31 characters, unique); an empty title becomes "Sheet<n>". All cells are
-// written as text, so ReadXlsx gives back the same cells.
+// 31 characters, unique); an empty title becomes "Sheet<n>". Because a sheet
+// name loses most of a long title, each table's identity is also written as
+// custom document properties (File > Info > Properties in Excel), n = 1, 2,
+// ... in table order:
+//   "Assure table <n> sheet"   the sheet's name
+//   "Assure table <n> id"      Table::id, when not empty
+//   "Assure table <n> title"   Table::title, in full (past 255 bytes, the rest
+//                              continues in "... title 2", "... title 3", ...)
+// ReadXlsx gives the title and id back for the sheet of that name.
+//
+// Cells are written as text, except ISO dates in the date columns (Date
+// Initiated, Planned End Date, Date Completed, found by header name): "2021-02"
+// becomes a date cell shown as a month ("Feb-21", format mmm-yy) and
+// "2021-02-03" one shown as a day ("03/02/2021"). Either way ReadXlsx gives
+// back the same cells.
 //
 // libxlsxwriter 1.1.4 (Debian 12) cannot write to memory, so the workbook is
 // written to a private temporary file, read back and removed.
@@ -27,6 +40,9 @@
 #include "domain/result.h"
 
 namespace assure::api::import {
+
+// The custom document properties naming each table start with this.
+inline constexpr std::string_view kXlsxPropertyPrefix = "Assure table ";
 
 struct XlsxWriteOptions {
   double max_column_width = 60;  // characters; wider text wraps

@@ -49,6 +49,7 @@ Result<import::Table> ProgrammeTable(const NetworkModel& model, const std::strin
   }
   import::Table table;
   table.title = p->title;
+  table.id = programme_id;
   table.header = import::CanonicalHeader();
   for (const std::string& id : p->deliverable_ids) {
     const domain::DeliverableState* d = model.deliverables.Find(id);

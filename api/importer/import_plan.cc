@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <set>
 
+#include "api/core/history.h"
 #include "api/import/column.h"
 #include "api/importer/programme_title.h"
 #include "api/importer/row_mapping.h"
@@ -46,14 +47,19 @@ Result<std::vector<domain::NewEvent>> Simulate(typename Agg::State& state, const
 }
 
 // The fields of `f` that differ from `s` (trimmed, as Decide compares them).
+// Fields named in `keep` are left out; `values`, when given, receives the
+// file's text of each changed field.
 domain::EditDeliverable EditOf(const DeliverableFields& f, const DeliverableState& s,
-                               std::vector<std::string>& changed) {
+                               std::vector<std::string>& changed,
+                               const std::set<std::string>& keep = {},
+                               std::vector<std::string>* values = nullptr) {
   domain::EditDeliverable edit;
   auto text = [&](const std::optional<std::string>& v, const std::string& current,
                   std::optional<std::string> DeliverableFields::*out, const char* name) {
-    if (v && domain::Trim(*v) != current) {
+    if (v && domain::Trim(*v) != current && !keep.count(name)) {
       edit.fields.*out = *v;
       changed.emplace_back(name);
+      if (values) values->push_back(*v);
     }
   };
   text(f.reference, s.reference, &DeliverableFields::reference, "reference");
@@ -74,6 +80,17 @@ domain::EditDeliverable EditOf(const DeliverableFields& f, const DeliverableStat
   return edit;
 }
 
+// The text of a field of the read model, as FieldOrigin::imported_value has it.
+std::string StateText(const nlohmann::json& state, const std::string& field) {
+  const nlohmann::json& v = state[field];
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_object()) {
+    if (v.contains("text")) return v["text"].get<std::string>();
+    if (v.contains("raw")) return v["raw"].get<std::string>();
+  }
+  return v.is_null() ? std::string() : v.dump();
+}
+
 std::string FileStem(const std::string& name) {
   std::string base = name.substr(0, name.find(':'));  // "book.xlsx:Sheet" -> "book.xlsx"
   return std::filesystem::path(base).stem().string();
@@ -91,10 +108,11 @@ std::string SheetPrefix(std::string_view title) {
 
 class Planner {
  public:
-  Planner(const NetworkModel& model, const ImportOptions& options)
-      : model_(model), options_(options) {}
+  Planner(const NetworkModel& model, const ImportOptions& options, const OriginsLookup& origins)
+      : model_(model), options_(options), origins_(origins) {}
 
   Status AddTable(const std::string& file, const import::Table& table);
+  const std::optional<Error>& failure() const { return failure_; }
   ImportPlan Finish();
 
  private:
@@ -109,9 +127,14 @@ class Planner {
   }
   void PlanRow(const std::string& file, const std::string& programme_id,
                const std::string& id, MappedRow& m, RowReport& report);
+  std::set<std::string> Conflicts(const std::string& file, const std::string& id,
+                                  const MappedRow& m, const DeliverableState& state,
+                                  const RowReport& report);
 
   const NetworkModel& model_;
   const ImportOptions& options_;
+  const OriginsLookup& origins_;
+  std::optional<Error> failure_;  // reading a deliverable's events failed
   ImportPlan plan_;
   std::map<std::string, std::string> planned_groups_;      // normalised name -> id
   std::map<std::string, std::size_t> report_index_;        // programme id -> report
@@ -162,18 +185,31 @@ Result<std::string> Planner::ResolveProgramme(const std::string& file, const imp
   if (!id.empty() && !known(id)) {
     return MakeError(ErrorCode::kNotFound, "no work programme '" + id + "'", "programme_id");
   }
-  // A title already known (also as an Excel sheet name cut to 31 characters).
+  // The programme an Assure export names (its id, carried by the workbook).
+  if (id.empty() && !table.id.empty() && known(table.id)) id = table.id;
+  // A title already known; else a title cut to an Excel sheet name (31
+  // characters), when exactly one programme's title starts that way: two
+  // years of one programme share the cut, and guessing would edit the wrong
+  // year.
   const std::string title_key = NormaliseKey(table.title);
-  auto match = [&](const WorkProgrammeState& p) {
-    return !title_key.empty() &&
-           (NormaliseKey(p.title) == title_key || SheetPrefix(p.title) == title_key);
+  std::set<std::string> cut_matches;
+  auto match = [&](const std::string& pid, const WorkProgrammeState& p) {
+    if (!id.empty() || title_key.empty()) return;
+    if (NormaliseKey(p.title) == title_key) id = pid;
+    else if (SheetPrefix(p.title) == title_key) cut_matches.insert(pid);
   };
-  for (const auto& [pid, p] : programmes_) {
-    if (id.empty() && match(p)) id = pid;
+  for (const auto& [pid, p] : programmes_) match(pid, p);
+  model_.programmes.ForEach(match);
+  if (id.empty() && cut_matches.size() == 1) id = *cut_matches.begin();
+  if (id.empty() && cut_matches.size() > 1 && options_.programme_title.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     table.source + ", row " + std::to_string(table.header_row) +
+                         ": the sheet name '" + table.title + "' is the start of " +
+                         std::to_string(cut_matches.size()) +
+                         " programmes' titles: name the programme (--programme / "
+                         "programme_id) or give the full title (--title / title)",
+                     file);
   }
-  model_.programmes.ForEach([&](const std::string& pid, const WorkProgrammeState& p) {
-    if (id.empty() && match(p)) id = pid;
-  });
   std::optional<ProgrammeTitle> title;
   if (id.empty()) {
     title = ParseProgrammeTitle(table.title);
@@ -285,6 +321,55 @@ Status Planner::AddTable(const std::string& file, const import::Table& table) {
   return {};
 }
 
+// The fields the row would change whose last change in Assure was not an
+// import's: reported; kept (returned) unless options_.overwrite.
+std::set<std::string> Planner::Conflicts(const std::string& file, const std::string& id,
+                                         const MappedRow& m, const DeliverableState& state,
+                                         const RowReport& report) {
+  std::vector<std::pair<std::string, std::string>> wanted;  // field, file's text
+  std::vector<std::string> names, values;
+  EditOf(m.fields, state, names, {}, &values);
+  for (std::size_t i = 0; i < names.size(); ++i) wanted.emplace_back(names[i], values[i]);
+  if (m.ragb && m.ragb != state.ragb) {
+    wanted.emplace_back("ragb", std::string(domain::NameOf(domain::kRagbNames, *m.ragb)));
+  }
+  if (m.status && *m.status != state.status &&
+      !(*m.status == DeliverableStatus::kCompleted && IsClosed(state.status))) {
+    wanted.emplace_back("status",
+                        std::string(domain::NameOf(domain::kDeliverableStatusNames, *m.status)));
+  }
+  std::set<std::string> kept;
+  if (wanted.empty()) return kept;
+  auto origins = origins_(id);
+  if (!origins.ok()) {
+    if (!failure_) failure_ = origins.error();
+    return kept;
+  }
+  const nlohmann::json current = DeliverableAggregate::ToJson(state);
+  for (const auto& [field, value] : wanted) {
+    auto it = origins->find(field);
+    if (it == origins->end() || it->second.by_import) continue;
+    const FieldOrigin& o = it->second;
+    FieldConflict c;
+    c.file = file;
+    c.row = m.number;
+    c.deliverable_id = id;
+    c.reference = report.reference;
+    c.title = report.title;
+    c.field = field;
+    c.file_value = value;
+    c.assure_value = StateText(current, field);
+    c.imported_value = o.imported_value;
+    c.changed_by = o.actor;
+    c.changed_at = FormatTimestamp(o.recorded_at_us);
+    c.reason = o.reason;
+    c.overwritten = options_.overwrite;
+    plan_.report.conflicts.push_back(std::move(c));
+    if (!options_.overwrite) kept.insert(field);
+  }
+  return kept;
+}
+
 void Planner::PlanRow(const std::string& file, const std::string& pid, const std::string& id,
                       MappedRow& m, RowReport& report) {
   auto [it, fresh] = deliverables_.try_emplace(id);
@@ -321,10 +406,14 @@ void Planner::PlanRow(const std::string& file, const std::string& pid, const std
     ++Report(pid).deliverables_created;
   } else {
     std::vector<std::string>& changed = report.fields_changed;
+    // What Assure changed since the last import stays, unless overwriting.
+    const std::set<std::string> kept = Conflicts(file, id, m, state, report);
+    if (kept.count("ragb")) m.ragb = std::nullopt;
+    if (kept.count("status")) m.status = std::nullopt;
     if (m.status && IsClosed(state.status) && !IsClosed(*m.status)) {
       if (run(domain::ReopenDeliverable{reason, *m.status}, "reopening")) changed.emplace_back("status");
     }
-    auto edit = EditOf(m.fields, state, changed);
+    auto edit = EditOf(m.fields, state, changed, kept);
     if (!changed.empty() && !(changed.size() == 1 && changed[0] == "status")) {
       if (!run(edit, "the edit")) changed.clear();
     }
@@ -381,8 +470,8 @@ void Planner::PlanRow(const std::string& file, const std::string& pid, const std
 std::string ImportReason(const std::string& file) { return "imported from " + file; }
 
 Result<ImportPlan> MakePlan(const NetworkModel& model, const std::vector<FileTables>& files,
-                            const ImportOptions& options) {
-  Planner planner(model, options);
+                            const ImportOptions& options, const OriginsLookup& origins) {
+  Planner planner(model, options, origins);
   std::vector<import::Warning> read_warnings;
   for (const FileTables& f : files) {
     for (const import::Table& t : f.read.tables) {
@@ -401,6 +490,7 @@ Result<ImportPlan> MakePlan(const NetworkModel& model, const std::vector<FileTab
       ASSURE_TRY(planner.AddTable(f.name, t));
     }
   }
+  if (planner.failure()) return *planner.failure();
   ImportPlan plan = planner.Finish();
   for (const FileTables& f : files) plan.report.files.push_back(f.name);
   // The readers' warnings first, then the importer's, each in file order.

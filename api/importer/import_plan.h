@@ -3,12 +3,14 @@
 // so a dry run reports exactly what a real run writes. Internal to importer.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "api/import/table.h"
+#include "api/importer/field_origins.h"
 #include "api/importer/import_report.h"
 #include "api/importer/importer.h"
 #include "api/queries/network_model.h"
@@ -49,8 +51,11 @@ struct FileTables {
 
 // Makes the plan. Errors only for a table that cannot be placed in a
 // programme (named by file and header row).
+// `origins` gives, for an existing deliverable the file would change, who
+// last set each of its fields (see field_origins.h).
+using OriginsLookup = std::function<Result<FieldOrigins>(const std::string& deliverable_id)>;
 Result<ImportPlan> MakePlan(const NetworkModel& model, const std::vector<FileTables>& files,
-                            const ImportOptions& options);
+                            const ImportOptions& options, const OriginsLookup& origins);
 
 // "imported from FILE".
 std::string ImportReason(const std::string& file);

@@ -49,6 +49,22 @@ json ToJson(const ImportReport& r) {
   for (const auto& w : r.warnings) {
     warnings.push_back({{"file", w.file}, {"row", w.row}, {"message", w.message}});
   }
+  json conflicts = json::array();
+  for (const auto& c : r.conflicts) {
+    conflicts.push_back({{"file", c.file},
+                         {"row", c.row},
+                         {"deliverable_id", c.deliverable_id},
+                         {"reference", c.reference},
+                         {"title", c.title},
+                         {"field", c.field},
+                         {"file_value", c.file_value},
+                         {"assure_value", c.assure_value},
+                         {"imported_value", c.imported_value},
+                         {"changed_by", c.changed_by},
+                         {"changed_at", c.changed_at},
+                         {"reason", c.reason},
+                         {"overwritten", c.overwritten}});
+  }
   return {{"dry_run", r.dry_run},
           {"files", r.files},
           {"counts",
@@ -64,7 +80,8 @@ json ToJson(const ImportReport& r) {
             {"events_appended", r.events_appended}}},
           {"programmes", programmes},
           {"rows", rows},
-          {"warnings", warnings}};
+          {"warnings", warnings},
+          {"conflicts", conflicts}};
 }
 
 std::string FormatReport(const ImportReport& r, bool rows) {
@@ -122,6 +139,16 @@ std::string FormatReport(const ImportReport& r, bool rows) {
     for (const auto& w : r.warnings) {
       out += "  " + w.file + (w.row ? ", row " + std::to_string(w.row) : std::string()) + ": " +
              w.message + "\n";
+    }
+  }
+  if (!r.conflicts.empty()) {
+    out += "\nConflicts (changed in Assure since the last import):\n";
+    for (const auto& c : r.conflicts) {
+      out += "  " + c.file + ", row " + std::to_string(c.row) + " [" + c.reference + "] " +
+             c.field + ": file '" + c.file_value + "', Assure '" + c.assure_value + "' (" +
+             c.changed_by + ", " + c.changed_at +
+             (c.reason.empty() ? std::string() : ": " + c.reason) + "): " +
+             (c.overwritten ? "file's value applied (overwrite)" : "Assure's value kept") + "\n";
     }
   }
   return out;

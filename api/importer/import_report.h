@@ -54,6 +54,26 @@ struct ProgrammeReport {
   std::vector<std::string> not_in_file;
 };
 
+// A field the file would change that Assure changed since an import last
+// set it (by anything but an import: a rating changed with a reason, an
+// edit): Assure's value is kept and the conflict reported, unless the import
+// was asked to overwrite (then the file's value is applied, and reported).
+struct FieldConflict {
+  std::string file;  // "wmin.csv" or "book.xlsx:Sheet"
+  std::size_t row = 0;
+  std::string deliverable_id;
+  std::string reference;
+  std::string title;
+  std::string field;           // "ragb", "status", "owner", "planned_end", ...
+  std::string file_value;      // what the file says
+  std::string assure_value;    // what Assure says
+  std::string imported_value;  // what the last import set it to ("" if none did)
+  std::string changed_by;      // actor of Assure's change
+  std::string changed_at;      // its recorded time, e.g. "2024-03-01T09:30:00.000000Z"
+  std::string reason;          // its reason, as recorded
+  bool overwritten = false;    // the file's value was applied (overwrite)
+};
+
 struct ImportReport {
   bool dry_run = false;
   std::vector<std::string> files;
@@ -69,6 +89,7 @@ struct ImportReport {
   std::vector<ProgrammeReport> programmes;
   std::vector<RowReport> rows;
   std::vector<import::Warning> warnings;
+  std::vector<FieldConflict> conflicts;
 };
 
 nlohmann::json ToJson(const ImportReport& report);

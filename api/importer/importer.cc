@@ -215,7 +215,9 @@ Result<ImportReport> ImportFiles(storage::EventStore& store, const std::vector<I
   }
   auto model = BuildNetworkModel(store, store.Head().position);
   if (!model.ok()) return model.error();
-  auto plan = MakePlan(*model, read, options);
+  auto plan = MakePlan(*model, read, options, [&store](const std::string& id) {
+    return ReadFieldOrigins(store, id);
+  });
   if (!plan.ok()) return plan.error();
   if (options.dry_run) return std::move(plan->report);
   auto written = Apply(store, *plan, options);

@@ -41,9 +41,17 @@ struct ImportFile {
 
 struct ImportOptions {
   bool dry_run = false;           // plan and report, write nothing
+  // A field Assure changed since an import last set it (a rating changed
+  // with a reason, an edit: any event not from an import) is kept and
+  // reported as a conflict; with overwrite the file's value is applied (and
+  // still reported). See README.md.
+  bool overwrite = false;
   std::string actor = "import";   // who: recorded on every event
   std::int64_t now_us = 0;        // occurred-at of the events (UTC microseconds)
-  std::string source;             // event metadata source; default "import:FILE"
+  // Event metadata source; default "import:FILE". A source of one's own
+  // should start "import:" too: that is how a later import tells the values
+  // an import set from the board's own changes (see overwrite).
+  std::string source;
   std::string correlation_id;     // ties the events of one import together
   // Put every table into this existing programme instead of the one its
   // title names (for a CSV without a title row).

@@ -20,7 +20,11 @@ Status RegisterExchangeRoutes(http::Router& router, std::shared_ptr<RestDeps> de
       "Import work programmes: the body is a CSV, Markdown or .xlsx file", "imports");
   upload.openapi["parameters"] = {
       http::OpenApiQueryParam("file_name", "string", "the file's name (its extension picks the reader)", true),
-      http::OpenApiQueryParam("dry_run", "boolean", "report what would change, write nothing"),
+      http::OpenApiQueryParam("dry_run", "boolean",
+                              "report what would change, and the conflicts; write nothing"),
+      http::OpenApiQueryParam("overwrite", "boolean",
+                              "apply the file's values even to fields changed in Assure since the "
+                              "last import (by default Assure's are kept and listed in conflicts)"),
       http::OpenApiQueryParam("title", "string", "programme title for tables without one")};
   add("POST", "/api/v1/imports", [deps](const http::Request& req) -> http::Response {
     auto name = req.Query("file_name");
@@ -39,6 +43,7 @@ Status RegisterExchangeRoutes(http::Router& router, std::shared_ptr<RestDeps> de
     o.threads = deps->import_writers;
     o.post = deps->post_work;  // helpers on the worker pool, not threads of their own
     o.dry_run = req.Query("dry_run") == "true";
+    o.overwrite = req.Query("overwrite") == "true";
     o.actor = req.principal->actor();
     o.now_us = deps->clock->NowMicros();
     o.correlation_id = req.correlation_id;

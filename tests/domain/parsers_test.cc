@@ -31,6 +31,9 @@ TEST(SeedDate, MonthPrecisionForms) {
   ExpectDate("Draft Dec-22", "2022-12-01", P::kMonth);
   ExpectDate("Planned Jun 23", "2023-06-01", P::kMonth);
   ExpectDate("Sept 2023", "2023-09-01", P::kMonth);
+  // An xlsx date cell shown as "Feb-21" comes from the reader as ISO year-month.
+  ExpectDate("2021-02", "2021-02-01", P::kMonth);
+  ExpectDate("2021-13", std::nullopt, P::kNone);
 }
 
 TEST(SeedDate, DayPrecisionForms) {

@@ -1,4 +1,5 @@
 #include "api/import/xlsx_reader.h"
+#include "api/import/xlsx_styles.h"
 
 #include <gtest/gtest.h>
 
@@ -62,7 +63,8 @@ TEST(XlsxReaderTest, ReadsSharedInlineNumbersBooleansAndDates) {
   ASSERT_TRUE(r.ok()) << r.error().message;
   ASSERT_EQ(r->tables.size(), 1u);
   const Table& t = r->tables[0];
-  EXPECT_EQ(t.title, "Digital");
+  // A title row above the header titles the table (the sheet name does not).
+  EXPECT_EQ(t.title, "Digital Work Programme");
   EXPECT_EQ(t.source, "book.xlsx:Digital");
   EXPECT_EQ(t.header_row, 2u);
   EXPECT_EQ(t.header, (Cells{"Network Reference", "Deliverable", "Date Initiated", "RAGB Status"}));
@@ -73,10 +75,51 @@ TEST(XlsxReaderTest, ReadsSharedInlineNumbersBooleansAndDates) {
   EXPECT_EQ(t.rows[1].cells, (Cells{"42", "Line one\nLine two", "2023-05-24", "TRUE"}));
   EXPECT_EQ(t.rows[2].cells, (Cells{"3.5", "formula", "2023-03-01T12:00:00", "#N/A"}));
   EXPECT_EQ(t.rows[3].cells, (Cells{"0.1", "", "FALSE", ""}));
-  // The title row above the header is not silently dropped.
-  ASSERT_EQ(r->warnings.size(), 1u);
-  EXPECT_EQ(r->warnings[0].row, 1u);
-  EXPECT_EQ(r->warnings[0].file, "book.xlsx:Digital");
+  EXPECT_TRUE(r->warnings.empty());
+}
+
+TEST(XlsxReaderTest, RatingColoursByHue) {
+  EXPECT_EQ(RagbWordOfFill("FF0000"), "Red");
+  EXPECT_EQ(RagbWordOfFill("C00000"), "Red");
+  EXPECT_EQ(RagbWordOfFill("FFC000"), "Amber");
+  EXPECT_EQ(RagbWordOfFill("FFFF00"), "Amber");
+  EXPECT_EQ(RagbWordOfFill("00B050"), "Green");
+  EXPECT_EQ(RagbWordOfFill("92D050"), "Green");
+  EXPECT_EQ(RagbWordOfFill("0070C0"), "Blue");
+  EXPECT_EQ(RagbWordOfFill("00B0F0"), "Blue");
+  EXPECT_EQ(RagbWordOfFill("7030A0"), std::nullopt);  // purple
+  EXPECT_EQ(RagbWordOfFill("D9D9D9"), std::nullopt);  // grey
+  EXPECT_EQ(RagbWordOfFill("FFFFFF"), std::nullopt);
+  EXPECT_EQ(RagbWordOfFill("theme 5"), std::nullopt);
+}
+
+TEST(XlsxReaderTest, ARatingGivenByItsFillAlone) {
+  const char styles[] =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+      "<styleSheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+      "<fills count=\"4\"><fill><patternFill patternType=\"none\"/></fill>"
+      "<fill><patternFill patternType=\"gray125\"/></fill>"
+      "<fill><patternFill patternType=\"solid\"><fgColor rgb=\"FFFFC000\"/></patternFill></fill>"
+      "<fill><patternFill patternType=\"solid\"><fgColor indexed=\"20\"/></patternFill></fill>"
+      "</fills><cellXfs count=\"3\"><xf numFmtId=\"0\" fillId=\"0\"/>"
+      "<xf numFmtId=\"0\" fillId=\"2\"/><xf numFmtId=\"0\" fillId=\"3\"/></cellXfs></styleSheet>";
+  const std::string sheet =
+      HeaderRow() +
+      "<row r=\"3\"><c r=\"A3\" t=\"inlineStr\"><is><t>D-1</t></is></c>"
+      "<c r=\"B3\" t=\"inlineStr\"><is><t>Amber by colour</t></is></c><c r=\"D3\" s=\"1\"/></row>"
+      "<row r=\"4\"><c r=\"A4\" t=\"inlineStr\"><is><t>D-2</t></is></c>"
+      "<c r=\"B4\" t=\"inlineStr\"><is><t>Purple</t></is></c><c r=\"D4\" s=\"2\"/></row>";
+  auto r = ReadXlsx(MakeXlsx({{"P", sheet}}, kShared, styles), "c.xlsx");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  const Table& t = r->tables[0];
+  ASSERT_EQ(t.rows.size(), 2u);
+  EXPECT_EQ(t.rows[0].cells[3], "Amber");
+  EXPECT_EQ(t.rows[1].cells[3], "");
+  ASSERT_EQ(r->warnings.size(), 2u);
+  EXPECT_EQ(r->warnings[0].row, 3u);
+  EXPECT_NE(r->warnings[0].message.find("read as Amber"), std::string::npos);
+  EXPECT_EQ(r->warnings[1].row, 4u);
+  EXPECT_NE(r->warnings[1].message.find("#800080"), std::string::npos) << r->warnings[1].message;
 }
 
 TEST(XlsxReaderTest, OneTablePerSheetInWorkbookOrderWith1904Dates) {

@@ -42,8 +42,10 @@ TEST(XlsxWriterTest, ReadsBackThroughTheXlsxReader) {
   auto r = ReadXlsx(*bytes, "export.xlsx");
   ASSERT_TRUE(r.ok()) << r.error().message;
   ASSERT_EQ(r->tables.size(), 2u);
-  // Titles longer than Excel's 31 characters are cut for the sheet name.
-  EXPECT_EQ(r->tables[0].title, "Quality Standard for Imaging Wo");
+  // Titles longer than Excel's 31 characters are cut for the sheet name;
+  // the full title comes back from the document properties.
+  EXPECT_EQ(r->tables[0].source, "export.xlsx:Quality Standard for Imaging Wo");
+  EXPECT_EQ(r->tables[0].title, a.title);
   EXPECT_EQ(r->tables[1].title, "Short");
   EXPECT_EQ(r->tables[0].header, a.header);
   ASSERT_EQ(r->tables[0].rows.size(), a.rows.size());
@@ -132,8 +134,11 @@ TEST(XlsxWriterTest, SheetNamesAreLegalAndUnique) {
   auto r = ReadXlsx(*bytes, "n.xlsx");
   ASSERT_TRUE(r.ok()) << r.error().message;
   ASSERT_EQ(r->tables.size(), 3u);
-  EXPECT_EQ(r->tables[0].title, "Comms & Engagement  Q1 Q2  draf");
-  EXPECT_EQ(r->tables[1].title, "Comms & Engagement  Q1 Q2 (2)");
+  EXPECT_EQ(r->tables[0].source, "n.xlsx:Comms & Engagement  Q1 Q2  draf");
+  EXPECT_EQ(r->tables[1].source, "n.xlsx:Comms & Engagement  Q1 Q2 (2)");
+  EXPECT_EQ(r->tables[2].source, "n.xlsx:Sheet3");
+  EXPECT_EQ(r->tables[0].title, a.title);
+  EXPECT_EQ(r->tables[1].title, a.title);
   EXPECT_EQ(r->tables[2].title, "Sheet3");
 }
 

@@ -26,11 +26,13 @@ std::string Drain(std::FILE* f) {
 }
 
 Outcome Upload(const std::string& server, const std::string& token, bool dry_run = false,
-               bool as_json = false, std::vector<std::string> files = {ASSURE_STRATEGY_MD}) {
+               bool as_json = false, std::vector<std::string> files = {ASSURE_STRATEGY_MD},
+               bool overwrite = false) {
   server::UploadOptions o;
   o.server = server;
   o.token = token;
   o.dry_run = dry_run;
+  o.overwrite = overwrite;
   o.json = as_json;
   o.timeout = std::chrono::seconds(60);
   std::FILE* out = std::tmpfile();
@@ -75,6 +77,45 @@ TEST_F(ImportUploadTest, ImportsTheStrategyDocumentOnceAndRepeatsAppendNothing) 
   EXPECT_EQ(verify["ok"], true);
   EXPECT_EQ(verify["checked"], head);
   EXPECT_EQ(Get("/api/v1/deliverables").Json()["total"], 67);
+}
+
+// Issue 16: a re-import keeps a rating the board changed through the API and
+// says so; overwrite=true applies the file's.
+TEST_F(ImportUploadTest, ConflictsWithTheBoardsChangesAndOverwrite) {
+  Outcome first = Upload(Url(), tok().editor, false, /*as_json=*/true);
+  ASSERT_EQ(first.code, server::kUploadOk) << first.err;
+  std::string id, rating;
+  const json imported = json::parse(first.out);
+  for (const auto& row : imported["rows"]) {
+    json d = Get("/api/v1/deliverables/" + row["deliverable_id"].get<std::string>()).Json();
+    if (d["ragb"].is_string()) {
+      id = row["deliverable_id"];
+      rating = d["ragb"];
+      break;
+    }
+  }
+  ASSERT_FALSE(id.empty());
+  const std::string other = rating == "red" ? "amber" : "red";
+  Must("/api/v1/deliverables/" + id + "/change-ragb", {{"ragb", other}, {"reason", "board said so"}},
+       tok().editor);
+
+  Outcome again = Upload(Url(), tok().editor, /*dry_run=*/true);
+  ASSERT_EQ(again.code, server::kUploadOk) << again.err;
+  EXPECT_NE(again.out.find("Conflicts"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("board said so"), std::string::npos) << again.out;
+  Outcome kept = Upload(Url(), tok().editor, false, /*as_json=*/true);
+  ASSERT_EQ(kept.code, server::kUploadOk) << kept.err;
+  const json report = json::parse(kept.out);
+  ASSERT_EQ(report["conflicts"].size(), 1u) << kept.out;
+  EXPECT_EQ(report["conflicts"][0]["field"], "ragb");
+  EXPECT_EQ(report["conflicts"][0]["assure_value"], other);
+  EXPECT_EQ(report["conflicts"][0]["file_value"], rating);
+  EXPECT_EQ(Get("/api/v1/deliverables/" + id).Json()["ragb"], other);
+
+  Outcome over = Upload(Url(), tok().editor, false, false, {ASSURE_STRATEGY_MD}, /*overwrite=*/true);
+  ASSERT_EQ(over.code, server::kUploadOk) << over.err;
+  EXPECT_NE(over.out.find("file's value applied"), std::string::npos) << over.out;
+  EXPECT_EQ(Get("/api/v1/deliverables/" + id).Json()["ragb"], rating);
 }
 
 TEST_F(ImportUploadTest, DryRunWritesNothing) {
