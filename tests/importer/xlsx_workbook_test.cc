@@ -134,7 +134,10 @@ TEST(XlsxExportTest, ALongTitleSurvivesInFull) {
 class BoardWorkbookTest : public ::testing::Test {
  protected:
   static std::string Build() {
-    const std::string path = ::testing::TempDir() + "/assure-board-workbook.xlsx";
+    // One file per test and process: ctest runs these tests in parallel.
+    const std::string path = ::testing::TempDir() + "/assure-board-workbook-" +
+                             ::testing::UnitTest::GetInstance()->current_test_info()->name() +
+                             "-" + std::to_string(::getpid()) + ".xlsx";
     lxw_workbook* wb = workbook_new(path.c_str());
     lxw_format* title = workbook_add_format(wb);
     format_set_bold(title);
