@@ -127,7 +127,7 @@ Result<Events> DeliverableAggregate::Decide(const State& s, const Command& comma
             if (data.empty()) return RuleViolation("nothing to change: the fields are the same");
             ASSURE_TRY(CheckDates(DateOr(data, "date_initiated", s.date_initiated),
                                   DateOr(data, "planned_end", s.planned_end)));
-            return Events{MakeEvent("DeliverableEdited", ctx, s.id, std::move(data))};
+            return Events{MakeEvent("DeliverableEdited", ctx, s.id, std::move(data), Trim(c.reason))};
           },
           [&](const ChangeDeliverableRagb& c) -> Result<Events> {
             ASSURE_TRY(CheckOpen(s, "change its rating"));
@@ -169,7 +169,8 @@ Result<Events> DeliverableAggregate::Decide(const State& s, const Command& comma
                                     {{"date_completed", SeedDateToJson(done)},
                                      {"ragb", NameOf(kRagbNames, rating)},
                                      {"previous_ragb", RagbOrNull(s.ragb)},
-                                     {"previous_status", status_name}})};
+                                     {"previous_status", status_name}},
+                                    Trim(c.reason))};
           },
           [&](const ReopenDeliverable& c) -> Result<Events> {
             if (!IsClosed(s.status)) return RuleViolation("only a completed or cancelled deliverable can be reopened");

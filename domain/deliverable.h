@@ -77,8 +77,9 @@ struct CreateDeliverable {
   std::optional<Ragb> ragb;
   DeliverableStatus status = DeliverableStatus::kPlanned;
 };
-struct EditDeliverable {  // "edit": any of the DeliverableFields members
+struct EditDeliverable {  // "edit": any of the DeliverableFields members, reason?
   DeliverableFields fields;
+  std::string reason;  // optional (an import gives "imported from FILE")
 };
 struct ChangeDeliverableRagb {  // "change-ragb": ragb, reason
   Ragb ragb = Ragb::kBlue;
@@ -88,9 +89,10 @@ struct ChangeDeliverableStatus {  // "change-status": status, reason?
   DeliverableStatus status = DeliverableStatus::kInProgress;
   std::string reason;
 };
-struct CompleteDeliverable {  // "complete": date_completed, ragb?
+struct CompleteDeliverable {  // "complete": date_completed, ragb?, reason?
   std::string date_completed;
   std::optional<Ragb> ragb;
+  std::string reason;  // optional (an import gives "imported from FILE")
 };
 struct ReopenDeliverable {  // "reopen": reason, status? (default in-progress)
   std::string reason;

@@ -38,13 +38,13 @@ Result<DeliverableAggregate::Command> DeliverableAggregate::ParseCommand(
     c.status = r.OptEnum("status", kDeliverableStatusNames).value_or(DeliverableStatus::kPlanned);
     command = c;
   } else if (name == "edit") {
-    command = EditDeliverable{ReadFields(r)};
+    command = EditDeliverable{ReadFields(r), r.StrOr("reason")};
   } else if (name == "change-ragb") {
     command = ChangeDeliverableRagb{r.Enum("ragb", kRagbNames), r.Str("reason")};
   } else if (name == "change-status") {
     command = ChangeDeliverableStatus{r.Enum("status", kDeliverableStatusNames), r.StrOr("reason")};
   } else if (name == "complete") {
-    command = CompleteDeliverable{r.Str("date_completed"), r.OptEnum("ragb", kRagbNames)};
+    command = CompleteDeliverable{r.Str("date_completed"), r.OptEnum("ragb", kRagbNames), r.StrOr("reason")};
   } else if (name == "reopen") {
     ReopenDeliverable c;
     c.reason = r.Str("reason");

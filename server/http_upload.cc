@@ -183,6 +183,7 @@ api::importer::ImportReport ReportFromJson(const json& j) {
   ImportReport r;
   r.dry_run = Bool(j, "dry_run");
   r.files = Strs(j, "files");
+  r.encodings = Strs(j, "encodings");
   const json counts = j.value("counts", json::object());
   r.tables = Size(counts, "tables");
   r.groups_created = Size(counts, "groups_created");

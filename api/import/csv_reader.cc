@@ -198,8 +198,10 @@ DelimiterScore ScoreDelimiter(std::string_view text, char delim, std::size_t fir
 Result<ReadResult> ReadCsv(std::string_view bytes, std::string_view file_name,
                            const ReadOptions& options) try {
   const std::string file(file_name);
-  ASSURE_TRY(CheckTextInput(bytes, file, options.limits));
-  std::string_view text = StripBom(bytes);
+  std::string decoded;
+  auto input = DecodeTextInput(bytes, file, options.limits, decoded);
+  if (!input.ok()) return std::move(input).error();
+  std::string_view text = input->text;
 
   std::size_t first_line = 1;
   char delim = 0;
@@ -231,6 +233,7 @@ Result<ReadResult> ReadCsv(std::string_view bytes, std::string_view file_name,
   if (!rows.ok()) return std::move(rows).error();
 
   ReadResult out;
+  out.encoding = EncodingName(input->encoding);
   auto table = BuildTable(std::move(*rows), "", file, file, options,
                           /*first_row_fallback=*/false, out.warnings);
   if (!table.ok()) return std::move(table).error();

@@ -15,7 +15,8 @@ namespace assure::api::import {
 namespace {
 
 constexpr std::size_t kTitleLookBackLines = 80;
-constexpr std::size_t kTitleMaxCodePoints = 80;
+constexpr std::size_t kTitleMaxCodePoints = 100;
+constexpr std::size_t kTitleParagraphLines = 6;
 
 struct Line {
   std::string_view text;  // without its line end
@@ -143,57 +144,100 @@ bool NamesProgramme(std::string_view t) {
          lower.find("program") != std::string::npos;
 }
 
-// "**Medical Physics\nWork Programme**" ending at line index `end`, joined.
-std::optional<std::string> BoldParagraphEndingAt(const std::vector<Line>& lines,
-                                                 std::size_t end,
-                                                 std::size_t bound) {
-  std::vector<std::string_view> parts;
-  std::size_t i = end;
-  while (true) {
-    const std::string_view t = TrimCell(lines[i].text);
-    if (t.empty() || lines[i].in_table || lines[i].in_fence) return std::nullopt;
-    parts.push_back(t);
-    if (StartsWith(t, "**")) break;
-    if (i == bound || parts.size() > 6) return std::nullopt;
-    --i;
-  }
-  std::string joined;
-  for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
-    if (!joined.empty()) joined.push_back(' ');
-    joined.append(*it);
-  }
-  if (joined.size() <= 4 || !EndsWith(joined, "**")) return std::nullopt;
-  std::string inner = joined.substr(2, joined.size() - 4);
-  if (inner.find("**") != std::string::npos) return std::nullopt;
-  const std::string_view trimmed = TrimCell(inner);
-  if (trimmed.empty()) return std::nullopt;
-  return std::string(trimmed);
+bool IsBlankLine(const Line& l) {
+  return l.in_table || l.in_fence || TrimCell(l.text).empty();
 }
 
+bool IsHeading(std::string_view t) { return !t.empty() && t.front() == '#'; }
+
+// "====" or "----" under a line: a setext heading's underline.
+bool IsUnderline(std::string_view t) {
+  return t.size() >= 3 && (t.find_first_not_of('=') == std::string_view::npos ||
+                           t.find_first_not_of('-') == std::string_view::npos);
+}
+
+bool HasYearDigits(std::string_view t) {
+  std::size_t run = 0;
+  for (char c : t) {
+    run = (c >= '0' && c <= '9') ? run + 1 : 0;
+    if (run == 4) return true;
+  }
+  return false;
+}
+
+// The lines of the paragraph ending at line index `end` (no further back than
+// `bound`, at most kTitleParagraphLines), joined with single spaces and with
+// bold markers ("**") removed, as a reader sees "**Medical Physics\nWork
+// Programme\n(2023 - 2024)**" or the same in plain text. `first` receives the
+// index of the paragraph's first line. Empty when the paragraph is too long
+// to be a title.
+std::string ParagraphEndingAt(const std::vector<Line>& lines, std::size_t end,
+                              std::size_t bound, std::size_t& first) {
+  first = end;
+  while (first > bound && !IsBlankLine(lines[first - 1]) &&
+         !IsHeading(TrimCell(lines[first - 1].text))) {
+    --first;
+  }
+  if (end - first + 1 > kTitleParagraphLines) return {};
+  std::string joined;
+  for (std::size_t k = first; k <= end; ++k) {
+    const std::string_view t = TrimCell(lines[k].text);
+    if (!joined.empty()) joined.push_back(' ');
+    joined.append(t);
+  }
+  std::string out;
+  for (std::size_t k = 0; k < joined.size(); ++k) {
+    if (joined.compare(k, 2, "**") == 0) {
+      ++k;
+      continue;
+    }
+    out.push_back(joined[k]);
+  }
+  return std::string(TrimCell(out));
+}
+
+// A heading's text ("## Medical Physics" -> "Medical Physics").
+std::string_view HeadingText(std::string_view t) {
+  while (!t.empty() && t.front() == '#') t.remove_prefix(1);
+  return TrimCell(t);
+}
+
+// The title of the table starting at line index `start`, read as a person
+// would: the nearest heading, or the nearest paragraph naming a programme
+// (bold or plain, one line or several), looking no further back than `bound`
+// (the end of the previous table). A title naming no year takes the year from
+// a short paragraph between it and the table ("Medical Physics Work
+// Programme", blank line, "(2023 - 2024)"). Failing both, the nearest
+// title-like paragraph.
 std::string FindTitle(const std::vector<Line>& lines, std::size_t start,
                       std::size_t bound) {
   std::string weak;
+  std::string year_part;  // nearest title-like paragraph with a year in it
+  auto with_year = [&](std::string title) {
+    if (!HasYearDigits(title) && !year_part.empty()) title += " " + year_part;
+    return title;
+  };
   std::size_t scanned = 0;
   for (std::size_t i = start; i > bound && scanned < kTitleLookBackLines;) {
     --i;
     ++scanned;
-    const Line& line = lines[i];
-    const std::string_view t = TrimCell(line.text);
-    if (t.empty() || line.in_table || line.in_fence) continue;
-    if (t.front() == '#') {
-      std::string_view h = t;
-      while (!h.empty() && h.front() == '#') h.remove_prefix(1);
-      h = TrimCell(h);
-      if (!h.empty()) return std::string(h);
+    const std::string_view t = TrimCell(lines[i].text);
+    if (IsBlankLine(lines[i])) continue;
+    if (IsHeading(t)) {
+      const std::string_view h = HeadingText(t);
+      if (!h.empty()) return with_year(std::string(h));
       continue;
     }
-    if (EndsWith(t, "**")) {
-      if (auto bold = BoldParagraphEndingAt(lines, i, bound)) return *bold;
-    }
-    if (TitleLike(t)) {
-      if (NamesProgramme(t)) return std::string(t);
-      if (weak.empty()) weak = std::string(t);
-    }
+    std::size_t first = i;
+    const bool setext = IsUnderline(t) && i > bound && !IsBlankLine(lines[i - 1]);
+    std::string text = ParagraphEndingAt(lines, setext ? i - 1 : i, bound, first);
+    scanned += i - first;
+    i = first;
+    if (setext && !text.empty()) return with_year(std::move(text));
+    if (!TitleLike(text)) continue;
+    if (NamesProgramme(text)) return with_year(std::move(text));
+    if (weak.empty()) weak = text;
+    if (year_part.empty() && HasYearDigits(text)) year_part = text;
   }
   return weak;
 }
@@ -301,9 +345,12 @@ Result<ReadResult> ReadMarkdown(std::string_view bytes,
                                 std::string_view file_name,
                                 const ReadOptions& options) try {
   const std::string file(file_name);
-  ASSURE_TRY(CheckTextInput(bytes, file, options.limits));
+  std::string decoded;
+  auto input = DecodeTextInput(bytes, file, options.limits, decoded);
+  if (!input.ok()) return std::move(input).error();
   MarkdownParser parser(file, options);
-  auto result = parser.Parse(StripBom(bytes));
+  auto result = parser.Parse(input->text);
+  if (result.ok()) result->encoding = EncodingName(input->encoding);
   if (result.ok() && result->tables.empty()) {
     return ReadError(ErrorCode::kInvalidArgument, file, 0,
                      "no Markdown pipe table found (tables are lines starting "

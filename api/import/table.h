@@ -44,15 +44,24 @@ struct Table {
 // Something in the file that was read but not taken at face value: a shifted
 // row, a section row, a skipped empty row, an unknown column. The importer
 // shows these per row; none of them stops the read.
+// What a row warning is about, so a caller that reads the row further (the
+// importer realigns shifted cells and skips section rows) can give the row one
+// warning of its own instead of a second one.
+enum class WarningKind { kOther, kShiftedCells, kSectionRow };
+
 struct Warning {
   std::string file;
   std::size_t row = 0;  // 1-based; 0 = the file as a whole
   std::string message;
+  WarningKind kind = WarningKind::kOther;
 };
 
 struct ReadResult {
   std::vector<Table> tables;
   std::vector<Warning> warnings;
+  // The text encoding read (EncodingName in text.h: "UTF-8", "Windows-1252");
+  // empty for xlsx, whose XML carries its own.
+  std::string encoding;
 };
 
 }  // namespace assure::api::import

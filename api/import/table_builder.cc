@@ -26,7 +26,8 @@ void ShapeRow(Row& row, std::size_t width, const std::string& file,
           {file, row.number,
            "row has " + std::to_string(row.cells.size()) +
                " cells but the header has " + std::to_string(width) +
-               ": cells may be shifted; all cells kept as they are"});
+               ": cells may be shifted; all cells kept as they are",
+           WarningKind::kShiftedCells});
     }
   } else if (warn_short && original < width) {
     warnings.push_back(
@@ -52,7 +53,8 @@ void WarnIfSectionRow(const Row& row, const std::string& file,
   if (filled == 0 || filled > 2) return;
   warnings.push_back({file, row.number,
                       "looks like a section row (\"" + *first +
-                          "\"), not a deliverable: kept as a row"});
+                          "\"), not a deliverable: kept as a row",
+                      WarningKind::kSectionRow});
 }
 
 void WarnUnknownColumns(const Table& table, const std::string& file,

@@ -61,8 +61,49 @@ std::size_t LineOf(std::string_view text, std::size_t offset) {
   return line;
 }
 
-Status CheckTextInput(std::string_view bytes, std::string_view file,
-                      const ReadLimits& limits) {
+namespace {
+
+// U+0080..U+009F as Windows-1252 has them at 0x80..0x9F; 0 = undefined.
+constexpr char16_t kWindows1252High[32] = {
+    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
+    0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+
+char16_t Windows1252CodePoint(unsigned char c) {
+  if (c < 0x80 || c >= 0xA0) return c;
+  return kWindows1252High[c - 0x80];
+}
+
+}  // namespace
+
+std::string_view EncodingName(TextEncoding encoding) {
+  return encoding == TextEncoding::kWindows1252 ? "Windows-1252" : "UTF-8";
+}
+
+std::string DecodeWindows1252(std::string_view bytes) {
+  std::string out;
+  out.reserve(bytes.size() + bytes.size() / 8);
+  for (const char ch : bytes) {
+    const auto c = static_cast<unsigned char>(ch);
+    char16_t cp = Windows1252CodePoint(c);
+    if (cp == 0 && c != 0) cp = 0xFFFD;
+    if (cp < 0x80) {
+      out.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+  }
+  return out;
+}
+
+Result<TextInput> DecodeTextInput(std::string_view bytes, std::string_view file,
+                                  const ReadLimits& limits, std::string& storage) {
   if (bytes.size() > limits.max_input_bytes) {
     return ReadError(ErrorCode::kTooLarge, file, 0,
                      "file is " + std::to_string(bytes.size()) +
@@ -80,12 +121,26 @@ Status CheckTextInput(std::string_view bytes, std::string_view file,
                      "(save it as CSV UTF-8 or as .xlsx)");
   }
   std::size_t bad = 0;
-  if (!IsValidUtf8(text, &bad)) {
+  if (IsValidUtf8(text, &bad)) return TextInput{text, TextEncoding::kUtf8};
+  if (text.size() != bytes.size()) {
     return ReadError(ErrorCode::kInvalidArgument, file, LineOf(text, bad),
                      "invalid UTF-8 at byte " + std::to_string(bad + 1) +
-                         " (save the file as \"CSV UTF-8\")");
+                         " although the file starts with a UTF-8 byte order "
+                         "mark (save the file as \"CSV UTF-8\")");
   }
-  return {};
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (Windows1252CodePoint(c) == 0 && c != 0) {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      const std::string hex = {'0', 'x', kHex[c >> 4], kHex[c & 0xF]};
+      return ReadError(ErrorCode::kInvalidArgument, file, LineOf(text, i),
+                       "byte " + std::to_string(i + 1) + " (" + hex +
+                           ") is neither UTF-8 nor Windows-1252 (save the "
+                           "file as \"CSV UTF-8\")");
+    }
+  }
+  storage = DecodeWindows1252(text);
+  return TextInput{storage, TextEncoding::kWindows1252};
 }
 
 std::string_view TrimCell(std::string_view text) {

@@ -166,8 +166,12 @@ std::optional<RagbColour> RagbColourOf(std::string_view cell) {
   }
   if (v == "red" || v == "r" || v == "red (r)") return RagbColour::kRed;
   if (v == "amber" || v == "a" || v == "amber (a)") return RagbColour::kAmber;
-  if (v == "blue" || v == "b" || v == "blue (b)") return RagbColour::kBlue;
-  if (v == "green" || v == "g" || v == "green (g)") return RagbColour::kGreen;
+  if (v == "blue" || v == "b" || v == "blue (b)" || v == "on target") return RagbColour::kBlue;
+  // "On Target" and "Completed" are how the export writes a Blue deliverable
+  // in progress and a completed (Green) one.
+  if (v == "green" || v == "g" || v == "green (g)" || v == "completed" || v == "complete") {
+    return RagbColour::kGreen;
+  }
   return std::nullopt;
 }
 

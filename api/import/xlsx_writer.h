@@ -2,8 +2,9 @@
 // as boards expect their programme spreadsheets: the header row bold and
 // frozen with an autofilter, columns sized to their content (capped, long
 // text wrapped), and the RAGB column's cells filled Red, Amber, Blue or Green
-// by value ("Red", "R", "Red (R)", any case; status words such as "On Target"
-// stay unfilled). The RAGB column is found by header name (column.h).
+// by value ("Red", "R", "Red (R)", any case; "On Target" is Blue and
+// "Completed" Green, as the export writes a Blue deliverable in progress and
+// a completed one; other status words stay unfilled). The RAGB column is found by header name (column.h).
 //
 // Sheet names are the table titles made legal for Excel (no []:*?/\, at most
 // 31 characters, unique); an empty title becomes "Sheet<n>". Because a sheet

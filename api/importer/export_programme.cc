@@ -24,6 +24,9 @@ std::optional<ExportFormat> ParseExportFormat(std::string_view text) {
 std::string SeedStatusWord(const domain::DeliverableState& d) {
   if (d.status == DeliverableStatus::kCompleted) return "Completed";
   if (d.status == DeliverableStatus::kCancelled) return "Cancelled";
+  // The one word that carries a rating and a status, so a fresh store reads
+  // back both (a bare "Blue" would come back planned).
+  if (d.ragb == domain::Ragb::kBlue && d.status == DeliverableStatus::kInProgress) return "On Target";
   if (d.ragb) {
     switch (*d.ragb) {
       case domain::Ragb::kRed: return "Red";

@@ -114,6 +114,14 @@ class Planner {
   Status AddTable(const std::string& file, const import::Table& table);
   const std::optional<Error>& failure() const { return failure_; }
   ImportPlan Finish();
+  // True when the importer's own warning for the row replaces the reader's
+  // (one warning per row: a realigned row, a skipped section row).
+  bool Supersedes(const import::Warning& w) const {
+    const auto at = std::make_pair(w.file, w.row);
+    if (w.kind == import::WarningKind::kShiftedCells) return mapped_rows_.count(at) > 0;
+    if (w.kind == import::WarningKind::kSectionRow) return skipped_rows_.count(at) > 0;
+    return false;
+  }
 
  private:
   Result<std::string> ResolveProgramme(const std::string& file, const import::Table& table);
@@ -143,6 +151,7 @@ class Planner {
   std::map<std::string, std::size_t> deliverable_index_;   // id -> plan
   std::map<std::string, DeliverableState> deliverables_;   // simulated states
   std::set<std::string> matched_;                          // deliverable ids rows matched
+  std::set<std::pair<std::string, std::size_t>> mapped_rows_, skipped_rows_;  // source, row
 };
 
 ImportPlan Planner::Finish() {
@@ -218,10 +227,13 @@ Result<std::string> Planner::ResolveProgramme(const std::string& file, const imp
     if (!title) {
       return MakeError(ErrorCode::kInvalidArgument,
                        table.source + ", row " + std::to_string(table.header_row) +
-                           ": cannot tell which work programme this table belongs to (title '" +
-                           table.title +
-                           "' names no year): add a title row such as 'Medical Physics Work "
-                           "Programme (2023 - 2024)', or name the programme",
+                           ": cannot tell which work programme this table belongs to (" +
+                           (table.title.empty() ? std::string("it has no title")
+                                                : "its title '" + table.title + "' names no year") +
+                           "): add a title such as 'Medical Physics Work "
+                           "Programme (2023 - 2024)' above the table, or name it with the "
+                           "option --title 'Medical Physics Work Programme (2023 - 2024)' "
+                           "(HTTP: POST /api/v1/imports?title=...)",
                        file);
     }
     bool group_created = false;
@@ -298,12 +310,14 @@ Status Planner::AddTable(const std::string& file, const import::Table& table) {
     std::string skip;
     auto mapped = MapRow(match, table.header.size(), row, skip);
     if (!mapped) {
+      skipped_rows_.emplace(table.source, row.number);
       report.action = RowAction::kSkip;
       Warn(table.source, row.number, skip);
       ++plan_.report.rows_skipped;
       plan_.report.rows.push_back(std::move(report));
       continue;
     }
+    mapped_rows_.emplace(table.source, row.number);
     for (auto& w : mapped->warnings) Warn(table.source, row.number, w);
     const std::string key = pid + "|" + NormaliseKey(mapped->fields.reference.value_or("")) + "|" +
                             NormaliseKey(*mapped->fields.title);
@@ -414,11 +428,12 @@ void Planner::PlanRow(const std::string& file, const std::string& pid, const std
       if (run(domain::ReopenDeliverable{reason, *m.status}, "reopening")) changed.emplace_back("status");
     }
     auto edit = EditOf(m.fields, state, changed, kept);
+    edit.reason = reason;
     if (!changed.empty() && !(changed.size() == 1 && changed[0] == "status")) {
       if (!run(edit, "the edit")) changed.clear();
     }
     if (m.status == DeliverableStatus::kCompleted && !IsClosed(state.status)) {
-      if (run(domain::CompleteDeliverable{state.date_completed.original, m.ragb}, "completion")) {
+      if (run(domain::CompleteDeliverable{state.date_completed.original, m.ragb, reason}, "completion")) {
         changed.emplace_back("status");
         changed.emplace_back("ragb");
       }
@@ -492,10 +507,17 @@ Result<ImportPlan> MakePlan(const NetworkModel& model, const std::vector<FileTab
   }
   if (planner.failure()) return *planner.failure();
   ImportPlan plan = planner.Finish();
-  for (const FileTables& f : files) plan.report.files.push_back(f.name);
+  for (const FileTables& f : files) {
+    plan.report.files.push_back(f.name);
+    plan.report.encodings.push_back(f.read.encoding);
+  }
   // The readers' warnings first, then the importer's, each in file order.
   std::vector<import::Warning> all;
-  for (const FileTables& f : files) all.insert(all.end(), f.read.warnings.begin(), f.read.warnings.end());
+  for (const FileTables& f : files) {
+    for (const import::Warning& w : f.read.warnings) {
+      if (!planner.Supersedes(w)) all.push_back(w);
+    }
+  }
   all.insert(all.end(), read_warnings.begin(), read_warnings.end());
   all.insert(all.end(), plan.report.warnings.begin(), plan.report.warnings.end());
   plan.report.warnings = std::move(all);

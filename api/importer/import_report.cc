@@ -67,6 +67,7 @@ json ToJson(const ImportReport& r) {
   }
   return {{"dry_run", r.dry_run},
           {"files", r.files},
+          {"encodings", r.encodings},
           {"counts",
            {{"tables", r.tables},
             {"groups_created", r.groups_created},
@@ -90,6 +91,10 @@ std::string FormatReport(const ImportReport& r, bool rows) {
   out += r.dry_run ? "DRY RUN: nothing written.\n" : "";
   out += std::to_string(r.tables) + " table(s) read from " + std::to_string(r.files.size()) +
          " file(s).\n";
+  for (std::size_t i = 0; i < r.files.size() && i < r.encodings.size(); ++i) {
+    if (r.encodings[i].empty()) continue;
+    out += "  " + r.files[i] + ": read as " + r.encodings[i] + "\n";
+  }
   out += "Programmes: " + std::to_string(r.programmes_created) + " " + would + "created, " +
          std::to_string(r.programmes_existing) + " existing; groups " + would + "created: " +
          std::to_string(r.groups_created) + "\n";

@@ -77,6 +77,9 @@ struct FieldConflict {
 struct ImportReport {
   bool dry_run = false;
   std::vector<std::string> files;
+  // Per file, in the order of `files`: the text encoding read ("UTF-8",
+  // "Windows-1252"; empty for xlsx).
+  std::vector<std::string> encodings;
   std::size_t tables = 0;
   std::size_t groups_created = 0;
   std::size_t programmes_created = 0;

@@ -38,7 +38,15 @@ std::optional<std::pair<std::size_t, std::string>> FindYear(std::string_view t) 
     if (!(IsDigit(t[i]) && IsDigit(t[i + 1]) && IsDigit(t[i + 2]) && IsDigit(t[i + 3]))) continue;
     const int first = std::stoi(std::string(t.substr(i, 4)));
     std::size_t j = i + 4;
-    while (j < t.size() && (t[j] == ' ' || t[j] == '-' || t[j] == '/' || t[j] == '_')) ++j;
+    while (j < t.size()) {
+      if (t[j] == ' ' || t[j] == '-' || t[j] == '/' || t[j] == '_') {
+        ++j;
+      } else if (t.substr(j, 3) == "\xE2\x80\x93" || t.substr(j, 3) == "\xE2\x80\x94") {
+        j += 3;  // an en or em dash, as Word and Excel put between years
+      } else {
+        break;
+      }
+    }
     if (j == i + 4) continue;  // no separator
     std::size_t k = j;
     while (k < t.size() && IsDigit(t[k])) ++k;

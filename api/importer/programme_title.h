@@ -6,8 +6,9 @@
 //   "Work Programme (2023 - 2024)"  (no group named) -> group "Network Core
 //                                                     Team" (kind forum), the
 //                                                     network core programme
-// Years may be written "(2023 - 2024)", "2023-24", "2023/24", "2023 24" or
-// "2023-2024"; a leading "WMIN" is dropped from the group name.
+// Years may be written "(2023 - 2024)", "2023-24", "2023/24", "2023 24",
+// "2023-2024" or with an en or em dash ("2023 – 2024", as Word and Excel
+// write it); a leading "WMIN" is dropped from the group name.
 //
 // Thread safety: pure functions.
 #pragma once

@@ -34,22 +34,25 @@ std::vector<std::string> AlignCells(const import::Row& row, std::size_t header_s
       --extra;
     }
   }
+  // One warning for the row, saying everything that was done to it.
+  std::string message = std::to_string(original) + " cells against " +
+                        std::to_string(header_size) + " columns";
   if (!dropped.empty()) {
     std::string list;
     for (auto it = dropped.rbegin(); it != dropped.rend(); ++it) {
       list += (list.empty() ? "" : ", ") + std::to_string(*it);
     }
-    warnings.push_back(std::to_string(original) + " cells against " + std::to_string(header_size) +
-                       " columns: realigned by dropping empty cell " + list);
+    message += ": realigned by dropping empty cell " + list;
   }
   if (cells.size() > header_size) {
     std::string rest;
     for (std::size_t i = header_size; i < cells.size(); ++i) {
       if (!cells[i].empty()) rest += (rest.empty() ? "" : ", ") + Quote(cells[i]);
     }
-    warnings.push_back("text beyond the last column not imported: " + rest);
+    message += (dropped.empty() ? ": " : "; ") + std::string("text beyond the last column not imported: ") + rest;
     cells.resize(header_size);
   }
+  warnings.push_back(std::move(message));
   return cells;
 }
 
@@ -138,6 +141,19 @@ std::optional<MappedRow> MapRow(const import::HeaderMatch& match, std::size_t he
       out.warnings.push_back("RAGB Status " + Quote(*status) +
                              " not recognised: rating and status not set from it");
     }
+  }
+  // A completion date the status does not bear out: the row is not completed
+  // (completing takes the word), and the board should know.
+  if (f.date_completed && !f.date_completed->empty() &&
+      domain::ParseSeedDate(*f.date_completed).date &&
+      out.status != domain::DeliverableStatus::kCompleted &&
+      out.status != domain::DeliverableStatus::kCancelled) {
+    const auto status = cell(Column::kRagbStatus);
+    out.warnings.push_back(
+        "Date Completed " + Quote(*f.date_completed) + " but RAGB Status " +
+        (status && !status->empty() ? Quote(*status) + " does not say Completed"
+                                    : std::string("is empty")) +
+        ": not imported as completed (write Completed in RAGB Status to complete it)");
   }
   return out;
 }

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "domain/calendar.h"
 #include "domain/read/membership_at.h"
@@ -38,8 +39,102 @@ std::optional<long> DaysBetween(const std::string& a, const std::string& b) {
   return *y - *x;
 }
 
-std::vector<nlohmann::json> ListDeliverables(const NetworkModel& m, const DeliverableFilter& f) {
-  std::vector<nlohmann::json> out;
+namespace {
+
+// "programme" order: each programme's rank, and where each listed
+// deliverable stands (programme rank, position in its list).
+struct DeliverableProgrammeOrder {
+  std::map<std::string, std::size_t> rank;
+  std::map<std::string, std::pair<std::size_t, std::size_t>> place;
+
+  // Unlisted deliverables go after their own programme's listed ones.
+  std::pair<std::size_t, std::size_t> Of(const domain::DeliverableState& d) const {
+    if (auto at = place.find(d.id); at != place.end()) return at->second;
+    const auto r = rank.find(d.programme_id);
+    return {r == rank.end() ? rank.size() : r->second, static_cast<std::size_t>(-1)};
+  }
+};
+
+DeliverableProgrammeOrder ProgrammeOrderOf(const NetworkModel& m) {
+  struct Ranked {
+    std::string group, year, title, id;
+    const domain::WorkProgrammeState* p;
+  };
+  std::vector<Ranked> programmes;
+  m.programmes.ForEach([&](const std::string& id, const domain::WorkProgrammeState& p) {
+    const auto* g = m.groups.Find(p.group_id);
+    programmes.push_back({Lower(g ? g->name : std::string()), p.year, Lower(p.title), id, &p});
+  });
+  std::sort(programmes.begin(), programmes.end(), [](const Ranked& a, const Ranked& b) {
+    return std::tie(a.group, a.year, a.title, a.id) < std::tie(b.group, b.year, b.title, b.id);
+  });
+  DeliverableProgrammeOrder out;
+  for (std::size_t rank = 0; rank < programmes.size(); ++rank) {
+    out.rank[programmes[rank].id] = rank;
+    const auto& ids = programmes[rank].p->deliverable_ids;
+    for (std::size_t k = 0; k < ids.size(); ++k) out.place.try_emplace(ids[k], rank, k);
+  }
+  return out;
+}
+
+// The value a row sorts by for `key`; `missing` rows go last either way.
+struct DeliverableSortValue {
+  bool missing = false;
+  std::string text;
+  std::size_t rank = 0;
+};
+
+DeliverableSortValue DeliverableSortValueOf(const domain::DeliverableState& d, std::string_view key) {
+  auto date = [](const domain::SeedDate& s) {
+    return s.date ? DeliverableSortValue{false, *s.date, 0} : DeliverableSortValue{true, {}, 0};
+  };
+  if (key == "reference") return {d.reference.empty(), Lower(d.reference), 0};
+  if (key == "title") return {false, Lower(d.title), 0};
+  if (key == "owner") return {d.owner.empty(), Lower(d.owner), 0};
+  if (key == "date_initiated") return date(d.date_initiated);
+  if (key == "planned_end") return date(d.planned_end);
+  if (key == "date_completed") return date(d.date_completed);
+  if (key == "ragb") return {!d.ragb, {}, d.ragb ? static_cast<std::size_t>(*d.ragb) : 0};
+  if (key == "status") return {false, {}, static_cast<std::size_t>(d.status)};
+  if (key == "id") return {false, d.id, 0};
+  return {};
+}
+
+bool QsinCodeIs(const std::vector<std::string>& codes, const std::string& wanted) {
+  const std::string w = Lower(wanted);
+  return std::any_of(codes.begin(), codes.end(), [&](const std::string& c) { return Lower(c) == w; });
+}
+
+}  // namespace
+
+Result<std::vector<nlohmann::json>> ListDeliverables(const NetworkModel& m,
+                                                     const DeliverableFilter& f) {
+  std::string_view key = f.sort.empty() ? std::string_view("programme") : std::string_view(f.sort);
+  const bool descending = !key.empty() && key.front() == '-';
+  if (descending) key.remove_prefix(1);
+  if (std::find(std::begin(kDeliverableSortKeys), std::end(kDeliverableSortKeys), key) ==
+      std::end(kDeliverableSortKeys)) {
+    std::string keys;
+    for (std::string_view k : kDeliverableSortKeys) keys += (keys.empty() ? "" : ", ") + std::string(k);
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "sort '" + f.sort + "' is not one of " + keys +
+                         " (put - in front for descending, e.g. -planned_end)",
+                     "sort");
+  }
+  if (f.programme_id && !m.programmes.Find(*f.programme_id)) {
+    return MakeError(ErrorCode::kNotFound, "no work programme '" + *f.programme_id + "'",
+                     "programme_id");
+  }
+  if (f.group_id && !m.groups.Find(*f.group_id)) {
+    return MakeError(ErrorCode::kNotFound, "no group '" + *f.group_id + "'", "group_id");
+  }
+  struct Hit {
+    std::pair<std::size_t, std::size_t> place;
+    const domain::DeliverableState* d;
+    nlohmann::json row;
+  };
+  const DeliverableProgrammeOrder order = ProgrammeOrderOf(m);
+  std::vector<Hit> hits;
   const std::string owner = f.owner ? Lower(*f.owner) : std::string();
   m.deliverables.ForEach([&](const std::string&, const domain::DeliverableState& d) {
     if (f.programme_id && d.programme_id != *f.programme_id) return;
@@ -51,17 +146,43 @@ std::vector<nlohmann::json> ListDeliverables(const NetworkModel& m, const Delive
     }
     if (f.status && domain::NameOf(domain::kDeliverableStatusNames, d.status) != *f.status) return;
     if (f.owner && Lower(d.owner).find(owner) == std::string::npos) return;
-    if (f.qsin_code && std::find(d.mm_qsin.codes.begin(), d.mm_qsin.codes.end(), *f.qsin_code) ==
-                           d.mm_qsin.codes.end()) {
-      return;
-    }
+    if (f.qsin_code && !QsinCodeIs(d.mm_qsin.codes, *f.qsin_code)) return;
     bool overdue = domain::read::IsOverdue(d.planned_end, d.status, f.today);
     if (f.overdue_only && !overdue) return;
     nlohmann::json row = domain::DeliverableAggregate::ToJson(d);
     row["group_id"] = group.empty() ? nlohmann::json(nullptr) : nlohmann::json(group);
     row["overdue"] = overdue;
-    out.push_back(std::move(row));
+    hits.push_back({order.Of(d), &d, std::move(row)});
   });
+  // Programme order first (the id breaks ties among unlisted ones: ForEach
+  // visits by id and the sort is stable), then the key asked for.
+  std::stable_sort(hits.begin(), hits.end(), [&](const Hit& a, const Hit& b) {
+    return descending && key == "programme" ? b.place < a.place : a.place < b.place;
+  });
+  if (key != "programme") {
+    std::vector<DeliverableSortValue> values;
+    std::vector<std::size_t> index(hits.size());
+    for (std::size_t i = 0; i < hits.size(); ++i) {
+      values.push_back(DeliverableSortValueOf(*hits[i].d, key));
+      index[i] = i;
+    }
+    std::stable_sort(index.begin(), index.end(), [&](std::size_t x, std::size_t y) {
+      const DeliverableSortValue& a = values[x];
+      const DeliverableSortValue& b = values[y];
+      if (a.missing != b.missing) return b.missing;
+      if (a.missing) return false;
+      const auto ka = std::tie(a.rank, a.text);
+      const auto kb = std::tie(b.rank, b.text);
+      return descending ? kb < ka : ka < kb;
+    });
+    std::vector<Hit> sorted;
+    sorted.reserve(hits.size());
+    for (std::size_t i : index) sorted.push_back(std::move(hits[i]));
+    hits = std::move(sorted);
+  }
+  std::vector<nlohmann::json> out;
+  out.reserve(hits.size());
+  for (Hit& h : hits) out.push_back(std::move(h.row));
   return out;
 }
 

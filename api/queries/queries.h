@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -22,10 +23,27 @@ struct DeliverableFilter {
   std::optional<std::string> qsin_code;  // e.g. IN-601
   bool overdue_only = false;
   std::string today;                     // YYYY-MM-DD, for "overdue"
+  // One of kDeliverableSortKeys, "-" in front for descending; empty: "programme".
+  std::string sort;
 };
 
+// How ListDeliverables can order its rows. "programme" (the default) is the
+// order boards know: programmes by group name, year and title, and within a
+// programme the order its deliverables were listed (the spreadsheet's row
+// order on import); deliverables no longer listed come after their
+// programme's. The others sort by that field (text case-insensitively; dates
+// by the date read, those without one last; ragb red, amber, blue, green,
+// none; status in its lifecycle order), ties in programme order.
+inline constexpr std::string_view kDeliverableSortKeys[] = {
+    "programme", "reference", "title", "owner", "date_initiated", "planned_end",
+    "date_completed", "ragb", "status", "id"};
+
 // Each row: the deliverable's read model plus "group_id" and "overdue".
-std::vector<nlohmann::json> ListDeliverables(const NetworkModel& m, const DeliverableFilter& f);
+// Errors: kInvalidArgument (field "sort") for an unknown sort key;
+// kNotFound (field "programme_id" / "group_id") for a programme or group
+// that does not exist in `m`. QSIN codes match case-insensitively.
+Result<std::vector<nlohmann::json>> ListDeliverables(const NetworkModel& m,
+                                                     const DeliverableFilter& f);
 
 // Documents whose review date of the version in force is within `within_days`
 // of `today` (inclusive) or past: rows {document..., review_date, days_to_review,

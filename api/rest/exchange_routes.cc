@@ -18,6 +18,10 @@ Status RegisterExchangeRoutes(http::Router& router, std::shared_ptr<RestDeps> de
   upload.body = http::BodyKind::kDocument;
   upload.openapi = http::OpenApiOperation(
       "Import work programmes: the body is a CSV, Markdown or .xlsx file", "imports");
+  upload.openapi["description"] =
+      "CSV and Markdown may be UTF-8 (with or without a BOM) or Windows-1252 (Excel's \"CSV "
+      "(Comma delimited)\"), detected; the report's `encodings` (parallel to `files`) says which "
+      "was read. A table whose programme cannot be told is refused (422) naming `title=`.";
   upload.openapi["parameters"] = {
       http::OpenApiQueryParam("file_name", "string", "the file's name (its extension picks the reader)", true),
       http::OpenApiQueryParam("dry_run", "boolean",

@@ -45,6 +45,17 @@ Status RegisterQueryRoutes(http::Router& router, std::shared_ptr<RestDeps> deps)
     o.openapi["parameters"].push_back(http::OpenApiQueryParam(p, "string", std::string("filter by ") + p));
   }
   o.openapi["parameters"].push_back(http::OpenApiQueryParam("overdue", "boolean", "only overdue ones"));
+  {
+    std::string keys;
+    for (std::string_view k : kDeliverableSortKeys) keys += (keys.empty() ? "" : ", ") + std::string(k);
+    o.openapi["parameters"].push_back(http::OpenApiQueryParam(
+        "sort", "string",
+        "order of the rows: " + keys + "; - in front for descending (default programme: the "
+        "programmes' row order, as the spreadsheet has it). Unknown key: 400"));
+  }
+  o.openapi["description"] =
+      "programme_id and group_id must exist in the model asked about (else 404); qsin_code "
+      "matches case-insensitively.";
   o.openapi["parameters"].push_back(http::OpenApiQueryParam("offset", "integer", "rows to skip"));
   o.openapi["parameters"].push_back(http::OpenApiQueryParam("limit", "integer", "rows (max 1000)"));
   add("GET", "/api/v1/deliverables",
@@ -56,6 +67,7 @@ Status RegisterQueryRoutes(http::Router& router, std::shared_ptr<RestDeps> deps)
                f.status = Opt(req, "status");
                f.owner = Opt(req, "owner");
                f.qsin_code = Opt(req, "qsin_code");
+               f.sort = Opt(req, "sort").value_or("");
                if (f.ragb && !domain::ValueOf(domain::kRagbNames, *f.ragb) && *f.ragb != "none") {
                  return MakeError(ErrorCode::kInvalidArgument, "ragb is red, amber, blue, green or none", "ragb");
                }
@@ -71,7 +83,9 @@ Status RegisterQueryRoutes(http::Router& router, std::shared_ptr<RestDeps> deps)
                f.today = Today(*deps);
                auto page = ReadPage(req, deps->max_page);
                if (!page.ok()) return page.error();
-               return PageJson(ListDeliverables(m, f), *page, m.position);
+               auto rows = ListDeliverables(m, f);
+               if (!rows.ok()) return rows.error();
+               return PageJson(*rows, *page, m.position);
              }),
              o);
 
@@ -127,8 +141,13 @@ Status RegisterQueryRoutes(http::Router& router, std::shared_ptr<RestDeps> deps)
                if (due_before && (due_before->size() != 10 || !ParseInstant(*due_before, "due_before").ok())) {
                  return MakeError(ErrorCode::kInvalidArgument, "due_before is a date, YYYY-MM-DD", "due_before");
                }
+               // An unknown person would filter to nothing, silently.
+               auto owner = Opt(req, "owner");
+               if (owner && !m.people.Find(*owner)) {
+                 return MakeError(ErrorCode::kNotFound, "no person '" + *owner + "'", "owner");
+               }
                return nlohmann::json{
-                   {"items", ListOpenActions(m, Opt(req, "owner"), due_before, Today(*deps))}};
+                   {"items", ListOpenActions(m, owner, due_before, Today(*deps))}};
              }),
              actions);
 

@@ -17,6 +17,13 @@ constexpr std::int64_t kDay = 86'400'000'000LL;
 // 2023-05-24T00:00:00Z and friends.
 constexpr std::int64_t k20230524 = 1684886400000000LL;
 
+// The rows of a list that must succeed.
+std::vector<nlohmann::json> List(const NetworkModel& m, const DeliverableFilter& f) {
+  auto rows = ListDeliverables(m, f);
+  EXPECT_TRUE(rows.ok()) << (rows.ok() ? "" : rows.error().message);
+  return rows.ok() ? std::move(*rows) : std::vector<nlohmann::json>{};
+}
+
 class QueriesTest : public ::testing::Test {
  protected:
   template <class Agg>
@@ -74,11 +81,11 @@ TEST_F(QueriesTest, WhichDeliverablesWereRedOnFirstMarch2024) {
   ASSERT_TRUE(then.ok());
   DeliverableFilter red;
   red.ragb = "red";
-  auto rows = ListDeliverables(*then, red);
+  auto rows = List(*then, red);
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0]["reference"], "Workforce-01");
   auto now = BuildNetworkModel(*store_, UINT64_MAX);
-  EXPECT_TRUE(ListDeliverables(*now, red).empty());
+  EXPECT_TRUE(List(*now, red).empty());
 }
 
 TEST_F(QueriesTest, WhoSatOnTheOperationalBoardOn24May2023) {
@@ -115,21 +122,23 @@ TEST_F(QueriesTest, FiltersOverdueOwnerQsinAndReviewDue) {
   DeliverableFilter f;
   f.today = "2024-01-15";
   f.overdue_only = true;
-  auto overdue = ListDeliverables(*m, f);
+  auto overdue = List(*m, f);
   ASSERT_EQ(overdue.size(), 1u);
   EXPECT_EQ(overdue[0]["reference"], "Workforce-02");  // planned Dec-23
   EXPECT_EQ(overdue[0]["group_id"], "ob");
   DeliverableFilter by_owner;
   by_owner.owner = "alice";
-  EXPECT_EQ(ListDeliverables(*m, by_owner).size(), 1u);
+  EXPECT_EQ(List(*m, by_owner).size(), 1u);
   DeliverableFilter by_code;
   by_code.qsin_code = "IN-601";
-  ASSERT_EQ(ListDeliverables(*m, by_code).size(), 1u);
+  ASSERT_EQ(List(*m, by_code).size(), 1u);
   DeliverableFilter by_group;
   by_group.group_id = "ob";
-  EXPECT_EQ(ListDeliverables(*m, by_group).size(), 2u);
+  EXPECT_EQ(List(*m, by_group).size(), 2u);
   by_group.group_id = "other";
-  EXPECT_TRUE(ListDeliverables(*m, by_group).empty());
+  // Issue 16: an unknown group (or programme) filtered to an empty 200.
+  EXPECT_EQ(ListDeliverables(*m, by_group).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(ListDeliverables(*m, by_group).error().field, "group_id");
 
   // v2 adopted 2023-12-10 with a 12-month interval: review 2024-12-10.
   auto due = ListDocumentsForReview(*m, "2024-11-20", 30);
@@ -161,6 +170,58 @@ TEST_F(QueriesTest, CoverageListsEvidenceAndGaps) {
   EXPECT_EQ(cov["gaps"], nlohmann::json::array({"IN-701"}));
 }
 
+// Issue 16: the list came back in id (hash) order; boards know the
+// programme's row order. Codes are case-insensitive; ids must exist.
+TEST_F(QueriesTest, DeliverablesInProgrammeOrderSortableAndFiltersSayWhatIsWrong) {
+  Script();
+  // Listed in the programme in the order z, a, m (ids sort a, m, z).
+  Run<DeliverableAggregate>("z", "create", {{"programme_id", "wf"}, {"reference", "WF-03"}, {"title", "Third by id, first in the sheet"}, {"planned_end", "Jan-24"}, {"ragb", "green"}});
+  Run<DeliverableAggregate>("a", "create", {{"programme_id", "wf"}, {"reference", "WF-01"}, {"title", "First by id, second in the sheet"}, {"planned_end", "Mar-24"}, {"ragb", "red"}});
+  Run<DeliverableAggregate>("m", "create", {{"programme_id", "wf"}, {"reference", "wf-02"}, {"title", "Third in the sheet"}, {"mm_qsin_reference", "IN-201"}});
+  for (const char* id : {"z", "a", "m"}) Run<WorkProgrammeAggregate>("wf", "add-deliverable", {{"deliverable_id", id}});
+  auto m = BuildNetworkModel(*store_, UINT64_MAX);
+  ASSERT_TRUE(m.ok());
+  auto ids = [&](const std::string& sort) {
+    DeliverableFilter f;
+    f.programme_id = "wf";
+    f.sort = sort;
+    std::vector<std::string> out;
+    for (const auto& row : List(*m, f)) out.push_back(row["id"]);
+    return out;
+  };
+  // d1 and d2 were never listed: after the listed ones, by id.
+  EXPECT_EQ(ids(""), (std::vector<std::string>{"z", "a", "m", "d1", "d2"}));
+  EXPECT_EQ(ids("programme"), ids(""));
+  EXPECT_EQ(ids("-programme"), (std::vector<std::string>{"d1", "d2", "m", "a", "z"}));  // ties by id
+  EXPECT_EQ(ids("reference"), (std::vector<std::string>{"a", "m", "z", "d1", "d2"}));
+  EXPECT_EQ(ids("planned_end"), (std::vector<std::string>{"d2", "z", "a", "d1", "m"}));  // m has none: last
+  EXPECT_EQ(ids("-planned_end"), (std::vector<std::string>{"a", "d1", "z", "d2", "m"}));  // ties in programme order
+  EXPECT_EQ(ids("ragb"), (std::vector<std::string>{"a", "d1", "d2", "z", "m"}));  // red, amber x2, green, none
+  EXPECT_EQ(ids("id"), (std::vector<std::string>{"a", "d1", "d2", "m", "z"}));
+  DeliverableFilter bad;
+  bad.sort = "colour";
+  auto refused = ListDeliverables(*m, bad);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(refused.error().field, "sort");
+  EXPECT_NE(refused.error().message.find("colour"), std::string::npos);
+
+  DeliverableFilter code;
+  code.qsin_code = "in-201";
+  auto by_code = List(*m, code);
+  ASSERT_EQ(by_code.size(), 1u);
+  EXPECT_EQ(by_code[0]["id"], "m");
+  code.qsin_code = "In-601";
+  EXPECT_EQ(List(*m, code).size(), 1u);
+
+  DeliverableFilter unknown;
+  unknown.programme_id = "no-such-programme";
+  auto missing = ListDeliverables(*m, unknown);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(missing.error().field, "programme_id");
+}
+
 TEST_F(QueriesTest, LiveProjectionEqualsAFullRebuild) {
   auto live = std::make_shared<NetworkProjection>();
   ProjectionRunner runner(*store_, {live});
@@ -169,8 +230,8 @@ TEST_F(QueriesTest, LiveProjectionEqualsAFullRebuild) {
   auto rebuilt = BuildNetworkModel(*store_, UINT64_MAX);
   DeliverableFilter all;
   auto lock = runner.ReadLock();
-  EXPECT_EQ(nlohmann::json(ListDeliverables(live->model(), all)),
-            nlohmann::json(ListDeliverables(*rebuilt, all)));
+  EXPECT_EQ(nlohmann::json(List(live->model(), all)),
+            nlohmann::json(List(*rebuilt, all)));
   EXPECT_EQ(live->model().position, rebuilt->position);
 }
 

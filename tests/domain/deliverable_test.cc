@@ -82,6 +82,19 @@ TEST(Deliverable, Edit) {
   EXPECT_EQ(none.Refused("edit", {{"title", "x"}}).code, ErrorCode::kNotFound);
 }
 
+// Issue 16: an edit (and a completion) could carry no reason, so an import's
+// edits did not say where they came from. The reason is optional.
+TEST(Deliverable, EditAndCompleteMayCarryAReason) {
+  auto f = Workforce01();
+  f.One("edit", {{"owner", "Head of Physics"}}, "DeliverableEdited");
+  EXPECT_EQ(f.reasons.back(), "");
+  f.One("edit", {{"owner", "Physics Lead"}, {"reason", " imported from mp.csv "}}, "DeliverableEdited");
+  EXPECT_EQ(f.reasons.back(), "imported from mp.csv");
+  f.One("complete", {{"date_completed", "19/09/2023"}, {"reason", "imported from mp.csv"}},
+        "DeliverableCompleted");
+  EXPECT_EQ(f.reasons.back(), "imported from mp.csv");
+}
+
 TEST(Deliverable, ChangeRagbNeedsReason) {
   auto f = Workforce01();
   EXPECT_EQ(f.Refused("change-ragb", {{"ragb", "amber"}}).field, "reason");

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "api/import/text.h"
 #include "tests/import/expect_error.h"
 
 namespace assure::api::import {
@@ -116,13 +117,46 @@ TEST(CsvReaderTest, RefusesEmptyBinaryAndNonUtf8Files) {
               "empty");
   ExpectError(ReadCsv(std::string("Owner,Deliverable\nA\0B,C\n", 23), "bin.csv"),
               ErrorCode::kInvalidArgument, "bin.csv, row 2: file contains NUL bytes");
-  ExpectError(ReadCsv("Owner,Deliverable\nA,B\nCaf\xE9,x\n", "latin1.csv"),
+  // Not UTF-8 after a UTF-8 byte order mark: refused, naming the line.
+  ExpectError(ReadCsv("\xEF\xBB\xBFOwner,Deliverable\nA,B\nCaf\xE9,x\n", "latin1.csv"),
               ErrorCode::kInvalidArgument, "latin1.csv, row 3: invalid UTF-8");
-  // Overlong encoding and a lone surrogate are invalid too.
-  ExpectError(ReadCsv("Owner,Deliverable\n\xC0\xAF,x\n", "o.csv"), ErrorCode::kInvalidArgument,
-              "invalid UTF-8");
-  ExpectError(ReadCsv("Owner,Deliverable\n\xED\xA0\x80,x\n", "s.csv"),
-              ErrorCode::kInvalidArgument, "invalid UTF-8");
+  // The five bytes Windows-1252 leaves undefined, in a file that is not UTF-8.
+  for (const char* odd : {"\x81", "\x8D", "\x8F", "\x90", "\x9D"}) {
+    ExpectError(ReadCsv(std::string("Owner,Deliverable\nA,B\nCaf\xE9") + odd + ",x\n", "odd.csv"),
+                ErrorCode::kInvalidArgument, "odd.csv, row 3: byte 27 (0x");
+  }
+}
+
+// Issue 16: Excel's "CSV (Comma delimited)" is Windows-1252; such a file (en
+// dashes, curly quotes, pound signs) was refused as "invalid UTF-8".
+TEST(CsvReaderTest, ReadsWindows1252AsExcelSavesIt) {
+  const std::string csv =
+      "Workforce Work Programme (2023 \x96 2024)\r\n"
+      "Network Reference,Deliverable,Owner,RAGB Status\r\n"
+      "WF-01,\x93Grow our own\x94 \x80 \xA3" "5k,Caf\xE9 lead,On Target\r\n";
+  auto r = ReadCsv(csv, "excel.csv");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->encoding, "Windows-1252");
+  ASSERT_EQ(r->tables.size(), 1u);
+  EXPECT_EQ(r->tables[0].title, "Workforce Work Programme (2023 \u2013 2024)");
+  ASSERT_EQ(r->tables[0].rows.size(), 1u);
+  EXPECT_EQ(r->tables[0].rows[0].cells,
+            (Cells{"WF-01", "\u201CGrow our own\u201D \u20AC \u00A3" "5k", "Caf\u00E9 lead", "On Target"}));
+  // Valid UTF-8 (with or without a BOM) stays UTF-8, even where it would
+  // also be valid Windows-1252 ("\xC3\xA9" is "Ã©" there).
+  auto utf8 = ReadCsv(std::string(kHeader) + "\nX-1,Caf\xC3\xA9,Red\n", "u.csv");
+  ASSERT_TRUE(utf8.ok());
+  EXPECT_EQ(utf8->encoding, "UTF-8");
+  EXPECT_EQ(utf8->tables[0].rows[0].cells[1], "Caf\u00E9");
+  // Every byte decodes to something (0x81 and friends to U+FFFD), at most 3
+  // bytes out per byte in.
+  std::string every;
+  for (int b = 1; b < 256; ++b) every.push_back(static_cast<char>(b));
+  const std::string decoded = DecodeWindows1252(every);
+  EXPECT_TRUE(IsValidUtf8(decoded));
+  EXPECT_LE(decoded.size(), 3 * every.size());
+  EXPECT_EQ(DecodeWindows1252("\x81"), "\uFFFD");
+  EXPECT_EQ(DecodeWindows1252("\x9F\xFF"), "\u0178\u00FF");
 }
 
 TEST(CsvReaderTest, RefusesAFileWithoutRecognisableHeader) {

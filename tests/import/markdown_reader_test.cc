@@ -72,6 +72,44 @@ TEST(MarkdownReaderTest, KeepsShiftedAndShortRowsWithWarnings) {
   EXPECT_NE(r->warnings[2].message.find("section row"), std::string::npos);
 }
 
+// Issue 16: a plain (not bold) title over two lines gave the title "X Work
+// Programme" without its year, and the file was refused. A title is read the
+// way a person reads it, in every shape the strategy document uses.
+TEST(MarkdownReaderTest, TitlesInEveryShapeBoldOrPlainOneLineOrSeveral) {
+  const std::string table =
+      "\n| Network Reference | Deliverable |\n|---|---|\n| A-1 | One |\n\n";
+  const std::vector<std::pair<std::string, std::string>> shapes = {
+      {"Medical Physics Work Programme\n(2023 - 2024)\n",
+       "Medical Physics Work Programme (2023 - 2024)"},
+      {"Education, Learning\nand Development\nWork Programme\n(2023 - 2024)\n",
+       "Education, Learning and Development Work Programme (2023 - 2024)"},
+      {"**Education, Learning\nand Development\nWork Programme\n(2023 - 2024)**\n",
+       "Education, Learning and Development Work Programme (2023 - 2024)"},
+      {"**Commercial & Assets Work Programme (2023 - 2024)**\n",
+       "Commercial & Assets Work Programme (2023 - 2024)"},
+      {"Work Programme (2023 - 2024)\n", "Work Programme (2023 - 2024)"},
+      {"Programme Plan 2023/24\n", "Programme Plan 2023/24"},
+      // The year in a paragraph of its own, and a link and legend between.
+      {"User Involvement Work Programme\n\n(2023 - 2024)\n\n"
+       "[WMIN User Involvement Work Programme.xlsx](#)\n\nRed\nAmber\nBlue\nGreen\n",
+       "User Involvement Work Programme (2023 - 2024)"},
+      {"## Digital Work Programme\n\n2023-24\n", "Digital Work Programme 2023-24"},
+      {"Workforce Work Programme 2023-24\n===\n", "Workforce Work Programme 2023-24"},
+      {"**Research & Innovation**\nWork Programme (2023 - 2024)\n",
+       "Research & Innovation Work Programme (2023 - 2024)"},
+  };
+  for (const auto& [above, title] : shapes) {
+    auto r = ReadMarkdown("Some prose that ends with a full stop.\n\n" + above + table, "t.md");
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    ASSERT_EQ(r->tables.size(), 1u) << above;
+    EXPECT_EQ(r->tables[0].title, title) << above;
+  }
+  // Prose sentences are not titles; the nearest title-like paragraph is.
+  auto r = ReadMarkdown("Budget\n\nThe network is on track.\nIt will deliver.\n" + table, "t.md");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->tables[0].title, "Budget");
+}
+
 TEST(MarkdownReaderTest, JoinsATableSplitAcrossPages) {
   const std::string md =
       "| Network Reference | Deliverable |\n"
@@ -115,9 +153,14 @@ TEST(MarkdownReaderTest, BadInput) {
   auto none = ReadMarkdown("Just prose.\n", "p.md");
   ASSERT_FALSE(none.ok());
   EXPECT_NE(none.error().message.find("p.md: no Markdown pipe table"), std::string::npos);
-  auto bad = ReadMarkdown("| a | b |\n|---|---|\n| \xFF | x |\n", "u.md");
+  // Invalid UTF-8 after a UTF-8 BOM, and a byte Windows-1252 leaves undefined.
+  auto bad = ReadMarkdown("\xEF\xBB\xBF| a | b |\n|---|---|\n| \xFF | x |\n", "u.md");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message.find("u.md, row 3: invalid UTF-8"), std::string::npos);
+  auto odd = ReadMarkdown("| a | b |\n|---|---|\n| \x9D | x |\n", "w.md");
+  ASSERT_FALSE(odd.ok());
+  EXPECT_NE(odd.error().message.find("w.md, row 3: byte 23 (0x9D) is neither UTF-8 nor Windows-1252"),
+            std::string::npos) << odd.error().message;
   std::string wide = "| a | b |\n|---|---|\n";
   for (int i = 0; i < 10000; ++i) wide += "| x ";
   wide += "|\n";

@@ -104,12 +104,12 @@ TEST(XlsxWriterTest, HeaderFrozenAndBoldColumnsSizedRagbFilled) {
   // Header bold.
   EXPECT_TRUE(fonts.at(xf_of("A1").attribute("fontId").as_uint()).child("b"));
   EXPECT_FALSE(fonts.at(xf_of("A2").attribute("fontId").as_uint()).child("b"));
-  // RAGB column K: Red, Amber, Blue, Green by value; "On Target" unfilled.
+  // RAGB column K: Red, Amber, Blue, Green by value; "On Target" Blue.
   EXPECT_EQ(fill_rgb("K2"), "FFFF0000");
   EXPECT_EQ(fill_rgb("K3"), "FFFFC000");
   EXPECT_EQ(fill_rgb("K4"), "FF0070C0");
   EXPECT_EQ(fill_rgb("K5"), "FF00B050");
-  EXPECT_EQ(fill_rgb("K6"), "");
+  EXPECT_EQ(fill_rgb("K6"), "FF0070C0");
   EXPECT_EQ(fill_rgb("A2"), "");
 }
 
@@ -118,8 +118,16 @@ TEST(XlsxWriterTest, RagbColours) {
   EXPECT_EQ(RagbColourOf("Amber (A)"), RagbColour::kAmber);
   EXPECT_EQ(RagbColourOf("B"), RagbColour::kBlue);
   EXPECT_EQ(RagbColourOf("GREEN"), RagbColour::kGreen);
-  EXPECT_EQ(RagbColourOf("On Target"), std::nullopt);
-  EXPECT_EQ(RagbColourOf("Completed"), std::nullopt);
+  EXPECT_EQ(RagbColourOf("On Target"), RagbColour::kBlue);
+  EXPECT_EQ(RagbColourOf("Ongoing"), std::nullopt);
+}
+
+// Issue 16: the export writes a completed deliverable as "Completed" (its
+// rating is Green); the cell was left unfilled.
+TEST(XlsxWriterTest, CompletedIsGreen) {
+  EXPECT_EQ(RagbColourOf("Completed"), RagbColour::kGreen);
+  EXPECT_EQ(RagbColourOf(" completed "), RagbColour::kGreen);
+  EXPECT_EQ(RagbColourOf("Cancelled"), std::nullopt);
 }
 
 TEST(XlsxWriterTest, SheetNamesAreLegalAndUnique) {

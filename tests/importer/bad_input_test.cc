@@ -54,9 +54,14 @@ TEST(BadInputTest, TenThousandColumns) {
   ExpectRefused({"wide.csv", wide}, ErrorCode::kTooLarge, "row 4");
 }
 
-TEST(BadInputTest, InvalidUtf8) {
-  ExpectRefused({"latin1.csv", kGoodCsv + "MP-02,Caf\xe9,Chair,Red\r\n"},
-                ErrorCode::kInvalidArgument, "UTF-8");
+// Not UTF-8 is read as Windows-1252 (Excel's "CSV (Comma delimited)"), but a
+// byte that encoding leaves undefined, or invalid UTF-8 after a UTF-8 byte
+// order mark, is still refused.
+TEST(BadInputTest, NeitherUtf8NorWindows1252) {
+  ExpectRefused({"odd.csv", kGoodCsv + "MP-02,Caf\xe9 \x81,Chair,Red\r\n"},
+                ErrorCode::kInvalidArgument, "row 4: byte 146 (0x81) is neither UTF-8 nor Windows-1252");
+  ExpectRefused({"bom.csv", "\xEF\xBB\xBF" + kGoodCsv + "MP-02,Caf\xe9,Chair,Red\r\n"},
+                ErrorCode::kInvalidArgument, "UTF-8 byte order mark");
 }
 
 TEST(BadInputTest, NoHeader) {
@@ -71,6 +76,11 @@ TEST(BadInputTest, MarkdownWithoutAProgrammeTable) {
 TEST(BadInputTest, NoProgrammeYear) {
   ExpectRefused({"untitled.csv", "Network Reference,Deliverable\r\nX-01,Do it\r\n"},
                 ErrorCode::kInvalidArgument, "cannot tell which work programme");
+  // Issue 16: the refusal says which option names the programme.
+  ExpectRefused({"untitled.csv", "Network Reference,Deliverable\r\nX-01,Do it\r\n"},
+                ErrorCode::kInvalidArgument, "--title");
+  ExpectRefused({"untitled.csv", "Network Reference,Deliverable\r\nX-01,Do it\r\n"},
+                ErrorCode::kInvalidArgument, "title=");
 }
 
 TEST(BadInputTest, NoDeliverableColumn) {

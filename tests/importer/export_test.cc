@@ -15,6 +15,13 @@ TEST(ExportTest, SeedStatusWords) {
   EXPECT_EQ(SeedStatusWord(d), "Planned Activity");
   d.ragb = domain::Ragb::kBlue;
   EXPECT_EQ(SeedStatusWord(d), "Blue");
+  // Issue 16: Blue and in progress went out as "Blue" and came back into a
+  // fresh store planned; "On Target" carries both.
+  d.status = domain::DeliverableStatus::kInProgress;
+  EXPECT_EQ(SeedStatusWord(d), "On Target");
+  d.ragb = domain::Ragb::kRed;
+  EXPECT_EQ(SeedStatusWord(d), "Red");
+  d.ragb = domain::Ragb::kBlue;
   d.status = domain::DeliverableStatus::kCompleted;
   EXPECT_EQ(SeedStatusWord(d), "Completed");
   d.status = domain::DeliverableStatus::kCancelled;
@@ -48,7 +55,7 @@ TEST(ExportTest, CsvHasTheSeedColumnsAndOriginalTexts) {
   const auto& rows = core_read->tables[0].rows;
   EXPECT_EQ(rows[0].cells[3], "Mar-22");
   EXPECT_EQ(rows[0].cells[5], "Ongoing");
-  EXPECT_EQ(rows[2].cells[10], "Blue");        // On Target
+  EXPECT_EQ(rows[2].cells[10], "On Target");  // Blue and in progress
   EXPECT_EQ(rows[14].cells[10], "Completed");
 }
 
@@ -88,7 +95,7 @@ TEST(ExportTest, AsOfADate) {
   auto june = ExportProgrammeFile(*store, id, "csv", "2023-06-15");
   ASSERT_TRUE(june.ok()) << june.error().message;
   EXPECT_NE(june->bytes.find("Chair"), std::string::npos);
-  EXPECT_NE(june->bytes.find("Blue"), std::string::npos);
+  EXPECT_NE(june->bytes.find("On Target"), std::string::npos);
   EXPECT_EQ(june->content_type, "text/csv; charset=utf-8");
   EXPECT_EQ(june->file_name, "digital-work-programme-2023-24.csv");
   auto now = ExportProgrammeFile(*store, id, "xlsx", "");

@@ -5,6 +5,7 @@
 // "Key Priorities" section row is not a deliverable, so 67 deliverables.
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <set>
 #include <thread>
 #include <vector>
@@ -125,10 +126,25 @@ TEST_F(StrategyImportTest, ReportsEveryRowAndTheWarnings) {
   for (std::size_t row = 469; row <= 473; ++row) {
     EXPECT_TRUE(has(row, "realigned by dropping empty cell 11")) << row;
   }
-  // The reader's 9 (3 page splits, 5 wide rows, 1 section row), 10 tables
-  // that are not programmes (contents, legends, version history...), and the
-  // importer's 6 (5 realigned rows, 1 row not imported).
+  // Issue 16: one warning per row. The reader's "cells may be shifted" and
+  // "looks like a section row" gave these rows a second, contradicting one.
+  auto count = [&](std::size_t row) {
+    return std::count_if(report_.warnings.begin(), report_.warnings.end(),
+                         [&](const auto& w) { return w.row == row && w.file == "wmin-strategy.md"; });
+  };
+  EXPECT_EQ(count(610), 1);
+  for (std::size_t row : {469, 470, 471, 473}) EXPECT_EQ(count(row), 1) << row;
+  EXPECT_EQ(count(472), 2);  // realigned, and a Date Completed "Jul-22" with "Planned Activity"
+  for (const auto& w : report_.warnings) {
+    EXPECT_EQ(w.message.find("cells may be shifted"), std::string::npos) << w.row;
+    EXPECT_EQ(w.message.find("looks like a section row"), std::string::npos) << w.row;
+  }
+  // The reader's 3 (page splits), 10 tables that are not programmes
+  // (contents, legends, version history...), and the importer's 12 (5
+  // realigned rows, 1 row not imported, 6 rows with a Date Completed but
+  // not "Completed": 451, 454, 462, 472, 643, 677).
   EXPECT_EQ(report_.warnings.size(), 25u);
+  EXPECT_TRUE(has(643, "Date Completed 'Jul-23' but RAGB Status 'Planned Activity' does not say Completed"));
   EXPECT_TRUE(has(739, "not a work programme"));
   // Notes for values kept only as text.
   const auto mp_row = std::find_if(report_.rows.begin(), report_.rows.end(),
@@ -248,7 +264,7 @@ TEST_F(StrategyImportTest, EditedCsvAppendsOnlyTheChanges) {
   // "Planned activity" -> "Ongoing".
   ASSERT_EQ(table->rows[0].cells[6], "MPSIG Chair");
   table->rows[0].cells[6] = "Head of Medical Physics";
-  ASSERT_EQ(table->rows[3].cells[10], "Blue");
+  ASSERT_EQ(table->rows[3].cells[10], "On Target");
   table->rows[3].cells[10] = "Amber";
   ASSERT_EQ(table->rows[9].cells[10], "Planned Activity");
   table->rows[9].cells[10] = "Ongoing";
@@ -289,6 +305,8 @@ TEST_F(StrategyImportTest, EditedCsvAppendsOnlyTheChanges) {
   auto owner_history = History<domain::DeliverableAggregate>(*store_, owned);
   ASSERT_TRUE(owner_history.ok());
   EXPECT_EQ(owner_history->back().type, "DeliverableEdited");
+  // Issue 16: an edit carried no reason; it now says where it came from.
+  EXPECT_EQ(owner_history->back().reason, "imported from mp-edited.csv");
   const std::string started = model_.programmes.Find(mp)->deliverable_ids[9];
   auto status_history = History<domain::DeliverableAggregate>(*store_, started);
   ASSERT_TRUE(status_history.ok());
@@ -300,6 +318,32 @@ TEST_F(StrategyImportTest, EditedCsvAppendsOnlyTheChanges) {
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->events_appended, 0u);
   EXPECT_EQ(store_->Head().position, head + 3);
+}
+
+// Issue 16: a row with a completion date but no completed status imported as
+// planned, silently.
+TEST(ImporterTest, CompletionDateWithoutCompletedStatusWarns) {
+  auto store = storage::NewMemoryStore();
+  const std::string csv =
+      "Workforce Work Programme (2023 - 2024)\r\n"
+      "Network Reference,Deliverable,Date Completed,RAGB Status\r\n"
+      "WF-01,Done but not said,30/06/2023,\r\n"
+      "WF-02,Done and said,30/06/2023,Completed\r\n"
+      "WF-03,Rated only,Jun-23,Blue\r\n"
+      "WF-04,Not done yet,,Planned Activity\r\n";
+  auto r = Import(*store, "wf.csv", csv);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  std::map<std::size_t, std::vector<std::string>> by_row;
+  for (const auto& w : r->warnings) by_row[w.row].push_back(w.message);
+  ASSERT_EQ(by_row[3].size(), 1u);
+  EXPECT_EQ(by_row[3][0],
+            "Date Completed '30/06/2023' but RAGB Status is empty: not imported as completed "
+            "(write Completed in RAGB Status to complete it)");
+  EXPECT_TRUE(by_row[4].empty());
+  ASSERT_EQ(by_row[5].size(), 1u);
+  EXPECT_NE(by_row[5][0].find("RAGB Status 'Blue' does not say Completed"), std::string::npos);
+  EXPECT_TRUE(by_row[6].empty());
+  EXPECT_EQ(r->warnings.size(), 2u);
 }
 
 TEST(ImporterTest, DryRunWritesNothingAndReportsTheSame) {

@@ -22,6 +22,18 @@ TEST(ProgrammeTitleTest, ReadsGroupAndYear) {
   }
 }
 
+// Issue 16: Excel and Word turn "2023 - 2024" into an en dash; such a title
+// named no year.
+TEST(ProgrammeTitleTest, EnAndEmDashesBetweenTheYears) {
+  for (const char* text : {"Workforce Work Programme (2023 \u2013 2024)",
+                           "Workforce Work Programme 2023\u201424"}) {
+    auto w = ParseProgrammeTitle(text);
+    ASSERT_TRUE(w) << text;
+    EXPECT_EQ(w->group_name, "Workforce") << text;
+    EXPECT_EQ(w->year, "2023-24") << text;
+  }
+}
+
 TEST(ProgrammeTitleTest, TheUntitledProgrammeIsTheCoreTeams) {
   auto t = ParseProgrammeTitle("Work Programme (2023 - 2024)");
   ASSERT_TRUE(t);

@@ -167,6 +167,12 @@ TEST_F(RestErrorsTest, InvalidFieldValuesAre422NamingTheField) {
   EXPECT_TRUE(IsProblem(Get("/api/v1/deliverables?overdue=maybe"), 422, "overdue"));
   EXPECT_TRUE(IsProblem(Get("/api/v1/deliverables?limit=0"), 422, "limit"));
   EXPECT_TRUE(IsProblem(Get("/api/v1/deliverables?offset=-1"), 422, "offset"));
+  // Issue 16: an unknown sort key is refused naming it; an unknown id in a
+  // filter said nothing (an empty 200).
+  EXPECT_TRUE(IsProblem(Get("/api/v1/deliverables?sort=colour"), 422, "sort"));
+  EXPECT_TRUE(IsProblem(Get("/api/v1/deliverables?programme_id=no-such"), 404, "programme_id"));
+  EXPECT_TRUE(IsProblem(Get("/api/v1/deliverables?group_id=no-such"), 404, "group_id"));
+  EXPECT_TRUE(IsProblem(Get("/api/v1/actions?owner=no-such"), 404, "owner"));
   EXPECT_TRUE(IsProblem(Get(Deliverable() + "?as_of=31/12/2024"), 422, "as_of"));
   EXPECT_TRUE(IsProblem(Get(Deliverable() + "?as_of=2024-02-30"), 422, "as_of"));
   EXPECT_TRUE(IsProblem(Get(Deliverable() + "?as_of=2024-01-01T10:00:00"), 422, "as_of"));  // no zone

@@ -102,6 +102,8 @@ TEST_F(RestTest, ProgrammesAndDeliverablesWithEveryFilterAndHistory) {
   EXPECT_EQ(list("owner=nobody"), std::set<std::string>{});
   EXPECT_EQ(list("qsin_code=IN-601"), in);
   EXPECT_EQ(list("qsin_code=IN-999"), std::set<std::string>{});
+  EXPECT_EQ(list("qsin_code=in-601"), in);  // codes are case-insensitive (issue 16)
+  EXPECT_EQ(list("sort=-planned_end"), both);
   EXPECT_EQ(list("overdue=true"), in);  // planned end 2025-03-31 has passed
   EXPECT_EQ(list("overdue=false"), both);
   EXPECT_EQ(list("group_id=" + w.group_in + "&ragb=amber"), std::set<std::string>{});
