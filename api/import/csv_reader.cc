@@ -166,12 +166,18 @@ class Tokenizer {
 // (a cell that happens to hold "Network Reference;Deliverable;..." further
 // down must not make ';' win). Rows up to the first error count, so a bad row
 // further down is reported with the right delimiter.
+// A header row none of whose cells spans lines ranks above one that does:
+// quotes paired under the wrong delimiter swallow line breaks, and with them
+// the next lines' text (a cell holding "Network Reference;Deliverable;..."
+// read as part of the header) - the fuzzer found a written CSV read back with
+// ';' this way.
 struct DelimiterScore {
   bool found = false;
+  bool header_on_one_line = false;
   std::size_t earliness = 0;  // header_search_rows - index of the header row
   std::size_t matches = 0;
   std::size_t widest = 0;
-  auto Key() const { return std::make_tuple(found, earliness, matches, widest); }
+  auto Key() const { return std::make_tuple(found, header_on_one_line, earliness, matches, widest); }
 };
 
 DelimiterScore ScoreDelimiter(std::string_view text, char delim, std::size_t first_line,
@@ -186,6 +192,9 @@ DelimiterScore ScoreDelimiter(std::string_view text, char delim, std::size_t fir
     const std::size_t m = MatchHeader(r.cells).matched;
     if (!score.found && m >= options.min_header_matches) {
       score.found = true;
+      score.header_on_one_line = std::none_of(r.cells.begin(), r.cells.end(), [](const std::string& c) {
+        return c.find('\n') != std::string::npos;
+      });
       score.earliness = options.header_search_rows - i;
       score.matches = m;
     }

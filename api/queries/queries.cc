@@ -149,6 +149,11 @@ Result<std::vector<nlohmann::json>> ListDeliverables(const NetworkModel& m,
     if (f.qsin_code && !QsinCodeIs(d.mm_qsin.codes, *f.qsin_code)) return;
     bool overdue = domain::read::IsOverdue(d.planned_end, d.status, f.today);
     if (f.overdue_only && !overdue) return;
+    if (f.completed_by) {
+      if (d.status != domain::DeliverableStatus::kCompleted) return;
+      const auto end = domain::PeriodEnd(d.date_completed);
+      if (!end || *end > *f.completed_by) return;
+    }
     nlohmann::json row = domain::DeliverableAggregate::ToJson(d);
     row["group_id"] = group.empty() ? nlohmann::json(nullptr) : nlohmann::json(group);
     row["overdue"] = overdue;

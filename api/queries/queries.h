@@ -23,6 +23,10 @@ struct DeliverableFilter {
   std::optional<std::string> qsin_code;  // e.g. IN-601
   bool overdue_only = false;
   std::string today;                     // YYYY-MM-DD, for "overdue"
+  // YYYY-MM-DD, a business date: only deliverables completed on or before it
+  // (status completed, and the whole period their Date Completed names ended
+  // by then: "Mar-23" is completed by 2023-03-31, not by 2023-03-15).
+  std::optional<std::string> completed_by;
   // One of kDeliverableSortKeys, "-" in front for descending; empty: "programme".
   std::string sort;
 };

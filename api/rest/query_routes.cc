@@ -45,13 +45,17 @@ Status RegisterQueryRoutes(http::Router& router, std::shared_ptr<RestDeps> deps)
     o.openapi["parameters"].push_back(http::OpenApiQueryParam(p, "string", std::string("filter by ") + p));
   }
   o.openapi["parameters"].push_back(http::OpenApiQueryParam("overdue", "boolean", "only overdue ones"));
+  o.openapi["parameters"].push_back(http::OpenApiQueryParam(
+      "completed_by", "string",
+      "YYYY-MM-DD, a business date: only deliverables completed on or before it (the whole period "
+      "their Date Completed names ended by then), whenever that was recorded"));
   {
     std::string keys;
     for (std::string_view k : kDeliverableSortKeys) keys += (keys.empty() ? "" : ", ") + std::string(k);
     o.openapi["parameters"].push_back(http::OpenApiQueryParam(
         "sort", "string",
         "order of the rows: " + keys + "; - in front for descending (default programme: the "
-        "programmes' row order, as the spreadsheet has it). Unknown key: 400"));
+        "programmes' row order, as the spreadsheet has it). Unknown key: 422"));
   }
   o.openapi["description"] =
       "programme_id and group_id must exist in the model asked about (else 404); qsin_code "
@@ -80,6 +84,12 @@ Status RegisterQueryRoutes(http::Router& router, std::shared_ptr<RestDeps> deps)
                  return MakeError(ErrorCode::kInvalidArgument, "overdue is true or false", "overdue");
                }
                f.overdue_only = overdue == "true";
+               f.completed_by = Opt(req, "completed_by");
+               if (f.completed_by &&
+                   (f.completed_by->size() != 10 || !ParseInstant(*f.completed_by, "completed_by").ok())) {
+                 return MakeError(ErrorCode::kInvalidArgument, "completed_by is a date, YYYY-MM-DD",
+                                  "completed_by");
+               }
                f.today = Today(*deps);
                auto page = ReadPage(req, deps->max_page);
                if (!page.ok()) return page.error();

@@ -149,6 +149,25 @@ TEST_F(QueriesTest, FiltersOverdueOwnerQsinAndReviewDue) {
   EXPECT_EQ(ListDocumentsForReview(*m, "2025-01-01", 30)[0]["review_state"], "overdue");
 }
 
+// "Completed by" is a business-date question: it asks the Date Completed,
+// not when the completion was recorded (a back-filled history records it
+// years later).
+TEST_F(QueriesTest, CompletedByUsesTheDateCompletedNotTheRecordedTime) {
+  Script();
+  At(k20230524 + 400 * kDay);  // recorded in 2024-06
+  Run<DeliverableAggregate>("d2", "complete", {{"date_completed", "Nov-23"}, {"reason", "back-filled"}});
+  auto m = BuildNetworkModel(*store_, UINT64_MAX);
+  DeliverableFilter f;
+  f.completed_by = "2023-11-30";
+  auto done = List(*m, f);
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_EQ(done[0]["reference"], "Workforce-02");
+  f.completed_by = "2023-11-15";  // "Nov-23" had not ended
+  EXPECT_TRUE(List(*m, f).empty());
+  f.completed_by = "2023-10-31";
+  EXPECT_TRUE(List(*m, f).empty());
+}
+
 TEST_F(QueriesTest, CoverageListsEvidenceAndGaps) {
   Script();
   Run<QsinStatementAggregate>("IN-701", "define", {{"code", "IN-701"}, {"title", "Quality improvement"}, {"edition", "2022"}});
