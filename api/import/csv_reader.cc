@@ -43,6 +43,11 @@ class Tokenizer {
     return rows;
   }
 
+  // True once a quote was read that a writer of RFC 4180 (Excel, Assure's
+  // export) never writes: inside an unquoted cell, or text after a closing
+  // quote. A sign that the delimiter tried is not the file's.
+  bool stray_quote() const { return stray_quote_; }
+
  private:
   bool AtNewline() const { return s_[pos_] == '\n' || s_[pos_] == '\r'; }
 
@@ -129,11 +134,15 @@ class Tokenizer {
           ASSURE_TRY(CheckCellSize(field, record_line));
         }
         // Excel never writes text after a closing quote; take any as-is.
+        if (pos_ < s_.size() && s_[pos_] != delim_ && s_[pos_] != '\n' && s_[pos_] != '\r') {
+          stray_quote_ = true;
+        }
       }
       // Unquoted text up to the next delimiter or line end.
       std::size_t end = pos_;
       while (end < s_.size() && s_[end] != delim_ && s_[end] != '\n' &&
              s_[end] != '\r') {
+        if (s_[end] == '"') stray_quote_ = true;  // Excel quotes a cell holding a quote
         ++end;
       }
       field.append(s_.substr(pos_, end - pos_));
@@ -154,6 +163,7 @@ class Tokenizer {
 
   std::string_view s_;
   char delim_;
+  bool stray_quote_ = false;  // a quote Excel would not write: see stray_quote()
   std::size_t pos_ = 0;
   std::size_t line_;
   const std::string& file_;
@@ -166,18 +176,23 @@ class Tokenizer {
 // (a cell that happens to hold "Network Reference;Deliverable;..." further
 // down must not make ';' win). Rows up to the first error count, so a bad row
 // further down is reported with the right delimiter.
-// A header row none of whose cells spans lines ranks above one that does:
+// Quotes as RFC 4180 writes them rank first: under the wrong delimiter a
+// cell's quotes are no longer at its start. Then a header row none of whose
+// cells spans lines ranks above one that does:
 // quotes paired under the wrong delimiter swallow line breaks, and with them
 // the next lines' text (a cell holding "Network Reference;Deliverable;..."
 // read as part of the header) - the fuzzer found a written CSV read back with
 // ';' this way.
 struct DelimiterScore {
   bool found = false;
+  bool quotes_well_formed = false;  // no Tokenizer::stray_quote in the rows read
   bool header_on_one_line = false;
   std::size_t earliness = 0;  // header_search_rows - index of the header row
   std::size_t matches = 0;
   std::size_t widest = 0;
-  auto Key() const { return std::make_tuple(found, header_on_one_line, earliness, matches, widest); }
+  auto Key() const {
+    return std::make_tuple(found, quotes_well_formed, header_on_one_line, earliness, matches, widest);
+  }
 };
 
 DelimiterScore ScoreDelimiter(std::string_view text, char delim, std::size_t first_line,
@@ -186,6 +201,7 @@ DelimiterScore ScoreDelimiter(std::string_view text, char delim, std::size_t fir
   auto rows = t.Run(options.header_search_rows, /*partial=*/true);
   DelimiterScore score;
   if (!rows.ok()) return score;
+  score.quotes_well_formed = !t.stray_quote();
   for (std::size_t i = 0; i < rows->size(); ++i) {
     const Row& r = (*rows)[i];
     score.widest = std::max(score.widest, r.cells.size());
