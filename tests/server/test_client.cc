@@ -67,6 +67,19 @@ struct RawConnection::Impl {
   tcp::socket socket{ioc};
   beast::flat_buffer buffer;
   bool ok = false;
+
+  // Runs the reads started for up to `timeout`; when `done` is still false
+  // then, cancels them and lets their handlers finish. Returns `done`.
+  bool RunFor(std::chrono::milliseconds timeout, const bool& done) {
+    ioc.restart();
+    ioc.run_for(timeout);
+    if (done) return true;
+    beast::error_code ec;
+    socket.cancel(ec);
+    ioc.restart();
+    ioc.run_for(1000ms);
+    return false;
+  }
 };
 
 RawConnection::RawConnection(std::uint16_t port) : impl_(std::make_unique<Impl>()) {
@@ -108,15 +121,7 @@ std::optional<HttpReply> RawConnection::Read(std::chrono::milliseconds timeout) 
                      done = true;
                      result = ec;
                    });
-  impl_->ioc.restart();
-  impl_->ioc.run_for(timeout);
-  if (!done) {
-    beast::error_code ec;
-    impl_->socket.cancel(ec);
-    impl_->ioc.restart();
-    impl_->ioc.run_for(1000ms);
-    return std::nullopt;
-  }
+  if (!impl_->RunFor(timeout, done)) return std::nullopt;
   if (result) return std::nullopt;
   auto msg = parser->release();
   HttpReply r;
@@ -143,15 +148,7 @@ bool RawConnection::WaitClosed(std::chrono::milliseconds timeout) {
   };
   impl_->buffer.consume(impl_->buffer.size());
   read_more();
-  impl_->ioc.restart();
-  impl_->ioc.run_for(timeout);
-  if (!done) {
-    beast::error_code ec;
-    impl_->socket.cancel(ec);
-    impl_->ioc.restart();
-    impl_->ioc.run_for(1000ms);
-    return false;
-  }
+  if (!impl_->RunFor(timeout, done)) return false;
   return true;
 }
 
@@ -172,15 +169,7 @@ std::optional<std::string> RawConnection::ReadUntilClosed(std::chrono::milliseco
     });
   };
   read_more();
-  impl_->ioc.restart();
-  impl_->ioc.run_for(timeout);
-  if (!done) {
-    beast::error_code ec;
-    impl_->socket.cancel(ec);
-    impl_->ioc.restart();
-    impl_->ioc.run_for(1000ms);
-    return std::nullopt;
-  }
+  if (!impl_->RunFor(timeout, done)) return std::nullopt;
   return got;
 }
 
