@@ -3,6 +3,7 @@
 // nlohmann must accept it too and give the same value with the same types;
 // documents of the plain subset must take the fast path.
 #include "api/core/json_fast_parse.h"
+#include "tests/api/json_same_tree.h"
 #include "domain/json_text.h"
 
 #include <gtest/gtest.h>
@@ -18,25 +19,7 @@ namespace {
 
 using nlohmann::json;
 
-// Same value, same JSON types all the way down (5 unsigned is not 5 signed).
-bool SameTree(const json& a, const json& b) {
-  if (a.type() != b.type()) return false;
-  if (a.is_object()) {
-    if (a.size() != b.size()) return false;
-    for (auto it = a.begin(), jt = b.begin(); it != a.end(); ++it, ++jt) {
-      if (it.key() != jt.key() || !SameTree(it.value(), jt.value())) return false;
-    }
-    return true;
-  }
-  if (a.is_array()) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-      if (!SameTree(a[i], b[i])) return false;
-    }
-    return true;
-  }
-  return a == b;
-}
+using assure::testing::SameTree;
 
 class Generator {
  public:

@@ -16,34 +16,12 @@
 
 #include "api/core/json_fast_parse.h"
 #include "domain/json_text.h"
+#include "tests/api/json_same_tree.h"
 #include "tests/fuzz/fuzz_checks.h"
 
 using assure::api::import::fuzz::Check;
+using assure::testing::SameTree;
 using nlohmann::json;
-
-namespace {
-
-bool SameTree(const json& a, const json& b) {
-  if (a.type() != b.type()) return false;
-  if (a.is_object()) {
-    if (a.size() != b.size()) return false;
-    for (auto it = a.begin(), jt = b.begin(); it != a.end(); ++it, ++jt) {
-      if (it.key() != jt.key() || !SameTree(it.value(), jt.value())) return false;
-    }
-    return true;
-  }
-  if (a.is_array()) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-      if (!SameTree(a[i], b[i])) return false;
-    }
-    return true;
-  }
-  if (a.is_number_float()) return a.dump() == b.dump();  // NaN-free, but -0.0 == 0.0
-  return a == b;
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
