@@ -1,5 +1,9 @@
 #include "server/application.h"
 
+#include <pthread.h>
+
+#include <chrono>
+
 #include <spdlog/spdlog.h>
 
 #include <utility>
@@ -33,12 +37,71 @@ Result<std::unique_ptr<Application>> Application::Create(
   app->security_log_->Start();
   app->workers_ =
       std::make_unique<WorkerPool>(app->config_.worker_threads, app->config_.worker_queue_limit);
+  app->writer_ = std::make_shared<api::EntityWriter>(app->store_, app->config_.writer_cache_bytes);
   app->heavy_ = std::make_shared<api::http::ConcurrencyLimiter>(app->config_.heavy_concurrency);
   ASSURE_TRY(app->RegisterBuiltinRoutes());
   return app;
 }
 
+void Application::WaitForWrites() {
+  store_->WaitForAsyncAppends();
+  if (writer_) writer_->WaitIdle();
+}
+
+void Application::SetLiveFeed(std::shared_ptr<api::http::LiveFeed> feed) {
+  std::lock_guard lock(live_feed_mu_);
+  live_feed_ = std::move(feed);
+}
+
+std::shared_ptr<api::http::LiveFeed> Application::live_feed() const {
+  std::lock_guard lock(live_feed_mu_);
+  return live_feed_;
+}
+
+Status Application::Ready() const {
+  if (auto starting = Starting()) return *starting;
+  return readiness_ ? readiness_() : Status();
+}
+
+void Application::WarmUpInBackground(std::function<Status()> warm_up) {
+  starting_ = true;
+  warm_up_ = std::thread([this, warm_up = std::move(warm_up)] {
+    pthread_setname_np(pthread_self(), "assure-warmup");
+    const auto t0 = std::chrono::steady_clock::now();
+    Status s;
+    try {
+      s = warm_up();
+    } catch (const std::exception& e) {
+      s = MakeError(ErrorCode::kInternal, std::string("starting failed: ") + e.what());
+    }
+    if (!s.ok()) {
+      spdlog::error("starting failed: {}; every route but health answers 503", s.error().message);
+      std::lock_guard lock(start_mu_);
+      start_error_ = s.error();
+      return;
+    }
+    starting_ = false;
+    spdlog::info("read models caught up in {} ms: serving",
+                 std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+                     .count());
+  });
+}
+
+std::optional<Error> Application::Starting() const {
+  if (!starting_.load(std::memory_order_acquire)) return std::nullopt;
+  std::lock_guard lock(start_mu_);
+  if (start_error_) {
+    Error e = *start_error_;
+    e.code = ErrorCode::kUnavailable;
+    e.message = "the server could not start: " + e.message;
+    return e;
+  }
+  return MakeError(ErrorCode::kUnavailable,
+                   "the server is starting: its read models are catching up with the log; retry shortly");
+}
+
 Application::~Application() {
+  if (warm_up_.joinable()) warm_up_.join();
   // Workers may still run handlers that use the members below.
   if (workers_) workers_->Stop();
   // Then write every security entry they queued.
@@ -50,6 +113,7 @@ Status Application::RegisterBuiltinRoutes() {
   health.permission = std::nullopt;
   health.rate_limited = false;
   health.run_inline = true;
+  health.while_starting = true;
   health.openapi = api::http::OpenApiOperation("Liveness: the process is serving", "health");
   ASSURE_TRY(router_.Add(
       "GET", "/healthz",
@@ -58,6 +122,7 @@ Status Application::RegisterBuiltinRoutes() {
   api::http::RouteOptions ready;
   ready.permission = std::nullopt;
   ready.rate_limited = false;
+  ready.while_starting = true;
   ready.openapi = api::http::OpenApiOperation(
       "Readiness: the store is open and projections have caught up", "health");
   ASSURE_TRY(router_.Add(
@@ -75,6 +140,7 @@ Status Application::RegisterBuiltinRoutes() {
 
   api::http::RouteOptions openapi;
   openapi.permission = std::nullopt;
+  openapi.while_starting = true;
   openapi.openapi = api::http::OpenApiOperation("This OpenAPI 3.1 document", "meta");
   ASSURE_TRY(router_.Add(
       "GET", "/api/v1/openapi.json",

@@ -20,6 +20,11 @@
 // afterwards the accessors may be used from any thread.
 #pragma once
 
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <thread>
+
 #include <functional>
 #include <memory>
 #include <string>
@@ -34,6 +39,7 @@
 #include "api/http/router.h"
 #include "server/server_config.h"
 #include "server/worker_pool.h"
+#include "api/core/entity_writer.h"
 #include "storage/event_store.h"
 
 namespace assure::server {
@@ -61,16 +67,32 @@ class Application {
   storage::EventStore& store() { return *store_; }
   const std::shared_ptr<storage::EventStore>& shared_store() const { return store_; }
   const ServerConfig& config() const { return config_; }
+  // The single writer of the entities' streams (api/core/entity_writer.h).
+  const std::shared_ptr<api::EntityWriter>& writer() const { return writer_; }
+  // Waits until every write accepted so far is answered: the store's queued
+  // appends and the writer's decisions (a server stopping).
+  void WaitForWrites();
   storage::Clock& clock() { return *clock_; }
 
   // The handler of WebSocket connections to /api/v1/live (none: 404).
-  void SetLiveFeed(std::shared_ptr<api::http::LiveFeed> feed) { live_feed_ = std::move(feed); }
-  const std::shared_ptr<api::http::LiveFeed>& live_feed() const { return live_feed_; }
+  void SetLiveFeed(std::shared_ptr<api::http::LiveFeed> feed);
+  std::shared_ptr<api::http::LiveFeed> live_feed() const;
 
   // /readyz answers 200 when this returns ok, else 503 with its message.
   // It runs on the worker pool and may block briefly. Default: always ready.
   void SetReadiness(std::function<Status()> readiness) { readiness_ = std::move(readiness); }
-  Status Ready() const { return readiness_ ? readiness_() : Status(); }
+  Status Ready() const;
+
+  // Runs `warm_up` (restoring the read models and catching them up with the
+  // log) on a thread of its own ("assure-warmup"), so that the server can
+  // listen at once. Until it returns ok, Starting() says so: every route but
+  // the while_starting ones answers 503 + Retry-After, and /readyz is 503
+  // (with the error, should the warm-up fail). Call once, before the server
+  // starts; the destructor joins the thread.
+  void WarmUpInBackground(std::function<Status()> warm_up);
+  // Why the server is not serving yet, or nullopt once warmed up. Cheap
+  // (the I/O threads ask it for every request).
+  std::optional<Error> Starting() const;
 
   // Runs blocking work on the handler pool; false when its queue is full.
   bool PostWork(std::function<void()> task) { return workers_->TryPost(std::move(task)); }
@@ -87,6 +109,7 @@ class Application {
   Status RegisterBuiltinRoutes();
 
   std::shared_ptr<storage::EventStore> store_;
+  std::shared_ptr<api::EntityWriter> writer_;
   ServerConfig config_;
   std::shared_ptr<storage::Clock> clock_;
   api::http::OpenApiInfo openapi_info_;
@@ -97,8 +120,13 @@ class Application {
   std::unique_ptr<auth::SecurityLog> security_log_;
   std::unique_ptr<WorkerPool> workers_;
   std::shared_ptr<api::http::ConcurrencyLimiter> heavy_;
+  mutable std::mutex live_feed_mu_;  // guards live_feed_ (set by the warm-up thread)
   std::shared_ptr<api::http::LiveFeed> live_feed_;
   std::function<Status()> readiness_;
+  std::atomic<bool> starting_{false};
+  mutable std::mutex start_mu_;     // guards start_error_
+  std::optional<Error> start_error_;
+  std::thread warm_up_;
 };
 
 }  // namespace assure::server

@@ -169,6 +169,13 @@ std::optional<Response> Dispatcher::AdmitLive(Request& request, std::string_view
 
 std::optional<Response> Dispatcher::Admit(Request& request, const Route& route) {
   const auto& opts = route.options;
+  if (!opts.while_starting) {
+    if (auto starting = app_.Starting()) {
+      Response r = Response::Problem(*starting, request.correlation_id);
+      r.SetHeader("Retry-After", "1");
+      return r;
+    }
+  }
   std::optional<Error> auth_error;
   if (opts.permission) {
     auto principal = app_.authorizer().Authenticate(request.Header("Authorization").value_or(""));

@@ -479,6 +479,12 @@ void HttpSession::HandleUpgrade() {
           true);
     return;
   }
+  if (auto starting = ctx_->app.Starting()) {
+    auto r = api::http::Response::Problem(*starting, correlation_id_);
+    r.SetHeader("Retry-After", "1");
+    Reply(std::move(r), true);
+    return;
+  }
   auto feed = ctx_->app.live_feed();
   if (!feed) {
     Reply(Dispatcher::Problem(ErrorCode::kNotFound, "the live feed is not available",

@@ -10,7 +10,6 @@
 #include <string>
 #include <thread>
 
-#include "api/core/prefault.h"
 
 namespace assure::server {
 
@@ -30,11 +29,9 @@ inline std::optional<std::string> ReadWholeFile(const std::string& path) {
   }
   std::string bytes;
   bytes.reserve(static_cast<std::size_t>(size));
-  std::thread prefaulter = api::PrefaultAhead(bytes.data(), bytes.capacity());
   bytes.resize(static_cast<std::size_t>(size));
   in.seekg(0);
   const bool read = size == 0 || static_cast<bool>(in.read(bytes.data(), size));
-  if (prefaulter.joinable()) prefaulter.join();
   if (!read) return std::nullopt;
   return bytes;
 }

@@ -17,13 +17,13 @@ namespace assure::server {
 static_assert(kMinWsQueueLimit == api::live::LiveHubOptions::kMinQueueLimit,
               "websocket.queue_limit's minimum is the live hub's");
 
-Status InstallRoutes(Application& app, const std::string& data_dir) {
+Status InstallRoutes(Application& app, const std::string& data_dir, bool warm_up_in_background) {
   auto deps = std::make_shared<api::rest::RestDeps>();
   deps->store = app.shared_store();
+  deps->writer = app.writer();
   deps->network = std::make_shared<api::NetworkProjection>(&app.store());
   deps->runner = std::make_shared<api::ProjectionRunner>(
       app.store(), std::vector<std::shared_ptr<api::Projection>>{deps->network});
-  ASSURE_TRY(deps->runner->Start());
   deps->authorizer = &app.authorizer();
   deps->security_log = &app.security_log();
   deps->clock = std::shared_ptr<storage::Clock>(std::shared_ptr<void>(), &app.clock());
@@ -33,7 +33,6 @@ Status InstallRoutes(Application& app, const std::string& data_dir) {
   deps->signer = std::shared_ptr<const api::Signer>(std::move(signer).value());
   deps->checkpoints = std::make_shared<api::CheckpointLog>(app.store(), *deps->signer);
   deps->heavy = app.heavy();
-  deps->post_work = [&app](std::function<void()> work) { return app.PostWork(std::move(work)); };
   ASSURE_TRY(api::rest::RegisterRestRoutes(app.router(), deps));
 
   // The live feed: subscribes to the store after the projection runner, so
@@ -42,8 +41,17 @@ Status InstallRoutes(Application& app, const std::string& data_dir) {
       deps->store, deps->runner, deps->network,
       [&app](std::function<void()> work) { return app.PostWork(std::move(work)); },
       api::live::LiveHubOptions::ForQueueLimit(app.config().ws_queue_limit));
-  hub->Start();
-  app.SetLiveFeed(hub);
+  auto warm_up = [&app, deps, hub]() -> Status {
+    ASSURE_TRY(deps->runner->Start());
+    hub->Start();
+    app.SetLiveFeed(hub);
+    return {};
+  };
+  if (warm_up_in_background) {
+    app.WarmUpInBackground(warm_up);
+  } else {
+    ASSURE_TRY(warm_up());
+  }
   ASSURE_TRY(api::web::RegisterStaticAssets(app.router()));  // the dashboard at /
 
   // Periodic work: snapshot the read models with their checkpoint (so a
@@ -59,7 +67,10 @@ Status InstallRoutes(Application& app, const std::string& data_dir) {
   };
   std::vector<std::shared_ptr<api::Periodic>> periodic;
   if (long s = seconds("ASSURE_SNAPSHOT_INTERVAL", 60); s > 0) {
-    periodic.push_back(std::make_shared<api::Periodic>(std::chrono::seconds(s), [deps] {
+    periodic.push_back(std::make_shared<api::Periodic>(std::chrono::seconds(s), [deps, &app] {
+      // Not while the read models are still being restored: that would
+      // replace a good snapshot with a partial one.
+      if (app.Starting()) return;
       if (auto st = deps->runner->SaveSnapshots(); !st.ok()) {
         spdlog::error("saving read-model snapshots failed: {}", st.error().message);
       }

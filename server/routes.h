@@ -12,6 +12,11 @@
 namespace assure::server {
 
 // `data_dir` holds the server's signing key (created on first start).
-Status InstallRoutes(Application& app, const std::string& data_dir);
+// The read models are restored from their snapshot and caught up with the
+// log before this returns, or, with `warm_up_in_background`, on the
+// application's warm-up thread (Application::WarmUpInBackground), so that
+// `assure serve` listens at once and answers 503 until they are.
+Status InstallRoutes(Application& app, const std::string& data_dir,
+                     bool warm_up_in_background = false);
 
 }  // namespace assure::server

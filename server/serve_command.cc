@@ -98,7 +98,9 @@ int Serve(const std::string& data, const std::string& listen_flag, const std::st
     std::fprintf(stderr, "assure serve: %s\n", app.error().message.c_str());
     return 2;
   }
-  Status installed = InstallRoutes(**app, data);
+  // Listen at once: the read models catch up on the warm-up thread, and
+  // until they have, /healthz is alive and everything else answers 503.
+  Status installed = InstallRoutes(**app, data, /*warm_up_in_background=*/true);
   if (!installed.ok()) {
     std::fprintf(stderr, "assure serve: %s\n", installed.error().message.c_str());
     return 2;

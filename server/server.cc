@@ -1,5 +1,7 @@
 #include "server/server.h"
 
+#include <pthread.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -171,6 +173,7 @@ Status Server::Start() {
   const int n = std::max(1, cfg.io_threads);
   for (int i = 0; i < n; ++i) {
     impl_->threads.emplace_back([this] {
+      pthread_setname_np(pthread_self(), "assure-io");
       while (true) {
         try {
           impl_->ioc.run();
@@ -226,9 +229,9 @@ int Server::Wait() {
   // Application stops it): let them finish first. Handlers
   // still running post to the I/O context: stop them before it goes, then
   // wait for the writes they queued.
-  impl_->app.store().WaitForAsyncAppends();
+  impl_->app.WaitForWrites();
   impl_->app.workers().Stop();
-  impl_->app.store().WaitForAsyncAppends();
+  impl_->app.WaitForWrites();
   impl_->waited = true;
   return 0;
 }

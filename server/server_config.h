@@ -19,7 +19,7 @@
 //                   "overflow_close_timeout_ms": 5000},
 //     "rate_limit": {"enabled": true, "token_per_second": 20, "token_burst": 40,
 //                    "ip_per_second": 10, "ip_burst": 20, "max_keys": 100000},
-//     "storage": {"min_free_bytes": 67108864}
+//     "storage": {"min_free_bytes": 67108864, "writer_cache_bytes": 67108864}
 //   }
 //
 // Thread safety: a plain value.
@@ -99,6 +99,10 @@ struct ServerConfig {
   // writes stop (503 writes-suspended) before the disk holding the store has
   // less than this free, and resume by themselves when it has again.
   std::size_t store_min_free_bytes = 64u << 20;
+  // The entity writer's budget for the states it holds between writes
+  // (api/core/entity_writer.h): beyond it the least recently written idle
+  // entities are dropped and refolded from their snapshot when next written.
+  std::size_t writer_cache_bytes = 64u << 20;
 };
 
 // Applies the keys of a JSON config text onto `base`. Errors:

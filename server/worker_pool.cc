@@ -1,5 +1,7 @@
 #include "server/worker_pool.h"
 
+#include <pthread.h>
+
 #include <spdlog/spdlog.h>
 
 #include <exception>
@@ -9,7 +11,10 @@ namespace assure::server {
 WorkerPool::WorkerPool(std::size_t threads, std::size_t queue_limit) : queue_limit_(queue_limit) {
   if (threads == 0) threads = 1;
   threads_.reserve(threads);
-  for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { Loop(); });
+  for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] {
+    pthread_setname_np(pthread_self(), "assure-worker");
+    Loop();
+  });
 }
 
 WorkerPool::~WorkerPool() { Stop(); }

@@ -1,5 +1,7 @@
 #include "storage/log_store.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <unordered_map>
 
@@ -207,7 +209,10 @@ void LogStore::AppendManyAsync(std::vector<StreamAppend> parts, AppendManyCallba
     w->callback(MakeError(ErrorCode::kUnavailable, "the event store is closing"));
     return;
   }
-  if (!committer_.joinable()) committer_ = std::thread([this] { CommitterLoop(); });
+  if (!committer_.joinable()) committer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "assure-commit");
+    CommitterLoop();
+  });
   ++async_pending_;
   writers_.push_back(w.release());
   if (!leading_ && writers_.size() == 1) committer_cv_.notify_one();
@@ -242,7 +247,10 @@ void LogStore::LeadGroup(std::unique_lock<std::mutex>& lock) {
   for (std::size_t i = 0; i < group.size(); ++i) writers_.pop_front();
   // The listeners and the answers run on the answering thread, in commit
   // order, while the next group commits.
-  if (!answerer_.joinable()) answerer_ = std::thread([this] { AnswererLoop(); });
+  if (!answerer_.joinable()) answerer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "assure-answer");
+    AnswererLoop();
+  });
   answers_.push_back({std::move(events), std::move(group)});
   answerer_cv_.notify_one();
   leading_ = false;

@@ -1,5 +1,7 @@
 #include "api/auth/security_log.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <cassert>
 #include <charconv>
@@ -110,6 +112,7 @@ void SecurityLog::Start() {
   running_ = true;
   stopping_ = false;
   writer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "assure-seclog");
     try {
       WriterLoop();
     } catch (const std::exception& e) {

@@ -10,7 +10,6 @@
 #include <string>
 #include <string_view>
 
-#include "api/core/aggregate_cache.h"
 #include "api/core/event_mapping.h"
 #include "api/core/stream_snapshots.h"
 #include "storage/event_store.h"
@@ -22,30 +21,20 @@ struct Loaded {
   typename Agg::State state{};
   std::optional<std::uint64_t> version;  // empty when the stream does not exist
   std::uint64_t last_position = 0;
+  // Bytes of the snapshot and event data folded into it: an upper bound of
+  // what the state holds, for byte-budgeted caches (EntityWriter).
+  std::size_t bytes_read = 0;
 };
 
-// Folds the events of Agg's stream for `id` with positions <= up_to.
-// With a cache (and no up_to), starts from the cached fold and reads only the
-// events after it, and leaves the result in the cache.
+// Folds the events of Agg's stream for `id` with positions <= up_to,
+// starting from the newest stream snapshot at or before it.
 template <class Agg>
 Result<Loaded<Agg>> LoadAggregate(storage::EventStore& store, std::string_view id,
-                                  std::uint64_t up_to = UINT64_MAX,
-                                  AggregateCache* cache = nullptr) {
+                                  std::uint64_t up_to = UINT64_MAX) {
   Loaded<Agg> out;
   const std::string stream = domain::StreamId(Agg::kKind, id);
-  if (up_to != UINT64_MAX) cache = nullptr;
   std::uint64_t from = 0;
-  std::optional<Loaded<Agg>> cached;
-  if (cache != nullptr) cached = cache->Get<Loaded<Agg>>(stream);
-  if (cached && cached->version) {
-    // The stream's head (one point read) says whether anything came after.
-    auto info = store.GetStreamInfo(stream);
-    if (info.ok() && info->exists && info->current_version == *cached->version) {
-      return std::move(*cached);
-    }
-    out = std::move(*cached);
-    from = *out.version + 1;
-  } else if constexpr (requires(const nlohmann::json& j) { Agg::FromSnapshotJson(j); }) {
+  if constexpr (requires(const nlohmann::json& j) { Agg::FromSnapshotJson(j); }) {
     // Start from the newest stream snapshot within reach, if one reads back.
     if (auto snap = FindStreamSnapshot(store, stream, up_to)) {
       auto state = Agg::FromSnapshotJson(snap->state);
@@ -53,6 +42,7 @@ Result<Loaded<Agg>> LoadAggregate(storage::EventStore& store, std::string_view i
         out.state = std::move(state).value();
         out.version = snap->version;
         out.last_position = snap->position;
+        out.bytes_read = snap->bytes;
         from = snap->version + 1;
       }
     }
@@ -73,11 +63,11 @@ Result<Loaded<Agg>> LoadAggregate(storage::EventStore& store, std::string_view i
       Agg::Evolve(out.state, MakeView(e, holder));
       out.version = e.stream_version;
       out.last_position = e.position;
+      out.bytes_read += e.data.size();
     }
     if (page->size() < 1000) break;
     from = page->back().stream_version + 1;
   }
-  if (cache != nullptr && out.version) cache->Put(stream, *out.version, out);
   return out;
 }
 

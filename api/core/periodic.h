@@ -6,6 +6,8 @@
 // periodic thread only.
 #pragma once
 
+#include <pthread.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -19,6 +21,7 @@ class Periodic {
   Periodic(std::chrono::milliseconds interval, std::function<void()> task, bool run_at_stop = true)
       : interval_(interval), task_(std::move(task)), run_at_stop_(run_at_stop) {
     thread_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "assure-periodic");
       std::unique_lock l(mu_);
       while (!stop_) {
         if (cv_.wait_for(l, interval_, [&] { return stop_; })) break;

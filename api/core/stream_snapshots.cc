@@ -45,6 +45,7 @@ std::optional<StreamSnapshot> FindStreamSnapshot(storage::EventStore& store,
     if (key_position > up_to) continue;
     auto body = store.GetState(BodyKey(it->key));
     if (!body.ok() || !body->has_value()) continue;
+    const std::size_t bytes = (*body)->size();
     auto j = ParseJson(**body);
     if (j.is_discarded() || !j.is_object()) continue;
     auto pos = j.find("position");
@@ -53,7 +54,7 @@ std::optional<StreamSnapshot> FindStreamSnapshot(storage::EventStore& store,
       continue;
     }
     if (pos->get<std::uint64_t>() > up_to) continue;
-    return StreamSnapshot{ver->get<std::uint64_t>(), pos->get<std::uint64_t>(), std::move(j["state"])};
+    return StreamSnapshot{ver->get<std::uint64_t>(), pos->get<std::uint64_t>(), std::move(j["state"]), bytes};
   }
   return std::nullopt;
 }

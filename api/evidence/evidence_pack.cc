@@ -10,14 +10,14 @@
 #include <mutex>
 #include <memory>
 #include <optional>
-#include <thread>
+#include <future>
 #include <unordered_map>
 
 #include "api/auth/iso_time.h"
 #include "api/auth/security_log.h"
 #include "api/core/event_mapping.h"
 #include "api/core/history.h"
-#include "api/core/prefault.h"
+#include "api/core/parallel.h"
 #include "api/evidence/event_line.h"
 #include "api/evidence/pack_content.h"
 #include "api/evidence/pack_format.h"
@@ -81,14 +81,6 @@ class Channel {
   bool closed_ = false, cancelled_ = false;
 };
 
-// Joins a thread when leaving the scope, also on an early error return.
-struct JoinOnExit {
-  std::thread& t;
-  ~JoinOnExit() {
-    if (t.joinable()) t.join();
-  }
-};
-
 // A page of the log, read once and used by two threads (the folding and the
 // rendering one); the second to finish hands it back to the reader, which
 // reads the next page into it (its events' strings keep their capacity, so
@@ -134,21 +126,22 @@ Result<AsAt> ReadUpTo(storage::EventStore& store, std::uint64_t position,
   };
   std::optional<Error> failure;          // the reader's
   std::optional<Error> leaves_failure;   // the renderer's
-  std::thread reader, renderer;
-  // On any way out, the threads are stopped before they are joined.
+  std::future<void> reader, renderer;
+  // On any way out (an exception too), the threads are stopped before they
+  // are waited for.
   struct StopOnExit {
     Channel<Page*>& a;
     Channel<Page*>& b;
-    std::thread& r;
-    std::thread& w;
+    std::future<void>& r;
+    std::future<void>& w;
     ~StopOnExit() {
       a.Cancel();
       b.Cancel();
-      if (r.joinable()) r.join();
-      if (w.joinable()) w.join();
+      if (r.valid()) r.wait();
+      if (w.valid()) w.wait();
     }
   } stop_on_exit{to_fold, to_render, reader, renderer};
-  reader = std::thread([&] {
+  reader = RunBeside([&] {
     for (std::uint64_t from = 1; from <= position;) {
       Page* page = nullptr;
       if (auto back = returned.TryPop()) {
@@ -172,23 +165,18 @@ Result<AsAt> ReadUpTo(storage::EventStore& store, std::uint64_t position,
     to_fold.Close();
     to_render.Close();
   });
-  renderer = std::thread([&] {
+  renderer = RunBeside([&] {
     // Straight into one buffer, reserved from the first page's sizes: an
     // upper bound per event times the events to come (the lines used to be
-    // rendered in chunks and copied together: 300 MB more to touch). A
-    // second thread has the kernel fault it in, starting before the leaves
-    // are read so that it keeps ahead of the rendering.
+    // rendered in chunks and copied together: 300 MB more to touch).
     std::string& lines = out.lines;
     auto page = to_render.Pop();
-    std::thread prefaulter;
     if (page && !(*page)->read.events.empty()) {
       const auto& events = (*page)->read.events;
       std::size_t room = 0;
       for (const auto& e : events) room += e.data.size() + e.stream_id.size() + e.metadata.reason.size() + 420;
       lines.reserve(room / events.size() * position + room);
-      prefaulter = PrefaultAhead(lines.data(), lines.capacity());
     }
-    JoinOnExit join_prefaulter{prefaulter};
     // The leaf hashes as the store committed them with the events (its
     // Merkle tree's level 0, which the checkpoint's root covers): one scan,
     // instead of re-encoding and hashing every event. An event altered in
@@ -240,8 +228,8 @@ Result<AsAt> ReadUpTo(storage::EventStore& store, std::uint64_t position,
   // Once the fold is complete the reader has read its last page (a failure
   // stops it before), so `failure` is not being written meanwhile.
   if (complete && folded) folded(out);
-  reader.join();
-  renderer.join();
+  reader.get();  // rethrows what the thread threw
+  renderer.get();
   if (failure) return *failure;
   if (leaves_failure) return *leaves_failure;
   if (gap) return *gap;
@@ -342,10 +330,8 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   };
   auto asat = ReadUpTo(store, position, derive);
   if (!asat.ok()) return asat.error();
-  // The read pages are freed at once, on a thread of their own, before the
-  // buffers of the zip are made.
-  std::thread page_freer([pages = std::move(asat->pages)]() mutable { pages.clear(); });
-  JoinOnExit join_page_freer{page_freer};
+  // The read pages are freed before the buffers of the zip are made.
+  asat->pages.clear();
   clock.Mark("render the log's lines (the rest)");
   const std::int64_t as_of_us = request.as_of_us ? *request.as_of_us : asat->last_recorded_at_us;
   const std::string timestamp = FormatTimestamp(as_of_us);
@@ -383,41 +369,35 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   }
   pack.events_jsonl = std::move(events_jsonl);
   // Its SHA-256 for the manifest, on a second thread while the rest is built.
-  std::string events_sha256;
-  std::thread events_hasher([&] { events_sha256 = Sha256Hex(pack.events_jsonl); });
-  JoinOnExit join_hasher{events_hasher};
+  auto events_sha256 = RunBeside([&] { return Sha256Hex(pack.events_jsonl); });
   clock.Mark("events.jsonl of the streams relied on");
 
   // 5. The proofs against the one checkpoint: proofs.json, built on a
   // second thread while the documents, pack.json and the report are.
-  Result<std::string> proofs_json = std::string();
-  std::thread prover([&] {
-    proofs_json = [&]() -> Result<std::string> {
-      PackProofs proofs;
-      proofs.checkpoint = *checkpoint;
-      proofs.public_key = checkpoint->public_key;
-      std::vector<storage::Hash256> right_path;
-      if (!positions.empty()) {
-        auto path = store.InclusionProof(positions.back(), checkpoint->tree_size);
-        if (!path.ok()) return path.error();
-        right_path = std::move(*path);
-      }
-      auto leaf = [&leaves](std::uint64_t index) { return leaves[index]; };
-      auto inclusion = BuildBatchProof(checkpoint->tree_size, positions, leaf, right_path, checkpoint->root);
-      if (!inclusion.ok()) return inclusion.error();
-      proofs.inclusion = std::move(*inclusion);
-      auto all = checkpoints.List();
-      if (!all.ok()) return all.error();
-      for (const auto& earlier : *all) {
-        if (earlier.tree_size == 0 || earlier.tree_size >= checkpoint->tree_size) continue;
-        auto proof = store.ConsistencyProof(earlier.tree_size, checkpoint->tree_size);
-        if (!proof.ok()) return proof.error();
-        proofs.consistency.push_back({earlier, std::move(*proof)});
-      }
-      return ProofsToJson(proofs);
-    }();
+  auto prover = RunBeside([&]() -> Result<std::string> {
+    PackProofs proofs;
+    proofs.checkpoint = *checkpoint;
+    proofs.public_key = checkpoint->public_key;
+    std::vector<storage::Hash256> right_path;
+    if (!positions.empty()) {
+      auto path = store.InclusionProof(positions.back(), checkpoint->tree_size);
+      if (!path.ok()) return path.error();
+      right_path = std::move(*path);
+    }
+    auto leaf = [&leaves](std::uint64_t index) { return leaves[index]; };
+    auto inclusion = BuildBatchProof(checkpoint->tree_size, positions, leaf, right_path, checkpoint->root);
+    if (!inclusion.ok()) return inclusion.error();
+    proofs.inclusion = std::move(*inclusion);
+    auto all = checkpoints.List();
+    if (!all.ok()) return all.error();
+    for (const auto& earlier : *all) {
+      if (earlier.tree_size == 0 || earlier.tree_size >= checkpoint->tree_size) continue;
+      auto proof = store.ConsistencyProof(earlier.tree_size, checkpoint->tree_size);
+      if (!proof.ok()) return proof.error();
+      proofs.consistency.push_back({earlier, std::move(*proof)});
+    }
+    return ProofsToJson(proofs);
   });
-  JoinOnExit join_prover{prover};
 
   // 6. Document contents.
   ZipEntries owned;  // what the zip holds besides pack.json and events.jsonl
@@ -450,18 +430,11 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
       {"event_count", positions.size()}};
   // index.html is rendered beside pack.json, its identity (pack.json's
   // SHA-256) filled in afterwards.
-  std::string html;
-  std::exception_ptr html_failure;
-  std::thread reporter([&] {
-    try {
-      html = RenderPackHtml(ReportModel(header, statements, asat->model, entities, asat->fold,
-                                        uses.deliverables, kHtmlMeetings, kHtmlRagbRows),
-                            kPendingIdentity);
-    } catch (...) {
-      html_failure = std::current_exception();
-    }
+  auto reporter = RunBeside([&] {
+    return RenderPackHtml(ReportModel(header, statements, asat->model, entities, asat->fold,
+                                      uses.deliverables, kHtmlMeetings, kHtmlRagbRows),
+                          kPendingIdentity);
   });
-  JoinOnExit join_reporter{reporter};
   pack.pack_json =
       RenderPackJson(header, statements, asat->model, entities, asat->fold, uses.deliverables,
                      // A generous guess: a whole-network pack's is about 110 bytes
@@ -469,29 +442,26 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
                      std::size_t{160} * positions.size() + (1 << 20));
   pack.identity = Sha256Hex(pack.pack_json);
   clock.Mark("documents, pack.json");
-  reporter.join();
-  if (html_failure) std::rethrow_exception(html_failure);
+  std::string html = reporter.get();
   if (!FillPackHtmlIdentity(html, pack.identity)) {
     return MakeError(ErrorCode::kInternal, "index.html has no place for the pack's identity");
   }
   owned[kIndexFile] = std::move(html);
   clock.Mark("index.html (beside pack.json)");
-  prover.join();
+  Result<std::string> proofs_json = prover.get();
   if (!proofs_json.ok()) return proofs_json.error();
   owned[kProofsFile] = std::move(*proofs_json);
   clock.Mark("proofs (beside the above)");
   ZipViews files = ViewsOf(owned);
   files[kPackFile] = pack.pack_json;
   files[kEventsFile] = pack.events_jsonl;
-  events_hasher.join();
   const std::string manifest =
-      BuildManifest(files, {{kEventsFile, events_sha256}, {kPackFile, pack.identity}});
+      BuildManifest(files, {{kEventsFile, events_sha256.get()}, {kPackFile, pack.identity}});
   files[kManifestFile] = manifest;
   clock.Mark("manifest");
   // The working state (the model, every event's line and leaf) is no
-  // longer needed: it is freed beside the zip.
-  std::thread dropper([drop = std::move(*asat)]() mutable { AsAt gone = std::move(drop); });
-  JoinOnExit join_dropper{dropper};
+  // longer needed: freed before the zip's buffers are made.
+  { AsAt gone = std::move(*asat); }
   auto zip = WriteZip(files);
   if (!zip.ok()) return zip.error();
   clock.Mark("zip");
@@ -503,9 +473,7 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   pack.codes = codes;
   pack.event_count = positions.size();
   pack.document_count = uses.document_sha256.size();
-  dropper.join();
   statements = json();
-  clock.Mark("free the folded log (beside the zip)");
 
   if (security_log) {
     auth::SecurityEvent ev;

@@ -6,6 +6,7 @@
 
 #include "api/core/event_mapping.h"
 #include "api/core/history.h"
+#include "api/core/parallel.h"
 #include "api/evidence/event_line.h"
 #include "domain/read/membership_at.h"
 
@@ -131,7 +132,7 @@ void PackFold::ApplyAll(NetworkModel& model, const std::vector<const storage::Re
   auto second_half = [](const std::string& stream) { return (std::hash<std::string>{}(stream) & 1) != 0; };
   NetworkModel side_model;
   PackFold side;
-  std::thread other([&] {
+  auto other = RunBeside([&] {
     for (const auto* e : events) {
       if (second_half(e->stream_id)) side.Apply(side_model, *e);
     }
@@ -139,7 +140,7 @@ void PackFold::ApplyAll(NetworkModel& model, const std::vector<const storage::Re
   for (const auto* e : events) {
     if (!second_half(e->stream_id)) Apply(model, *e);
   }
-  other.join();
+  other.get();
   model.Absorb(std::move(side_model));
   for (auto& [id, changes] : side.ragb_) ragb_[id] = std::move(changes);
 }
@@ -403,9 +404,9 @@ void WriteObjectOf(std::string& out, const std::vector<const std::string*>& ids,
     const std::size_t mid = ids.size() / 2;
     std::string second;
     second.reserve((out.capacity() - out.size()) / 2);  // about half of what `out` has room for
-    std::thread t([&] { range(mid, ids.size(), second); });
+    auto t = RunBeside([&] { range(mid, ids.size(), second); });
     range(0, mid, out);
-    t.join();
+    t.get();
     out += second;
   }
   PrettyWriter(out).Close('}', indent);

@@ -9,7 +9,6 @@
 #include <optional>
 #include <thread>
 
-#include "api/core/prefault.h"
 
 namespace assure::api {
 
@@ -86,10 +85,7 @@ zip_int64_t ReadSide(std::string_view bytes, std::uint64_t& read_at, zip_error_t
 // empty; `committed` holds the archive after zip_close.
 struct StringSink {
   StringSink() { zip_error_init(&error); }
-  ~StringSink() {
-    JoinPrefaulter();
-    zip_error_fini(&error);
-  }
+  ~StringSink() { zip_error_fini(&error); }
   StringSink(const StringSink&) = delete;
   StringSink& operator=(const StringSink&) = delete;
 
@@ -99,17 +95,6 @@ struct StringSink {
   std::uint64_t read_at = 0;
   zip_error_t error;
   std::size_t reserve = 0;
-  std::thread prefaulter;
-
-  // libzip writes the archive from the start, on one thread; meanwhile a
-  // second one has the kernel fault in the rest of the buffer (PrefaultAhead).
-  void Prefault() {
-    JoinPrefaulter();
-    prefaulter = PrefaultAhead(writing.data(), writing.capacity());
-  }
-  void JoinPrefaulter() {
-    if (prefaulter.joinable()) prefaulter.join();
-  }
 
   static zip_int64_t Callback(void* user, void* data, zip_uint64_t len, zip_source_cmd_t cmd) {
     auto* self = static_cast<StringSink*>(user);
@@ -128,7 +113,6 @@ struct StringSink {
         self->writing.clear();
         self->writing.reserve(self->reserve);
         self->at = 0;
-        self->Prefault();
         return 0;
       case ZIP_SOURCE_WRITE: {
         const char* bytes = static_cast<const char*>(data);
@@ -143,12 +127,10 @@ struct StringSink {
         return static_cast<zip_int64_t>(len);
       }
       case ZIP_SOURCE_COMMIT_WRITE:
-        self->JoinPrefaulter();
         self->committed = std::move(self->writing);
         self->writing = std::string();
         return 0;
       case ZIP_SOURCE_ROLLBACK_WRITE:
-        self->JoinPrefaulter();
         self->writing = std::string();
         return 0;
       case ZIP_SOURCE_REMOVE:

@@ -10,6 +10,7 @@
 #include "api/core/event_mapping.h"
 #include "api/core/history.h"
 #include "api/core/json_fast_parse.h"
+#include "api/core/parallel.h"
 #include "api/evidence/event_line.h"
 #include "api/evidence/pack_content.h"
 #include "api/evidence/pack_format.h"
@@ -297,9 +298,9 @@ class Checker {
         status[i] = ReadEventLine(lines[i], events_[i], leaves_[i]);
       }
     };
-    std::thread second(read_range, lines.size() / 2, lines.size());
+    auto second = RunBeside([&] { read_range(lines.size() / 2, lines.size()); });
     read_range(0, lines.size() / 2);
-    second.join();
+    second.get();
 
     std::size_t before = report_.failures.size();
     lines_.reserve(lines.size());

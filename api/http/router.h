@@ -69,6 +69,11 @@ struct RouteOptions {
   bool security_audit = false;
   // Run on the I/O thread: only for handlers that never block (health).
   bool run_inline = false;
+  // Served while the server is starting (its read models catching up with
+  // the log, see Application::WarmUpInBackground): health, the OpenAPI
+  // document, the dashboard's files. Every other route answers 503 with
+  // Retry-After meanwhile.
+  bool while_starting = false;
   // An asynchronous route only: when this says so (called on the I/O thread,
   // after authentication), the handler starts on the I/O thread instead of
   // the worker pool, saving the hand-off. Only for requests whose first part

@@ -2,13 +2,12 @@
 #include "api/importer/importer.h"
 
 #include <algorithm>
-#include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
-#include <thread>
+#include <optional>
 
-#include "api/core/command_service.h"
+#include "api/core/entity_writer.h"
 #include "api/import/column.h"
 #include "api/import/read_tables.h"
 #include "api/importer/import_plan.h"
@@ -33,155 +32,154 @@ Error Partly(const Error& e, std::size_t written) {
   return out;
 }
 
-// Lists deliverables in a programme: the events are decided against the
-// stream's state and appended in chunks, retried when another writer wins.
-Result<std::size_t> AddToProgramme(storage::EventStore& store, const PlannedProgramme& p,
+// Lists deliverables in a programme, in appends of up to 500 events, each
+// decided by the writer against the programme as it holds it: one already
+// listed (an earlier import, or a concurrent request) is passed over.
+Result<std::size_t> AddToProgramme(EntityWriter& writer, const PlannedProgramme& p,
                                    const RequestContext& rc) {
   using Agg = domain::WorkProgrammeAggregate;
   std::size_t written = 0;
-  std::size_t next = 0;
-  for (int attempt = 0; next < p.add.size();) {
-    auto loaded = LoadAggregate<Agg>(store, p.id);
-    if (!loaded.ok()) return loaded.error();
-    domain::WorkProgrammeState state = loaded->state;
-    std::vector<storage::ProposedEvent> events;
-    std::size_t taken = next;
-    const std::string stream = domain::StreamId(Agg::kKind, p.id);
-    nlohmann::json holder;
-    for (; taken < p.add.size() && events.size() < 500; ++taken) {
-      const auto& listed = state.deliverable_ids;
-      if (std::find(listed.begin(), listed.end(), p.add[taken]) != listed.end()) continue;
-      domain::CommandContext ctx{rc.actor, rc.now_us, p.id};
-      auto decided = Agg::Decide(state, domain::AddProgrammeDeliverable{p.add[taken]}, ctx);
-      if (!decided.ok()) return decided.error();
-      for (const auto& e : *decided) {
-        domain::EventView v;
-        v.stream_id = stream;
-        v.type = e.type;
-        v.data = &e.data;
-        Agg::Evolve(state, v);
-        events.push_back(ToProposed(e, rc, std::string()));
+  auto next = std::make_shared<std::size_t>(0);
+  while (*next < p.add.size()) {
+    WritePart part = CommandPart<Agg>(p.id, {}, /*check_if_match=*/false);
+    part.decide = [&p, next, stream = part.stream](EntityWriter& w, const RequestContext& rc,
+                                                   std::size_t, DecidedPart& out) -> Status {
+      auto held = w.Held<Agg>(p.id);
+      if (!held.ok()) return held.error();
+      const Loaded<Agg>& loaded = **held;
+      out.version = loaded.version;
+      out.last_position = loaded.last_position;
+      out.append.stream_id = stream;
+      out.append.expected = loaded.version ? storage::ExpectedVersion::Exact(*loaded.version)
+                                           : storage::ExpectedVersion::NoStream();
+      const auto& listed = loaded.state.deliverable_ids;
+      std::vector<std::string> chosen;
+      std::size_t k = *next;
+      for (; k < p.add.size() && out.append.events.size() < 500; ++k) {
+        const std::string& id = p.add[k];
+        if (std::find(listed.begin(), listed.end(), id) != listed.end() ||
+            std::find(chosen.begin(), chosen.end(), id) != chosen.end()) {
+          continue;
+        }
+        domain::CommandContext ctx{rc.actor, rc.now_us, p.id};
+        auto decided = Agg::Decide(loaded.state, domain::AddProgrammeDeliverable{id}, ctx);
+        if (!decided.ok()) return decided.error();
+        chosen.push_back(id);
+        for (const auto& e : *decided) out.append.events.push_back(ToProposed(e, rc, std::string()));
       }
-    }
-    if (events.empty()) {
-      next = taken;
-      continue;
-    }
-    const std::size_t count = events.size();
-    auto expected = loaded->version ? storage::ExpectedVersion::Exact(*loaded->version)
-                                    : storage::ExpectedVersion::NoStream();
-    auto appended = store.Append(stream, expected, std::move(events));
-    if (!appended.ok()) {
-      if (appended.error().code == ErrorCode::kWrongExpectedVersion && ++attempt < kMaxRetries) {
-        continue;
-      }
-      return appended.error();
-    }
-    written += count;
-    next = taken;
+      *next = k;
+      return {};
+    };
+    auto r = writer.Run({std::move(part)}, rc);
+    if (!r.ok()) return r.error();
+    written += r->events_written;
   }
   return written;
 }
 
-// Runs each deliverable's commands in order; deliverables in parallel.
-Result<std::size_t> WriteDeliverables(storage::EventStore& store, const ImportPlan& plan,
+// Runs each deliverable's commands in order, the next one once the one
+// before is written; up to kWindow deliverables at a time, whose appends
+// the writer decides in turn and the store commits in shared groups. The
+// first refusal stops the import (deliverables already started finish the
+// command they are at).
+Result<std::size_t> WriteDeliverables(EntityWriter& writer, const ImportPlan& plan,
                                       const ImportOptions& o) {
-  const std::size_t total = plan.deliverables.size();
-  std::atomic<std::size_t> next{0}, done{0}, written{0};
-  std::mutex mu;
-  std::optional<Error> failure;
-  std::atomic<bool> stop{false};
-  auto worker = [&] {
-    for (;;) {
-      const std::size_t i = next++;
-      if (i >= total || stop) return;
-      const PlannedDeliverable& d = plan.deliverables[i];
-      const RequestContext rc = ContextFor(o, d.file);
-      for (const auto& command : d.commands) {
-        auto r = Execute<domain::DeliverableAggregate>(store, d.id, command, rc);
-        if (!r.ok()) {
-          std::lock_guard lock(mu);
-          if (!failure) {
-            failure = r.error();
-            failure->message = d.file + ", row " + std::to_string(d.row) + ": " + failure->message;
-          }
-          stop = true;
-          return;
-        }
-        written += r->events_written;
-      }
-      const std::size_t n = ++done;
-      if (o.progress) {
+  constexpr std::size_t kWindow = 64;
+  struct Run {
+    Run(EntityWriter& w, const ImportPlan& p, const ImportOptions& opts) : writer(w), plan(p), o(opts) {}
+    EntityWriter& writer;
+    const ImportPlan& plan;
+    const ImportOptions& o;
+    std::mutex mu;
+    std::condition_variable cv;
+    std::vector<std::size_t> todo;  // the deliverables with commands to run
+    std::size_t next = 0, active = 0, done = 0, written = 0;
+    std::optional<Error> failure;
+
+    void StartNext() {
+      std::size_t i;
+      {
         std::lock_guard lock(mu);
-        o.progress(n, total);
+        if (failure || next >= todo.size()) return;
+        i = todo[next++];
+        ++active;
       }
+      Step(i, 0);
     }
-  };
-  const std::size_t threads = std::clamp<std::size_t>(o.threads, 1, 64);
-  const std::size_t helpers = std::min(threads, total) - (total > 0 ? 1 : 0);
-  if (o.post) {
-    // Helpers on the caller's executor. One that starts after the caller has
-    // finished finds `closed` and returns without touching the plan; the
-    // caller waits only for the helpers that did start.
-    struct Helpers {
-      std::mutex mu;
-      std::condition_variable cv;
-      bool closed = false;
-      std::size_t active = 0;
-    };
-    auto shared = std::make_shared<Helpers>();
-    for (std::size_t t = 0; t < helpers; ++t) {
-      const bool posted = o.post([shared, &worker, &mu, &failure, &stop] {
-        {
-          std::lock_guard lock(shared->mu);
-          if (shared->closed) return;
-          ++shared->active;
+    // A deliverable is written (or refused): its slot goes to the next one,
+    // or is given up. Everything under `mu`, the notification too: once
+    // `active` is 0 the caller may return and destroy this.
+    void Finish(std::optional<Error> e) {
+      std::optional<std::size_t> then;
+      {
+        std::lock_guard lock(mu);
+        if (e && !failure) failure = std::move(e);
+        if (!e) {
+          ++done;
+          if (o.progress) o.progress(done, plan.deliverables.size());
         }
-        try {
-          worker();
-        } catch (...) {  // on a pool thread: nothing may escape
-          std::lock_guard lock(mu);
-          if (!failure) failure = MakeError(ErrorCode::kInternal, "an import writer failed");
-          stop = true;
+        if (!failure && next < todo.size()) {
+          then = todo[next++];
+        } else if (--active == 0) {
+          cv.notify_all();
         }
-        std::lock_guard lock(shared->mu);
-        if (--shared->active == 0) shared->cv.notify_all();
-      });
-      if (!posted) break;
+      }
+      if (then) Step(*then, 0);
     }
-    worker();
-    std::unique_lock lock(shared->mu);
-    shared->closed = true;
-    shared->cv.wait(lock, [&] { return shared->active == 0; });
-  } else {
-    std::vector<std::thread> pool;
-    for (std::size_t t = 0; t < helpers; ++t) pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool) t.join();
+    void Step(std::size_t i, std::size_t c) {
+      const PlannedDeliverable& d = plan.deliverables[i];
+      if (c == d.commands.size()) return Finish(std::nullopt);
+      RequestContext rc = ContextFor(o, d.file);
+      SubmitCommand<domain::DeliverableAggregate>(
+          writer, d.id, d.commands[c], std::move(rc), {}, [this, i, c](Result<WriteResult> r) {
+            if (!r.ok()) {
+              const PlannedDeliverable& d = plan.deliverables[i];
+              Error e = r.error();
+              e.message = d.file + ", row " + std::to_string(d.row) + ": " + e.message;
+              return Finish(std::move(e));
+            }
+            {
+              std::lock_guard lock(mu);
+              written += r->events_written;
+            }
+            Step(i, c + 1);
+          });
+    }
+  } run(writer, plan, o);
+  // Those with nothing to do (unchanged rows) are done at once.
+  for (std::size_t i = 0; i < plan.deliverables.size(); ++i) {
+    if (!plan.deliverables[i].commands.empty()) {
+      run.todo.push_back(i);
+    } else if (o.progress) {
+      o.progress(++run.done, plan.deliverables.size());
+    }
   }
-  if (failure) return Partly(*failure, written);
-  return written.load();
+  if (!o.progress) run.done = plan.deliverables.size() - run.todo.size();
+  for (std::size_t k = 0; k < kWindow; ++k) run.StartNext();
+  std::unique_lock lock(run.mu);
+  run.cv.wait(lock, [&] { return run.active == 0; });
+  if (run.failure) return Partly(*run.failure, run.written);
+  return run.written;
 }
 
-Result<std::size_t> Apply(storage::EventStore& store, const ImportPlan& plan,
-                          const ImportOptions& o) {
+Result<std::size_t> Apply(EntityWriter& writer, const ImportPlan& plan, const ImportOptions& o) {
   std::size_t written = 0;
   for (const PlannedGroup& g : plan.groups) {
-    auto r = Execute<domain::GroupAggregate>(store, g.id, g.create, ContextFor(o, g.file));
+    auto r = Execute<domain::GroupAggregate>(writer, g.id, g.create, ContextFor(o, g.file));
     if (!r.ok()) return Partly(r.error(), written);
     written += r->events_written;
   }
   for (const PlannedProgramme& p : plan.programmes) {
     if (!p.create) continue;
-    auto r = Execute<domain::WorkProgrammeAggregate>(store, p.id, *p.create, ContextFor(o, p.file));
+    auto r = Execute<domain::WorkProgrammeAggregate>(writer, p.id, *p.create, ContextFor(o, p.file));
     if (!r.ok()) return Partly(r.error(), written);
     written += r->events_written;
   }
-  auto deliverables = WriteDeliverables(store, plan, o);
+  auto deliverables = WriteDeliverables(writer, plan, o);
   if (!deliverables.ok()) return Partly(deliverables.error(), written);
   written += *deliverables;
   for (const PlannedProgramme& p : plan.programmes) {
-    auto r = AddToProgramme(store, p, ContextFor(o, p.file));
+    auto r = AddToProgramme(writer, p, ContextFor(o, p.file));
     if (!r.ok()) return Partly(r.error(), written);
     written += *r;
   }
@@ -220,7 +218,14 @@ Result<ImportReport> ImportFiles(storage::EventStore& store, const std::vector<I
   });
   if (!plan.ok()) return plan.error();
   if (options.dry_run) return std::move(plan->report);
-  auto written = Apply(store, *plan, options);
+  // The server's writer, or (the CLI) one of the import's own.
+  std::unique_ptr<EntityWriter> own;
+  EntityWriter* writer = options.writer;
+  if (writer == nullptr) {
+    own = std::make_unique<EntityWriter>(std::shared_ptr<storage::EventStore>(&store, [](auto*) {}));
+    writer = own.get();
+  }
+  auto written = Apply(*writer, *plan, options);
   if (!written.ok()) return written.error();
   plan->report.events_appended = *written;
   return std::move(plan->report);

@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "api/core/entity_writer.h"
 #include "api/import/read_options.h"
 #include "api/importer/import_report.h"
 #include "domain/result.h"
@@ -61,14 +62,12 @@ struct ImportOptions {
   // name is tried, then the table is an error.
   std::string programme_title;
   import::ReadOptions read;       // reader limits
-  std::size_t threads = 32;       // concurrent writers (the store group-commits them)
-  // Where the writers besides the calling thread run. Set (the server: its
-  // worker pool), up to threads - 1 helpers are posted to it and the calling
-  // thread writes too, so the import finishes even when none of them ever
-  // starts; false from `post` means the pool is full (no more are posted).
-  // Unset (the CLI on a stopped store): threads of the import's own.
-  std::function<bool(std::function<void()>)> post;
-  // Called during writing with (deliverables done, deliverables to write).
+  // The writer to write through: the server's (so that an import and the
+  // requests it meets decide in turn). Unset (the CLI on a stopped store):
+  // the import makes one of its own.
+  EntityWriter* writer = nullptr;
+  // Called during writing with (deliverables done, deliverables to write),
+  // on the writer's thread: it must be quick.
   std::function<void(std::size_t, std::size_t)> progress;
 };
 

@@ -1,5 +1,7 @@
 #include "api/live/live_hub.h"
 
+#include <pthread.h>
+
 #include <chrono>
 
 #include "api/auth/token_codec.h"
@@ -48,7 +50,10 @@ void LiveHub::Start() {
   }
   subscription_ = store_->Subscribe(
       [this](const std::vector<storage::RecordedEvent>& events) { OnCommitted(events); });
-  fanout_ = std::thread([this] { FanOutLoop(); });
+  fanout_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "assure-fanout");
+    FanOutLoop();
+  });
 }
 
 void LiveHub::Stop() {

@@ -57,7 +57,7 @@ Status RegisterDocumentContentRoutes(http::Router& router, std::shared_ptr<RestD
                }
                auto hash = deps->store->PutBlob(req.body);
                if (!hash.ok()) return ErrorResponse(hash.error(), req);
-               auto r = ExecuteWrite<domain::ControlledDocumentAggregate>(*deps->store, id, *cmd, *rc, deps->aggregates.get());
+               auto r = ExecuteWrite<domain::ControlledDocumentAggregate>(*deps->writer, id, *cmd, *rc);
                if (!r.ok()) return ErrorResponse(r.error(), req);
                std::vector<std::string> warnings;
                if (!r->replayed && r->events_written > 0) {
@@ -123,8 +123,7 @@ Status RegisterDocumentContentRoutes(http::Router& router, std::shared_ptr<RestD
         auto at = ReadAsAt(req, *deps->store);
         if (!at.ok()) return ErrorResponse(at.error(), req);
         const std::string id(req.PathParam("id"));
-        auto loaded = LoadAggregate<domain::ControlledDocumentAggregate>(*deps->store, id, at->value_or(UINT64_MAX),
-                                                                         deps->aggregates.get());
+        auto loaded = LoadAggregate<domain::ControlledDocumentAggregate>(*deps->store, id, at->value_or(UINT64_MAX));
         if (!loaded.ok()) return ErrorResponse(loaded.error(), req);
         const auto& doc = loaded->state;
         if (!doc.exists) {

@@ -6,7 +6,7 @@
 #include <functional>
 #include <string>
 
-#include "api/core/command_service.h"
+#include "api/core/entity_writer.h"
 #include "api/core/history.h"
 #include "api/http/openapi.h"
 #include "api/http/response.h"
@@ -144,18 +144,18 @@ void RunCommand(const std::shared_ptr<RestDeps>& deps, const EntitySpec<Agg>& sp
   if (!cmd.ok()) return refuse(cmd.error());
   const bool has_after = spec.HasAfter(name);
   if (rc->idempotency_key.empty() && !has_after) {
-    ExecuteAsync<Agg>(deps->store, id, std::move(cmd).value(), *rc, deps->aggregates.get(),
-                      [respond = std::move(respond), cid = req.correlation_id,
-                       if_match = rc->if_match.has_value(), warnings](Result<WriteResult> r) {
-                        if (!r.ok()) return respond(ErrorResponse(WriteRaceError<Agg>(r.error(), if_match), cid));
-                        respond(WriteResponse(200, *r, {}, warnings));
-                      });
+    SubmitCommand<Agg>(*deps->writer, id, std::move(cmd).value(), *rc, {},
+                       [respond = std::move(respond), cid = req.correlation_id,
+                        if_match = rc->if_match.has_value(), warnings](Result<WriteResult> r) {
+                         if (!r.ok()) return respond(ErrorResponse(WriteRaceError<Agg>(r.error(), if_match), cid));
+                         respond(WriteResponse(200, *r, {}, warnings));
+                       });
     return;
   }
   if (auto s = CheckIdempotencyKey(*deps->store, *rc, req, canonical, &parsed); !s.ok()) {
     return refuse(s.error());
   }
-  auto r = ExecuteWrite<Agg>(*deps->store, id, *cmd, *rc, deps->aggregates.get());
+  auto r = ExecuteWrite<Agg>(*deps->writer, id, *cmd, *rc);
   if (!r.ok()) return refuse(r.error());
   if (!r->replayed && r->events_written > 0) {
     NoteAfterCommit(RememberIdempotencyKey(*deps->store, *rc, req, canonical),
@@ -217,7 +217,7 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
     if (!cmd.ok()) return ErrorResponse(cmd.error(), req);
     std::vector<Companion> companions;
     if (spec->create_companions) companions = spec->create_companions(id, *body);
-    auto r = ExecuteWrite<Agg>(*deps->store, id, *cmd, *rc, deps->aggregates.get(), companions);
+    auto r = ExecuteWrite<Agg>(*deps->writer, id, *cmd, *rc, std::move(companions));
     if (!r.ok()) return ErrorResponse(r.error(), req);
     std::vector<std::string> warnings;
     if (!r->replayed && r->events_written > 0) {
@@ -269,30 +269,48 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
     auto at = ReadAsAt(req, *deps->store);
     if (!at.ok()) return ErrorResponse(at.error(), req);
     const std::string id(req.PathParam("id"));
-    auto loaded = LoadAggregate<Agg>(*deps->store, id, at->value_or(UINT64_MAX), deps->aggregates.get());
-    if (!loaded.ok()) return ErrorResponse(loaded.error(), req);
-    if (!loaded->state.exists) {
+    auto not_found = [&] {
       return ErrorResponse(MakeError(ErrorCode::kNotFound, "no " + spec->noun + " '" + id + "'" +
                                                                (at->has_value() ? " at that time" : ""),
                                      "id"),
                            req);
-    }
-    nlohmann::json j = Agg::ToJson(loaded->state);
-    if (spec->decorate) {
-      const std::string group_id = spec->related_group(loaded->state);
-      std::optional<Loaded<domain::GroupAggregate>> group;
-      if (!group_id.empty()) {
-        auto g = LoadAggregate<domain::GroupAggregate>(*deps->store, group_id, at->value_or(UINT64_MAX),
-                                                       deps->aggregates.get());
-        if (!g.ok()) return ErrorResponse(g.error(), req);
-        if (g->state.exists) group = std::move(g).value();
+    };
+    nlohmann::json j;
+    if (!at->has_value()) {
+      // The current state is the live model's (applied before a write is
+      // answered, so a client reads its own writes).
+      auto lock = deps->runner->ReadLock();
+      const NetworkModel& m = deps->network->model();
+      const auto* row = spec->table(m).FindRow(id);
+      if (row == nullptr) return not_found();
+      j = Agg::ToJson(row->state);
+      if (spec->decorate) {
+        const std::string group_id = spec->related_group(row->state);
+        spec->decorate(row->state, group_id.empty() ? nullptr : m.groups.Find(group_id), j);
       }
-      spec->decorate(loaded->state, group ? &group->state : nullptr, j);
+      j["version"] = row->version;
+      j["position"] = row->position;
+    } else {
+      auto loaded = LoadAggregate<Agg>(*deps->store, id, **at);
+      if (!loaded.ok()) return ErrorResponse(loaded.error(), req);
+      if (!loaded->state.exists) return not_found();
+      j = Agg::ToJson(loaded->state);
+      if (spec->decorate) {
+        const std::string group_id = spec->related_group(loaded->state);
+        std::optional<Loaded<domain::GroupAggregate>> group;
+        if (!group_id.empty()) {
+          auto g = LoadAggregate<domain::GroupAggregate>(*deps->store, group_id, **at);
+          if (!g.ok()) return ErrorResponse(g.error(), req);
+          if (g->state.exists) group = std::move(g).value();
+        }
+        spec->decorate(loaded->state, group ? &group->state : nullptr, j);
+      }
+      j["version"] = *loaded->version;
+      j["position"] = loaded->last_position;
     }
-    j["version"] = *loaded->version;
-    j["position"] = loaded->last_position;
+    const std::uint64_t version = j["version"].get<std::uint64_t>();
     auto res = http::Response::Json(200, j);
-    res.SetHeader("ETag", "\"" + std::to_string(*loaded->version) + "\"");
+    res.SetHeader("ETag", "\"" + std::to_string(version) + "\"");
     return res;
   }, read);
 
@@ -334,16 +352,11 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
                                                " (If-Match and Idempotency-Key honoured)",
                                            spec->collection);
   command.openapi["requestBody"] = http::OpenApiJsonBody({{"type", "object"}});
-  // A command on an entity whose state is cached (the usual case for
-  // writes) starts on the I/O thread: the load is then one point read of
-  // the stream's head, and the rest is computation until the append is
-  // queued. Others (and the keyed or after-hook ones, which write twice)
-  // start on a worker.
-  command.inline_when = [deps, spec](const http::Request& req) {
-    if (req.Header("Idempotency-Key") || spec->HasAfter(std::string(req.PathParam("command")))) {
-      return false;
-    }
-    return deps->aggregates->Contains(domain::StreamId(Agg::kKind, req.PathParam("id")));
+  // A command without an Idempotency-Key or after-hook runs on the I/O
+  // thread: it is checked, then handed to the writer (api/core/
+  // entity_writer.h) without waiting. Others write twice and start on a worker.
+  command.inline_when = [spec](const http::Request& req) {
+    return !req.Header("Idempotency-Key") && !spec->HasAfter(std::string(req.PathParam("command")));
   };
   add("POST", base + "/{id}/{command}",
       http::AsyncHandler([deps, spec](const http::Request& req, http::Respond respond) {

@@ -1,5 +1,6 @@
 // Spreadsheets in and out, and evidence packs: POST /api/v1/imports,
 // GET /api/v1/programmes/{id}/export, POST /api/v1/evidence-packs.
+#include "api/core/append_boundary.h"
 #include "api/evidence/evidence_pack.h"
 #include "api/importer/export_programme.h"
 #include "api/importer/import_report.h"
@@ -44,8 +45,7 @@ Status RegisterExchangeRoutes(http::Router& router, std::shared_ptr<RestDeps> de
     auto permit = TakeHeavy(*deps, "an import");
     if (!permit.ok()) return ErrorResponse(permit.error(), req);
     importer::ImportOptions o;
-    o.threads = deps->import_writers;
-    o.post = deps->post_work;  // helpers on the worker pool, not threads of their own
+    o.writer = deps->writer.get();
     o.dry_run = req.Query("dry_run") == "true";
     o.overwrite = req.Query("overwrite") == "true";
     o.actor = req.principal->actor();

@@ -29,7 +29,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "api/core/command_service.h"
+#include "api/core/entity_writer.h"
 #include "api/core/event_mapping.h"
 #include "api/http/request.h"
 #include "storage/event_store.h"
@@ -55,8 +55,8 @@ Result<std::optional<std::string>> EntityCreatedWithKey(storage::EventStore& sto
                                                         const RequestContext& rc,
                                                         std::string_view kind);
 
-// Execute's error for a REST write: with If-Match, losing the append to a
-// concurrent writer means the version matched is no longer current: 412
+// The writer's error for a REST write: with If-Match, an append refused for
+// its expected version means the version matched is no longer current: 412
 // with the current version, as for an If-Match stale from the start (not 409).
 template <class Agg>
 Error WriteRaceError(Error e, bool if_match) {
@@ -68,21 +68,21 @@ Error WriteRaceError(Error e, bool if_match) {
   return stale;
 }
 
-// Execute<Agg> for the REST writes, closing two races of concurrent
-// requests that Execute reports in terms of the store rather than the request:
-// - with If-Match, losing the append to a concurrent writer means the version
-//   matched is no longer current: kPreconditionFailed (412) with the current
-//   version, as for an If-Match stale from the start (not 409);
-// - with an Idempotency-Key, a retry that loaded the stream after its first
-//   attempt appended, but looked for that attempt's events before, finds its
+// Execute<Agg> for the REST writes, reporting in terms of the request what
+// the store reports in terms of streams:
+// - with If-Match, an append refused for its expected version means the
+//   version matched is no longer current: kPreconditionFailed (412) with the
+//   current version, as for an If-Match stale from the start (not 409);
+// - with an Idempotency-Key, a retry decided after its first attempt was
+//   written, but which looked for that attempt's events before, finds its
 //   event ids stored under another expected version: it replays the first
 //   result instead of reporting a conflict.
 template <class Agg>
-Result<WriteResult> ExecuteWrite(storage::EventStore& store, std::string_view id,
+Result<WriteResult> ExecuteWrite(EntityWriter& writer, std::string_view id,
                                  const typename Agg::Command& command, const RequestContext& rc,
-                                 AggregateCache* cache = nullptr,
-                                 const std::vector<Companion>& companions = {}) {
-  auto r = Execute<Agg>(store, id, command, rc, cache, companions);
+                                 std::vector<Companion> companions = {}) {
+  storage::EventStore& store = *writer.store();
+  auto r = Execute<Agg>(writer, id, command, rc, std::move(companions));
   if (r.ok()) return r;
   if (r.error().code == ErrorCode::kWrongExpectedVersion) {
     return WriteRaceError<Agg>(r.error(), rc.if_match.has_value());

@@ -23,7 +23,7 @@
 #include "api/audit/checkpoint.h"
 #include "api/auth/authorizer.h"
 #include "api/auth/security_log.h"
-#include "api/core/aggregate_cache.h"
+#include "api/core/entity_writer.h"
 #include "api/core/projection_runner.h"
 #include "api/http/concurrency_limiter.h"
 #include "api/http/router.h"
@@ -41,9 +41,9 @@ struct RestDeps {
   std::shared_ptr<CheckpointLog> checkpoints;   // may be null: no audit checkpoint routes
   std::shared_ptr<const Signer> signer;         // may be null
   auth::SecurityLog* security_log = nullptr;    // evidence-pack builds are recorded here
-  // Current states of recently used entities, so that a write or a read of
-  // the latest state does not fold the entity's stream again.
-  std::shared_ptr<AggregateCache> aggregates = std::make_shared<AggregateCache>();
+  // The single writer of the entities (api/core/entity_writer.h). Unset:
+  // RegisterRestRoutes makes one over `store`.
+  std::shared_ptr<EntityWriter> writer;
   // How long a read with min_position waits for the projections. Default 2 s.
   std::chrono::milliseconds read_your_writes_timeout{2000};
   // Largest page of any list. Default 1000.
@@ -53,12 +53,6 @@ struct RestDeps {
   // reads (as_of / at_position), chain verification. At most this many at
   // once; beyond, 503 with Retry-After. Default 2.
   std::shared_ptr<http::ConcurrencyLimiter> heavy = std::make_shared<http::ConcurrencyLimiter>(2);
-  // Runs a task on the server's worker pool; false when its queue is full.
-  // Imports write through helpers posted here (up to import_writers in all,
-  // the calling worker included) instead of threads of their own. Unset:
-  // imports write from the calling thread alone.
-  std::function<bool(std::function<void()>)> post_work;
-  std::size_t import_writers = 8;
 };
 
 // Registers every route. Call once, before the server starts.

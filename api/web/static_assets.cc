@@ -49,6 +49,7 @@ std::string_view ContentTypeFor(std::string_view path) {
 Status RegisterStaticAssets(http::Router& router, std::span<const Asset> assets) {
   http::RouteOptions o;
   o.permission = std::nullopt;  // public: the dashboard's own files, no data
+  o.while_starting = true;       // the dashboard waits out the 503s itself
   o.rate_limited = false;
   o.run_inline = true;
   for (const Asset& asset : assets) {

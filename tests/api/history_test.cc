@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <ctime>
 
-#include "api/core/command_service.h"
+#include "tests/api/execute_once.h"
 #include "tests/api/counter_aggregate.h"
 
 namespace assure::api {

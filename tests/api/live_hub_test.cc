@@ -6,7 +6,7 @@
 #include <atomic>
 #include <thread>
 
-#include "api/core/command_service.h"
+#include "tests/api/execute_once.h"
 #include "api/core/event_mapping.h"
 
 namespace assure::api::live {

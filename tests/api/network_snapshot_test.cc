@@ -7,7 +7,7 @@
 
 #include <random>
 
-#include "api/core/command_service.h"
+#include "tests/api/execute_once.h"
 #include "api/core/projection_runner.h"
 #include "api/queries/network_model.h"
 #include "storage/codec.h"

@@ -4,7 +4,7 @@
 
 #include <map>
 
-#include "api/core/command_service.h"
+#include "tests/api/execute_once.h"
 #include "tests/api/counter_aggregate.h"
 #include "tests/storage/test_util.h"
 

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "api/core/command_service.h"
+#include "tests/api/execute_once.h"
 #include "api/core/projection_runner.h"
 #include "api/queries/network_model.h"
 

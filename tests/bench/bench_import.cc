@@ -2,7 +2,7 @@
 // durable RocksDB store (sync on every commit, as in production), then a
 // repeat (idempotent) import of the same data, which must append nothing.
 //
-//   assure-bench-import [--rows N] [--programmes P] [--rounds R] [--threads T] [--dir DIR]
+//   assure-bench-import [--rows N] [--programmes P] [--rounds R] [--dir DIR]
 //
 // The rows (default 20,000) are in the seed's shape (12 columns, month dates,
 // status words, MM/QSIN references, repeated and empty references) and are
@@ -66,12 +66,11 @@ double Seconds(Wall::time_point a, Wall::time_point b) {
 
 int main(int argc, char** argv) {
   CLI::App app{"Import benchmark: a generated work-programme CSV into a durable RocksDB store"};
-  std::size_t rows = 20'000, programmes = 5, rounds = 3, threads = 32;
+  std::size_t rows = 20'000, programmes = 5, rounds = 3;
   std::string dir = std::filesystem::temp_directory_path().string();
   app.add_option("--rows", rows, "Rows in all")->capture_default_str();
   app.add_option("--programmes", programmes, "Programmes (one CSV file each)")->capture_default_str();
   app.add_option("--rounds", rounds, "Rounds (a fresh store each)")->capture_default_str();
-  app.add_option("--threads", threads, "Concurrent writers")->capture_default_str();
   app.add_option("--dir", dir, "Where the stores are made")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   programmes = std::max<std::size_t>(programmes, 1);
@@ -83,9 +82,9 @@ int main(int argc, char** argv) {
     files.push_back({"programme-" + std::to_string(p + 1) + ".csv", Csv(p, last - first, first)});
     bytes += files.back().bytes.size();
   }
-  std::printf("assure-bench-import: %zu rows in %zu CSV files (%.1f MiB), %zu rounds, %zu writers, "
+  std::printf("assure-bench-import: %zu rows in %zu CSV files (%.1f MiB), %zu rounds, one entity writer, "
               "durable RocksDB store under %s\n",
-              rows, programmes, bytes / 1048576.0, rounds, threads, dir.c_str());
+              rows, programmes, bytes / 1048576.0, rounds, dir.c_str());
 
   std::vector<double> first_s, repeat_s;
   std::size_t events = 0, repeat_events = 0;
@@ -101,7 +100,6 @@ int main(int argc, char** argv) {
       }
       api::importer::ImportOptions options;
       options.actor = "bench";
-      options.threads = threads;
       options.now_us = 1'700'000'000'000'000;
       auto t0 = Wall::now();
       auto first = api::importer::ImportFiles(**store, files, options);

@@ -73,7 +73,9 @@ export class Server {
     this.exited = new Promise((r) => this.proc.on('exit', r));
     for (let i = 0; i < 200; i += 1) {
       try {
-        const res = await fetch(`${this.base}/`);
+        // Ready, not just listening: the server listens at once and answers
+        // 503 until its read models have caught up with the log.
+        const res = await fetch(`${this.base}/readyz`);
         if (res.ok) return;
       } catch { /* not yet */ }
       if (this.proc.exitCode !== null) throw new Error(`assure serve exited:\n${this.log}`);

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "api/core/command_service.h"
+#include "tests/api/execute_once.h"
 #include "api/evidence/pack_format.h"
 #include "domain/controlled_document.h"
 #include "domain/deliverable.h"

@@ -3,7 +3,7 @@
 // reported as conflicts, unless the import is asked to overwrite.
 #include <string>
 
-#include "api/core/command_service.h"
+#include "tests/api/execute_once.h"
 #include "tests/importer/import_fixture.h"
 #include "tests/storage/test_util.h"
 

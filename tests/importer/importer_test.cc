@@ -397,46 +397,33 @@ TEST(ImporterTest, EventsCarryActorSourceAndTime) {
 namespace assure::api::importer {
 namespace {
 
-// The server's imports wrote through up to 31 threads of their own each. With
-// ImportOptions::post the other writers are helpers on the caller's executor
-// (the server's worker pool) and the import starts no thread. Here the
-// executor never runs them: the caller alone writes everything, and the
-// helpers, run afterwards, return without touching anything.
-TEST(ImportWritersTest, PostedHelpersInsteadOfThreadsOfItsOwn) {
-  std::unique_ptr<storage::EventStore> store = storage::NewMemoryStore();
-  std::vector<std::function<void()>> parked;
+// An import writes through the writer it is given (the server's), starting
+// no thread: its deliverables' commands are decided on that writer's thread,
+// which reports the progress.
+TEST(ImportWritersTest, WritesThroughTheGivenWriterWithNoThreadsOfItsOwn) {
+  std::shared_ptr<storage::EventStore> store = storage::NewMemoryStore();
+  EntityWriter writer(store);
   ImportOptions o = testing::Options();
-  o.threads = 8;
-  o.post = [&parked](std::function<void()> task) {
-    parked.push_back(std::move(task));
-    return true;
+  o.writer = &writer;
+  std::set<std::thread::id> reporters;
+  std::size_t last = 0;
+  o.progress = [&](std::size_t done, std::size_t total) {
+    reporters.insert(std::this_thread::get_id());
+    last = done;
+    EXPECT_EQ(total, 67u);
   };
-  // Each writer reports progress from its own thread.
-  std::set<std::thread::id> writers;
-  o.progress = [&writers](std::size_t, std::size_t) { writers.insert(std::this_thread::get_id()); };
   auto r = ImportFiles(*store, {ImportFile{"wmin-strategy.md", testing::StrategyDocument()}}, o);
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->deliverables_created, 67u);
-  EXPECT_EQ(parked.size(), 7u);  // 8 writers: the caller and 7 helpers
-  // Every deliverable was written by the calling thread: none of its own.
-  EXPECT_EQ(writers, std::set<std::thread::id>{std::this_thread::get_id()});
+  EXPECT_EQ(last, 67u);
+  ASSERT_EQ(reporters.size(), 1u);
+  EXPECT_NE(*reporters.begin(), std::this_thread::get_id());
+  // Run again: nothing new, nothing written.
   const std::uint64_t head = store->Head().position;
-  for (auto& task : parked) task();
+  auto again = ImportFiles(*store, {ImportFile{"wmin-strategy.md", testing::StrategyDocument()}}, o);
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(again->events_appended, 0u);
   EXPECT_EQ(store->Head().position, head);
-  // Helpers that do run share the work (and a full pool, `false`, is fine).
-  std::unique_ptr<storage::EventStore> other = storage::NewMemoryStore();
-  int offered = 0;
-  o.progress = nullptr;
-  o.post = [&offered](std::function<void()> task) {
-    if (++offered > 3) return false;
-    task();  // runs at once, before the caller's own share
-    return true;
-  };
-  auto r2 = ImportFiles(*other, {ImportFile{"wmin-strategy.md", testing::StrategyDocument()}}, o);
-  ASSERT_TRUE(r2.ok()) << r2.error().message;
-  EXPECT_EQ(r2->deliverables_created, 67u);
-  EXPECT_EQ(offered, 4);
-  EXPECT_EQ(testing::ProgrammeId(testing::Model(*other), kExpected[0].first).empty(), false);
 }
 
 }  // namespace

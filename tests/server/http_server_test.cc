@@ -49,6 +49,50 @@ TEST(HttpServerTest, ReadinessFollowsTheCallback) {
   EXPECT_EQ(r.Json()["detail"], "projections are catching up");
 }
 
+// Polls /readyz until it answers `status` (up to 5 s).
+bool ReadyzBecomes(TestServer& s, int status) {
+  for (int i = 0; i < 500; ++i) {
+    if (Call(s.port(), "GET", "/readyz").status == status) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+TEST(HttpServerTest, WhileWarmingUpOnlyHealthAndTheOpenApiAreServed) {
+  Gate gate;  // outlives the server: the warm-up thread waits at it
+  TestServer s;
+  s.app().WarmUpInBackground([&gate]() -> Status {
+    gate.Wait();
+    return {};
+  });
+  auto r = Call(s.port(), "GET", "/api/v1/test/items/42");
+  ExpectProblem(r, 503, "unavailable");
+  EXPECT_EQ(r.Header("Retry-After"), "1");
+  EXPECT_NE(r.Json()["detail"].get<std::string>().find("starting"), std::string::npos) << r.body;
+  EXPECT_EQ(Call(s.port(), "GET", "/healthz").status, 200);
+  ExpectProblem(Call(s.port(), "GET", "/readyz"), 503, "unavailable");
+  EXPECT_EQ(Call(s.port(), "GET", "/api/v1/openapi.json").status, 200);
+  gate.Open();
+  ASSERT_TRUE(ReadyzBecomes(s, 200));
+  EXPECT_EQ(Call(s.port(), "GET", "/api/v1/test/items/42").status, 200);
+}
+
+TEST(HttpServerTest, AFailedWarmUpKeepsAnswering503WithTheReason) {
+  TestServer s;
+  s.app().WarmUpInBackground(
+      []() -> Status { return MakeError(ErrorCode::kCorruption, "the snapshot is unreadable"); });
+  for (int i = 0; i < 500; ++i) {
+    auto r = Call(s.port(), "GET", "/readyz");
+    if (r.body.find("the snapshot is unreadable") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  auto ready = Call(s.port(), "GET", "/readyz");
+  ExpectProblem(ready, 503, "unavailable");
+  EXPECT_NE(ready.body.find("the snapshot is unreadable"), std::string::npos) << ready.body;
+  ExpectProblem(Call(s.port(), "GET", "/api/v1/test/items/42"), 503, "unavailable");
+  EXPECT_EQ(Call(s.port(), "GET", "/healthz").status, 200);
+}
+
 TEST(HttpServerTest, RoutingNotFoundAndMethodNotAllowed) {
   TestServer s;
   auto r = Call(s.port(), "GET", "/api/v1/test/items/42");

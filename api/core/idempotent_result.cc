@@ -1,4 +1,4 @@
-#include "api/core/command_service.h"
+#include "api/core/entity_writer.h"
 
 namespace assure::api {
 

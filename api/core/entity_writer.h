@@ -1,0 +1,320 @@
+// EntityWriter: the single writer of the entities' streams.
+//
+// One thread ("assure-decide") owns the current state of the entities being
+// written and decides every command against it, one command per entity at a
+// time, in the order the commands arrived (the single-writer principle, as
+// LevelDB's writer owns its log). A command is decided and its events handed
+// to the store's group commit (AppendManyAsync); the entity stays busy until
+// that commit is answered, when its held state is brought up to date with
+// the committed events, in place (no copy, no re-serialisation), and the next
+// command waiting for it is decided. Commands on other entities are decided
+// meanwhile, so their appends share group commits.
+//
+// So a command without If-Match never loses a race, and is never retried:
+// nothing else can append to an entity between its decision and its commit.
+// One with If-Match is checked against the state at the moment it is decided.
+// A write that spans several streams (a new deliverable and its programme's
+// list) holds every one of them.
+//
+// The store remains the judge: every append carries the exact expected
+// version. Should another writer have appended to a held stream (nothing in
+// the server does; a tool writing to the same store directly could), the
+// append is refused, the held states of its streams are dropped and the
+// command is decided once more from the store (an If-Match command gets
+// kWrongExpectedVersion instead); a second refusal is kUnavailable.
+//
+// Memory: states are held for idle entities too, least recently written
+// evicted first once their estimated size passes `cache_bytes`. The estimate
+// of an entity is the bytes of the events and snapshot it was folded from,
+// an upper bound of what its state holds.
+//
+// Thread safety: Submit and Run may be called from any thread; Run blocks
+// and must not be called from a `done` callback (the writer's thread).
+// Held/HeldIfAny are for WritePart callbacks only (the writer's thread).
+#pragma once
+
+#include <any>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "api/core/aggregate_loader.h"
+#include "api/core/event_mapping.h"
+#include "storage/event_store.h"
+
+namespace assure::api {
+
+struct WriteResult {
+  std::string id;
+  std::uint64_t stream_version = 0;
+  std::uint64_t position = 0;   // of the last event written (or the stream's last)
+  std::size_t events_written = 0;
+  bool replayed = false;        // an Idempotency-Key retry: nothing written
+};
+
+class EntityWriter;
+
+// What one stream's part of a write decided against the held state.
+struct DecidedPart {
+  storage::StreamAppend append;          // no events: nothing to write to it
+  std::optional<std::uint64_t> version;  // the state decided against (empty: no stream)
+  std::uint64_t last_position = 0;
+};
+
+// One stream's part of a write, run on the writer's thread while the stream
+// is held. `decide` fills `out` for the request, numbering its events'
+// Idempotency-Key ids from `first_index`; `committed` brings the held state
+// up to date with the part's events as the store recorded them.
+struct WritePart {
+  std::string stream;
+  std::string entity_id;  // the id the result reports
+  std::function<Status(EntityWriter& w, const RequestContext& rc, std::size_t first_index,
+                       DecidedPart& out)>
+      decide;
+  std::function<void(EntityWriter& w, const storage::StreamAppend& written,
+                     const storage::AppendResult& appended)>
+      committed;
+};
+
+class EntityWriter {
+ public:
+  using Done = std::function<void(Result<WriteResult>)>;
+
+  explicit EntityWriter(std::shared_ptr<storage::EventStore> store,
+                        std::size_t cache_bytes = std::size_t{64} << 20);
+  // Answers every write already submitted, then stops the thread.
+  ~EntityWriter();
+  EntityWriter(const EntityWriter&) = delete;
+  EntityWriter& operator=(const EntityWriter&) = delete;
+
+  // Queues a write of `parts` (the first is the command's own entity, whose
+  // version and position the result reports). `done` is called exactly
+  // once, on the writer's thread: it must be quick and must not call Run.
+  void Submit(std::vector<WritePart> parts, RequestContext rc, Done done);
+  // Waits until every write submitted so far has been answered.
+  void WaitIdle();
+  // Submit, waiting for the answer.
+  Result<WriteResult> Run(std::vector<WritePart> parts, RequestContext rc);
+
+  // The held state of Agg's entity `id`, loaded from the store (newest
+  // stream snapshot, then the events after it) if not held. Only while the
+  // entity's stream is held by the calling part.
+  template <class Agg>
+  Result<Loaded<Agg>*> Held(std::string_view id);
+  // The held state if there is one of that type.
+  template <class Agg>
+  Loaded<Agg>* HeldIfAny(std::string_view id);
+  // Adds to the held entity's size estimate (a part's committed events).
+  void GrowEstimate(const std::string& stream, std::size_t bytes);
+
+  std::shared_ptr<storage::EventStore> store() const { return store_; }
+  // Entities held and their estimated bytes (for tests and metrics).
+  std::size_t HeldEntities() const;
+  std::size_t HeldBytes() const;
+
+ private:
+  struct Job;
+  struct Lane {
+    bool busy = false;
+    std::deque<std::shared_ptr<Job>> waiting;
+    std::any state;
+    std::size_t bytes = 0;
+    bool in_lru = false;
+    std::list<std::string>::iterator lru;
+  };
+
+  void Post(std::function<void()> item);
+  void Loop();
+  void Admit(const std::shared_ptr<Job>& job, bool queued);
+  void Start(const std::shared_ptr<Job>& job);
+  void Complete(const std::shared_ptr<Job>& job, Result<std::vector<storage::AppendResult>> r);
+  void Answer(const std::shared_ptr<Job>& job, Result<WriteResult> r);
+  void Release(const std::shared_ptr<Job>& job);
+  void Forget(const std::string& stream);
+  void UpdateCounters();
+  void Touch(const std::string& stream, Lane& lane);
+  void Evict();
+  Lane* LaneOf(std::string_view stream);
+  void SetHeld(const std::string& stream, std::any state, std::size_t bytes);
+
+  std::shared_ptr<storage::EventStore> store_;
+  const std::size_t cache_bytes_;
+
+  // The writer's thread only.
+  std::unordered_map<std::string, Lane> lanes_;
+  std::list<std::string> lru_;  // held states, most recently written first
+  std::size_t bytes_ = 0;
+
+  mutable std::mutex mu_;  // guards inbox_, stopping_, in_flight_, and the two counters below
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> inbox_;
+  bool stopping_ = false;
+  std::size_t in_flight_ = 0;  // submitted, not yet answered
+  std::size_t held_entities_ = 0;
+  std::size_t held_bytes_ = 0;
+  std::thread thread_;
+};
+
+template <class Agg>
+Result<Loaded<Agg>*> EntityWriter::Held(std::string_view id) {
+  const std::string stream = domain::StreamId(Agg::kKind, id);
+  if (Loaded<Agg>* held = HeldIfAny<Agg>(id)) {
+    // The stream's head (an in-memory look-up in the store) confirms that
+    // nothing was appended behind the writer's back; else refold.
+    auto info = store_->GetStreamInfo(stream);
+    if (info.ok() && (info->exists ? held->version == info->current_version : !held->version)) {
+      return held;
+    }
+    Forget(stream);
+  }
+  auto loaded = LoadAggregate<Agg>(*store_, id);
+  if (!loaded.ok()) return loaded.error();
+  const std::size_t bytes = loaded->bytes_read;
+  SetHeld(stream, std::any(std::move(loaded).value()), bytes);
+  return HeldIfAny<Agg>(id);
+}
+
+template <class Agg>
+Loaded<Agg>* EntityWriter::HeldIfAny(std::string_view id) {
+  Lane* lane = LaneOf(domain::StreamId(Agg::kKind, id));
+  return lane == nullptr ? nullptr : std::any_cast<Loaded<Agg>>(&lane->state);
+}
+
+// A part running `commands` on Agg's entity `id`, in order, each decided
+// against the state the ones before it leave. With check_if_match, the
+// request's If-Match must equal the entity's version (kPreconditionFailed
+// with the actual version otherwise).
+template <class Agg>
+WritePart CommandPart(std::string id, std::vector<typename Agg::Command> commands,
+                      bool check_if_match) {
+  WritePart part;
+  part.stream = domain::StreamId(Agg::kKind, id);
+  part.entity_id = id;
+  part.decide = [id, commands = std::move(commands), check_if_match, stream = part.stream](
+                    EntityWriter& w, const RequestContext& rc, std::size_t first,
+                    DecidedPart& out) -> Status {
+    auto held = w.Held<Agg>(id);
+    if (!held.ok()) return held.error();
+    const Loaded<Agg>& loaded = **held;
+    if (check_if_match && rc.if_match && loaded.version != rc.if_match) {
+      Error e = MakeError(ErrorCode::kPreconditionFailed,
+                          "the " + std::string(Agg::kKind) + " has changed since version " +
+                              std::to_string(*rc.if_match) + "; reload it and try again");
+      e.actual_version = loaded.version ? static_cast<std::int64_t>(*loaded.version) : -1;
+      return e;
+    }
+    out.version = loaded.version;
+    out.last_position = loaded.last_position;
+    out.append.stream_id = stream;
+    out.append.expected = loaded.version ? storage::ExpectedVersion::Exact(*loaded.version)
+                                         : storage::ExpectedVersion::NoStream();
+    domain::CommandContext ctx{rc.actor, rc.now_us, id};
+    // A batch decides each command against the state the earlier ones leave:
+    // a scratch copy, so that the held state changes only once committed.
+    std::optional<typename Agg::State> scratch;
+    for (std::size_t c = 0; c < commands.size(); ++c) {
+      auto decided = Agg::Decide(scratch ? *scratch : loaded.state, commands[c], ctx);
+      if (!decided.ok()) return decided.error();
+      for (const auto& e : *decided) {
+        if (c + 1 < commands.size()) {
+          if (!scratch) scratch = loaded.state;
+          domain::EventView v;
+          v.stream_id = stream;
+          v.type = e.type;
+          v.data = &e.data;
+          Agg::Evolve(*scratch, v);
+        }
+        const std::size_t index = first + out.append.events.size();
+        out.append.events.push_back(
+            ToProposed(e, rc, rc.idempotency_key.empty() ? std::string() : IdempotentEventId(rc, index)));
+      }
+    }
+    return {};
+  };
+  part.committed = [id](EntityWriter& w, const storage::StreamAppend& written,
+                        const storage::AppendResult& appended) {
+    Loaded<Agg>* held = w.HeldIfAny<Agg>(id);
+    if (held == nullptr) return;
+    nlohmann::json holder;
+    std::size_t bytes = 0;
+    const std::uint64_t first_version = appended.stream_version + 1 - written.events.size();
+    for (std::size_t i = 0; i < written.events.size(); ++i) {
+      const storage::ProposedEvent& p = written.events[i];
+      storage::RecordedEvent r;
+      r.position = appended.first_position + i;
+      r.stream_id = written.stream_id;
+      r.stream_version = first_version + i;
+      r.type = p.type;
+      r.schema_version = p.schema_version;
+      r.data = p.data;
+      r.metadata = p.metadata;
+      r.recorded_at_us = appended.recorded_at_us;
+      Agg::Evolve(held->state, MakeView(r, holder));
+      bytes += r.data.size();
+    }
+    held->version = appended.stream_version;
+    held->last_position = appended.last_position;
+    w.GrowEstimate(written.stream_id, bytes);
+  };
+  return part;
+}
+
+// A command's consequence on another entity, written in the same commit:
+// `command` on Agg's entity `id` (e.g. a new deliverable listed in its
+// programme).
+using Companion = WritePart;
+template <class Agg>
+Companion CompanionCommand(std::string id, typename Agg::Command command) {
+  return CommandPart<Agg>(std::move(id), {std::move(command)}, /*check_if_match=*/false);
+}
+
+// The first result of an Idempotency-Key already used, if it was.
+Result<std::optional<WriteResult>> FindIdempotentResult(storage::EventStore& store,
+                                                        const RequestContext& rc,
+                                                        std::string_view id);
+
+// Runs `command` on Agg's entity `id` (with its companions in the same
+// commit) through the writer; `done` as for EntityWriter::Submit. A retried
+// Idempotency-Key replays the first result without writing (the look-up
+// runs on the caller's thread). A command that decides no events (already
+// in effect) writes nothing and reports the current version.
+template <class Agg>
+void SubmitCommand(EntityWriter& writer, std::string id, typename Agg::Command command,
+                   RequestContext rc, std::vector<Companion> companions, EntityWriter::Done done) {
+  if (!rc.idempotency_key.empty()) {
+    auto first = FindIdempotentResult(*writer.store(), rc, id);
+    if (!first.ok()) return done(first.error());
+    if (first->has_value()) return done(std::move(**first));
+  }
+  std::vector<WritePart> parts;
+  parts.push_back(CommandPart<Agg>(std::move(id), {std::move(command)}, /*check_if_match=*/true));
+  for (auto& c : companions) parts.push_back(std::move(c));
+  writer.Submit(std::move(parts), std::move(rc), std::move(done));
+}
+
+// SubmitCommand, waiting for the answer (not from a `done` callback).
+template <class Agg>
+Result<WriteResult> Execute(EntityWriter& writer, std::string_view id,
+                            const typename Agg::Command& command, const RequestContext& rc,
+                            std::vector<Companion> companions = {}) {
+  if (!rc.idempotency_key.empty()) {
+    auto first = FindIdempotentResult(*writer.store(), rc, id);
+    if (!first.ok()) return first.error();
+    if (first->has_value()) return **first;
+  }
+  std::vector<WritePart> parts;
+  parts.push_back(CommandPart<Agg>(std::string(id), {command}, /*check_if_match=*/true));
+  for (auto& c : companions) parts.push_back(std::move(c));
+  return writer.Run(std::move(parts), rc);
+}
+
+}  // namespace assure::api

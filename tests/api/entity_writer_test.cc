@@ -1,0 +1,271 @@
+#include "api/core/entity_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <future>
+#include <thread>
+
+#include "tests/api/counter_aggregate.h"
+
+namespace assure::api {
+namespace {
+
+using testing::CounterAggregate;
+using C = CounterAggregate;
+
+class EntityWriterTest : public ::testing::Test {
+ protected:
+  RequestContext Rc() {
+    RequestContext rc;
+    rc.actor = "person-1";
+    rc.now_us = 1'000;
+    rc.correlation_id = "corr";
+    return rc;
+  }
+  std::shared_ptr<storage::EventStore> store_ = storage::NewMemoryStore();
+  EntityWriter writer_{store_};
+};
+
+TEST_F(EntityWriterTest, CreatesThenChangesAndRecordsMetadata) {
+  auto created = Execute<C>(writer_, "c1", C::Create{"first"}, Rc());
+  ASSERT_TRUE(created.ok());
+  EXPECT_EQ(created->stream_version, 0u);
+  EXPECT_EQ(created->position, 1u);
+  auto added = Execute<C>(writer_, "c1", C::Add{5, "because"}, Rc());
+  ASSERT_TRUE(added.ok());
+  EXPECT_EQ(added->stream_version, 1u);
+  auto e = store_->ReadEvent(2);
+  EXPECT_EQ(e->stream_id, "counter-c1");
+  EXPECT_EQ(e->metadata.actor, "person-1");
+  EXPECT_EQ(e->metadata.reason, "because");
+  EXPECT_EQ(e->metadata.correlation_id, "corr");
+  EXPECT_EQ(e->metadata.source, "api");
+  auto loaded = LoadAggregate<C>(*store_, "c1");
+  EXPECT_EQ(loaded->state.value, 5);
+  EXPECT_EQ(loaded->version, 1u);
+}
+
+TEST_F(EntityWriterTest, RejectionsWriteNothing) {
+  ASSERT_TRUE(Execute<C>(writer_, "c1", C::Create{"x"}, Rc()).ok());
+  auto again = Execute<C>(writer_, "c1", C::Create{"x"}, Rc());
+  EXPECT_EQ(again.error().code, ErrorCode::kRuleViolation);
+  auto missing = Execute<C>(writer_, "nope", C::Add{1, ""}, Rc());
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+  auto bad_id = Execute<C>(writer_, "has space", C::Add{1, ""}, Rc());
+  EXPECT_EQ(bad_id.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->Head().position, 1u);
+}
+
+TEST_F(EntityWriterTest, NoOpCommandWritesNothing) {
+  ASSERT_TRUE(Execute<C>(writer_, "c1", C::Create{"x"}, Rc()).ok());
+  auto same = Execute<C>(writer_, "c1", C::Add{0, ""}, Rc());
+  ASSERT_TRUE(same.ok());
+  EXPECT_EQ(same->events_written, 0u);
+  EXPECT_EQ(same->stream_version, 0u);
+  EXPECT_EQ(store_->Head().position, 1u);
+}
+
+TEST_F(EntityWriterTest, IfMatchStaleIsPreconditionFailedWithActualVersion) {
+  ASSERT_TRUE(Execute<C>(writer_, "c1", C::Create{"x"}, Rc()).ok());
+  ASSERT_TRUE(Execute<C>(writer_, "c1", C::Add{1, ""}, Rc()).ok());
+  auto rc = Rc();
+  rc.if_match = 0;
+  auto stale = Execute<C>(writer_, "c1", C::Add{1, ""}, rc);
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.error().code, ErrorCode::kPreconditionFailed);
+  EXPECT_EQ(stale.error().actual_version, 1);
+  rc.if_match = 1;
+  EXPECT_TRUE(Execute<C>(writer_, "c1", C::Add{1, ""}, rc).ok());
+  EXPECT_EQ(store_->Head().position, 3u);
+}
+
+TEST_F(EntityWriterTest, IdempotencyKeyReturnsTheFirstResultAndWritesNothing) {
+  ASSERT_TRUE(Execute<C>(writer_, "c1", C::Create{"x"}, Rc()).ok());
+  auto rc = Rc();
+  rc.idempotency_key = "req-42";
+  auto first = Execute<C>(writer_, "c1", C::Add{3, ""}, rc);
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(Execute<C>(writer_, "c1", C::Add{1, ""}, Rc()).ok());  // someone else
+  auto retry = Execute<C>(writer_, "c1", C::Add{3, ""}, rc);
+  ASSERT_TRUE(retry.ok());
+  EXPECT_TRUE(retry->replayed);
+  EXPECT_EQ(retry->position, first->position);
+  EXPECT_EQ(retry->stream_version, first->stream_version);
+  EXPECT_EQ(store_->Head().position, 3u);
+  EXPECT_EQ(LoadAggregate<C>(*store_, "c1")->state.value, 4);
+  // The same key from another actor is another request.
+  auto other = rc;
+  other.actor = "person-2";
+  auto theirs = Execute<C>(writer_, "c1", C::Add{3, ""}, other);
+  ASSERT_TRUE(theirs.ok());
+  EXPECT_FALSE(theirs->replayed);
+  // The same key and actor on another entity is a conflict.
+  ASSERT_TRUE(Execute<C>(writer_, "c2", C::Create{"y"}, Rc()).ok());
+  auto misuse = Execute<C>(writer_, "c2", C::Add{3, ""}, rc);
+  EXPECT_EQ(misuse.error().code, ErrorCode::kIdempotencyConflict);
+}
+
+TEST_F(EntityWriterTest, ConcurrentWritersWithoutIfMatchAllLandWithoutRetrying) {
+  ASSERT_TRUE(Execute<C>(writer_, "c1", C::Create{"x"}, Rc()).ok());
+  std::vector<std::thread> pool;
+  std::atomic<int> failed{0};
+  for (int t = 0; t < 8; ++t) {
+    pool.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        if (!Execute<C>(writer_, "c1", C::Add{1, ""}, Rc()).ok()) ++failed;
+      }
+    });
+  }
+  for (auto& th : pool) th.join();
+  // One writer decides them in turn: none loses a race, none is refused.
+  EXPECT_EQ(failed.load(), 0);
+  auto loaded = LoadAggregate<C>(*store_, "c1");
+  EXPECT_EQ(loaded->state.value, 400);
+  EXPECT_EQ(*loaded->version, 400u);
+}
+
+TEST_F(EntityWriterTest, IfMatchIsCheckedAgainstTheStateWhenDecided) {
+  ASSERT_TRUE(Execute<C>(writer_, "c1", C::Create{"x"}, Rc()).ok());
+  // Every request matches version 0; exactly one can be decided against it.
+  std::vector<std::thread> pool;
+  std::atomic<int> ok{0}, stale{0}, other{0};
+  for (int t = 0; t < 8; ++t) {
+    pool.emplace_back([&] {
+      auto rc = Rc();
+      rc.if_match = 0;
+      auto r = Execute<C>(writer_, "c1", C::Add{1, ""}, rc);
+      if (r.ok()) {
+        ++ok;
+      } else if (r.error().code == ErrorCode::kPreconditionFailed && r.error().actual_version == 1) {
+        ++stale;
+      } else {
+        ++other;
+      }
+    });
+  }
+  for (auto& th : pool) th.join();
+  EXPECT_EQ(ok.load(), 1);
+  EXPECT_EQ(stale.load(), 7);
+  EXPECT_EQ(other.load(), 0);
+}
+
+TEST_F(EntityWriterTest, SubmittedCommandsOfOneEntityAreAnsweredInOrder) {
+  ASSERT_TRUE(Execute<C>(writer_, "c1", C::Create{"x"}, Rc()).ok());
+  std::mutex mu;
+  std::vector<std::uint64_t> versions;
+  for (int i = 0; i < 100; ++i) {
+    SubmitCommand<C>(writer_, "c1", C::Add{i + 1, ""}, Rc(), {}, [&](Result<WriteResult> r) {
+      std::lock_guard lock(mu);
+      versions.push_back(r.ok() ? r->stream_version : 0);
+    });
+  }
+  writer_.WaitIdle();
+  ASSERT_EQ(versions.size(), 100u);
+  for (std::size_t i = 0; i < versions.size(); ++i) EXPECT_EQ(versions[i], i + 1);
+  // Each event carries its own command's number: decided in arrival order.
+  for (std::uint64_t v = 1; v <= 100; ++v) {
+    auto e = store_->ReadStream("counter-c1", v, storage::Direction::kForwards, 1);
+    EXPECT_EQ(nlohmann::json::parse(e->front().data)["n"], v);
+  }
+}
+
+TEST_F(EntityWriterTest, AnOutsideWriterMakesTheHeldStateStaleAndItIsRefolded) {
+  ASSERT_TRUE(Execute<C>(writer_, "c1", C::Create{"x"}, Rc()).ok());
+  ASSERT_TRUE(Execute<C>(writer_, "c1", C::Add{2, ""}, Rc()).ok());  // c1 now held
+  EntityWriter outside(store_);
+  ASSERT_TRUE(Execute<C>(outside, "c1", C::Add{3, ""}, Rc()).ok());
+  auto r = Execute<C>(writer_, "c1", C::Add{4, ""}, Rc());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->stream_version, 3u);
+  EXPECT_EQ(LoadAggregate<C>(*store_, "c1")->state.value, 9);
+  // A refusal or a no-op is decided against the refolded state too.
+  ASSERT_TRUE(Execute<C>(outside, "c1", C::Add{1, ""}, Rc()).ok());
+  auto rc = Rc();
+  rc.if_match = 3;  // what this writer last wrote; the outside one wrote 4
+  auto stale = Execute<C>(writer_, "c1", C::Add{1, ""}, rc);
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.error().code, ErrorCode::kPreconditionFailed);
+  EXPECT_EQ(stale.error().actual_version, 4);
+  EXPECT_EQ(LoadAggregate<C>(*store_, "c1")->state.value, 10);
+}
+
+TEST_F(EntityWriterTest, HeldStatesStayWithinTheByteBudget) {
+  EntityWriter small(store_, /*cache_bytes=*/600);
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(Execute<C>(small, "c" + std::to_string(i), C::Create{"x"}, Rc()).ok());
+  }
+  // Each entity's estimate is at least 256 bytes: at most two fit.
+  small.WaitIdle();
+  EXPECT_LE(small.HeldEntities(), 2u);
+  EXPECT_LE(small.HeldBytes(), 600u);
+  // An evicted entity is refolded when next written, and decided right.
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(Execute<C>(small, "c" + std::to_string(i), C::Add{i, ""}, Rc()).ok());
+  }
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(LoadAggregate<C>(*store_, "c" + std::to_string(i))->state.value, i);
+  }
+  EntityWriter big(store_);
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(Execute<C>(big, "c" + std::to_string(i), C::Add{1, ""}, Rc()).ok());
+  }
+  big.WaitIdle();
+  EXPECT_EQ(big.HeldEntities(), 20u);
+}
+
+TEST_F(EntityWriterTest, ACompanionIsWrittenInTheSameCommitOrNotAtAll) {
+  ASSERT_TRUE(Execute<C>(writer_, "list", C::Create{"list"}, Rc()).ok());
+  auto r = Execute<C>(writer_, "item", C::Create{"item"}, Rc(), {CompanionCommand<C>("list", C::Add{1, ""})});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->id, "item");
+  EXPECT_EQ(r->events_written, 2u);
+  EXPECT_EQ(r->position, 2u);  // the command's own event
+  EXPECT_EQ(store_->Head().position, 3u);
+  // The companion refuses (no such counter): nothing of either is written.
+  auto refused = Execute<C>(writer_, "item2", C::Create{"item2"}, Rc(),
+                            {CompanionCommand<C>("absent", C::Add{1, ""})});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->Head().position, 3u);
+  // The held states follow both streams.
+  EXPECT_TRUE(Execute<C>(writer_, "list", C::Add{1, ""}, Rc()).ok());
+  EXPECT_EQ(LoadAggregate<C>(*store_, "list")->state.value, 2);
+}
+
+TEST_F(EntityWriterTest, ACommitThatFailsLeavesTheHeldStateAsItWas) {
+  ASSERT_TRUE(Execute<C>(writer_, "c1", C::Create{"x"}, Rc()).ok());
+  // An event too large for the store: the append is refused after deciding.
+  auto r = Execute<C>(writer_, "c1", C::Add{1, std::string(2 << 20, 'r')}, Rc());
+  ASSERT_FALSE(r.ok());
+  auto next = Execute<C>(writer_, "c1", C::Add{1, ""}, Rc());
+  ASSERT_TRUE(next.ok()) << next.error().message;
+  EXPECT_EQ(next->stream_version, 1u);
+  EXPECT_EQ(LoadAggregate<C>(*store_, "c1")->state.value, 1);
+}
+
+TEST_F(EntityWriterTest, RunFromTheWritersOwnThreadIsRefusedNotDeadlocked) {
+  ASSERT_TRUE(Execute<C>(writer_, "c1", C::Create{"x"}, Rc()).ok());
+  std::promise<std::optional<ErrorCode>> inner;
+  SubmitCommand<C>(writer_, "c1", C::Add{1, ""}, Rc(), {}, [&](Result<WriteResult>) {
+    auto r = Execute<C>(writer_, "c2", C::Create{"y"}, Rc());
+    inner.set_value(r.ok() ? std::nullopt : std::optional<ErrorCode>(r.error().code));
+  });
+  EXPECT_EQ(inner.get_future().get(), std::optional<ErrorCode>(ErrorCode::kInternal));
+}
+
+TEST(EventMappingTest, ObjectDataIsMarkedCompactAndIsWhatTheStoreWouldStore) {
+  RequestContext rc;
+  for (const nlohmann::json& data :
+       {nlohmann::json::object(), nlohmann::json{{"b", 1}, {"a", {1, 2.5, "x"}}},
+        nlohmann::json{{"text", "caf\u00e9 \"quoted\" \n tab\t"}, {"n", -12345678901234LL}},
+        nlohmann::json{{"nested", {{"z", nullptr}, {"y", true}, {"x", 1e-7}}}}}) {
+    auto p = ToProposed({"E", 1, data, ""}, rc, "");
+    EXPECT_TRUE(p.data_is_compact_object);
+    EXPECT_EQ(nlohmann::json::parse(p.data).dump(), p.data);
+  }
+  auto array = ToProposed({"E", 1, nlohmann::json::array({1}), ""}, rc, "");
+  EXPECT_FALSE(array.data_is_compact_object);  // the store refuses it as before
+}
+
+}  // namespace
+}  // namespace assure::api
