@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   o.bin = ASSURE_BIN;
   std::vector<std::string> phases = {"ratings", "reads", "live"};
   int max_seconds = 0;
+  bool strict = false;
   const std::set<std::string> known = {"ratings", "reads", "live", "mixed", "notes", "history", "coldstart"};
   app.add_option("--assure", o.bin, "The assure binary")->capture_default_str();
   app.add_option("--phases", phases, "Phases to run, in this order: ratings,reads,live,mixed,notes,history,coldstart")
@@ -91,6 +92,9 @@ int main(int argc, char** argv) {
   app.add_option("--max-seconds", max_seconds,
                  "Watchdog: abort the run after this long (0: 600 per phase, plus the mixed run's minutes)")
       ->capture_default_str();
+  app.add_flag("--strict", strict,
+               "Exit 2 if any measured request failed (non-2xx or a broken connection): the smoke test's check "
+               "that the workloads still match the API; never about a figure");
   CLI11_PARSE(app, argc, argv);
   namespace fs = std::filesystem;
   auto chosen = [&](const char* p) { return std::find(phases.begin(), phases.end(), p) != phases.end(); };
@@ -135,5 +139,10 @@ int main(int argc, char** argv) {
   }
   hl::StopServer();
   if (temp) fs::remove_all(o.dir);
+  if (strict && hl::TotalFailures() > 0) {
+    std::fprintf(stderr, "assure-bench-http: %llu measured requests failed (--strict)\n",
+                 static_cast<unsigned long long>(hl::TotalFailures()));
+    return 2;
+  }
   return 0;
 }

@@ -18,7 +18,10 @@ namespace assure::bench::http_load {
 
 namespace {
 pid_t g_child = -1;
+std::uint64_t g_failures = 0;  // only the thread driving a load run counts
 }  // namespace
+
+std::uint64_t TotalFailures() { return g_failures; }
 
 pid_t ServerPid() { return g_child; }
 
@@ -225,14 +228,20 @@ HttpRun DriveHttp(std::uint16_t port, const std::string& token, const DriveOptio
     c.t0 = Wall::now();
     http::async_write(c.sock, c.req, [&](beast::error_code ec, std::size_t) {
       if (ec) {
-        if (!stop) failed(c.t, c.kind, 0, ec.message());
+        if (!stop) {
+          ++g_failures;
+          failed(c.t, c.kind, 0, ec.message());
+        }
         return;
       }
       c.parser.emplace();
       c.parser->body_limit(std::numeric_limits<std::uint64_t>::max());  // history pages can be large
       http::async_read(c.sock, c.buf, *c.parser, [&](beast::error_code ec, std::size_t) {
         if (stop) return;  // answered after the run: not counted
-        if (ec) return failed(c.t, c.kind, 0, ec.message());
+        if (ec) {
+          ++g_failures;
+          return failed(c.t, c.kind, 0, ec.message());
+        }
         auto res = c.parser->release();
         const int st = static_cast<int>(res.result_int());
         if (options.keep_latency) {
@@ -244,6 +253,7 @@ HttpRun DriveHttp(std::uint16_t port, const std::string& token, const DriveOptio
           count(out.ok_by_kind, c.kind);
         } else {
           ++window.non2xx;
+          ++g_failures;
           count(out.non2xx_by_kind, c.kind);
           failed(c.t, c.kind, st, res.body());
         }

@@ -137,6 +137,10 @@ struct HttpRun : Window {
 // connection broke, and that connection stops).
 using MakeFn = std::function<Req(int conn, std::uint64_t i, int* kind)>;
 using FailedFn = std::function<void(int conn, int kind, int status, const std::string& body)>;
+// Non-2xx responses and broken connections over every DriveHttp of this
+// process (assure-bench-http --strict exits non-zero if any).
+std::uint64_t TotalFailures();
+
 HttpRun DriveHttp(std::uint16_t port, const std::string& token, const DriveOptions& options, const MakeFn& make,
                   const FailedFn& failed);
 
