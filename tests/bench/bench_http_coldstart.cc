@@ -1,0 +1,160 @@
+// assure-bench-http's coldstart phase: how long `assure serve` takes to
+// come up on a store of --coldstart-events (1,000,000) events.
+//
+// The store is generated once by the benchmarks' network generator
+// (network_generator.h: the domain's own Decide functions, so every event is
+// one the server's projections fold) straight through the storage library
+// with sync off, and kept in --coldstart-store for reruns (a file
+// "generated" there names its event count). Each start runs on a fresh copy
+// of it (SST files hard-linked: RocksDB never changes one in place), so
+// every start is the first on that store and a server's own snapshots or
+// checkpoints from an earlier start (or an earlier build) are not reused.
+// Timed from fork: the port accepts, GET /healthz answers 200, GET /readyz
+// answers 200 (polled every 10 ms). The page cache is warm: this is the
+// server's own work, not the disk's.
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "storage/event_store.h"
+#include "tests/bench/bench_http_phases.h"
+#include "tests/bench/bench_util.h"
+#include "tests/bench/http_harness.h"
+#include "tests/bench/network_generator.h"
+
+namespace assure::bench::http_load {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::uint64_t GeneratedEvents(const std::string& dir) {
+  std::uint64_t n = 0;
+  std::ifstream(dir + "/generated") >> n;
+  return n;
+}
+
+void Generate(const std::string& dir, std::uint64_t events) {
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::printf("generating %llu events in %s/store (once; kept for reruns)\n", static_cast<unsigned long long>(events),
+              dir.c_str());
+  std::fflush(stdout);
+  const auto start = Wall::now();
+  std::uint64_t head = 0;
+  {
+    storage::StoreOptions so;
+    so.sync = false;  // generation is not what is measured
+    auto store = storage::OpenRocksStore(dir + "/store", so);
+    if (!store.ok()) Die("open " + dir + "/store: " + store.error().message);
+    Generator g(**store, events);
+    g.Run();
+    head = (*store)->Head().position;
+  }
+  std::ofstream(dir + "/generated") << events << "\n";
+  std::printf("generated %llu events in %.0f s\n", static_cast<unsigned long long>(head),
+              std::chrono::duration<double>(Wall::now() - start).count());
+}
+
+void CopyStore(const fs::path& from, const fs::path& to) {
+  fs::remove_all(to);
+  fs::create_directories(to);
+  for (const auto& e : fs::recursive_directory_iterator(from)) {
+    const fs::path target = to / fs::relative(e.path(), from);
+    if (e.is_directory()) {
+      fs::create_directories(target);
+    } else if (e.path().extension() == ".sst") {
+      std::error_code ec;
+      fs::create_hard_link(e.path(), target, ec);
+      if (ec) fs::copy_file(e.path(), target);
+    } else if (e.is_regular_file()) {
+      fs::copy_file(e.path(), target);
+    }
+  }
+}
+
+// One GET on a fresh connection: the status, 0 if it could not be had
+// (refused, reset, or no answer within 60 s).
+int TryGet(std::uint16_t port, const std::string& target) {
+  net::io_context io;
+  beast::tcp_stream stream(io);
+  stream.expires_after(std::chrono::seconds(60));
+  beast::error_code ec;
+  stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), ec);
+  if (ec) return 0;
+  http::request<http::empty_body> req{http::verb::get, target, 11};
+  req.set(http::field::host, "127.0.0.1");
+  http::write(stream, req, ec);
+  if (ec) return 0;
+  beast::flat_buffer buf;
+  http::response<http::string_body> res;
+  http::read(stream, buf, res, ec);
+  return ec ? 0 : static_cast<int>(res.result_int());
+}
+
+struct StartTimes {
+  double accepts = 0, healthz = 0, readyz = 0;
+};
+
+StartTimes TimeOneStart(const Options& o, const std::string& run_dir, const std::string& config) {
+  const std::string log = run_dir + "/server.log";
+  const std::uint16_t port = FreePort();
+  const auto t0 = Wall::now();
+  auto since = [&] { return std::chrono::duration<double>(Wall::now() - t0).count(); };
+  SpawnServer(o.bin, run_dir + "/store", config, log, port);
+  StartTimes t;
+  WaitListening(port, log, 600);
+  t.accepts = since();
+  auto until_200 = [&](const std::string& target) {
+    while (since() < 600) {
+      if (TryGet(port, target) == 200) return since();
+      int st = 0;
+      if (::waitpid(ServerPid(), &st, WNOHANG) == ServerPid()) Die("assure serve exited; see " + log);
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    Die(target + " not 200 within 600 s; see " + log);
+  };
+  t.healthz = until_200("/healthz");
+  t.readyz = until_200("/readyz");
+  StopServer();
+  return t;
+}
+
+}  // namespace
+
+void RunColdstart(const Options& o) {
+  const std::string cache = o.coldstart_store.empty() ? o.dir + "/coldstart-store" : o.coldstart_store;
+  if (GeneratedEvents(cache) != o.coldstart_events) Generate(cache, o.coldstart_events);
+  std::uintmax_t bytes = 0;
+  for (const auto& e : fs::recursive_directory_iterator(cache + "/store")) {
+    if (e.is_regular_file()) bytes += e.file_size();
+  }
+  const std::string config = o.dir + "/coldstart-config.json";
+  std::ofstream(config) << json{{"rate_limit", {{"enabled", false}}}}.dump(2);
+  std::printf("\nCold start on %llu events (%s/store, %.0f MB), %d starts, each on a fresh copy (seconds from fork)\n",
+              static_cast<unsigned long long>(o.coldstart_events), cache.c_str(), static_cast<double>(bytes) / 1e6,
+              o.coldstart_starts);
+  std::printf("%-8s %10s %10s %10s\n", "start", "accepts", "/healthz", "/readyz");
+  std::fflush(stdout);
+  std::vector<double> accepts, healthz, readyz;
+  for (int k = 1; k <= o.coldstart_starts; ++k) {
+    const std::string run_dir = o.dir + "/coldstart-" + std::to_string(k);
+    CopyStore(cache + "/store", run_dir + "/store");
+    StartTimes t = TimeOneStart(o, run_dir, config);
+    fs::remove_all(run_dir);
+    accepts.push_back(t.accepts);
+    healthz.push_back(t.healthz);
+    readyz.push_back(t.readyz);
+    std::printf("%-8d %10.2f %10.2f %10.2f\n", k, t.accepts, t.healthz, t.readyz);
+    std::fflush(stdout);
+  }
+  std::printf("%-8s %10.2f %10.2f %10.2f\n", "median", Median(accepts), Median(healthz), Median(readyz));
+}
+
+}  // namespace assure::bench::http_load
