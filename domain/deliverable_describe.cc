@@ -66,8 +66,8 @@ Change DeliverableAggregate::Describe(const State& s, const EventView& e) {
     FieldChanges(s, d, c);
     const auto ragb = GetOptEnum(d, "ragb", kRagbNames);
     const auto status = GetEnum(d, "status", kDeliverableStatusNames, DeliverableStatus::kPlanned);
-    AddChange(c, "ragb", nullptr, RagbJson(ragb));
-    AddChange(c, "status", nullptr, NameOf(kDeliverableStatusNames, status));
+    AddChange(c, "ragb", RagbJson(s.ragb), RagbJson(ragb));
+    AddChange(c, "status", NameOf(kDeliverableStatusNames, s.status), NameOf(kDeliverableStatusNames, status));
     c.summary = "Created: " + Excerpt(GetStr(d, "title")) + " (" + StatusWords(status) +
                 (ragb ? ", " + RagbWords(ragb) : "") + ")";
   } else if (e.type == "DeliverableEdited") {

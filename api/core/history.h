@@ -53,8 +53,8 @@ HistoryEntry DescribeRecorded(typename Agg::State& state, const storage::Recorde
   const domain::EventView view = MakeView(e, holder);
   domain::Change change = Agg::Describe(state, view);
   Agg::Evolve(state, view);
-  return HistoryEntry{e.position,         e.stream_version,     e.recorded_at_us,
-                      e.metadata.actor,   e.type,               e.metadata.reason,
+  return HistoryEntry{e.position,       e.stream_version, e.recorded_at_us,
+                      e.metadata.actor, e.type,           e.metadata.reason,
                       std::move(change.summary), std::move(change.changes), e.metadata.source};
 }
 
