@@ -35,6 +35,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/change.h"
 #include "domain/event.h"
 #include "domain/result.h"
 #include "domain/wire_enum.h"
@@ -135,6 +136,7 @@ struct ControlledDocumentState {
   friend bool operator==(const ControlledDocumentState&, const ControlledDocumentState&) = default;
 };
 
+// An Aggregate (the contract: domain/aggregate.h).
 struct ControlledDocumentAggregate {
   static constexpr std::string_view kKind = "controlled_document";  // on-disk
   using State = ControlledDocumentState;
@@ -144,6 +146,7 @@ struct ControlledDocumentAggregate {
   static Result<std::vector<NewEvent>> Decide(const State& state, const Command& command,
                                               const CommandContext& ctx);
   static void Evolve(State& state, const EventView& event);
+  static Change Describe(const State& before, const EventView& event);
   static Result<Command> ParseCommand(std::string_view name, const nlohmann::json& body);
   // {id, title, document_numbers, qsin_codes, owner, target_audience,
   //  review_interval_months, in_force_version_id|null, review_date|null,
@@ -151,11 +154,8 @@ struct ControlledDocumentAggregate {
   //  author, content_sha256, media_type, size_bytes, status, approving_group_id,
   //  date_adopted, meeting_decision_id, review_date, published, superseded_by}]}
   static nlohmann::json ToJson(const State& state);
-  // The snapshot form of a state, for read models restored instead of refolded
-  // (NetworkProjection): ToJson plus what State needs and ToJson leaves out,
-  // "exists". ToJson's own output is unchanged. FromSnapshotJson(SnapshotJson(s))
-  // == s for every state s; it refuses a missing or mistyped member
-  // (ErrorCode::kCorruption, see snapshot_read.h) and ignores the derived in_force_version_id and review_date.
+  // The snapshot form (contract: domain/aggregate.h): ToJson plus "exists"; ignores the derived in_force_version_id and
+  // review_date.
   static nlohmann::json SnapshotJson(const State& state);
   static Result<State> FromSnapshotJson(const nlohmann::json& snapshot);
 };

@@ -185,7 +185,7 @@ Result<Events> DeliverableAggregate::Decide(const State& s, const Command& comma
             if (!ParseIsoDate(c.note_date)) return InvalidField("note_date", "must be a date written YYYY-MM-DD");
             if (Trim(c.text).empty()) return InvalidField("text", "the note is empty");
             return Events{MakeEvent("DeliverableProgressNoteAdded", ctx, s.id,
-                                    {{"note_id", "n" + std::to_string(s.progress_notes.size() + 1)},
+                                    {{"note_id", "n" + std::to_string(s.progress_note_count + 1)},
                                      {"note_date", c.note_date},
                                      {"text", Trim(c.text)}})};
           },

@@ -34,6 +34,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/change.h"
 #include "domain/deliverable_status.h"
 #include "domain/event.h"
 #include "domain/mm_qsin_reference.h"
@@ -126,6 +127,10 @@ struct EvidenceLink {
   friend bool operator==(const EvidenceLink&, const EvidenceLink&) = default;
 };
 
+// How many progress notes a state keeps (and ToJson shows); all of them stay
+// in the stream.
+inline constexpr std::size_t kRecentProgressNotes = 20;
+
 struct DeliverableState {
   bool exists = false;
   std::string id;
@@ -143,12 +148,14 @@ struct DeliverableState {
   MmQsinReference mm_qsin;
   std::optional<Ragb> ragb;
   DeliverableStatus status = DeliverableStatus::kPlanned;
-  std::vector<ProgressNote> progress_notes;
+  std::vector<ProgressNote> progress_notes;  // the newest kRecentProgressNotes, oldest first
+  std::uint64_t progress_note_count = 0;     // notes ever added: numbers the next note id
   std::vector<EvidenceLink> evidence;  // currently linked
   std::uint32_t evidence_seq = 0;      // links ever made
   friend bool operator==(const DeliverableState&, const DeliverableState&) = default;
 };
 
+// An Aggregate (the contract: domain/aggregate.h).
 struct DeliverableAggregate {
   static constexpr std::string_view kKind = "deliverable";  // on-disk
   using State = DeliverableState;
@@ -160,20 +167,19 @@ struct DeliverableAggregate {
   static Result<std::vector<NewEvent>> Decide(const State& state, const Command& command,
                                               const CommandContext& ctx);
   static void Evolve(State& state, const EventView& event);
+  static Change Describe(const State& before, const EventView& event);
   static Result<Command> ParseCommand(std::string_view name, const nlohmann::json& body);
   // {id, programme_id, reference, objective, title, description, owner,
   //  date_initiated, planned_end, date_completed, anticipated_outcome,
   //  interdependencies_risks, mm_qsin, ragb|null, ragb_meaning|null, status,
-  //  progress_notes: [{note_id, note_date, text}],
+  //  progress_notes: [{note_id, note_date, text}] (the newest 20, oldest first),
+//  progress_note_count,
   //  evidence: [{evidence_id, kind, target_id, item_id}]}
   static nlohmann::json ToJson(const State& state);
-  // The snapshot form of a state, for read models restored instead of refolded
-  // (NetworkProjection): ToJson plus what State needs and ToJson leaves out,
-  // "exists" and "evidence_seq" (links ever made: it numbers the next evidence
-  // id, and unlinked ones are gone from "evidence"). ToJson's own output is
-  // unchanged. FromSnapshotJson(SnapshotJson(s)) == s for every state s; it
-  // refuses a missing or mistyped member (ErrorCode::kCorruption, see
-  // snapshot_read.h) and ignores the derived ragb_meaning.
+  // The snapshot form (contract: domain/aggregate.h): ToJson plus "exists" and "evidence_seq" (links ever made: it numbers the
+  // next evidence id, and unlinked ones are gone from "evidence"); a snapshot
+  // without "progress_note_count" (older) counts the notes it lists. Ignores
+  // the derived ragb_meaning.
   static nlohmann::json SnapshotJson(const State& state);
   static Result<State> FromSnapshotJson(const nlohmann::json& snapshot);
 };

@@ -68,8 +68,12 @@ void DeliverableAggregate::Evolve(State& s, const EventView& e) {
     s.date_completed = SeedDateFromJson(GetMember(d, "date_completed"));
     s.ragb = GetOptEnum(d, "ragb", kRagbNames);
   } else if (e.type == "DeliverableProgressNoteAdded") {
+    ++s.progress_note_count;
     s.progress_notes.push_back(
         ProgressNote{GetStr(d, "note_id"), GetStr(d, "note_date"), GetStr(d, "text")});
+    // Memory does not grow with the notes: older ones are read from the
+    // stream (GET /api/v1/deliverables/{id}/notes).
+    if (s.progress_notes.size() > kRecentProgressNotes) s.progress_notes.erase(s.progress_notes.begin());
   } else if (e.type == "DeliverableEvidenceLinked") {
     ++s.evidence_seq;
     s.evidence.push_back(EvidenceLink{GetStr(d, "evidence_id"),
@@ -110,6 +114,7 @@ json DeliverableAggregate::ToJson(const State& s) {
               {"ragb_meaning", s.ragb ? json(RagbMeaning(*s.ragb)) : json(nullptr)},
               {"status", NameOf(kDeliverableStatusNames, s.status)},
               {"progress_notes", std::move(notes)},
+              {"progress_note_count", s.progress_note_count},
               {"evidence", std::move(evidence)}};
 }
 

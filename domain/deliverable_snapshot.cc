@@ -65,6 +65,18 @@ Result<DeliverableState> DeliverableAggregate::FromSnapshotJson(const nlohmann::
   s.progress_notes = r.List<ProgressNote>("progress_notes", [](SnapshotReader& n) {
     return ProgressNote{n.Str("note_id"), n.Str("note_date"), n.Str("text")};
   });
+  // A snapshot written before notes were capped lists every note and no
+  // count: the count is then the number listed.
+  if (j.is_object() && j.contains("progress_note_count")) {
+    s.progress_note_count = static_cast<std::uint64_t>(
+        r.Int("progress_note_count", 0, std::numeric_limits<std::int64_t>::max()));
+  } else {
+    s.progress_note_count = s.progress_notes.size();
+  }
+  if (s.progress_notes.size() > kRecentProgressNotes) {
+    s.progress_notes.erase(s.progress_notes.begin(),
+                           s.progress_notes.end() - static_cast<std::ptrdiff_t>(kRecentProgressNotes));
+  }
   s.evidence = r.List<EvidenceLink>("evidence", [](SnapshotReader& e) {
     EvidenceLink out;
     out.evidence_id = e.Str("evidence_id");

@@ -29,6 +29,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/change.h"
 #include "domain/event.h"
 #include "domain/member_role.h"
 #include "domain/quorum_rule.h"
@@ -130,6 +131,7 @@ struct GroupState {
   friend bool operator==(const GroupState&, const GroupState&) = default;
 };
 
+// An Aggregate (the contract: domain/aggregate.h).
 struct GroupAggregate {
   static constexpr std::string_view kKind = "group";  // on-disk
   using State = GroupState;
@@ -141,16 +143,13 @@ struct GroupAggregate {
   static Result<std::vector<NewEvent>> Decide(const State& state, const Command& command,
                                               const CommandContext& ctx);
   static void Evolve(State& state, const EventView& event);
+  static Change Describe(const State& before, const EventView& event);
   static Result<Command> ParseCommand(std::string_view name, const nlohmann::json& body);
   // {id, name, kind, parent_group_id|null, terms_of_reference_document_id|null,
   //  quorum_rule, lifecycle, memberships: [{membership_id, person_id, role,
   //  organisation_id, start_date, end_date|null, end_reason}]}
   static nlohmann::json ToJson(const State& state);
-  // The snapshot form of a state, for read models restored instead of refolded
-  // (NetworkProjection): ToJson plus what State needs and ToJson leaves out,
-  // "exists". ToJson's own output is unchanged. FromSnapshotJson(SnapshotJson(s))
-  // == s for every state s; it refuses a missing or mistyped member
-  // (ErrorCode::kCorruption, see snapshot_read.h).
+  // The snapshot form (contract: domain/aggregate.h): ToJson plus "exists".
   static nlohmann::json SnapshotJson(const State& state);
   static Result<State> FromSnapshotJson(const nlohmann::json& snapshot);
 };

@@ -36,6 +36,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/change.h"
 #include "domain/event.h"
 #include "domain/quorum_rule.h"
 #include "domain/read/quorum.h"
@@ -150,6 +151,7 @@ struct MeetingState {
   friend bool operator==(const MeetingState&, const MeetingState&) = default;
 };
 
+// An Aggregate (the contract: domain/aggregate.h).
 struct MeetingAggregate {
   static constexpr std::string_view kKind = "meeting";  // on-disk
   using State = MeetingState;
@@ -159,6 +161,7 @@ struct MeetingAggregate {
   static Result<std::vector<NewEvent>> Decide(const State& state, const Command& command,
                                               const CommandContext& ctx);
   static void Evolve(State& state, const EventView& event);
+  static Change Describe(const State& before, const EventView& event);
   static Result<Command> ParseCommand(std::string_view name, const nlohmann::json& body);
   // {id, group_id, title, scheduled_for, location, status,
   //  attendance: [{person_id, attendance, organisation_id}] (by person id),
@@ -166,11 +169,7 @@ struct MeetingAggregate {
   //  owner_person_id, due_date, status: open|closed, closure_evidence, notes}],
   //  quorum: {...}|null}
   static nlohmann::json ToJson(const State& state);
-  // The snapshot form of a state, for read models restored instead of refolded
-  // (NetworkProjection): ToJson plus what State needs and ToJson leaves out,
-  // "exists". ToJson's own output is unchanged. FromSnapshotJson(SnapshotJson(s))
-  // == s for every state s; it refuses a missing or mistyped member
-  // (ErrorCode::kCorruption, see snapshot_read.h).
+  // The snapshot form (contract: domain/aggregate.h): ToJson plus "exists".
   static nlohmann::json SnapshotJson(const State& state);
   static Result<State> FromSnapshotJson(const nlohmann::json& snapshot);
 };

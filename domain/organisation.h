@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/change.h"
 #include "domain/event.h"
 #include "domain/result.h"
 #include "domain/wire_enum.h"
@@ -54,6 +55,7 @@ struct OrganisationState {
   friend bool operator==(const OrganisationState&, const OrganisationState&) = default;
 };
 
+// An Aggregate (the contract: domain/aggregate.h).
 struct OrganisationAggregate {
   static constexpr std::string_view kKind = "organisation";  // on-disk
   using State = OrganisationState;
@@ -64,14 +66,11 @@ struct OrganisationAggregate {
   static Result<std::vector<NewEvent>> Decide(const State& state, const Command& command,
                                               const CommandContext& ctx);
   static void Evolve(State& state, const EventView& event);
+  static Change Describe(const State& before, const EventView& event);
   static Result<Command> ParseCommand(std::string_view name, const nlohmann::json& body);
   // {id, name, kind, ods_code, retired}
   static nlohmann::json ToJson(const State& state);
-  // The snapshot form of a state, for read models restored instead of refolded
-  // (NetworkProjection): ToJson plus what State needs and ToJson leaves out,
-  // "exists". ToJson's own output is unchanged. FromSnapshotJson(SnapshotJson(s))
-  // == s for every state s; it refuses a missing or mistyped member
-  // (ErrorCode::kCorruption, see snapshot_read.h).
+  // The snapshot form (contract: domain/aggregate.h): ToJson plus "exists".
   static nlohmann::json SnapshotJson(const State& state);
   static Result<State> FromSnapshotJson(const nlohmann::json& snapshot);
 };

@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/change.h"
 #include "domain/event.h"
 #include "domain/result.h"
 
@@ -52,6 +53,7 @@ struct PersonState {
   friend bool operator==(const PersonState&, const PersonState&) = default;
 };
 
+// An Aggregate (the contract: domain/aggregate.h).
 struct PersonAggregate {
   static constexpr std::string_view kKind = "person";  // on-disk
   using State = PersonState;
@@ -62,14 +64,11 @@ struct PersonAggregate {
   static Result<std::vector<NewEvent>> Decide(const State& state, const Command& command,
                                               const CommandContext& ctx);
   static void Evolve(State& state, const EventView& event);
+  static Change Describe(const State& before, const EventView& event);
   static Result<Command> ParseCommand(std::string_view name, const nlohmann::json& body);
   // {id, name, email, job_title, organisation_id, erased}
   static nlohmann::json ToJson(const State& state);
-  // The snapshot form of a state, for read models restored instead of refolded
-  // (NetworkProjection): ToJson plus what State needs and ToJson leaves out,
-  // "exists". ToJson's own output is unchanged. FromSnapshotJson(SnapshotJson(s))
-  // == s for every state s; it refuses a missing or mistyped member
-  // (ErrorCode::kCorruption, see snapshot_read.h).
+  // The snapshot form (contract: domain/aggregate.h): ToJson plus "exists".
   static nlohmann::json SnapshotJson(const State& state);
   static Result<State> FromSnapshotJson(const nlohmann::json& snapshot);
 };

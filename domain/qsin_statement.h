@@ -23,6 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/change.h"
 #include "domain/event.h"
 #include "domain/result.h"
 #include "domain/wire_enum.h"
@@ -78,6 +79,7 @@ struct QsinStatementState {
   friend bool operator==(const QsinStatementState&, const QsinStatementState&) = default;
 };
 
+// An Aggregate (the contract: domain/aggregate.h).
 struct QsinStatementAggregate {
   static constexpr std::string_view kKind = "qsin_statement";  // on-disk
   using State = QsinStatementState;
@@ -86,15 +88,12 @@ struct QsinStatementAggregate {
   static Result<std::vector<NewEvent>> Decide(const State& state, const Command& command,
                                               const CommandContext& ctx);
   static void Evolve(State& state, const EventView& event);
+  static Change Describe(const State& before, const EventView& event);
   static Result<Command> ParseCommand(std::string_view name, const nlohmann::json& body);
   // {id, code, section, title, text, edition, latest_assessment|null,
   //  assessments: [{assessment_id, outcome, comment, assessor_person_id, assessed_on}]}
   static nlohmann::json ToJson(const State& state);
-  // The snapshot form of a state, for read models restored instead of refolded
-  // (NetworkProjection): ToJson plus what State needs and ToJson leaves out,
-  // "exists". ToJson's own output is unchanged. FromSnapshotJson(SnapshotJson(s))
-  // == s for every state s; it refuses a missing or mistyped member
-  // (ErrorCode::kCorruption, see snapshot_read.h) and ignores the derived latest_assessment.
+  // The snapshot form (contract: domain/aggregate.h): ToJson plus "exists"; ignores the derived latest_assessment.
   static nlohmann::json SnapshotJson(const State& state);
   static Result<State> FromSnapshotJson(const nlohmann::json& snapshot);
 };

@@ -82,6 +82,7 @@ nlohmann::json HistoryToJson(const HistoryEntry& entry) {
           {"actor", entry.actor},
           {"type", entry.type},
           {"reason", entry.reason},
+          {"summary", entry.summary},
           {"changes", std::move(changes)}};
 }
 

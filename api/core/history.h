@@ -1,9 +1,10 @@
 // History of one entity: each change with position, time, actor, event type,
-// the fields that changed (from -> to) and the reason.
+// the reason, a summary in words and the fields or items that changed.
 //
-// Changes are found by comparing the entity's read model (Agg::ToJson) before
-// and after each event, so every aggregate gets a readable history without a
-// per-event description.
+// Each entry is the aggregate's Describe(state before, event)
+// (domain/aggregate.h): it costs about the event, not the state, so an entry
+// for the 2,000th progress note is as small and as quick as one for the first.
+// The state is folded with Evolve alongside.
 //
 // Thread safety: stateless.
 #pragma once
@@ -12,14 +13,12 @@
 #include <vector>
 
 #include "api/core/aggregate_loader.h"
+#include "domain/aggregate.h"
+#include "domain/change.h"
 
 namespace assure::api {
 
-struct FieldChange {
-  std::string field;  // dotted path, e.g. "ragb" or "planned_end.date"
-  nlohmann::json from;
-  nlohmann::json to;
-};
+using domain::FieldChange;
 
 struct HistoryEntry {
   std::uint64_t position = 0;
@@ -28,12 +27,14 @@ struct HistoryEntry {
   std::string actor;
   std::string type;
   std::string reason;
+  std::string summary;  // what happened, in words: "Rating Amber → Red"
   std::vector<FieldChange> changes;
   std::string source;  // the event's metadata source, e.g. "api", "import:wmin.csv"
 };
 
 // Differences between two JSON values as dotted paths. Objects are compared
-// key by key (recursively); anything else, arrays included, as a whole.
+// key by key (recursively); anything else, arrays included, as a whole. Not
+// used for history (O(state)); evidence pack verification compares states.
 std::vector<FieldChange> DiffJson(const nlohmann::json& before, const nlohmann::json& after,
                                   const std::string& prefix = {});
 
@@ -44,13 +45,25 @@ std::string FormatTimestamp(std::int64_t us);
 // The same into `out` (at least 40 bytes); returns its length.
 std::size_t FormatTimestampTo(std::int64_t us, char* out);
 
-template <class Agg>
+// The entry of one recorded event; folds it into `state` (the state before
+// it on entry, after it on return).
+template <domain::Describes Agg>
+HistoryEntry DescribeRecorded(typename Agg::State& state, const storage::RecordedEvent& e,
+                              nlohmann::json& holder) {
+  const domain::EventView view = MakeView(e, holder);
+  domain::Change change = Agg::Describe(state, view);
+  Agg::Evolve(state, view);
+  return HistoryEntry{e.position,       e.stream_version, e.recorded_at_us,
+                      e.metadata.actor, e.type,           e.metadata.reason,
+                      std::move(change.summary), std::move(change.changes), e.metadata.source};
+}
+
+template <domain::Describes Agg>
 Result<std::vector<HistoryEntry>> History(storage::EventStore& store, std::string_view id,
                                           std::uint64_t up_to = UINT64_MAX) {
   std::vector<HistoryEntry> out;
   const std::string stream = domain::StreamId(Agg::kKind, id);
   typename Agg::State state{};
-  nlohmann::json before = Agg::ToJson(state);
   nlohmann::json holder;
   for (std::uint64_t from = 0;;) {
     auto page = store.ReadStream(stream, from, storage::Direction::kForwards, 1000);
@@ -64,12 +77,7 @@ Result<std::vector<HistoryEntry>> History(storage::EventStore& store, std::strin
     }
     for (const auto& e : *page) {
       if (e.position > up_to) return out;
-      Agg::Evolve(state, MakeView(e, holder));
-      nlohmann::json after = Agg::ToJson(state);
-      HistoryEntry h{e.position, e.stream_version, e.recorded_at_us, e.metadata.actor, e.type,
-                     e.metadata.reason, DiffJson(before, after), e.metadata.source};
-      out.push_back(std::move(h));
-      before = std::move(after);
+      out.push_back(DescribeRecorded<Agg>(state, e, holder));
     }
     if (page->size() < 1000) break;
     from = page->back().stream_version + 1;
@@ -97,10 +105,11 @@ Result<std::uint64_t> CountUpTo(storage::EventStore& store, const std::string& s
                                 std::uint64_t up_to);
 
 // One page of History: the changes [offset, offset + limit) counted from the
-// oldest (or, newest_first, from the newest, newest first). Folds from the
-// newest stream snapshot before the page and diffs only the page's changes,
-// so a page of a long history costs about a page, not the whole stream.
-template <class Agg>
+// oldest (or, newest_first, from the newest, newest first). Loads the state
+// before the page (from the newest stream snapshot before it) and describes
+// only the page's events, so a page of a long history costs about a page, not
+// the whole stream.
+template <domain::Describes Agg>
 Result<HistoryPage> HistoryRange(storage::EventStore& store, std::string_view id,
                                  std::uint64_t up_to, std::uint64_t offset, std::uint64_t limit,
                                  bool newest_first) {
@@ -132,7 +141,6 @@ Result<HistoryPage> HistoryRange(storage::EventStore& store, std::string_view id
     if (!loaded.ok()) return loaded.error();
     state = std::move(loaded->state);
   }
-  nlohmann::json before = Agg::ToJson(state);
   nlohmann::json holder;
   for (std::uint64_t from = first; from < last;) {
     auto page = store.ReadStream(stream, from, storage::Direction::kForwards,
@@ -141,12 +149,7 @@ Result<HistoryPage> HistoryRange(storage::EventStore& store, std::string_view id
     if (page->empty()) break;
     for (const auto& e : *page) {
       if (e.stream_version >= last) break;
-      Agg::Evolve(state, MakeView(e, holder));
-      nlohmann::json after = Agg::ToJson(state);
-      out.items.push_back(HistoryEntry{e.position, e.stream_version, e.recorded_at_us, e.metadata.actor,
-                                       e.type, e.metadata.reason, DiffJson(before, after),
-                                       e.metadata.source});
-      before = std::move(after);
+      out.items.push_back(DescribeRecorded<Agg>(state, e, holder));
     }
     from = page->back().stream_version + 1;
   }

@@ -323,6 +323,12 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
                                    http::OpenApiQueryParam("order", "string", "asc (oldest first, the default) or desc"),
                                    http::OpenApiQueryParam("offset", "integer", "changes to skip, in that order"),
                                    http::OpenApiQueryParam("limit", "integer", "changes to return (default 100, max 1000)")};
+  history.openapi["description"] =
+      "{items: [{position, version, recorded_at, actor, type, reason, summary, changes: [{field, "
+      "from, to}]}], total, offset, limit, order}. summary says in words what happened (\"Rating "
+      "Amber → Red\"); changes lists scalar fields (from -> to) and, for an item of a collection, "
+      "the item alone under \"<collection>.<item id>\" (e.g. progress_notes.n12), never a whole "
+      "collection.";
   add("GET", base + "/{id}/history", [deps](const http::Request& req) -> http::Response {
     auto at = ReadAsAt(req, *deps->store);
     if (!at.ok()) return ErrorResponse(at.error(), req);

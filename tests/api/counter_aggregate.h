@@ -4,6 +4,7 @@
 
 #include <variant>
 
+#include "domain/change.h"
 #include "domain/event.h"
 
 namespace assure::api::testing {
@@ -47,6 +48,22 @@ struct CounterAggregate {
     } else if (e.type == "CounterAdded") {
       s.value += (*e.data).value("n", std::int64_t{0});
     }
+  }
+
+  static domain::Change Describe(const State& s, const domain::EventView& e) {
+    domain::Change c;
+    if (e.type == "CounterCreated") {
+      const std::string name = (*e.data).value("name", "");
+      domain::AddChange(c, "name", s.name, name);
+      c.summary = "Created: " + name;
+    } else if (e.type == "CounterAdded") {
+      const std::int64_t n = (*e.data).value("n", std::int64_t{0});
+      domain::AddChange(c, "value", s.value, s.value + n);
+      c.summary = "Added " + std::to_string(n);
+    } else {
+      c = domain::UnknownEvent(e);
+    }
+    return c;
   }
 
   static nlohmann::json ToJson(const State& s) {

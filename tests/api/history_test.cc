@@ -48,8 +48,10 @@ TEST(HistoryTest, EachEventWithWhoWhenWhatAndWhy) {
   EXPECT_EQ((*h)[1].changes[0].field, "value");
   EXPECT_EQ((*h)[1].changes[0].from, 0);
   EXPECT_EQ((*h)[1].changes[0].to, 2);
+  EXPECT_EQ((*h)[1].summary, "Added 2");
   auto json = HistoryToJson((*h)[1]);
   EXPECT_EQ(json["changes"][0]["field"], "value");
+  EXPECT_EQ(json["summary"], "Added 2");
   EXPECT_EQ(History<C>(*store, "c1", 1)->size(), 1u);
   EXPECT_EQ(History<C>(*store, "nope").error().code, ErrorCode::kNotFound);
 }

@@ -79,25 +79,6 @@ void CopyStore(const fs::path& from, const fs::path& to) {
   }
 }
 
-// One GET on a fresh connection: the status, 0 if it could not be had
-// (refused, reset, or no answer within 60 s).
-int TryGet(std::uint16_t port, const std::string& target) {
-  net::io_context io;
-  beast::tcp_stream stream(io);
-  stream.expires_after(std::chrono::seconds(60));
-  beast::error_code ec;
-  stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), ec);
-  if (ec) return 0;
-  http::request<http::empty_body> req{http::verb::get, target, 11};
-  req.set(http::field::host, "127.0.0.1");
-  http::write(stream, req, ec);
-  if (ec) return 0;
-  beast::flat_buffer buf;
-  http::response<http::string_body> res;
-  http::read(stream, buf, res, ec);
-  return ec ? 0 : static_cast<int>(res.result_int());
-}
-
 struct StartTimes {
   double accepts = 0, healthz = 0, readyz = 0;
 };

@@ -114,6 +114,25 @@ void WaitListening(std::uint16_t port, const std::string& log, double seconds) {
   Die("assure serve did not start listening; see " + log);
 }
 
+// One GET on a fresh connection: the status, 0 if it could not be had
+// (refused, reset, or no answer within 60 s).
+int TryGet(std::uint16_t port, const std::string& target) {
+  net::io_context io;
+  beast::tcp_stream stream(io);
+  stream.expires_after(std::chrono::seconds(60));
+  beast::error_code ec;
+  stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), ec);
+  if (ec) return 0;
+  http::request<http::empty_body> req{http::verb::get, target, 11};
+  req.set(http::field::host, "127.0.0.1");
+  http::write(stream, req, ec);
+  if (ec) return 0;
+  beast::flat_buffer buf;
+  http::response<http::string_body> res;
+  http::read(stream, buf, res, ec);
+  return ec ? 0 : static_cast<int>(res.result_int());
+}
+
 Server StartFreshServer(const std::string& bin, const std::string& dir, const ServerOptions& options) {
   namespace fs = std::filesystem;
   fs::create_directories(dir);
@@ -141,6 +160,11 @@ Server StartFreshServer(const std::string& bin, const std::string& dir, const Se
   s.port = FreePort();
   SpawnServer(bin, store, dir + "/config.json", dir + "/server.log", s.port);
   WaitListening(s.port, dir + "/server.log");
+  // The server listens at once and answers 503 until its read models are
+  // caught up: wait for /readyz.
+  for (int i = 0; i < 6000 && TryGet(s.port, "/readyz") != 200; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   return s;
 }
 

@@ -50,6 +50,9 @@ void SpawnServer(const std::string& bin, const std::string& store, const std::st
                  const std::string& log, std::uint16_t port);
 // Waits until the port accepts (up to `seconds`); dies if the server exits.
 void WaitListening(std::uint16_t port, const std::string& log, double seconds = 30);
+// One GET on a fresh connection: the status, 0 if it could not be had
+// (refused, reset, or no answer within 60 s).
+int TryGet(std::uint16_t port, const std::string& target);
 
 // A fresh store in `dir`/store with an admin, an editor and a secretary token,
 // a config without rate limits (dir/config.json), and the server started and

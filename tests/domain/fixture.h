@@ -3,7 +3,8 @@
 // Fixture<A> holds an aggregate's state and the events so far. Run() parses a
 // command by name from JSON (A::ParseCommand), decides it, and on success
 // round-trips every event through its JSON text (as storage would), builds an
-// EventView and evolves the state. A refused command leaves the state alone.
+// EventView, describes it (A::Describe, kept in `described`) and evolves the
+// state. A refused command leaves the state alone.
 // Every state a scenario reaches must survive its snapshot exactly:
 // A::FromSnapshotJson(A::SnapshotJson(state)) == state (checked in Apply).
 #pragma once
@@ -35,6 +36,7 @@ struct Fixture {
   std::vector<NewEvent> history;
   std::vector<std::string> reasons;
   std::set<std::string> types_seen;
+  std::vector<Change> described;  // A::Describe of each event, against the state before it
   std::string id;
   std::int64_t now = kT0;
 
@@ -65,6 +67,7 @@ struct Fixture {
     view.data = &stored;
     view.actor = "actor-1";
     view.reason = e.reason;
+    described.push_back(A::Describe(state, view));
     A::Evolve(state, view);
     ExpectSnapshotRoundTrip();
   }

@@ -293,10 +293,45 @@ TEST(Snapshot, DamagedSnapshotsAreRefused) {
   ExpectDamageRefused<PersonAggregate>(Person().state, {});
   ExpectDamageRefused<GroupAggregate>(Group().state, {});
   ExpectDamageRefused<WorkProgrammeAggregate>(Programme().state, {});
-  ExpectDamageRefused<DeliverableAggregate>(Deliverable().state, {"ragb_meaning"});
+  // An older snapshot has no progress_note_count (see the test below).
+  ExpectDamageRefused<DeliverableAggregate>(Deliverable().state, {"ragb_meaning", "progress_note_count"});
   ExpectDamageRefused<MeetingAggregate>(Meeting().state, {});
   ExpectDamageRefused<ControlledDocumentAggregate>(Document().state, {"in_force_version_id", "review_date"});
   ExpectDamageRefused<QsinStatementAggregate>(Qsin().state, {"latest_assessment"});
+}
+
+// A deliverable keeps its newest notes and their count. A snapshot written
+// before that lists every note and no count: it still reads, the count being
+// the notes listed, and the next note gets the next id.
+TEST(Snapshot, AnOlderDeliverableSnapshotWithEveryNoteStillReads) {
+  Fixture<DeliverableAggregate> f("d1");
+  f.Ok("create", {{"programme_id", "wf"}, {"title", "Notes"}});
+  json every = json::array();
+  for (int i = 1; i <= 25; ++i) {
+    const std::string text = "note " + std::to_string(i);
+    f.Ok("add-progress-note", {{"note_date", "2024-01-01"}, {"text", text}});
+    every.push_back({{"note_id", "n" + std::to_string(i)}, {"note_date", "2024-01-01"}, {"text", text}});
+  }
+  json old = DeliverableAggregate::SnapshotJson(f.state);
+  EXPECT_EQ(old["progress_note_count"], 25);
+  EXPECT_EQ(old["progress_notes"].size(), kRecentProgressNotes);
+  old.erase("progress_note_count");
+  old["progress_notes"] = every;
+  auto read = DeliverableAggregate::FromSnapshotJson(old);
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  EXPECT_TRUE(*read == f.state);
+  EXPECT_EQ(read->progress_note_count, 25u);
+  EXPECT_EQ(read->progress_notes.front().note_id, "n6");
+  auto next = DeliverableAggregate::Decide(*read, AddDeliverableProgressNote{"2024-01-02", "more"},
+                                           CommandContext{"a", testing::kT0, ""});
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ((*next)[0].data["note_id"], "n26");
+  // A count of the wrong type is damage, not an older snapshot.
+  json bad = DeliverableAggregate::SnapshotJson(f.state);
+  bad["progress_note_count"] = "25";
+  auto refused = DeliverableAggregate::FromSnapshotJson(bad);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().field, "progress_note_count");
 }
 
 TEST(Snapshot, DamageInsideNestedMembersIsNamedByPath) {

@@ -132,7 +132,8 @@ describe('board dashboard', { timeout: 150000 }, () => {
     await form.getByRole('button', { name: 'Change rating' }).click();
     const entry = page.locator('.timeline-entry').first();
     await entry.getByText('Funding not yet agreed by the trusts').waitFor();
-    assert.match(await entry.innerText(), /ragb: blue\s*→\s*red/);
+    assert.match(await entry.locator('.what').innerText(), /^Rating Blue → Red$/);
+    assert.match(await entry.innerText(), /Rating: blue\s*→\s*red/);
     assert.match(await page.locator('h1 .badge').innerText(), /Red/);
     await shot(page, 'deliverable');
   });
@@ -273,6 +274,28 @@ describe('board dashboard', { timeout: 150000 }, () => {
     // The admin still sees them.
     await page.goto(`${server.base}/#/deliverables/${world.deliverable.id}`);
     await page.locator('#change-ragb-form').waitFor();
+  });
+
+  step('shows the newest notes and loads older ones; history says what each note was', async () => {
+    const before = (await api.get(`deliverables/${world.deliverable.id}`)).progress_note_count;
+    for (let i = 1; i <= 24; i++) {
+      await api.post(`deliverables/${world.deliverable.id}/add-progress-note`, { note_date: '2024-04-01', text: `Weekly check ${i}` });
+    }
+    const total = before + 24;
+    await page.goto(`${server.base}/#/deliverables/${world.deliverable.id}`);
+    await page.reload();  // the page was already here, showing the older notes
+    await page.locator('#notes li').first().waitFor();
+    assert.equal(await page.locator('#notes li').count(), 20);
+    assert.match(await page.locator('#notes li').first().innerText(), /Weekly check 24$/);
+    assert.match(await page.locator('#notes-count').innerText(), new RegExp(`20 of ${total} notes`));
+    await page.locator('#older-notes').click();
+    await page.waitForFunction((n) => document.querySelectorAll('#notes li').length === n, total);
+    assert.ok(await page.locator('#older-notes').isHidden(), 'nothing older to load');
+    assert.match(await page.locator('#notes li').last().innerText(), /Noted while the board reconnected$/);
+    const entry = page.locator('.timeline-entry').first();
+    assert.equal(await entry.locator('.what').innerText(), 'Note added (1 Apr 2024): Weekly check 24');
+    assert.equal(await entry.locator('.changes').count(), 0, 'no JSON of the note');
+    await shot(page, 'deliverable-notes');
   });
 
   step('made no request outside Assure', async () => {

@@ -149,6 +149,7 @@ class RestAuthzMatrixTest : public RestTest {
         {"GET", "/api/v1/deliverables", "read", v + "deliverables?ragb=blue"},
         {"GET", "/api/v1/deliverables/{id}", "read", v + "deliverables/" + w_.deliverable_in},
         {"GET", "/api/v1/deliverables/{id}/history", "read", v + "deliverables/" + w_.deliverable_in + "/history"},
+        {"GET", "/api/v1/deliverables/{id}/notes", "read", v + "deliverables/" + w_.deliverable_in + "/notes"},
         {"POST", "/api/v1/deliverables/{id}/{command}", "edit_programme_content",
          v + "deliverables/" + w_.deliverable_in + "/add-progress-note", note.dump(), Scope::kIn,
          v + "deliverables/" + w_.deliverable_out + "/add-progress-note", note.dump()},

@@ -146,6 +146,11 @@ TEST_F(RestTest, ProgrammesAndDeliverablesWithEveryFilterAndHistory) {
     EXPECT_EQ(c["to"], "red");
   }
   EXPECT_TRUE(saw_ragb) << change.dump();
+  // Each entry says in words what happened; a note is one item, not the list.
+  EXPECT_EQ(change["summary"], "Rating Blue → Red");
+  EXPECT_EQ(items[2]["summary"], "Note added (1 Sep 2024): locum found");
+  ASSERT_EQ(items[2]["changes"].size(), 1u);
+  EXPECT_EQ(items[2]["changes"][0]["field"], "progress_notes.n1");
   // The actor is the token's id, not anything from the body.
   EXPECT_NE(items[1]["actor"], items[0]["actor"]);  // editor vs admin
   EXPECT_EQ(h.Json()["total"], 4);
@@ -169,6 +174,46 @@ TEST_F(RestTest, ProgrammesAndDeliverablesWithEveryFilterAndHistory) {
   EXPECT_TRUE(IsProblem(bad_order, 422, "order"));
   EXPECT_EQ(Get(base + "/history?limit=0").status, 422);
   EXPECT_EQ(Get(base + "/history?limit=1001").status, 422);
+}
+
+// A deliverable shows its newest 20 notes and the count; the notes route
+// gives every note, newest first by default, a page at a time.
+TEST_F(RestTest, EveryProgressNoteThroughTheNotesRoute) {
+  World w = BuildWorld(*this);
+  const std::string base = "/api/v1/deliverables/" + w.deliverable_in;
+  for (int i = 1; i <= 25; ++i) {
+    Must(base + "/add-progress-note", {{"note_date", "2024-09-01"}, {"text", "note " + std::to_string(i)}},
+         tok().editor);
+  }
+  Must(base + "/change-ragb", {{"ragb", "red"}, {"reason", "between notes"}}, tok().editor);
+  Must(base + "/add-progress-note", {{"note_date", "2024-09-02"}, {"text", "note 26"}}, tok().editor);
+  json d = Get(base).Json();
+  EXPECT_EQ(d["progress_note_count"], 26);
+  ASSERT_EQ(d["progress_notes"].size(), 20u);
+  EXPECT_EQ(d["progress_notes"][0]["note_id"], "n7");
+  EXPECT_EQ(d["progress_notes"][19]["note_id"], "n26");
+
+  json newest = Get(base + "/notes?limit=3").Json();
+  EXPECT_EQ(newest["total"], 26);
+  EXPECT_EQ(newest["order"], "desc");
+  ASSERT_EQ(newest["items"].size(), 3u);
+  EXPECT_EQ(newest["items"][0]["note_id"], "n26");
+  EXPECT_EQ(newest["items"][0]["text"], "note 26");
+  EXPECT_EQ(newest["items"][2]["note_id"], "n24");
+  EXPECT_FALSE(newest["items"][0]["actor"].get<std::string>().empty());
+  json oldest = Get(base + "/notes?order=asc&offset=1&limit=2").Json();
+  ASSERT_EQ(oldest["items"].size(), 2u);
+  EXPECT_EQ(oldest["items"][0]["note_id"], "n2");
+  EXPECT_EQ(oldest["items"][1]["text"], "note 3");
+  json all = Get(base + "/notes?limit=1000").Json();
+  EXPECT_EQ(all["items"].size(), 26u);
+  // As at a position: the notes written by then.
+  const std::uint64_t at = newest["items"][1]["position"].get<std::uint64_t>();
+  json then = Get(base + "/notes?at_position=" + std::to_string(at)).Json();
+  EXPECT_EQ(then["total"], 25);
+  EXPECT_EQ(then["items"][0]["note_id"], "n25");
+  EXPECT_TRUE(IsProblem(Get(base + "/notes?order=sideways"), 422, "order"));
+  EXPECT_TRUE(IsProblem(Get("/api/v1/deliverables/nope/notes"), 404));
 }
 
 TEST_F(RestTest, MeetingLifecycleRecordsQuorumAndPublishesACheckpoint) {

@@ -32,10 +32,7 @@ export async function renderDeliverable(main, [id]) {
         h('h2', { id: 'h-fields' }, 'Details'),
         h('dl', { class: 'fields' }, fields.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v || '—')])),
         h('h2', {}, 'Progress notes'),
-        d.progress_notes.length
-          ? h('ul', { class: 'notes' }, d.progress_notes.map((n) =>
-              h('li', {}, h('time', { datetime: n.note_date }, formatDate(n.note_date)), ' — ', n.text)))
-          : h('p', { class: 'empty' }, 'No progress notes.'),
+        progressNotes(d, path),
         h('h2', {}, 'Linked evidence'),
         d.evidence.length
           ? h('ul', { class: 'evidence' }, d.evidence.map(evidenceItem))
@@ -45,6 +42,44 @@ export async function renderDeliverable(main, [id]) {
       h('section', { 'aria-labelledby': 'h-history' },
         h('h2', { id: 'h-history' }, 'History'),
         historyTimeline(history))));
+}
+
+function noteItem(n) {
+  return h('li', {}, h('time', { datetime: n.note_date }, formatDate(n.note_date)), ' — ', n.text);
+}
+
+// The newest notes come with the deliverable (newest last there); older ones
+// are read a page at a time from GET .../notes (newest first).
+const NOTES_PAGE = 50;
+
+function progressNotes(d, path) {
+  const total = d.progress_note_count ?? d.progress_notes.length;
+  if (!total) return h('p', { class: 'empty' }, 'No progress notes.');
+  const list = h('ul', { class: 'notes', id: 'notes' }, [...d.progress_notes].reverse().map(noteItem));
+  let shown = d.progress_notes.length;
+  const count = h('p', { class: 'notes-count', id: 'notes-count' });
+  const more = h('button', { type: 'button', class: 'quiet small', id: 'older-notes' }, 'Show older notes');
+  const message = h('div', { 'aria-live': 'polite' });
+  const update = () => {
+    count.textContent = `Newest first: ${shown} of ${total} notes.`;
+    more.hidden = shown >= total;
+  };
+  more.addEventListener('click', async () => {
+    more.disabled = true;
+    try {
+      const page = await get(`${path}/notes`, { order: 'desc', offset: shown, limit: NOTES_PAGE });
+      for (const n of page.items) list.appendChild(noteItem(n));
+      shown += page.items.length;
+      if (!page.items.length) shown = total;
+      mount(message);
+    } catch (err) {
+      mount(message, errorBox(err));
+    }
+    more.disabled = false;
+    update();
+  });
+  update();
+  return h('div', {}, count, list, more, message);
 }
 
 function evidenceItem(e) {

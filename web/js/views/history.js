@@ -1,23 +1,31 @@
-// A history timeline (GET .../history): who, when, what changed from -> to, why.
+// A history timeline (GET .../history): per change, what happened in words
+// (the server's summary), who, when, why, and the fields that changed from ->
+// to. A collection item (a note, a member, a version) is in the summary, not
+// shown as JSON.
 import { formatTime, h } from '../dom.js';
 
-const NOISE = new Set(['id', 'version', 'ragb_meaning', 'evidence_seq']);
+const LABELS = { ragb: 'Rating', mm_qsin: 'MM/QSIN reference' };
 
 function show(value) {
   if (value === null || value === undefined || value === '') return '—';
-  if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }
 
-function typeLabel(type) {
-  return String(type).replace(/^(Deliverable|ControlledDocument|Group|Meeting|WorkProgramme)/, '')
-    .replace(/([a-z])([A-Z])/g, '$1 $2') || type;
+// "planned_end" -> "Planned end", "actions.a1.due_date" -> "Actions a1 due date".
+function fieldLabel(field) {
+  if (LABELS[field]) return LABELS[field];
+  const words = field.replace(/[._]/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+const scalar = (v) => v === null || v === undefined || typeof v !== 'object';
+
 function changeList(changes) {
-  const useful = changes.filter((c) => !NOISE.has(c.field) && !/\.(precision|date)$/.test(c.field));
+  const useful = changes.filter((c) => scalar(c.from) && scalar(c.to));
+  if (!useful.length) return null;
   return h('ul', { class: 'changes' }, useful.map((c) =>
-    h('li', {}, h('code', {}, c.field), ': ', h('del', {}, show(c.from)), ' → ', h('ins', {}, show(c.to)))));
+    h('li', {}, fieldLabel(c.field), ': ', h('span', { class: 'from' }, show(c.from)), ' → ',
+      h('span', { class: 'to' }, show(c.to)))));
 }
 
 // The query for the newest page of a history (GET .../history).
@@ -33,12 +41,14 @@ export function historyTimeline(page) {
   return h('div', {}, more, h('ol', { class: 'timeline', 'aria-label': 'History, newest first' },
     items.map((e) => {
       const created = /Created|Registered|Scheduled|Defined$/.test(e.type);
-      return h('li', { class: 'timeline-entry', dataset: { position: e.position } },
+      const changes = changeList(e.changes);
+      return h('li', { class: 'timeline-entry', dataset: { position: e.position, type: e.type } },
+        h('p', { class: 'what' }, h('strong', {}, e.summary || e.type)),
         h('p', { class: 'when' }, h('time', { datetime: e.recorded_at }, formatTime(e.recorded_at)),
-          ' · ', h('span', { class: 'who' }, e.actor), ' · ', h('strong', {}, typeLabel(e.type))),
+          ' · ', h('span', { class: 'who' }, e.actor)),
         e.reason ? h('p', { class: 'why' }, 'Reason: ', h('q', {}, e.reason)) : null,
-        created
-          ? h('details', {}, h('summary', {}, `${e.changes.length} fields set`), changeList(e.changes))
-          : changeList(e.changes));
+        created && changes
+          ? h('details', {}, h('summary', {}, `${changes.children.length} fields set`), changes)
+          : changes);
     })));
 }
