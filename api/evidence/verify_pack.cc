@@ -14,6 +14,7 @@
 #include "api/evidence/event_line.h"
 #include "api/evidence/pack_content.h"
 #include "api/evidence/pack_format.h"
+#include "domain/deliverable.h"
 #include "domain/json_text.h"
 #include "storage/codec.h"
 #include "storage/merkle.h"
@@ -153,6 +154,29 @@ class Checker {
     const std::size_t failures_at_, passed_at_;
     std::thread thread_;
   };
+
+  // Packs made before a deliverable held only its newest notes list every
+  // note of a deliverable's state and no progress_note_count: read them as
+  // the state now reads (the count, the newest kRecentProgressNotes), so
+  // that they verify as they did.
+  static void ReadOlderNotes(json& full) {
+    if (!full.contains("entities") || !full["entities"].is_object()) return;
+    json& deliverables = full["entities"]["deliverables"];
+    if (!deliverables.is_object()) return;
+    for (auto& [id, entity] : deliverables.items()) {
+      if (!entity.is_object() || !entity.contains("state") || !entity["state"].is_object()) continue;
+      json& state = entity["state"];
+      if (state.contains("progress_note_count") || !state.contains("progress_notes") ||
+          !state["progress_notes"].is_array()) {
+        continue;
+      }
+      json& notes = state["progress_notes"];
+      state["progress_note_count"] = notes.size();
+      if (notes.size() > domain::kRecentProgressNotes) {
+        notes.erase(notes.begin(), notes.end() - static_cast<std::ptrdiff_t>(domain::kRecentProgressNotes));
+      }
+    }
+  }
 
   VerifyPackReport RunChecks() {
     PhaseClock clock(&report_.phase_seconds);
@@ -522,6 +546,7 @@ void Checker::Derivation(PhaseClock& clock) {
     Fail("format", kPackFile, "pack.json is not JSON");
     return;
   }
+  ReadOlderNotes(full);
   std::map<std::string, const json*> claimed;
   for (const auto& st : full["statements"]) {
     if (st.is_object() && st.contains("code") && st["code"].is_string()) {
