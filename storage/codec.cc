@@ -1,8 +1,8 @@
 #include "storage/codec.h"
 
 #include <openssl/evp.h>
-#include <openssl/sha.h>
 
+#include <cstdlib>
 #include <cstring>
 
 namespace assure::storage {
@@ -148,20 +148,25 @@ Result<RecordedEvent> DecodeEventValue(std::string_view value) {
   return e;
 }
 
-Hash256 ChainHash(const Hash256& prev, std::string_view canonical) {
+Hash256 Sha256Of(std::initializer_list<std::string_view> parts) {
+  struct Context {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~Context() { EVP_MD_CTX_free(ctx); }
+  };
+  thread_local Context c;
   Hash256 out;
-  SHA256_CTX ctx;
-  SHA256_Init(&ctx);
-  SHA256_Update(&ctx, prev.data(), prev.size());
-  SHA256_Update(&ctx, canonical.data(), canonical.size());
-  SHA256_Final(out.data(), &ctx);
+  unsigned int len = 0;
+  // Only allocation can fail here, and then nothing can hash at all.
+  if (c.ctx == nullptr || EVP_DigestInit_ex(c.ctx, EVP_sha256(), nullptr) != 1) std::abort();
+  for (std::string_view p : parts) EVP_DigestUpdate(c.ctx, p.data(), p.size());
+  EVP_DigestFinal_ex(c.ctx, out.data(), &len);
   return out;
 }
 
-Hash256 Sha256(std::string_view data) {
-  Hash256 out;
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data());
-  return out;
+Hash256 ChainHash(const Hash256& prev, std::string_view canonical) {
+  return Sha256Of({std::string_view(reinterpret_cast<const char*>(prev.data()), prev.size()), canonical});
 }
+
+Hash256 Sha256(std::string_view data) { return Sha256Of({data}); }
 
 }  // namespace assure::storage

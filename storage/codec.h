@@ -6,6 +6,8 @@
 // bump kFormatVersion and add a reader for the old one instead.
 #pragma once
 
+#include <initializer_list>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -40,5 +42,9 @@ Result<std::string_view> CanonicalPart(std::string_view value, Hash256* stored_h
 // SHA-256(prev || canonical): the chain hash of an event.
 Hash256 ChainHash(const Hash256& prev, std::string_view canonical);
 Hash256 Sha256(std::string_view data);
+// SHA-256 of the parts one after another, through OpenSSL's EVP interface
+// (one digest context per thread, reused): the one place the storage layer
+// hashes, for the chain, the Merkle tree and blobs.
+Hash256 Sha256Of(std::initializer_list<std::string_view> parts);
 
 }  // namespace assure::storage

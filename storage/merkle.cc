@@ -1,7 +1,5 @@
 #include "storage/merkle.h"
 
-#include <openssl/sha.h>
-
 #include <bit>
 
 #include "storage/codec.h"
@@ -65,27 +63,18 @@ Result<void> SubProof(std::uint64_t m, std::uint64_t lo, std::uint64_t hi, bool 
 
 }  // namespace
 
+namespace {
+std::string_view Bytes(const Hash256& h) {
+  return std::string_view(reinterpret_cast<const char*>(h.data()), h.size());
+}
+}  // namespace
+
 Hash256 MerkleLeafHash(std::string_view canonical_bytes) {
-  Hash256 out;
-  SHA256_CTX ctx;
-  SHA256_Init(&ctx);
-  const unsigned char zero = 0x00;
-  SHA256_Update(&ctx, &zero, 1);
-  SHA256_Update(&ctx, canonical_bytes.data(), canonical_bytes.size());
-  SHA256_Final(out.data(), &ctx);
-  return out;
+  return Sha256Of({std::string_view("\x00", 1), canonical_bytes});
 }
 
 Hash256 MerkleNodeHash(const Hash256& left, const Hash256& right) {
-  Hash256 out;
-  SHA256_CTX ctx;
-  SHA256_Init(&ctx);
-  const unsigned char one = 0x01;
-  SHA256_Update(&ctx, &one, 1);
-  SHA256_Update(&ctx, left.data(), left.size());
-  SHA256_Update(&ctx, right.data(), right.size());
-  SHA256_Final(out.data(), &ctx);
-  return out;
+  return Sha256Of({std::string_view("\x01", 1), Bytes(left), Bytes(right)});
 }
 
 Hash256 MerkleEmptyRoot() { return Sha256(""); }
