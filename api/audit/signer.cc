@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "storage/types.h"
+
 namespace assure::api {
 
 namespace {
@@ -120,14 +122,7 @@ bool VerifyEd25519(std::string_view public_key_raw, std::string_view message,
 }
 
 std::string ToHex(std::string_view bytes) {
-  static const char* kHex = "0123456789abcdef";
-  std::string s;
-  s.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    s.push_back(kHex[c >> 4]);
-    s.push_back(kHex[c & 15]);
-  }
-  return s;
+  return storage::HexEncode(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
 }
 
 Result<std::string> FromHex(std::string_view hex, std::string_view field) {

@@ -7,21 +7,13 @@
 
 #include "api/auth/iso_time.h"
 #include "domain/json_text.h"
+#include "storage/types.h"
 
 namespace assure::auth {
 
 namespace {
 
-std::string Hex(const unsigned char* p, std::size_t n) {
-  static const char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(n * 2);
-  for (std::size_t i = 0; i < n; ++i) {
-    out.push_back(kDigits[p[i] >> 4]);
-    out.push_back(kDigits[p[i] & 0xf]);
-  }
-  return out;
-}
+std::string Hex(const unsigned char* p, std::size_t n) { return storage::HexEncode(p, n); }
 
 Error Corrupt(const char* what) {
   return MakeError(ErrorCode::kCorruption, std::string("token event: ") + what);
