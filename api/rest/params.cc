@@ -1,6 +1,7 @@
 #include "api/rest/params.h"
 
 #include "api/core/append_boundary.h"
+#include "api/http/query.h"
 #include "api/core/json_fast_parse.h"
 #include "api/http/openapi.h"
 
@@ -124,20 +125,10 @@ nlohmann::json AtPositionParam() {
 }
 
 Result<Page> ReadPage(const http::Request& req, std::size_t max_limit) {
-  Page page;
-  auto offset = ReadUint(req, "offset");
-  if (!offset.ok()) return offset.error();
-  auto limit = ReadUint(req, "limit");
-  if (!limit.ok()) return limit.error();
-  if (offset->has_value()) page.offset = static_cast<std::size_t>(**offset);
-  if (limit->has_value()) {
-    if (**limit == 0 || **limit > max_limit) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       "limit must be between 1 and " + std::to_string(max_limit), "limit");
-    }
-    page.limit = static_cast<std::size_t>(**limit);
-  }
-  return page;
+  // The one pagination parser (api/http/query.h), also the token routes'.
+  auto p = http::ParsePageParams(req.query, Page{}.limit, max_limit);
+  if (!p.ok()) return p.error();
+  return Page{p->offset, p->limit};
 }
 
 Result<nlohmann::json> ReadJsonBody(const http::Request& req) {
