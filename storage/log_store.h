@@ -96,6 +96,9 @@ class LogStore final : public EventStore {
   Result<Hash256> Node(std::uint8_t level, std::uint64_t index);
   // Fills upper_ from the backend (at open).
   Status LoadUpperNodes();
+  // The first `count` stored nodes of a Merkle level; kCorruption when one
+  // is missing.
+  static Result<std::vector<Hash256>> ScanLevel(Backend& backend, std::uint8_t level, std::uint64_t count);
   Status CheckTreeSize(std::uint64_t tree_size, const char* field) const;
   // Decides one append within its group; adds its events to the group batch.
   Result<std::vector<AppendResult>> Decide(Writer& w, Group& g);

@@ -4,6 +4,7 @@
 #include "api/core/history.h"
 #include "api/core/progress_notes.h"
 #include "api/http/openapi.h"
+#include "api/rest/entity_routes.h"
 #include "api/rest/params.h"
 #include "api/rest/route_groups.h"
 #include "domain/deliverable.h"
