@@ -4,6 +4,7 @@
 
 #include "domain/aggregate.h"
 #include "domain/deliverable.h"
+#include "domain/deliverable_fields.h"
 #include "domain/event_support.h"
 #include "domain/json_read.h"
 
@@ -23,31 +24,11 @@ std::string StatusWords(DeliverableStatus s) { return Words(NameOf(kDeliverableS
 // with dates as their text and the MM/QSIN reference as its raw text (what
 // a person typed; the importer's field origins compare those).
 void FieldChanges(const DeliverableState& s, const json& d, Change& out) {
-  struct Text {
-    const char* key;
-    std::string DeliverableState::*member;
-  };
-  static constexpr Text kText[] = {
-      {"reference", &DeliverableState::reference},
-      {"objective", &DeliverableState::objective},
-      {"title", &DeliverableState::title},
-      {"description", &DeliverableState::description},
-      {"owner", &DeliverableState::owner},
-      {"anticipated_outcome", &DeliverableState::anticipated_outcome},
-      {"interdependencies_risks", &DeliverableState::interdependencies_risks},
-  };
+  using deliverable_fields::kText;
   for (const auto& t : kText) {
     if (auto v = GetOptStr(d, t.key)) AddChange(out, t.key, s.*(t.member), *v);
   }
-  struct Date {
-    const char* key;
-    SeedDate DeliverableState::*member;
-  };
-  static constexpr Date kDates[] = {
-      {"date_initiated", &DeliverableState::date_initiated},
-      {"planned_end", &DeliverableState::planned_end},
-      {"date_completed", &DeliverableState::date_completed},
-  };
+  using deliverable_fields::kDates;
   for (const auto& t : kDates) {
     const json& v = GetMember(d, t.key);
     if (v.is_object()) AddChange(out, t.key, (s.*(t.member)).original, GetStr(v, "text"));

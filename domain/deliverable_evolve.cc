@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "domain/deliverable.h"
+#include "domain/deliverable_fields.h"
 #include "domain/event_support.h"
 #include "domain/json_read.h"
 
@@ -13,31 +14,11 @@ namespace {
 
 // Applies the fields present in a Created/Edited event.
 void ApplyFields(DeliverableState& s, const json& d) {
-  struct Text {
-    const char* key;
-    std::string DeliverableState::*member;
-  };
-  static constexpr Text kText[] = {
-      {"reference", &DeliverableState::reference},
-      {"objective", &DeliverableState::objective},
-      {"title", &DeliverableState::title},
-      {"description", &DeliverableState::description},
-      {"owner", &DeliverableState::owner},
-      {"anticipated_outcome", &DeliverableState::anticipated_outcome},
-      {"interdependencies_risks", &DeliverableState::interdependencies_risks},
-  };
+  using deliverable_fields::kText;
   for (const auto& t : kText) {
     if (auto v = GetOptStr(d, t.key)) s.*(t.member) = *v;
   }
-  struct Date {
-    const char* key;
-    SeedDate DeliverableState::*member;
-  };
-  static constexpr Date kDates[] = {
-      {"date_initiated", &DeliverableState::date_initiated},
-      {"planned_end", &DeliverableState::planned_end},
-      {"date_completed", &DeliverableState::date_completed},
-  };
+  using deliverable_fields::kDates;
   for (const auto& t : kDates) {
     const json& v = GetMember(d, t.key);
     if (v.is_object()) s.*(t.member) = SeedDateFromJson(v);

@@ -282,6 +282,17 @@ Result<std::optional<WriteResult>> FindIdempotentResult(storage::EventStore& sto
                                                         const RequestContext& rc,
                                                         std::string_view id);
 
+// The parts of one command's write: the command on its own entity (If-Match
+// checked there), then its companions.
+template <class Agg>
+std::vector<WritePart> CommandParts(std::string id, typename Agg::Command command,
+                                    std::vector<Companion> companions) {
+  std::vector<WritePart> parts;
+  parts.push_back(CommandPart<Agg>(std::move(id), {std::move(command)}, /*check_if_match=*/true));
+  for (auto& c : companions) parts.push_back(std::move(c));
+  return parts;
+}
+
 // Runs `command` on Agg's entity `id` (with its companions in the same
 // commit) through the writer; `done` as for EntityWriter::Submit. A retried
 // Idempotency-Key replays the first result without writing (the look-up
@@ -295,10 +306,8 @@ void SubmitCommand(EntityWriter& writer, std::string id, typename Agg::Command c
     if (!first.ok()) return done(first.error());
     if (first->has_value()) return done(std::move(**first));
   }
-  std::vector<WritePart> parts;
-  parts.push_back(CommandPart<Agg>(std::move(id), {std::move(command)}, /*check_if_match=*/true));
-  for (auto& c : companions) parts.push_back(std::move(c));
-  writer.Submit(std::move(parts), std::move(rc), std::move(done));
+  writer.Submit(CommandParts<Agg>(std::move(id), std::move(command), std::move(companions)),
+                std::move(rc), std::move(done));
 }
 
 // SubmitCommand, waiting for the answer (not from a `done` callback).
@@ -311,10 +320,7 @@ Result<WriteResult> Execute(EntityWriter& writer, std::string_view id,
     if (!first.ok()) return first.error();
     if (first->has_value()) return **first;
   }
-  std::vector<WritePart> parts;
-  parts.push_back(CommandPart<Agg>(std::string(id), {command}, /*check_if_match=*/true));
-  for (auto& c : companions) parts.push_back(std::move(c));
-  return writer.Run(std::move(parts), rc);
+  return writer.Run(CommandParts<Agg>(std::string(id), command, std::move(companions)), rc);
 }
 
 }  // namespace assure::api
