@@ -2,7 +2,7 @@
 //
 // The work programmes write dates as "Mar-23", "Set 2022" (a typo for Sep),
 // "planned Apr 23", "Draft Dec-22", "19th Sept", "01/04/2023", "2023-04-01",
-// "2023-04" (an xlsx date cell shown as a month, see api/import), or words ("ongoing", "Not started"). A SeedDate keeps the original text and,
+// "2023-04" (an xlsx date cell shown as a month, see api/spreadsheet), or words ("ongoing", "Not started"). A SeedDate keeps the original text and,
 // where one can be read, the date with its precision. Pure: the importer and
 // Decide both use it.
 #pragma once

@@ -11,7 +11,7 @@
 #include <fstream>
 #include <memory>
 
-#include "api/importer/export_programme.h"
+#include "api/programme_files/export_programme.h"
 #include "server/commands.h"
 #include "storage/event_store.h"
 
@@ -66,7 +66,7 @@ void RegisterExport(CLI::App& app, Run& run) {
       if (format.empty()) {
         format = std::filesystem::path(args->out).extension() == ".xlsx" ? "xlsx" : "csv";
       }
-      if (!api::importer::ParseExportFormat(format)) {
+      if (!api::programme_files::ParseExportFormat(format)) {
         std::fprintf(stderr, "assure export: --format '%s' is not csv or xlsx\n", format.c_str());
         return 1;
       }
@@ -78,7 +78,7 @@ void RegisterExport(CLI::App& app, Run& run) {
       auto store = OpenForReading(args->data, "export",
                                   "GET /api/v1/programmes/{id}/export?format=csv&as_of=YYYY-MM-DD", code);
       if (!store) return code;
-      auto file = api::importer::ExportProgrammeFile(*store, args->programme, format, args->as_of);
+      auto file = api::programme_files::ExportProgrammeFile(*store, args->programme, format, args->as_of);
       if (!file.ok()) {
         std::fprintf(stderr, "assure export: %s\n", file.error().message.c_str());
         return file.error().code == ErrorCode::kInvalidArgument ||
@@ -131,7 +131,7 @@ void RegisterProgrammes(CLI::App& app, Run& run) {
         std::fprintf(stderr, "assure programmes: %s\n", model.error().message.c_str());
         return 2;
       }
-      const auto list = api::importer::ListProgrammes(*model);
+      const auto list = api::programme_files::ListProgrammes(*model);
       if (args->json) {
         nlohmann::json out = nlohmann::json::array();
         for (const auto& p : list) {

@@ -13,7 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "api/importer/import_report.h"
+#include "api/programme_files/import_report.h"
 #include "domain/json_text.h"
 #include "server/read_file.h"
 
@@ -177,9 +177,9 @@ const json& Arr(const json& j, const char* key) {
   return it != j.end() && it->is_array() ? *it : kEmpty;
 }
 
-// The inverse of api::importer::ToJson, for FormatReport.
-api::importer::ImportReport ReportFromJson(const json& j) {
-  using namespace api::importer;
+// The inverse of api::programme_files::ToJson, for FormatReport.
+api::programme_files::ImportReport ReportFromJson(const json& j) {
+  using namespace api::programme_files;
   ImportReport r;
   r.dry_run = Bool(j, "dry_run");
   r.files = Strs(j, "files");
@@ -325,10 +325,10 @@ int UploadImports(const UploadOptions& opts, const std::vector<std::string>& pat
     }
     const auto report = ReportFromJson(body);
     std::size_t listed = 0;
-    for (const auto& row : report.rows) listed += row.action != api::importer::RowAction::kUnchanged;
+    for (const auto& row : report.rows) listed += row.action != api::programme_files::RowAction::kUnchanged;
     const bool rows = opts.rows || listed <= 200;
     if (files.size() > 1) std::fprintf(out, "%s== %s\n", i ? "\n" : "", paths[i].c_str());
-    std::fputs(api::importer::FormatReport(report, rows).c_str(), out);
+    std::fputs(api::programme_files::FormatReport(report, rows).c_str(), out);
     if (!rows) std::fprintf(out, "\n(%zu rows created, changed or skipped: --rows lists them)\n", listed);
   }
   if (opts.json) {

@@ -15,7 +15,7 @@
 #include <memory>
 #include <sstream>
 
-#include "api/importer/importer.h"
+#include "api/programme_files/importer.h"
 #include "server/commands.h"
 #include "server/http_upload.h"
 #include "server/read_file.h"
@@ -118,8 +118,8 @@ void RegisterImport(CLI::App& app, Run& run) {
         std::fprintf(stderr, "assure import: --token needs --server\n");
         return 2;
       }
-      api::importer::ImportOptions options;
-      std::vector<api::importer::ImportFile> files;
+      api::programme_files::ImportOptions options;
+      std::vector<api::programme_files::ImportFile> files;
       std::uintmax_t total_bytes = 0;
       for (const std::string& path : args->files) {
         const std::string name = std::filesystem::path(path).filename().string();
@@ -175,7 +175,7 @@ void RegisterImport(CLI::App& app, Run& run) {
         }
         store = std::move(opened).value();
       }
-      auto report = api::importer::ImportFiles(*store, files, options);
+      auto report = api::programme_files::ImportFiles(*store, files, options);
       if (!report.ok()) {
         std::fprintf(stderr, "assure import: %s\nNothing was written.\n",
                      report.error().message.c_str());
@@ -187,13 +187,13 @@ void RegisterImport(CLI::App& app, Run& run) {
                    : 2;
       }
       if (args->json) {
-        std::printf("%s\n", api::importer::ToJson(*report).dump(2).c_str());
+        std::printf("%s\n", api::programme_files::ToJson(*report).dump(2).c_str());
         return 0;
       }
       std::size_t listed = 0;
-      for (const auto& row : report->rows) listed += row.action != api::importer::RowAction::kUnchanged;
+      for (const auto& row : report->rows) listed += row.action != api::programme_files::RowAction::kUnchanged;
       const bool rows = args->rows || listed <= 200;
-      std::fputs(api::importer::FormatReport(*report, rows).c_str(), stdout);
+      std::fputs(api::programme_files::FormatReport(*report, rows).c_str(), stdout);
       if (!rows) std::printf("\n(%zu rows created, changed or skipped: --rows lists them)\n", listed);
       return 0;
     };

@@ -2,9 +2,9 @@
 // GET /api/v1/programmes/{id}/export, POST /api/v1/evidence-packs.
 #include "api/core/append_boundary.h"
 #include "api/evidence/evidence_pack.h"
-#include "api/importer/export_programme.h"
-#include "api/importer/import_report.h"
-#include "api/importer/importer.h"
+#include "api/programme_files/export_programme.h"
+#include "api/programme_files/import_report.h"
+#include "api/programme_files/importer.h"
 #include "api/rest/entity_routes.h"
 #include "api/rest/route_groups.h"
 #include "domain/json_read.h"
@@ -44,7 +44,7 @@ Status RegisterExchangeRoutes(http::Router& router, std::shared_ptr<RestDeps> de
     }
     auto permit = TakeHeavy(*deps, "an import");
     if (!permit.ok()) return ErrorResponse(permit.error(), req);
-    importer::ImportOptions o;
+    programme_files::ImportOptions o;
     o.writer = deps->writer.get();
     o.dry_run = req.Query("dry_run") == "true";
     o.overwrite = req.Query("overwrite") == "true";
@@ -52,9 +52,9 @@ Status RegisterExchangeRoutes(http::Router& router, std::shared_ptr<RestDeps> de
     o.now_us = deps->clock->NowMicros();
     o.correlation_id = req.correlation_id;
     if (auto t = req.Query("title")) o.programme_title = std::string(*t);
-    auto report = importer::ImportFiles(*deps->store, {{std::string(*name), req.body}}, o);
+    auto report = programme_files::ImportFiles(*deps->store, {{std::string(*name), req.body}}, o);
     if (!report.ok()) return ErrorResponse(report.error(), req);
-    return http::Response::Json(o.dry_run ? 200 : 201, importer::ToJson(*report));
+    return http::Response::Json(o.dry_run ? 200 : 201, programme_files::ToJson(*report));
   }, upload);
 
   http::RouteOptions exp;
@@ -65,7 +65,7 @@ Status RegisterExchangeRoutes(http::Router& router, std::shared_ptr<RestDeps> de
   add("GET", "/api/v1/programmes/{id}/export", [deps](const http::Request& req) -> http::Response {
     auto permit = TakeHeavy(*deps, "an export");
     if (!permit.ok()) return ErrorResponse(permit.error(), req);
-    auto file = importer::ExportProgrammeFile(*deps->store, std::string(req.PathParam("id")),
+    auto file = programme_files::ExportProgrammeFile(*deps->store, std::string(req.PathParam("id")),
                                               req.Query("format").value_or("csv"),
                                               req.Query("as_of").value_or(""));
     if (!file.ok()) return ErrorResponse(file.error(), req);

@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "api/importer/importer.h"
+#include "api/programme_files/importer.h"
 #include "storage/event_store.h"
 #include "tests/bench/bench_util.h"
 
@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   programmes = std::max<std::size_t>(programmes, 1);
 
-  std::vector<api::importer::ImportFile> files;
+  std::vector<api::programme_files::ImportFile> files;
   std::size_t bytes = 0;
   for (std::size_t p = 0; p < programmes; ++p) {
     const std::size_t first = p * rows / programmes, last = (p + 1) * rows / programmes;
@@ -98,17 +98,17 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "%s\n", store.error().message.c_str());
         return 2;
       }
-      api::importer::ImportOptions options;
+      api::programme_files::ImportOptions options;
       options.actor = "bench";
       options.now_us = 1'700'000'000'000'000;
       auto t0 = Wall::now();
-      auto first = api::importer::ImportFiles(**store, files, options);
+      auto first = api::programme_files::ImportFiles(**store, files, options);
       auto t1 = Wall::now();
       if (!first.ok()) {
         std::fprintf(stderr, "import: %s\n", first.error().message.c_str());
         return 2;
       }
-      auto again = api::importer::ImportFiles(**store, files, options);
+      auto again = api::programme_files::ImportFiles(**store, files, options);
       auto t2 = Wall::now();
       if (!again.ok()) {
         std::fprintf(stderr, "repeat import: %s\n", again.error().message.c_str());

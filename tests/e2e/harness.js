@@ -13,7 +13,7 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const ARTIFACTS = path.join(ROOT, 'tests/e2e/artifacts');
 export const ASSURE = process.env.ASSURE_BIN || path.join(ROOT, 'build/server/assure');
 export const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
-export const STRATEGY = path.join(ROOT, 'tests/import/data/wmin-strategy.md');
+export const STRATEGY = path.join(ROOT, 'tests/spreadsheet/data/wmin-strategy.md');
 
 export function freePort() {
   return new Promise((resolve, reject) => {

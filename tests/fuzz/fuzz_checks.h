@@ -1,14 +1,14 @@
-// Properties every successful read must have (see api/import/table.h); a
+// Properties every successful read must have (see api/spreadsheet/table.h); a
 // violation aborts, which libFuzzer reports as a crash.
 #pragma once
 
 #include <cstdio>
 #include <cstdlib>
 
-#include "api/import/table.h"
-#include "api/import/text.h"
+#include "api/spreadsheet/table.h"
+#include "api/spreadsheet/text.h"
 
-namespace assure::api::import::fuzz {
+namespace assure::api::spreadsheet::fuzz {
 
 inline void Check(bool ok, const char* what) {
   if (!ok) {
@@ -37,4 +37,4 @@ inline void CheckInvariants(const ReadResult& r) {
   }
 }
 
-}  // namespace assure::api::import::fuzz
+}  // namespace assure::api::spreadsheet::fuzz

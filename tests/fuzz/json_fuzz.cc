@@ -19,7 +19,7 @@
 #include "tests/api/json_same_tree.h"
 #include "tests/fuzz/fuzz_checks.h"
 
-using assure::api::import::fuzz::Check;
+using assure::api::spreadsheet::fuzz::Check;
 using assure::testing::SameTree;
 using nlohmann::json;
 

@@ -14,8 +14,8 @@
 
 #include "api/evidence/pack_format.h"
 #include "api/evidence/pack_zip.h"
-#include "api/import/markdown_reader.h"
-#include "api/import/xlsx_writer.h"
+#include "api/spreadsheet/markdown_reader.h"
+#include "api/spreadsheet/xlsx_writer.h"
 #include "tests/evidence/scripted_network.h"
 #include "tests/fuzz/fuzz_entries.h"
 
@@ -66,11 +66,11 @@ int main(int argc, char** argv) {
   Write(out / "json" / "body3.json", R"([[[[{"a":[]}]]]], 0, 18446744073709551615, -9223372036854775808])");
 
   const std::string md = Read(argv[1]);
-  auto tables = assure::api::import::ReadMarkdown(md, "strategy.md");
+  auto tables = assure::api::spreadsheet::ReadMarkdown(md, "strategy.md");
   if (tables.ok() && !tables->tables.empty()) {
-    std::vector<assure::api::import::Table> some(tables->tables.begin(),
+    std::vector<assure::api::spreadsheet::Table> some(tables->tables.begin(),
                                                   tables->tables.begin() + std::min<std::size_t>(3, tables->tables.size()));
-    auto xlsx = assure::api::import::WriteXlsx(some);
+    auto xlsx = assure::api::spreadsheet::WriteXlsx(some);
     if (xlsx.ok()) {
       Write(out / "xlsx" / "strategy.xlsx", std::string(1, '\0') + *xlsx);
       auto parts = assure::api::ReadZip(*xlsx);

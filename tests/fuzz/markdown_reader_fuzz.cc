@@ -5,10 +5,10 @@
 #include <cstdint>
 #include <string_view>
 
-#include "api/import/markdown_reader.h"
+#include "api/spreadsheet/markdown_reader.h"
 #include "tests/fuzz/fuzz_checks.h"
 
-using namespace assure::api::import;
+using namespace assure::api::spreadsheet;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);

@@ -13,7 +13,7 @@
 #include "api/http/query.h"
 #include "tests/fuzz/fuzz_checks.h"
 
-using assure::api::import::fuzz::Check;
+using assure::api::spreadsheet::fuzz::Check;
 using namespace assure::api::http;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

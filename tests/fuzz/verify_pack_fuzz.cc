@@ -19,7 +19,7 @@
 #include "tests/fuzz/fuzz_checks.h"
 #include "tests/fuzz/fuzz_entries.h"
 
-using assure::api::import::fuzz::Check;
+using assure::api::spreadsheet::fuzz::Check;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;

@@ -11,12 +11,12 @@
 #include <string_view>
 
 #include "api/evidence/pack_zip.h"
-#include "api/import/read_tables.h"
-#include "api/import/xlsx_reader.h"
+#include "api/spreadsheet/read_tables.h"
+#include "api/spreadsheet/xlsx_reader.h"
 #include "tests/fuzz/fuzz_checks.h"
 #include "tests/fuzz/fuzz_entries.h"
 
-using namespace assure::api::import;
+using namespace assure::api::spreadsheet;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
