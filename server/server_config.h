@@ -19,7 +19,8 @@
 //                   "overflow_close_timeout_ms": 5000},
 //     "rate_limit": {"enabled": true, "token_per_second": 20, "token_burst": 40,
 //                    "ip_per_second": 10, "ip_burst": 20, "max_keys": 100000},
-//     "storage": {"min_free_bytes": 67108864, "writer_cache_bytes": 67108864}
+//     "storage": {"min_free_bytes": 67108864, "writer_cache_bytes": 67108864,
+//                 "memtable_bytes": 67108864, "block_cache_bytes": 33554432}
 //   }
 //
 // Thread safety: a plain value.
@@ -103,6 +104,10 @@ struct ServerConfig {
   // (api/core/entity_writer.h): beyond it the least recently written idle
   // entities are dropped and refolded from their snapshot when next written.
   std::size_t writer_cache_bytes = 64u << 20;
+  // RocksDB's memory (storage::StoreOptions): all memtables together, and
+  // the one block cache (data, index and filter blocks).
+  std::size_t store_memtable_bytes = 64u << 20;
+  std::size_t store_block_cache_bytes = 32u << 20;
 };
 
 // Applies the keys of a JSON config text onto `base`. Errors:

@@ -61,6 +61,12 @@ struct StoreOptions {
   // RocksDB's own write, and that store resumes only when reopened. 0: no
   // reserve. Default 64 MiB.
   std::uint64_t min_free_bytes = 64u << 20;
+  // RocksDB's memory, bounded by these two budgets rather than by what the
+  // store holds (see rocks_backend.h): the write buffers (memtables) of all
+  // column families together, and the block cache that every table's data,
+  // index and filter blocks are read through. Defaults 64 MiB and 32 MiB.
+  std::uint64_t memtable_bytes = 64u << 20;
+  std::uint64_t block_cache_bytes = 32u << 20;
   // Open without writing a byte to the directory (RocksDB's read-only open:
   // no lock file taken, no info log rotated, no WAL recovery written back):
   // for a store on read-only media or an archived copy. The write-ahead

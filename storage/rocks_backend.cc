@@ -1,5 +1,6 @@
 #include "storage/rocks_backend.h"
 
+#include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/env.h>
 #include <rocksdb/filter_policy.h>
@@ -8,6 +9,7 @@
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/options_util.h>
 #include <rocksdb/write_batch.h>
+#include <rocksdb/write_buffer_manager.h>
 
 #include <fcntl.h>
 #include <sys/statvfs.h>
@@ -441,9 +443,14 @@ struct CfShape {
   std::shared_ptr<const rocksdb::SliceTransform> hashed_by;
 };
 
-rocksdb::ColumnFamilyOptions CfOptions(const CfShape& shape) {
+rocksdb::ColumnFamilyOptions CfOptions(const CfShape& shape, const std::shared_ptr<rocksdb::Cache>& cache) {
   rocksdb::ColumnFamilyOptions o;
   rocksdb::BlockBasedTableOptions t;
+  if (cache) {
+    t.block_cache = cache;
+    t.cache_index_and_filter_blocks = true;
+    t.pin_l0_filter_and_index_blocks_in_cache = true;
+  }
   if (shape.point_lookups) t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
   o.memtable_insert_with_hint_prefix_extractor = shape.ascending_within;
@@ -539,13 +546,18 @@ Result<std::unique_ptr<Backend>> OpenRocksBackend(const std::string& dir, RocksO
   // failed WAL file, and the Debian build of RocksDB 7.8 aborts the process
   // on that (an assertion in WritableFileWriter). See Resume below.
   options.max_bgerror_resume_count = 0;
+  std::shared_ptr<rocksdb::Cache> cache;
+  if (ropts.block_cache_bytes > 0) cache = rocksdb::NewLRUCache(ropts.block_cache_bytes);
+  if (ropts.memtable_bytes > 0) {
+    options.write_buffer_manager = std::make_shared<rocksdb::WriteBufferManager>(ropts.memtable_bytes);
+  }
   if (!read_only) {  // a read-only open writes no file, the LOG included
     if (std::FILE* f = std::fopen((dir + "/LOG").c_str(), "a")) {
       options.info_log = std::make_shared<StdioLogger>(f);
     }
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const auto& [name, shape] : families) descriptors.emplace_back(name, CfOptions(shape));
+  for (const auto& [name, shape] : families) descriptors.emplace_back(name, CfOptions(shape, cache));
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   auto s = read_only ? rocksdb::DB::OpenForReadOnly(options, dir, descriptors, &handles, &raw)

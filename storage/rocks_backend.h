@@ -27,6 +27,16 @@ struct RocksOptions {
   // (kIoError, "space") before it reaches RocksDB, and so are the writes
   // after it, until Resume finds the reserve free again. 0: no reserve.
   std::uint64_t min_free_bytes = 0;
+  // Memory budgets (StoreOptions::memtable_bytes, block_cache_bytes). The
+  // memtables of every column family share one WriteBufferManager: when
+  // together they pass the budget, the largest is flushed. One LRU block
+  // cache serves every column family, and index and filter blocks are read
+  // through it too (with level 0's pinned), so what RocksDB keeps of its
+  // tables in memory does not grow with the number of tables. 0: RocksDB's
+  // own defaults (per column family 64 MiB x 2 memtables, an 8 MiB cache
+  // each, index and filters held apart from it).
+  std::uint64_t memtable_bytes = 64u << 20;
+  std::uint64_t block_cache_bytes = 32u << 20;
   // How free space is read; tests substitute their own. Default statvfs.
   FreeSpaceProbe free_bytes = StatvfsFreeBytes;
 };

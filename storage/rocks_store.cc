@@ -8,6 +8,8 @@ Result<std::unique_ptr<EventStore>> OpenRocksStore(const std::string& dir, Store
   ropts.create_if_missing = options.create_if_missing && !options.read_only;
   ropts.read_only = options.read_only;
   ropts.min_free_bytes = options.min_free_bytes;
+  ropts.memtable_bytes = options.memtable_bytes;
+  ropts.block_cache_bytes = options.block_cache_bytes;
   auto backend = OpenRocksBackend(dir, std::move(ropts));
   if (!backend.ok()) return backend.error();
   auto store = LogStore::Open(std::move(backend).value(), std::move(options));

@@ -74,6 +74,14 @@ int main(int argc, char** argv) {
   app.add_option("--minutes", o.minutes, "mixed: length of the run")->capture_default_str();
   app.add_option("--window-seconds", o.window_seconds, "mixed: one line of figures per this many seconds")
       ->capture_default_str();
+  app.add_option("--sitting-items", o.sitting_items,
+                 "mixed: a connection's meeting is closed after this many attendance records, decisions and "
+                 "actions, and its next one scheduled and opened (0: one meeting per connection for the whole run)")
+      ->capture_default_str();
+  app.add_option("--document-versions", o.document_versions,
+                 "mixed: a connection's document takes this many draft versions, then it registers the next "
+                 "(0: one document per connection for the whole run)")
+      ->capture_default_str();
   app.add_option("--hot", o.hot_deliverables, "mixed: hot deliverables taking the progress notes")
       ->capture_default_str();
   app.add_option("--notes-deliverables", o.notes_deliverables, "notes: deliverables written to")
@@ -89,6 +97,9 @@ int main(int argc, char** argv) {
   app.add_option("--coldstart-starts", o.coldstart_starts, "coldstart: starts measured (median)")
       ->capture_default_str();
   app.add_option("--workers", o.worker_threads, "The server's worker threads (0: its default)")->capture_default_str();
+  app.add_option("--server-config", o.server_config,
+                 "A JSON merge patch onto the config the benchmark gives every server it starts, e.g. "
+                 "'{\"storage\":{\"writer_cache_bytes\":1048576}}'");
   app.add_option("--max-seconds", max_seconds,
                  "Watchdog: abort the run after this long (0: 600 per phase, plus the mixed run's minutes)")
       ->capture_default_str();

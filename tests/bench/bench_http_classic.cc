@@ -97,6 +97,7 @@ void RunClassic(const Options& o, bool ratings, bool reads, bool live) {
   ServerOptions so;
   so.max_connections = o.subscribers + 1024;
   so.worker_threads = o.worker_threads;
+  so.config_patch = o.server_config;
   Server s = StartFreshServer(o.bin, o.dir + "/classic", so);
   std::printf("assure serve on 127.0.0.1:%u, store %s/store, rate limiting off\n", s.port, s.dir.c_str());
 

@@ -16,6 +16,7 @@ namespace assure::bench::http_load {
 void RunHistory(const Options& o) {
   ServerOptions so;
   so.worker_threads = o.worker_threads;
+  so.config_patch = o.server_config;
   Server s = StartFreshServer(o.bin, o.dir + "/history", so);
   std::string id;
   {

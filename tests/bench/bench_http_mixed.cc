@@ -3,9 +3,11 @@
 //   mixed  --connections (32) connections for --minutes (5), each request
 //          drawn by weight: progress notes on --hot (4) hot deliverables
 //          (so they reach thousands of events), rating changes (each
-//          connection its own deliverable), meetings recording attendance
-//          (each connection its own meeting), decisions and actions on four
-//          hot meetings, and draft versions of two hot controlled documents.
+//          connection its own deliverable), attendance, decisions and
+//          actions in each connection's own meeting (closed after
+//          --sitting-items, the next scheduled and opened), and draft
+//          versions of each connection's own document (the next registered
+//          after --document-versions).
 //          One line per --window-seconds (60): writes/s, p50/p99, non-2xx
 //          and the server's RSS; then last/first window and RSS growth, and
 //          raw RocksDB synced writes at the same concurrency.
@@ -27,13 +29,15 @@ namespace assure::bench::http_load {
 
 namespace {
 
-enum Kind { kNote, kRating, kAttendance, kDecision, kAction, kDocument, kKinds };
-const char* kKindNames[kKinds] = {"progress note", "rating change", "attendance", "decision", "action",
-                                  "document version"};
-const int kWeights[kKinds] = {40, 20, 10, 10, 10, 10};  // percent
+enum Kind { kNote, kRating, kAttendance, kDecision, kAction, kDocument, kSitting, kNewDocument, kKinds };
+const char* kKindNames[kKinds] = {"progress note", "rating change",   "attendance",     "decision", "action",
+                                  "document version", "meeting cycle", "new document"};
+// Percent of the drawn requests; meeting cycles (close, schedule, open) and
+// new documents are not drawn but come when a sitting or a document is full.
+const int kWeights[kDocument + 1] = {40, 20, 10, 10, 10, 10};
 const char* kAttendanceValues[] = {"present", "apologies", "absent"};
 
-constexpr int kPeople = 24, kHotMeetings = 4, kHotDocuments = 2;
+constexpr int kPeople = 24;
 
 std::string NoteBody(std::uint64_t i) {
   return json{{"note_date", "2026-11-" + std::to_string(10 + i % 19)},
@@ -44,21 +48,44 @@ std::string NoteBody(std::uint64_t i) {
 
 // The network of the mixed workload and each connection's own counters
 // (one request outstanding per connection, so no two of its requests race).
+// Each connection sits in its own meeting (attendance, decisions, actions)
+// until it holds --sitting-items of them; then it closes it, schedules the
+// next and opens it, as a board secretary does. Each connection drafts
+// versions of its own document until it has --document-versions, then
+// registers the next. So meetings and documents stay the size boards know,
+// while the hot deliverables take thousands of notes and each connection's
+// rated deliverable thousands of rating changes.
 struct Mixed {
-  std::vector<std::string> people, hot_deliverables, rating_deliverables, hot_meetings, own_meetings, documents;
+  std::string group;
+  std::vector<std::string> people, hot_deliverables, rating_deliverables;
+  enum Step { kItems, kClose, kSchedule, kOpen };
   struct PerConn {
     std::mt19937_64 rng;
-    std::uint64_t rating = 0, attendance = 0, version = 0;
+    std::uint64_t rating = 0, attendance = 0;
+    std::string meeting, document;
+    int sitting = 0, sittings = 0, versions = 0, documents = 0;
+    Step step = kItems;
+    bool need_document = false;
   };
   std::vector<PerConn> conns;
 };
 
+json ScheduleBody(const Mixed& m, int t, int n) {
+  return {{"group_id", m.group},
+          {"title", "Sitting " + std::to_string(n) + " of table " + std::to_string(t)},
+          {"scheduled_for", "2026-12-01"}};
+}
+json DocumentBody(int t, int n) {
+  return {{"title", "Bench policy " + std::to_string(n) + " of table " + std::to_string(t)},
+          {"document_numbers", "IN-201"}};
+}
+
 Mixed BuildMixedNetwork(const Server& s, int conns, int hot) {
   Mixed m;
   Conn c(s.port, s.admin);
-  const std::string group = CreateId(c, "groups", {{"name", "Mixed SIG"}, {"kind", "sig"}});
+  m.group = CreateId(c, "groups", {{"name", "Mixed SIG"}, {"kind", "sig"}});
   const std::string programme =
-      CreateId(c, "programmes", {{"group_id", group}, {"year", "2026-27"}, {"title", "Mixed"}});
+      CreateId(c, "programmes", {{"group_id", m.group}, {"year", "2026-27"}, {"title", "Mixed"}});
   for (int i = 0; i < kPeople; ++i) {
     m.people.push_back(CreateId(c, "people", {{"name", "Bench Person " + std::to_string(i)}}));
   }
@@ -67,29 +94,67 @@ Mixed BuildMixedNetwork(const Server& s, int conns, int hot) {
   };
   for (int i = 0; i < hot; ++i) m.hot_deliverables.push_back(deliverable("Hot deliverable " + std::to_string(i)));
   for (int i = 0; i < conns; ++i) m.rating_deliverables.push_back(deliverable("Rated deliverable " + std::to_string(i)));
-  auto meeting = [&](const std::string& title) {
-    std::string id = CreateId(c, "meetings",
-                              {{"group_id", group}, {"title", title}, {"scheduled_for", "2026-12-01"}});
-    MustPost(c, "/api/v1/meetings/" + id + "/open", json::object());
-    return id;
-  };
-  for (int i = 0; i < kHotMeetings; ++i) m.hot_meetings.push_back(meeting("Board " + std::to_string(i)));
-  for (int i = 0; i < conns; ++i) m.own_meetings.push_back(meeting("Sitting " + std::to_string(i)));
-  for (int i = 0; i < kHotDocuments; ++i) {
-    m.documents.push_back(CreateId(c, "documents", {{"title", "Bench strategy " + std::to_string(i)},
-                                                    {"document_numbers", "IN-201"}}));
+  for (int t = 0; t < conns; ++t) {
+    Mixed::PerConn pc;
+    pc.rng.seed(static_cast<std::uint64_t>(t) + 1);
+    pc.meeting = CreateId(c, "meetings", ScheduleBody(m, t, 1));
+    MustPost(c, "/api/v1/meetings/" + pc.meeting + "/open", json::object());
+    pc.sittings = 1;
+    pc.document = CreateId(c, "documents", DocumentBody(t, 1));
+    pc.documents = 1;
+    m.conns.push_back(std::move(pc));
   }
-  for (int t = 0; t < conns; ++t) m.conns.push_back({std::mt19937_64(static_cast<std::uint64_t>(t) + 1)});
   return m;
 }
 
-Req MixedRequest(Mixed& m, const Server& s, int t, std::uint64_t i, int* kind) {
+// A 2xx answer: a meeting cycle's or a new document's next step.
+void MixedAnswered(Mixed& m, int t, int kind, const std::string& body) {
   auto& pc = m.conns[t];
+  if (kind == kNewDocument) {
+    pc.document = json::parse(body).at("id").get<std::string>();
+    pc.versions = 0;
+    pc.need_document = false;
+  } else if (kind == kSitting) {
+    if (pc.step == Mixed::kClose) {
+      pc.step = Mixed::kSchedule;
+    } else if (pc.step == Mixed::kSchedule) {
+      pc.meeting = json::parse(body).at("id").get<std::string>();
+      pc.step = Mixed::kOpen;
+    } else if (pc.step == Mixed::kOpen) {
+      pc.step = Mixed::kItems;
+      pc.sitting = 0;
+    }
+  }
+}
+
+Req MixedRequest(Mixed& m, const Options& o, const Server& s, int t, std::uint64_t i, int* kind) {
+  auto& pc = m.conns[t];
+  const std::string meeting = "/api/v1/meetings/" + pc.meeting;
+  // A meeting cycle under way, or a document to register, comes first (a
+  // refused step is sent again).
+  if (pc.step != Mixed::kItems) {
+    *kind = kSitting;
+    if (pc.step == Mixed::kClose) return Post(meeting + "/close", "{}", s.secretary);
+    if (pc.step == Mixed::kSchedule) {
+      return Post("/api/v1/meetings", ScheduleBody(m, t, ++pc.sittings).dump(), s.secretary);
+    }
+    return Post(meeting + "/open", "{}", s.secretary);
+  }
+  if (pc.need_document) {
+    *kind = kNewDocument;
+    return Post("/api/v1/documents", DocumentBody(t, ++pc.documents).dump(), s.editor);
+  }
   int draw = static_cast<int>(pc.rng() % 100), k = 0;
   while (draw >= kWeights[k]) draw -= kWeights[k++];
   *kind = k;
   auto pick = [&](const std::vector<std::string>& v) -> const std::string& { return v[pc.rng() % v.size()]; };
   const std::string tag = std::to_string(t) + "." + std::to_string(i);
+  if ((k == kAttendance || k == kDecision || k == kAction) && o.sitting_items > 0 &&
+      ++pc.sitting > o.sitting_items) {
+    pc.step = Mixed::kClose;
+    *kind = kSitting;
+    return Post(meeting + "/close", "{}", s.secretary);
+  }
   switch (k) {
     case kNote:
       return Post("/api/v1/deliverables/" + pick(m.hot_deliverables) + "/add-progress-note",
@@ -100,30 +165,31 @@ Req MixedRequest(Mixed& m, const Server& s, int t, std::uint64_t i, int* kind) {
               json{{"ragb", kRagb[r % 3]}, {"reason", "Reviewed at the board " + tag}}.dump(), s.editor);
     }
     case kAttendance: {
-      // Person n's successive records in this connection's meeting cycle
+      // Person n's successive records in this connection's meetings cycle
       // present -> apologies -> absent: each one a change.
       const std::uint64_t n = pc.attendance++;
-      return Post("/api/v1/meetings/" + m.own_meetings[t] + "/record-attendance",
+      return Post(meeting + "/record-attendance",
               json{{"person_id", m.people[n % m.people.size()]},
                    {"attendance", kAttendanceValues[(n / m.people.size()) % 3]}}
                   .dump(),
               s.secretary);
     }
     case kDecision:
-      return Post("/api/v1/meetings/" + pick(m.hot_meetings) + "/record-decision",
+      return Post(meeting + "/record-decision",
               json{{"text", "Agreed the revised plan " + tag},
                    {"links", json::array({{{"kind", "deliverable"}, {"id", pick(m.hot_deliverables)}}})}}
                   .dump(),
               s.secretary);
     case kAction:
-      return Post("/api/v1/meetings/" + pick(m.hot_meetings) + "/raise-action",
+      return Post(meeting + "/raise-action",
               json{{"text", "Follow up with the trusts " + tag},
                    {"owner_person_id", pick(m.people)},
                    {"due_date", "2027-01-31"}}
                   .dump(),
               s.secretary);
     default:
-      return Post("/api/v1/documents/" + pick(m.documents) + "/versions?version_label=" + tag + "&summary=bench",
+      if (o.document_versions > 0 && ++pc.versions >= o.document_versions) pc.need_document = true;
+      return Post("/api/v1/documents/" + pc.document + "/versions?version_label=" + tag + "&summary=bench",
               "Strategy text, revision " + tag + "\n" + std::string(200, 'x'), s.editor, "text/plain");
   }
 }
@@ -140,13 +206,14 @@ void PrintFailure(int kind, int status, const std::string& body) {
 void RunMixed(const Options& o) {
   ServerOptions so;
   so.worker_threads = o.worker_threads;
+  so.config_patch = o.server_config;
   Server s = StartFreshServer(o.bin, o.dir + "/mixed", so);
   Mixed m = BuildMixedNetwork(s, o.connections, o.hot_deliverables);
   std::printf("\nMixed workload: %d connections for %.1f min; by weight", o.connections, o.minutes);
-  for (int k = 0; k < kKinds; ++k) std::printf("%s %d%% %s", k ? "," : "", kWeights[k], kKindNames[k]);
-  std::printf("\n(notes on %d hot deliverables; decisions and actions on %d hot meetings; document versions "
-              "of %d documents)\n",
-              o.hot_deliverables, kHotMeetings, kHotDocuments);
+  for (int k = 0; k <= kDocument; ++k) std::printf("%s %d%% %s", k ? "," : "", kWeights[k], kKindNames[k]);
+  std::printf("\n(notes on %d hot deliverables; each connection's meeting closed after %d items and the next "
+              "opened; each connection's document given %d versions, then the next registered)\n",
+              o.hot_deliverables, o.sitting_items, o.document_versions);
   std::printf("%-8s %10s %9s %9s %8s %9s\n", "at (s)", "writes/s", "p50 ms", "p99 ms", "non-2xx", "RSS MB");
   std::fflush(stdout);
   std::vector<double> rates;
@@ -157,6 +224,7 @@ void RunMixed(const Options& o) {
   d.seconds = o.minutes * 60;
   d.keep_latency = true;
   d.window_seconds = o.window_seconds;
+  d.on_ok = [&m](int t, int kind, const std::string& body) { MixedAnswered(m, t, kind, body); };
   d.on_window = [&](const Window& w) {
     at += w.seconds;
     // A stretch under half a window (the run's remainder) is not a minute to compare.
@@ -167,7 +235,7 @@ void RunMixed(const Options& o) {
     std::fflush(stdout);
   };
   HttpRun h = DriveHttp(
-      s.port, s.editor, d, [&](int t, std::uint64_t i, int* kind) { return MixedRequest(m, s, t, i, kind); },
+      s.port, s.editor, d, [&](int t, std::uint64_t i, int* kind) { return MixedRequest(m, o, s, t, i, kind); },
       [](int, int kind, int st, const std::string& body) { PrintFailure(kind, st, body); });
   std::sort(h.lat_us.begin(), h.lat_us.end());
   std::printf("whole run: %.0f writes/s, p50 %.2f ms, p99 %.2f ms, %llu non-2xx\n", h.ops_per_s(),
@@ -178,9 +246,12 @@ void RunMixed(const Options& o) {
     std::printf("  %-17s %9llu ok %7llu non-2xx\n", kKindNames[k], static_cast<unsigned long long>(h.ok_by_kind[k]),
                 static_cast<unsigned long long>(h.non2xx_by_kind[k]));
   }
-  std::printf("  (about %llu notes per hot deliverable, %llu decisions and actions per hot meeting)\n",
+  std::printf("  (about %llu notes per hot deliverable, %llu rating changes per rated deliverable; "
+              "%d meetings and %d documents at the end)\n",
               static_cast<unsigned long long>(h.ok_by_kind[kNote] / std::max(1, o.hot_deliverables)),
-              static_cast<unsigned long long>((h.ok_by_kind[kDecision] + h.ok_by_kind[kAction]) / kHotMeetings));
+              static_cast<unsigned long long>(h.ok_by_kind[kRating] / std::max(1, o.connections)),
+              [&] { int n = 0; for (auto& pc : m.conns) n += pc.sittings; return n; }(),
+              [&] { int n = 0; for (auto& pc : m.conns) n += pc.documents; return n; }());
   if (rates.size() >= 2 && rates.front() > 0) {
     std::printf("last/first window writes/s: %.0f / %.0f = %.2f\n", rates.back(), rates.front(),
                 rates.back() / rates.front());
@@ -199,6 +270,7 @@ void RunMixed(const Options& o) {
 void RunNotes(const Options& o) {
   ServerOptions so;
   so.worker_threads = o.worker_threads;
+  so.config_patch = o.server_config;
   Server s = StartFreshServer(o.bin, o.dir + "/notes", so);
   std::vector<std::string> deliverables;
   {

@@ -12,6 +12,7 @@ struct Options {
   std::string bin;  // the assure binary
   std::string dir;  // scratch directory, one subdirectory per phase
   int worker_threads = 0;
+  std::string server_config;  // JSON merge patch onto the servers' config
   // ratings
   double seconds = 4;
   int rounds = 2;
@@ -26,6 +27,8 @@ struct Options {
   double minutes = 5;
   double window_seconds = 60;
   int hot_deliverables = 4;
+  int sitting_items = 100;      // mixed: attendance, decisions and actions per sitting
+  int document_versions = 20;   // mixed: draft versions per document
   int notes_deliverables = 67;
   std::string between;  // notes: a shell command run before each round
   // history

@@ -156,6 +156,7 @@ Server StartFreshServer(const std::string& bin, const std::string& dir, const Se
       {"websocket", {{"queue_limit", 4096}, {"idle_timeout_ms", 120000}}},
   };
   if (options.worker_threads > 0) config["workers"]["threads"] = options.worker_threads;
+  if (!options.config_patch.empty()) config.merge_patch(json::parse(options.config_patch));
   std::ofstream(dir + "/config.json") << config.dump(2);
   s.port = FreePort();
   SpawnServer(bin, store, dir + "/config.json", dir + "/server.log", s.port);
@@ -275,6 +276,7 @@ HttpRun DriveHttp(std::uint16_t port, const std::string& token, const DriveOptio
           ++window.ok;
           window.bytes += res.body().size();
           count(out.ok_by_kind, c.kind);
+          if (options.on_ok) options.on_ok(c.t, c.kind, res.body());
         } else {
           ++window.non2xx;
           ++g_failures;

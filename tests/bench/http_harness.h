@@ -67,6 +67,7 @@ struct Server {
 struct ServerOptions {
   int max_connections = 2048;
   int worker_threads = 0;  // 0: the server's default
+  std::string config_patch;  // JSON merge patch (RFC 7396) onto the bench's config
 };
 Server StartFreshServer(const std::string& bin, const std::string& dir, const ServerOptions& options);
 
@@ -127,6 +128,9 @@ struct DriveOptions {
   // responses (the last, shorter one too), on the driving thread.
   double window_seconds = 0;
   std::function<void(const Window&)> on_window;
+  // If set: called with each 2xx response's body (conn, kind, body), on the
+  // driving thread, before that connection's next request is made.
+  std::function<void(int conn, int kind, const std::string& body)> on_ok;
 };
 
 // Kinds of request a Make returns, counted apart in the result (e.g. the
