@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <ctime>
+#include <initializer_list>
 #include <optional>
 #include <string>
 
@@ -194,10 +195,11 @@ TEST(Calendar, FormatTimestampMatchesGmtimeEverywhere) {
                   static_cast<long long>(micros));
     return std::string(buf);
   };
-  for (std::int64_t base : {0LL, 1709251200000000LL, -kMicrosPerDay * 400, 4102444800000000LL,
-                            951782400000000LL}) {
-    for (std::int64_t d : {-kMicrosPerDay - 1, -kMicrosPerDay, -1LL, 0LL, 1LL, kMicrosPerDay - 1,
-                           kMicrosPerDay, 59'999'999LL, 3'600'000'000LL}) {
+  using List = std::initializer_list<std::int64_t>;
+  for (std::int64_t base : List{0, 1709251200000000, -kMicrosPerDay * 400, 4102444800000000,
+                                951782400000000}) {
+    for (std::int64_t d : List{-kMicrosPerDay - 1, -kMicrosPerDay, -1, 0, 1, kMicrosPerDay - 1,
+                               kMicrosPerDay, 59'999'999, 3'600'000'000}) {
       EXPECT_EQ(FormatTimestampUs(base + d), reference(base + d)) << base + d;
     }
   }
