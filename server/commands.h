@@ -28,6 +28,12 @@ void RegisterVerifyPack(CLI::App& app, Run& run);
 // assure key show [--data DIR]
 void RegisterKey(CLI::App& app, Run& run);
 
+// The help of every --as-of option (domain::ParseAsAt, the API's as_of).
+inline constexpr const char* kAsOfHelp =
+    "As at this date or instant: YYYY-MM-DD is the END of that UTC day, inclusive (2024-03-31 "
+    "includes what was recorded on 31 March); or YYYY-MM-DDTHH:MM[:SS[.ffffff]] with Z or an "
+    "offset (+01:00)";
+
 // Where the store lives: --data, else $ASSURE_DATA, else ./data.
 std::string DefaultDataDir();
 

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "api/programme_files/export_programme.h"
+#include "domain/calendar.h"
 #include "server/commands.h"
 #include "storage/event_store.h"
 
@@ -53,11 +54,11 @@ void RegisterExport(CLI::App& app, Run& run) {
   auto* cmd = app.add_subcommand(
       "export",
       "Export a work programme as boards know it (the seed's twelve columns, original dates,\n"
-      "RAGB words; xlsx with coloured RAGB cells), as it stood at the end of a date.\n"
+      "RAGB words; xlsx with coloured RAGB cells), as it stood at the end of a date (UTC).\n"
       "Importing the exported CSV again changes nothing.");
   cmd->add_option("--programme", args->programme, "Programme id (see `assure programmes`)")->required();
   cmd->add_option("--format", args->format, "csv or xlsx (default: from --out, else csv)");
-  cmd->add_option("--as-of", args->as_of, "The programme as at the end of this day (YYYY-MM-DD, UTC)");
+  cmd->add_option("--as-of", args->as_of, kAsOfHelp);
   cmd->add_option("--out", args->out, "Write to this file (default: standard output; xlsx needs --out on a terminal)");
   cmd->add_option("--data", args->data, "Store directory (env ASSURE_DATA)")->capture_default_str();
   cmd->callback([args, &run] {
@@ -73,6 +74,13 @@ void RegisterExport(CLI::App& app, Run& run) {
       if (args->out.empty() && format != "csv" && ::isatty(1)) {
         std::fprintf(stderr, "assure export: xlsx is binary: name a file with --out\n");
         return 1;
+      }
+      if (!args->as_of.empty()) {
+        auto as_of = domain::ParseAsAt(args->as_of, "--as-of");  // the option's name in the message
+        if (!as_of.ok()) {
+          std::fprintf(stderr, "assure export: %s\n", as_of.error().message.c_str());
+          return 1;
+        }
       }
       int code = 0;
       auto store = OpenForReading(args->data, "export",

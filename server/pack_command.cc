@@ -1,6 +1,7 @@
 // assure pack: build an evidence pack from a stopped store.
 //   assure pack --statements IN-601,IN-701 | --section 6 | --all
 //               --as-of YYYY-MM-DD[THH:MM:SSZ] --out PACK.zip [--data DIR]
+// (a bare date is the end of that UTC day, as everywhere: domain::ParseAsAt)
 // Publishes a signed checkpoint if none covers the as-at position, and
 // records the generation in the security access log. Prints the pack's
 // identity and a summary. Exit 0 on success, 1 when refused, 2 on usage or
@@ -20,6 +21,7 @@
 #include "api/auth/security_log.h"
 #include "api/core/history.h"
 #include "api/evidence/evidence_pack.h"
+#include "domain/calendar.h"
 #include "server/commands.h"
 #include "storage/event_store.h"
 
@@ -46,7 +48,7 @@ int CheckReadOnlyCheckpoint(storage::EventStore& store, api::CheckpointLog& chec
     newest = "its newest checkpoint covers positions 1.." + std::to_string((*latest)->tree_size);
     auto last = store.ReadEvent((*latest)->tree_size);
     if (last.ok()) {
-      newest += " (up to " + api::FormatTimestamp(last->recorded_at_us) + ")";
+      newest += " (up to " + domain::FormatTimestampUs(last->recorded_at_us) + ")";
     }
   }
   std::fprintf(stderr,
@@ -81,8 +83,7 @@ void RegisterPack(CLI::App& app, Run& run) {
   auto* al = cmd->add_flag("--all", args->all, "Every statement");
   st->excludes(se)->excludes(al);
   se->excludes(al);
-  cmd->add_option("--as-of", args->as_of, "YYYY-MM-DD (start of day, UTC) or YYYY-MM-DDTHH:MM:SSZ")
-      ->required();
+  cmd->add_option("--as-of", args->as_of, kAsOfHelp)->required();
   cmd->add_option("--out", args->out, "Where to write the zip")->required();
   cmd->add_option("--actor", args->actor, "Who asked (for the security log)")->capture_default_str();
   cmd->add_flag("--read-only", args->read_only,
@@ -104,7 +105,7 @@ void RegisterPack(CLI::App& app, Run& run) {
         std::fprintf(stderr, "assure pack: give --statements, --section or --all\n");
         return 2;
       }
-      auto as_of = api::ParseAsOf(args->as_of);
+      auto as_of = domain::ParseAsAt(args->as_of, "--as-of");
       if (!as_of.ok()) {
         std::fprintf(stderr, "assure pack: %s\n", as_of.error().message.c_str());
         return 2;

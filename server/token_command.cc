@@ -6,9 +6,9 @@
 #include <memory>
 #include <optional>
 
-#include "api/auth/iso_time.h"
 #include "api/auth/token_routes.h"
 #include "api/auth/token_service.h"
+#include "domain/calendar.h"
 #include "server/commands.h"
 #include "storage/event_store.h"
 
@@ -87,9 +87,9 @@ void RegisterToken(CLI::App& app, Run& run) {
       req.role = *role;
       if (!args->group.empty()) req.group_scope = args->group;
       if (!args->expires.empty()) {
-        auto t = auth::ParseExpiry(args->expires);
+        auto t = auth::ParseExpiry(args->expires, "--expires");
         if (!t.ok()) {
-          std::fprintf(stderr, "assure token create: --expires: %s\n", t.error().message.c_str());
+          std::fprintf(stderr, "assure token create: %s\n", t.error().message.c_str());
           return 2;
         }
         req.expires_at_us = *t;
@@ -109,7 +109,7 @@ void RegisterToken(CLI::App& app, Run& run) {
                    issued->record.issued.name.c_str(), req.group_scope ? ", group " : "",
                    req.group_scope ? req.group_scope->c_str() : "",
                    req.expires_at_us ? ", expires " : "",
-                   req.expires_at_us ? auth::FormatIsoUtc(*req.expires_at_us).c_str() : "");
+                   req.expires_at_us ? domain::FormatIsoSeconds(*req.expires_at_us).c_str() : "");
       std::fprintf(stderr, "The token is shown once; only its SHA-256 hash is stored.\n");
       Close(*o);
       return 0;

@@ -3,6 +3,7 @@
 #include "api/core/history.h"
 #include "domain/json_text.h"
 #include "storage/codec.h"
+#include "domain/calendar.h"
 
 namespace assure::api {
 
@@ -26,7 +27,7 @@ nlohmann::json CheckpointToJson(const Checkpoint& c) {
   return {{"tree_size", c.tree_size},
           {"root_hash", storage::HexEncode(c.root)},
           {"timestamp_us", c.timestamp_us},
-          {"timestamp", FormatTimestamp(c.timestamp_us)},
+          {"timestamp", domain::FormatTimestampUs(c.timestamp_us)},
           {"signature", ToHex(c.signature)},
           {"public_key", ToHex(c.public_key)},
           {"algorithm", "Ed25519"},

@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <utility>
 
-#include "api/auth/iso_time.h"
+#include "domain/calendar.h"
 #include "domain/json_text.h"
 
 namespace assure::auth {
@@ -30,7 +30,7 @@ std::string Key(std::uint64_t seq) {
 nlohmann::json SecurityEvent::ToJson() const {
   nlohmann::json j = nlohmann::json::object();
   j["seq"] = seq;
-  j["at"] = FormatIsoUtc(at_us);
+  j["at"] = domain::FormatIsoSeconds(at_us);
   j["at_us"] = at_us;
   j["kind"] = kind;
   j["token_id"] = token_id;

@@ -5,11 +5,17 @@
 
 #include <nlohmann/json.hpp>
 
-#include "api/auth/iso_time.h"
+#include "domain/calendar.h"
 #include "domain/json_text.h"
 #include "storage/types.h"
 
 namespace assure::auth {
+
+Result<std::int64_t> ParseExpiry(std::string_view text, std::string_view field) {
+  auto t = domain::ParseIsoInstant(text, field);
+  if (!t.ok()) return std::move(t).error();
+  return t->date_only ? domain::EndOfDayUs(*t->date) + 1 : t->us;
+}
 
 namespace {
 
@@ -28,7 +34,7 @@ std::string EncodeTokenIssued(const TokenIssued& e) {
   j["role"] = std::string(RoleName(e.role));
   j["group_scope"] = e.group_scope ? nlohmann::json(*e.group_scope) : nlohmann::json(nullptr);
   j["expires_at"] =
-      e.expires_at_us ? nlohmann::json(FormatIsoUtc(*e.expires_at_us)) : nlohmann::json(nullptr);
+      e.expires_at_us ? nlohmann::json(domain::FormatIsoSeconds(*e.expires_at_us)) : nlohmann::json(nullptr);
   j["secret_sha256"] = e.secret_sha256;
   return j.dump();
 }
@@ -55,9 +61,9 @@ Result<TokenIssued> DecodeTokenIssued(std::string_view text) {
     e.group_scope = it->get<std::string>();
   }
   if (auto it = j.find("expires_at"); it != j.end() && it->is_string()) {
-    auto t = ParseIsoInstant(it->get<std::string>());
+    auto t = domain::ParseIsoInstant(it->get<std::string>(), "expires_at");
     if (!t.ok()) return Corrupt("TokenIssued has a bad expires_at");
-    e.expires_at_us = t->micros;
+    e.expires_at_us = t->us;
   }
   return e;
 }

@@ -30,6 +30,12 @@ inline constexpr std::string_view kTokenIssuedType = "TokenIssued";
 inline constexpr std::string_view kTokenRevokedType = "TokenRevoked";
 inline constexpr std::string_view kTokenSecretPrefix = "ast_";
 
+// An expiry as a person writes it (domain::ParseIsoInstant's forms): a date
+// alone means "valid through that day", so the token expires at the first
+// instant after it (midnight UTC starting the next day), which whole-second
+// storage keeps exactly. Errors name `field`.
+Result<std::int64_t> ParseExpiry(std::string_view text, std::string_view field = "expires_at");
+
 struct TokenIssued {
   std::string token_id;
   std::string name;

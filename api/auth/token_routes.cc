@@ -3,9 +3,9 @@
 #include <charconv>
 #include <string>
 
-#include "api/auth/iso_time.h"
 #include "api/http/openapi.h"
 #include "api/http/query.h"
+#include "domain/calendar.h"
 #include "domain/json_text.h"
 
 namespace assure::auth {
@@ -20,12 +20,12 @@ nlohmann::json TokenJson(const TokenRecord& r, std::int64_t now_us) {
   j["role"] = std::string(RoleName(r.issued.role));
   j["group_scope"] = r.issued.group_scope ? nlohmann::json(*r.issued.group_scope) : nullptr;
   j["expires_at"] =
-      r.issued.expires_at_us ? nlohmann::json(FormatIsoUtc(*r.issued.expires_at_us)) : nullptr;
-  j["issued_at"] = FormatIsoUtc(r.issued_at_us);
+      r.issued.expires_at_us ? nlohmann::json(domain::FormatIsoSeconds(*r.issued.expires_at_us)) : nullptr;
+  j["issued_at"] = domain::FormatIsoSeconds(r.issued_at_us);
   j["issued_by"] = r.issued_by;
   j["status"] = TokenStatus(r, now_us);
   if (r.revoked) {
-    j["revoked_at"] = FormatIsoUtc(r.revoked_at_us);
+    j["revoked_at"] = domain::FormatIsoSeconds(r.revoked_at_us);
     j["revoke_reason"] = r.revoke_reason;
   }
   return j;
@@ -209,7 +209,7 @@ Status RegisterTokenRoutes(api::http::Router& router, TokenService& tokens,
                   {"name", p.name},
                   {"role", std::string(RoleName(p.role))},
                   {"group_scope", p.group_scope ? nlohmann::json(*p.group_scope) : nlohmann::json(nullptr)},
-                  {"expires_at", p.expires_at_us ? nlohmann::json(FormatIsoUtc(*p.expires_at_us))
+                  {"expires_at", p.expires_at_us ? nlohmann::json(domain::FormatIsoSeconds(*p.expires_at_us))
                                                  : nlohmann::json(nullptr)},
                   {"permissions", std::move(permissions)}});
         r.SetHeader("Cache-Control", "no-store");

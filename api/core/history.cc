@@ -1,9 +1,6 @@
 #include "api/core/history.h"
 
-#include <climits>
-#include <cstdio>
-#include <cstring>
-#include <ctime>
+#include "domain/calendar.h"
 
 namespace assure::api {
 
@@ -32,45 +29,6 @@ std::vector<FieldChange> DiffJson(const nlohmann::json& before, const nlohmann::
   return out;
 }
 
-std::size_t FormatTimestampTo(std::int64_t us, char* out) {
-  std::int64_t secs = us >= 0 ? us / 1'000'000 : (us - 999'999) / 1'000'000;
-  const std::int64_t micros = us - secs * 1'000'000;
-  std::int64_t day = secs >= 0 ? secs / 86'400 : (secs - 86'399) / 86'400;
-  std::int64_t in_day = secs - day * 86'400;
-  // The date part changes rarely between calls (a log is in time order).
-  thread_local std::int64_t cached_day = INT64_MIN;
-  thread_local char date[32];
-  thread_local std::size_t date_len = 0;
-  if (day != cached_day) {
-    std::time_t t = static_cast<std::time_t>(day * 86'400);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    date_len = static_cast<std::size_t>(
-        std::snprintf(date, sizeof date, "%04d-%02d-%02dT", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday));
-    cached_day = day;
-  }
-  std::memcpy(out, date, date_len);
-  char* p = out + date_len;
-  auto two = [&p](std::int64_t v) {
-    *p++ = static_cast<char>('0' + v / 10);
-    *p++ = static_cast<char>('0' + v % 10);
-  };
-  two(in_day / 3600);
-  *p++ = ':';
-  two(in_day / 60 % 60);
-  *p++ = ':';
-  two(in_day % 60);
-  *p++ = '.';
-  for (std::int64_t div = 100'000; div > 0; div /= 10) *p++ = static_cast<char>('0' + micros / div % 10);
-  *p++ = 'Z';
-  return static_cast<std::size_t>(p - out);
-}
-
-std::string FormatTimestamp(std::int64_t us) {
-  char buf[64];
-  return std::string(buf, FormatTimestampTo(us, buf));
-}
-
 nlohmann::json HistoryToJson(const HistoryEntry& entry) {
   nlohmann::json changes = nlohmann::json::array();
   for (const auto& c : entry.changes) {
@@ -78,7 +36,7 @@ nlohmann::json HistoryToJson(const HistoryEntry& entry) {
   }
   return {{"position", entry.position},
           {"version", entry.version},
-          {"recorded_at", FormatTimestamp(entry.recorded_at_us)},
+          {"recorded_at", domain::FormatTimestampUs(entry.recorded_at_us)},
           {"actor", entry.actor},
           {"type", entry.type},
           {"reason", entry.reason},

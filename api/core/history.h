@@ -40,11 +40,6 @@ std::vector<FieldChange> DiffJson(const nlohmann::json& before, const nlohmann::
 
 nlohmann::json HistoryToJson(const HistoryEntry& entry);
 
-// UTC ISO 8601 with microseconds, e.g. "2024-03-01T09:30:00.000000Z".
-std::string FormatTimestamp(std::int64_t us);
-// The same into `out` (at least 40 bytes); returns its length.
-std::size_t FormatTimestampTo(std::int64_t us, char* out);
-
 // The entry of one recorded event; folds it into `state` (the state before
 // it on entry, after it on return).
 template <domain::Describes Agg>

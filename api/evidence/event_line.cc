@@ -8,6 +8,7 @@
 #include "domain/json_text.h"
 #include "storage/codec.h"
 #include "storage/merkle.h"
+#include "domain/calendar.h"
 
 namespace assure::api {
 
@@ -63,7 +64,7 @@ class FastReader {
       return false;
     }
     char time[48];
-    if (schema > UINT32_MAX || recorded_at != std::string_view(time, FormatTimestampTo(e.recorded_at_us, time))) {
+    if (schema > UINT32_MAX || recorded_at != std::string_view(time, domain::FormatTimestampTo(e.recorded_at_us, time))) {
       return false;
     }
     auto id = storage::Uuid::Parse(event_id);
@@ -211,7 +212,7 @@ Result<storage::RecordedEvent> ReadGeneral(std::string_view line, std::string& h
   if (!id.ok()) return MakeError(ErrorCode::kInvalidArgument, "event_id is not a UUID", "event_id");
   e.event_id = *id;
   // Read, but when not consistent reported as corruption by the caller.
-  time_ok = recorded_at == FormatTimestamp(e.recorded_at_us);
+  time_ok = recorded_at == domain::FormatTimestampUs(e.recorded_at_us);
   return e;
 }
 
@@ -268,7 +269,7 @@ void AppendEventLine(std::string& out, const storage::RecordedEvent& e, const st
   number(e.recorded_at_us);
   Key(out, "recorded_at");
   out.push_back('"');
-  out.append(num, FormatTimestampTo(e.recorded_at_us, num));
+  out.append(num, domain::FormatTimestampTo(e.recorded_at_us, num));
   out.push_back('"');
   const std::pair<std::string_view, const std::string*> meta[] = {
       {"actor", &e.metadata.actor},

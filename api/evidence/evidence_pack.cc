@@ -13,7 +13,6 @@
 #include <future>
 #include <unordered_map>
 
-#include "api/auth/iso_time.h"
 #include "api/auth/security_log.h"
 #include "api/core/event_mapping.h"
 #include "api/core/history.h"
@@ -24,6 +23,7 @@
 #include "api/evidence/pack_html.h"
 #include "storage/codec.h"
 #include "storage/merkle.h"
+#include "domain/calendar.h"
 
 namespace assure::api {
 
@@ -259,18 +259,6 @@ Result<Checkpoint> CheckpointCovering(CheckpointLog& log, std::uint64_t position
 
 }  // namespace
 
-Result<std::int64_t> ParseAsOf(std::string_view text) {
-  auto t = auth::ParseIsoInstant(text);
-  if (!t.ok()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "as-of must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ", "as_of");
-  }
-  // A bare date means the end of that UTC day, as everywhere in the API: the
-  // state "as at 1 March" includes what was recorded on 1 March.
-  if (text.size() == 10) return t->micros + 86'400'000'000LL - 1;
-  return t->micros;
-}
-
 Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkpoints,
                                const PackRequest& request, auth::SecurityLog* security_log) {
   if (request.as_of_us.has_value() == request.as_of_position.has_value()) {
@@ -289,7 +277,8 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   // The as-at date (YYYY-MM-DD): of as_of when given, else of the last event
   // folded.
   auto date_of = [&](const AsAt& a) {
-    return FormatTimestamp(request.as_of_us ? *request.as_of_us : a.last_recorded_at_us).substr(0, 10);
+    return domain::FormatIsoDate(
+        domain::UtcDateOf(request.as_of_us ? *request.as_of_us : a.last_recorded_at_us));
   };
   // 1. The as-at position and the checkpoint that covers it.
   std::uint64_t position = 0;
@@ -334,7 +323,7 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   asat->pages.clear();
   clock.Mark("render the log's lines (the rest)");
   const std::int64_t as_of_us = request.as_of_us ? *request.as_of_us : asat->last_recorded_at_us;
-  const std::string timestamp = FormatTimestamp(as_of_us);
+  const std::string timestamp = domain::FormatTimestampUs(as_of_us);
   const std::string date = date_of(*asat);
 
   // 4. events.jsonl: every event of every stream relied on, by position (the
@@ -423,7 +412,7 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
       {"checkpoint",
        {{"tree_size", checkpoint->tree_size},
         {"root_hash", storage::HexEncode(checkpoint->root)},
-        {"timestamp", FormatTimestamp(checkpoint->timestamp_us)},
+        {"timestamp", domain::FormatTimestampUs(checkpoint->timestamp_us)},
         {"public_key", ToHex(checkpoint->public_key)}}},
       {"gaps", std::move(gaps)},
       {"documents", std::move(documents)},

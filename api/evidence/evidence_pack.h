@@ -72,8 +72,4 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
                                const PackRequest& request,
                                auth::SecurityLog* security_log = nullptr);
 
-// "2024-03-01" or "2024-03-01T09:30:00Z" (also with .ffffffZ) to UTC
-// microseconds; a bare date is the end of that day (23:59:59.999999Z).
-Result<std::int64_t> ParseAsOf(std::string_view text);
-
 }  // namespace assure::api

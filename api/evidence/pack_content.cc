@@ -9,6 +9,7 @@
 #include "api/core/parallel.h"
 #include "api/evidence/event_line.h"
 #include "domain/read/membership_at.h"
+#include "domain/calendar.h"
 
 namespace assure::api {
 
@@ -153,7 +154,7 @@ json RagbHistory(const PackFold& fold, const std::string& id, std::size_t latest
   for (std::size_t i = all.size() > latest ? all.size() - latest : 0; i < all.size(); ++i) {
     const auto& c = all[i];
     rows.push_back({{"position", c.position},
-                    {"recorded_at", FormatTimestamp(c.recorded_at_us)},
+                    {"recorded_at", domain::FormatTimestampUs(c.recorded_at_us)},
                     {"type", c.type},
                     {"from", RagbJson(c.from)},
                     {"to", RagbJson(c.to)},
@@ -368,7 +369,7 @@ void WriteRagbHistory(PrettyText& w, const PackFold& fold, const std::string& id
       ragb(c.from);
       w.Key("position").Uint(c.position);
       w.Key("reason").Str(c.reason);
-      w.Key("recorded_at").Str(std::string_view(time, FormatTimestampTo(c.recorded_at_us, time)));
+      w.Key("recorded_at").Str(std::string_view(time, domain::FormatTimestampTo(c.recorded_at_us, time)));
       w.Key("to");
       ragb(c.to);
       w.Key("type").Str(c.type);

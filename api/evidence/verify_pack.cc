@@ -18,6 +18,7 @@
 #include "domain/json_text.h"
 #include "storage/codec.h"
 #include "storage/merkle.h"
+#include "domain/calendar.h"
 
 namespace assure::api {
 
@@ -362,8 +363,8 @@ class Checker {
         Fail("order", kEventsFile, "positions are not ascending", lines_[i], b.position);
       } else if (b.recorded_at_us < a.recorded_at_us) {
         Fail("order", kEventsFile,
-             "recorded " + FormatTimestamp(b.recorded_at_us) + ", before position " +
-                 std::to_string(a.position) + " (" + FormatTimestamp(a.recorded_at_us) +
+             "recorded " + domain::FormatTimestampUs(b.recorded_at_us) + ", before position " +
+                 std::to_string(a.position) + " (" + domain::FormatTimestampUs(a.recorded_at_us) +
                  "): the log's time never goes back (back-dated?)",
              lines_[i], b.position);
       }

@@ -9,6 +9,7 @@
 #include "api/live/entity_state.h"
 #include "domain/json_read.h"
 #include "domain/json_text.h"
+#include "domain/calendar.h"
 
 namespace assure::api::live {
 
@@ -96,7 +97,7 @@ std::shared_ptr<const std::string> RenderEvent(const NetworkModel& m, const stor
                         {"stream_id", e.stream_id},
                         {"stream_version", e.stream_version},
                         {"event_type", e.type},
-                        {"recorded_at", FormatTimestamp(e.recorded_at_us)},
+                        {"recorded_at", domain::FormatTimestampUs(e.recorded_at_us)},
                         {"actor", e.metadata.actor},
                         {"reason", e.metadata.reason},
                         {"data", data.is_discarded() ? nlohmann::json::object() : data},

@@ -116,14 +116,9 @@ Result<ExportedFile> ExportProgrammeFile(storage::EventStore& store,
   }
   std::uint64_t up_to = store.Head().position;
   if (!as_of.empty()) {
-    const auto day = domain::ParseIsoDate(as_of);
-    if (!day) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       "as_of '" + std::string(as_of) + "' is not a date written YYYY-MM-DD",
-                       "as_of");
-    }
-    const std::int64_t end_us = (domain::DaysFromCivil(*day) + 1) * 86'400'000'000LL - 1;
-    auto at = store.PositionAt(end_us);
+    auto end_us = domain::ParseAsAt(as_of, "as_of");  // a date: the end of that UTC day
+    if (!end_us.ok()) return std::move(end_us).error();
+    auto at = store.PositionAt(*end_us);
     if (!at.ok()) return at.error();
     up_to = *at;
   }

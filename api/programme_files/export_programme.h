@@ -1,7 +1,7 @@
 // The export use case: a work programme as boards know it, the seed's twelve
 // columns in order, as CSV (UTF-8 with BOM, CRLF, a title row) or xlsx (RAGB
 // cells filled, header frozen, columns sized). Used by `assure export` and by
-// GET /api/v1/programmes/{id}/export?format=csv|xlsx&as_of=YYYY-MM-DD.
+// GET /api/v1/programmes/{id}/export?format=csv|xlsx&as_of=YYYY-MM-DD (or a date-time).
 //
 // Cells are the deliverable's own texts: dates and the MM/QSIN reference as
 // originally written ("Mar-23", "ongoing", "Clinical Governance IN-501,
@@ -48,8 +48,9 @@ struct ExportedFile {
   std::string file_name;     // e.g. "medical-physics-work-programme-2023-2024.csv"
 };
 
-// The whole use case over a store: the model as at the end of `as_of` (UTC;
-// "YYYY-MM-DD", or "" for now), then ExportProgramme. Errors: kInvalidArgument
+// The whole use case over a store: the model as at `as_of` (domain::ParseAsAt:
+// a date is the end of that UTC day; or a date-time; "" for now), then
+// ExportProgramme. Errors: kInvalidArgument
 // for a bad format or date (field "format" / "as_of"), kNotFound for an
 // unknown programme or one that did not exist yet on that date.
 Result<ExportedFile> ExportProgrammeFile(storage::EventStore& store,

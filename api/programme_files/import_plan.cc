@@ -10,6 +10,7 @@
 #include "api/programme_files/programme_title.h"
 #include "api/programme_files/row_mapping.h"
 #include "domain/json_read.h"
+#include "domain/calendar.h"
 
 namespace assure::api::programme_files {
 
@@ -375,7 +376,7 @@ std::set<std::string> Planner::Conflicts(const std::string& file, const std::str
     c.assure_value = StateText(current, field);
     c.imported_value = o.imported_value;
     c.changed_by = o.actor;
-    c.changed_at = FormatTimestamp(o.recorded_at_us);
+    c.changed_at = domain::FormatTimestampUs(o.recorded_at_us);
     c.reason = o.reason;
     c.overwritten = options_.overwrite;
     plan_.report.conflicts.push_back(std::move(c));

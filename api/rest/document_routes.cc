@@ -117,7 +117,7 @@ Status RegisterDocumentContentRoutes(http::Router& router, std::shared_ptr<RestD
       "documents");
   in_force.openapi["parameters"] = {
       http::OpenApiQueryParam("on", "string", "YYYY-MM-DD: the business date asked about", true),
-      http::OpenApiQueryParam("as_of", "string", "ISO 8601 date or date-time: the record as it stood then"),
+      AsOfParam(),
       AtPositionParam()};
   add("GET", "/api/v1/documents/{id}/in-force",
       [deps](const http::Request& req) -> http::Response {

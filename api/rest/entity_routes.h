@@ -234,7 +234,7 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
   // List.
   http::RouteOptions list;
   list.openapi = http::OpenApiOperation("List " + spec->collection, spec->collection);
-  list.openapi["parameters"] = {http::OpenApiQueryParam("as_of", "string", "ISO 8601 date or date-time"),
+  list.openapi["parameters"] = {AsOfParam(),
                                 AtPositionParam(),
                                 http::OpenApiQueryParam("offset", "integer", "rows to skip"),
                                 http::OpenApiQueryParam("limit", "integer", "rows to return (max 1000)")};
@@ -318,7 +318,7 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
   http::RouteOptions history;
   history.openapi = http::OpenApiOperation("History of a " + spec->noun + ": who changed what, when, why",
                                            spec->collection);
-  history.openapi["parameters"] = {http::OpenApiQueryParam("as_of", "string", "ISO 8601 date or date-time"),
+  history.openapi["parameters"] = {AsOfParam(),
                                    AtPositionParam(),
                                    http::OpenApiQueryParam("order", "string", "asc (oldest first, the default) or desc"),
                                    http::OpenApiQueryParam("offset", "integer", "changes to skip, in that order"),

@@ -7,6 +7,7 @@
 #include "api/programme_files/importer.h"
 #include "api/rest/entity_routes.h"
 #include "api/rest/route_groups.h"
+#include "domain/calendar.h"
 #include "domain/json_read.h"
 
 namespace assure::api::rest {
@@ -61,7 +62,7 @@ Status RegisterExchangeRoutes(http::Router& router, std::shared_ptr<RestDeps> de
   exp.openapi = http::OpenApiOperation("A work programme as boards know it (CSV or xlsx), as at a date",
                                        "programmes");
   exp.openapi["parameters"] = {http::OpenApiQueryParam("format", "string", "csv (default) or xlsx"),
-                               http::OpenApiQueryParam("as_of", "string", "YYYY-MM-DD (end of that day)")};
+                               AsOfParam()};
   add("GET", "/api/v1/programmes/{id}/export", [deps](const http::Request& req) -> http::Response {
     auto permit = TakeHeavy(*deps, "an export");
     if (!permit.ok()) return ErrorResponse(permit.error(), req);
@@ -83,7 +84,7 @@ Status RegisterExchangeRoutes(http::Router& router, std::shared_ptr<RestDeps> de
        {"properties",
         {{"statements", {{"description", "codes, e.g. [\"IN-601\"], or \"all\""}}},
          {"section", {{"type", "string"}}},
-         {"as_of", {{"type", "string"}}},
+         {"as_of", {{"type", "string"}, {"description", std::string(kAsOfMeaning)}}},
          {"at_position", {{"type", "integer"}}}}}});
   add("POST", "/api/v1/evidence-packs", [deps](const http::Request& req) -> http::Response {
     auto body = ReadJsonBody(req);
@@ -117,7 +118,7 @@ Status RegisterExchangeRoutes(http::Router& router, std::shared_ptr<RestDeps> de
       if (!whole.ok()) return ErrorResponse(whole.error(), req);
       r.as_of_position = *whole;
     } else if (!as_of.empty()) {
-      auto ts = ParseInstant(as_of, "as_of");
+      auto ts = domain::ParseAsAt(as_of, "as_of");
       if (!ts.ok()) return ErrorResponse(ts.error(), req);
       r.as_of_us = *ts;
     } else {

@@ -7,6 +7,7 @@
 #include "domain/json_text.h"
 #include "storage/codec.h"
 #include "storage/merkle.h"
+#include "domain/calendar.h"
 
 namespace assure::api::rest {
 
@@ -26,7 +27,7 @@ nlohmann::json EventJson(const storage::RecordedEvent& e, bool redacted = false)
                         {"event_id", e.event_id.ToString()},
                         {"type", e.type},
                         {"schema_version", e.schema_version},
-                        {"recorded_at", FormatTimestamp(e.recorded_at_us)},
+                        {"recorded_at", domain::FormatTimestampUs(e.recorded_at_us)},
                         {"recorded_at_us", e.recorded_at_us},
                         {"hash", storage::HexEncode(e.hash)}};
   if (redacted) {

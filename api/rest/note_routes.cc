@@ -8,6 +8,7 @@
 #include "api/rest/params.h"
 #include "api/rest/route_groups.h"
 #include "domain/deliverable.h"
+#include "domain/calendar.h"
 
 namespace assure::api::rest {
 
@@ -16,7 +17,7 @@ Status RegisterDeliverableNoteRoutes(http::Router& router, std::shared_ptr<RestD
   http::RouteOptions o;
   o.openapi = http::OpenApiOperation("Progress notes of a deliverable, newest first by default", "deliverables");
   o.openapi["parameters"] = {
-      http::OpenApiQueryParam("as_of", "string", "ISO 8601 date or date-time"), AtPositionParam(),
+      AsOfParam(), AtPositionParam(),
       http::OpenApiQueryParam("order", "string", "desc (newest first, the default) or asc"),
       http::OpenApiQueryParam("offset", "integer", "notes to skip, in that order"),
       http::OpenApiQueryParam("limit", "integer", "notes to return (default 100, max 1000)")};
@@ -60,7 +61,7 @@ Status RegisterDeliverableNoteRoutes(http::Router& router, std::shared_ptr<RestD
                        {"note_date", n.note_date},
                        {"text", n.text},
                        {"actor", n.actor},
-                       {"recorded_at", FormatTimestamp(n.recorded_at_us)},
+                       {"recorded_at", domain::FormatTimestampUs(n.recorded_at_us)},
                        {"position", n.position}});
     }
     return http::Response::Json(200, {{"items", std::move(items)},

@@ -6,81 +6,11 @@
 #include "api/http/openapi.h"
 
 #include <charconv>
-#include <cstdio>
 
 #include "domain/calendar.h"
 #include "domain/json_text.h"
 
 namespace assure::api::rest {
-
-namespace {
-
-bool Digits(std::string_view s, std::size_t pos, std::size_t n, int* out) {
-  if (pos + n > s.size()) return false;
-  int v = 0;
-  for (std::size_t i = pos; i < pos + n; ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    v = v * 10 + (s[i] - '0');
-  }
-  *out = v;
-  return true;
-}
-
-}  // namespace
-
-Result<std::int64_t> ParseInstant(std::string_view s, std::string_view field) {
-  auto bad = [&] {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "expected an ISO 8601 date (2024-03-01) or date-time (2024-03-01T09:30:00Z), "
-                     "not '" + std::string(s.substr(0, 40)) + "'",
-                     std::string(field));
-  };
-  int y, mo, d;
-  if (!Digits(s, 0, 4, &y) || s.size() < 10 || s[4] != '-' || !Digits(s, 5, 2, &mo) ||
-      s[7] != '-' || !Digits(s, 8, 2, &d) ||
-      !domain::IsValidDate(y, static_cast<unsigned>(mo), static_cast<unsigned>(d))) {
-    return bad();
-  }
-  const std::int64_t day_us =
-      domain::DaysFromCivil({y, static_cast<unsigned>(mo), static_cast<unsigned>(d)}) * 86'400'000'000LL;
-  if (s.size() == 10) return day_us + 86'400'000'000LL - 1;  // end of that day
-  int hh, mm, ss = 0;
-  if ((s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !Digits(s, 11, 2, &hh) || s.size() < 16 ||
-      s[13] != ':' || !Digits(s, 14, 2, &mm) || hh > 23 || mm > 59) {
-    return bad();
-  }
-  std::size_t i = 16;
-  std::int64_t frac_us = 0;
-  if (i < s.size() && s[i] == ':') {
-    if (!Digits(s, i + 1, 2, &ss) || ss > 60) return bad();
-    i += 3;
-    if (i < s.size() && s[i] == '.') {
-      ++i;
-      std::int64_t scale = 100000;
-      while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
-        frac_us += (s[i] - '0') * scale;
-        scale /= 10;
-        ++i;
-      }
-    }
-  }
-  std::int64_t offset_us = 0;
-  if (i < s.size() && (s[i] == 'Z' || s[i] == 'z')) {
-    ++i;
-  } else if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
-    int oh, om;
-    if (!Digits(s, i + 1, 2, &oh) || s.size() < i + 6 || s[i + 3] != ':' ||
-        !Digits(s, i + 4, 2, &om)) {
-      return bad();
-    }
-    offset_us = (oh * 3600LL + om * 60LL) * 1'000'000LL * (s[i] == '+' ? 1 : -1);
-    i += 6;
-  } else {
-    return bad();  // a date-time needs a zone: Z or an offset
-  }
-  if (i != s.size()) return bad();
-  return day_us + (hh * 3600LL + mm * 60LL + ss) * 1'000'000LL + frac_us - offset_us;
-}
 
 Result<std::optional<std::uint64_t>> ReadUint(const http::Request& req, std::string_view key) {
   auto v = req.Query(key);
@@ -111,11 +41,15 @@ Result<std::optional<std::uint64_t>> ReadAsAt(const http::Request& req, storage:
     return std::optional<std::uint64_t>{*whole};
   }
   if (!as_of) return std::optional<std::uint64_t>{};
-  auto ts = ParseInstant(*as_of, "as_of");
+  auto ts = domain::ParseAsAt(*as_of, "as_of");
   if (!ts.ok()) return ts.error();
   auto pos = store.PositionAt(*ts);
   if (!pos.ok()) return pos.error();
   return std::optional<std::uint64_t>{*pos};
+}
+
+nlohmann::json AsOfParam() {
+  return http::OpenApiQueryParam("as_of", "string", std::string(kAsOfMeaning));
 }
 
 nlohmann::json AtPositionParam() {

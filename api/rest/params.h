@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "api/core/event_mapping.h"
 #include "api/http/request.h"
@@ -15,19 +16,25 @@
 namespace assure::api::rest {
 
 // The log position a read is "as at": at_position, or the last event recorded
-// at or before as_of (ISO 8601 date — the end of that UTC day — or date-time
-// with Z or an offset), or nullopt for "now". Either is a whole append: an
+// at or before as_of (domain::ParseAsAt: a date is the end of that UTC day),
+// or nullopt for "now". Either is a whole append: an
 // at_position inside one command's events is read as the position just before
 // that command's first event (WholeAppendPosition); one append's events share
 // their recorded time, so as_of never falls inside one.
 Result<std::optional<std::uint64_t>> ReadAsAt(const http::Request& req, storage::EventStore& store);
 
-// The OpenAPI description of the at_position query parameter.
-nlohmann::json AtPositionParam();
+// What as_of means, said once for every route that takes it (OpenAPI, and the
+// README says the same): domain::ParseAsAt.
+inline constexpr std::string_view kAsOfMeaning =
+    "The state as at this date or instant. A date (YYYY-MM-DD) means the end of that UTC day, "
+    "inclusive: as_of=2024-03-31 includes everything recorded on 31 March. A date-time needs Z "
+    "or an offset (2024-03-31T09:30:00Z, 2024-03-31T10:30:00.5+01:00; '.' as the decimal mark, "
+    "at most 6 fraction digits). Anything else, or a day that does not exist (2024-02-30), is a "
+    "400.";
 
-// Parses an ISO 8601 date or date-time to UTC microseconds. A bare date means
-// the end of that day (23:59:59.999999Z).
-Result<std::int64_t> ParseInstant(std::string_view text, std::string_view field);
+// The OpenAPI descriptions of the as_of and at_position query parameters.
+nlohmann::json AsOfParam();
+nlohmann::json AtPositionParam();
 
 struct Page {
   std::size_t offset = 0;

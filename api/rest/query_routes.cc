@@ -3,6 +3,7 @@
 #include "api/queries/queries.h"
 #include "api/rest/entity_routes.h"
 #include "api/rest/route_groups.h"
+#include "domain/calendar.h"
 
 namespace assure::api::rest {
 
@@ -15,8 +16,7 @@ std::optional<std::string> Opt(const http::Request& req, std::string_view key) {
 }
 
 nlohmann::json AsAtParams() {
-  return {http::OpenApiQueryParam("as_of", "string", "ISO 8601 date (end of that day) or date-time"),
-          AtPositionParam()};
+  return {AsOfParam(), AtPositionParam()};
 }
 
 // A route whose answer is computed from the model: parse as-at, wait for
@@ -86,7 +86,7 @@ Status RegisterQueryRoutes(http::Router& router, std::shared_ptr<RestDeps> deps)
                f.overdue_only = overdue == "true";
                f.completed_by = Opt(req, "completed_by");
                if (f.completed_by &&
-                   (f.completed_by->size() != 10 || !ParseInstant(*f.completed_by, "completed_by").ok())) {
+                   !domain::ParseIsoDate(*f.completed_by)) {
                  return MakeError(ErrorCode::kInvalidArgument, "completed_by is a date, YYYY-MM-DD",
                                   "completed_by");
                }
@@ -105,7 +105,7 @@ Status RegisterQueryRoutes(http::Router& router, std::shared_ptr<RestDeps> deps)
   add("GET", "/api/v1/groups/{id}/members",
              ModelRoute(deps, [deps](const http::Request& req, const NetworkModel& m) -> Result<nlohmann::json> {
                std::string date = Opt(req, "date").value_or(Today(*deps));
-               if (date.size() != 10 || !ParseInstant(date, "date").ok()) {
+               if (!domain::ParseIsoDate(date)) {
                  return MakeError(ErrorCode::kInvalidArgument, "date is YYYY-MM-DD", "date");
                }
                auto rows = GroupMembersOn(m, std::string(req.PathParam("id")), date);
@@ -148,7 +148,7 @@ Status RegisterQueryRoutes(http::Router& router, std::shared_ptr<RestDeps> deps)
              ModelRoute(deps, [deps](const http::Request& req, const NetworkModel& m) -> Result<nlohmann::json> {
                // Due dates compare as text: anything but a date would filter silently.
                auto due_before = Opt(req, "due_before");
-               if (due_before && (due_before->size() != 10 || !ParseInstant(*due_before, "due_before").ok())) {
+               if (due_before && !domain::ParseIsoDate(*due_before)) {
                  return MakeError(ErrorCode::kInvalidArgument, "due_before is a date, YYYY-MM-DD", "due_before");
                }
                // An unknown person would filter to nothing, silently.

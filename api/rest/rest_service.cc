@@ -3,13 +3,14 @@
 #include "api/core/history.h"
 #include "api/rest/entity_routes.h"
 #include "api/rest/route_groups.h"
+#include "domain/calendar.h"
 
 #include <spdlog/spdlog.h>
 
 namespace assure::api::rest {
 
 std::string Today(const RestDeps& deps) {
-  return FormatTimestamp(deps.clock->NowMicros()).substr(0, 10);
+  return domain::FormatIsoDate(domain::UtcDateOf(deps.clock->NowMicros()));
 }
 
 http::Response WriteResponse(int status, const WriteResult& r, const std::string& location,

@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <ctime>
 
 #include "tests/api/execute_once.h"
 #include "tests/api/counter_aggregate.h"
@@ -100,45 +98,7 @@ TEST(HistoryTest, RangesAreSlicesOfTheWholeHistory) {
   EXPECT_EQ(*CountUpTo(*store, "counter-c1", 0), 0u);
 }
 
-TEST(HistoryTest, FormatTimestamp) {
-  EXPECT_EQ(FormatTimestamp(1709251200000000), "2024-03-01T00:00:00.000000Z");
-  EXPECT_EQ(FormatTimestamp(1709251200123456), "2024-03-01T00:00:00.123456Z");
-  EXPECT_EQ(FormatTimestamp(-1), "1969-12-31T23:59:59.999999Z");
-}
-
-// The fast formatter (it keeps the last day's date per thread) against
-// gmtime_r and snprintf, across day boundaries, backwards and before 1970.
-TEST(HistoryTest, FormatTimestampMatchesGmtimeEverywhere) {
-  auto reference = [](std::int64_t us) {
-    std::int64_t secs = us >= 0 ? us / 1'000'000 : (us - 999'999) / 1'000'000;
-    std::int64_t micros = us - secs * 1'000'000;
-    std::time_t t = static_cast<std::time_t>(secs);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[128];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", tm.tm_year + 1900,
-                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<long long>(micros));
-    return std::string(buf);
-  };
-  std::uint64_t x = 88172645463325252ULL;
-  auto next = [&] {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return x;
-  };
-  const std::int64_t kDay = 86'400'000'000LL;
-  for (std::int64_t base : std::initializer_list<std::int64_t>{0, 1709251200000000, -kDay * 400, 4102444800000000, 951782400000000}) {
-    for (std::int64_t d : std::initializer_list<std::int64_t>{-kDay - 1, -kDay, -1, 0, 1, kDay - 1, kDay, 59'999'999, 3'600'000'000}) {
-      EXPECT_EQ(FormatTimestamp(base + d), reference(base + d)) << base + d;
-    }
-  }
-  for (int i = 0; i < 20000; ++i) {
-    const std::int64_t us = static_cast<std::int64_t>(next() % (200ULL * 365 * 86'400'000'000ULL)) -
-                            static_cast<std::int64_t>(50ULL * 365 * 86'400'000'000ULL);
-    ASSERT_EQ(FormatTimestamp(us), reference(us)) << us;
-  }
-}
+// FormatTimestampUs (domain/calendar.h) is tested in tests/domain/calendar_test.cc.
 
 }  // namespace
 }  // namespace assure::api

@@ -29,6 +29,9 @@ TEST(DomainPurity, NoForbiddenIncludesOrClockReads) {
       std::string("std::c") + "err",         std::string("print") + "f(",
       std::string("fop") + "en(",            std::string("#include \"") + "storage/",
       std::string("#include \"") + "api/",   std::string("#include \"") + "server/",
+      // date's time zone half reads the system's tz database (I/O); its
+      // calendar half (date/date.h, in calendar.cc) is arithmetic.
+      std::string("date/") + "tz.h",
   };
   int files = 0;
   for (const auto& entry : fs::recursive_directory_iterator(root)) {

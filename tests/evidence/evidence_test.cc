@@ -442,11 +442,9 @@ TEST(EventLine, RoundTripsAndCatchesEdits) {
   EXPECT_EQ(ParseEventLine(extra.dump()).error().field, "surprise");
 }
 
-TEST(ParseAsOf, DatesAndInstants) {
-  EXPECT_EQ(*ParseAsOf("2024-03-01"), k20240301 + 86'400'000'000LL - 1);  // end of the day
-  EXPECT_EQ(*ParseAsOf("2024-03-01T00:00:01Z"), k20240301 + 1'000'000);
-  EXPECT_FALSE(ParseAsOf("01/03/2024").ok());
-}
+// A bare as-of date is the end of that UTC day: domain::ParseAsAt, tested in
+// tests/domain/calendar_test.cc and through POST /api/v1/evidence-packs in
+// tests/rest/rest_as_of_test.cc.
 
 }  // namespace
 }  // namespace assure::api

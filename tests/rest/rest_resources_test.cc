@@ -9,11 +9,12 @@
 #include "storage/types.h"
 #include "storage/merkle.h"
 #include "tests/rest/rest_harness.h"
+#include "domain/calendar.h"
 
 namespace assure::rest_test {
 namespace {
 
-std::string TodayOf(RestServer& s) { return api::FormatTimestamp(s.clock().NowMicros()).substr(0, 10); }
+std::string TodayOf(RestServer& s) { return domain::FormatTimestampUs(s.clock().NowMicros()).substr(0, 10); }
 
 std::set<std::string> Ids(const json& items, const char* key = "id") {
   std::set<std::string> out;

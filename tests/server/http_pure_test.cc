@@ -2,8 +2,8 @@
 // redaction, pagination, rate limiter, roles, expiry parsing, config.
 #include <gtest/gtest.h>
 
-#include "api/auth/iso_time.h"
 #include "api/auth/role.h"
+#include "api/auth/token_codec.h"
 #include "api/http/concurrency_limiter.h"
 #include "api/http/openapi.h"
 #include "api/http/problem.h"
@@ -12,6 +12,7 @@
 #include "api/http/router.h"
 #include "server/client_connections.h"
 #include "server/server_config.h"
+#include "domain/calendar.h"
 
 namespace assure {
 namespace {
@@ -161,17 +162,18 @@ TEST(RoleTest, PermissionTable) {
   EXPECT_FALSE(auth::ParseRole("root").has_value());
 }
 
-TEST(IsoTimeTest, ParsesDatesAndDateTimes) {
-  auto d = auth::ParseIsoInstant("2024-02-29");
-  ASSERT_TRUE(d.ok());
-  EXPECT_TRUE(d->date_only);
-  EXPECT_EQ(auth::FormatIsoUtc(d->micros), "2024-02-29T00:00:00Z");
-  EXPECT_EQ(auth::FormatIsoUtc(*auth::ParseExpiry("2024-02-29")), "2024-03-01T00:00:00Z");
-  EXPECT_EQ(auth::FormatIsoUtc(auth::ParseIsoInstant("2024-06-01T12:30:00+01:00")->micros),
+// A token's expiry goes through the calendar's one parser (domain/calendar.h);
+// only "a date is valid through that day" is the token's own rule.
+TEST(TokenExpiryTest, ADateIsValidThroughThatDay) {
+  EXPECT_EQ(domain::FormatIsoSeconds(*auth::ParseExpiry("2024-02-29")), "2024-03-01T00:00:00Z");
+  EXPECT_EQ(domain::FormatIsoSeconds(*auth::ParseExpiry("2024-06-01T12:30:00+01:00")),
             "2024-06-01T11:30:00Z");
-  EXPECT_FALSE(auth::ParseIsoInstant("2023-02-29").ok());
-  EXPECT_FALSE(auth::ParseIsoInstant("2024-06-01T12:30").ok());  // no zone
-  EXPECT_FALSE(auth::ParseIsoInstant("Mar-23").ok());
+  EXPECT_FALSE(auth::ParseExpiry("2023-02-29").ok());
+  EXPECT_FALSE(auth::ParseExpiry("2024-06-01T12:30").ok());  // no zone
+  EXPECT_FALSE(auth::ParseExpiry("Mar-23").ok());
+  auto comma = auth::ParseExpiry("2024-06-01T12:30:00,5Z", "--expires");
+  ASSERT_FALSE(comma.ok());
+  EXPECT_EQ(comma.error().field, "--expires");
 }
 
 // Issue 15: a replay paces itself to a quarter of the queue limit; below the

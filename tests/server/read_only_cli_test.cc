@@ -2,20 +2,22 @@
 // `assure verify`, `programmes`, `export` and `pack` open it without writing.
 // As root the store is bind-mounted read-only in a private mount namespace
 // (unshare -m; nothing leaks to the host); otherwise it is made unwritable
-// with chmod. Either way not one byte of the store may change.
+// with chmod. Either way not one byte of the store may change. Also: what
+// --as-of means for `export` and `pack`.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+
+#include "domain/calendar.h"
 
 namespace assure::server::testing::read_only_cli {
 namespace {
@@ -134,12 +136,9 @@ class ReadOnlyMedia {
 };
 
 std::string Today() {
-  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
+  const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::system_clock::now().time_since_epoch());
+  return domain::FormatIsoDate(domain::UtcDateOf(now.count()));
 }
 
 TEST(ReadOnlyCliTest, VerifyProgrammesExportAndPackOpenAStoreOnReadOnlyMedia) {
@@ -192,6 +191,65 @@ TEST(ReadOnlyCliTest, VerifyProgrammesExportAndPackOpenAStoreOnReadOnlyMedia) {
   auto checked = Shell(bin + " verify-pack " + Quote(zip.string()), dir.path);
   EXPECT_EQ(checked.code, 0) << checked.out << checked.err;
   EXPECT_EQ(Changed(before, Contents(data)), "");
+}
+
+// --as-of means what the API's as_of means (domain::ParseAsAt): a bare date
+// is the end of that UTC day, the same instant as its last microsecond
+// written out, for `export` and `pack` alike, and one rule refuses what is
+// not a date.
+TEST(AsOfCliTest, ExportAndPackReadADateAsTheEndOfThatUtcDay) {
+  TempDir dir;
+  const fs::path data = dir.path / "data";
+  const std::string bin = ASSURE_BIN;
+  const std::string d = " --data " + Quote(data.string());
+  ASSERT_EQ(Shell(bin + " import " + Quote(ASSURE_STRATEGY_MD) + d, dir.path).code, 0);
+  auto programmes = Shell(bin + " programmes --json" + d, dir.path);
+  auto list = nlohmann::json::parse(programmes.out, nullptr, false);
+  ASSERT_TRUE(list.is_array() && !list.empty()) << programmes.out;
+  const std::string export_cmd =
+      bin + " export --programme " + list[0]["id"].get<std::string>() + d + " --as-of ";
+  const std::string pack_cmd = bin + " pack --all" + d + " --as-of ";
+  const std::string date = Today();
+  const std::string last_microsecond = date + "T23:59:59.999999Z";
+
+  auto by_date = Shell(export_cmd + date, dir.path);
+  ASSERT_EQ(by_date.code, 0) << by_date.err;
+  EXPECT_GT(by_date.out.size(), 100u);
+  EXPECT_EQ(by_date.out, Shell(export_cmd + last_microsecond, dir.path).out);
+
+  // The pack prints its as-at date and position, and its identity.
+  auto summary = [](const std::string& out) {
+    std::string kept;
+    std::istringstream lines(out);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.find("as at") != std::string::npos || line.find("identity") != std::string::npos) {
+        kept += line + "\n";
+      }
+    }
+    return kept;
+  };
+  auto packed = Shell(pack_cmd + date + " --out " + Quote((dir.path / "a.zip").string()), dir.path);
+  ASSERT_EQ(packed.code, 0) << packed.err;
+  EXPECT_NE(packed.out.find("as at      " + date), std::string::npos) << packed.out;
+  auto packed_instant =
+      Shell(pack_cmd + last_microsecond + " --out " + Quote((dir.path / "b.zip").string()), dir.path);
+  ASSERT_EQ(packed_instant.code, 0) << packed_instant.err;
+  EXPECT_EQ(summary(packed.out), summary(packed_instant.out));
+
+  for (const std::string bad : {"2024-02-30", "2024-01-01T00:00:00,5Z", "01/03/2024"}) {
+    auto e = Shell(export_cmd + Quote(bad), dir.path);
+    EXPECT_EQ(e.code, 1) << bad;
+    EXPECT_NE(e.err.find("--as-of must be a date"), std::string::npos) << e.err;
+    auto p = Shell(pack_cmd + Quote(bad) + " --out " + Quote((dir.path / "c.zip").string()), dir.path);
+    EXPECT_EQ(p.code, 2) << bad;
+    EXPECT_NE(p.err.find("--as-of must be a date"), std::string::npos) << p.err;
+  }
+  // The help texts say the same thing.
+  for (const std::string cmd : {"pack", "export"}) {
+    auto help = Shell(bin + " " + cmd + " --help", dir.path);
+    EXPECT_NE(help.out.find("END of that UTC day"), std::string::npos) << help.out;
+    EXPECT_EQ(help.out.find("start of day"), std::string::npos) << help.out;
+  }
 }
 
 }  // namespace
