@@ -114,6 +114,12 @@ Status FaultBackend::ScanStream(std::string_view stream_id, std::uint64_t from_v
   return inner_->ScanStream(stream_id, from_version, direction, visit);
 }
 
+Status FaultBackend::ScanStreamIds(std::string_view prefix, std::string_view after,
+                                   const StreamIdVisitor& visit) {
+  if (auto e = ReadFault()) return *e;
+  return inner_->ScanStreamIds(prefix, after, visit);
+}
+
 Result<std::optional<std::string>> FaultBackend::GetState(std::string_view key) {
   if (auto e = ReadFault()) return *e;
   return inner_->GetState(key);

@@ -56,6 +56,8 @@ class FaultBackend final : public Backend {
   Status ScanEvents(std::uint64_t from, const EventVisitor& visit) override;
   Status ScanStream(std::string_view stream_id, std::uint64_t from_version, Direction direction,
                     const IndexVisitor& visit) override;
+  Status ScanStreamIds(std::string_view prefix, std::string_view after,
+                       const StreamIdVisitor& visit) override;
   Result<std::optional<std::string>> GetState(std::string_view key) override;
   Status PutState(const std::vector<KeyValue>& pairs, bool sync) override;
   Result<std::vector<KeyValue>> ScanState(std::string_view prefix) override;
