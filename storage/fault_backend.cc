@@ -105,7 +105,10 @@ Status FaultBackend::Commit(const CommitBatch& batch, bool sync) {
 
 Status FaultBackend::ScanEvents(std::uint64_t from, const EventVisitor& visit) {
   if (auto e = ReadFault()) return *e;
-  return inner_->ScanEvents(from, visit);
+  return inner_->ScanEvents(from, [&](std::uint64_t position, std::string_view value) {
+    scanned_events_.fetch_add(1);
+    return visit(position, value);
+  });
 }
 
 Status FaultBackend::ScanStream(std::string_view stream_id, std::uint64_t from_version,
