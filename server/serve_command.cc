@@ -125,6 +125,10 @@ int Serve(const std::string& data, const std::string& listen_flag, const std::st
     server.HandleSignals();
     code = server.Wait();
   }
+  // A stop while the read models are still being restored: the warm-up
+  // thread logs when it ends, so the application (which joins it) goes
+  // before the loggers do (it logged into a shut-down spdlog: SIGSEGV).
+  app->reset();
   spdlog::info("stopped");
   spdlog::apply_all([](const std::shared_ptr<spdlog::logger>& l) { l->flush(); });
   spdlog::shutdown();

@@ -58,6 +58,7 @@ struct CommitBatch {
 using EventVisitor = std::function<bool(std::uint64_t position, std::string_view value)>;
 using IndexVisitor = std::function<bool(std::uint64_t version, std::uint64_t position)>;
 using MerkleVisitor = std::function<bool(std::uint64_t index, const Hash256& hash)>;
+using StreamIdVisitor = std::function<bool(std::string_view stream_id)>;
 
 class Backend {
  public:
@@ -77,6 +78,11 @@ class Backend {
   // A stream's (version, position) pairs from from_version in `direction`.
   virtual Status ScanStream(std::string_view stream_id, std::uint64_t from_version,
                             Direction direction, const IndexVisitor& visit) = 0;
+  // The ids of the streams that start with `prefix` and sort after `after`
+  // ("" = from the first), ascending by byte, each once; found in the stream
+  // index, so the cost is that of the matching streams, not of the log.
+  virtual Status ScanStreamIds(std::string_view prefix, std::string_view after,
+                               const StreamIdVisitor& visit) = 0;
   virtual Result<std::optional<std::string>> GetState(std::string_view key) = 0;
   virtual Status PutState(const std::vector<KeyValue>& pairs, bool sync) = 0;
   virtual Result<std::vector<KeyValue>> ScanState(std::string_view prefix) = 0;

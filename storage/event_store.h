@@ -159,6 +159,14 @@ class EventStore {
 
   virtual Result<StreamInfo> GetStreamInfo(std::string_view stream_id) = 0;
 
+  // Up to max_count (at most max_page) ids of the streams whose id starts
+  // with `prefix` and sorts after `after` ("" = from the first), ascending
+  // by byte. Read from the stream index: the cost is that of the matching
+  // streams, not of the log (a start-up index of a few streams, such as the
+  // tokens', need not scan every event). Fewer than max_count: the last page.
+  virtual Result<std::vector<std::string>> StreamIds(std::string_view prefix, std::string_view after,
+                                                     std::size_t max_count) = 0;
+
   // The position of the event with this id, if one is stored.
   virtual Result<std::optional<std::uint64_t>> FindEventId(const Uuid& event_id) = 0;
 

@@ -105,13 +105,22 @@ Status FaultBackend::Commit(const CommitBatch& batch, bool sync) {
 
 Status FaultBackend::ScanEvents(std::uint64_t from, const EventVisitor& visit) {
   if (auto e = ReadFault()) return *e;
-  return inner_->ScanEvents(from, visit);
+  return inner_->ScanEvents(from, [&](std::uint64_t position, std::string_view value) {
+    scanned_events_.fetch_add(1);
+    return visit(position, value);
+  });
 }
 
 Status FaultBackend::ScanStream(std::string_view stream_id, std::uint64_t from_version,
                                 Direction direction, const IndexVisitor& visit) {
   if (auto e = ReadFault()) return *e;
   return inner_->ScanStream(stream_id, from_version, direction, visit);
+}
+
+Status FaultBackend::ScanStreamIds(std::string_view prefix, std::string_view after,
+                                   const StreamIdVisitor& visit) {
+  if (auto e = ReadFault()) return *e;
+  return inner_->ScanStreamIds(prefix, after, visit);
 }
 
 Result<std::optional<std::string>> FaultBackend::GetState(std::string_view key) {

@@ -42,6 +42,8 @@ class FaultBackend final : public Backend {
   void AwaitHeldCommit();
   std::uint64_t commits() const { return commits_.load(); }
   std::uint64_t resumes() const { return resumes_.load(); }
+  // Events ScanEvents has visited so far: what a reader scans of the log.
+  std::uint64_t scanned_events() const { return scanned_events_.load(); }
 
   // A disk-full error as the RocksDB backend reports one.
   static Error NoSpace();
@@ -56,6 +58,8 @@ class FaultBackend final : public Backend {
   Status ScanEvents(std::uint64_t from, const EventVisitor& visit) override;
   Status ScanStream(std::string_view stream_id, std::uint64_t from_version, Direction direction,
                     const IndexVisitor& visit) override;
+  Status ScanStreamIds(std::string_view prefix, std::string_view after,
+                       const StreamIdVisitor& visit) override;
   Result<std::optional<std::string>> GetState(std::string_view key) override;
   Status PutState(const std::vector<KeyValue>& pairs, bool sync) override;
   Result<std::vector<KeyValue>> ScanState(std::string_view prefix) override;
@@ -76,6 +80,7 @@ class FaultBackend final : public Backend {
   std::condition_variable cv_;
   std::atomic<std::uint64_t> commits_{0};
   std::atomic<std::uint64_t> resumes_{0};
+  std::atomic<std::uint64_t> scanned_events_{0};
 };
 
 }  // namespace assure::storage

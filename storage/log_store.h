@@ -68,6 +68,8 @@ class LogStore final : public EventStore {
   Status ReadAllInto(std::uint64_t from_position, std::size_t max_count, ReadAllPage& page) override;
   Result<RecordedEvent> ReadEvent(std::uint64_t position) override;
   Result<StreamInfo> GetStreamInfo(std::string_view stream_id) override;
+  Result<std::vector<std::string>> StreamIds(std::string_view prefix, std::string_view after,
+                                             std::size_t max_count) override;
   Result<std::optional<std::uint64_t>> FindEventId(const Uuid& event_id) override;
   Result<std::uint64_t> PositionAt(std::int64_t at_us) override;
   LogHead Head() const override;

@@ -158,6 +158,20 @@ Status DecodeScanned(std::uint64_t pos, std::string_view value, RecordedEvent& e
 
 }  // namespace
 
+Result<std::vector<std::string>> LogStore::StreamIds(std::string_view prefix, std::string_view after,
+                                                     std::size_t max_count) {
+  if (max_count == 0) {
+    return MakeError(ErrorCode::kInvalidArgument, "max_count must be at least 1", "limit");
+  }
+  max_count = std::min(max_count, options_.max_page);
+  std::vector<std::string> ids;
+  ASSURE_TRY(backend_->ScanStreamIds(prefix, after, [&](std::string_view id) {
+    ids.emplace_back(id);
+    return ids.size() < max_count;
+  }));
+  return ids;
+}
+
 Result<ReadAllPage> LogStore::ReadAll(std::uint64_t from_position, std::size_t max_count,
                                       const ReadAllFilter& filter) {
   if (max_count == 0) {

@@ -1,4 +1,5 @@
 // Backend held in memory, for tests. Same contract as the RocksDB backend.
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -99,6 +100,22 @@ class MemoryBackend final : public Backend {
       for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
         if (it->first <= from_version && !visit(it->first, it->second)) break;
       }
+    }
+    return {};
+  }
+
+  Status ScanStreamIds(std::string_view prefix, std::string_view after,
+                       const StreamIdVisitor& visit) override {
+    std::vector<std::string> ids;
+    {
+      std::shared_lock l(mu_);
+      for (const auto& [id, _] : index_) {
+        if (id.starts_with(prefix) && id > after) ids.push_back(id);
+      }
+    }
+    std::sort(ids.begin(), ids.end());
+    for (const auto& id : ids) {
+      if (!visit(id)) break;
     }
     return {};
   }

@@ -37,6 +37,7 @@ constexpr const char* kMetaFormat = "format_version";
 constexpr const char* kMetaMagic = "magic";
 constexpr const char* kMetaHead = "head";
 constexpr const char* kMagic = "assure-event-store";
+constexpr std::uint64_t kMaxTotalWalBytes = 64 << 20;
 
 Error FromRocks(const rocksdb::Status& s, const std::string& what) {
   ErrorCode code = s.IsCorruption() ? ErrorCode::kCorruption : ErrorCode::kIoError;
@@ -118,6 +119,19 @@ class RocksBackend final : public Backend {
         free_bytes_(std::move(options.free_bytes)) {}
 
   ~RocksBackend() override {
+    // A clean close leaves no write-ahead log to replay: RocksDB's Close
+    // does not flush memtables while the WAL is on, and the next open
+    // re-applied every record since the last flush (up to hundreds of MB,
+    // seconds before a server could listen). Not after a failed write: the
+    // store is left as it is, and the next open recovers from the WAL.
+    if (!read_only_) {
+      std::lock_guard l(write_mu_);
+      if (!write_error_) {
+        rocksdb::FlushOptions flush;
+        flush.allow_write_stall = true;
+        db_->Flush(flush, cfs_);  // on failure the WAL still holds every record
+      }
+    }
     for (auto* h : cfs_) db_->DestroyColumnFamilyHandle(h);
     db_->Close();
   }
@@ -282,6 +296,27 @@ class RocksBackend final : public Backend {
         if (!p) return MakeError(ErrorCode::kCorruption, "stream index value malformed");
         if (!visit(GetU64(it->key().data() + prefix.size()), *p)) break;
       }
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "scanning stream index");
+    return {};
+  }
+
+  Status ScanStreamIds(std::string_view prefix, std::string_view after,
+                       const StreamIdVisitor& visit) override {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, cf(kIndex)));
+    // Index keys are "stream id" NUL version: the first key past every entry
+    // of stream s is s followed by 0x01 (stream ids hold no NUL).
+    std::string target(prefix);
+    if (std::string past = std::string(after) + '\x01'; !after.empty() && past > target) target = std::move(past);
+    for (it->Seek(target); it->Valid(); it->Seek(target)) {
+      const rocksdb::Slice k = it->key();
+      const void* nul = std::memchr(k.data(), '\0', k.size());
+      if (nul == nullptr) return MakeError(ErrorCode::kCorruption, "stream index key malformed");
+      const std::string_view id(k.data(), static_cast<std::size_t>(static_cast<const char*>(nul) - k.data()));
+      if (!id.starts_with(prefix)) break;
+      if (!visit(id)) break;
+      target.assign(id);
+      target.push_back('\x01');
     }
     if (!it->status().ok()) return FromRocks(it->status(), "scanning stream index");
     return {};
@@ -551,6 +586,10 @@ Result<std::unique_ptr<Backend>> OpenRocksBackend(const std::string& dir, RocksO
   if (ropts.memtable_bytes > 0) {
     options.write_buffer_manager = std::make_shared<rocksdb::WriteBufferManager>(ropts.memtable_bytes);
   }
+  // What an open after a crash replays is bounded: once the write-ahead logs
+  // pass this, RocksDB flushes the column families that keep the oldest one
+  // alive (RocksDB's default is 4 x the sum of the write buffers).
+  options.max_total_wal_size = kMaxTotalWalBytes;
   if (!read_only) {  // a read-only open writes no file, the LOG included
     if (std::FILE* f = std::fopen((dir + "/LOG").c_str(), "a")) {
       options.info_log = std::make_shared<StdioLogger>(f);

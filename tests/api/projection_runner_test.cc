@@ -88,6 +88,33 @@ TEST(ProjectionRunnerTest, SnapshotAndCheckpointSurviveRestart) {
   EXPECT_EQ(runner.position(), 12u);
 }
 
+// A snapshot that cannot be restored (unreadable, empty, or refused by the
+// projection) is not half used: the read model starts empty and the whole
+// log is replayed.
+TEST(ProjectionRunnerTest, AnUnusableSnapshotFallsBackToAFullReplay) {
+  for (const char* damage : {"not json", "", "[1,2]"}) {
+    SCOPED_TRACE(damage);
+    auto store = storage::NewMemoryStore();
+    ASSERT_TRUE(Execute<C>(*store, "a", C::Create{"a"}, Rc()).ok());
+    {
+      auto proj = std::make_shared<SumProjection>();
+      ProjectionRunner runner(*store, {proj});
+      ASSERT_TRUE(runner.Start().ok());
+      for (int i = 0; i < 10; ++i) ASSERT_TRUE(Execute<C>(*store, "a", C::Add{1, ""}, Rc()).ok());
+      ASSERT_TRUE(runner.SaveSnapshots().ok());
+    }
+    ASSERT_TRUE(Execute<C>(*store, "a", C::Add{100, ""}, Rc()).ok());
+    ASSERT_TRUE(store->PutState({{"proj/snapshot/sums", damage}}).ok());
+    auto proj = std::make_shared<SumProjection>();
+    proj->sums["stale"] = 1;  // whatever it held before is forgotten
+    ProjectionRunner runner(*store, {proj});
+    ASSERT_TRUE(runner.Start().ok());
+    EXPECT_EQ(proj->applied, 12) << "every event replayed";
+    EXPECT_EQ(proj->sums, (std::map<std::string, int>{{"counter-a", 110}}));
+    EXPECT_EQ(runner.position(), 12u);
+  }
+}
+
 TEST(ProjectionRunnerTest, RebuildEqualsIncremental) {
   auto store = storage::NewMemoryStore();
   auto live = std::make_shared<SumProjection>();

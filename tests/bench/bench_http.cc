@@ -96,6 +96,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--coldstart-starts", o.coldstart_starts, "coldstart: starts measured (median)")
       ->capture_default_str();
+  app.add_option("--coldstart-tail", o.coldstart_tail,
+                 "coldstart: events after the read models' snapshot in the generated store (>= events: no snapshot)")
+      ->capture_default_str();
   app.add_option("--workers", o.worker_threads, "The server's worker threads (0: its default)")->capture_default_str();
   app.add_option("--server-config", o.server_config,
                  "A JSON merge patch onto the config the benchmark gives every server it starts, e.g. "

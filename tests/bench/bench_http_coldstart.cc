@@ -5,7 +5,12 @@
 // (network_generator.h: the domain's own Decide functions, so every event is
 // one the server's projections fold) straight through the storage library
 // with sync off, and kept in --coldstart-store for reruns (a file
-// "generated" there names its event count). Each start runs on a fresh copy
+// "generated" there names its event count and tail). As a running server
+// leaves it (ASSURE_SNAPSHOT_INTERVAL), the store holds the read models'
+// snapshot from --coldstart-tail (10,000) events before its end, written
+// by the server's own projection runner; a start restores it and replays
+// the tail (a tail >= the events: no snapshot, a start replays everything).
+// Each start runs on a fresh copy
 // of it (SST files hard-linked: RocksDB never changes one in place), so
 // every start is the first on that store and a server's own snapshots or
 // checkpoints from an earlier start (or an earlier build) are not reused.
@@ -22,6 +27,8 @@
 #include <thread>
 #include <vector>
 
+#include "api/core/projection_runner.h"
+#include "api/queries/network_model.h"
 #include "storage/event_store.h"
 #include "tests/bench/bench_http_phases.h"
 #include "tests/bench/bench_util.h"
@@ -34,13 +41,25 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::uint64_t GeneratedEvents(const std::string& dir) {
-  std::uint64_t n = 0;
-  std::ifstream(dir + "/generated") >> n;
-  return n;
+// True when `dir` holds a store generated with these figures.
+bool Generated(const std::string& dir, std::uint64_t events, std::uint64_t tail) {
+  std::uint64_t n = 0, t = 0;
+  std::ifstream in(dir + "/generated");
+  return static_cast<bool>(in >> n >> t) && n == events && t == tail;
 }
 
-void Generate(const std::string& dir, std::uint64_t events) {
+// What a server's periodic snapshot leaves: the read models restored or
+// replayed up to the head, saved with their checkpoint.
+void SaveModelSnapshot(storage::EventStore& store) {
+  auto network = std::make_shared<api::NetworkProjection>(&store);
+  api::ProjectionRunner runner(store, {network});
+  Status s = runner.Start();
+  if (s.ok()) s = runner.SaveSnapshots();
+  if (!s.ok()) Die("saving the read models' snapshot: " + s.error().message);
+  std::printf("read models' snapshot saved at position %llu\n", static_cast<unsigned long long>(runner.position()));
+}
+
+void Generate(const std::string& dir, std::uint64_t events, std::uint64_t tail) {
   fs::remove_all(dir);
   fs::create_directories(dir);
   std::printf("generating %llu events in %s/store (once; kept for reruns)\n", static_cast<unsigned long long>(events),
@@ -54,10 +73,11 @@ void Generate(const std::string& dir, std::uint64_t events) {
     auto store = storage::OpenRocksStore(dir + "/store", so);
     if (!store.ok()) Die("open " + dir + "/store: " + store.error().message);
     Generator g(**store, events);
+    if (tail < events) g.CallAt(events - tail, [&] { SaveModelSnapshot(**store); });
     g.Run();
     head = (*store)->Head().position;
   }
-  std::ofstream(dir + "/generated") << events << "\n";
+  std::ofstream(dir + "/generated") << events << " " << tail << "\n";
   std::printf("generated %llu events in %.0f s\n", static_cast<unsigned long long>(head),
               std::chrono::duration<double>(Wall::now() - start).count());
 }
@@ -111,15 +131,18 @@ StartTimes TimeOneStart(const Options& o, const std::string& run_dir, const std:
 
 void RunColdstart(const Options& o) {
   const std::string cache = o.coldstart_store.empty() ? o.dir + "/coldstart-store" : o.coldstart_store;
-  if (GeneratedEvents(cache) != o.coldstart_events) Generate(cache, o.coldstart_events);
+  if (!Generated(cache, o.coldstart_events, o.coldstart_tail)) Generate(cache, o.coldstart_events, o.coldstart_tail);
   std::uintmax_t bytes = 0;
   for (const auto& e : fs::recursive_directory_iterator(cache + "/store")) {
     if (e.is_regular_file()) bytes += e.file_size();
   }
   const std::string config = o.dir + "/coldstart-config.json";
   std::ofstream(config) << json{{"rate_limit", {{"enabled", false}}}}.dump(2);
-  std::printf("\nCold start on %llu events (%s/store, %.0f MB), %d starts, each on a fresh copy (seconds from fork)\n",
+  std::printf("\nCold start on %llu events (%s/store, %.0f MB, %s), %d starts, each on a fresh copy (seconds from fork)\n",
               static_cast<unsigned long long>(o.coldstart_events), cache.c_str(), static_cast<double>(bytes) / 1e6,
+              o.coldstart_tail < o.coldstart_events
+                  ? ("read models' snapshot " + std::to_string(o.coldstart_tail) + " events before the end").c_str()
+                  : "no read-model snapshot: full replay",
               o.coldstart_starts);
   std::printf("%-8s %10s %10s %10s\n", "start", "accepts", "/healthz", "/readyz");
   std::fflush(stdout);

@@ -37,6 +37,8 @@ struct Options {
   std::string coldstart_store;  // cached generated store (empty: generated in dir)
   unsigned long long coldstart_events = 1'000'000;
   int coldstart_starts = 3;
+  // Events after the read models' snapshot (>= coldstart_events: none).
+  unsigned long long coldstart_tail = 10'000;
 };
 
 // ratings, reads and live share one server (reads page through the

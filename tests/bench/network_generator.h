@@ -10,9 +10,11 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <map>
 #include <random>
 #include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -49,13 +51,21 @@ class Generator {
     while (dels_["d0"].version + 1 < 10'000) Churn("d0");
     hot_mid_ = store_.Head().position;
     while (store_.Head().position < target_) {
+      if (at_ && store_.Head().position >= call_at_) std::exchange(at_, nullptr)();
       switch (rng_() % 10) {
         case 0: Meeting(); break;
         default: Churn("d" + std::to_string(1 + rng_() % 99)); break;
       }
     }
+    if (at_) std::exchange(at_, nullptr)();
   }
   std::uint64_t hot_mid() const { return hot_mid_; }
+  // Calls `at` once, when the log first reaches `position` during Run (or
+  // at its end, if it never does between appends).
+  void CallAt(std::uint64_t position, std::function<void()> at) {
+    call_at_ = position;
+    at_ = std::move(at);
+  }
 
  private:
   template <class Agg>
@@ -119,6 +129,8 @@ class Generator {
   std::uint64_t target_;
   std::mt19937_64 rng_{7};
   std::uint64_t hot_mid_ = 0;
+  std::uint64_t call_at_ = 0;
+  std::function<void()> at_;
   int meetings_n_ = 0;
   Table<domain::OrganisationAggregate> orgs_;
   Table<domain::PersonAggregate> people_;

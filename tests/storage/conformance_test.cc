@@ -433,6 +433,33 @@ TEST_P(ConformanceTest, StateIsWrittenTogetherAndScannedByPrefix) {
   EXPECT_EQ((*scan)[1].key, "proj/deliverables/row/1");
 }
 
+TEST_P(ConformanceTest, StreamIdsListsTheStreamsOfAPrefixInByteOrderByPage) {
+  MustAppend("token-b", ExpectedVersion::Any(), {Ev("A"), Ev("B"), Ev("C")});
+  MustAppend("deliverable-1", ExpectedVersion::Any(), One("D"));
+  MustAppend("token-a", ExpectedVersion::Any(), One("E"));
+  MustAppend("token", ExpectedVersion::Any(), One("F"));  // the prefix without its dash
+  MustAppend("token-a-2", ExpectedVersion::Any(), One("G"));
+  MustAppend("tokens", ExpectedVersion::Any(), One("H"));
+  auto all = store_->StreamIds("token-", "", 100);
+  ASSERT_TRUE(all.ok()) << all.error().message;
+  EXPECT_EQ(*all, (std::vector<std::string>{"token-a", "token-a-2", "token-b"}))
+      << "each stream once, however many events it has";
+  auto first = store_->StreamIds("token-", "", 2);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(*first, (std::vector<std::string>{"token-a", "token-a-2"}));
+  auto rest = store_->StreamIds("token-", first->back(), 2);
+  ASSERT_TRUE(rest.ok());
+  EXPECT_EQ(*rest, (std::vector<std::string>{"token-b"}));
+  auto before_prefix = store_->StreamIds("token-", "a", 100);  // `after` sorts before the prefix
+  ASSERT_TRUE(before_prefix.ok());
+  EXPECT_EQ(*before_prefix, *all);
+  auto every = store_->StreamIds("", "", 100);
+  ASSERT_TRUE(every.ok());
+  EXPECT_EQ(every->size(), 6u);
+  EXPECT_TRUE(store_->StreamIds("nothing-", "", 100)->empty());
+  EXPECT_FALSE(store_->StreamIds("token-", "", 0).ok());
+}
+
 TEST_P(ConformanceTest, VerifyPassesOnAnUntouchedLogAndRanges) {
   for (int i = 0; i < 50; ++i) MustAppend("s" + std::to_string(i % 7), ExpectedVersion::Any(), One("E"));
   auto all = store_->Verify(0, 0);

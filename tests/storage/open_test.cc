@@ -1,6 +1,7 @@
 // Opening and reopening the RocksDB store.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "storage/codec.h"
@@ -43,6 +44,32 @@ TEST(OpenTest, PositionsVersionsChainAndIdempotencySurviveReopen) {
   auto v = (*store)->Verify(0, 0);
   EXPECT_TRUE(v->ok) << v->problem;
   EXPECT_EQ(v->checked, 4u);
+}
+
+// A clean close flushes the memtables, so the next open has no write-ahead
+// log to replay (replaying one took seconds before a server could listen).
+TEST(OpenTest, ACleanCloseLeavesNoWriteAheadLogToReplay) {
+  TempDir dir;
+  const std::string db = dir.sub("db");
+  auto wal_bytes = [&] {
+    std::uintmax_t n = 0;
+    for (const auto& e : std::filesystem::directory_iterator(db)) {
+      if (e.path().extension() == ".log") n += e.file_size();
+    }
+    return n;
+  };
+  {
+    auto store = OpenRocksStore(db);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    for (int i = 0; i < 50; ++i) ASSERT_TRUE((*store)->Append("s", ExpectedVersion::Any(), One("A")).ok());
+    ASSERT_TRUE((*store)->PutState({{"k", "v"}}).ok());
+    EXPECT_GT(wal_bytes(), 0u) << "the writes are in the WAL while the store is open";
+  }
+  EXPECT_EQ(wal_bytes(), 0u);
+  auto store = OpenRocksStore(db);
+  ASSERT_TRUE(store.ok());
+  EXPECT_EQ((*store)->Head().position, 50u);
+  EXPECT_EQ((*store)->GetState("k")->value_or(""), "v");
 }
 
 TEST(OpenTest, ANonEmptyDirectoryThatIsNotAStoreIsRefused) {
