@@ -42,6 +42,8 @@ class FaultBackend final : public Backend {
   void AwaitHeldCommit();
   std::uint64_t commits() const { return commits_.load(); }
   std::uint64_t resumes() const { return resumes_.load(); }
+  // GetEvent calls so far: what a read cost in events (tests of bounded reads).
+  std::uint64_t event_reads() const { return event_reads_.load(); }
 
   // A disk-full error as the RocksDB backend reports one.
   static Error NoSpace();
@@ -76,6 +78,7 @@ class FaultBackend final : public Backend {
   std::condition_variable cv_;
   std::atomic<std::uint64_t> commits_{0};
   std::atomic<std::uint64_t> resumes_{0};
+  std::atomic<std::uint64_t> event_reads_{0};
 };
 
 }  // namespace assure::storage
