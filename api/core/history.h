@@ -96,6 +96,12 @@ struct HistoryPage {
   std::uint64_t total = 0;          // changes up to the position asked for
 };
 
+// The history route's body, {items, limit, offset, order, total} with each
+// item as HistoryToJson: the bytes Response::Json would write for it, written
+// directly (building the page as nlohmann values cost as much as describing it).
+std::string HistoryPageJson(const HistoryPage& page, std::uint64_t offset, std::uint64_t limit,
+                            std::string_view order);
+
 // The position of the stream's event with this version, if it has one.
 Result<std::optional<std::uint64_t>> PositionOfVersion(storage::EventStore& store,
                                                        const std::string& stream,

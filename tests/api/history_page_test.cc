@@ -131,6 +131,38 @@ TEST_F(HistoryPageTest, UnreadableSnapshotsOnlyCostTime) {
   ExpectSlices(UINT64_MAX, {0, 1, 30, 56, 57, 100, 456}, {1, 100});
 }
 
+// The page's JSON written directly equals what Response::Json made of the
+// same page built as nlohmann values, byte for byte, for awkward strings and
+// values and for every entry of a long deliverable's history.
+TEST_F(HistoryPageTest, PageJsonEqualsTheValueDump) {
+  Write(300);
+  auto dump = [](const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); };
+  auto as_values = [&](const HistoryPage& p, std::uint64_t offset, std::uint64_t limit, const std::string& order) {
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& e : p.items) items.push_back(HistoryToJson(e));
+    return dump({{"items", std::move(items)}, {"total", p.total}, {"offset", offset}, {"limit", limit}, {"order", order}});
+  };
+  for (bool desc : {false, true}) {
+    auto page = HistoryRange<D>(*store_, "d1", UINT64_MAX, 3, 1000, desc);
+    ASSERT_TRUE(page.ok());
+    const std::string order = desc ? "desc" : "asc";
+    EXPECT_EQ(HistoryPageJson(*page, 3, 1000, order), as_values(*page, 3, 1000, order));
+  }
+  HistoryPage odd;
+  odd.total = 7;
+  for (std::string s : {std::string(""), std::string("plain"), std::string("quote \" back \\ slash"),
+                        std::string("tab\tnew\nline\x01\x1f\x7f"), std::string("Amber \xe2\x86\x92 Red"),
+                        std::string("bad \xff\xfe utf-8 \xe2\x86"), std::string("nul \0 byte", 10)}) {
+    HistoryEntry e{UINT64_MAX, 0, -1, s, s, s, s, {}, s};
+    e.changes.push_back({s, s, nullptr});
+    e.changes.push_back({"n", 1.5, nlohmann::json{{"b", s}, {"a", {1, -2, true}}}});
+    odd.items.push_back(e);
+  }
+  odd.items.push_back(HistoryEntry{});
+  EXPECT_EQ(HistoryPageJson(odd, 0, 100, "asc"), as_values(odd, 0, 100, "asc"));
+  EXPECT_EQ(HistoryPageJson(HistoryPage{}, 5, 1, "desc"), as_values(HistoryPage{}, 5, 1, "desc"));
+}
+
 TEST(StreamSnapshotStrideTest, BytesPerEventAreBounded) {
   EXPECT_EQ(StreamSnapshotStride(0), kStreamSnapshotEvery);
   EXPECT_EQ(StreamSnapshotStride(kStreamSnapshotEvery * kStreamSnapshotBytesPerEvent), kStreamSnapshotEvery);
