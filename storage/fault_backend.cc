@@ -68,6 +68,7 @@ Result<std::optional<IdEntry>> FaultBackend::GetIdEntry(const Uuid& id) {
 }
 
 Result<std::optional<std::string>> FaultBackend::GetEvent(std::uint64_t position) {
+  event_reads_.fetch_add(1);
   if (auto e = ReadFault()) return *e;
   return inner_->GetEvent(position);
 }

@@ -44,6 +44,8 @@ class FaultBackend final : public Backend {
   std::uint64_t resumes() const { return resumes_.load(); }
   // Events ScanEvents has visited so far: what a reader scans of the log.
   std::uint64_t scanned_events() const { return scanned_events_.load(); }
+  // GetEvent calls so far: what a read cost in events (tests of bounded reads).
+  std::uint64_t event_reads() const { return event_reads_.load(); }
 
   // A disk-full error as the RocksDB backend reports one.
   static Error NoSpace();
@@ -81,6 +83,7 @@ class FaultBackend final : public Backend {
   std::atomic<std::uint64_t> commits_{0};
   std::atomic<std::uint64_t> resumes_{0};
   std::atomic<std::uint64_t> scanned_events_{0};
+  std::atomic<std::uint64_t> event_reads_{0};
 };
 
 }  // namespace assure::storage

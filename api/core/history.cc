@@ -1,5 +1,8 @@
 #include "api/core/history.h"
 
+#include <algorithm>
+#include <cstring>
+
 #include "domain/calendar.h"
 
 namespace assure::api {
@@ -42,6 +45,81 @@ nlohmann::json HistoryToJson(const HistoryEntry& entry) {
           {"reason", entry.reason},
           {"summary", entry.summary},
           {"changes", std::move(changes)}};
+}
+
+namespace {
+
+// `text` as a JSON string, the bytes Response::Json writes (nlohmann's dump
+// with invalid UTF-8 replaced). Printable ASCII without '"' or '\\' is copied
+// as it is; anything else goes through nlohmann, so the two cannot differ.
+void AppendJsonString(std::string_view text, std::string& out) {
+  const bool plain = std::all_of(text.begin(), text.end(), [](char ch) {
+    const auto c = static_cast<unsigned char>(ch);
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+  });
+  if (!plain) {
+    out += nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return;
+  }
+  out += '"';
+  out += text;
+  out += '"';
+}
+
+void AppendJsonValue(const nlohmann::json& value, std::string& out) {
+  out += value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+namespace {
+
+void AppendHistoryJson(const HistoryEntry& entry, std::string& out) {
+  // Members in the order nlohmann's std::map sorts them.
+  out += "{\"actor\":";
+  AppendJsonString(entry.actor, out);
+  out += ",\"changes\":[";
+  for (std::size_t i = 0; i < entry.changes.size(); ++i) {
+    const FieldChange& c = entry.changes[i];
+    if (i > 0) out += ',';
+    out += "{\"field\":";
+    AppendJsonString(c.field, out);
+    out += ",\"from\":";
+    AppendJsonValue(c.from, out);
+    out += ",\"to\":";
+    AppendJsonValue(c.to, out);
+    out += '}';
+  }
+  out += "],\"position\":";
+  out += std::to_string(entry.position);
+  out += ",\"reason\":";
+  AppendJsonString(entry.reason, out);
+  out += ",\"recorded_at\":\"";
+  char ts[64];
+  out.append(ts, domain::FormatTimestampTo(entry.recorded_at_us, ts));
+  out += "\",\"summary\":";
+  AppendJsonString(entry.summary, out);
+  out += ",\"type\":";
+  AppendJsonString(entry.type, out);
+  out += ",\"version\":";
+  out += std::to_string(entry.version);
+  out += '}';
+}
+
+}  // namespace
+
+std::string HistoryPageJson(const HistoryPage& page, std::uint64_t offset, std::uint64_t limit,
+                            std::string_view order) {
+  std::string out = "{\"items\":[";
+  out.reserve(256 * page.items.size() + 64);
+  for (std::size_t i = 0; i < page.items.size(); ++i) {
+    if (i > 0) out += ',';
+    AppendHistoryJson(page.items[i], out);
+  }
+  out += "],\"limit\":" + std::to_string(limit) + ",\"offset\":" + std::to_string(offset) + ",\"order\":";
+  AppendJsonString(order, out);
+  out += ",\"total\":" + std::to_string(page.total) + "}";
+  return out;
 }
 
 Result<std::optional<std::uint64_t>> PositionOfVersion(storage::EventStore& store,

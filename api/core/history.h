@@ -10,9 +10,11 @@
 #pragma once
 
 #include <algorithm>
+#include <optional>
 #include <vector>
 
 #include "api/core/aggregate_loader.h"
+#include "api/core/stream_snapshots.h"
 #include "domain/aggregate.h"
 #include "domain/change.h"
 
@@ -89,6 +91,12 @@ struct HistoryPage {
   std::uint64_t total = 0;          // changes up to the position asked for
 };
 
+// The history route's body, {items, limit, offset, order, total} with each
+// item as HistoryToJson: the bytes Response::Json would write for it, written
+// directly (building the page as nlohmann values cost as much as describing it).
+std::string HistoryPageJson(const HistoryPage& page, std::uint64_t offset, std::uint64_t limit,
+                            std::string_view order);
+
 // The position of the stream's event with this version, if it has one.
 Result<std::optional<std::uint64_t>> PositionOfVersion(storage::EventStore& store,
                                                        const std::string& stream,
@@ -99,11 +107,29 @@ Result<std::optional<std::uint64_t>> PositionOfVersion(storage::EventStore& stor
 Result<std::uint64_t> CountUpTo(storage::EventStore& store, const std::string& stream,
                                 std::uint64_t up_to);
 
+// The state after the stream's event `version` (at `position`) from the
+// snapshot written right after it, if there is one: one read, whatever the
+// stream's length.
+template <class Agg>
+std::optional<typename Agg::State> StateAtSnapshot(storage::EventStore& store, const std::string& stream,
+                                                   std::uint64_t version, std::uint64_t position) {
+  if constexpr (requires(const nlohmann::json& j) { Agg::FromSnapshotJson(j); }) {
+    if (auto snap = StreamSnapshotAt(store, stream, version, position)) {
+      auto state = Agg::FromSnapshotJson(snap->state);
+      if (state.ok()) return std::move(state).value();
+    }
+  }
+  return std::nullopt;
+}
+
 // One page of History: the changes [offset, offset + limit) counted from the
-// oldest (or, newest_first, from the newest, newest first). Loads the state
-// before the page (from the newest stream snapshot before it) and describes
-// only the page's events, so a page of a long history costs about a page, not
-// the whole stream.
+// oldest (or, newest_first, from the newest, newest first). Starts from the
+// stream snapshot after the nearest multiple of kStreamSnapshotEvery events
+// before the page (stream_snapshots.h), so a page folds fewer than
+// kStreamSnapshotEvery events before describing its own: it costs about a
+// page, not the whole stream. Without that snapshot (a larger stride, or the
+// projection has not written it yet) it loads the state before the page from
+// the newest snapshot before it.
 template <domain::Describes Agg>
 Result<HistoryPage> HistoryRange(storage::EventStore& store, std::string_view id,
                                  std::uint64_t up_to, std::uint64_t offset, std::uint64_t limit,
@@ -126,25 +152,41 @@ Result<HistoryPage> HistoryRange(storage::EventStore& store, std::string_view id
   const std::uint64_t count = std::min(limit, out.total - offset);
   const std::uint64_t first = newest_first ? out.total - offset - count : offset;
   const std::uint64_t last = first + count;
-  // The state before `first`.
+  // The state before version `from` (<= first): the events [from, first)
+  // are folded, the page's described. A page within the first
+  // kStreamSnapshotEvery events folds from the start.
   typename Agg::State state{};
-  if (first > 0) {
-    auto before_pos = PositionOfVersion(store, stream, first - 1);
-    if (!before_pos.ok()) return before_pos.error();
-    if (!before_pos->has_value()) return not_found();
-    auto loaded = LoadAggregate<Agg>(store, id, **before_pos);
-    if (!loaded.ok()) return loaded.error();
-    state = std::move(loaded->state);
+  std::uint64_t from = 0;
+  if (const std::uint64_t base = first / kStreamSnapshotEvery * kStreamSnapshotEvery; base > 0) {
+    auto base_pos = PositionOfVersion(store, stream, base - 1);
+    if (!base_pos.ok()) return base_pos.error();
+    if (!base_pos->has_value()) return not_found();
+    if (auto snap = StateAtSnapshot<Agg>(store, stream, base - 1, **base_pos)) {
+      state = std::move(*snap);
+      from = base;
+    } else {
+      auto before_pos = PositionOfVersion(store, stream, first - 1);
+      if (!before_pos.ok()) return before_pos.error();
+      if (!before_pos->has_value()) return not_found();
+      auto loaded = LoadAggregate<Agg>(store, id, **before_pos);
+      if (!loaded.ok()) return loaded.error();
+      state = std::move(loaded->state);
+      from = first;
+    }
   }
   nlohmann::json holder;
-  for (std::uint64_t from = first; from < last;) {
+  while (from < last) {
     auto page = store.ReadStream(stream, from, storage::Direction::kForwards,
                                  static_cast<std::size_t>(std::min<std::uint64_t>(last - from, 1000)));
     if (!page.ok()) return page.error();
     if (page->empty()) break;
     for (const auto& e : *page) {
       if (e.stream_version >= last) break;
-      out.items.push_back(DescribeRecorded<Agg>(state, e, holder));
+      if (e.stream_version < first) {
+        Agg::Evolve(state, MakeView(e, holder));
+      } else {
+        out.items.push_back(DescribeRecorded<Agg>(state, e, holder));
+      }
     }
     from = page->back().stream_version + 1;
   }

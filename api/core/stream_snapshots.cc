@@ -6,28 +6,61 @@
 
 namespace assure::api {
 
+std::uint64_t StreamSnapshotStride(std::size_t bytes) {
+  std::uint64_t stride = kStreamSnapshotEvery;
+  while (bytes > stride * kStreamSnapshotBytesPerEvent) stride *= 2;
+  return stride;
+}
+
 std::string StreamSnapshotPrefix(std::string_view stream_id) {
   return "snap1/" + std::string(stream_id) + "/";
 }
 
 namespace {
+
+std::string IndexKey(std::string_view stream_id, std::uint64_t position) {
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(position));
+  return StreamSnapshotPrefix(stream_id) + hex;
+}
+
 // The body of a snapshot lives apart from its (empty-valued) index key, so
 // finding the right snapshot reads keys only.
 std::string BodyKey(std::string_view index_key) { return "snapbody/" + std::string(index_key); }
+
+// The snapshot stored under `index_key`'s body, if it reads back and its
+// position is <= up_to.
+std::optional<StreamSnapshot> ReadBody(storage::EventStore& store, const std::string& index_key,
+                                       std::uint64_t up_to) {
+  auto body = store.GetState(BodyKey(index_key));
+  if (!body.ok() || !body->has_value()) return std::nullopt;
+  const std::size_t bytes = (*body)->size();
+  auto j = ParseJson(**body);
+  if (j.is_discarded() || !j.is_object()) return std::nullopt;
+  auto pos = j.find("position");
+  auto ver = j.find("version");
+  if (pos == j.end() || ver == j.end() || !pos->is_number_unsigned() || !ver->is_number_unsigned()) {
+    return std::nullopt;
+  }
+  if (pos->get<std::uint64_t>() > up_to) return std::nullopt;
+  return StreamSnapshot{ver->get<std::uint64_t>(), pos->get<std::uint64_t>(), std::move(j["state"]), bytes};
+}
+
 }  // namespace
 
 Status SaveStreamSnapshot(storage::EventStore& store, std::string_view stream_id,
                           std::uint64_t version, std::uint64_t position,
                           const nlohmann::json& state) {
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(position));
-  const std::string key = StreamSnapshotPrefix(stream_id) + hex;
+  if (!StreamSnapshotCandidate(version)) return {};
+  const std::string key = IndexKey(stream_id, position);
   // Deterministic for (stream, position): a rebuild need not write it again.
   auto existing = store.GetState(BodyKey(key));
   if (existing.ok() && existing->has_value()) return {};
   nlohmann::json value = {{"version", version}, {"position", position}, {"state", state}};
+  std::string text = value.dump();
+  if ((version + 1) % StreamSnapshotStride(text.size()) != 0) return {};
   // Body first, then the index key: an index key always has its body.
-  ASSURE_TRY(store.PutState({{BodyKey(key), value.dump()}}, /*sync=*/false));
+  ASSURE_TRY(store.PutState({{BodyKey(key), std::move(text)}}, /*sync=*/false));
   return store.PutState({{key, ""}}, /*sync=*/false);
 }
 
@@ -43,20 +76,17 @@ std::optional<StreamSnapshot> FindStreamSnapshot(storage::EventStore& store,
     if (it->key.size() != prefix.size() + 16) continue;
     const std::uint64_t key_position = std::stoull(it->key.substr(prefix.size()), nullptr, 16);
     if (key_position > up_to) continue;
-    auto body = store.GetState(BodyKey(it->key));
-    if (!body.ok() || !body->has_value()) continue;
-    const std::size_t bytes = (*body)->size();
-    auto j = ParseJson(**body);
-    if (j.is_discarded() || !j.is_object()) continue;
-    auto pos = j.find("position");
-    auto ver = j.find("version");
-    if (pos == j.end() || ver == j.end() || !pos->is_number_unsigned() || !ver->is_number_unsigned()) {
-      continue;
-    }
-    if (pos->get<std::uint64_t>() > up_to) continue;
-    return StreamSnapshot{ver->get<std::uint64_t>(), pos->get<std::uint64_t>(), std::move(j["state"]), bytes};
+    if (auto snap = ReadBody(store, it->key, up_to)) return snap;
   }
   return std::nullopt;
+}
+
+std::optional<StreamSnapshot> StreamSnapshotAt(storage::EventStore& store,
+                                               std::string_view stream_id, std::uint64_t version,
+                                               std::uint64_t position) {
+  auto snap = ReadBody(store, IndexKey(stream_id, position), position);
+  if (!snap || snap->version != version || snap->position != position) return std::nullopt;
+  return snap;
 }
 
 }  // namespace assure::api

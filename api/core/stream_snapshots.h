@@ -1,14 +1,24 @@
 // Snapshots of single streams' states, so that loading an aggregate as at any
-// position folds at most kStreamSnapshotEvery events.
+// position, or describing a page of its history, folds a bounded number of
+// events whatever the stream's length.
 //
-// Every kStreamSnapshotEvery-th event of a stream (versions 499, 999, ...),
-// the network projection writes the entity's state (Agg::SnapshotJson) under
+// When: after the events whose count (version + 1) is a multiple of the
+// stride, StreamSnapshotStride(bytes of the snapshot): every
+// kStreamSnapshotEvery (100) events while the state is small, every 200, 400,
+// ... events as it grows, so that snapshots cost at most
+// kStreamSnapshotBytesPerEvent bytes per event of the stream (a state of
+// 6.4 KB or less: every 100 events; of 100 KB: every 1,600). The strides nest
+// (every multiple of 400 is one of 100), so a load's nearest snapshot is at
+// most one stride back. The network projection writes them (NetworkProjection).
+//
+// Where: the entity's state (Agg::SnapshotJson) under
 // "snapbody/snap1/<stream id>/<position as 16 hex digits>" and an empty index
 // key "snap1/<stream id>/<position as 16 hex digits>" in the store's state area
 // ("snap1": the layout's version; a new layout takes a new prefix),
 // unsynced: a snapshot is a cache, and a missing or unreadable one only makes
-// a load fold from the start. LoadAggregate (aggregate_loader.h) starts from
-// the newest snapshot at or before the position it is asked for.
+// a load fold from an earlier one or from the start. LoadAggregate
+// (aggregate_loader.h) starts from the newest snapshot at or before the
+// position it is asked for.
 #pragma once
 
 #include <cstdint>
@@ -21,10 +31,25 @@
 
 namespace assure::api {
 
-inline constexpr std::uint64_t kStreamSnapshotEvery = 500;
+inline constexpr std::uint64_t kStreamSnapshotEvery = 100;
+inline constexpr std::uint64_t kStreamSnapshotBytesPerEvent = 64;
+
+// The events between two snapshots of a state whose snapshot is `bytes`
+// long: the smallest kStreamSnapshotEvery * 2^k with
+// bytes <= stride * kStreamSnapshotBytesPerEvent.
+std::uint64_t StreamSnapshotStride(std::size_t bytes);
+
+// Whether the event with this version may be followed by a snapshot at all
+// (its count is a multiple of the smallest stride): only then is the state
+// serialised to learn its stride.
+inline bool StreamSnapshotCandidate(std::uint64_t version) {
+  return (version + 1) % kStreamSnapshotEvery == 0;
+}
 
 std::string StreamSnapshotPrefix(std::string_view stream_id);
 
+// Writes the snapshot after the event (version, position) if the stride of
+// its state says so. `state` is the aggregate's SnapshotJson.
 Status SaveStreamSnapshot(storage::EventStore& store, std::string_view stream_id,
                           std::uint64_t version, std::uint64_t position,
                           const nlohmann::json& state);
@@ -37,7 +62,14 @@ struct StreamSnapshot {
 };
 
 // The newest snapshot of the stream whose position is <= up_to, if any.
+// Reads the stream's snapshot index keys (one per snapshot).
 std::optional<StreamSnapshot> FindStreamSnapshot(storage::EventStore& store,
                                                  std::string_view stream_id, std::uint64_t up_to);
+
+// The snapshot written after the event (version, position), if there is one
+// that reads back: one read, whatever the stream's length.
+std::optional<StreamSnapshot> StreamSnapshotAt(storage::EventStore& store,
+                                               std::string_view stream_id, std::uint64_t version,
+                                               std::uint64_t position);
 
 }  // namespace assure::api

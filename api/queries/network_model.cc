@@ -78,9 +78,10 @@ Result<NetworkModel> BuildNetworkModel(storage::EventStore& store, std::uint64_t
 
 Status NetworkProjection::Apply(const storage::RecordedEvent&, const domain::EventView& event) {
   model_.Apply(event);
-  if (snapshot_store_ && (event.stream_version + 1) % kStreamSnapshotEvery == 0) {
+  if (snapshot_store_ && StreamSnapshotCandidate(event.stream_version)) {
     nlohmann::json state = model_.EntitySnapshot(event.stream_id);
     // A cache: failing to write one only makes later as-at loads slower.
+    // SaveStreamSnapshot skips it if the state's stride says so.
     if (!state.is_null()) {
       (void)SaveStreamSnapshot(*snapshot_store_, event.stream_id, event.stream_version,
                                event.position, state);

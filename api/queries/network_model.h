@@ -47,7 +47,7 @@ class NetworkProjection final : public Projection {
  public:
   NetworkProjection() = default;
   // With a store: also writes stream snapshots (api/core/stream_snapshots.h)
-  // every kStreamSnapshotEvery events of a stream, for fast as-at loads.
+  // every stride of a stream's events, for fast as-at loads and history pages.
   explicit NetworkProjection(storage::EventStore* snapshot_store) : snapshot_store_(snapshot_store) {}
 
   std::string Name() const override { return "network"; }

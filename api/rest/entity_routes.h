@@ -341,13 +341,7 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
     auto h = HistoryRange<Agg>(*deps->store, req.PathParam("id"), at->value_or(UINT64_MAX), page->offset,
                                page->limit, order == "desc");
     if (!h.ok()) return ErrorResponse(h.error(), req);
-    nlohmann::json items = nlohmann::json::array();
-    for (const auto& e : h->items) items.push_back(HistoryToJson(e));
-    return http::Response::Json(200, {{"items", std::move(items)},
-                                      {"total", h->total},
-                                      {"offset", page->offset},
-                                      {"limit", page->limit},
-                                      {"order", order}});
+    return http::Response::Text(200, HistoryPageJson(*h, page->offset, page->limit, order), "application/json");
   }, history);
 
   // Commands.

@@ -49,7 +49,7 @@ TEST(StreamSnapshotTest, LoadsFromSnapshotsEqualAFullFold) {
     if (i % 7 == 0) run("d2", "edit", {{"owner", "o" + std::to_string(i)}});
   }
   auto snaps = store->ScanState(StreamSnapshotPrefix("deliverable-d1"));
-  ASSERT_EQ(snaps->size(), 2u) << "snapshots after versions 499 and 999";
+  ASSERT_EQ(snaps->size(), 12u) << "snapshots after versions 99, 199, ..., 1199";
   const std::uint64_t head = store->Head().position;
   for (std::uint64_t at : {std::uint64_t{1}, std::uint64_t{2}, head / 3, head / 2, head - 5, head}) {
     auto loaded = LoadAggregate<DeliverableAggregate>(*store, "d1", at);
@@ -58,11 +58,11 @@ TEST(StreamSnapshotTest, LoadsFromSnapshotsEqualAFullFold) {
   }
   auto last = FindStreamSnapshot(*store, "deliverable-d1", head);
   ASSERT_TRUE(last.has_value());
-  EXPECT_EQ(last->version, 999u);
+  EXPECT_EQ(last->version, 1199u);
 
   // A corrupt snapshot is skipped: the load falls back and is still right.
   for (const auto& kv : *snaps) {
-    ASSERT_TRUE(store->PutState({{"snapbody/" + kv.key, R"({"version":999,"position":1,"state":{"broken":true}})"}}).ok());
+    ASSERT_TRUE(store->PutState({{"snapbody/" + kv.key, R"({"version":1199,"position":1,"state":{"broken":true}})"}}).ok());
   }
   auto loaded = LoadAggregate<DeliverableAggregate>(*store, "d1", head);
   ASSERT_TRUE(loaded.ok());

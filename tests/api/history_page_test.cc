@@ -1,0 +1,195 @@
+// History pages of a long deliverable, with stream snapshots written as the
+// server writes them (the network projection): every page equals the
+// matching slice of the history described by a full fold from the start,
+// and a page reads about a page of events whatever the stream's length.
+#include <gtest/gtest.h>
+
+#include "api/core/entity_writer.h"
+#include "api/core/history.h"
+#include "api/core/projection_runner.h"
+#include "api/queries/network_model.h"
+#include "domain/deliverable.h"
+#include "storage/fault_backend.h"
+#include "storage/log_store.h"
+
+namespace assure::api {
+namespace {
+
+using D = domain::DeliverableAggregate;
+
+class HistoryPageTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto backend = std::make_unique<storage::FaultBackend>(storage::NewMemoryBackend());
+    backend_ = backend.get();
+    auto s = storage::LogStore::Open(std::move(backend), {});
+    ASSERT_TRUE(s.ok());
+    store_ = std::shared_ptr<storage::EventStore>(std::move(s).value());
+    writer_ = std::make_unique<EntityWriter>(store_);
+    runner_ = std::make_unique<ProjectionRunner>(*store_, std::vector<std::shared_ptr<Projection>>{
+                                                              std::make_shared<NetworkProjection>(store_.get())});
+    ASSERT_TRUE(runner_->Start().ok());
+    rc_.actor = "person-1";
+  }
+  void TearDown() override { runner_.reset(); }
+
+  void Run(const std::string& id, const std::string& name, const nlohmann::json& body) {
+    auto cmd = D::ParseCommand(name, body);
+    ASSERT_TRUE(cmd.ok()) << name;
+    ASSERT_TRUE(Execute<D>(*writer_, id, *cmd, rc_).ok()) << name << " " << body.dump();
+  }
+
+  // `changes` events after the create: notes, edits and rating changes
+  // (each rating differs from the one before), interleaved with another
+  // deliverable's events so that positions and versions differ.
+  void Write(int changes) {
+    Run("d1", "create", {{"programme_id", "wp"}, {"title", "Long"}, {"ragb", "blue"}});
+    Run("d2", "create", {{"programme_id", "wp"}, {"title", "Other"}});
+    static const char* kRagb[] = {"red", "amber", "blue", "green"};
+    for (int i = 0; i < changes; ++i) {
+      if (i % 5 == 0) {
+        Run("d1", "add-progress-note", {{"note_date", "2024-01-02"}, {"text", "note " + std::to_string(i)}});
+      } else if (i % 11 == 0) {
+        Run("d1", "edit", {{"title", "Long " + std::to_string(i)}});
+      } else {
+        Run("d1", "change-ragb", {{"ragb", kRagb[i % 4]}, {"reason", "r" + std::to_string(i)}});
+      }
+      if (i % 7 == 0) Run("d2", "edit", {{"owner", "o" + std::to_string(i)}});
+    }
+  }
+
+  // Every page asked for equals the slice of `all` (the full fold's history).
+  void ExpectSlices(std::uint64_t up_to, const std::vector<std::uint64_t>& offsets,
+                    const std::vector<std::uint64_t>& limits) {
+    auto all = History<D>(*store_, "d1", up_to);
+    ASSERT_TRUE(all.ok());
+    const std::uint64_t n = all->size();
+    for (bool desc : {false, true}) {
+      for (std::uint64_t offset : offsets) {
+        for (std::uint64_t limit : limits) {
+          auto page = HistoryRange<D>(*store_, "d1", up_to, offset, limit, desc);
+          ASSERT_TRUE(page.ok());
+          ASSERT_EQ(page->total, n);
+          std::vector<nlohmann::json> want, got;
+          for (std::uint64_t k = offset; k < n && k < offset + limit; ++k) {
+            want.push_back(HistoryToJson((*all)[desc ? n - 1 - k : k]));
+          }
+          for (const auto& e : page->items) got.push_back(HistoryToJson(e));
+          ASSERT_EQ(got, want) << "up_to " << up_to << " desc " << desc << " offset " << offset
+                               << " limit " << limit;
+        }
+      }
+    }
+  }
+
+  storage::FaultBackend* backend_ = nullptr;
+  std::shared_ptr<storage::EventStore> store_;
+  std::unique_ptr<EntityWriter> writer_;
+  std::unique_ptr<ProjectionRunner> runner_;
+  RequestContext rc_;
+};
+
+TEST_F(HistoryPageTest, PagesEqualTheFullFoldsSlices) {
+  Write(1234);
+  auto snaps = store_->ScanState(StreamSnapshotPrefix("deliverable-d1"));
+  ASSERT_TRUE(snaps.ok());
+  EXPECT_EQ(snaps->size(), 12u) << "after versions 99, 199, ..., 1199";
+  const std::uint64_t n = 1235;
+  const std::vector<std::uint64_t> offsets = {0, 1, 37, 99, 100, 101, 199, 250, 777, n - 101, n - 100, n - 1, n};
+  ExpectSlices(UINT64_MAX, offsets, {1, 50, 100, 173});
+  // As at a position between snapshots.
+  ExpectSlices(store_->Head().position / 2, {0, 1, 99, 100, 101, 333}, {1, 100, 150});
+}
+
+TEST_F(HistoryPageTest, APageReadsAboutAPageOfEventsWhateverTheLength) {
+  Write(2600);
+  for (std::uint64_t offset : {0, 1, 150, 1000, 2500}) {
+    for (bool desc : {false, true}) {
+      const std::uint64_t before = backend_->event_reads();
+      auto page = HistoryRange<D>(*store_, "d1", UINT64_MAX, offset, 100, desc);
+      ASSERT_TRUE(page.ok());
+      ASSERT_EQ(page->items.size(), 100u);
+      // The page, fewer than kStreamSnapshotEvery folded before it, and the
+      // event read to find the snapshot's position.
+      EXPECT_LE(backend_->event_reads() - before, 100 + kStreamSnapshotEvery) << offset << " " << desc;
+    }
+  }
+}
+
+TEST_F(HistoryPageTest, UnreadableSnapshotsOnlyCostTime) {
+  Write(456);
+  auto snaps = store_->ScanState(StreamSnapshotPrefix("deliverable-d1"));
+  ASSERT_TRUE(snaps.ok());
+  ASSERT_EQ(snaps->size(), 4u);
+  // The snapshot after version 399 unreadable: a page after it loads from the
+  // one before (after 299); then all of them: from the start.
+  ASSERT_TRUE(store_->PutState({{"snapbody/" + snaps->back().key, R"({"version":399,"position":1,"state":{"broken":true}})"}}).ok());
+  ExpectSlices(UINT64_MAX, {0, 1, 30, 56, 57, 100, 456}, {1, 100});
+  for (const auto& kv : *snaps) {
+    ASSERT_TRUE(store_->PutState({{"snapbody/" + kv.key, "not json"}}).ok());
+  }
+  ExpectSlices(UINT64_MAX, {0, 1, 30, 56, 57, 100, 456}, {1, 100});
+}
+
+// The page's JSON written directly equals what Response::Json made of the
+// same page built as nlohmann values, byte for byte, for awkward strings and
+// values and for every entry of a long deliverable's history.
+TEST_F(HistoryPageTest, PageJsonEqualsTheValueDump) {
+  Write(300);
+  auto dump = [](const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); };
+  auto as_values = [&](const HistoryPage& p, std::uint64_t offset, std::uint64_t limit, const std::string& order) {
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& e : p.items) items.push_back(HistoryToJson(e));
+    return dump({{"items", std::move(items)}, {"total", p.total}, {"offset", offset}, {"limit", limit}, {"order", order}});
+  };
+  for (bool desc : {false, true}) {
+    auto page = HistoryRange<D>(*store_, "d1", UINT64_MAX, 3, 1000, desc);
+    ASSERT_TRUE(page.ok());
+    const std::string order = desc ? "desc" : "asc";
+    EXPECT_EQ(HistoryPageJson(*page, 3, 1000, order), as_values(*page, 3, 1000, order));
+  }
+  HistoryPage odd;
+  odd.total = 7;
+  for (std::string s : {std::string(""), std::string("plain"), std::string("quote \" back \\ slash"),
+                        std::string("tab\tnew\nline\x01\x1f\x7f"), std::string("Amber \xe2\x86\x92 Red"),
+                        std::string("bad \xff\xfe utf-8 \xe2\x86"), std::string("nul \0 byte", 10)}) {
+    HistoryEntry e{UINT64_MAX, 0, -1, s, s, s, s, {}, s};
+    e.changes.push_back({s, s, nullptr});
+    e.changes.push_back({"n", 1.5, nlohmann::json{{"b", s}, {"a", {1, -2, true}}}});
+    odd.items.push_back(e);
+  }
+  odd.items.push_back(HistoryEntry{});
+  EXPECT_EQ(HistoryPageJson(odd, 0, 100, "asc"), as_values(odd, 0, 100, "asc"));
+  EXPECT_EQ(HistoryPageJson(HistoryPage{}, 5, 1, "desc"), as_values(HistoryPage{}, 5, 1, "desc"));
+}
+
+TEST(StreamSnapshotStrideTest, BytesPerEventAreBounded) {
+  EXPECT_EQ(StreamSnapshotStride(0), kStreamSnapshotEvery);
+  EXPECT_EQ(StreamSnapshotStride(kStreamSnapshotEvery * kStreamSnapshotBytesPerEvent), kStreamSnapshotEvery);
+  EXPECT_EQ(StreamSnapshotStride(kStreamSnapshotEvery * kStreamSnapshotBytesPerEvent + 1), 2 * kStreamSnapshotEvery);
+  EXPECT_EQ(StreamSnapshotStride(100'000), 1600u);
+  for (std::size_t bytes : {1u, 6'000u, 7'000u, 50'000u, 1'000'000u, 9'999'999u}) {
+    const std::uint64_t stride = StreamSnapshotStride(bytes);
+    EXPECT_LE(bytes, stride * kStreamSnapshotBytesPerEvent) << bytes;
+    EXPECT_EQ(stride % kStreamSnapshotEvery, 0u);
+    if (stride > kStreamSnapshotEvery) {
+      EXPECT_GT(bytes, stride / 2 * kStreamSnapshotBytesPerEvent) << bytes;
+    }
+  }
+  // A 10 KB state is written after every 200th event only.
+  auto store = storage::NewMemoryStore();
+  const nlohmann::json big = {{"text", std::string(10'000, 'x')}};
+  for (std::uint64_t version : {98u, 99u, 150u, 199u, 299u, 399u}) {
+    ASSERT_TRUE(SaveStreamSnapshot(*store, "thing-t1", version, version + 1, big).ok());
+  }
+  auto snaps = store->ScanState(StreamSnapshotPrefix("thing-t1"));
+  ASSERT_TRUE(snaps.ok());
+  ASSERT_EQ(snaps->size(), 2u);
+  EXPECT_EQ(StreamSnapshotAt(*store, "thing-t1", 199, 200)->version, 199u);
+  EXPECT_EQ(StreamSnapshotAt(*store, "thing-t1", 399, 400)->version, 399u);
+  EXPECT_FALSE(StreamSnapshotAt(*store, "thing-t1", 99, 100).has_value());
+  EXPECT_FALSE(StreamSnapshotAt(*store, "thing-t1", 198, 200).has_value()) << "another version";
+}
+
+}  // namespace
+}  // namespace assure::api
