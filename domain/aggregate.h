@@ -24,7 +24,7 @@
 //                     snapshot_read.h) and ignores derived members.
 //
 // Generic code asks for the least it needs: Folds (replay), Describes
-// (history), Aggregate (everything).
+// (history), Decides (writing), Aggregate (everything).
 #pragma once
 
 #include <concepts>
@@ -52,11 +52,15 @@ concept Describes = Folds<A> && requires(const typename A::State& before, const 
 };
 
 template <class A>
+concept Decides = Folds<A> && requires(const typename A::State& state, const typename A::Command& command,
+                                       const CommandContext& ctx) {
+  { A::Decide(state, command, ctx) } -> std::same_as<Result<std::vector<NewEvent>>>;
+};
+
+template <class A>
 concept Aggregate =
-    Describes<A> && requires(const typename A::State& state, const typename A::Command& command,
-                             const CommandContext& ctx, std::string_view name,
-                             const nlohmann::json& json) {
-      { A::Decide(state, command, ctx) } -> std::same_as<Result<std::vector<NewEvent>>>;
+    Describes<A> && Decides<A> &&
+    requires(const typename A::State& state, std::string_view name, const nlohmann::json& json) {
       { A::ParseCommand(name, json) } -> std::same_as<Result<typename A::Command>>;
       { A::ToJson(state) } -> std::same_as<nlohmann::json>;
       { A::SnapshotJson(state) } -> std::same_as<nlohmann::json>;

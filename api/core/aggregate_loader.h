@@ -1,5 +1,5 @@
 // Loading an aggregate: fold its stream's events (up to a position) into
-// state. Works for any aggregate with the shape of domain/*_aggregate.h:
+// state. Works for any aggregate that folds (domain::Folds, domain/aggregate.h):
 //   Agg::kKind, Agg::State, Agg::Evolve(State&, const EventView&).
 //
 // Thread safety: stateless; the store is thread-safe.
@@ -12,11 +12,12 @@
 
 #include "api/core/event_mapping.h"
 #include "api/core/stream_snapshots.h"
+#include "domain/aggregate.h"
 #include "storage/event_store.h"
 
 namespace assure::api {
 
-template <class Agg>
+template <domain::Folds Agg>
 struct Loaded {
   typename Agg::State state{};
   std::optional<std::uint64_t> version;  // empty when the stream does not exist
@@ -28,7 +29,7 @@ struct Loaded {
 
 // Folds the events of Agg's stream for `id` with positions <= up_to,
 // starting from the newest stream snapshot at or before it.
-template <class Agg>
+template <domain::Folds Agg>
 Result<Loaded<Agg>> LoadAggregate(storage::EventStore& store, std::string_view id,
                                   std::uint64_t up_to = UINT64_MAX) {
   Loaded<Agg> out;

@@ -48,6 +48,7 @@
 #include <vector>
 
 #include "api/core/aggregate_loader.h"
+#include "domain/aggregate.h"
 #include "api/core/event_mapping.h"
 #include "storage/event_store.h"
 
@@ -108,10 +109,10 @@ class EntityWriter {
   // The held state of Agg's entity `id`, loaded from the store (newest
   // stream snapshot, then the events after it) if not held. Only while the
   // entity's stream is held by the calling part.
-  template <class Agg>
+  template <domain::Folds Agg>
   Result<Loaded<Agg>*> Held(std::string_view id);
   // The held state if there is one of that type.
-  template <class Agg>
+  template <domain::Folds Agg>
   Loaded<Agg>* HeldIfAny(std::string_view id);
   // Adds to the held entity's size estimate (a part's committed events).
   void GrowEstimate(const std::string& stream, std::size_t bytes);
@@ -164,7 +165,7 @@ class EntityWriter {
   std::thread thread_;
 };
 
-template <class Agg>
+template <domain::Folds Agg>
 Result<Loaded<Agg>*> EntityWriter::Held(std::string_view id) {
   const std::string stream = domain::StreamId(Agg::kKind, id);
   if (Loaded<Agg>* held = HeldIfAny<Agg>(id)) {
@@ -183,7 +184,7 @@ Result<Loaded<Agg>*> EntityWriter::Held(std::string_view id) {
   return HeldIfAny<Agg>(id);
 }
 
-template <class Agg>
+template <domain::Folds Agg>
 Loaded<Agg>* EntityWriter::HeldIfAny(std::string_view id) {
   Lane* lane = LaneOf(domain::StreamId(Agg::kKind, id));
   return lane == nullptr ? nullptr : std::any_cast<Loaded<Agg>>(&lane->state);
@@ -193,7 +194,7 @@ Loaded<Agg>* EntityWriter::HeldIfAny(std::string_view id) {
 // against the state the ones before it leave. With check_if_match, the
 // request's If-Match must equal the entity's version (kPreconditionFailed
 // with the actual version otherwise).
-template <class Agg>
+template <domain::Decides Agg>
 WritePart CommandPart(std::string id, std::vector<typename Agg::Command> commands,
                       bool check_if_match) {
   WritePart part;
@@ -272,7 +273,7 @@ WritePart CommandPart(std::string id, std::vector<typename Agg::Command> command
 // `command` on Agg's entity `id` (e.g. a new deliverable listed in its
 // programme).
 using Companion = WritePart;
-template <class Agg>
+template <domain::Decides Agg>
 Companion CompanionCommand(std::string id, typename Agg::Command command) {
   return CommandPart<Agg>(std::move(id), {std::move(command)}, /*check_if_match=*/false);
 }
@@ -284,7 +285,7 @@ Result<std::optional<WriteResult>> FindIdempotentResult(storage::EventStore& sto
 
 // The parts of one command's write: the command on its own entity (If-Match
 // checked there), then its companions.
-template <class Agg>
+template <domain::Decides Agg>
 std::vector<WritePart> CommandParts(std::string id, typename Agg::Command command,
                                     std::vector<Companion> companions) {
   std::vector<WritePart> parts;
@@ -298,7 +299,7 @@ std::vector<WritePart> CommandParts(std::string id, typename Agg::Command comman
 // Idempotency-Key replays the first result without writing (the look-up
 // runs on the caller's thread). A command that decides no events (already
 // in effect) writes nothing and reports the current version.
-template <class Agg>
+template <domain::Decides Agg>
 void SubmitCommand(EntityWriter& writer, std::string id, typename Agg::Command command,
                    RequestContext rc, std::vector<Companion> companions, EntityWriter::Done done) {
   if (!rc.idempotency_key.empty()) {
@@ -311,7 +312,7 @@ void SubmitCommand(EntityWriter& writer, std::string id, typename Agg::Command c
 }
 
 // SubmitCommand, waiting for the answer (not from a `done` callback).
-template <class Agg>
+template <domain::Decides Agg>
 Result<WriteResult> Execute(EntityWriter& writer, std::string_view id,
                             const typename Agg::Command& command, const RequestContext& rc,
                             std::vector<Companion> companions = {}) {

@@ -110,7 +110,7 @@ Result<std::uint64_t> CountUpTo(storage::EventStore& store, const std::string& s
 // The state after the stream's event `version` (at `position`) from the
 // snapshot written right after it, if there is one: one read, whatever the
 // stream's length.
-template <class Agg>
+template <domain::Folds Agg>
 std::optional<typename Agg::State> StateAtSnapshot(storage::EventStore& store, const std::string& stream,
                                                    std::uint64_t version, std::uint64_t position) {
   if constexpr (requires(const nlohmann::json& j) { Agg::FromSnapshotJson(j); }) {

@@ -14,12 +14,13 @@
 #include <string_view>
 #include <utility>
 
+#include "domain/aggregate.h"
 #include "domain/event.h"
 #include "domain/result.h"
 
 namespace assure::api {
 
-template <class Agg>
+template <domain::Folds Agg>
 class EntityTable {
  public:
   using State = typename Agg::State;
