@@ -1,8 +1,5 @@
 #include "api/core/history.h"
 
-#include <algorithm>
-#include <cstring>
-
 #include "domain/calendar.h"
 
 namespace assure::api {

@@ -53,8 +53,9 @@ Status RegisterDocumentContentRoutes(http::Router& router, std::shared_ptr<RestD
                // head says whether it exists, at a cost that does not grow
                // with the document's versions (folding it here did).
                auto info = deps->store->GetStreamInfo(domain::StreamId(domain::ControlledDocumentAggregate::kKind, id));
-               if (!info.ok() && info.error().code != ErrorCode::kNotFound &&
-                   info.error().code != ErrorCode::kInvalidArgument) {
+               // (An id that cannot form a stream id, kInvalidArgument, names
+               // no document either.)
+               if (!info.ok() && info.error().code != ErrorCode::kInvalidArgument) {
                  return ErrorResponse(info.error(), req);
                }
                if (!info.ok() || !info->exists) {

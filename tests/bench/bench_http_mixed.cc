@@ -151,9 +151,8 @@ Req MixedRequest(Mixed& m, const Options& o, const Server& s, int t, std::uint64
   const std::string tag = std::to_string(t) + "." + std::to_string(i);
   if ((k == kAttendance || k == kDecision || k == kAction) && o.sitting_items > 0 &&
       ++pc.sitting > o.sitting_items) {
-    pc.step = Mixed::kClose;
-    *kind = kSitting;
-    return Post(meeting + "/close", "{}", s.secretary);
+    pc.step = Mixed::kClose;  // the sitting is full: its cycle begins, above
+    return MixedRequest(m, o, s, t, i, kind);
   }
   switch (k) {
     case kNote:
