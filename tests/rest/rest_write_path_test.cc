@@ -185,5 +185,26 @@ TEST_F(RestDiskFullTest, AFailureAfterTheCommitIsAWarningInA2xxNotAnError) {
   EXPECT_FALSE(plain.Json().contains("warnings")) << plain.body;
 }
 
+// An upload's cost does not grow with the document's versions: whether the
+// document exists comes from its stream's head, and the writer decides
+// against the state it holds, so the Nth upload reads no stored event (it
+// used to fold the whole document first: N reads).
+TEST_F(RestDiskFullTest, AnUploadReadsNoEventsHoweverManyVersionsTheDocumentHas) {
+  HttpReply doc = Post("/api/v1/documents", {{"title", "Long-lived policy"}, {"document_numbers", {"D-9"}}},
+                       tok().editor);
+  ASSERT_EQ(doc.status, 201) << doc.body;
+  const std::string id = doc.Json()["id"];
+  auto upload = [&](int n) {
+    return Send(srv().port(), "POST", "/api/v1/documents/" + id + "/versions?version_label=" + std::to_string(n),
+                tok().editor, "text of version " + std::to_string(n), {{"Content-Type", "text/plain"}});
+  };
+  for (int n = 1; n <= 40; ++n) ASSERT_EQ(upload(n).status, 201);
+  const std::uint64_t before = fault_->event_reads();
+  HttpReply last = upload(41);
+  ASSERT_EQ(last.status, 201) << last.body;
+  EXPECT_EQ(fault_->event_reads() - before, 0u);
+  EXPECT_EQ(Get("/api/v1/documents/" + id).Json()["versions"].size(), 41u);
+}
+
 }  // namespace
 }  // namespace assure::rest_test
