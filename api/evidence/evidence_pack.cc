@@ -105,17 +105,120 @@ struct AsAt {
   std::vector<std::unique_ptr<Page>> pages;  // the pages read into (about 100,000 events)
 };
 
-// Three threads: one reads pages of the log, this one folds them, a third
-// computes each event's leaf hash and renders its line (for a whole-network
-// pack nearly every event is relied on; the rest are dropped afterwards).
-// `folded` runs on this thread once the model is complete, while the last
-// lines are still being rendered; it may read `model`, `fold` and
-// `last_recorded_at_us` only.
+// What is done to each page of the log: read it, fold it into the model,
+// render its events' lines (with their leaf hashes). The same steps serve
+// the three-thread pipeline and the one-thread run below.
+class PageSteps {
+ public:
+  PageSteps(storage::EventStore& store, std::uint64_t position, AsAt& out)
+      : store_(store), position_(position), out_(out) {}
+
+  // Whether a page remains to be read.
+  bool more() const { return !last_ && from_ <= position_; }
+  // Reads the next page into `page`; false on a failure (kept).
+  bool Read(Page& page) {
+    if (auto s = store_.ReadAllInto(from_, 10000, page.read); !s.ok()) {
+      read_failure_ = s.error();
+      return false;
+    }
+    const auto& events = page.read.events;
+    last_ = page.read.end_of_log || events.empty() || events.back().position >= position_;
+    from_ = page.read.next_position;
+    return true;
+  }
+
+  // Folds the page's events; false at a gap in the positions (kept).
+  bool Fold(const Page& page) {
+    for (const auto& e : page.read.events) {
+      if (e.position > position_) break;
+      if (e.position != out_.stream_of.size() + 1) {
+        gap_ = MakeError(ErrorCode::kCorruption,
+                         "the log has a gap at position " + std::to_string(out_.stream_of.size() + 1));
+        return false;
+      }
+      out_.fold.Apply(out_.model, e);
+      auto [it, added] = interned_.try_emplace(e.stream_id, static_cast<std::uint32_t>(out_.streams.size()));
+      if (added) out_.streams.push_back(e.stream_id);
+      out_.stream_of.push_back(it->second);
+      out_.last_recorded_at_us = e.recorded_at_us;
+    }
+    return true;
+  }
+  bool folded_all() const { return !gap_ && out_.stream_of.size() == position_; }
+
+  // Before the first page is rendered (`first`, or null when there is
+  // none): reserves the lines and reads the leaf hashes; false on a failure
+  // (kept).
+  bool StartRendering(const Page* first) {
+    // Straight into one buffer, reserved from the first page's sizes: an
+    // upper bound per event times the events to come (the lines used to be
+    // rendered in chunks and copied together: 300 MB more to touch).
+    if (first != nullptr && !first->read.events.empty()) {
+      const auto& events = first->read.events;
+      std::size_t room = 0;
+      for (const auto& e : events) room += e.data.size() + e.stream_id.size() + e.metadata.reason.size() + 420;
+      out_.lines.reserve(room / events.size() * position_ + room);
+    }
+    // The leaf hashes as the store committed them with the events (its
+    // Merkle tree's level 0, which the checkpoint's root covers): one scan,
+    // instead of re-encoding and hashing every event. An event altered in
+    // the store after it was committed then fails to match its leaf_hash
+    // in events.jsonl, as it should.
+    auto stored = store_.MerkleLeaves(position_);
+    if (!stored.ok()) {
+      leaves_failure_ = stored.error();
+      return false;
+    }
+    out_.leaves = std::move(*stored);
+    return true;
+  }
+  void Render(const Page& page) {
+    for (const auto& e : page.read.events) {
+      if (e.position > position_ || e.position == 0) break;
+      // Position order is checked by the fold; a gap stops it.
+      AppendEventLine(out_.lines, e, out_.leaves[e.position - 1]);
+      out_.lines.push_back('\n');
+      out_.line_end[e.position - 1] = out_.lines.size();
+    }
+  }
+
+  // The first failure, in the order the steps meet them.
+  std::optional<Error> failure() const {
+    if (read_failure_) return read_failure_;
+    if (leaves_failure_) return leaves_failure_;
+    if (gap_) return gap_;
+    if (out_.stream_of.size() != position_) {
+      return MakeError(ErrorCode::kCorruption, "the log ends at position " + std::to_string(out_.stream_of.size()) +
+                                                   ", before " + std::to_string(position_));
+    }
+    return std::nullopt;
+  }
+
+ private:
+  storage::EventStore& store_;
+  const std::uint64_t position_;
+  AsAt& out_;
+  std::uint64_t from_ = 1;
+  bool last_ = false;
+  std::unordered_map<std::string, std::uint32_t> interned_;
+  std::optional<Error> read_failure_;    // the reader's
+  std::optional<Error> leaves_failure_;  // the renderer's
+  std::optional<Error> gap_;             // the fold's
+};
+
+// Three threads when the pool has two idle workers: one reads pages of the
+// log, this one folds them, a third computes each event's leaf hash and
+// renders its line (for a whole-network pack nearly every event is relied
+// on; the rest are dropped afterwards). Otherwise this thread does each
+// page's three steps in turn. `folded` runs on this thread once the model
+// is complete (while the last lines may still be rendered); it may read
+// `model`, `fold` and `last_recorded_at_us` only.
 Result<AsAt> ReadUpTo(storage::EventStore& store, std::uint64_t position,
                       const std::function<void(const AsAt&)>& folded) {
   AsAt out;
   out.stream_of.reserve(position);
   out.line_end.resize(position);
+  PageSteps steps(store, position, out);
   constexpr std::size_t kAhead = 4;
   Channel<Page*> to_fold(kAhead), to_render(kAhead);
   // Pages both threads are done with; never more than the pages made (at
@@ -124,25 +227,9 @@ Result<AsAt> ReadUpTo(storage::EventStore& store, std::uint64_t position,
   auto done_with = [&](Page* page) {
     if (page->users.fetch_sub(1, std::memory_order_acq_rel) == 1) returned.Push(page);
   };
-  std::optional<Error> failure;          // the reader's
-  std::optional<Error> leaves_failure;   // the renderer's
-  std::future<void> reader, renderer;
-  // On any way out (an exception too), the threads are stopped before they
-  // are waited for.
-  struct StopOnExit {
-    Channel<Page*>& a;
-    Channel<Page*>& b;
-    std::future<void>& r;
-    std::future<void>& w;
-    ~StopOnExit() {
-      a.Cancel();
-      b.Cancel();
-      if (r.valid()) r.wait();
-      if (w.valid()) w.wait();
-    }
-  } stop_on_exit{to_fold, to_render, reader, renderer};
-  reader = RunBeside([&] {
-    for (std::uint64_t from = 1; from <= position;) {
+  std::vector<std::function<void()>> stages;
+  stages.emplace_back([&] {  // the reader
+    while (steps.more()) {
       Page* page = nullptr;
       if (auto back = returned.TryPop()) {
         page = *back;
@@ -150,93 +237,79 @@ Result<AsAt> ReadUpTo(storage::EventStore& store, std::uint64_t position,
         out.pages.push_back(std::make_unique<Page>());  // only this thread touches `pages` until joined
         page = out.pages.back().get();
       }
-      if (auto s = store.ReadAllInto(from, 10000, page->read); !s.ok()) {
-        failure = s.error();
-        break;
-      }
-      const auto& events = page->read.events;
-      const bool last =
-          page->read.end_of_log || events.empty() || events.back().position >= position;
-      from = page->read.next_position;
+      if (!steps.Read(*page)) break;
       page->users.store(2, std::memory_order_relaxed);
       if (!to_fold.Push(page) || !to_render.Push(page)) break;
-      if (last) break;
     }
     to_fold.Close();
     to_render.Close();
   });
-  renderer = RunBeside([&] {
-    // Straight into one buffer, reserved from the first page's sizes: an
-    // upper bound per event times the events to come (the lines used to be
-    // rendered in chunks and copied together: 300 MB more to touch).
-    std::string& lines = out.lines;
+  stages.emplace_back([&] {  // the renderer
     auto page = to_render.Pop();
-    if (page && !(*page)->read.events.empty()) {
-      const auto& events = (*page)->read.events;
-      std::size_t room = 0;
-      for (const auto& e : events) room += e.data.size() + e.stream_id.size() + e.metadata.reason.size() + 420;
-      lines.reserve(room / events.size() * position + room);
-    }
-    // The leaf hashes as the store committed them with the events (its
-    // Merkle tree's level 0, which the checkpoint's root covers): one scan,
-    // instead of re-encoding and hashing every event. An event altered in
-    // the store after it was committed then fails to match its leaf_hash
-    // in events.jsonl, as it should.
-    auto stored = store.MerkleLeaves(position);
-    if (!stored.ok()) {
-      leaves_failure = stored.error();
+    if (!steps.StartRendering(page ? *page : nullptr)) {
       to_render.Cancel();
       to_fold.Cancel();
       return;
     }
-    out.leaves = std::move(*stored);
     for (; page; page = to_render.Pop()) {
-      for (const auto& e : (*page)->read.events) {
-        if (e.position > position || e.position == 0) break;
-        // Position order is checked by the folding thread; a gap stops it.
-        AppendEventLine(lines, e, out.leaves[e.position - 1]);
-        lines.push_back('\n');
-        out.line_end[e.position - 1] = lines.size();
-      }
+      steps.Render(**page);
       done_with(*page);
     }
   });
-  std::unordered_map<std::string, std::uint32_t> interned;
-  std::optional<Error> gap;
-  while (auto page = to_fold.Pop()) {
-    for (const auto& e : (*page)->read.events) {
-      if (e.position > position) break;
-      if (e.position != out.stream_of.size() + 1) {
-        gap = MakeError(ErrorCode::kCorruption,
-                        "the log has a gap at position " + std::to_string(out.stream_of.size() + 1));
-        break;
+  for (auto& stage : stages) {
+    // A stage that throws stops the others before its exception is carried
+    // back (the fold would otherwise wait for a page that never comes).
+    stage = [&to_fold, &to_render, work = std::move(stage)] {
+      try {
+        work();
+      } catch (...) {
+        to_fold.Cancel();
+        to_render.Cancel();
+        throw;
       }
-      out.fold.Apply(out.model, e);
-      auto [it, added] = interned.try_emplace(e.stream_id, static_cast<std::uint32_t>(out.streams.size()));
-      if (added) out.streams.push_back(e.stream_id);
-      out.stream_of.push_back(it->second);
-      out.last_recorded_at_us = e.recorded_at_us;
+    };
+  }
+  std::vector<Beside<void>> running = TryRunTogether(std::move(stages));
+  if (running.empty()) {
+    Page page;
+    for (bool first = true; steps.more(); first = false) {
+      if (!steps.Read(page)) break;
+      if (first && !steps.StartRendering(&page)) break;
+      if (!steps.Fold(page)) break;
+      steps.Render(page);
     }
-    if (gap) break;
-    done_with(*page);
+    if (position == 0) steps.StartRendering(nullptr);
+    if (steps.folded_all() && folded) folded(out);
+  } else {
+    // On any way out (an exception too), the stages are stopped before
+    // they are waited for.
+    struct StopOnExit {
+      Channel<Page*>& a;
+      Channel<Page*>& b;
+      std::vector<Beside<void>>& stages;
+      ~StopOnExit() {
+        a.Cancel();
+        b.Cancel();
+        for (auto& s : stages) {
+          if (s.valid()) s.wait();
+        }
+      }
+    } stop_on_exit{to_fold, to_render, running};
+    while (auto page = to_fold.Pop()) {
+      if (!steps.Fold(**page)) break;
+      done_with(*page);
+    }
+    if (!steps.folded_all()) {
+      to_fold.Cancel();
+      to_render.Cancel();
+    }
+    // Once the fold is complete the reader has read its last page (a
+    // failure stops it before), so its failure is not being written
+    // meanwhile.
+    if (steps.folded_all() && folded) folded(out);
+    for (auto& s : running) s.get();  // rethrows what a stage threw
   }
-  const bool complete = !gap && out.stream_of.size() == position;
-  if (!complete) {
-    to_fold.Cancel();
-    to_render.Cancel();
-  }
-  // Once the fold is complete the reader has read its last page (a failure
-  // stops it before), so `failure` is not being written meanwhile.
-  if (complete && folded) folded(out);
-  reader.get();  // rethrows what the thread threw
-  renderer.get();
-  if (failure) return *failure;
-  if (leaves_failure) return *leaves_failure;
-  if (gap) return *gap;
-  if (out.stream_of.size() != position) {
-    return MakeError(ErrorCode::kCorruption, "the log ends at position " + std::to_string(out.stream_of.size()) +
-                                                 ", before " + std::to_string(position));
-  }
+  if (auto failure = steps.failure()) return *failure;
   return out;
 }
 
