@@ -89,6 +89,7 @@ int Serve(const std::string& data, const std::string& listen_flag, const std::st
   store_options.min_free_bytes = config.store_min_free_bytes;
   store_options.memtable_bytes = config.store_memtable_bytes;
   store_options.block_cache_bytes = config.store_block_cache_bytes;
+  store_options.stream_heads_bytes = config.store_stream_heads_bytes;
   auto opened = storage::OpenRocksStore(data, store_options);
   if (!opened.ok()) {
     std::fprintf(stderr, "assure serve: %s\n", opened.error().message.c_str());

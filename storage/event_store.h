@@ -67,6 +67,12 @@ struct StoreOptions {
   // index and filter blocks are read through. Defaults 64 MiB and 32 MiB.
   std::uint64_t memtable_bytes = 64u << 20;
   std::uint64_t block_cache_bytes = 32u << 20;
+  // The store's own cache of recently written streams' heads (their version
+  // and last position, so that an append's expected-version check reads
+  // nothing): each entry is charged its stream id's bytes plus 96; past the
+  // budget the cache is emptied and refills. Default 16 MiB (about 100,000
+  // streams).
+  std::size_t stream_heads_bytes = 16u << 20;
   // Open without writing a byte to the directory (RocksDB's read-only open:
   // no lock file taken, no info log rotated, no WAL recovery written back):
   // for a store on read-only media or an archived copy. The write-ahead

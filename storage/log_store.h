@@ -87,6 +87,8 @@ class LogStore final : public EventStore {
   Result<std::vector<KeyValue>> ScanState(std::string_view prefix) override;
   Result<Hash256> PutBlob(std::string_view bytes) override;
   Result<std::optional<std::string>> GetBlob(const Hash256& sha256) override;
+  // What the stream-heads cache is charged now (StoreOptions::stream_heads_bytes).
+  std::size_t CachedHeadBytes() const;
 
  private:
   struct Part;
@@ -164,9 +166,10 @@ class LogStore final : public EventStore {
   // expected-version check and GetStreamInfo need no read of the backend.
   // Only the thread leading a group fills it (after its commit, or with what
   // it read while no commit could run), so an entry is never older than the
-  // backend's; beyond kCachedHeads streams it is emptied and refills.
-  static constexpr std::size_t kCachedHeads = 100000;
-  mutable std::shared_mutex heads_mu_;  // guards heads_
+  // backend's; past options_.stream_heads_bytes it is emptied and refills.
+  static constexpr std::size_t kHeadEntryBytes = 96;  // a map node and a StreamHead
+  mutable std::shared_mutex heads_mu_;  // guards heads_, heads_bytes_
+  std::size_t heads_bytes_ = 0;
   struct StringHash {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }

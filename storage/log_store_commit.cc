@@ -78,8 +78,21 @@ std::optional<StreamHead> LogStore::CachedHead(std::string_view stream) const {
 
 void LogStore::CacheHeads(const std::vector<std::pair<std::string, StreamHead>>& heads) {
   std::unique_lock l(heads_mu_);
-  if (heads_.size() + heads.size() > kCachedHeads) heads_.clear();
-  for (const auto& [stream, head] : heads) heads_.insert_or_assign(stream, head);
+  std::size_t adding = 0;
+  for (const auto& h : heads) adding += h.first.size() + kHeadEntryBytes;
+  if (heads_bytes_ + adding > options_.stream_heads_bytes) {
+    heads_.clear();
+    heads_bytes_ = 0;
+  }
+  for (const auto& [stream, head] : heads) {
+    auto [it, inserted] = heads_.insert_or_assign(stream, head);
+    if (inserted) heads_bytes_ += stream.size() + kHeadEntryBytes;
+  }
+}
+
+std::size_t LogStore::CachedHeadBytes() const {
+  std::shared_lock l(heads_mu_);
+  return heads_bytes_;
 }
 
 Result<RecordedEvent> LogStore::EventAt(Group& g, std::uint64_t position) {
