@@ -21,7 +21,15 @@ Status InstallRoutes(Application& app, const std::string& data_dir, bool warm_up
   auto deps = std::make_shared<api::rest::RestDeps>();
   deps->store = app.shared_store();
   deps->writer = app.writer();
-  deps->network = std::make_shared<api::NetworkProjection>(&app.store());
+  // ASSURE_READ_MODEL_HOT_EVENTS (default 20,000; 0 = never): a meeting or
+  // document unchanged for that many events is kept as a slim row.
+  std::uint64_t hot_events = api::NetworkProjection::kDefaultHotEvents;
+  if (const char* v = std::getenv("ASSURE_READ_MODEL_HOT_EVENTS"); v && *v) {
+    char* end = nullptr;
+    const unsigned long long n = std::strtoull(v, &end, 10);
+    if (end && *end == '\0') hot_events = n;
+  }
+  deps->network = std::make_shared<api::NetworkProjection>(&app.store(), hot_events);
   deps->runner = std::make_shared<api::ProjectionRunner>(
       app.store(), std::vector<std::shared_ptr<api::Projection>>{deps->network});
   deps->authorizer = &app.authorizer();

@@ -23,6 +23,9 @@ class Projection {
   virtual Status Apply(const storage::RecordedEvent& record, const domain::EventView& event) = 0;
   // The whole read model, for a snapshot written atomically with the checkpoint.
   virtual nlohmann::json Snapshot() const = 0;
+  // Snapshot() as JSON text; a large model writes it row by row rather than
+  // building the whole JSON value first.
+  virtual std::string SnapshotText() const { return Snapshot().dump(); }
   // Replaces the read model with a snapshot; an error makes the runner rebuild.
   virtual Status Restore(const nlohmann::json& snapshot) = 0;
   virtual void Reset() = 0;

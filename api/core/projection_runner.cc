@@ -63,7 +63,7 @@ Status ProjectionRunner::SaveSnapshots() {
   std::vector<storage::KeyValue> pairs;
   {
     std::shared_lock lock(mu_);
-    for (auto& p : projections_) pairs.push_back({SnapshotKey(*p), p->Snapshot().dump()});
+    for (auto& p : projections_) pairs.push_back({SnapshotKey(*p), p->SnapshotText()});
     pairs.push_back({kCheckpointKey, storage::U64Key(position_)});
   }
   return store_.PutState(pairs);

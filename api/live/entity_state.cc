@@ -13,11 +13,24 @@ std::pair<std::string_view, std::string_view> Split(std::string_view stream_id) 
   return {stream_id.substr(0, dash), stream_id.substr(dash + 1)};
 }
 
-template <class Agg>
-nlohmann::json StateOf(const EntityTable<Agg>& table, std::string_view id, std::uint64_t position) {
+// The entity's JSON if its row is at `position`, then decorate(state, json)
+// (a slim row is loaded whole; if that fails, null as for a row moved on).
+template <class Agg, typename Decorate>
+nlohmann::json StateOf(const NetworkModel& m, const EntityTable<Agg>& table, std::string_view id,
+                       std::uint64_t position, Decorate&& decorate) {
   const auto* row = table.FindRow(id);
   if (!row || row->position != position) return nullptr;
-  return Agg::ToJson(row->state);
+  nlohmann::json out = nullptr;
+  (void)WithFullState<Agg>(m, id, *row, [&](const typename Agg::State& state) {
+    out = Agg::ToJson(state);
+    decorate(state, out);
+  });
+  return out;
+}
+template <class Agg>
+nlohmann::json StateOf(const NetworkModel& m, const EntityTable<Agg>& table, std::string_view id,
+                       std::uint64_t position) {
+  return StateOf(m, table, id, position, [](const typename Agg::State&, nlohmann::json&) {});
 }
 
 std::string GroupOfProgramme(const NetworkModel& m, std::string_view programme_id) {
@@ -45,20 +58,19 @@ std::string GroupOfStream(const NetworkModel& m, std::string_view stream_id) {
 nlohmann::json EntityState(const NetworkModel& m, std::string_view stream_id, std::uint64_t position) {
   auto [kind, id] = Split(stream_id);
   nlohmann::json state = nullptr;
-  if (kind == domain::DeliverableAggregate::kKind) state = StateOf(m.deliverables, id, position);
-  else if (kind == domain::GroupAggregate::kKind) state = StateOf(m.groups, id, position);
-  else if (kind == domain::WorkProgrammeAggregate::kKind) state = StateOf(m.programmes, id, position);
+  if (kind == domain::DeliverableAggregate::kKind) state = StateOf(m, m.deliverables, id, position);
+  else if (kind == domain::GroupAggregate::kKind) state = StateOf(m, m.groups, id, position);
+  else if (kind == domain::WorkProgrammeAggregate::kKind) state = StateOf(m, m.programmes, id, position);
   else if (kind == domain::MeetingAggregate::kKind) {
-    state = StateOf(m.meetings, id, position);
     // The quorum so far and who attends without being a member, as GET gives them.
-    if (const auto* meeting = m.meetings.Find(id); meeting && !state.is_null()) {
-      domain::read::AddQuorumSoFar(*meeting, m.groups.Find(meeting->group_id), state);
-    }
+    state = StateOf(m, m.meetings, id, position, [&](const domain::MeetingState& meeting, nlohmann::json& j) {
+      domain::read::AddQuorumSoFar(meeting, m.groups.Find(meeting.group_id), j);
+    });
   }
-  else if (kind == domain::ControlledDocumentAggregate::kKind) state = StateOf(m.documents, id, position);
-  else if (kind == domain::PersonAggregate::kKind) state = StateOf(m.people, id, position);
-  else if (kind == domain::OrganisationAggregate::kKind) state = StateOf(m.organisations, id, position);
-  else if (kind == domain::QsinStatementAggregate::kKind) state = StateOf(m.qsin, id, position);
+  else if (kind == domain::ControlledDocumentAggregate::kKind) state = StateOf(m, m.documents, id, position);
+  else if (kind == domain::PersonAggregate::kKind) state = StateOf(m, m.people, id, position);
+  else if (kind == domain::OrganisationAggregate::kKind) state = StateOf(m, m.organisations, id, position);
+  else if (kind == domain::QsinStatementAggregate::kKind) state = StateOf(m, m.qsin, id, position);
   return {{"kind", kind}, {"id", id}, {"state", std::move(state)}};
 }
 

@@ -4,6 +4,12 @@
 // aggregate's own Evolve, so the read model and the write side can never
 // disagree about what an event means.
 //
+// A row may be slim (Row::slim): its state keeps only what the model's scans
+// need (api/queries/slim_rows.h) and the whole state is its stream's, folded
+// up to the row's position (FullState in network_model.h). Only the live
+// model slims rows it has not changed for a while (NetworkProjection), so its
+// memory follows what is active, not the whole history.
+//
 // Thread safety: none; the owner (NetworkModel under ProjectionRunner's lock)
 // serialises access.
 #pragma once
@@ -29,6 +35,7 @@ class EntityTable {
     State state{};
     std::uint64_t version = 0;   // stream version of the last event folded
     std::uint64_t position = 0;  // its global position
+    bool slim = false;           // state holds the summary only (see above)
   };
 
   // Applies `e` if it belongs to this kind; returns whether it did.
@@ -54,6 +61,21 @@ class EntityTable {
     return it == rows_.end() || !it->second.state.exists ? nullptr : &it->second;
   }
 
+  // The row of `id` (existing or not), for replacing a slim row's state by
+  // the whole one before an event is folded into it; nullptr if none.
+  Row* MutableRow(std::string_view id) {
+    auto it = rows_.find(id);
+    return it == rows_.end() ? nullptr : &it->second;
+  }
+  // Applies slim(state) to every row not yet slim whose last event is before
+  // `position` (slim returns whether it made the row a summary).
+  template <typename Slim>
+  void SlimRowsBefore(std::uint64_t position, Slim&& slim) {
+    for (auto& [id, row] : rows_) {
+      if (!row.slim && row.position < position && row.state.exists) row.slim = slim(row.state);
+    }
+  }
+
   // Every existing entity, in id order: fn(id, state).
   template <typename Fn>
   void ForEach(Fn&& fn) const {
@@ -70,17 +92,24 @@ class EntityTable {
   }
 
   // The whole table as {id: {state: Agg::SnapshotJson(state), version,
-  // position}} - every row, including one whose stream has events but no
+  // position, slim (only when true)}} - every row, including one whose stream has events but no
   // creation event (exists == false), which Find and ForEach hide. For
   // NetworkProjection's snapshot.
   nlohmann::json Snapshot() const {
     nlohmann::json out = nlohmann::json::object();
-    for (const auto& [id, row] : rows_) {
-      out[id] = {{"state", Agg::SnapshotJson(row.state)},
-                 {"version", row.version},
-                 {"position", row.position}};
-    }
+    for (const auto& [id, row] : rows_) out[id] = SnapshotRow(row);
     return out;
+  }
+  // Snapshot()'s text appended to `out`, one row's JSON value at a time.
+  void AppendSnapshotText(std::string& out) const {
+    out += '{';
+    for (const auto& [id, row] : rows_) {
+      if (out.back() != '{') out += ',';
+      out += nlohmann::json(id).dump();
+      out += ':';
+      out += SnapshotRow(row).dump();
+    }
+    out += '}';
   }
   // Replaces the table with one read from Snapshot()'s output. Any error
   // (ErrorCode::kCorruption, naming the row) leaves the table unchanged.
@@ -97,10 +126,12 @@ class EntityTable {
       if (version == j.end() || !version->is_number_unsigned()) return bad("'version' is not a count");
       if (position == j.end() || !position->is_number_unsigned()) return bad("'position' is not a count");
       if (state == j.end()) return bad("'state' is missing");
+      auto slim = j.find("slim");
+      if (slim != j.end() && !slim->is_boolean()) return bad("'slim' is not true or false");
       auto s = Agg::FromSnapshotJson(*state);
       if (!s.ok()) return bad(std::move(s).error().message);
       rows.emplace(item.key(), Row{std::move(*s), version->get<std::uint64_t>(),
-                                   position->get<std::uint64_t>()});
+                                   position->get<std::uint64_t>(), slim != j.end() && slim->get<bool>()});
     }
     rows_ = std::move(rows);
     return {};
@@ -113,6 +144,12 @@ class EntityTable {
   void Absorb(EntityTable&& other) { rows_.merge(other.rows_); }
 
  private:
+  static nlohmann::json SnapshotRow(const Row& row) {
+    nlohmann::json j = {{"state", Agg::SnapshotJson(row.state)}, {"version", row.version}, {"position", row.position}};
+    if (row.slim) j["slim"] = true;
+    return j;
+  }
+
   std::map<std::string, Row, std::less<>> rows_;
 };
 

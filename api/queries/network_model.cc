@@ -4,6 +4,7 @@
 
 #include "api/core/event_mapping.h"
 #include "api/core/stream_snapshots.h"
+#include "api/queries/slim_rows.h"
 
 namespace assure::api {
 
@@ -25,6 +26,42 @@ void NetworkModel::Absorb(NetworkModel&& other) {
   documents.Absorb(std::move(other.documents));
   qsin.Absorb(std::move(other.qsin));
   position = std::max(position, other.position);
+}
+
+namespace {
+// The id of `stream_id` if it is a stream of Agg's kind, else empty.
+template <class Agg>
+std::string_view IdIn(std::string_view stream_id) {
+  const std::string_view kind = Agg::kKind;
+  if (stream_id.size() <= kind.size() + 1 || !stream_id.starts_with(kind) || stream_id[kind.size()] != '-') {
+    return {};
+  }
+  return stream_id.substr(kind.size() + 1);
+}
+
+template <class Agg>
+Status UnslimRow(storage::EventStore* store, EntityTable<Agg>& table, std::string_view stream_id) {
+  const std::string_view id = IdIn<Agg>(stream_id);
+  if (id.empty()) return {};
+  auto* row = table.MutableRow(id);
+  if (row == nullptr || !row->slim) return {};
+  if (store == nullptr) return MakeError(ErrorCode::kInternal, "a slim row without a store to load it from");
+  auto loaded = LoadAggregate<Agg>(*store, id, row->position);
+  if (!loaded.ok()) return loaded.error();
+  row->state = std::move(loaded->state);
+  row->slim = false;
+  return {};
+}
+}  // namespace
+
+Status NetworkModel::Unslim(std::string_view stream_id) {
+  ASSURE_TRY(UnslimRow(store, meetings, stream_id));
+  return UnslimRow(store, documents, stream_id);
+}
+
+void NetworkModel::SlimRowsBefore(std::uint64_t before) {
+  meetings.SlimRowsBefore(before, SlimMeeting);
+  documents.SlimRowsBefore(before, SlimDocument);
 }
 
 void NetworkModel::Clear() {
@@ -77,6 +114,16 @@ Result<NetworkModel> BuildNetworkModel(storage::EventStore& store, std::uint64_t
 }
 
 Status NetworkProjection::Apply(const storage::RecordedEvent&, const domain::EventView& event) {
+  if (hot_events_ > 0 && model_.store != nullptr) {
+    // A sweep every quarter of the window: a row is slimmed between
+    // hot_events and 1.25 x hot_events events after its last change.
+    if (event.position >= next_sweep_) {
+      if (event.position > hot_events_) model_.SlimRowsBefore(event.position - hot_events_);
+      next_sweep_ = event.position + std::max<std::uint64_t>(1, hot_events_ / 4);
+    }
+    // The event folds into the whole state, never into a summary.
+    ASSURE_TRY(model_.Unslim(event.stream_id));
+  }
   model_.Apply(event);
   if (snapshot_store_ && StreamSnapshotCandidate(event.stream_version)) {
     nlohmann::json state = model_.EntitySnapshot(event.stream_id);
@@ -99,7 +146,7 @@ nlohmann::json SnapshotOf(const EntityTable<Agg>& t, std::string_view stream_id)
     return nullptr;
   }
   const auto* row = t.FindRow(stream_id.substr(kind.size() + 1));
-  return row ? Agg::SnapshotJson(row->state) : nlohmann::json(nullptr);
+  return row && !row->slim ? Agg::SnapshotJson(row->state) : nlohmann::json(nullptr);
 }
 }  // namespace
 
@@ -143,6 +190,27 @@ nlohmann::json NetworkProjection::Snapshot() const {
           {"qsin", model_.qsin.Snapshot()}};
 }
 
+std::string NetworkProjection::SnapshotText() const {
+  std::string out = "{\"format\":" + std::to_string(kSnapshotFormat) +
+                    ",\"position\":" + std::to_string(model_.position);
+  auto table = [&](const char* name, const auto& t) {
+    out += ",\"";
+    out += name;
+    out += "\":";
+    t.AppendSnapshotText(out);
+  };
+  table("organisations", model_.organisations);
+  table("people", model_.people);
+  table("groups", model_.groups);
+  table("programmes", model_.programmes);
+  table("deliverables", model_.deliverables);
+  table("meetings", model_.meetings);
+  table("documents", model_.documents);
+  table("qsin", model_.qsin);
+  out += '}';
+  return out;
+}
+
 Status NetworkProjection::Restore(const nlohmann::json& snapshot) {
   if (!snapshot.is_object()) return SnapshotCorruption("not a JSON object");
   auto format = snapshot.find("format");
@@ -155,6 +223,7 @@ Status NetworkProjection::Restore(const nlohmann::json& snapshot) {
     return SnapshotCorruption("'position' is missing or not a count");
   }
   NetworkModel model;
+  model.store = model_.store;
   model.position = position->get<std::uint64_t>();
   ASSURE_TRY(RestoreTable(snapshot, "organisations", model.organisations));
   ASSURE_TRY(RestoreTable(snapshot, "people", model.people));

@@ -2,6 +2,9 @@
 // aggregate kind, fed in global order.
 #pragma once
 
+#include <string_view>
+
+#include "api/core/aggregate_loader.h"
 #include "api/core/projection.h"
 #include "api/queries/entity_table.h"
 #include "domain/controlled_document.h"
@@ -26,6 +29,9 @@ struct NetworkModel {
   EntityTable<domain::ControlledDocumentAggregate> documents;
   EntityTable<domain::QsinStatementAggregate> qsin;
   std::uint64_t position = 0;  // the last event folded in
+  // Where a slim row's whole state is loaded from (the live model's store);
+  // null in a model that never slims (as-at models, evidence packs).
+  storage::EventStore* store = nullptr;
 
   void Apply(const domain::EventView& e);
   void Clear();
@@ -34,9 +40,32 @@ struct NetworkModel {
   void Absorb(NetworkModel&& other);
   // Every entity's read model, by kind and id: for comparisons and dumps.
   nlohmann::json ToJson() const;
-  // The SnapshotJson of the entity of `stream_id`, or null if none.
+  // The SnapshotJson of the entity of `stream_id`, or null if none (or slim).
   nlohmann::json EntitySnapshot(std::string_view stream_id) const;
+  // Makes the meeting's or document's row of `stream_id` whole again if it
+  // is slim (before an event of it is folded in), from `store`.
+  Status Unslim(std::string_view stream_id);
+  // Slims the meetings and documents whose last event is before `position`
+  // (api/queries/slim_rows.h).
+  void SlimRowsBefore(std::uint64_t position);
 };
+
+// Calls fn(state) with the whole state of `row`, the row of `id` in a table
+// of `m`: the row's own, or for a slim row its stream's, folded up to the
+// row's position (the same state: the row saw exactly those events).
+template <domain::Folds Agg, typename Fn>
+Status WithFullState(const NetworkModel& m, std::string_view id, const typename EntityTable<Agg>::Row& row,
+                     Fn&& fn) {
+  if (!row.slim) {
+    fn(row.state);
+    return {};
+  }
+  if (m.store == nullptr) return MakeError(ErrorCode::kInternal, "a slim row without a store to load it from");
+  auto loaded = LoadAggregate<Agg>(*m.store, id, row.position);
+  if (!loaded.ok()) return loaded.error();
+  fn(loaded->state);
+  return {};
+}
 
 // Folds the log from position 1 up to `up_to` into a fresh model: the network
 // as it stood after that event ("as at").
@@ -47,30 +76,46 @@ class NetworkProjection final : public Projection {
  public:
   NetworkProjection() = default;
   // With a store: also writes stream snapshots (api/core/stream_snapshots.h)
-  // every stride of a stream's events, for fast as-at loads and history pages.
-  explicit NetworkProjection(storage::EventStore* snapshot_store) : snapshot_store_(snapshot_store) {}
+  // every stride of a stream's events, for fast as-at loads and history
+  // pages, and keeps a meeting or document whole only while it has changed
+  // within the last `hot_events` events (0: always): older ones are slim
+  // rows (api/queries/slim_rows.h), loaded from `store` when read whole.
+  static constexpr std::uint64_t kDefaultHotEvents = 20'000;
+  explicit NetworkProjection(storage::EventStore* store, std::uint64_t hot_events = kDefaultHotEvents)
+      : snapshot_store_(store), hot_events_(hot_events) {
+    model_.store = store;
+  }
 
   std::string Name() const override { return "network"; }
   Status Apply(const storage::RecordedEvent& record, const domain::EventView& event) override;
   // The snapshot: the model's position and every table's rows (see
   // EntityTable::Snapshot; each state as its aggregate's SnapshotJson):
-  //   {"format": 1, "position": n, "organisations": {id: row, ...}, "people",
+  //   {"format": 2, "position": n, "organisations": {id: row, ...}, "people",
   //    "groups", "programmes", "deliverables", "meetings", "documents", "qsin"}
   // Restore replaces the model only if the whole snapshot reads back; an
   // unknown format or any missing or unreadable table, row or state is
   // ErrorCode::kCorruption (the model is left as it was) and the runner then
   // rebuilds from the log. Bump kSnapshotFormat when the layout's meaning
   // changes in a way a reader would not notice.
-  static constexpr int kSnapshotFormat = 1;
+  // Format 2: rows may be slim (format 1 had no slim rows; an older server
+  // would read a slim row as the whole state, hence the bump).
+  static constexpr int kSnapshotFormat = 2;
   nlohmann::json Snapshot() const override;
+  // Snapshot()'s text, written a row at a time (no whole JSON value).
+  std::string SnapshotText() const override;
   Status Restore(const nlohmann::json& snapshot) override;
-  void Reset() override { model_.Clear(); }
+  void Reset() override {
+    model_.Clear();
+    next_sweep_ = 0;
+  }
 
   const NetworkModel& model() const { return model_; }
 
  private:
   NetworkModel model_;
   storage::EventStore* snapshot_store_ = nullptr;
+  std::uint64_t hot_events_ = 0;
+  std::uint64_t next_sweep_ = 0;  // the position of the next SlimRowsBefore
 };
 
 }  // namespace assure::api

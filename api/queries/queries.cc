@@ -191,21 +191,28 @@ Result<std::vector<nlohmann::json>> ListDeliverables(const NetworkModel& m,
   return out;
 }
 
-std::vector<nlohmann::json> ListDocumentsForReview(const NetworkModel& m, const std::string& today,
-                                                   int within_days) {
+Result<std::vector<nlohmann::json>> ListDocumentsForReview(const NetworkModel& m, const std::string& today,
+                                                           int within_days) {
   std::vector<std::pair<long, nlohmann::json>> rows;
-  m.documents.ForEach([&](const std::string&, const domain::ControlledDocumentState& d) {
-    if (d.withdrawn) return;
+  Status failed;
+  m.documents.ForEachRow([&](const std::string& id, const EntityTable<domain::ControlledDocumentAggregate>::Row& r) {
+    const domain::ControlledDocumentState& d = r.state;  // a slim row keeps what the filter reads
+    if (!failed.ok() || d.withdrawn) return;
     const auto* v = d.InForce();
     if (!v || v->review_date.empty()) return;
     auto days = DaysBetween(today, v->review_date);
     if (!days || *days > within_days) return;
-    nlohmann::json row = domain::ControlledDocumentAggregate::ToJson(d);
+    nlohmann::json row;
+    failed = WithFullState<domain::ControlledDocumentAggregate>(
+        m, id, r, [&](const domain::ControlledDocumentState& whole) {
+          row = domain::ControlledDocumentAggregate::ToJson(whole);
+        });
     row["review_date"] = v->review_date;
     row["days_to_review"] = *days;
     row["review_state"] = *days < 0 ? "overdue" : "due";
     rows.emplace_back(*days, std::move(row));
   });
+  if (!failed.ok()) return failed.error();
   std::stable_sort(rows.begin(), rows.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<nlohmann::json> out;
@@ -213,12 +220,12 @@ std::vector<nlohmann::json> ListDocumentsForReview(const NetworkModel& m, const 
   return out;
 }
 
-std::vector<nlohmann::json> ListOpenActions(const NetworkModel& m,
-                                            const std::optional<std::string>& owner_person_id,
-                                            const std::optional<std::string>& due_before,
-                                            const std::string& today) {
+Result<std::vector<nlohmann::json>> ListOpenActions(const NetworkModel& m,
+                                                    const std::optional<std::string>& owner_person_id,
+                                                    const std::optional<std::string>& due_before,
+                                                    const std::string& today) {
   std::vector<nlohmann::json> out;
-  m.meetings.ForEach([&](const std::string& id, const domain::MeetingState& meeting) {
+  auto add = [&](const std::string& id, const domain::MeetingState& meeting) {
     for (const auto& a : meeting.actions) {
       if (!a.open) continue;
       if (owner_person_id && a.owner_person_id != *owner_person_id) continue;
@@ -233,7 +240,15 @@ std::vector<nlohmann::json> ListOpenActions(const NetworkModel& m,
                      {"notes", a.notes},
                      {"overdue", days && *days < 0}});
     }
+  };
+  Status failed;
+  m.meetings.ForEachRow([&](const std::string& id, const EntityTable<domain::MeetingAggregate>::Row& r) {
+    // A slim meeting keeps only its open actions' ids: one with any is loaded.
+    if (!failed.ok() || (r.slim && r.state.actions.empty())) return;
+    failed = WithFullState<domain::MeetingAggregate>(
+        m, id, r, [&](const domain::MeetingState& whole) { add(id, whole); });
   });
+  if (!failed.ok()) return failed.error();
   std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
     return a["due_date"].template get<std::string>() < b["due_date"].template get<std::string>();
   });

@@ -51,16 +51,18 @@ Result<std::vector<nlohmann::json>> ListDeliverables(const NetworkModel& m,
 
 // Documents whose review date of the version in force is within `within_days`
 // of `today` (inclusive) or past: rows {document..., review_date, days_to_review,
-// review_state: "due"|"overdue"}, soonest first.
-std::vector<nlohmann::json> ListDocumentsForReview(const NetworkModel& m, const std::string& today,
-                                                   int within_days);
+// review_state: "due"|"overdue"}, soonest first. A slim row that is due is
+// loaded whole (an error only if that load fails).
+Result<std::vector<nlohmann::json>> ListDocumentsForReview(const NetworkModel& m, const std::string& today,
+                                                           int within_days);
 
 // Open actions of every meeting: rows {meeting_id, group_id, action..., overdue},
-// by due date. Filters optional.
-std::vector<nlohmann::json> ListOpenActions(const NetworkModel& m,
-                                            const std::optional<std::string>& owner_person_id,
-                                            const std::optional<std::string>& due_before,
-                                            const std::string& today);
+// by due date. Filters optional. A slim meeting with open actions is loaded
+// whole (an error only if that load fails).
+Result<std::vector<nlohmann::json>> ListOpenActions(const NetworkModel& m,
+                                                    const std::optional<std::string>& owner_person_id,
+                                                    const std::optional<std::string>& due_before,
+                                                    const std::string& today);
 
 // Memberships of a group held on `date` (YYYY-MM-DD), with the person's name.
 Result<std::vector<nlohmann::json>> GroupMembersOn(const NetworkModel& m, const std::string& group_id,

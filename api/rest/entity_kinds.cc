@@ -42,12 +42,16 @@ Status DecisionLinksExist(const NetworkModel& m, const nlohmann::json& body) {
         return MakeError(ErrorCode::kInvalidArgument, "no deliverable '" + id + "'", at + "id");
       }
     } else if (kind == "document" || kind == "document-version") {
-      const auto* doc = m.documents.Find(id);
-      if (!doc) return MakeError(ErrorCode::kInvalidArgument, "no controlled document '" + id + "'", at + "id");
+      const auto* row = m.documents.FindRow(id);
+      if (!row) return MakeError(ErrorCode::kInvalidArgument, "no controlled document '" + id + "'", at + "id");
       const std::string version = GetStr(links[i], "version_id");
-      if (kind == "document-version" && !doc->FindVersion(version)) {
+      if (kind != "document-version") continue;
+      bool found = false;  // a slim row keeps only the version in force: look at them all
+      ASSURE_TRY(WithFullState<domain::ControlledDocumentAggregate>(
+          m, id, *row, [&](const domain::ControlledDocumentState& doc) { found = doc.FindVersion(version) != nullptr; }));
+      if (!found) {
         return MakeError(ErrorCode::kInvalidArgument,
-                         "'" + doc->title + "' has no version '" + version + "'", at + "version_id");
+                         "'" + row->state.title + "' has no version '" + version + "'", at + "version_id");
       }
     }
   }

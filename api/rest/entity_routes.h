@@ -246,14 +246,21 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
       auto page = ReadPage(req, deps->max_page);
       if (!page.ok()) return ErrorResponse(page.error(), req);
       auto out = WithModel(*deps, *at, [&](const NetworkModel& m) -> Result<nlohmann::json> {
-        std::vector<nlohmann::json> rows;
-        spec->table(m).ForEachRow([&](const std::string&, const auto& row) {
-          nlohmann::json j = Agg::ToJson(row.state);
-          if (spec->decorate) spec->decorate(row.state, m.groups.Find(spec->related_group(row.state)), j);
-          j["version"] = row.version;
-          rows.push_back(std::move(j));
-        });
-        return PageJson(rows, *page, m.position);
+        // Only the page's rows are rendered (a slim row is loaded whole).
+        using Row = typename EntityTable<Agg>::Row;
+        std::vector<std::pair<const std::string*, const Row*>> all;
+        spec->table(m).ForEachRow([&](const std::string& id, const Row& row) { all.emplace_back(&id, &row); });
+        std::vector<nlohmann::json> items;
+        for (std::size_t i = page->offset; i < all.size() && i < page->offset + page->limit; ++i) {
+          const Row& row = *all[i].second;
+          ASSURE_TRY(WithFullState<Agg>(m, *all[i].first, row, [&](const typename Agg::State& state) {
+            nlohmann::json j = Agg::ToJson(state);
+            if (spec->decorate) spec->decorate(state, m.groups.Find(spec->related_group(state)), j);
+            j["version"] = row.version;
+            items.push_back(std::move(j));
+          }));
+        }
+        return PageJson(std::move(items), all.size(), *page, m.position);
       });
       if (!out.ok()) return ErrorResponse(out.error(), req);
       return http::Response::Json(200, *out);
@@ -283,11 +290,14 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
       const NetworkModel& m = deps->network->model();
       const auto* row = spec->table(m).FindRow(id);
       if (row == nullptr) return not_found();
-      j = Agg::ToJson(row->state);
-      if (spec->decorate) {
-        const std::string group_id = spec->related_group(row->state);
-        spec->decorate(row->state, group_id.empty() ? nullptr : m.groups.Find(group_id), j);
-      }
+      Status whole = WithFullState<Agg>(m, id, *row, [&](const typename Agg::State& state) {
+        j = Agg::ToJson(state);
+        if (spec->decorate) {
+          const std::string group_id = spec->related_group(state);
+          spec->decorate(state, group_id.empty() ? nullptr : m.groups.Find(group_id), j);
+        }
+      });
+      if (!whole.ok()) return ErrorResponse(whole.error(), req);
       j["version"] = row->version;
       j["position"] = row->position;
     } else {

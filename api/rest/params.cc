@@ -107,12 +107,19 @@ Result<RequestContext> WriteContext(const http::Request& req, std::int64_t now_u
 
 nlohmann::json PageJson(const std::vector<nlohmann::json>& rows, const Page& page,
                         std::uint64_t position) {
-  nlohmann::json items = nlohmann::json::array();
+  std::vector<nlohmann::json> items;
   for (std::size_t i = page.offset; i < rows.size() && i < page.offset + page.limit; ++i) {
     items.push_back(rows[i]);
   }
-  return {{"items", std::move(items)},
-          {"total", rows.size()},
+  return PageJson(std::move(items), rows.size(), page, position);
+}
+
+nlohmann::json PageJson(std::vector<nlohmann::json> items, std::size_t total, const Page& page,
+                        std::uint64_t position) {
+  nlohmann::json array = nlohmann::json::array();
+  for (auto& item : items) array.push_back(std::move(item));
+  return {{"items", std::move(array)},
+          {"total", total},
           {"offset", page.offset},
           {"limit", page.limit},
           {"position", position}};

@@ -57,5 +57,8 @@ Result<std::optional<std::uint64_t>> ReadUint(const http::Request& req, std::str
 // {items: [...], total, offset, limit, position}.
 nlohmann::json PageJson(const std::vector<nlohmann::json>& rows, const Page& page,
                         std::uint64_t position);
+// The same from the page's items alone and the number of rows in all.
+nlohmann::json PageJson(std::vector<nlohmann::json> items, std::size_t total, const Page& page,
+                        std::uint64_t position);
 
 }  // namespace assure::api::rest

@@ -135,8 +135,9 @@ Status RegisterQueryRoutes(http::Router& router, std::shared_ptr<RestDeps> deps)
                if (days->value_or(30) > 3650) {
                  return MakeError(ErrorCode::kInvalidArgument, "within_days is at most 3650", "within_days");
                }
-               return nlohmann::json{
-                   {"items", ListDocumentsForReview(m, Today(*deps), static_cast<int>(days->value_or(30)))}};
+               auto items = ListDocumentsForReview(m, Today(*deps), static_cast<int>(days->value_or(30)));
+               if (!items.ok()) return items.error();
+               return nlohmann::json{{"items", std::move(items).value()}};
              }),
              review);
 
@@ -156,8 +157,9 @@ Status RegisterQueryRoutes(http::Router& router, std::shared_ptr<RestDeps> deps)
                if (owner && !m.people.Find(*owner)) {
                  return MakeError(ErrorCode::kNotFound, "no person '" + *owner + "'", "owner");
                }
-               return nlohmann::json{
-                   {"items", ListOpenActions(m, owner, due_before, Today(*deps))}};
+               auto items = ListOpenActions(m, owner, due_before, Today(*deps));
+               if (!items.ok()) return items.error();
+               return nlohmann::json{{"items", std::move(items).value()}};
              }),
              actions);
 

@@ -5,9 +5,7 @@
 // runner rebuilds instead of serving a wrong model.
 #include <gtest/gtest.h>
 
-#include <random>
-
-#include "tests/api/execute_once.h"
+#include "tests/api/random_history.h"
 #include "api/core/projection_runner.h"
 #include "api/queries/network_model.h"
 #include "storage/codec.h"
@@ -18,6 +16,8 @@ namespace {
 
 using namespace domain;
 using nlohmann::json;
+using random_history::Head;
+using random_history::History;
 
 // Counts the events the runner applies; its snapshot restores trivially.
 class CountingProjection final : public Projection {
@@ -33,68 +33,6 @@ class CountingProjection final : public Projection {
   int applied = 0;
 };
 
-// Random commands over all eight kinds, including the ones whose state
-// ToJson does not show (deliverable evidence numbering).
-class History {
- public:
-  History(storage::EventStore& store, std::uint32_t seed) : store_(store), rng_(seed) {}
-
-  void Step() {
-    const std::string p = Id("p", 8), g = Id("g", 3), w = Id("w", 2), d = Id("d", 8), m = Id("m", 4),
-                      doc = Id("doc", 3), q = "IN-60" + std::to_string(Pick(3));
-    switch (Pick(16)) {
-      case 0: Do<OrganisationAggregate>(Id("o", 3), Pick(3) ? "register" : "rename", {{"name", "Org " + std::to_string(Pick(9))}, {"kind", "trust"}}); break;
-      case 1: Do<PersonAggregate>(p, "register", {{"name", "P " + p}, {"email", p + "@nhs.net"}}); break;
-      case 2: Do<PersonAggregate>(p, Pick(4) ? "update-details" : "erase", {{"job_title", "J" + std::to_string(Pick(5))}, {"reason", "asked"}}); break;
-      case 3: Do<GroupAggregate>(g, "create", {{"name", "G " + g}, {"kind", "sig"}, {"parent_group_id", Pick(2) ? "" : "g0"}}); break;
-      case 4: Do<GroupAggregate>(g, "appoint-member", {{"person_id", p}, {"role", Pick(4) ? "member" : "chair"}, {"start_date", "2023-01-0" + std::to_string(1 + Pick(9))}}); break;
-      case 5: Do<GroupAggregate>(g, "end-membership", {{"membership_id", "m" + std::to_string(1 + Pick(4))}, {"end_date", "2024-01-01"}, {"reason", "left"}}); break;
-      case 6: Do<WorkProgrammeAggregate>(w, Pick(3) ? "create" : "add-deliverable", {{"group_id", g}, {"year", "2023-24"}, {"deliverable_id", d}}); break;
-      case 7: Do<DeliverableAggregate>(d, "create", {{"programme_id", w}, {"title", "T " + d}, {"planned_end", Pick(2) ? "Mar-24" : "ongoing"}, {"mm_qsin_reference", "Governance " + q}}); break;
-      case 8: Do<DeliverableAggregate>(d, "link-evidence", {{"kind", "document"}, {"target_id", Id("doc", 4)}}); break;
-      case 9: Do<DeliverableAggregate>(d, "unlink-evidence", {{"evidence_id", "e" + std::to_string(1 + Pick(4))}, {"reason", "wrong"}}); break;
-      case 10: Do<DeliverableAggregate>(d, Pick(2) ? "change-ragb" : "complete", {{"ragb", Pick(2) ? "red" : "amber"}, {"reason", "r"}, {"date_completed", "2024-04-01"}}); break;
-      case 11: Do<DeliverableAggregate>(d, "add-progress-note", {{"note_date", "2024-01-02"}, {"text", "n"}}); break;
-      case 12: {
-        static const char* kinds[] = {"schedule", "open", "record-attendance", "record-decision", "raise-action", "close-action", "close"};
-        Do<MeetingAggregate>(m, kinds[Pick(7)],
-                             {{"group_id", g}, {"title", "Meeting"}, {"scheduled_for", "2024-02-01"}, {"person_id", p},
-                              {"attendance", Pick(2) ? "present" : "apologies"}, {"text", "t"}, {"owner_person_id", p},
-                              {"due_date", "2024-03-01"}, {"action_id", "a1"}, {"closure_evidence", "done"},
-                              {"quorum_rule", {{"min_present", 1}, {"min_percent", 0}, {"chair_required", false}}},
-                              {"members", {{{"person_id", p}, {"role", "member"}}}}});
-        break;
-      }
-      case 13: Do<ControlledDocumentAggregate>(doc, Pick(3) ? "add-draft-version" : "register",
-                                               {{"title", "Doc"}, {"document_numbers", "IN-601"}, {"review_interval_months", 12},
-                                                {"version_label", "v"}, {"content_sha256", std::string(64, 'c')}, {"media_type", "text/plain"}, {"size_bytes", 10}});
-              break;
-      case 14: Do<ControlledDocumentAggregate>(doc, Pick(2) ? "approve-version" : "publish", {{"version_id", "v" + std::to_string(1 + Pick(3))}, {"approving_group_id", g}, {"date_adopted", "2024-01-01"}}); break;
-      default: Do<QsinStatementAggregate>(q, Pick(2) ? "define" : "record-self-assessment",
-                                          {{"code", q}, {"title", "S"}, {"edition", "2022"}, {"outcome", "partly-met"}, {"comment", "c"},
-                                           {"assessor_person_id", p}, {"assessed_on", "2024-05-01"}});
-    }
-  }
-  int accepted = 0;
-
- private:
-  std::uint32_t Pick(std::uint32_t n) { return std::uniform_int_distribution<std::uint32_t>(0, n - 1)(rng_); }
-  std::string Id(const char* prefix, std::uint32_t n) { return prefix + std::to_string(Pick(n)); }
-  template <class Agg>
-  void Do(const std::string& id, const std::string& name, const json& body) {
-    auto command = Agg::ParseCommand(name, body);
-    if (!command.ok()) return;
-    RequestContext rc;
-    rc.actor = "history";
-    rc.now_us = 1'700'000'000'000'000LL + accepted;
-    auto r = Execute<Agg>(store_, id, *command, rc);
-    if (r.ok() && r->events_written > 0) ++accepted;
-  }
-  storage::EventStore& store_;
-  std::mt19937 rng_;
-};
-
-std::uint64_t Head(storage::EventStore& store) { return store.Head().position; }
 
 TEST(NetworkSnapshotTest, RestartRestoresTheSnapshotAndReplaysOnlyTheTail) {
   for (std::uint32_t seed = 1; seed <= 3; ++seed) {
@@ -182,6 +120,7 @@ TEST(NetworkSnapshotTest, ADamagedSnapshotIsRefusedAndTheModelKept) {
   History history(*store, 3);
   for (int i = 0; i < 400; ++i) history.Step();
   const json good = network->Snapshot();
+  EXPECT_EQ(json::parse(network->SnapshotText()), good) << "the text written row by row is the same JSON";
   ASSERT_FALSE(good["deliverables"].empty());
   ASSERT_FALSE(good["meetings"].empty());
 
@@ -201,6 +140,9 @@ TEST(NetworkSnapshotTest, ADamagedSnapshotIsRefusedAndTheModelKept) {
   json bad = good;
   bad["format"] = NetworkProjection::kSnapshotFormat + 1;
   refused(bad, "newer format");
+  bad = good;
+  bad["format"] = 1;
+  refused(bad, "format 1, whose rows were never slim");
   bad = good;
   bad.erase("position");
   refused(bad, "no position");

@@ -141,12 +141,12 @@ TEST_F(QueriesTest, FiltersOverdueOwnerQsinAndReviewDue) {
   EXPECT_EQ(ListDeliverables(*m, by_group).error().field, "group_id");
 
   // v2 adopted 2023-12-10 with a 12-month interval: review 2024-12-10.
-  auto due = ListDocumentsForReview(*m, "2024-11-20", 30);
+  auto due = ListDocumentsForReview(*m, "2024-11-20", 30).value();
   ASSERT_EQ(due.size(), 1u);
   EXPECT_EQ(due[0]["review_state"], "due");
   EXPECT_EQ(due[0]["days_to_review"], 20);
-  EXPECT_TRUE(ListDocumentsForReview(*m, "2024-10-01", 30).empty());
-  EXPECT_EQ(ListDocumentsForReview(*m, "2025-01-01", 30)[0]["review_state"], "overdue");
+  EXPECT_TRUE(ListDocumentsForReview(*m, "2024-10-01", 30)->empty());
+  EXPECT_EQ((*ListDocumentsForReview(*m, "2025-01-01", 30))[0]["review_state"], "overdue");
 }
 
 // "Completed by" is a business-date question: it asks the Date Completed,

@@ -1,0 +1,170 @@
+// The live model keeps a meeting or document that has not changed for
+// `hot_events` events as a slim row (api/queries/slim_rows.h). Nothing it
+// answers may change: every row, loaded whole, equals the row of a model
+// that never slims; the queries that scan every row answer the same; an
+// event of a slim row folds into its whole state; and a snapshot holding
+// slim rows restores and keeps folding like the live model.
+#include <gtest/gtest.h>
+
+#include "api/core/projection_runner.h"
+#include "api/queries/network_model.h"
+#include "api/queries/queries.h"
+#include "api/queries/slim_rows.h"
+#include "tests/api/random_history.h"
+#include "tests/storage/test_util.h"
+
+namespace assure::api {
+namespace {
+
+using namespace domain;
+using nlohmann::json;
+using random_history::Head;
+using random_history::History;
+
+// Every row of `slim_table` (a table of `slim`), made whole, equals the row
+// of `whole_table`; returns how many of them were slim.
+template <class Agg>
+int ExpectSameRows(const NetworkModel& slim, const EntityTable<Agg>& slim_table,
+                   const EntityTable<Agg>& whole_table) {
+  int slim_rows = 0;
+  EXPECT_EQ(slim_table.size(), whole_table.size());
+  whole_table.ForEachRow([&](const std::string& id, const typename EntityTable<Agg>::Row& w) {
+    const auto* row = slim_table.FindRow(id);
+    ASSERT_NE(row, nullptr) << id;
+    EXPECT_EQ(row->version, w.version) << id;
+    EXPECT_EQ(row->position, w.position) << id;
+    slim_rows += row->slim ? 1 : 0;
+    Status s = WithFullState<Agg>(slim, id, *row, [&](const typename Agg::State& state) {
+      EXPECT_EQ(Agg::SnapshotJson(state), Agg::SnapshotJson(w.state)) << id << (row->slim ? " (slim)" : "");
+    });
+    EXPECT_TRUE(s.ok()) << s.error().message;
+  });
+  return slim_rows;
+}
+
+void ExpectSameAnswers(const NetworkModel& slim, const NetworkModel& whole) {
+  EXPECT_EQ(*ListOpenActions(slim, std::nullopt, std::nullopt, "2024-02-15"),
+            *ListOpenActions(whole, std::nullopt, std::nullopt, "2024-02-15"));
+  EXPECT_EQ(*ListDocumentsForReview(slim, "2025-06-01", 3650), *ListDocumentsForReview(whole, "2025-06-01", 3650));
+  for (int p = 0; p < 8; ++p) {
+    const std::string person = "p" + std::to_string(p);
+    EXPECT_EQ(AttendanceOf(slim, person), AttendanceOf(whole, person)) << person;
+  }
+  EXPECT_EQ(QsinCoverage(slim, {}), QsinCoverage(whole, {}));
+}
+
+// A live model that slims rows after 5 events and one that never does, fed
+// by one runner.
+struct TwoModels {
+  explicit TwoModels(storage::EventStore& store)
+      : slim(std::make_shared<NetworkProjection>(&store, /*hot_events=*/5)),
+        whole(std::make_shared<NetworkProjection>()),
+        runner(store, {slim, whole}) {}
+  // The slim rows among the meetings and documents, each checked against
+  // the whole model; and the scans' answers compared.
+  int CheckedSlimRows() {
+    auto lock = runner.ReadLock();
+    const NetworkModel& m = slim->model();
+    ExpectSameAnswers(m, whole->model());
+    return ExpectSameRows(m, m.meetings, whole->model().meetings) +
+           ExpectSameRows(m, m.documents, whole->model().documents);
+  }
+  std::shared_ptr<NetworkProjection> slim, whole;
+  ProjectionRunner runner;
+};
+
+TEST(SlimRowsTest, SlimRowsAnswerAsTheWholeOnesAndFoldLikeThem) {
+  for (std::uint32_t seed = 1; seed <= 3; ++seed) {
+    auto store = storage::NewMemoryStore();
+    TwoModels models(*store);
+    ASSERT_TRUE(models.runner.Start().ok());
+    History history(*store, seed);
+    int slim_rows = 0;
+    // The same few meetings and documents take events again and again, so
+    // most events of theirs fold into a row that was slim.
+    for (int round = 0; round < 4; ++round) {
+      for (int i = 0; i < 200; ++i) history.Step();
+      slim_rows += models.CheckedSlimRows();
+    }
+    int slim_meetings = 0, slim_documents = 0;
+    models.slim->model().meetings.ForEachRow([&](const std::string&, const auto& row) { slim_meetings += row.slim; });
+    models.slim->model().documents.ForEachRow([&](const std::string&, const auto& row) { slim_documents += row.slim; });
+    EXPECT_GT(slim_rows, 0) << "seed " << seed;
+    EXPECT_GT(slim_meetings, 0) << "seed " << seed << ": the test must see slim meetings";
+    EXPECT_GT(slim_documents, 0) << "seed " << seed << ": the test must see slim documents";
+  }
+}
+
+TEST(SlimRowsTest, ASnapshotWithSlimRowsRestoresAndKeepsFolding) {
+  storage::testing::TempDir dir;
+  const std::string db = dir.sub("db");
+  {
+    auto store = storage::OpenRocksStore(db);
+    ASSERT_TRUE(store.ok());
+    TwoModels models(**store);
+    ASSERT_TRUE(models.runner.Start().ok());
+    History history(**store, 11);
+    for (int i = 0; i < 500; ++i) history.Step();
+    ASSERT_TRUE(models.runner.SaveSnapshots().ok());
+    const std::string text = models.slim->SnapshotText();
+    EXPECT_NE(text.find("\"slim\":true"), std::string::npos) << "the snapshot holds slim rows";
+    EXPECT_EQ(json::parse(text), models.slim->Snapshot());
+  }
+  auto store = storage::OpenRocksStore(db);
+  ASSERT_TRUE(store.ok());
+  TwoModels models(**store);
+  ASSERT_TRUE(models.runner.Start().ok());
+  History more(**store, 12);
+  for (int i = 0; i < 300; ++i) more.Step();
+  EXPECT_GT(models.CheckedSlimRows(), 0);
+  auto rebuilt = BuildNetworkModel(**store, Head(**store));
+  ASSERT_TRUE(rebuilt.ok());
+  auto lock = models.runner.ReadLock();
+  EXPECT_EQ(models.whole->model().ToJson(), rebuilt->ToJson());
+}
+
+TEST(SlimRowsTest, ASlimMeetingDropsTextsClosedActionsAndTheQuorum) {
+  MeetingState s;
+  s.exists = true;
+  s.id = "m1";
+  s.group_id = "g";
+  s.status = MeetingStatus::kClosed;
+  s.attendance["p1"] = AttendanceRecord{Attendance::kPresent, "o1"};
+  s.decisions.push_back({"d1", "A long decision text", {{DecisionLinkKind::kDeliverable, "x", ""}}});
+  MeetingAction open{"a1", "Report back", "p1", "2030-01-01", true, "", {"a note"}};
+  MeetingAction closed{"a2", "Done", "p1", "2030-01-01", false, "evidence", {}};
+  s.actions = {open, closed};
+  s.quorum = read::QuorumOutcome{};
+  ASSERT_TRUE(SlimMeeting(s));
+  EXPECT_EQ(s.group_id, "g");
+  EXPECT_EQ(s.attendance.size(), 1u);
+  ASSERT_EQ(s.decisions.size(), 1u);
+  EXPECT_EQ(s.decisions[0].decision_id, "d1");
+  EXPECT_EQ(s.decisions[0].links.size(), 1u);
+  EXPECT_TRUE(s.decisions[0].text.empty());
+  ASSERT_EQ(s.actions.size(), 1u);
+  EXPECT_EQ(s.actions[0].action_id, "a1");
+  EXPECT_TRUE(s.actions[0].text.empty());
+  EXPECT_TRUE(s.actions[0].notes.empty());
+  EXPECT_FALSE(s.quorum.has_value());
+
+  ControlledDocumentState d;
+  d.exists = true;
+  d.title = "Doc";
+  DocumentVersion v1, v2, v3;
+  v1.version_id = "v1";
+  v1.status = VersionStatus::kSuperseded;
+  v2.version_id = "v2";
+  v2.status = VersionStatus::kInForce;
+  v2.review_date = "2025-01-01";
+  v3.version_id = "v3";
+  d.versions = {v1, v2, v3};
+  ASSERT_TRUE(SlimDocument(d));
+  EXPECT_EQ(d.title, "Doc");
+  ASSERT_EQ(d.versions.size(), 1u);
+  EXPECT_EQ(d.versions[0].version_id, "v2");
+  EXPECT_EQ(d.versions[0].review_date, "2025-01-01");
+}
+
+}  // namespace
+}  // namespace assure::api
