@@ -20,7 +20,8 @@
 //     "rate_limit": {"enabled": true, "token_per_second": 20, "token_burst": 40,
 //                    "ip_per_second": 10, "ip_burst": 20, "max_keys": 100000},
 //     "storage": {"min_free_bytes": 67108864, "writer_cache_bytes": 67108864,
-//                 "memtable_bytes": 67108864, "block_cache_bytes": 33554432}
+//                 "memtable_bytes": 67108864, "block_cache_bytes": 33554432,
+//                 "history_cache_bytes": 16777216}
 //   }
 //
 // Thread safety: a plain value.
@@ -108,6 +109,9 @@ struct ServerConfig {
   // the one block cache (data, index and filter blocks).
   std::size_t store_memtable_bytes = 64u << 20;
   std::size_t store_block_cache_bytes = 32u << 20;
+  // Rendered history pages kept for the next reader of the same page
+  // (api/core/history_cache.h); 0: none kept.
+  std::size_t history_cache_bytes = 16u << 20;
 };
 
 // Applies the keys of a JSON config text onto `base`. Errors:

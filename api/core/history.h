@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "api/core/aggregate_loader.h"
+#include "api/core/history_cache.h"
 #include "api/core/stream_snapshots.h"
 #include "domain/aggregate.h"
 #include "domain/change.h"
@@ -131,22 +132,31 @@ std::optional<typename Agg::State> StateAtSnapshot(storage::EventStore& store, c
 // projection has not written it yet) it loads the state before the page from
 // the newest snapshot before it.
 template <domain::Describes Agg>
-Result<HistoryPage> HistoryRange(storage::EventStore& store, std::string_view id,
-                                 std::uint64_t up_to, std::uint64_t offset, std::uint64_t limit,
-                                 bool newest_first) {
-  const std::string stream = domain::StreamId(Agg::kKind, id);
-  auto not_found = [&] {
-    return MakeError(ErrorCode::kNotFound, "no " + std::string(Agg::kKind) + " '" + std::string(id) + "'",
-                     "id");
-  };
-  HistoryPage out;
-  auto total = CountUpTo(store, stream, up_to);
+Error HistoryNotFound(std::string_view id) {
+  return MakeError(ErrorCode::kNotFound, "no " + std::string(Agg::kKind) + " '" + std::string(id) + "'", "id");
+}
+
+// How many changes the history of `id` as at up_to holds (CountUpTo);
+// kNotFound when none.
+template <domain::Describes Agg>
+Result<std::uint64_t> HistoryTotal(storage::EventStore& store, std::string_view id, std::uint64_t up_to) {
+  auto total = CountUpTo(store, domain::StreamId(Agg::kKind, id), up_to);
   if (!total.ok()) {
-    if (total.error().code == ErrorCode::kInvalidArgument) return not_found();
+    if (total.error().code == ErrorCode::kInvalidArgument) return HistoryNotFound<Agg>(id);
     return total.error();
   }
-  out.total = *total;
-  if (out.total == 0) return not_found();
+  if (*total == 0) return HistoryNotFound<Agg>(id);
+  return total;
+}
+
+// HistoryRange over the first `total` changes (total from HistoryTotal).
+template <domain::Describes Agg>
+Result<HistoryPage> HistoryRangeOf(storage::EventStore& store, std::string_view id, std::uint64_t total,
+                                   std::uint64_t offset, std::uint64_t limit, bool newest_first) {
+  const std::string stream = domain::StreamId(Agg::kKind, id);
+  auto not_found = [&] { return HistoryNotFound<Agg>(id); };
+  HistoryPage out;
+  out.total = total;
   if (offset >= out.total || limit == 0) return out;
   // Versions [first, last) in ascending order.
   const std::uint64_t count = std::min(limit, out.total - offset);
@@ -192,6 +202,36 @@ Result<HistoryPage> HistoryRange(storage::EventStore& store, std::string_view id
   }
   if (newest_first) std::reverse(out.items.begin(), out.items.end());
   return out;
+}
+
+template <domain::Describes Agg>
+Result<HistoryPage> HistoryRange(storage::EventStore& store, std::string_view id,
+                                 std::uint64_t up_to, std::uint64_t offset, std::uint64_t limit,
+                                 bool newest_first) {
+  auto total = HistoryTotal<Agg>(store, id, up_to);
+  if (!total.ok()) return total.error();
+  return HistoryRangeOf<Agg>(store, id, *total, offset, limit, newest_first);
+}
+
+// The history route's body (HistoryPageJson of HistoryRange; order "asc" or
+// "desc"), from `cache` when it holds the page (cache null: none). A page
+// built here is kept there.
+template <domain::Describes Agg>
+Result<std::string> HistoryPageBody(storage::EventStore& store, HistoryPageCache* cache, std::string_view id,
+                                    std::uint64_t up_to, std::uint64_t offset, std::uint64_t limit,
+                                    std::string_view order) {
+  auto total = HistoryTotal<Agg>(store, id, up_to);
+  if (!total.ok()) return total.error();
+  std::string key;
+  if (cache != nullptr) {
+    key = HistoryPageCache::Key(domain::StreamId(Agg::kKind, id), *total, offset, limit, order);
+    if (auto hit = cache->Find(key)) return std::string(*hit);
+  }
+  auto page = HistoryRangeOf<Agg>(store, id, *total, offset, limit, order == "desc");
+  if (!page.ok()) return page.error();
+  std::string body = HistoryPageJson(*page, offset, limit, order);
+  if (cache != nullptr) cache->Insert(std::move(key), body);
+  return body;
 }
 
 }  // namespace assure::api
