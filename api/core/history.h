@@ -123,14 +123,7 @@ std::optional<typename Agg::State> StateAtSnapshot(storage::EventStore& store, c
   return std::nullopt;
 }
 
-// One page of History: the changes [offset, offset + limit) counted from the
-// oldest (or, newest_first, from the newest, newest first). Starts from the
-// stream snapshot after the nearest multiple of kStreamSnapshotEvery events
-// before the page (stream_snapshots.h), so a page folds fewer than
-// kStreamSnapshotEvery events before describing its own: it costs about a
-// page, not the whole stream. Without that snapshot (a larger stride, or the
-// projection has not written it yet) it loads the state before the page from
-// the newest snapshot before it.
+// The answer for an entity with no history (none, or none as at then).
 template <domain::Describes Agg>
 Error HistoryNotFound(std::string_view id) {
   return MakeError(ErrorCode::kNotFound, "no " + std::string(Agg::kKind) + " '" + std::string(id) + "'", "id");
@@ -149,7 +142,16 @@ Result<std::uint64_t> HistoryTotal(storage::EventStore& store, std::string_view 
   return total;
 }
 
-// HistoryRange over the first `total` changes (total from HistoryTotal).
+// One page of History: the changes [offset, offset + limit) counted from the
+// oldest (or, newest_first, from the newest, newest first). Starts from the
+// stream snapshot after the nearest multiple of kStreamSnapshotEvery events
+// before the page (stream_snapshots.h), so a page folds fewer than
+// kStreamSnapshotEvery events before describing its own: it costs about a
+// page, not the whole stream. Without that snapshot (a larger stride, or the
+// projection has not written it yet) it loads the state before the page from
+// the newest snapshot before it.
+// HistoryRangeOf counts the first `total` changes (from HistoryTotal);
+// HistoryRange counts those as at up_to first.
 template <domain::Describes Agg>
 Result<HistoryPage> HistoryRangeOf(storage::EventStore& store, std::string_view id, std::uint64_t total,
                                    std::uint64_t offset, std::uint64_t limit, bool newest_first) {
