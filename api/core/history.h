@@ -216,24 +216,24 @@ Result<HistoryPage> HistoryRange(storage::EventStore& store, std::string_view id
 }
 
 // The history route's body (HistoryPageJson of HistoryRange; order "asc" or
-// "desc"), from `cache` when it holds the page (cache null: none). A page
-// built here is kept there.
+// "desc"), from `cache` when it holds the page or is building it (cache
+// null: none). A page built here is kept there.
 template <domain::Describes Agg>
 Result<std::string> HistoryPageBody(storage::EventStore& store, HistoryPageCache* cache, std::string_view id,
                                     std::uint64_t up_to, std::uint64_t offset, std::uint64_t limit,
                                     std::string_view order) {
   auto total = HistoryTotal<Agg>(store, id, up_to);
   if (!total.ok()) return total.error();
-  std::string key;
-  if (cache != nullptr) {
-    key = HistoryPageCache::Key(domain::StreamId(Agg::kKind, id), *total, offset, limit, order);
-    if (auto hit = cache->Find(key)) return std::string(*hit);
-  }
-  auto page = HistoryRangeOf<Agg>(store, id, *total, offset, limit, order == "desc");
-  if (!page.ok()) return page.error();
-  std::string body = HistoryPageJson(*page, offset, limit, order);
-  if (cache != nullptr) cache->Insert(std::move(key), body);
-  return body;
+  auto build = [&]() -> Result<std::string> {
+    auto page = HistoryRangeOf<Agg>(store, id, *total, offset, limit, order == "desc");
+    if (!page.ok()) return page.error();
+    return HistoryPageJson(*page, offset, limit, order);
+  };
+  if (cache == nullptr) return build();
+  auto body = cache->FindOrBuild(
+      HistoryPageCache::Key(domain::StreamId(Agg::kKind, id), *total, offset, limit, order), build);
+  if (!body.ok()) return body.error();
+  return std::string(**body);
 }
 
 }  // namespace assure::api

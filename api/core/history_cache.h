@@ -18,18 +18,28 @@
 // the budget drops the least recently used entries first; a body larger than
 // the whole budget is not kept. A budget of 0 keeps nothing. Not persisted.
 //
+// One build per page: while a reader builds a page (FindOrBuild), others
+// asking for the same key wait for that build and share its body, so a
+// change of a much-read entity (a board's projector and every member's
+// screen) costs one build, not one per reader. If the build fails, each
+// waiter builds for itself.
+//
 // Thread safety: every method may be called concurrently (one mutex; a hit
-// holds it only to move its entry to the front).
+// holds it only to move its entry to the front; a build runs outside it).
 #pragma once
 
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <list>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+
+#include "domain/result.h"
 
 namespace assure::api {
 
@@ -51,6 +61,12 @@ class HistoryPageCache {
   std::shared_ptr<const std::string> Find(const std::string& key);
   // Keeps `body` under `key` (an entry already there stays) within the budget.
   void Insert(std::string key, std::string body);
+  // The body under `key`; when absent, the body of the build of it already
+  // running, else `build`'s (then kept). An error is `build`'s own.
+  Result<std::shared_ptr<const std::string>> FindOrBuild(const std::string& key,
+                                                         const std::function<Result<std::string>()>& build);
+  // Readers waiting for another's build now (for tests).
+  std::size_t waiting() const;
 
   std::size_t budget_bytes() const { return budget_; }
   // What the entries cost now (always <= budget_bytes()), and how many.
@@ -65,8 +81,20 @@ class HistoryPageCache {
   };
   using Lru = std::list<Entry>;  // most recently used first
 
+  // A build in progress; its waiters hold it until it is done.
+  struct Flight {
+    bool done = false;
+    std::shared_ptr<const std::string> body;  // null: the build failed
+  };
+
+  std::shared_ptr<const std::string> FindLocked(const std::string& key);
+  void InsertLocked(std::string key, std::shared_ptr<const std::string> body, std::size_t cost);
+
   const std::size_t budget_;
   mutable std::mutex mu_;  // guards everything below
+  std::condition_variable built_;  // a Flight is done
+  std::unordered_map<std::string, std::shared_ptr<Flight>> flights_;
+  std::size_t waiting_ = 0;
   Lru lru_;
   std::unordered_map<std::string_view, Lru::iterator> index_;  // views into lru_'s keys
   std::size_t bytes_ = 0;

@@ -3,6 +3,9 @@
 // page depends on. (Pages through the cache: history_page_test.cc.)
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "api/core/history_cache.h"
 
 namespace assure::api {
@@ -58,6 +61,48 @@ TEST(HistoryPageCacheTest, KeysDifferInEveryField) {
                                    // A stream id that ends in digits does not run into the count.
                                    HistoryPageCache::Key("deliverable-d", 110, 0, 100, "desc")}) {
     EXPECT_NE(other, base);
+  }
+}
+
+// Readers of a page being built wait for that build and share its body,
+// also when the budget keeps nothing; after a failed build each builds for
+// itself. (The builder holds its build until the other reader waits: no
+// timing is assumed.)
+TEST(HistoryPageCacheTest, ReadersOfAPageBeingBuiltShareThatBuild) {
+  for (std::size_t budget : {std::size_t{1} << 20, std::size_t{0}}) {
+    for (bool fails : {false, true}) {
+      HistoryPageCache cache(budget);
+      std::atomic<bool> building{false};
+      std::atomic<int> second_builds{0};
+      Result<std::shared_ptr<const std::string>> first = MakeError(ErrorCode::kInternal, "unset");
+      std::thread builder([&] {
+        first = cache.FindOrBuild("k", [&]() -> Result<std::string> {
+          building = true;
+          while (cache.waiting() == 0) std::this_thread::yield();
+          if (fails) return MakeError(ErrorCode::kIoError, "disk");
+          return std::string("page");
+        });
+      });
+      while (!building) std::this_thread::yield();
+      auto second = cache.FindOrBuild("k", [&]() -> Result<std::string> {
+        ++second_builds;
+        return std::string("own page");
+      });
+      builder.join();
+      ASSERT_TRUE(second.ok());
+      if (fails) {
+        EXPECT_FALSE(first.ok());
+        EXPECT_EQ(second_builds, 1);
+        EXPECT_EQ(**second, "own page");
+      } else {
+        ASSERT_TRUE(first.ok());
+        EXPECT_EQ(second_builds, 0) << "budget " << budget;
+        EXPECT_EQ(**first, "page");
+        EXPECT_EQ(**second, "page");
+        EXPECT_EQ(cache.entries(), budget > 0 ? 1u : 0u);
+      }
+      EXPECT_EQ(cache.waiting(), 0u);
+    }
   }
 }
 
