@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "domain/hex.h"
+
 namespace assure::domain {
 
 namespace {
@@ -39,9 +41,8 @@ std::pair<char32_t, std::size_t> NextCodePoint(std::string_view text, std::size_
 
 // "U+001F": control characters are all below U+0100.
 std::string CodePointName(char32_t cp) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out = "U+";
-  for (int shift = 12; shift >= 0; shift -= 4) out.push_back(kHex[(cp >> shift) & 0xF]);
+  for (int shift = 12; shift >= 0; shift -= 4) out.push_back(kHexUpper[(cp >> shift) & 0xF]);
   return out;
 }
 

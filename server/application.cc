@@ -36,7 +36,7 @@ Result<std::unique_ptr<Application>> Application::Create(
   // Entries are written by the log's own thread, many per synced batch.
   app->security_log_->Start();
   app->workers_ =
-      std::make_unique<WorkerPool>(app->config_.worker_threads, app->config_.worker_queue_limit);
+      std::make_unique<api::ThreadPool>("assure-worker", app->config_.worker_threads, app->config_.worker_queue_limit);
   app->writer_ = std::make_shared<api::EntityWriter>(app->store_, app->config_.writer_cache_bytes);
   app->heavy_ = std::make_shared<api::http::ConcurrencyLimiter>(app->config_.heavy_concurrency);
   ASSURE_TRY(app->RegisterBuiltinRoutes());

@@ -38,7 +38,7 @@
 #include "api/http/openapi.h"
 #include "api/http/router.h"
 #include "server/server_config.h"
-#include "server/worker_pool.h"
+#include "api/core/thread_pool.h"
 #include "api/core/entity_writer.h"
 #include "storage/event_store.h"
 
@@ -94,9 +94,11 @@ class Application {
   // (the I/O threads ask it for every request).
   std::optional<Error> Starting() const;
 
-  // Runs blocking work on the handler pool; false when its queue is full.
+  // Runs blocking work (a route handler) on the one pool, which also runs
+  // the parallel parts of what the handlers do; false when its queue is
+  // full.
   bool PostWork(std::function<void()> task) { return workers_->TryPost(std::move(task)); }
-  WorkerPool& workers() { return *workers_; }
+  api::ThreadPool& workers() { return *workers_; }
   // The limiter of heavy operations (config heavy_concurrency), shared by
   // every route that folds the whole log or a whole upload.
   const std::shared_ptr<api::http::ConcurrencyLimiter>& heavy() const { return heavy_; }
@@ -118,7 +120,7 @@ class Application {
   std::unique_ptr<auth::Authorizer> authorizer_;
   std::unique_ptr<auth::TokenService> tokens_;
   std::unique_ptr<auth::SecurityLog> security_log_;
-  std::unique_ptr<WorkerPool> workers_;
+  std::unique_ptr<api::ThreadPool> workers_;
   std::shared_ptr<api::http::ConcurrencyLimiter> heavy_;
   mutable std::mutex live_feed_mu_;  // guards live_feed_ (set by the warm-up thread)
   std::shared_ptr<api::http::LiveFeed> live_feed_;

@@ -10,6 +10,7 @@
 
 #include "api/http/problem.h"
 #include "api/http/query.h"
+#include "domain/hex.h"
 #include "domain/json_text.h"
 #include "server/application.h"
 
@@ -61,11 +62,10 @@ std::string Dispatcher::CorrelationId(std::optional<std::string_view> from_clien
     if (ok) return std::string(*from_client);
   }
   thread_local std::mt19937_64 rng{std::random_device{}()};
-  static const char kHex[] = "0123456789abcdef";
   std::string id(16, '0');
   std::uint64_t v = rng();
   for (auto& ch : id) {
-    ch = kHex[v & 0xf];
+    ch = domain::kHexLower[v & 0xf];
     v >>= 4;
   }
   return id;

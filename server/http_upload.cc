@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/programme_files/import_report.h"
+#include "domain/hex.h"
 #include "domain/json_text.h"
 #include "server/read_file.h"
 
@@ -73,15 +74,14 @@ Result<HttpEndpoint> ParseHttpUrl(std::string_view url) {
 }
 
 std::string UrlEncode(std::string_view value) {
-  static const char* kHex = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : value) {
     if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
       out += static_cast<char>(c);
     } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
+      char escaped[3] = {'%'};
+      domain::WriteHexUpper(escaped + 1, c);
+      out.append(escaped, sizeof escaped);
     }
   }
   return out;

@@ -75,7 +75,8 @@ struct ServerConfig {
   // fill them. 0: no reserve.
   std::size_t connection_reserve_percent = 5;
 
-  // The worker pool that runs handlers (RocksDB calls block).
+  // The one pool ("assure-worker", api/core/thread_pool.h) that runs
+  // handlers (RocksDB calls block) and the parallel parts of their work.
   // Durable writes block a thread in fsync while the store groups them into
   // one commit: as many threads as concurrent writers to be grouped.
   std::size_t worker_threads = 32;

@@ -2,7 +2,9 @@
 // events by position, stream and id, chain verification, the state area and
 // blobs. They read the backend directly and take the locks they share with
 // the writer (head_mu_, upper_mu_, heads_mu_) only briefly; the write path
-// (queue, group commit, listeners, suspension) is in log_store.cc.
+// is in log_store_queue.cc (the queue and its threads) and
+// log_store_commit.cc (one group commit); opening, listeners and the
+// suspension are in log_store.cc.
 #include "storage/log_store.h"
 
 #include <algorithm>

@@ -1,3 +1,6 @@
+// The RocksDB backend: opening a store (refusals, column families and their
+// options, the memory budgets, the LOG) and closing it. Reads are in
+// rocks_backend_read.cc, writes in rocks_backend_write.cc.
 #include "storage/rocks_backend.h"
 
 #include <rocksdb/cache.h>
@@ -24,68 +27,15 @@
 #include <filesystem>
 #include <system_error>
 
-#include "storage/codec.h"
+#include "storage/rocks_backend_internal.h"
 
 namespace assure::storage {
 
 namespace {
 
-namespace fs = std::filesystem;
-
-// Keys of the default column family (on-disk: never rename).
-constexpr const char* kMetaFormat = "format_version";
-constexpr const char* kMetaMagic = "magic";
-constexpr const char* kMetaHead = "head";
-constexpr const char* kMagic = "assure-event-store";
 constexpr std::uint64_t kMaxTotalWalBytes = 64 << 20;
 
-Error FromRocks(const rocksdb::Status& s, const std::string& what) {
-  ErrorCode code = s.IsCorruption() ? ErrorCode::kCorruption : ErrorCode::kIoError;
-  return MakeError(code, what + ": " + s.ToString());
-}
-
-std::string IndexKey(std::string_view stream_id, std::uint64_t version) {
-  std::string k(stream_id);
-  k.push_back('\0');
-  PutU64(k, version);
-  return k;
-}
-
-std::string MerkleKey(std::uint8_t level, std::uint64_t index) {
-  std::string k(1, static_cast<char>(level));
-  PutU64(k, index);
-  return k;
-}
-
-std::string EncodeHead(const StreamHead& h) {
-  std::string v;
-  PutU64(v, h.version);
-  PutU64(v, h.last_position);
-  PutU64(v, static_cast<std::uint64_t>(h.first_recorded_at_us));
-  PutU64(v, static_cast<std::uint64_t>(h.last_recorded_at_us));
-  return v;
-}
-
-std::string EncodeLogHead(const LogHead& h) {
-  std::string v;
-  PutU64(v, h.position);
-  v.append(reinterpret_cast<const char*>(h.hash.data()), 32);
-  PutU64(v, static_cast<std::uint64_t>(h.recorded_at_us));
-  return v;
-}
-
-std::string EncodeIdEntry(const IdEntry& e) {
-  std::string v;
-  PutU64(v, e.position);
-  PutU64(v, static_cast<std::uint64_t>(e.expected_version));
-  return v;
-}
-
-Error ReadOnlyError() {
-  return MakeError(ErrorCode::kUnavailable,
-                   "the store was opened read-only (an archived copy or read-only media): "
-                   "nothing can be written to it");
-}
+namespace fs = std::filesystem;
 
 // True when another process holds the RocksDB lock on `dir` (a running
 // server). A read-only open takes no lock, so it asks: RocksDB's read-only
@@ -101,357 +51,6 @@ bool LockedByAnotherProcess(const std::string& dir) {
   ::close(fd);
   return held;
 }
-
-rocksdb::Slice ToSlice(std::string_view s) { return {s.data(), s.size()}; }
-rocksdb::Slice HashSlice(const Hash256& h) {
-  return {reinterpret_cast<const char*>(h.data()), h.size()};
-}
-
-class RocksBackend final : public Backend {
- public:
-  RocksBackend(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> cfs,
-               std::string dir, RocksOptions options)
-      : db_(std::move(db)),
-        cfs_(std::move(cfs)),
-        dir_(std::move(dir)),
-        read_only_(options.read_only),
-        min_free_bytes_(options.min_free_bytes),
-        free_bytes_(std::move(options.free_bytes)) {}
-
-  ~RocksBackend() override {
-    // A clean close leaves no write-ahead log to replay: RocksDB's Close
-    // does not flush memtables while the WAL is on, and the next open
-    // re-applied every record since the last flush (up to hundreds of MB,
-    // seconds before a server could listen). Not after a failed write: the
-    // store is left as it is, and the next open recovers from the WAL.
-    if (!read_only_) {
-      std::lock_guard l(write_mu_);
-      if (!write_error_) {
-        rocksdb::FlushOptions flush;
-        flush.allow_write_stall = true;
-        db_->Flush(flush, cfs_);  // on failure the WAL still holds every record
-      }
-    }
-    for (auto* h : cfs_) db_->DestroyColumnFamilyHandle(h);
-    db_->Close();
-  }
-
-  Result<std::optional<StreamHead>> GetStreamHead(std::string_view stream_id) override {
-    std::string v;
-    auto s = db_->Get({}, cf(kHeads), ToSlice(stream_id), &v);
-    if (s.IsNotFound()) return std::optional<StreamHead>{};
-    if (!s.ok()) return FromRocks(s, "reading stream head");
-    if (v.size() != 32) return MakeError(ErrorCode::kCorruption, "stream head value malformed");
-    StreamHead h;
-    h.version = GetU64(v.data());
-    h.last_position = GetU64(v.data() + 8);
-    h.first_recorded_at_us = static_cast<std::int64_t>(GetU64(v.data() + 16));
-    h.last_recorded_at_us = static_cast<std::int64_t>(GetU64(v.data() + 24));
-    return std::optional<StreamHead>{h};
-  }
-
-  Result<std::optional<IdEntry>> GetIdEntry(const Uuid& id) override {
-    std::string v;
-    auto s = db_->Get({}, cf(kIds),
-                      rocksdb::Slice(reinterpret_cast<const char*>(id.bytes.data()), 16), &v);
-    if (s.IsNotFound()) return std::optional<IdEntry>{};
-    if (!s.ok()) return FromRocks(s, "reading event id index");
-    if (v.size() != 16) return MakeError(ErrorCode::kCorruption, "event id entry malformed");
-    return std::optional<IdEntry>{
-        IdEntry{GetU64(v.data()), static_cast<std::int64_t>(GetU64(v.data() + 8))}};
-  }
-
-  Result<std::optional<std::string>> GetEvent(std::uint64_t position) override {
-    std::string v;
-    auto s = db_->Get({}, cf(kEvents), U64Key(position), &v);
-    if (s.IsNotFound()) return std::optional<std::string>{};
-    if (!s.ok()) return FromRocks(s, "reading event");
-    return std::optional<std::string>{std::move(v)};
-  }
-
-  // One iterator for all of them: a position just after the one before (a
-  // stream written with little between its events) is a step or a few
-  // along it, where a Get each would search every memtable and level
-  // again; any other position is a Seek, which costs what a Get does.
-  Status GetEvents(std::span<const std::uint64_t> positions, const EventVisitor& visit) override {
-    constexpr std::uint64_t kMaxSteps = 8;  // RocksDB's max_sequential_skip_in_iterations
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, cf(kEvents)));
-    auto at = [&]() -> std::optional<std::uint64_t> {
-      if (!it->Valid() || it->key().size() != 8) return std::nullopt;
-      return GetU64(it->key().data());
-    };
-    for (const std::uint64_t p : positions) {
-      auto cur = at();
-      if (cur && *cur < p && p - *cur <= kMaxSteps) {
-        while (cur && *cur < p) {
-          it->Next();
-          cur = at();
-        }
-      }
-      if (!cur || *cur != p) {
-        it->Seek(U64Key(p));
-        cur = at();
-      }
-      if (!cur || *cur != p) {
-        if (!it->status().ok()) return FromRocks(it->status(), "reading events");
-        return MakeError(ErrorCode::kNotFound, "no event at position " + std::to_string(p));
-      }
-      if (!visit(p, std::string_view(it->value().data(), it->value().size()))) return {};
-    }
-    return {};
-  }
-
-  Result<std::optional<Hash256>> GetMerkleNode(std::uint8_t level, std::uint64_t index) override {
-    std::string v;
-    auto s = db_->Get({}, cf(kMerkle), MerkleKey(level, index), &v);
-    if (s.IsNotFound()) return std::optional<Hash256>{};
-    if (!s.ok()) return FromRocks(s, "reading merkle node");
-    if (v.size() != 32) return MakeError(ErrorCode::kCorruption, "merkle node value malformed");
-    Hash256 h;
-    std::memcpy(h.data(), v.data(), 32);
-    return std::optional<Hash256>{h};
-  }
-
-  Result<LogHead> LoadHead() override {
-    std::string v;
-    auto s = db_->Get({}, cf(kMeta), kMetaHead, &v);
-    if (s.IsNotFound()) return LogHead{};
-    if (!s.ok()) return FromRocks(s, "reading log head");
-    if (v.size() != 48) return MakeError(ErrorCode::kCorruption, "log head value malformed");
-    LogHead h;
-    h.position = GetU64(v.data());
-    std::memcpy(h.hash.data(), v.data() + 8, 32);
-    h.recorded_at_us = static_cast<std::int64_t>(GetU64(v.data() + 40));
-    return h;
-  }
-
-  Status Commit(const CommitBatch& batch, bool sync) override {
-    if (read_only_) return ReadOnlyError();
-    rocksdb::WriteBatch wb;
-    for (const auto& e : batch.events) wb.Put(cf(kEvents), U64Key(e.position), e.value);
-    for (const auto& i : batch.stream_index) {
-      wb.Put(cf(kIndex), IndexKey(i.stream_id, i.version), U64Key(i.position));
-    }
-    for (const auto& [s, h] : batch.heads) wb.Put(cf(kHeads), s, EncodeHead(h));
-    for (const auto& [id, entry] : batch.ids) {
-      wb.Put(cf(kIds), rocksdb::Slice(reinterpret_cast<const char*>(id.bytes.data()), 16),
-             EncodeIdEntry(entry));
-    }
-    for (const auto& n : batch.merkle_nodes) {
-      wb.Put(cf(kMerkle), MerkleKey(n.level, n.index),
-             rocksdb::Slice(reinterpret_cast<const char*>(n.hash.data()), 32));
-    }
-    wb.Put(cf(kMeta), kMetaHead, EncodeLogHead(batch.head));
-    return Write(wb, sync, "committing events");
-  }
-
-  // Writes refused for want of the free-space reserve resume here as soon
-  // as the reserve is free again: RocksDB never saw a failed write.
-  // After a write RocksDB itself failed, writes stay suspended until the
-  // server is restarted (reads go on): DB::Resume after a failed
-  // write-ahead-log append aborts the process in the Debian build of
-  // RocksDB 7.8 (it closes the failed WAL file, which asserts). The
-  // reserve exists so that a filling disk stops writes before that.
-  Status Resume() override {
-    if (read_only_) return ReadOnlyError();  // never writable: stay suspended
-    std::lock_guard l(write_mu_);
-    if (!write_error_) return {};
-    if (space_error_) {
-      const auto free = free_bytes_ ? free_bytes_(dir_) : std::nullopt;
-      if (free && *free >= min_free_bytes_) {
-        write_error_.reset();
-        space_error_ = false;
-        return {};
-      }
-      return MakeError(ErrorCode::kIoError,
-                       "the store's disk " + (free ? "has " + Bytes(*free) + " free" : "cannot be read") +
-                           ", below the reserve of " + Bytes(min_free_bytes_) +
-                           " (storage.min_free_bytes): free space and writes resume");
-    }
-    return MakeError(ErrorCode::kIoError,
-                     "the store cannot resume writing in place after " + *write_error_ +
-                         "; free space, then restart the server");
-  }
-
-  Status ScanMerkleLevel(std::uint8_t level, const MerkleVisitor& visit) override {
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, cf(kMerkle)));
-    for (it->Seek(MerkleKey(level, 0)); it->Valid(); it->Next()) {
-      auto k = it->key();
-      if (k.size() != 9 || static_cast<std::uint8_t>(k[0]) != level) break;
-      auto v = it->value();
-      if (v.size() != 32) return MakeError(ErrorCode::kCorruption, "merkle node value malformed");
-      Hash256 h;
-      std::memcpy(h.data(), v.data(), 32);
-      if (!visit(GetU64(k.data() + 1), h)) return {};
-    }
-    if (!it->status().ok()) return FromRocks(it->status(), "scanning merkle nodes");
-    return {};
-  }
-
-  Status ScanEvents(std::uint64_t from, const EventVisitor& visit) override {
-    rocksdb::ReadOptions ro;
-    ro.readahead_size = 2 << 20;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(kEvents)));
-    for (it->Seek(U64Key(from)); it->Valid(); it->Next()) {
-      auto k = it->key();
-      if (k.size() != 8) return MakeError(ErrorCode::kCorruption, "event key malformed");
-      auto v = it->value();
-      if (!visit(GetU64(k.data()), std::string_view(v.data(), v.size()))) return {};
-    }
-    if (!it->status().ok()) return FromRocks(it->status(), "scanning events");
-    return {};
-  }
-
-  Status ScanStream(std::string_view stream_id, std::uint64_t from_version, Direction direction,
-                    const IndexVisitor& visit) override {
-    std::string prefix(stream_id);
-    prefix.push_back('\0');
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, cf(kIndex)));
-    auto in_stream = [&] {
-      auto k = it->key();
-      return k.size() == prefix.size() + 8 && std::memcmp(k.data(), prefix.data(), prefix.size()) == 0;
-    };
-    auto value_pos = [&]() -> std::optional<std::uint64_t> {
-      if (it->value().size() != 8) return std::nullopt;
-      return GetU64(it->value().data());
-    };
-    if (direction == Direction::kForwards) {
-      for (it->Seek(IndexKey(stream_id, from_version)); it->Valid() && in_stream(); it->Next()) {
-        auto p = value_pos();
-        if (!p) return MakeError(ErrorCode::kCorruption, "stream index value malformed");
-        if (!visit(GetU64(it->key().data() + prefix.size()), *p)) break;
-      }
-    } else {
-      for (it->SeekForPrev(IndexKey(stream_id, from_version)); it->Valid() && in_stream();
-           it->Prev()) {
-        auto p = value_pos();
-        if (!p) return MakeError(ErrorCode::kCorruption, "stream index value malformed");
-        if (!visit(GetU64(it->key().data() + prefix.size()), *p)) break;
-      }
-    }
-    if (!it->status().ok()) return FromRocks(it->status(), "scanning stream index");
-    return {};
-  }
-
-  Status ScanStreamIds(std::string_view prefix, std::string_view after,
-                       const StreamIdVisitor& visit) override {
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, cf(kIndex)));
-    // Index keys are "stream id" NUL version: the first key past every entry
-    // of stream s is s followed by 0x01 (stream ids hold no NUL).
-    std::string target(prefix);
-    if (std::string past = std::string(after) + '\x01'; !after.empty() && past > target) target = std::move(past);
-    for (it->Seek(target); it->Valid(); it->Seek(target)) {
-      const rocksdb::Slice k = it->key();
-      const void* nul = std::memchr(k.data(), '\0', k.size());
-      if (nul == nullptr) return MakeError(ErrorCode::kCorruption, "stream index key malformed");
-      const std::string_view id(k.data(), static_cast<std::size_t>(static_cast<const char*>(nul) - k.data()));
-      if (!id.starts_with(prefix)) break;
-      if (!visit(id)) break;
-      target.assign(id);
-      target.push_back('\x01');
-    }
-    if (!it->status().ok()) return FromRocks(it->status(), "scanning stream index");
-    return {};
-  }
-
-  Result<std::optional<std::string>> GetState(std::string_view key) override {
-    std::string v;
-    auto s = db_->Get({}, cf(kState), ToSlice(key), &v);
-    if (s.IsNotFound()) return std::optional<std::string>{};
-    if (!s.ok()) return FromRocks(s, "reading state");
-    return std::optional<std::string>{std::move(v)};
-  }
-
-  Status PutState(const std::vector<KeyValue>& pairs, bool sync) override {
-    if (read_only_) return ReadOnlyError();
-    rocksdb::WriteBatch wb;
-    for (const auto& kv : pairs) wb.Put(cf(kState), kv.key, kv.value);
-    return Write(wb, sync, "writing state");
-  }
-
-  Result<std::optional<std::string>> GetBlob(const Hash256& key) override {
-    std::string v;
-    auto s = db_->Get({}, cf(kBlobs), HashSlice(key), &v);
-    if (s.IsNotFound()) return std::optional<std::string>{};
-    if (!s.ok()) return FromRocks(s, "reading blob");
-    return std::optional<std::string>{std::move(v)};
-  }
-
-  Status PutBlob(const Hash256& key, std::string_view bytes, bool sync) override {
-    if (read_only_) return ReadOnlyError();
-    rocksdb::WriteBatch wb;
-    wb.Put(cf(kBlobs), HashSlice(key), ToSlice(bytes));
-    return Write(wb, sync, "writing blob");
-  }
-
-  Result<std::vector<KeyValue>> ScanState(std::string_view prefix) override {
-    std::vector<KeyValue> out;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, cf(kState)));
-    for (it->Seek(ToSlice(prefix)); it->Valid() && it->key().starts_with(ToSlice(prefix));
-         it->Next()) {
-      out.push_back({it->key().ToString(), it->value().ToString()});
-    }
-    if (!it->status().ok()) return FromRocks(it->status(), "scanning state");
-    return out;
-  }
-
-  // Indexes into cfs_, in the order OpenRocksBackend opens them.
-  enum Cf { kMeta = 0, kEvents, kIndex, kHeads, kIds, kState, kMerkle, kBlobs };
-
- private:
-  // Every write goes through here, one at a time. After a write fails (a
-  // full disk, an I/O error) no write reaches RocksDB until Resume succeeds:
-  // the Debian build of RocksDB 7.8 asserts (aborting the process) when a
-  // second write reaches a WAL file whose append has failed, and concurrent
-  // writers (the store's commits, the security log's and idempotency's
-  // state) would otherwise race into it before RocksDB sets its own
-  // background error.
-  Status Write(rocksdb::WriteBatch& wb, bool sync, const char* what) {
-    std::lock_guard l(write_mu_);
-    if (write_error_) return MakeError(ErrorCode::kIoError, std::string(what) + ": " + *write_error_);
-    if (min_free_bytes_ > 0 && free_bytes_) {
-      // A probe that cannot read the file system refuses nothing.
-      const auto free = free_bytes_(dir_);
-      if (free && *free < min_free_bytes_ + wb.GetDataSize()) {
-        write_error_ = "the store's disk has " + Bytes(*free) + " free, and a write of " +
-                       Bytes(wb.GetDataSize()) + " would leave less than the reserve of " +
-                       Bytes(min_free_bytes_) + " (storage.min_free_bytes)";
-        space_error_ = true;
-        return MakeError(ErrorCode::kIoError, std::string(what) + ": " + *write_error_);
-      }
-    }
-    rocksdb::WriteOptions wo;
-    wo.sync = sync;
-    auto s = db_->Write(wo, &wb);
-    if (!s.ok()) {
-      Error e = FromRocks(s, what);
-      write_error_ = "an earlier write failed (" + s.ToString() + ")";
-      return e;
-    }
-    return {};
-  }
-
-  static std::string Bytes(std::uint64_t n) {
-    char buf[48];
-    if (n < (1u << 20)) {
-      std::snprintf(buf, sizeof buf, "%.1f KiB", static_cast<double>(n) / 1024.0);
-    } else {
-      std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(n) / (1024.0 * 1024.0));
-    }
-    return buf;
-  }
-
-  rocksdb::ColumnFamilyHandle* cf(Cf c) const { return cfs_[c]; }
-  std::mutex write_mu_;                      // serialises writes; guards the two below
-  std::optional<std::string> write_error_;   // why writes are refused until Resume
-  bool space_error_ = false;                 // write_error_ is the reserve's, not RocksDB's
-  std::unique_ptr<rocksdb::DB> db_;
-  std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
-  const std::string dir_;
-  const bool read_only_;
-  const std::uint64_t min_free_bytes_;
-  const FreeSpaceProbe free_bytes_;
-};
 
 // RocksDB's informational LOG, written with stdio and errors ignored. The
 // default logger (EnvLogger) aborts the process in the Debian build of
@@ -533,6 +132,24 @@ rocksdb::ColumnFamilyOptions CfOptions(const CfShape& shape, const std::shared_p
 }
 
 }  // namespace
+
+RocksBackend::~RocksBackend() {
+  // A clean close leaves no write-ahead log to replay: RocksDB's Close
+  // does not flush memtables while the WAL is on, and the next open
+  // re-applied every record since the last flush (up to hundreds of MB,
+  // seconds before a server could listen). Not after a failed write: the
+  // store is left as it is, and the next open recovers from the WAL.
+  if (!read_only_) {
+    std::lock_guard l(write_mu_);
+    if (!write_error_) {
+      rocksdb::FlushOptions flush;
+      flush.allow_write_stall = true;
+      db_->Flush(flush, cfs_);  // on failure the WAL still holds every record
+    }
+  }
+  for (auto* h : cfs_) db_->DestroyColumnFamilyHandle(h);
+  db_->Close();
+}
 
 std::optional<std::uint64_t> StatvfsFreeBytes(const std::string& dir) {
   struct statvfs st {};

@@ -1,27 +1,10 @@
-#include <array>
 #include <cstdint>
 #include <cstring>
 
+#include "domain/hex.h"
 #include "storage/types.h"
 
 namespace assure::storage {
-
-namespace {
-
-// Hex digit values by byte, -1 for anything else (a table: packs decode
-// millions of hashes).
-constexpr std::array<std::int8_t, 256> kHexValues = [] {
-  std::array<std::int8_t, 256> t{};
-  for (auto& v : t) v = -1;
-  for (int c = '0'; c <= '9'; ++c) t[c] = static_cast<std::int8_t>(c - '0');
-  for (int c = 'a'; c <= 'f'; ++c) t[c] = static_cast<std::int8_t>(c - 'a' + 10);
-  for (int c = 'A'; c <= 'F'; ++c) t[c] = static_cast<std::int8_t>(c - 'A' + 10);
-  return t;
-}();
-
-int HexValue(char c) { return kHexValues[static_cast<unsigned char>(c)]; }
-
-}  // namespace
 
 Result<Uuid> Uuid::Parse(std::string_view text) {
   auto bad = [&] {
@@ -38,7 +21,7 @@ Result<Uuid> Uuid::Parse(std::string_view text) {
       ++i;
       continue;
     }
-    int hi = HexValue(text[i]), lo = HexValue(text[i + 1]);
+    int hi = domain::HexDigitValue(text[i]), lo = domain::HexDigitValue(text[i + 1]);
     if (hi < 0 || lo < 0) return bad();
     u.bytes[bi++] = static_cast<std::uint8_t>(hi * 16 + lo);
     i += 2;
@@ -47,12 +30,11 @@ Result<Uuid> Uuid::Parse(std::string_view text) {
 }
 
 void Uuid::FormatTo(char out[36]) const {
-  static const char* kHex = "0123456789abcdef";
   std::size_t n = 0;
   for (std::size_t i = 0; i < 16; ++i) {
     if (i == 4 || i == 6 || i == 8 || i == 10) out[n++] = '-';
-    out[n++] = kHex[bytes[i] >> 4];
-    out[n++] = kHex[bytes[i] & 15];
+    domain::WriteHex(out + n, bytes[i]);
+    n += 2;
   }
 }
 
@@ -77,13 +59,9 @@ std::size_t UuidHash::operator()(const Uuid& u) const noexcept {
 }
 
 std::string HexEncode(const std::uint8_t* data, std::size_t size) {
-  static const char* kHex = "0123456789abcdef";
   std::string s;
   s.reserve(size * 2);
-  for (std::size_t i = 0; i < size; ++i) {
-    s.push_back(kHex[data[i] >> 4]);
-    s.push_back(kHex[data[i] & 15]);
-  }
+  domain::AppendHex(s, {reinterpret_cast<const char*>(data), size});
   return s;
 }
 
@@ -94,7 +72,7 @@ Result<Hash256> HexDecodeHash(std::string_view hex) {
   }
   int bad = 0;  // any digit's -1 makes it negative
   for (std::size_t i = 0; i < 32; ++i) {
-    const int hi = HexValue(hex[2 * i]), lo = HexValue(hex[2 * i + 1]);
+    const int hi = domain::HexDigitValue(hex[2 * i]), lo = domain::HexDigitValue(hex[2 * i + 1]);
     bad |= hi | lo;
     h[i] = static_cast<std::uint8_t>(hi * 16 + lo);
   }

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "domain/hex.h"
 #include "storage/types.h"
 
 namespace assure::api {
@@ -126,18 +127,12 @@ std::string ToHex(std::string_view bytes) {
 }
 
 Result<std::string> FromHex(std::string_view hex, std::string_view field) {
-  auto val = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
   if (hex.size() % 2) {
     return MakeError(ErrorCode::kInvalidArgument, "hex text has an odd length", std::string(field));
   }
   std::string out;
   for (std::size_t i = 0; i < hex.size(); i += 2) {
-    int hi = val(hex[i]), lo = val(hex[i + 1]);
+    const int hi = domain::HexDigitValue(hex[i]), lo = domain::HexDigitValue(hex[i + 1]);
     if (hi < 0 || lo < 0) {
       return MakeError(ErrorCode::kInvalidArgument, "not hex", std::string(field));
     }

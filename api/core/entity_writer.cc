@@ -16,8 +16,10 @@ struct EntityWriter::Job {
   std::vector<std::string> streams;  // the parts' streams, sorted, each once
   std::vector<DecidedPart> decided;  // by part
   std::vector<std::size_t> written;  // indexes of the parts that had events
-  std::vector<storage::StreamAppend> copies;  // their events, for `committed`
+  std::vector<std::size_t> counts;   // events of each written part
+  std::vector<std::uint64_t> epochs;  // each stream's lane epoch when decided
   bool decided_again = false;
+  bool Many() const { return streams.size() > 1; }
 };
 
 EntityWriter::EntityWriter(std::shared_ptr<storage::EventStore> store, std::size_t cache_bytes)
@@ -81,7 +83,7 @@ void EntityWriter::Submit(std::vector<WritePart> parts, RequestContext rc, Done 
     std::lock_guard lock(mu_);
     ++in_flight_;
   }
-  Post([this, job] { Admit(job, /*queued=*/false); });
+  Post([this, job] { Admit(job, nullptr); });
 }
 
 Result<WriteResult> EntityWriter::Run(std::vector<WritePart> parts, RequestContext rc) {
@@ -100,26 +102,48 @@ EntityWriter::Lane* EntityWriter::LaneOf(std::string_view stream) {
   return it == lanes_.end() ? nullptr : &it->second;
 }
 
-// A new job starts when every stream it names is free and has no earlier
-// job waiting; otherwise it waits behind the first that is not. A job taken
-// from the front of a stream's queue (`queued`) was already behind those
-// waiting and needs only the streams free.
-void EntityWriter::Admit(const std::shared_ptr<Job>& job, bool queued) {
+// A new job starts when every stream it names is free to decide on: not held
+// by a job across several streams, not waiting for its commits to drain, and
+// with no earlier job waiting. A job across several streams also needs every
+// stream without commits in flight. Otherwise it waits behind the first
+// stream that is not free (at the front of the queue it came from, `from`).
+void EntityWriter::Admit(const std::shared_ptr<Job>& job, const std::string* from) {
   for (const auto& s : job->streams) {
     Lane& lane = lanes_[s];
-    if (lane.busy || (!queued && !lane.waiting.empty())) {
-      lane.waiting.push_back(job);
+    const bool came_from_here = from != nullptr && *from == s;
+    if (lane.Blocked() || (!came_from_here && !lane.waiting.empty()) ||
+        (job->Many() && lane.in_flight > 0)) {
+      if (job->Many() && !lane.Blocked() && lane.in_flight > 0) lane.barrier = true;
+      if (came_from_here) {
+        lane.waiting.push_front(job);
+      } else {
+        lane.waiting.push_back(job);
+      }
       return;
     }
   }
-  for (const auto& s : job->streams) lanes_[s].busy = true;
   Start(job);
+}
+
+// The job's decision depends on commits still in flight (a refusal, a no-op,
+// or a write across several streams): it waits at the front of its first
+// such stream until they are answered, and is then decided again.
+void EntityWriter::Defer(const std::shared_ptr<Job>& job) {
+  for (const auto& s : job->streams) {
+    Lane& lane = lanes_[s];
+    if (lane.in_flight == 0) continue;
+    lane.barrier = true;
+    lane.waiting.push_front(job);
+    return;
+  }
 }
 
 void EntityWriter::Start(const std::shared_ptr<Job>& job) {
   job->decided.assign(job->parts.size(), DecidedPart{});
   job->written.clear();
-  job->copies.clear();
+  job->counts.clear();
+  bool in_flight = false;
+  for (const auto& s : job->streams) in_flight = in_flight || lanes_[s].in_flight > 0;
   std::vector<storage::StreamAppend> appends;
   std::size_t next_index = 0;
   for (std::size_t i = 0; i < job->parts.size(); ++i) {
@@ -130,6 +154,7 @@ void EntityWriter::Start(const std::shared_ptr<Job>& job) {
       s = MakeError(ErrorCode::kInternal, std::string("deciding a command failed: ") + e.what());
     }
     if (!s.ok()) {
+      if (in_flight) return Defer(job);
       Answer(job, s.error());
       return Release(job);
     }
@@ -137,10 +162,11 @@ void EntityWriter::Start(const std::shared_ptr<Job>& job) {
     if (append.events.empty()) continue;
     next_index += append.events.size();
     job->written.push_back(i);
-    job->copies.push_back(append);
+    job->counts.push_back(append.events.size());
     appends.push_back(std::move(append));
   }
   if (appends.empty()) {
+    if (in_flight) return Defer(job);
     // Already in effect: nothing to write.
     WriteResult unchanged;
     unchanged.id = job->parts.front().entity_id;
@@ -150,8 +176,28 @@ void EntityWriter::Start(const std::shared_ptr<Job>& job) {
     return Release(job);
   }
   MarkOneAppend(appends);  // a read at a position never sees half of it
+  // The held states take the events now (with the causation marks), so the
+  // next command is decided against them; the store assigns positions.
+  job->epochs.clear();
+  for (const auto& s : job->streams) {
+    Lane& lane = lanes_[s];
+    ++lane.in_flight;
+    if (job->Many()) lane.exclusive = true;
+    job->epochs.push_back(lane.epoch);
+  }
   for (std::size_t k = 0; k < appends.size(); ++k) {
-    job->copies[k].events = appends[k].events;  // with the causation marks
+    const WritePart& part = job->parts[job->written[k]];
+    const auto& decided = job->decided[job->written[k]];
+    storage::AppendResult provisional;
+    provisional.stream_version = decided.version.value_or(std::uint64_t(-1)) + appends[k].events.size();
+    provisional.recorded_at_us = job->rc.now_us;
+    try {
+      part.apply(*this, appends[k], provisional);
+    } catch (...) {
+      // Refold it once its commits are answered.
+      Forget(part.stream);
+      lanes_[part.stream].barrier = true;
+    }
   }
   store_->AppendManyAsync(std::move(appends),
                           [this, job](Result<std::vector<storage::AppendResult>> r) {
@@ -161,45 +207,51 @@ void EntityWriter::Start(const std::shared_ptr<Job>& job) {
 
 void EntityWriter::Complete(const std::shared_ptr<Job>& job,
                             Result<std::vector<storage::AppendResult>> r) {
-  if (!r.ok()) {
-    const Error& e = r.error();
-    if (e.code == ErrorCode::kWrongExpectedVersion) {
-      // Another writer appended to a held stream: what is held is stale.
-      for (const auto& s : job->streams) Forget(s);
-      if (!job->rc.if_match && !job->decided_again) {
-        job->decided_again = true;
-        return Start(job);
-      }
-      if (!job->rc.if_match) {
-        Answer(job, MakeError(ErrorCode::kUnavailable,
-                              "another writer is changing this entity; nothing was written, "
-                              "retry shortly"));
-        return Release(job);
-      }
+  const bool replay = r.ok() && !r->empty() && r->front().idempotent_replay;
+  if (!r.ok() || replay) {
+    // What is held counted on these events: drop it. The jobs decided after
+    // this one on the same streams come back refused; the first failure of
+    // a lane starts its drain, the later ones are its victims.
+    for (std::size_t i = 0; i < job->streams.size(); ++i) {
+      Lane& lane = lanes_[job->streams[i]];
+      if (lane.epoch != job->epochs[i]) continue;
+      lane.draining = true;
+      ++lane.epoch;
+      Forget(job->streams[i]);
     }
-    if (e.code == ErrorCode::kIdempotencyConflict && !job->rc.idempotency_key.empty()) {
+  }
+  for (const auto& s : job->streams) {
+    Lane& lane = lanes_[s];
+    --lane.in_flight;
+    if (job->Many()) lane.exclusive = false;
+  }
+  if (!r.ok()) {
+    if (Retry(job, r.error())) return Release(job, /*answered=*/false);
+    const Error& e = r.error();
+    if (e.code == ErrorCode::kWrongExpectedVersion && !job->rc.if_match) {
+      Answer(job, MakeError(ErrorCode::kUnavailable,
+                            "another writer is changing this entity; nothing was written, "
+                            "retry shortly"));
+    } else if (e.code == ErrorCode::kIdempotencyConflict && !job->rc.idempotency_key.empty()) {
       Answer(job, MakeError(ErrorCode::kIdempotencyConflict,
                             "this Idempotency-Key was already used for a different request",
                             "Idempotency-Key"));
-      return Release(job);
+    } else {
+      Answer(job, e);
     }
-    Answer(job, e);
     return Release(job);
   }
   const auto& results = *r;
-  const bool replay = !results.empty() && results.front().idempotent_replay;
   std::size_t events = 0;
   for (std::size_t k = 0; k < job->written.size() && k < results.size(); ++k) {
-    events += job->copies[k].events.size();
-    if (replay) continue;
+    const WritePart& part = job->parts[job->written[k]];
+    events += job->counts[k];
+    if (replay || !part.landed) continue;
     try {
-      job->parts[job->written[k]].committed(*this, job->copies[k], results[k]);
+      part.landed(*this, results[k]);
     } catch (...) {
-      Forget(job->parts[job->written[k]].stream);  // refold it next time
+      Forget(part.stream);  // refold it next time
     }
-  }
-  if (replay) {
-    for (const auto& s : job->streams) Forget(s);
   }
   WriteResult out;
   out.id = job->parts.front().entity_id;
@@ -217,6 +269,16 @@ void EntityWriter::Complete(const std::shared_ptr<Job>& job,
   Release(job);
 }
 
+// A job refused because what it was decided against did not hold (its
+// expected version): without If-Match it is decided once more, after the
+// lane's other refused jobs, before any job that came later.
+bool EntityWriter::Retry(const std::shared_ptr<Job>& job, const Error& e) {
+  if (e.code != ErrorCode::kWrongExpectedVersion || job->rc.if_match || job->decided_again) return false;
+  job->decided_again = true;
+  lanes_[job->streams.front()].redo.push_back(job);
+  return true;
+}
+
 void EntityWriter::Answer(const std::shared_ptr<Job>& job, Result<WriteResult> r) {
   Done done = std::move(job->done);
   try {
@@ -226,25 +288,15 @@ void EntityWriter::Answer(const std::shared_ptr<Job>& job, Result<WriteResult> r
   }
 }
 
-void EntityWriter::Release(const std::shared_ptr<Job>& job) {
+// After a job is answered (or set aside to be decided again): its lanes may
+// take their next jobs.
+void EntityWriter::Release(const std::shared_ptr<Job>& job, bool answered) {
   for (const auto& s : job->streams) {
-    Lane& lane = lanes_[s];
-    lane.busy = false;
-    if (lane.state.has_value()) Touch(s, lane);
+    if (Lane* lane = LaneOf(s); lane != nullptr && lane->state.has_value()) Touch(s, *lane);
   }
-  for (const auto& s : job->streams) {
-    auto it = lanes_.find(s);
-    if (it == lanes_.end() || it->second.busy) continue;
-    if (it->second.waiting.empty()) {
-      // Nothing held or waiting: the lane goes (held states go by Evict).
-      if (!it->second.state.has_value()) lanes_.erase(it);
-      continue;
-    }
-    std::shared_ptr<Job> next = std::move(it->second.waiting.front());
-    it->second.waiting.pop_front();
-    Admit(next, /*queued=*/true);
-  }
+  for (const auto& s : job->streams) Pump(s);
   Evict();
+  if (!answered) return;
   {
     std::lock_guard lock(mu_);
     --in_flight_;
@@ -252,6 +304,34 @@ void EntityWriter::Release(const std::shared_ptr<Job>& job) {
     held_bytes_ = bytes_;
   }
   cv_.notify_all();
+}
+
+// Starts what waits on a stream, in order, while nothing blocks it. Once its
+// commits are all answered, a drain ends: the jobs refused meanwhile go
+// first, then the rest; a barrier (a job that needs the commits answered)
+// lifts.
+void EntityWriter::Pump(const std::string& stream) {
+  Lane* lane = LaneOf(stream);
+  if (lane == nullptr) return;
+  if (lane->in_flight == 0) {
+    lane->draining = false;
+    lane->barrier = false;
+    while (!lane->redo.empty()) {
+      lane->waiting.push_front(std::move(lane->redo.back()));
+      lane->redo.pop_back();
+    }
+  }
+  // Admit may answer a job at once and release lanes, erasing idle ones:
+  // look the lane up again each time.
+  while ((lane = LaneOf(stream)) != nullptr && !lane->Blocked() && !lane->waiting.empty()) {
+    std::shared_ptr<Job> next = std::move(lane->waiting.front());
+    lane->waiting.pop_front();
+    Admit(next, &stream);
+  }
+  lane = LaneOf(stream);
+  if (lane != nullptr && lane->Idle() && !lane->draining && !lane->state.has_value()) {
+    lanes_.erase(stream);  // nothing held or waiting (held states go by Evict)
+  }
 }
 
 void EntityWriter::Touch(const std::string& stream, Lane& lane) {
@@ -294,7 +374,7 @@ void EntityWriter::Evict() {
   while (bytes_ > cache_bytes_ && it != lru_.begin()) {
     --it;
     auto lane = lanes_.find(*it);
-    if (lane == lanes_.end() || lane->second.busy || !lane->second.waiting.empty()) continue;
+    if (lane == lanes_.end() || !lane->second.Idle() || lane->second.Blocked()) continue;
     ++it;  // stays valid: Forget erases only the element before it
     Forget(lane->first);
     lanes_.erase(lane);

@@ -1,27 +1,36 @@
 // EntityWriter: the single writer of the entities' streams.
 //
 // One thread ("assure-decide") owns the current state of the entities being
-// written and decides every command against it, one command per entity at a
-// time, in the order the commands arrived (the single-writer principle, as
-// LevelDB's writer owns its log). A command is decided and its events handed
-// to the store's group commit (AppendManyAsync); the entity stays busy until
-// that commit is answered, when its held state is brought up to date with
-// the committed events, in place (no copy, no re-serialisation), and the next
-// command waiting for it is decided. Commands on other entities are decided
-// meanwhile, so their appends share group commits.
+// written and decides every command against it, in the order the commands
+// arrived (the single-writer principle, as LevelDB's writer owns its log). A
+// command is decided, its events are applied to the held state at once, and
+// they are handed to the store's group commit (AppendManyAsync). The next
+// command on the same entity is decided against that state straight away,
+// without waiting for the commit, so an entity's commands share group
+// commits as other entities' do (a hot deliverable is not limited to one
+// write per disk sync). Answers come as the store commits, in order.
 //
-// So a command without If-Match never loses a race, and is never retried:
-// nothing else can append to an entity between its decision and its commit.
-// One with If-Match is checked against the state at the moment it is decided.
-// A write that spans several streams (a new deliverable and its programme's
-// list) holds every one of them.
+// So a command without If-Match never loses a race, and is never retried
+// because of another request: nothing else can append to an entity between
+// its decision and its commit. One with If-Match is checked against the state
+// at the moment it is decided (the commands decided before it included).
+//
+// Only a decision that writes is made ahead of a commit. A command refused,
+// or already in effect, against a state with commits still in flight waits
+// until they are answered and is decided again (its answer must not depend
+// on writes that could still fail); so does a write across several streams
+// (a new deliverable and its programme's list), which holds every one of
+// them until it is answered.
 //
 // The store remains the judge: every append carries the exact expected
-// version. Should another writer have appended to a held stream (nothing in
-// the server does; a tool writing to the same store directly could), the
-// append is refused, the held states of its streams are dropped and the
-// command is decided once more from the store (an If-Match command gets
-// kWrongExpectedVersion instead); a second refusal is kUnavailable.
+// version. If a commit fails, the entity's held state is dropped and the
+// commands decided after it come back refused (their expected versions
+// counted on it; nothing of theirs is written). Once the last is back, those
+// without If-Match are decided once more from the store, in their order,
+// before any later command; those with If-Match get kWrongExpectedVersion.
+// Should another writer have appended to a held stream (nothing in the server
+// does; a tool writing to the same store directly could), the same happens.
+// A command refused a second time is kUnavailable.
 //
 // Memory: states are held for idle entities too, least recently written
 // evicted first once their estimated size passes `cache_bytes`. The estimate
@@ -73,8 +82,11 @@ struct DecidedPart {
 
 // One stream's part of a write, run on the writer's thread while the stream
 // is held. `decide` fills `out` for the request, numbering its events'
-// Idempotency-Key ids from `first_index`; `committed` brings the held state
-// up to date with the part's events as the store recorded them.
+// Idempotency-Key ids from `first_index`; it must not change anything (it may
+// run again). `apply` brings the held state up to date with the part's
+// events once they are decided, before their commit: `appended` then holds
+// the stream version they will have, positions 0. `landed` (optional) sees
+// the store's result once they are committed.
 struct WritePart {
   std::string stream;
   std::string entity_id;  // the id the result reports
@@ -83,7 +95,8 @@ struct WritePart {
       decide;
   std::function<void(EntityWriter& w, const storage::StreamAppend& written,
                      const storage::AppendResult& appended)>
-      committed;
+      apply;
+  std::function<void(EntityWriter& w, const storage::AppendResult& appended)> landed;
 };
 
 class EntityWriter {
@@ -125,23 +138,32 @@ class EntityWriter {
  private:
   struct Job;
   struct Lane {
-    bool busy = false;
+    std::size_t in_flight = 0;  // jobs decided on it, not yet answered
+    bool exclusive = false;     // a job across several streams holds it
+    bool barrier = false;       // the front waiting job needs in_flight == 0
+    bool draining = false;      // a commit failed: waits for in_flight == 0
+    std::uint64_t epoch = 0;    // counts the drains: tells a failure's victims
     std::deque<std::shared_ptr<Job>> waiting;
+    std::deque<std::shared_ptr<Job>> redo;  // refused while draining, in order
     std::any state;
     std::size_t bytes = 0;
     bool in_lru = false;
     std::list<std::string>::iterator lru;
+    bool Blocked() const { return exclusive || barrier || draining; }
+    bool Idle() const { return in_flight == 0 && !exclusive && waiting.empty() && redo.empty(); }
   };
 
   void Post(std::function<void()> item);
   void Loop();
-  void Admit(const std::shared_ptr<Job>& job, bool queued);
+  void Admit(const std::shared_ptr<Job>& job, const std::string* from);
   void Start(const std::shared_ptr<Job>& job);
+  void Defer(const std::shared_ptr<Job>& job);
   void Complete(const std::shared_ptr<Job>& job, Result<std::vector<storage::AppendResult>> r);
+  bool Retry(const std::shared_ptr<Job>& job, const Error& e);
   void Answer(const std::shared_ptr<Job>& job, Result<WriteResult> r);
-  void Release(const std::shared_ptr<Job>& job);
+  void Release(const std::shared_ptr<Job>& job, bool answered = true);
+  void Pump(const std::string& stream);
   void Forget(const std::string& stream);
-  void UpdateCounters();
   void Touch(const std::string& stream, Lane& lane);
   void Evict();
   Lane* LaneOf(std::string_view stream);
@@ -169,6 +191,9 @@ template <domain::Folds Agg>
 Result<Loaded<Agg>*> EntityWriter::Held(std::string_view id) {
   const std::string stream = domain::StreamId(Agg::kKind, id);
   if (Loaded<Agg>* held = HeldIfAny<Agg>(id)) {
+    // With commits in flight the held state is ahead of the store, which
+    // will judge them by their expected versions.
+    if (Lane* lane = LaneOf(stream); lane != nullptr && lane->in_flight > 0) return held;
     // The stream's head (an in-memory look-up in the store) confirms that
     // nothing was appended behind the writer's back; else refold.
     auto info = store_->GetStreamInfo(stream);
@@ -220,7 +245,8 @@ WritePart CommandPart(std::string id, std::vector<typename Agg::Command> command
                                          : storage::ExpectedVersion::NoStream();
     domain::CommandContext ctx{rc.actor, rc.now_us, id};
     // A batch decides each command against the state the earlier ones leave:
-    // a scratch copy, so that the held state changes only once committed.
+    // a scratch copy, so that the held state changes only once all of them
+    // are decided (by `apply`).
     std::optional<typename Agg::State> scratch;
     for (std::size_t c = 0; c < commands.size(); ++c) {
       auto decided = Agg::Decide(scratch ? *scratch : loaded.state, commands[c], ctx);
@@ -241,8 +267,8 @@ WritePart CommandPart(std::string id, std::vector<typename Agg::Command> command
     }
     return {};
   };
-  part.committed = [id](EntityWriter& w, const storage::StreamAppend& written,
-                        const storage::AppendResult& appended) {
+  part.apply = [id](EntityWriter& w, const storage::StreamAppend& written,
+                    const storage::AppendResult& appended) {
     Loaded<Agg>* held = w.HeldIfAny<Agg>(id);
     if (held == nullptr) return;
     nlohmann::json holder;
@@ -263,8 +289,11 @@ WritePart CommandPart(std::string id, std::vector<typename Agg::Command> command
       bytes += r.data.size();
     }
     held->version = appended.stream_version;
-    held->last_position = appended.last_position;
     w.GrowEstimate(written.stream_id, bytes);
+  };
+  part.landed = [id](EntityWriter& w, const storage::AppendResult& appended) {
+    // In commit order, so the last one landed is the newest.
+    if (Loaded<Agg>* held = w.HeldIfAny<Agg>(id)) held->last_position = appended.last_position;
   };
   return part;
 }

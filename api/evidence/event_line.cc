@@ -9,12 +9,11 @@
 #include "storage/codec.h"
 #include "storage/merkle.h"
 #include "domain/calendar.h"
+#include "domain/hex.h"
 
 namespace assure::api {
 
 namespace {
-
-constexpr char kHexDigits[] = "0123456789abcdef";
 
 // `,"key":` (the keys are literals: their lengths are known when compiled).
 void Key(std::string& out, std::string_view key) {
@@ -25,20 +24,6 @@ void Key(std::string& out, std::string_view key) {
 
 std::string_view HashBytes(const storage::Hash256& h) {
   return {reinterpret_cast<const char*>(h.data()), h.size()};
-}
-
-void AppendHex(std::string& out, std::string_view bytes) {
-  char buf[128];
-  std::size_t n = 0;
-  for (unsigned char c : bytes) {
-    if (n == sizeof buf) {
-      out.append(buf, n);
-      n = 0;
-    }
-    buf[n++] = kHexDigits[c >> 4];
-    buf[n++] = kHexDigits[c & 15];
-  }
-  out.append(buf, n);
 }
 
 // Reads the rendering of RenderEventLine exactly (keys in order, no
@@ -235,9 +220,9 @@ void AppendJsonString(std::string& out, std::string_view s) {
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
       default:
-        out += "\\u00";
-        out.push_back(kHexDigits[c >> 4]);
-        out.push_back(kHexDigits[c & 15]);
+        char escape[6] = {'\\', 'u', '0', '0'};
+        domain::WriteHex(escape + 4, c);
+        out.append(escape, sizeof escape);
     }
   }
   out.append(s.data() + plain, s.size() - plain);
@@ -285,9 +270,9 @@ void AppendEventLine(std::string& out, const storage::RecordedEvent& e, const st
   out += e.data;
   Key(out, "hash");
   out.push_back('"');
-  AppendHex(out, HashBytes(e.hash));
+  domain::AppendHex(out, HashBytes(e.hash));
   out += "\",\"leaf_hash\":\"";
-  AppendHex(out, HashBytes(leaf));
+  domain::AppendHex(out, HashBytes(leaf));
   out += "\"}";
 }
 

@@ -1,23 +1,17 @@
 #include "api/evidence/evidence_pack.h"
 
 #include <algorithm>
-#include <atomic>
 #include <functional>
-#include <condition_variable>
 #include <cstring>
-#include <deque>
-#include <exception>
-#include <mutex>
 #include <memory>
 #include <optional>
-#include <future>
-#include <unordered_map>
 
 #include "api/auth/security_log.h"
 #include "api/core/event_mapping.h"
 #include "api/core/history.h"
 #include "api/core/parallel.h"
 #include "api/evidence/event_line.h"
+#include "api/evidence/log_as_at.h"
 #include "api/evidence/pack_content.h"
 #include "api/evidence/pack_format.h"
 #include "api/evidence/pack_html.h"
@@ -30,215 +24,6 @@ namespace assure::api {
 namespace {
 
 using nlohmann::json;
-
-// A bounded queue between two threads; Close() ends it for the reader once
-// drained, Cancel() for both sides at once.
-template <typename T>
-class Channel {
- public:
-  explicit Channel(std::size_t capacity) : capacity_(capacity) {}
-  bool Push(T v) {
-    std::unique_lock l(mu_);
-    cv_.wait(l, [&] { return cancelled_ || items_.size() < capacity_; });
-    if (cancelled_) return false;
-    items_.push_back(std::move(v));
-    cv_.notify_all();
-    return true;
-  }
-  std::optional<T> Pop() {
-    std::unique_lock l(mu_);
-    cv_.wait(l, [&] { return cancelled_ || closed_ || !items_.empty(); });
-    if (cancelled_ || items_.empty()) return std::nullopt;
-    T v = std::move(items_.front());
-    items_.pop_front();
-    cv_.notify_all();
-    return v;
-  }
-  std::optional<T> TryPop() {
-    std::lock_guard l(mu_);
-    if (cancelled_ || items_.empty()) return std::nullopt;
-    T v = std::move(items_.front());
-    items_.pop_front();
-    cv_.notify_all();
-    return v;
-  }
-  void Close() {
-    std::lock_guard l(mu_);
-    closed_ = true;
-    cv_.notify_all();
-  }
-  void Cancel() {
-    std::lock_guard l(mu_);
-    cancelled_ = true;
-    cv_.notify_all();
-  }
-
- private:
-  const std::size_t capacity_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<T> items_;
-  bool closed_ = false, cancelled_ = false;
-};
-
-// A page of the log, read once and used by two threads (the folding and the
-// rendering one); the second to finish hands it back to the reader, which
-// reads the next page into it (its events' strings keep their capacity, so
-// that once a few pages are warm reading allocates and frees nothing).
-struct Page {
-  storage::ReadAllPage read;
-  std::atomic<int> users{0};
-};
-
-// The log up to the as-at position: the model, and what events.jsonl and the
-// batch proof need of every event (its stream, leaf hash and rendered line;
-// the events themselves are not kept).
-struct AsAt {
-  NetworkModel model;
-  PackFold fold;  // and the deliverables' RAGB changes
-  std::int64_t last_recorded_at_us = 0;
-  std::vector<std::string> streams;          // interned stream ids
-  std::vector<std::uint32_t> stream_of;      // stream_of[i]: position i + 1's, into streams
-  std::vector<storage::Hash256> leaves;      // leaves[i]: position i + 1's Merkle leaf hash
-  std::string lines;                         // every event's events.jsonl line, by position
-  std::vector<std::uint64_t> line_end;       // line_end[i]: end of position i + 1's line (after '\n')
-  std::vector<std::unique_ptr<Page>> pages;  // the pages read into (about 100,000 events)
-};
-
-// Three threads: one reads pages of the log, this one folds them, a third
-// computes each event's leaf hash and renders its line (for a whole-network
-// pack nearly every event is relied on; the rest are dropped afterwards).
-// `folded` runs on this thread once the model is complete, while the last
-// lines are still being rendered; it may read `model`, `fold` and
-// `last_recorded_at_us` only.
-Result<AsAt> ReadUpTo(storage::EventStore& store, std::uint64_t position,
-                      const std::function<void(const AsAt&)>& folded) {
-  AsAt out;
-  out.stream_of.reserve(position);
-  out.line_end.resize(position);
-  constexpr std::size_t kAhead = 4;
-  Channel<Page*> to_fold(kAhead), to_render(kAhead);
-  // Pages both threads are done with; never more than the pages made (at
-  // most 2 x kAhead + 3 are in flight), so a push never waits.
-  Channel<Page*> returned(1 << 20);
-  auto done_with = [&](Page* page) {
-    if (page->users.fetch_sub(1, std::memory_order_acq_rel) == 1) returned.Push(page);
-  };
-  std::optional<Error> failure;          // the reader's
-  std::optional<Error> leaves_failure;   // the renderer's
-  std::future<void> reader, renderer;
-  // On any way out (an exception too), the threads are stopped before they
-  // are waited for.
-  struct StopOnExit {
-    Channel<Page*>& a;
-    Channel<Page*>& b;
-    std::future<void>& r;
-    std::future<void>& w;
-    ~StopOnExit() {
-      a.Cancel();
-      b.Cancel();
-      if (r.valid()) r.wait();
-      if (w.valid()) w.wait();
-    }
-  } stop_on_exit{to_fold, to_render, reader, renderer};
-  reader = RunBeside([&] {
-    for (std::uint64_t from = 1; from <= position;) {
-      Page* page = nullptr;
-      if (auto back = returned.TryPop()) {
-        page = *back;
-      } else {
-        out.pages.push_back(std::make_unique<Page>());  // only this thread touches `pages` until joined
-        page = out.pages.back().get();
-      }
-      if (auto s = store.ReadAllInto(from, 10000, page->read); !s.ok()) {
-        failure = s.error();
-        break;
-      }
-      const auto& events = page->read.events;
-      const bool last =
-          page->read.end_of_log || events.empty() || events.back().position >= position;
-      from = page->read.next_position;
-      page->users.store(2, std::memory_order_relaxed);
-      if (!to_fold.Push(page) || !to_render.Push(page)) break;
-      if (last) break;
-    }
-    to_fold.Close();
-    to_render.Close();
-  });
-  renderer = RunBeside([&] {
-    // Straight into one buffer, reserved from the first page's sizes: an
-    // upper bound per event times the events to come (the lines used to be
-    // rendered in chunks and copied together: 300 MB more to touch).
-    std::string& lines = out.lines;
-    auto page = to_render.Pop();
-    if (page && !(*page)->read.events.empty()) {
-      const auto& events = (*page)->read.events;
-      std::size_t room = 0;
-      for (const auto& e : events) room += e.data.size() + e.stream_id.size() + e.metadata.reason.size() + 420;
-      lines.reserve(room / events.size() * position + room);
-    }
-    // The leaf hashes as the store committed them with the events (its
-    // Merkle tree's level 0, which the checkpoint's root covers): one scan,
-    // instead of re-encoding and hashing every event. An event altered in
-    // the store after it was committed then fails to match its leaf_hash
-    // in events.jsonl, as it should.
-    auto stored = store.MerkleLeaves(position);
-    if (!stored.ok()) {
-      leaves_failure = stored.error();
-      to_render.Cancel();
-      to_fold.Cancel();
-      return;
-    }
-    out.leaves = std::move(*stored);
-    for (; page; page = to_render.Pop()) {
-      for (const auto& e : (*page)->read.events) {
-        if (e.position > position || e.position == 0) break;
-        // Position order is checked by the folding thread; a gap stops it.
-        AppendEventLine(lines, e, out.leaves[e.position - 1]);
-        lines.push_back('\n');
-        out.line_end[e.position - 1] = lines.size();
-      }
-      done_with(*page);
-    }
-  });
-  std::unordered_map<std::string, std::uint32_t> interned;
-  std::optional<Error> gap;
-  while (auto page = to_fold.Pop()) {
-    for (const auto& e : (*page)->read.events) {
-      if (e.position > position) break;
-      if (e.position != out.stream_of.size() + 1) {
-        gap = MakeError(ErrorCode::kCorruption,
-                        "the log has a gap at position " + std::to_string(out.stream_of.size() + 1));
-        break;
-      }
-      out.fold.Apply(out.model, e);
-      auto [it, added] = interned.try_emplace(e.stream_id, static_cast<std::uint32_t>(out.streams.size()));
-      if (added) out.streams.push_back(e.stream_id);
-      out.stream_of.push_back(it->second);
-      out.last_recorded_at_us = e.recorded_at_us;
-    }
-    if (gap) break;
-    done_with(*page);
-  }
-  const bool complete = !gap && out.stream_of.size() == position;
-  if (!complete) {
-    to_fold.Cancel();
-    to_render.Cancel();
-  }
-  // Once the fold is complete the reader has read its last page (a failure
-  // stops it before), so `failure` is not being written meanwhile.
-  if (complete && folded) folded(out);
-  reader.get();  // rethrows what the thread threw
-  renderer.get();
-  if (failure) return *failure;
-  if (leaves_failure) return *leaves_failure;
-  if (gap) return *gap;
-  if (out.stream_of.size() != position) {
-    return MakeError(ErrorCode::kCorruption, "the log ends at position " + std::to_string(out.stream_of.size()) +
-                                                 ", before " + std::to_string(position));
-  }
-  return out;
-}
 
 std::string ScopeName(PackScope s) {
   switch (s) {
@@ -276,7 +61,7 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   PhaseClock clock(&pack.phase_seconds);
   // The as-at date (YYYY-MM-DD): of as_of when given, else of the last event
   // folded.
-  auto date_of = [&](const AsAt& a) {
+  auto date_of = [&](const LogAsAt& a) {
     return domain::FormatIsoDate(
         domain::UtcDateOf(request.as_of_us ? *request.as_of_us : a.last_recorded_at_us));
   };
@@ -299,7 +84,7 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   json statements = json::array();
   json gaps = json::array();
   PackEntities entities;
-  auto derive = [&](const AsAt& folded) {
+  auto derive = [&](const LogAsAt& folded) {
     clock.Mark("read and fold the log");
     if (request.scope == PackScope::kCodes) {
       std::set<std::string> unique(request.codes.begin(), request.codes.end());
@@ -317,7 +102,7 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
     }
     clock.Mark("derive statements (beside the rendering)");
   };
-  auto asat = ReadUpTo(store, position, derive);
+  auto asat = ReadLogUpTo(store, position, derive);
   if (!asat.ok()) return asat.error();
   // The read pages are freed before the buffers of the zip are made.
   asat->pages.clear();
@@ -450,7 +235,7 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   clock.Mark("manifest");
   // The working state (the model, every event's line and leaf) is no
   // longer needed: freed before the zip's buffers are made.
-  { AsAt gone = std::move(*asat); }
+  { LogAsAt gone = std::move(*asat); }
   auto zip = WriteZip(files);
   if (!zip.ok()) return zip.error();
   clock.Mark("zip");

@@ -7,6 +7,8 @@
 
 #include <charconv>
 
+#include "domain/hex.h"
+
 namespace assure::api::http {
 
 Result<ParsedTarget> ParseTarget(std::string_view target) {
@@ -47,14 +49,8 @@ std::string LooseKey(std::string_view k) {
   for (std::size_t i = 0; i < k.size(); ++i) {
     char c = k[i];
     if (c == '%' && i + 2 < k.size()) {
-      auto hex = [](char h) -> int {
-        if (h >= '0' && h <= '9') return h - '0';
-        h = AsciiLower(h);
-        if (h >= 'a' && h <= 'f') return h - 'a' + 10;
-        return -1;
-      };
-      int hi = hex(k[i + 1]);
-      int lo = hex(k[i + 2]);
+      const int hi = domain::HexDigitValue(k[i + 1]);
+      const int lo = domain::HexDigitValue(k[i + 2]);
       if (hi >= 0 && lo >= 0) {
         out.push_back(AsciiLower(static_cast<char>(hi * 16 + lo)));
         i += 2;

@@ -39,11 +39,14 @@ Result<std::size_t> AddToProgramme(EntityWriter& writer, const PlannedProgramme&
                                    const RequestContext& rc) {
   using Agg = domain::WorkProgrammeAggregate;
   std::size_t written = 0;
-  auto next = std::make_shared<std::size_t>(0);
-  while (*next < p.add.size()) {
+  std::size_t next = 0;
+  while (next < p.add.size()) {
     WritePart part = CommandPart<Agg>(p.id, {}, /*check_if_match=*/false);
-    part.decide = [&p, next, stream = part.stream](EntityWriter& w, const RequestContext& rc,
-                                                   std::size_t, DecidedPart& out) -> Status {
+    // A decision may run again (EntityWriter): it reads `next` and says
+    // where it stopped in `end`, which is taken once the append is written.
+    auto end = std::make_shared<std::size_t>(next);
+    part.decide = [&p, next, end, stream = part.stream](EntityWriter& w, const RequestContext& rc,
+                                                        std::size_t, DecidedPart& out) -> Status {
       auto held = w.Held<Agg>(p.id);
       if (!held.ok()) return held.error();
       const Loaded<Agg>& loaded = **held;
@@ -54,7 +57,7 @@ Result<std::size_t> AddToProgramme(EntityWriter& writer, const PlannedProgramme&
                                            : storage::ExpectedVersion::NoStream();
       const auto& listed = loaded.state.deliverable_ids;
       std::vector<std::string> chosen;
-      std::size_t k = *next;
+      std::size_t k = next;
       for (; k < p.add.size() && out.append.events.size() < 500; ++k) {
         const std::string& id = p.add[k];
         if (std::find(listed.begin(), listed.end(), id) != listed.end() ||
@@ -67,12 +70,13 @@ Result<std::size_t> AddToProgramme(EntityWriter& writer, const PlannedProgramme&
         chosen.push_back(id);
         for (const auto& e : *decided) out.append.events.push_back(ToProposed(e, rc, std::string()));
       }
-      *next = k;
+      *end = k;
       return {};
     };
     auto r = writer.Run({std::move(part)}, rc);
     if (!r.ok()) return r.error();
     written += r->events_written;
+    next = *end;
   }
   return written;
 }

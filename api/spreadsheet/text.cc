@@ -1,5 +1,7 @@
 #include "api/spreadsheet/text.h"
 
+#include "domain/hex.h"
+
 namespace assure::api::spreadsheet {
 
 std::string_view StripBom(std::string_view bytes) {
@@ -131,8 +133,8 @@ Result<TextInput> DecodeTextInput(std::string_view bytes, std::string_view file,
   for (std::size_t i = 0; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (Windows1252CodePoint(c) == 0 && c != 0) {
-      static constexpr char kHex[] = "0123456789ABCDEF";
-      const std::string hex = {'0', 'x', kHex[c >> 4], kHex[c & 0xF]};
+      std::string hex = "0x00";
+      domain::WriteHexUpper(hex.data() + 2, c);
       return ReadError(ErrorCode::kInvalidArgument, file, LineOf(text, i),
                        "byte " + std::to_string(i + 1) + " (" + hex +
                            ") is neither UTF-8 nor Windows-1252 (save the "

@@ -286,7 +286,7 @@ void RunNotes(const Options& o) {
               o.notes_deliverables, o.rounds, o.seconds);
   std::fflush(stdout);
   std::mt19937_64 rng(17);
-  std::vector<double> rates;
+  std::vector<double> rates, raw;
   for (int r = 1; r <= o.rounds; ++r) {
     if (!o.between.empty()) {
       std::fflush(stdout);
@@ -309,8 +309,14 @@ void RunNotes(const Options& o) {
     std::printf("notes round %d: %.0f writes/s, p50 %.2f ms, p99 %.2f ms, %llu non-2xx\n", r, h.ops_per_s(),
                 Pct(h.lat_us, 0.5) / 1000, Pct(h.lat_us, 0.99) / 1000, static_cast<unsigned long long>(h.non2xx));
     std::fflush(stdout);
+    // The disk's ceiling in the same window: raw RocksDB synced writes of an
+    // event and its index entry at the same concurrency (the server idles).
+    raw.push_back(RawSyncWrites(o.dir + "/notes-raw-" + std::to_string(r), o.connections, o.seconds));
+    std::printf("raw round %d: %.0f writes/s\n", r, raw.back());
+    std::fflush(stdout);
   }
-  std::printf("notes median: %.0f writes/s\n", Median(rates));
+  std::printf("notes median: %.0f writes/s; raw RocksDB median: %.0f writes/s; notes / raw = %.2f\n", Median(rates),
+              Median(raw), Median(raw) > 0 ? Median(rates) / Median(raw) : 0);
   StopServer();
 }
 

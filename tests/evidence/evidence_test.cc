@@ -2,7 +2,10 @@
 // verifies offline, that it is reproducible, and the gap list.
 #include <gtest/gtest.h>
 
+#include <future>
+
 #include "api/auth/security_log.h"
+#include "api/core/thread_pool.h"
 #include "api/evidence/event_line.h"
 #include "api/evidence/pack_content.h"
 #include "api/evidence/pack_format.h"
@@ -104,6 +107,29 @@ TEST_F(EvidencePackTest, TheSameRequestGivesByteIdenticalPackJsonAndEvents) {
   EXPECT_EQ(a.zip, b.zip);  // the whole zip, too
   auto files = ReadZip(a.zip);
   EXPECT_EQ((*files)[kEventsFile], a.events_jsonl);
+}
+
+// On a pool with a worker for each stage the log is read, folded and
+// rendered on three threads; on a pool of one thread (whose only worker
+// builds the pack) there is no worker to spare, so the same steps run one
+// after another, and the halves and parts run on the worker that waits for
+// them. The pack is the same, byte for byte.
+TEST_F(EvidencePackTest, APoolOfOneThreadBuildsTheSamePack) {
+  auto build_on = [this](ThreadPool& pool) {
+    std::promise<Pack> built;
+    auto pack = built.get_future();
+    EXPECT_TRUE(pool.TryPost([&] { built.set_value(net_.BuildPack()); }));
+    return pack.get();
+  };
+  ThreadPool wide("t-wide", 4, 16);
+  ThreadPool one("t-one", 1, 16);
+  Pack a = build_on(wide);
+  Pack b = build_on(one);
+  EXPECT_EQ(a.checkpoint.tree_size, b.checkpoint.tree_size);
+  EXPECT_EQ(a.pack_json, b.pack_json);
+  EXPECT_EQ(a.events_jsonl, b.events_jsonl);
+  EXPECT_EQ(a.zip, b.zip);
+  EXPECT_TRUE(VerifyEvidencePack(b.zip).valid);
 }
 
 // pack.json is written a member at a time (and the meetings on two threads

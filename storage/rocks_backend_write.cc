@@ -1,0 +1,142 @@
+// The RocksDB backend's writes: a group commit's batch, state and blobs,
+// all through Write (one at a time, refused after a failed write or below
+// the free-space reserve), and Resume.
+#include <cstdio>
+
+#include "storage/rocks_backend_internal.h"
+
+namespace assure::storage {
+
+namespace {
+
+std::string EncodeHead(const StreamHead& h) {
+  std::string v;
+  PutU64(v, h.version);
+  PutU64(v, h.last_position);
+  PutU64(v, static_cast<std::uint64_t>(h.first_recorded_at_us));
+  PutU64(v, static_cast<std::uint64_t>(h.last_recorded_at_us));
+  return v;
+}
+
+std::string EncodeLogHead(const LogHead& h) {
+  std::string v;
+  PutU64(v, h.position);
+  v.append(reinterpret_cast<const char*>(h.hash.data()), 32);
+  PutU64(v, static_cast<std::uint64_t>(h.recorded_at_us));
+  return v;
+}
+
+std::string EncodeIdEntry(const IdEntry& e) {
+  std::string v;
+  PutU64(v, e.position);
+  PutU64(v, static_cast<std::uint64_t>(e.expected_version));
+  return v;
+}
+
+}  // namespace
+
+Status RocksBackend::Commit(const CommitBatch& batch, bool sync) {
+  if (read_only_) return ReadOnlyError();
+  rocksdb::WriteBatch wb;
+  for (const auto& e : batch.events) wb.Put(cf(kEvents), U64Key(e.position), e.value);
+  for (const auto& i : batch.stream_index) {
+    wb.Put(cf(kIndex), IndexKey(i.stream_id, i.version), U64Key(i.position));
+  }
+  for (const auto& [s, h] : batch.heads) wb.Put(cf(kHeads), s, EncodeHead(h));
+  for (const auto& [id, entry] : batch.ids) {
+    wb.Put(cf(kIds), rocksdb::Slice(reinterpret_cast<const char*>(id.bytes.data()), 16),
+           EncodeIdEntry(entry));
+  }
+  for (const auto& n : batch.merkle_nodes) {
+    wb.Put(cf(kMerkle), MerkleKey(n.level, n.index),
+           rocksdb::Slice(reinterpret_cast<const char*>(n.hash.data()), 32));
+  }
+  wb.Put(cf(kMeta), kMetaHead, EncodeLogHead(batch.head));
+  return Write(wb, sync, "committing events");
+}
+
+// Writes refused for want of the free-space reserve resume here as soon
+// as the reserve is free again: RocksDB never saw a failed write.
+// After a write RocksDB itself failed, writes stay suspended until the
+// server is restarted (reads go on): DB::Resume after a failed
+// write-ahead-log append aborts the process in the Debian build of
+// RocksDB 7.8 (it closes the failed WAL file, which asserts). The
+// reserve exists so that a filling disk stops writes before that.
+Status RocksBackend::Resume() {
+  if (read_only_) return ReadOnlyError();  // never writable: stay suspended
+  std::lock_guard l(write_mu_);
+  if (!write_error_) return {};
+  if (space_error_) {
+    const auto free = free_bytes_ ? free_bytes_(dir_) : std::nullopt;
+    if (free && *free >= min_free_bytes_) {
+      write_error_.reset();
+      space_error_ = false;
+      return {};
+    }
+    return MakeError(ErrorCode::kIoError,
+                     "the store's disk " + (free ? "has " + Bytes(*free) + " free" : "cannot be read") +
+                         ", below the reserve of " + Bytes(min_free_bytes_) +
+                         " (storage.min_free_bytes): free space and writes resume");
+  }
+  return MakeError(ErrorCode::kIoError,
+                   "the store cannot resume writing in place after " + *write_error_ +
+                       "; free space, then restart the server");
+}
+
+Status RocksBackend::PutState(const std::vector<KeyValue>& pairs, bool sync) {
+  if (read_only_) return ReadOnlyError();
+  rocksdb::WriteBatch wb;
+  for (const auto& kv : pairs) wb.Put(cf(kState), kv.key, kv.value);
+  return Write(wb, sync, "writing state");
+}
+
+Status RocksBackend::PutBlob(const Hash256& key, std::string_view bytes, bool sync) {
+  if (read_only_) return ReadOnlyError();
+  rocksdb::WriteBatch wb;
+  wb.Put(cf(kBlobs), HashSlice(key), ToSlice(bytes));
+  return Write(wb, sync, "writing blob");
+}
+
+// Every write goes through here, one at a time. After a write fails (a
+// full disk, an I/O error) no write reaches RocksDB until Resume succeeds:
+// the Debian build of RocksDB 7.8 asserts (aborting the process) when a
+// second write reaches a WAL file whose append has failed, and concurrent
+// writers (the store's commits, the security log's and idempotency's
+// state) would otherwise race into it before RocksDB sets its own
+// background error.
+Status RocksBackend::Write(rocksdb::WriteBatch& wb, bool sync, const char* what) {
+  std::lock_guard l(write_mu_);
+  if (write_error_) return MakeError(ErrorCode::kIoError, std::string(what) + ": " + *write_error_);
+  if (min_free_bytes_ > 0 && free_bytes_) {
+    // A probe that cannot read the file system refuses nothing.
+    const auto free = free_bytes_(dir_);
+    if (free && *free < min_free_bytes_ + wb.GetDataSize()) {
+      write_error_ = "the store's disk has " + Bytes(*free) + " free, and a write of " +
+                     Bytes(wb.GetDataSize()) + " would leave less than the reserve of " +
+                     Bytes(min_free_bytes_) + " (storage.min_free_bytes)";
+      space_error_ = true;
+      return MakeError(ErrorCode::kIoError, std::string(what) + ": " + *write_error_);
+    }
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = sync;
+  auto s = db_->Write(wo, &wb);
+  if (!s.ok()) {
+    Error e = FromRocks(s, what);
+    write_error_ = "an earlier write failed (" + s.ToString() + ")";
+    return e;
+  }
+  return {};
+}
+
+std::string RocksBackend::Bytes(std::uint64_t n) {
+  char buf[48];
+  if (n < (1u << 20)) {
+    std::snprintf(buf, sizeof buf, "%.1f KiB", static_cast<double>(n) / 1024.0);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(n) / (1024.0 * 1024.0));
+  }
+  return buf;
+}
+
+}  // namespace assure::storage
