@@ -41,6 +41,7 @@ Status InstallRoutes(Application& app, const std::string& data_dir, bool warm_up
   deps->signer = std::shared_ptr<const api::Signer>(std::move(signer).value());
   deps->checkpoints = std::make_shared<api::CheckpointLog>(app.store(), *deps->signer);
   deps->heavy = app.heavy();
+  deps->history_pages = std::make_shared<api::HistoryPageCache>(app.config().history_cache_bytes);
   ASSURE_TRY(api::rest::RegisterRestRoutes(app.router(), deps));
 
   // The live feed: subscribes to the store after the projection runner, so

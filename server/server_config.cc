@@ -143,6 +143,7 @@ Result<ServerConfig> ParseServerConfig(std::string_view json_text, ServerConfig 
       {"memtable_bytes", Count(c.store_memtable_bytes, 1 << 20, std::size_t{1} << 40)},
       {"block_cache_bytes", Count(c.store_block_cache_bytes, 1 << 20, std::size_t{1} << 40)},
       {"stream_heads_bytes", Count(c.store_stream_heads_bytes, 1 << 16, std::size_t{1} << 40)},
+      {"history_cache_bytes", Count(c.history_cache_bytes, 0, std::size_t{1} << 40)},
   };
   const std::map<std::string, Setter> top = {
       {"listen",

@@ -21,7 +21,8 @@
 //                    "ip_per_second": 10, "ip_burst": 20, "max_keys": 100000},
 //     "storage": {"min_free_bytes": 67108864, "writer_cache_bytes": 67108864,
 //                 "memtable_bytes": 67108864, "block_cache_bytes": 33554432,
-//                 "stream_heads_bytes": 16777216}
+//                 "stream_heads_bytes": 16777216,
+//                 "history_cache_bytes": 16777216}
 //   }
 //
 // Thread safety: a plain value.
@@ -113,6 +114,9 @@ struct ServerConfig {
   // The store's cache of recently written streams' heads
   // (storage::StoreOptions::stream_heads_bytes).
   std::size_t store_stream_heads_bytes = 16u << 20;
+  // Rendered history pages kept for the next reader of the same page
+  // (api/core/history_cache.h); 0: none kept.
+  std::size_t history_cache_bytes = 16u << 20;
 };
 
 // Applies the keys of a JSON config text onto `base`. Errors:

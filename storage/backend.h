@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,6 +67,12 @@ class Backend {
   virtual Result<std::optional<StreamHead>> GetStreamHead(std::string_view stream_id) = 0;
   virtual Result<std::optional<IdEntry>> GetIdEntry(const Uuid& id) = 0;
   virtual Result<std::optional<std::string>> GetEvent(std::uint64_t position) = 0;
+  // The events at `positions` (a stream's, as ScanStream gives them), each
+  // visited in the order given; a position with no event is kNotFound
+  // naming it. The RocksDB backend reads them with one iterator, stepping
+  // from one position to the next where they are close, rather than a
+  // lookup each. This default asks GetEvent for each.
+  virtual Status GetEvents(std::span<const std::uint64_t> positions, const EventVisitor& visit);
   // The chain head as last committed ({0} for an empty log).
   virtual Result<LogHead> LoadHead() = 0;
   // The stored hash of a complete Merkle subtree, if stored.
@@ -92,6 +99,16 @@ class Backend {
   // DB::Resume), else an error. The failed batch is not in the store.
   virtual Status Resume() { return {}; }
 };
+
+inline Status Backend::GetEvents(std::span<const std::uint64_t> positions, const EventVisitor& visit) {
+  for (const std::uint64_t p : positions) {
+    auto v = GetEvent(p);
+    if (!v.ok()) return v.error();
+    if (!v->has_value()) return MakeError(ErrorCode::kNotFound, "no event at position " + std::to_string(p));
+    if (!visit(p, **v)) return {};
+  }
+  return {};
+}
 
 std::unique_ptr<Backend> NewMemoryBackend();
 

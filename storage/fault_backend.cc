@@ -73,6 +73,12 @@ Result<std::optional<std::string>> FaultBackend::GetEvent(std::uint64_t position
   return inner_->GetEvent(position);
 }
 
+Status FaultBackend::GetEvents(std::span<const std::uint64_t> positions, const EventVisitor& visit) {
+  event_reads_.fetch_add(positions.size());
+  if (auto e = ReadFault()) return *e;
+  return inner_->GetEvents(positions, visit);
+}
+
 Result<LogHead> FaultBackend::LoadHead() {
   if (auto e = ReadFault()) return *e;
   return inner_->LoadHead();

@@ -44,7 +44,8 @@ class FaultBackend final : public Backend {
   std::uint64_t resumes() const { return resumes_.load(); }
   // Events ScanEvents has visited so far: what a reader scans of the log.
   std::uint64_t scanned_events() const { return scanned_events_.load(); }
-  // GetEvent calls so far: what a read cost in events (tests of bounded reads).
+  // Events read by position so far (GetEvent calls and each position of a
+  // GetEvents): what a read cost in events (tests of bounded reads).
   std::uint64_t event_reads() const { return event_reads_.load(); }
 
   // A disk-full error as the RocksDB backend reports one.
@@ -53,6 +54,7 @@ class FaultBackend final : public Backend {
   Result<std::optional<StreamHead>> GetStreamHead(std::string_view stream_id) override;
   Result<std::optional<IdEntry>> GetIdEntry(const Uuid& id) override;
   Result<std::optional<std::string>> GetEvent(std::uint64_t position) override;
+  Status GetEvents(std::span<const std::uint64_t> positions, const EventVisitor& visit) override;
   Result<LogHead> LoadHead() override;
   Result<std::optional<Hash256>> GetMerkleNode(std::uint8_t level, std::uint64_t index) override;
   Status ScanMerkleLevel(std::uint8_t level, const MerkleVisitor& visit) override;

@@ -115,6 +115,20 @@ Result<RecordedEvent> LogStore::ReadEvent(std::uint64_t position) {
   return e;
 }
 
+namespace {
+
+// An event value met by a scan at key `pos`, decoded into `e`; kCorruption
+// when it does not decode or says it is elsewhere.
+Status DecodeScanned(std::uint64_t pos, std::string_view value, RecordedEvent& e) {
+  ASSURE_TRY(DecodeEventValueInto(value, e));
+  if (e.position != pos) {
+    return MakeError(ErrorCode::kCorruption, "event key/position mismatch at " + std::to_string(pos));
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<std::vector<RecordedEvent>> LogStore::ReadStream(std::string_view stream_id,
                                                         std::uint64_t from_version,
                                                         Direction direction,
@@ -136,29 +150,21 @@ Result<std::vector<RecordedEvent>> LogStore::ReadStream(std::string_view stream_
                                     return positions.size() < max_count;
                                   });
   if (!s.ok()) return s.error();
-  std::vector<RecordedEvent> out;
-  out.reserve(positions.size());
-  for (auto p : positions) {
-    auto e = ReadEvent(p);
-    if (!e.ok()) return e.error();
-    out.push_back(std::move(e).value());
+  // One batched read of the events (Backend::GetEvents), not a lookup each.
+  std::vector<RecordedEvent> out(positions.size());
+  std::size_t n = 0;
+  std::optional<Error> error;
+  s = backend_->GetEvents(positions, [&](std::uint64_t p, std::string_view value) {
+    if (Status d = DecodeScanned(p, value, out[n++]); !d.ok()) error = d.error();
+    return !error;
+  });
+  if (error) return *error;
+  if (!s.ok()) return s.error();
+  if (n != positions.size()) {
+    return MakeError(ErrorCode::kCorruption, "the stream index names events the log does not hold");
   }
   return out;
 }
-
-namespace {
-
-// An event value met by a scan at key `pos`, decoded into `e`; kCorruption
-// when it does not decode or says it is elsewhere.
-Status DecodeScanned(std::uint64_t pos, std::string_view value, RecordedEvent& e) {
-  ASSURE_TRY(DecodeEventValueInto(value, e));
-  if (e.position != pos) {
-    return MakeError(ErrorCode::kCorruption, "event key/position mismatch at " + std::to_string(pos));
-  }
-  return {};
-}
-
-}  // namespace
 
 Result<std::vector<std::string>> LogStore::StreamIds(std::string_view prefix, std::string_view after,
                                                      std::size_t max_count) {

@@ -74,6 +74,7 @@ class RocksBackend final : public Backend {
   Result<std::optional<StreamHead>> GetStreamHead(std::string_view stream_id) override;
   Result<std::optional<IdEntry>> GetIdEntry(const Uuid& id) override;
   Result<std::optional<std::string>> GetEvent(std::uint64_t position) override;
+  Status GetEvents(std::span<const std::uint64_t> positions, const EventVisitor& visit) override;
   Result<std::optional<Hash256>> GetMerkleNode(std::uint8_t level, std::uint64_t index) override;
   Result<LogHead> LoadHead() override;
   Status ScanMerkleLevel(std::uint8_t level, const MerkleVisitor& visit) override;

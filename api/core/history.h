@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "api/core/aggregate_loader.h"
+#include "api/core/history_cache.h"
 #include "api/core/stream_snapshots.h"
 #include "domain/aggregate.h"
 #include "domain/change.h"
@@ -122,6 +123,25 @@ std::optional<typename Agg::State> StateAtSnapshot(storage::EventStore& store, c
   return std::nullopt;
 }
 
+// The answer for an entity with no history (none, or none as at then).
+template <domain::Describes Agg>
+Error HistoryNotFound(std::string_view id) {
+  return MakeError(ErrorCode::kNotFound, "no " + std::string(Agg::kKind) + " '" + std::string(id) + "'", "id");
+}
+
+// How many changes the history of `id` as at up_to holds (CountUpTo);
+// kNotFound when none.
+template <domain::Describes Agg>
+Result<std::uint64_t> HistoryTotal(storage::EventStore& store, std::string_view id, std::uint64_t up_to) {
+  auto total = CountUpTo(store, domain::StreamId(Agg::kKind, id), up_to);
+  if (!total.ok()) {
+    if (total.error().code == ErrorCode::kInvalidArgument) return HistoryNotFound<Agg>(id);
+    return total.error();
+  }
+  if (*total == 0) return HistoryNotFound<Agg>(id);
+  return total;
+}
+
 // One page of History: the changes [offset, offset + limit) counted from the
 // oldest (or, newest_first, from the newest, newest first). Starts from the
 // stream snapshot after the nearest multiple of kStreamSnapshotEvery events
@@ -130,23 +150,15 @@ std::optional<typename Agg::State> StateAtSnapshot(storage::EventStore& store, c
 // page, not the whole stream. Without that snapshot (a larger stride, or the
 // projection has not written it yet) it loads the state before the page from
 // the newest snapshot before it.
+// HistoryRangeOf counts the first `total` changes (from HistoryTotal);
+// HistoryRange counts those as at up_to first.
 template <domain::Describes Agg>
-Result<HistoryPage> HistoryRange(storage::EventStore& store, std::string_view id,
-                                 std::uint64_t up_to, std::uint64_t offset, std::uint64_t limit,
-                                 bool newest_first) {
+Result<HistoryPage> HistoryRangeOf(storage::EventStore& store, std::string_view id, std::uint64_t total,
+                                   std::uint64_t offset, std::uint64_t limit, bool newest_first) {
   const std::string stream = domain::StreamId(Agg::kKind, id);
-  auto not_found = [&] {
-    return MakeError(ErrorCode::kNotFound, "no " + std::string(Agg::kKind) + " '" + std::string(id) + "'",
-                     "id");
-  };
+  auto not_found = [&] { return HistoryNotFound<Agg>(id); };
   HistoryPage out;
-  auto total = CountUpTo(store, stream, up_to);
-  if (!total.ok()) {
-    if (total.error().code == ErrorCode::kInvalidArgument) return not_found();
-    return total.error();
-  }
-  out.total = *total;
-  if (out.total == 0) return not_found();
+  out.total = total;
   if (offset >= out.total || limit == 0) return out;
   // Versions [first, last) in ascending order.
   const std::uint64_t count = std::min(limit, out.total - offset);
@@ -192,6 +204,36 @@ Result<HistoryPage> HistoryRange(storage::EventStore& store, std::string_view id
   }
   if (newest_first) std::reverse(out.items.begin(), out.items.end());
   return out;
+}
+
+template <domain::Describes Agg>
+Result<HistoryPage> HistoryRange(storage::EventStore& store, std::string_view id,
+                                 std::uint64_t up_to, std::uint64_t offset, std::uint64_t limit,
+                                 bool newest_first) {
+  auto total = HistoryTotal<Agg>(store, id, up_to);
+  if (!total.ok()) return total.error();
+  return HistoryRangeOf<Agg>(store, id, *total, offset, limit, newest_first);
+}
+
+// The history route's body (HistoryPageJson of HistoryRange; order "asc" or
+// "desc"), from `cache` when it holds the page or is building it (cache
+// null: none). A page built here is kept there.
+template <domain::Describes Agg>
+Result<std::string> HistoryPageBody(storage::EventStore& store, HistoryPageCache* cache, std::string_view id,
+                                    std::uint64_t up_to, std::uint64_t offset, std::uint64_t limit,
+                                    std::string_view order) {
+  auto total = HistoryTotal<Agg>(store, id, up_to);
+  if (!total.ok()) return total.error();
+  auto build = [&]() -> Result<std::string> {
+    auto page = HistoryRangeOf<Agg>(store, id, *total, offset, limit, order == "desc");
+    if (!page.ok()) return page.error();
+    return HistoryPageJson(*page, offset, limit, order);
+  };
+  if (cache == nullptr) return build();
+  auto body = cache->FindOrBuild(
+      HistoryPageCache::Key(domain::StreamId(Agg::kKind, id), *total, offset, limit, order), build);
+  if (!body.ok()) return body.error();
+  return std::string(**body);
 }
 
 }  // namespace assure::api

@@ -348,10 +348,10 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
     if (order != "asc" && order != "desc") {
       return ErrorResponse(MakeError(ErrorCode::kInvalidArgument, "order is asc or desc", "order"), req);
     }
-    auto h = HistoryRange<Agg>(*deps->store, req.PathParam("id"), at->value_or(UINT64_MAX), page->offset,
-                               page->limit, order == "desc");
-    if (!h.ok()) return ErrorResponse(h.error(), req);
-    return http::Response::Text(200, HistoryPageJson(*h, page->offset, page->limit, order), "application/json");
+    auto body = HistoryPageBody<Agg>(*deps->store, deps->history_pages.get(), req.PathParam("id"),
+                                     at->value_or(UINT64_MAX), page->offset, page->limit, order);
+    if (!body.ok()) return ErrorResponse(body.error(), req);
+    return http::Response::Text(200, std::move(body).value(), "application/json");
   }, history);
 
   // Commands.

@@ -100,6 +100,7 @@ Status AuthorizeScope(RestDeps& deps, const http::Request& req, auth::Permission
 
 Status RegisterRestRoutes(http::Router& router, std::shared_ptr<RestDeps> deps) {
   if (!deps->writer) deps->writer = std::make_shared<EntityWriter>(deps->store);
+  if (!deps->history_pages) deps->history_pages = std::make_shared<HistoryPageCache>();
   ASSURE_TRY(RegisterEntityKinds(router, deps));
   ASSURE_TRY(RegisterDeliverableNoteRoutes(router, deps));
   ASSURE_TRY(RegisterQueryRoutes(router, deps));

@@ -24,6 +24,7 @@
 #include "api/auth/authorizer.h"
 #include "api/auth/security_log.h"
 #include "api/core/entity_writer.h"
+#include "api/core/history_cache.h"
 #include "api/core/projection_runner.h"
 #include "api/http/concurrency_limiter.h"
 #include "api/http/router.h"
@@ -44,6 +45,9 @@ struct RestDeps {
   // The single writer of the entities (api/core/entity_writer.h). Unset:
   // RegisterRestRoutes makes one over `store`.
   std::shared_ptr<EntityWriter> writer;
+  // Rendered history pages (api/core/history_cache.h). Unset:
+  // RegisterRestRoutes makes one of the default budget.
+  std::shared_ptr<HistoryPageCache> history_pages;
   // How long a read with min_position waits for the projections. Default 2 s.
   std::chrono::milliseconds read_your_writes_timeout{2000};
   // Largest page of any list. Default 1000.

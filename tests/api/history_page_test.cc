@@ -116,6 +116,47 @@ TEST_F(HistoryPageTest, APageReadsAboutAPageOfEventsWhateverTheLength) {
   }
 }
 
+// A page through the cache is the page built without it; asked again it
+// reads no event; after a new event the newest page is the new one, and as
+// at a position before that event the old one.
+TEST_F(HistoryPageTest, CachedPagesAreTheBuiltPagesAndANewEventMakesANewPage) {
+  Write(250);
+  HistoryPageCache cache(1 << 20);
+  auto built = [&](std::uint64_t up_to, std::uint64_t offset, std::uint64_t limit, bool desc) {
+    auto page = HistoryRange<D>(*store_, "d1", up_to, offset, limit, desc);
+    EXPECT_TRUE(page.ok());
+    return HistoryPageJson(*page, offset, limit, desc ? "desc" : "asc");
+  };
+  auto cached = [&](std::uint64_t up_to, std::uint64_t offset, std::uint64_t limit, bool desc) {
+    auto body = HistoryPageBody<D>(*store_, &cache, "d1", up_to, offset, limit, desc ? "desc" : "asc");
+    EXPECT_TRUE(body.ok());
+    return body.ok() ? *body : std::string();
+  };
+  const std::string newest = built(UINT64_MAX, 0, 100, true);
+  EXPECT_TRUE(cached(UINT64_MAX, 0, 100, true) == newest);
+  std::uint64_t before = backend_->event_reads();
+  EXPECT_EQ(cached(UINT64_MAX, 0, 100, true), newest);
+  EXPECT_EQ(backend_->event_reads(), before) << "a cached page reads no event";
+  // Other pages of the same version are other entries.
+  EXPECT_EQ(cached(UINT64_MAX, 0, 100, false), built(UINT64_MAX, 0, 100, false));
+  EXPECT_EQ(cached(UINT64_MAX, 1, 100, true), built(UINT64_MAX, 1, 100, true));
+  EXPECT_EQ(cached(UINT64_MAX, 0, 50, true), built(UINT64_MAX, 0, 50, true));
+  EXPECT_EQ(cache.entries(), 4u);
+
+  const std::uint64_t old_head = store_->Head().position;
+  Run("d1", "add-progress-note", {{"note_date", "2024-02-03"}, {"text", "after the cache"}});
+  const std::string now = cached(UINT64_MAX, 0, 100, true);
+  EXPECT_EQ(now, built(UINT64_MAX, 0, 100, true));
+  EXPECT_TRUE(now != newest);
+  EXPECT_NE(now.find("after the cache"), std::string::npos);
+  EXPECT_EQ(cached(old_head, 0, 100, true), newest) << "as at before the new event";
+  EXPECT_EQ(cached(UINT64_MAX, 0, 100, false), built(UINT64_MAX, 0, 100, false));
+  // A missing entity is not found, with or without the cache.
+  auto missing = HistoryPageBody<D>(*store_, &cache, "nope", UINT64_MAX, 0, 100, "asc");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+}
+
 TEST_F(HistoryPageTest, UnreadableSnapshotsOnlyCostTime) {
   Write(456);
   auto snaps = store_->ScanState(StreamSnapshotPrefix("deliverable-d1"));

@@ -208,6 +208,16 @@ TEST(ServerConfigTest, ParsesKnownKeysAndRefusesUnknownOnes) {
   EXPECT_FALSE(server::ParseServerConfig("{", {}).ok());
 }
 
+TEST(ServerConfigTest, HistoryCacheBudgetInBytesWithItsDefault) {
+  EXPECT_EQ(server::ServerConfig{}.history_cache_bytes, std::size_t{16} << 20);
+  auto c = server::ParseServerConfig(R"({"storage":{"history_cache_bytes":0}})", {});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->history_cache_bytes, 0u);
+  auto bad = server::ParseServerConfig(R"({"storage":{"history_cache_bytes":-1}})", {});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().field, "storage.history_cache_bytes");
+}
+
 TEST(ServerConfigTest, ConnectionsPerClientAndReserve) {
   const server::ServerConfig defaults;
   EXPECT_EQ(defaults.max_connections_per_client, 64u);

@@ -1,0 +1,110 @@
+// HistoryPageCache on its own: a byte budget it never exceeds, least
+// recently used entries out first, and keys that keep apart every field a
+// page depends on. (Pages through the cache: history_page_test.cc.)
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "api/core/history_cache.h"
+
+namespace assure::api {
+namespace {
+
+std::string Body(std::size_t n, char c) { return std::string(n, c); }
+
+TEST(HistoryPageCacheTest, NeverExceedsItsBudgetAndDropsTheLeastRecentlyUsed) {
+  const std::size_t entry = 1000;  // what one of the entries below costs
+  const std::string k0 = HistoryPageCache::Key("s", 0, 0, 100, "asc");
+  const std::size_t body = entry - k0.size() - HistoryPageCache::kEntryOverheadBytes;
+  HistoryPageCache cache(3 * entry + entry / 2);  // room for three
+  for (int i = 0; i < 10; ++i) {
+    cache.Insert(HistoryPageCache::Key("s", i, 0, 100, "asc"), Body(body, static_cast<char>('a' + i)));
+    EXPECT_LE(cache.bytes(), cache.budget_bytes()) << i;
+    // Reading the first keeps it in while the others come and go.
+    ASSERT_NE(cache.Find(k0), nullptr) << i;
+  }
+  EXPECT_EQ(cache.entries(), 3u);
+  EXPECT_EQ(cache.bytes(), 3 * entry);
+  EXPECT_EQ(*cache.Find(k0), Body(body, 'a'));
+  EXPECT_NE(cache.Find(HistoryPageCache::Key("s", 9, 0, 100, "asc")), nullptr);
+  EXPECT_NE(cache.Find(HistoryPageCache::Key("s", 8, 0, 100, "asc")), nullptr);
+  EXPECT_EQ(cache.Find(HistoryPageCache::Key("s", 7, 0, 100, "asc")), nullptr);
+  EXPECT_EQ(cache.Find(HistoryPageCache::Key("s", 1, 0, 100, "asc")), nullptr);
+}
+
+TEST(HistoryPageCacheTest, KeepsNothingLargerThanTheBudgetAndNothingWithBudgetZero) {
+  HistoryPageCache small(4096);
+  small.Insert("k", Body(4096, 'x'));
+  EXPECT_EQ(small.Find("k"), nullptr);
+  EXPECT_EQ(small.bytes(), 0u);
+  small.Insert("k", Body(100, 'y'));
+  ASSERT_NE(small.Find("k"), nullptr);
+  // An entry already there stays (two readers built the same page).
+  small.Insert("k", Body(200, 'z'));
+  EXPECT_EQ(*small.Find("k"), Body(100, 'y'));
+  EXPECT_EQ(small.entries(), 1u);
+
+  HistoryPageCache none(0);
+  none.Insert("k", "");
+  EXPECT_EQ(none.Find("k"), nullptr);
+  EXPECT_EQ(none.bytes(), 0u);
+}
+
+TEST(HistoryPageCacheTest, KeysDifferInEveryField) {
+  const std::string base = HistoryPageCache::Key("deliverable-d1", 10, 0, 100, "desc");
+  for (const std::string& other : {HistoryPageCache::Key("deliverable-d2", 10, 0, 100, "desc"),
+                                   HistoryPageCache::Key("deliverable-d1", 11, 0, 100, "desc"),
+                                   HistoryPageCache::Key("deliverable-d1", 10, 1, 100, "desc"),
+                                   HistoryPageCache::Key("deliverable-d1", 10, 0, 99, "desc"),
+                                   HistoryPageCache::Key("deliverable-d1", 10, 0, 100, "asc"),
+                                   // A stream id that ends in digits does not run into the count.
+                                   HistoryPageCache::Key("deliverable-d", 110, 0, 100, "desc")}) {
+    EXPECT_NE(other, base);
+  }
+}
+
+// Readers of a page being built wait for that build and share its body,
+// also when the budget keeps nothing; after a failed build each builds for
+// itself. (The builder holds its build until the other reader waits: no
+// timing is assumed.)
+TEST(HistoryPageCacheTest, ReadersOfAPageBeingBuiltShareThatBuild) {
+  for (std::size_t budget : {std::size_t{1} << 20, std::size_t{0}}) {
+    for (bool fails : {false, true}) {
+      HistoryPageCache cache(budget);
+      std::atomic<bool> building{false};
+      std::atomic<int> second_builds{0};
+      Result<std::shared_ptr<const std::string>> first = MakeError(ErrorCode::kInternal, "unset");
+      std::thread builder([&] {
+        first = cache.FindOrBuild("k", [&]() -> Result<std::string> {
+          building = true;
+          while (cache.waiting() == 0) std::this_thread::yield();
+          if (fails) return MakeError(ErrorCode::kIoError, "disk");
+          return std::string("page");
+        });
+      });
+      while (!building) std::this_thread::yield();
+      auto second = cache.FindOrBuild("k", [&]() -> Result<std::string> {
+        ++second_builds;
+        return std::string("own page");
+      });
+      builder.join();
+      ASSERT_TRUE(second.ok());
+      if (fails) {
+        EXPECT_FALSE(first.ok());
+        EXPECT_EQ(second_builds, 1);
+        EXPECT_EQ(**second, "own page");
+      } else {
+        ASSERT_TRUE(first.ok());
+        EXPECT_EQ(second_builds, 0) << "budget " << budget;
+        EXPECT_EQ(**first, "page");
+        EXPECT_EQ(**second, "page");
+        EXPECT_EQ(cache.entries(), budget > 0 ? 1u : 0u);
+      }
+      EXPECT_EQ(cache.waiting(), 0u);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace assure::api
