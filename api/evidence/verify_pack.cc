@@ -4,7 +4,6 @@
 #include <map>
 #include <optional>
 #include <set>
-#include <thread>
 
 #include "api/audit/signer.h"
 #include "api/core/event_mapping.h"
@@ -123,25 +122,29 @@ class Checker {
   }
 
  private:
-  // Runs `check` on a second thread, its findings kept apart until Merge()
-  // puts them where the check would have put them running alone.
+  // Runs `check` beside this thread on the one pool (api/core/parallel.h),
+  // its findings kept apart until Merge() puts them where the check would
+  // have put them running alone.
   class Beside {
    public:
     Beside(Checker& c, void (Checker::*check)())
-        : c_(c), failures_at_(c.report_.failures.size()), passed_at_(c.report_.passed.size()),
-          thread_([this, check] {
-            tl_out_ = &out_;
-            try {
-              (c_.*check)();
-            } catch (const std::exception& e) {
-              c_.Fail("format", "", std::string("malformed pack: ") + e.what());
-            }
-            tl_out_ = nullptr;
-          }) {}
+        : c_(c), failures_at_(c.report_.failures.size()), passed_at_(c.report_.passed.size()) {
+      part_ = RunBeside([this, check] {
+        // The pool may run it on the waiting thread: keep that one's list.
+        VerifyPackReport* const outer = tl_out_;
+        tl_out_ = &out_;
+        try {
+          (c_.*check)();
+        } catch (const std::exception& e) {
+          c_.Fail("format", "", std::string("malformed pack: ") + e.what());
+        }
+        tl_out_ = outer;
+      });
+    }
     ~Beside() { Merge(); }
     void Merge() {
-      if (!thread_.joinable()) return;
-      thread_.join();
+      if (!part_.valid()) return;
+      part_.get();
       auto& r = c_.report_;
       r.failures.insert(r.failures.begin() + static_cast<std::ptrdiff_t>(failures_at_),
                         std::make_move_iterator(out_.failures.begin()), std::make_move_iterator(out_.failures.end()));
@@ -153,7 +156,7 @@ class Checker {
     Checker& c_;
     VerifyPackReport out_;
     const std::size_t failures_at_, passed_at_;
-    std::thread thread_;
+    api::Beside<void> part_;
   };
 
   // Packs made before a deliverable held only its newest notes list every
