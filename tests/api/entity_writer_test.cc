@@ -257,8 +257,15 @@ TEST_F(EntityWriterTest, RunFromTheWritersOwnThreadIsRefusedNotDeadlocked) {
 
 // A store whose commits a test can hold, and a way to know that the writer
 // has decided everything submitted so far.
-class PipelineTest : public EntityWriterTest {
+class PipelineTest : public ::testing::Test {
  protected:
+  RequestContext Rc() {
+    RequestContext rc;
+    rc.actor = "person-1";
+    rc.now_us = 1'000;
+    rc.correlation_id = "corr";
+    return rc;
+  }
   void SetUp() override {
     auto backend = std::make_unique<storage::FaultBackend>(storage::NewMemoryBackend());
     backend_ = backend.get();
