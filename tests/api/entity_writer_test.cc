@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "storage/fault_backend.h"
+#include "tests/storage/test_util.h"
 #include "storage/log_store.h"
 #include "tests/api/counter_aggregate.h"
 
@@ -267,11 +268,10 @@ class PipelineTest : public ::testing::Test {
     return rc;
   }
   void SetUp() override {
-    auto backend = std::make_unique<storage::FaultBackend>(storage::NewMemoryBackend());
-    backend_ = backend.get();
-    auto s = storage::LogStore::Open(std::move(backend), {});
-    ASSERT_TRUE(s.ok());
-    store_ = std::shared_ptr<storage::EventStore>(std::move(s).value());
+    auto opened = storage::testing::OpenFaultStore();
+    ASSERT_TRUE(opened.store);
+    backend_ = opened.backend;
+    store_ = opened.store;
     writer_ = std::make_unique<EntityWriter>(store_);
   }
   // Returns once the writer's thread has decided every job submitted before

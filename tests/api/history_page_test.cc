@@ -10,6 +10,7 @@
 #include "api/queries/network_model.h"
 #include "domain/deliverable.h"
 #include "storage/fault_backend.h"
+#include "tests/storage/test_util.h"
 #include "storage/log_store.h"
 
 namespace assure::api {
@@ -20,11 +21,10 @@ using D = domain::DeliverableAggregate;
 class HistoryPageTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto backend = std::make_unique<storage::FaultBackend>(storage::NewMemoryBackend());
-    backend_ = backend.get();
-    auto s = storage::LogStore::Open(std::move(backend), {});
-    ASSERT_TRUE(s.ok());
-    store_ = std::shared_ptr<storage::EventStore>(std::move(s).value());
+    auto opened = storage::testing::OpenFaultStore();
+    ASSERT_TRUE(opened.store);
+    backend_ = opened.backend;
+    store_ = opened.store;
     writer_ = std::make_unique<EntityWriter>(store_);
     runner_ = std::make_unique<ProjectionRunner>(*store_, std::vector<std::shared_ptr<Projection>>{
                                                               std::make_shared<NetworkProjection>(store_.get())});

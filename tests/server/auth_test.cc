@@ -10,6 +10,7 @@
 #include "api/auth/token_codec.h"
 #include "api/auth/token_service.h"
 #include "storage/fault_backend.h"
+#include "tests/storage/test_util.h"
 #include "storage/log_store.h"
 #include "tests/server/test_client.h"
 #include "tests/server/test_server.h"
@@ -248,20 +249,18 @@ TEST(AuthTest, IndexIsRebuiltFromEventsAndTheSecretIsNeverStored) {
 // A start reads the token streams alone, whatever the length of the log
 // (a scan of every event took seconds at 1,000,000 events).
 TEST(AuthTest, TheIndexReadsOnlyTheTokenStreams) {
-  auto backend = std::make_unique<storage::FaultBackend>(storage::NewMemoryBackend());
-  storage::FaultBackend* fault = backend.get();
-  auto store = storage::LogStore::Open(std::move(backend), {});
-  ASSERT_TRUE(store.ok());
+  auto [fault, store] = storage::testing::OpenFaultStore();
+  ASSERT_TRUE(store);
   std::string id;
   {
     auth::TokenIndex index;
-    ASSERT_TRUE(index.Attach(**store).ok());
-    auth::TokenService tokens(**store, index, nullptr, nullptr);
+    ASSERT_TRUE(index.Attach(*store).ok());
+    auth::TokenService tokens(*store, index, nullptr, nullptr);
     for (int i = 0; i < 200; ++i) {
       storage::ProposedEvent e;
       e.type = "Other";
       e.data = "{}";
-      ASSERT_TRUE((*store)->Append("tokens-not-" + std::to_string(i % 3), storage::ExpectedVersion::Any(), {e}).ok());
+      ASSERT_TRUE(store->Append("tokens-not-" + std::to_string(i % 3), storage::ExpectedVersion::Any(), {e}).ok());
       if (i == 100) {
         auto issued = tokens.Issue({"Ada", auth::Role::kAdmin, {}, {}}, "cli", "cli");
         ASSERT_TRUE(issued.ok());
@@ -273,7 +272,7 @@ TEST(AuthTest, TheIndexReadsOnlyTheTokenStreams) {
   }
   const std::uint64_t scanned = fault->scanned_events();
   auth::TokenIndex index;
-  ASSERT_TRUE(index.Attach(**store).ok());
+  ASSERT_TRUE(index.Attach(*store).ok());
   EXPECT_EQ(fault->scanned_events(), scanned) << "no event of the log was scanned";
   ASSERT_EQ(index.List().size(), 2u);
   EXPECT_TRUE(index.FindById(id)->revoked);

@@ -5,11 +5,14 @@
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "storage/clock.h"
 #include "storage/event_store.h"
+#include "storage/fault_backend.h"
+#include "storage/log_store.h"
 
 namespace assure::storage::testing {
 
@@ -58,6 +61,21 @@ inline std::vector<ProposedEvent> One(std::string type, std::string data = "{}",
   std::vector<ProposedEvent> v;
   v.push_back(Ev(std::move(type), std::move(data), std::move(id)));
   return v;
+}
+
+// An in-memory store behind a FaultBackend, for tests that make the disk
+// fail or hold its commits: the store, and the backend to set faults on.
+struct FaultStore {
+  FaultBackend* backend = nullptr;  // owned by the store
+  std::shared_ptr<EventStore> store;
+};
+inline FaultStore OpenFaultStore(StoreOptions options = {}) {
+  auto backend = std::make_unique<FaultBackend>(NewMemoryBackend());
+  FaultStore out;
+  out.backend = backend.get();
+  auto opened = LogStore::Open(std::move(backend), std::move(options));
+  if (opened.ok()) out.store = std::shared_ptr<EventStore>(std::move(opened).value());
+  return out;
 }
 
 }  // namespace assure::storage::testing
