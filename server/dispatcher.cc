@@ -231,6 +231,12 @@ void Dispatcher::Dispatch(Request request, const Route& route, Done done) {
     done(RunOnWorker(request, route));
     return;
   }
+  if (opts.answer_inline && SecurityEntriesAfter(request, route) == 0) {
+    if (auto answered = AnswerInline(request, route)) {
+      done(std::move(*answered));
+      return;
+    }
+  }
   if (route.async_handler && opts.inline_when && opts.inline_when(request)) {
     RunAsync(std::make_shared<const Request>(std::move(request)), route, std::move(done), false);
     return;
@@ -321,6 +327,20 @@ std::optional<auth::SecurityLog::Slots> Dispatcher::ReserveSecurity(const Reques
   if (n == 0) return auth::SecurityLog::Slots();
   return app_.security_log().Reserve(
       n, on_worker ? kSecurityLogWait : std::chrono::milliseconds(0));
+}
+
+std::optional<Response> Dispatcher::AnswerInline(const Request& request, const Route& route) {
+  if (auto refused = Authorize(request, route, false)) return refused;
+  std::optional<Response> response;
+  try {
+    response = route.options.answer_inline(request);
+  } catch (const std::exception& e) {
+    response = Threw(route, request, e.what());
+  } catch (...) {
+    response = Threw(route, request, nullptr);
+  }
+  if (response) AfterHandler(request, route, *response, false, nullptr);
+  return response;
 }
 
 Response Dispatcher::RunOnWorker(const Request& request, const Route& route) {

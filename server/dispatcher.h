@@ -18,6 +18,8 @@
 // likewise answered 503 when their entry has no room. An asynchronous route's handler
 // (router.h) answers later, possibly from the store's committer thread; it
 // starts on the I/O thread instead of a worker when its inline_when says so.
+// A synchronous route's answer_inline may answer on the I/O thread from
+// memory (a current history page), skipping the worker pool.
 //
 // Thread safety: Dispatch may be called from any I/O thread concurrently.
 #pragma once
@@ -58,9 +60,10 @@ class Dispatcher {
 
   // Runs a request that passed Admit (its body now read). The token is
   // checked again (401 when revoked or expired meanwhile). Calls `done`
-  // exactly once: inline for refusals and run_inline routes, otherwise from
-  // a worker thread, or for an asynchronous route from the thread its
-  // handler responds on. `done` must post back to the session.
+  // exactly once: inline for refusals, run_inline routes and answers of
+  // answer_inline, otherwise from a worker thread, or for an asynchronous
+  // route from the thread its handler responds on. `done` must hand the
+  // response to the session's strand (net::dispatch: inline when already on it).
   void Dispatch(api::http::Request request, const api::http::Route& route, Done done);
 
   // Authenticates a credential for a non-routed use (the WebSocket upgrade),
@@ -86,6 +89,10 @@ class Dispatcher {
   // 403 (recorded) when the principal may not use the route.
   std::optional<api::http::Response> Authorize(const api::http::Request& request,
                                                const api::http::Route& route, bool on_worker);
+  // The route's answer_inline after authorising (a refusal is the answer);
+  // nullopt: the handler must run on a worker.
+  std::optional<api::http::Response> AnswerInline(const api::http::Request& request,
+                                                  const api::http::Route& route);
   api::http::Response RunOnWorker(const api::http::Request& request,
                                   const api::http::Route& route);
   // An asynchronous route: authorise, start its handler; `done` is called

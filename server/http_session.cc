@@ -461,7 +461,9 @@ void HttpSession::HandleRequest() {
   match_ = {};
   ctx_->dispatcher.Dispatch(
       std::move(req), route, [self = shared_from_this(), slot_id](Response r) {
-        net::post(self->stream_.get_executor(), [self, slot_id, r = std::move(r)]() mutable {
+        // Inline when answered on this session's strand (a refusal, a page
+        // from memory); posted from any other thread.
+        net::dispatch(self->stream_.get_executor(), [self, slot_id, r = std::move(r)]() mutable {
           self->Guard("complete", [&] { self->Complete(slot_id, std::move(r)); });
         });
       });

@@ -217,11 +217,14 @@ Result<HistoryPage> HistoryRange(storage::EventStore& store, std::string_view id
 
 // The history route's body (HistoryPageJson of HistoryRange; order "asc" or
 // "desc"), from `cache` when it holds the page or is building it (cache
-// null: none). A page built here is kept there.
+// null: none). A page built here is kept there; a page as at now (up_to
+// UINT64_MAX) is marked current as at the log head read before counting
+// (HistoryPageCache::MarkCurrent), for CurrentHistoryPage.
 template <domain::Describes Agg>
 Result<std::string> HistoryPageBody(storage::EventStore& store, HistoryPageCache* cache, std::string_view id,
                                     std::uint64_t up_to, std::uint64_t offset, std::uint64_t limit,
                                     std::string_view order) {
+  const std::uint64_t head = store.Head().position;
   auto total = HistoryTotal<Agg>(store, id, up_to);
   if (!total.ok()) return total.error();
   auto build = [&]() -> Result<std::string> {
@@ -230,10 +233,23 @@ Result<std::string> HistoryPageBody(storage::EventStore& store, HistoryPageCache
     return HistoryPageJson(*page, offset, limit, order);
   };
   if (cache == nullptr) return build();
-  auto body = cache->FindOrBuild(
-      HistoryPageCache::Key(domain::StreamId(Agg::kKind, id), *total, offset, limit, order), build);
+  const std::string stream = domain::StreamId(Agg::kKind, id);
+  const std::string key = HistoryPageCache::Key(stream, *total, offset, limit, order);
+  auto body = cache->FindOrBuild(key, build);
   if (!body.ok()) return body.error();
+  if (up_to == UINT64_MAX) cache->MarkCurrent(key, HistoryPageCache::Shape(stream, offset, limit, order), head);
   return std::string(**body);
+}
+
+// The body HistoryPageBody would answer as at now, when `cache` holds it
+// marked current at the store's present log head: reads nothing from the
+// store and never waits, so an I/O thread may call it. Null otherwise.
+template <domain::Describes Agg>
+std::shared_ptr<const std::string> CurrentHistoryPage(const storage::EventStore& store, HistoryPageCache& cache,
+                                                      std::string_view id, std::uint64_t offset,
+                                                      std::uint64_t limit, std::string_view order) {
+  return cache.FindCurrent(HistoryPageCache::Shape(domain::StreamId(Agg::kKind, id), offset, limit, order),
+                           store.Head().position);
 }
 
 }  // namespace assure::api

@@ -18,6 +18,46 @@ std::string HistoryPageCache::Key(std::string_view stream, std::uint64_t count, 
   return key;
 }
 
+std::string HistoryPageCache::Shape(std::string_view stream, std::uint64_t offset, std::uint64_t limit,
+                                    std::string_view order) {
+  std::string shape(stream);
+  shape += '\0';
+  shape += std::to_string(offset);
+  shape += '/';
+  shape += std::to_string(limit);
+  shape += '/';
+  shape += order;
+  return shape;
+}
+
+void HistoryPageCache::MarkCurrent(const std::string& key, const std::string& shape, std::uint64_t head) {
+  std::lock_guard lock(mu_);
+  auto it = index_.find(key);
+  if (it == index_.end()) return;  // not kept
+  Lru::iterator entry = it->second;
+  if (auto cur = current_.find(shape); cur != current_.end()) {
+    Lru::iterator was = cur->second;
+    if (was->head > head) return;  // marked by a newer reader
+    if (was == entry) {
+      was->head = head;
+      return;
+    }
+    current_.erase(cur);
+    was->shape.clear();
+  }
+  entry->shape = shape;
+  entry->head = head;
+  current_.emplace(entry->shape, entry);
+}
+
+std::shared_ptr<const std::string> HistoryPageCache::FindCurrent(const std::string& shape, std::uint64_t head) {
+  std::lock_guard lock(mu_);
+  auto it = current_.find(shape);
+  if (it == current_.end() || it->second->head != head) return nullptr;
+  lru_.splice(lru_.begin(), lru_, it->second);
+  return it->second->body;
+}
+
 std::shared_ptr<const std::string> HistoryPageCache::FindLocked(const std::string& key) {
   auto it = index_.find(key);
   if (it == index_.end()) return nullptr;
@@ -37,15 +77,16 @@ void HistoryPageCache::InsertLocked(std::string key, std::shared_ptr<const std::
     const Entry& last = lru_.back();
     bytes_ -= last.cost;
     index_.erase(last.key);
+    if (!last.shape.empty()) current_.erase(last.shape);
     lru_.pop_back();
   }
-  lru_.push_front(Entry{std::move(key), std::move(body), cost});
+  lru_.push_front(Entry{std::move(key), std::move(body), cost, {}, 0});
   index_.emplace(lru_.front().key, lru_.begin());
   bytes_ += cost;
 }
 
 void HistoryPageCache::Insert(std::string key, std::string body) {
-  const std::size_t cost = key.size() + body.size() + kEntryOverheadBytes;
+  const std::size_t cost = Cost(key, body);
   if (cost > budget_) return;
   auto shared = std::make_shared<const std::string>(std::move(body));
   std::lock_guard lock(mu_);
@@ -77,7 +118,7 @@ Result<std::shared_ptr<const std::string>> HistoryPageCache::FindOrBuild(
   auto land = [&] {
     if (!flight) return;
     std::lock_guard lock(mu_);
-    if (built) InsertLocked(key, built, key.size() + built->size() + kEntryOverheadBytes);
+    if (built) InsertLocked(key, built, Cost(key, *built));
     flight->body = built;
     flight->done = true;
     flights_.erase(key);

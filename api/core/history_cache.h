@@ -13,7 +13,8 @@
 // scoped to a group (api/auth/role.h). A caller-dependent answer would have
 // to add the caller's visibility to the key.
 //
-// Bounded by bytes, not entries: an entry costs its key, its body and
+// Bounded by bytes, not entries: an entry costs its key twice (the second
+// for the shape it may be marked current for), its body and
 // kEntryOverheadBytes (list and map nodes, the shared string). Inserting past
 // the budget drops the least recently used entries first; a body larger than
 // the whole budget is not kept. A budget of 0 keeps nothing. Not persisted.
@@ -23,6 +24,15 @@
 // change of a much-read entity (a board's projector and every member's
 // screen) costs one build, not one per reader. If the build fails, each
 // waiter builds for itself.
+//
+// Current pages: a page built for a request without as_of can be marked
+// current (MarkCurrent) with the log head (EventStore::Head) read before its
+// count. While the log head is still that position no event has been
+// committed since, so FindCurrent answers the page's shape (stream, offset,
+// limit, order) from memory, without reading the store: the I/O thread can
+// answer it (RouteOptions::answer_inline). Any commit, of any stream, moves
+// the head and the next request counts the stream again (Find/FindOrBuild).
+// One entry per shape is current; it is dropped with its entry.
 //
 // Thread safety: every method may be called concurrently (one mutex; a hit
 // holds it only to move its entry to the front; a build runs outside it).
@@ -65,6 +75,17 @@ class HistoryPageCache {
   // running, else `build`'s (then kept). An error is `build`'s own.
   Result<std::shared_ptr<const std::string>> FindOrBuild(const std::string& key,
                                                          const std::function<Result<std::string>()>& build);
+  // The shape of a page (Key without the count): what FindCurrent looks up.
+  static std::string Shape(std::string_view stream, std::uint64_t offset, std::uint64_t limit,
+                           std::string_view order);
+  // Marks the entry under `key` (if kept) as the current page of `shape` as
+  // at log head `head`: read before the count in `key`, so the body holds
+  // every event up to it. A mark with an older head than the shape's
+  // current one is ignored.
+  void MarkCurrent(const std::string& key, const std::string& shape, std::uint64_t head);
+  // The current page of `shape` if it was marked at `head` (and marks it most
+  // recently used). Never waits for a build.
+  std::shared_ptr<const std::string> FindCurrent(const std::string& shape, std::uint64_t head);
   // Readers waiting for another's build now (for tests).
   std::size_t waiting() const;
 
@@ -77,7 +98,9 @@ class HistoryPageCache {
   struct Entry {
     std::string key;
     std::shared_ptr<const std::string> body;
-    std::size_t cost = 0;
+    std::size_t cost = 0;  // charges the key twice: room for a shape (shorter)
+    std::string shape;     // non-empty: the current page of this shape
+    std::uint64_t head = 0;  // ... as at this log head
   };
   using Lru = std::list<Entry>;  // most recently used first
 
@@ -89,6 +112,9 @@ class HistoryPageCache {
 
   std::shared_ptr<const std::string> FindLocked(const std::string& key);
   void InsertLocked(std::string key, std::shared_ptr<const std::string> body, std::size_t cost);
+  static std::size_t Cost(const std::string& key, const std::string& body) {
+    return 2 * key.size() + body.size() + kEntryOverheadBytes;
+  }
 
   const std::size_t budget_;
   mutable std::mutex mu_;  // guards everything below
@@ -97,6 +123,7 @@ class HistoryPageCache {
   std::size_t waiting_ = 0;
   Lru lru_;
   std::unordered_map<std::string_view, Lru::iterator> index_;  // views into lru_'s keys
+  std::unordered_map<std::string_view, Lru::iterator> current_;  // views into lru_'s shapes
   std::size_t bytes_ = 0;
 };
 

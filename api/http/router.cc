@@ -56,7 +56,7 @@ Status Router::Add(std::string method, std::string path_template, Handler handle
 
 Status Router::Add(std::string method, std::string path_template, AsyncHandler handler,
                    RouteOptions options) {
-  if (options.run_inline) {
+  if (options.run_inline || options.answer_inline) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "an asynchronous route cannot run inline: " + method + " " + path_template);
   }

@@ -339,6 +339,19 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
       "Amber → Red\"); changes lists scalar fields (from -> to) and, for an item of a collection, "
       "the item alone under \"<collection>.<item id>\" (e.g. progress_notes.n12), never a whole "
       "collection.";
+  // A page as at now that the cache holds current (no event committed since
+  // it was built) is answered on the I/O thread, reading nothing from the
+  // store; anything else (as_of, a bad parameter, a miss) goes to a worker.
+  history.answer_inline = [deps](const http::Request& req) -> std::optional<http::Response> {
+    if (!deps->history_pages || req.Query("as_of") || req.Query("at_position")) return std::nullopt;
+    auto page = ReadPage(req, deps->max_page);
+    const std::string_view order = req.Query("order").value_or("asc");
+    if (!page.ok() || (order != "asc" && order != "desc")) return std::nullopt;
+    auto body = CurrentHistoryPage<Agg>(*deps->store, *deps->history_pages, req.PathParam("id"), page->offset,
+                                        page->limit, order);
+    if (!body) return std::nullopt;
+    return http::Response::Text(200, *body, "application/json");
+  };
   add("GET", base + "/{id}/history", [deps](const http::Request& req) -> http::Response {
     auto at = ReadAsAt(req, *deps->store);
     if (!at.ok()) return ErrorResponse(at.error(), req);

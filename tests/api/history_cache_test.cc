@@ -16,7 +16,7 @@ std::string Body(std::size_t n, char c) { return std::string(n, c); }
 TEST(HistoryPageCacheTest, NeverExceedsItsBudgetAndDropsTheLeastRecentlyUsed) {
   const std::size_t entry = 1000;  // what one of the entries below costs
   const std::string k0 = HistoryPageCache::Key("s", 0, 0, 100, "asc");
-  const std::size_t body = entry - k0.size() - HistoryPageCache::kEntryOverheadBytes;
+  const std::size_t body = entry - 2 * k0.size() - HistoryPageCache::kEntryOverheadBytes;
   HistoryPageCache cache(3 * entry + entry / 2);  // room for three
   for (int i = 0; i < 10; ++i) {
     cache.Insert(HistoryPageCache::Key("s", i, 0, 100, "asc"), Body(body, static_cast<char>('a' + i)));
@@ -62,6 +62,49 @@ TEST(HistoryPageCacheTest, KeysDifferInEveryField) {
                                    HistoryPageCache::Key("deliverable-d", 110, 0, 100, "desc")}) {
     EXPECT_NE(other, base);
   }
+}
+
+// A page marked current at a log head is found by its shape at that head
+// only; a newer mark of the shape (another count) replaces it, an older one
+// does not; an evicted entry is no longer current; a page not kept cannot
+// be marked.
+TEST(HistoryPageCacheTest, CurrentPagesAreFoundAtTheirHeadOnly) {
+  const std::string shape = HistoryPageCache::Shape("deliverable-d1", 0, 100, "desc");
+  const std::string k10 = HistoryPageCache::Key("deliverable-d1", 10, 0, 100, "desc");
+  const std::string k11 = HistoryPageCache::Key("deliverable-d1", 11, 0, 100, "desc");
+  HistoryPageCache cache(1 << 20);
+  cache.Insert(k10, "ten");
+  EXPECT_EQ(cache.FindCurrent(shape, 40), nullptr) << "not marked";
+  cache.MarkCurrent(k10, shape, 40);
+  ASSERT_NE(cache.FindCurrent(shape, 40), nullptr);
+  EXPECT_EQ(*cache.FindCurrent(shape, 40), "ten");
+  EXPECT_EQ(cache.FindCurrent(shape, 41), nullptr) << "the log moved on";
+  EXPECT_EQ(cache.FindCurrent(HistoryPageCache::Shape("deliverable-d1", 0, 100, "asc"), 40), nullptr);
+  // Confirmed again at a later head (no event of this stream meanwhile).
+  cache.MarkCurrent(k10, shape, 45);
+  EXPECT_EQ(*cache.FindCurrent(shape, 45), "ten");
+  cache.Insert(k11, "eleven");
+  cache.MarkCurrent(k11, shape, 44);
+  EXPECT_EQ(*cache.FindCurrent(shape, 45), "ten") << "an older mark is ignored";
+  cache.MarkCurrent(k11, shape, 46);
+  EXPECT_EQ(cache.FindCurrent(shape, 45), nullptr);
+  EXPECT_EQ(*cache.FindCurrent(shape, 46), "eleven");
+  ASSERT_NE(cache.Find(k10), nullptr) << "the older page stays for as-at readers";
+  cache.MarkCurrent("absent", HistoryPageCache::Shape("deliverable-d2", 0, 100, "desc"), 50);
+  EXPECT_EQ(cache.FindCurrent(HistoryPageCache::Shape("deliverable-d2", 0, 100, "desc"), 50), nullptr);
+
+  // Eviction takes the current mark with it: room for one entry.
+  const std::string body(1000, 'x');
+  HistoryPageCache one(1500);
+  one.Insert(k10, body);
+  one.MarkCurrent(k10, shape, 7);
+  ASSERT_NE(one.FindCurrent(shape, 7), nullptr);
+  one.Insert(k11, body);
+  EXPECT_EQ(one.entries(), 1u);
+  EXPECT_EQ(one.FindCurrent(shape, 7), nullptr);
+  one.MarkCurrent(k11, shape, 8);
+  EXPECT_EQ(*one.FindCurrent(shape, 8), body);
+  EXPECT_LE(one.bytes(), one.budget_bytes());
 }
 
 // Readers of a page being built wait for that build and share its body,

@@ -157,6 +157,54 @@ TEST_F(HistoryPageTest, CachedPagesAreTheBuiltPagesAndANewEventMakesANewPage) {
   EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
 }
 
+// The page answered from memory (CurrentHistoryPage, the I/O thread's) is
+// the built page byte for byte and reads no event; any commit, of this
+// entity or another, ends it until a reader counts again; an as-at read
+// does not make a page current.
+TEST_F(HistoryPageTest, CurrentPagesAreTheBuiltPagesUntilTheLogMoves) {
+  Write(250);
+  HistoryPageCache cache(1 << 20);
+  auto built = [&](std::uint64_t offset, std::uint64_t limit, bool desc) {
+    auto page = HistoryRange<D>(*store_, "d1", UINT64_MAX, offset, limit, desc);
+    EXPECT_TRUE(page.ok());
+    return HistoryPageJson(*page, offset, limit, desc ? "desc" : "asc");
+  };
+  auto body = [&](std::uint64_t up_to) {
+    auto b = HistoryPageBody<D>(*store_, &cache, "d1", up_to, 0, 100, "desc");
+    EXPECT_TRUE(b.ok());
+  };
+  auto current = [&](std::uint64_t offset, std::uint64_t limit, const char* order) {
+    return CurrentHistoryPage<D>(*store_, cache, "d1", offset, limit, order);
+  };
+  body(store_->Head().position);
+  EXPECT_EQ(current(0, 100, "desc"), nullptr) << "as at a position, even the head: not current";
+  body(UINT64_MAX);
+  const std::uint64_t before = backend_->event_reads();
+  auto page = current(0, 100, "desc");
+  EXPECT_EQ(backend_->event_reads(), before);
+  ASSERT_NE(page, nullptr);
+  EXPECT_EQ(*page, built(0, 100, true));
+  EXPECT_EQ(current(0, 100, "asc"), nullptr);
+  EXPECT_EQ(current(1, 100, "desc"), nullptr);
+  EXPECT_EQ(current(0, 99, "desc"), nullptr);
+  EXPECT_EQ(CurrentHistoryPage<D>(*store_, cache, "d2", 0, 100, "desc"), nullptr);
+
+  // Another entity's event: d1's page is unchanged, but only a count says so.
+  Run("d2", "edit", {{"owner", "someone else"}});
+  EXPECT_EQ(current(0, 100, "desc"), nullptr);
+  body(UINT64_MAX);
+  ASSERT_NE(current(0, 100, "desc"), nullptr);
+  EXPECT_EQ(*current(0, 100, "desc"), *page);
+
+  // This entity's event: the next current page is the new one.
+  Run("d1", "add-progress-note", {{"note_date", "2024-02-03"}, {"text", "after the mark"}});
+  EXPECT_EQ(current(0, 100, "desc"), nullptr);
+  body(UINT64_MAX);
+  ASSERT_NE(current(0, 100, "desc"), nullptr);
+  EXPECT_EQ(*current(0, 100, "desc"), built(0, 100, true));
+  EXPECT_NE(current(0, 100, "desc")->find("after the mark"), std::string::npos);
+}
+
 TEST_F(HistoryPageTest, UnreadableSnapshotsOnlyCostTime) {
   Write(456);
   auto snaps = store_->ScanState(StreamSnapshotPrefix("deliverable-d1"));

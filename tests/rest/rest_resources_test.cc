@@ -215,6 +215,16 @@ TEST_F(RestTest, EveryProgressNoteThroughTheNotesRoute) {
   EXPECT_EQ(then["items"][0]["note_id"], "n25");
   EXPECT_TRUE(IsProblem(Get(base + "/notes?order=sideways"), 422, "order"));
   EXPECT_TRUE(IsProblem(Get("/api/v1/deliverables/nope/notes"), 404));
+
+  // The newest history page asked again is the same bytes (answered from
+  // memory); after a note it is the new page at once.
+  const std::string page = Get(base + "/history?order=desc&limit=2").body;
+  EXPECT_EQ(Get(base + "/history?order=desc&limit=2").body, page);
+  Must(base + "/add-progress-note", {{"note_date", "2024-09-03"}, {"text", "note 27"}}, tok().editor);
+  json after = Get(base + "/history?order=desc&limit=2").Json();
+  EXPECT_EQ(after["total"], json::parse(page)["total"].get<int>() + 1);
+  EXPECT_EQ(after["items"][1], json::parse(page)["items"][0]);
+  EXPECT_NE(after["items"][0].dump().find("note 27"), std::string::npos) << after.dump();
 }
 
 TEST_F(RestTest, MeetingLifecycleRecordsQuorumAndPublishesACheckpoint) {

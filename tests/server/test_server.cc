@@ -203,6 +203,15 @@ void TestServer::RegisterTestRoutes() {
               pub));
   check(r.Add("GET", "/api/v1/test/items/search",
               [](const Request&) { return Response::Json(200, {{"search", true}}); }, pub));
+  // Answered on the I/O thread when ?memo is given (answer_inline), else by
+  // the handler on a worker: the body says which.
+  RouteOptions memo = read;
+  memo.answer_inline = [](const Request& req) -> std::optional<Response> {
+    if (!req.Query("memo")) return std::nullopt;
+    return Response::Json(200, {{"from", "memory"}, {"actor", req.principal->actor()}});
+  };
+  check(r.Add("GET", "/api/v1/test/memo",
+              [](const Request&) { return Response::Json(200, {{"from", "worker"}}); }, memo));
   check(r.Add("GET", "/api/v1/test/public",
               [](const Request& req) {
                 return Response::Json(200, {{"n", req.Query("n").value_or("")}});
