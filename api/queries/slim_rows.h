@@ -11,8 +11,10 @@
 //   other action and the quorum are dropped. What stays grows with the
 //   meeting's attendance and decisions, not with its actions or texts:
 //   about 160 bytes per attendance record (a map node and the person's id),
-//   250 per decision with one link (its entry, id and link), and some 600
-//   bytes of header and row.
+//   260 per decision with one link (its entry, id and link), and some 700
+//   bytes of header (measured with glibc's malloc: a meeting of 33 records,
+//   33 decisions and 33 open actions, 24.0 KB slim when every open action
+//   was kept, is 14.7 KB).
 // Documents keep every field but the versions, of which only the version in
 //   force stays (the review list's filter); FindVersion needs the whole state.
 // Other kinds are never slimmed: their states do not grow with history (a
