@@ -14,15 +14,18 @@ void Release(T& x) {
 
 bool SlimMeeting(domain::MeetingState& s) {
   for (auto& d : s.decisions) Release(d.text);
-  std::vector<domain::MeetingAction> open;
+  for (auto& [person, record] : s.attendance) Release(record.organisation_id);
+  // One open action's id marks a meeting that has any; ListOpenActions loads
+  // the whole meeting for its actions.
+  std::vector<domain::MeetingAction> marker;
   for (const auto& a : s.actions) {
     if (!a.open) continue;
     domain::MeetingAction id_only;
     id_only.action_id = a.action_id;
-    open.push_back(std::move(id_only));
+    marker.push_back(std::move(id_only));
+    break;
   }
-  s.actions = std::move(open);
-  s.actions.shrink_to_fit();
+  s.actions = std::move(marker);
   s.decisions.shrink_to_fit();
   s.quorum.reset();
   return true;

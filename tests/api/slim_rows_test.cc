@@ -166,5 +166,35 @@ TEST(SlimRowsTest, ASlimMeetingDropsTextsClosedActionsAndTheQuorum) {
   EXPECT_EQ(d.versions[0].review_date, "2025-01-01");
 }
 
+// A slim meeting's memory does not grow with its actions: however many are
+// open, one id marks it for ListOpenActions; and attendance keeps no
+// organisation (AttendanceOf reads who and how only).
+TEST(SlimRowsTest, ASlimMeetingKeepsOneOpenActionIdAndNoAttendanceOrganisation) {
+  MeetingState s;
+  s.exists = true;
+  s.id = "m1";
+  for (int i = 0; i < 50; ++i) {
+    const std::string n = std::to_string(i);
+    s.actions.push_back({"a" + n, "Report back " + n, "p1", "2030-01-01", i % 5 != 0, "", {"a note"}});
+    s.attendance["p" + n] = AttendanceRecord{Attendance::kApologies, "organisation-" + n};
+  }
+  ASSERT_TRUE(SlimMeeting(s));
+  ASSERT_EQ(s.actions.size(), 1u);
+  EXPECT_EQ(s.actions[0].action_id, "a1");  // the first open one
+  EXPECT_LE(s.actions.capacity(), 1u);
+  ASSERT_EQ(s.attendance.size(), 50u);
+  for (const auto& [person, record] : s.attendance) {
+    EXPECT_EQ(record.attendance, Attendance::kApologies) << person;
+    EXPECT_TRUE(record.organisation_id.empty()) << person;
+    EXPECT_EQ(record.organisation_id.capacity(), std::string().capacity()) << person;
+  }
+
+  MeetingState none;
+  none.exists = true;
+  none.actions.push_back({"a1", "Done", "p1", "2030-01-01", false, "evidence", {}});
+  ASSERT_TRUE(SlimMeeting(none));
+  EXPECT_TRUE(none.actions.empty());
+}
+
 }  // namespace
 }  // namespace assure::api
