@@ -1,7 +1,5 @@
 #include "api/core/projection_runner.h"
 
-#include "api/core/json_fast_parse.h"
-
 #include "api/core/event_mapping.h"
 #include "storage/codec.h"
 
@@ -30,8 +28,7 @@ Status ProjectionRunner::Start() {
       if (!restored) break;
       auto snap = store_.GetState(SnapshotKey(*p));
       if (!snap.ok()) return snap.error();
-      auto json = snap->has_value() ? ParseJson(**snap) : nlohmann::json();
-      restored = !json.is_discarded() && snap->has_value() && p->Restore(json).ok();
+      restored = snap->has_value() && p->RestoreText(**snap).ok();
     }
     if (restored) {
       position_ = storage::GetU64((*checkpoint)->data());
@@ -60,12 +57,20 @@ Status ProjectionRunner::Rebuild() {
 }
 
 Status ProjectionRunner::SaveSnapshots() {
-  std::vector<storage::KeyValue> pairs;
+  std::lock_guard saving(save_mu_);
+  std::vector<std::function<std::string()>> renderers;
+  std::uint64_t position = 0;
   {
+    // Only long enough to take what the snapshots need at one position.
     std::shared_lock lock(mu_);
-    for (auto& p : projections_) pairs.push_back({SnapshotKey(*p), p->SnapshotText()});
-    pairs.push_back({kCheckpointKey, storage::U64Key(position_)});
+    for (auto& p : projections_) renderers.push_back(p->SnapshotLater());
+    position = position_;
   }
+  std::vector<storage::KeyValue> pairs;
+  for (std::size_t i = 0; i < projections_.size(); ++i) {
+    pairs.push_back({SnapshotKey(*projections_[i]), renderers[i]()});
+  }
+  pairs.push_back({kCheckpointKey, storage::U64Key(position)});
   return store_.PutState(pairs);
 }
 

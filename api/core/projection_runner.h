@@ -15,7 +15,9 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <vector>
@@ -36,7 +38,11 @@ class ProjectionRunner {
   Status Start();
   // Forgets every read model and replays the log from position 1.
   Status Rebuild();
-  // Writes every snapshot and the checkpoint in one atomic batch.
+  // Writes every snapshot and the checkpoint in one atomic batch: the
+  // models as they were at one position, taken under the lock (shared, so
+  // events wait) only while each projection's SnapshotLater() copies what
+  // it needs; the text is rendered and written without it. One save at a
+  // time.
   Status SaveSnapshots();
 
   std::uint64_t position() const;
@@ -64,6 +70,7 @@ class ProjectionRunner {
   mutable std::mutex wait_mu_;
   mutable std::condition_variable advanced_;
   std::uint64_t subscription_ = 0;
+  std::mutex save_mu_;  // one SaveSnapshots at a time (taken before mu_)
 };
 
 }  // namespace assure::api

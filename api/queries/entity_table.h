@@ -20,6 +20,7 @@
 #include <string_view>
 #include <utility>
 
+#include "api/core/json_fast_parse.h"
 #include "domain/aggregate.h"
 #include "domain/event.h"
 #include "domain/result.h"
@@ -94,44 +95,59 @@ class EntityTable {
   // The whole table as {id: {state: Agg::SnapshotJson(state), version,
   // position, slim (only when true)}} - every row, including one whose stream has events but no
   // creation event (exists == false), which Find and ForEach hide. For
-  // NetworkProjection's snapshot.
+  // comparing models in tests and dumps.
   nlohmann::json Snapshot() const {
     nlohmann::json out = nlohmann::json::object();
     for (const auto& [id, row] : rows_) out[id] = SnapshotRow(row);
     return out;
   }
-  // Snapshot()'s text appended to `out`, one row's JSON value at a time.
-  void AppendSnapshotText(std::string& out) const {
-    out += '{';
+  // Every row (as Snapshot()) appended to `out` as one line of compact JSON
+  // each, in id order, the id as member "id":
+  //   {"id": id, "position": n, "slim": true (only when so), "state": {...}, "version": n}\n
+  // Returns the number of rows.
+  std::size_t AppendSnapshotRows(std::string& out) const {
     for (const auto& [id, row] : rows_) {
-      if (out.back() != '{') out += ',';
-      out += nlohmann::json(id).dump();
-      out += ':';
-      out += SnapshotRow(row).dump();
+      nlohmann::json j = SnapshotRow(row);
+      j["id"] = id;
+      out += j.dump();
+      out += '\n';
     }
-    out += '}';
+    return rows_.size();
   }
-  // Replaces the table with one read from Snapshot()'s output. Any error
-  // (ErrorCode::kCorruption, naming the row) leaves the table unchanged.
-  Status Restore(const nlohmann::json& table) {
-    if (!table.is_object()) return MakeError(ErrorCode::kCorruption, "the table is not a JSON object");
+  // Replaces the table with the `count` rows of AppendSnapshotRows' output
+  // `text`, read one line at a time. Any error (ErrorCode::kCorruption,
+  // naming the row) leaves the table unchanged: a line that is not such a
+  // row, ids not in ascending order, a count that differs.
+  Status RestoreRows(std::string_view text, std::uint64_t count) {
     std::map<std::string, Row, std::less<>> rows;
-    for (const auto& item : table.items()) {
-      const nlohmann::json& j = item.value();
+    nlohmann::json j;  // reused: once warm, a row's parse allocates little
+    while (!text.empty()) {
+      const std::size_t end = text.find('\n');
+      if (end == std::string_view::npos) return MakeError(ErrorCode::kCorruption, "a row has no end of line");
+      ParseJsonInto(text.substr(0, end), j);
+      text.remove_prefix(end + 1);
       auto bad = [&](std::string what) {
-        return MakeError(ErrorCode::kCorruption, "row '" + item.key() + "': " + what);
+        return MakeError(ErrorCode::kCorruption, "row " + std::to_string(rows.size() + 1) + ": " + what);
       };
       if (!j.is_object()) return bad("not a JSON object");
-      auto version = j.find("version"), position = j.find("position"), state = j.find("state");
+      auto id = j.find("id"), version = j.find("version"), position = j.find("position"), state = j.find("state");
+      if (id == j.end() || !id->is_string()) return bad("'id' is not a string");
+      const std::string& key = id->get_ref<const std::string&>();
+      if (!rows.empty() && !(rows.rbegin()->first < key)) return bad("'" + key + "' is not after the row before");
       if (version == j.end() || !version->is_number_unsigned()) return bad("'version' is not a count");
       if (position == j.end() || !position->is_number_unsigned()) return bad("'position' is not a count");
       if (state == j.end()) return bad("'state' is missing");
       auto slim = j.find("slim");
       if (slim != j.end() && !slim->is_boolean()) return bad("'slim' is not true or false");
       auto s = Agg::FromSnapshotJson(*state);
-      if (!s.ok()) return bad(std::move(s).error().message);
-      rows.emplace(item.key(), Row{std::move(*s), version->get<std::uint64_t>(),
-                                   position->get<std::uint64_t>(), slim != j.end() && slim->get<bool>()});
+      if (!s.ok()) return bad("'" + key + "': " + std::move(s).error().message);
+      rows.emplace_hint(rows.end(), key,
+                        Row{std::move(*s), version->get<std::uint64_t>(), position->get<std::uint64_t>(),
+                            slim != j.end() && slim->get<bool>()});
+    }
+    if (rows.size() != count) {
+      return MakeError(ErrorCode::kCorruption,
+                       std::to_string(rows.size()) + " rows where " + std::to_string(count) + " were written");
     }
     rows_ = std::move(rows);
     return {};

@@ -88,22 +88,26 @@ class NetworkProjection final : public Projection {
 
   std::string Name() const override { return "network"; }
   Status Apply(const storage::RecordedEvent& record, const domain::EventView& event) override;
-  // The snapshot: the model's position and every table's rows (see
-  // EntityTable::Snapshot; each state as its aggregate's SnapshotJson):
-  //   {"format": 2, "position": n, "organisations": {id: row, ...}, "people",
-  //    "groups", "programmes", "deliverables", "meetings", "documents", "qsin"}
-  // Restore replaces the model only if the whole snapshot reads back; an
-  // unknown format or any missing or unreadable table, row or state is
+  // The snapshot (api/queries/network_snapshot.cc; storage/FORMAT.md 2.1):
+  // a header line with the format and the model's position, then each
+  // table in a fixed order as a line "<name> <rows> <bytes>" and its rows,
+  // one line of JSON each (EntityTable::AppendSnapshotRows). RestoreText
+  // reads it a row at a time (no JSON value of the whole model), the tables
+  // in parallel (RunBeside), and replaces the model only if all of it reads
+  // back; any other format, or any missing or unreadable part, is
   // ErrorCode::kCorruption (the model is left as it was) and the runner then
   // rebuilds from the log. Bump kSnapshotFormat when the layout's meaning
   // changes in a way a reader would not notice.
-  // Format 2: rows may be slim (format 1 had no slim rows; an older server
-  // would read a slim row as the whole state, hence the bump).
-  static constexpr int kSnapshotFormat = 2;
-  nlohmann::json Snapshot() const override;
-  // Snapshot()'s text, written a row at a time (no whole JSON value).
+  // Format 3: the layout above (format 2 was one JSON object, rows possibly
+  // slim; format 1 had no slim rows).
+  static constexpr int kSnapshotFormat = 3;
   std::string SnapshotText() const override;
-  Status Restore(const nlohmann::json& snapshot) override;
+  // Copies the model (under the runner's lock) and renders the copy later.
+  std::function<std::string()> SnapshotLater() const override;
+  Status RestoreText(std::string_view text) override;
+  // Every table's rows as one JSON value (EntityTable::Snapshot), with the
+  // position: for comparing models (tests), not what is stored.
+  nlohmann::json Snapshot() const;
   void Reset() override {
     model_.Clear();
     next_sweep_ = 0;

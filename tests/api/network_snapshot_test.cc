@@ -5,6 +5,10 @@
 // runner rebuilds instead of serving a wrong model.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <set>
+#include <thread>
+
 #include "tests/api/random_history.h"
 #include "api/core/projection_runner.h"
 #include "api/queries/network_model.h"
@@ -27,8 +31,8 @@ class CountingProjection final : public Projection {
     ++applied;
     return {};
   }
-  json Snapshot() const override { return json::object(); }
-  Status Restore(const json&) override { return {}; }
+  std::string SnapshotText() const override { return {}; }
+  Status RestoreText(std::string_view) override { return {}; }
   void Reset() override {}
   int applied = 0;
 };
@@ -112,6 +116,40 @@ TEST(NetworkSnapshotTest, ARestoredModelKeepsFoldingLikeTheLiveOne) {
   EXPECT_EQ(restored->model().ToJson(), rebuilt->ToJson());
 }
 
+// Saved while another thread commits, each snapshot is the model at the
+// checkpoint it was saved with: restored, it equals a fold of the log up to
+// that position.
+TEST(NetworkSnapshotTest, ASnapshotSavedDuringCommitsIsTheModelAtItsCheckpoint) {
+  auto store = storage::NewMemoryStore();
+  auto network = std::make_shared<NetworkProjection>();
+  ProjectionRunner runner(*store, {network});
+  ASSERT_TRUE(runner.Start().ok());
+  History seed(*store, 21);
+  for (int i = 0; i < 300; ++i) seed.Step();
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    History history(*store, 22);
+    for (int i = 0; i < 1500; ++i) history.Step();
+    done = true;
+  });
+  std::set<std::uint64_t> checkpoints;
+  do {
+    ASSERT_TRUE(runner.SaveSnapshots().ok());
+    auto text = store->GetState("proj/snapshot/network");
+    auto checkpoint = store->GetState("proj/checkpoint");
+    ASSERT_TRUE(text.ok() && text->has_value() && checkpoint.ok() && checkpoint->has_value());
+    const std::uint64_t at = storage::GetU64((*checkpoint)->data());
+    checkpoints.insert(at);
+    NetworkProjection restored;
+    ASSERT_TRUE(restored.RestoreText(**text).ok());
+    auto folded = BuildNetworkModel(*store, at);
+    ASSERT_TRUE(folded.ok());
+    ASSERT_EQ(restored.model().ToJson(), folded->ToJson()) << "checkpoint " << at;
+  } while (!done);
+  writer.join();
+  EXPECT_FALSE(checkpoints.empty());
+}
+
 TEST(NetworkSnapshotTest, ADamagedSnapshotIsRefusedAndTheModelKept) {
   auto store = storage::NewMemoryStore();
   auto network = std::make_shared<NetworkProjection>();
@@ -120,54 +158,82 @@ TEST(NetworkSnapshotTest, ADamagedSnapshotIsRefusedAndTheModelKept) {
   History history(*store, 3);
   for (int i = 0; i < 400; ++i) history.Step();
   const json good = network->Snapshot();
-  EXPECT_EQ(json::parse(network->SnapshotText()), good) << "the text written row by row is the same JSON";
+  const std::string text = network->SnapshotText();
   ASSERT_FALSE(good["deliverables"].empty());
   ASSERT_FALSE(good["meetings"].empty());
+  ASSERT_TRUE(text.starts_with("assure-network-snapshot 3 " + std::to_string(runner.position()) + "\n"));
 
   NetworkProjection other;
-  ASSERT_TRUE(other.Restore(json::parse(good.dump())).ok());
+  ASSERT_TRUE(other.RestoreText(text).ok());
   EXPECT_EQ(other.Snapshot(), good);
   EXPECT_EQ(other.model().ToJson(), network->model().ToJson());
+  EXPECT_EQ(other.SnapshotText(), text);
 
-  auto refused = [&](const json& bad, const std::string& why) {
-    Status s = other.Restore(bad);
+  auto refused = [&](const std::string& bad, const std::string& why) {
+    Status s = other.RestoreText(bad);
     ASSERT_FALSE(s.ok()) << why;
     EXPECT_EQ(s.error().code, ErrorCode::kCorruption) << why;
     EXPECT_EQ(other.Snapshot(), good) << why << ": a refused restore changed the model";
   };
-  refused(json::array(), "not an object");
-  refused(json::object(), "empty");
-  json bad = good;
-  bad["format"] = NetworkProjection::kSnapshotFormat + 1;
-  refused(bad, "newer format");
-  bad = good;
-  bad["format"] = 1;
-  refused(bad, "format 1, whose rows were never slim");
-  bad = good;
-  bad.erase("position");
-  refused(bad, "no position");
-  for (const char* table : {"organisations", "people", "groups", "programmes", "deliverables",
-                            "meetings", "documents", "qsin"}) {
-    bad = good;
-    bad.erase(table);
-    refused(bad, std::string("no ") + table);
-    bad = good;
-    bad[table] = json::array();
-    refused(bad, std::string(table) + " not an object");
+  auto replaced = [&](std::string from, const std::string& what, const std::string& with) {
+    const std::size_t at = from.find(what);
+    EXPECT_NE(at, std::string::npos) << what;
+    return at == std::string::npos ? from : from.replace(at, what.size(), with);
+  };
+  refused("", "empty");
+  json format2 = good;
+  format2["format"] = 2;
+  refused(format2.dump(), "format 2: one JSON object");
+  refused(replaced(text, "snapshot 3 ", "snapshot 4 "), "a newer format");
+  refused(replaced(text, "snapshot 3 ", "snapshot 2 "), "format 2's number");
+  refused(text + "x", "bytes after the last table");
+  refused(text + "\n", "a blank line after the last table");
+  // Cut anywhere: inside the header, a table's line, a row.
+  for (std::size_t cut = 0; cut < text.size(); cut += 37) refused(text.substr(0, cut), "cut at " + std::to_string(cut));
+  for (const char* table : {"organisations", "people", "groups", "programmes", "deliverables", "meetings",
+                            "documents", "qsin"}) {
+    const std::size_t line = text.find(std::string("\n") + table + " ") + 1;
+    const std::size_t body = text.find('\n', line) + 1;
+    std::string_view counts(text.data() + line, body - line);
+    counts.remove_prefix(std::string_view(table).size() + 1);
+    const std::size_t bytes = std::stoul(std::string(counts.substr(counts.find(' ') + 1)));
+    refused(text.substr(0, line) + text.substr(body + bytes), std::string("no ") + table);
+    std::string wrong = text;
+    wrong.replace(line, std::string_view(table).size(), "tables");
+    refused(wrong, std::string(table) + " misnamed");
+    if (bytes == 0) continue;
+    const std::size_t rows = std::stoul(std::string(counts.substr(0, counts.find(' '))));
+    wrong = text;
+    wrong.replace(line, body - line,
+                  std::string(table) + " " + std::to_string(rows + 1) + " " + std::to_string(bytes) + "\n");
+    refused(wrong, std::string(table) + ": a row more than written");
   }
-  bad = good;
-  bad["deliverables"].begin()->clear();
-  refused(bad, "an emptied deliverable row");
-  // The runner treats a refused restore as "rebuild from the log".
-  auto restarted = std::make_shared<NetworkProjection>();
-  auto counting = std::make_shared<CountingProjection>();
-  ASSERT_TRUE(store->PutState({{"proj/snapshot/network", bad.dump()}, {"proj/snapshot/counting", "{}"},
-                               {"proj/checkpoint", storage::U64Key(runner.position())}})
-                  .ok());
-  ProjectionRunner again(*store, {restarted, counting});
-  ASSERT_TRUE(again.Start().ok());
-  EXPECT_EQ(counting->applied, static_cast<int>(Head(*store)));
-  EXPECT_EQ(restarted->model().ToJson(), network->model().ToJson());
+  refused(replaced(text, "\"version\":", "\"version\":\"1\",\"x\":"), "a version that is not a count");
+  refused(replaced(text, "\"state\":{", "\"state\":7,\"z\":{"), "a state that is not an object");
+  {
+    // Two deliverable rows swapped: ids out of order.
+    const std::size_t line = text.find("\ndeliverables ");
+    const std::size_t a = text.find('\n', line + 1) + 1, b = text.find('\n', a) + 1, c = text.find('\n', b) + 1;
+    ASSERT_GT(std::stoul(text.substr(line + 14)), 1u);
+    std::string swapped = text;
+    swapped.replace(a, c - a, text.substr(b, c - b) + text.substr(a, b - a));
+    refused(swapped, "rows out of order");
+  }
+
+  // The runner treats a refused restore (here format 2, which an older
+  // server wrote) as "rebuild from the log".
+  for (const std::string& bad : {format2.dump(), text.substr(0, text.size() / 2)}) {
+    auto restarted = std::make_shared<NetworkProjection>();
+    auto counting = std::make_shared<CountingProjection>();
+    ASSERT_TRUE(store->PutState({{"proj/snapshot/network", bad}, {"proj/snapshot/counting", "{}"},
+                                 {"proj/checkpoint", storage::U64Key(runner.position())}})
+                    .ok());
+    ProjectionRunner again(*store, {restarted, counting});
+    ASSERT_TRUE(again.Start().ok());
+    EXPECT_EQ(counting->applied, static_cast<int>(Head(*store)));
+    EXPECT_EQ(restarted->model().ToJson(), network->model().ToJson());
+    EXPECT_EQ(restarted->Snapshot(), good);
+  }
 }
 
 }  // namespace

@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <map>
+#include <mutex>
+#include <thread>
 
+#include "storage/codec.h"
 #include "tests/api/execute_once.h"
 #include "tests/api/counter_aggregate.h"
 #include "tests/storage/test_util.h"
@@ -25,8 +29,10 @@ class SumProjection final : public Projection {
     if (e.type == "CounterAdded") sums[std::string(e.stream_id)] += (*e.data)["n"].get<int>();
     return {};
   }
-  nlohmann::json Snapshot() const override { return sums; }
-  Status Restore(const nlohmann::json& j) override {
+  nlohmann::json Snapshot() const { return sums; }
+  std::string SnapshotText() const override { return Snapshot().dump(); }
+  Status RestoreText(std::string_view text) override {
+    auto j = nlohmann::json::parse(text, nullptr, false);
     if (!j.is_object()) return MakeError(ErrorCode::kInvalidArgument, "bad snapshot");
     sums = j.get<std::map<std::string, int>>();
     return {};
@@ -113,6 +119,61 @@ TEST(ProjectionRunnerTest, AnUnusableSnapshotFallsBackToAFullReplay) {
     EXPECT_EQ(proj->sums, (std::map<std::string, int>{{"counter-a", 110}}));
     EXPECT_EQ(runner.position(), 12u);
   }
+}
+
+// Its snapshot is rendered only once an event committed after the save
+// began has been applied: possible only if saving does not hold the
+// runner's lock while rendering (the commit's projection takes it).
+class WaitingSnapshotProjection final : public Projection {
+ public:
+  std::string Name() const override { return "waiting"; }
+  Status Apply(const storage::RecordedEvent&, const domain::EventView&) override {
+    std::lock_guard l(mu);
+    ++applied;
+    cv.notify_all();
+    return {};
+  }
+  std::string SnapshotText() const override { return std::to_string(applied); }
+  std::function<std::string()> SnapshotLater() const override {
+    const int at = applied;  // under the runner's lock
+    return [this, at] {
+      std::unique_lock l(mu);
+      rendering = true;
+      cv.notify_all();
+      // Bounded only so that the old behaviour fails instead of hanging.
+      saw_a_commit = cv.wait_for(l, std::chrono::seconds(60), [&] { return applied > at; });
+      return std::to_string(at);
+    };
+  }
+  Status RestoreText(std::string_view) override { return {}; }
+  void Reset() override {}
+
+  mutable std::mutex mu;
+  mutable std::condition_variable cv;
+  int applied = 0;
+  mutable bool rendering = false, saw_a_commit = false;
+};
+
+TEST(ProjectionRunnerTest, SavingLetsEventsBeAppliedWhileTheSnapshotIsRendered) {
+  auto store = storage::NewMemoryStore();
+  ASSERT_TRUE(Execute<C>(*store, "a", C::Create{"a"}, Rc()).ok());
+  auto proj = std::make_shared<WaitingSnapshotProjection>();
+  ProjectionRunner runner(*store, {proj});
+  ASSERT_TRUE(runner.Start().ok());
+  std::thread saver([&] { EXPECT_TRUE(runner.SaveSnapshots().ok()); });
+  {
+    std::unique_lock l(proj->mu);
+    proj->cv.wait(l, [&] { return proj->rendering; });
+  }
+  ASSERT_TRUE(Execute<C>(*store, "a", C::Add{1, ""}, Rc()).ok());  // applied before it returns
+  saver.join();
+  EXPECT_TRUE(proj->saw_a_commit) << "the commit waited for the snapshot's rendering";
+  // The snapshot is the model at the checkpoint it was saved with.
+  auto text = store->GetState("proj/snapshot/waiting");
+  auto checkpoint = store->GetState("proj/checkpoint");
+  ASSERT_TRUE(text.ok() && text->has_value() && checkpoint.ok() && checkpoint->has_value());
+  EXPECT_EQ(**text, "1");
+  EXPECT_EQ(storage::GetU64((*checkpoint)->data()), 1u);
 }
 
 TEST(ProjectionRunnerTest, RebuildEqualsIncremental) {

@@ -46,8 +46,8 @@ class NoopProjection final : public api::Projection {
  public:
   std::string Name() const override { return "noop"; }
   Status Apply(const storage::RecordedEvent&, const domain::EventView&) override { return {}; }
-  nlohmann::json Snapshot() const override { return {}; }
-  Status Restore(const nlohmann::json&) override { return {}; }
+  std::string SnapshotText() const override { return {}; }
+  Status RestoreText(std::string_view) override { return {}; }
   void Reset() override {}
 };
 
