@@ -233,11 +233,11 @@ Result<std::string> HistoryPageBody(storage::EventStore& store, HistoryPageCache
     return HistoryPageJson(*page, offset, limit, order);
   };
   if (cache == nullptr) return build();
-  const std::string stream = domain::StreamId(Agg::kKind, id);
-  const std::string key = HistoryPageCache::Key(stream, *total, offset, limit, order);
+  const std::string shape = HistoryPageCache::Shape(domain::StreamId(Agg::kKind, id), offset, limit, order);
+  const std::string key = HistoryPageCache::KeyOf(shape, *total);
   auto body = cache->FindOrBuild(key, build);
   if (!body.ok()) return body.error();
-  if (up_to == UINT64_MAX) cache->MarkCurrent(key, HistoryPageCache::Shape(stream, offset, limit, order), head);
+  if (up_to == UINT64_MAX) cache->MarkCurrent(key, shape, head);
   return std::string(**body);
 }
 

@@ -4,22 +4,19 @@ namespace assure::api {
 
 std::string HistoryPageCache::Key(std::string_view stream, std::uint64_t count, std::uint64_t offset,
                                   std::uint64_t limit, std::string_view order) {
-  // A stream id holds no NUL (storage's stream index relies on that too), so
-  // the fields cannot run into each other.
-  std::string key(stream);
-  key += '\0';
-  key += std::to_string(count);
-  key += '/';
-  key += std::to_string(offset);
-  key += '/';
-  key += std::to_string(limit);
-  key += '/';
-  key += order;
-  return key;
+  return KeyOf(Shape(stream, offset, limit, order), count);
+}
+
+std::string HistoryPageCache::KeyOf(std::string shape, std::uint64_t count) {
+  shape += '\0';
+  shape += std::to_string(count);
+  return shape;
 }
 
 std::string HistoryPageCache::Shape(std::string_view stream, std::uint64_t offset, std::uint64_t limit,
                                     std::string_view order) {
+  // A stream id holds no NUL (storage's stream index relies on that too), so
+  // the fields cannot run into each other.
   std::string shape(stream);
   shape += '\0';
   shape += std::to_string(offset);

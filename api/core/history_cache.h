@@ -66,6 +66,8 @@ class HistoryPageCache {
   // `count` events of `stream`.
   static std::string Key(std::string_view stream, std::uint64_t count, std::uint64_t offset,
                          std::uint64_t limit, std::string_view order);
+  // The same key from the page's Shape (below): the shape, NUL, the count.
+  static std::string KeyOf(std::string shape, std::uint64_t count);
 
   // The body stored under `key`, if any (and marks it most recently used).
   std::shared_ptr<const std::string> Find(const std::string& key);
