@@ -48,20 +48,23 @@ std::optional<StreamSnapshot> ReadBody(storage::EventStore& store, const std::st
 
 }  // namespace
 
-Status SaveStreamSnapshot(storage::EventStore& store, std::string_view stream_id,
-                          std::uint64_t version, std::uint64_t position,
-                          const nlohmann::json& state) {
-  if (!StreamSnapshotCandidate(version)) return {};
+Result<std::uint64_t> SaveStreamSnapshot(storage::EventStore& store, std::string_view stream_id,
+                                         std::uint64_t version, std::uint64_t position,
+                                         const nlohmann::json& state) {
   const std::string key = IndexKey(stream_id, position);
   // Deterministic for (stream, position): a rebuild need not write it again.
   auto existing = store.GetState(BodyKey(key));
-  if (existing.ok() && existing->has_value()) return {};
-  nlohmann::json value = {{"version", version}, {"position", position}, {"state", state}};
-  std::string text = value.dump();
-  if ((version + 1) % StreamSnapshotStride(text.size()) != 0) return {};
+  if (existing.ok() && existing->has_value()) return StreamSnapshotStride((*existing)->size());
+  // The object {version, position, state} as nlohmann dumps it (members in
+  // name order), without copying the state into it.
+  std::string text = "{\"position\":" + std::to_string(position) + ",\"state\":" + state.dump() +
+                     ",\"version\":" + std::to_string(version) + "}";
+  const std::uint64_t stride = StreamSnapshotStride(text.size());
+  if ((version + 1) % stride != 0) return stride;
   // Body first, then the index key: an index key always has its body.
   ASSURE_TRY(store.PutState({{BodyKey(key), std::move(text)}}, /*sync=*/false));
-  return store.PutState({{key, ""}}, /*sync=*/false);
+  ASSURE_TRY(store.PutState({{key, ""}}, /*sync=*/false));
+  return stride;
 }
 
 std::optional<StreamSnapshot> FindStreamSnapshot(storage::EventStore& store,

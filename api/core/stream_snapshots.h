@@ -39,18 +39,24 @@ inline constexpr std::uint64_t kStreamSnapshotBytesPerEvent = 64;
 // bytes <= stride * kStreamSnapshotBytesPerEvent.
 std::uint64_t StreamSnapshotStride(std::size_t bytes);
 
-// Whether the event with this version may be followed by a snapshot at all
-// (its count is a multiple of the smallest stride): only then is the state
-// serialised to learn its stride.
-inline bool StreamSnapshotCandidate(std::uint64_t version) {
-  return (version + 1) % kStreamSnapshotEvery == 0;
+// Whether the event with this version may be followed by a snapshot, given
+// the stride the stream's state had when it was last serialised
+// (kStreamSnapshotEvery if never): only then is the state serialised, to
+// learn its stride now. A state that has grown since has a stride that is a
+// multiple of the one known, so none is missed; the serialisations cost at
+// most kStreamSnapshotBytesPerEvent bytes per event of the stream, as the
+// snapshots do. (A state that shrank may skip snapshots it would have had:
+// they are a cache.)
+inline bool StreamSnapshotDue(std::uint64_t version, std::uint64_t known_stride = kStreamSnapshotEvery) {
+  return (version + 1) % known_stride == 0;
 }
 
 std::string StreamSnapshotPrefix(std::string_view stream_id);
 
 // Writes the snapshot after the event (version, position) if the stride of
-// its state says so. `state` is the aggregate's SnapshotJson.
-Status SaveStreamSnapshot(storage::EventStore& store, std::string_view stream_id,
+// its state says so. `state` is the aggregate's SnapshotJson. Returns the
+// state's stride (of the snapshot already stored there, if one is).
+Result<std::uint64_t> SaveStreamSnapshot(storage::EventStore& store, std::string_view stream_id,
                           std::uint64_t version, std::uint64_t position,
                           const nlohmann::json& state);
 

@@ -125,14 +125,21 @@ Status NetworkProjection::Apply(const storage::RecordedEvent&, const domain::Eve
     ASSURE_TRY(model_.Unslim(event.stream_id));
   }
   model_.Apply(event);
-  if (snapshot_store_ && StreamSnapshotCandidate(event.stream_version)) {
-    nlohmann::json state = model_.EntitySnapshot(event.stream_id);
-    // A cache: failing to write one only makes later as-at loads slower.
-    // SaveStreamSnapshot skips it if the state's stride says so.
-    if (!state.is_null()) {
-      (void)SaveStreamSnapshot(*snapshot_store_, event.stream_id, event.stream_version,
-                               event.position, state);
-    }
+  if (snapshot_store_ == nullptr || !StreamSnapshotDue(event.stream_version)) return {};
+  const auto known = strides_.find(std::string(event.stream_id));
+  if (known != strides_.end() && !StreamSnapshotDue(event.stream_version, known->second)) return {};
+  nlohmann::json state = model_.EntitySnapshot(event.stream_id);
+  if (state.is_null()) return {};
+  ++snapshot_renders_;
+  // A cache: failing to write one only makes later as-at loads slower.
+  // SaveStreamSnapshot skips it if the state's stride says so.
+  auto stride = SaveStreamSnapshot(*snapshot_store_, event.stream_id, event.stream_version,
+                                   event.position, state);
+  if (!stride.ok()) return {};
+  if (*stride > kStreamSnapshotEvery) {
+    strides_[std::string(event.stream_id)] = *stride;
+  } else if (known != strides_.end()) {
+    strides_.erase(known);
   }
   return {};
 }
@@ -151,13 +158,16 @@ nlohmann::json SnapshotOf(const EntityTable<Agg>& t, std::string_view stream_id)
 }  // namespace
 
 nlohmann::json NetworkModel::EntitySnapshot(std::string_view stream_id) const {
-  for (nlohmann::json j : {SnapshotOf(deliverables, stream_id), SnapshotOf(programmes, stream_id),
-                           SnapshotOf(meetings, stream_id), SnapshotOf(groups, stream_id),
-                           SnapshotOf(documents, stream_id), SnapshotOf(people, stream_id),
-                           SnapshotOf(qsin, stream_id), SnapshotOf(organisations, stream_id)}) {
-    if (!j.is_null()) return j;
-  }
-  return nullptr;
+  nlohmann::json j;
+  // A stream is of one kind: stop at the first table that has it.
+  (void)(!(j = SnapshotOf(deliverables, stream_id)).is_null() ||
+         !(j = SnapshotOf(programmes, stream_id)).is_null() ||
+         !(j = SnapshotOf(meetings, stream_id)).is_null() ||
+         !(j = SnapshotOf(groups, stream_id)).is_null() ||
+         !(j = SnapshotOf(documents, stream_id)).is_null() ||
+         !(j = SnapshotOf(people, stream_id)).is_null() || !(j = SnapshotOf(qsin, stream_id)).is_null() ||
+         !(j = SnapshotOf(organisations, stream_id)).is_null());
+  return j;
 }
 
 }  // namespace assure::api

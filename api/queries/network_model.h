@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string_view>
+#include <unordered_map>
 
 #include "api/core/aggregate_loader.h"
 #include "api/core/projection.h"
@@ -111,15 +112,24 @@ class NetworkProjection final : public Projection {
   void Reset() override {
     model_.Clear();
     next_sweep_ = 0;
+    strides_.clear();
   }
 
   const NetworkModel& model() const { return model_; }
+  // How many times an entity's state has been serialised to see whether a
+  // stream snapshot was due (for tests: bounded per event, see
+  // StreamSnapshotDue).
+  std::uint64_t snapshot_renders() const { return snapshot_renders_; }
 
  private:
   NetworkModel model_;
   storage::EventStore* snapshot_store_ = nullptr;
   std::uint64_t hot_events_ = 0;
   std::uint64_t next_sweep_ = 0;  // the position of the next SlimRowsBefore
+  // Each stream's stride when its state was last serialised, for those
+  // beyond kStreamSnapshotEvery (a stream not here has that stride).
+  std::unordered_map<std::string, std::uint64_t> strides_;
+  std::uint64_t snapshot_renders_ = 0;
 };
 
 }  // namespace assure::api

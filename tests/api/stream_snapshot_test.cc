@@ -69,5 +69,51 @@ TEST(StreamSnapshotTest, LoadsFromSnapshotsEqualAFullFold) {
   EXPECT_EQ(loaded->state, FullFold(*store, head));
 }
 
+// A large state is serialised only when its stride may be due, not at every
+// hundredth event: the cost of snapshots per event stays bounded however
+// long the stream. Before, a meeting of 3,000 decisions (~3 MB) was rendered
+// 30 times for no snapshot (its stride outgrows it), and a deliverable of
+// 3,000 long notes 30 times for 7 snapshots.
+TEST(StreamSnapshotTest, ALargeStateIsRenderedOnlyWhenItsStrideIsDue) {
+  using domain::MeetingAggregate;
+  auto store = storage::NewMemoryStore();
+  auto network = std::make_shared<NetworkProjection>(store.get());
+  ProjectionRunner runner(*store, {network});
+  ASSERT_TRUE(runner.Start().ok());
+  EntityWriter writer(std::shared_ptr<storage::EventStore>(store.get(), [](storage::EventStore*) {}));
+  RequestContext rc;
+  rc.actor = "p";
+  auto meeting = [&](const std::string& name, const nlohmann::json& body) {
+    auto cmd = MeetingAggregate::ParseCommand(name, body);
+    ASSERT_TRUE(cmd.ok()) << cmd.error().message;
+    ASSERT_TRUE(Execute<MeetingAggregate>(writer, "m1", *cmd, rc).ok());
+  };
+  auto deliverable = [&](const std::string& name, const nlohmann::json& body) {
+    auto cmd = DeliverableAggregate::ParseCommand(name, body);
+    ASSERT_TRUE(cmd.ok()) << cmd.error().message;
+    ASSERT_TRUE(Execute<DeliverableAggregate>(writer, "d1", *cmd, rc).ok());
+  };
+  meeting("schedule", {{"group_id", "g1"}, {"title", "Board"}, {"scheduled_for", "2024-01-02T10:00"}});
+  meeting("open", nlohmann::json::object());
+  deliverable("create", {{"programme_id", "wp"}, {"title", "Long"}});
+  const std::string text(1000, 'x');
+  for (int i = 1; i < 3000; ++i) {
+    if (i > 1) meeting("record-decision", {{"text", text}});
+    deliverable("add-progress-note", {{"note_date", "2024-01-02"}, {"text", text}});
+  }
+  // The meeting grows ~1 KB a decision: at version 99 (~103 KB) its stride
+  // is 3,200, beyond the stream's end. No snapshot, one render.
+  auto snaps = store->ScanState(StreamSnapshotPrefix("meeting-m1"));
+  ASSERT_TRUE(snaps.ok());
+  EXPECT_EQ(snaps->size(), 0u);
+  // The deliverable keeps its newest 20 notes (~22 KB): stride 400, so a
+  // snapshot after versions 399, 799, ..., 2,799, rendered at version 99
+  // to learn that, then at each.
+  snaps = store->ScanState(StreamSnapshotPrefix("deliverable-d1"));
+  ASSERT_TRUE(snaps.ok());
+  EXPECT_EQ(snaps->size(), 7u);
+  EXPECT_EQ(network->snapshot_renders(), 1u + 1u + 7u);
+}
+
 }  // namespace
 }  // namespace assure::api
