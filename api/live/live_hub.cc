@@ -99,6 +99,7 @@ std::shared_ptr<const std::string> RenderEvent(const NetworkModel& m, const stor
                         {"event_type", e.type},
                         {"recorded_at", domain::FormatTimestampUs(e.recorded_at_us)},
                         {"actor", e.metadata.actor},
+                        {"actor_name", ActorNameIn(m, e.metadata.actor)},
                         {"reason", e.metadata.reason},
                         {"data", data.is_discarded() ? nlohmann::json::object() : data},
                         {"entity", EntityState(m, e.stream_id, e.position)}};

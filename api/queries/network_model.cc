@@ -101,6 +101,22 @@ nlohmann::json NetworkModel::ToJson() const {
           {"qsin", TableJson(qsin)}};
 }
 
+std::string ActorNameIn(const NetworkModel& model, std::string_view actor) {
+  constexpr std::string_view kPerson = "person-", kCli = "cli:";
+  if (actor.starts_with(kCli)) return std::string(actor.substr(kCli.size())) + " (command line)";
+  if (actor == "cli") return "command line";
+  if (!actor.starts_with(kPerson)) return std::string(actor);
+  const std::string_view id = actor.substr(kPerson.size());
+  const domain::PersonState* person = model.people.Find(id);
+  if (person == nullptr) return "unknown person " + std::string(id);
+  if (person->erased) return "erased person";
+  std::string name = person->name;
+  if (const auto* org = model.organisations.Find(person->organisation_id); org != nullptr && !org->name.empty()) {
+    name += " (" + org->name + ")";
+  }
+  return name;
+}
+
 Result<NetworkModel> BuildNetworkModel(storage::EventStore& store, std::uint64_t up_to) {
   NetworkModel model;
   nlohmann::json holder;

@@ -73,6 +73,12 @@ Status WithFullState(const NetworkModel& m, std::string_view id, const typename 
 
 // Folds the log from position 1 up to `up_to` into a fresh model: the network
 // as it stood after that event ("as at").
+// The actor recorded on an event, in words, from `model` (its people and
+// organisations): "person-<id>" as "Name (Organisation)" or "erased person";
+// "cli:<who>" as "<who> (command line)"; anything else (a token's id) as it
+// is. See api/core/actor_names.h.
+std::string ActorNameIn(const NetworkModel& model, std::string_view actor);
+
 Result<NetworkModel> BuildNetworkModel(storage::EventStore& store, std::uint64_t up_to);
 
 // The live model, as a projection fed by ProjectionRunner.

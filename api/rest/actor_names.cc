@@ -2,35 +2,19 @@
 
 namespace assure::api::rest {
 
-namespace {
-constexpr std::string_view kPersonPrefix = "person-";
-constexpr std::string_view kCliPrefix = "cli:";
-}  // namespace
-
-std::string ReadModelActorNames::PersonName(std::string_view person_id) const {
-  auto lock = runner_->ReadLock();
-  const NetworkModel& model = network_->model();
-  const domain::PersonState* person = model.people.Find(person_id);
-  if (person == nullptr) return "unknown person " + std::string(person_id);
-  if (person->erased) return "erased person";
-  std::string name = person->name;
-  if (const auto* org = model.organisations.Find(person->organisation_id); org != nullptr && !org->name.empty()) {
-    name += " (" + org->name + ")";
-  }
-  return name;
-}
-
 std::string ReadModelActorNames::NameOf(std::string_view actor) const {
-  if (actor.starts_with(kPersonPrefix)) return PersonName(actor.substr(kPersonPrefix.size()));
-  if (actor.starts_with(kCliPrefix)) return std::string(actor.substr(kCliPrefix.size())) + " (command line)";
-  if (actor == "cli") return "command line";
-  if (tokens_ != nullptr) {
+  std::string person_actor;
+  if (tokens_ != nullptr && !actor.starts_with("person-") && !actor.starts_with("cli")) {
     if (auto token = tokens_->FindById(std::string(actor))) {
-      if (token->issued.person_id) return PersonName(*token->issued.person_id);
-      if (!token->issued.name.empty()) return token->issued.name + " (token)";
+      if (!token->issued.person_id) {
+        return token->issued.name.empty() ? std::string(actor) : token->issued.name + " (token)";
+      }
+      person_actor = "person-" + *token->issued.person_id;
+      actor = person_actor;
     }
   }
-  return std::string(actor);
+  auto lock = runner_->ReadLock();
+  return ActorNameIn(network_->model(), actor);
 }
 
 std::uint64_t ReadModelActorNames::Version() const {

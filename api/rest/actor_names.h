@@ -23,8 +23,6 @@ class ReadModelActorNames final : public ActorNames {
   bool CaughtUpTo(std::uint64_t position) const override { return runner_->position() >= position; }
 
  private:
-  std::string PersonName(std::string_view person_id) const;
-
   std::shared_ptr<ProjectionRunner> runner_;
   std::shared_ptr<NetworkProjection> network_;
   const auth::TokenIndex* tokens_;

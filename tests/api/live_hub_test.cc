@@ -91,7 +91,7 @@ class LiveHubTest : public ::testing::Test {
     auto cmd = Agg::ParseCommand(name, body);
     EXPECT_TRUE(cmd.ok()) << name;
     RequestContext rc;
-    rc.actor = "secretary";
+    rc.actor = actor_;
     auto r = Execute<Agg>(*store_, id, *cmd, rc);
     EXPECT_TRUE(r.ok()) << name << ": " << (r.ok() ? "" : r.error().message);
     return r.ok() ? r->position : 0;
@@ -104,6 +104,7 @@ class LiveHubTest : public ::testing::Test {
     Run<domain::DeliverableAggregate>("d1", "create", {{"programme_id", "wp"}, {"title", "One"}, {"ragb", "blue"}});
     Run<domain::DeliverableAggregate>("d2", "create", {{"programme_id", "wp2"}, {"title", "Two"}, {"ragb", "blue"}});
     Run<domain::MeetingAggregate>("m1", "schedule", {{"group_id", "ob"}, {"title", "Board"}, {"scheduled_for", "2024-02-01"}});
+    Run<domain::PersonAggregate>("sam", "register", {{"name", "Sam Secretary"}});
   }
   static void Subscribe(LiveHub& hub, const std::shared_ptr<FakeClient>& c, nlohmann::json msg) {
     msg["type"] = "subscribe";
@@ -114,6 +115,7 @@ class LiveHubTest : public ::testing::Test {
   std::shared_ptr<NetworkProjection> network_;
   std::shared_ptr<ProjectionRunner> runner_;
   std::shared_ptr<LiveHub> hub_;
+  std::string actor_ = "secretary";  // recorded on the events Run writes
   std::mutex workers_mu_;
   std::vector<std::thread> workers_;
 };
@@ -160,6 +162,7 @@ TEST_F(LiveHubTest, ResumeFromAPositionAndFilterByGroupAndEntity) {
   ASSERT_TRUE(by_group->WaitFor("caught_up"));
   ASSERT_TRUE(by_entity->WaitFor("caught_up"));
   const auto p_sig = Run<domain::DeliverableAggregate>("d2", "change-ragb", {{"ragb", "red"}, {"reason", "x"}});
+  actor_ = "person-sam";
   const auto p_ob = Run<domain::DeliverableAggregate>("d1", "change-ragb", {{"ragb", "red"}, {"reason", "y"}});
   ASSERT_TRUE(by_group->WaitForPosition(p_ob));
   ASSERT_TRUE(by_entity->WaitForPosition(p_sig));
@@ -169,6 +172,8 @@ TEST_F(LiveHubTest, ResumeFromAPositionAndFilterByGroupAndEntity) {
     EXPECT_TRUE(s == "group-ob" || s == "work_programme-wp" || s == "deliverable-d1" || s == "meeting-m1") << s;
   }
   EXPECT_EQ(by_group->Of("event").back()["reason"], "y");
+  EXPECT_EQ(by_group->Of("event").back()["actor"], "person-sam");
+  EXPECT_EQ(by_group->Of("event").back()["actor_name"], "Sam Secretary") << "who, in words";
   ASSERT_EQ(by_entity->Of("event").size(), 1u);
   EXPECT_EQ(by_entity->Of("event")[0]["entity"]["state"]["ragb"], "red");
   auto r = resumed->Of("event");

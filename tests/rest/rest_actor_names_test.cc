@@ -38,6 +38,9 @@ TEST_F(RestActorNamesTest, ATokensPersonIsTheActorAndHistoryShowsTheirName) {
   json change = NewestChange(w_.deliverable_in);
   EXPECT_EQ(change["actor"], "person-" + w_.chair);
   EXPECT_EQ(change["actor_name"], "Ada Chair (North Trust)");
+  json events = Get("/api/v1/events?from=" + std::to_string(Head()) + "&limit=1", tok().admin).Json();
+  ASSERT_EQ(events["items"].size(), 1u) << events.dump();
+  EXPECT_EQ(events["items"][0]["metadata"]["actor_name"], "Ada Chair (North Trust)");
 
   // The history page is cached; a new name is shown at once all the same.
   Must("/api/v1/people/" + w_.chair + "/update-details", {{"name", "Ada Chair-Jones"}}, tok().admin);

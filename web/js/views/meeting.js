@@ -109,7 +109,7 @@ function feedItem(msg, title) {
   return h('li', { class: 'fresh', dataset: { position: msg.position, type: msg.event_type } },
     h('p', {}, h('strong', {}, title), ': ', describe(msg)),
     msg.reason ? h('p', { class: 'why' }, 'Reason: ', h('q', {}, msg.reason)) : null,
-    h('p', { class: 'meta' }, formatTime(msg.recorded_at), ' · ', msg.actor, ` · #${msg.position}`));
+    h('p', { class: 'meta' }, formatTime(msg.recorded_at), ' · ', msg.actor_name || msg.actor, ` · #${msg.position}`));
 }
 
 // The server gives the quorum recorded at close, else the quorum so far
