@@ -2,6 +2,7 @@
 // content-addressed) and download any version's content.
 #include <cctype>
 
+#include "api/rest/download_name.h"
 #include "api/rest/entity_routes.h"
 #include "api/rest/route_groups.h"
 #include "domain/calendar.h"
@@ -79,6 +80,11 @@ Status RegisterDocumentContentRoutes(http::Router& router, std::shared_ptr<RestD
 
   http::RouteOptions download;
   download.openapi = http::OpenApiOperation("Download a version's content", "documents");
+  download.openapi["description"] =
+      "The stored bytes, with the media type they were uploaded with, X-Content-SHA256, and a "
+      "Content-Disposition naming the file by the document's first number, its title and the version, with "
+      "the extension of its type (\"WMIN-GOV-003 Governance policy v2.1.pdf\"; RFC 6266 filename and "
+      "RFC 8187 filename*).";
   add("GET", "/api/v1/documents/{id}/versions/{version_id}/content",
              [deps](const http::Request& req) -> http::Response {
                auto loaded = LoadAggregate<domain::ControlledDocumentAggregate>(*deps->store, req.PathParam("id"));
@@ -97,11 +103,7 @@ Status RegisterDocumentContentRoutes(http::Router& router, std::shared_ptr<RestD
                  }
                  auto res = http::Response::Text(200, std::move(**blob), v.media_type);
                  res.SetHeader("X-Content-SHA256", v.content_sha256);
-                 std::string name = std::string(req.PathParam("id")) + "-" + v.version_label;
-                 for (auto& c : name) {  // a safe file name: no quotes or control characters
-                   if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-') c = '_';
-                 }
-                 res.SetHeader("Content-Disposition", "attachment; filename=\"" + name + "\"");
+                 res.SetHeader("Content-Disposition", ContentDisposition(DownloadFileName(loaded->state, v)));
                  return res;
                }
                return ErrorResponse(MakeError(ErrorCode::kNotFound, "no such version", "version_id"), req);

@@ -90,14 +90,13 @@ Result<nlohmann::json> BuildSubjectAccess(storage::EventStore& store, auth::Secu
     if (page->end_of_log) break;
     from = page->next_position;
   }
-  for (std::uint64_t seq = 1;;) {
-    auto entries = security_log.Read(seq, 1000);
+  if (!token_ids.empty()) {
+    // One read: SecurityLog::Read scans the whole log whatever it returns.
+    auto entries = security_log.Read(1, SIZE_MAX);
     if (!entries.ok()) return entries.error();
     for (const auto& s : *entries) {
       if (!s.token_id.empty() && token_ids.contains(s.token_id)) seclog.Add(s.ToJson(), max);
     }
-    if (entries->size() < 1000) break;
-    seq = entries->back().seq + 1;
   }
 
   nlohmann::json tokens = nlohmann::json::array();

@@ -316,7 +316,10 @@ TEST_F(RestTest, DocumentUploadApproveDownloadAndReviewDue) {
   EXPECT_EQ(down.body, content);  // byte-identical
   EXPECT_EQ(down.Header("Content-Type"), "application/pdf");
   EXPECT_EQ(down.Header("X-Content-SHA256"), storage::HexEncode(storage::Sha256(content)));
-  EXPECT_NE(down.Header("Content-Disposition").find("attachment"), std::string::npos);
+  EXPECT_EQ(down.Header("Content-Disposition"),
+            "attachment; filename=\"IN-601 Imaging protocol v1.0.pdf\"; "
+            "filename*=UTF-8''IN-601%20Imaging%20protocol%20v1.0.pdf")
+      << "named by number, title and version, with the extension of its type";
 
   json due = Get("/api/v1/documents/review-due").Json()["items"];
   ASSERT_EQ(due.size(), 1u);
