@@ -119,6 +119,8 @@ describe('board dashboard', { timeout: 150000 }, () => {
     assert.ok(!page.url().includes(admin), 'the token is not in the URL');
     assert.equal(await page.evaluate(() => sessionStorage.getItem('assure.token')), admin);
     assert.ok(await page.locator('section.programme').count() >= 5, 'every programme is listed');
+    await page.locator('#who:not([hidden])').waitFor();
+    assert.match(await page.locator('#who').innerText(), /· admin$/, 'the header says who is signed in');
     await shot(page, 'programmes');
   });
 
@@ -129,11 +131,13 @@ describe('board dashboard', { timeout: 150000 }, () => {
     const form = page.locator('#change-ragb-form');
     await form.getByLabel('New rating').selectOption('red');
     await form.getByLabel('Reason (required)').fill('Funding not yet agreed by the trusts');
+    assert.match(await form.innerText(), /not removed by erasure: refer to people by role/, 'free text warns');
     await form.getByRole('button', { name: 'Change rating' }).click();
     const entry = page.locator('.timeline-entry').first();
     await entry.getByText('Funding not yet agreed by the trusts').waitFor();
     assert.match(await entry.locator('.what').innerText(), /^Rating Blue → Red$/);
     assert.match(await entry.innerText(), /Rating: blue\s*→\s*red/);
+    assert.doesNotMatch(await entry.locator('.who').innerText(), /^[0-9a-f]{8}-[0-9a-f]{4}-/, 'who is not a token id');
     assert.match(await page.locator('h1 .badge').innerText(), /Red/);
     await shot(page, 'deliverable');
   });

@@ -65,6 +65,10 @@ export function field(label, control, hint) {
            hint ? h('small', {}, hint) : null);
 }
 
+// The hint under free-text fields: what is typed there is kept for good and
+// is not removed when a person's data is erased (README, "Personal data").
+export const FREE_TEXT_HINT = 'Kept in the permanent record and not removed by erasure: refer to people by role, not by name.';
+
 export function select(name, options, value) {
   return h('select', { name },
            options.map(([v, text]) => h('option', { value: v, selected: v === value }, text)));

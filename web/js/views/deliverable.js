@@ -1,7 +1,7 @@
 // One deliverable: every field, history, progress notes, linked evidence,
 // and (for editors, not in the historical view) rating, note and completion.
 import { getWithVersion, get, may, post, session, whoAmI } from '../api.js';
-import { errorBox, field, formatDate, h, mount, select, todayIso } from '../dom.js';
+import { errorBox, field, formatDate, FREE_TEXT_HINT, h, mount, select, todayIso } from '../dom.js';
 import { RAGB, RAGB_ORDER, ragbBadge, statusLabel } from '../ragb.js';
 import { HISTORY_QUERY, historyTimeline } from './history.js';
 
@@ -121,11 +121,11 @@ function editors(d, path, etag, refresh) {
     h('h2', {}, 'Update'),
     commandForm('Change rating', 'change-ragb-form', [
       field('New rating', select('ragb', RAGB_ORDER.map((r) => [r, `${RAGB[r].label} — ${RAGB[r].meaning}`]), d.ragb || 'blue')),
-      field('Reason (required)', h('textarea', { name: 'reason', required: true, rows: 2 })),
+      field('Reason (required)', h('textarea', { name: 'reason', required: true, rows: 2 }), FREE_TEXT_HINT),
     ], (f) => ({ ragb: f.get('ragb'), reason: String(f.get('reason')).trim() }), path, 'change-ragb', etag, refresh),
     commandForm('Add note', 'note-form', [
       field('Date', h('input', { type: 'date', name: 'note_date', value: todayIso(), required: true })),
-      field('Note', h('textarea', { name: 'text', required: true, rows: 2 })),
+      field('Note', h('textarea', { name: 'text', required: true, rows: 2 }), FREE_TEXT_HINT),
     ], (f) => ({ note_date: f.get('note_date'), text: String(f.get('text')).trim() }), path, 'add-progress-note', etag, refresh),
     commandForm('Mark complete', 'complete-form', [
       field('Date completed', h('input', { type: 'date', name: 'date_completed', value: todayIso(), required: true })),

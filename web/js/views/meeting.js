@@ -3,7 +3,7 @@
 // the WebSocket feed (each change highlighted as it arrives), who is
 // connected, and a small "reconnecting" state.
 import { get, getAll, may, post, session, whoAmI } from '../api.js';
-import { errorBox, field, formatDate, formatTime, h, mount, select, todayIso } from '../dom.js';
+import { errorBox, field, formatDate, formatTime, FREE_TEXT_HINT, h, mount, select, todayIso } from '../dom.js';
 import { LiveFeed } from '../live.js';
 import { RAGB, ragbBadge, statusLabel } from '../ragb.js';
 
@@ -175,10 +175,10 @@ function secretaryForms(path, people, done) {
       field('Person', select('person_id', options)),
       field('Attendance', select('attendance', [['present', 'Present'], ['apologies', 'Apologies'], ['absent', 'Absent']])),
     ], path, 'record-attendance', (f) => ({ person_id: f.get('person_id'), attendance: f.get('attendance') }), done),
-    secretaryForm('Record decision', [field('Decision', h('textarea', { name: 'text', required: true, rows: 2 }))],
+    secretaryForm('Record decision', [field('Decision', h('textarea', { name: 'text', required: true, rows: 2 }), FREE_TEXT_HINT)],
       path, 'record-decision', (f) => ({ text: f.get('text') }), done),
     secretaryForm('Raise action', [
-      field('Action', h('textarea', { name: 'text', required: true, rows: 2 })),
+      field('Action', h('textarea', { name: 'text', required: true, rows: 2 }), FREE_TEXT_HINT),
       field('Owner', select('owner_person_id', options)),
       field('Due', h('input', { type: 'date', name: 'due_date', value: todayIso(), required: true })),
     ], path, 'raise-action', (f) => ({ text: f.get('text'), owner_person_id: f.get('owner_person_id'), due_date: f.get('due_date') }), done),
