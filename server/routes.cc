@@ -43,6 +43,9 @@ Status InstallRoutes(Application& app, const std::string& data_dir, bool warm_up
   deps->heavy = app.heavy();
   deps->history_pages = std::make_shared<api::HistoryPageCache>(app.config().history_cache_bytes);
   ASSURE_TRY(api::rest::RegisterRestRoutes(app.router(), deps));
+  app.tokens().SetActorNamer([names = deps->actor_names](std::string_view actor) {
+    return names ? names->NameOf(actor) : std::string(actor);
+  });
 
   // The live feed: subscribes to the store after the projection runner, so
   // every event it sends carries the entity's updated read model.

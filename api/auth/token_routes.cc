@@ -208,10 +208,13 @@ Status RegisterTokenRoutes(api::http::Router& router, TokenService& tokens,
   // only the forms the caller may use (the server still checks every write).
   api::http::RouteOptions who;
   who.permission = Permission::kRead;
-  who.openapi = OpenApiOperation("The calling token: name, role, group scope and permissions", "tokens");
+  who.openapi = OpenApiOperation(
+      "The calling token: its label, the person it names (person_id; actor_name: who, in words), role, group "
+      "scope and permissions",
+      "tokens");
   ASSURE_TRY(router.Add(
       "GET", "/api/v1/session",
-      [](const Request& req) {
+      [&tokens](const Request& req) {
         const Principal& p = *req.principal;
         nlohmann::json permissions = nlohmann::json::object();
         for (Permission perm : kAllPermissions) {
@@ -222,6 +225,7 @@ Status RegisterTokenRoutes(api::http::Router& router, TokenService& tokens,
                   {"name", p.name},
                   {"person_id", p.person_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.person_id)},
                   {"actor", p.actor()},
+                  {"actor_name", tokens.NameOfActor(p.actor())},
                   {"role", std::string(RoleName(p.role))},
                   {"group_scope", p.group_scope ? nlohmann::json(*p.group_scope) : nlohmann::json(nullptr)},
                   {"expires_at", p.expires_at_us ? nlohmann::json(domain::FormatIsoSeconds(*p.expires_at_us))

@@ -48,6 +48,11 @@ class TokenService {
   // name a person (kInvalidArgument). The server sets it from its read model.
   using PersonCheck = std::function<Status(const std::string& person_id)>;
   void SetPersonCheck(PersonCheck check) { check_person_ = std::move(check); }
+  // How an actor is named in words (api/core/actor_names.h), for GET
+  // /api/v1/session. Set before serving; unset: NameOfActor is empty.
+  using ActorNamer = std::function<std::string(std::string_view actor)>;
+  void SetActorNamer(ActorNamer namer) { name_actor_ = std::move(namer); }
+  std::string NameOfActor(std::string_view actor) const { return name_actor_ ? name_actor_(actor) : std::string(); }
 
   // Errors: kInvalidArgument with the field (name, role, group_scope,
   // expires_at), or the store's error.
@@ -68,6 +73,7 @@ class TokenService {
   std::shared_ptr<storage::Clock> clock_;
   std::shared_ptr<storage::IdSource> ids_;
   PersonCheck check_person_;
+  ActorNamer name_actor_;
 };
 
 // The JSON shape of a token in the API and CLI (never the secret or hash):

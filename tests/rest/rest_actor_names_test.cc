@@ -32,6 +32,7 @@ TEST_F(RestActorNamesTest, ATokensPersonIsTheActorAndHistoryShowsTheirName) {
   ASSERT_EQ(session.status, 200) << session.body;
   EXPECT_EQ(session.Json()["person_id"], w_.chair);
   EXPECT_EQ(session.Json()["actor"], "person-" + w_.chair);
+  EXPECT_EQ(session.Json()["actor_name"], "Ada Chair (North Trust)") << "the header says who is signed in";
 
   Must("/api/v1/deliverables/" + w_.deliverable_in + "/change-ragb", {{"ragb", "amber"}, {"reason", "supplier delay"}},
        ada);

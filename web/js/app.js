@@ -2,7 +2,7 @@
 // views. A view is `render(main, params, query)`; it may return a cleanup
 // function, called before the next view renders (meeting mode closes its
 // live feed there).
-import { session, setUnauthorisedHandler } from './api.js';
+import { session, setUnauthorisedHandler, whoAmI } from './api.js';
 import { errorBox, formatDate, formatTime, h, mount } from './dom.js';
 import { renderSignIn } from './views/signin.js';
 import { renderProgrammes } from './views/programmes.js';
@@ -34,9 +34,24 @@ function parseHash() {
   return { path: path || '/', query: new URLSearchParams(q) };
 }
 
+// Who is signed in, with which role and scope (GET /api/v1/session).
+function showWho(signedIn) {
+  const who = document.getElementById('who');
+  who.hidden = true;
+  if (!signedIn) return;
+  whoAmI().then((me) => {
+    if (!me || !session.token) return;
+    const name = me.actor_name || me.name || 'token';
+    const scope = me.group_scope ? ` · group ${me.group_scope}` : '';
+    who.textContent = `${name} · ${me.role}${scope}`;
+    who.hidden = false;
+  });
+}
+
 function updateChrome() {
   const signedIn = Boolean(session.token);
   for (const id of ['nav', 'as-at-form', 'sign-out']) document.getElementById(id).hidden = !signedIn;
+  showWho(signedIn);
   document.getElementById('as-at').value = session.asAtDay || '';
   document.getElementById('as-at-time').value = session.asAt && session.asAt.length > 10
     ? new Date(session.asAt).toTimeString().slice(0, 8) : '';
