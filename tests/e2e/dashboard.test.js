@@ -226,6 +226,7 @@ describe('board dashboard', { timeout: 150000 }, () => {
     ]);
     const saved = await download.path();
     assert.equal(readFileSync(saved, 'utf8'), world.content);
+    assert.equal(download.suggestedFilename(), 'IN-201 WMIN Strategy v1.0.txt', 'named by number, title and version');
     await shot(page, 'document');
   });
 

@@ -102,8 +102,15 @@ export async function download(path, { method = 'GET', body, fallbackName = 'dow
   const res = await send(path, { method, body, asAt: false });
   const blob = await res.blob();
   const disposition = res.headers.get('Content-Disposition') || '';
-  const match = /filename="?([^";]+)"?/.exec(disposition);
-  const name = match ? match[1] : fallbackName;
+  // The exact name (RFC 8187 filename*, UTF-8) when given, else the ASCII one.
+  const exact = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
+  const ascii = /filename="?([^";]+)"?/.exec(disposition);
+  let name = fallbackName;
+  if (exact) {
+    try { name = decodeURIComponent(exact[1]); } catch { name = ascii ? ascii[1] : fallbackName; }
+  } else if (ascii) {
+    name = ascii[1];
+  }
   const href = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = href;

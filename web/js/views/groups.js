@@ -21,8 +21,9 @@ export async function renderGroups(main) {
 export async function renderGroup(main, [id], query) {
   const path = `groups/${encodeURIComponent(id)}`;
   const date = query.get('date') || session.asAtDay || todayIso();
-  const [g, members, meetings] = await Promise.all([
-    get(path), get(`${path}/members`, { date }, { asAt: false }), getAll('meetings')]);
+  const [g, members, meetings, organisations] = await Promise.all([
+    get(path), get(`${path}/members`, { date }, { asAt: false }), getAll('meetings'), getAll('organisations')]);
+  const orgName = new Map(organisations.items.map((o) => [o.id, o.name]));
   const tor = g.terms_of_reference_document_id
     ? await get(`documents/${encodeURIComponent(g.terms_of_reference_document_id)}`).catch(() => null) : null;
   const mine = meetings.items.filter((m) => m.group_id === id)
@@ -52,7 +53,7 @@ export async function renderGroup(main, [id], query) {
     members.items.length === 0 ? h('p', { class: 'empty' }, 'No members on that date.') :
     h('table', { id: 'members' }, h('thead', {}, h('tr', {}, ['Name', 'Role', 'Organisation', 'From', 'To'].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, members.items.map((m) => h('tr', {},
-        h('td', {}, m.person?.name || m.person_id), h('td', {}, label(m.role)), h('td', {}, m.organisation_id),
+        h('td', {}, m.person?.name || m.person_id), h('td', {}, label(m.role)), h('td', {}, orgName.get(m.organisation_id) || m.organisation_id || ''),
         h('td', {}, formatDate(m.start_date)), h('td', {}, m.end_date ? formatDate(m.end_date) : '—'))))),
     h('h2', {}, 'Meetings'),
     mine.length === 0 ? h('p', { class: 'empty' }, 'No meetings.') :
