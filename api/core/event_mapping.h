@@ -41,7 +41,7 @@ storage::ProposedEvent ToProposed(const domain::NewEvent& event, const RequestCo
 nlohmann::json ReadableData(const storage::RecordedEvent& record);
 
 // ToProposed for an event about to be stored: a person's personal fields
-// sealed under the person's data key (created, synced, on first use) when a
+// sealed under the person's data key (created on first use) when a
 // vault is installed (api/privacy/personal_data_vault.h). Every write of a
 // command's events passes here.
 Result<storage::ProposedEvent> ToStoredEvent(const domain::NewEvent& event, const RequestContext& rc,

@@ -3,7 +3,7 @@
 // wrapped by the master key (storage/FORMAT.md section 7).
 //
 // Writing a person's personal fields seals each under the person's data key
-// (created, and synced, on first use). Reading them opens the envelopes; an
+// (created on first use, durable with the first event sealed under it). Reading them opens the envelopes; an
 // envelope whose key is gone (the person was erased) or that does not
 // authenticate reads as the placeholder: kErasedPersonName for the name,
 // "" for the other fields. Ciphertext is never handed on as a value.
