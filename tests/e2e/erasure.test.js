@@ -95,6 +95,9 @@ describe('erasure of personal data', { timeout: 120000 }, () => {
     assert.equal(events.items[0].data.name, NAME);  // read decrypted
     assert.match(events.items[0].stored_data.name, /^enc1:[0-9a-f]+$/);  // stored sealed
     assert.match(events.items[0].stored_data.email, /^enc1:/);
+    // A history page as at now, read (and perhaps kept) before the erasure.
+    world.at = (await api.get('events?limit=1')).head;
+    assert.ok(JSON.stringify(await api.get(`people/${person.id}/history?at_position=${world.at}`)).includes(NAME));
     world.before = await pack('before.zip');
     assert.ok(world.before.packJson.includes(NAME), 'the pack names the chair before erasure');
     // The log's files: the plain-text decision is there (the search finds
@@ -115,6 +118,7 @@ describe('erasure of personal data', { timeout: 120000 }, () => {
       JSON.stringify(await api.get(`people/${world.person}/history`)),
       JSON.stringify(await api.get(`events?stream_prefix=person-${world.person}`)),
       JSON.stringify(await api.get(`groups/${world.group}/members`)),
+      JSON.stringify(await api.get(`people/${world.person}/history?at_position=${world.at}`)),
     ];
     for (const text of reads) {
       for (const s of [NAME, EMAIL, JOB]) assert.ok(!text.includes(s), `${s} in ${text.slice(0, 200)}`);
