@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "api/auth/token_routes.h"
+#include "server/person_check.h"
 
 namespace assure::server {
 
@@ -28,6 +29,7 @@ Result<std::unique_ptr<Application>> Application::Create(
   app->authorizer_ = std::make_unique<auth::Authorizer>(*app->index_, app->clock_);
   app->tokens_ = std::make_unique<auth::TokenService>(*app->store_, *app->index_, app->clock_,
                                                       options.ids);
+  app->tokens_->SetPersonCheck(PersonCheckOver(*app->store_));
   auth::SecurityLogOptions security_options;
   security_options.report = [](const std::string& message) { spdlog::error("{}", message); };
   app->security_log_ =

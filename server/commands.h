@@ -27,6 +27,8 @@ void RegisterPack(CLI::App& app, Run& run);
 void RegisterVerifyPack(CLI::App& app, Run& run);
 // assure key show [--data DIR]
 void RegisterKey(CLI::App& app, Run& run);
+// assure subject-access PERSON_ID [--data DIR] [--json]
+void RegisterSubjectAccess(CLI::App& app, Run& run);
 
 // The help of every --as-of option (domain::ParseAsAt, the API's as_of).
 inline constexpr const char* kAsOfHelp =

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   assure::server::RegisterPack(app, run);
   assure::server::RegisterVerifyPack(app, run);
   assure::server::RegisterKey(app, run);
+  assure::server::RegisterSubjectAccess(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -11,6 +11,7 @@
 #include "domain/calendar.h"
 #include "server/commands.h"
 #include "storage/event_store.h"
+#include "server/person_check.h"
 
 namespace assure::server {
 
@@ -39,6 +40,7 @@ std::optional<Opened> Open(const std::string& data, bool create) {
     return std::nullopt;
   }
   o.tokens = std::make_unique<auth::TokenService>(*o.store, *o.index, nullptr, nullptr);
+  o.tokens->SetPersonCheck(PersonCheckOver(*o.store));
   return o;
 }
 
@@ -56,6 +58,7 @@ void RegisterToken(CLI::App& app, Run& run) {
     std::string data = DefaultDataDir();
     std::string role;
     std::string name;
+    std::string person;
     std::string group;
     std::string expires;
     std::string id;
@@ -68,7 +71,11 @@ void RegisterToken(CLI::App& app, Run& run) {
   auto* create = cmd->add_subcommand("create", "Issue a token; prints it once on stdout");
   create->add_option("--role", args->role, "admin, editor, secretary, viewer or assessor")
       ->required();
-  create->add_option("--name", args->name, "Who holds the token")->required();
+  create->add_option("--person", args->person,
+                     "The person (id) who holds the token: the events it causes name them");
+  create->add_option("--name", args->name,
+                     "A label of the token (required without --person); stored in plain text, so "
+                     "not a person's name when --person is given");
   create->add_option("--group", args->group, "Limit editing to this group id");
   create->add_option("--expires", args->expires,
                      "Expiry: YYYY-MM-DD (valid through that day, UTC) or an ISO 8601 "
@@ -84,6 +91,11 @@ void RegisterToken(CLI::App& app, Run& run) {
       }
       auth::IssueTokenRequest req;
       req.name = args->name;
+      if (!args->person.empty()) req.person_id = args->person;
+      if (args->person.empty() && args->name.empty()) {
+        std::fprintf(stderr, "assure token create: give --person (the holder) or --name\n");
+        return 2;
+      }
       req.role = *role;
       if (!args->group.empty()) req.group_scope = args->group;
       if (!args->expires.empty()) {

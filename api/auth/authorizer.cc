@@ -53,6 +53,10 @@ Result<Principal> Authorizer::Authenticate(std::string_view value) const {
   p.role = rec->issued.role;
   p.group_scope = rec->issued.group_scope;
   p.expires_at_us = rec->issued.expires_at_us;
+  if (rec->issued.person_id) {
+    p.person_id = *rec->issued.person_id;
+    p.actor_id = PersonActor(p.person_id);
+  }
   return p;
 }
 

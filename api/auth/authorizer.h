@@ -42,6 +42,8 @@ class Authorizer {
   Status Authorize(const Principal& principal, Permission permission,
                    const std::optional<std::string>& group_id) const;
 
+  const TokenIndex& index() const { return index_; }
+
  private:
   const TokenIndex& index_;
   std::shared_ptr<storage::Clock> clock_;

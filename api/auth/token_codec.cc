@@ -36,6 +36,7 @@ std::string EncodeTokenIssued(const TokenIssued& e) {
   j["expires_at"] =
       e.expires_at_us ? nlohmann::json(domain::FormatIsoSeconds(*e.expires_at_us)) : nlohmann::json(nullptr);
   j["secret_sha256"] = e.secret_sha256;
+  j["person_id"] = e.person_id ? nlohmann::json(*e.person_id) : nlohmann::json(nullptr);
   return j.dump();
 }
 
@@ -64,6 +65,12 @@ Result<TokenIssued> DecodeTokenIssued(std::string_view text) {
     auto t = domain::ParseIsoInstant(it->get<std::string>(), "expires_at");
     if (!t.ok()) return Corrupt("TokenIssued has a bad expires_at");
     e.expires_at_us = t->us;
+  }
+  if (auto it = j.find("person_id"); it != j.end() && !it->is_null()) {
+    if (!it->is_string() || it->get_ref<const std::string&>().empty()) {
+      return Corrupt("TokenIssued has a bad person_id");
+    }
+    e.person_id = it->get<std::string>();
   }
   return e;
 }

@@ -2,7 +2,14 @@
 //
 // A token's lifecycle is the stream "token-<token_id>":
 //   TokenIssued  {token_id, name, role, group_scope (string|null),
-//                 expires_at (ISO 8601 UTC|null), secret_sha256 (64 hex)}
+//                 expires_at (ISO 8601 UTC|null), secret_sha256 (64 hex),
+//                 person_id (string|null; absent in tokens issued before
+//                 tokens named their holder)}
+// A token that names a person acts as that person: the events it causes
+// record the actor "person-<person_id>" (Principal::actor). Its `name` is a
+// label of the token itself (e.g. "laptop"), may then be empty, and is kept
+// in the log in plain text: a person's name belongs in the person stream,
+// where it can be erased, not here.
 //   TokenRevoked {reason}
 // Expiry is evaluated at use time; there is no "expired" event. The secret
 // itself is never stored, only SHA-256 of the whole token text. Event type
@@ -43,6 +50,7 @@ struct TokenIssued {
   std::optional<std::string> group_scope;
   std::optional<std::int64_t> expires_at_us;  // whole seconds
   std::string secret_sha256;                  // lowercase hex
+  std::optional<std::string> person_id;       // the holder, a registered person
 };
 
 struct TokenRevoked {

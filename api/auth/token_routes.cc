@@ -17,6 +17,7 @@ nlohmann::json TokenJson(const TokenRecord& r, std::int64_t now_us) {
   nlohmann::json j = nlohmann::json::object();
   j["token_id"] = r.issued.token_id;
   j["name"] = r.issued.name;
+  j["person_id"] = r.issued.person_id ? nlohmann::json(*r.issued.person_id) : nullptr;
   j["role"] = std::string(RoleName(r.issued.role));
   j["group_scope"] = r.issued.group_scope ? nlohmann::json(*r.issued.group_scope) : nullptr;
   j["expires_at"] =
@@ -52,11 +53,18 @@ Result<nlohmann::json> JsonObjectBody(const Request& req, bool allow_empty) {
 
 Result<IssueTokenRequest> ParseIssue(const nlohmann::json& j) {
   IssueTokenRequest r;
-  auto name = j.find("name");
-  if (name == j.end() || !name->is_string()) {
-    return MakeError(ErrorCode::kInvalidArgument, "name is required (a string)", "name");
+  if (auto p = j.find("person_id"); p != j.end() && !p->is_null()) {
+    if (!p->is_string()) return MakeError(ErrorCode::kInvalidArgument, "person_id must be a string", "person_id");
+    r.person_id = p->get<std::string>();
   }
-  r.name = name->get<std::string>();
+  auto name = j.find("name");
+  if (r.person_id && (name == j.end() || name->is_null())) {
+    // A token of a person needs no label.
+  } else if (name == j.end() || !name->is_string()) {
+    return MakeError(ErrorCode::kInvalidArgument, "name is required (a string) unless person_id is given", "name");
+  } else {
+    r.name = name->get<std::string>();
+  }
   auto role = j.find("role");
   if (role == j.end() || !role->is_string()) {
     return MakeError(ErrorCode::kInvalidArgument, "role is required (a string)", "role");
@@ -90,9 +98,14 @@ Result<IssueTokenRequest> ParseIssue(const nlohmann::json& j) {
 
 nlohmann::json TokenSchema() {
   return {{"type", "object"},
-          {"required", {"name", "role"}},
+          {"required", {"role"}},
+          {"description", "A token names its holder with person_id (a registered person): the events it "
+                          "causes record that person as the actor, and reads show their name. name is a "
+                          "label of the token (required without person_id), kept in plain text: not the "
+                          "place for a person's name."},
           {"properties",
-           {{"name", {{"type", "string"}}},
+           {{"person_id", {{"type", {"string", "null"}}}},
+            {"name", {{"type", "string"}}},
             {"role", {{"enum", {"admin", "editor", "secretary", "viewer", "assessor"}}}},
             {"group_scope", {{"type", {"string", "null"}}}},
             {"expires_at", {{"type", {"string", "null"}}, {"format", "date-time"}}}}}};
@@ -207,6 +220,8 @@ Status RegisterTokenRoutes(api::http::Router& router, TokenService& tokens,
         Response r = Response::Json(
             200, {{"token_id", p.token_id},
                   {"name", p.name},
+                  {"person_id", p.person_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.person_id)},
+                  {"actor", p.actor()},
                   {"role", std::string(RoleName(p.role))},
                   {"group_scope", p.group_scope ? nlohmann::json(*p.group_scope) : nlohmann::json(nullptr)},
                   {"expires_at", p.expires_at_us ? nlohmann::json(domain::FormatIsoSeconds(*p.expires_at_us))

@@ -1,5 +1,6 @@
 // The token admin API and the security log query, as routes:
-//   POST /api/v1/tokens               manage_tokens  {name, role, group_scope?, expires_at?}
+//   POST /api/v1/tokens               manage_tokens  {person_id?, name (unless person_id), role,
+//                                                   group_scope?, expires_at?}
 //                                     -> 201 {token, token_id, ...} (the token is shown once)
 //   GET  /api/v1/tokens               manage_tokens  ?offset=&limit=
 //   GET  /api/v1/tokens/{id}          manage_tokens

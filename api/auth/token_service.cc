@@ -28,7 +28,13 @@ TokenService::TokenService(storage::EventStore& store, TokenIndex& index,
 
 Result<IssuedToken> TokenService::Issue(const IssueTokenRequest& request,
                                         const std::string& actor, const std::string& source) {
-  if (!CleanText(request.name, 200)) {
+  if (request.person_id) {
+    if (!check_person_) {
+      return MakeError(ErrorCode::kInvalidArgument, "tokens cannot name a person here", "person_id");
+    }
+    ASSURE_TRY(check_person_(*request.person_id));
+  }
+  if (!(request.person_id && request.name.empty()) && !CleanText(request.name, 200)) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "name must be 1 to 200 characters without control characters", "name");
   }
@@ -58,6 +64,7 @@ Result<IssuedToken> TokenService::Issue(const IssueTokenRequest& request,
   e.group_scope = request.group_scope;
   e.expires_at_us = expires;
   e.secret_sha256 = Sha256Hex(*secret);
+  e.person_id = request.person_id;
 
   storage::ProposedEvent pe;
   pe.type = std::string(kTokenIssuedType);

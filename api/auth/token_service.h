@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,10 +20,17 @@
 namespace assure::auth {
 
 struct IssueTokenRequest {
-  std::string name;                           // 1..200 bytes, no control characters
+  // A label of the token: 1..200 bytes, no control characters; may be empty
+  // when person_id is given. Kept in the log in plain text (not erasable):
+  // not the place for a person's name.
+  std::string name;
   Role role = Role::kViewer;
   std::optional<std::string> group_scope;     // 1..200 bytes
   std::optional<std::int64_t> expires_at_us;  // must be in the future; required for assessors
+  // The holder, a registered person whose data is not erased: the token acts
+  // as them (Principal::actor). Without one, the token acts as itself (its
+  // id is the actor), as tokens issued before did.
+  std::optional<std::string> person_id;
 };
 
 struct IssuedToken {
@@ -34,6 +42,12 @@ class TokenService {
  public:
   TokenService(storage::EventStore& store, TokenIndex& index,
                std::shared_ptr<storage::Clock> clock, std::shared_ptr<storage::IdSource> ids);
+
+  // How a person_id is checked: kInvalidArgument naming person_id unless it
+  // is a registered person whose data is not erased. Unset: no token may
+  // name a person (kInvalidArgument). The server sets it from its read model.
+  using PersonCheck = std::function<Status(const std::string& person_id)>;
+  void SetPersonCheck(PersonCheck check) { check_person_ = std::move(check); }
 
   // Errors: kInvalidArgument with the field (name, role, group_scope,
   // expires_at), or the store's error.
@@ -53,6 +67,7 @@ class TokenService {
   TokenIndex& index_;
   std::shared_ptr<storage::Clock> clock_;
   std::shared_ptr<storage::IdSource> ids_;
+  PersonCheck check_person_;
 };
 
 // The JSON shape of a token in the API and CLI (never the secret or hash):

@@ -1,5 +1,7 @@
 #include "api/core/history.h"
 
+#include <map>
+
 #include "domain/calendar.h"
 
 namespace assure::api {
@@ -38,6 +40,7 @@ nlohmann::json HistoryToJson(const HistoryEntry& entry) {
           {"version", entry.version},
           {"recorded_at", domain::FormatTimestampUs(entry.recorded_at_us)},
           {"actor", entry.actor},
+          {"actor_name", entry.actor_name.empty() ? entry.actor : entry.actor_name},
           {"type", entry.type},
           {"reason", entry.reason},
           {"summary", entry.summary},
@@ -75,6 +78,8 @@ void AppendHistoryJson(const HistoryEntry& entry, std::string& out) {
   // Members in the order nlohmann's std::map sorts them.
   out += "{\"actor\":";
   AppendJsonString(entry.actor, out);
+  out += ",\"actor_name\":";
+  AppendJsonString(entry.actor_name.empty() ? entry.actor : entry.actor_name, out);
   out += ",\"changes\":[";
   for (std::size_t i = 0; i < entry.changes.size(); ++i) {
     const FieldChange& c = entry.changes[i];
@@ -104,6 +109,16 @@ void AppendHistoryJson(const HistoryEntry& entry, std::string& out) {
 }
 
 }  // namespace
+
+void NameActors(HistoryPage& page, const ActorNames* names) {
+  if (names == nullptr) return;
+  std::map<std::string, std::string, std::less<>> seen;  // a page has few actors
+  for (auto& item : page.items) {
+    auto it = seen.find(item.actor);
+    if (it == seen.end()) it = seen.emplace(item.actor, names->NameOf(item.actor)).first;
+    item.actor_name = it->second;
+  }
+}
 
 std::string HistoryPageJson(const HistoryPage& page, std::uint64_t offset, std::uint64_t limit,
                             std::string_view order) {

@@ -13,6 +13,7 @@
 #include <optional>
 #include <vector>
 
+#include "api/core/actor_names.h"
 #include "api/core/aggregate_loader.h"
 #include "api/core/history_cache.h"
 #include "api/core/stream_snapshots.h"
@@ -33,6 +34,7 @@ struct HistoryEntry {
   std::string summary;  // what happened, in words: "Rating Amber → Red"
   std::vector<FieldChange> changes;
   std::string source;  // the event's metadata source, e.g. "api", "import:wmin.csv"
+  std::string actor_name;  // the actor in words (ActorNames); empty: not resolved
 };
 
 // Differences between two JSON values as dotted paths. Objects are compared
@@ -53,7 +55,7 @@ HistoryEntry DescribeRecorded(typename Agg::State& state, const storage::Recorde
   Agg::Evolve(state, view);
   return HistoryEntry{e.position,       e.stream_version, e.recorded_at_us,
                       e.metadata.actor, e.type,           e.metadata.reason,
-                      std::move(change.summary), std::move(change.changes), e.metadata.source};
+                      std::move(change.summary), std::move(change.changes), e.metadata.source, {}};
 }
 
 template <domain::Describes Agg>
@@ -215,29 +217,37 @@ Result<HistoryPage> HistoryRange(storage::EventStore& store, std::string_view id
   return HistoryRangeOf<Agg>(store, id, *total, offset, limit, newest_first);
 }
 
+// Fills each entry's actor_name from `names` (null: leaves them empty).
+void NameActors(HistoryPage& page, const ActorNames* names);
+
 // The history route's body (HistoryPageJson of HistoryRange; order "asc" or
-// "desc"), from `cache` when it holds the page or is building it (cache
-// null: none). A page built here is kept there; a page as at now (up_to
-// UINT64_MAX) is marked current as at the log head read before counting
-// (HistoryPageCache::MarkCurrent), for CurrentHistoryPage.
+// "desc"), with the actors named by `names` (may be null), from `cache` when
+// it holds the page or is building it (cache null: none). A page built here
+// is kept there under a key that also holds the names' Version, so a
+// person's new name or erasure is never answered from an older page; a page
+// as at now (up_to UINT64_MAX) is marked current as at the log head read
+// before counting (HistoryPageCache::MarkCurrent), for CurrentHistoryPage,
+// once the names have caught up with that head.
 template <domain::Describes Agg>
-Result<std::string> HistoryPageBody(storage::EventStore& store, HistoryPageCache* cache, std::string_view id,
-                                    std::uint64_t up_to, std::uint64_t offset, std::uint64_t limit,
-                                    std::string_view order) {
+Result<std::string> HistoryPageBody(storage::EventStore& store, HistoryPageCache* cache,
+                                    const ActorNames* names, std::string_view id, std::uint64_t up_to,
+                                    std::uint64_t offset, std::uint64_t limit, std::string_view order) {
   const std::uint64_t head = store.Head().position;
+  const std::uint64_t names_version = names ? names->Version() : 0;
   auto total = HistoryTotal<Agg>(store, id, up_to);
   if (!total.ok()) return total.error();
   auto build = [&]() -> Result<std::string> {
     auto page = HistoryRangeOf<Agg>(store, id, *total, offset, limit, order == "desc");
     if (!page.ok()) return page.error();
+    NameActors(*page, names);
     return HistoryPageJson(*page, offset, limit, order);
   };
   if (cache == nullptr) return build();
   const std::string shape = HistoryPageCache::Shape(domain::StreamId(Agg::kKind, id), offset, limit, order);
-  const std::string key = HistoryPageCache::KeyOf(shape, *total);
+  const std::string key = HistoryPageCache::KeyOf(shape, *total) + " names " + std::to_string(names_version);
   auto body = cache->FindOrBuild(key, build);
   if (!body.ok()) return body.error();
-  if (up_to == UINT64_MAX) cache->MarkCurrent(key, shape, head);
+  if (up_to == UINT64_MAX && (names == nullptr || names->CaughtUpTo(head))) cache->MarkCurrent(key, shape, head);
   return std::string(**body);
 }
 

@@ -71,10 +71,7 @@ Result<VaultOpened> OpenVault(std::shared_ptr<storage::EventStore> store, const 
                            path + "; set " + kMasterKeyEnv + " or the config's master_key_file to the key's file)");
     }
     if (named) return key.error();
-    if (!writable) {
-      out.notice = "no master key: this store holds no encrypted personal data, and is read as it is";
-      return out;
-    }
+    if (!writable) return out;  // nothing sealed to read: read as it is
     key = CreateMasterKeyFile(path);
     if (!key.ok()) return key.error();
     out.notice = "created the master key " + path +

@@ -11,9 +11,11 @@ namespace assure::api {
 void NetworkModel::Apply(const domain::EventView& e) {
   position = e.position;
   // Each event belongs to exactly one kind: stop at the first that takes it.
-  (void)(deliverables.Apply(e) || programmes.Apply(e) || meetings.Apply(e) ||
-         groups.Apply(e) || documents.Apply(e) || people.Apply(e) || qsin.Apply(e) ||
-         organisations.Apply(e));
+  if (deliverables.Apply(e) || programmes.Apply(e) || meetings.Apply(e) || groups.Apply(e) ||
+      documents.Apply(e) || qsin.Apply(e)) {
+    return;
+  }
+  if (people.Apply(e) || organisations.Apply(e)) names_position = e.position;
 }
 
 void NetworkModel::Absorb(NetworkModel&& other) {
@@ -26,6 +28,7 @@ void NetworkModel::Absorb(NetworkModel&& other) {
   documents.Absorb(std::move(other.documents));
   qsin.Absorb(std::move(other.qsin));
   position = std::max(position, other.position);
+  names_position = std::max(names_position, other.names_position);
 }
 
 namespace {
@@ -74,6 +77,7 @@ void NetworkModel::Clear() {
   documents.Clear();
   qsin.Clear();
   position = 0;
+  names_position = 0;
 }
 
 namespace {

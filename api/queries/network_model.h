@@ -30,6 +30,9 @@ struct NetworkModel {
   EntityTable<domain::ControlledDocumentAggregate> documents;
   EntityTable<domain::QsinStatementAggregate> qsin;
   std::uint64_t position = 0;  // the last event folded in
+  // The last person or organisation event folded in: what names people
+  // (api/core/actor_names.h) changes only when this does. 0 after a restore.
+  std::uint64_t names_position = 0;
   // Where a slim row's whole state is loaded from (the live model's store);
   // null in a model that never slims (as-at models, evidence packs).
   storage::EventStore* store = nullptr;

@@ -337,7 +337,8 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
                                    http::OpenApiQueryParam("offset", "integer", "changes to skip, in that order"),
                                    http::OpenApiQueryParam("limit", "integer", "changes to return (default 100, max 1000)")};
   history.openapi["description"] =
-      "{items: [{position, version, recorded_at, actor, type, reason, summary, changes: [{field, "
+      "{items: [{position, version, recorded_at, actor, actor_name (who, in words: a person's name "
+      "and organisation, \"erased person\", a token's label), type, reason, summary, changes: [{field, "
       "from, to}]}], total, offset, limit, order}. summary says in words what happened (\"Rating "
       "Amber → Red\"); changes lists scalar fields (from -> to) and, for an item of a collection, "
       "the item alone under \"<collection>.<item id>\" (e.g. progress_notes.n12), never a whole "
@@ -364,8 +365,9 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
     if (order != "asc" && order != "desc") {
       return ErrorResponse(MakeError(ErrorCode::kInvalidArgument, "order is asc or desc", "order"), req);
     }
-    auto body = HistoryPageBody<Agg>(*deps->store, deps->history_pages.get(), req.PathParam("id"),
-                                     at->value_or(UINT64_MAX), page->offset, page->limit, order);
+    auto body = HistoryPageBody<Agg>(*deps->store, deps->history_pages.get(), deps->actor_names.get(),
+                                     req.PathParam("id"), at->value_or(UINT64_MAX), page->offset, page->limit,
+                                     order);
     if (!body.ok()) return ErrorResponse(body.error(), req);
     return http::Response::Text(200, std::move(body).value(), "application/json");
   }, history);

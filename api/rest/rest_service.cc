@@ -1,3 +1,4 @@
+#include "api/rest/actor_names.h"
 #include "api/rest/rest_service.h"
 
 #include "api/core/history.h"
@@ -101,11 +102,16 @@ Status AuthorizeScope(RestDeps& deps, const http::Request& req, auth::Permission
 Status RegisterRestRoutes(http::Router& router, std::shared_ptr<RestDeps> deps) {
   if (!deps->writer) deps->writer = std::make_shared<EntityWriter>(deps->store);
   if (!deps->history_pages) deps->history_pages = std::make_shared<HistoryPageCache>();
+  if (!deps->actor_names && deps->runner && deps->network) {
+    deps->actor_names = std::make_shared<ReadModelActorNames>(
+        deps->runner, deps->network, deps->authorizer ? &deps->authorizer->index() : nullptr);
+  }
   ASSURE_TRY(RegisterEntityKinds(router, deps));
   ASSURE_TRY(RegisterDeliverableNoteRoutes(router, deps));
   ASSURE_TRY(RegisterQueryRoutes(router, deps));
   ASSURE_TRY(RegisterDocumentContentRoutes(router, deps));
   ASSURE_TRY(RegisterLogRoutes(router, deps));
+  ASSURE_TRY(RegisterSubjectAccessRoutes(router, deps));
   if (deps->checkpoints) ASSURE_TRY(RegisterExchangeRoutes(router, deps));
   return {};
 }

@@ -23,6 +23,7 @@
 #include "api/audit/checkpoint.h"
 #include "api/auth/authorizer.h"
 #include "api/auth/security_log.h"
+#include "api/core/actor_names.h"
 #include "api/core/entity_writer.h"
 #include "api/core/history_cache.h"
 #include "api/core/projection_runner.h"
@@ -48,6 +49,10 @@ struct RestDeps {
   // Rendered history pages (api/core/history_cache.h). Unset:
   // RegisterRestRoutes makes one of the default budget.
   std::shared_ptr<HistoryPageCache> history_pages;
+  // Who did what, in words (api/core/actor_names.h). Unset:
+  // RegisterRestRoutes makes a ReadModelActorNames over runner, network and
+  // the authorizer's token index.
+  std::shared_ptr<const ActorNames> actor_names;
   // How long a read with min_position waits for the projections. Default 2 s.
   std::chrono::milliseconds read_your_writes_timeout{2000};
   // Largest page of any list. Default 1000.

@@ -41,5 +41,7 @@ Status RegisterDocumentContentRoutes(http::Router& router, std::shared_ptr<RestD
 Status RegisterExchangeRoutes(http::Router& router, std::shared_ptr<RestDeps> deps);
 // Raw events, streams, chain verification, checkpoints and proofs (log_routes.cc).
 Status RegisterLogRoutes(http::Router& router, std::shared_ptr<RestDeps> deps);
+// GET /api/v1/people/{id}/subject-access (subject_access.cc).
+Status RegisterSubjectAccessRoutes(http::Router& router, std::shared_ptr<RestDeps> deps);
 
 }  // namespace assure::api::rest

@@ -128,7 +128,7 @@ TEST_F(HistoryPageTest, CachedPagesAreTheBuiltPagesAndANewEventMakesANewPage) {
     return HistoryPageJson(*page, offset, limit, desc ? "desc" : "asc");
   };
   auto cached = [&](std::uint64_t up_to, std::uint64_t offset, std::uint64_t limit, bool desc) {
-    auto body = HistoryPageBody<D>(*store_, &cache, "d1", up_to, offset, limit, desc ? "desc" : "asc");
+    auto body = HistoryPageBody<D>(*store_, &cache, nullptr, "d1", up_to, offset, limit, desc ? "desc" : "asc");
     EXPECT_TRUE(body.ok());
     return body.ok() ? *body : std::string();
   };
@@ -152,9 +152,46 @@ TEST_F(HistoryPageTest, CachedPagesAreTheBuiltPagesAndANewEventMakesANewPage) {
   EXPECT_EQ(cached(old_head, 0, 100, true), newest) << "as at before the new event";
   EXPECT_EQ(cached(UINT64_MAX, 0, 100, false), built(UINT64_MAX, 0, 100, false));
   // A missing entity is not found, with or without the cache.
-  auto missing = HistoryPageBody<D>(*store_, &cache, "nope", UINT64_MAX, 0, 100, "asc");
+  auto missing = HistoryPageBody<D>(*store_, &cache, nullptr, "nope", UINT64_MAX, 0, 100, "asc");
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+}
+
+// Actors are named in the page (actor_name beside actor), and a page kept in
+// the cache is never answered with a name that has since changed: the names'
+// version is part of the key. Names that lag the log never make a page
+// current.
+TEST_F(HistoryPageTest, PagesNameTheActorsAndANewNameMakesANewPage) {
+  Write(30);
+  struct Names : ActorNames {
+    std::string name = "Dr Asha Patel";
+    std::uint64_t version = 1;
+    bool caught_up = true;
+    std::string NameOf(std::string_view actor) const override { return name + " for " + std::string(actor); }
+    std::uint64_t Version() const override { return version; }
+    bool CaughtUpTo(std::uint64_t) const override { return caught_up; }
+  } names;
+  HistoryPageCache cache(1 << 20);
+  auto page = [&] {
+    auto b = HistoryPageBody<D>(*store_, &cache, &names, "d1", UINT64_MAX, 0, 10, "desc");
+    EXPECT_TRUE(b.ok());
+    return nlohmann::json::parse(b.ok() ? *b : std::string("{}"));
+  };
+  auto first = page();
+  ASSERT_EQ(first["items"].size(), 10u);
+  for (const auto& item : first["items"]) {
+    EXPECT_EQ(item["actor_name"], "Dr Asha Patel for " + item["actor"].get<std::string>());
+  }
+  names.name = "erased person";  // the cache still holds the first page
+  EXPECT_EQ(page(), first) << "same version: the same page";
+  names.version = 2;
+  auto renamed = page();
+  EXPECT_EQ(renamed["items"][0]["actor_name"], "erased person for " + renamed["items"][0]["actor"].get<std::string>());
+  Run("d1", "add-progress-note", {{"note_date", "2024-02-03"}, {"text", "while the names lag"}});
+  names.caught_up = false;
+  (void)page();
+  EXPECT_EQ(CurrentHistoryPage<D>(*store_, cache, "d1", 0, 10, "desc"), nullptr)
+      << "built with names behind the log: not current";
 }
 
 // The page answered from memory (CurrentHistoryPage, the I/O thread's) is
@@ -170,7 +207,7 @@ TEST_F(HistoryPageTest, CurrentPagesAreTheBuiltPagesUntilTheLogMoves) {
     return HistoryPageJson(*page, offset, limit, desc ? "desc" : "asc");
   };
   auto body = [&](std::uint64_t up_to) {
-    auto b = HistoryPageBody<D>(*store_, &cache, "d1", up_to, 0, 100, "desc");
+    auto b = HistoryPageBody<D>(*store_, &cache, nullptr, "d1", up_to, 0, 100, "desc");
     EXPECT_TRUE(b.ok());
   };
   auto current = [&](std::uint64_t offset, std::uint64_t limit, const char* order) {
@@ -242,7 +279,7 @@ TEST_F(HistoryPageTest, PageJsonEqualsTheValueDump) {
   for (std::string s : {std::string(""), std::string("plain"), std::string("quote \" back \\ slash"),
                         std::string("tab\tnew\nline\x01\x1f\x7f"), std::string("Amber \xe2\x86\x92 Red"),
                         std::string("bad \xff\xfe utf-8 \xe2\x86"), std::string("nul \0 byte", 10)}) {
-    HistoryEntry e{UINT64_MAX, 0, -1, s, s, s, s, {}, s};
+    HistoryEntry e{UINT64_MAX, 0, -1, s, s, s, s, {}, s, s};
     e.changes.push_back({s, s, nullptr});
     e.changes.push_back({"n", 1.5, nlohmann::json{{"b", s}, {"a", {1, -2, true}}}});
     odd.items.push_back(e);

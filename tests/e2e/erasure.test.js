@@ -91,6 +91,7 @@ describe('erasure of personal data', { timeout: 120000 }, () => {
     await api.post(`meetings/${meeting.id}/record-decision`, { text: DECISION });
     await api.post(`meetings/${meeting.id}/raise-action`, { text: 'Follow up', owner_person_id: person.id, due_date: '2030-01-01' });
     assert.equal((await api.get(`people/${person.id}`)).name, NAME);
+    assert.equal((await api.get(`people/${person.id}/subject-access?format=json`)).person.name, NAME);
     const events = await api.get(`events?stream_prefix=person-${person.id}`);
     assert.equal(events.items[0].data.name, NAME);  // read decrypted
     assert.match(events.items[0].stored_data.name, /^enc1:[0-9a-f]+$/);  // stored sealed
@@ -119,6 +120,7 @@ describe('erasure of personal data', { timeout: 120000 }, () => {
       JSON.stringify(await api.get(`events?stream_prefix=person-${world.person}`)),
       JSON.stringify(await api.get(`groups/${world.group}/members`)),
       JSON.stringify(await api.get(`people/${world.person}/history?at_position=${world.at}`)),
+      JSON.stringify(await api.get(`people/${world.person}/subject-access?format=json`)),
     ];
     for (const text of reads) {
       for (const s of [NAME, EMAIL, JOB]) assert.ok(!text.includes(s), `${s} in ${text.slice(0, 200)}`);
@@ -141,6 +143,9 @@ describe('erasure of personal data', { timeout: 120000 }, () => {
     execFileSync(ASSURE, ['verify', '--data', server.data], { stdio: ['ignore', 'pipe', 'pipe'] });
     verifyPack(world.before.path);
     verifyPack(world.after.path);
+    const report = execFileSync(ASSURE, ['subject-access', world.person, '--data', server.data, '--json'],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    assert.equal(JSON.parse(report).person.name, 'erased person');
   });
 
   it('a missing or wrong master key stops the server; the right one reads "erased person"', async () => {

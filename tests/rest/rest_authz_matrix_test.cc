@@ -122,6 +122,7 @@ class RestAuthzMatrixTest : public RestTest {
         {"GET", "/api/v1/people/{id}", "read", v + "people/" + w_.chair},
         {"GET", "/api/v1/people/{id}/history", "read", v + "people/" + w_.chair + "/history"},
         {"GET", "/api/v1/people/{id}/attendance", "read", v + "people/" + w_.chair + "/attendance"},
+        {"GET", "/api/v1/people/{id}/subject-access", "admin_read", v + "people/" + w_.chair + "/subject-access"},
         {"POST", "/api/v1/people/{id}/{command}", "edit_group", v + "people/" + w_.chair + "/update-details",
          R"({"job_title":"Lead"})"},
         // Groups.

@@ -125,7 +125,7 @@ struct Endpoint {
 TEST(AuthTest, AuthorisationMatrixOfTokenEndpoints) {
   TestServer s;
   const auto admin = s.Token(auth::Role::kAdmin);
-  auto victim = s.app().tokens().Issue({"victim", auth::Role::kViewer, {}, {}}, "t", "t");
+  auto victim = s.app().tokens().Issue({"victim", auth::Role::kViewer, {}, {}, {}}, "t", "t");
   ASSERT_TRUE(victim.ok());
   const std::string victim_path = "/api/v1/tokens/" + victim->record.issued.token_id;
   const std::vector<Endpoint> endpoints = {
@@ -214,8 +214,8 @@ TEST(AuthTest, IndexIsRebuiltFromEventsAndTheSecretIsNeverStored) {
     auth::TokenIndex index;
     ASSERT_TRUE(index.Attach(**store).ok());
     auth::TokenService tokens(**store, index, nullptr, nullptr);
-    auto a = tokens.Issue({"Ada", auth::Role::kAdmin, {}, {}}, "cli", "cli");
-    auto b = tokens.Issue({"Bob", auth::Role::kEditor, std::string("g1"), {}}, "cli", "cli");
+    auto a = tokens.Issue({"Ada", auth::Role::kAdmin, {}, {}, {}}, "cli", "cli");
+    auto b = tokens.Issue({"Bob", auth::Role::kEditor, std::string("g1"), {}, {}}, "cli", "cli");
     ASSERT_TRUE(a.ok() && b.ok());
     secret = a->secret;
     revoked_secret = b->secret;
@@ -241,7 +241,7 @@ TEST(AuthTest, IndexIsRebuiltFromEventsAndTheSecretIsNeverStored) {
   auth::TokenService tokens(**store, index, nullptr, nullptr);
   auth::TokenIndex second;
   ASSERT_TRUE(second.Attach(**store).ok());
-  auto c = tokens.Issue({"Cy", auth::Role::kViewer, {}, {}}, "cli", "cli");
+  auto c = tokens.Issue({"Cy", auth::Role::kViewer, {}, {}, {}}, "cli", "cli");
   ASSERT_TRUE(c.ok());
   EXPECT_TRUE(second.FindById(c->record.issued.token_id).has_value());
 }
@@ -262,11 +262,11 @@ TEST(AuthTest, TheIndexReadsOnlyTheTokenStreams) {
       e.data = "{}";
       ASSERT_TRUE(store->Append("tokens-not-" + std::to_string(i % 3), storage::ExpectedVersion::Any(), {e}).ok());
       if (i == 100) {
-        auto issued = tokens.Issue({"Ada", auth::Role::kAdmin, {}, {}}, "cli", "cli");
+        auto issued = tokens.Issue({"Ada", auth::Role::kAdmin, {}, {}, {}}, "cli", "cli");
         ASSERT_TRUE(issued.ok());
         id = issued->record.issued.token_id;
         ASSERT_TRUE(tokens.Revoke(id, "gone", "cli", "cli").ok());
-        ASSERT_TRUE(tokens.Issue({"Bob", auth::Role::kEditor, {}, {}}, "cli", "cli").ok());
+        ASSERT_TRUE(tokens.Issue({"Bob", auth::Role::kEditor, {}, {}, {}}, "cli", "cli").ok());
       }
     }
   }

@@ -1,5 +1,5 @@
 // The reading commands on a store on read-only media (an archived copy):
-// `assure verify`, `programmes`, `export` and `pack` open it without writing.
+// `assure verify`, `programmes`, `export`, `pack` and `subject-access` open it without writing.
 // As root the store is bind-mounted read-only in a private mount namespace
 // (unshare -m; nothing leaks to the host); otherwise it is made unwritable
 // with chmod. Either way not one byte of the store may change. Also: what
@@ -177,6 +177,11 @@ TEST(ReadOnlyCliTest, VerifyProgrammesExportAndPackOpenAStoreOnReadOnlyMedia) {
       << refused.err;
   EXPECT_NE(refused.err.find("copy the store to writable storage"), std::string::npos) << refused.err;
   EXPECT_FALSE(fs::exists(dir.path / "refused.zip"));
+  // A subject access request reads the whole store too (its contents are
+  // tested through the API: RestActorNamesTest).
+  auto subject = media.Assure("subject-access nobody" + d);
+  EXPECT_EQ(subject.code, 1) << subject.err;
+  EXPECT_NE(subject.err.find("no person 'nobody'"), std::string::npos) << subject.err;
   EXPECT_EQ(Changed(before, Contents(data)), "");
 
   // Once a checkpoint has been published (on writable storage), the archived

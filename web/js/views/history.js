@@ -45,7 +45,7 @@ export function historyTimeline(page) {
       return h('li', { class: 'timeline-entry', dataset: { position: e.position, type: e.type } },
         h('p', { class: 'what' }, h('strong', {}, e.summary || e.type)),
         h('p', { class: 'when' }, h('time', { datetime: e.recorded_at }, formatTime(e.recorded_at)),
-          ' · ', h('span', { class: 'who' }, e.actor)),
+          ' · ', h('span', { class: 'who', title: e.actor }, e.actor_name || e.actor)),
         e.reason ? h('p', { class: 'why' }, 'Reason: ', h('q', {}, e.reason)) : null,
         created && changes
           ? h('details', {}, h('summary', {}, `${changes.children.length} fields set`), changes)

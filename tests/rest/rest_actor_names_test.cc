@@ -1,0 +1,132 @@
+// A token names the person who holds it: the events it causes record that
+// person ("person-<id>") as the actor, and history shows their name and
+// organisation — the new name after a change, "erased person" after an
+// erasure. Tokens issued before (no person) are shown by their label.
+#include <chrono>
+#include <thread>
+
+#include "tests/rest/rest_harness.h"
+
+namespace assure::rest_test {
+namespace {
+
+class RestActorNamesTest : public RestWorldTest {
+ protected:
+  // A token of `person_id` with `role`; its secret.
+  std::string TokenOf(const std::string& person_id, const std::string& role) {
+    json issued = Must("/api/v1/tokens", {{"person_id", person_id}, {"role", role}}, tok().admin, 201);
+    EXPECT_EQ(issued["person_id"], person_id);
+    EXPECT_EQ(issued["name"], "");
+    return issued["token"].get<std::string>();
+  }
+  json NewestChange(const std::string& deliverable) {
+    json page = Get("/api/v1/deliverables/" + deliverable + "/history?order=desc&limit=1").Json();
+    EXPECT_EQ(page["items"].size(), 1u) << page.dump();
+    return page["items"].empty() ? json::object() : page["items"][0];
+  }
+};
+
+TEST_F(RestActorNamesTest, ATokensPersonIsTheActorAndHistoryShowsTheirName) {
+  const std::string ada = TokenOf(w_.chair, "editor");
+  HttpReply session = Get("/api/v1/session", ada);
+  ASSERT_EQ(session.status, 200) << session.body;
+  EXPECT_EQ(session.Json()["person_id"], w_.chair);
+  EXPECT_EQ(session.Json()["actor"], "person-" + w_.chair);
+
+  Must("/api/v1/deliverables/" + w_.deliverable_in + "/change-ragb", {{"ragb", "amber"}, {"reason", "supplier delay"}},
+       ada);
+  json change = NewestChange(w_.deliverable_in);
+  EXPECT_EQ(change["actor"], "person-" + w_.chair);
+  EXPECT_EQ(change["actor_name"], "Ada Chair (North Trust)");
+
+  // The history page is cached; a new name is shown at once all the same.
+  Must("/api/v1/people/" + w_.chair + "/update-details", {{"name", "Ada Chair-Jones"}}, tok().admin);
+  EXPECT_EQ(NewestChange(w_.deliverable_in)["actor_name"], "Ada Chair-Jones (North Trust)");
+  Must("/api/v1/organisations/" + w_.org + "/rename", {{"name", "North Trust FT"}}, tok().admin);
+  EXPECT_EQ(NewestChange(w_.deliverable_in)["actor_name"], "Ada Chair-Jones (North Trust FT)");
+
+  Must("/api/v1/people/" + w_.chair + "/erase", {{"reason", "subject's request"}}, tok().admin);
+  json erased = NewestChange(w_.deliverable_in);
+  EXPECT_EQ(erased["actor"], "person-" + w_.chair);
+  EXPECT_EQ(erased["actor_name"], "erased person");
+  // An erased person can no longer be named by a new token.
+  HttpReply refused = Post("/api/v1/tokens", {{"person_id", w_.chair}, {"role", "viewer"}}, tok().admin);
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  EXPECT_EQ(refused.Json()["field"], "person_id");
+}
+
+TEST_F(RestActorNamesTest, ATokenWithoutAPersonIsShownByItsLabelAndABadPersonIsRefused) {
+  Must("/api/v1/deliverables/" + w_.deliverable_in + "/change-ragb", {{"ragb", "red"}, {"reason", "r"}},
+       tok().editor);
+  json change = NewestChange(w_.deliverable_in);
+  EXPECT_EQ(change["actor_name"], "editor holder (token)");
+  EXPECT_NE(change["actor"], "editor holder (token)") << "the actor is the token's id";
+
+  const std::uint64_t head = Head();
+  for (const json& body : {json{{"person_id", "no-such-person"}, {"role", "editor"}},
+                           json{{"person_id", 42}, {"role", "editor"}},
+                           json{{"person_id", w_.org}, {"role", "editor"}}}) {
+    HttpReply r = Post("/api/v1/tokens", body, tok().admin);
+    EXPECT_EQ(r.status, 422) << body.dump() << " " << r.body;
+    EXPECT_EQ(r.Json()["field"], "person_id") << body.dump();
+  }
+  HttpReply unnamed = Post("/api/v1/tokens", {{"role", "editor"}}, tok().admin);
+  EXPECT_EQ(unnamed.status, 422) << unnamed.body;
+  EXPECT_EQ(unnamed.Json()["field"], "name");
+  EXPECT_EQ(Head(), head) << "a refused token writes nothing";
+}
+
+// Subject access: the person's record, their tokens, what they did, where
+// they are named by id, free text that mentions their name, and their
+// tokens' security-log entries; as JSON and as a document; admins only.
+TEST_F(RestActorNamesTest, SubjectAccessGathersEverythingHeldAboutAPerson) {
+  const std::string ada = TokenOf(w_.chair, "editor");
+  Must("/api/v1/deliverables/" + w_.deliverable_in + "/change-ragb", {{"ragb", "amber"}, {"reason", "supplier delay"}},
+       ada);
+  EXPECT_EQ(Post("/api/v1/tokens", {{"role", "viewer"}, {"name", "x"}}, ada).status, 403) << "logged as forbidden";
+  // Entries are written by the log's own thread: wait for this one to land.
+  for (int i = 0; i < 500; ++i) {
+    auto entries = srv().app().security_log().Read(1, 1000);
+    if (entries.ok() && !entries->empty() && entries->back().kind == "forbidden") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+
+  HttpReply reply = Get("/api/v1/people/" + w_.chair + "/subject-access", tok().admin);
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  json r = reply.Json();
+  EXPECT_EQ(r["person"]["name"], "Ada Chair");
+  EXPECT_EQ(r["person"]["organisation"], "North Trust");
+  EXPECT_GE(r["own_record"].size(), 1u);
+  EXPECT_EQ(r["own_record"][0]["type"], "PersonRegistered");
+  ASSERT_EQ(r["tokens"].size(), 1u);
+  EXPECT_FALSE(r["tokens"][0].contains("token")) << "never the secret";
+  ASSERT_EQ(r["acted"].size(), 1u) << r["acted"].dump();
+  EXPECT_EQ(r["acted"][0]["type"], "DeliverableRagbChanged");
+  EXPECT_EQ(r["acted"][0]["entity"], "deliverable 'Reporting turnaround'");
+  bool member = false;
+  for (const auto& e : r["referenced"]) member = member || (e["stream_id"] == "group-" + w_.group_in);
+  EXPECT_TRUE(member) << "appointed to the group by id: " << r["referenced"].dump();
+  bool owner = false;
+  for (const auto& e : r["mentioned"]) owner = owner || (e["stream_id"] == "deliverable-" + w_.deliverable_in);
+  EXPECT_TRUE(owner) << "named as the deliverable's owner in free text: " << r["mentioned"].dump();
+  ASSERT_EQ(r["security_log"].size(), 1u) << r["security_log"].dump();
+  EXPECT_EQ(r["security_log"][0]["kind"], "forbidden");
+  EXPECT_EQ(r["counts"]["acted"], 1);
+
+  HttpReply text = Get("/api/v1/people/" + w_.chair + "/subject-access?format=text", tok().admin);
+  ASSERT_EQ(text.status, 200);
+  EXPECT_NE(text.body.find("Subject access report"), std::string::npos);
+  EXPECT_NE(text.body.find("Person: Ada Chair"), std::string::npos);
+  EXPECT_NE(text.body.find("DeliverableRagbChanged on deliverable 'Reporting turnaround': supplier delay"),
+            std::string::npos)
+      << text.body;
+
+  EXPECT_EQ(Get("/api/v1/people/" + w_.chair + "/subject-access", tok().viewer).status, 403);
+  EXPECT_EQ(Get("/api/v1/people/nobody/subject-access", tok().admin).status, 404);
+  HttpReply bad = Get("/api/v1/people/" + w_.chair + "/subject-access?format=xml", tok().admin);
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_EQ(bad.Json()["field"], "format");
+}
+
+}  // namespace
+}  // namespace assure::rest_test
