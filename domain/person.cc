@@ -82,7 +82,7 @@ void PersonAggregate::Evolve(State& s, const EventView& e) {
     if (auto v = GetOptStr(d, "organisation_id")) s.organisation_id = *v;
   } else if (e.type == "PersonalDataErased") {
     s.erased = true;
-    s.name.clear();
+    s.name = kErasedPersonName;
     s.email.clear();
     s.job_title.clear();
   }

@@ -10,8 +10,14 @@
 //   PersonDetailsUpdated {the changed ones of name, email, job_title, organisation_id}
 //   PersonalDataErased   {}          reason in metadata (required); no personal data
 // Every event's data also carries "id" and "occurred_at".
+//
+// The personal fields (kPersonalFields) are stored encrypted under a key of
+// the person's (api/privacy, storage/FORMAT.md section 7); Evolve sees them
+// decrypted, or, once the key is destroyed, as kErasedPersonName (the name)
+// and "" (the others). Erasure leaves the name reading kErasedPersonName.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +31,10 @@
 #include "domain/result.h"
 
 namespace assure::domain {
+
+// What every read shows where an erased person's name was (on-disk in
+// snapshots and evidence packs: never renamed).
+inline constexpr std::string_view kErasedPersonName = "erased person";
 
 struct RegisterPerson {  // "register": name, email?, job_title?, organisation_id?
   std::string name;
@@ -56,6 +66,9 @@ struct PersonState {
 // An Aggregate (the contract: domain/aggregate.h).
 struct PersonAggregate {
   static constexpr std::string_view kKind = "person";  // on-disk
+  // The fields of PersonRegistered and PersonDetailsUpdated that hold
+  // personal data (on-disk: never renamed).
+  static constexpr std::array<std::string_view, 3> kPersonalFields = {"name", "email", "job_title"};
   using State = PersonState;
   using Command = std::variant<RegisterPerson, UpdatePersonDetails, ErasePersonalData>;
 

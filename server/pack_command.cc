@@ -23,6 +23,7 @@
 #include "api/evidence/evidence_pack.h"
 #include "domain/calendar.h"
 #include "server/commands.h"
+#include "server/personal_data.h"
 #include "storage/event_store.h"
 
 namespace assure::server {
@@ -126,6 +127,12 @@ void RegisterPack(CLI::App& app, Run& run) {
         std::fprintf(stderr, "assure pack: %s\n", store.error().message.c_str());
         return 2;
       }
+      std::shared_ptr<storage::EventStore> shared(std::move(store).value());
+      // The pack shows people's names: they are decrypted (or shown erased).
+      if (Status vault = InstallPersonalData(shared, args->data, "", !read_only, "assure pack"); !vault.ok()) {
+        std::fprintf(stderr, "assure pack: %s\n", vault.error().message.c_str());
+        return 2;
+      }
       // A read-only store never publishes, so its signing key is neither
       // needed nor read (an archive may rightly not hold it): the pack's
       // checkpoint carries its own signature and public key. The throw-away
@@ -136,18 +143,18 @@ void RegisterPack(CLI::App& app, Run& run) {
         std::fprintf(stderr, "assure pack: %s\n", signer.error().message.c_str());
         return 2;
       }
-      api::CheckpointLog checkpoints(**store, **signer);
+      api::CheckpointLog checkpoints(*shared, **signer);
       if (read_only) {
-        if (int code = CheckReadOnlyCheckpoint(**store, checkpoints, req, args->data); code != 0) {
+        if (int code = CheckReadOnlyCheckpoint(*shared, checkpoints, req, args->data); code != 0) {
           return code;
         }
       }
-      auth::SecurityLog security(**store, storage::SystemClock());
+      auth::SecurityLog security(*shared, storage::SystemClock());
       if (auto s = security.Open(); !s.ok()) {
         std::fprintf(stderr, "assure pack: %s\n", s.error().message.c_str());
         return 2;
       }
-      auto pack = api::BuildEvidencePack(**store, checkpoints, req, read_only ? nullptr : &security);
+      auto pack = api::BuildEvidencePack(*shared, checkpoints, req, read_only ? nullptr : &security);
       if (!pack.ok()) {
         std::fprintf(stderr, "assure pack: %s\n", pack.error().message.c_str());
         return pack.error().code == ErrorCode::kInvalidArgument ? 1 : 2;

@@ -16,6 +16,7 @@
 #include "server/application.h"
 #include "server/dispatcher.h"
 #include "server/commands.h"
+#include "server/personal_data.h"
 #include "server/routes.h"
 #include "server/server.h"
 #include "storage/event_store.h"
@@ -113,6 +114,13 @@ int Serve(const std::string& data, const std::string& listen_flag, const std::st
     return 2;
   }
   std::shared_ptr<storage::EventStore> store(std::move(opened).value());
+  // Before anything reads the log: a wrong or missing master key stops the
+  // server here, rather than serving placeholders (or ciphertext) as names.
+  Status vault = InstallPersonalData(store, data, config.master_key_file, /*writable=*/true, "assure serve");
+  if (!vault.ok()) {
+    std::fprintf(stderr, "assure serve: %s\n", vault.error().message.c_str());
+    return 2;
+  }
   auto app = Application::Create(store, config);
   if (!app.ok()) {
     std::fprintf(stderr, "assure serve: %s\n", app.error().message.c_str());
@@ -147,6 +155,7 @@ int Serve(const std::string& data, const std::string& listen_flag, const std::st
   // thread logs when it ends, so the application (which joins it) goes
   // before the loggers do (it logged into a shut-down spdlog: SIGSEGV).
   app->reset();
+  UninstallPersonalData();
   spdlog::info("stopped");
   spdlog::apply_all([](const std::shared_ptr<spdlog::logger>& l) { l->flush(); });
   spdlog::shutdown();

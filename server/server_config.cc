@@ -152,6 +152,12 @@ Result<ServerConfig> ParseServerConfig(std::string_view json_text, ServerConfig 
          return ParseListen(v.get<std::string>(), c);
        }},
       {"io_threads", Count(io_threads, 1, 64)},
+      {"master_key_file",
+       [&c](const Json& v, const std::string& key) -> Status {
+         if (!v.is_string() || v.get<std::string>().empty()) return Bad(key, "must be a file path");
+         c.master_key_file = v.get<std::string>();
+         return {};
+       }},
       {"shutdown_timeout_ms", Ms(c.shutdown_timeout)},
       {"http", [&http](const Json& v, const std::string& k) { return Apply(v, k, http); }},
       {"workers", [&workers](const Json& v, const std::string& k) { return Apply(v, k, workers); }},

@@ -5,6 +5,7 @@
 //
 //   {
 //     "listen": "127.0.0.1:8080",
+//     "master_key_file": "/etc/assure/master.key",
 //     "io_threads": 2,
 //     "shutdown_timeout_ms": 10000,
 //     "http": {"header_limit_bytes": 16384, "body_limit_bytes": 1048576,
@@ -114,6 +115,10 @@ struct ServerConfig {
   // The store's cache of recently written streams' heads
   // (storage::StoreOptions::stream_heads_bytes).
   std::size_t store_stream_heads_bytes = 16u << 20;
+  // The master key's file (api/privacy/master_key.h): the environment's
+  // ASSURE_MASTER_KEY_FILE wins over it; neither: master.key in the data
+  // directory, created when the store has never held encrypted personal data.
+  std::string master_key_file;
   // Rendered history pages kept for the next reader of the same page
   // (api/core/history_cache.h); 0: none kept.
   std::size_t history_cache_bytes = 16u << 20;

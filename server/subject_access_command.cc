@@ -8,6 +8,7 @@
 #include "api/auth/token_index.h"
 #include "api/rest/subject_access.h"
 #include "server/commands.h"
+#include "server/personal_data.h"
 #include "storage/event_store.h"
 
 namespace assure::server {
@@ -34,7 +35,14 @@ void RegisterSubjectAccess(CLI::App& app, Run& run) {
         std::fprintf(stderr, "assure subject-access: %s\n", store.error().message.c_str());
         return 2;
       }
-      auto model = api::BuildNetworkModel(**store, (*store)->Head().position);
+      std::shared_ptr<storage::EventStore> shared(std::move(store).value());
+      // The person's own fields are sealed: read them with the master key.
+      if (Status vault = InstallPersonalData(shared, args->data, "", /*writable=*/false, "assure subject-access");
+          !vault.ok()) {
+        std::fprintf(stderr, "assure subject-access: %s\n", vault.error().message.c_str());
+        return 2;
+      }
+      auto model = api::BuildNetworkModel(*shared, shared->Head().position);
       if (!model.ok()) {
         std::fprintf(stderr, "assure subject-access: %s\n", model.error().message.c_str());
         return 2;
@@ -54,8 +62,8 @@ void RegisterSubjectAccess(CLI::App& app, Run& run) {
       int code = 0;
       {
         auth::TokenIndex index;
-        auth::SecurityLog security_log(**store, storage::SystemClock());
-        Status opened = index.Attach(**store);
+        auth::SecurityLog security_log(*shared, storage::SystemClock());
+        Status opened = index.Attach(*shared);
         if (opened.ok()) opened = security_log.Open();
         if (!opened.ok()) {
           std::fprintf(stderr, "assure subject-access: %s\n", opened.error().message.c_str());
@@ -64,7 +72,7 @@ void RegisterSubjectAccess(CLI::App& app, Run& run) {
         for (auto& t : index.List()) {
           if (t.issued.person_id == r.person_id) r.tokens.push_back(std::move(t));
         }
-        auto report = api::rest::BuildSubjectAccess(**store, security_log, r);
+        auto report = api::rest::BuildSubjectAccess(*shared, security_log, r);
         if (!report.ok()) {
           std::fprintf(stderr, "assure subject-access: %s\n", report.error().message.c_str());
           code = 2;

@@ -93,6 +93,9 @@ class Backend {
   virtual Result<std::optional<std::string>> GetState(std::string_view key) = 0;
   virtual Status PutState(const std::vector<KeyValue>& pairs, bool sync) = 0;
   virtual Result<std::vector<KeyValue>> ScanState(std::string_view prefix) = 0;
+  // EventStore::EraseState (event_store.h): a synced delete whose values
+  // then leave the medium's files.
+  virtual Status EraseState(const std::vector<std::string>& keys) = 0;
   virtual Result<std::optional<std::string>> GetBlob(const Hash256& key) = 0;
   virtual Status PutBlob(const Hash256& key, std::string_view bytes, bool sync) = 0;
   // After a failed Commit: makes the medium writable again if it can (RocksDB

@@ -227,6 +227,14 @@ class EventStore {
   virtual Status PutState(const std::vector<KeyValue>& pairs, bool sync = true) = 0;
   // Every (key, value) whose key starts with prefix, in key order.
   virtual Result<std::vector<KeyValue>> ScanState(std::string_view prefix) = 0;
+  // Deletes `keys` (absent ones are no error) and puts their values beyond
+  // recovery from the store's files, for secrets that must be destroyed
+  // (FORMAT.md 2.2): the delete is synced, every column family is flushed
+  // (so no write-ahead-log file still holding the values stays alive) and
+  // the keys' range of the state area is compacted to the bottom level (so
+  // no table file still holds them). Slow (a flush and a compaction): not
+  // for routine writes. Read-only opens: kUnavailable.
+  virtual Status EraseState(const std::vector<std::string>& keys) = 0;
 
   // Content-addressed bytes (controlled documents' contents): stored under
   // their SHA-256, synced before PutBlob returns; storing the same bytes again

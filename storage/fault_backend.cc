@@ -149,6 +149,11 @@ Result<std::vector<KeyValue>> FaultBackend::ScanState(std::string_view prefix) {
   return inner_->ScanState(prefix);
 }
 
+Status FaultBackend::EraseState(const std::vector<std::string>& keys) {
+  if (auto e = WriteFault()) return *e;
+  return inner_->EraseState(keys);
+}
+
 Result<std::optional<std::string>> FaultBackend::GetBlob(const Hash256& key) {
   if (auto e = ReadFault()) return *e;
   return inner_->GetBlob(key);

@@ -85,6 +85,7 @@ class LogStore final : public EventStore {
   Result<std::optional<std::string>> GetState(std::string_view key) override;
   Status PutState(const std::vector<KeyValue>& pairs, bool sync = true) override;
   Result<std::vector<KeyValue>> ScanState(std::string_view prefix) override;
+  Status EraseState(const std::vector<std::string>& keys) override;
   Result<Hash256> PutBlob(std::string_view bytes) override;
   Result<std::optional<std::string>> GetBlob(const Hash256& sha256) override;
   // What the stream-heads cache is charged now (StoreOptions::stream_heads_bytes).

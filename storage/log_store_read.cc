@@ -379,6 +379,10 @@ Result<std::vector<KeyValue>> LogStore::ScanState(std::string_view prefix) {
   return backend_->ScanState(prefix);
 }
 
+Status LogStore::EraseState(const std::vector<std::string>& keys) {
+  return backend_->EraseState(keys);
+}
+
 Result<Hash256> LogStore::PutBlob(std::string_view bytes) {
   if (bytes.size() > options_.max_blob_bytes) {
     return MakeError(ErrorCode::kTooLarge,

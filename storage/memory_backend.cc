@@ -133,6 +133,12 @@ class MemoryBackend final : public Backend {
     return {};
   }
 
+  Status EraseState(const std::vector<std::string>& keys) override {
+    std::unique_lock l(mu_);
+    for (const auto& k : keys) state_.erase(k);
+    return {};
+  }
+
   Result<std::optional<std::string>> GetBlob(const Hash256& key) override {
     std::shared_lock l(mu_);
     auto it = blobs_.find(key);

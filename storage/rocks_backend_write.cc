@@ -90,6 +90,37 @@ Status RocksBackend::PutState(const std::vector<KeyValue>& pairs, bool sync) {
   return Write(wb, sync, "writing state");
 }
 
+// A synced delete leaves the values in the write-ahead-log file that
+// recorded them and in any table file a flush wrote them to. So: flush
+// every column family (the WAL files holding the values are then obsolete,
+// and RocksDB deletes obsolete WAL files at once: no archive, WAL_ttl_seconds
+// and WAL_size_limit_MB are 0, and recycle_log_file_num is 0, so none is
+// reused with old bytes in it), then compact each key's range to the bottom
+// level, which drops the value and its tombstone (no snapshots are taken)
+// and deletes the table files that held them once no iterator uses them.
+Status RocksBackend::EraseState(const std::vector<std::string>& keys) {
+  if (read_only_) return ReadOnlyError();
+  rocksdb::WriteBatch wb;
+  for (const auto& k : keys) wb.Delete(cf(kState), k);
+  ASSURE_TRY(Write(wb, /*sync=*/true, "erasing state"));
+  {
+    std::lock_guard l(write_mu_);
+    if (write_error_) return MakeError(ErrorCode::kIoError, "erasing state: " + *write_error_);
+    rocksdb::FlushOptions flush;
+    flush.allow_write_stall = true;
+    auto s = db_->Flush(flush, cfs_);
+    if (!s.ok()) return FromRocks(s, "flushing after erasing state");
+  }
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  for (const auto& k : keys) {
+    const rocksdb::Slice key = ToSlice(k);
+    auto s = db_->CompactRange(compact, cf(kState), &key, &key);
+    if (!s.ok()) return FromRocks(s, "compacting after erasing state");
+  }
+  return {};
+}
+
 Status RocksBackend::PutBlob(const Hash256& key, std::string_view bytes, bool sync) {
   if (read_only_) return ReadOnlyError();
   rocksdb::WriteBatch wb;

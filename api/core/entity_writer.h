@@ -261,8 +261,10 @@ WritePart CommandPart(std::string id, std::vector<typename Agg::Command> command
           Agg::Evolve(*scratch, v);
         }
         const std::size_t index = first + out.append.events.size();
-        out.append.events.push_back(
-            ToProposed(e, rc, rc.idempotency_key.empty() ? std::string() : IdempotentEventId(rc, index)));
+        auto stored =
+            ToStoredEvent(e, rc, rc.idempotency_key.empty() ? std::string() : IdempotentEventId(rc, index));
+        if (!stored.ok()) return stored.error();
+        out.append.events.push_back(std::move(stored).value());
       }
     }
     return {};

@@ -2,16 +2,36 @@
 
 #include "api/core/json_fast_parse.h"
 
+#include "api/privacy/personal_data_vault.h"
+#include "domain/json_text.h"
+#include "domain/person.h"
 #include "domain/upcast.h"
 #include "storage/codec.h"
 
 namespace assure::api {
+
+namespace {
+
+constexpr std::string_view kPersonPrefix = "person-";
+
+// PersonRegistered and PersonDetailsUpdated hold personal fields; the
+// erasure holds none.
+bool CarriesPersonalData(std::string_view type) {
+  return type == "PersonRegistered" || type == "PersonDetailsUpdated";
+}
+
+}  // namespace
 
 domain::EventView MakeView(const storage::RecordedEvent& record, nlohmann::json& holder) {
   ParseJsonInto(record.data, holder);
   if (holder.is_discarded() || !holder.is_object()) holder = nlohmann::json::object();
   if (record.schema_version != domain::CurrentSchemaVersion(record.type)) {
     holder = domain::Upcast(record.type, record.schema_version, std::move(holder));
+  }
+  // Personal fields are read for meaning here and nowhere else: decrypted,
+  // or the placeholder once the person's key is destroyed.
+  if (record.stream_id.starts_with(kPersonPrefix) && CarriesPersonalData(record.type)) {
+    privacy::OpenPersonalFields(std::string_view(record.stream_id).substr(kPersonPrefix.size()), holder);
   }
   domain::EventView v;
   v.position = record.position;
@@ -39,6 +59,26 @@ storage::ProposedEvent ToProposed(const domain::NewEvent& event, const RequestCo
   p.metadata.correlation_id = rc.correlation_id;
   p.metadata.source = rc.source;
   return p;
+}
+
+nlohmann::json ReadableData(const storage::RecordedEvent& record) {
+  nlohmann::json data = domain::ParseJsonText(record.data);
+  if (record.stream_id.starts_with(kPersonPrefix) && CarriesPersonalData(record.type)) {
+    privacy::OpenPersonalFields(std::string_view(record.stream_id).substr(kPersonPrefix.size()), data);
+  }
+  return data;
+}
+
+Result<storage::ProposedEvent> ToStoredEvent(const domain::NewEvent& event, const RequestContext& rc,
+                                            std::string event_id) {
+  if (!CarriesPersonalData(event.type)) return ToProposed(event, rc, std::move(event_id));
+  domain::NewEvent sealed = event;
+  const auto id = event.data.find("id");
+  if (id == event.data.end() || !id->is_string()) {
+    return MakeError(ErrorCode::kInternal, "a person's event without its id");
+  }
+  ASSURE_TRY(privacy::SealPersonalFields(id->get_ref<const std::string&>(), sealed.data));
+  return ToProposed(sealed, rc, std::move(event_id));
 }
 
 std::string IdempotentEventId(const RequestContext& rc, std::size_t index) {

@@ -26,11 +26,26 @@ struct RequestContext {
 
 // Parses and upcasts a stored event's data into `holder` and returns a view
 // of the event over `record` and `holder` (both must outlive the view).
+// Every read of an event for its meaning passes here: a person's personal
+// fields are decrypted here (api/privacy), or read as the placeholder
+// (domain::kErasedPersonName for a name) once the person's key is gone.
 domain::EventView MakeView(const storage::RecordedEvent& record, nlohmann::json& holder);
 
 // A storage event from a domain event, with metadata from the request.
 storage::ProposedEvent ToProposed(const domain::NewEvent& event, const RequestContext& rc,
                                   std::string event_id);
+
+// A stored event's data for people to read (the events API, the live feed):
+// parsed (discarded when it is not JSON), a person's personal fields opened
+// as MakeView opens them, not upcast.
+nlohmann::json ReadableData(const storage::RecordedEvent& record);
+
+// ToProposed for an event about to be stored: a person's personal fields
+// sealed under the person's data key (created on first use) when a
+// vault is installed (api/privacy/personal_data_vault.h). Every write of a
+// command's events passes here.
+Result<storage::ProposedEvent> ToStoredEvent(const domain::NewEvent& event, const RequestContext& rc,
+                                            std::string event_id);
 
 // Deterministic event ids for an Idempotency-Key: the same actor, key and
 // index give the same UUID (version 8, from SHA-256), so the store's own

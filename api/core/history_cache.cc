@@ -70,6 +70,10 @@ std::shared_ptr<const std::string> HistoryPageCache::Find(const std::string& key
 void HistoryPageCache::InsertLocked(std::string key, std::shared_ptr<const std::string> body,
                                     std::size_t cost) {
   if (cost > budget_ || index_.contains(key)) return;  // too large; or another reader built it
+  // A person's pages are never kept: erasure changes what their stored
+  // events read as (storage/FORMAT.md section 7), so a page as at a
+  // position before it would show the name again.
+  if (key.starts_with("person-")) return;
   while (bytes_ + cost > budget_) {
     const Entry& last = lru_.back();
     bytes_ -= last.cost;

@@ -7,7 +7,8 @@
 // stream, how many of its events the history counts (the events at or before
 // the as-at position: a new event, or another as_of that reaches another
 // event, makes another key), offset, limit and order. Stored events never
-// change, so an entry never goes stale; pages of older versions simply stop
+// change, so an entry never goes stale (except a person's, whose personal
+// fields read as "erased person" once erased: their pages are not kept); pages of older versions simply stop
 // being asked for and fall out, least recently used first. The body does not
 // depend on the caller: history needs the read permission, which is not
 // scoped to a group (api/auth/role.h). A caller-dependent answer would have

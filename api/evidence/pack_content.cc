@@ -89,7 +89,7 @@ json GroupJson(const NetworkModel& m, const std::string& gid, const std::string&
     if (p && uses) uses->streams.insert(domain::StreamId(domain::PersonAggregate::kKind, ms.person_id));
     members.push_back({{"membership_id", ms.membership_id},
                        {"person_id", ms.person_id},
-                       {"name", p ? json(p->erased ? "(erased)" : p->name) : json(nullptr)},
+                       {"name", p ? json(p->name) : json(nullptr)},  // erased: "erased person"
                        {"role", std::string(domain::NameOf(domain::kMemberRoleNames, ms.role))},
                        {"organisation_id", ms.organisation_id},
                        {"start_date", ms.start_date},

@@ -91,7 +91,7 @@ std::shared_ptr<const std::string> RenderEvent(const NetworkModel& m, const stor
   // read them from /api/v1/events; the feed says only that they happened.
   const bool redacted = e.stream_id.starts_with(auth::kTokenStreamPrefix);
   auto data = redacted ? nlohmann::json{{"redacted", "token lifecycle events are shown to admins only"}}
-                       : domain::ParseJsonText(e.data);
+                       : ReadableData(e);  // personal fields decrypted, or shown erased
   nlohmann::json msg = {{"type", "event"},
                         {"position", e.position},
                         {"stream_id", e.stream_id},

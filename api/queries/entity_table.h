@@ -21,6 +21,7 @@
 #include <utility>
 
 #include "api/core/json_fast_parse.h"
+#include "api/privacy/personal_data_vault.h"
 #include "domain/aggregate.h"
 #include "domain/event.h"
 #include "domain/result.h"
@@ -108,6 +109,13 @@ class EntityTable {
   std::size_t AppendSnapshotRows(std::string& out) const {
     for (const auto& [id, row] : rows_) {
       nlohmann::json j = SnapshotRow(row);
+      if constexpr (requires { Agg::kPersonalFields; }) {
+        // A person's personal fields are stored only sealed, under the key
+        // they have (FORMAT.md 7); on failure the field is left out.
+        if (!privacy::SealPersonalFields(id, j["state"], /*create_key=*/false).ok()) {
+          for (std::string_view f : Agg::kPersonalFields) j["state"][f] = "";
+        }
+      }
       j["id"] = id;
       out += j.dump();
       out += '\n';
@@ -139,6 +147,7 @@ class EntityTable {
       if (state == j.end()) return bad("'state' is missing");
       auto slim = j.find("slim");
       if (slim != j.end() && !slim->is_boolean()) return bad("'slim' is not true or false");
+      if constexpr (requires { Agg::kPersonalFields; }) privacy::OpenPersonalFields(key, *state);
       auto s = Agg::FromSnapshotJson(*state);
       if (!s.ok()) return bad("'" + key + "': " + std::move(s).error().message);
       rows.emplace_hint(rows.end(), key,

@@ -146,6 +146,12 @@ Status NetworkProjection::Apply(const storage::RecordedEvent&, const domain::Eve
   }
   model_.Apply(event);
   if (snapshot_store_ == nullptr || !StreamSnapshotDue(event.stream_version)) return {};
+  // No stream snapshot of a person: it would hold their personal fields
+  // apart from the keys that seal them (a person's stream is short anyway).
+  if (event.stream_id.starts_with(domain::PersonAggregate::kKind) &&
+      event.stream_id.substr(domain::PersonAggregate::kKind.size()).starts_with("-")) {
+    return {};
+  }
   const auto known = strides_.find(std::string(event.stream_id));
   if (known != strides_.end() && !StreamSnapshotDue(event.stream_version, known->second)) return {};
   nlohmann::json state = model_.EntitySnapshot(event.stream_id);

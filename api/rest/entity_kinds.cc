@@ -1,5 +1,6 @@
 // The aggregate kinds as REST collections: who may write each, which group a
 // write belongs to (for group-scoped tokens), and the cross-aggregate steps.
+#include "api/privacy/personal_data_vault.h"
 #include "api/rest/entity_routes.h"
 #include "api/rest/route_groups.h"
 #include "domain/json_read.h"
@@ -106,6 +107,30 @@ Status RegisterEntityKinds(http::Router& router, std::shared_ptr<RestDeps> deps)
                       nlohmann::json& body) -> Status {
     return Refers(m.organisations, body, "organisation_id", "organisation");
   };
+  // Erasure destroys the person's data key once PersonalDataErased is
+  // committed (api/privacy); a stop in between is finished at the next
+  // start. Events written before personal fields were encrypted hold them in
+  // plain text, which no key can take back: the answer says so.
+  people->after = [](const std::string& id, const std::string& command, const nlohmann::json&,
+                     const RequestContext&, std::vector<std::string>& notes) -> Status {
+    if (command != "erase") return {};
+    auto vault = privacy::InstalledVault();
+    if (!vault) {
+      notes.push_back("no master key is configured: this person's personal data is stored in plain text "
+                      "and cannot be put beyond use");
+      return {};
+    }
+    auto erased = vault->Erase(id);
+    if (!erased.ok()) return erased.error();
+    if (erased->plaintext_events > 0) {
+      notes.push_back(std::to_string(erased->plaintext_events) +
+                      " of this person's events were written before personal data was encrypted and "
+                      "still hold their personal data in plain text: erasure cannot reach them "
+                      "(storage/FORMAT.md section 7)");
+    }
+    return {};
+  };
+  people->after_commands = {"erase"};
   RegisterEntityRoutes(add, deps, people);
 
   auto groups = Spec<domain::GroupAggregate>(
@@ -218,7 +243,7 @@ Status RegisterEntityKinds(http::Router& router, std::shared_ptr<RestDeps> deps)
     return {};
   };
   meetings->after = [deps](const std::string& id, const std::string& command, const nlohmann::json&,
-                           const RequestContext& rc) -> Status {
+                           const RequestContext& rc, std::vector<std::string>&) -> Status {
     // A checkpoint when a meeting closes anchors what it saw.
     if (command == "close" && deps->checkpoints) {
       auto c = deps->checkpoints->Publish(rc.now_us, "meeting closed: " + id);

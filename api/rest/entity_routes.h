@@ -57,9 +57,12 @@ struct EntitySpec {
   std::function<std::vector<Companion>(const std::string& id, const nlohmann::json& body)>
       create_companions;
   // Runs after a command succeeded (e.g. add a new deliverable to its programme):
-  // after the create command, and after those of `after_commands`.
+  // after the create command, and after those of `after_commands`. It may
+  // add to `notes` what the caller should know of the write (the answer's
+  // warnings).
   std::function<Status(const std::string& id, const std::string& command,
-                       const nlohmann::json& body, const RequestContext& rc)>
+                       const nlohmann::json& body, const RequestContext& rc,
+                       std::vector<std::string>& notes)>
       after;
   // The commands (besides create) that `after` has work for. These, and
   // requests with an Idempotency-Key, finish on the worker because that
@@ -161,7 +164,7 @@ void RunCommand(const std::shared_ptr<RestDeps>& deps, const EntitySpec<Agg>& sp
     NoteAfterCommit(RememberIdempotencyKey(*deps->store, *rc, req, canonical),
                     "recording the Idempotency-Key", warnings);
     if (has_after) {
-      NoteAfterCommit(spec.after(id, name, *body, *rc), "the work after " + name, warnings);
+      NoteAfterCommit(spec.after(id, name, *body, *rc, warnings), "the work after " + name, warnings);
     }
   }
   respond(WriteResponse(200, *r, {}, warnings));
@@ -225,7 +228,7 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
                       "recording the Idempotency-Key", warnings);
     }
     if (spec->after && !r->replayed) {
-      NoteAfterCommit(spec->after(id, spec->create_command, *body, *rc),
+      NoteAfterCommit(spec->after(id, spec->create_command, *body, *rc, warnings),
                       "the work after " + spec->create_command, warnings);
     }
     return WriteResponse(201, *r, base + "/" + id, warnings);

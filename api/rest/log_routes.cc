@@ -2,6 +2,7 @@
 // checkpoints and Merkle proofs (formats: storage/FORMAT.md sections 4-5).
 #include "api/auth/token_codec.h"
 #include "api/core/history.h"
+#include "api/privacy/personal_data_vault.h"
 #include "api/rest/entity_routes.h"
 #include "api/rest/route_groups.h"
 #include "domain/json_text.h"
@@ -34,8 +35,18 @@ nlohmann::json EventJson(const storage::RecordedEvent& e, bool redacted, const A
     out["redacted"] = "token lifecycle events are shown to admins only";
     return out;
   }
+  // `data` as people read it (a person's personal fields decrypted, or the
+  // placeholder once erased); `stored_data` the bytes the hash covers when
+  // they differ (sealed personal fields, FORMAT.md section 7).
   auto data = domain::ParseJsonText(e.data);
-  out["data"] = data.is_discarded() ? nlohmann::json(e.data) : data;
+  if (data.is_discarded()) {
+    out["data"] = e.data;
+  } else if (privacy::HasEnvelopes(data)) {
+    out["data"] = ReadableData(e);
+    out["stored_data"] = std::move(data);
+  } else {
+    out["data"] = std::move(data);
+  }
   out["metadata"] = {{"actor", e.metadata.actor},
                      {"reason", e.metadata.reason},
                      {"correlation_id", e.metadata.correlation_id},

@@ -51,6 +51,22 @@ TEST(HistoryPageCacheTest, KeepsNothingLargerThanTheBudgetAndNothingWithBudgetZe
   EXPECT_EQ(none.bytes(), 0u);
 }
 
+// Erasure changes what a person's stored events read as, so no page of a
+// person's history is kept (a page as at a position before the erasure
+// would show the name again).
+TEST(HistoryPageCacheTest, KeepsNoPageOfAPerson) {
+  HistoryPageCache cache;
+  cache.Insert(HistoryPageCache::Key("person-p1", 1, 0, 100, "asc"), "Registered: Ann");
+  EXPECT_EQ(cache.Find(HistoryPageCache::Key("person-p1", 1, 0, 100, "asc")), nullptr);
+  int builds = 0;
+  auto build = [&]() -> Result<std::string> { ++builds; return std::string("page"); };
+  ASSERT_TRUE(cache.FindOrBuild(HistoryPageCache::Key("person-p1", 2, 0, 100, "asc"), build).ok());
+  ASSERT_TRUE(cache.FindOrBuild(HistoryPageCache::Key("person-p1", 2, 0, 100, "asc"), build).ok());
+  EXPECT_EQ(builds, 2);
+  cache.Insert(HistoryPageCache::Key("deliverable-d1", 1, 0, 100, "asc"), "page");
+  EXPECT_NE(cache.Find(HistoryPageCache::Key("deliverable-d1", 1, 0, 100, "asc")), nullptr);
+}
+
 TEST(HistoryPageCacheTest, KeysDifferInEveryField) {
   const std::string base = HistoryPageCache::Key("deliverable-d1", 10, 0, 100, "desc");
   for (const std::string& other : {HistoryPageCache::Key("deliverable-d2", 10, 0, 100, "desc"),

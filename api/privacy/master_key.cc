@@ -1,0 +1,100 @@
+#include "api/privacy/master_key.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace assure::api::privacy {
+
+Result<Key256> ReadMasterKeyFile(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    return MakeError(ErrorCode::kNotFound, "the master key file " + path + " does not exist");
+  }
+  if (st.st_mode & 077) {
+    return MakeError(ErrorCode::kForbidden, "the master key file " + path +
+                                                " is readable by others; run: chmod 600 " + path);
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in) return MakeError(ErrorCode::kIoError, "cannot read the master key file " + path);
+  std::string hex = text.str();
+  while (!hex.empty() && (hex.back() == '\n' || hex.back() == '\r' || hex.back() == ' ')) hex.pop_back();
+  auto raw = Unhex(hex);
+  Key256 key{};
+  if (!raw || raw->size() != key.size()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "the master key file " + path + " must hold 64 hex digits (openssl rand -hex 32)");
+  }
+  std::copy(raw->begin(), raw->end(), key.begin());
+  return key;
+}
+
+namespace {
+
+Result<Key256> CreateMasterKeyFile(const std::string& path) {
+  auto key = NewKey();
+  if (!key.ok()) return key.error();
+  // 0600 from the start, and never over an existing file.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0) return MakeError(ErrorCode::kIoError, "cannot create the master key file " + path);
+  const std::string text =
+      Hex(std::string_view(reinterpret_cast<const char*>(key->data()), key->size())) + "\n";
+  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) return MakeError(ErrorCode::kIoError, "cannot write the master key file " + path);
+  return key;
+}
+
+}  // namespace
+
+Result<VaultOpened> OpenVault(std::shared_ptr<storage::EventStore> store, const std::string& data_dir,
+                              const std::string& configured, bool writable) {
+  std::string path = configured;
+  if (const char* env = std::getenv(kMasterKeyEnv); env != nullptr && *env != '\0') path = env;
+  const bool named = !path.empty();
+  if (!named) path = (std::filesystem::path(data_dir) / kDefaultMasterKeyFile).string();
+  auto has_check = PersonalDataVault::StoreHasMasterCheck(*store);
+  if (!has_check.ok()) return has_check.error();
+  VaultOpened out;
+  auto key = ReadMasterKeyFile(path);
+  if (!key.ok() && key.error().code == ErrorCode::kNotFound) {
+    if (*has_check) {
+      return MakeError(ErrorCode::kForbidden,
+                       "this store holds encrypted personal data and its master key is missing (looked for " +
+                           path + "; set " + kMasterKeyEnv + " or the config's master_key_file to the key's file)");
+    }
+    if (named) return key.error();
+    if (!writable) return out;  // nothing sealed to read: read as it is
+    key = CreateMasterKeyFile(path);
+    if (!key.ok()) return key.error();
+    out.notice = "created the master key " + path +
+                 " (mode 0600) for the personal data of this single-machine install; keep a copy apart from "
+                 "the data and its backups, and see README \"Personal data and the master key\"";
+  }
+  if (!key.ok()) return key.error();
+  auto vault = PersonalDataVault::Open(std::move(store), *key, writable);
+  if (!vault.ok()) {
+    Error e = vault.error();
+    e.message += " (master key file " + path + ")";
+    return e;
+  }
+  out.vault = std::move(vault).value();
+  if (writable) {
+    auto destroyed = out.vault->DestroyKeysOfErased();
+    if (!destroyed.ok()) return destroyed.error();
+    if (*destroyed > 0) {
+      out.notice += (out.notice.empty() ? "" : "; ") + std::string("destroyed the data keys of ") +
+                    std::to_string(*destroyed) + " erased people whose keys had survived their erasure";
+    }
+  }
+  return out;
+}
+
+}  // namespace assure::api::privacy
