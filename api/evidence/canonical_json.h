@@ -1,5 +1,5 @@
 // The canonical JSON of an evidence pack's pack.json and signature.json
-// (storage/FORMAT.md 6.0): no whitespace, object keys in ascending byte
+// (storage/FORMAT.md 6.6): no whitespace, object keys in ascending byte
 // order of their UTF-8, integers only, strings escaped as JSON requires and
 // nothing more. Any language reproduces it from that text (Python:
 // json.dumps(v, sort_keys=True, separators=(",", ":"), ensure_ascii=False)).

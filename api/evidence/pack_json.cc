@@ -4,7 +4,7 @@
 #include "api/evidence/canonical_json.h"
 #include "domain/calendar.h"
 
-// pack.json in canonical form (FORMAT.md 6.0), a member at a time: the
+// pack.json in canonical form (FORMAT.md 6.6), a member at a time: the
 // header and statements from nlohmann values, the meetings and RAGB
 // histories (most of a large pack) written straight from the model.
 

@@ -135,7 +135,7 @@ TEST_F(EvidencePackTest, APoolOfOneThreadBuildsTheSamePack) {
 
 // pack.json is written a member at a time (and the meetings on two threads
 // once there are many): the bytes must be the canonical form of the object
-// (FORMAT.md 6.0), so any JSON tool re-serialises it identically. 300 meetings refer
+// (FORMAT.md 6.6), so any JSON tool re-serialises it identically. 300 meetings refer
 // to d1 and d1 has 120 RAGB changes, past the report's limits.
 TEST(EventLineTest, AppendJsonStringEscapesAsNlohmannDoes) {
   std::string all;

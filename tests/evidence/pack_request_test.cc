@@ -1,6 +1,6 @@
 // Building a pack: the refusals (each naming its field), a chosen checkpoint
 // giving the same pack byte for byte however many are published after it,
-// and pack.json's canonical form (FORMAT.md 6.0).
+// and pack.json's canonical form (FORMAT.md 6.6).
 #include <gtest/gtest.h>
 
 #include <stdexcept>
