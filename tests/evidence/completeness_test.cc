@@ -5,7 +5,10 @@
 // pack was VALID), the report edited, a stale manifest, another checkpoint.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
 #include <functional>
+#include <tuple>
 #include <optional>
 #include <set>
 
@@ -257,6 +260,86 @@ TEST_F(CompletenessTest, AStatementSignedForAnotherPackIsNamed) {
   EXPECT_TRUE(Checks(r).count("statement")) << FormatVerifyReport(r);
   EXPECT_TRUE(Checks(r).count("completeness")) << FormatVerifyReport(r);
   EXPECT_NE(Failure(r, "completeness", "statement IN-701 is not one the server signed"), nullptr);
+}
+
+// The tamper cases of this file and tamper_test.cc, each with the checks
+// assure verify-pack names; with ASSURE_TAMPER_DIR set they are written
+// there (CASE.zip, CASE.json: {valid, checks}, key.hex) for the independent
+// verifier (tests/tools/verify_pack_agrees.py) to check it agrees.
+TEST_F(CompletenessTest, TheTamperCorpusForTheIndependentVerifier) {
+  std::vector<std::tuple<std::string, std::string, std::set<std::string>>> cases;  // name, zip, checks
+  auto add = [&](const std::string& name, const std::string& zip, std::set<std::string> checks) {
+    cases.emplace_back(name, zip, std::move(checks));
+  };
+  auto with = [&](const std::string& file, const std::string& content, bool manifest = true) {
+    ZipEntries f = files_;
+    f[file] = content;
+    return Repack(f, manifest);
+  };
+  auto replace = [](std::string text, const std::string& from, const std::string& to) {
+    const auto at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    if (at != std::string::npos) text.replace(at, from.size(), to);
+    return text;
+  };
+  add("valid", pack_.zip, {});
+  const std::int64_t back = k20240301 - 274 * kDay;
+  add("back-dated",
+      Forge([](const auto&) { return false; },
+            [&](json& h) {
+              h["as_of"]["timestamp_us"] = back;
+              h["as_of"]["timestamp"] = domain::FormatTimestampUs(back);
+              h["as_of"]["date"] = domain::FormatIsoDate(domain::UtcDateOf(back));
+            }),
+      {"as-of", "statement"});
+  add("date-not-the-timestamps",
+      Forge([](const auto&) { return false; }, [](json& h) { h["as_of"]["date"] = "2024-02-29"; }),
+      {"as-of", "statement"});
+  add("omitted-last-event",
+      Forge([](const storage::RecordedEvent& e) {
+        return e.stream_id == "deliverable-d1" && e.type == "DeliverableRagbChanged";
+      }),
+      {"completeness", "statement"});
+  add("omitted-entity", Forge([](const storage::RecordedEvent& e) { return e.stream_id == "deliverable-d2"; }),
+      {"completeness", "statement"});
+  add("edited-report", with(kIndexFile, replace(files_[kIndexFile], "r-red\">red", "r-green\">green")), {"report"});
+  add("stale-manifest", with(kIndexFile, replace(files_[kIndexFile], "r-red\">red", "r-green\">green"), false),
+      {"manifest", "report"});
+  net_.Run<domain::DeliverableAggregate>("d3", "change-ragb", {{"ragb", "green"}, {"reason", "later"}});
+  add("wrong-checkpoint", Forge([](const auto&) { return false; }, {}, *net_.checkpoints().Publish(0, "x")),
+      {"checkpoint", "statement"});
+  add("edited-event-line",
+      with(kEventsFile, replace(files_[kEventsFile], "\"ragb\":\"red\"", "\"ragb\":\"green\"")),
+      {"event", "statement", "derivation"});
+  add("edited-pack-json", with(kPackFile, replace(files_[kPackFile], "\"partly-met\"", "\"met\"")),
+      {"derivation", "statement"});
+  add("edited-document", with("documents/" + Sha256Hex(net_.strategy_v1), "improved\n"), {"document", "statement"});
+  {
+    std::string lines = files_[kEventsFile];
+    const auto second = lines.find('\n') + 1;
+    lines.erase(second, lines.find('\n', second) + 1 - second);  // the second event
+    add("removed-event", with(kEventsFile, lines), {"coverage", "inclusion", "statement", "completeness"});
+    auto proofs = *ProofsFromJson(files_[kProofsFile]);
+    proofs.checkpoint.root[0] ^= 1;
+    add("forged-checkpoint", with(kProofsFile, ProofsToJson(proofs)), {"signature", "inclusion", "statement"});
+  }
+  ScriptedNetwork impostor;
+  impostor.Script();
+  add("another-key", impostor.BuildPack().zip, {"signature", "statement", "completeness", "consistency"});
+  add("statement-of-another-pack", with(kSignatureFile, ReadZip(net_.BuildPack({"IN-601"}).zip)->at(kSignatureFile)),
+      {"statement", "completeness"});
+
+  const char* dir = std::getenv("ASSURE_TAMPER_DIR");
+  for (const auto& [name, zip, checks] : cases) {
+    auto r = Verify(zip);
+    EXPECT_EQ(r.valid, checks.empty()) << name << "\n" << FormatVerifyReport(r);
+    for (const auto& check : checks) EXPECT_TRUE(Checks(r).count(check)) << name << ": " << check << "\n" << FormatVerifyReport(r);
+    if (!dir) continue;
+    std::ofstream(std::string(dir) + "/" + name + ".zip", std::ios::binary) << zip;
+    std::ofstream(std::string(dir) + "/" + name + ".json")
+        << json{{"valid", r.valid}, {"checks", Checks(r)}, {"report", FormatVerifyReport(r)}}.dump() << "\n";
+  }
+  if (dir) std::ofstream(std::string(dir) + "/key.hex") << ToHex(net_.signer().public_key_raw()) << "\n";
 }
 
 }  // namespace
