@@ -8,6 +8,7 @@
 // pool) write only their own findings list.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -93,6 +94,7 @@ class Checker {
   void Consistency();
   // verify_statement.cc
   void Statement();
+  void StatementFiles();  // after Manifest (whose hashes it compares)
   void AsOf(const nlohmann::json& pack);
   void Completeness(const PackUses& uses, const std::vector<std::pair<std::string, nlohmann::json>>& derived);
 
@@ -103,7 +105,8 @@ class Checker {
   ZipViews files_;
   PackProofs proofs_;
   std::string key_;
-  std::optional<SignedPackStatement> signed_;  // signature.json, when its signature verifies
+  std::optional<SignedPackStatement> signed_;
+  std::map<std::string, std::string> file_sha256_;  // name -> SHA-256 hex (Manifest)  // signature.json, when its signature verifies
   std::vector<storage::RecordedEvent> events_;
   std::vector<std::uint64_t> lines_;
   std::vector<storage::Hash256> leaves_;  // leaf hash of events_[i]'s canonical bytes

@@ -72,6 +72,7 @@ VerifyPackReport Checker::RunChecks() {
   }
   clock.Mark("inclusion (beside the re-fold), manifest (beside the rest)");
   manifest.Merge();
+  StatementFiles();
   Consistency();
   return Finish();
 }
@@ -88,6 +89,8 @@ VerifyPackReport Checker::Finish() {
 }
 
 void Checker::Manifest() {
+  // Every file's SHA-256, once: the statement's file bindings use them too.
+  for (const auto& [name, content] : files_) file_sha256_[name] = Sha256Hex(content);
   auto it = files_.find(kManifestFile);
   if (it == files_.end()) {
     Fail("manifest", kManifestFile, "the pack has no MANIFEST.sha256");
@@ -105,7 +108,7 @@ void Checker::Manifest() {
     auto f = files_.find(name);
     if (f == files_.end()) {
       Fail("manifest", name, "listed in MANIFEST.sha256 but not in the pack");
-    } else if (Sha256Hex(f->second) != hex) {
+    } else if (file_sha256_.at(name) != hex) {
       Fail("manifest", name, "content does not match its SHA-256 in MANIFEST.sha256");
     }
   }

@@ -50,30 +50,6 @@ void Checker::Statement() {
   }
   signed_ = std::move(*s);
   const json& statement = signed_->statement;
-  // The files it binds: every file but itself and the manifest.
-  const json& hashes = domain::GetMember(statement, "files");
-  std::set<std::string> bound;
-  if (hashes.is_object()) {
-    for (auto h = hashes.begin(); h != hashes.end(); ++h) {
-      bound.insert(h.key());
-      auto f = files_.find(h.key());
-      const std::string check = h.key() == kIndexFile ? "report" : "statement";
-      if (f == files_.end()) {
-        Fail(check, h.key(), "signed in signature.json but not in the pack (removed?)");
-      } else if (!h.value().is_string() || Sha256Hex(f->second) != h.value().get<std::string>()) {
-        Fail(check, h.key(),
-             std::string(h.key() == kIndexFile ? "the report is not the one the server signed"
-                                               : "not the file the server signed") +
-                 ": its SHA-256 is " + Sha256Hex(f->second) + ", signature.json says " +
-                 (h.value().is_string() ? h.value().get<std::string>() : std::string("?")) + " (edited?)");
-      }
-    }
-  }
-  for (const auto& [name, content] : files_) {
-    if (name != kSignatureFile && name != kManifestFile && !bound.count(name)) {
-      Fail("statement", name, "in the pack but not in the statement the server signed (added?)");
-    }
-  }
   // The checkpoint it was signed for.
   const json& cp = domain::GetMember(statement, "checkpoint");
   const Checkpoint& c = proofs_.checkpoint;
@@ -84,9 +60,39 @@ void Checker::Statement() {
              storage::HexEncode(c.root) + "), but the server signed it for the checkpoint " + cp.dump());
   }
   if (report_.failures.size() == before) {
-    Pass("statement: signed by " + ToHex(key_) + "; " + Plural(bound.size(), "file") +
-         " (index.html among them) are the ones it binds, against the checkpoint of size " +
-         std::to_string(c.tree_size));
+    Pass("statement: signed by " + ToHex(key_) + " for the checkpoint of size " + std::to_string(c.tree_size));
+  }
+}
+
+void Checker::StatementFiles() {
+  if (!signed_) return;
+  const std::size_t before = report_.failures.size();
+  // The files it binds: every file but itself and the manifest.
+  const json& hashes = domain::GetMember(signed_->statement, "files");
+  std::set<std::string> bound;
+  if (hashes.is_object()) {
+    for (auto h = hashes.begin(); h != hashes.end(); ++h) {
+      bound.insert(h.key());
+      auto f = file_sha256_.find(h.key());
+      const std::string check = h.key() == kIndexFile ? "report" : "statement";
+      if (f == file_sha256_.end()) {
+        Fail(check, h.key(), "signed in signature.json but not in the pack (removed?)");
+      } else if (!h.value().is_string() || f->second != h.value().get<std::string>()) {
+        Fail(check, h.key(),
+             std::string(h.key() == kIndexFile ? "the report is not the one the server signed"
+                                               : "not the file the server signed") +
+                 ": its SHA-256 is " + f->second + ", signature.json says " +
+                 (h.value().is_string() ? h.value().get<std::string>() : std::string("?")) + " (edited?)");
+      }
+    }
+  }
+  for (const auto& [name, content] : files_) {
+    if (name != kSignatureFile && name != kManifestFile && !bound.count(name)) {
+      Fail("statement", name, "in the pack but not in the statement the server signed (added?)");
+    }
+  }
+  if (report_.failures.size() == before) {
+    Pass("files: " + Plural(bound.size(), "file") + " (index.html among them) are the ones the server signed");
   }
 }
 

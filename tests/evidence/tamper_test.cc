@@ -308,7 +308,7 @@ TEST_F(TamperTest, ValuesOfTheWrongTypeAreReportedNotThrown) {
   files_[kPackFile] = j.dump();
   auto r = Verify(Repack(files_, true));
   EXPECT_FALSE(r.valid);
-  EXPECT_EQ(r.failures.back().check, "format") << FormatVerifyReport(r);
+  EXPECT_NE(Failure(r, "format"), nullptr);
   auto p = json::parse(files_[kProofsFile]);
   p["format"] = 7;
   files_[kProofsFile] = p.dump();
