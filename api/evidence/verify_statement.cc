@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "api/audit/signer.h"
 #include "api/evidence/verify_checker.h"
@@ -159,7 +162,9 @@ void Checker::Completeness(const PackUses& uses, const std::vector<std::pair<std
   const std::size_t before = report_.failures.size();
   const json& st = signed_->statement;
   // 1. Every stream drawn on runs from version 0 to its signed head.
-  std::map<std::string, std::pair<std::uint64_t, std::size_t>> seen;  // stream -> (next version, its last line)
+  // stream -> (next version, index of its last event); the ids are events_'s.
+  std::unordered_map<std::string_view, std::pair<std::uint64_t, std::size_t>> seen;
+  seen.reserve(1024);
   for (std::size_t i = 0; i < events_.size(); ++i) {
     const auto& e = events_[i];
     auto [it, fresh] = seen.try_emplace(e.stream_id, 0, i);
@@ -181,7 +186,7 @@ void Checker::Completeness(const PackUses& uses, const std::vector<std::pair<std
   }
   for (auto h = heads.begin(); h != heads.end(); ++h) {
     const std::uint64_t head = h.value().is_number_unsigned() ? h.value().get<std::uint64_t>() : 0;
-    auto it = seen.find(h.key());
+    auto it = seen.find(std::string_view(h.key()));
     if (it == seen.end()) {
       Fail("completeness", kEventsFile,
            "stream " + h.key() + " (head version " + std::to_string(head) +
@@ -195,10 +200,13 @@ void Checker::Completeness(const PackUses& uses, const std::vector<std::pair<std
            lines_[it->second.second], events_[it->second.second].position);
     }
   }
+  std::vector<std::string> unsigned_streams;
   for (const auto& [stream, next] : seen) {
-    if (!heads.contains(stream)) {
-      Fail("completeness", kEventsFile, "stream " + stream + " is not one the server signed (added?)");
-    }
+    if (!heads.contains(stream)) unsigned_streams.emplace_back(stream);
+  }
+  std::sort(unsigned_streams.begin(), unsigned_streams.end());
+  for (const auto& stream : unsigned_streams) {
+    Fail("completeness", kEventsFile, "stream " + stream + " is not one the server signed (added?)");
   }
   for (const auto& stream : uses.streams) {
     if (!heads.contains(stream)) {
