@@ -262,6 +262,18 @@ TEST_F(CompletenessTest, AStatementSignedForAnotherPackIsNamed) {
   EXPECT_NE(Failure(r, "completeness", "statement IN-701 is not one the server signed"), nullptr);
 }
 
+// A pack of the format before the signed statement is refused, saying why.
+TEST_F(CompletenessTest, AVersion2PackIsNamedAsSuch) {
+  json j = json::parse(files_[kPackFile]);
+  j["format"] = "assure-evidence-pack/v2";
+  files_.erase(kSignatureFile);
+  files_[kPackFile] = j.dump(1) + "\n";
+  auto r = Verify(Repack(files_, true));
+  EXPECT_FALSE(r.valid);
+  EXPECT_NE(Failure(r, "format", "an assure-evidence-pack/v2 pack"), nullptr);
+  EXPECT_NE(Failure(r, "statement", "the pack has no signature.json"), nullptr);
+}
+
 // The tamper cases of this file and tamper_test.cc, each with the checks
 // assure verify-pack names; with ASSURE_TAMPER_DIR set they are written
 // there (CASE.zip, CASE.json: {valid, checks}, key.hex) for the independent
