@@ -22,7 +22,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version exit 0; every usage error exits 2, as each
+    // command's own usage errors do (CLI11's codes, e.g. 106, mean nothing).
+    return app.exit(e) == 0 ? 0 : 2;
   }
   return run ? run() : 2;
 }

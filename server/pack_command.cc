@@ -1,7 +1,10 @@
 // assure pack: build an evidence pack from a stopped store.
 //   assure pack --statements IN-601,IN-701 | --section 6 | --all
 //               --as-of YYYY-MM-DD[THH:MM:SSZ] --out PACK.zip [--data DIR]
-// (a bare date is the end of that UTC day, as everywhere: domain::ParseAsAt)
+//               [--checkpoint SIZE]
+// (a bare date is the end of that UTC day, as everywhere: domain::ParseAsAt;
+// a time after now is refused). --checkpoint names a published checkpoint by
+// its tree size: the same command then writes the same pack byte for byte.
 // Publishes a signed checkpoint if none covers the as-at position, and
 // records the generation in the security access log. Prints the pack's
 // identity and a summary. Exit 0 on success, 1 when refused, 2 on usage or
@@ -10,10 +13,13 @@
 // with --read-only is opened without writing: the pack uses the newest
 // published checkpoint when it covers the as-at position (refused with what
 // to do when none does), and the generation is not recorded (said on stderr).
+// The pack's statement is signed with the store's signing-key.pem, read (never
+// created) on a read-only store: an archive without it cannot make packs.
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 #include "api/audit/checkpoint.h"
@@ -74,6 +80,7 @@ void RegisterPack(CLI::App& app, Run& run) {
     std::string out;
     std::string actor = "cli";
     bool read_only = false;
+    std::uint64_t checkpoint = 0;
   };
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("pack", "Build a QSIN evidence pack as at a date (stopped store)");
@@ -86,6 +93,10 @@ void RegisterPack(CLI::App& app, Run& run) {
   se->excludes(al);
   cmd->add_option("--as-of", args->as_of, kAsOfHelp)->required();
   cmd->add_option("--out", args->out, "Where to write the zip")->required();
+  cmd->add_option("--checkpoint", args->checkpoint,
+                  "Prove against the published checkpoint of this tree size (e.g. one minuted at a board), "
+                  "so the same command later writes the same pack; default: the newest, published if none "
+                  "covers the date");
   cmd->add_option("--actor", args->actor, "Who asked (for the security log)")->capture_default_str();
   cmd->add_flag("--read-only", args->read_only,
                 "Write nothing to the store (an archived copy); implied when --data is not "
@@ -114,6 +125,7 @@ void RegisterPack(CLI::App& app, Run& run) {
       req.as_of_us = *as_of;
       req.actor = args->actor;
       req.transport = "cli";
+      if (args->checkpoint != 0) req.checkpoint_size = args->checkpoint;
       req.now_us = std::chrono::duration_cast<std::chrono::microseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
@@ -133,12 +145,13 @@ void RegisterPack(CLI::App& app, Run& run) {
         std::fprintf(stderr, "assure pack: %s\n", vault.error().message.c_str());
         return 2;
       }
-      // A read-only store never publishes, so its signing key is neither
-      // needed nor read (an archive may rightly not hold it): the pack's
-      // checkpoint carries its own signature and public key. The throw-away
-      // key only satisfies CheckpointLog.
-      auto signer = read_only ? Result<std::unique_ptr<api::Signer>>(api::Signer::Generate())
-                              : api::Signer::LoadOrCreate(args->data);
+      // The pack's statement is signed with the store's key; a read-only
+      // store's is read, never created (without one, a throw-away key lets
+      // the checkpoint be looked at before the pack is refused).
+      const bool keyless =
+          read_only && !std::filesystem::exists(std::filesystem::path(args->data) / "signing-key.pem");
+      auto signer = keyless ? Result<std::unique_ptr<api::Signer>>(api::Signer::Generate())
+                            : api::Signer::LoadOrCreate(args->data);
       if (!signer.ok()) {
         std::fprintf(stderr, "assure pack: %s\n", signer.error().message.c_str());
         return 2;
@@ -148,6 +161,14 @@ void RegisterPack(CLI::App& app, Run& run) {
         if (int code = CheckReadOnlyCheckpoint(*shared, checkpoints, req, args->data); code != 0) {
           return code;
         }
+      }
+      if (keyless) {
+        std::fprintf(stderr,
+                     "assure pack: the read-only store in '%s' holds no signing-key.pem: a pack's statement "
+                     "is signed with the network's key. Copy the key beside the archive (mode 0600), or run "
+                     "assure pack where the key is\n",
+                     args->data.c_str());
+        return 1;
       }
       auth::SecurityLog security(*shared, storage::SystemClock());
       if (auto s = security.Open(); !s.ok()) {

@@ -1,7 +1,8 @@
 // assure verify-pack: check an evidence pack offline, without a store.
 //   assure verify-pack PACK.zip [--public-key HEX|FILE]
 //                      [--earlier-checkpoint FILE.json [--consistency-proof FILE.json]]
-// The public key is 64 hex digits (assure key show) or a file holding them.
+// The public key is 64 hex digits, or a file holding them, a PEM public key,
+// or both as `assure key show` prints them.
 // The earlier checkpoint is its JSON form (GET /api/v1/audit/checkpoint); the
 // consistency proof a JSON array of hex hashes, or an object with "proof"
 // (GET /api/v1/audit/proof/consistency), else the pack's own is used.
@@ -19,16 +20,6 @@
 
 namespace assure::server {
 
-namespace {
-
-std::string Trim(std::string s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-  std::size_t i = 0;
-  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-  return s.substr(i);
-}
-
-}  // namespace
 
 void RegisterVerifyPack(CLI::App& app, Run& run) {
   struct Args {
@@ -52,18 +43,20 @@ void RegisterVerifyPack(CLI::App& app, Run& run) {
       }
       api::VerifyPackOptions o;
       if (!args->public_key.empty()) {
-        std::string hex = args->public_key;
-        if (hex.size() != 64) {
-          auto file = ReadWholeFile(hex);
+        // 64 hex digits, or a file: the output of assure key show, a PEM
+        // public key, or the hex digits alone.
+        std::string text = args->public_key;
+        if (text.size() != 64) {
+          auto file = ReadWholeFile(text);
           if (!file) {
             std::fprintf(stderr, "assure verify-pack: --public-key is neither 64 hex digits nor a file\n");
             return 2;
           }
-          hex = Trim(*file);
+          text = *file;
         }
-        auto raw = api::FromHex(hex, "public_key");
-        if (!raw.ok() || raw->size() != 32) {
-          std::fprintf(stderr, "assure verify-pack: the public key must be 64 hex digits\n");
+        auto raw = api::PublicKeyFromText(text);
+        if (!raw.ok()) {
+          std::fprintf(stderr, "assure verify-pack: --public-key: %s\n", raw.error().message.c_str());
           return 2;
         }
         o.public_key_raw = *raw;

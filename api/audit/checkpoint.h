@@ -53,6 +53,9 @@ class CheckpointLog {
   // The checkpoint for exactly this tree size, if one was published.
   Result<std::optional<Checkpoint>> AtSize(std::uint64_t tree_size);
   Result<std::vector<Checkpoint>> List();
+  // The key checkpoints are signed with; evidence packs sign their
+  // statement with it too (under a message of their own, FORMAT.md 6.5).
+  const Signer& signer() const { return signer_; }
 
  private:
   storage::EventStore& store_;

@@ -6,7 +6,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdio>
+#include <optional>
 #include <filesystem>
 
 #include "domain/hex.h"
@@ -102,6 +104,43 @@ std::string Signer::PublicKeyPem() const {
   std::string pem(data, static_cast<std::size_t>(n));
   BIO_free(bio);
   return pem;
+}
+
+Result<std::string> PublicKeyFromText(std::string_view text) {
+  std::optional<std::string> from_hex, from_pem;
+  // A line of 64 hex digits.
+  std::size_t at = 0;
+  while (at < text.size()) {
+    std::size_t nl = text.find('\n', at);
+    if (nl == std::string_view::npos) nl = text.size();
+    std::string_view line = text.substr(at, nl - at);
+    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.remove_suffix(1);
+    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.front()))) line.remove_prefix(1);
+    if (line.size() == 64) {
+      auto raw = FromHex(line, "public_key");
+      if (raw.ok()) from_hex = *raw;
+    }
+    at = nl + 1;
+  }
+  if (text.find("-----BEGIN PUBLIC KEY-----") != std::string_view::npos) {
+    BIO* bio = BIO_new_mem_buf(text.data(), static_cast<int>(text.size()));
+    EVP_PKEY* k = bio ? PEM_read_bio_PUBKEY(bio, nullptr, nullptr, nullptr) : nullptr;
+    BIO_free(bio);
+    if (!k || EVP_PKEY_id(k) != EVP_PKEY_ED25519) {
+      EVP_PKEY_free(k);
+      return MakeError(ErrorCode::kInvalidArgument, "the PEM block is not an Ed25519 public key", "public_key");
+    }
+    from_pem = RawPublic(k);
+    EVP_PKEY_free(k);
+  }
+  if (from_hex && from_pem && *from_hex != *from_pem) {
+    return MakeError(ErrorCode::kInvalidArgument, "the hex key and the PEM key differ", "public_key");
+  }
+  if (from_hex) return *from_hex;
+  if (from_pem) return *from_pem;
+  return MakeError(ErrorCode::kInvalidArgument,
+                   "no public key: expected 64 hex digits, a PEM public key, or the output of assure key show",
+                   "public_key");
 }
 
 bool VerifyEd25519(std::string_view public_key_raw, std::string_view message,

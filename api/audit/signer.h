@@ -43,6 +43,12 @@ class Signer {
 bool VerifyEd25519(std::string_view public_key_raw, std::string_view message,
                    std::string_view signature);
 
+// A raw 32-byte Ed25519 public key read from text: 64 hex digits alone, a
+// PEM "PUBLIC KEY" block, or both as `assure key show` prints them (a hex
+// line then the PEM; they must agree). kInvalidArgument saying what was
+// expected otherwise.
+Result<std::string> PublicKeyFromText(std::string_view text);
+
 // Hex helpers for keys and signatures.
 std::string ToHex(std::string_view bytes);
 Result<std::string> FromHex(std::string_view hex, std::string_view field);

@@ -15,9 +15,11 @@
 #include "api/evidence/pack_content.h"
 #include "api/evidence/pack_format.h"
 #include "api/evidence/pack_html.h"
+#include "api/evidence/pack_statement.h"
 #include "storage/codec.h"
 #include "storage/merkle.h"
 #include "domain/calendar.h"
+#include "domain/mm_qsin_reference.h"
 
 namespace assure::api {
 
@@ -35,7 +37,25 @@ std::string ScopeName(PackScope s) {
 }
 
 Result<Checkpoint> CheckpointCovering(CheckpointLog& log, std::uint64_t position,
-                                      std::int64_t now_us) {
+                                      const PackRequest& request) {
+  if (request.checkpoint_size) {
+    auto chosen = log.AtSize(*request.checkpoint_size);
+    if (!chosen.ok()) return chosen.error();
+    if (!chosen->has_value()) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "no checkpoint of size " + std::to_string(*request.checkpoint_size) +
+                           " was published (GET /api/v1/audit/checkpoints lists them)",
+                       "checkpoint");
+    }
+    if ((*chosen)->tree_size < position) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "the checkpoint of size " + std::to_string((*chosen)->tree_size) +
+                           " does not cover the as-at position " + std::to_string(position),
+                       "checkpoint");
+    }
+    return **chosen;
+  }
+  const std::int64_t now_us = request.now_us;
   auto latest = log.Latest();
   if (!latest.ok()) return latest.error();
   if (latest->has_value() && (*latest)->tree_size >= position) return **latest;
@@ -51,6 +71,15 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   }
   if (request.scope == PackScope::kCodes && request.codes.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "name at least one statement", "statements");
+  }
+  // A QSIN code is "IN-" and three digits ("hello" is a mistake, not a gap);
+  // a well-formed one no statement or evidence has as at the date is a gap.
+  for (const auto& code : request.codes) {
+    if (!domain::IsQsinCode(code)) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "unknown statement '" + code + "': a QSIN statement code is IN- and three digits, e.g. IN-601",
+                       "statements");
+    }
   }
   if (request.scope == PackScope::kSection &&
       (request.section.empty() || request.section.size() > 2 ||
@@ -68,14 +97,33 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   // 1. The as-at position and the checkpoint that covers it.
   std::uint64_t position = 0;
   if (request.as_of_us) {
+    if (*request.as_of_us > request.now_us) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "as_of " + domain::FormatTimestampUs(*request.as_of_us) + " is in the future (now " +
+                           domain::FormatTimestampUs(request.now_us) + ")",
+                       "as_of");
+    }
     auto p = store.PositionAt(*request.as_of_us);
     if (!p.ok()) return p.error();
     position = *p;
   } else {
-    position = std::min(*request.as_of_position, store.Head().position);
+    const std::uint64_t head = store.Head().position;
+    if (*request.as_of_position < 1 || *request.as_of_position > head) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "at_position " + std::to_string(*request.as_of_position) + " is not a position of the log (1.." +
+                           std::to_string(head) + ")",
+                       "at_position");
+    }
+    position = *request.as_of_position;
   }
-  auto checkpoint = CheckpointCovering(checkpoints, position, request.now_us);
+  auto checkpoint = CheckpointCovering(checkpoints, position, request);
   if (!checkpoint.ok()) return checkpoint.error();
+  if (checkpoint->public_key != checkpoints.signer().public_key_raw()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "the checkpoint was signed by " + ToHex(checkpoint->public_key) +
+                         ", not by this store's signing key: the pack's statement could not be checked against it",
+                     "checkpoint");
+  }
 
   // 2. The network as at the position, and 3. the statements and what they
   // rely on, derived from it while the last of the log's lines are rendered.
@@ -114,11 +162,21 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   // 4. events.jsonl: every event of every stream relied on, by position (the
   // lines were rendered while the log was folded).
   std::vector<std::uint64_t> positions;
+  json stream_heads = json::object();  // stream -> its head version at the position
   {
     std::vector<bool> used(asat->streams.size());
+    std::vector<std::uint64_t> count(asat->streams.size());
     for (std::size_t i = 0; i < used.size(); ++i) used[i] = uses.streams.count(asat->streams[i]) > 0;
     for (std::uint64_t p = 1; p <= position; ++p) {
-      if (used[asat->stream_of[p - 1]]) positions.push_back(p);
+      const std::uint32_t s = asat->stream_of[p - 1];
+      if (used[s]) {
+        positions.push_back(p);
+        ++count[s];
+      }
+    }
+    // Versions run from 0 without gaps (the store assigns them so).
+    for (std::size_t i = 0; i < used.size(); ++i) {
+      if (count[i] > 0) stream_heads[asat->streams[i]] = count[i] - 1;
     }
   }
   const std::uint64_t last = positions.empty() ? 0 : positions.back();
@@ -229,8 +287,31 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   ZipViews files = ViewsOf(owned);
   files[kPackFile] = pack.pack_json;
   files[kEventsFile] = pack.events_jsonl;
-  const std::string manifest =
-      BuildManifest(files, {{kEventsFile, events_sha256.get()}, {kPackFile, pack.identity}});
+  // 8. The signed statement: what the pack holds, bound to every file.
+  std::map<std::string, std::string> sha256 = {{kEventsFile, events_sha256.get()}, {kPackFile, pack.identity}};
+  json file_hashes = json::object();
+  for (const auto& [name, content] : files) {
+    auto it = sha256.find(name);
+    if (it == sha256.end()) it = sha256.emplace(name, Sha256Hex(content)).first;
+    file_hashes[name] = it->second;
+  }
+  SignedPackStatement signed_statement;
+  signed_statement.statement = {{"format", kStatementFormat},
+                                {"identity", pack.identity},
+                                {"scope", header["scope"]},
+                                {"as_of", header["as_of"]},
+                                {"checkpoint",
+                                 {{"tree_size", checkpoint->tree_size},
+                                  {"root_hash", storage::HexEncode(checkpoint->root)}}},
+                                {"statements", StatementIndex(statements)},
+                                {"streams", std::move(stream_heads)},
+                                {"files", std::move(file_hashes)}};
+  signed_statement.public_key = checkpoints.signer().public_key_raw();
+  signed_statement.signature = checkpoints.signer().Sign(PackStatementMessage(signed_statement.statement));
+  const std::string signature_json = SignatureJson(signed_statement);
+  files[kSignatureFile] = signature_json;
+  clock.Mark("signed statement");
+  const std::string manifest = BuildManifest(files, sha256);
   files[kManifestFile] = manifest;
   clock.Mark("manifest");
   // The working state (the model, every event's line and leaf) is no

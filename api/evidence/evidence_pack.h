@@ -31,9 +31,14 @@ struct PackRequest {
   std::string section;             // kSection: e.g. "6"
   // As at: exactly one of these. A timestamp (UTC microseconds) selects the
   // last event recorded at or before it (EventStore::PositionAt); a position
-  // is taken as is (clamped to the head).
+  // must be 1..head. A time after now_us is refused.
   std::optional<std::int64_t> as_of_us;
   std::optional<std::uint64_t> as_of_position;
+  // The checkpoint to prove against, by tree size (one published, covering
+  // the as-at position): the same request then gives the same pack, byte
+  // for byte, however many checkpoints are published later. Unset: the
+  // newest, publishing one if it does not cover the position.
+  std::optional<std::uint64_t> checkpoint_size;
   // Who asked and how (for the security log; not part of the pack).
   std::string actor;
   std::string role;
@@ -60,14 +65,17 @@ struct Pack {
   std::vector<std::pair<std::string, double>> phase_seconds;
 };
 
-// Builds the pack: picks the as-at position, uses the newest published
-// checkpoint whose tree_size covers it (publishing one now if none does),
-// folds the network as at the position, derives each statement's section,
-// and writes the zip. When `security_log` is given the generation is
+// Builds the pack: picks the as-at position, uses the checkpoint asked for
+// or else the newest published one whose tree_size covers it (publishing one
+// now if none does), folds the network as at the position, derives each
+// statement's section, signs the pack's statement (FORMAT.md 6.5) with the
+// checkpoint log's key, and writes the zip. When `security_log` is given the generation is
 // recorded there (who, which statements, which date, the pack's identity);
 // a failure to record fails the call.
-// Errors: kInvalidArgument (no statements, no as-at, bad section), store
-// errors as they come.
+// Errors: kInvalidArgument naming the field (no or unknown statements, no
+// as-at, a future as_of, an at_position outside 1..head, a bad section, a
+// checkpoint not published or not covering the position, or signed by
+// another key than the log's), store errors as they come.
 Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkpoints,
                                const PackRequest& request,
                                auth::SecurityLog* security_log = nullptr);

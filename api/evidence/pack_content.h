@@ -90,16 +90,17 @@ nlohmann::json MeetingEntity(const NetworkModel& model, const std::string& id);
 // pack.json's "entities" as one JSON value.
 nlohmann::json EntitiesJson(const NetworkModel& model, const PackEntities& entities);
 
-// pack.json, as nlohmann::json's dump(1) of the whole object followed by a
-// newline, without holding it as one tree: `header` holds every top-level
-// member but "entities", "ragb_histories" (for `deliverables`) and
-// "statements", which are written from `statements`, the model and the fold.
-// Meetings and histories are rendered on two threads. Identical bytes to
-// building the object and dumping it (tested). `reserve`: the bytes to
-// reserve for it up front, when the caller can tell (the size of the
-// pack.json a verifier re-renders, or a generous guess): reserved memory
-// costs nothing until written, while growing by doubling copies the text
-// and has the kernel supply twice the pages.
+// pack.json: the canonical JSON (FORMAT.md 6.6, api/evidence/pack_json.cc)
+// of the whole object followed by a newline, without holding it as one
+// tree: `header` holds every top-level member but "entities",
+// "ragb_histories" (for `deliverables`) and "statements", which are written
+// from `statements`, the model and the fold. Meetings and histories are
+// rendered on two threads. Identical bytes to building the object and
+// writing it canonically (tested). `reserve`: the bytes to reserve for it up
+// front, when the caller can tell (the size of the pack.json a verifier
+// re-renders, or a generous guess): reserved memory costs nothing until
+// written, while growing by doubling copies the text and has the kernel
+// supply twice the pages.
 std::string RenderPackJson(const nlohmann::json& header, const nlohmann::json& statements,
                            const NetworkModel& model, const PackEntities& entities, const PackFold& fold,
                            const std::set<std::string>& deliverables, std::size_t reserve = 0);

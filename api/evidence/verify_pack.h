@@ -10,7 +10,8 @@
 // events present (folded with the domain aggregates' Evolve) and compared;
 // document contents against their content_sha256; and, given an earlier
 // checkpoint, that the pack's checkpoint extends it (consistency proof from
-// the caller, else from the pack).
+// the caller, else from the pack); and the pack's signed statement
+// (FORMAT.md 6.5): the files it binds, the as-at instant, completeness.
 //
 // Thread safety: pure function.
 #pragma once
@@ -39,7 +40,11 @@ struct VerifyPackOptions {
 };
 
 // One failed check. `check` is one of: manifest, format, event, order,
-// coverage, inclusion, signature, derivation, document, consistency.
+// coverage, inclusion, signature, statement (signature.json and the files it
+// binds), report (index.html is not the one signed), checkpoint (not the one
+// signed or named), as-of (the as-at disagrees with itself, the signature or
+// an event's time), completeness (an event of a stream or an entity signed
+// as mapped is missing), derivation, document, consistency.
 struct VerifyFailure {
   std::string check;
   std::string file;            // the file at fault, e.g. events.jsonl

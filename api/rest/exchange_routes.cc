@@ -85,7 +85,11 @@ Status RegisterExchangeRoutes(http::Router& router, std::shared_ptr<RestDeps> de
         {{"statements", {{"description", "codes, e.g. [\"IN-601\"], or \"all\""}}},
          {"section", {{"type", "string"}}},
          {"as_of", {{"type", "string"}, {"description", std::string(kAsOfMeaning)}}},
-         {"at_position", {{"type", "integer"}}}}}});
+         {"at_position", {{"type", "integer"}, {"description", "a log position, 1..head (instead of as_of)"}}},
+         {"checkpoint",
+          {{"type", "integer"},
+           {"description", "the tree size of a published checkpoint covering the as-at position: the same "
+                           "request then gives the same pack byte for byte (default: the newest)"}}}}}});
   add("POST", "/api/v1/evidence-packs", [deps](const http::Request& req) -> http::Response {
     auto body = ReadJsonBody(req);
     if (!body.ok()) return ErrorResponse(body.error(), req);
@@ -113,7 +117,13 @@ Status RegisterExchangeRoutes(http::Router& router, std::shared_ptr<RestDeps> de
     }
     const nlohmann::json& at = domain::GetMember(*body, "at_position");
     std::string as_of = domain::GetStr(*body, "as_of");
-    if (at.is_number_unsigned()) {
+    if (!at.is_null()) {
+      const std::uint64_t head = deps->store->Head().position;
+      if (!at.is_number_unsigned() || at.get<std::uint64_t>() < 1 || at.get<std::uint64_t>() > head) {
+        return ErrorResponse(MakeError(ErrorCode::kInvalidArgument,
+                                       "at_position must be a log position, 1.." + std::to_string(head), "at_position"),
+                             req);
+      }
       auto whole = WholeAppendPosition(*deps->store, at.get<std::uint64_t>());
       if (!whole.ok()) return ErrorResponse(whole.error(), req);
       r.as_of_position = *whole;
@@ -123,6 +133,15 @@ Status RegisterExchangeRoutes(http::Router& router, std::shared_ptr<RestDeps> de
       r.as_of_us = *ts;
     } else {
       r.as_of_us = deps->clock->NowMicros();
+    }
+    const nlohmann::json& checkpoint = domain::GetMember(*body, "checkpoint");
+    if (!checkpoint.is_null()) {
+      if (!checkpoint.is_number_unsigned()) {
+        return ErrorResponse(MakeError(ErrorCode::kInvalidArgument,
+                                       "checkpoint is the tree size of a published checkpoint", "checkpoint"),
+                             req);
+      }
+      r.checkpoint_size = checkpoint.get<std::uint64_t>();
     }
     r.actor = req.principal->actor();
     r.role = std::string(auth::RoleName(req.principal->role));

@@ -6,6 +6,7 @@
 
 #include "api/auth/security_log.h"
 #include "api/core/thread_pool.h"
+#include "api/evidence/canonical_json.h"
 #include "api/evidence/event_line.h"
 #include "api/evidence/pack_content.h"
 #include "api/evidence/pack_format.h"
@@ -133,8 +134,8 @@ TEST_F(EvidencePackTest, APoolOfOneThreadBuildsTheSamePack) {
 }
 
 // pack.json is written a member at a time (and the meetings on two threads
-// once there are many): the bytes must be nlohmann::json's own dump(1) of the
-// object, so any JSON tool re-serialises it identically. 300 meetings refer
+// once there are many): the bytes must be the canonical form of the object
+// (FORMAT.md 6.6), so any JSON tool re-serialises it identically. 300 meetings refer
 // to d1 and d1 has 120 RAGB changes, past the report's limits.
 TEST(EventLineTest, AppendJsonStringEscapesAsNlohmannDoes) {
   std::string all;
@@ -189,7 +190,7 @@ TEST_F(EvidencePackTest, PackJsonIsTheWholeObjectDumpedAndTheReportIsCut) {
   auto pack = BuildEvidencePack(net_.store(), net_.checkpoints(), req);
   ASSERT_TRUE(pack.ok()) << pack.error().message;
   const json j = json::parse(pack->pack_json);
-  EXPECT_EQ(j.dump(1) + "\n", pack->pack_json);
+  EXPECT_EQ(CanonicalJson(j) + "\n", pack->pack_json);
   EXPECT_GE(j["entities"]["meetings"].size(), 300u);
   EXPECT_GE(j["ragb_histories"]["d1"].size(), 120u);
   // Meetings and RAGB histories are written as text: the same values as
@@ -305,6 +306,7 @@ TEST_F(EvidencePackTest, GapsListStatementsWithoutEvidence) {
   req.scope = PackScope::kSection;
   req.section = "7";
   req.as_of_us = k20240301;
+  req.now_us = net_.clock().NowMicros();
   auto section = BuildEvidencePack(net_.store(), net_.checkpoints(), req);
   ASSERT_TRUE(section.ok());
   EXPECT_EQ(section->codes, std::vector<std::string>{"IN-701"});
@@ -328,6 +330,7 @@ TEST_F(EvidencePackTest, UsesACoveringCheckpointOrPublishesOne) {
   PackRequest req;
   req.codes = {"IN-601"};
   req.as_of_position = 5;
+  req.now_us = net_.clock().NowMicros();
   auto early = BuildEvidencePack(net_.store(), net_.checkpoints(), req);
   ASSERT_TRUE(early.ok());
   EXPECT_EQ(early->checkpoint.tree_size, pack.checkpoint.tree_size);
@@ -371,6 +374,7 @@ TEST_F(EvidencePackTest, GenerationIsRecordedInTheSecurityLog) {
   req.as_of_us = k20240301;
   req.actor = "token-7";
   req.role = "assessor";
+  req.now_us = net_.clock().NowMicros();
   auto pack = BuildEvidencePack(net_.store(), net_.checkpoints(), req, &log);
   ASSERT_TRUE(pack.ok());
   auto entries = log.Read(1, 10);

@@ -63,13 +63,39 @@ TEST_F(RestAsOfTest, ADateMeansTheEndOfThatUtcDayOnEveryRoute) {
   EXPECT_NE(exported.body.find(",Red,"), std::string::npos) << exported.body;
   EXPECT_EQ(exported.body, Get(Export() + last_microsecond).body);
 
-  // The evidence pack: as at the day's last microsecond, holding the change.
-  const json by_date = PackAsOf(date);
+  // The evidence pack: a date is the end of that day, so today's is still in
+  // the future and refused (a pack as at it could change before midnight);
+  // the day before is its last microsecond; without as_of, now, holding the
+  // change.
+  for (const std::string& future : {date, last_microsecond}) {
+    EXPECT_TRUE(IsProblem(Post("/api/v1/evidence-packs", {{"statements", "all"}, {"as_of", future}}, tok().admin),
+                          422, "as_of"))
+        << future;
+  }
+  const json by_date = PackAsOf(day_before);
   ASSERT_TRUE(by_date.is_object());
-  EXPECT_EQ(by_date["as_of"]["timestamp_us"], domain::EndOfDayUs(day));
-  EXPECT_EQ(by_date["as_of"]["date"], date);
-  EXPECT_GE(by_date["as_of"]["position"].get<std::uint64_t>(), red["position"].get<std::uint64_t>());
-  EXPECT_EQ(by_date["as_of"], PackAsOf(last_microsecond)["as_of"]);
+  EXPECT_EQ(by_date["as_of"]["timestamp_us"], domain::EndOfDayUs(domain::UtcDateOf(domain::StartOfDayUs(day) - 1)));
+  EXPECT_EQ(by_date["as_of"]["date"], day_before);
+  EXPECT_EQ(by_date["as_of"], PackAsOf(day_before + "T23:59:59.999999Z")["as_of"]);
+  HttpReply now = Post("/api/v1/evidence-packs", {{"statements", "all"}}, tok().admin);
+  ASSERT_EQ(now.status, 200) << now.body;
+  const json pack = json::parse(api::ReadZip(now.body)->at("pack.json"));
+  EXPECT_EQ(pack["as_of"]["date"], date);
+  EXPECT_GE(pack["as_of"]["position"].get<std::uint64_t>(), red["position"].get<std::uint64_t>());
+}
+
+// Issue 19: a bad pack request is refused with a problem naming the field,
+// never changed into another request.
+TEST_F(RestAsOfTest, ABadEvidencePackRequestIsRefusedNamingTheField) {
+  auto pack = [&](const json& body) { return Post("/api/v1/evidence-packs", body, tok().admin); };
+  EXPECT_TRUE(IsProblem(pack({{"statements", {"IN-601", "hello"}}}), 422, "statements"));
+  for (const json& at : {json(-1), json(0), json(1u << 30), json("7"), json(1.5)}) {
+    EXPECT_TRUE(IsProblem(pack({{"statements", "all"}, {"at_position", at}}), 422, "at_position")) << at;
+  }
+  EXPECT_EQ(pack({{"statements", "all"}, {"at_position", 1}}).status, 200);
+  EXPECT_TRUE(IsProblem(pack({{"statements", "all"}, {"as_of", "2099-01-01"}}), 422, "as_of"));
+  EXPECT_TRUE(IsProblem(pack({{"statements", "all"}, {"checkpoint", 1u << 30}}), 422, "checkpoint"));
+  EXPECT_TRUE(IsProblem(pack({{"statements", "all"}, {"checkpoint", "latest"}}), 422, "checkpoint"));
 }
 
 TEST_F(RestAsOfTest, OneRuleRefusesWhatIsNotADateEverywhere) {

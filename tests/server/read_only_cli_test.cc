@@ -135,11 +135,17 @@ class ReadOnlyMedia {
   std::string why_;
 };
 
-std::string Today() {
-  const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
-      std::chrono::system_clock::now().time_since_epoch());
-  return domain::FormatIsoDate(domain::UtcDateOf(now.count()));
+std::int64_t NowUs() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
+
+std::string Today() { return domain::FormatIsoDate(domain::UtcDateOf(NowUs())); }
+
+// This instant, written out: a pack as at it is not in the future by the
+// time it is built.
+std::string Now() { return domain::FormatTimestampUs(NowUs()); }
 
 TEST(ReadOnlyCliTest, VerifyProgrammesExportAndPackOpenAStoreOnReadOnlyMedia) {
   TempDir dir;
@@ -170,7 +176,7 @@ TEST(ReadOnlyCliTest, VerifyProgrammesExportAndPackOpenAStoreOnReadOnlyMedia) {
 
   // No checkpoint covers the date and none can be published: refused, saying
   // what to do.
-  const std::string pack = "pack --all --as-of " + Today() + d + " --out ";
+  const std::string pack = "pack --all --as-of " + Now() + d + " --out ";
   auto refused = media.Assure(pack + Quote((dir.path / "refused.zip").string()));
   EXPECT_EQ(refused.code, 1) << refused.err;
   EXPECT_NE(refused.err.find("read-only, and no published checkpoint covers"), std::string::npos)
@@ -233,11 +239,19 @@ TEST(AsOfCliTest, ExportAndPackReadADateAsTheEndOfThatUtcDay) {
     }
     return kept;
   };
-  auto packed = Shell(pack_cmd + date + " --out " + Quote((dir.path / "a.zip").string()), dir.path);
+  // Today's date (the end of today) is still in the future: refused, saying
+  // what a date means. The day before is its last microsecond.
+  auto future = Shell(pack_cmd + date + " --out " + Quote((dir.path / "f.zip").string()), dir.path);
+  EXPECT_EQ(future.code, 1) << future.err;
+  EXPECT_NE(future.err.find("is in the future"), std::string::npos) << future.err;
+  EXPECT_FALSE(fs::exists(dir.path / "f.zip"));
+  const std::string yesterday = domain::FormatIsoDate(domain::UtcDateOf(NowUs() - 86'400'000'000LL));
+  auto packed = Shell(pack_cmd + yesterday + " --out " + Quote((dir.path / "a.zip").string()), dir.path);
   ASSERT_EQ(packed.code, 0) << packed.err;
-  EXPECT_NE(packed.out.find("as at      " + date), std::string::npos) << packed.out;
-  auto packed_instant =
-      Shell(pack_cmd + last_microsecond + " --out " + Quote((dir.path / "b.zip").string()), dir.path);
+  EXPECT_NE(packed.out.find("as at      " + yesterday), std::string::npos) << packed.out;
+  auto packed_instant = Shell(pack_cmd + yesterday + "T23:59:59.999999Z --out " +
+                                  Quote((dir.path / "b.zip").string()),
+                              dir.path);
   ASSERT_EQ(packed_instant.code, 0) << packed_instant.err;
   EXPECT_EQ(summary(packed.out), summary(packed_instant.out));
 
@@ -255,6 +269,82 @@ TEST(AsOfCliTest, ExportAndPackReadADateAsTheEndOfThatUtcDay) {
     EXPECT_NE(help.out.find("END of that UTC day"), std::string::npos) << help.out;
     EXPECT_EQ(help.out.find("start of day"), std::string::npos) << help.out;
   }
+}
+
+// Issue 19: a chosen checkpoint gives the same pack byte for byte after a
+// newer one is published; verify-pack takes the key as assure key show
+// prints it, as PEM or as hex, and exits 2 on usage errors.
+TEST(PackCliTest, AChosenCheckpointAndTheKeyAsKeyShowPrintsIt) {
+  TempDir dir;
+  const fs::path data = dir.path / "data";
+  const std::string bin = ASSURE_BIN;
+  const std::string d = " --data " + Quote(data.string());
+  ASSERT_EQ(Shell(bin + " import " + Quote(ASSURE_STRATEGY_MD) + d, dir.path).code, 0);
+  const std::string as_of = Now();
+  const std::string pack = bin + " pack --all" + d + " --as-of " + as_of;
+  auto first = Shell(pack + " --out " + Quote((dir.path / "a.zip").string()), dir.path);
+  ASSERT_EQ(first.code, 0) << first.err;
+  const auto at = first.out.find("checkpoint size ");
+  ASSERT_NE(at, std::string::npos) << first.out;
+  const std::string size = first.out.substr(at + 16, first.out.find(',', at) - at - 16);
+  // More events (the strategy again, one description changed) and a newer
+  // checkpoint.
+  {
+    std::ifstream in(ASSURE_STRATEGY_MD, std::ios::binary);
+    std::string md(std::istreambuf_iterator<char>(in), {});
+    const std::string before = "Create & launch WMIN website";
+    const auto at = md.find(before);
+    ASSERT_NE(at, std::string::npos);
+    md.replace(at, before.size(), "Create and launch the WMIN website");
+    std::ofstream(dir.path / "changed.md", std::ios::binary) << md;
+  }
+  auto changed = Shell(bin + " import " + Quote((dir.path / "changed.md").string()) + d, dir.path);
+  ASSERT_EQ(changed.code, 0) << changed.err;
+  auto newer = Shell(bin + " pack --all" + d + " --as-of " + Now() + " --out " + Quote((dir.path / "n.zip").string()),
+                     dir.path);
+  ASSERT_EQ(newer.code, 0) << newer.err;
+  EXPECT_EQ(newer.out.find("checkpoint size " + size + ","), std::string::npos) << newer.out;
+  for (const char* name : {"b.zip", "c.zip"}) {
+    auto again = Shell(pack + " --checkpoint " + size + " --out " + Quote((dir.path / name).string()), dir.path);
+    ASSERT_EQ(again.code, 0) << again.err;
+  }
+  auto bytes = [&](const char* name) {
+    std::ifstream f(dir.path / name, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(f), {});
+  };
+  EXPECT_EQ(bytes("b.zip"), bytes("c.zip"));
+  EXPECT_EQ(bytes("a.zip"), bytes("b.zip"));  // the first used that checkpoint too
+  auto refused = Shell(pack + " --checkpoint 3 --out " + Quote((dir.path / "r.zip").string()), dir.path);
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_NE(refused.err.find("no checkpoint of size 3"), std::string::npos) << refused.err;
+
+  // The key as assure key show prints it (hex line, then PEM), PEM alone, hex.
+  auto shown = Shell(bin + " key show" + d, dir.path);
+  ASSERT_EQ(shown.code, 0) << shown.err;
+  const std::string hex = shown.out.substr(0, 64);
+  const std::string pem = shown.out.substr(shown.out.find("-----BEGIN"));
+  std::ofstream(dir.path / "key.txt") << shown.out;
+  std::ofstream(dir.path / "key.pem") << pem;
+  std::ofstream(dir.path / "hex.txt") << hex << "\n";
+  const std::string verify = bin + " verify-pack " + Quote((dir.path / "b.zip").string()) + " --public-key ";
+  for (const std::string& key : {(dir.path / "key.txt").string(), (dir.path / "key.pem").string(),
+                                (dir.path / "hex.txt").string(), hex}) {
+    auto checked = Shell(verify + Quote(key), dir.path);
+    EXPECT_EQ(checked.code, 0) << key << checked.out << checked.err;
+    EXPECT_NE(checked.out.find("key given"), std::string::npos) << checked.out;
+  }
+  std::ofstream(dir.path / "junk.txt") << "not a key\n";
+  auto junk = Shell(verify + Quote((dir.path / "junk.txt").string()), dir.path);
+  EXPECT_EQ(junk.code, 2);
+  EXPECT_NE(junk.err.find("the output of assure key show"), std::string::npos) << junk.err;
+  // Usage errors exit 2 with the usage, --help 0.
+  auto bare = Shell(bin + " verify-pack", dir.path);
+  EXPECT_EQ(bare.code, 2) << bare.err;
+  EXPECT_NE((bare.out + bare.err).find("pack is required"), std::string::npos) << bare.out << bare.err;
+  EXPECT_EQ(Shell(bin + " verify-pack --help", dir.path).code, 0);
+  auto help = Shell(bin + " pack --help", dir.path);
+  EXPECT_NE(help.out.find("END of that UTC day"), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("--checkpoint"), std::string::npos) << help.out;
 }
 
 }  // namespace

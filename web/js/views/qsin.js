@@ -51,7 +51,10 @@ function packForm(codes) {
     mount(message, h('p', {}, 'Building…'));
     try {
       const statements = which.value === 'all' ? 'all' : [which.value];
-      const got = await download('evidence-packs', { method: 'POST', body: { statements, as_of: date.value },
+      // A date is the end of that day: today's is still to come, so a pack
+      // as at today is as at now (the server refuses a future as_of).
+      const body = date.value === todayIso() ? { statements } : { statements, as_of: date.value };
+      const got = await download('evidence-packs', { method: 'POST', body,
                                                      fallbackName: `evidence-pack-${date.value}.zip` });
       mount(message, h('p', { class: 'ok' }, `Downloaded ${got.name} (${got.size} bytes).`));
     } catch (err) {
