@@ -99,6 +99,20 @@ Status InstallRoutes(Application& app, const std::string& data_dir, bool warm_up
         /*run_at_stop=*/false));
   }
 
+  // Retention of the security access log: entries older than this many days
+  // are deleted once an hour; 0 keeps them for ever.
+  if (long days = seconds("ASSURE_SECURITY_LOG_RETENTION_DAYS", 730); days > 0) {
+    periodic.push_back(std::make_shared<api::Periodic>(
+        std::chrono::hours(1),
+        [deps, days] {
+          const std::int64_t cutoff = deps->clock->NowMicros() - std::int64_t{days} * 86'400'000'000;
+          auto pruned = deps->security_log->Prune(cutoff);
+          if (!pruned.ok()) spdlog::error("pruning the security log failed: {}", pruned.error().message);
+          else if (*pruned > 0) spdlog::info("security log: {} entries older than {} days deleted", *pruned, days);
+        },
+        /*run_at_stop=*/false));
+  }
+
   // A store whose writes are suspended (disk full or failing) is asked to
   // resume every 2 s, so writes come back when space does, with no restart
   // and without waiting for a write to try; each change is logged once.

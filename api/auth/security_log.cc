@@ -329,4 +329,20 @@ Result<std::vector<SecurityEvent>> SecurityLog::Read(std::uint64_t from_seq, std
   return out;
 }
 
+Result<std::size_t> SecurityLog::Prune(std::int64_t before_us) {
+  auto all = store_.ScanState(kPrefix);
+  if (!all.ok()) return std::move(all).error();
+  std::vector<std::string> old;
+  for (const auto& kv : *all) {
+    auto j = domain::ParseJsonText(kv.value);
+    // An entry that does not read is kept: retention deletes only what it
+    // can date.
+    if (j.is_discarded()) continue;
+    if (SecurityEvent::FromJson(j).at_us < before_us) old.push_back(kv.key);
+  }
+  if (old.empty()) return std::size_t{0};
+  ASSURE_TRY(store_.EraseState(old));
+  return old.size();
+}
+
 }  // namespace assure::auth

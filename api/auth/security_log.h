@@ -140,6 +140,12 @@ class SecurityLog {
   Status Record(SecurityEvent event);
   // Entries with seq >= from_seq, at most limit, oldest first.
   Result<std::vector<SecurityEvent>> Read(std::uint64_t from_seq, std::size_t limit);
+  // Retention: deletes every entry recorded before `before_us`
+  // (EventStore::EraseState: gone from the store's files too) and returns
+  // how many. The entries kept stay gapless from the first kept one; the
+  // security log is not part of the hash chain (storage/FORMAT.md 2.1), so
+  // no proof depends on the entries deleted.
+  Result<std::size_t> Prune(std::int64_t before_us);
 
  private:
   struct Queued {

@@ -75,5 +75,37 @@ TEST(SecurityLogTest, UnusedRoomIsGivenBack) {
   EXPECT_TRUE(log.Reserve(2, 0ms).has_value());
 }
 
+// Retention: entries recorded before the cutoff are deleted (their keys are
+// gone from the store), later ones stay, with their sequence numbers; what
+// is written afterwards carries on from the last sequence number.
+TEST(SecurityLogTest, PruneDeletesTheEntriesBeforeTheCutoffOnly) {
+  struct Clock : storage::Clock {
+    std::int64_t now = 1'000'000;
+    std::int64_t NowMicros() override { return now; }
+  };
+  auto clock = std::make_shared<Clock>();
+  std::shared_ptr<storage::EventStore> store(storage::NewMemoryStore());
+  SecurityLog log(*store, clock);
+  ASSERT_TRUE(log.Open().ok());
+  for (int i = 0; i < 10; ++i) {
+    clock->now = 1'000'000 + std::int64_t{i} * 1'000'000;  // one a second
+    ASSERT_TRUE(log.Record(Entry(i)).ok());
+  }
+  auto pruned = log.Prune(1'000'000 + 4 * 1'000'000);  // before the fifth entry
+  ASSERT_TRUE(pruned.ok());
+  EXPECT_EQ(*pruned, 4u);
+  auto kept = log.Read(1, 100);
+  ASSERT_TRUE(kept.ok());
+  ASSERT_EQ(kept->size(), 6u);
+  EXPECT_EQ(kept->front().seq, 5u);
+  EXPECT_EQ(kept->front().path, "/p/4");
+  auto keys = store->ScanState("security/");
+  ASSERT_TRUE(keys.ok());
+  EXPECT_EQ(keys->size(), 6u) << "the old entries' keys are gone";
+  EXPECT_EQ(*log.Prune(0), 0u) << "nothing is older than the start";
+  ASSERT_TRUE(log.Record(Entry(10)).ok());
+  EXPECT_EQ(log.Read(1, 100)->back().seq, 11u);
+}
+
 }  // namespace
 }  // namespace assure::auth
