@@ -23,6 +23,7 @@
 #include "domain/deliverable.h"
 #include "storage/codec.h"
 #include "storage/merkle.h"
+#include "tests/evidence/pack_fixture.h"
 #include "tests/evidence/scripted_network.h"
 
 namespace assure::api {
@@ -48,15 +49,8 @@ const VerifyFailure* Failure(const VerifyPackReport& r, const std::string& check
   return nullptr;
 }
 
-class CompletenessTest : public ::testing::Test {
+class CompletenessTest : public PackFixture {
  protected:
-  void SetUp() override {
-    net_.Script();
-    pack_ = net_.BuildPack();
-    files_ = *ReadZip(pack_.zip);
-    key_.public_key_raw = net_.signer().public_key_raw();
-  }
-  VerifyPackReport Verify(const std::string& zip) { return VerifyEvidencePack(zip, key_); }
 
   // What a holder without the key can do: drop events, edit pack.json's
   // header, re-derive pack.json from the events left, prove them against a
@@ -122,11 +116,6 @@ class CompletenessTest : public ::testing::Test {
     files[kProofsFile] = ProofsToJson(proofs);
     return Repack(files, true);
   }
-
-  ScriptedNetwork net_;
-  Pack pack_;
-  ZipEntries files_;
-  VerifyPackOptions key_;
 };
 
 TEST_F(CompletenessTest, TheSignedPackIsValidAndTheForgerReproducesItWhenNothingIsDropped) {

@@ -8,6 +8,7 @@
 #include "api/evidence/pack_format.h"
 #include "api/evidence/verify_pack.h"
 #include "storage/codec.h"
+#include "tests/evidence/pack_fixture.h"
 #include "tests/evidence/scripted_network.h"
 
 namespace assure::api {
@@ -34,15 +35,8 @@ std::string Join(const std::vector<std::string>& lines) {
   return out;
 }
 
-class TamperTest : public ::testing::Test {
+class TamperTest : public PackFixture {
  protected:
-  void SetUp() override {
-    net_.Script();
-    pack_ = net_.BuildPack();
-    files_ = *ReadZip(pack_.zip);
-    key_.public_key_raw = net_.signer().public_key_raw();
-  }
-  VerifyPackReport Verify(const std::string& zip) { return VerifyEvidencePack(zip, key_); }
   // The failure of `check`, or fails the test.
   static const VerifyFailure* Failure(const VerifyPackReport& r, const std::string& check) {
     for (const auto& f : r.failures) {
@@ -70,11 +64,6 @@ class TamperTest : public ::testing::Test {
     ADD_FAILURE() << needle;
     return 0;
   }
-
-  ScriptedNetwork net_;
-  Pack pack_;
-  ZipEntries files_;
-  VerifyPackOptions key_;
 };
 
 TEST_F(TamperTest, AnEditedEventIsNamedByLineAndPosition) {
