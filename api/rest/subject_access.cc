@@ -1,8 +1,10 @@
 #include "api/rest/subject_access.h"
 
+#include <optional>
 #include <set>
 #include <unordered_set>
 
+#include "api/auth/principal.h"
 #include "api/auth/token_routes.h"
 #include "api/http/openapi.h"
 #include "api/rest/entity_routes.h"
@@ -41,8 +43,8 @@ struct Capped {
 
 Result<nlohmann::json> BuildSubjectAccess(storage::EventStore& store, auth::SecurityLog& security_log,
                                           const SubjectAccessRequest& request) {
-  const std::string own_stream = "person-" + request.person_id;
-  const std::string person_actor = own_stream;
+  // The person's stream id is also the actor their own changes record.
+  const std::string own_stream = auth::PersonActor(request.person_id);
   std::unordered_set<std::string> token_ids;
   for (const auto& t : request.tokens) token_ids.insert(t.issued.token_id);
   // A name of a few letters would match every word that holds them.
@@ -71,7 +73,7 @@ Result<nlohmann::json> BuildSubjectAccess(storage::EventStore& store, auth::Secu
         own.Add(std::move(item), max);
         continue;
       }
-      if (e.metadata.actor == person_actor || token_ids.contains(e.metadata.actor)) acted.Add(line(e), max);
+      if (e.metadata.actor == own_stream || token_ids.contains(e.metadata.actor)) acted.Add(line(e), max);
       // Parse only the events whose bytes hold the id at all.
       if (e.data.find(request.person_id) != std::string::npos) {
         std::vector<std::string> paths;
@@ -182,19 +184,31 @@ std::string SubjectAccessText(const nlohmann::json& r) {
   return out;
 }
 
+namespace {
+
+// "<word> '<name>'" if `stream` is of Agg's kind and its entity has a name
+// (the State member `name`), else nullopt.
+template <class Agg, class State>
+std::optional<std::string> Labelled(const EntityTable<Agg>& table, std::string_view stream, std::string_view word,
+                                    std::string State::*name) {
+  const std::string_view kind = Agg::kKind;
+  if (stream.size() <= kind.size() + 1 || !stream.starts_with(kind) || stream[kind.size()] != '-') return std::nullopt;
+  const State* state = table.Find(stream.substr(kind.size() + 1));
+  if (state == nullptr || (state->*name).empty()) return std::nullopt;
+  return std::string(word) + " '" + state->*name + "'";
+}
+
+}  // namespace
+
 std::string StreamLabel(const NetworkModel& m, std::string_view stream) {
-  const auto dash = stream.find('-');
-  if (dash == std::string_view::npos) return std::string(stream);
-  const std::string_view kind = stream.substr(0, dash), id = stream.substr(dash + 1);
-  auto named = [&](const std::string* name) {
-    return name != nullptr && !name->empty() ? std::string(kind) + " '" + *name + "'" : std::string(stream);
-  };
-  if (kind == "deliverable") return named(m.deliverables.Find(id) ? &m.deliverables.Find(id)->title : nullptr);
-  if (kind == "programme") return named(m.programmes.Find(id) ? &m.programmes.Find(id)->title : nullptr);
-  if (kind == "meeting") return named(m.meetings.Find(id) ? &m.meetings.Find(id)->title : nullptr);
-  if (kind == "document") return named(m.documents.Find(id) ? &m.documents.Find(id)->title : nullptr);
-  if (kind == "group") return named(m.groups.Find(id) ? &m.groups.Find(id)->name : nullptr);
-  if (kind == "organisation") return named(m.organisations.Find(id) ? &m.organisations.Find(id)->name : nullptr);
+  for (auto label : {Labelled(m.deliverables, stream, "deliverable", &domain::DeliverableState::title),
+                     Labelled(m.programmes, stream, "work programme", &domain::WorkProgrammeState::title),
+                     Labelled(m.meetings, stream, "meeting", &domain::MeetingState::title),
+                     Labelled(m.documents, stream, "document", &domain::ControlledDocumentState::title),
+                     Labelled(m.groups, stream, "group", &domain::GroupState::name),
+                     Labelled(m.organisations, stream, "organisation", &domain::OrganisationState::name)}) {
+    if (label) return *label;
+  }
   return std::string(stream);
 }
 

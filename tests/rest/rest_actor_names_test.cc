@@ -5,6 +5,7 @@
 #include <chrono>
 #include <thread>
 
+#include "api/rest/subject_access.h"
 #include "tests/rest/rest_harness.h"
 
 namespace assure::rest_test {
@@ -116,6 +117,14 @@ TEST_F(RestActorNamesTest, SubjectAccessGathersEverythingHeldAboutAPerson) {
   ASSERT_EQ(r["security_log"].size(), 1u) << r["security_log"].dump();
   EXPECT_EQ(r["security_log"][0]["kind"], "forbidden");
   EXPECT_EQ(r["counts"]["acted"], 1);
+  // Every kind of entity is labelled by its name (work programmes and
+  // documents were shown by stream id: their kinds are work_programme and
+  // controlled_document).
+  auto model = api::BuildNetworkModel(srv().store(), Head());
+  ASSERT_TRUE(model.ok());
+  EXPECT_EQ(api::rest::StreamLabel(*model, "work_programme-" + w_.programme_in), "work programme 'Imaging'");
+  EXPECT_EQ(api::rest::StreamLabel(*model, "group-" + w_.group_in), "group 'Imaging SIG'");
+  EXPECT_EQ(api::rest::StreamLabel(*model, "deliverable-nope"), "deliverable-nope");
 
   HttpReply text = Get("/api/v1/people/" + w_.chair + "/subject-access?format=text", tok().admin);
   ASSERT_EQ(text.status, 200);
