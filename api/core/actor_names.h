@@ -7,6 +7,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -26,6 +28,22 @@ class ActorNames {
   virtual std::uint64_t Version() const = 0;
   // Whether every event up to `position` is reflected in the names.
   virtual bool CaughtUpTo(std::uint64_t position) const = 0;
+};
+
+// Names each actor once for one answer (a page of history or of events
+// names a few actors many times). Not thread-safe: one per answer.
+class ActorNameMemo {
+ public:
+  explicit ActorNameMemo(const ActorNames& names) : names_(names) {}
+  const std::string& NameOf(const std::string& actor) {
+    auto it = seen_.find(actor);
+    if (it == seen_.end()) it = seen_.emplace(actor, names_.NameOf(actor)).first;
+    return it->second;
+  }
+
+ private:
+  const ActorNames& names_;
+  std::map<std::string, std::string, std::less<>> seen_;
 };
 
 }  // namespace assure::api

@@ -1,7 +1,5 @@
 #include "api/core/history.h"
 
-#include <map>
-
 #include "domain/calendar.h"
 
 namespace assure::api {
@@ -112,12 +110,8 @@ void AppendHistoryJson(const HistoryEntry& entry, std::string& out) {
 
 void NameActors(HistoryPage& page, const ActorNames* names) {
   if (names == nullptr) return;
-  std::map<std::string, std::string, std::less<>> seen;  // a page has few actors
-  for (auto& item : page.items) {
-    auto it = seen.find(item.actor);
-    if (it == seen.end()) it = seen.emplace(item.actor, names->NameOf(item.actor)).first;
-    item.actor_name = it->second;
-  }
+  ActorNameMemo memo(*names);
+  for (auto& item : page.items) item.actor_name = memo.NameOf(item.actor);
 }
 
 std::string HistoryPageJson(const HistoryPage& page, std::uint64_t offset, std::uint64_t limit,

@@ -1,5 +1,7 @@
 #include "api/rest/actor_names.h"
 
+#include "api/auth/principal.h"
+
 namespace assure::api::rest {
 
 std::string ReadModelActorNames::NameOf(std::string_view actor) const {
@@ -9,7 +11,7 @@ std::string ReadModelActorNames::NameOf(std::string_view actor) const {
       if (!token->issued.person_id) {
         return token->issued.name.empty() ? std::string(actor) : token->issued.name + " (token)";
       }
-      person_actor = "person-" + *token->issued.person_id;
+      person_actor = auth::PersonActor(*token->issued.person_id);
       actor = person_actor;
     }
   }

@@ -21,7 +21,13 @@ bool Redacted(const http::Request& req, const storage::RecordedEvent& e) {
          !(req.principal && req.principal->role == auth::Role::kAdmin);
 }
 
-nlohmann::json EventJson(const storage::RecordedEvent& e, bool redacted, const ActorNames* names) {
+// The actors' names for one answer, if the server names them.
+std::optional<ActorNameMemo> NamesFor(const RestDeps& deps) {
+  if (!deps.actor_names) return std::nullopt;
+  return std::optional<ActorNameMemo>(std::in_place, *deps.actor_names);
+}
+
+nlohmann::json EventJson(const storage::RecordedEvent& e, bool redacted, std::optional<ActorNameMemo>& names) {
   nlohmann::json out = {{"position", e.position},
                         {"stream_id", e.stream_id},
                         {"stream_version", e.stream_version},
@@ -52,7 +58,7 @@ nlohmann::json EventJson(const storage::RecordedEvent& e, bool redacted, const A
                      {"correlation_id", e.metadata.correlation_id},
                      {"causation_id", e.metadata.causation_id},
                      {"source", e.metadata.source}};
-  if (names != nullptr) out["metadata"]["actor_name"] = names->NameOf(e.metadata.actor);
+  if (names) out["metadata"]["actor_name"] = names->NameOf(e.metadata.actor);
   return out;
 }
 
@@ -92,7 +98,8 @@ Status RegisterLogRoutes(http::Router& router, std::shared_ptr<RestDeps> deps) {
     auto r = deps->store->ReadAll(from->value_or(1), page->limit, filter);
     if (!r.ok()) return ErrorResponse(r.error(), req);
     nlohmann::json items = nlohmann::json::array();
-    for (const auto& e : r->events) items.push_back(EventJson(e, Redacted(req, e), deps->actor_names.get()));
+    auto names = NamesFor(*deps);
+    for (const auto& e : r->events) items.push_back(EventJson(e, Redacted(req, e), names));
     return http::Response::Json(200, {{"items", std::move(items)},
                                       {"next", r->next_position},
                                       {"end_of_log", r->end_of_log},
@@ -123,7 +130,8 @@ Status RegisterLogRoutes(http::Router& router, std::shared_ptr<RestDeps> deps) {
       return ErrorResponse(e, req);
     }
     nlohmann::json items = nlohmann::json::array();
-    for (const auto& e : *r) items.push_back(EventJson(e, Redacted(req, e), deps->actor_names.get()));
+    auto names = NamesFor(*deps);
+    for (const auto& e : *r) items.push_back(EventJson(e, Redacted(req, e), names));
     return http::Response::Json(200, {{"items", std::move(items)}});
   }, stream);
 

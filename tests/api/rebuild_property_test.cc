@@ -110,6 +110,12 @@ class RandomNetwork {
   std::mt19937 coin_{7};  // its own generator: the command sequence stays the seed's
 };
 
+// The live model as JSON, read under the runner's lock.
+nlohmann::json LiveJson(ProjectionRunner& runner, const NetworkProjection& live) {
+  auto lock = runner.ReadLock();
+  return live.model().ToJson();
+}
+
 TEST(RebuildPropertyTest, LiveEqualsRebuildForRandomHistories) {
   int total_accepted = 0;
   for (std::uint32_t seed = 1; seed <= 8; ++seed) {
@@ -122,11 +128,7 @@ TEST(RebuildPropertyTest, LiveEqualsRebuildForRandomHistories) {
     total_accepted += net.accepted;
     auto rebuilt = BuildNetworkModel(*store, UINT64_MAX);
     ASSERT_TRUE(rebuilt.ok());
-    nlohmann::json live_json;
-    {
-      auto lock = runner.ReadLock();
-      live_json = live->model().ToJson();
-    }
+    const nlohmann::json live_json = LiveJson(runner, *live);
     ASSERT_EQ(live_json, rebuilt->ToJson()) << "seed " << seed;
     auto restarted = std::make_shared<NetworkProjection>();
     ProjectionRunner again(*store, {restarted});
@@ -161,11 +163,7 @@ TEST(RebuildPropertyTest, LiveEqualsRebuildWithSealedFieldsAndErasures) {
     ASSERT_TRUE(runner.SaveSnapshots().ok());
     auto rebuilt = BuildNetworkModel(*store, UINT64_MAX);
     ASSERT_TRUE(rebuilt.ok());
-    nlohmann::json live_json;
-    {
-      auto lock = runner.ReadLock();
-      live_json = live->model().ToJson();
-    }
+    const nlohmann::json live_json = LiveJson(runner, *live);
     ASSERT_EQ(live_json, rebuilt->ToJson()) << "seed " << seed;
     int erased_seen = 0;
     rebuilt->people.ForEach([&](const std::string&, const PersonState& p) {
