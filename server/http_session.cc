@@ -10,9 +10,11 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <spdlog/spdlog.h>
 
+#include <cctype>
 #include <exception>
 #include <utility>
 
+#include "api/http/live_credential.h"
 #include "api/http/problem.h"
 #include "server/websocket_session.h"
 
@@ -501,12 +503,29 @@ void HttpSession::HandleUpgrade() {
   req.path = target_.path;
   req.client_ip = client_ip_;
   req.correlation_id = correlation_id_;
+  // A token in the URL would show in browsers' history and proxies' logs:
+  // refused (api/http/live_credential.h says where it goes instead).
+  for (const auto& q : target_.query) {
+    std::string key = q.key;
+    for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (key == "token" || key == "access_token") {
+      Reply(Dispatcher::Problem(ErrorCode::kInvalidArgument,
+                                "a token must not be sent in the URL: send it as 'Authorization: "
+                                "Bearer <token>' or, from a browser, as the WebSocket subprotocols "
+                                "'assure-live, assure-token.<token>'",
+                                correlation_id_),
+            true);
+      return;
+    }
+  }
   std::string credential;
+  std::string subprotocol;
   if (auto auth = h.find(http::field::authorization); auth != h.end()) {
     credential = std::string(auth->value());
-  } else {
-    for (const auto& q : target_.query) {
-      if (q.key == "token") credential = q.value;
+  } else if (auto offered = h.find(http::field::sec_websocket_protocol); offered != h.end()) {
+    if (auto token = api::http::TokenFromSubprotocols(offered->value())) {
+      credential = "Bearer " + *token;
+      subprotocol = std::string(api::http::kLiveProtocol);
     }
   }
   if (auto refusal = ctx_->dispatcher.AdmitLive(req, credential)) {
@@ -519,7 +538,7 @@ void HttpSession::HandleUpgrade() {
                                                std::move(*req.principal), std::move(client_slot_));
   closed_ = true;
   reading_ = false;
-  ws->Run(parser_->release());
+  ws->Run(parser_->release(), std::move(subprotocol));
 }
 
 void HttpSession::Reply(Response response, bool close) {

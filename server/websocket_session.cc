@@ -30,7 +30,8 @@ WebSocketSession::WebSocketSession(net::ip::tcp::socket&& socket,
 
 WebSocketSession::~WebSocketSession() { ctx_->connections--; }
 
-void WebSocketSession::Run(beast::http::request<beast::http::string_body> request) {
+void WebSocketSession::Run(beast::http::request<beast::http::string_body> request,
+                           std::string subprotocol) {
   beast::get_lowest_layer(ws_).expires_never();
   websocket::stream_base::timeout t;
   t.handshake_timeout = ctx_->config.ws_handshake_timeout;
@@ -38,7 +39,10 @@ void WebSocketSession::Run(beast::http::request<beast::http::string_body> reques
   t.keep_alive_pings = true;
   ws_.set_option(t);
   ws_.set_option(websocket::stream_base::decorator(
-      [](websocket::response_type& res) { res.set(beast::http::field::server, "assure"); }));
+      [subprotocol = std::move(subprotocol)](websocket::response_type& res) {
+        res.set(beast::http::field::server, "assure");
+        if (!subprotocol.empty()) res.set(beast::http::field::sec_websocket_protocol, subprotocol);
+      }));
   ws_.read_message_max(ctx_->config.ws_max_message_bytes);
   auto req = std::make_shared<beast::http::request<beast::http::string_body>>(std::move(request));
   net::dispatch(ws_.get_executor(), [self = shared_from_this(), req] {

@@ -47,8 +47,11 @@ class WebSocketSession : public api::http::LiveClient,
                    std::shared_ptr<ClientConnections::Slot> client_slot = nullptr);
   ~WebSocketSession() override;
 
-  // Accepts the upgrade request (already authenticated).
-  void Run(boost::beast::http::request<boost::beast::http::string_body> request);
+  // Accepts the upgrade request (already authenticated). `subprotocol`, when
+  // not empty, is the offered subprotocol the server chose (assure-live when
+  // the token came as a subprotocol, api/http/live_credential.h).
+  void Run(boost::beast::http::request<boost::beast::http::string_body> request,
+           std::string subprotocol = {});
 
   std::uint64_t id() const override { return id_; }
   const auth::Principal& principal() const override { return principal_; }

@@ -108,7 +108,7 @@ nlohmann::json BuildOpenApi(const Router& router, const OpenApiInfo& info) {
   }
   doc["components"]["securitySchemes"]["bearer"] = {
       {"type", "http"}, {"scheme", "bearer"},
-      {"description", "An Assure token (assure token create); also ?token= on /api/v1/live"}};
+      {"description", "An Assure token (assure token create); on /api/v1/live also the WebSocket subprotocols assure-live, assure-token.<token>; never in the URL"}};
   doc["components"]["schemas"]["Problem"] = {
       {"type", "object"},
       {"description", "RFC 9457 problem details"},

@@ -1,5 +1,5 @@
-// assure-bench-http's live phase: N WebSocket subscribers (?token= on the
-// URL) subscribed to the group from "now"; for each of A appends (one at a
+// assure-bench-http's live phase: N WebSocket subscribers (the token in an
+// Authorization header) subscribed to the group from "now"; for each of A appends (one at a
 // time, spaced), the time from the HTTP response (the append's
 // acknowledgement) to receipt by every subscriber: p50 / p99 / max over all
 // pairs.
@@ -37,7 +37,7 @@ struct Subscriber : std::enable_shared_from_this<Subscriber> {
 struct LiveState {
   net::io_context io;
   std::uint16_t port = 0;
-  std::string target, subscribe_msg;
+  std::string target, authorization, subscribe_msg;
   std::vector<std::shared_ptr<Subscriber>> subs;
   int next = 0, in_flight = 0, max_in_flight = 64;
   std::atomic<int> subscribed{0}, failed{0};
@@ -58,6 +58,8 @@ struct LiveState {
           tcp::endpoint(net::ip::make_address("127.0.0.1"), port), [this, s](beast::error_code ec) {
             if (ec) return Done(*s, "connect: " + ec.message());
             s->ws_.next_layer().set_option(tcp::no_delay(true));
+            s->ws_.set_option(ws::stream_base::decorator(
+                [auth = authorization](ws::request_type& r) { r.set(beast::http::field::authorization, auth); }));
             s->ws_.async_handshake("127.0.0.1", target, [this, s](beast::error_code ec) {
               if (ec) return Done(*s, "handshake: " + ec.message());
               s->ws_.text(true);
@@ -119,7 +121,8 @@ void RunLiveFeed(const Options& o, const Server& s, const std::string& group, co
   const std::string& token = s.admin;
   LiveState live;
   live.port = port;
-  live.target = "/api/v1/live?token=" + token;
+  live.target = "/api/v1/live";
+  live.authorization = "Bearer " + token;
   live.subscribe_msg = json{{"type", "subscribe"}, {"from", "now"}, {"filter", {{"group_id", group}}}}.dump();
   for (int i = 0; i < subscribers; ++i) live.subs.push_back(std::make_shared<Subscriber>(live.io, i));
   auto work = net::make_work_guard(live.io);

@@ -5,6 +5,7 @@
 #include "api/auth/role.h"
 #include "api/auth/token_codec.h"
 #include "api/http/concurrency_limiter.h"
+#include "api/http/live_credential.h"
 #include "api/http/openapi.h"
 #include "api/http/problem.h"
 #include "api/http/query.h"
@@ -87,6 +88,17 @@ TEST(QueryTest, ParsesDecodesAndRefusesBadTargets) {
   EXPECT_FALSE(api::http::ParseTarget("/a%zz").ok());
   EXPECT_FALSE(api::http::ParseTarget("http://example.org/").ok());
   EXPECT_FALSE(api::http::ParseTarget("*").ok());
+}
+
+TEST(LiveCredentialTest, TakesTheTokenFromSubprotocolsOnlyNextToAssureLive) {
+  using api::http::TokenFromSubprotocols;
+  EXPECT_EQ(TokenFromSubprotocols("assure-live, assure-token.ast_abc"), "ast_abc");
+  EXPECT_EQ(TokenFromSubprotocols(" assure-token.ast_abc ,assure-live"), "ast_abc");
+  EXPECT_EQ(TokenFromSubprotocols("assure-token.ast_abc"), std::nullopt);
+  EXPECT_EQ(TokenFromSubprotocols("assure-live"), std::nullopt);
+  EXPECT_EQ(TokenFromSubprotocols("assure-live, assure-token."), std::nullopt);
+  EXPECT_EQ(TokenFromSubprotocols("chat, superchat"), std::nullopt);
+  EXPECT_EQ(TokenFromSubprotocols(""), std::nullopt);
 }
 
 TEST(QueryTest, RedactsTokenValuesOnly) {

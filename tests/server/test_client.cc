@@ -192,6 +192,7 @@ struct WsClient::Impl {
   std::deque<std::string> inbox;
   bool reading = false;
   bool closed = false;
+  std::string protocol;
 
   void StartRead() {
     if (reading || closed) return;
@@ -210,6 +211,8 @@ struct WsClient::Impl {
 };
 
 WsClient::WsClient() : impl_(std::make_unique<Impl>()) {}
+
+std::string WsClient::protocol() const { return impl_->protocol; }
 
 WsClient::~WsClient() {
   beast::error_code ec;
@@ -234,6 +237,9 @@ std::unique_ptr<WsClient> WsClient::Connect(std::uint16_t port, const std::strin
   c->impl_->ws.handshake(res, "127.0.0.1", target, ec);
   if (status) *status = static_cast<int>(res.result_int());
   if (ec) return nullptr;
+  if (auto p = res.find(beast::http::field::sec_websocket_protocol); p != res.end()) {
+    c->impl_->protocol = std::string(p->value());
+  }
   c->impl_->ws.read_message_max(64 << 20);
   if (auto_read) c->impl_->StartRead();
   return c;

@@ -78,6 +78,8 @@ class WsClient {
   // Keeps reading (answering pings) for `d`; returns messages received.
   std::vector<std::string> Pump(std::chrono::milliseconds d);
   bool closed() const;
+  // The server's Sec-WebSocket-Protocol answer ("" when none).
+  std::string protocol() const;
   int close_code() const;  // 0 when none was received
   std::string close_reason() const;
 

@@ -17,11 +17,31 @@ TEST(WebSocketTest, UpgradeNeedsAToken) {
   EXPECT_EQ(WsClient::Connect(s.port(), "/api/v1/live", {}, &status), nullptr);
   EXPECT_EQ(status, 401);
   EXPECT_EQ(WsClient::Connect(s.port(), "/api/v1/live?token=ast_wrong", {}, &status), nullptr);
-  EXPECT_EQ(status, 401);
+  EXPECT_EQ(status, 400);
   const auto viewer = s.Token(auth::Role::kViewer);
-  auto by_query = WsClient::Connect(s.port(), "/api/v1/live?token=" + viewer, {}, &status);
-  ASSERT_NE(by_query, nullptr);
+  // A token in the URL is refused even when it is valid (it would show in
+  // browsers' history and proxies' logs), with a header or without.
+  EXPECT_EQ(WsClient::Connect(s.port(), "/api/v1/live?token=" + viewer, {}, &status), nullptr);
+  EXPECT_EQ(status, 400);
+  EXPECT_EQ(WsClient::Connect(s.port(), "/api/v1/live?x=1&Access_Token=" + viewer, Bearer(viewer), &status),
+            nullptr);
+  EXPECT_EQ(status, 400);
+  // From a browser: the token as a subprotocol next to assure-live; the
+  // server chooses assure-live and never echoes the token.
+  auto by_protocol = WsClient::Connect(
+      s.port(), "/api/v1/live", {{"Sec-WebSocket-Protocol", "assure-live, assure-token." + viewer}}, &status);
+  ASSERT_NE(by_protocol, nullptr);
   EXPECT_EQ(status, 101);
+  EXPECT_EQ(by_protocol->protocol(), "assure-live");
+  // The token protocol alone (without assure-live) is not a credential.
+  EXPECT_EQ(WsClient::Connect(s.port(), "/api/v1/live", {{"Sec-WebSocket-Protocol", "assure-token." + viewer}},
+                              &status),
+            nullptr);
+  EXPECT_EQ(status, 401);
+  EXPECT_EQ(WsClient::Connect(s.port(), "/api/v1/live",
+                              {{"Sec-WebSocket-Protocol", "assure-live, assure-token.ast_wrong"}}, &status),
+            nullptr);
+  EXPECT_EQ(status, 401);
   auto by_header = WsClient::Connect(s.port(), "/api/v1/live", Bearer(viewer), &status);
   ASSERT_NE(by_header, nullptr);
   ASSERT_TRUE(s.feed->WaitOpen(2));

@@ -34,6 +34,31 @@ function parseHash() {
   return { path: path || '/', query: new URLSearchParams(q) };
 }
 
+// The as-at date is in the URL (#/programmes?as_of=2024-03-01), so a view
+// "as at the last board" can be bookmarked and sent. A URL's as_of wins over
+// the one kept for the tab; a URL without one gets the tab's, in place (no
+// new history entry).
+const AS_OF = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?Z)?$/;
+function withAsOf(asOf) {
+  const { path, query } = parseHash();
+  if (asOf) query.set('as_of', asOf); else query.delete('as_of');
+  const q = query.toString();
+  return `#${path}${q ? `?${q}` : ''}`;
+}
+function syncAsAtWithUrl() {
+  const fromUrl = parseHash().query.get('as_of');
+  if (fromUrl && AS_OF.test(fromUrl)) {
+    session.asAt = fromUrl;
+  } else if (fromUrl !== session.asAt) {
+    history.replaceState(null, '', withAsOf(session.asAt));
+  }
+}
+function setAsAt(asOf) {
+  session.asAt = asOf;
+  history.replaceState(null, '', withAsOf(asOf));
+  render();
+}
+
 // Who is signed in, with which role and scope (GET /api/v1/session).
 function showWho(signedIn) {
   const who = document.getElementById('who');
@@ -75,6 +100,7 @@ function updateChrome() {
 export async function render() {
   const seq = ++renderSeq;
   if (cleanup) { try { cleanup(); } catch { /* ignore */ } cleanup = null; }
+  if (session.token) syncAsAtWithUrl();
   updateChrome();
   if (!session.token) {
     document.title = 'Sign in · Assure';
@@ -117,17 +143,13 @@ setUnauthorisedHandler(() => {
 function applyAsAt() {
   const day = document.getElementById('as-at').value;
   const time = document.getElementById('as-at-time').value;
-  if (!day) session.asAt = null;
-  else if (!time) session.asAt = day;
-  else session.asAt = new Date(`${day}T${time.length === 5 ? `${time}:00` : time}`).toISOString();
-  render();
+  if (!day) setAsAt(null);
+  else if (!time) setAsAt(day);
+  else setAsAt(new Date(`${day}T${time.length === 5 ? `${time}:00` : time}`).toISOString());
 }
 document.getElementById('as-at').addEventListener('change', applyAsAt);
 document.getElementById('as-at-time').addEventListener('change', applyAsAt);
-document.getElementById('as-at-clear').addEventListener('click', () => {
-  session.asAt = null;
-  render();
-});
+document.getElementById('as-at-clear').addEventListener('click', () => setAsAt(null));
 document.getElementById('as-at-form').addEventListener('submit', (e) => e.preventDefault());
 document.getElementById('sign-out').addEventListener('click', () => {
   session.token = null;

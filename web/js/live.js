@@ -35,9 +35,11 @@ export class LiveFeed {
 
   connect() {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    // A browser cannot set headers on a WebSocket: the protocol takes the
-    // token as a query parameter (never logged by the server).
-    const ws = new WebSocket(`${scheme}//${location.host}/api/v1/live?token=${encodeURIComponent(session.token || '')}`);
+    // A browser cannot set headers on a WebSocket, and a token in the URL
+    // would show in the console and in proxies' logs: the token goes as a
+    // subprotocol next to 'assure-live' (api/live/PROTOCOL.md).
+    const ws = new WebSocket(`${scheme}//${location.host}/api/v1/live`,
+      ['assure-live', `assure-token.${session.token || ''}`]);
     this.ws = ws;
     this.onState(this.connectedOnce ? 'reconnecting' : 'connecting', { attempt: this.attempt });
     ws.addEventListener('open', () => {

@@ -7,52 +7,111 @@ import { errorBox, field, formatDate, formatTime, FREE_TEXT_HINT, h, mount, sele
 import { LiveFeed } from '../live.js';
 import { RAGB, ragbBadge, statusLabel } from '../ragb.js';
 
-export async function renderMeeting(main, [id]) {
+// The groups a group oversees: itself and every group below it (a board
+// oversees its SIGs' programmes through parent_group_id).
+function overseenGroups(groupId, groups) {
+  const children = new Map();
+  for (const g of groups) {
+    if (!g.parent_group_id) continue;
+    if (!children.has(g.parent_group_id)) children.set(g.parent_group_id, []);
+    children.get(g.parent_group_id).push(g.id);
+  }
+  const seen = new Set([groupId]);
+  for (const id of seen) for (const c of children.get(id) || []) seen.add(c);
+  return seen;
+}
+
+// When a closed meeting was closed (recorded time), from its history.
+async function closedAt(path) {
+  const page = await get(`${path}/history`, { order: 'desc', limit: 200 }, { asAt: false }).catch(() => null);
+  return page?.items.find((e) => e.type === 'MeetingClosed')?.recorded_at || null;
+}
+
+export async function renderMeeting(main, [id], query) {
   const path = `meetings/${encodeURIComponent(id)}`;
   let meeting = await get(path);
-  const [group, people, deliverables, me] = await Promise.all([
+  // A closed meeting shows the programmes as they stood when it closed (the
+  // record's time of the close), unless the dashboard is already in the past.
+  const closeTime = meeting.status === 'closed' && !session.historical ? await closedAt(path) : null;
+  const [group, groups, people, allDeliverables, me] = await Promise.all([
     get(`groups/${encodeURIComponent(meeting.group_id)}`),
+    getAll('groups'),
     getAll('people'),
-    getAll('deliverables', { group_id: meeting.group_id }),
+    closeTime ? getAll('deliverables', { as_of: closeTime }) : getAll('deliverables'),
     whoAmI(),
   ]);
+  const overseen = overseenGroups(group.id, groups.items);
+  const groupName = new Map(groups.items.map((g) => [g.id, g.name]));
+  const deliverables = { ...allDeliverables, items: allDeliverables.items.filter((d) => overseen.has(d.group_id)) };
+  const showGroup = overseen.size > 1;
   const secretary = may(me, 'run_meeting', meeting.group_id);
   const personName = new Map(people.items.map((p) => [p.id, p.name || p.id]));
   const byId = new Map(deliverables.items.map((d) => [d.id, d]));
   const live = !session.historical && meeting.status !== 'closed' && meeting.status !== 'cancelled';
+  const row = (d, fresh = false) => deliverableRow(d, fresh, showGroup ? groupName.get(d.group_id) || '' : null);
 
   const status = h('span', { id: 'live-status', class: 'live-status', role: 'status', dataset: { state: 'connecting' } }, 'Connecting…');
   const presence = h('ul', { id: 'presence', class: 'presence', 'aria-label': 'Connected now' });
   const feedList = h('ol', { id: 'live-feed', class: 'live-feed', 'aria-live': 'polite', reversed: true });
-  const meetingPanel = h('div', { id: 'meeting-panel' });
+  // The record is redrawn on every live change of the meeting; the
+  // secretary's forms are drawn once and never redrawn, so what is being
+  // typed, and which form is open, survive every live update and every save.
+  const recordPanel = h('div', { id: 'meeting-record' });
+  const formsPanel = h('div', { id: 'meeting-forms' });
+  const meetingPanel = h('div', { id: 'meeting-panel' }, recordPanel, formsPanel);
+  const attention = h('section', { id: 'attention', 'aria-labelledby': 'h-attention' });
   const tbody = h('tbody', {}, [...byId.values()].map((d) => row(d)));
 
+  let forms = null;
+  let formsFor = null;
   const refreshMeeting = async () => { meeting = await get(path); drawMeeting(); };
   function drawMeeting() {
-    mount(meetingPanel, meetingDetails(meeting, group, personName),
-      live && secretary && meeting.status === 'open' ? secretaryForms(path, people.items, refreshMeeting) : null,
-      live && secretary && meeting.status === 'scheduled' ? commandButton('Open meeting', path, 'open', refreshMeeting) : null);
+    mount(recordPanel, meetingDetails(meeting, group, personName));
+    const want = !live || !secretary ? null : meeting.status === 'open' ? 'open' : meeting.status === 'scheduled' ? 'scheduled' : null;
+    if (want !== formsFor) {
+      formsFor = want;
+      forms = want === 'open' ? secretaryForms(path, people.items, refreshMeeting)
+        : want === 'scheduled' ? commandButton('Open meeting', path, 'open', refreshMeeting) : null;
+      mount(formsPanel, forms);
+    }
+    drawAttention();
+  }
+  function drawAttention() {
+    mount(attention, ...attentionItems(meeting, [...byId.values()], personName, closeTime));
   }
   drawMeeting();
+
+  const projector = query?.get('view') === 'projector';
+  document.body.classList.toggle('projector', projector);
+  const q = new URLSearchParams(query);
+  if (projector) q.delete('view'); else q.set('view', 'projector');
+  const viewLink = h('a', { class: 'button quiet small', id: 'projector-toggle',
+    href: `#/meetings/${encodeURIComponent(id)}${q.toString() ? `?${q}` : ''}` },
+  projector ? 'Normal view' : 'Projector view');
 
   mount(main,
     h('p', { class: 'crumbs' }, h('a', { href: `#/groups/${encodeURIComponent(group.id)}` }, group.name), ' / Meeting'),
     h('div', { class: 'meeting-head' },
       h('h1', {}, meeting.title),
       live ? status : h('span', { class: 'live-status', dataset: { state: 'off' } },
-        session.historical ? 'Historical: no live feed' : 'Meeting closed')),
+        session.historical ? 'Historical: no live feed' : 'Meeting closed'),
+      viewLink),
+    closeTime ? h('p', { class: 'meta', id: 'as-at-close' }, `Programmes as they stood when the meeting closed, ${formatTime(closeTime)}.`) : null,
     h('div', { class: 'meeting-grid' },
       meetingPanel,
       h('section', { class: 'live-panel', 'aria-labelledby': 'h-live' },
         h('h2', { id: 'h-live' }, 'Live changes'),
         h('p', { class: 'meta' }, 'Connected: '), presence,
         feedList)),
+    attention,
     h('section', { 'aria-labelledby': 'h-dl' },
-      h('h2', { id: 'h-dl' }, `${group.name}: deliverables`),
+      h('h2', { id: 'h-dl' }, showGroup ? `Programmes ${group.name} oversees: deliverables` : `${group.name}: deliverables`),
       h('div', { class: 'table-wrap' }, h('table', { class: 'compact', id: 'meeting-deliverables' },
-        h('thead', {}, h('tr', {}, ['Reference', 'Deliverable', 'Owner', 'Planned end', 'RAGB', 'Status']
+        h('thead', {}, h('tr', {}, ['RAGB', 'Reference', 'Deliverable', ...(showGroup ? ['Group'] : []), 'Owner', 'Planned end', 'Status']
           .map((c) => h('th', { scope: 'col' }, c)))), tbody))));
 
+  const leave = () => document.body.classList.remove('projector');
+  if (!live) return leave;
   if (!live) return undefined;
   const feed = new LiveFeed({
     filter: { meeting_id: id },
@@ -72,9 +131,14 @@ export async function renderMeeting(main, [id]) {
         const d = { ...byId.get(entity.id), ...entity.state };
         byId.set(d.id, d);
         title = d.title;
+        if (!overseen.has(d.group_id)) {
+          feedList.prepend(feedItem(msg, title));
+          return;
+        }
         const fresh = row(d, true);
         const old = tbody.querySelector(`tr[data-id="${CSS.escape(d.id)}"]`);
         if (old) old.replaceWith(fresh); else tbody.prepend(fresh);
+        drawAttention();
       } else if (entity.kind === 'meeting' && entity.id === id && entity.state) {
         meeting = entity.state;
         drawMeeting();
@@ -84,13 +148,38 @@ export async function renderMeeting(main, [id]) {
     },
   });
   feed.start();
-  return () => feed.stop();
+  return () => { feed.stop(); leave(); };
 }
 
-function row(d, fresh = false) {
-  return h('tr', { dataset: { id: d.id }, class: fresh ? 'fresh' : null },
-    h('td', {}, d.reference), h('td', {}, h('a', { href: `#/deliverables/${encodeURIComponent(d.id)}` }, d.title)),
-    h('td', {}, d.owner), h('td', {}, d.planned_end?.text), h('td', {}, ragbBadge(d.ragb)), h('td', {}, statusLabel(d.status)));
+// The rating and title first (what a board reads), then the rest.
+function deliverableRow(d, fresh, group) {
+  return h('tr', { dataset: { id: d.id }, class: [fresh ? 'fresh' : '', d.overdue ? 'is-overdue' : ''].join(' ').trim() || null },
+    h('td', {}, ragbBadge(d.ragb)), h('td', { class: 'nowrap' }, d.reference),
+    h('td', {}, h('a', { href: `#/deliverables/${encodeURIComponent(d.id)}` }, d.title)),
+    group === null ? null : h('td', {}, group),
+    h('td', {}, d.owner),
+    h('td', { class: 'nowrap' }, d.planned_end?.text, d.overdue ? h('span', { class: 'badge overdue' }, 'Overdue') : null),
+    h('td', {}, statusLabel(d.status)));
+}
+
+// The agenda's exceptions: overdue deliverables, Red and Amber ratings, and
+// the meeting's actions past their due date. `closeTime`: the meeting is
+// closed and this is as at its close.
+function attentionItems(meeting, deliverables, personName, closeTime) {
+  const today = (closeTime || new Date().toISOString()).slice(0, 10);
+  const link = (d) => h('a', { href: `#/deliverables/${encodeURIComponent(d.id)}` }, `${d.reference ? `${d.reference} ` : ''}${d.title}`);
+  const overdue = deliverables.filter((d) => d.overdue);
+  const flagged = deliverables.filter((d) => (d.ragb === 'red' || d.ragb === 'amber') && !d.overdue);
+  const actions = meeting.actions.filter((a) => a.status !== 'closed' && a.due_date && a.due_date < today);
+  const items = [
+    ...overdue.map((d) => h('li', { class: 'overdue' }, ragbBadge(d.ragb), ' ', link(d), ` — overdue (planned end ${d.planned_end?.text || '?'})`)),
+    ...flagged.map((d) => h('li', {}, ragbBadge(d.ragb), ' ', link(d))),
+    ...actions.map((a) => h('li', { class: 'overdue' }, h('span', { class: 'badge overdue' }, 'Action overdue'), ' ', a.text, ' — ',
+      personName.get(a.owner_person_id) || a.owner_person_id, `, due ${formatDate(a.due_date)}`)),
+  ];
+  return [h('h2', { id: 'h-attention' }, 'For the board\'s attention'),
+    items.length ? h('ul', { class: 'attention' }, items)
+      : h('p', { class: 'empty' }, 'Nothing overdue, and no Red or Amber deliverable.')];
 }
 
 function describe(msg) {
@@ -162,6 +251,7 @@ function secretaryForm(title, controls, path, command, toBody, done) {
     try {
       await post(`${path}/${command}`, toBody(new FormData(form)));
       form.reset();
+      mount(message, h('p', { class: 'ok' }, `${title}: saved.`));
       await done();
     } catch (err) { mount(message, errorBox(err)); }
   });

@@ -1,29 +1,51 @@
-// Work programmes: every programme's deliverables in the seed's columns,
-// filters, and a summary strip per programme (counts by RAGB, overdue).
+// Work programmes: every programme's deliverables (rating and title first,
+// in the spreadsheet's row order, sortable by column), filters, a search
+// across programmes, and a summary strip per programme (counts by RAGB,
+// overdue).
 import { getAll } from '../api.js';
 import { field, h, mount, select } from '../dom.js';
 import { RAGB, RAGB_ORDER, STATUSES, ragbBadge, statusLabel } from '../ragb.js';
 
+// Filters the server applies (GET /api/v1/deliverables) ...
 const FILTERS = ['group_id', 'ragb', 'status', 'owner', 'qsin_code', 'overdue'];
+// ... and the search, applied here: words found in the reference, title,
+// owner or any long text (every word, any case).
+const SEARCHED = ['reference', 'title', 'owner', 'objective', 'description', 'anticipated_outcome',
+  'interdependencies_risks'];
+
+function matches(d, words) {
+  const text = SEARCHED.map((k) => d[k] || '').join(' ').toLowerCase();
+  return words.every((w) => text.includes(w));
+}
+
+// A programme's deliverables in the order its spreadsheet listed them (the
+// order they were added to it).
+function inSheetOrder(p, deliverables) {
+  const rank = new Map((p.deliverable_ids || []).map((id, i) => [id, i]));
+  return deliverables.filter((d) => d.programme_id === p.id)
+    .sort((a, b) => (rank.get(a.id) ?? Infinity) - (rank.get(b.id) ?? Infinity));
+}
 
 export async function renderProgrammes(main, _params, query) {
   const filter = Object.fromEntries(FILTERS.map((k) => [k, query.get(k) || '']));
-  const filtered = FILTERS.some((k) => filter[k]);
+  const search = (query.get('q') || '').trim();
+  const words = search.toLowerCase().split(/\s+/).filter(Boolean);
+  const filtered = FILTERS.some((k) => filter[k]) || words.length > 0;
   const [programmes, groups, all, shown] = await Promise.all([
     getAll('programmes'),
     getAll('groups'),
     getAll('deliverables'),
-    filtered ? getAll('deliverables', filter) : null,
+    FILTERS.some((k) => filter[k]) ? getAll('deliverables', filter) : null,
   ]);
   const groupName = new Map(groups.items.map((g) => [g.id, g.name]));
-  const rows = (shown || all).items;
+  const rows = (shown || all).items.filter((d) => matches(d, words));
 
   const list = programmes.items.slice().sort((a, b) =>
     (groupName.get(a.group_id) || '').localeCompare(groupName.get(b.group_id) || '') ||
     a.title.localeCompare(b.title));
   const sections = list.map((p) => {
-    const mine = all.items.filter((d) => d.programme_id === p.id);
-    const visible = rows.filter((d) => d.programme_id === p.id);
+    const mine = inSheetOrder(p, all.items);
+    const visible = inSheetOrder(p, rows);
     if (filtered && visible.length === 0) return null;
     return programmeSection(p, groupName.get(p.group_id), mine, visible);
   }).filter(Boolean);
@@ -31,7 +53,7 @@ export async function renderProgrammes(main, _params, query) {
   mount(main,
     h('h1', {}, 'Work programmes'),
     legend(),
-    filterForm(filter, groups.items),
+    filterForm(filter, search, groups.items),
     h('p', { class: 'count', 'aria-live': 'polite', id: 'result-count' },
       `${rows.length} deliverable${rows.length === 1 ? '' : 's'} shown` +
       (filtered ? ` of ${all.items.length}` : '')),
@@ -43,8 +65,9 @@ function legend() {
     h('ul', {}, RAGB_ORDER.map((r) => h('li', {}, ragbBadge(r), ' ', RAGB[r].meaning))));
 }
 
-function filterForm(filter, groups) {
+function filterForm(filter, search, groups) {
   const form = h('form', { class: 'filters', role: 'search', 'aria-label': 'Filter deliverables' },
+    field('Search', h('input', { type: 'search', name: 'q', value: search, placeholder: 'Words in any programme' })),
     field('Group', select('group_id', [['', 'All groups'],
       ...groups.map((g) => [g.id, g.name]).sort((a, b) => a[1].localeCompare(b[1]))], filter.group_id)),
     field('RAGB', select('ragb', [['', 'Any rating'], ...RAGB_ORDER.map((r) => [r, RAGB[r].label]),
@@ -64,7 +87,7 @@ function filterForm(filter, groups) {
     e?.preventDefault();
     const data = new FormData(form);
     const q = new URLSearchParams();
-    for (const k of FILTERS) {
+    for (const k of ['q', ...FILTERS]) {
       const v = String(data.get(k) || '').trim();
       if (v) q.set(k, v);
     }
@@ -91,39 +114,72 @@ function summaryStrip(deliverables) {
     h('li', { class: 'chip plain' }, h('span', { class: 'n' }, deliverables.length), ' Total'));
 }
 
-const COLUMNS = ['Network Reference', 'Network Objective', 'Deliverable', 'Date Initiated',
-  'Planned End Date', 'Date Completed', 'Owner', 'Description', 'Anticipated Outcome',
-  'Interdependencies / Risks', 'RAGB Status', 'Status', 'MM/QSIN Reference'];
+// What a board reads first: the rating, the reference and the title; then
+// status, dates and owner. The spreadsheet's long text columns (objective,
+// description, outcome, risks) are folded into one "Details" cell, drawn
+// only when opened (a programme of 1,000 rows stays light).
+const RAGB_RANK = { red: 0, amber: 1, blue: 2, green: 3 };
+const dateKey = (v) => v?.date || v?.text || '';
+const COLUMNS = [
+  { name: 'RAGB', key: (d) => RAGB_RANK[d.ragb] ?? 9, cell: (d) => h('td', { class: 'ragb-cell' }, ragbBadge(d.ragb)) },
+  { name: 'Ref', key: (d) => d.reference || '', cell: (d) => h('td', { class: 'nowrap' }, d.reference) },
+  { name: 'Deliverable', key: (d) => d.title || '', cell: (d) => h('td', { class: 'title' },
+    h('a', { href: `#/deliverables/${encodeURIComponent(d.id)}` }, d.title || '(untitled)')) },
+  { name: 'Status', key: (d) => d.status || '', cell: (d) => h('td', {}, statusLabel(d.status)) },
+  { name: 'Planned end', key: (d) => dateKey(d.planned_end), cell: (d) => h('td', { class: 'nowrap' }, d.planned_end?.text,
+    d.overdue ? h('span', { class: 'badge overdue', title: 'Past its planned end date and not completed' }, 'Overdue') : null) },
+  { name: 'Owner', key: (d) => d.owner || '', cell: (d) => h('td', {}, d.owner) },
+  { name: 'Details', cell: (d) => h('td', { class: 'details-cell' }, details(d)) },
+  { name: 'Initiated', key: (d) => dateKey(d.date_initiated), cell: (d) => h('td', { class: 'nowrap' }, d.date_initiated?.text) },
+  { name: 'Completed', key: (d) => dateKey(d.date_completed), cell: (d) => h('td', { class: 'nowrap' }, d.date_completed?.text) },
+  { name: 'MM/QSIN', key: (d) => d.mm_qsin?.raw || '', cell: (d) => h('td', {}, d.mm_qsin?.raw) },
+];
+
+const LONG_TEXTS = [['Network objective', 'objective'], ['Description', 'description'],
+  ['Anticipated outcome', 'anticipated_outcome'], ['Interdependencies / risks', 'interdependencies_risks']];
+
+function details(d) {
+  if (!LONG_TEXTS.some(([, k]) => d[k])) return '';
+  const el = h('details', {}, h('summary', {}, 'Details'));
+  el.addEventListener('toggle', () => {
+    if (el.open && el.children.length === 1) {
+      el.append(h('dl', {}, LONG_TEXTS.filter(([, k]) => d[k]).map(([label, k]) => [h('dt', {}, label), h('dd', {}, d[k])])));
+    }
+  });
+  return el;
+}
 
 export function deliverableRow(d) {
   return h('tr', { id: `row-${d.id}`, class: d.overdue ? 'is-overdue' : null, dataset: { id: d.id } },
-    h('td', {}, d.reference),
-    h('td', {}, clamp(d.objective)),
-    h('td', {}, h('a', { href: `#/deliverables/${encodeURIComponent(d.id)}` }, d.title || '(untitled)')),
-    h('td', { class: 'nowrap' }, d.date_initiated?.text),
-    h('td', { class: 'nowrap' }, d.planned_end?.text,
-      d.overdue ? h('span', { class: 'badge overdue', title: 'Past its planned end date and not completed' }, 'Overdue') : null),
-    h('td', { class: 'nowrap' }, d.date_completed?.text),
-    h('td', {}, d.owner),
-    h('td', {}, clamp(d.description)),
-    h('td', {}, clamp(d.anticipated_outcome)),
-    h('td', {}, clamp(d.interdependencies_risks)),
-    h('td', { class: 'ragb-cell' }, ragbBadge(d.ragb)),
-    h('td', {}, statusLabel(d.status)),
-    h('td', {}, d.mm_qsin?.raw));
+    COLUMNS.map((c) => c.cell(d)));
 }
 
-function clamp(text) {
-  if (!text) return '';
-  return h('span', { class: 'clamp', title: text }, text);
-}
-
+// Rows in the spreadsheet's order until a column heading is pressed; then by
+// that column, ascending, and descending on a second press.
 export function deliverablesTable(rows, caption) {
+  const tbody = h('tbody', {}, rows.map(deliverableRow));
+  const heads = COLUMNS.map((c, i) => {
+    if (!c.key) return h('th', { scope: 'col' }, c.name);
+    const button = h('button', { type: 'button', class: 'sort' }, c.name);
+    const th = h('th', { scope: 'col', 'aria-sort': 'none' }, button);
+    button.addEventListener('click', () => {
+      const descending = th.getAttribute('aria-sort') === 'ascending';
+      for (const other of th.parentElement.children) if (other.hasAttribute('aria-sort')) other.setAttribute('aria-sort', 'none');
+      th.setAttribute('aria-sort', descending ? 'descending' : 'ascending');
+      const sorted = rows.map((d, n) => ({ d, n })).sort((a, b) => {
+        const x = COLUMNS[i].key(a.d); const y = COLUMNS[i].key(b.d);
+        const order = typeof x === 'number' ? x - y : String(x).localeCompare(String(y), 'en-GB', { numeric: true });
+        return (descending ? -order : order) || a.n - b.n;
+      });
+      tbody.replaceChildren(...sorted.map(({ d }) => tbody.querySelector(`tr[data-id="${CSS.escape(d.id)}"]`)));
+    });
+    return th;
+  });
   return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': caption },
     h('table', { class: 'deliverables' },
       h('caption', { class: 'visually-hidden' }, caption),
-      h('thead', {}, h('tr', {}, COLUMNS.map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', {}, rows.map(deliverableRow))));
+      h('thead', {}, h('tr', {}, heads)),
+      tbody));
 }
 
 function programmeSection(p, groupName, mine, visible) {

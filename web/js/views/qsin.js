@@ -1,9 +1,9 @@
 // QSIN: evidence per statement, the gaps, and an evidence pack as at a date.
-import { ApiError, download, get, session } from '../api.js';
+import { ApiError, download, get, may, session, whoAmI } from '../api.js';
 import { errorBox, field, h, mount, select, todayIso } from '../dom.js';
 
 export async function renderQsin(main) {
-  const coverage = await get('qsin/coverage');
+  const [coverage, me] = await Promise.all([get('qsin/coverage'), whoAmI()]);
   const statements = coverage.statements || [];
   const gaps = coverage.gaps || [];
   mount(main,
@@ -26,7 +26,8 @@ export async function renderQsin(main) {
         h('h2', { id: 'h-gaps' }, 'Gaps'),
         gaps.length ? h('ul', { id: 'gaps' }, gaps.map((g) => h('li', {}, typeof g === 'string' ? g : (g.code || JSON.stringify(g)))))
           : h('p', { class: 'empty' }, 'No statement without evidence.'),
-        packForm(statements.map((s) => s.code)))));
+        // Only for a caller who may build packs (assessors and admins).
+        may(me, 'build_evidence_pack') ? packForm(statements.map((s) => s.code)) : null)));
 }
 
 function evidenceList(ids, collection) {
