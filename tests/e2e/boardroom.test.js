@@ -1,0 +1,228 @@
+// The dashboard in the boardroom, in Debian's chromium at 1280x720: what a
+// board reads first is on screen, rows in the spreadsheet's order and sortable,
+// a search across programmes, a board's meeting mode showing the programmes it
+// oversees with what needs its attention, the secretary's typing kept across
+// live updates, a closed meeting as at its close, the projector view, the as-at
+// date in the URL, printing on A4, and signed out showing only sign-in.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ARTIFACTS, Server, client, launchBrowser } from './harness.js';
+
+const server = new Server();
+let admin; let api; let browser; let page;
+const world = {};
+
+async function shot(p, name) {
+  await p.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: false }).catch(() => {});
+}
+
+function step(name, fn) {
+  it(name, async () => {
+    try {
+      await fn();
+    } catch (err) {
+      if (page) await shot(page, `FAILED-boardroom-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`);
+      console.error(`server log tail:\n${server.log?.slice(-2000)}`);
+      throw err;
+    }
+  });
+}
+
+async function signIn(p, token = admin) {
+  await p.goto(`${server.base}/`);
+  await p.getByLabel('Access token').fill(token);
+  await p.getByRole('button', { name: 'Sign in' }).click();
+  await p.getByRole('heading', { name: 'Work programmes', level: 1 }).waitFor();
+}
+
+const RANK = { red: 0, amber: 1, blue: 2, green: 3 };
+
+async function seed() {
+  const all = (await api.get('deliverables?limit=1000')).items;
+  // The SIG with the most deliverables; the board will oversee it.
+  const count = new Map();
+  for (const d of all) count.set(d.group_id, (count.get(d.group_id) || 0) + 1);
+  world.sig = [...count.entries()].sort((a, b) => b[1] - a[1])[0][0];
+  world.sigDeliverables = all.filter((d) => d.group_id === world.sig);
+  world.flagged = world.sigDeliverables.find((d) => d.status !== 'completed' && d.ragb !== 'red');
+  assert.ok(world.flagged, 'the SIG has a deliverable that is not Red');
+  const board = await api.post('groups', { name: 'Operational Board', kind: 'operational-board' });
+  world.board = board.id;
+  await api.post(`groups/${world.sig}/change-parent`, { parent_group_id: board.id });
+  const chair = await api.post('people', { name: 'Olivia Chair', job_title: 'Board chair' });
+  world.chair = chair.id;
+  await api.post(`groups/${board.id}/appoint-member`, { person_id: chair.id, role: 'chair', start_date: '2022-01-01' });
+  await api.post(`deliverables/${world.flagged.id}/change-ragb`, { ragb: 'red', reason: 'Supplier delay' });
+  const today = new Date().toISOString().slice(0, 10);
+  const meeting = await api.post('meetings', { group_id: board.id, title: 'Operational Board', scheduled_for: today, location: 'Teams' });
+  world.meeting = meeting.id;
+  await api.post(`meetings/${meeting.id}/open`);
+  world.programmes = (await api.get('programmes?limit=1000')).items;
+}
+
+describe('the boardroom', { timeout: 180000 }, () => {
+  before(async () => {
+    assert.ok(server.importStrategy(), 'assure import is available');
+    admin = server.createToken('admin', 'E2E Board Secretary');
+    await server.start();
+    api = client(server.base, admin);
+    await seed();
+    ({ context: browser } = await launchBrowser());
+    page = await browser.newPage();
+    page.on('pageerror', (e) => console.error('page error:', e.message));
+  });
+
+  after(async () => {
+    if (browser) await browser.close().catch(() => {});
+    await server.stop();
+    server.cleanup();
+  });
+
+  step('signed out, the page offers only sign-in', async () => {
+    await page.goto(`${server.base}/`);
+    await page.getByLabel('Access token').waitFor();
+    for (const id of ['nav', 'as-at-form', 'sign-out', 'who']) {
+      assert.ok(await page.locator(`#${id}`).isHidden(), `#${id} is hidden when signed out`);
+    }
+  });
+
+  step('rating, reference and title are on screen at 1280x720 without scrolling', async () => {
+    await signIn(page);
+    const table = page.locator('table.deliverables').first();
+    const heads = await table.locator('thead th').allInnerTexts();
+    assert.deepEqual(heads.slice(0, 3).map((t) => t.replace(/[↕▲▼]/g, '').trim()), ['RAGB', 'Ref', 'Deliverable']);
+    const cell = table.locator('tbody tr').first().locator('td.ragb-cell');
+    const box = await cell.boundingBox();
+    assert.ok(box && box.x >= 0 && box.x + box.width <= 1280, `the RAGB cell is within the viewport: ${JSON.stringify(box)}`);
+    const title = await table.locator('tbody tr').first().locator('td.title').boundingBox();
+    assert.ok(title.x + 100 <= 1280, 'the title starts on screen');
+    await shot(page, 'boardroom-programmes-1280');
+    await page.setViewportSize({ width: 768, height: 1024 });
+    const narrow = await page.locator('table.deliverables').first().locator('tbody tr').first().locator('td.ragb-cell').boundingBox();
+    assert.ok(narrow.x + narrow.width <= 768, 'and at 768 px');
+    await shot(page, 'boardroom-programmes-768');
+    await page.setViewportSize({ width: 1280, height: 720 });
+  });
+
+  step('rows are in the spreadsheet order, and sort by a column', async () => {
+    const programme = world.programmes.find((p) => p.deliverable_ids.length >= 3);
+    const section = page.locator(`section.programme[data-programme="${programme.id}"]`);
+    const ids = () => section.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.id));
+    assert.deepEqual(await ids(), programme.deliverable_ids, 'the order the spreadsheet listed them');
+    const ranks = async () => (await section.locator('tbody td.ragb-cell .badge').evaluateAll((bs) =>
+      bs.map((b) => [...b.classList].find((c) => c.startsWith('ragb-')).slice(5)))).map((r) => RANK[r] ?? 9);
+    await section.getByRole('button', { name: 'RAGB' }).click();
+    const up = await ranks();
+    assert.deepEqual(up, [...up].sort((a, b) => a - b), `ascending by rating: ${up}`);
+    assert.equal(await section.locator('th[aria-sort="ascending"]').count(), 1);
+    await section.getByRole('button', { name: 'RAGB' }).click();
+    const down = await ranks();
+    assert.deepEqual(down, [...down].sort((a, b) => b - a), `descending by rating: ${down}`);
+  });
+
+  step('a search finds deliverables across programmes', async () => {
+    const word = world.flagged.title.split(/\s+/).find((w) => w.length > 5) || world.flagged.title;
+    await page.getByLabel('Search').fill(word);
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.waitForURL(/q=/);
+    await page.locator(`#row-${world.flagged.id}`).waitFor();
+    const titles = await page.locator('table.deliverables tbody tr').count();
+    assert.ok(titles >= 1);
+    assert.match(await page.locator('#result-count').innerText(), / of \d+/);
+  });
+
+  step("a board's meeting mode shows the programmes it oversees and what needs its attention", async () => {
+    await page.goto(`${server.base}/#/meetings/${world.meeting}`);
+    await page.locator('#live-status[data-state="live"]').waitFor({ timeout: 5000 });
+    const rows = page.locator('#meeting-deliverables tbody tr');
+    assert.equal(await rows.count(), world.sigDeliverables.length, 'every deliverable of the SIG it oversees');
+    assert.match(await page.locator('#attention').innerText(), new RegExp(world.flagged.title.slice(0, 30).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    await page.locator('#attention .badge.ragb-red').first().waitFor();
+    await shot(page, 'boardroom-meeting');
+  });
+
+  step("the secretary's typing survives live updates and their own saves", async () => {
+    await page.locator('details.secretary summary').click();
+    const decision = page.getByLabel('Decision', { exact: true });
+    await decision.fill('Half-typed decision about the supplier');
+    // Someone else records attendance and a decision: the record redraws live.
+    await api.post(`meetings/${world.meeting}/record-attendance`, { person_id: world.chair, attendance: 'present' });
+    await api.post(`meetings/${world.meeting}/record-decision`, { text: 'Recorded from another desk' });
+    await page.locator('#decisions li').getByText('Recorded from another desk').waitFor({ timeout: 3000 });
+    assert.equal(await decision.inputValue(), 'Half-typed decision about the supplier', 'typing kept');
+    assert.ok(await page.locator('details.secretary').evaluate((d) => d.open), 'the forms stay open');
+    // The secretary saves another form: the half-typed decision stays too.
+    const action = page.getByLabel('Action', { exact: true });
+    await action.fill('Chase the supplier');
+    await page.getByRole('button', { name: 'Raise action' }).click();
+    await page.getByText('Raise action: saved.').waitFor();
+    await page.locator('#actions li').getByText('Chase the supplier').waitFor();
+    assert.equal(await decision.inputValue(), 'Half-typed decision about the supplier');
+    assert.equal(await action.inputValue(), '', 'the saved form is emptied');
+  });
+
+  step('the projector view is larger print without navigation', async () => {
+    const before = await page.locator('h1').evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+    await page.locator('#projector-toggle').click();
+    await page.waitForURL(/view=projector/);
+    await page.locator('body.projector').waitFor({ state: 'attached' });
+    await page.locator('#live-status[data-state="live"]').waitFor({ timeout: 5000 });
+    const larger = await page.locator('h1').evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+    assert.ok(larger > before * 1.2, `headline ${before}px -> ${larger}px`);
+    assert.ok(await page.locator('#nav').isHidden(), 'no navigation on the projector');
+    await shot(page, 'boardroom-projector');
+    await page.locator('#projector-toggle').click();
+    await page.waitForFunction(() => !document.body.classList.contains('projector'));
+  });
+
+  step('a closed meeting shows the programmes as they stood at its close', async () => {
+    await api.post(`meetings/${world.meeting}/close`, {});
+    await api.post(`deliverables/${world.flagged.id}/change-ragb`, { ragb: 'green', reason: 'Delivered after the board' });
+    await page.goto(`${server.base}/#/programmes`);
+    await page.goto(`${server.base}/#/meetings/${world.meeting}`);
+    await page.locator('#as-at-close').waitFor();
+    const row = page.locator(`#meeting-deliverables tr[data-id="${world.flagged.id}"]`);
+    await row.locator('.badge.ragb-red').waitFor();
+    assert.equal(await row.locator('.badge.ragb-green').count(), 0, 'not today\'s rating');
+  });
+
+  step('the as-at date is in the URL, kept while moving around, and cleared by Now', async () => {
+    const other = await browser.newPage();
+    await signIn(other);
+    await other.goto(`${server.base}/#/programmes?as_of=2020-01-01`);
+    await other.locator('#historical-banner:not([hidden])').waitFor();
+    assert.equal(await other.locator('#as-at').inputValue(), '2020-01-01');
+    await other.goto(`${server.base}/#/groups`);
+    await other.waitForURL(/#\/groups\?as_of=2020-01-01$/);
+    await other.getByRole('button', { name: 'Now' }).click();
+    await other.locator('#historical-banner[hidden]').waitFor({ state: 'attached' });
+    assert.doesNotMatch(other.url(), /as_of/);
+    await other.close();
+  });
+
+  step('prints the work programmes on A4 without navigation or forms', async () => {
+    await page.goto(`${server.base}/#/programmes`);
+    await page.locator('section.programme').first().waitFor();
+    await page.emulateMedia({ media: 'print' });
+    assert.ok(await page.locator('.top-bar').isHidden(), 'no navigation in print');
+    assert.ok(await page.locator('form.filters').isHidden(), 'no filters in print');
+    const pdf = await page.pdf({ format: 'A4', printBackground: true });
+    await page.emulateMedia({ media: 'screen' });
+    writeFileSync(path.join(ARTIFACTS, 'boardroom-programmes.pdf'), pdf);
+    assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
+    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+    assert.ok(pages >= 1, `${pages} pages`);
+    console.log(`work programmes printed on ${pages} A4 pages (${pdf.length} bytes)`);
+  });
+
+  step('an assessor is offered the evidence-pack form', async () => {
+    const assessor = (await api.post('tokens', { name: 'E2E Assessor', role: 'assessor', expires_at: new Date(Date.now() + 86400000).toISOString() })).token;
+    const p = await browser.newPage();
+    await signIn(p, assessor);
+    await p.goto(`${server.base}/#/qsin`);
+    await p.locator('#pack-form').waitFor();
+    await p.close();
+  });
+});
