@@ -217,6 +217,83 @@ describe('the boardroom', { timeout: 180000 }, () => {
     console.log(`work programmes printed on ${pages} A4 pages (${pdf.length} bytes)`);
   });
 
+  step('a group: appoint and end a membership, schedule a meeting, from the page', async () => {
+    await api.post('people', { name: 'Sam Member', job_title: 'Radiology manager' });
+    await page.goto(`${server.base}/#/groups/${world.board}`);
+    const appoint = page.locator('#appoint-form');
+    await appoint.getByLabel('Person').selectOption({ label: 'Sam Member' });
+    await appoint.getByLabel('Role').selectOption('vice-chair');
+    await appoint.getByLabel('Member from').fill('2023-04-01');
+    await appoint.getByRole('button', { name: 'Appoint member' }).click();
+    await page.locator('#toast').getByText('Member appointed.').waitFor();
+    await page.locator('#members').getByText('vice chair').waitFor();
+    const row = page.locator('#members tr', { hasText: 'vice chair' });
+    await row.getByText('End…').click();
+    await row.getByLabel('Reason').fill('Term ended');
+    await row.getByRole('button', { name: 'End membership' }).click();
+    await page.locator('#toast').getByText('Membership ended.').waitFor();
+    const schedule = page.locator('#schedule-form');
+    await schedule.getByLabel('Title').fill('Operational Board (January)');
+    await schedule.getByLabel('Date').fill('2027-01-14');
+    await schedule.getByRole('button', { name: 'Schedule a meeting' }).click();
+    await page.locator('.meetings').getByText('Operational Board (January)').waitFor();
+    const meetings = (await api.get('meetings?limit=1000')).items.filter((m) => m.group_id === world.board);
+    assert.ok(meetings.some((m) => m.title === 'Operational Board (January)' && m.status === 'scheduled'));
+  });
+
+  step('a document: upload a version and approve it from the page', async () => {
+    const doc = await api.post('documents', { title: 'Network Governance Policy', document_numbers: 'IN-203',
+      owner: 'Network Director', target_audience: 'Boards', review_interval_months: 12 });
+    await page.goto(`${server.base}/#/documents/${doc.id}`);
+    const up = page.locator('#upload-version-form');
+    await up.getByLabel('Version').fill('1.0');
+    await up.getByLabel('Summary of amendments').fill('First issue');
+    await up.getByLabel('File').setInputFiles({ name: 'policy.txt', mimeType: 'text/plain', buffer: Buffer.from('The policy.\n') });
+    await up.getByRole('button', { name: 'Upload a new version' }).click();
+    await page.locator('#toast').getByText('Version uploaded.').waitFor();
+    const approve = page.locator('#approve-version-form');
+    await approve.getByLabel('Approved by').selectOption({ label: 'Operational Board' });
+    await approve.getByLabel('Date adopted').fill('2024-05-24');
+    await approve.getByRole('button', { name: 'Approve a version' }).click();
+    await page.locator('table.versions tr.in-force').getByRole('cell', { name: '1.0', exact: true }).waitFor();
+    const d = await api.get(`documents/${doc.id}`);
+    assert.equal(d.versions[0].status, 'in-force');
+    assert.equal(d.versions[0].approving_group_id, world.board);
+  });
+
+  step('marking complete asks for confirmation; linked evidence is named; reopen from the page', async () => {
+    const d = world.sigDeliverables.find((x) => x.status !== 'completed' && x.id !== world.flagged.id);
+    const doc = (await api.get('documents?limit=100')).items.find((x) => x.title === 'Network Governance Policy');
+    await api.post(`deliverables/${d.id}/link-evidence`, { kind: 'document-version', target_id: doc.id, item_id: 'v1' });
+    await page.goto(`${server.base}/#/deliverables/${d.id}`);
+    const complete = page.locator('#complete-form');
+    await complete.getByRole('button', { name: 'Mark complete' }).click();
+    assert.equal((await api.get(`deliverables/${d.id}`)).status, d.status, 'not completed without the confirmation');
+    await complete.getByLabel(/I confirm the deliverable is complete/).check();
+    await complete.getByRole('button', { name: 'Mark complete' }).click();
+    await page.locator('#toast').getByText('Marked complete.').waitFor();
+    await page.locator('#reopen-form').waitFor();
+    assert.equal((await api.get(`deliverables/${d.id}`)).status, 'completed');
+    assert.match(await page.locator('#evidence').innerText(), /Version 1\.0 of Network Governance Policy \(IN-203\)/);
+    await page.locator('#reopen-form').getByLabel('Reason (required)').fill('Completed by mistake');
+    await page.locator('#reopen-form').getByRole('button', { name: 'Reopen' }).click();
+    await page.locator('#toast').getByText('Reopened.').waitFor();
+    await page.locator('#complete-form').waitFor();
+  });
+
+  step('an unreachable server is said in words, and the message goes when it answers again', async () => {
+    await page.goto(`${server.base}/#/programmes`);
+    await page.locator('section.programme').first().waitFor();
+    await server.stop();
+    await page.getByLabel('RAGB').selectOption('red');
+    await page.locator('#net-status:not([hidden])').waitFor();
+    assert.match(await page.locator('#net-status').innerText(), /Cannot reach the Assure server/);
+    await server.start();
+    await page.goto(`${server.base}/#/programmes?ragb=amber`);
+    await page.locator('#net-status[hidden]').waitFor({ state: 'attached' });
+    await page.locator('#result-count').waitFor();
+  });
+
   step('an assessor is offered the evidence-pack form', async () => {
     const assessor = (await api.post('tokens', { name: 'E2E Assessor', role: 'assessor', expires_at: new Date(Date.now() + 86400000).toISOString() })).token;
     const p = await browser.newPage();

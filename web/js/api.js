@@ -36,6 +36,25 @@ export const session = {
   get historical() { return Boolean(this.asAt); },
 };
 
+// A request that cannot reach the server (network down, server stopped):
+// said in words in the banner (#net-status), which clears at the next
+// answer or when the browser is back online.
+function netStatus(down) {
+  const el = document.getElementById('net-status');
+  if (el) el.hidden = !down;
+}
+window.addEventListener('online', () => netStatus(false));
+async function reach(u, init) {
+  try {
+    const res = await fetch(u, init);
+    netStatus(false);
+    return res;
+  } catch {
+    netStatus(true);
+    throw new ApiError(0, { detail: 'Cannot reach the Assure server: check the network connection, then try again.' });
+  }
+}
+
 // How many times a GET answered 503 with Retry-After is asked again.
 const READ_RETRIES = 4;
 
@@ -52,14 +71,17 @@ function url(path, query, asAt) {
   return `/api/v1/${path}${q ? `?${q}` : ''}`;
 }
 
-async function send(path, { method = 'GET', query, body, headers = {}, asAt = true } = {}) {
+async function send(path, { method = 'GET', query, body, file, headers = {}, asAt = true } = {}) {
   const init = { method, headers: { Accept: 'application/json', ...headers } };
   if (session.token) init.headers.Authorization = `Bearer ${session.token}`;
-  if (body !== undefined) {
+  if (file !== undefined) {
+    init.headers['Content-Type'] = file.type || 'application/octet-stream';
+    init.body = file;
+  } else if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
-  let res = await fetch(url(path, query, asAt && method === 'GET'), init);
+  let res = await reach(url(path, query, asAt && method === 'GET'), init);
   // A read the server is too busy for just now (503 with Retry-After: at most
   // workers.heavy_concurrency as-at reads run at once, and an as-at page asks
   // for several lists) is asked again after the time it names, a few times.
@@ -69,7 +91,7 @@ async function send(path, { method = 'GET', query, body, headers = {}, asAt = tr
     const after = header === null ? NaN : Number(header);
     if (!Number.isFinite(after) || after < 0) break;
     await new Promise((r) => setTimeout(r, Math.min(after, 5) * 1000 + Math.random() * 250));
-    res = await fetch(url(path, query, asAt), init);
+    res = await reach(url(path, query, asAt), init);
   }
   if (res.status === 401) onUnauthorised();
   if (!res.ok) {
@@ -95,6 +117,12 @@ export async function getWithVersion(path, query) {
 export async function post(path, body, etag) {
   const headers = etag ? { 'If-Match': etag } : {};
   return (await send(path, { method: 'POST', body, headers })).json();
+}
+
+// POSTs a file's bytes as the request body (a document version's content,
+// a workbook to import), with `query` on the URL.
+export async function upload(path, query, file) {
+  return (await send(path, { method: 'POST', query, file })).json();
 }
 
 // Fetches a file and hands it to the browser as a download.

@@ -126,14 +126,6 @@ export async function render() {
   }
 }
 
-export function toast(text) {
-  const el = document.getElementById('toast');
-  el.textContent = text;
-  el.classList.add('shown');
-  clearTimeout(toast.timer);
-  toast.timer = setTimeout(() => el.classList.remove('shown'), 4000);
-}
-
 setUnauthorisedHandler(() => {
   if (document.getElementById('sign-in-form')) return;  // the form reports it
   session.token = null;

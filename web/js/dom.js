@@ -77,3 +77,13 @@ export function select(name, options, value) {
 export function errorBox(err) {
   return h('p', { class: 'error', role: 'alert' }, err?.message || String(err));
 }
+
+// A short message after a successful save, in the corner (role=status).
+export function toast(text) {
+  const el = document.getElementById('toast');
+  if (!el) return;
+  el.textContent = text;
+  el.classList.add('shown');
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => el.classList.remove('shown'), 4000);
+}

@@ -1,8 +1,9 @@
 // Controlled documents: the register (version in force, review date, due /
 // overdue), and one document's version history like the strategy's
 // Appendix 6, with each version's content to download.
-import { download, getAll, get, session } from '../api.js';
-import { errorBox, formatDate, h, mount, todayIso } from '../dom.js';
+import { download, getAll, get, may, post, session, upload, whoAmI } from '../api.js';
+import { errorBox, field, formatDate, h, mount, select, todayIso } from '../dom.js';
+import { commandForm } from '../forms.js';
 import { HISTORY_QUERY, historyTimeline } from './history.js';
 
 const DUE_WITHIN_DAYS = 30;
@@ -49,7 +50,9 @@ export async function renderDocuments(main) {
 
 export async function renderDocument(main, [id]) {
   const path = `documents/${encodeURIComponent(id)}`;
-  const [d, history, groups] = await Promise.all([get(path), get(`${path}/history`, HISTORY_QUERY), getAll('groups')]);
+  const [d, history, groups, me] = await Promise.all([get(path), get(`${path}/history`, HISTORY_QUERY), getAll('groups'), whoAmI()]);
+  const refresh = () => renderDocument(main, [id]);
+  const manage = !session.historical && !d.withdrawn && may(me, 'manage_documents');
   const groupName = new Map(groups.items.map((g) => [g.id, g.name]));
   const message = h('div', { 'aria-live': 'polite' });
   const downloadButton = (v) => h('button', {
@@ -83,6 +86,35 @@ export async function renderDocument(main, [id]) {
         h('td', {}, downloadButton(v), h('small', { class: 'hash', title: `SHA-256 ${v.content_sha256}` },
           ` ${v.size_bytes} bytes`))))))),
     message,
+    manage ? h('div', { class: 'editors' }, uploadForm(path, refresh), approveForm(path, d, groups.items, refresh)) : null,
     h('h2', {}, 'History'),
     historyTimeline(history));
+}
+
+// A new draft version: its content is the file's bytes, stored by SHA-256.
+function uploadForm(path, refresh) {
+  const file = h('input', { type: 'file', name: 'file', required: true });
+  return commandForm({ title: 'Upload a new version', id: 'upload-version-form', saved: 'Version uploaded', onSaved: refresh,
+    controls: [
+      field('Version', h('input', { name: 'version_label', required: true, placeholder: 'e.g. 2.1' })),
+      field('Summary of amendments', h('input', { name: 'summary', required: true })),
+      field('Name (author)', h('input', { name: 'author' })),
+      field('File', file),
+    ],
+    toBody: (f) => ({ version_label: String(f.get('version_label')).trim(), summary: String(f.get('summary')).trim(),
+      ...(String(f.get('author') || '').trim() ? { author: String(f.get('author')).trim() } : {}), file: file.files[0] }),
+    send: ({ file: content, ...query }) => upload(`${path}/versions`, query, content) });
+}
+
+function approveForm(path, d, groups, refresh) {
+  const drafts = d.versions.filter((v) => v.status === 'draft');
+  if (!drafts.length) return null;
+  return commandForm({ title: 'Approve a version', id: 'approve-version-form', saved: 'Version approved', onSaved: refresh,
+    controls: [
+      field('Version', select('version_id', drafts.map((v) => [v.version_id, v.version_label]), drafts[drafts.length - 1].version_id)),
+      field('Approved by', select('approving_group_id', groups.map((g) => [g.id, g.name]).sort((a, b) => a[1].localeCompare(b[1])))),
+      field('Date adopted', h('input', { type: 'date', name: 'date_adopted', value: todayIso(), required: true })),
+    ],
+    toBody: (f) => ({ version_id: f.get('version_id'), approving_group_id: f.get('approving_group_id'), date_adopted: f.get('date_adopted') }),
+    send: (body) => post(`${path}/approve-version`, body) });
 }

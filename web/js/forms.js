@@ -1,0 +1,35 @@
+// A form that sends one command: shows the server's refusal in words under
+// the form, a short message when saved, then calls `onSaved` (usually a
+// re-render). Shared by every view that changes something.
+import { errorBox, h, mount, toast } from './dom.js';
+
+// send(body) -> Promise; toBody(FormData) -> body; explain(err) -> Error to
+// show instead (e.g. a 412 in words).
+export function commandForm({ title, id, controls, toBody, send, saved = 'Saved', onSaved = () => {}, explain = (e) => e }) {
+  const message = h('div', { 'aria-live': 'polite' });
+  const form = h('form', { class: 'card command', id },
+    h('h3', {}, title), controls, h('button', { type: 'submit' }, title), message);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const button = form.querySelector('button[type=submit]');
+    button.disabled = true;
+    try {
+      await send(toBody(new FormData(form)));
+      mount(message);
+      form.reset();
+      toast(`${saved}.`);
+      await onSaved();
+    } catch (err) {
+      mount(message, errorBox(explain(err)));
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return form;
+}
+
+// A ticked confirmation for an irreversible step.
+export function confirmBox(id, text) {
+  return h('div', { class: 'field checkbox' }, h('input', { type: 'checkbox', name: 'confirm', id, required: true }),
+    h('label', { for: id }, text));
+}
