@@ -54,6 +54,8 @@ async function seed() {
   const chair = await api.post('people', { name: 'Olivia Chair', job_title: 'Board chair' });
   world.chair = chair.id;
   await api.post(`groups/${board.id}/appoint-member`, { person_id: chair.id, role: 'chair', start_date: '2022-01-01' });
+  world.beforeRed = new Date().toISOString();
+  await new Promise((r) => setTimeout(r, 1100));
   await api.post(`deliverables/${world.flagged.id}/change-ragb`, { ragb: 'red', reason: 'Supplier delay' });
   const today = new Date().toISOString().slice(0, 10);
   const meeting = await api.post('meetings', { group_id: board.id, title: 'Operational Board', scheduled_for: today, location: 'Teams' });
@@ -292,6 +294,41 @@ describe('the boardroom', { timeout: 180000 }, () => {
     await page.goto(`${server.base}/#/programmes?ragb=amber`);
     await page.locator('#net-status[hidden]').waitFor({ state: 'attached' });
     await page.locator('#result-count').waitFor();
+  });
+
+  step('a workbook brought in from the page: checked first, imported on confirmation', async () => {
+    const res = await api.raw(`programmes/${world.flagged.programme_id}/export?format=csv`, { headers: { Authorization: `Bearer ${admin}` } });
+    assert.equal(res.status, 200);
+    const lines = (await res.text()).split(/\r?\n/);
+    const columns = lines[1].split(',').length;  // line 1 is the programme's title, line 2 the header
+    // A new row, and the rating of a row the board changed in Assure (Green
+    // with a reason) set back to Amber by the file: a conflict.
+    const edited = lines.map((l) => (l.includes(world.flagged.title.slice(0, 25)) ? l.replace(',Green,', ',Amber,') : l));
+    const newRow = ['E2E-99', 'Objective', 'A new deliverable from the workbook', ...Array(columns - 3).fill('')].join(',');
+    edited.splice(2, 0, newRow);
+    await page.goto(`${server.base}/#/programmes`);
+    await page.locator('#import-link').click();
+    await page.getByLabel('Workbook (xlsx, CSV or Markdown)').setInputFiles({ name: 'monthly.csv', mimeType: 'text/csv', buffer: Buffer.from(edited.join('\r\n')) });
+    await page.getByRole('button', { name: 'Check the file' }).click();
+    await page.getByText('Checked: nothing has been written yet.').waitFor();
+    assert.match(await page.locator('#new-rows').innerText(), /A new deliverable from the workbook/);
+    assert.match(await page.locator('#conflicts').innerText(), /rating[\s\S]*Amber[\s\S]*Green[\s\S]*Assure's value is kept/i);
+    const before = (await api.get('deliverables?limit=1000')).items.length;
+    assert.ok(!(await api.get('deliverables?limit=1000')).items.some((d) => d.title === 'A new deliverable from the workbook'), 'nothing written by the check');
+    await shot(page, 'boardroom-import-dry-run');
+    await page.locator('#confirm-import').click();
+    await page.getByText('Imported.', { exact: true }).waitFor();
+    const after = (await api.get('deliverables?limit=1000')).items;
+    assert.equal(after.length, before + 1);
+    assert.equal(after.find((d) => d.id === world.flagged.id).ragb, 'green', "Assure's rating kept");
+  });
+
+  step('a programme downloads as Excel as at the dashboard date', async () => {
+    await page.goto(`${server.base}/#/programmes?as_of=${world.beforeRed}`);
+    const section = page.locator(`section.programme[data-programme="${world.flagged.programme_id}"]`);
+    const [download] = await Promise.all([page.waitForEvent('download'), section.getByRole('button', { name: 'Excel' }).click()]);
+    assert.match(download.suggestedFilename(), /\.xlsx$/);
+    await page.getByRole('button', { name: 'Now' }).click();
   });
 
   step('an assessor is offered the evidence-pack form', async () => {

@@ -11,6 +11,7 @@ import { renderDocuments, renderDocument } from './views/documents.js';
 import { renderGroups, renderGroup } from './views/groups.js';
 import { renderMeeting } from './views/meeting.js';
 import { renderQsin } from './views/qsin.js';
+import { renderImport } from './views/import.js';
 
 const routes = [
   [/^\/?$/, renderProgrammes, 'Work programmes'],
@@ -22,6 +23,7 @@ const routes = [
   [/^\/groups\/([^/]+)$/, renderGroup, 'Group'],
   [/^\/meetings\/([^/]+)$/, renderMeeting, 'Meeting mode'],
   [/^\/qsin$/, renderQsin, 'QSIN'],
+  [/^\/import$/, renderImport, 'Import a workbook'],
 ];
 
 const main = document.getElementById('main');

@@ -2,8 +2,8 @@
 // in the spreadsheet's row order, sortable by column), filters, a search
 // across programmes, and a summary strip per programme (counts by RAGB,
 // overdue).
-import { getAll } from '../api.js';
-import { field, h, mount, select } from '../dom.js';
+import { download, getAll, may, session, whoAmI } from '../api.js';
+import { errorBox, field, h, mount, select } from '../dom.js';
 import { RAGB, RAGB_ORDER, STATUSES, ragbBadge, statusLabel } from '../ragb.js';
 
 // Filters the server applies (GET /api/v1/deliverables) ...
@@ -31,11 +31,12 @@ export async function renderProgrammes(main, _params, query) {
   const search = (query.get('q') || '').trim();
   const words = search.toLowerCase().split(/\s+/).filter(Boolean);
   const filtered = FILTERS.some((k) => filter[k]) || words.length > 0;
-  const [programmes, groups, all, shown] = await Promise.all([
+  const [programmes, groups, all, shown, me] = await Promise.all([
     getAll('programmes'),
     getAll('groups'),
     getAll('deliverables'),
     FILTERS.some((k) => filter[k]) ? getAll('deliverables', filter) : null,
+    whoAmI(),
   ]);
   const groupName = new Map(groups.items.map((g) => [g.id, g.name]));
   const rows = (shown || all).items.filter((d) => matches(d, words));
@@ -51,7 +52,9 @@ export async function renderProgrammes(main, _params, query) {
   }).filter(Boolean);
 
   mount(main,
-    h('h1', {}, 'Work programmes'),
+    h('div', { class: 'page-head' }, h('h1', {}, 'Work programmes'),
+      !session.historical && may(me, 'edit_programme_content')
+        ? h('a', { class: 'button quiet', href: '#/import', id: 'import-link' }, 'Import a workbook') : null),
     legend(),
     filterForm(filter, search, groups.items),
     h('p', { class: 'count', 'aria-live': 'polite', id: 'result-count' },
@@ -182,11 +185,27 @@ export function deliverablesTable(rows, caption) {
       tbody));
 }
 
+// The programme as boards know it (the spreadsheet's columns), as at the
+// dashboard's date: CSV or Excel.
+function exportButtons(p) {
+  const message = h('span', { 'aria-live': 'polite' });
+  const button = (format, text) => h('button', { type: 'button', class: 'quiet small', dataset: { format },
+    onclick: async () => {
+      const q = new URLSearchParams({ format });
+      if (session.asAt) q.set('as_of', session.asAt);
+      try {
+        await download(`programmes/${encodeURIComponent(p.id)}/export?${q}`, { fallbackName: `${p.title}.${format}` });
+        mount(message);
+      } catch (err) { mount(message, errorBox(err)); }
+    } }, text);
+  return h('span', { class: 'exports' }, 'Download: ', button('xlsx', 'Excel'), ' ', button('csv', 'CSV'), message);
+}
+
 function programmeSection(p, groupName, mine, visible) {
   const headingId = `h-${p.id}`;
   return h('section', { class: 'programme', 'aria-labelledby': headingId, dataset: { programme: p.id } },
     h('h2', { id: headingId }, p.title),
-    h('p', { class: 'meta' }, groupName ? `${groupName} · ` : '', p.year || ''),
+    h('p', { class: 'meta' }, groupName ? `${groupName} · ` : '', p.year || '', ' · ', exportButtons(p)),
     summaryStrip(mine),
     deliverablesTable(visible, `Deliverables of ${p.title}`));
 }
