@@ -65,6 +65,11 @@ nlohmann::json ItemOf(const EventView& event) {
   return item;
 }
 
-Change UnknownEvent(const EventView& event) { return Change{std::string(event.type), {}}; }
+Change UnknownEvent(const EventView& event) { return Change{std::string(event.type), {}, {}}; }
+
+std::string Named(Change& change, std::string kind, std::string id) {
+  if (!id.empty()) change.refs.push_back({std::move(kind), id});
+  return id;
+}
 
 }  // namespace assure::domain

@@ -32,13 +32,28 @@ struct FieldChange {
   friend bool operator==(const FieldChange&, const FieldChange&) = default;
 };
 
+// An entity the summary names by its id (a person, a group, a meeting...):
+// reads that know names put the name in place of the id (api/core/
+// actor_names.h), so the history says "Attendance: Ada Chair present", not a
+// UUID. kind: "person", "organisation", "group", "document",
+// "document-version" (id "<document id>#<version id>"), "meeting",
+// "deliverable".
+struct NamedRef {
+  std::string kind;
+  std::string id;
+};
+
 struct Change {
   std::string summary;  // e.g. "Rating Amber → Red", "Note added (1 Feb 2024): ..."
   std::vector<FieldChange> changes;
+  std::vector<NamedRef> refs;  // the ids in `summary` a read may name
 };
 
 // Helpers for the aggregates' Describe functions (domain/*_describe.cc).
 
+// Records that the summary names `id` (of `kind`) and returns it, to be
+// written into the summary; an empty id is not recorded.
+std::string Named(Change& change, std::string kind, std::string id);
 // Appends {field, from, to} unless from == to.
 void AddChange(Change& change, std::string field, nlohmann::json from, nlohmann::json to);
 // A wire name or member name as words: "on-hold" -> "On hold",

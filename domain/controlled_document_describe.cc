@@ -47,7 +47,7 @@ Change ControlledDocumentAggregate::Describe(const State& s, const EventView& e)
     AddChange(c, field + ".date_adopted", nullptr, adopted);
     AddChange(c, field + ".meeting_decision_id", nullptr, GetStr(d, "meeting_decision_id"));
     AddChange(c, field + ".review_date", nullptr, review);
-    c.summary = VersionWords(s, id) + " approved" + (group.empty() ? "" : " by group " + group) +
+    c.summary = VersionWords(s, id) + " approved" + (group.empty() ? "" : " by " + Named(c, "group", group)) +
                 ", in force from " + HumanDate(adopted) + (review.empty() ? "" : ", review by " + HumanDate(review));
   } else if (e.type == "ControlledDocumentVersionSuperseded") {
     const std::string by = GetStr(d, "by_version_id");

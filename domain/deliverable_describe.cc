@@ -37,6 +37,18 @@ void FieldChanges(const DeliverableState& s, const json& d, Change& out) {
   if (mm.is_object()) AddChange(out, "mm_qsin", s.mm_qsin.raw, GetStr(mm, "raw"));
 }
 
+// A piece of evidence in words, its meeting or document named by a read:
+// "decision 3 of <the Operational Board meeting of 24 May 2023>",
+// "<version 2.1 of WMIN Strategy (IN-201)>", "document <WMIN Strategy>".
+std::string EvidenceWords(Change& c, std::string_view kind, const std::string& target, const std::string& item) {
+  if (kind == "meeting-decision") {
+    const std::string n = item.size() > 1 && item[0] == 'd' ? item.substr(1) : item;
+    return "decision " + n + " of " + Named(c, "meeting", target);
+  }
+  if (kind == "document-version") return Named(c, "document-version", target + "#" + item);
+  return "document " + Named(c, "document", target);
+}
+
 }  // namespace
 
 Change DeliverableAggregate::Describe(const State& s, const EventView& e) {
@@ -80,13 +92,7 @@ Change DeliverableAggregate::Describe(const State& s, const EventView& e) {
     const std::string target = GetStr(d, "target_id"), item = GetStr(d, "item_id");
     AddChange(c, "evidence." + id, nullptr,
               json{{"evidence_id", id}, {"kind", kind}, {"target_id", target}, {"item_id", item}});
-    if (kind == "meeting-decision") {
-      c.summary = "Evidence linked: decision " + item + " of meeting " + target;
-    } else if (kind == "document-version") {
-      c.summary = "Evidence linked: version " + item + " of document " + target;
-    } else {
-      c.summary = "Evidence linked: document " + target;
-    }
+    c.summary = "Evidence linked: " + EvidenceWords(c, kind, target, item);
   } else if (e.type == "DeliverableEvidenceUnlinked") {
     const std::string id = GetStr(d, "evidence_id");
     auto it = std::find_if(s.evidence.begin(), s.evidence.end(),
@@ -99,7 +105,9 @@ Change DeliverableAggregate::Describe(const State& s, const EventView& e) {
               {"item_id", it->item_id}};
     }
     AddChange(c, "evidence." + id, std::move(from), nullptr);
-    c.summary = "Evidence unlinked: " + id;
+    c.summary = "Evidence unlinked: " +
+                (it == s.evidence.end() ? id
+                                        : EvidenceWords(c, NameOf(kEvidenceKindNames, it->kind), it->target_id, it->item_id));
   } else {
     return UnknownEvent(e);
   }

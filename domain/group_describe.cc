@@ -13,7 +13,6 @@ using nlohmann::json;
 namespace {
 
 json IdOrNull(const std::string& id) { return id.empty() ? json(nullptr) : json(id); }
-std::string IdOrNone(const std::string& id) { return id.empty() ? "none" : id; }
 
 std::string RuleWords(const QuorumRule& r) {
   std::string out = "at least " + std::to_string(r.min_present) + " present";
@@ -29,7 +28,7 @@ Change GroupAggregate::Describe(const State& s, const EventView& e) {
   Change c;
   const std::string membership_id = GetStr(d, "membership_id");
   const GroupMembership* m = s.FindMembership(membership_id);
-  const std::string person = m ? m->person_id : membership_id;
+  const std::string person = m ? Named(c, "person", m->person_id) : membership_id;
   if (e.type == "GroupCreated") {
     const QuorumRule rule = QuorumRuleFromJson(GetMember(d, "quorum_rule"));
     AddChange(c, "name", s.name, GetStr(d, "name"));
@@ -43,11 +42,12 @@ Change GroupAggregate::Describe(const State& s, const EventView& e) {
   } else if (e.type == "GroupParentChanged") {
     const std::string parent = GetStr(d, "parent_group_id");
     AddChange(c, "parent_group_id", IdOrNull(s.parent_group_id), IdOrNull(parent));
-    c.summary = "Parent group " + IdOrNone(s.parent_group_id) + " → " + IdOrNone(parent);
+    const auto group = [&c](const std::string& g) { return g.empty() ? std::string("none") : Named(c, "group", g); };
+    c.summary = "Parent group " + group(s.parent_group_id) + " → " + group(parent);
   } else if (e.type == "GroupTermsOfReferenceSet") {
     const std::string doc = GetStr(d, "document_id");
     AddChange(c, "terms_of_reference_document_id", IdOrNull(s.terms_of_reference_document_id), IdOrNull(doc));
-    c.summary = "Terms of reference: document " + IdOrNone(doc);
+    c.summary = "Terms of reference: " + (doc.empty() ? std::string("none") : Named(c, "document", doc));
   } else if (e.type == "GroupQuorumRuleSet") {
     const QuorumRule rule = QuorumRuleFromJson(GetMember(d, "quorum_rule"));
     AddChange(c, "quorum_rule", QuorumRuleToJson(s.quorum_rule), QuorumRuleToJson(rule));
@@ -59,7 +59,7 @@ Change GroupAggregate::Describe(const State& s, const EventView& e) {
     c.summary = "Lifecycle " + Words(before) + " → " + Words(after);
   } else if (e.type == "GroupMemberAppointed") {
     AddChange(c, "memberships." + membership_id, nullptr, ItemOf(e));
-    c.summary = "Member joined: " + GetStr(d, "person_id") + " as " + Words(GetStr(d, "role")) +
+    c.summary = "Member joined: " + Named(c, "person", GetStr(d, "person_id")) + " as " + Words(GetStr(d, "role")) +
                 ", from " + HumanDate(GetStr(d, "start_date"));
   } else if (e.type == "GroupMemberRoleChanged") {
     const std::string before = m ? std::string(NameOf(kMemberRoleNames, m->role)) : GetStr(d, "previous_role");

@@ -46,7 +46,7 @@ Change MeetingAggregate::Describe(const State& s, const EventView& e) {
     }
     AddChange(c, "attendance." + person, std::move(from),
               json{{"attendance", attendance}, {"organisation_id", GetStr(d, "organisation_id")}});
-    c.summary = "Attendance: " + person + " " + Words(attendance);
+    c.summary = "Attendance: " + Named(c, "person", person) + " " + Words(attendance);
   } else if (e.type == "MeetingDecisionRecorded") {
     const std::string id = GetStr(d, "decision_id");
     AddChange(c, "decisions." + id, nullptr, ItemOf(e));
@@ -54,7 +54,7 @@ Change MeetingAggregate::Describe(const State& s, const EventView& e) {
   } else if (e.type == "MeetingActionRaised") {
     AddChange(c, "actions." + action_id, nullptr, ItemOf(e));
     const std::string due = GetStr(d, "due_date");
-    c.summary = "Action " + action_id + " raised for " + GetStr(d, "owner_person_id") +
+    c.summary = "Action " + action_id + " raised for " + Named(c, "person", GetStr(d, "owner_person_id")) +
                 (due.empty() ? "" : ", due " + HumanDate(due)) + ": " + Excerpt(GetStr(d, "text"));
   } else if (e.type == "MeetingActionUpdated") {
     const std::string prefix = "actions." + action_id + ".";

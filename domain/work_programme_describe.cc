@@ -17,11 +17,11 @@ Change WorkProgrammeAggregate::Describe(const State& s, const EventView& e) {
   } else if (e.type == "WorkProgrammeDeliverableAdded") {
     const std::string id = GetStr(d, "deliverable_id");
     AddChange(c, "deliverable_ids." + id, nullptr, id);
-    c.summary = "Deliverable added: " + id;
+    c.summary = "Deliverable added: " + Named(c, "deliverable", id);
   } else if (e.type == "WorkProgrammeDeliverableRemoved") {
     const std::string id = GetStr(d, "deliverable_id");
     AddChange(c, "deliverable_ids." + id, id, nullptr);
-    c.summary = "Deliverable removed: " + id;
+    c.summary = "Deliverable removed: " + Named(c, "deliverable", id);
   } else {
     return UnknownEvent(e);
   }

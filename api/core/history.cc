@@ -111,7 +111,17 @@ void AppendHistoryJson(const HistoryEntry& entry, std::string& out) {
 void NameActors(HistoryPage& page, const ActorNames* names) {
   if (names == nullptr) return;
   ActorNameMemo memo(*names);
-  for (auto& item : page.items) item.actor_name = memo.NameOf(item.actor);
+  for (auto& item : page.items) {
+    item.actor_name = memo.NameOf(item.actor);
+    for (const auto& ref : item.refs) {
+      const std::string& name = memo.NameOfEntity(ref.kind, ref.id);
+      if (name == ref.id) continue;
+      for (std::size_t at = item.summary.find(ref.id); at != std::string::npos;
+           at = item.summary.find(ref.id, at + name.size())) {
+        item.summary.replace(at, ref.id.size(), name);
+      }
+    }
+  }
 }
 
 std::string HistoryPageJson(const HistoryPage& page, std::uint64_t offset, std::uint64_t limit,

@@ -35,6 +35,8 @@ struct HistoryEntry {
   std::vector<FieldChange> changes;
   std::string source;  // the event's metadata source, e.g. "api", "import:wmin.csv"
   std::string actor_name;  // the actor in words (ActorNames); empty: not resolved
+  // The ids in `summary` a read names (NameActors puts their names there).
+  std::vector<domain::NamedRef> refs;
 };
 
 // Differences between two JSON values as dotted paths. Objects are compared
@@ -55,7 +57,8 @@ HistoryEntry DescribeRecorded(typename Agg::State& state, const storage::Recorde
   Agg::Evolve(state, view);
   return HistoryEntry{e.position,       e.stream_version, e.recorded_at_us,
                       e.metadata.actor, e.type,           e.metadata.reason,
-                      std::move(change.summary), std::move(change.changes), e.metadata.source, {}};
+                      std::move(change.summary), std::move(change.changes), e.metadata.source, {},
+                      std::move(change.refs)};
 }
 
 template <domain::Describes Agg>
@@ -217,7 +220,8 @@ Result<HistoryPage> HistoryRange(storage::EventStore& store, std::string_view id
   return HistoryRangeOf<Agg>(store, id, *total, offset, limit, newest_first);
 }
 
-// Fills each entry's actor_name from `names` (null: leaves them empty).
+// Fills each entry's actor_name from `names`, and puts the names of the
+// entities its summary refers to in place of their ids (null: leaves them).
 void NameActors(HistoryPage& page, const ActorNames* names);
 
 // The history route's body (HistoryPageJson of HistoryRange; order "asc" or

@@ -5,6 +5,7 @@
 #include "api/core/event_mapping.h"
 #include "api/core/stream_snapshots.h"
 #include "api/queries/slim_rows.h"
+#include "domain/change.h"
 
 namespace assure::api {
 
@@ -13,6 +14,12 @@ void NetworkModel::Apply(const domain::EventView& e) {
   // Each event belongs to exactly one kind: stop at the first that takes it.
   if (deliverables.Apply(e) || programmes.Apply(e) || meetings.Apply(e) || groups.Apply(e) ||
       documents.Apply(e) || qsin.Apply(e)) {
+    // What EntityNameIn reads changes only with these.
+    if (e.type == "GroupCreated" || e.type == "GroupRenamed" || e.type == "MeetingScheduled" ||
+        e.type == "ControlledDocumentRegistered" || e.type == "ControlledDocumentDraftAdded" ||
+        e.type == "DeliverableCreated" || e.type == "DeliverableEdited") {
+      names_position = e.position;
+    }
     return;
   }
   if (people.Apply(e) || organisations.Apply(e)) names_position = e.position;
@@ -115,6 +122,49 @@ std::string ActorNameIn(const NetworkModel& model, std::string_view actor) {
     name += " (" + org->name + ")";
   }
   return name;
+}
+
+std::string EntityNameIn(const NetworkModel& model, std::string_view kind, std::string_view id) {
+  if (kind == "person") return ActorNameIn(model, "person-" + std::string(id));
+  if (kind == "organisation") {
+    const auto* o = model.organisations.Find(id);
+    return o != nullptr && !o->name.empty() ? o->name : std::string(id);
+  }
+  if (kind == "group") {
+    const auto* g = model.groups.Find(id);
+    return g != nullptr && !g->name.empty() ? g->name : std::string(id);
+  }
+  if (kind == "meeting") {
+    const auto* m = model.meetings.Find(id);
+    if (m == nullptr) return std::string(id);
+    return "the " + m->title + " meeting of " + domain::HumanDate(m->scheduled_for);
+  }
+  if (kind == "deliverable") {
+    const auto* d = model.deliverables.Find(id);
+    if (d == nullptr) return std::string(id);
+    return d->reference.empty() ? d->title : d->reference + " " + d->title;
+  }
+  std::string_view doc_id = id, version_id;
+  if (kind == "document-version") {
+    const std::size_t hash = id.find('#');
+    if (hash == std::string_view::npos) return std::string(id);
+    doc_id = id.substr(0, hash);
+    version_id = id.substr(hash + 1);
+  } else if (kind != "document") {
+    return std::string(id);
+  }
+  const auto* d = model.documents.Find(doc_id);
+  if (d == nullptr) return std::string(id);
+  std::string name = d->title;
+  if (!d->document_numbers.empty()) {
+    name += " (";
+    for (std::size_t i = 0; i < d->document_numbers.size(); ++i) name += (i ? ", " : "") + d->document_numbers[i];
+    name += ")";
+  }
+  if (kind == "document") return name;
+  // A slim row keeps only the version in force; its label otherwise from the id.
+  const domain::DocumentVersion* v = d->FindVersion(version_id);
+  return "version " + (v != nullptr ? v->version_label : std::string(version_id)) + " of " + name;
 }
 
 Result<NetworkModel> BuildNetworkModel(storage::EventStore& store, std::uint64_t up_to) {

@@ -77,6 +77,9 @@ Status WithFullState(const NetworkModel& m, std::string_view id, const typename 
 // organisations): "person-<id>" as "Name (Organisation)" or "erased person";
 // "cli:<who>" as "<who> (command line)"; anything else (a token's id) as it
 // is. See api/core/actor_names.h.
+// The name of an entity a history summary refers to (ActorNames::
+// NameOfEntity), from `model`; the id itself when it is not there.
+std::string EntityNameIn(const NetworkModel& model, std::string_view kind, std::string_view id);
 std::string ActorNameIn(const NetworkModel& model, std::string_view actor);
 
 Result<NetworkModel> BuildNetworkModel(storage::EventStore& store, std::uint64_t up_to);

@@ -19,6 +19,11 @@ std::string ReadModelActorNames::NameOf(std::string_view actor) const {
   return ActorNameIn(network_->model(), actor);
 }
 
+std::string ReadModelActorNames::NameOfEntity(std::string_view kind, std::string_view id) const {
+  auto lock = runner_->ReadLock();
+  return EntityNameIn(network_->model(), kind, id);
+}
+
 std::uint64_t ReadModelActorNames::Version() const {
   auto lock = runner_->ReadLock();
   return network_->model().names_position;

@@ -19,6 +19,7 @@ class ReadModelActorNames final : public ActorNames {
       : runner_(std::move(runner)), network_(std::move(network)), tokens_(tokens) {}
 
   std::string NameOf(std::string_view actor) const override;
+  std::string NameOfEntity(std::string_view kind, std::string_view id) const override;
   std::uint64_t Version() const override;
   bool CaughtUpTo(std::uint64_t position) const override { return runner_->position() >= position; }
 

@@ -79,14 +79,20 @@ TEST(Describe, Deliverable) {
   f.Ok("add-progress-note", {{"note_date", "2024-02-02"}, {"text", std::string(300, 'x')}});
   EXPECT_EQ(Said(f), "Note added (2 Feb 2024): " + std::string(200, 'x') + "…");
   f.Ok("link-evidence", {{"kind", "meeting-decision"}, {"target_id", "mtg1"}, {"item_id", "d3"}});
-  EXPECT_EQ(Said(f), "Evidence linked: decision d3 of meeting mtg1");
+  EXPECT_EQ(Said(f), "Evidence linked: decision 3 of mtg1");
+  // The meeting is named by reads that know names (NamedRef).
+  ASSERT_EQ(f.described.back().refs.size(), 1u);
+  EXPECT_EQ(f.described.back().refs[0].kind, "meeting");
+  EXPECT_EQ(f.described.back().refs[0].id, "mtg1");
   EXPECT_EQ(Field(f, "evidence.e1")->to["target_id"], "mtg1");
   f.Ok("link-evidence", {{"kind", "document-version"}, {"target_id", "strategy"}, {"item_id", "v2"}});
-  EXPECT_EQ(Said(f), "Evidence linked: version v2 of document strategy");
+  EXPECT_EQ(Said(f), "Evidence linked: strategy#v2");
+  EXPECT_EQ(f.described.back().refs.at(0).kind, "document-version");
   f.Ok("link-evidence", {{"kind", "document"}, {"target_id", "tor"}});
   EXPECT_EQ(Said(f), "Evidence linked: document tor");
+  EXPECT_EQ(f.described.back().refs.at(0).kind, "document");
   f.Ok("unlink-evidence", {{"evidence_id", "e2"}, {"reason", "wrong version"}});
-  EXPECT_EQ(Said(f), "Evidence unlinked: e2");
+  EXPECT_EQ(Said(f), "Evidence unlinked: strategy#v2") << "what was unlinked, not the link's id";
   EXPECT_EQ(Field(f, "evidence.e2")->from["item_id"], "v2");
   EXPECT_TRUE(Field(f, "evidence.e2")->to.is_null());
   f.Ok("complete", {{"date_completed", "2024-03-01"}});
@@ -136,8 +142,9 @@ TEST(Describe, Group) {
   EXPECT_EQ(Said(f), "Renamed Ops → Operational Board");
   f.Ok("change-parent", {{"parent_group_id", "exec"}});
   EXPECT_EQ(Said(f), "Parent group none → exec");
+  EXPECT_EQ(f.described.back().refs.at(0).kind, "group");
   f.Ok("set-terms-of-reference", {{"document_id", "tor"}});
-  EXPECT_EQ(Said(f), "Terms of reference: document tor");
+  EXPECT_EQ(Said(f), "Terms of reference: tor");
   f.Ok("set-quorum-rule", {{"quorum_rule", {{"min_present", 4}, {"min_percent", 50}, {"chair_required", true}}}});
   EXPECT_EQ(Said(f), "Quorum rule: at least 4 present and 50% of members, chair required");
   f.Ok("appoint-member", {{"person_id", "p1"}, {"role", "member"}, {"start_date", "2023-01-01"}});
@@ -215,7 +222,7 @@ TEST(Describe, ControlledDocument) {
   EXPECT_EQ(Said(f), "Version 1.0 published");
   f.Ok("approve-version", {{"version_id", "v2"}, {"approving_group_id", "exec"}, {"date_adopted", "2024-04-01"}});
   // Approval and the supersession it causes: two events, two entries.
-  EXPECT_EQ(Said(f, 1), "Version 2.1 approved by group exec, in force from 1 Apr 2024, review by 1 Apr 2025");
+  EXPECT_EQ(Said(f, 1), "Version 2.1 approved by exec, in force from 1 Apr 2024, review by 1 Apr 2025");
   EXPECT_EQ(Field(f, "versions.v2.status", 1)->from, "draft");
   EXPECT_EQ(Said(f, 0), "Version 1.0 superseded by 2.1");
   f.Ok("set-review-date", {{"review_date", "2025-03-31"}, {"reason", "annual cycle"}});

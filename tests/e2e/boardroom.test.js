@@ -331,6 +331,22 @@ describe('the boardroom', { timeout: 180000 }, () => {
     await page.getByRole('button', { name: 'Now' }).click();
   });
 
+  step("a group's board report: ratings and trend, changes since the last meeting, overdue, printable", async () => {
+    await page.goto(`${server.base}/#/groups/${world.board}`);
+    await page.locator('#report-link').click();
+    await page.getByRole('heading', { name: 'Operational Board: board report' }).waitFor();
+    const changes = await page.locator('#report-changes').innerText();
+    assert.match(changes, /Rating Red → Green: “?Delivered after the board/, 'a change since the last meeting, with its reason');
+    assert.match(changes, /E2E Board Secretary/, 'who, by name');
+    assert.ok(await page.locator(`.report-programme[data-programme="${world.flagged.programme_id}"] svg.trend rect`).count() > 0, 'a trend chart');
+    await shot(page, 'boardroom-report');
+    await page.emulateMedia({ media: 'print' });
+    const pdf = await page.pdf({ format: 'A4' });
+    await page.emulateMedia({ media: 'screen' });
+    writeFileSync(path.join(ARTIFACTS, 'boardroom-report.pdf'), pdf);
+    assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
+  });
+
   step('an assessor is offered the evidence-pack form', async () => {
     const assessor = (await api.post('tokens', { name: 'E2E Assessor', role: 'assessor', expires_at: new Date(Date.now() + 86400000).toISOString() })).token;
     const p = await browser.newPage();

@@ -81,6 +81,56 @@ TEST_F(RestActorNamesTest, ATokenWithoutAPersonIsShownByItsLabelAndABadPersonIsR
   EXPECT_EQ(Head(), head) << "a refused token writes nothing";
 }
 
+// History says who and what by name: the people, groups, meetings and
+// documents a change refers to (not their ids), renamed at once, and
+// "erased person" once a person's data is erased.
+TEST_F(RestActorNamesTest, HistorySummariesNameThePeopleGroupsMeetingsAndDocumentsTheyReferTo) {
+  auto newest = [&](const std::string& path) {
+    json page = Get(path + "/history?order=desc&limit=1").Json();
+    EXPECT_EQ(page["items"].size(), 1u) << page.dump();
+    return page["items"].empty() ? std::string() : page["items"][0]["summary"].get<std::string>();
+  };
+  const std::string group = "/api/v1/groups/" + w_.group_in;
+  EXPECT_EQ(newest(group).find(w_.chair), std::string::npos) << newest(group);
+
+  json meeting = Must("/api/v1/meetings", {{"group_id", w_.group_in}, {"title", "SIG"}, {"scheduled_for", "2024-05-24"}},
+                      tok().admin, 201);
+  const std::string m = "/api/v1/meetings/" + meeting["id"].get<std::string>();
+  Must(m + "/open", json::object(), tok().admin);
+  Must(m + "/record-attendance", {{"person_id", w_.chair}, {"attendance", "present"}}, tok().admin);
+  EXPECT_EQ(newest(m), "Attendance: Ada Chair (North Trust) Present");
+  Must(m + "/record-decision", {{"text", "Strategy adopted"}}, tok().admin);
+  Must("/api/v1/deliverables/" + w_.deliverable_in + "/link-evidence",
+       {{"kind", "meeting-decision"}, {"target_id", meeting["id"]}, {"item_id", "d1"}}, tok().admin);
+  EXPECT_EQ(newest("/api/v1/deliverables/" + w_.deliverable_in),
+            "Evidence linked: decision 1 of the SIG meeting of 24 May 2024");
+
+  json doc = Must("/api/v1/documents", {{"title", "WMIN Strategy"}, {"document_numbers", "IN-201"}, {"owner", "Director"},
+                                        {"target_audience", "All"}, {"review_interval_months", 12}},
+                  tok().admin, 201);
+  const std::string d = "/api/v1/documents/" + doc["id"].get<std::string>();
+  HttpReply up = Send(srv().port(), "POST", d + "/versions?version_label=1.0&summary=First", tok().admin, "text",
+                      {{"Content-Type", "text/plain"}});
+  ASSERT_EQ(up.status, 201) << up.body;
+  Must(d + "/approve-version", {{"version_id", "v1"}, {"approving_group_id", w_.group_in}, {"date_adopted", "2024-05-24"}},
+       tok().admin);
+  EXPECT_EQ(newest(d).rfind("Version 1.0 approved by Imaging SIG, in force from 24 May 2024", 0), 0u) << newest(d);
+  Must("/api/v1/deliverables/" + w_.deliverable_in + "/link-evidence",
+       {{"kind", "document-version"}, {"target_id", doc["id"]}, {"item_id", "v1"}}, tok().admin);
+  EXPECT_EQ(newest("/api/v1/deliverables/" + w_.deliverable_in),
+            "Evidence linked: version 1.0 of WMIN Strategy (IN-201)");
+
+  // A renamed group is named anew in pages cached before; an erased person is.
+  Must(group + "/rename", {{"name", "Imaging & Radiology SIG"}}, tok().admin);
+  EXPECT_EQ(newest(d).rfind("Version 1.0 approved by Imaging & Radiology SIG", 0), 0u) << newest(d);
+  Must("/api/v1/people/" + w_.chair + "/erase", {{"reason", "subject's request"}}, tok().admin);
+  EXPECT_EQ(newest(m).find("Ada"), std::string::npos);
+  json attendance = Get(m + "/history?order=desc&limit=3").Json();
+  bool erased = false;
+  for (const auto& e : attendance["items"]) erased = erased || e["summary"] == "Attendance: erased person Present";
+  EXPECT_TRUE(erased) << attendance.dump();
+}
+
 // Subject access: the person's record, their tokens, what they did, where
 // they are named by id, free text that mentions their name, and their
 // tokens' security-log entries; as JSON and as a document; admins only.

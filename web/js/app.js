@@ -12,6 +12,7 @@ import { renderGroups, renderGroup } from './views/groups.js';
 import { renderMeeting } from './views/meeting.js';
 import { renderQsin } from './views/qsin.js';
 import { renderImport } from './views/import.js';
+import { renderReport } from './views/report.js';
 
 const routes = [
   [/^\/?$/, renderProgrammes, 'Work programmes'],
@@ -24,6 +25,7 @@ const routes = [
   [/^\/meetings\/([^/]+)$/, renderMeeting, 'Meeting mode'],
   [/^\/qsin$/, renderQsin, 'QSIN'],
   [/^\/import$/, renderImport, 'Import a workbook'],
+  [/^\/groups\/([^/]+)\/report$/, renderReport, 'Board report'],
 ];
 
 const main = document.getElementById('main');

@@ -45,7 +45,8 @@ export async function renderGroup(main, [id], query) {
   const q = g.quorum_rule || {};
   mount(main,
     h('p', { class: 'crumbs' }, h('a', { href: '#/groups' }, 'Groups')),
-    h('h1', {}, g.name),
+    h('div', { class: 'page-head' }, h('h1', {}, g.name),
+      h('a', { class: 'button quiet', id: 'report-link', href: `#/groups/${encodeURIComponent(id)}/report` }, 'Board report')),
     h('dl', { class: 'fields' },
       h('dt', {}, 'Kind'), h('dd', {}, label(g.kind)),
       h('dt', {}, 'Lifecycle'), h('dd', {}, label(g.lifecycle)),

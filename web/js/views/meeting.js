@@ -9,7 +9,7 @@ import { RAGB, ragbBadge, statusLabel } from '../ragb.js';
 
 // The groups a group oversees: itself and every group below it (a board
 // oversees its SIGs' programmes through parent_group_id).
-function overseenGroups(groupId, groups) {
+export function overseenGroups(groupId, groups) {
   const children = new Map();
   for (const g of groups) {
     if (!g.parent_group_id) continue;
