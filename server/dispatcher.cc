@@ -8,6 +8,7 @@
 #include <random>
 #include <utility>
 
+#include "api/http/compression.h"
 #include "api/http/problem.h"
 #include "api/http/query.h"
 #include "domain/hex.h"
@@ -358,6 +359,9 @@ Response Dispatcher::RunOnWorker(const Request& request, const Route& route) {
     response = Threw(route, request, nullptr);
   }
   AfterHandler(request, route, response, on_worker, &*slots);
+  // A large JSON or text answer (a list, a history page) is gzipped here, on
+  // the thread that made it, when the client accepts gzip.
+  if (on_worker) api::http::CompressIfAccepted(request, response);
   return response;
 }
 

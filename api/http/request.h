@@ -25,6 +25,14 @@ struct Header {
 };
 
 // Header fields in arrival order; lookups ignore ASCII case.
+// A header list element without its optional whitespace (RFC 9110 §5.6.3:
+// spaces and tabs around it).
+inline std::string_view TrimOws(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
 class Headers {
  public:
   void Add(std::string name, std::string value) {

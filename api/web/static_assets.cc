@@ -1,6 +1,12 @@
 #include "api/web/static_assets.h"
 
+#include <openssl/evp.h>
+
+#include <memory>
 #include <string>
+#include <vector>
+
+#include "api/http/compression.h"
 
 namespace assure::api::web {
 
@@ -10,15 +16,61 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-http::Response Serve(const Asset& asset) {
+// An asset as served: its strong ETag (the first 128 bits of its SHA-256,
+// in hex) and, for text, its gzip (made once, at the smallest size).
+struct Served {
+  const Asset* asset = nullptr;
+  std::string etag;
+  std::string gzip;  // empty: sent as it is
+};
+
+std::string EtagOf(std::string_view body) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_Digest(body.data(), body.size(), digest, &n, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (unsigned int i = 0; i < 16 && i < n; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 15];
+  }
+  return out + "\"";
+}
+
+// Whether an If-None-Match value names `etag` (or is "*"); weak
+// validators compare by their opaque tag (RFC 9110 §13.1.2).
+bool NoneMatchHits(std::string_view header, std::string_view etag) {
+  while (true) {
+    const std::size_t comma = header.find(',');
+    std::string_view tag = http::TrimOws(header.substr(0, comma));
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    if (tag == "*" || tag == etag) return true;
+    if (comma == std::string_view::npos) return false;
+    header.remove_prefix(comma + 1);
+  }
+}
+
+http::Response Serve(const Served& served, const http::Request& request) {
   http::Response res;
   res.status = 200;
-  res.content_type = std::string(ContentTypeFor(asset.path));
-  res.body = std::string(asset.body);
+  res.content_type = std::string(ContentTypeFor(served.asset->path));
   res.SetHeader("Cache-Control", "no-cache");
+  res.SetHeader("ETag", served.etag);
+  res.SetHeader("Vary", "Accept-Encoding");
   res.SetHeader("X-Content-Type-Options", "nosniff");
   res.SetHeader("Content-Security-Policy", std::string(kContentSecurityPolicy));
   res.SetHeader("Referrer-Policy", "no-referrer");
+  if (auto inm = request.Header("If-None-Match"); inm && NoneMatchHits(*inm, served.etag)) {
+    res.status = 304;  // the browser's copy is current: no body
+    return res;
+  }
+  auto accept = request.Header("Accept-Encoding");
+  if (!served.gzip.empty() && accept && http::AcceptsGzip(*accept)) {
+    res.body = served.gzip;
+    res.SetHeader("Content-Encoding", "gzip");
+  } else {
+    res.body = std::string(served.asset->body);
+  }
   return res;
 }
 
@@ -52,14 +104,26 @@ Status RegisterStaticAssets(http::Router& router, std::span<const Asset> assets)
   o.while_starting = true;       // the dashboard waits out the 503s itself
   o.rate_limited = false;
   o.run_inline = true;
+  // Made once; the routes hold them for as long as the router lives.
+  auto served = std::make_shared<std::vector<Served>>();
+  served->reserve(assets.size());
   for (const Asset& asset : assets) {
-    const Asset* a = &asset;  // the span's storage outlives the router
-    o.openapi = {{"summary", "Dashboard file " + std::string(a->path)}, {"tags", {"dashboard"}}};
-    ASSURE_TRY(router.Add("GET", std::string(a->path),
-                          [a](const http::Request&) { return Serve(*a); }, o));
-    if (a->path == "/index.html") {
+    Served s{&asset, EtagOf(asset.body), {}};
+    const std::string_view type = ContentTypeFor(asset.path);
+    if (asset.body.size() >= 256 && (type.starts_with("text/") || type.starts_with("image/svg"))) {
+      s.gzip = http::Gzip(asset.body, 9);
+      if (s.gzip.size() >= asset.body.size()) s.gzip.clear();
+    }
+    served->push_back(std::move(s));
+  }
+  for (const Served& s : *served) {
+    const Served* a = &s;
+    auto handler = [served, a](const http::Request& request) { return Serve(*a, request); };
+    o.openapi = {{"summary", "Dashboard file " + std::string(a->asset->path)}, {"tags", {"dashboard"}}};
+    ASSURE_TRY(router.Add("GET", std::string(a->asset->path), handler, o));
+    if (a->asset->path == "/index.html") {
       o.openapi = {{"summary", "The board's dashboard"}, {"tags", {"dashboard"}}};
-      ASSURE_TRY(router.Add("GET", "/", [a](const http::Request&) { return Serve(*a); }, o));
+      ASSURE_TRY(router.Add("GET", "/", handler, o));
     }
   }
   return {};

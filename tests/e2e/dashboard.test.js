@@ -112,6 +112,18 @@ describe('board dashboard', { timeout: 150000 }, () => {
     assert.match(js.headers.get('content-type'), /^text\/javascript/);
     const css = await fetch(`${server.base}/css/app.css`);
     assert.match(css.headers.get('content-type'), /^text\/css/);
+    // Gzipped for a client that accepts it, and revalidated by ETag (304, no body).
+    const gz = await fetch(`${server.base}/js/app.js`, { headers: { 'Accept-Encoding': 'gzip' } });
+    assert.equal(gz.headers.get('content-encoding'), 'gzip');
+    assert.match(await gz.text(), /export async function render/);
+    const etag = js.headers.get('etag');
+    assert.match(etag, /^"[0-9a-f]{32}"$/);
+    const again = await fetch(`${server.base}/js/app.js`, { headers: { 'If-None-Match': etag } });
+    assert.equal(again.status, 304);
+    const list = await fetch(`${server.base}/api/v1/deliverables?limit=1000`,
+      { headers: { Authorization: `Bearer ${admin}`, 'Accept-Encoding': 'gzip' } });
+    assert.equal(list.headers.get('content-encoding'), 'gzip', 'a large JSON list is gzipped');
+    assert.ok((await list.json()).items.length > 50);
     for (const p of ['/../README.md', '/%2e%2e/README.md', '/js/%2e%2e/%2e%2e/README.md', '/js/..%2fapp.js',
       '/js/', '/web/index.html', '/CMakeLists.txt']) {
       const res = await fetch(`${server.base}${p}`);
@@ -248,7 +260,9 @@ describe('board dashboard', { timeout: 150000 }, () => {
 
   step('QSIN coverage and an evidence pack as at a date', async () => {
     await page.goto(`${server.base}/#/qsin`);
-    await page.locator('#coverage').getByText('IN-601').first().waitFor();
+    await page.locator('#coverage th', { hasText: 'IN-601' }).waitFor();
+    const evidence = await page.locator('#coverage details a').allTextContents();
+    assert.ok(evidence.length > 0 && evidence.every((t) => !/^[0-9a-f]{8}-[0-9a-f]{4}-/.test(t)), `evidence by name: ${evidence.slice(0, 3)}`);
     await shot(page, 'qsin');
     await page.locator('#pack-form').getByLabel('Statements').selectOption('IN-601');
     const [download] = await Promise.all([

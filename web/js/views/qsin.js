@@ -1,9 +1,15 @@
 // QSIN: evidence per statement, the gaps, and an evidence pack as at a date.
-import { ApiError, download, get, may, session, whoAmI } from '../api.js';
+import { ApiError, download, get, getAll, may, session, whoAmI } from '../api.js';
 import { errorBox, field, h, mount, select, todayIso } from '../dom.js';
 
 export async function renderQsin(main) {
-  const [coverage, me] = await Promise.all([get('qsin/coverage'), whoAmI()]);
+  const [coverage, me, deliverables, documents] = await Promise.all([
+    get('qsin/coverage'), whoAmI(), getAll('deliverables'), getAll('documents')]);
+  // Evidence by name: "MRI-01 Establish a plan…", "WMIN Strategy (IN-201)".
+  const names = new Map([
+    ...deliverables.items.map((d) => [d.id, `${d.reference ? `${d.reference} ` : ''}${d.title}`]),
+    ...documents.items.map((d) => [d.id, `${d.title}${d.document_numbers?.length ? ` (${d.document_numbers.join(', ')})` : ''}`]),
+  ]);
   const statements = coverage.statements || [];
   const gaps = coverage.gaps || [];
   mount(main,
@@ -17,8 +23,8 @@ export async function renderQsin(main) {
             'Self-assessment', 'Evidence'].map((c) => h('th', { scope: 'col' }, c)))),
           h('tbody', {}, statements.map((s) => h('tr', { class: s.has_evidence ? null : 'gap' },
             h('th', { scope: 'row' }, s.code), h('td', {}, s.title || '—'),
-            h('td', {}, evidenceList(s.deliverables, 'deliverables')),
-            h('td', {}, evidenceList(s.documents, 'documents')),
+            h('td', {}, evidenceList(s.deliverables, 'deliverables', names)),
+            h('td', {}, evidenceList(s.documents, 'documents', names)),
             h('td', {}, s.counts?.decisions ?? 0),
             h('td', {}, s.self_assessment ? `${s.self_assessment.outcome.replace('-', ' ')}${s.self_assessment.comment ? ` — ${s.self_assessment.comment}` : ''}` : 'None recorded'),
             h('td', {}, s.has_evidence ? h('span', { class: 'badge ok' }, 'Evidence') : h('span', { class: 'badge overdue' }, 'Gap')))))))),
@@ -30,10 +36,10 @@ export async function renderQsin(main) {
         may(me, 'build_evidence_pack') ? packForm(statements.map((s) => s.code)) : null)));
 }
 
-function evidenceList(ids, collection) {
+function evidenceList(ids, collection, names) {
   if (!ids || ids.length === 0) return '0';
   return h('details', {}, h('summary', {}, String(ids.length)),
-    h('ul', {}, ids.map((id) => h('li', {}, h('a', { href: `#/${collection}/${encodeURIComponent(id)}` }, id)))));
+    h('ul', {}, ids.map((id) => h('li', {}, h('a', { href: `#/${collection}/${encodeURIComponent(id)}` }, names.get(id) || id)))));
 }
 
 function packForm(codes) {
