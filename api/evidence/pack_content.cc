@@ -8,6 +8,7 @@
 #include "api/core/history.h"
 #include "api/core/parallel.h"
 #include "api/evidence/event_line.h"
+#include "api/evidence/report_names.h"
 #include "domain/read/membership_at.h"
 #include "domain/calendar.h"
 
@@ -241,6 +242,7 @@ json ReportModel(const json& header, const json& statements, const NetworkModel&
   }
   report["ragb_histories"] = std::move(histories);
   report["ragb_history_totals"] = std::move(totals);
+  report["names"] = ReportNames(m, report);
   return report;
 }
 

@@ -108,7 +108,9 @@ std::string RenderPackJson(const nlohmann::json& header, const nlohmann::json& s
 // What index.html shows (RenderPackHtml): pack.json's content with each
 // statement's meetings cut to its latest `max_meetings` by date (the rest
 // counted in "meetings_omitted") and each RAGB history to its latest
-// `max_ragb_rows` changes (totals in "ragb_history_totals").
+// `max_ragb_rows` changes (totals in "ragb_history_totals"), and "names":
+// the names of the people, groups, organisations, programmes and actors it
+// refers to, as at the model's position (ReportNames).
 nlohmann::json ReportModel(const nlohmann::json& header, const nlohmann::json& statements,
                            const NetworkModel& model, const PackEntities& entities, const PackFold& fold,
                            const std::set<std::string>& deliverables, std::size_t max_meetings,
