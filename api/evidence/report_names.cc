@@ -86,10 +86,18 @@ json Named(const json& wanted, Find&& find) {
   return out;
 }
 
-std::string ActorName(const NetworkModel& m, const std::string& actor) {
+std::string ActorName(const NetworkModel& m, const std::unordered_map<std::string, TokenHolder>& tokens,
+                      const std::string& actor) {
   const std::string prefix = auth::PersonActor("");
-  if (!actor.starts_with(prefix)) return ActorNameIn(m, actor);
-  const std::string_view id = std::string_view(actor).substr(prefix.size());
+  std::string_view id;
+  if (actor.starts_with(prefix)) {
+    id = std::string_view(actor).substr(prefix.size());
+  } else if (auto t = tokens.find(actor); t != tokens.end()) {
+    if (t->second.person_id.empty()) return t->second.label.empty() ? actor : t->second.label + " (token)";
+    id = t->second.person_id;
+  } else {
+    return ActorNameIn(m, actor);
+  }
   std::string name = PersonNameIn(m, id);
   if (name.empty()) return "unknown person " + std::string(id);
   if (name == domain::kErasedPersonName) return name;
@@ -111,7 +119,8 @@ std::string PersonNameIn(const NetworkModel& m, std::string_view person_id) {
   return p->name;
 }
 
-json ReportNames(const NetworkModel& m, const json& report) {
+json ReportNames(const NetworkModel& m, const json& report,
+                 const std::unordered_map<std::string, TokenHolder>& tokens) {
   const Wanted w = Collect(report);
   return {
       {"people", Named(w.people, [&](const std::string& id) { return PersonNameIn(m, id); })},
@@ -131,7 +140,7 @@ json ReportNames(const NetworkModel& m, const json& report) {
                              if (!p) return std::string();
                              return p->title.empty() ? p->year : p->title;
                            })},
-      {"actors", Named(w.actors, [&](const std::string& a) { return ActorName(m, a); })},
+      {"actors", Named(w.actors, [&](const std::string& a) { return ActorName(m, tokens, a); })},
   };
 }
 

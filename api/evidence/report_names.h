@@ -19,6 +19,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <unordered_map>
+
+#include "api/evidence/pack_content.h"
 #include "api/queries/network_model.h"
 
 namespace assure::api {
@@ -27,7 +30,10 @@ namespace assure::api {
 // each {id or actor: name}, for every id `report` (ReportModel's content:
 // statements, entities, ragb_histories) refers to and `model` knows. An id
 // the model does not know is left out (the report then says so).
-nlohmann::json ReportNames(const NetworkModel& model, const nlohmann::json& report);
+// An actor that is a token's id is named by its holder in `tokens`: the
+// person's name, else "<label> (token)".
+nlohmann::json ReportNames(const NetworkModel& model, const nlohmann::json& report,
+                           const std::unordered_map<std::string, TokenHolder>& tokens);
 
 // A person's name in `model`: kErasedPersonName once erased (or unreadable);
 // empty if there is no such person.

@@ -3,6 +3,7 @@
 // statement with a verdict by the rules the report states.
 #include <gtest/gtest.h>
 
+#include "api/auth/token_codec.h"
 #include "api/evidence/pack_format.h"
 #include "api/evidence/pack_zip.h"
 #include "api/evidence/verify_pack.h"
@@ -143,6 +144,34 @@ TEST_F(ReportTest, EachStatementHasASummaryRowAndAVerdictByTheStatedRules) {
   // And the rules are stated.
   EXPECT_TRUE(Has(html, "How to read this report"));
   EXPECT_TRUE(Has(html, "planning a\ndeliverable is not evidence that a statement is met"));
+}
+
+// An actor that is a token's id (a token issued before tokens named their
+// holder) is named by the token's label; one naming a person, by the person.
+TEST_F(ReportTest, ATokensActorIsNamedByItsHolder) {
+  auto issue = [&](const std::string& id, std::optional<std::string> person) {
+    auth::TokenIssued t;
+    t.token_id = id;
+    t.name = "Board laptop";
+    t.role = auth::Role::kEditor;
+    t.secret_sha256 = std::string(64, '0');
+    t.person_id = std::move(person);
+    ASSERT_TRUE(net_.store()
+                    .Append("token-" + id, storage::ExpectedVersion::NoStream(),
+                            storage::testing::One(std::string(auth::kTokenIssuedType), auth::EncodeTokenIssued(t)))
+                    .ok());
+  };
+  net_.clock().Set(k20240301 + 20 * kDay);
+  issue("6b0d3c1e-0000-4000-8000-000000000001", std::nullopt);
+  issue("6b0d3c1e-0000-4000-8000-000000000002", "alice");
+  net_.actor = "6b0d3c1e-0000-4000-8000-000000000001";
+  net_.Run<domain::DeliverableAggregate>("d1", "change-ragb", {{"ragb", "green"}, {"reason", "Posts funded"}});
+  net_.actor = "6b0d3c1e-0000-4000-8000-000000000002";
+  net_.Run<domain::DeliverableAggregate>("d1", "change-ragb", {{"ragb", "blue"}, {"reason", "Slipped"}});
+  const std::string html = Report({"IN-601"}, true);
+  EXPECT_TRUE(Has(html, "<td>Posts funded</td><td>Board laptop (token)</td>")) << html;
+  EXPECT_TRUE(Has(html, "<td>Slipped</td><td>Alice Chair (University Hospitals Birmingham)</td>"));
+  EXPECT_FALSE(Has(html, "6b0d3c1e-"));
 }
 
 // The scripted statements: IN-601 has a strategy in force, a Red

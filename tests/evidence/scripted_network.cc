@@ -32,7 +32,7 @@ void ScriptedNetwork::Run(const std::string& id, const std::string& command,
   auto parsed = Agg::ParseCommand(command, body);
   ASSERT_TRUE(parsed.ok()) << command << ": " << (parsed.ok() ? "" : parsed.error().message);
   RequestContext rc;
-  rc.actor = "person-sec";
+  rc.actor = actor;
   rc.now_us = clock_->NowMicros();
   auto r = Execute<Agg>(*store_, id, *parsed, rc);
   ASSERT_TRUE(r.ok()) << command << ": " << (r.ok() ? "" : r.error().message);
