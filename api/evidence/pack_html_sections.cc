@@ -142,7 +142,10 @@ std::string SummaryRow(const json& st, const StatementSummary& s, const ReportNa
   out += s.decisions == 0 ? std::string("none")
                           : Plural(s.decisions, "decision", "decisions") + " at " +
                                 Plural(s.meetings, "meeting", "meetings") + " (" +
-                                std::to_string(s.quorate_meetings) + " quorate)";
+                                std::to_string(s.quorate_meetings) +
+                                (s.meetings_shown < s.meetings
+                                     ? " of the latest " + std::to_string(s.meetings_shown) + " quorate)"
+                                     : std::string(" quorate)"));
   const std::string verdict(VerdictName(s.verdict));
   std::string css = verdict;
   std::replace(css.begin(), css.end(), ' ', '-');

@@ -1,5 +1,7 @@
 #include "api/evidence/report_verdict.h"
 
+#include <algorithm>
+
 namespace assure::api {
 
 namespace {
@@ -72,10 +74,16 @@ StatementSummary Summarise(const json& st, const std::string& date) {
   for (const auto& m : st.value("meetings", json::array())) {
     if (!m.is_object()) continue;
     ++s.meetings;
+    ++s.meetings_shown;
     if (m.contains("decisions") && m["decisions"].is_array()) s.decisions += m["decisions"].size();
     if (m.contains("quorum") && m["quorum"].is_object() && m["quorum"].value("quorate", false)) {
       ++s.quorate_meetings;
     }
+  }
+  // The report shows the latest meetings only: the totals are the statement's.
+  if (const json& counts = st.value("evidence_counts", json()); counts.is_object()) {
+    s.decisions = std::max<std::size_t>(s.decisions, counts.value("decisions", std::size_t{0}));
+    s.meetings = std::max<std::size_t>(s.meetings, counts.value("meetings", std::size_t{0}));
   }
   const std::size_t done = s.achieved + s.documents_in_force;
   if (done + s.under_way + s.decisions == 0) {

@@ -45,7 +45,8 @@ bool DocumentInForce(const nlohmann::json& document, const std::string& date);
 struct StatementSummary {
   std::size_t achieved = 0, under_way = 0, not_evidence = 0;  // deliverables
   std::size_t documents_in_force = 0, documents_not_in_force = 0;
-  std::size_t decisions = 0, meetings = 0, quorate_meetings = 0;
+  std::size_t decisions = 0, meetings = 0;  // every one the statement has
+  std::size_t meetings_shown = 0, quorate_meetings = 0;  // of those the report shows
   Verdict verdict = Verdict::kGap;
 };
 
