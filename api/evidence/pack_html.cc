@@ -19,12 +19,12 @@ body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:60em;color:#1
 h1{font-size:1.6em;margin-bottom:.2em}h2{border-bottom:2px solid #005eb8;margin-top:2em}
 h3{margin-top:1.4em}table{border-collapse:collapse;width:100%;margin:.5em 0}
 th,td{border:1px solid #bbb;padding:.25em .45em;text-align:left;vertical-align:top;overflow-wrap:anywhere}
-th{background:#eef3f9}.meta td:first-child{font-weight:600;width:14em}
+th{background:#eef3f9;overflow-wrap:normal}.meta td:first-child{font-weight:600;width:14em}
 code{font-size:.85em;word-break:break-all}.gap{color:#a00;font-weight:600}.note{color:#555}
 td ul{margin:.2em 0;padding-left:1.2em}
 .r-red{background:#f8d7da}.r-amber{background:#fff3cd}.r-green{background:#d4edda}.r-blue{background:#d6e6ff}
 .v-met{background:#d4edda;font-weight:600}.v-partly-met{background:#fff3cd;font-weight:600}
-.v-gap{background:#f8d7da;font-weight:600}
+.v-gap{background:#f8d7da;font-weight:600}.v-met,.v-partly-met,.v-gap{white-space:nowrap}
 @media print{body{margin:0;max-width:none;font-size:9.5pt;padding:0}h2{page-break-before:always}
 h2.first,h2.keep{page-break-before:avoid}a{color:inherit;text-decoration:none}table{page-break-inside:auto}
 tr{page-break-inside:avoid}h3,h4{page-break-after:avoid}
