@@ -4,10 +4,12 @@
 #include <charconv>
 #include <thread>
 
+#include "api/auth/token_codec.h"
 #include "api/core/event_mapping.h"
 #include "api/core/history.h"
 #include "api/core/parallel.h"
 #include "api/evidence/event_line.h"
+#include "api/evidence/report_names.h"
 #include "domain/read/membership_at.h"
 #include "domain/calendar.h"
 
@@ -114,6 +116,11 @@ void PackFold::Apply(NetworkModel& model, const storage::RecordedEvent& e) {
   const domain::EventView view = MakeView(e, holders_[e.type]);
   if (!e.stream_id.starts_with(kPrefix)) {
     model.Apply(view);
+    if (e.type == auth::kTokenIssuedType) {
+      if (auto t = auth::DecodeTokenIssued(e.data); t.ok()) {
+        tokens_[t->token_id] = {t->name, t->person_id.value_or("")};
+      }
+    }
     return;
   }
   const std::string_view id = std::string_view(e.stream_id).substr(kPrefix.size());
@@ -144,6 +151,7 @@ void PackFold::ApplyAll(NetworkModel& model, const std::vector<const storage::Re
   other.get();
   model.Absorb(std::move(side_model));
   for (auto& [id, changes] : side.ragb_) ragb_[id] = std::move(changes);
+  for (auto& [id, holder] : side.tokens_) tokens_[id] = std::move(holder);
 }
 
 json RagbHistory(const PackFold& fold, const std::string& id, std::size_t latest) {
@@ -241,6 +249,7 @@ json ReportModel(const json& header, const json& statements, const NetworkModel&
   }
   report["ragb_histories"] = std::move(histories);
   report["ragb_history_totals"] = std::move(totals);
+  report["names"] = ReportNames(m, report, fold.tokens());
   return report;
 }
 

@@ -44,8 +44,15 @@ struct RagbChange {
   std::string actor;
 };
 
+// The holder of a bearer token, from its TokenIssued event: names an actor
+// that is a token's id (tokens issued before they named a person).
+struct TokenHolder {
+  std::string label;      // the token's name, as given at issue
+  std::string person_id;  // empty if it names none
+};
+
 // Folds the log into a NetworkModel and records every deliverable's RAGB
-// changes on the way (no second pass over the deliverables' events). The
+// changes (and every token's holder) on the way (no second pass over the deliverables' events). The
 // builder and the verifier fold through this, so both see the same changes.
 class PackFold {
  public:
@@ -56,12 +63,15 @@ class PackFold {
   void ApplyAll(NetworkModel& model, const std::vector<const storage::RecordedEvent*>& events);
   // deliverable id -> its changes in log order.
   const std::unordered_map<std::string, std::vector<RagbChange>>& ragb() const { return ragb_; }
+  // token id -> its holder.
+  const std::unordered_map<std::string, TokenHolder>& tokens() const { return tokens_; }
 
  private:
   // Event data is read into the last value read for its type, which it
   // mostly matches in shape (ParseJsonInto).
   std::unordered_map<std::string, nlohmann::json> holders_;
   std::unordered_map<std::string, std::vector<RagbChange>> ragb_;
+  std::unordered_map<std::string, TokenHolder> tokens_;
 };
 
 // The entities the statements show, once each: pack.json's "entities"
@@ -108,7 +118,9 @@ std::string RenderPackJson(const nlohmann::json& header, const nlohmann::json& s
 // What index.html shows (RenderPackHtml): pack.json's content with each
 // statement's meetings cut to its latest `max_meetings` by date (the rest
 // counted in "meetings_omitted") and each RAGB history to its latest
-// `max_ragb_rows` changes (totals in "ragb_history_totals").
+// `max_ragb_rows` changes (totals in "ragb_history_totals"), and "names":
+// the names of the people, groups, organisations, programmes and actors it
+// refers to, as at the model's position (ReportNames).
 nlohmann::json ReportModel(const nlohmann::json& header, const nlohmann::json& statements,
                            const NetworkModel& model, const PackEntities& entities, const PackFold& fold,
                            const std::set<std::string>& deliverables, std::size_t max_meetings,

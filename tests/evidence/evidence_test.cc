@@ -230,6 +230,11 @@ TEST_F(EvidencePackTest, PackJsonIsTheWholeObjectDumpedAndTheReportIsCut) {
   EXPECT_EQ(html.find("2024-04-10"), std::string::npos);   // among the earliest: cut
   EXPECT_NE(html.find("Review 119 "), std::string::npos);  // the latest change
   EXPECT_EQ(html.find("Review 3 "), std::string::npos);    // an early one: cut
+  // The summary counts every decision and meeting, not only those shown.
+  const std::size_t decisions = (*in601)["evidence_counts"]["decisions"].get<std::size_t>();
+  EXPECT_NE(html.find(std::to_string(decisions) + " decisions at " + std::to_string(meetings) +
+                      " meetings (0 of the latest 100 quorate)"),
+            std::string::npos);
 }
 
 TEST_F(EvidencePackTest, ShowsEachStatementAsItWasOnTheDate) {

@@ -32,7 +32,7 @@ void ScriptedNetwork::Run(const std::string& id, const std::string& command,
   auto parsed = Agg::ParseCommand(command, body);
   ASSERT_TRUE(parsed.ok()) << command << ": " << (parsed.ok() ? "" : parsed.error().message);
   RequestContext rc;
-  rc.actor = "person-sec";
+  rc.actor = actor;
   rc.now_us = clock_->NowMicros();
   auto r = Execute<Agg>(*store_, id, *parsed, rc);
   ASSERT_TRUE(r.ok()) << command << ": " << (r.ok() ? "" : r.error().message);
@@ -51,7 +51,7 @@ void ScriptedNetwork::Script() {
   Run<PersonAggregate>("bob", "register", {{"name", "Bob Member"}});
   Run<PersonAggregate>("carol", "register", {{"name", "Carol Late"}});
   Run<GroupAggregate>("ob", "create", {{"name", "Operational Board"}, {"kind", "operational-board"}});
-  Run<GroupAggregate>("ob", "appoint-member", {{"person_id", "alice"}, {"role", "chair"}, {"start_date", "2023-01-01"}});
+  Run<GroupAggregate>("ob", "appoint-member", {{"person_id", "alice"}, {"role", "chair"}, {"organisation_id", "uhb"}, {"start_date", "2023-01-01"}});
   Run<GroupAggregate>("ob", "appoint-member", {{"person_id", "bob"}, {"role", "member"}, {"start_date", "2023-02-01"}});
   Run<GroupAggregate>("ob", "appoint-member", {{"person_id", "carol"}, {"role", "member"}, {"start_date", "2024-06-01"}});
   Run<ControlledDocumentAggregate>("tor-ob", "register", {{"title", "OB Terms of Reference"}, {"document_numbers", "IN-101"}});

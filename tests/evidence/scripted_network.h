@@ -35,6 +35,7 @@ class ScriptedNetwork {
   std::string strategy_v1;  // content of the strategy's version 1
   std::string strategy_v2;
   Checkpoint early_checkpoint;  // published mid-script
+  std::string actor = "person-sec";  // recorded on the events Run writes
 
   template <class Agg>
   void Run(const std::string& id, const std::string& command, const nlohmann::json& body);
