@@ -85,6 +85,7 @@ json DeliverableAggregate::ToJson(const State& s) {
               {"title", s.title},
               {"description", s.description},
               {"owner", s.owner},
+              {"owner_person_id", s.owner_person_id},
               {"date_initiated", SeedDateToJson(s.date_initiated)},
               {"planned_end", SeedDateToJson(s.planned_end)},
               {"date_completed", SeedDateToJson(s.date_completed)},

@@ -289,6 +289,7 @@ int UploadImports(const UploadOptions& opts, const std::vector<std::string>& pat
     std::string target = "/api/v1/imports?file_name=" + UrlEncode(name) +
                          "&dry_run=" + (opts.dry_run ? "true" : "false");
     if (opts.overwrite) target += "&overwrite=true";
+    if (opts.link_owners) target += "&link_owners=true";
     if (!opts.title.empty()) target += "&title=" + UrlEncode(opts.title);
     auto reply = HttpRequest(*endpoint, "POST", target, opts.token, bytes, "application/octet-stream",
                              opts.timeout);
