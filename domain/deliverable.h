@@ -179,7 +179,7 @@ struct DeliverableAggregate {
   static Change Describe(const State& before, const EventView& event);
   static Result<Command> ParseCommand(std::string_view name, const nlohmann::json& body);
   // {id, programme_id, reference, objective, title, description, owner,
-  //  owner_person_id, date_initiated, planned_end, date_completed, anticipated_outcome,
+  //  owner_person_id (only when linked), date_initiated, planned_end, date_completed, anticipated_outcome,
   //  interdependencies_risks, mm_qsin, ragb|null, ragb_meaning|null, status,
   //  progress_notes: [{note_id, note_date, text}] (the newest 20, oldest first),
 //  progress_note_count,

@@ -19,7 +19,8 @@ namespace assure::api {
 // free-text owner.
 std::string OwnerOf(const NetworkModel& m, const domain::DeliverableState& d);
 // Sets `j`'s "owner" (a deliverable's ToJson) to OwnerOf; `j` keeps
-// "owner_person_id" so a client can tell a linked owner from text.
+// "owner_person_id" (present only for a linked owner) so a client can tell
+// a linked owner from text.
 void ShowOwner(const NetworkModel& m, const domain::DeliverableState& d, nlohmann::json& j);
 
 }  // namespace assure::api

@@ -106,6 +106,7 @@ TEST(Deliverable, LinkedOwnerCarriesTheIdAndNoText) {
   auto unlink = f.One("edit", {{"owner_person_id", ""}}, "DeliverableEdited");
   EXPECT_EQ(unlink["owner_person_id"], "");
   EXPECT_FALSE(unlink.contains("owner"));
+  EXPECT_FALSE(f.View().contains("owner_person_id")) << "only a linked owner shows it";
   // A deliverable created with a text owner carries no owner_person_id (as before).
   Fixture<DeliverableAggregate> g("d4");
   EXPECT_FALSE(g.One("create", {{"programme_id", "p"}, {"title", "t"}, {"owner", "Chair"}}, "DeliverableCreated")

@@ -293,10 +293,8 @@ TEST(Snapshot, DamagedSnapshotsAreRefused) {
   ExpectDamageRefused<PersonAggregate>(Person().state, {});
   ExpectDamageRefused<GroupAggregate>(Group().state, {});
   ExpectDamageRefused<WorkProgrammeAggregate>(Programme().state, {});
-  // An older snapshot has no progress_note_count (see the test below), nor
-  // owner_person_id (owners were linked from 2026-12).
-  ExpectDamageRefused<DeliverableAggregate>(Deliverable().state,
-                                            {"ragb_meaning", "progress_note_count", "owner_person_id"});
+  // An older snapshot has no progress_note_count (see the test below).
+  ExpectDamageRefused<DeliverableAggregate>(Deliverable().state, {"ragb_meaning", "progress_note_count"});
   ExpectDamageRefused<MeetingAggregate>(Meeting().state, {});
   ExpectDamageRefused<ControlledDocumentAggregate>(Document().state, {"in_force_version_id", "review_date"});
   ExpectDamageRefused<QsinStatementAggregate>(Qsin().state, {"latest_assessment"});

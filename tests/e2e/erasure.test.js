@@ -132,7 +132,7 @@ describe('erasure of personal data', { timeout: 120000 }, () => {
     assert.equal(owned.owner, NAME);
     const homonym = await api.get(`deliverables/${linked.rows.find((r) => r.reference === 'ER-02').deliverable_id}`);
     assert.equal(homonym.owner, 'Sam Twice', 'an ambiguous owner stays free text');
-    assert.equal(homonym.owner_person_id, '');
+    assert.equal(homonym.owner_person_id, undefined);
     const dlvEvents = JSON.stringify(await api.get(`events?stream_prefix=deliverable-${dlv}`));
     assert.ok(dlvEvents.includes(`"owner_person_id":"${person.id}"`), dlvEvents);
     assert.ok(!dlvEvents.toLowerCase().includes(NAME.toLowerCase()), 'the event holds the id, not the name');
@@ -199,6 +199,15 @@ describe('erasure of personal data', { timeout: 120000 }, () => {
     const report = execFileSync(ASSURE, ['subject-access', world.person, '--data', server.data, '--json'],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     assert.equal(JSON.parse(report).person.name, 'erased person');
+    // The CLI's import matches owners against the sealed names (read with
+    // the master key): the homonyms are still ambiguous, the erased name
+    // matches nobody.
+    const owned = path.join(server.dir, 'owned.csv');
+    writeFileSync(owned, OWNED(NAME));
+    const dry = JSON.parse(execFileSync(ASSURE, ['import', owned, '--data', server.data, '--dry-run', '--link-owners', '--json'],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+    assert.equal(dry.owners.find((o) => o.owner === 'Sam Twice').match, 'ambiguous', JSON.stringify(dry.owners));
+    assert.equal(dry.owners.find((o) => o.owner === NAME).match, 'unmatched');
     // The CLI's export reads the sealed names with the master key too.
     const csv = execFileSync(ASSURE, ['export', '--programme', world.programme, '--data', server.data], { encoding: 'utf8' });
     assert.ok(csv.includes('erased person') && !csv.includes(NAME), csv);
