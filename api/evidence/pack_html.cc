@@ -58,10 +58,9 @@ void Deliverables(std::string& out, const json& st, const json& histories, const
     out += "<h4>" + Field(s, "reference") + " " + Field(s, "title") + "</h4>\n<table class=\"meta\">";
     Row(out, {"Status", Field(s, "status")});
     out += "<tr><td>RAGB</td>" + RagbCell(s["ragb"]) + "</tr>\n";
-    // A linked owner is named by person id, as an action's owner is: the
-    // pack's derived state carries no name (domain/deliverable.h).
+    // A linked owner by the name the pack gives beside the state, and id.
     const std::string linked = Field(s, "owner_person_id");
-    Row(out, {"Owner", linked.empty() ? Field(s, "owner") : "person " + linked});
+    Row(out, {"Owner", linked.empty() ? Field(s, "owner") : Field(d, "owner_name") + " (person " + linked + ")"});
     Row(out, {"Programme / group", S(d["programme_id"]) + " / " + S(d["group_id"])});
     Row(out, {"Planned end", s.contains("planned_end") ? Field(s["planned_end"], "text") : ""});
     Row(out, {"Description", Field(s, "description")});

@@ -64,9 +64,9 @@ async function importFile(name, text, query) {
 }
 
 const OWNED = (name) => 'Erasure Work Programme 2024-25\r\n'
-  + 'Network Reference,Deliverable,Owner,Planned End Date,RAGB Status\r\n'
-  + `ER-01,Owned by a person,${name},Mar-25,On Target\r\n`
-  + 'ER-02,Owned by a homonym,Sam Twice,Mar-25,Amber\r\n';
+  + 'Network Reference,Deliverable,Owner,Planned End Date,RAGB Status,MM/QSIN Reference\r\n'
+  + `ER-01,Owned by a person,${name},Mar-25,On Target,Governance IN-601\r\n`
+  + 'ER-02,Owned by a homonym,Sam Twice,Mar-25,Amber,\r\n';
 
 function verifyPack(p) {
   return execFileSync(ASSURE, ['verify-pack', p], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -143,6 +143,7 @@ describe('erasure of personal data', { timeout: 120000 }, () => {
     assert.ok(JSON.stringify(await api.get(`people/${person.id}/history?at_position=${world.at}`)).includes(NAME));
     world.before = await pack('before.zip');
     assert.ok(world.before.packJson.includes(NAME), 'the pack names the chair before erasure');
+    assert.ok(world.before.packJson.includes(`"owner_name":"${NAME}"`), 'and the owner of a deliverable it shows');
     // The log's files: the plain-text decision is there (the search finds
     // what is there), the name never was.
     assert.ok(filesHolding(DECISION).hits.length > 0);
@@ -185,6 +186,7 @@ describe('erasure of personal data', { timeout: 120000 }, () => {
     world.after = await pack('after.zip');
     assert.ok(!world.after.packJson.includes(NAME));
     assert.match(world.after.packJson, /"name":"erased person"/, 'pack.json is canonical JSON (FORMAT.md 6.6)');
+    assert.match(world.after.packJson, /"owner_name":"erased person"/);
     assert.equal((await api.get('audit/verify')).ok, true);
   });
 
