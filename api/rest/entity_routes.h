@@ -349,7 +349,8 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
   history.openapi["description"] =
       "{items: [{position, version, recorded_at, actor, actor_name (who, in words: a person's name "
       "and organisation, \"erased person\", a token's label), type, reason, summary, changes: [{field, "
-      "from, to}]}], total, offset, limit, order}. summary says in words what happened (\"Rating "
+      "from, to}], people? ({person id: name} for the people a *person_id change names, e.g. a "
+      "deliverable's owner_person_id)}], total, offset, limit, order}. summary says in words what happened (\"Rating "
       "Amber → Red\"); changes lists scalar fields (from -> to) and, for an item of a collection, "
       "the item alone under \"<collection>.<item id>\" (e.g. progress_notes.n12), never a whole "
       "collection.";

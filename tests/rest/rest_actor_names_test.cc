@@ -49,6 +49,15 @@ TEST_F(RestActorNamesTest, ALinkedOwnerIsNamedByThePersonInEveryRead) {
     EXPECT_EQ(list["items"][0]["owner"], name);
     HttpReply csv = Get("/api/v1/programmes/" + w_.programme_in + "/export?format=csv");
     EXPECT_NE(csv.body.find(name), std::string::npos) << csv.body;
+    // History names the person the link names (the change itself holds the id).
+    json linked = NewestChange(w_.deliverable_in);
+    const json* link = nullptr;
+    for (const auto& c : linked["changes"]) {
+      if (c["field"] == "owner_person_id") link = &c;
+    }
+    ASSERT_NE(link, nullptr) << linked.dump();
+    EXPECT_EQ((*link)["to"], w_.chair);
+    EXPECT_EQ(linked["people"][w_.chair], name == "Ada Chair" ? "Ada Chair (North Trust)" : name);
   };
   owner_everywhere("Ada Chair");
   Must("/api/v1/people/" + w_.chair + "/erase", {{"reason", "subject's request"}}, tok().admin);
