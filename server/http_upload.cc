@@ -248,6 +248,20 @@ api::programme_files::ImportReport ReportFromJson(const json& j) {
     fc.overwritten = Bool(c, "overwritten");
     r.conflicts.push_back(std::move(fc));
   }
+  for (const auto& o : Arr(j, "owners")) {
+    OwnerReport owner;
+    owner.owner = Str(o, "owner");
+    const std::string match = Str(o, "match");
+    for (OwnerMatch m : {OwnerMatch::kLinked, OwnerMatch::kProposed, OwnerMatch::kAmbiguous, OwnerMatch::kUnmatched}) {
+      if (match == OwnerMatchName(m)) owner.match = m;
+    }
+    owner.person_id = Str(o, "person_id");
+    owner.person_name = Str(o, "person_name");
+    owner.organisation = Str(o, "organisation");
+    owner.candidates = Strs(o, "candidates");
+    owner.rows = Size(o, "rows");
+    r.owners.push_back(std::move(owner));
+  }
   return r;
 }
 
