@@ -70,6 +70,28 @@ json FieldData(const DeliverableFields& f, const DeliverableState* current) {
   return data;
 }
 
+// The owner fields of the event: a linked owner (owner_person_id) carries no
+// text, so linking empties `owner` and a non-empty `owner` unlinks. Created
+// carries owner_person_id only when linked (older events never do).
+Status OwnerData(const DeliverableFields& f, const DeliverableState* current, json& data) {
+  const std::string person = Trim(f.owner_person_id.value_or(""));
+  if (!person.empty() && !Trim(f.owner.value_or("")).empty()) {
+    return InvalidField("owner", "a linked owner (owner_person_id) has no text: give owner or "
+                                 "owner_person_id, not both");
+  }
+  if (current == nullptr) {
+    if (!person.empty()) data["owner_person_id"] = person;
+    return {};
+  }
+  if (f.owner_person_id && person != current->owner_person_id) {
+    data["owner_person_id"] = person;
+    if (!person.empty() && !current->owner.empty()) data["owner"] = "";
+  }
+  const std::string text = GetStr(data, "owner");
+  if (!text.empty() && !current->owner_person_id.empty()) data["owner_person_id"] = "";
+  return {};
+}
+
 // Planned end must not end before the initiated date begins.
 Status CheckDates(const SeedDate& initiated, const SeedDate& planned_end) {
   const auto end = PeriodEnd(planned_end);
@@ -113,6 +135,7 @@ Result<Events> DeliverableAggregate::Decide(const State& s, const Command& comma
               return InvalidField("title", "a deliverable needs a title");
             }
             json data = FieldData(c.fields, nullptr);
+            ASSURE_TRY(OwnerData(c.fields, nullptr, data));
             ASSURE_TRY(CheckDates(DateOr(data, "date_initiated", {}), DateOr(data, "planned_end", {})));
             data["programme_id"] = Trim(c.programme_id);
             data["ragb"] = RagbOrNull(c.ragb);
@@ -124,6 +147,7 @@ Result<Events> DeliverableAggregate::Decide(const State& s, const Command& comma
               return InvalidField("title", "a deliverable needs a title");
             }
             json data = FieldData(c.fields, &s);
+            ASSURE_TRY(OwnerData(c.fields, &s, data));
             if (data.empty()) return RuleViolation("nothing to change: the fields are the same");
             ASSURE_TRY(CheckDates(DateOr(data, "date_initiated", s.date_initiated),
                                   DateOr(data, "planned_end", s.planned_end)));

@@ -6,8 +6,14 @@
 //   DeliverableCreated (v2)       {programme_id, reference, objective, title, description,
 //                                  owner, date_initiated, planned_end, date_completed,
 //                                  anticipated_outcome, interdependencies_risks, mm_qsin,
-//                                  ragb|null, status}          (v1: see upcast.h)
+//                                  ragb|null, status,
+//                                  owner_person_id?}           (v1: see upcast.h)
 //   DeliverableEdited             {only the changed fields, shapes as in Created}
+// owner_person_id (since 2026-12; absent in older events = ""): the owner is
+// that person (a linked owner) and `owner` is "": the name is never copied
+// into the deliverable's events, so erasing the person covers it. Reads show
+// the person's current name (api/queries/deliverable_owner.h). Linking
+// empties the free-text owner; a non-empty free-text owner unlinks.
 //   DeliverableRagbChanged        {ragb, previous_ragb|null}  reason required
 //   DeliverableStatusChanged      {status, previous_status}   reason required for
 //                                                              on-hold / cancelled
@@ -61,6 +67,8 @@ struct DeliverableFields {
   std::optional<std::string> title;
   std::optional<std::string> description;
   std::optional<std::string> owner;
+  // A linked owner: the person's id (then `owner` must be empty); "" unlinks.
+  std::optional<std::string> owner_person_id;
   std::optional<std::string> date_initiated;
   std::optional<std::string> planned_end;
   std::optional<std::string> date_completed;
@@ -70,7 +78,7 @@ struct DeliverableFields {
 };
 
 // "create": programme_id, title, and any of reference, objective, description,
-// owner, date_initiated, planned_end, date_completed, anticipated_outcome,
+// owner or owner_person_id, date_initiated, planned_end, date_completed, anticipated_outcome,
 // interdependencies_risks, mm_qsin_reference (strings); ragb?, status?
 struct CreateDeliverable {
   std::string programme_id;
@@ -139,7 +147,8 @@ struct DeliverableState {
   std::string objective;
   std::string title;
   std::string description;
-  std::string owner;
+  std::string owner;            // free text; "" when linked
+  std::string owner_person_id;  // a linked owner (a person id), or ""
   SeedDate date_initiated;
   SeedDate planned_end;
   SeedDate date_completed;
@@ -170,7 +179,7 @@ struct DeliverableAggregate {
   static Change Describe(const State& before, const EventView& event);
   static Result<Command> ParseCommand(std::string_view name, const nlohmann::json& body);
   // {id, programme_id, reference, objective, title, description, owner,
-  //  date_initiated, planned_end, date_completed, anticipated_outcome,
+  //  owner_person_id (only when linked), date_initiated, planned_end, date_completed, anticipated_outcome,
   //  interdependencies_risks, mm_qsin, ragb|null, ragb_meaning|null, status,
   //  progress_notes: [{note_id, note_date, text}] (the newest 20, oldest first),
 //  progress_note_count,

@@ -14,6 +14,7 @@ DeliverableFields ReadFields(FieldReader& r) {
   f.title = r.OptStr("title");
   f.description = r.OptStr("description");
   f.owner = r.OptStr("owner");
+  f.owner_person_id = r.OptStr("owner_person_id");
   f.date_initiated = r.OptStr("date_initiated");
   f.planned_end = r.OptStr("planned_end");
   f.date_completed = r.OptStr("date_completed");

@@ -78,7 +78,7 @@ json DeliverableAggregate::ToJson(const State& s) {
                         {"target_id", l.target_id},
                         {"item_id", l.item_id}});
   }
-  return json{{"id", s.id},
+  json out{{"id", s.id},
               {"programme_id", s.programme_id},
               {"reference", s.reference},
               {"objective", s.objective},
@@ -97,6 +97,10 @@ json DeliverableAggregate::ToJson(const State& s) {
               {"progress_notes", std::move(notes)},
               {"progress_note_count", s.progress_note_count},
               {"evidence", std::move(evidence)}};
+  // Only a linked owner has it: the JSON of every other deliverable (and so
+  // every evidence pack made before owners were linked) is as it was.
+  if (!s.owner_person_id.empty()) out["owner_person_id"] = s.owner_person_id;
+  return out;
 }
 
 }  // namespace assure::domain

@@ -21,6 +21,7 @@ inline constexpr Text kText[] = {
     {"title", &DeliverableState::title},
     {"description", &DeliverableState::description},
     {"owner", &DeliverableState::owner},
+    {"owner_person_id", &DeliverableState::owner_person_id},
     {"anticipated_outcome", &DeliverableState::anticipated_outcome},
     {"interdependencies_risks", &DeliverableState::interdependencies_risks},
 };

@@ -50,6 +50,8 @@ Result<DeliverableState> DeliverableAggregate::FromSnapshotJson(const nlohmann::
   s.title = r.Str("title");
   s.description = r.Str("description");
   s.owner = r.Str("owner");
+  // Absent from snapshots written before owners were linked (2026-12).
+  if (j.is_object() && j.contains("owner_person_id")) s.owner_person_id = r.Str("owner_person_id");
   s.date_initiated = ReadSeedDate(r, "date_initiated");
   s.planned_end = ReadSeedDate(r, "planned_end");
   s.date_completed = ReadSeedDate(r, "date_completed");

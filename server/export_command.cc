@@ -14,6 +14,7 @@
 #include "api/programme_files/export_programme.h"
 #include "domain/calendar.h"
 #include "server/commands.h"
+#include "server/personal_data.h"
 #include "storage/event_store.h"
 
 namespace assure::server {
@@ -83,10 +84,17 @@ void RegisterExport(CLI::App& app, Run& run) {
         }
       }
       int code = 0;
-      auto store = OpenForReading(args->data, "export",
-                                  "GET /api/v1/programmes/{id}/export?format=csv&as_of=YYYY-MM-DD", code);
+      std::shared_ptr<storage::EventStore> store = OpenForReading(
+          args->data, "export", "GET /api/v1/programmes/{id}/export?format=csv&as_of=YYYY-MM-DD", code);
       if (!store) return code;
+      // A linked owner is named by the person's name, which is sealed.
+      if (Status vault = InstallPersonalData(store, args->data, "", /*writable=*/false, "assure export");
+          !vault.ok()) {
+        std::fprintf(stderr, "assure export: %s\n", vault.error().message.c_str());
+        return 2;
+      }
       auto file = api::programme_files::ExportProgrammeFile(*store, args->programme, format, args->as_of);
+      UninstallPersonalData();
       if (!file.ok()) {
         std::fprintf(stderr, "assure export: %s\n", file.error().message.c_str());
         return file.error().code == ErrorCode::kInvalidArgument ||

@@ -248,6 +248,20 @@ api::programme_files::ImportReport ReportFromJson(const json& j) {
     fc.overwritten = Bool(c, "overwritten");
     r.conflicts.push_back(std::move(fc));
   }
+  for (const auto& o : Arr(j, "owners")) {
+    OwnerReport owner;
+    owner.owner = Str(o, "owner");
+    const std::string match = Str(o, "match");
+    for (OwnerMatch m : {OwnerMatch::kLinked, OwnerMatch::kProposed, OwnerMatch::kAmbiguous, OwnerMatch::kUnmatched}) {
+      if (match == OwnerMatchName(m)) owner.match = m;
+    }
+    owner.person_id = Str(o, "person_id");
+    owner.person_name = Str(o, "person_name");
+    owner.organisation = Str(o, "organisation");
+    owner.candidates = Strs(o, "candidates");
+    owner.rows = Size(o, "rows");
+    r.owners.push_back(std::move(owner));
+  }
   return r;
 }
 
@@ -289,6 +303,7 @@ int UploadImports(const UploadOptions& opts, const std::vector<std::string>& pat
     std::string target = "/api/v1/imports?file_name=" + UrlEncode(name) +
                          "&dry_run=" + (opts.dry_run ? "true" : "false");
     if (opts.overwrite) target += "&overwrite=true";
+    if (opts.link_owners) target += "&link_owners=true";
     if (!opts.title.empty()) target += "&title=" + UrlEncode(opts.title);
     auto reply = HttpRequest(*endpoint, "POST", target, opts.token, bytes, "application/octet-stream",
                              opts.timeout);

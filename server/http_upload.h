@@ -48,6 +48,7 @@ struct UploadOptions {
   std::string token;   // bearer token; never printed
   bool dry_run = false;
   bool overwrite = false;  // apply the file's values over changes made in Assure
+  bool link_owners = false;  // link owners that name one person (the proposed links)
   bool json = false;   // print the server's JSON report as it came
   bool rows = false;   // list every row even when over 200
   std::string title;   // programme title for tables without one

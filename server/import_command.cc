@@ -18,6 +18,7 @@
 #include "api/programme_files/importer.h"
 #include "server/commands.h"
 #include "server/http_upload.h"
+#include "server/personal_data.h"
 #include "server/read_file.h"
 #include "storage/event_store.h"
 
@@ -57,6 +58,7 @@ void RegisterImport(CLI::App& app, Run& run) {
     std::string data = DefaultDataDir();
     bool dry_run = false;
     bool overwrite = false;
+    bool link_owners = false;
     bool json = false;
     bool rows = false;
     std::string actor;
@@ -81,6 +83,9 @@ void RegisterImport(CLI::App& app, Run& run) {
   cmd->add_flag("--overwrite", args->overwrite,
                 "Apply the file's values even to fields changed in Assure since the last import\n"
                 "(by default those keep Assure's value and are reported as conflicts)");
+  cmd->add_flag("--link-owners", args->link_owners,
+                "Link each Owner that names exactly one person to that person, by id (the report's\n"
+                "'Owners' lists the proposed links; without this flag none is made)");
   cmd->add_option("--actor", args->actor, "Who is importing, recorded on every event (default: $USER)");
   cmd->add_flag("--json", args->json, "Print the report as JSON");
   cmd->add_flag("--rows", args->rows, "List every created, changed or skipped row (default: up to 200)");
@@ -103,6 +108,7 @@ void RegisterImport(CLI::App& app, Run& run) {
         }
         upload.dry_run = args->dry_run;
         upload.overwrite = args->overwrite;
+        upload.link_owners = args->link_owners;
         upload.json = args->json;
         upload.rows = args->rows;
         upload.title = args->title;
@@ -147,6 +153,7 @@ void RegisterImport(CLI::App& app, Run& run) {
       options.actor = "cli:" + options.actor;
       options.dry_run = args->dry_run;
       options.overwrite = args->overwrite;
+      options.link_owners = args->link_owners;
       options.now_us = NowMicros();
       options.programme_id = args->programme;
       options.programme_title = args->title;
@@ -155,7 +162,7 @@ void RegisterImport(CLI::App& app, Run& run) {
         options.progress = [&bar](std::size_t done, std::size_t total) { bar(done, total); };
       }
 
-      std::unique_ptr<storage::EventStore> store;
+      std::shared_ptr<storage::EventStore> store;
       if (args->dry_run && !std::filesystem::exists(args->data)) {
         store = storage::NewMemoryStore();  // nothing there yet: plan against an empty store
       } else {
@@ -175,7 +182,15 @@ void RegisterImport(CLI::App& app, Run& run) {
         }
         store = std::move(opened).value();
       }
+      // Owners are matched against people's names, which are sealed: read
+      // them with the master key (read only: an import writes no personal data).
+      if (Status vault = InstallPersonalData(store, args->data, "", /*writable=*/false, "assure import");
+          !vault.ok()) {
+        std::fprintf(stderr, "assure import: %s\n", vault.error().message.c_str());
+        return 2;
+      }
       auto report = api::programme_files::ImportFiles(*store, files, options);
+      UninstallPersonalData();
       if (!report.ok()) {
         std::fprintf(stderr, "assure import: %s\nNothing was written.\n",
                      report.error().message.c_str());

@@ -1,6 +1,7 @@
 #include "api/core/history.h"
 
 #include "domain/calendar.h"
+#include "domain/person.h"
 
 namespace assure::api {
 
@@ -34,15 +35,17 @@ nlohmann::json HistoryToJson(const HistoryEntry& entry) {
   for (const auto& c : entry.changes) {
     changes.push_back({{"field", c.field}, {"from", c.from}, {"to", c.to}});
   }
-  return {{"position", entry.position},
-          {"version", entry.version},
-          {"recorded_at", domain::FormatTimestampUs(entry.recorded_at_us)},
-          {"actor", entry.actor},
-          {"actor_name", entry.actor_name.empty() ? entry.actor : entry.actor_name},
-          {"type", entry.type},
-          {"reason", entry.reason},
-          {"summary", entry.summary},
-          {"changes", std::move(changes)}};
+  nlohmann::json out{{"position", entry.position},
+                     {"version", entry.version},
+                     {"recorded_at", domain::FormatTimestampUs(entry.recorded_at_us)},
+                     {"actor", entry.actor},
+                     {"actor_name", entry.actor_name.empty() ? entry.actor : entry.actor_name},
+                     {"type", entry.type},
+                     {"reason", entry.reason},
+                     {"summary", entry.summary},
+                     {"changes", std::move(changes)}};
+  if (!entry.people.empty()) out["people"] = entry.people;
+  return out;
 }
 
 namespace {
@@ -90,7 +93,20 @@ void AppendHistoryJson(const HistoryEntry& entry, std::string& out) {
     AppendJsonValue(c.to, out);
     out += '}';
   }
-  out += "],\"position\":";
+  out += ']';
+  if (!entry.people.empty()) {
+    out += ",\"people\":{";
+    bool first = true;
+    for (const auto& [id, name] : entry.people) {
+      if (!first) out += ',';
+      first = false;
+      AppendJsonString(id, out);
+      out += ':';
+      AppendJsonString(name, out);
+    }
+    out += '}';
+  }
+  out += ",\"position\":";
   out += std::to_string(entry.position);
   out += ",\"reason\":";
   AppendJsonString(entry.reason, out);
@@ -119,6 +135,15 @@ void NameActors(HistoryPage& page, const ActorNames* names) {
       for (std::size_t at = item.summary.find(ref.id); at != std::string::npos;
            at = item.summary.find(ref.id, at + name.size())) {
         item.summary.replace(at, ref.id.size(), name);
+      }
+    }
+    for (const FieldChange& c : item.changes) {
+      if (!c.field.ends_with("person_id")) continue;
+      for (const nlohmann::json* v : {&c.from, &c.to}) {
+        if (!v->is_string() || v->get_ref<const std::string&>().empty()) continue;
+        const std::string& id = v->get_ref<const std::string&>();
+        // A person's actor is their stream id (auth::PersonActor).
+        item.people[id] = memo.NameOf(domain::StreamId(domain::PersonAggregate::kKind, id));
       }
     }
   }

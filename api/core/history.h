@@ -10,6 +10,7 @@
 #pragma once
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -37,6 +38,11 @@ struct HistoryEntry {
   std::string actor_name;  // the actor in words (ActorNames); empty: not resolved
   // The ids in `summary` a read names (NameActors puts their names there).
   std::vector<domain::NamedRef> refs;
+  // The people the changes name by id (a change of a field ending
+  // "person_id", e.g. a deliverable's owner_person_id), in words: id ->
+  // name as ActorNames gives it ("erased person" after erasure). Filled by
+  // NameActors; JSON "people", only when not empty.
+  std::map<std::string, std::string> people;
 };
 
 // Differences between two JSON values as dotted paths. Objects are compared
@@ -58,7 +64,7 @@ HistoryEntry DescribeRecorded(typename Agg::State& state, const storage::Recorde
   return HistoryEntry{e.position,       e.stream_version, e.recorded_at_us,
                       e.metadata.actor, e.type,           e.metadata.reason,
                       std::move(change.summary), std::move(change.changes), e.metadata.source, {},
-                      std::move(change.refs)};
+                      std::move(change.refs), {}};
 }
 
 template <domain::Describes Agg>
@@ -220,8 +226,9 @@ Result<HistoryPage> HistoryRange(storage::EventStore& store, std::string_view id
   return HistoryRangeOf<Agg>(store, id, *total, offset, limit, newest_first);
 }
 
-// Fills each entry's actor_name from `names`, and puts the names of the
-// entities its summary refers to in place of their ids (null: leaves them).
+// Fills each entry's actor_name and people from `names`, and puts the names
+// of the entities its summary refers to in place of their ids (null: leaves
+// them).
 void NameActors(HistoryPage& page, const ActorNames* names);
 
 // The history route's body (HistoryPageJson of HistoryRange; order "asc" or

@@ -297,6 +297,13 @@ json DeriveStatement(const NetworkModel& m, const std::string& code, const std::
                 {"programme_id", d.programme_id},
                 {"group_id", group.empty() ? json(nullptr) : json(group)},
                 {"state", domain::DeliverableAggregate::ToJson(d)}};
+      // A linked owner by name, as a member is (erased: "erased person"),
+      // from the person's stream, which the pack then carries.
+      if (!d.owner_person_id.empty()) {
+        const auto* p = m.people.Find(d.owner_person_id);
+        entity["owner_name"] = p ? json(p->name) : json(nullptr);
+        if (p && uses) uses->streams.insert(domain::StreamId(domain::PersonAggregate::kKind, d.owner_person_id));
+      }
     }
   });
 

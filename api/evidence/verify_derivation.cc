@@ -129,9 +129,10 @@ namespace {
 
 // A person who is erased, or whose name is sealed under a key this verifier
 // does not hold (FORMAT.md section 7), folds to the placeholder: their name
-// in the pack cannot be checked against the events, and is taken as the
-// pack gives it (packs made before 2026-12 said "(erased)"). Everything else
-// about them (ids, memberships, roles) is checked as before.
+// in the pack (a group member's name, a deliverable's owner_name) cannot be
+// checked against the events, and is taken as the pack gives it (packs made
+// before 2026-12 said "(erased)"). Everything else about them (ids,
+// memberships, roles, which deliverables they own) is checked as before.
 void AcceptUncheckableNames(NetworkModel& model, std::string_view pack_text) {
   std::set<std::string> unknown;
   model.people.ForEachRow([&](const std::string& id, const auto& row) {
@@ -140,18 +141,27 @@ void AcceptUncheckableNames(NetworkModel& model, std::string_view pack_text) {
   if (unknown.empty()) return;
   const json pack = domain::ParseJsonText(pack_text);
   if (!pack.is_object() || !pack.contains("entities") || !pack["entities"].is_object()) return;
+  auto take = [&](const json& id, const json& name) {
+    if (!id.is_string() || !name.is_string() || !unknown.contains(id.get<std::string>())) return;
+    if (auto* row = model.people.MutableRow(id.get<std::string>())) row->state.name = name.get<std::string>();
+  };
+  const json& deliverables =
+      pack["entities"].contains("deliverables") ? pack["entities"]["deliverables"] : json();
+  if (deliverables.is_object()) {
+    for (const auto& [did, d] : deliverables.items()) {
+      if (!d.is_object() || !d.contains("owner_name") || !d.contains("state") || !d["state"].is_object() ||
+          !d["state"].contains("owner_person_id")) {
+        continue;
+      }
+      take(d["state"]["owner_person_id"], d["owner_name"]);
+    }
+  }
   const json& groups = pack["entities"].contains("groups") ? pack["entities"]["groups"] : json();
   if (!groups.is_object()) return;
   for (const auto& [gid, g] : groups.items()) {
     if (!g.is_object() || !g.contains("members_on_date") || !g["members_on_date"].is_array()) continue;
     for (const auto& m : g["members_on_date"]) {
-      if (!m.is_object() || !m.contains("person_id") || !m["person_id"].is_string() || !m.contains("name") ||
-          !m["name"].is_string() || !unknown.contains(m["person_id"].get<std::string>())) {
-        continue;
-      }
-      if (auto* row = model.people.MutableRow(m["person_id"].get<std::string>())) {
-        row->state.name = m["name"].get<std::string>();
-      }
+      if (m.is_object() && m.contains("person_id") && m.contains("name")) take(m["person_id"], m["name"]);
     }
   }
 }

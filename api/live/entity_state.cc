@@ -1,5 +1,6 @@
 #include "api/live/entity_state.h"
 
+#include "api/queries/deliverable_owner.h"
 #include "domain/read/meeting_quorum.h"
 
 namespace assure::api::live {
@@ -58,7 +59,11 @@ std::string GroupOfStream(const NetworkModel& m, std::string_view stream_id) {
 nlohmann::json EntityState(const NetworkModel& m, std::string_view stream_id, std::uint64_t position) {
   auto [kind, id] = Split(stream_id);
   nlohmann::json state = nullptr;
-  if (kind == domain::DeliverableAggregate::kKind) state = StateOf(m, m.deliverables, id, position);
+  if (kind == domain::DeliverableAggregate::kKind) {
+    state = StateOf(m, m.deliverables, id, position, [&](const domain::DeliverableState& d, nlohmann::json& j) {
+      ShowOwner(m, d, j);  // a linked owner by name, as GET gives it
+    });
+  }
   else if (kind == domain::GroupAggregate::kKind) state = StateOf(m, m.groups, id, position);
   else if (kind == domain::WorkProgrammeAggregate::kKind) state = StateOf(m, m.programmes, id, position);
   else if (kind == domain::MeetingAggregate::kKind) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "api/queries/deliverable_owner.h"
 #include "api/spreadsheet/column.h"
 #include "api/spreadsheet/csv_writer.h"
 #include "api/spreadsheet/xlsx_writer.h"
@@ -65,7 +66,7 @@ Result<spreadsheet::Table> ProgrammeTable(const NetworkModel& model, const std::
                  d->date_initiated.original,
                  d->planned_end.original,
                  d->date_completed.original,
-                 d->owner,
+                 OwnerOf(model, *d),  // a linked owner by the person's name
                  d->description,
                  d->anticipated_outcome,
                  d->interdependencies_risks,

@@ -7,6 +7,7 @@
 
 #include "api/core/history.h"
 #include "api/spreadsheet/column.h"
+#include "api/programme_files/owner_links.h"
 #include "api/programme_files/programme_title.h"
 #include "api/programme_files/row_mapping.h"
 #include "domain/json_read.h"
@@ -68,6 +69,7 @@ domain::EditDeliverable EditOf(const DeliverableFields& f, const DeliverableStat
   text(f.title, s.title, &DeliverableFields::title, "title");
   text(f.description, s.description, &DeliverableFields::description, "description");
   text(f.owner, s.owner, &DeliverableFields::owner, "owner");
+  text(f.owner_person_id, s.owner_person_id, &DeliverableFields::owner_person_id, "owner_person_id");
   text(f.date_initiated, s.date_initiated.original, &DeliverableFields::date_initiated,
        "date_initiated");
   text(f.planned_end, s.planned_end.original, &DeliverableFields::planned_end, "planned_end");
@@ -110,7 +112,7 @@ std::string SheetPrefix(std::string_view title) {
 class Planner {
  public:
   Planner(const NetworkModel& model, const ImportOptions& options, const OriginsLookup& origins)
-      : model_(model), options_(options), origins_(origins) {}
+      : model_(model), options_(options), origins_(origins), people_(model) {}
 
   Status AddTable(const std::string& file, const spreadsheet::Table& table);
   const std::optional<Error>& failure() const { return failure_; }
@@ -136,6 +138,7 @@ class Planner {
   }
   void PlanRow(const std::string& file, const std::string& programme_id,
                const std::string& id, MappedRow& m, RowReport& report);
+  void LinkOwner(MappedRow& m, const DeliverableState& state);
   std::set<std::string> Conflicts(const std::string& file, const std::string& id,
                                   const MappedRow& m, const DeliverableState& state,
                                   const RowReport& report);
@@ -143,6 +146,8 @@ class Planner {
   const NetworkModel& model_;
   const ImportOptions& options_;
   const OriginsLookup& origins_;
+  const PeopleByName people_;
+  std::map<std::string, std::size_t> owner_index_;  // folded owner text -> report
   std::optional<Error> failure_;  // reading a deliverable's events failed
   ImportPlan plan_;
   std::map<std::string, std::string> planned_groups_;      // normalised name -> id
@@ -385,6 +390,48 @@ std::set<std::string> Planner::Conflicts(const std::string& file, const std::str
   return kept;
 }
 
+// The row's Owner against the people (owner_links.h): reported in
+// ImportReport::owners, and linked (the owner text replaced by the person's
+// id) only when options_.link_owners. A row that agrees with its
+// deliverable's link (the cell is the linked person's name) leaves the
+// owner alone; an empty cell unlinks.
+void Planner::LinkOwner(MappedRow& m, const DeliverableState& state) {
+  if (!m.fields.owner) return;  // no Owner column
+  const std::string text = domain::Trim(*m.fields.owner);
+  if (!state.owner_person_id.empty()) {
+    const domain::PersonState* linked = model_.people.Find(state.owner_person_id);
+    if (linked && FoldName(linked->name) == FoldName(text)) {
+      m.fields.owner.reset();
+      return;
+    }
+    if (text.empty()) m.fields.owner_person_id = "";
+  }
+  if (text.empty()) return;
+  auto [at, added] = owner_index_.try_emplace(FoldName(text), plan_.report.owners.size());
+  if (added) {
+    OwnerReport r;
+    r.owner = text;
+    const std::vector<std::string>& people = people_.Find(text);
+    if (people.size() > 1) {
+      r.match = OwnerMatch::kAmbiguous;
+      r.candidates = people;
+    } else if (people.size() == 1) {
+      const domain::PersonState* p = model_.people.Find(people[0]);
+      r.match = options_.link_owners ? OwnerMatch::kLinked : OwnerMatch::kProposed;
+      r.person_id = people[0];
+      r.person_name = p->name;
+      if (const auto* org = model_.organisations.Find(p->organisation_id)) r.organisation = org->name;
+    }
+    plan_.report.owners.push_back(std::move(r));
+  }
+  OwnerReport& r = plan_.report.owners[at->second];
+  ++r.rows;
+  if (r.match == OwnerMatch::kLinked) {
+    m.fields.owner = "";
+    m.fields.owner_person_id = r.person_id;
+  }
+}
+
 void Planner::PlanRow(const std::string& file, const std::string& pid, const std::string& id,
                       MappedRow& m, RowReport& report) {
   auto [it, fresh] = deliverables_.try_emplace(id);
@@ -392,6 +439,7 @@ void Planner::PlanRow(const std::string& file, const std::string& pid, const std
   if (fresh) {
     if (const DeliverableState* s = model_.deliverables.Find(id)) state = *s;
   }
+  LinkOwner(m, state);
   std::vector<DeliverableAggregate::Command> commands;
   auto run = [&](const DeliverableAggregate::Command& c, const char* what) {
     auto done = Simulate<DeliverableAggregate>(state, id, c, options_);
@@ -422,7 +470,9 @@ void Planner::PlanRow(const std::string& file, const std::string& pid, const std
   } else {
     std::vector<std::string>& changed = report.fields_changed;
     // What Assure changed since the last import stays, unless overwriting.
-    const std::set<std::string> kept = Conflicts(file, id, m, state, report);
+    std::set<std::string> kept = Conflicts(file, id, m, state, report);
+    // The owner's text and link go together: Assure's owner is kept whole.
+    if (kept.count("owner") || kept.count("owner_person_id")) kept.insert({"owner", "owner_person_id"});
     if (kept.count("ragb")) m.ragb = std::nullopt;
     if (kept.count("status")) m.status = std::nullopt;
     if (m.status && IsClosed(state.status) && !IsClosed(*m.status)) {

@@ -16,6 +16,16 @@ const char* RowActionName(RowAction action) {
   return "unchanged";
 }
 
+const char* OwnerMatchName(OwnerMatch match) {
+  switch (match) {
+    case OwnerMatch::kLinked: return "linked";
+    case OwnerMatch::kProposed: return "proposed";
+    case OwnerMatch::kAmbiguous: return "ambiguous";
+    case OwnerMatch::kUnmatched: return "unmatched";
+  }
+  return "unmatched";
+}
+
 json ToJson(const ImportReport& r) {
   json programmes = json::array();
   for (const auto& p : r.programmes) {
@@ -65,6 +75,16 @@ json ToJson(const ImportReport& r) {
                          {"reason", c.reason},
                          {"overwritten", c.overwritten}});
   }
+  json owners = json::array();
+  for (const auto& o : r.owners) {
+    owners.push_back({{"owner", o.owner},
+                      {"match", OwnerMatchName(o.match)},
+                      {"person_id", o.person_id},
+                      {"person_name", o.person_name},
+                      {"organisation", o.organisation},
+                      {"candidates", o.candidates},
+                      {"rows", o.rows}});
+  }
   return {{"dry_run", r.dry_run},
           {"files", r.files},
           {"encodings", r.encodings},
@@ -82,7 +102,8 @@ json ToJson(const ImportReport& r) {
           {"programmes", programmes},
           {"rows", rows},
           {"warnings", warnings},
-          {"conflicts", conflicts}};
+          {"conflicts", conflicts},
+          {"owners", owners}};
 }
 
 std::string FormatReport(const ImportReport& r, bool rows) {
@@ -155,6 +176,40 @@ std::string FormatReport(const ImportReport& r, bool rows) {
              (c.reason.empty() ? std::string() : ": " + c.reason) + "): " +
              (c.overwritten ? "file's value applied (overwrite)" : "Assure's value kept") + "\n";
     }
+  }
+  bool owners_header = false;
+  bool proposed = false;
+  for (const auto& o : r.owners) {
+    if (!owners_header) {
+      out += "\nOwners:\n";
+      owners_header = true;
+    }
+    const std::string rows_text = " (" + std::to_string(o.rows) + " row" + (o.rows == 1 ? "" : "s") + ")";
+    out += "  Owner '" + o.owner + "'";
+    switch (o.match) {
+      case OwnerMatch::kLinked:
+      case OwnerMatch::kProposed:
+        out += " → person " + o.person_name + (o.organisation.empty() ? "" : ", " + o.organisation) + " [" +
+               o.person_id + "]" + rows_text + ": " +
+               (o.match == OwnerMatch::kLinked ? (r.dry_run ? "would be linked" : "linked") : "proposed link");
+        proposed = proposed || o.match == OwnerMatch::kProposed;
+        break;
+      case OwnerMatch::kAmbiguous: {
+        std::string ids;
+        for (const auto& c : o.candidates) ids += (ids.empty() ? "" : ", ") + c;
+        out += rows_text + ": ambiguous, " + std::to_string(o.candidates.size()) +
+               " people have that name (" + ids + "): not linked, kept as free text";
+        break;
+      }
+      case OwnerMatch::kUnmatched:
+        out += rows_text + ": no person of that name, kept as free text";
+        break;
+    }
+    out += "\n";
+  }
+  if (proposed) {
+    out += "  Proposed links are made only when confirmed: import again with --link-owners "
+           "(HTTP link_owners=true).\n";
   }
   return out;
 }

@@ -74,6 +74,28 @@ struct FieldConflict {
   bool overwritten = false;    // the file's value was applied (overwrite)
 };
 
+// An Owner text of the file and the person it names (owner_links.h), one
+// entry per folded text, for the rows that create a deliverable or could
+// change its owner. A proposed link is made only when the import is asked
+// to (ImportOptions::link_owners); then it is kLinked.
+enum class OwnerMatch {
+  kLinked,     // the deliverables' owner is (or, in a dry run, would be) the person
+  kProposed,   // one person has this name: linked if the import is confirmed
+  kAmbiguous,  // several people have this name: never linked
+  kUnmatched,  // nobody has this name: kept as free text
+};
+const char* OwnerMatchName(OwnerMatch match);  // "linked", "proposed", ...
+
+struct OwnerReport {
+  std::string owner;  // the cell's text, as first seen
+  OwnerMatch match = OwnerMatch::kUnmatched;
+  std::string person_id;                // kLinked, kProposed
+  std::string person_name;              // kLinked, kProposed
+  std::string organisation;             // the person's organisation's name ("" if none)
+  std::vector<std::string> candidates;  // kAmbiguous: the ids of the people of that name
+  std::size_t rows = 0;                 // rows with this text
+};
+
 struct ImportReport {
   bool dry_run = false;
   std::vector<std::string> files;
@@ -93,6 +115,7 @@ struct ImportReport {
   std::vector<RowReport> rows;
   std::vector<spreadsheet::Warning> warnings;
   std::vector<FieldConflict> conflicts;
+  std::vector<OwnerReport> owners;  // in order of first appearance
 };
 
 nlohmann::json ToJson(const ImportReport& report);

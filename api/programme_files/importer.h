@@ -47,6 +47,11 @@ struct ImportOptions {
   // reported as a conflict; with overwrite the file's value is applied (and
   // still reported). See README.md.
   bool overwrite = false;
+  // Owner cells that name exactly one person are reported as proposed links
+  // (ImportReport::owners) and left as text; with link_owners they are
+  // linked: the deliverable's owner is the person, by id (README.md, "Owners
+  // who are people").
+  bool link_owners = false;
   std::string actor = "import";   // who: recorded on every event
   std::int64_t now_us = 0;        // occurred-at of the events (UTC microseconds)
   // Event metadata source; default "import:FILE". A source of one's own

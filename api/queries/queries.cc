@@ -6,6 +6,7 @@
 #include <set>
 #include <tuple>
 
+#include "api/queries/deliverable_owner.h"
 #include "domain/calendar.h"
 #include "domain/read/membership_at.h"
 #include "domain/read/overdue.h"
@@ -84,13 +85,18 @@ struct DeliverableSortValue {
   std::size_t rank = 0;
 };
 
-DeliverableSortValue DeliverableSortValueOf(const domain::DeliverableState& d, std::string_view key) {
+// `row` is the deliverable's row as listed (its "owner" a linked owner's name).
+DeliverableSortValue DeliverableSortValueOf(const domain::DeliverableState& d, const nlohmann::json& row,
+                                            std::string_view key) {
   auto date = [](const domain::SeedDate& s) {
     return s.date ? DeliverableSortValue{false, *s.date, 0} : DeliverableSortValue{true, {}, 0};
   };
   if (key == "reference") return {d.reference.empty(), Lower(d.reference), 0};
   if (key == "title") return {false, Lower(d.title), 0};
-  if (key == "owner") return {d.owner.empty(), Lower(d.owner), 0};
+  if (key == "owner") {
+    const std::string& owner = row["owner"].get_ref<const std::string&>();
+    return {owner.empty(), Lower(owner), 0};
+  }
   if (key == "date_initiated") return date(d.date_initiated);
   if (key == "planned_end") return date(d.planned_end);
   if (key == "date_completed") return date(d.date_completed);
@@ -145,7 +151,7 @@ Result<std::vector<nlohmann::json>> ListDeliverables(const NetworkModel& m,
       if (r != *f.ragb) return;
     }
     if (f.status && domain::NameOf(domain::kDeliverableStatusNames, d.status) != *f.status) return;
-    if (f.owner && Lower(d.owner).find(owner) == std::string::npos) return;
+    if (f.owner && Lower(OwnerOf(m, d)).find(owner) == std::string::npos) return;
     if (f.qsin_code && !QsinCodeIs(d.mm_qsin.codes, *f.qsin_code)) return;
     bool overdue = domain::read::IsOverdue(d.planned_end, d.status, f.today);
     if (f.overdue_only && !overdue) return;
@@ -155,6 +161,7 @@ Result<std::vector<nlohmann::json>> ListDeliverables(const NetworkModel& m,
       if (!end || *end > *f.completed_by) return;
     }
     nlohmann::json row = domain::DeliverableAggregate::ToJson(d);
+    ShowOwner(m, d, row);
     row["group_id"] = group.empty() ? nlohmann::json(nullptr) : nlohmann::json(group);
     row["overdue"] = overdue;
     hits.push_back({order.Of(d), &d, std::move(row)});
@@ -168,7 +175,7 @@ Result<std::vector<nlohmann::json>> ListDeliverables(const NetworkModel& m,
     std::vector<DeliverableSortValue> values;
     std::vector<std::size_t> index(hits.size());
     for (std::size_t i = 0; i < hits.size(); ++i) {
-      values.push_back(DeliverableSortValueOf(*hits[i].d, key));
+      values.push_back(DeliverableSortValueOf(*hits[i].d, hits[i].row, key));
       index[i] = i;
     }
     std::stable_sort(index.begin(), index.end(), [&](std::size_t x, std::size_t y) {

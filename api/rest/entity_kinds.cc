@@ -1,6 +1,7 @@
 // The aggregate kinds as REST collections: who may write each, which group a
 // write belongs to (for group-scoped tokens), and the cross-aggregate steps.
 #include "api/privacy/personal_data_vault.h"
+#include "api/queries/deliverable_owner.h"
 #include "api/rest/entity_routes.h"
 #include "api/rest/route_groups.h"
 #include "domain/json_read.h"
@@ -197,8 +198,9 @@ Status RegisterEntityKinds(http::Router& router, std::shared_ptr<RestDeps> deps)
       return MakeError(ErrorCode::kInvalidArgument,
                        "no work programme '" + GetStr(body, "programme_id") + "'", "programme_id");
     }
-    return {};
+    return Refers(m.people, body, "owner_person_id", "person");
   };
+  deliverables->name_people = ShowOwner;
   // A new deliverable is listed in its programme in the same commit.
   deliverables->create_companions = [](const std::string& id,
                                        const nlohmann::json& body) -> std::vector<Companion> {

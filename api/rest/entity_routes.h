@@ -51,6 +51,10 @@ struct EntitySpec {
   // decorate(state, the group at the same position or null, json).
   std::function<std::string(const typename Agg::State&)> related_group;
   std::function<void(const typename Agg::State&, const domain::GroupState*, nlohmann::json&)> decorate;
+  // People the entity refers to, named as they are now (a deliverable's
+  // linked owner): called with the live model, also for a read as at a past
+  // time (an erased person reads as erased in every read).
+  std::function<void(const NetworkModel&, const typename Agg::State&, nlohmann::json&)> name_people;
   // Consequences of the create command on other entities, decided with it
   // and appended in the same commit (e.g. a new deliverable listed in its
   // programme): all or nothing.
@@ -259,6 +263,7 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
           ASSURE_TRY(WithFullState<Agg>(m, *all[i].first, row, [&](const typename Agg::State& state) {
             nlohmann::json j = Agg::ToJson(state);
             if (spec->decorate) spec->decorate(state, m.groups.Find(spec->related_group(state)), j);
+            if (spec->name_people) spec->name_people(m, state, j);
             j["version"] = row.version;
             items.push_back(std::move(j));
           }));
@@ -299,6 +304,7 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
           const std::string group_id = spec->related_group(state);
           spec->decorate(state, group_id.empty() ? nullptr : m.groups.Find(group_id), j);
         }
+        if (spec->name_people) spec->name_people(m, state, j);
       });
       if (!whole.ok()) return ErrorResponse(whole.error(), req);
       j["version"] = row->version;
@@ -317,6 +323,10 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
           if (g->state.exists) group = std::move(g).value();
         }
         spec->decorate(loaded->state, group ? &group->state : nullptr, j);
+      }
+      if (spec->name_people) {
+        auto lock = deps->runner->ReadLock();
+        spec->name_people(deps->network->model(), loaded->state, j);
       }
       j["version"] = *loaded->version;
       j["position"] = loaded->last_position;
@@ -339,7 +349,8 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
   history.openapi["description"] =
       "{items: [{position, version, recorded_at, actor, actor_name (who, in words: a person's name "
       "and organisation, \"erased person\", a token's label), type, reason, summary, changes: [{field, "
-      "from, to}]}], total, offset, limit, order}. summary says in words what happened (\"Rating "
+      "from, to}], people? ({person id: name} for the people a *person_id change names, e.g. a "
+      "deliverable's owner_person_id)}], total, offset, limit, order}. summary says in words what happened (\"Rating "
       "Amber → Red\"); changes lists scalar fields (from -> to) and, for an item of a collection, "
       "the item alone under \"<collection>.<item id>\" (e.g. progress_notes.n12), never a whole "
       "collection.";

@@ -31,6 +31,9 @@ Status RegisterExchangeRoutes(http::Router& router, std::shared_ptr<RestDeps> de
       http::OpenApiQueryParam("overwrite", "boolean",
                               "apply the file's values even to fields changed in Assure since the "
                               "last import (by default Assure's are kept and listed in conflicts)"),
+      http::OpenApiQueryParam("link_owners", "boolean",
+                              "link each Owner that names exactly one person to that person (the "
+                              "report's owners lists the proposed links; without this none is made)"),
       http::OpenApiQueryParam("title", "string", "programme title for tables without one")};
   add("POST", "/api/v1/imports", [deps](const http::Request& req) -> http::Response {
     auto name = req.Query("file_name");
@@ -49,6 +52,7 @@ Status RegisterExchangeRoutes(http::Router& router, std::shared_ptr<RestDeps> de
     o.writer = deps->writer.get();
     o.dry_run = req.Query("dry_run") == "true";
     o.overwrite = req.Query("overwrite") == "true";
+    o.link_owners = req.Query("link_owners") == "true";
     o.actor = req.principal->actor();
     o.now_us = deps->clock->NowMicros();
     o.correlation_id = req.correlation_id;

@@ -127,7 +127,8 @@ Result<nlohmann::json> BuildSubjectAccess(storage::EventStore& store, auth::Secu
         {"mentioned", mentioned.count},
         {"security_log", seclog.count}}},
       {"not_covered",
-       "Free text (notes, reasons, decisions, a deliverable's owner as imported, document titles) is "
+       "Free text (notes, reasons, decisions, a deliverable's owner as imported and not linked to them, "
+       "document titles) is "
        "searched for the person's name exactly as registered; other spellings are not found. Such "
        "text is not encrypted and is not put beyond use by erasure: review the events listed under "
        "'mentioned'. Backups taken before an erasure hold what the store held then."}};

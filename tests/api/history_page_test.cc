@@ -279,8 +279,9 @@ TEST_F(HistoryPageTest, PageJsonEqualsTheValueDump) {
   for (std::string s : {std::string(""), std::string("plain"), std::string("quote \" back \\ slash"),
                         std::string("tab\tnew\nline\x01\x1f\x7f"), std::string("Amber \xe2\x86\x92 Red"),
                         std::string("bad \xff\xfe utf-8 \xe2\x86"), std::string("nul \0 byte", 10)}) {
-    HistoryEntry e{UINT64_MAX, 0, -1, s, s, s, s, {}, s, s, {}};
+    HistoryEntry e{UINT64_MAX, 0, -1, s, s, s, s, {}, s, s, {}, {}};
     e.changes.push_back({s, s, nullptr});
+    if (!s.empty()) e.people = {{s, s}, {"p-" + s, "Jane"}};  // people named in the changes
     e.changes.push_back({"n", 1.5, nlohmann::json{{"b", s}, {"a", {1, -2, true}}}});
     odd.items.push_back(e);
   }

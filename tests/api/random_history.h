@@ -34,7 +34,13 @@ class History {
       case 8: Do<DeliverableAggregate>(d, "link-evidence", {{"kind", "document"}, {"target_id", Id("doc", 4)}}); break;
       case 9: Do<DeliverableAggregate>(d, "unlink-evidence", {{"evidence_id", "e" + std::to_string(1 + Pick(4))}, {"reason", "wrong"}}); break;
       case 10: Do<DeliverableAggregate>(d, Pick(2) ? "change-ragb" : "complete", {{"ragb", Pick(2) ? "red" : "amber"}, {"reason", "r"}, {"date_completed", "2024-04-01"}}); break;
-      case 11: Do<DeliverableAggregate>(d, "add-progress-note", {{"note_date", "2024-01-02"}, {"text", "n"}}); break;
+      case 11: {
+        const std::uint32_t which = Pick(4);  // a note, or the owner linked to a person or as text
+        if (which == 0) Do<DeliverableAggregate>(d, "edit", {{"owner_person_id", p}});
+        else if (which == 1) Do<DeliverableAggregate>(d, "edit", {{"owner", "Chair " + p}});
+        else Do<DeliverableAggregate>(d, "add-progress-note", {{"note_date", "2024-01-02"}, {"text", "n"}});
+        break;
+      }
       case 12: {
         static const char* kinds[] = {"schedule", "open", "record-attendance", "record-decision", "raise-action", "close-action", "close"};
         Do<MeetingAggregate>(m, kinds[Pick(7)],

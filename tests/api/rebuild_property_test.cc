@@ -46,7 +46,10 @@ class RandomNetwork {
           case 1: Do<DeliverableAggregate>(d, "change-ragb", {{"ragb", Ragb()}, {"reason", "because"}}); break;
           case 2: Do<DeliverableAggregate>(d, "add-progress-note", {{"note_date", "2024-01-0" + std::to_string(1 + Pick(9))}, {"text", "note"}}); break;
           case 3: Do<DeliverableAggregate>(d, "complete", {{"date_completed", "2024-04-01"}}); break;
-          default: Do<DeliverableAggregate>(d, "edit", {{"owner", "Owner " + std::to_string(Pick(5))}}); break;
+          default:  // an owner as text, or linked to a person (issue 18)
+            if (Pick(2)) Do<DeliverableAggregate>(d, "edit", {{"owner", "Owner " + std::to_string(Pick(5))}});
+            else Do<DeliverableAggregate>(d, "edit", {{"owner_person_id", Id("p", 12)}});
+            break;
         }
         break;
       }

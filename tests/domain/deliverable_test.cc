@@ -82,6 +82,37 @@ TEST(Deliverable, Edit) {
   EXPECT_EQ(none.Refused("edit", {{"title", "x"}}).code, ErrorCode::kNotFound);
 }
 
+// Issue 18: an owner who is a person is linked by id; the name is never
+// copied into the deliverable's events, so erasing the person covers it.
+TEST(Deliverable, LinkedOwnerCarriesTheIdAndNoText) {
+  Fixture<DeliverableAggregate> f("d3");
+  auto created = f.One("create", {{"programme_id", "p"}, {"title", "t"}, {"owner_person_id", "p-jane"}},
+                       "DeliverableCreated");
+  EXPECT_EQ(created["owner_person_id"], "p-jane");
+  EXPECT_EQ(created["owner"], "");
+  EXPECT_EQ(f.View()["owner_person_id"], "p-jane");
+  EXPECT_EQ(f.View()["owner"], "");
+  EXPECT_EQ(f.Refused("create", {{"programme_id", "p"}, {"title", "t"}}).code, ErrorCode::kAlreadyExists);
+  // Free text unlinks; linking again empties the text.
+  auto text = f.One("edit", {{"owner", "Network Director"}}, "DeliverableEdited");
+  EXPECT_EQ(text, json({{"id", "d3"}, {"occurred_at", text["occurred_at"]}, {"owner", "Network Director"},
+                        {"owner_person_id", ""}}));
+  auto link = f.One("edit", {{"owner_person_id", "p-jane"}}, "DeliverableEdited");
+  EXPECT_EQ(link["owner"], "");
+  EXPECT_EQ(link["owner_person_id"], "p-jane");
+  EXPECT_EQ(f.View()["owner"], "");
+  EXPECT_EQ(f.Refused("edit", {{"owner_person_id", "p-jane"}}).code, ErrorCode::kRuleViolation);
+  EXPECT_EQ(f.Refused("edit", {{"owner_person_id", "p-bob"}, {"owner", "Bob"}}).field, "owner");
+  auto unlink = f.One("edit", {{"owner_person_id", ""}}, "DeliverableEdited");
+  EXPECT_EQ(unlink["owner_person_id"], "");
+  EXPECT_FALSE(unlink.contains("owner"));
+  EXPECT_FALSE(f.View().contains("owner_person_id")) << "only a linked owner shows it";
+  // A deliverable created with a text owner carries no owner_person_id (as before).
+  Fixture<DeliverableAggregate> g("d4");
+  EXPECT_FALSE(g.One("create", {{"programme_id", "p"}, {"title", "t"}, {"owner", "Chair"}}, "DeliverableCreated")
+                   .contains("owner_person_id"));
+}
+
 // Issue 16: an edit (and a completion) could carry no reason, so an import's
 // edits did not say where they came from. The reason is optional.
 TEST(Deliverable, EditAndCompleteMayCarryAReason) {

@@ -1,6 +1,7 @@
 // Erasure of a person's personal data (crypto-shredding, storage/FORMAT.md
 // section 7), end to end against `assure serve`: a person who chairs a
-// group, attends a meeting and owns an action is erased; afterwards every
+// group, attends a meeting, owns an action and owns deliverables (an
+// imported Owner linked to them on a confirmed import) is erased; afterwards every
 // read (the person, their history, the events API, the group's members, a
 // new evidence pack) shows "erased person", the store's files hold the name
 // nowhere (nor before: it is stored encrypted), the chain and both packs
@@ -53,6 +54,20 @@ async function pack(file) {
   return { path: p, packJson };
 }
 
+// Uploads a programme file to POST /api/v1/imports with these query options.
+async function importFile(name, text, query) {
+  const res = await api.raw(`imports?file_name=${name}&${query}`, { method: 'POST',
+    headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'text/csv' }, body: text });
+  const body = await res.json();
+  assert.ok(res.status === 200 || res.status === 201, JSON.stringify(body));
+  return body;
+}
+
+const OWNED = (name) => 'Erasure Work Programme 2024-25\r\n'
+  + 'Network Reference,Deliverable,Owner,Planned End Date,RAGB Status,MM/QSIN Reference\r\n'
+  + `ER-01,Owned by a person,${name},Mar-25,On Target,Governance IN-601\r\n`
+  + 'ER-02,Owned by a homonym,Sam Twice,Mar-25,Amber,\r\n';
+
 function verifyPack(p) {
   return execFileSync(ASSURE, ['verify-pack', p], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
@@ -96,11 +111,39 @@ describe('erasure of personal data', { timeout: 120000 }, () => {
     assert.equal(events.items[0].data.name, NAME);  // read decrypted
     assert.match(events.items[0].stored_data.name, /^enc1:[0-9a-f]+$/);  // stored sealed
     assert.match(events.items[0].stored_data.email, /^enc1:/);
+    // An imported Owner naming them: proposed by a dry run, linked when
+    // confirmed, by id (the name is never written into the deliverable).
+    await api.post('people', { name: 'Sam Twice' });
+    await api.post('people', { name: 'sam  twice' });
+    const file = OWNED(NAME);
+    const dry = await importFile('owned.csv', file, 'dry_run=true');
+    const proposed = dry.owners.find((o) => o.person_id === person.id);
+    assert.equal(proposed.match, 'proposed', JSON.stringify(dry.owners));
+    assert.equal(proposed.person_name, NAME);
+    assert.equal(dry.owners.find((o) => o.owner === 'Sam Twice').match, 'ambiguous');
+    assert.equal(dry.counts.events_appended, 0);
+    const linked = await importFile('owned.csv', file, 'link_owners=true');
+    assert.equal(linked.owners.find((o) => o.person_id === person.id).match, 'linked');
+    const dlv = linked.rows.find((r) => r.reference === 'ER-01').deliverable_id;
+    world.deliverable = dlv;
+    world.programme = linked.programmes[0].id;
+    const owned = await api.get(`deliverables/${dlv}`);
+    assert.equal(owned.owner_person_id, person.id);
+    assert.equal(owned.owner, NAME);
+    const homonym = await api.get(`deliverables/${linked.rows.find((r) => r.reference === 'ER-02').deliverable_id}`);
+    assert.equal(homonym.owner, 'Sam Twice', 'an ambiguous owner stays free text');
+    assert.equal(homonym.owner_person_id, undefined);
+    const dlvEvents = JSON.stringify(await api.get(`events?stream_prefix=deliverable-${dlv}`));
+    assert.ok(dlvEvents.includes(`"owner_person_id":"${person.id}"`), dlvEvents);
+    assert.ok(!dlvEvents.toLowerCase().includes(NAME.toLowerCase()), 'the event holds the id, not the name');
+    const csv = await (await api.raw(`programmes/${world.programme}/export`, { headers: { Authorization: `Bearer ${admin}` } })).text();
+    assert.ok(csv.includes(NAME), csv);
     // A history page as at now, read (and perhaps kept) before the erasure.
     world.at = (await api.get('events?limit=1')).head;
     assert.ok(JSON.stringify(await api.get(`people/${person.id}/history?at_position=${world.at}`)).includes(NAME));
     world.before = await pack('before.zip');
     assert.ok(world.before.packJson.includes(NAME), 'the pack names the chair before erasure');
+    assert.ok(world.before.packJson.includes(`"owner_name":"${NAME}"`), 'and the owner of a deliverable it shows');
     // The log's files: the plain-text decision is there (the search finds
     // what is there), the name never was.
     assert.ok(filesHolding(DECISION).hits.length > 0);
@@ -126,12 +169,24 @@ describe('erasure of personal data', { timeout: 120000 }, () => {
       for (const s of [NAME, EMAIL, JOB]) assert.ok(!text.includes(s), `${s} in ${text.slice(0, 200)}`);
     }
     assert.match(reads[1], /Registered: erased person/);
+    // The deliverable they owned: its owner reads as erased, in the API,
+    // the list and the CSV export.
+    const owned = await api.get(`deliverables/${world.deliverable}`);
+    assert.equal(owned.owner, 'erased person');
+    const listed = (await api.get(`deliverables?programme_id=${world.programme}`)).items;
+    assert.equal(listed.find((d) => d.id === world.deliverable).owner, 'erased person');
+    const csv = await (await api.raw(`programmes/${world.programme}/export`, { headers: { Authorization: `Bearer ${admin}` } })).text();
+    assert.ok(csv.includes('erased person') && !csv.toUpperCase().includes(NAME.toUpperCase()), csv);
+    for (const text of [JSON.stringify(owned), JSON.stringify(await api.get(`deliverables/${world.deliverable}/history`))]) {
+      assert.ok(!text.toUpperCase().includes(NAME.toUpperCase()), text.slice(0, 300));
+    }
     const events = await api.get(`events?stream_prefix=person-${world.person}`);
     assert.equal(events.items[0].data.name, 'erased person');
     assert.equal(events.items[0].data.email, '');
     world.after = await pack('after.zip');
     assert.ok(!world.after.packJson.includes(NAME));
     assert.match(world.after.packJson, /"name":"erased person"/, 'pack.json is canonical JSON (FORMAT.md 6.6)');
+    assert.match(world.after.packJson, /"owner_name":"erased person"/);
     assert.equal((await api.get('audit/verify')).ok, true);
   });
 
@@ -146,6 +201,18 @@ describe('erasure of personal data', { timeout: 120000 }, () => {
     const report = execFileSync(ASSURE, ['subject-access', world.person, '--data', server.data, '--json'],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     assert.equal(JSON.parse(report).person.name, 'erased person');
+    // The CLI's import matches owners against the sealed names (read with
+    // the master key): the homonyms are still ambiguous, the erased name
+    // matches nobody.
+    const owned = path.join(server.dir, 'owned.csv');
+    writeFileSync(owned, OWNED(NAME));
+    const dry = JSON.parse(execFileSync(ASSURE, ['import', owned, '--data', server.data, '--dry-run', '--link-owners', '--json'],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+    assert.equal(dry.owners.find((o) => o.owner === 'Sam Twice').match, 'ambiguous', JSON.stringify(dry.owners));
+    assert.equal(dry.owners.find((o) => o.owner === NAME).match, 'unmatched');
+    // The CLI's export reads the sealed names with the master key too.
+    const csv = execFileSync(ASSURE, ['export', '--programme', world.programme, '--data', server.data], { encoding: 'utf8' });
+    assert.ok(csv.includes('erased person') && !csv.includes(NAME), csv);
   });
 
   it('a missing or wrong master key stops the server; the right one reads "erased person"', async () => {

@@ -290,6 +290,14 @@ TEST_F(EvidencePackTest, ShowsEachStatementAsItWasOnTheDate) {
   ASSERT_NE(in701, nullptr);
   EXPECT_EQ((*in701)["deliverables"].size(), 1u);
   EXPECT_TRUE((*in701)["meetings"].empty());
+  // d2's owner is linked to bob (issue 18): the state holds the id and no
+  // name, the pack names him beside it, from his stream, which it carries.
+  const json& d2 = (*in701)["deliverables"][0];
+  EXPECT_EQ(d2["state"]["owner_person_id"], "bob");
+  EXPECT_EQ(d2["state"]["owner"], "");
+  EXPECT_EQ(d2["owner_name"], "Bob Member");
+  EXPECT_NE(pack.events_jsonl.find("\"stream_id\":\"person-bob\""), std::string::npos);
+  EXPECT_NE(RenderPackHtml(j, pack.identity).find("Bob Member (person bob)"), std::string::npos);
   // Events after the date are not in the pack.
   EXPECT_EQ(pack.events_jsonl.find("Funding agreed"), std::string::npos);
   EXPECT_LT(j["as_of"]["position"].get<std::uint64_t>(), net_.store().Head().position);

@@ -60,7 +60,7 @@ void ScriptedNetwork::Script() {
   Run<GroupAggregate>("ob", "set-terms-of-reference", {{"document_id", "tor-ob"}});
   Run<WorkProgrammeAggregate>("wf", "create", {{"group_id", "ob"}, {"year", "2023-24"}, {"title", "Governance Work Programme 2023-24"}});
   Run<DeliverableAggregate>("d1", "create", {{"programme_id", "wf"}, {"reference", "Gov-01"}, {"title", "Network governance framework"}, {"owner", "Alice Chair"}, {"planned_end", "Mar-24"}, {"mm_qsin_reference", "Operational Governance IN-601"}, {"ragb", "blue"}});
-  Run<DeliverableAggregate>("d2", "create", {{"programme_id", "wf"}, {"reference", "QI-01"}, {"title", "<script>alert(1)</script> & audit"}, {"owner", "Bob Member"}, {"planned_end", "Dec-23"}, {"mm_qsin_reference", "Quality IN-701"}, {"ragb", "amber"}});
+  Run<DeliverableAggregate>("d2", "create", {{"programme_id", "wf"}, {"reference", "QI-01"}, {"title", "<script>alert(1)</script> & audit"}, {"owner_person_id", "bob"}, {"planned_end", "Dec-23"}, {"mm_qsin_reference", "Quality IN-701"}, {"ragb", "amber"}});
   Run<DeliverableAggregate>("d3", "create", {{"programme_id", "wf"}, {"reference", "WF-01"}, {"title", "Unmapped work"}, {"mm_qsin_reference", "Workforce IN-203"}});
   Run<ControlledDocumentAggregate>("strategy", "register", {{"title", "WMIN Strategy"}, {"document_numbers", "IN-201, IN-601"}, {"review_interval_months", 12}});
   Run<ControlledDocumentAggregate>("strategy", "add-draft-version", {{"version_label", "1.0"}, {"content_sha256", sha(strategy_v1)}, {"media_type", "text/plain"}, {"size_bytes", strategy_v1.size()}});

@@ -27,6 +27,44 @@ class RestActorNamesTest : public RestWorldTest {
   }
 };
 
+// A deliverable's owner linked to a person (issue 18) is named by the
+// person's current name in every read - one, the list, as at a position,
+// the export - and "erased person" after erasure; the link must name a person.
+TEST_F(RestActorNamesTest, ALinkedOwnerIsNamedByThePersonInEveryRead) {
+  const std::string d = "/api/v1/deliverables/" + w_.deliverable_in;
+  HttpReply unknown = Post(d + "/edit", {{"owner_person_id", "nobody"}}, tok().admin);
+  EXPECT_EQ(unknown.status, 422) << unknown.body;
+  EXPECT_EQ(unknown.Json()["field"], "owner_person_id");
+  Must(d + "/edit", {{"owner_person_id", w_.chair}}, tok().admin);
+  const std::string at = std::to_string(Head());
+  auto owner_everywhere = [&](const std::string& name) {
+    json one = Get(d).Json();
+    EXPECT_EQ(one["owner"], name) << one.dump();
+    EXPECT_EQ(one["owner_person_id"], w_.chair);
+    EXPECT_EQ(Get(d + "?at_position=" + at).Json()["owner"], name);
+    json list = Get("/api/v1/deliverables?programme_id=" + w_.programme_in + "&owner=" +
+                    (name == "Ada Chair" ? "ada" : "erased"))
+                    .Json();
+    ASSERT_EQ(list["items"].size(), 1u) << list.dump();
+    EXPECT_EQ(list["items"][0]["owner"], name);
+    HttpReply csv = Get("/api/v1/programmes/" + w_.programme_in + "/export?format=csv");
+    EXPECT_NE(csv.body.find(name), std::string::npos) << csv.body;
+    // History names the person the link names (the change itself holds the id).
+    json linked = NewestChange(w_.deliverable_in);
+    const json* link = nullptr;
+    for (const auto& c : linked["changes"]) {
+      if (c["field"] == "owner_person_id") link = &c;
+    }
+    ASSERT_NE(link, nullptr) << linked.dump();
+    EXPECT_EQ((*link)["to"], w_.chair);
+    EXPECT_EQ(linked["people"][w_.chair], name == "Ada Chair" ? "Ada Chair (North Trust)" : name);
+  };
+  owner_everywhere("Ada Chair");
+  Must("/api/v1/people/" + w_.chair + "/erase", {{"reason", "subject's request"}}, tok().admin);
+  owner_everywhere("erased person");
+  EXPECT_EQ(Get(d).body.find("Ada"), std::string::npos);
+}
+
 TEST_F(RestActorNamesTest, ATokensPersonIsTheActorAndHistoryShowsTheirName) {
   const std::string ada = TokenOf(w_.chair, "editor");
   HttpReply session = Get("/api/v1/session", ada);

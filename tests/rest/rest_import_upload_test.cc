@@ -27,12 +27,13 @@ std::string Drain(std::FILE* f) {
 
 Outcome Upload(const std::string& server, const std::string& token, bool dry_run = false,
                bool as_json = false, std::vector<std::string> files = {ASSURE_STRATEGY_MD},
-               bool overwrite = false) {
+               bool overwrite = false, bool link_owners = false) {
   server::UploadOptions o;
   o.server = server;
   o.token = token;
   o.dry_run = dry_run;
   o.overwrite = overwrite;
+  o.link_owners = link_owners;
   o.json = as_json;
   o.timeout = std::chrono::seconds(60);
   std::FILE* out = std::tmpfile();
@@ -116,6 +117,36 @@ TEST_F(ImportUploadTest, ConflictsWithTheBoardsChangesAndOverwrite) {
   ASSERT_EQ(over.code, server::kUploadOk) << over.err;
   EXPECT_NE(over.out.find("file's value applied"), std::string::npos) << over.out;
   EXPECT_EQ(Get("/api/v1/deliverables/" + id).Json()["ragb"], rating);
+}
+
+// Issue 18: the report's owners come back to the command line, and
+// --link-owners is sent as link_owners=true.
+TEST_F(ImportUploadTest, OwnersAreProposedAndLinkedOnlyWhenConfirmed) {
+  const std::string person = Create("people", {{"name", "Quin Owner"}}, tok().admin);
+  const std::string path = ::testing::TempDir() + "owners-upload.csv";
+  {
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    const std::string csv = "Owners Work Programme 2024-25\r\nNetwork Reference,Deliverable,Owner\r\n"
+                            "OW-01,Owned,quin owner\r\nOW-02,Not owned,Head of IT\r\n";
+    std::fwrite(csv.data(), 1, csv.size(), f);
+    std::fclose(f);
+  }
+  Outcome dry = Upload(Url(), tok().editor, /*dry_run=*/true, false, {path});
+  ASSERT_EQ(dry.code, server::kUploadOk) << dry.err;
+  EXPECT_NE(dry.out.find("Owner 'quin owner' → person Quin Owner [" + person + "] (1 row): proposed link"),
+            std::string::npos)
+      << dry.out;
+  EXPECT_NE(dry.out.find("Owner 'Head of IT' (1 row): no person of that name"), std::string::npos) << dry.out;
+  Outcome linked = Upload(Url(), tok().editor, false, /*as_json=*/true, {path}, false, /*link_owners=*/true);
+  ASSERT_EQ(linked.code, server::kUploadOk) << linked.err;
+  const json report = json::parse(linked.out);
+  EXPECT_EQ(report["owners"][0]["match"], "linked");
+  const std::string id = report["rows"][0]["deliverable_id"];
+  json d = Get("/api/v1/deliverables/" + id).Json();
+  EXPECT_EQ(d["owner_person_id"], person);
+  EXPECT_EQ(d["owner"], "Quin Owner");
+  std::remove(path.c_str());
 }
 
 TEST_F(ImportUploadTest, DryRunWritesNothing) {
