@@ -153,6 +153,9 @@ describe('the boardroom', { timeout: 180000 }, () => {
     await api.post(`meetings/${world.meeting}/record-attendance`, { person_id: world.chair, attendance: 'present' });
     await api.post(`meetings/${world.meeting}/record-decision`, { text: 'Recorded from another desk' });
     await page.locator('#decisions li').getByText('Recorded from another desk').waitFor({ timeout: 3000 });
+    await page.locator('#live-feed li[data-type="MeetingAttendanceRecorded"]').waitFor();
+    assert.match(await page.locator('#live-feed li[data-type="MeetingAttendanceRecorded"]').innerText(), /Olivia Chair present/,
+      'the live feed names the person');
     assert.equal(await decision.inputValue(), 'Half-typed decision about the supplier', 'typing kept');
     assert.ok(await page.locator('details.secretary').evaluate((d) => d.open), 'the forms stay open');
     // The secretary saves another form: the half-typed decision stays too.
@@ -304,7 +307,9 @@ describe('the boardroom', { timeout: 180000 }, () => {
     // A new row, and the rating of a row the board changed in Assure (Green
     // with a reason) set back to Amber by the file: a conflict.
     const edited = lines.map((l) => (l.includes(world.flagged.title.slice(0, 25)) ? l.replace(',Green,', ',Amber,') : l));
-    const newRow = ['E2E-99', 'Objective', 'A new deliverable from the workbook', ...Array(columns - 3).fill('')].join(',');
+    // Columns: reference, objective, deliverable, initiated, planned end, completed, owner, ...
+    const newRow = ['E2E-99', 'Objective', 'A new deliverable from the workbook', '', '', '', 'Olivia Chair',
+      ...Array(columns - 7).fill('')].join(',');
     edited.splice(2, 0, newRow);
     await page.goto(`${server.base}/#/programmes`);
     await page.locator('#import-link').click();
@@ -316,10 +321,14 @@ describe('the boardroom', { timeout: 180000 }, () => {
     const before = (await api.get('deliverables?limit=1000')).items.length;
     assert.ok(!(await api.get('deliverables?limit=1000')).items.some((d) => d.title === 'A new deliverable from the workbook'), 'nothing written by the check');
     await shot(page, 'boardroom-import-dry-run');
+    assert.match(await page.locator('#owner-links').innerText(), /“Olivia Chair” \(1 row\): would link to Olivia Chair/);
+    await page.getByLabel(/Link the 1 owner name/).check();
     await page.locator('#confirm-import').click();
     await page.getByText('Imported.', { exact: true }).waitFor();
     const after = (await api.get('deliverables?limit=1000')).items;
     assert.equal(after.length, before + 1);
+    const added = after.find((d) => d.title === 'A new deliverable from the workbook');
+    assert.equal(added.owner_person_id, world.chair, 'the owner is linked to the person, by id');
     assert.equal(after.find((d) => d.id === world.flagged.id).ragb, 'green', "Assure's rating kept");
   });
 
@@ -345,6 +354,24 @@ describe('the boardroom', { timeout: 180000 }, () => {
     await page.emulateMedia({ media: 'screen' });
     writeFileSync(path.join(ARTIFACTS, 'boardroom-report.pdf'), pdf);
     assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
+  });
+
+  step('every view at 1280x720 and 768x1024 (screenshots for review)', async () => {
+    const views = [['programmes', '#/programmes'], ['deliverable', `#/deliverables/${world.flagged.id}`],
+      ['documents', '#/documents'], ['group', `#/groups/${world.board}`], ['report', `#/groups/${world.board}/report`],
+      ['meeting', `#/meetings/${world.meeting}`], ['qsin', '#/qsin'], ['import', '#/import']];
+    for (const [width, height] of [[1280, 720], [768, 1024]]) {
+      await page.setViewportSize({ width, height });
+      for (const [name, hash] of views) {
+        await page.goto(`${server.base}/${hash}`);
+        await page.locator('main h1').first().waitFor();
+        await page.waitForLoadState('networkidle').catch(() => {});
+        const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(wide <= width + 1, `${name} at ${width}: the page itself does not scroll sideways (${wide})`);
+        await shot(page, `view-${name}-${width}x${height}`);
+      }
+    }
+    await page.setViewportSize({ width: 1280, height: 720 });
   });
 
   step('an assessor is offered the evidence-pack form', async () => {

@@ -26,10 +26,11 @@ export async function renderImport(main) {
     h('div', { class: 'field checkbox' }, overwrite,
       h('label', { for: 'f-overwrite' }, 'Apply the file\'s values even where Assure was changed since the last import')),
     check);
-  const send = (dryRun) => {
+  const send = (dryRun, linkOwners = false) => {
     const f = file.files[0];
     const query = { file_name: f.name, dry_run: dryRun ? 'true' : undefined,
-      overwrite: overwrite.checked ? 'true' : undefined, title: title.value.trim() || undefined };
+      overwrite: overwrite.checked ? 'true' : undefined, title: title.value.trim() || undefined,
+      link_owners: linkOwners ? 'true' : undefined };
     return upload('imports', query, f);
   };
   form.addEventListener('submit', async (e) => {
@@ -39,16 +40,20 @@ export async function renderImport(main) {
     try {
       const dry = await send(true);
       const go = h('button', { type: 'button', id: 'confirm-import' }, 'Import these changes');
+      const proposed = (dry.owners || []).filter((o) => o.match === 'proposed');
+      const link = h('input', { type: 'checkbox', id: 'f-link-owners' });
+      const linkBox = proposed.length ? h('div', { class: 'field checkbox' }, link,
+        h('label', { for: 'f-link-owners' }, `Link the ${proposed.length} owner name(s) above to the people they name (by id, so erasing a person covers them)`)) : null;
       go.addEventListener('click', async () => {
         go.disabled = true;
         try {
-          const done = await send(false);
+          const done = await send(false, link.checked);
           toast(`Imported: ${done.counts?.events_appended ?? 0} changes recorded.`);
           mount(report, h('p', { class: 'ok' }, 'Imported.'), reportView(done));
         } catch (err) { go.disabled = false; report.prepend(errorBox(err)); }
       });
       mount(report, h('p', { class: 'ok' }, 'Checked: nothing has been written yet.'), reportView(dry),
-        changes(dry) ? go : h('p', {}, 'Nothing to import: the programmes already say what the file says.'));
+        linkBox, changes(dry) || proposed.length ? go : h('p', {}, 'Nothing to import: the programmes already say what the file says.'));
     } catch (err) {
       mount(report, errorBox(err));
     } finally {
@@ -96,6 +101,11 @@ function reportView(r) {
           h('td', {}, x.file_value || '—'), h('td', {}, x.assure_value || '—'),
           h('td', {}, formatTime(x.changed_at), x.reason ? h('q', { class: 'quoted' }, x.reason) : null),
           h('td', {}, x.overwritten ? 'the file\'s value is applied' : 'Assure\'s value is kept'))))))] : null,
+    (r.owners || []).some((o) => o.match !== 'unmatched') ? [h('h2', {}, 'Owners who are people'),
+      h('ul', { id: 'owner-links' }, r.owners.filter((o) => o.match !== 'unmatched').map((o) => h('li', {},
+        `“${o.owner}” (${o.rows} row${o.rows === 1 ? '' : 's'}): `,
+        o.match === 'ambiguous' ? `more than one person has this name (${o.candidates.length}); not linked`
+          : `${o.match === 'linked' ? 'linked to' : 'would link to'} ${o.person_name}${o.organisation ? `, ${o.organisation}` : ''}`)))] : null,
     (r.warnings || []).length ? [h('h2', {}, 'Warnings'), h('ul', { id: 'warnings' }, r.warnings.map((w) =>
       h('li', {}, `${w.file}${w.row ? ` row ${w.row}` : ''}: ${w.message}`)))] : null);
 }

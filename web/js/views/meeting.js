@@ -132,7 +132,7 @@ export async function renderMeeting(main, [id], query) {
         byId.set(d.id, d);
         title = d.title;
         if (!overseen.has(d.group_id)) {
-          feedList.prepend(feedItem(msg, title));
+          feedList.prepend(feedItem(msg, title, personName));
           return;
         }
         const fresh = row(d, true);
@@ -144,7 +144,7 @@ export async function renderMeeting(main, [id], query) {
         drawMeeting();
         title = 'this meeting';
       }
-      feedList.prepend(feedItem(msg, title));
+      feedList.prepend(feedItem(msg, title, personName));
     },
   });
   feed.start();
@@ -182,21 +182,27 @@ function attentionItems(meeting, deliverables, personName, closeTime) {
       : h('p', { class: 'empty' }, 'Nothing overdue, and no Red or Amber deliverable.')];
 }
 
-function describe(msg) {
+// A live change in words, people by name.
+function describe(msg, personName) {
   const d = msg.data || {};
+  const who = (id) => personName.get(id) || id;
   const r = (x) => (RAGB[x] ? RAGB[x].label : 'not rated');
   switch (msg.event_type) {
     case 'DeliverableRagbChanged': return `rating ${r(d.previous_ragb)} → ${r(d.ragb)}`;
     case 'DeliverableStatusChanged': return `status ${statusLabel(d.previous_status)} → ${statusLabel(d.status)}`;
     case 'DeliverableCompleted': return `completed on ${formatDate(d.date_completed?.date || d.date_completed?.text || d.date_completed)}`;
     case 'DeliverableProgressNoteAdded': return `note: ${d.text}`;
+    case 'MeetingAttendanceRecorded': return `${who(d.person_id)} ${d.attendance}`;
+    case 'MeetingDecisionRecorded': return `decision ${String(d.decision_id || '').replace(/^d/, '')}: ${d.text}`;
+    case 'MeetingActionRaised': return `action for ${who(d.owner_person_id)}: ${d.text}`;
+    case 'MeetingActionClosed': return `action ${String(d.action_id || '').replace(/^a/, '')} closed`;
     default: return msg.event_type.replace(/([a-z])([A-Z])/g, '$1 $2');
   }
 }
 
-function feedItem(msg, title) {
+function feedItem(msg, title, personName) {
   return h('li', { class: 'fresh', dataset: { position: msg.position, type: msg.event_type } },
-    h('p', {}, h('strong', {}, title), ': ', describe(msg)),
+    h('p', {}, h('strong', {}, title), ': ', describe(msg, personName)),
     msg.reason ? h('p', { class: 'why' }, 'Reason: ', h('q', {}, msg.reason)) : null,
     h('p', { class: 'meta' }, formatTime(msg.recorded_at), ' · ', msg.actor_name || msg.actor, ` · #${msg.position}`));
 }
