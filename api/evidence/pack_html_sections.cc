@@ -169,8 +169,9 @@ void Deliverables(std::string& out, const json& st, const json& histories, const
     Row(out, {"Counts as", std::string(EvidenceName(ClassifyDeliverable(s)))});
     Row(out, {"Status", Words(At(s, "status"))});
     out += "<tr><td>RAGB</td>" + RagbCell(At(s, "ragb")) + "</tr>\n";
-    // A linked owner (owner_person_id) by name, as at the pack's position.
-    Row(out, {"Owner", Field(s, "owner_person_id").empty() ? Field(s, "owner") : names.Person(At(s, "owner_person_id"))});
+    // A linked owner (owner_person_id) by the name the pack gives beside the
+    // state (owner_name: as at the pack's position, "erased person" after erasure).
+    Row(out, {"Owner", Field(s, "owner_person_id").empty() ? Field(s, "owner") : Field(d, "owner_name")});
     Row(out, {"Programme", names.Programme(At(d, "programme_id"))});
     Row(out, {"Group", names.Group(At(d, "group_id"))});
     Row(out, {"Planned end", Field(At(s, "planned_end"), "text")});
