@@ -10,7 +10,6 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <spdlog/spdlog.h>
 
-#include <cctype>
 #include <exception>
 #include <utility>
 
@@ -505,29 +504,19 @@ void HttpSession::HandleUpgrade() {
   req.correlation_id = correlation_id_;
   // A token in the URL would show in browsers' history and proxies' logs:
   // refused (api/http/live_credential.h says where it goes instead).
-  for (const auto& q : target_.query) {
-    std::string key = q.key;
-    for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (key == "token" || key == "access_token") {
-      Reply(Dispatcher::Problem(ErrorCode::kInvalidArgument,
-                                "a token must not be sent in the URL: send it as 'Authorization: "
-                                "Bearer <token>' or, from a browser, as the WebSocket subprotocols "
-                                "'assure-live, assure-token.<token>'",
-                                correlation_id_),
-            true);
-      return;
-    }
+  auto optional_field = [&h](http::field f) -> std::optional<std::string_view> {
+    auto it = h.find(f);
+    if (it == h.end()) return std::nullopt;
+    return std::string_view(it->value());
+  };
+  auto live = api::http::LiveCredentialOf(optional_field(http::field::authorization),
+                                          optional_field(http::field::sec_websocket_protocol), target_.query);
+  if (!live.ok()) {
+    Reply(api::http::Response::Problem(live.error(), correlation_id_), true);
+    return;
   }
-  std::string credential;
-  std::string subprotocol;
-  if (auto auth = h.find(http::field::authorization); auth != h.end()) {
-    credential = std::string(auth->value());
-  } else if (auto offered = h.find(http::field::sec_websocket_protocol); offered != h.end()) {
-    if (auto token = api::http::TokenFromSubprotocols(offered->value())) {
-      credential = "Bearer " + *token;
-      subprotocol = std::string(api::http::kLiveProtocol);
-    }
-  }
+  const std::string& credential = live->credential;
+  std::string subprotocol = std::move(live->subprotocol);
   if (auto refusal = ctx_->dispatcher.AdmitLive(req, credential)) {
     Reply(std::move(*refusal), true);
     return;

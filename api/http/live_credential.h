@@ -15,6 +15,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "api/http/request.h"
+#include "domain/result.h"
 
 namespace assure::api::http {
 
@@ -24,5 +28,17 @@ inline constexpr std::string_view kLiveTokenProtocolPrefix = "assure-token.";
 // The token offered in a Sec-WebSocket-Protocol value, when the value also
 // offers kLiveProtocol; nullopt otherwise (no token, or no assure-live).
 std::optional<std::string> TokenFromSubprotocols(std::string_view header);
+
+// The credential an upgrade carries, for Authorizer::Authenticate.
+struct LiveCredential {
+  std::string credential;   // the Authorization value, or "Bearer <token>"; "" for none
+  std::string subprotocol;  // kLiveProtocol when the token came as a subprotocol, else ""
+};
+// From the upgrade's Authorization and Sec-WebSocket-Protocol values (null
+// when absent) and its query. Errors: kInvalidArgument when the query names
+// a token (token=, access_token=, any case).
+Result<LiveCredential> LiveCredentialOf(std::optional<std::string_view> authorization,
+                                        std::optional<std::string_view> protocols,
+                                        const std::vector<QueryParam>& query);
 
 }  // namespace assure::api::http

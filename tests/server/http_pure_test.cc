@@ -101,6 +101,27 @@ TEST(LiveCredentialTest, TakesTheTokenFromSubprotocolsOnlyNextToAssureLive) {
   EXPECT_EQ(TokenFromSubprotocols(""), std::nullopt);
 }
 
+TEST(LiveCredentialTest, TheHeaderFirstThenTheSubprotocolAndNeverTheUrl) {
+  using api::http::LiveCredentialOf;
+  const std::vector<api::http::QueryParam> none;
+  auto header = LiveCredentialOf("Bearer ast_h", "assure-live, assure-token.ast_p", none);
+  ASSERT_TRUE(header.ok());
+  EXPECT_EQ(header->credential, "Bearer ast_h");
+  EXPECT_EQ(header->subprotocol, "");
+  auto protocol = LiveCredentialOf(std::nullopt, "assure-live, assure-token.ast_p", none);
+  ASSERT_TRUE(protocol.ok());
+  EXPECT_EQ(protocol->credential, "Bearer ast_p");
+  EXPECT_EQ(protocol->subprotocol, "assure-live");
+  auto neither = LiveCredentialOf(std::nullopt, std::nullopt, none);
+  ASSERT_TRUE(neither.ok());
+  EXPECT_EQ(neither->credential, "");
+  for (const char* key : {"token", "access_token", "Access_Token"}) {
+    auto url = LiveCredentialOf("Bearer ast_h", std::nullopt, {{"x", "1"}, {key, "ast_q"}});
+    ASSERT_FALSE(url.ok()) << key;
+    EXPECT_EQ(url.error().code, ErrorCode::kInvalidArgument);
+  }
+}
+
 TEST(QueryTest, RedactsTokenValuesOnly) {
   EXPECT_EQ(api::http::RedactTarget("/live?token=abc&x=1"), "/live?token=REDACTED&x=1");
   EXPECT_EQ(api::http::RedactTarget("/live?x=1&TOKEN=abc"), "/live?x=1&TOKEN=REDACTED");
