@@ -35,12 +35,14 @@ ensure_packages() {
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# build DIR BUILD_TYPE [extra cmake args...]
+# build DIR BUILD_TYPE [extra cmake args...]; ASSURE_BUILD_TARGETS (e.g.
+# "assure") builds only those targets.
 build() {
   local dir=$1 type=$2
   shift 2
   if [ ! -f "$dir/build.ninja" ]; then
     cmake -S "$ASSURE_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
   fi
-  cmake --build "$dir" -j "$JOBS"
+  # shellcheck disable=SC2086  # a list of target names
+  cmake --build "$dir" -j "$JOBS" ${ASSURE_BUILD_TARGETS:+--target $ASSURE_BUILD_TARGETS}
 }

@@ -4,13 +4,17 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <fcntl.h>
 #include <malloc.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <mutex>
 #include <string>
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
 
 #include "server/application.h"
@@ -79,6 +83,46 @@ void LimitMallocArenas() {
   if (std::getenv("MALLOC_ARENA_MAX") == nullptr) ::mallopt(M_ARENA_MAX, kMallocArenas);
 }
 
+// A newcomer's first start: on a store that has never had a token (a new
+// one, or one `ops/run --demo` has just imported the demo programmes into),
+// one admin token is issued, shown once on the terminal and written to
+// <data>/first-admin-token, readable by the owner only (0600), so that
+// `ops/run` leads straight to signing in. Never again: the token stays on
+// record (revoked or not). Errors: the token's issue or the file's write
+// (nothing is served then; the next start does not issue another).
+Status FirstStartToken(Application& app, const std::string& data) {
+  if (!app.token_index().List().empty()) return {};
+  auth::IssueTokenRequest req;
+  req.name = "First administrator";
+  req.role = auth::Role::kAdmin;
+  auto issued = app.tokens().Issue(req, "cli:first start", "first-start");
+  if (!issued.ok()) return issued.error();
+  const std::string path = (std::filesystem::path(data) / "first-admin-token").string();
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  const std::string line = issued->secret + "\n";
+  const bool written = fd >= 0 && ::fchmod(fd, 0600) == 0 &&
+                       ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
+                       ::fsync(fd) == 0;
+  if (fd >= 0) ::close(fd);
+  if (!written) {
+    return MakeError(ErrorCode::kInternal, "could not write " + path + " (the first admin token, " +
+                                               issued->record.issued.token_id + "): revoke it and create another");
+  }
+  // On a terminal only: stderr sent to a file or a journal is a log, and no
+  // token is ever logged (the file holds it).
+  if (::isatty(STDERR_FILENO) == 1) {
+    std::fprintf(stderr, "\nassure serve: a new store. An admin token was created for you (shown once):\n\n  %s\n\n",
+                 issued->secret.c_str());
+  }
+  std::fprintf(stderr,
+               "assure serve: the first admin token is in %s (readable only by you): sign in with it, keep it\n"
+               "somewhere safe, then delete the file. Create people's own tokens from the dashboard or with\n"
+               "`assure token create`.\n",
+               path.c_str());
+  spdlog::info("first start: admin token {} created; its secret is in {}", issued->record.issued.token_id, path);
+  return {};
+}
+
 int Serve(const std::string& data, const std::string& listen_flag, const std::string& config_file) {
   LimitMallocArenas();
   UseStderrLogger();
@@ -131,6 +175,10 @@ int Serve(const std::string& data, const std::string& listen_flag, const std::st
   Status installed = InstallRoutes(**app, data, /*warm_up_in_background=*/true);
   if (!installed.ok()) {
     std::fprintf(stderr, "assure serve: %s\n", installed.error().message.c_str());
+    return 2;
+  }
+  if (Status first = FirstStartToken(**app, data); !first.ok()) {
+    std::fprintf(stderr, "assure serve: %s\n", first.error().message.c_str());
     return 2;
   }
   if (!(*app)->token_index().HasUsableAdmin((*app)->clock().NowMicros())) {

@@ -237,6 +237,8 @@ describe('the boardroom', { timeout: 180000 }, () => {
     await row.getByLabel('Reason').fill('Term ended');
     await row.getByRole('button', { name: 'End membership' }).click();
     await page.locator('#toast').getByText('Membership ended.').waitFor();
+    const groupHistory = await api.get(`groups/${world.board}/history?order=desc&limit=5`);
+    assert.ok(groupHistory.items.some((e) => /^Member left: Sam Member on /.test(e.summary)), 'history names the member');
     const schedule = page.locator('#schedule-form');
     await schedule.getByLabel('Title').fill('Operational Board (January)');
     await schedule.getByLabel('Date').fill('2027-01-14');
@@ -249,6 +251,7 @@ describe('the boardroom', { timeout: 180000 }, () => {
   step('a document: upload a version and approve it from the page', async () => {
     const doc = await api.post('documents', { title: 'Network Governance Policy', document_numbers: 'IN-203',
       owner: 'Network Director', target_audience: 'Boards', review_interval_months: 12 });
+    world.document = doc.id;
     await page.goto(`${server.base}/#/documents/${doc.id}`);
     const up = page.locator('#upload-version-form');
     await up.getByLabel('Version').fill('1.0');
@@ -280,6 +283,8 @@ describe('the boardroom', { timeout: 180000 }, () => {
     await page.locator('#reopen-form').waitFor();
     assert.equal((await api.get(`deliverables/${d.id}`)).status, 'completed');
     assert.match(await page.locator('#evidence').innerText(), /Version 1\.0 of Network Governance Policy \(IN-203\)/);
+    const linked = page.locator('.timeline-entry[data-type="DeliverableEvidenceLinked"] .what').first();
+    assert.equal(await linked.innerText(), 'Evidence linked: version 1.0 of Network Governance Policy (IN-203)', 'history names the document');
     await page.locator('#reopen-form').getByLabel('Reason (required)').fill('Completed by mistake');
     await page.locator('#reopen-form').getByRole('button', { name: 'Reopen' }).click();
     await page.locator('#toast').getByText('Reopened.').waitFor();
@@ -358,7 +363,7 @@ describe('the boardroom', { timeout: 180000 }, () => {
 
   step('every view at 1280x720 and 768x1024 (screenshots for review)', async () => {
     const views = [['programmes', '#/programmes'], ['deliverable', `#/deliverables/${world.flagged.id}`],
-      ['documents', '#/documents'], ['group', `#/groups/${world.board}`], ['report', `#/groups/${world.board}/report`],
+      ['documents', '#/documents'], ['document', `#/documents/${world.document}`], ['group', `#/groups/${world.board}`], ['report', `#/groups/${world.board}/report`],
       ['meeting', `#/meetings/${world.meeting}`], ['qsin', '#/qsin'], ['import', '#/import']];
     for (const [width, height] of [[1280, 720], [768, 1024]]) {
       await page.setViewportSize({ width, height });
@@ -366,6 +371,7 @@ describe('the boardroom', { timeout: 180000 }, () => {
         await page.goto(`${server.base}/${hash}`);
         await page.locator('main h1').first().waitFor();
         await page.waitForLoadState('networkidle').catch(() => {});
+        assert.equal(await page.locator('main .error').count(), 0, `${name} at ${width}: no error shown`);
         const wide = await page.evaluate(() => document.documentElement.scrollWidth);
         assert.ok(wide <= width + 1, `${name} at ${width}: the page itself does not scroll sideways (${wide})`);
         await shot(page, `view-${name}-${width}x${height}`);

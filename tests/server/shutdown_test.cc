@@ -4,9 +4,11 @@
 // hold no token.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
@@ -166,6 +168,73 @@ TEST(ShutdownTest, CliTokensAndSigtermDuringLoadExitZero) {
   EXPECT_EQ(text.find(admin), std::string::npos);
   for (const auto& s : secrets) EXPECT_EQ(text.find(s), std::string::npos);
   EXPECT_EQ(text.find("Bearer"), std::string::npos);
+}
+
+// Starts `assure serve` on `data` with stderr to `log`; returns its pid and
+// port (0 if it did not listen within 60 s).
+std::pair<pid_t, std::uint16_t> StartServe(const std::string& bin, const std::string& data, const fs::path& log) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    std::freopen(log.c_str(), "w", stderr);
+    ::execl(bin.c_str(), bin.c_str(), "serve", "--data", data.c_str(), "--listen", "127.0.0.1:0",
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  std::uint16_t port = 0;
+  for (int i = 0; i < 6000 && port == 0 && pid > 0; ++i) {
+    std::smatch m;
+    const std::string text = Slurp(log);
+    if (std::regex_search(text, m, std::regex("listening on 127\\.0\\.0\\.1:(\\d+)"))) {
+      port = static_cast<std::uint16_t>(std::stoi(m[1]));
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  return {pid, port};
+}
+
+int StopServe(pid_t pid) {
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// A newcomer's `ops/run`: the first start on a store that has never had a
+// token issues exactly one admin token, into a file only the owner can read
+// (never into the log); it works at once; a second start issues none.
+TEST(FirstStartTest, ANewStoreGetsOneAdminTokenInAPrivateFileAndNeverAnother) {
+  Dir dir;
+  const std::string bin = ASSURE_BIN;
+  const std::string data = (dir.path / "data").string();
+  auto [pid, port] = StartServe(bin, data, dir.path / "first.log");
+  ASSERT_NE(port, 0) << Slurp(dir.path / "first.log");
+  const fs::path file = fs::path(data) / "first-admin-token";
+  ASSERT_TRUE(fs::exists(file)) << Slurp(dir.path / "first.log");
+  struct stat st {};
+  ASSERT_EQ(::stat(file.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  std::string secret = Slurp(file);
+  ASSERT_TRUE(std::regex_match(secret, std::regex("ast_[0-9a-f]{64}\n"))) << secret;
+  secret.pop_back();
+  const std::string first_log = Slurp(dir.path / "first.log");
+  EXPECT_NE(first_log.find(file.string()), std::string::npos) << "the log names the file";
+  EXPECT_EQ(first_log.find(secret), std::string::npos) << "never the token itself (stderr is not a terminal)";
+  auto session = Call(port, "GET", "/api/v1/session", "", Bearer(secret));
+  EXPECT_EQ(session.status, 200) << session.body;
+  EXPECT_EQ(session.Json()["role"], "admin");
+  EXPECT_EQ(StopServe(pid), 0) << Slurp(dir.path / "first.log");
+
+  fs::remove(file);
+  auto [pid2, port2] = StartServe(bin, data, dir.path / "second.log");
+  ASSERT_NE(port2, 0) << Slurp(dir.path / "second.log");
+  EXPECT_FALSE(fs::exists(file)) << "no second first-start token";
+  EXPECT_EQ(Slurp(dir.path / "second.log").find("first admin token"), std::string::npos);
+  EXPECT_EQ(StopServe(pid2), 0);
+  auto [code, listed] = RunCommand(bin + " token list --data " + data, dir.path / "list.err");
+  EXPECT_EQ(code, 0) << Slurp(dir.path / "list.err");
+  EXPECT_NE(listed.find("First administrator"), std::string::npos) << listed;
+  EXPECT_EQ(std::count(listed.begin(), listed.end(), '\n'), 1) << "exactly one token:\n" << listed;
 }
 
 }  // namespace

@@ -86,7 +86,9 @@ async function send(path, { method = 'GET', query, body, file, headers = {}, asA
   // workers.heavy_concurrency as-at reads run at once, and an as-at page asks
   // for several lists) is asked again after the time it names, a few times.
   // Only reads: a write the server refused is the caller's to decide about.
-  for (let attempt = 0; method === 'GET' && res.status === 503 && attempt < READ_RETRIES; attempt++) {
+  // So is one refused by the per-token rate limit (429 with Retry-After): a
+  // page that reads many things at once (the board report) waits its turn.
+  for (let attempt = 0; method === 'GET' && (res.status === 503 || res.status === 429) && attempt < READ_RETRIES; attempt++) {
     const header = res.headers.get('Retry-After');
     const after = header === null ? NaN : Number(header);
     if (!Number.isFinite(after) || after < 0) break;

@@ -18,7 +18,7 @@ export async function renderReport(main, [id]) {
   const asAt = session.asAt ? new Date(session.asAt.length === 10 ? `${session.asAt}T23:59:59Z` : session.asAt) : new Date();
   const [group, groups, programmes, deliverables, meetings, people, reviews] = await Promise.all([
     get(`groups/${encodeURIComponent(id)}`), getAll('groups'), getAll('programmes'), getAll('deliverables'),
-    getAll('meetings'), getAll('people'), get('documents/review-due', { within_days: 30 }, { asAt: false }).catch(() => ({ items: [] })),
+    getAll('meetings'), getAll('people'), get('documents/review-due', { within_days: 30 }, { asAt: false }),
   ]);
   const overseen = overseenGroups(id, groups.items);
   const groupName = new Map(groups.items.map((g) => [g.id, g.name]));
@@ -28,9 +28,20 @@ export async function renderReport(main, [id]) {
   const last = meetings.items.filter((m) => m.group_id === id && m.status === 'closed' && Date.parse(m.scheduled_for) <= asAt.getTime())
     .sort((a, b) => String(b.scheduled_for).localeCompare(String(a.scheduled_for)))[0];
   const since = last ? new Date(last.scheduled_for) : null;
-  // Each deliverable's newest changes (one page; the trend says where it is partial).
-  const histories = new Map(await Promise.all(rows.map(async (d) =>
-    [d.id, await get(`deliverables/${encodeURIComponent(d.id)}/history`, { order: 'desc', limit: 200 }).catch(() => ({ items: [], total: 0 }))])));
+  // Each deliverable's newest changes (one page; the trend says where it is
+  // partial), four at a time; one that cannot be read is said, not hidden.
+  const histories = new Map();
+  const unread = [];
+  for (let i = 0; i < rows.length; i += 4) {
+    await Promise.all(rows.slice(i, i + 4).map(async (d) => {
+      try {
+        histories.set(d.id, await get(`deliverables/${encodeURIComponent(d.id)}/history`, { order: 'desc', limit: 200 }));
+      } catch {
+        unread.push(d);
+        histories.set(d.id, { items: [], total: 1 });
+      }
+    }));
+  }
   const changes = [];
   for (const d of rows) {
     for (const e of histories.get(d.id).items) {
@@ -41,7 +52,7 @@ export async function renderReport(main, [id]) {
   }
   changes.sort((a, b) => b.e.position - a.e.position);
   const today = asAt.toISOString().slice(0, 10);
-  const openActions = await get('actions', { due_before: today }, { asAt: false }).catch(() => ({ items: [] }));
+  const openActions = await get('actions', { due_before: today }, { asAt: false });
   const meetingGroup = new Map(meetings.items.map((m) => [m.id, m.group_id]));
   const overdueActions = (openActions.items || []).filter((a) => overseen.has(a.group_id || meetingGroup.get(a.meeting_id)));
   const docs = (reviews.items || []);
@@ -56,6 +67,8 @@ export async function renderReport(main, [id]) {
     mine.length ? mine.map((p) => programmeBlock(p, rows.filter((d) => d.programme_id === p.id), histories, asAt, groupName))
       : h('p', { class: 'empty' }, 'No work programme.'),
     h('h2', {}, since ? `Changes since the last meeting (${formatDate(last.scheduled_for)})` : 'Changes (no earlier meeting)'),
+    unread.length ? h('p', { class: 'error', role: 'alert' }, `The history of ${unread.length} deliverable(s) could not be read, so their changes are missing here: `,
+      unread.map((d) => d.reference || d.title).join(', '), '. Reload to try again.') : null,
     changes.length ? h('ul', { id: 'report-changes', class: 'report-changes' }, changes.map(({ d, e }) => h('li', {},
       h('strong', {}, `${d.reference ? `${d.reference} ` : ''}${d.title}`), ` — ${e.summary}`,
       e.reason ? [': ', h('q', {}, e.reason)] : null,
