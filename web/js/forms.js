@@ -17,8 +17,9 @@ export function commandForm({ title, id, controls, toBody, send, saved = 'Saved'
       await send(toBody(new FormData(form)));
       mount(message);
       form.reset();
-      toast(`${saved}.`);
+      // Said once the page shows the change (onSaved usually redraws it).
       await onSaved();
+      toast(`${saved}.`);
     } catch (err) {
       mount(message, errorBox(explain(err)));
     } finally {
