@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <string_view>
 
 #include "server/commands.h"
 
@@ -19,6 +20,15 @@ int main(int argc, char** argv) {
   assure::server::RegisterVerifyPack(app, run);
   assure::server::RegisterKey(app, run);
   assure::server::RegisterSubjectAccess(app, run);
+  // An unknown command is an error even with --help (CLI11 would print the
+  // top-level help and exit 0, so a script could not tell it from success).
+  if (argc > 1 && argv[1][0] != '-') {
+    const std::string_view name = argv[1];
+    if (app.get_subcommands([&](CLI::App* sub) { return sub->get_name() == name; }).empty()) {
+      std::fprintf(stderr, "assure: unknown command '%s' (see `assure --help`)\n", argv[1]);
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

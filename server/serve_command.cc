@@ -204,6 +204,9 @@ int Serve(const std::string& data, const std::string& listen_flag, const std::st
   // before the loggers do (it logged into a shut-down spdlog: SIGSEGV).
   app->reset();
   UninstallPersonalData();
+  // The store is closed (its lock released) before "stopped" is said: a
+  // start issued on seeing it must not find the store in use.
+  store.reset();
   spdlog::info("stopped");
   spdlog::apply_all([](const std::shared_ptr<spdlog::logger>& l) { l->flush(); });
   spdlog::shutdown();

@@ -196,6 +196,12 @@ Status Server::Start() {
       });
   net::post(impl_->token_strand, [impl = impl_.get()] { impl->ScheduleTokenCheck(); });
   spdlog::info("listening on {}:{}", endpoint.address().to_string(), port_);
+  // Tokens and personal data cross the network in clear beyond this machine.
+  if (!endpoint.address().is_loopback()) {
+    spdlog::warn("listening on {} without TLS: tokens and personal data would cross the network in clear; "
+                 "put a TLS-terminating reverse proxy in front (README \"Running the server\") or listen on 127.0.0.1",
+                 endpoint.address().to_string());
+  }
   return {};
 }
 
