@@ -13,7 +13,7 @@ ASSURE_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libhowardhinnant-date-dev
   libzip-dev libxlsxwriter-dev libpugixml-dev zlib1g-dev
-  python3 procps
+  python3 procps systemd
 )
 # Only for the fuzz targets (ops/fuzz, and ops/test's short fuzz run), not
 # for ops/run: clang with libFuzzer.

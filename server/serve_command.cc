@@ -23,6 +23,7 @@
 #include "server/personal_data.h"
 #include "server/routes.h"
 #include "server/server.h"
+#include "server/systemd_notify.h"
 #include "storage/event_store.h"
 
 namespace assure::server {
@@ -197,6 +198,8 @@ int Serve(const std::string& data, const std::string& listen_flag, const std::st
       return 2;
     }
     server.HandleSignals();
+    // systemd (Type=notify, ops/assure.service): ready once listening.
+    NotifySystemd("READY=1\nSTATUS=listening");
     code = server.Wait();
   }
   // A stop while the read models are still being restored: the warm-up

@@ -19,6 +19,7 @@
 #include "api/auth/token_codec.h"
 #include "server/listener.h"
 #include "server/server_context.h"
+#include "server/systemd_notify.h"
 #include "server/websocket_session.h"
 
 namespace assure::server {
@@ -66,6 +67,7 @@ struct Server::Impl {
 };
 
 void Server::Impl::BeginDrain() {
+  NotifySystemd("STOPPING=1");
   spdlog::info("shutting down: no new connections; {} request(s) in flight",
                ctx->in_flight.load());
   ctx->draining = true;
