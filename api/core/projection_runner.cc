@@ -63,15 +63,18 @@ Status ProjectionRunner::SaveSnapshots() {
   {
     // Only long enough to take what the snapshots need at one position.
     std::shared_lock lock(mu_);
-    for (auto& p : projections_) renderers.push_back(p->SnapshotLater());
     position = position_;
+    if (saved_position_ == position) return {};
+    for (auto& p : projections_) renderers.push_back(p->SnapshotLater());
   }
   std::vector<storage::KeyValue> pairs;
   for (std::size_t i = 0; i < projections_.size(); ++i) {
     pairs.push_back({SnapshotKey(*projections_[i]), renderers[i]()});
   }
   pairs.push_back({kCheckpointKey, storage::U64Key(position)});
-  return store_.PutState(pairs);
+  ASSURE_TRY(store_.PutState(pairs));
+  saved_position_ = position;
+  return {};
 }
 
 std::uint64_t ProjectionRunner::position() const {

@@ -42,7 +42,9 @@ class ProjectionRunner {
   // models as they were at one position, taken under the lock (shared, so
   // events wait) only while each projection's SnapshotLater() copies what
   // it needs; the text is rendered and written without it. One save at a
-  // time.
+  // time. Nothing is written when the models are still at the position this
+  // runner last saved (an idle server does not rewrite the same snapshot
+  // every interval).
   Status SaveSnapshots();
 
   std::uint64_t position() const;
@@ -71,6 +73,7 @@ class ProjectionRunner {
   mutable std::condition_variable advanced_;
   std::uint64_t subscription_ = 0;
   std::mutex save_mu_;  // one SaveSnapshots at a time (taken before mu_)
+  std::optional<std::uint64_t> saved_position_;  // guarded by save_mu_
 };
 
 }  // namespace assure::api

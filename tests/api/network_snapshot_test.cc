@@ -150,6 +150,33 @@ TEST(NetworkSnapshotTest, ASnapshotSavedDuringCommitsIsTheModelAtItsCheckpoint) 
   EXPECT_FALSE(checkpoints.empty());
 }
 
+// An idle server saves its snapshot every interval: when nothing was folded
+// in since the last save, nothing is written (it rewrote the whole model,
+// megabytes at a large network, every minute).
+TEST(NetworkSnapshotTest, NothingNewMeansNothingRewritten) {
+  auto store = storage::NewMemoryStore();
+  auto network = std::make_shared<NetworkProjection>();
+  ProjectionRunner runner(*store, {network});
+  ASSERT_TRUE(runner.Start().ok());
+  History history(*store, 31);
+  for (int i = 0; i < 50; ++i) history.Step();
+  ASSERT_TRUE(runner.WaitFor(Head(*store), std::chrono::seconds(10)));
+  ASSERT_TRUE(runner.SaveSnapshots().ok());
+  ASSERT_TRUE(store->PutState({{"proj/snapshot/network", "sentinel"}}).ok());
+  ASSERT_TRUE(runner.SaveSnapshots().ok());
+  auto text = store->GetState("proj/snapshot/network");
+  ASSERT_TRUE(text.ok() && text->has_value());
+  EXPECT_EQ(**text, "sentinel") << "nothing new: not rewritten";
+  history.Step();
+  ASSERT_TRUE(runner.WaitFor(Head(*store), std::chrono::seconds(10)));
+  ASSERT_TRUE(runner.SaveSnapshots().ok());
+  text = store->GetState("proj/snapshot/network");
+  ASSERT_TRUE(text.ok() && text->has_value());
+  EXPECT_NE(**text, "sentinel") << "a new event: saved again";
+  NetworkProjection restored;
+  EXPECT_TRUE(restored.RestoreText(**text).ok());
+}
+
 TEST(NetworkSnapshotTest, ADamagedSnapshotIsRefusedAndTheModelKept) {
   auto store = storage::NewMemoryStore();
   auto network = std::make_shared<NetworkProjection>();
