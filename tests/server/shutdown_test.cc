@@ -17,6 +17,7 @@
 #include <mutex>
 #include <regex>
 #include <thread>
+#include <tuple>
 
 #include "api/auth/token_index.h"
 #include "storage/event_store.h"
@@ -56,6 +57,43 @@ std::string Slurp(const fs::path& f) {
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
+// Starts `assure serve` on `data` with stderr to `log`; returns its pid and
+// port (0 if it did not listen within 60 s).
+// `config`: a --config file, or "" for none.
+std::pair<pid_t, std::uint16_t> StartServe(const std::string& bin, const std::string& data, const fs::path& log,
+                                           const std::string& config = {}) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    std::freopen(log.c_str(), "w", stderr);
+    if (config.empty()) {
+      ::execl(bin.c_str(), bin.c_str(), "serve", "--data", data.c_str(), "--listen", "127.0.0.1:0",
+              static_cast<char*>(nullptr));
+    } else {
+      ::execl(bin.c_str(), bin.c_str(), "serve", "--data", data.c_str(), "--listen", "127.0.0.1:0", "--config",
+              config.c_str(), static_cast<char*>(nullptr));
+    }
+    ::_exit(127);
+  }
+  std::uint16_t port = 0;
+  for (int i = 0; i < 6000 && port == 0 && pid > 0; ++i) {
+    std::smatch m;
+    const std::string text = Slurp(log);
+    if (std::regex_search(text, m, std::regex("listening on 127\\.0\\.0\\.1:(\\d+)"))) {
+      port = static_cast<std::uint16_t>(std::stoi(m[1]));
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  return {pid, port};
+}
+
+int StopServe(pid_t pid) {
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 TEST(ShutdownTest, CliTokensAndSigtermDuringLoadExitZero) {
   Dir dir;
   const std::string bin = ASSURE_BIN;
@@ -79,25 +117,10 @@ TEST(ShutdownTest, CliTokensAndSigtermDuringLoadExitZero) {
   const fs::path log = dir.path / "serve.log";
   const fs::path config = dir.path / "config.json";
   std::ofstream(config) << R"({"rate_limit":{"enabled":false},"shutdown_timeout_ms":5000})";
-  pid_t pid = ::fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    std::freopen(log.c_str(), "w", stderr);
-    ::execl(bin.c_str(), bin.c_str(), "serve", "--data", data.c_str(), "--listen",
-            "127.0.0.1:0", "--config", config.c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
+  pid_t pid = 0;
   std::uint16_t port = 0;
-  // Up to 60 s: a sanitizer build on a busy machine can take seconds to start.
-  for (int i = 0; i < 6000 && port == 0; ++i) {
-    std::smatch m;
-    const std::string text = Slurp(log);
-    if (std::regex_search(text, m, std::regex("listening on 127\\.0\\.0\\.1:(\\d+)"))) {
-      port = static_cast<std::uint16_t>(std::stoi(m[1]));
-    } else {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-  }
+  std::tie(pid, port) = StartServe(bin, data, log, config.string());
+  ASSERT_GT(pid, 0);
   ASSERT_NE(port, 0) << Slurp(log);
 
   std::mutex mu;
@@ -168,36 +191,6 @@ TEST(ShutdownTest, CliTokensAndSigtermDuringLoadExitZero) {
   EXPECT_EQ(text.find(admin), std::string::npos);
   for (const auto& s : secrets) EXPECT_EQ(text.find(s), std::string::npos);
   EXPECT_EQ(text.find("Bearer"), std::string::npos);
-}
-
-// Starts `assure serve` on `data` with stderr to `log`; returns its pid and
-// port (0 if it did not listen within 60 s).
-std::pair<pid_t, std::uint16_t> StartServe(const std::string& bin, const std::string& data, const fs::path& log) {
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    std::freopen(log.c_str(), "w", stderr);
-    ::execl(bin.c_str(), bin.c_str(), "serve", "--data", data.c_str(), "--listen", "127.0.0.1:0",
-            static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  std::uint16_t port = 0;
-  for (int i = 0; i < 6000 && port == 0 && pid > 0; ++i) {
-    std::smatch m;
-    const std::string text = Slurp(log);
-    if (std::regex_search(text, m, std::regex("listening on 127\\.0\\.0\\.1:(\\d+)"))) {
-      port = static_cast<std::uint16_t>(std::stoi(m[1]));
-    } else {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-  }
-  return {pid, port};
-}
-
-int StopServe(pid_t pid) {
-  ::kill(pid, SIGTERM);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 // A newcomer's `ops/run`: the first start on a store that has never had a
