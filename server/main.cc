@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   assure::server::RegisterVerifyPack(app, run);
   assure::server::RegisterKey(app, run);
   assure::server::RegisterSubjectAccess(app, run);
+  assure::server::RegisterBackup(app, run);
+  assure::server::RegisterRestore(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
