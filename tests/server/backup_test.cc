@@ -221,7 +221,8 @@ TEST(BackupTest, BackupUnderWriteLoadRestoresEveryAcknowledgedWriteAndVerifies) 
 // Backups that do not verify leave nothing behind and exit 1: a flipped
 // byte in a table file, a missing file, a manifest whose head is not the
 // log's. The first also with the manifest rewritten to the tampered file's
-// digest, so the chain check (not the digest) is what refuses it.
+// digest, so the checks of the copied store (RocksDB's block checksums, the
+// chain, the Merkle tree), not the manifest's digest, are what refuse it.
 TEST(BackupTest, ATamperedBackupFailsRestoreAndLeavesNothing) {
   Dir dir;
   const std::string bin = ASSURE_BIN;
