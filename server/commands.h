@@ -27,6 +27,10 @@ void RegisterPack(CLI::App& app, Run& run);
 void RegisterVerifyPack(CLI::App& app, Run& run);
 // assure key show [--data DIR]
 void RegisterKey(CLI::App& app, Run& run);
+// assure backup --server URL --out NAME [--token T] | --data DIR --out DIR
+void RegisterBackup(CLI::App& app, Run& run);
+// assure restore BACKUP_DIR --data NEWDIR
+void RegisterRestore(CLI::App& app, Run& run);
 // assure subject-access PERSON_ID [--data DIR] [--json]
 void RegisterSubjectAccess(CLI::App& app, Run& run);
 

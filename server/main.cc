@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
   assure::server::RegisterVerifyPack(app, run);
   assure::server::RegisterKey(app, run);
   assure::server::RegisterSubjectAccess(app, run);
+  assure::server::RegisterBackup(app, run);
+  assure::server::RegisterRestore(app, run);
   // An unknown command is an error even with --help (CLI11 would print the
   // top-level help and exit 0, so a script could not tell it from success).
   if (argc > 1 && argv[1][0] != '-') {

@@ -3,8 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
+#include <filesystem>
 
 #include "api/audit/checkpoint.h"
+#include "api/backup/backup_routes.h"
 #include "api/core/periodic.h"
 #include "api/core/projection_runner.h"
 #include "api/live/live_hub.h"
@@ -43,6 +45,18 @@ Status InstallRoutes(Application& app, const std::string& data_dir, bool warm_up
   deps->heavy = app.heavy();
   deps->history_pages = std::make_shared<api::HistoryPageCache>(app.config().history_cache_bytes);
   ASSURE_TRY(api::rest::RegisterRestRoutes(app.router(), deps));
+  // Online backups into backup_dir (default: <data>-backups beside the data).
+  std::string backup_root = app.config().backup_dir;
+  if (backup_root.empty()) {
+    std::filesystem::path d = std::filesystem::absolute(data_dir).lexically_normal();
+    if (d.filename().empty()) d = d.parent_path();
+    backup_root = d.string() + "-backups";
+  }
+  ASSURE_TRY(api::backup::RegisterBackupRoutes(
+      app.router(),
+      std::make_shared<api::backup::BackupService>(
+          app.store(), data_dir, std::filesystem::absolute(backup_root).lexically_normal().string()),
+      [clock = deps->clock] { return clock->NowMicros(); }));
   app.tokens().SetActorNamer([names = deps->actor_names](std::string_view actor) {
     return names ? names->NameOf(actor) : std::string(actor);
   });

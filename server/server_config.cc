@@ -158,6 +158,12 @@ Result<ServerConfig> ParseServerConfig(std::string_view json_text, ServerConfig 
          c.master_key_file = v.get<std::string>();
          return {};
        }},
+      {"backup_dir",
+       [&c](const Json& v, const std::string& key) -> Status {
+         if (!v.is_string() || v.get<std::string>().empty()) return Bad(key, "must be a directory path");
+         c.backup_dir = v.get<std::string>();
+         return {};
+       }},
       {"shutdown_timeout_ms", Ms(c.shutdown_timeout)},
       {"http", [&http](const Json& v, const std::string& k) { return Apply(v, k, http); }},
       {"workers", [&workers](const Json& v, const std::string& k) { return Apply(v, k, workers); }},

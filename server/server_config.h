@@ -6,6 +6,7 @@
 //   {
 //     "listen": "127.0.0.1:8080",
 //     "master_key_file": "/etc/assure/master.key",
+//     "backup_dir": "/var/backups/assure",
 //     "io_threads": 2,
 //     "shutdown_timeout_ms": 10000,
 //     "http": {"header_limit_bytes": 16384, "body_limit_bytes": 1048576,
@@ -119,6 +120,10 @@ struct ServerConfig {
   // ASSURE_MASTER_KEY_FILE wins over it; neither: master.key in the data
   // directory, created when the store has never held encrypted personal data.
   std::string master_key_file;
+  // Where POST /api/v1/admin/backups writes (each backup a sub-directory
+  // named by the request). Empty: `<data>-backups` beside the data
+  // directory (same file system, so table files are hard-linked).
+  std::string backup_dir;
   // Rendered history pages kept for the next reader of the same page
   // (api/core/history_cache.h); 0: none kept.
   std::size_t history_cache_bytes = 16u << 20;

@@ -97,11 +97,17 @@ class Backend {
   // then leave the medium's files.
   virtual Status EraseState(const std::vector<std::string>& keys) = 0;
   virtual Result<std::optional<std::string>> GetBlob(const Hash256& key) = 0;
+  // EventStore::Checkpoint (event_store.h). Default: kUnavailable.
+  virtual Status Checkpoint(const std::string& dir);
   virtual Status PutBlob(const Hash256& key, std::string_view bytes, bool sync) = 0;
   // After a failed Commit: makes the medium writable again if it can (RocksDB
   // DB::Resume), else an error. The failed batch is not in the store.
   virtual Status Resume() { return {}; }
 };
+
+inline Status Backend::Checkpoint(const std::string&) {
+  return MakeError(ErrorCode::kUnavailable, "this store cannot be backed up (it is not on disk)");
+}
 
 inline Status Backend::GetEvents(std::span<const std::uint64_t> positions, const EventVisitor& visit) {
   for (const std::uint64_t p : positions) {

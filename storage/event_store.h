@@ -236,6 +236,17 @@ class EventStore {
   // for routine writes. Read-only opens: kUnavailable.
   virtual Status EraseState(const std::vector<std::string>& keys) = 0;
 
+  // An online, consistent copy of the store's database in `dir` (absolute;
+  // must not exist; created), openable with OpenRocksStore: every append
+  // acknowledged before the call is in it (the memtables are flushed first and
+  // the write-ahead log still live is copied with the tables), and so may be
+  // appends made during it; never part of an append group. Table files are
+  // hard-linked when `dir` is on the store's file system (so they take no
+  // space until the store compacts them away), copied otherwise. Files that
+  // live beside the database (signing-key.pem, master.key) are not copied.
+  // Concurrent with appends and reads. The in-memory store: kUnavailable.
+  virtual Status Checkpoint(const std::string& dir) = 0;
+
   // Content-addressed bytes (controlled documents' contents): stored under
   // their SHA-256, synced before PutBlob returns; storing the same bytes again
   // is a no-op. Events refer to blobs by hash, so the hash chain covers them.

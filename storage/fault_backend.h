@@ -68,6 +68,7 @@ class FaultBackend final : public Backend {
   Status PutState(const std::vector<KeyValue>& pairs, bool sync) override;
   Result<std::vector<KeyValue>> ScanState(std::string_view prefix) override;
   Status EraseState(const std::vector<std::string>& keys) override;
+  Status Checkpoint(const std::string& dir) override { return inner_->Checkpoint(dir); }
   Result<std::optional<std::string>> GetBlob(const Hash256& key) override;
   Status PutBlob(const Hash256& key, std::string_view bytes, bool sync) override;
   Status Resume() override;

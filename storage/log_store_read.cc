@@ -383,6 +383,8 @@ Status LogStore::EraseState(const std::vector<std::string>& keys) {
   return backend_->EraseState(keys);
 }
 
+Status LogStore::Checkpoint(const std::string& dir) { return backend_->Checkpoint(dir); }
+
 Result<Hash256> LogStore::PutBlob(std::string_view bytes) {
   if (bytes.size() > options_.max_blob_bytes) {
     return MakeError(ErrorCode::kTooLarge,

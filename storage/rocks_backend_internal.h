@@ -94,6 +94,7 @@ class RocksBackend final : public Backend {
   Status PutState(const std::vector<KeyValue>& pairs, bool sync) override;
   Status EraseState(const std::vector<std::string>& keys) override;
   Status PutBlob(const Hash256& key, std::string_view bytes, bool sync) override;
+  Status Checkpoint(const std::string& dir) override;
 
   // Indexes into cfs_, in the order OpenRocksBackend opens them.
   enum Cf { kMeta = 0, kEvents, kIndex, kHeads, kIds, kState, kMerkle, kBlobs };

@@ -3,6 +3,8 @@
 // the free-space reserve), and Resume.
 #include <cstdio>
 
+#include <rocksdb/utilities/checkpoint.h>
+
 #include "storage/rocks_backend_internal.h"
 
 namespace assure::storage {
@@ -118,6 +120,27 @@ Status RocksBackend::EraseState(const std::vector<std::string>& keys) {
     auto s = db_->CompactRange(compact, cf(kState), &key, &key);
     if (!s.ok()) return FromRocks(s, "compacting after erasing state");
   }
+  return {};
+}
+
+// rocksdb::Checkpoint with log_size_for_flush = 0: every column family is
+// flushed first, then the live table files are hard-linked (or copied across
+// file systems) and MANIFEST, OPTIONS and the live WAL files are copied, file
+// deletions disabled meanwhile. An append is acknowledged only after its
+// batch's WAL sync, so anything acknowledged before the call is in a
+// flushed table or in a copied log. Not while writes are refused: the flush
+// would reach the failed log (see Write).
+Status RocksBackend::Checkpoint(const std::string& dir) {
+  {
+    std::lock_guard l(write_mu_);
+    if (write_error_) return MakeError(ErrorCode::kIoError, "backing up: " + *write_error_);
+  }
+  rocksdb::Checkpoint* raw = nullptr;
+  auto s = rocksdb::Checkpoint::Create(db_.get(), &raw);
+  if (!s.ok()) return FromRocks(s, "preparing a checkpoint");
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  s = checkpoint->CreateCheckpoint(dir, /*log_size_for_flush=*/0);
+  if (!s.ok()) return FromRocks(s, "writing a checkpoint to " + dir);
   return {};
 }
 
