@@ -20,40 +20,13 @@
 
 #include "api/auth/token_index.h"
 #include "storage/event_store.h"
+#include "tests/server/child_process.h"
 #include "tests/server/test_client.h"
 
 namespace assure::server::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct Dir {
-  Dir() {
-    path = fs::temp_directory_path() / ("assure-backup-" + std::to_string(::getpid()));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~Dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  fs::path path;
-};
-
-std::string Slurp(const fs::path& f) {
-  std::ifstream in(f, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-// Runs a command; returns (exit code, stdout); stderr goes to err_file.
-std::pair<int, std::string> RunCommand(const std::string& cmd, const fs::path& err_file) {
-  FILE* p = ::popen((cmd + " 2>" + err_file.string()).c_str(), "r");
-  std::string out;
-  char buf[512];
-  while (p && std::fgets(buf, sizeof buf, p)) out += buf;
-  const int status = p ? ::pclose(p) : -1;
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
 
 // A server on `data` with backups in `backups` and no rate limit.
 class ChildServer {
@@ -112,7 +85,7 @@ void FlipByte(const fs::path& file) {
 }
 
 TEST(BackupTest, BackupUnderWriteLoadRestoresEveryAcknowledgedWriteAndVerifies) {
-  Dir dir;
+  ScratchDir dir("assure-backup");
   const std::string bin = ASSURE_BIN;
   const fs::path data = dir.path / "data";
   const fs::path backups = dir.path / "backups";
@@ -224,7 +197,7 @@ TEST(BackupTest, BackupUnderWriteLoadRestoresEveryAcknowledgedWriteAndVerifies) 
 // digest, so the checks of the copied store (RocksDB's block checksums, the
 // chain, the Merkle tree), not the manifest's digest, are what refuse it.
 TEST(BackupTest, ATamperedBackupFailsRestoreAndLeavesNothing) {
-  Dir dir;
+  ScratchDir dir("assure-backup");
   const std::string bin = ASSURE_BIN;
   const fs::path data = dir.path / "data";
   const fs::path backups = dir.path / "backups";

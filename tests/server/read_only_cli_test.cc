@@ -18,6 +18,7 @@
 #include <sstream>
 
 #include "domain/calendar.h"
+#include "tests/server/child_process.h"
 
 namespace assure::server::testing::read_only_cli {
 namespace {
@@ -45,11 +46,6 @@ struct Output {
   std::string out;
   std::string err;
 };
-
-std::string Slurp(const fs::path& f) {
-  std::ifstream in(f, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
 
 std::string Quote(const std::string& s) {
   std::string q = "'";

@@ -18,32 +18,23 @@
 #include <regex>
 #include <string>
 
+#include "tests/server/child_process.h"
+
 namespace assure::server::testing {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string ReadText(const fs::path& f) {
-  std::ifstream in(f);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-fs::path FreshDir(const char* name) {
-  fs::path p = fs::temp_directory_path() / (std::string(name) + "-" + std::to_string(::getpid()));
-  fs::remove_all(p);
-  fs::create_directories(p);
-  return p;
-}
-
 TEST(ServiceUnitTest, PassesSystemdAnalyzeVerifyWithItsHardening) {
-  const std::string unit = ReadText(ASSURE_UNIT_FILE);
+  const std::string unit = Slurp(ASSURE_UNIT_FILE);
   for (const char* key : {"Type=notify", "User=assure", "NoNewPrivileges=yes", "ProtectSystem=strict",
                           "ReadWritePaths=/var/lib/assure", "StateDirectoryMode=0700", "UMask=0077",
                           "Restart=on-failure"}) {
     EXPECT_NE(unit.find(std::string("\n") + key + "\n"), std::string::npos) << key;
   }
   // Verified as installed, with ExecStart at the binary just built.
-  const fs::path dir = FreshDir("assure-unit");
+  ScratchDir scratch("assure-unit");
+  const fs::path& dir = scratch.path;
   const std::string local = std::regex_replace(unit, std::regex("ExecStart=/usr/local/bin/assure"),
                                                std::string("ExecStart=") + ASSURE_BIN);
   std::ofstream(dir / "assure.service") << local;
@@ -55,7 +46,6 @@ TEST(ServiceUnitTest, PassesSystemdAnalyzeVerifyWithItsHardening) {
   const int status = ::pclose(p);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << out;
   EXPECT_EQ(out, "") << "any warning (an unknown key is only a warning) fails";
-  fs::remove_all(dir);
 }
 
 // Receives one datagram within `ms`; "" on timeout.
@@ -68,7 +58,8 @@ std::string Receive(int fd, int ms) {
 }
 
 TEST(SystemdNotifyTest, ReadyOnceListeningAndStoppingOnSigterm) {
-  const fs::path dir = FreshDir("assure-notify");
+  ScratchDir scratch("assure-notify");
+  const fs::path& dir = scratch.path;
   const fs::path socket_path = dir / "notify.sock";
   const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   ASSERT_GE(fd, 0);
@@ -87,15 +78,14 @@ TEST(SystemdNotifyTest, ReadyOnceListeningAndStoppingOnSigterm) {
     ::_exit(127);
   }
   const std::string ready = Receive(fd, 60000);
-  EXPECT_NE(ready.find("READY=1"), std::string::npos) << ready << ReadText(log);
-  EXPECT_NE(ReadText(log).find("listening on"), std::string::npos) << "ready only once listening";
+  EXPECT_NE(ready.find("READY=1"), std::string::npos) << ready << Slurp(log);
+  EXPECT_NE(Slurp(log).find("listening on"), std::string::npos) << "ready only once listening";
   ::kill(pid, SIGTERM);
   EXPECT_EQ(Receive(fd, 60000), "STOPPING=1");
   int status = 0;
   ::waitpid(pid, &status, 0);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << ReadText(log);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << Slurp(log);
   ::close(fd);
-  fs::remove_all(dir);
 }
 
 }  // namespace

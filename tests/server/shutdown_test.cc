@@ -21,41 +21,13 @@
 
 #include "api/auth/token_index.h"
 #include "storage/event_store.h"
+#include "tests/server/child_process.h"
 #include "tests/server/test_client.h"
 
 namespace assure::server::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct Dir {
-  Dir() {
-    path = fs::temp_directory_path() / ("assure-shutdown-" + std::to_string(::getpid()));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~Dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  fs::path path;
-};
-
-// Runs a command, returns (exit code, stdout). stderr goes to err_file.
-std::pair<int, std::string> RunCommand(const std::string& cmd, const fs::path& err_file) {
-  std::string full = cmd + " 2>" + err_file.string();
-  FILE* p = ::popen(full.c_str(), "r");
-  std::string out;
-  char buf[512];
-  while (p && std::fgets(buf, sizeof buf, p)) out += buf;
-  const int status = p ? ::pclose(p) : -1;
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
-std::string Slurp(const fs::path& f) {
-  std::ifstream in(f);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
 
 // Starts `assure serve` on `data` with stderr to `log`; returns its pid and
 // port (0 if it did not listen within 60 s).
@@ -95,7 +67,7 @@ int StopServe(pid_t pid) {
 }
 
 TEST(ShutdownTest, CliTokensAndSigtermDuringLoadExitZero) {
-  Dir dir;
+  ScratchDir dir("assure-shutdown");
   const std::string bin = ASSURE_BIN;
   const std::string data = (dir.path / "data").string();
   auto [code, out] = RunCommand(bin + " token create --role admin --name 'First Admin' --data " + data,
@@ -197,7 +169,7 @@ TEST(ShutdownTest, CliTokensAndSigtermDuringLoadExitZero) {
 // token issues exactly one admin token, into a file only the owner can read
 // (never into the log); it works at once; a second start issues none.
 TEST(FirstStartTest, ANewStoreGetsOneAdminTokenInAPrivateFileAndNeverAnother) {
-  Dir dir;
+  ScratchDir dir("assure-shutdown");
   const std::string bin = ASSURE_BIN;
   const std::string data = (dir.path / "data").string();
   auto [pid, port] = StartServe(bin, data, dir.path / "first.log");
@@ -242,7 +214,7 @@ TEST(FirstStartTest, ANewStoreGetsOneAdminTokenInAPrivateFileAndNeverAnother) {
 }
 
 TEST(CliTest, AnUnknownCommandIsAnErrorEvenWithHelp) {
-  Dir dir;
+  ScratchDir dir("assure-shutdown");
   const std::string bin = ASSURE_BIN;
   auto [unknown, out] = RunCommand(bin + " nosuch --help", dir.path / "unknown.err");
   EXPECT_EQ(unknown, 2);
