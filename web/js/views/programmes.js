@@ -186,8 +186,8 @@ export function deliverablesTable(rows, caption) {
 }
 
 // The programme as boards know it (the spreadsheet's columns), as at the
-// dashboard's date: CSV or Excel.
-function exportButtons(p) {
+// dashboard's date, in each of `formats` ([format, button text]).
+export function exportButtons(p, formats = [['xlsx', 'Excel'], ['csv', 'CSV']]) {
   const message = h('span', { 'aria-live': 'polite' });
   const button = (format, text) => h('button', { type: 'button', class: 'quiet small', dataset: { format },
     onclick: async () => {
@@ -198,7 +198,7 @@ function exportButtons(p) {
         mount(message);
       } catch (err) { mount(message, errorBox(err)); }
     } }, text);
-  return h('span', { class: 'exports' }, 'Download: ', button('xlsx', 'Excel'), ' ', button('csv', 'CSV'), message);
+  return h('span', { class: 'exports' }, 'Download: ', formats.map(([f, text]) => [button(f, text), ' ']), message);
 }
 
 function programmeSection(p, groupName, mine, visible) {

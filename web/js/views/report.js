@@ -5,10 +5,11 @@
 // Printable on A4 (the print stylesheet) and each programme downloadable as
 // Excel. Times: "since the last meeting" compares when a change was recorded
 // with the meeting's date; ratings are as the record stood at the as-at time.
-import { download, get, getAll, session } from '../api.js';
-import { errorBox, formatDate, formatTime, h, mount } from '../dom.js';
+import { get, getAll, session } from '../api.js';
+import { formatDate, formatTime, h, mount } from '../dom.js';
 import { RAGB, RAGB_ORDER, ragbBadge, statusLabel } from '../ragb.js';
 import { overseenGroups } from './meeting.js';
+import { exportButtons } from './programmes.js';
 
 const TREND_MONTHS = 12;
 const CHANGE_TYPES = new Set(['DeliverableCreated', 'DeliverableRagbChanged', 'DeliverableStatusChanged',
@@ -93,14 +94,8 @@ function overdueList(deliverables, actions, personName) {
 function programmeBlock(p, rows, histories, asAt, groupName) {
   const counts = Object.fromEntries([...RAGB_ORDER, 'none'].map((r) => [r, 0]));
   for (const d of rows) counts[d.ragb || 'none'] += 1;
-  const message = h('span', { 'aria-live': 'polite' });
-  const excel = h('button', { type: 'button', class: 'quiet small', onclick: async () => {
-    const q = new URLSearchParams({ format: 'xlsx' });
-    if (session.asAt) q.set('as_of', session.asAt);
-    try { await download(`programmes/${encodeURIComponent(p.id)}/export?${q}`, { fallbackName: `${p.title}.xlsx` }); } catch (err) { mount(message, errorBox(err)); }
-  } }, 'Excel');
   return h('section', { class: 'report-programme', dataset: { programme: p.id } },
-    h('h3', {}, p.title, h('span', { class: 'meta' }, ` · ${groupName.get(p.group_id) || ''} · `), excel, message),
+    h('h3', {}, p.title, h('span', { class: 'meta' }, ` · ${groupName.get(p.group_id) || ''} · `), exportButtons(p, [['xlsx', 'Excel']])),
     h('p', {}, RAGB_ORDER.map((r) => [ragbBadge(r), ` ${counts[r]}  `]), `Not rated ${counts.none}`),
     trendChart(rows, histories, asAt));
 }
