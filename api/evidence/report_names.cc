@@ -98,14 +98,7 @@ std::string ActorName(const NetworkModel& m, const std::unordered_map<std::strin
   } else {
     return ActorNameIn(m, actor);
   }
-  std::string name = PersonNameIn(m, id);
-  if (name.empty()) return "unknown person " + std::string(id);
-  if (name == domain::kErasedPersonName) return name;
-  const auto* person = m.people.Find(id);
-  if (const auto* org = m.organisations.Find(person->organisation_id); org && !org->name.empty()) {
-    name += " (" + org->name + ")";
-  }
-  return name;
+  return ActorNameIn(m, auth::PersonActor(std::string(id)));
 }
 
 }  // namespace

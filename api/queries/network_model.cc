@@ -116,7 +116,8 @@ std::string ActorNameIn(const NetworkModel& model, std::string_view actor) {
   const std::string_view id = actor.substr(kPerson.size());
   const domain::PersonState* person = model.people.Find(id);
   if (person == nullptr) return "unknown person " + std::string(id);
-  if (person->erased) return "erased person";
+  // Erased, or a name whose key is gone (read as the placeholder).
+  if (person->erased || person->name == domain::kErasedPersonName) return std::string(domain::kErasedPersonName);
   std::string name = person->name;
   if (const auto* org = model.organisations.Find(person->organisation_id); org != nullptr && !org->name.empty()) {
     name += " (" + org->name + ")";
