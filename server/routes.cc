@@ -127,6 +127,20 @@ Status InstallRoutes(Application& app, const std::string& data_dir, bool warm_up
         /*run_at_stop=*/false));
   }
 
+  // Retention of tokens' details: a token's label is put beyond use (its key
+  // destroyed, FORMAT.md 7.5) this many days after the token stopped
+  // working (revoked or expired), checked once an hour; 0 keeps them.
+  if (long days = seconds("ASSURE_TOKEN_DETAILS_RETENTION_DAYS", 365); days > 0) {
+    periodic.push_back(std::make_shared<api::Periodic>(
+        std::chrono::hours(1),
+        [&app, days] {
+          auto removed = app.tokens().RemoveDetailsPastRetention(days, "retention");
+          if (!removed.ok()) spdlog::error("removing tokens' details failed: {}", removed.error().message);
+          else if (*removed > 0) spdlog::info("tokens: the details of {} token(s) ended more than {} days ago removed", *removed, days);
+        },
+        /*run_at_stop=*/false));
+  }
+
   // A store whose writes are suspended (disk full or failing) is asked to
   // resume every 2 s, so writes come back when space does, with no restart
   // and without waiting for a write to try; each change is logged once.

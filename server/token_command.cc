@@ -12,13 +12,14 @@
 #include "server/commands.h"
 #include "storage/event_store.h"
 #include "server/person_check.h"
+#include "server/personal_data.h"
 
 namespace assure::server {
 
 namespace {
 
 struct Opened {
-  std::unique_ptr<storage::EventStore> store;
+  std::shared_ptr<storage::EventStore> store;
   std::unique_ptr<auth::TokenIndex> index;
   std::unique_ptr<auth::TokenService> tokens;
 };
@@ -33,6 +34,11 @@ std::optional<Opened> Open(const std::string& data, bool create) {
   }
   Opened o;
   o.store = std::move(store).value();
+  // Labels are sealed under the token's key (and opened for `list`).
+  if (Status vault = InstallPersonalData(o.store, data, "", /*writable=*/true, "assure token"); !vault.ok()) {
+    std::fprintf(stderr, "assure token: %s\n", vault.error().message.c_str());
+    return std::nullopt;
+  }
   o.index = std::make_unique<auth::TokenIndex>();
   Status st = o.index->Attach(*o.store);
   if (!st.ok()) {
@@ -48,6 +54,7 @@ std::optional<Opened> Open(const std::string& data, bool create) {
 void Close(Opened& o) {
   o.tokens.reset();
   o.index.reset();
+  UninstallPersonalData();
   o.store.reset();
 }
 
@@ -74,8 +81,8 @@ void RegisterToken(CLI::App& app, Run& run) {
   create->add_option("--person", args->person,
                      "The person (id) who holds the token: the events it causes name them");
   create->add_option("--name", args->name,
-                     "A label of the token (required without --person); stored in plain text, so "
-                     "not a person's name when --person is given");
+                     "A label of the token (required without --person); sealed under the token's "
+                     "own key and removed when the token's details pass their retention");
   create->add_option("--group", args->group, "Limit editing to this group id");
   create->add_option("--expires", args->expires,
                      "Expiry: YYYY-MM-DD (valid through that day, UTC) or an ISO 8601 "

@@ -93,9 +93,10 @@ class Backend {
   virtual Result<std::optional<std::string>> GetState(std::string_view key) = 0;
   virtual Status PutState(const std::vector<KeyValue>& pairs, bool sync) = 0;
   virtual Result<std::vector<KeyValue>> ScanState(std::string_view prefix) = 0;
-  // EventStore::EraseState (event_store.h): a synced delete whose values
-  // then leave the medium's files.
-  virtual Status EraseState(const std::vector<std::string>& keys) = 0;
+  // EventStore::EraseState and ReplaceStateBeyondRecovery (event_store.h):
+  // one synced batch deleting `erase` and writing `replace`, after which the
+  // values deleted or replaced leave the medium's files.
+  virtual Status ScrubState(const std::vector<std::string>& erase, const std::vector<KeyValue>& replace) = 0;
   virtual Result<std::optional<std::string>> GetBlob(const Hash256& key) = 0;
   // EventStore::Checkpoint (event_store.h). Default: kUnavailable.
   virtual Status Checkpoint(const std::string& dir);

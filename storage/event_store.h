@@ -235,6 +235,10 @@ class EventStore {
   // no table file still holds them). Slow (a flush and a compaction): not
   // for routine writes. Read-only opens: kUnavailable.
   virtual Status EraseState(const std::vector<std::string>& keys) = 0;
+  // Writes `pairs` in one synced batch and puts the values they replace
+  // beyond recovery, as EraseState does for deleted ones (e.g. data keys
+  // re-wrapped under a new master key). Read-only opens: kUnavailable.
+  virtual Status ReplaceStateBeyondRecovery(const std::vector<KeyValue>& pairs) = 0;
 
   // An online, consistent copy of the store's database in `dir` (absolute;
   // must not exist; created), openable with OpenRocksStore: every append

@@ -149,9 +149,9 @@ Result<std::vector<KeyValue>> FaultBackend::ScanState(std::string_view prefix) {
   return inner_->ScanState(prefix);
 }
 
-Status FaultBackend::EraseState(const std::vector<std::string>& keys) {
+Status FaultBackend::ScrubState(const std::vector<std::string>& erase, const std::vector<KeyValue>& replace) {
   if (auto e = WriteFault()) return *e;
-  return inner_->EraseState(keys);
+  return inner_->ScrubState(erase, replace);
 }
 
 Result<std::optional<std::string>> FaultBackend::GetBlob(const Hash256& key) {

@@ -67,7 +67,7 @@ class FaultBackend final : public Backend {
   Result<std::optional<std::string>> GetState(std::string_view key) override;
   Status PutState(const std::vector<KeyValue>& pairs, bool sync) override;
   Result<std::vector<KeyValue>> ScanState(std::string_view prefix) override;
-  Status EraseState(const std::vector<std::string>& keys) override;
+  Status ScrubState(const std::vector<std::string>& erase, const std::vector<KeyValue>& replace) override;
   Status Checkpoint(const std::string& dir) override { return inner_->Checkpoint(dir); }
   Result<std::optional<std::string>> GetBlob(const Hash256& key) override;
   Status PutBlob(const Hash256& key, std::string_view bytes, bool sync) override;

@@ -86,6 +86,7 @@ class LogStore final : public EventStore {
   Status PutState(const std::vector<KeyValue>& pairs, bool sync = true) override;
   Result<std::vector<KeyValue>> ScanState(std::string_view prefix) override;
   Status EraseState(const std::vector<std::string>& keys) override;
+  Status ReplaceStateBeyondRecovery(const std::vector<KeyValue>& pairs) override;
   Status Checkpoint(const std::string& dir) override;
   Result<Hash256> PutBlob(std::string_view bytes) override;
   Result<std::optional<std::string>> GetBlob(const Hash256& sha256) override;

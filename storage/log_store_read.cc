@@ -380,7 +380,11 @@ Result<std::vector<KeyValue>> LogStore::ScanState(std::string_view prefix) {
 }
 
 Status LogStore::EraseState(const std::vector<std::string>& keys) {
-  return backend_->EraseState(keys);
+  return backend_->ScrubState(keys, {});
+}
+
+Status LogStore::ReplaceStateBeyondRecovery(const std::vector<KeyValue>& pairs) {
+  return backend_->ScrubState({}, pairs);
 }
 
 Status LogStore::Checkpoint(const std::string& dir) { return backend_->Checkpoint(dir); }

@@ -133,9 +133,10 @@ class MemoryBackend final : public Backend {
     return {};
   }
 
-  Status EraseState(const std::vector<std::string>& keys) override {
+  Status ScrubState(const std::vector<std::string>& erase, const std::vector<KeyValue>& replace) override {
     std::unique_lock l(mu_);
-    for (const auto& k : keys) state_.erase(k);
+    for (const auto& k : erase) state_.erase(k);
+    for (const auto& kv : replace) state_[kv.key] = kv.value;
     return {};
   }
 

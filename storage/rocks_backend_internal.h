@@ -92,7 +92,7 @@ class RocksBackend final : public Backend {
   // Resumes writes after the free-space reserve refused one (see there).
   Status Resume() override;
   Status PutState(const std::vector<KeyValue>& pairs, bool sync) override;
-  Status EraseState(const std::vector<std::string>& keys) override;
+  Status ScrubState(const std::vector<std::string>& erase, const std::vector<KeyValue>& replace) override;
   Status PutBlob(const Hash256& key, std::string_view bytes, bool sync) override;
   Status Checkpoint(const std::string& dir) override;
 

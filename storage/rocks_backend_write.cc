@@ -1,6 +1,7 @@
 // The RocksDB backend's writes: a group commit's batch, state and blobs,
 // all through Write (one at a time, refused after a failed write or below
 // the free-space reserve), and Resume.
+#include <algorithm>
 #include <cstdio>
 
 #include <rocksdb/utilities/checkpoint.h>
@@ -92,18 +93,20 @@ Status RocksBackend::PutState(const std::vector<KeyValue>& pairs, bool sync) {
   return Write(wb, sync, "writing state");
 }
 
-// A synced delete leaves the values in the write-ahead-log file that
-// recorded them and in any table file a flush wrote them to. So: flush
+// A synced delete (or overwrite) leaves the old values in the
+// write-ahead-log file that recorded them and in any table file a flush
+// wrote them to. So: flush
 // every column family (the WAL files holding the values are then obsolete,
 // and RocksDB deletes obsolete WAL files at once: no archive, WAL_ttl_seconds
 // and WAL_size_limit_MB are 0, and recycle_log_file_num is 0, so none is
-// reused with old bytes in it), then compact each key's range to the bottom
-// level, which drops the value and its tombstone (no snapshots are taken)
+// reused with old bytes in it), then compact the keys' range to the bottom
+// level, which drops the old values and the tombstones (no snapshots are taken)
 // and deletes the table files that held them once no iterator uses them.
-Status RocksBackend::EraseState(const std::vector<std::string>& keys) {
+Status RocksBackend::ScrubState(const std::vector<std::string>& erase, const std::vector<KeyValue>& replace) {
   if (read_only_) return ReadOnlyError();
   rocksdb::WriteBatch wb;
-  for (const auto& k : keys) wb.Delete(cf(kState), k);
+  for (const auto& k : erase) wb.Delete(cf(kState), k);
+  for (const auto& kv : replace) wb.Put(cf(kState), kv.key, kv.value);
   ASSURE_TRY(Write(wb, /*sync=*/true, "erasing state"));
   {
     std::lock_guard l(write_mu_);
@@ -113,13 +116,18 @@ Status RocksBackend::EraseState(const std::vector<std::string>& keys) {
     auto s = db_->Flush(flush, cfs_);
     if (!s.ok()) return FromRocks(s, "flushing after erasing state");
   }
+  // One compaction of the range from the least key to the greatest: the
+  // older versions of every key in it are dropped (no snapshots are held).
+  std::vector<std::string> keys = erase;
+  for (const auto& kv : replace) keys.push_back(kv.key);
+  if (keys.empty()) return {};
+  const auto [least, greatest] = std::minmax_element(keys.begin(), keys.end());
+  const rocksdb::Slice begin = ToSlice(*least);
+  const rocksdb::Slice end = ToSlice(*greatest);
   rocksdb::CompactRangeOptions compact;
   compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
-  for (const auto& k : keys) {
-    const rocksdb::Slice key = ToSlice(k);
-    auto s = db_->CompactRange(compact, cf(kState), &key, &key);
-    if (!s.ok()) return FromRocks(s, "compacting after erasing state");
-  }
+  auto s = db_->CompactRange(compact, cf(kState), &begin, &end);
+  if (!s.ok()) return FromRocks(s, "compacting after erasing state");
   return {};
 }
 

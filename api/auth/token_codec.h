@@ -7,10 +7,14 @@
 //                 tokens named their holder)}
 // A token that names a person acts as that person: the events it causes
 // record the actor "person-<person_id>" (Principal::actor). Its `name` is a
-// label of the token itself (e.g. "laptop"), may then be empty, and is kept
-// in the log in plain text: a person's name belongs in the person stream,
-// where it can be erased, not here.
+// label of the token itself (e.g. "laptop", "nightly import"), may then be
+// empty, and is stored sealed under the token's own data key (an envelope,
+// storage/FORMAT.md 7.5; plain text in tokens issued before 2026-12): its
+// details can be put beyond use when they pass their retention.
 //   TokenRevoked {reason}
+//   TokenDetailsRemoved {retention_days}: the token's data key is destroyed
+//                 (its label reads "" from then on); appended by the
+//                 retention of tokens' details, then the key is destroyed.
 // Expiry is evaluated at use time; there is no "expired" event. The secret
 // itself is never stored, only SHA-256 of the whole token text. Event type
 // names, field names and the stream prefix are on-disk: never renamed.
@@ -35,6 +39,7 @@ namespace assure::auth {
 inline constexpr std::string_view kTokenStreamPrefix = "token-";
 inline constexpr std::string_view kTokenIssuedType = "TokenIssued";
 inline constexpr std::string_view kTokenRevokedType = "TokenRevoked";
+inline constexpr std::string_view kTokenDetailsRemovedType = "TokenDetailsRemoved";
 inline constexpr std::string_view kTokenSecretPrefix = "ast_";
 
 // An expiry as a person writes it (domain::ParseIsoInstant's forms): a date

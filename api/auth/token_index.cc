@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <mutex>
 
+#include "api/privacy/personal_data_vault.h"
+
 namespace assure::auth {
 
 TokenIndex::~TokenIndex() {
@@ -44,9 +46,11 @@ void TokenIndex::Apply(const storage::RecordedEvent& event) {
   if (event.type == kTokenIssuedType) {
     auto issued = DecodeTokenIssued(event.data);
     if (!issued.ok() || issued->token_id != id) return;  // not ours to interpret
+    issued->name = api::privacy::OpenTokenLabel(id, issued->name);
     std::unique_lock lock(mu_);
     TokenRecord& r = by_id_[id];
     r.issued = std::move(issued).value();
+    if (r.details_removed) r.issued.name.clear();
     r.issued_at_us = event.recorded_at_us;
     r.issued_by = event.metadata.actor;
     id_by_hash_[r.issued.secret_sha256] = id;
@@ -57,6 +61,11 @@ void TokenIndex::Apply(const storage::RecordedEvent& event) {
     r.revoked = true;
     r.revoke_reason = revoked.ok() ? revoked->reason : std::string();
     r.revoked_at_us = event.recorded_at_us;
+  } else if (event.type == kTokenDetailsRemovedType) {
+    std::unique_lock lock(mu_);
+    TokenRecord& r = by_id_[id];
+    r.details_removed = true;
+    r.issued.name.clear();
   }
 }
 

@@ -6,6 +6,9 @@
 // the token's fields, revoked sets its revoked flag), so seeing one twice or
 // a revoke before its issue is harmless.
 //
+// A token's label is opened (privacy::OpenTokenLabel) as it is applied, so
+// the index holds it readable; "" once its details are removed.
+//
 // Thread safety: every method may be called from any thread. The store must
 // outlive the index (the destructor unsubscribes).
 #pragma once
@@ -29,6 +32,16 @@ struct TokenRecord {
   bool revoked = false;
   std::string revoke_reason;
   std::int64_t revoked_at_us = 0;
+  bool details_removed = false;  // TokenDetailsRemoved: the label is gone
+
+  // When the token stopped working (revoked, or expired, whichever came
+  // first); nullopt while it may still be used.
+  std::optional<std::int64_t> EndedAt(std::int64_t now_us) const {
+    std::optional<std::int64_t> end;
+    if (revoked) end = revoked_at_us;
+    if (ExpiredAt(now_us) && (!end || *issued.expires_at_us < *end)) end = *issued.expires_at_us;
+    return end;
+  }
 
   bool ExpiredAt(std::int64_t now_us) const {
     return issued.expires_at_us.has_value() && now_us >= *issued.expires_at_us;

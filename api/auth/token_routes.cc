@@ -25,6 +25,7 @@ nlohmann::json TokenJson(const TokenRecord& r, std::int64_t now_us) {
   j["issued_at"] = domain::FormatIsoSeconds(r.issued_at_us);
   j["issued_by"] = r.issued_by;
   j["status"] = TokenStatus(r, now_us);
+  if (r.details_removed) j["details_removed"] = true;
   if (r.revoked) {
     j["revoked_at"] = domain::FormatIsoSeconds(r.revoked_at_us);
     j["revoke_reason"] = r.revoke_reason;
@@ -101,8 +102,9 @@ nlohmann::json TokenSchema() {
           {"required", {"role"}},
           {"description", "A token names its holder with person_id (a registered person): the events it "
                           "causes record that person as the actor, and reads show their name. name is a "
-                          "label of the token (required without person_id), kept in plain text: not the "
-                          "place for a person's name."},
+                          "label of the token (required without person_id), sealed under the token's own key "
+                          "and removed (details_removed: true, name \"\") once the token has been revoked or "
+                          "expired for ASSURE_TOKEN_DETAILS_RETENTION_DAYS (365) days."},
           {"properties",
            {{"person_id", {{"type", {"string", "null"}}}},
             {"name", {{"type", "string"}}},

@@ -2,6 +2,9 @@
 
 #include <utility>
 
+#include <nlohmann/json.hpp>
+
+#include "api/privacy/personal_data_vault.h"
 #include "storage/types.h"
 
 namespace assure::auth {
@@ -59,7 +62,9 @@ Result<IssuedToken> TokenService::Issue(const IssueTokenRequest& request,
   if (!secret.ok()) return std::move(secret).error();
   TokenIssued e;
   e.token_id = ids_->NewUuid().ToString();
-  e.name = request.name;
+  auto label = api::privacy::SealTokenLabel(e.token_id, request.name);
+  if (!label.ok()) return std::move(label).error();
+  e.name = std::move(label).value();
   e.role = request.role;
   e.group_scope = request.group_scope;
   e.expires_at_us = expires;
@@ -83,6 +88,7 @@ Result<IssuedToken> TokenService::Issue(const IssueTokenRequest& request,
     out.record = std::move(*rec);
   } else {
     out.record.issued = e;
+    out.record.issued.name = request.name;
     out.record.issued_at_us = now;
     out.record.issued_by = actor;
   }
@@ -120,6 +126,42 @@ Result<TokenRecord> TokenService::Revoke(const std::string& token_id, const std:
   auto after = index_.FindById(token_id);
   if (!after) return MakeError(ErrorCode::kInternal, "revoked token vanished from the index");
   return *after;
+}
+
+Result<std::size_t> TokenService::RemoveDetailsPastRetention(long retention_days, const std::string& actor) {
+  auto vault = api::privacy::InstalledVault();
+  if (!vault || retention_days <= 0) return std::size_t{0};
+  auto with_keys = vault->TokensWithKeys();
+  if (!with_keys.ok()) return std::move(with_keys).error();
+  const std::int64_t now = clock_->NowMicros();
+  const std::int64_t cutoff = now - std::int64_t{retention_days} * 86'400'000'000;
+  std::vector<std::string> past;
+  for (const std::string& token_id : *with_keys) {
+    auto rec = index_.FindById(token_id);
+    if (!rec) continue;  // an unused key (its TokenIssued failed): nothing names it
+    const auto ended = rec->EndedAt(now);
+    if (!rec->details_removed && !(ended && *ended <= cutoff)) continue;
+    if (!rec->details_removed) {
+      // Recorded first, then the key destroyed: a stop in between is
+      // finished by the next run (the record says removed, the key is held).
+      storage::ProposedEvent pe;
+      pe.type = std::string(kTokenDetailsRemovedType);
+      pe.data = nlohmann::json{{"retention_days", retention_days}}.dump();
+      pe.metadata.actor = actor;
+      pe.metadata.reason = "the token's details passed their retention of " + std::to_string(retention_days) + " days";
+      pe.metadata.source = "retention";
+      const std::string stream = std::string(kTokenStreamPrefix) + token_id;
+      auto info = store_.GetStreamInfo(stream);
+      if (!info.ok()) return std::move(info).error();
+      auto appended = store_.Append(stream, storage::ExpectedVersion::Exact(info->current_version), {pe});
+      if (!appended.ok()) return std::move(appended).error();
+      if (auto stored = store_.ReadEvent(appended->last_position); stored.ok()) index_.Apply(*stored);
+    }
+    past.push_back(token_id);
+  }
+  // One destruction for all (a flush and a compaction, FORMAT.md 7.3).
+  if (!past.empty()) ASSURE_TRY(vault->DestroyTokenKeys(past));
+  return past.size();
 }
 
 std::string TokenStatus(const TokenRecord& record, std::int64_t now_us) {

@@ -21,8 +21,9 @@ namespace assure::auth {
 
 struct IssueTokenRequest {
   // A label of the token: 1..200 bytes, no control characters; may be empty
-  // when person_id is given. Kept in the log in plain text (not erasable):
-  // not the place for a person's name.
+  // when person_id is given. Sealed under the token's own data key (while a
+  // vault is installed) and removed with the token's details when they pass
+  // their retention (RemoveDetailsPastRetention).
   std::string name;
   Role role = Role::kViewer;
   std::optional<std::string> group_scope;     // 1..200 bytes
@@ -63,6 +64,14 @@ class TokenService {
   // kInvalidArgument (reason longer than 1000 bytes), or the store's error.
   Result<TokenRecord> Revoke(const std::string& token_id, const std::string& reason,
                              const std::string& actor, const std::string& source);
+
+  // Retention of tokens' details: for every token that stopped working
+  // (revoked or expired) at least `retention_days` days before now and whose
+  // data key is still held, appends TokenDetailsRemoved (unless its stream
+  // already ends with it) and destroys the key, so its label is beyond use.
+  // Needs an installed vault (none: nothing to do). Returns how many tokens'
+  // keys were destroyed.
+  Result<std::size_t> RemoveDetailsPastRetention(long retention_days, const std::string& actor);
 
   std::int64_t NowMicros() const { return clock_->NowMicros(); }
   const TokenIndex& index() const { return index_; }

@@ -65,6 +65,9 @@ nlohmann::json ReadableData(const storage::RecordedEvent& record) {
   nlohmann::json data = domain::ParseJsonText(record.data);
   if (record.stream_id.starts_with(kPersonPrefix) && CarriesPersonalData(record.type)) {
     privacy::OpenPersonalFields(std::string_view(record.stream_id).substr(kPersonPrefix.size()), data);
+  } else if (record.type == "TokenIssued" && data.is_object() && data.contains("name") && data["name"].is_string()) {
+    // A token's label (FORMAT.md 7.5): "" once its details are removed.
+    data["name"] = privacy::OpenTokenLabel(data.value("token_id", ""), data["name"].get<std::string>());
   }
   return data;
 }

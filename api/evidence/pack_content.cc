@@ -10,6 +10,7 @@
 #include "api/core/parallel.h"
 #include "api/evidence/event_line.h"
 #include "api/evidence/report_names.h"
+#include "api/privacy/personal_data_vault.h"
 #include "domain/read/membership_at.h"
 #include "domain/calendar.h"
 
@@ -118,7 +119,7 @@ void PackFold::Apply(NetworkModel& model, const storage::RecordedEvent& e) {
     model.Apply(view);
     if (e.type == auth::kTokenIssuedType) {
       if (auto t = auth::DecodeTokenIssued(e.data); t.ok()) {
-        tokens_[t->token_id] = {t->name, t->person_id.value_or("")};
+        tokens_[t->token_id] = {privacy::OpenTokenLabel(t->token_id, t->name), t->person_id.value_or("")};
       }
     }
     return;

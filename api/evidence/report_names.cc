@@ -93,7 +93,7 @@ std::string ActorName(const NetworkModel& m, const std::unordered_map<std::strin
   if (actor.starts_with(prefix)) {
     id = std::string_view(actor).substr(prefix.size());
   } else if (auto t = tokens.find(actor); t != tokens.end()) {
-    if (t->second.person_id.empty()) return t->second.label.empty() ? actor : t->second.label + " (token)";
+    if (t->second.person_id.empty()) return t->second.label.empty() ? std::string("a token (details removed)") : t->second.label + " (token)";
     id = t->second.person_id;
   } else {
     return ActorNameIn(m, actor);

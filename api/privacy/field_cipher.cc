@@ -69,25 +69,25 @@ std::optional<std::string> Open(const Key256& key, std::string_view aad, std::st
   return out;
 }
 
-std::string FieldAad(std::string_view person_id, std::string_view field) {
-  std::string aad = "assure-personal-field/v1";
+std::string FieldAad(std::string_view holder_id, std::string_view field, const Sealing& sealing) {
+  std::string aad(sealing.field_label);
   aad.push_back('\0');
-  aad += person_id;
+  aad += holder_id;
   aad.push_back('\0');
   aad += field;
   return aad;
 }
 
-std::string WrappedKeyAad(std::string_view person_id) {
-  std::string aad = "assure-person-key/v1";
+std::string WrappedKeyAad(std::string_view holder_id, const Sealing& sealing) {
+  std::string aad(sealing.key_label);
   aad.push_back('\0');
-  aad += person_id;
+  aad += holder_id;
   return aad;
 }
 
-Result<std::string> SealField(const Key256& key, std::string_view person_id, std::string_view field,
-                              std::string_view value) {
-  auto sealed = Seal(key, FieldAad(person_id, field), value);
+Result<std::string> SealField(const Key256& key, std::string_view holder_id, std::string_view field,
+                              std::string_view value, const Sealing& sealing) {
+  auto sealed = Seal(key, FieldAad(holder_id, field, sealing), value);
   if (!sealed.ok()) return sealed.error();
   return std::string(kEnvelopePrefix) + Hex(*sealed);
 }

@@ -38,28 +38,41 @@ Result<Key256> ReadMasterKeyFile(const std::string& path) {
 
 namespace {
 
-Result<Key256> CreateMasterKeyFile(const std::string& path) {
-  auto key = NewKey();
-  if (!key.ok()) return key.error();
-  // 0600 from the start, and never over an existing file.
+// Writes `key` to a new file `path`: 0600 from the start, never over an
+// existing file, synced.
+Status WriteNewKeyFile(const std::string& path, const Key256& key) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
   if (fd < 0) return MakeError(ErrorCode::kIoError, "cannot create the master key file " + path);
-  const std::string text =
-      Hex(std::string_view(reinterpret_cast<const char*>(key->data()), key->size())) + "\n";
+  const std::string text = Hex(std::string_view(reinterpret_cast<const char*>(key.data()), key.size())) + "\n";
   const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
   ::close(fd);
   if (!ok) return MakeError(ErrorCode::kIoError, "cannot write the master key file " + path);
+  return {};
+}
+
+Result<Key256> CreateMasterKeyFile(const std::string& path) {
+  auto key = NewKey();
+  if (!key.ok()) return key.error();
+  ASSURE_TRY(WriteNewKeyFile(path, *key));
   return key;
 }
 
 }  // namespace
 
+MasterKeyLocation LocateMasterKey(const std::string& data_dir, const std::string& configured) {
+  MasterKeyLocation loc;
+  loc.path = configured;
+  if (const char* env = std::getenv(kMasterKeyEnv); env != nullptr && *env != '\0') loc.path = env;
+  loc.named = !loc.path.empty();
+  if (!loc.named) loc.path = (std::filesystem::path(data_dir) / kDefaultMasterKeyFile).string();
+  return loc;
+}
+
 Result<VaultOpened> OpenVault(std::shared_ptr<storage::EventStore> store, const std::string& data_dir,
                               const std::string& configured, bool writable) {
-  std::string path = configured;
-  if (const char* env = std::getenv(kMasterKeyEnv); env != nullptr && *env != '\0') path = env;
-  const bool named = !path.empty();
-  if (!named) path = (std::filesystem::path(data_dir) / kDefaultMasterKeyFile).string();
+  const MasterKeyLocation loc = LocateMasterKey(data_dir, configured);
+  const std::string& path = loc.path;
+  const bool named = loc.named;
   auto has_check = PersonalDataVault::StoreHasMasterCheck(*store);
   if (!has_check.ok()) return has_check.error();
   VaultOpened out;
@@ -93,6 +106,38 @@ Result<VaultOpened> OpenVault(std::shared_ptr<storage::EventStore> store, const 
       out.notice += (out.notice.empty() ? "" : "; ") + std::string("destroyed the data keys of ") +
                     std::to_string(*destroyed) + " erased people whose keys had survived their erasure";
     }
+  }
+  return out;
+}
+
+
+Result<Rotation> RotateMasterKey(storage::EventStore& store, const std::string& data_dir,
+                                 const std::string& configured, const std::string& next_key_file) {
+  const MasterKeyLocation loc = LocateMasterKey(data_dir, configured);
+  auto current = ReadMasterKeyFile(loc.path);
+  if (!current.ok()) return current.error();
+  auto next = ReadMasterKeyFile(next_key_file);
+  if (!next.ok()) return next.error();
+  if (*next == *current) {
+    return MakeError(ErrorCode::kInvalidArgument, "the new master key is the current one: nothing was changed");
+  }
+  Rotation out;
+  auto rewrapped = PersonalDataVault::RotateMasterKey(store, *current, *next);
+  if (!rewrapped.ok()) return rewrapped.error();
+  out.data_keys = *rewrapped;
+  if (!loc.named) {
+    // The default file in the data directory is replaced (a new file renamed
+    // over it): from here the store opens with the new key only.
+    const std::string fresh = loc.path + ".new";
+    std::filesystem::remove(fresh);
+    ASSURE_TRY(WriteNewKeyFile(fresh, *next));
+    std::error_code ec;
+    std::filesystem::rename(fresh, loc.path, ec);
+    if (ec) return MakeError(ErrorCode::kIoError, "the store now opens with the new key only, but " + loc.path +
+                                                      " could not be replaced: copy " + next_key_file + " there");
+    out.installed_at = loc.path;
+  } else {
+    out.current_key_file = loc.path;
   }
   return out;
 }

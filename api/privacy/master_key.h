@@ -37,6 +37,29 @@ struct VaultOpened {
   std::string notice;                        // for the log: a key created, or why there is none
 };
 
+// Where the master key is looked for (1-3 above); `named`: by the
+// environment or the config (it must exist), not the default file.
+struct MasterKeyLocation {
+  std::string path;
+  bool named = false;
+};
+MasterKeyLocation LocateMasterKey(const std::string& data_dir, const std::string& configured);
+
+// Rotation (README "Rotating the master key"): every data key and the check
+// value re-wrapped under the key in `next_key_file` (PersonalDataVault::
+// RotateMasterKey), for a store no server has open. The default file
+// (3 above) is then replaced by the new key; a key named by the environment
+// or the config is for the operator to replace (`current_key_file` says
+// which). Errors: the current or new key missing or unreadable, the same
+// key twice, a current key that is not the store's (nothing is changed).
+struct Rotation {
+  std::size_t data_keys = 0;     // people's and tokens' keys re-wrapped
+  std::string installed_at;      // the default file, now holding the new key
+  std::string current_key_file;  // a named file the operator must replace
+};
+Result<Rotation> RotateMasterKey(storage::EventStore& store, const std::string& data_dir,
+                                 const std::string& configured, const std::string& next_key_file);
+
 // Finds the master key as above and opens the store's vault with it.
 // `configured` is the config's master_key_file ("" when not set).
 // `writable`: the store was opened for writing (a read-only open neither

@@ -16,7 +16,28 @@ using nlohmann::json;
 constexpr std::string_view kMasterCheckText = "assure personal data master key";
 constexpr char kWrappedFormat = '\x01';  // on-disk: the first byte of a wrapped key
 
-std::string StateKey(std::string_view person_id) { return std::string(kKeyPrefix) + std::string(person_id); }
+std::string StateKey(const KeyHolder& holder, std::string_view id) {
+  return std::string(holder.state_prefix) + std::string(id);
+}
+
+Result<std::string> WrapKey(const Key256& master, const KeyHolder& holder, std::string_view id, const Key256& key) {
+  auto wrapped = Seal(master, WrappedKeyAad(id, *holder.sealing),
+                      std::string_view(reinterpret_cast<const char*>(key.data()), key.size()));
+  if (!wrapped.ok()) return wrapped.error();
+  return kWrappedFormat + *wrapped;
+}
+
+std::optional<Key256> UnwrapKey(const Key256& master, const KeyHolder& holder, std::string_view id,
+                                std::string_view wrapped) {
+  std::optional<std::string> raw;
+  if (!wrapped.empty() && wrapped[0] == kWrappedFormat) {
+    raw = privacy::Open(master, WrappedKeyAad(id, *holder.sealing), wrapped.substr(1));
+  }
+  if (!raw || raw->size() != Key256{}.size()) return std::nullopt;
+  Key256 key;
+  std::copy(raw->begin(), raw->end(), key.begin());
+  return key;
+}
 
 std::string_view Placeholder(std::string_view field) {
   return field == "name" ? domain::kErasedPersonName : std::string_view();
@@ -54,26 +75,57 @@ Result<std::shared_ptr<PersonalDataVault>> PersonalDataVault::Open(std::shared_p
   return std::shared_ptr<PersonalDataVault>(new PersonalDataVault(std::move(store), master));
 }
 
-Result<std::optional<Key256>> PersonalDataVault::KeyOf(std::string_view person_id) {
-  const std::string id(person_id);
+Result<std::optional<Key256>> PersonalDataVault::KeyOf(const KeyHolder& holder, std::string_view id) {
+  const std::string state_key = StateKey(holder, id);
   {
     std::shared_lock l(mu_);
-    if (auto it = keys_.find(id); it != keys_.end()) return it->second;
+    if (auto it = keys_.find(state_key); it != keys_.end()) return it->second;
   }
   std::optional<Key256> key;
-  auto wrapped = store_->GetState(StateKey(person_id));
+  auto wrapped = store_->GetState(state_key);
   if (!wrapped.ok()) return wrapped.error();  // not cached: asked again next time
   if (wrapped->has_value()) {
-    const std::string& w = **wrapped;
-    std::optional<std::string> raw;
-    if (!w.empty() && w[0] == kWrappedFormat) raw = privacy::Open(master_, WrappedKeyAad(person_id), std::string_view(w).substr(1));
-    if (!raw || raw->size() != Key256{}.size()) {
-      return MakeError(ErrorCode::kCorruption, "the data key of person " + id + " does not unwrap");
-    }
-    std::copy(raw->begin(), raw->end(), key.emplace().begin());
+    key = UnwrapKey(master_, holder, id, **wrapped);
+    if (!key) return MakeError(ErrorCode::kCorruption, "the data key " + state_key + " does not unwrap");
   }
   std::unique_lock l(mu_);
-  return keys_.try_emplace(id, key).first->second;
+  return keys_.try_emplace(state_key, key).first->second;
+}
+
+Result<Key256> PersonalDataVault::KeyFor(const KeyHolder& holder, std::string_view id) {
+  auto held = KeyOf(holder, id);
+  if (!held.ok()) return held.error();
+  if (*held) return **held;
+  // The holder's first sealed field: a new key, stored before anything is
+  // sealed under it. Not synced on its own: the event sealed under it is
+  // committed after it with a synced write, which syncs every earlier
+  // record of the write-ahead log (one log for all column families;
+  // RocksDB syncs every live log file on a synced write), so the key is
+  // durable whenever the event is. An event that fails leaves an unused
+  // key. (A sync of its own cost one more fsync per new person: half the
+  // registrations per second.)
+  auto fresh = NewKey();
+  if (!fresh.ok()) return fresh.error();
+  auto wrapped = WrapKey(master_, holder, id, *fresh);
+  if (!wrapped.ok()) return wrapped.error();
+  const std::string state_key = StateKey(holder, id);
+  ASSURE_TRY(store_->PutState({{state_key, *wrapped}}, /*sync=*/false));
+  std::unique_lock l(mu_);
+  keys_[state_key] = *fresh;
+  return *fresh;
+}
+
+Result<bool> PersonalDataVault::DestroyKey(const KeyHolder& holder, std::string_view id) {
+  const std::string state_key = StateKey(holder, id);
+  auto held = store_->GetState(state_key);
+  if (!held.ok()) return held.error();
+  {
+    // Forgotten first: from here on nothing is decrypted with it.
+    std::unique_lock l(mu_);
+    keys_[state_key] = std::nullopt;
+  }
+  ASSURE_TRY(store_->EraseState({state_key}));
+  return held->has_value();
 }
 
 Status PersonalDataVault::SealFields(std::string_view person_id, json& data, bool create_key) {
@@ -83,29 +135,16 @@ Status PersonalDataVault::SealFields(std::string_view person_id, json& data, boo
     auto it = data.find(field);
     if (it == data.end() || !it->is_string() || it->get_ref<const std::string&>().empty()) continue;
     if (!key) {
-      auto held = KeyOf(person_id);
-      if (!held.ok()) return held.error();
-      key = *held;
-    }
-    if (!key && !create_key) return {};
-    if (!key) {
-      // The person's first personal data: a new key, stored before anything
-      // is sealed under it. Not synced on its own: the event sealed under it
-      // is committed after it with a synced write, which syncs every earlier
-      // record of the write-ahead log (one log for all column families;
-      // RocksDB syncs every live log file on a synced write), so the key is
-      // durable whenever the event is. An event that fails leaves an unused
-      // key. (A sync of its own cost one more fsync per new person: half the
-      // registrations per second.)
-      auto fresh = NewKey();
-      if (!fresh.ok()) return fresh.error();
-      auto wrapped = Seal(master_, WrappedKeyAad(person_id),
-                          std::string_view(reinterpret_cast<const char*>(fresh->data()), fresh->size()));
-      if (!wrapped.ok()) return wrapped.error();
-      ASSURE_TRY(store_->PutState({{StateKey(person_id), kWrappedFormat + *wrapped}}, /*sync=*/false));
-      std::unique_lock l(mu_);
-      keys_[std::string(person_id)] = *fresh;
-      key = *fresh;
+      if (create_key) {
+        auto made = KeyFor(kPersonKeys, person_id);
+        if (!made.ok()) return made.error();
+        key = *made;
+      } else {
+        auto held = KeyOf(kPersonKeys, person_id);
+        if (!held.ok()) return held.error();
+        if (!*held) return {};  // no key, and none to be made: left as it is
+        key = **held;
+      }
     }
     auto sealed = SealField(*key, person_id, field, it->get_ref<const std::string&>());
     if (!sealed.ok()) return sealed.error();
@@ -123,7 +162,7 @@ void PersonalDataVault::OpenFields(std::string_view person_id, json& data) {
     auto bytes = EnvelopeBytes(it->get_ref<const std::string&>());
     if (!bytes) continue;  // plain text (written before encryption existed)
     if (!key) {
-      auto held = KeyOf(person_id);
+      auto held = KeyOf(kPersonKeys, person_id);
       key.emplace(held.ok() ? *held : std::optional<Key256>());
     }
     std::optional<std::string> plain;
@@ -134,16 +173,9 @@ void PersonalDataVault::OpenFields(std::string_view person_id, json& data) {
 
 Result<PersonalDataVault::Erasure> PersonalDataVault::Erase(std::string_view person_id) {
   Erasure out;
-  const std::string key = StateKey(person_id);
-  auto held = store_->GetState(key);
-  if (!held.ok()) return held.error();
-  out.key_destroyed = held->has_value();
-  {
-    // Forgotten first: from here on nothing is decrypted with it.
-    std::unique_lock l(mu_);
-    keys_[std::string(person_id)] = std::nullopt;
-  }
-  ASSURE_TRY(store_->EraseState({key}));
+  auto destroyed = DestroyKey(kPersonKeys, person_id);
+  if (!destroyed.ok()) return destroyed.error();
+  out.key_destroyed = *destroyed;
   const std::string stream = domain::StreamId(PersonAggregate::kKind, person_id);
   std::uint64_t from = 0;
   for (;;) {
@@ -167,6 +199,71 @@ Result<PersonalDataVault::Erasure> PersonalDataVault::Erase(std::string_view per
   return out;
 }
 
+Result<std::string> PersonalDataVault::SealTokenLabel(std::string_view token_id, std::string_view label) {
+  if (label.empty()) return std::string();
+  auto key = KeyFor(kTokenKeys, token_id);
+  if (!key.ok()) return key.error();
+  return SealField(*key, token_id, kTokenLabelField, label, kTokenSealing);
+}
+
+std::string PersonalDataVault::OpenTokenLabel(std::string_view token_id, std::string_view stored) {
+  auto bytes = EnvelopeBytes(stored);
+  if (!bytes) return std::string(stored);  // plain text (written before labels were sealed)
+  auto key = KeyOf(kTokenKeys, token_id);
+  if (!key.ok() || !*key) return std::string();
+  return privacy::Open(**key, FieldAad(token_id, kTokenLabelField, kTokenSealing), *bytes).value_or("");
+}
+
+Status PersonalDataVault::DestroyTokenKeys(const std::vector<std::string>& token_ids) {
+  std::vector<std::string> state_keys;
+  for (const auto& id : token_ids) state_keys.push_back(StateKey(kTokenKeys, id));
+  {
+    // Forgotten first: from here on nothing is decrypted with them.
+    std::unique_lock l(mu_);
+    for (const auto& k : state_keys) keys_[k] = std::nullopt;
+  }
+  return store_->EraseState(state_keys);
+}
+
+Result<std::vector<std::string>> PersonalDataVault::TokensWithKeys() {
+  auto keys = store_->ScanState(kTokenKeyPrefix);
+  if (!keys.ok()) return keys.error();
+  std::vector<std::string> ids;
+  for (const auto& kv : *keys) ids.push_back(kv.key.substr(kTokenKeyPrefix.size()));
+  return ids;
+}
+
+Result<std::size_t> PersonalDataVault::RotateMasterKey(storage::EventStore& store, const Key256& current,
+                                                       const Key256& next) {
+  auto check = store.GetState(kMasterCheckKey);
+  if (!check.ok()) return check.error();
+  if (!check->has_value() || privacy::Open(current, kMasterCheckAad, **check) != kMasterCheckText) {
+    return MakeError(ErrorCode::kForbidden,
+                     "the current master key does not open this store's personal data (or the store "
+                     "holds none): nothing was changed");
+  }
+  auto sealed_check = Seal(next, kMasterCheckAad, kMasterCheckText);
+  if (!sealed_check.ok()) return sealed_check.error();
+  std::vector<storage::KeyValue> rewrapped{{std::string(kMasterCheckKey), *sealed_check}};
+  for (const KeyHolder* holder : {&kPersonKeys, &kTokenKeys}) {
+    auto keys = store.ScanState(holder->state_prefix);
+    if (!keys.ok()) return keys.error();
+    for (const auto& kv : *keys) {
+      const std::string_view id = std::string_view(kv.key).substr(holder->state_prefix.size());
+      auto key = UnwrapKey(current, *holder, id, kv.value);
+      if (!key) {
+        return MakeError(ErrorCode::kCorruption,
+                         "the data key " + kv.key + " does not unwrap under the current master key: nothing was changed");
+      }
+      auto wrapped = WrapKey(next, *holder, id, *key);
+      if (!wrapped.ok()) return wrapped.error();
+      rewrapped.push_back({kv.key, std::move(wrapped).value()});
+    }
+  }
+  ASSURE_TRY(store.ReplaceStateBeyondRecovery(rewrapped));
+  return rewrapped.size() - 1;
+}
+
 Result<std::size_t> PersonalDataVault::DestroyKeysOfErased() {
   auto keys = store_->ScanState(kKeyPrefix);
   if (!keys.ok()) return keys.error();
@@ -186,6 +283,16 @@ Result<std::size_t> PersonalDataVault::DestroyKeysOfErased() {
 void InstallVault(std::shared_ptr<PersonalDataVault> vault) { Installed().store(std::move(vault)); }
 
 std::shared_ptr<PersonalDataVault> InstalledVault() { return Installed().load(); }
+
+Result<std::string> SealTokenLabel(std::string_view token_id, std::string_view label) {
+  auto vault = InstalledVault();
+  return vault ? vault->SealTokenLabel(token_id, label) : Result<std::string>(std::string(label));
+}
+
+std::string OpenTokenLabel(std::string_view token_id, std::string_view stored) {
+  if (auto vault = InstalledVault()) return vault->OpenTokenLabel(token_id, stored);
+  return stored.starts_with(kEnvelopePrefix) ? std::string() : std::string(stored);
+}
 
 Status SealPersonalFields(std::string_view person_id, json& data, bool create_key) {
   auto vault = InstalledVault();

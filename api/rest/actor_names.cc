@@ -9,6 +9,7 @@ std::string ReadModelActorNames::NameOf(std::string_view actor) const {
   if (tokens_ != nullptr && !actor.starts_with("person-") && !actor.starts_with("cli")) {
     if (auto token = tokens_->FindById(std::string(actor))) {
       if (!token->issued.person_id) {
+        if (token->details_removed) return "a token (details removed)";
         return token->issued.name.empty() ? std::string(actor) : token->issued.name + " (token)";
       }
       person_actor = auth::PersonActor(*token->issued.person_id);

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <utility>
 
+#include "domain/hex.h"
+
 namespace assure::api::rest {
 
 std::string ExtensionOf(std::string_view media_type) {
@@ -70,7 +72,6 @@ std::string DownloadFileName(const domain::ControlledDocumentState& doc, const d
 
 std::string ContentDisposition(std::string_view file_name) {
   std::string ascii, encoded;
-  static constexpr char kHex[] = "0123456789ABCDEF";
   for (char c : file_name) {
     const auto u = static_cast<unsigned char>(c);
     ascii += (u < 0x20 || u >= 0x7f || c == '"' || c == '\\' || c == '/') ? '_' : c;
@@ -78,9 +79,10 @@ std::string ContentDisposition(std::string_view file_name) {
     if (std::isalnum(u) || std::string_view("!#$&+-.^_`|~").find(c) != std::string_view::npos) {
       encoded += c;
     } else {
+      char digits[2];
+      domain::WriteHexUpper(digits, u);
       encoded += '%';
-      encoded += kHex[u >> 4];
-      encoded += kHex[u & 0xF];
+      encoded.append(digits, 2);
     }
   }
   return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;

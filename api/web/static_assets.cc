@@ -2,11 +2,13 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "api/http/compression.h"
+#include "domain/hex.h"
 
 namespace assure::api::web {
 
@@ -28,12 +30,8 @@ std::string EtagOf(std::string_view body) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
   EVP_Digest(body.data(), body.size(), digest, &n, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string out = "\"";
-  for (unsigned int i = 0; i < 16 && i < n; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
+  domain::AppendHex(out, std::string_view(reinterpret_cast<const char*>(digest), std::min(n, 16u)));
   return out + "\"";
 }
 

@@ -12,6 +12,7 @@
 #include "storage/fault_backend.h"
 #include "tests/storage/test_util.h"
 #include "storage/log_store.h"
+#include "tests/server/child_process.h"
 #include "tests/server/test_client.h"
 #include "tests/server/test_server.h"
 
@@ -35,16 +36,6 @@ struct TempDir {
   fs::path path;
   static inline int counter = 0;
 };
-
-bool AnyFileContains(const fs::path& dir, const std::string& needle) {
-  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (bytes.find(needle) != std::string::npos) return true;
-  }
-  return false;
-}
 
 TEST(AuthTest, TokenLifecycleOverHttp) {
   TestServer s;

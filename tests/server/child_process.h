@@ -32,6 +32,18 @@ struct ScratchDir {
 };
 
 // The file's bytes ("" if it cannot be read).
+inline std::string Slurp(const std::filesystem::path& f);
+
+// Whether any file under `dir` holds `needle` (a secret that must not be
+// stored, or a value that must have left the store's files).
+inline bool AnyFileContains(const std::filesystem::path& dir, const std::string& needle) {
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (entry.is_regular_file() && Slurp(entry.path()).find(needle) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// The file's bytes ("" if it cannot be read).
 inline std::string Slurp(const std::filesystem::path& f) {
   std::ifstream in(f, std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
