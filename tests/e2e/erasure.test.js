@@ -33,10 +33,10 @@ function filesUnder(dir) {
   return out;
 }
 
-// Files under the store's directory holding `text` (UTF-8 bytes).
-function filesHolding(text) {
+// Files under the store's directory (or `dir`) holding `text` (UTF-8 bytes).
+function filesHolding(text, dir = server.data) {
   const needle = Buffer.from(text, 'utf8');
-  const all = filesUnder(server.data);
+  const all = filesUnder(dir);
   return { searched: all.length, hits: all.filter((f) => readFileSync(f).includes(needle)) };
 }
 
@@ -194,11 +194,21 @@ describe('erasure of personal data', { timeout: 120000 }, () => {
     assert.equal((await api.get('audit/verify')).ok, true);
   });
 
-  it('the store holds the name nowhere; the chain and both packs verify', async () => {
+  it('the store and a backup made after hold the name nowhere; the chain and both packs verify', async () => {
+    const made = await api.raw('admin/backups', { method: 'POST',
+      headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'after-erasure' }) });
+    assert.equal(made.status, 201, await made.text());
     await server.stop();
     const found = [NAME, EMAIL, JOB].map((s) => filesHolding(s));
     console.log(`files searched: ${found[0].searched}; hits: ${found.map((f) => f.hits.length).join(', ')}`);
     for (const f of found) assert.deepEqual(f.hits, []);
+    const backup = `${server.data}-backups/after-erasure`;
+    const inBackup = [NAME, EMAIL, JOB].map((s) => filesHolding(s, backup));
+    console.log(`backup files searched: ${inBackup[0].searched}; hits: ${inBackup.map((f) => f.hits.length).join(', ')}`);
+    assert.ok(inBackup[0].searched > 5);
+    for (const f of inBackup) assert.deepEqual(f.hits, []);
+    execFileSync(ASSURE, ['restore', backup, '--data', path.join(server.dir, 'restored')], { stdio: ['ignore', 'pipe', 'pipe'] });
     execFileSync(ASSURE, ['verify', '--data', server.data], { stdio: ['ignore', 'pipe', 'pipe'] });
     verifyPack(world.before.path);
     verifyPack(world.after.path);
