@@ -11,6 +11,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -55,5 +56,19 @@ inline constexpr std::array<std::int8_t, 256> kHexDigitValues = [] {
   return t;
 }();
 inline int HexDigitValue(char c) { return kHexDigitValues[static_cast<unsigned char>(c)]; }
+
+// The bytes `hex` spells (digits of either case); nullopt for an odd length
+// or anything but a digit.
+inline std::optional<std::string> UnhexBytes(std::string_view hex) {
+  if (hex.size() % 2 != 0) return std::nullopt;
+  std::string out(hex.size() / 2, '\0');
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const int hi = HexDigitValue(hex[2 * i]);
+    const int lo = HexDigitValue(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out[i] = static_cast<char>((hi << 4) | lo);
+  }
+  return out;
+}
 
 }  // namespace assure::domain

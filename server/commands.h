@@ -31,6 +31,8 @@ void RegisterKey(CLI::App& app, Run& run);
 void RegisterBackup(CLI::App& app, Run& run);
 // assure restore BACKUP_DIR --data NEWDIR
 void RegisterRestore(CLI::App& app, Run& run);
+// assure archive export --out DIR [--data DIR] [--without-keys] | import DIR --data NEWDIR
+void RegisterArchive(CLI::App& app, Run& run);
 // assure subject-access PERSON_ID [--data DIR] [--json]
 void RegisterSubjectAccess(CLI::App& app, Run& run);
 

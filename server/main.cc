@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   assure::server::RegisterSubjectAccess(app, run);
   assure::server::RegisterBackup(app, run);
   assure::server::RegisterRestore(app, run);
+  assure::server::RegisterArchive(app, run);
   // An unknown command is an error even with --help (CLI11 would print the
   // top-level help and exit 0, so a script could not tell it from success).
   if (argc > 1 && argv[1][0] != '-') {

@@ -113,8 +113,22 @@ Result<std::optional<Checkpoint>> CheckpointLog::AtSize(std::uint64_t tree_size)
   return std::optional<Checkpoint>{*c};
 }
 
-Result<std::vector<Checkpoint>> CheckpointLog::List() {
-  auto all = store_.ScanState(kPrefix);
+Result<std::vector<Checkpoint>> CheckpointLog::List() { return ListCheckpoints(store_); }
+
+Status KeepCheckpoint(storage::EventStore& store, const Checkpoint& c) {
+  const std::string at = "the checkpoint of tree size " + std::to_string(c.tree_size);
+  if (!VerifyCheckpointSignature(c)) return MakeError(ErrorCode::kCorruption, at + " is not signed by its key");
+  if (c.tree_size == 0 || c.tree_size > store.Head().position) {
+    return MakeError(ErrorCode::kCorruption, at + " is beyond the log");
+  }
+  auto root = store.MerkleRoot(c.tree_size);
+  if (!root.ok()) return root.error();
+  if (*root != c.root) return MakeError(ErrorCode::kCorruption, at + " signs another root than this log's");
+  return store.PutState({{Key(c.tree_size), CheckpointToJson(c).dump()}});
+}
+
+Result<std::vector<Checkpoint>> ListCheckpoints(storage::EventStore& store) {
+  auto all = store.ScanState(kPrefix);
   if (!all.ok()) return all.error();
   std::vector<Checkpoint> out;
   for (const auto& kv : *all) {

@@ -43,6 +43,13 @@ Result<Checkpoint> CheckpointFromJson(const nlohmann::json& j);
 // under the checkpoint's own key when `public_key` is empty.
 bool VerifyCheckpointSignature(const Checkpoint& c, std::string_view public_key = {});
 
+// Every published checkpoint of `store`, smallest tree first.
+Result<std::vector<Checkpoint>> ListCheckpoints(storage::EventStore& store);
+// Keeps `c`, a checkpoint an earlier store of the same log published (an
+// archive's): its signature must verify under its own key and its root be
+// this store's Merkle root at its size, else kCorruption and nothing kept.
+Status KeepCheckpoint(storage::EventStore& store, const Checkpoint& c);
+
 class CheckpointLog {
  public:
   CheckpointLog(storage::EventStore& store, const Signer& signer);

@@ -73,6 +73,27 @@ class BackupService {
   std::mutex mu_;  // one backup at a time
 };
 
+// Creates `dir` (mode 0700) to restore or import into: it must be missing
+// or empty, else kAlreadyExists ("<verb> only into a new, empty directory").
+Status CreateEmptyDataDir(const std::string& dir, const std::string& verb);
+// Removes `dir`, so nothing half-made is left to be started, and says so in `e`.
+Error RemovedAfter(const std::string& dir, Error e);
+
+// kCorruption: "<what> does not verify: <why>".
+Error DoesNotVerify(const std::string& what, const std::string& why);
+
+// What a copied or re-imported store must hold: its head and Merkle root.
+struct ExpectedHead {
+  std::uint64_t head_position = 0;
+  std::string head_hash;    // lowercase hex
+  std::string merkle_root;  // lowercase hex
+};
+// Opens the store in `dir` read-only and verifies it end to end: the whole
+// hash chain, the head against `m`, every Merkle leaf against its event and
+// the root recomputed from them against the stored tree and `m`. Returns
+// the events verified; kCorruption saying "<what> does not verify: why".
+Result<std::uint64_t> VerifyStore(const std::string& dir, const ExpectedHead& m, const std::string& what);
+
 struct RestoreReport {
   BackupManifest manifest;
   std::uint64_t events_verified = 0;

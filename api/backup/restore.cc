@@ -14,15 +14,36 @@ namespace assure::api::backup {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-Error Corrupt(const std::string& why) {
-  return MakeError(ErrorCode::kCorruption, "the backup does not verify: " + why);
+Status CreateEmptyDataDir(const std::string& dir, const std::string& verb) {
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
+    return MakeError(ErrorCode::kAlreadyExists, dir + " is not empty: " + verb + " only into a new, empty directory");
+  }
+  fs::create_directories(dir, ec);
+  if (ec) return MakeError(ErrorCode::kIoError, "cannot create " + dir + ": " + ec.message());
+  fs::permissions(dir, fs::perms::owner_all, ec);
+  return {};
 }
 
-// Opens the restored copy read-only and checks it against the manifest: the
-// whole chain, the head, and the Merkle root recomputed from every leaf.
-Result<std::uint64_t> VerifyCopy(const std::string& dir, const BackupManifest& m) {
+Error RemovedAfter(const std::string& dir, Error e) {
+  std::error_code ignored;
+  fs::remove_all(dir, ignored);
+  e.message += " (" + dir + " removed)";
+  return e;
+}
+
+Error DoesNotVerify(const std::string& what, const std::string& why) {
+  return MakeError(ErrorCode::kCorruption, what + " does not verify: " + why);
+}
+
+namespace {
+
+Error Corrupt(const std::string& why) { return DoesNotVerify("the backup", why); }
+
+}  // namespace
+
+Result<std::uint64_t> VerifyStore(const std::string& dir, const ExpectedHead& m, const std::string& what) {
+  auto Corrupt = [&what](const std::string& why) { return DoesNotVerify(what, why); };
   storage::StoreOptions options;
   options.create_if_missing = false;
   options.read_only = true;
@@ -77,8 +98,6 @@ Result<std::uint64_t> VerifyCopy(const std::string& dir, const BackupManifest& m
   return report->checked;
 }
 
-}  // namespace
-
 Result<RestoreReport> Restore(const std::string& backup_dir, const std::string& new_data_dir) {
   const fs::path from = fs::absolute(backup_dir);
   const fs::path to = fs::absolute(new_data_dir);
@@ -91,18 +110,8 @@ Result<RestoreReport> Restore(const std::string& backup_dir, const std::string& 
   auto manifest = ParseManifest(text);
   if (!manifest.ok()) return manifest.error();
 
-  if (fs::exists(to, ec) && !fs::is_empty(to, ec)) {
-    return MakeError(ErrorCode::kAlreadyExists, to.string() + " is not empty: restore only into a new, empty directory");
-  }
-  fs::create_directories(to, ec);
-  if (ec) return MakeError(ErrorCode::kIoError, "cannot create " + to.string() + ": " + ec.message());
-  fs::permissions(to, fs::perms::owner_all, ec);
-  auto fail = [&to](Error e) -> Result<RestoreReport> {
-    std::error_code ignored;
-    fs::remove_all(to, ignored);  // nothing half-restored is left to be started
-    e.message += " (" + to.string() + " removed)";
-    return e;
-  };
+  ASSURE_TRY(CreateEmptyDataDir(to.string(), "restore"));
+  auto fail = [&to](Error e) -> Result<RestoreReport> { return RemovedAfter(to.string(), std::move(e)); };
 
   for (const auto& f : manifest->files) {
     if (!fs::exists(from / f.name, ec)) return fail(Corrupt(f.name + " is missing"));
@@ -112,7 +121,8 @@ Result<RestoreReport> Restore(const std::string& backup_dir, const std::string& 
       return fail(Corrupt(f.name + " is not the file the manifest names (size or SHA-256 differs)"));
     }
   }
-  auto verified = VerifyCopy(to.string(), *manifest);
+  auto verified = VerifyStore(to.string(), {manifest->head_position, manifest->head_hash, manifest->merkle_root},
+                              "the backup");
   if (!verified.ok()) return fail(verified.error());
   RestoreReport r;
   r.manifest = std::move(manifest).value();

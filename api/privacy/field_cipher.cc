@@ -104,16 +104,6 @@ std::string Hex(std::string_view bytes) {
   return out;
 }
 
-std::optional<std::string> Unhex(std::string_view hex) {
-  if (hex.size() % 2 != 0) return std::nullopt;
-  std::string out(hex.size() / 2, '\0');
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    const int hi = domain::HexDigitValue(hex[2 * i]);
-    const int lo = domain::HexDigitValue(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out[i] = static_cast<char>((hi << 4) | lo);
-  }
-  return out;
-}
+std::optional<std::string> Unhex(std::string_view hex) { return domain::UnhexBytes(hex); }
 
 }  // namespace assure::api::privacy
