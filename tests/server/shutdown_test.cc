@@ -213,6 +213,44 @@ TEST(FirstStartTest, ANewStoreGetsOneAdminTokenInAPrivateFileAndNeverAnother) {
   EXPECT_EQ(std::count(listed.begin(), listed.end(), '\n'), 1) << "exactly one token:\n" << listed;
 }
 
+// A server killed without closing the store may leave its write-ahead log
+// (empty or not); the next start recovers from every such log and deletes
+// it, so after a clean stop only the live log is left, however many
+// crashes came before (README "The event store"). Fails if logs are kept
+// (archived, recycled, or left by a start that does not close the store).
+TEST(ShutdownTest, TheLogsOfKilledServersAreRecoveredAndRemovedByTheNextStart) {
+  ScratchDir dir("assure-wal-files");
+  const std::string bin = ASSURE_BIN;
+  const std::string data = (dir.path / "data").string();
+  auto logs = [&data] {
+    int n = 0;
+    for (const auto& e : fs::directory_iterator(data)) n += e.path().extension() == ".log";
+    return n;
+  };
+  {
+    auto [pid, port] = StartServe(bin, data, dir.path / "first.log");
+    ASSERT_NE(port, 0) << Slurp(dir.path / "first.log");
+    EXPECT_EQ(StopServe(pid), 0);
+  }
+  std::string admin = Slurp(fs::path(data) / "first-admin-token");
+  ASSERT_FALSE(admin.empty());
+  admin.pop_back();
+  for (int i = 0; i < 3; ++i) {
+    const fs::path log = dir.path / ("killed-" + std::to_string(i) + ".log");  // a new file: no old port in it
+    auto [pid, port] = StartServe(bin, data, log);
+    ASSERT_NE(port, 0) << Slurp(log);
+    auto made = Call(port, "POST", "/api/v1/organisations",
+                     R"({"kind":"trust","name":"Trust )" + std::to_string(i) + R"("})", Bearer(admin));
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    ASSERT_EQ(made.status, 201) << made.body;
+  }
+  auto [pid, port] = StartServe(bin, data, dir.path / "clean.log");
+  ASSERT_NE(port, 0) << Slurp(dir.path / "clean.log");
+  EXPECT_EQ(StopServe(pid), 0) << Slurp(dir.path / "clean.log");
+  EXPECT_EQ(logs(), 1);
+}
+
 TEST(CliTest, AnUnknownCommandIsAnErrorEvenWithHelp) {
   ScratchDir dir("assure-shutdown");
   const std::string bin = ASSURE_BIN;
