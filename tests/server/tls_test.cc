@@ -135,6 +135,11 @@ TEST(TlsTest, HttpsAndWssRoundTrip) {
   auto refused = Https(s.port(), cert.certificate, "GET", "/api/v1/test/echo", "ast_wrong");
   ASSERT_TRUE(refused.ok());
   EXPECT_EQ(refused->status, 401);
+  // The body limits are the same as over plain HTTP.
+  const std::string big = R"({"s":")" + std::string(s.app().config().body_limit_bytes, 'x') + R"("})";
+  auto too_large = Https(s.port(), cert.certificate, "POST", "/api/v1/test/echo", editor, big);
+  ASSERT_TRUE(too_large.ok()) << too_large.error().message;
+  EXPECT_EQ(too_large->status, 413);
 
   // The certificate is not in the system's store: without the CA file the
   // client refuses the server.
