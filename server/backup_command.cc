@@ -40,7 +40,7 @@ int BackupOverHttp(const std::string& server, const std::string& ca_file, std::s
     return 2;
   }
   const nlohmann::json body = {{"name", name}};
-  auto reply = HttpRequest(*endpoint, "POST", endpoint->base + "/api/v1/admin/backups", token, body.dump(),
+  auto reply = HttpRequest(*endpoint, "POST", "/api/v1/admin/backups", token, body.dump(),
                            "application/json", std::chrono::hours(6));
   if (!reply.ok()) {
     std::fprintf(stderr, "assure backup: %s\n", reply.error().message.c_str());

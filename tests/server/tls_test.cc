@@ -286,6 +286,14 @@ TEST(TlsTest, ServeReloadsOnSighupAndTheCliTalksHttps) {
                                " --token " + admin + " --out tls-backup",
                            err);
   EXPECT_EQ(backup.first, 0) << Slurp(err);
+  // Behind a proxy with a path prefix the request goes to PREFIX/api/v1/...
+  // (here the server has no prefix: 404, exit 1), the prefix once.
+  auto prefixed = RunCommand(bin + " backup --server " + url + "/assure --ca-file " + first.certificate.string() +
+                                 " --token " + admin + " --out tls-backup-prefixed",
+                             err);
+  EXPECT_EQ(prefixed.first, 1) << Slurp(err);
+  EXPECT_TRUE(TlsEventually([&] { return server.log().find("POST /assure/api/v1/admin/backups 404") != std::string::npos; }))
+      << server.log();
   // Without the CA file the self-signed certificate is not trusted: exit 2.
   auto untrusted = RunCommand(bin + " import '" + std::string(ASSURE_STRATEGY_MD) + "' --dry-run --server " +
                                   url + " --token " + admin,
