@@ -11,7 +11,7 @@
 
 #include "api/backup/backup.h"
 #include "server/commands.h"
-#include "server/http_upload.h"
+#include "server/http_client.h"
 #include "storage/clock.h"
 #include "storage/event_store.h"
 
@@ -25,7 +25,8 @@ void PrintManifest(const api::backup::BackupManifest& m) {
               m.merkle_root.c_str(), m.files.size(), static_cast<unsigned long long>(m.bytes()));
 }
 
-int BackupOverHttp(const std::string& server, std::string token, const std::string& name) {
+int BackupOverHttp(const std::string& server, const std::string& ca_file, std::string token,
+                   const std::string& name) {
   if (token.empty()) {
     if (const char* env = std::getenv("ASSURE_TOKEN")) token = env;
   }
@@ -33,13 +34,13 @@ int BackupOverHttp(const std::string& server, std::string token, const std::stri
     std::fprintf(stderr, "assure backup: --server needs an admin token (--token or env ASSURE_TOKEN)\n");
     return 2;
   }
-  auto endpoint = ParseHttpUrl(server);
+  auto endpoint = ParseHttpUrl(server, ca_file);
   if (!endpoint.ok()) {
     std::fprintf(stderr, "assure backup: %s\n", endpoint.error().message.c_str());
     return 2;
   }
   const nlohmann::json body = {{"name", name}};
-  auto reply = HttpRequest(*endpoint, "POST", endpoint->base + "/api/v1/admin/backups", token, body.dump(),
+  auto reply = HttpRequest(*endpoint, "POST", "/api/v1/admin/backups", token, body.dump(),
                            "application/json", std::chrono::hours(6));
   if (!reply.ok()) {
     std::fprintf(stderr, "assure backup: %s\n", reply.error().message.c_str());
@@ -81,6 +82,7 @@ void RegisterBackup(CLI::App& app, Run& run) {
   struct Args {
     std::string server;
     std::string token;
+    std::string ca_file;
     std::string out;
     std::string data;
   };
@@ -91,8 +93,10 @@ void RegisterBackup(CLI::App& app, Run& run) {
       "to <backup_dir>/NAME on the server's machine (an admin token: --token or env ASSURE_TOKEN);\n"
       "every write acknowledged before the request is in it. A stopped store: --data DIR --out DIR.\n"
       "The master key is never in a backup: keep it apart (README \"Backup and restore\").");
-  cmd->add_option("--server", args->server, "A running server, e.g. http://127.0.0.1:8080");
+  cmd->add_option("--server", args->server, "A running server, e.g. http://127.0.0.1:8080 or https://assure.example");
   cmd->add_option("--token", args->token, "With --server: an admin's token (env ASSURE_TOKEN)");
+  cmd->add_option("--ca-file", args->ca_file,
+                  "With an https:// --server: trust the CAs in this PEM file instead of the system's");
   cmd->add_option("--out", args->out,
                   "With --server: the backup's name (a directory inside the server's backup_dir);\n"
                   "with --data: the new directory to write")
@@ -104,7 +108,7 @@ void RegisterBackup(CLI::App& app, Run& run) {
         std::fprintf(stderr, "assure backup: give either --server URL or --data DIR\n");
         return 2;
       }
-      if (!args->server.empty()) return BackupOverHttp(args->server, args->token, args->out);
+      if (!args->server.empty()) return BackupOverHttp(args->server, args->ca_file, args->token, args->out);
       return BackupStopped(args->data, args->out);
     };
   });

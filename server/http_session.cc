@@ -13,9 +13,9 @@
 #include <exception>
 #include <utility>
 
-#include "api/http/live_credential.h"
 #include "api/http/problem.h"
-#include "server/websocket_session.h"
+#include "server/client_address.h"
+#include "server/request_checks.h"
 
 namespace assure::server {
 
@@ -32,63 +32,17 @@ bool IsHttpError(const beast::error_code& ec) {
   return ec.category() == http::make_error_code(http::error::bad_method).category();
 }
 
-std::string_view TrimOws(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-// RFC 9112 6.1 and 6.3: the only transfer coding accepted is a lone
-// `chunked`, and never together with Content-Length. Anything else (gzip,
-// xchunked, "chunked, gzip", chunked twice, chunked with parameters) would
-// leave the body's framing to guesswork: the caller answers 400 and closes.
-// Returns the reason, or empty when the framing is acceptable.
-template <class Header>
-std::string UnsupportedFraming(const Header& h) {
-  std::size_t codings = 0;
-  bool only_chunked = true;
-  bool any = false;
-  for (const auto& f : h) {
-    if (f.name() != http::field::transfer_encoding) continue;
-    any = true;
-    std::string_view rest(f.value());
-    while (true) {
-      const auto comma = rest.find(',');
-      const std::string_view item = TrimOws(rest.substr(0, comma));
-      if (!item.empty()) {
-        ++codings;
-        if (!api::http::EqualsIgnoreCase(item, "chunked")) only_chunked = false;
-      }
-      if (comma == std::string_view::npos) break;
-      rest.remove_prefix(comma + 1);
-    }
-  }
-  if (!any) return {};
-  if (h.find(http::field::content_length) != h.end()) {
-    return "a request must not carry both Transfer-Encoding and Content-Length";
-  }
-  if (codings != 1 || !only_chunked) {
-    return "unsupported Transfer-Encoding: only 'chunked' (alone) is accepted";
-  }
-  return {};
-}
-
-bool MediaTypeIs(std::string_view header, std::string_view type) {
-  const auto semi = header.find(';');
-  std::string_view base = header.substr(0, semi);
-  while (!base.empty() && base.back() == ' ') base.remove_suffix(1);
-  while (!base.empty() && base.front() == ' ') base.remove_prefix(1);
-  return api::http::EqualsIgnoreCase(base, type);
-}
-
 }  // namespace
 
-HttpSession::HttpSession(net::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> ctx,
+HttpSession::HttpSession(SessionStream&& stream, std::shared_ptr<ServerContext> ctx,
                          std::shared_ptr<ClientConnections::Slot> client_slot)
-    : stream_(std::move(socket)), ctx_(std::move(ctx)), client_slot_(std::move(client_slot)) {
+    : stream_(std::move(stream)),
+      executor_(stream_.get_executor()),
+      ctx_(std::move(ctx)),
+      client_slot_(std::move(client_slot)) {
   id_ = ctx_->next_id++;
   beast::error_code ec;
-  auto ep = stream_.socket().remote_endpoint(ec);
+  auto ep = stream_.next_layer().socket().remote_endpoint(ec);
   client_ip_ = ec ? std::string("-") : ep.address().to_string();
 }
 
@@ -103,12 +57,38 @@ HttpSession::~HttpSession() {
 
 void HttpSession::Run() {
   ctx_->AddSession(id_, shared_from_this());
-  net::dispatch(stream_.get_executor(),
-                [self = shared_from_this()] { self->Guard("start", [&] { self->StartRead(); }); });
+  net::dispatch(executor_, [self = shared_from_this()] {
+    self->Guard("start", [&] { self->stream_.tls() ? self->Handshake() : self->StartRead(); });
+  });
+}
+
+void HttpSession::Handshake() {
+  // A client that does not finish the handshake is cut off as one that
+  // does not finish its request header.
+  stream_.next_layer().expires_after(ctx_->config.header_timeout);
+  stream_.async_handshake([self = shared_from_this()](beast::error_code ec) {
+    self->Guard("handshake", [&] { self->OnHandshake(ec); });
+  });
+}
+
+void HttpSession::OnHandshake(beast::error_code ec) {
+  if (ec == net::error::operation_aborted || closed_) return;
+  if (ec == beast::error::timeout) {
+    spdlog::info("{} cut off: TLS handshake not complete within {} ms", client_ip_,
+                 ctx_->config.header_timeout.count());
+  } else if (ec) {
+    // Plain HTTP to the TLS port, an old protocol version, no shared cipher.
+    spdlog::info("{} TLS handshake failed: {}", client_ip_, ec.message());
+  }
+  if (ec) {
+    CloseNow();
+    return;
+  }
+  StartRead();
 }
 
 void HttpSession::CloseGracefully() {
-  net::post(stream_.get_executor(), [self = shared_from_this()] {
+  net::post(executor_, [self = shared_from_this()] {
     self->closing_ = true;
     if (!self->writing_) self->CloseNow();
   });
@@ -131,20 +111,30 @@ void HttpSession::CloseNow() {
   closed_ = true;
   closing_ = true;
   beast::error_code ec;
-  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_both, ec);
-  stream_.close();
+  stream_.next_layer().socket().shutdown(net::ip::tcp::socket::shutdown_both, ec);
+  stream_.next_layer().close();
 }
 
 void HttpSession::LingerClose() {
   if (closed_) return;
   closing_ = true;
-  beast::error_code ec;
-  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
-  if (ec || reading_) {
+  if (reading_) {
     CloseNow();
     return;
   }
-  stream_.expires_after(std::chrono::milliseconds(500));
+  stream_.next_layer().expires_after(std::chrono::milliseconds(500));
+  if (stream_.tls()) {
+    // close_notify, and the client's (which OpenSSL reads past what it
+    // still sends), for at most the same moment.
+    stream_.async_shutdown([self = shared_from_this()](beast::error_code) { self->CloseNow(); });
+    return;
+  }
+  beast::error_code ec;
+  stream_.next_layer().socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+  if (ec) {
+    CloseNow();
+    return;
+  }
   Discard();
 }
 
@@ -163,6 +153,7 @@ void HttpSession::StartRead() {
   if (closing_ || closed_ || reading_ || slots_.size() >= ctx_->config.max_pipelined) return;
   reading_ = true;
   parser_.emplace();
+  request_ip_ = client_ip_;
   parser_->header_limit(static_cast<std::uint32_t>(ctx_->config.header_limit_bytes));
   parser_->body_limit(std::max(ctx_->config.body_limit_bytes,
                                ctx_->config.document_body_limit_bytes));
@@ -175,7 +166,7 @@ void HttpSession::StartRead() {
 }
 
 void HttpSession::ReadSome() {
-  stream_.expires_at(deadline_);
+  stream_.next_layer().expires_at(deadline_);
   http::async_read_some(stream_, buffer_, *parser_,
                         [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                           self->Guard("read", [&] { self->OnReadSome(ec, n); });
@@ -246,6 +237,7 @@ void HttpSession::OnHeader() {
   correlation_id_ = Dispatcher::CorrelationId(
       cid_header == h.end() ? std::nullopt
                              : std::optional<std::string_view>(std::string_view(cid_header->value())));
+  request_ip_ = RequestAddress(h);
   const bool body_pending = !parser_->is_done();
   if (std::string bad = UnsupportedFraming(h); !bad.empty()) {
     // The body's end is unknown: nothing after this header can be trusted
@@ -305,7 +297,7 @@ void HttpSession::OnHeader() {
   request_.query = std::move(target_.query);
   request_.path_params = std::move(match_.params);
   for (const auto& f : h) request_.headers.Add(std::string(f.name_string()), std::string(f.value()));
-  request_.client_ip = client_ip_;
+  request_.client_ip = request_ip_;
   request_.correlation_id = correlation_id_;
   if (auto refused = ctx_->dispatcher.Admit(request_, *match_.route)) {
     Reply(std::move(*refused), body_pending);
@@ -362,7 +354,7 @@ void HttpSession::OnHeader() {
   }
   deadline_ = Clock::now() + ctx_->config.body_timeout;
   auto read_body = [self = shared_from_this()] {
-    self->stream_.expires_at(self->deadline_);
+    self->stream_.next_layer().expires_at(self->deadline_);
     http::async_read(self->stream_, self->buffer_, *self->parser_,
                      [self](beast::error_code ec, std::size_t n) {
                        self->Guard("read body", [&] { self->OnBody(ec, n); });
@@ -372,7 +364,7 @@ void HttpSession::OnHeader() {
   if (expect != h.end() && api::http::EqualsIgnoreCase(expect->value(), "100-continue") &&
       !writing_ && slots_.empty()) {
     writing_ = true;
-    stream_.expires_at(deadline_);
+    stream_.next_layer().expires_at(deadline_);
     net::async_write(stream_, net::buffer(kContinue, sizeof(kContinue) - 1),
                      [self = shared_from_this(), read_body](beast::error_code ec, std::size_t) {
                        self->writing_ = false;
@@ -398,7 +390,7 @@ void HttpSession::OnBody(beast::error_code ec, std::size_t) {
   }
   if (ec == beast::error::timeout) {
     reading_ = false;
-    spdlog::info("{} cut off: request body not complete within {} ms", client_ip_,
+    spdlog::info("{} cut off: request body not complete within {} ms", request_ip_,
                  ctx_->config.body_timeout.count());
     CloseNow();
     return;
@@ -434,6 +426,7 @@ std::uint64_t HttpSession::PushSlot(bool close) {
   slot.correlation_id =
       correlation_id_.empty() ? Dispatcher::CorrelationId(std::nullopt) : correlation_id_;
   slot.started = got_bytes_ ? started_ : Clock::now();
+  slot.client_ip = request_ip_;
   if (parser_ && parser_->is_header_done()) {
     slot.method = std::string(parser_->get().method_string());
     slot.target = std::string(parser_->get().target());
@@ -464,7 +457,7 @@ void HttpSession::HandleRequest() {
       std::move(req), route, [self = shared_from_this(), slot_id](Response r) {
         // Inline when answered on this session's strand (a refusal, a page
         // from memory); posted from any other thread.
-        net::dispatch(self->stream_.get_executor(), [self, slot_id, r = std::move(r)]() mutable {
+        net::dispatch(self->executor_, [self, slot_id, r = std::move(r)]() mutable {
           self->Guard("complete", [&] { self->Complete(slot_id, std::move(r)); });
         });
       });
@@ -475,61 +468,6 @@ void HttpSession::HandleRequest() {
   }
 }
 
-void HttpSession::HandleUpgrade() {
-  if (!slots_.empty() || writing_) {
-    Reply(Dispatcher::Problem(ErrorCode::kInvalidArgument,
-                              "a WebSocket upgrade must not be pipelined", correlation_id_),
-          true);
-    return;
-  }
-  if (auto starting = ctx_->app.Starting()) {
-    auto r = api::http::Response::Problem(*starting, correlation_id_);
-    r.SetHeader("Retry-After", "1");
-    Reply(std::move(r), true);
-    return;
-  }
-  auto feed = ctx_->app.live_feed();
-  if (!feed) {
-    Reply(Dispatcher::Problem(ErrorCode::kNotFound, "the live feed is not available",
-                              correlation_id_),
-          true);
-    return;
-  }
-  const auto& h = parser_->get();
-  api::http::Request req;
-  req.method = std::string(h.method_string());
-  req.target = std::string(h.target());
-  req.path = target_.path;
-  req.client_ip = client_ip_;
-  req.correlation_id = correlation_id_;
-  // A token in the URL would show in browsers' history and proxies' logs:
-  // refused (api/http/live_credential.h says where it goes instead).
-  auto optional_field = [&h](http::field f) -> std::optional<std::string_view> {
-    auto it = h.find(f);
-    if (it == h.end()) return std::nullopt;
-    return std::string_view(it->value());
-  };
-  auto live = api::http::LiveCredentialOf(optional_field(http::field::authorization),
-                                          optional_field(http::field::sec_websocket_protocol), target_.query);
-  if (!live.ok()) {
-    Reply(api::http::Response::Problem(live.error(), correlation_id_), true);
-    return;
-  }
-  const std::string& credential = live->credential;
-  std::string subprotocol = std::move(live->subprotocol);
-  if (auto refusal = ctx_->dispatcher.AdmitLive(req, credential)) {
-    Reply(std::move(*refusal), true);
-    return;
-  }
-  Dispatcher::LogRequest(req.method, req.target, client_ip_, 101, Clock::now() - started_,
-                         correlation_id_);
-  auto ws = std::make_shared<WebSocketSession>(stream_.release_socket(), ctx_,
-                                               std::move(*req.principal), std::move(client_slot_));
-  closed_ = true;
-  reading_ = false;
-  ws->Run(parser_->release(), std::move(subprotocol));
-}
-
 void HttpSession::Reply(Response response, bool close) {
   reading_ = false;
   first_request_ = false;
@@ -538,6 +476,24 @@ void HttpSession::Reply(Response response, bool close) {
   if (close) parser_.reset();
   got_bytes_ = false;
   Complete(id, std::move(response));
+}
+
+std::string HttpSession::RequestAddress(const http::fields& h) const {
+  const auto& proxies = ctx_->config.trusted_proxies;
+  if (proxies.empty()) return client_ip_;
+  // Every line of the header, joined (bounded: ClientAddress refuses a
+  // longer value).
+  auto joined = [&h](std::string_view name) -> std::optional<std::string> {
+    auto [it, end] = h.equal_range(name);
+    if (it == end) return std::nullopt;
+    std::string value(std::string_view(it->value()).substr(0, kMaxForwardedBytes + 1));
+    for (++it; it != end && value.size() <= kMaxForwardedBytes; ++it) {
+      value += ", ";
+      value += std::string_view(it->value()).substr(0, kMaxForwardedBytes + 1);
+    }
+    return value;
+  };
+  return ClientAddress(client_ip_, joined("Forwarded"), joined("X-Forwarded-For"), proxies);
 }
 
 HttpSession::BeastResponse HttpSession::ToBeast(Response r, const Slot& slot, unsigned version) {
@@ -566,7 +522,7 @@ void HttpSession::Complete(std::uint64_t slot_id, Response response) {
 void HttpSession::MaybeWrite() {
   if (writing_ || closed_ || slots_.empty() || !slots_.front().ready) return;
   writing_ = true;
-  stream_.expires_after(ctx_->config.write_timeout);
+  stream_.next_layer().expires_after(ctx_->config.write_timeout);
   http::async_write(stream_, slots_.front().response,
                     [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                       self->Guard("write", [&] { self->OnWrite(ec, n); });
@@ -578,7 +534,7 @@ void HttpSession::OnWrite(beast::error_code ec, std::size_t) {
   if (slots_.empty()) return;
   {
     const Slot& s = slots_.front();
-    Dispatcher::LogRequest(s.method, s.target, client_ip_, s.response.result_int(),
+    Dispatcher::LogRequest(s.method, s.target, s.client_ip, s.response.result_int(),
                            Clock::now() - s.started, s.correlation_id);
   }
   const bool close = slots_.front().close;

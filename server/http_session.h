@@ -8,7 +8,8 @@
 // request to the Dispatcher (handlers run on the worker pool) and writes the responses in
 // request order. Up to max_pipelined requests may be read ahead of their
 // responses; beyond that the session stops reading until a response is out.
-// An upgrade to WebSocket on /api/v1/live becomes a WebSocketSession.
+// An upgrade to WebSocket on /api/v1/live becomes a WebSocketSession. Over
+// TLS (SessionStream) the handshake comes first, within header_timeout.
 //
 // Every completion handler checks its error_code; operation_aborted is
 // ignored in one place (OnReadSome / OnBody / OnWrite just return); the
@@ -20,7 +21,6 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -36,6 +36,7 @@
 #include "api/http/response.h"
 #include "api/http/router.h"
 #include "server/server_context.h"
+#include "server/session_stream.h"
 
 namespace assure::server {
 
@@ -43,7 +44,7 @@ class HttpSession : public DrainableSession, public std::enable_shared_from_this
  public:
   // `client_slot`: the connection's place in the per-address count, held
   // until the connection closes (handed on to a WebSocketSession).
-  HttpSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> ctx,
+  HttpSession(SessionStream&& stream, std::shared_ptr<ServerContext> ctx,
               std::shared_ptr<ClientConnections::Slot> client_slot);
   ~HttpSession() override;
 
@@ -61,11 +62,15 @@ class HttpSession : public DrainableSession, public std::enable_shared_from_this
     std::string method;
     std::string target;  // raw; redacted when logged
     std::string correlation_id;
+    std::string client_ip;
     Clock::time_point started;
     std::size_t body_reserved = 0;  // of ServerContext::body_bytes_in_flight, until written
   };
 
   void Guard(const char* where, const std::function<void()>& fn);
+  // TLS: the handshake, within header_timeout, before the first request.
+  void Handshake();
+  void OnHandshake(boost::beast::error_code ec);
   void StartRead();
   void ReadSome();
   void OnReadSome(boost::beast::error_code ec, std::size_t bytes);
@@ -88,9 +93,13 @@ class HttpSession : public DrainableSession, public std::enable_shared_from_this
   // for a moment, so that the last response is not lost to a TCP reset.
   void LingerClose();
   void Discard();
+  // The client's address (trusted proxies' Forwarded / X-Forwarded-For,
+  // server/client_address.h), else the peer's.
+  std::string RequestAddress(const boost::beast::http::fields& h) const;
   BeastResponse ToBeast(api::http::Response response, const Slot& slot, unsigned version);
 
-  boost::beast::tcp_stream stream_;
+  SessionStream stream_;  // moved to the WebSocketSession at an upgrade
+  SessionStream::executor_type executor_;  // the strand, valid after the upgrade too
   std::shared_ptr<ServerContext> ctx_;
   std::shared_ptr<ClientConnections::Slot> client_slot_;
   boost::beast::flat_buffer buffer_;
@@ -98,7 +107,8 @@ class HttpSession : public DrainableSession, public std::enable_shared_from_this
   std::deque<Slot> slots_;
   std::uint64_t head_slot_id_ = 0;  // id of slots_.front()
   std::uint64_t id_ = 0;
-  std::string client_ip_;
+  std::string client_ip_;   // the peer's
+  std::string request_ip_;  // the request being read's (RequestAddress)
   bool reading_ = false;
   bool writing_ = false;
   bool closing_ = false;      // read no more requests

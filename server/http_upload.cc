@@ -1,12 +1,5 @@
 #include "server/http_upload.h"
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-
-#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -14,139 +7,12 @@
 #include <nlohmann/json.hpp>
 
 #include "api/programme_files/import_report.h"
-#include "domain/hex.h"
 #include "domain/json_text.h"
 #include "server/read_file.h"
 
 namespace assure::server {
 
-namespace beast = boost::beast;
-namespace bhttp = boost::beast::http;
-namespace net = boost::asio;
-using tcp = net::ip::tcp;
 using json = nlohmann::json;
-
-Result<HttpEndpoint> ParseHttpUrl(std::string_view url) {
-  constexpr std::string_view kScheme = "http://";
-  if (url.size() < kScheme.size() ||
-      !std::equal(kScheme.begin(), kScheme.end(), url.begin(),
-                  [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); })) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "--server must be an http:// URL, e.g. http://127.0.0.1:8080 (got '" +
-                         std::string(url) + "')",
-                     "server");
-  }
-  url.remove_prefix(kScheme.size());
-  HttpEndpoint e;
-  const auto slash = url.find('/');
-  std::string_view authority = url.substr(0, slash);
-  if (slash != std::string_view::npos) {
-    e.base = std::string(url.substr(slash));
-    while (!e.base.empty() && e.base.back() == '/') e.base.pop_back();
-  }
-  if (authority.find('@') != std::string_view::npos) {
-    return MakeError(ErrorCode::kInvalidArgument, "--server: no user in the URL; use --token", "server");
-  }
-  std::string_view host = authority;
-  if (!authority.empty() && authority.front() == '[') {  // [::1]:8080
-    const auto close = authority.find(']');
-    if (close == std::string_view::npos) {
-      return MakeError(ErrorCode::kInvalidArgument, "--server: unterminated IPv6 address", "server");
-    }
-    host = authority.substr(1, close - 1);
-    std::string_view rest = authority.substr(close + 1);
-    if (!rest.empty()) {
-      if (rest.front() != ':') return MakeError(ErrorCode::kInvalidArgument, "--server: bad port", "server");
-      e.port = std::string(rest.substr(1));
-    }
-  } else if (const auto colon = authority.rfind(':'); colon != std::string_view::npos) {
-    host = authority.substr(0, colon);
-    e.port = std::string(authority.substr(colon + 1));
-  }
-  e.host = std::string(host);
-  if (e.host.empty()) return MakeError(ErrorCode::kInvalidArgument, "--server: no host", "server");
-  if (e.port.empty() || e.port.size() > 5 ||
-      e.port.find_first_not_of("0123456789") != std::string::npos || std::stoi(e.port) == 0 ||
-      std::stoi(e.port) > 65535) {
-    return MakeError(ErrorCode::kInvalidArgument, "--server: bad port '" + e.port + "'", "server");
-  }
-  return e;
-}
-
-std::string UrlEncode(std::string_view value) {
-  std::string out;
-  for (unsigned char c : value) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char escaped[3] = {'%'};
-      domain::WriteHexUpper(escaped + 1, c);
-      out.append(escaped, sizeof escaped);
-    }
-  }
-  return out;
-}
-
-Result<HttpReplyData> HttpRequest(const HttpEndpoint& endpoint, const std::string& method,
-                                  const std::string& target, const std::string& bearer_token,
-                                  std::string body, const std::string& content_type,
-                                  std::chrono::milliseconds timeout) {
-  const std::string where = "http://" + endpoint.host + ":" + endpoint.port;
-  auto fail = [&](const char* what, const beast::error_code& ec) -> Error {
-    return MakeError(ErrorCode::kUnavailable,
-                     std::string("cannot ") + what + " " + where + ": " + ec.message(), "server");
-  };
-  net::io_context ioc;
-  tcp::resolver resolver(ioc);
-  beast::error_code ec;
-  const auto results = resolver.resolve(endpoint.host, endpoint.port, ec);
-  if (ec) return fail("resolve", ec);
-
-  // Beast's timeouts apply to asynchronous operations: each step is started
-  // asynchronously and the io_context run to completion, so the call blocks
-  // like a synchronous one but never longer than `timeout`.
-  beast::tcp_stream stream(ioc);
-  stream.expires_after(timeout);
-  stream.async_connect(results, [&](beast::error_code e, const tcp::endpoint&) { ec = e; });
-  ioc.run();
-  if (ec) return fail("connect to", ec);
-
-  bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(method), endpoint.base + target, 11};
-  const bool default_port = endpoint.port == "80";
-  const std::string host = endpoint.host.find(':') != std::string::npos ? "[" + endpoint.host + "]"
-                                                                        : endpoint.host;
-  req.set(bhttp::field::host, default_port ? host : host + ":" + endpoint.port);
-  req.set(bhttp::field::user_agent, "assure-import");
-  req.set(bhttp::field::accept, "application/json, application/problem+json");
-  req.set(bhttp::field::connection, "close");
-  if (!bearer_token.empty()) req.set(bhttp::field::authorization, "Bearer " + bearer_token);
-  if (!content_type.empty()) req.set(bhttp::field::content_type, content_type);
-  req.body() = std::move(body);
-  req.prepare_payload();
-
-  ioc.restart();
-  bhttp::async_write(stream, req, [&](beast::error_code e, std::size_t) { ec = e; });
-  ioc.run();
-  // A server that refuses early (401, 413) may close before reading the
-  // whole body: still try to read its answer.
-  const beast::error_code write_ec = ec;
-
-  beast::flat_buffer buffer;
-  bhttp::response_parser<bhttp::string_body> parser;
-  parser.body_limit(64u << 20);
-  ioc.restart();
-  bhttp::async_read(stream, buffer, parser, [&](beast::error_code e, std::size_t) { ec = e; });
-  ioc.run();
-  if (ec) return fail(write_ec ? "send to" : "read the answer of", write_ec ? write_ec : ec);
-  stream.socket().shutdown(tcp::socket::shutdown_both, ec);
-
-  auto& res = parser.get();
-  HttpReplyData out;
-  out.status = static_cast<int>(res.result_int());
-  out.content_type = std::string(res[bhttp::field::content_type]);
-  out.body = std::move(res.body());
-  return out;
-}
 
 namespace {
 
@@ -269,7 +135,7 @@ api::programme_files::ImportReport ReportFromJson(const json& j) {
 
 int UploadImports(const UploadOptions& opts, const std::vector<std::string>& paths, std::FILE* out,
                   std::FILE* err) {
-  auto endpoint = ParseHttpUrl(opts.server);
+  auto endpoint = ParseHttpUrl(opts.server, opts.ca_file);
   if (!endpoint.ok()) {
     std::fprintf(err, "assure import: %s\n", endpoint.error().message.c_str());
     return kUploadError;

@@ -1,8 +1,8 @@
 // `assure import FILE... --server URL`: upload work programme files to a
 // running server's POST /api/v1/imports with a bearer token, one request per
-// file, and print the server's import report. A small synchronous HTTP/1.1
-// client (Boost.Beast; plain http:// only). The token is sent in the
-// Authorization header and never printed or logged.
+// file, and print the server's import report, over server/http_client.h
+// (http:// or https://). The token is sent in the Authorization header and
+// never printed or logged.
 //
 // Thread safety: free functions over values; each call has its own socket.
 #pragma once
@@ -10,41 +10,15 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
-#include <string_view>
 #include <vector>
 
-#include "domain/result.h"
+#include "server/http_client.h"
 
 namespace assure::server {
 
-// http://HOST[:PORT][/BASE]; PORT defaults to 80, BASE (a path prefix in front
-// of /api/v1, e.g. behind a proxy) to "".
-struct HttpEndpoint {
-  std::string host;
-  std::string port = "80";
-  std::string base;
-};
-// kInvalidArgument for another scheme (https:// included), no host, a bad port.
-Result<HttpEndpoint> ParseHttpUrl(std::string_view url);
-
-struct HttpReplyData {
-  int status = 0;
-  std::string content_type;
-  std::string body;
-};
-// One request on a fresh connection (Connection: close). kUnavailable when
-// the host cannot be resolved or reached, or the exchange fails or passes
-// `timeout` (for the whole exchange).
-Result<HttpReplyData> HttpRequest(const HttpEndpoint& endpoint, const std::string& method,
-                                  const std::string& target, const std::string& bearer_token,
-                                  std::string body, const std::string& content_type,
-                                  std::chrono::milliseconds timeout);
-
-// Percent-encodes a query parameter value (RFC 3986 unreserved kept).
-std::string UrlEncode(std::string_view value);
-
 struct UploadOptions {
-  std::string server;  // http://HOST:PORT
+  std::string server;  // http://HOST:PORT or https://HOST:PORT
+  std::string ca_file;  // https: trust this PEM file's CAs instead of the system's
   std::string token;   // bearer token; never printed
   bool dry_run = false;
   bool overwrite = false;  // apply the file's values over changes made in Assure

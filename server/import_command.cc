@@ -62,6 +62,7 @@ void RegisterImport(CLI::App& app, Run& run) {
     bool json = false;
     bool rows = false;
     std::string actor;
+    std::string ca_file;
     std::string programme;
     std::string title;
     std::string server;
@@ -94,14 +95,19 @@ void RegisterImport(CLI::App& app, Run& run) {
   cmd->add_option("--title", args->title,
                   "Programme title for tables without one, e.g. \"Workforce Work Programme 2023-24\"");
   cmd->add_option("--server", args->server,
-                  "Upload to this running server instead of opening a store, e.g. http://127.0.0.1:8080");
+                  "Upload to this running server instead of opening a store, e.g. http://127.0.0.1:8080\n"
+                  "or https://assure.example");
   cmd->add_option("--token", args->token, "With --server: an editor's or admin's token (env ASSURE_TOKEN)");
+  cmd->add_option("--ca-file", args->ca_file,
+                  "With an https:// --server: trust the CAs in this PEM file instead of the system's\n"
+                  "(a private CA, or the server's self-signed certificate)");
   cmd->callback([args, &run] {
     run = [args] {
       if (!args->server.empty()) {
         UploadOptions upload;
         upload.server = args->server;
         upload.token = args->token;
+        upload.ca_file = args->ca_file;
         if (upload.token.empty()) {
           const char* env = std::getenv("ASSURE_TOKEN");
           if (env) upload.token = env;

@@ -87,7 +87,9 @@ void Listener::OnAccept(boost::system::error_code ec, tcp::socket socket) {
   } else {
     ctx_->connections++;
     try {
-      std::make_shared<HttpSession>(std::move(socket), ctx_, std::move(admission.slot))->Run();
+      SessionStream stream = ctx_->tls ? SessionStream(std::move(socket), ctx_->tls->Current())
+                                       : SessionStream(std::move(socket));
+      std::make_shared<HttpSession>(std::move(stream), ctx_, std::move(admission.slot))->Run();
     } catch (const std::exception& e) {
       spdlog::error("could not start a session: {}", e.what());
     }
@@ -135,7 +137,9 @@ struct RefusedConnection : std::enable_shared_from_this<RefusedConnection> {
 }  // namespace
 
 void Listener::Refuse(tcp::socket socket, ClientConnections::Refusal why) {
-  if (refusing.load() >= kMaxRefusing) {
+  // A plain 503 means nothing to a TLS client, and a handshake is what the
+  // refusal saves: over TLS the connection is just closed.
+  if (refusing.load() >= kMaxRefusing || ctx_->tls) {
     boost::system::error_code ignored;
     socket.close(ignored);
     return;

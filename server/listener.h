@@ -2,8 +2,9 @@
 // strand. Connections the ClientConnections refuse (beyond max_connections,
 // beyond max_connections_per_client from one address, or in the reserve
 // beyond an address's fair share) get a short 503 problem+json with
-// Retry-After and are closed; any arriving while the server drains are
-// closed at once.
+// Retry-After and are closed (over TLS: closed); any arriving while the
+// server drains are closed at once. With TLS each session takes the
+// certificate current when it is accepted.
 //
 // Thread safety: Run and Stop may be called from any thread.
 #pragma once

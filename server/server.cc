@@ -55,6 +55,8 @@ struct Server::Impl {
   std::shared_ptr<ServerContext> ctx;
   std::shared_ptr<Listener> listener;
   std::optional<net::signal_set> signals;
+  std::optional<net::signal_set> reload_signals;  // SIGHUP
+  void AwaitReload();
   net::steady_timer drain_timer;
   net::strand<net::io_context::executor_type> token_strand;
   net::steady_timer token_timer;  // on token_strand
@@ -75,6 +77,10 @@ void Server::Impl::BeginDrain() {
   if (signals) {
     boost::system::error_code ec;
     signals->cancel(ec);
+  }
+  if (reload_signals) {
+    boost::system::error_code ec;
+    reload_signals->cancel(ec);
   }
   deadline = Clock::now() + app.config().shutdown_timeout;
   net::post(token_strand, [this] { token_timer.cancel(); });
@@ -168,6 +174,11 @@ Status Server::Start() {
     }
     endpoint = results.begin()->endpoint();
   }
+  if (!cfg.tls_certificate.empty()) {
+    auto tls = TlsContext::Load(cfg.tls_certificate, cfg.tls_private_key);
+    if (!tls.ok()) return tls.error();
+    impl_->ctx->tls = std::move(tls).value();
+  }
   impl_->listener = std::make_shared<Listener>(impl_->ioc, impl_->ctx);
   ASSURE_TRY(impl_->listener->Open(endpoint));
   port_ = impl_->listener->local_endpoint().port();
@@ -197,11 +208,13 @@ Status Server::Start() {
         }
       });
   net::post(impl_->token_strand, [impl = impl_.get()] { impl->ScheduleTokenCheck(); });
-  spdlog::info("listening on {}:{}", endpoint.address().to_string(), port_);
+  spdlog::info("listening on {}:{}{}", endpoint.address().to_string(), port_,
+               impl_->ctx->tls ? " (HTTPS and WSS only)" : "");
   // Tokens and personal data cross the network in clear beyond this machine.
-  if (!endpoint.address().is_loopback()) {
+  if (!endpoint.address().is_loopback() && !impl_->ctx->tls) {
     spdlog::warn("listening on {} without TLS: tokens and personal data would cross the network in clear; "
-                 "put a TLS-terminating reverse proxy in front (README \"Running the server\") or listen on 127.0.0.1",
+                 "set tls_certificate and tls_private_key, put a TLS-terminating reverse proxy in front "
+                 "(README \"Running in a trust\") or listen on 127.0.0.1",
                  endpoint.address().to_string());
   }
   return {};
@@ -214,6 +227,31 @@ void Server::HandleSignals() {
     spdlog::info("signal {} received", sig);
     Shutdown();
   });
+  impl_->reload_signals.emplace(impl_->ioc, SIGHUP);
+  impl_->AwaitReload();
+}
+
+void Server::Impl::AwaitReload() {
+  reload_signals->async_wait([this](boost::system::error_code ec, int) {
+    if (ec) return;
+    spdlog::info("SIGHUP received: reloading the TLS certificate and key");
+    if (ctx->tls) {
+      Status st = ctx->tls->Reload();
+      if (st.ok()) {
+        spdlog::info("TLS certificate and key reloaded; new connections use them");
+      } else {
+        spdlog::error("{}; the previous certificate stays in use", st.error().message);
+      }
+    } else {
+      spdlog::info("TLS is not configured: nothing to reload");
+    }
+    AwaitReload();
+  });
+}
+
+Status Server::ReloadTls() {
+  if (!impl_->ctx->tls) return MakeError(ErrorCode::kInvalidArgument, "TLS is not configured");
+  return impl_->ctx->tls->Reload();
 }
 
 void Server::Shutdown() {

@@ -12,6 +12,11 @@
 //     latest write_timeout / ws_overflow_close_timeout later).
 // Wait() then returns 0.
 //
+// TLS (config tls_certificate and tls_private_key): HTTPS and WSS only.
+// SIGHUP (after HandleSignals()) or ReloadTls() reads both files again: new
+// connections use them, open ones keep theirs; a file that cannot be used
+// is logged and the previous certificate stays.
+//
 // Thread safety: Start once; Shutdown may be called from any thread, more
 // than once; Wait from one thread.
 #pragma once
@@ -37,8 +42,11 @@ class Server {
   Status Start();
   // The bound port (useful with port 0).
   std::uint16_t port() const { return port_; }
-  // SIGTERM and SIGINT begin a graceful shutdown.
+  // SIGTERM and SIGINT begin a graceful shutdown; SIGHUP reloads TLS.
   void HandleSignals();
+  // Reads the TLS certificate and key again. kInvalidArgument when they
+  // cannot be used (the previous stay) or TLS is not configured.
+  Status ReloadTls();
   void Shutdown();
   // Blocks until the server has stopped; returns the exit code (0).
   int Wait();

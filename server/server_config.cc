@@ -57,6 +57,14 @@ Setter Rate(double& out) {
   };
 }
 
+Setter File(std::string& out) {
+  return [&out](const Json& v, const std::string& key) -> Status {
+    if (!v.is_string() || v.get<std::string>().empty()) return Bad(key, "must be a file path");
+    out = v.get<std::string>();
+    return {};
+  };
+}
+
 Status Apply(const Json& obj, const std::string& prefix,
              const std::map<std::string, Setter>& setters) {
   if (!obj.is_object()) return Bad(prefix.empty() ? "(top level)" : prefix, "must be an object");
@@ -164,6 +172,22 @@ Result<ServerConfig> ParseServerConfig(std::string_view json_text, ServerConfig 
          c.backup_dir = v.get<std::string>();
          return {};
        }},
+      {"tls_certificate", File(c.tls_certificate)},
+      {"tls_private_key", File(c.tls_private_key)},
+      {"trusted_proxies",
+       [&c](const Json& v, const std::string& key) -> Status {
+         if (!v.is_array()) return Bad(key, "must be a list of IP addresses or networks");
+         if (v.size() > 1024) return Bad(key, "must list at most 1024 entries");
+         std::vector<IpNetwork> networks;
+         for (const auto& item : v) {
+           if (!item.is_string()) return Bad(key, "must be a list of IP addresses or networks");
+           auto n = ParseIpNetwork(item.get<std::string>());
+           if (!n.ok()) return Bad(key, n.error().message);
+           networks.push_back(*n);
+         }
+         c.trusted_proxies = std::move(networks);
+         return {};
+       }},
       {"shutdown_timeout_ms", Ms(c.shutdown_timeout)},
       {"http", [&http](const Json& v, const std::string& k) { return Apply(v, k, http); }},
       {"workers", [&workers](const Json& v, const std::string& k) { return Apply(v, k, workers); }},
@@ -175,6 +199,10 @@ Result<ServerConfig> ParseServerConfig(std::string_view json_text, ServerConfig 
   if (c.max_body_bytes_in_flight < std::max(c.body_limit_bytes, c.document_body_limit_bytes)) {
     return Bad("http.max_body_bytes_in_flight",
                "must be at least http.body_limit_bytes and http.document_body_limit_bytes");
+  }
+  if (c.tls_certificate.empty() != c.tls_private_key.empty()) {
+    return Bad(c.tls_certificate.empty() ? "tls_certificate" : "tls_private_key",
+               "is needed too: TLS takes both tls_certificate and tls_private_key");
   }
   c.io_threads = static_cast<int>(io_threads);
   return c;

@@ -7,6 +7,8 @@
 //     "listen": "127.0.0.1:8080",
 //     "master_key_file": "/etc/assure/master.key",
 //     "backup_dir": "/var/backups/assure",
+//     "tls_certificate": "/etc/assure/tls/cert.pem", "tls_private_key": "/etc/assure/tls/key.pem",
+//     "trusted_proxies": ["127.0.0.1", "10.0.0.0/8"],
 //     "io_threads": 2,
 //     "shutdown_timeout_ms": 10000,
 //     "http": {"header_limit_bytes": 16384, "body_limit_bytes": 1048576,
@@ -36,8 +38,11 @@
 #include <string>
 #include <string_view>
 
+#include <vector>
+
 #include "api/http/rate_limiter.h"
 #include "domain/result.h"
+#include "server/client_address.h"
 
 namespace assure::server {
 
@@ -124,6 +129,15 @@ struct ServerConfig {
   // named by the request). Empty: `<data>-backups` beside the data
   // directory (same file system, so table files are hard-linked).
   std::string backup_dir;
+  // TLS (server/tls_context.h): PEM files of the certificate (chain, leaf
+  // first) and its private key. Both set: HTTPS and WSS only, TLS 1.2 or
+  // later; both are read again on SIGHUP. Both empty: plain HTTP.
+  std::string tls_certificate;
+  std::string tls_private_key;
+  // Reverse proxies (addresses or networks) whose Forwarded /
+  // X-Forwarded-For name the client (server/client_address.h). Empty: the
+  // headers are ignored and the peer is the client.
+  std::vector<IpNetwork> trusted_proxies;
   // Rendered history pages kept for the next reader of the same page
   // (api/core/history_cache.h); 0: none kept.
   std::size_t history_cache_bytes = 16u << 20;

@@ -16,6 +16,7 @@
 #include "server/application.h"
 #include "server/client_connections.h"
 #include "server/dispatcher.h"
+#include "server/tls_context.h"
 
 namespace assure::server {
 
@@ -48,6 +49,9 @@ struct ServerContext {
   std::atomic<std::size_t> connections{0};   // open HTTP connections (incl. upgraded)
   std::atomic<std::uint64_t> next_id{1};
   ClientConnections clients;                 // per-address caps and the reserve (listener)
+  // Set by Server::Start before the listener runs, then only read; null:
+  // plain HTTP.
+  std::shared_ptr<TlsContext> tls;
 
   api::http::LiveBroadcaster websockets;     // every open live-feed client
 

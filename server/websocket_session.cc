@@ -16,10 +16,10 @@ namespace beast = boost::beast;
 namespace websocket = boost::beast::websocket;
 namespace net = boost::asio;
 
-WebSocketSession::WebSocketSession(net::ip::tcp::socket&& socket,
+WebSocketSession::WebSocketSession(SessionStream&& stream,
                                    std::shared_ptr<ServerContext> ctx, auth::Principal principal,
                                    std::shared_ptr<ClientConnections::Slot> client_slot)
-    : ws_(std::move(socket)),
+    : ws_(std::move(stream)),
       ctx_(std::move(ctx)),
       principal_(std::move(principal)),
       id_(ctx_->next_id++),

@@ -22,7 +22,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/websocket/stream.hpp>
@@ -34,6 +33,7 @@
 
 #include "api/http/live_feed.h"
 #include "server/server_context.h"
+#include "server/session_stream.h"
 
 namespace assure::server {
 
@@ -42,7 +42,8 @@ class WebSocketSession : public api::http::LiveClient,
  public:
   // `client_slot`: the connection's place in the per-address count
   // (ClientConnections), released when this session ends.
-  WebSocketSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> ctx,
+  // `stream`: the upgraded HTTP connection (plain or TLS).
+  WebSocketSession(SessionStream&& stream, std::shared_ptr<ServerContext> ctx,
                    auth::Principal principal,
                    std::shared_ptr<ClientConnections::Slot> client_slot = nullptr);
   ~WebSocketSession() override;
@@ -84,7 +85,7 @@ class WebSocketSession : public api::http::LiveClient,
   void Finish();
   void Abort();
 
-  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::beast::websocket::stream<SessionStream> ws_;
   std::shared_ptr<ServerContext> ctx_;
   auth::Principal principal_;
   std::uint64_t id_;

@@ -187,9 +187,10 @@ TEST_F(ImportUploadTest, RefusalsAndConnectionErrors) {
 
   // Usage and connection errors: exit 2.
   EXPECT_EQ(Upload(Url(), "").code, server::kUploadError);
+  // https:// to a plain HTTP server: the TLS handshake fails.
   Outcome https = Upload("https://127.0.0.1:" + std::to_string(srv().port()), tok().editor);
   EXPECT_EQ(https.code, server::kUploadError);
-  EXPECT_NE(https.err.find("http://"), std::string::npos) << https.err;
+  EXPECT_NE(https.err.find("cannot establish TLS with https://127.0.0.1:"), std::string::npos) << https.err;
   EXPECT_EQ(Upload("ftp://127.0.0.1:21", tok().editor).code, server::kUploadError);
 
   // An unreachable port: bind one, note it, close it; nothing listens there.
@@ -222,7 +223,13 @@ TEST(ParseHttpUrlTest, Forms) {
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->host, "::1");
   EXPECT_EQ(c->port, "9000");
-  EXPECT_FALSE(server::ParseHttpUrl("https://x").ok());
+  auto d = server::ParseHttpUrl("https://assure.example", "ca.pem");
+  ASSERT_TRUE(d.ok());
+  EXPECT_TRUE(d->tls);
+  EXPECT_EQ(d->port, "443");
+  EXPECT_EQ(d->ca_file, "ca.pem");
+  EXPECT_FALSE(server::ParseHttpUrl("http://x", "ca.pem").ok());  // a CA file needs https
+  EXPECT_FALSE(server::ParseHttpUrl("ftp://x").ok());
   EXPECT_FALSE(server::ParseHttpUrl("127.0.0.1:8080").ok());
   EXPECT_FALSE(server::ParseHttpUrl("http://:80").ok());
   EXPECT_FALSE(server::ParseHttpUrl("http://h:0").ok());
