@@ -91,7 +91,7 @@ class RestAuthzMatrixTest : public RestTest {
     return t;
   }
   static bool IsStaticAsset(const std::string& path) {
-    return path.rfind("/api/", 0) != 0 && path != "/healthz" && path != "/readyz";
+    return path.rfind("/api/", 0) != 0 && path != "/healthz" && path != "/readyz" && path != "/metrics";
   }
 
   std::vector<Entry> ApiTable() const {
