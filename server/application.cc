@@ -160,6 +160,9 @@ Status Application::RegisterBuiltinRoutes() {
       "Prometheus metrics (text exposition format 0.0.4): requests, latency, group commits, "
       "queues, projection lag, live feed, RocksDB, disk, checkpoint age (README \"Watching it\")",
       "meta");
+  metrics.openapi["description"] =
+      "Needs an admin token. With config metrics_listen set, a listener of its own serves the same "
+      "text at GET /metrics without a token (and nothing else).";
   metrics.openapi["responses"]["200"] = {
       {"description", "The metrics"},
       {"content", {{std::string(api::metrics::kTextContentType), {{"schema", {{"type", "string"}}}}}}}};
