@@ -180,5 +180,38 @@ TEST(RequestMetricsTest, StatusesBeyondTheSlotsAreCountedAsOther) {
   EXPECT_EQ(text.find("status=\"216\""), std::string::npos);
 }
 
+TEST(RequestMetricsTest, ConcurrentRequestsOnNewRoutesAndScrapesCountEveryOne) {
+  std::vector<http::Route> routes(8);
+  for (std::size_t i = 0; i < routes.size(); ++i) {
+    routes[i].method = "GET";
+    routes[i].path_template = "/r" + std::to_string(i);
+  }
+  http::RequestMetrics m;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 2000; ++i) {
+        m.Observe(&routes[static_cast<std::size_t>(i) % routes.size()], 200 + (i + t) % 3,
+                  std::chrono::microseconds(i));
+      }
+    });
+  }
+  threads.emplace_back([&] {
+    for (int i = 0; i < 50; ++i) {
+      TextWriter w;
+      m.Collect(w);
+    }
+  });
+  for (auto& t : threads) t.join();
+  TextWriter w;
+  m.Collect(w);
+  const std::string text = w.Take();
+  for (const auto& r : routes) {
+    const std::string count = "assure_http_request_duration_seconds_count{method=\"GET\",route=\"" +
+                              r.path_template + "\"} 1000\n";
+    EXPECT_NE(text.find(count), std::string::npos) << count;
+  }
+}
+
 }  // namespace
 }  // namespace assure::api::metrics
