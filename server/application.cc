@@ -9,7 +9,9 @@
 #include <utility>
 
 #include "api/auth/token_routes.h"
+#include "api/metrics/text_format.h"
 #include "server/person_check.h"
+#include "server/runtime_metrics.h"
 
 namespace assure::server {
 
@@ -42,6 +44,7 @@ Result<std::unique_ptr<Application>> Application::Create(
   app->writer_ = std::make_shared<api::EntityWriter>(app->store_, app->config_.writer_cache_bytes);
   app->heavy_ = std::make_shared<api::http::ConcurrencyLimiter>(app->config_.heavy_concurrency);
   ASSURE_TRY(app->RegisterBuiltinRoutes());
+  AddApplicationCollectors(*app, std::move(options.commit_metrics));
   return app;
 }
 
@@ -147,6 +150,28 @@ Status Application::RegisterBuiltinRoutes() {
   ASSURE_TRY(router_.Add(
       "GET", "/api/v1/openapi.json",
       [this](const Request&) { return Response::Json(200, OpenApi()); }, openapi));
+
+  // Prometheus metrics, for admin tokens; config metrics_listen serves the
+  // same text without a token on an address of its own.
+  api::http::RouteOptions metrics;
+  metrics.permission = auth::Permission::kAdminRead;
+  metrics.while_starting = true;
+  metrics.openapi = api::http::OpenApiOperation(
+      "Prometheus metrics (text exposition format 0.0.4): requests, latency, group commits, "
+      "queues, projection lag, live feed, RocksDB, disk, checkpoint age (README \"Watching it\")",
+      "meta");
+  metrics.openapi["description"] =
+      "Needs an admin token. With config metrics_listen set, a listener of its own serves the same "
+      "text at GET /metrics without a token (and nothing else).";
+  metrics.openapi["responses"]["200"] = {
+      {"description", "The metrics"},
+      {"content", {{std::string(api::metrics::kTextContentType), {{"schema", {{"type", "string"}}}}}}}};
+  ASSURE_TRY(router_.Add(
+      "GET", "/metrics",
+      [this](const Request&) {
+        return Response::Text(200, metrics_.Render(), std::string(api::metrics::kTextContentType));
+      },
+      metrics));
 
   return auth::RegisterTokenRoutes(router_, *tokens_, *security_log_);
 }

@@ -36,6 +36,8 @@
 #include "api/http/concurrency_limiter.h"
 #include "api/http/live_feed.h"
 #include "api/http/openapi.h"
+#include "api/http/request_metrics.h"
+#include "api/metrics/registry.h"
 #include "api/http/router.h"
 #include "server/server_config.h"
 #include "api/core/thread_pool.h"
@@ -44,10 +46,15 @@
 
 namespace assure::server {
 
+class CommitMetrics;  // server/runtime_metrics.h
+
 struct ApplicationOptions {
   std::shared_ptr<storage::Clock> clock;   // default: system clock (token expiry, logs)
   std::shared_ptr<storage::IdSource> ids;  // default: OpenSSL random (token ids)
   api::http::OpenApiInfo openapi_info;
+  // The store's group-commit figures (fed by StoreOptions::on_commit), for
+  // GET /metrics; none: those families are left out.
+  std::shared_ptr<const CommitMetrics> commit_metrics;
 };
 
 class Application {
@@ -103,6 +110,13 @@ class Application {
   // every route that folds the whole log or a whole upload.
   const std::shared_ptr<api::http::ConcurrencyLimiter>& heavy() const { return heavy_; }
 
+  // GET /metrics (README "Watching it"): the collectors a scrape runs, the
+  // requests by route and status the sessions count, and the live-feed
+  // clients cut off for a full queue.
+  api::metrics::Registry& metrics() { return metrics_; }
+  api::http::RequestMetrics& request_metrics() { return request_metrics_; }
+  api::metrics::Counter& live_client_overflows() { return live_client_overflows_; }
+
   // The assembled OpenAPI document for every registered route.
   nlohmann::json OpenApi() const { return api::http::BuildOpenApi(router_, openapi_info_); }
 
@@ -129,6 +143,9 @@ class Application {
   mutable std::mutex start_mu_;     // guards start_error_
   std::optional<Error> start_error_;
   std::thread warm_up_;
+  api::metrics::Registry metrics_;
+  api::http::RequestMetrics request_metrics_;
+  api::metrics::Counter live_client_overflows_;
 };
 
 }  // namespace assure::server

@@ -20,9 +20,10 @@ namespace assure::server {
 namespace {
 
 void PrintManifest(const api::backup::BackupManifest& m) {
-  std::printf("backup %s: head position %llu, hash %s, Merkle root %s; %zu files, %llu bytes\n",
+  std::printf("backup %s: head position %llu, hash %s, Merkle root %s; %zu files (%zu shared with the previous "
+              "backup), %llu bytes\n",
               m.dir.c_str(), static_cast<unsigned long long>(m.head_position), m.head_hash.c_str(),
-              m.merkle_root.c_str(), m.files.size(), static_cast<unsigned long long>(m.bytes()));
+              m.merkle_root.c_str(), m.files.size(), m.shared_files, static_cast<unsigned long long>(m.bytes()));
 }
 
 int BackupOverHttp(const std::string& server, const std::string& ca_file, std::string token,
@@ -53,9 +54,11 @@ int BackupOverHttp(const std::string& server, const std::string& ca_file, std::s
     std::fprintf(stderr, "assure backup: the server answered %d: %s\n", reply->status, why.c_str());
     return 1;
   }
-  std::printf("backup %s: head position %s, hash %s, Merkle root %s; %zu files, %s bytes\n",
+  std::printf("backup %s: head position %s, hash %s, Merkle root %s; %zu files (%s shared with the previous "
+              "backup), %s bytes\n",
               j.value("dir", "").c_str(), j["head_position"].dump().c_str(), j.value("head_hash", "").c_str(),
-              j.value("merkle_root", "").c_str(), j["files"].size(), j["bytes"].dump().c_str());
+              j.value("merkle_root", "").c_str(), j["files"].size(), j.value("shared_files", nlohmann::json(0)).dump().c_str(),
+              j["bytes"].dump().c_str());
   return 0;
 }
 

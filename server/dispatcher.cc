@@ -14,6 +14,7 @@
 #include "domain/hex.h"
 #include "domain/json_text.h"
 #include "server/application.h"
+#include "server/json_log_formatter.h"
 
 namespace assure::server {
 
@@ -83,6 +84,8 @@ void Dispatcher::LogRequest(const std::string& method, const std::string& target
   }();
   const double ms = std::chrono::duration<double, std::milli>(elapsed).count();
   const std::string path = api::http::RedactTarget(target);
+  // The same fields, structured, for the JSON log format.
+  const ScopedRequestLogFields fields({method, path, status, ms, client_ip, correlation_id});
   log->log(status >= 500 ? spdlog::level::err : spdlog::level::info,
            "{} {} {} {:.1f}ms ip={} cid={}", method, path, status, ms, client_ip, correlation_id);
 }

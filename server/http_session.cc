@@ -152,6 +152,7 @@ void HttpSession::Discard() {
 void HttpSession::StartRead() {
   if (closing_ || closed_ || reading_ || slots_.size() >= ctx_->config.max_pipelined) return;
   reading_ = true;
+  match_ = {};
   parser_.emplace();
   request_ip_ = client_ip_;
   parser_->header_limit(static_cast<std::uint32_t>(ctx_->config.header_limit_bytes));
@@ -423,6 +424,7 @@ std::uint64_t HttpSession::PushSlot(bool close) {
   Slot slot;
   slot.close = close;
   slot.body_reserved = std::exchange(body_reserved_, 0);
+  slot.route = match_.route;
   slot.correlation_id =
       correlation_id_.empty() ? Dispatcher::CorrelationId(std::nullopt) : correlation_id_;
   slot.started = got_bytes_ ? started_ : Clock::now();
@@ -536,6 +538,7 @@ void HttpSession::OnWrite(beast::error_code ec, std::size_t) {
     const Slot& s = slots_.front();
     Dispatcher::LogRequest(s.method, s.target, s.client_ip, s.response.result_int(),
                            Clock::now() - s.started, s.correlation_id);
+    ctx_->app.request_metrics().Observe(s.route, s.response.result_int(), Clock::now() - s.started);
   }
   const bool close = slots_.front().close;
   ctx_->body_bytes_in_flight -= slots_.front().body_reserved;

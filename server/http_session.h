@@ -65,6 +65,7 @@ class HttpSession : public DrainableSession, public std::enable_shared_from_this
     std::string client_ip;
     Clock::time_point started;
     std::size_t body_reserved = 0;  // of ServerContext::body_bytes_in_flight, until written
+    const api::http::Route* route = nullptr;  // for metrics; null: no route matched
   };
 
   void Guard(const char* where, const std::function<void()>& fn);

@@ -13,6 +13,7 @@
 #include "api/queries/network_model.h"
 #include "api/rest/rest_service.h"
 #include "api/web/static_assets.h"
+#include "server/runtime_metrics.h"
 
 namespace assure::server {
 
@@ -67,6 +68,7 @@ Status InstallRoutes(Application& app, const std::string& data_dir, bool warm_up
       deps->store, deps->runner, deps->network,
       [&app](std::function<void()> work) { return app.PostWork(std::move(work)); },
       api::live::LiveHubOptions::ForQueueLimit(app.config().ws_queue_limit));
+  AddReadModelCollectors(app, deps->runner, hub, deps->checkpoints, deps->clock);
   auto warm_up = [&app, deps, hub]() -> Status {
     ASSURE_TRY(deps->runner->Start());
     hub->Start();

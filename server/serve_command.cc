@@ -19,6 +19,8 @@
 
 #include "server/application.h"
 #include "server/dispatcher.h"
+#include "server/json_log_formatter.h"
+#include "server/runtime_metrics.h"
 #include "server/commands.h"
 #include "server/personal_data.h"
 #include "server/routes.h"
@@ -124,7 +126,8 @@ Status FirstStartToken(Application& app, const std::string& data) {
   return {};
 }
 
-int Serve(const std::string& data, const std::string& listen_flag, const std::string& config_file) {
+int Serve(const std::string& data, const std::string& listen_flag, const std::string& config_file,
+          const std::string& log_format_flag) {
   LimitMallocArenas();
   UseStderrLogger();
   ServerConfig config;
@@ -136,6 +139,8 @@ int Serve(const std::string& data, const std::string& listen_flag, const std::st
     }
     config = std::move(loaded).value();
   }
+  if (!log_format_flag.empty()) config.log_format = log_format_flag;
+  if (config.log_format == "json") UseJsonLogFormat();
   std::string listen = listen_flag;
   if (listen.empty()) {
     const char* env = std::getenv("ASSURE_LISTEN");
@@ -153,6 +158,9 @@ int Serve(const std::string& data, const std::string& listen_flag, const std::st
   store_options.memtable_bytes = config.store_memtable_bytes;
   store_options.block_cache_bytes = config.store_block_cache_bytes;
   store_options.stream_heads_bytes = config.store_stream_heads_bytes;
+  // Group commits, for GET /metrics.
+  auto commit_metrics = std::make_shared<CommitMetrics>();
+  store_options.on_commit = [commit_metrics](const storage::CommitSample& s) { commit_metrics->Record(s); };
   auto opened = storage::OpenRocksStore(data, store_options);
   if (!opened.ok()) {
     std::fprintf(stderr, "assure serve: %s\n", opened.error().message.c_str());
@@ -166,7 +174,9 @@ int Serve(const std::string& data, const std::string& listen_flag, const std::st
     std::fprintf(stderr, "assure serve: %s\n", vault.error().message.c_str());
     return 2;
   }
-  auto app = Application::Create(store, config);
+  ApplicationOptions app_options;
+  app_options.commit_metrics = commit_metrics;
+  auto app = Application::Create(store, config, std::move(app_options));
   if (!app.ok()) {
     std::fprintf(stderr, "assure serve: %s\n", app.error().message.c_str());
     return 2;
@@ -223,6 +233,7 @@ void RegisterServe(CLI::App& app, Run& run) {
     std::string data = DefaultDataDir();
     std::string listen;
     std::string config;
+    std::string log_format;
   };
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("serve", "Serve the HTTP API and the live feed");
@@ -231,8 +242,12 @@ void RegisterServe(CLI::App& app, Run& run) {
                   "HOST:PORT to listen on (env ASSURE_LISTEN; default 127.0.0.1:8080)");
   cmd->add_option("--config", args->config,
                   "JSON file with limits, timeouts and rates (see server/server_config.h)");
+  cmd->add_option("--log-format", args->log_format,
+                  "text (default: one line per event) or json (one JSON object per line); "
+                  "overrides the config's log_format")
+      ->check(CLI::IsMember({"text", "json"}));
   cmd->callback([args, &run] {
-    run = [args] { return Serve(args->data, args->listen, args->config); };
+    run = [args] { return Serve(args->data, args->listen, args->config, args->log_format); };
   });
 }
 

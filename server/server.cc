@@ -18,6 +18,7 @@
 
 #include "api/auth/token_codec.h"
 #include "server/listener.h"
+#include "server/metrics_listener.h"
 #include "server/server_context.h"
 #include "server/systemd_notify.h"
 #include "server/websocket_session.h"
@@ -54,6 +55,7 @@ struct Server::Impl {
   net::io_context ioc;
   std::shared_ptr<ServerContext> ctx;
   std::shared_ptr<Listener> listener;
+  std::shared_ptr<MetricsListener> metrics_listener;  // config metrics_listen
   std::optional<net::signal_set> signals;
   std::optional<net::signal_set> reload_signals;  // SIGHUP
   void AwaitReload();
@@ -74,6 +76,7 @@ void Server::Impl::BeginDrain() {
                ctx->in_flight.load());
   ctx->draining = true;
   if (listener) listener->Stop();
+  if (metrics_listener) metrics_listener->Stop();
   if (signals) {
     boost::system::error_code ec;
     signals->cancel(ec);
@@ -183,6 +186,11 @@ Status Server::Start() {
   ASSURE_TRY(impl_->listener->Open(endpoint));
   port_ = impl_->listener->local_endpoint().port();
   impl_->listener->Run();
+  if (!cfg.metrics_listen.empty()) {
+    auto metrics = MetricsListener::Start(impl_->ioc, impl_->app, cfg.metrics_listen);
+    if (!metrics.ok()) return metrics.error();
+    impl_->metrics_listener = std::move(metrics).value();
+  }
   const int n = std::max(1, cfg.io_threads);
   for (int i = 0; i < n; ++i) {
     impl_->threads.emplace_back([this] {

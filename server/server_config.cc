@@ -159,6 +159,21 @@ Result<ServerConfig> ParseServerConfig(std::string_view json_text, ServerConfig 
          if (!v.is_string()) return Bad(key, "must be a HOST:PORT string");
          return ParseListen(v.get<std::string>(), c);
        }},
+      {"metrics_listen",
+       [&c](const Json& v, const std::string& key) -> Status {
+         ServerConfig probe;
+         if (!v.is_string() || !ParseListen(v.get<std::string>(), probe).ok()) {
+           return Bad(key, "must be a HOST:PORT string");
+         }
+         c.metrics_listen = v.get<std::string>();
+         return {};
+       }},
+      {"log_format",
+       [&c](const Json& v, const std::string& key) -> Status {
+         if (!v.is_string() || (v != "text" && v != "json")) return Bad(key, "must be \"text\" or \"json\"");
+         c.log_format = v.get<std::string>();
+         return {};
+       }},
       {"io_threads", Count(io_threads, 1, 64)},
       {"master_key_file",
        [&c](const Json& v, const std::string& key) -> Status {

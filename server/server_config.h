@@ -5,6 +5,8 @@
 //
 //   {
 //     "listen": "127.0.0.1:8080",
+//     "metrics_listen": "127.0.0.1:9100",
+//     "log_format": "text",
 //     "master_key_file": "/etc/assure/master.key",
 //     "backup_dir": "/var/backups/assure",
 //     "tls_certificate": "/etc/assure/tls/cert.pem", "tls_private_key": "/etc/assure/tls/key.pem",
@@ -57,6 +59,14 @@ struct ServerConfig {
   std::uint16_t port = 8080;  // 0: any free port (tests)
   int io_threads = 2;
   Millis shutdown_timeout{10000};  // in-flight requests get this long to finish
+  // "HOST:PORT" of a second listener that serves GET /metrics only, with no
+  // token (server/metrics_listener.h): for a Prometheus on this machine or a
+  // private network. Empty (the default): none; GET /metrics on the main
+  // listener needs an admin token either way.
+  std::string metrics_listen;
+  // "text" (default): one line per event, as `assure serve` always wrote;
+  // "json": one JSON object per line for log shippers (server/json_log_formatter.h).
+  std::string log_format = "text";
 
   // HTTP
   std::size_t header_limit_bytes = 16 * 1024;         // 431 beyond

@@ -117,6 +117,7 @@ void WebSocketSession::OnSend(std::shared_ptr<const std::string> text) {
 }
 
 void WebSocketSession::Overflow() {
+  ctx_->app.live_client_overflows().Inc();
   spdlog::warn("live client {} ({}) cut off: {} messages queued", id_, principal_.token_id,
                queue_.size());
   // Keep the message being written (a write in progress owns it).

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "storage/merkle.h"
+#include "storage/store_stats.h"
 #include "storage/types.h"
 
 namespace assure::storage {
@@ -104,6 +105,8 @@ class Backend {
   // After a failed Commit: makes the medium writable again if it can (RocksDB
   // DB::Resume), else an error. The failed batch is not in the store.
   virtual Status Resume() { return {}; }
+  // The medium's figures (EventStore::Stats); none for one not on disk.
+  virtual std::optional<EngineStats> Engine() { return std::nullopt; }
 };
 
 inline Status Backend::Checkpoint(const std::string&) {

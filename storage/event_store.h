@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "storage/clock.h"
+#include "storage/store_stats.h"
 #include "storage/types.h"
 
 namespace assure::storage {
@@ -88,6 +89,10 @@ struct StoreOptions {
   // Default: the system clock and OpenSSL's CSPRNG.
   std::shared_ptr<Clock> clock;
   std::shared_ptr<IdSource> ids;
+  // Called by the thread that led each successful group commit, after the
+  // commit and before its appends are answered (metrics). Must be quick,
+  // must not throw and must not call the store. Default none.
+  std::function<void(const CommitSample&)> on_commit;
 };
 
 using Listener = std::function<void(const std::vector<RecordedEvent>&)>;
@@ -194,6 +199,9 @@ class EventStore {
   // How many times a listener or an AppendAsync callback threw (the store
   // catches it and goes on).
   virtual std::uint64_t ListenerFailures() const = 0;
+  // Queue depths and the engine's figures, read now (store_stats.h). May
+  // read the disk (the directory's size): not for a hot path.
+  virtual StoreStats Stats() const { return {}; }
 
   // Merkle tree over the log (merkle.h, FORMAT.md section 4). Tree sizes
   // count events: the tree of size n holds positions 1..n. A size past the

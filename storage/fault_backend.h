@@ -72,6 +72,7 @@ class FaultBackend final : public Backend {
   Result<std::optional<std::string>> GetBlob(const Hash256& key) override;
   Status PutBlob(const Hash256& key, std::string_view bytes, bool sync) override;
   Status Resume() override;
+  std::optional<EngineStats> Engine() override { return inner_->Engine(); }
 
  private:
   std::optional<Error> ReadFault() const;

@@ -57,6 +57,7 @@ class LogStore final : public EventStore {
   std::optional<Error> WriteFailure() const override;
   Status TryResumeWrites() override;
   std::uint64_t ListenerFailures() const override;
+  StoreStats Stats() const override;
   void WaitForAsyncAppends() override;
   // Commits the asynchronous appends still queued, then stops the committer.
   ~LogStore() override;
@@ -134,7 +135,7 @@ class LogStore final : public EventStore {
   std::unique_ptr<Backend> backend_;
   StoreOptions options_;
 
-  std::mutex queue_mu_;             // guards writers_ and the members down to stopping_
+  mutable std::mutex queue_mu_;     // guards writers_ and the members down to stopping_
   std::deque<Writer*> writers_;     // asynchronous ones are owned by the queue
   bool leading_ = false;            // a thread is committing a group
   std::size_t async_pending_ = 0;   // AppendAsync calls not yet answered

@@ -4,6 +4,7 @@
 // chained hashes and Merkle nodes, and the whole group written as one synced
 // batch.
 #include <algorithm>
+#include <chrono>
 
 #include "storage/codec.h"
 #include "storage/log_store.h"
@@ -31,7 +32,9 @@ std::vector<RecordedEvent> LogStore::CommitGroup(std::vector<Writer*>& group) {
 
   for (auto& [stream, head] : g.heads) g.batch.heads.emplace_back(stream, head);
   g.batch.head = {g.events.back().position, g.prev_hash, g.last_recorded_at};
+  const auto write_started = std::chrono::steady_clock::now();
   Status s = backend_->Commit(g.batch, options_.sync);
+  const auto wrote = std::chrono::steady_clock::now() - write_started;
   if (!s.ok()) {
     // Every answer of the group was decided against the group's uncommitted
     // events (a write, a replay of an earlier writer's ids, a refusal
@@ -55,6 +58,14 @@ std::vector<RecordedEvent> LogStore::CommitGroup(std::vector<Writer*>& group) {
     std::lock_guard l(head_mu_);
     head_ = g.batch.head;
     frontier_ = std::move(g.frontier);
+  }
+  if (options_.on_commit) {
+    CommitSample sample;
+    sample.appends = group.size();
+    sample.events = g.events.size();
+    for (const auto& e : g.batch.events) sample.bytes += e.value.size();
+    sample.write = wrote;
+    options_.on_commit(sample);
   }
   return std::move(g.events);
 }

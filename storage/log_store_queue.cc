@@ -198,6 +198,17 @@ void LogStore::CommitterLoop() {
   }
 }
 
+StoreStats LogStore::Stats() const {
+  StoreStats stats;
+  {
+    std::lock_guard lock(queue_mu_);
+    stats.queued_appends = writers_.size();
+    stats.unanswered_groups = answers_.size();
+  }
+  stats.engine = backend_->Engine();
+  return stats;
+}
+
 void LogStore::WaitForAsyncAppends() {
   std::unique_lock lock(queue_mu_);
   async_idle_cv_.wait(lock, [&] { return async_pending_ == 0; });

@@ -95,6 +95,8 @@ class RocksBackend final : public Backend {
   Status ScrubState(const std::vector<std::string>& erase, const std::vector<KeyValue>& replace) override;
   Status PutBlob(const Hash256& key, std::string_view bytes, bool sync) override;
   Status Checkpoint(const std::string& dir) override;
+  // RocksDB properties and the directory's size (rocks_backend_stats.cc).
+  std::optional<EngineStats> Engine() override;
 
   // Indexes into cfs_, in the order OpenRocksBackend opens them.
   enum Cf { kMeta = 0, kEvents, kIndex, kHeads, kIds, kState, kMerkle, kBlobs };

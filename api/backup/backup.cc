@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "api/backup/file_digest.h"
@@ -111,60 +113,104 @@ Status WriteManifest(const fs::path& dir, const BackupManifest& m) {
 
 }  // namespace
 
+namespace {
+
+// The newest backup under `root` (by its manifest's created_at_us), but
+// `except`: the one whose files a new backup may share. nullopt: none.
+std::optional<BackupManifest> NewestBackup(const fs::path& root, const fs::path& except) {
+  std::optional<BackupManifest> newest;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(root, ec)) {
+    if (!e.is_directory() || e.path() == except || e.path().filename().string().starts_with(".")) continue;
+    std::ifstream in(e.path() / kManifestName, std::ios::binary);
+    if (!in) continue;
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto m = ParseManifest(text);
+    if (!m.ok()) continue;
+    m->dir = e.path().string();
+    if (!newest || m->created_at_us > newest->created_at_us) newest = std::move(m).value();
+  }
+  return newest;
+}
+
+// Puts `from` at `to`: a hard link when both are on one file system, else a copy.
+Status LinkOrCopy(const fs::path& from, const fs::path& to) {
+  std::error_code ec;
+  fs::create_hard_link(from, to, ec);
+  if (!ec) return {};
+  fs::copy_file(from, to, ec);
+  if (ec) return MakeError(ErrorCode::kIoError, "copying " + from.string() + ": " + ec.message());
+  return {};
+}
+
+}  // namespace
+
 Result<BackupManifest> TakeBackup(storage::EventStore& store, const std::string& data_dir,
                                   const std::string& out_dir, std::int64_t now_us) {
   const fs::path out = fs::absolute(out_dir).lexically_normal();
   std::error_code ec;
   if (fs::exists(out, ec)) return MakeError(ErrorCode::kAlreadyExists, "a backup " + out.string() + " exists", "name");
   const fs::path partial = out.parent_path() / (".partial-" + out.filename().string());
+  // The checkpoint is made beside the store (hard links: no copy), then each
+  // file is put in the backup: linked from the newest earlier backup when
+  // that holds the same file (a table file never changes once written), else
+  // linked from the checkpoint (same file system) or copied. So successive
+  // backups share every unchanged file, on the store's disk or another.
+  const fs::path staging = fs::absolute(data_dir) / (".backup-staging-" + out.filename().string());
   fs::remove_all(partial, ec);
-  auto cleanup = [&partial] {
+  for (const auto& e : fs::directory_iterator(fs::absolute(data_dir), ec)) {
+    // Left by a backup that stopped half-way (backups are one at a time).
+    if (e.path().filename().string().starts_with(".backup-staging-")) fs::remove_all(e.path(), ec);
+  }
+  auto cleanup = [&partial, &staging] {
     std::error_code ignored;
     fs::remove_all(partial, ignored);
+    fs::remove_all(staging, ignored);
   };
-  if (auto st = store.Checkpoint(partial.string()); !st.ok()) {
+  auto fail = [&cleanup](Error e) -> Result<BackupManifest> {
     cleanup();
-    return st.error();
-  }
-  ::chmod(partial.c_str(), 0700);
+    return e;
+  };
+  if (auto st = store.Checkpoint(staging.string()); !st.ok()) return fail(st.error());
   const fs::path key = fs::path(data_dir) / kSigningKeyName;
   if (fs::exists(key, ec)) {
-    fs::copy_file(key, partial / kSigningKeyName, fs::copy_options::overwrite_existing, ec);
-    if (ec) {
-      cleanup();
-      return MakeError(ErrorCode::kIoError, "copying " + key.string() + ": " + ec.message());
-    }
-    fs::permissions(partial / kSigningKeyName, fs::perms::owner_read | fs::perms::owner_write, ec);
+    fs::copy_file(key, staging / kSigningKeyName, fs::copy_options::overwrite_existing, ec);
+    if (ec) return fail(MakeError(ErrorCode::kIoError, "copying " + key.string() + ": " + ec.message()));
   }
   BackupManifest m;
   m.dir = out.string();
   m.created_at_us = now_us;
-  if (auto st = ReadHead(partial.string(), m); !st.ok()) {
-    cleanup();
-    return st.error();
-  }
+  if (auto st = ReadHead(staging.string(), m); !st.ok()) return fail(st.error());
+  const std::optional<BackupManifest> previous = NewestBackup(out.parent_path(), out);
+  fs::create_directories(partial, ec);
+  if (ec) return fail(MakeError(ErrorCode::kIoError, "cannot create " + partial.string() + ": " + ec.message()));
+  ::chmod(partial.c_str(), 0700);
   std::vector<fs::path> names;
-  for (const auto& e : fs::directory_iterator(partial, ec)) {
+  for (const auto& e : fs::directory_iterator(staging, ec)) {
     if (e.is_regular_file()) names.push_back(e.path().filename());
   }
   std::sort(names.begin(), names.end());
   for (const auto& n : names) {
-    auto digest = FileDigest(partial / n);
-    if (!digest.ok()) {
-      cleanup();
-      return digest.error();
+    auto digest = FileDigest(staging / n);
+    if (!digest.ok()) return fail(digest.error());
+    BackupFile f{n.string(), digest->bytes, digest->sha256};
+    const bool shared = previous && std::any_of(previous->files.begin(), previous->files.end(), [&f](const BackupFile& p) {
+                          return p.name == f.name && p.bytes == f.bytes && p.sha256 == f.sha256;
+                        });
+    std::error_code link_ec;
+    if (shared) fs::create_hard_link(fs::path(previous->dir) / n, partial / n, link_ec);
+    if (!shared || link_ec) {
+      if (auto st = LinkOrCopy(staging / n, partial / n); !st.ok()) return fail(st.error());
+    } else {
+      ++m.shared_files;
     }
-    m.files.push_back({n.string(), digest->bytes, digest->sha256});
+    m.files.push_back(std::move(f));
   }
-  if (auto st = WriteManifest(partial, m); !st.ok()) {
-    cleanup();
-    return st.error();
-  }
+  fs::permissions(partial / kSigningKeyName, fs::perms::owner_read | fs::perms::owner_write, ec);
+  if (auto st = WriteManifest(partial, m); !st.ok()) return fail(st.error());
   fs::rename(partial, out, ec);
-  if (ec) {
-    cleanup();
-    return MakeError(ErrorCode::kIoError, "renaming the backup into " + out.string() + ": " + ec.message());
-  }
+  if (ec) return fail(MakeError(ErrorCode::kIoError, "renaming the backup into " + out.string() + ": " + ec.message()));
+  fs::remove_all(staging, ec);
   return m;
 }
 

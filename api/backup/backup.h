@@ -40,6 +40,9 @@ struct BackupManifest {
   std::string merkle_root;  // lowercase hex, of the tree of head_position leaves
   std::int64_t created_at_us = 0;
   std::vector<BackupFile> files;
+  // Files hard-linked from the newest earlier backup in the same root (the
+  // same name, size and SHA-256): not written again. Not in the manifest.
+  std::size_t shared_files = 0;
   std::uint64_t bytes() const;
 };
 

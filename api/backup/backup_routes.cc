@@ -40,6 +40,7 @@ Status RegisterBackupRoutes(http::Router& router, std::shared_ptr<BackupService>
         auto j = nlohmann::json::parse(ManifestJson(*taken));
         j["name"] = name->get<std::string>();
         j["file_count"] = taken->files.size();
+        j["shared_files"] = taken->shared_files;
         return Response::Json(201, j);
       },
       options);

@@ -391,4 +391,9 @@ std::size_t EntityWriter::HeldBytes() const {
   return held_bytes_;
 }
 
+std::size_t EntityWriter::InFlight() const {
+  std::lock_guard lock(mu_);
+  return in_flight_;
+}
+
 }  // namespace assure::api

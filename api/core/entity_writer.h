@@ -134,6 +134,8 @@ class EntityWriter {
   // Entities held and their estimated bytes (for tests and metrics).
   std::size_t HeldEntities() const;
   std::size_t HeldBytes() const;
+  // Writes submitted and not yet answered (for metrics).
+  std::size_t InFlight() const;
 
  private:
   struct Job;

@@ -122,4 +122,16 @@ ThreadPool& ThreadPool::Shared() {
   return *shared;
 }
 
+std::size_t ThreadPool::queued() const {
+  std::lock_guard lock(mu_);
+  return queue_.size();
+}
+
+std::size_t ThreadPool::busy() const {
+  std::lock_guard lock(mu_);
+  // Before every worker has started, fewer than thread_count_ are idle
+  // without running anything; they are counted busy until they wait.
+  return thread_count_ - std::min(idle_, thread_count_);
+}
+
 }  // namespace assure::api

@@ -68,6 +68,9 @@ class ThreadPool {
   void Stop();
 
   std::size_t threads() const { return thread_count_; }
+  // Tasks waiting in the queue, and workers running one (for metrics).
+  std::size_t queued() const;
+  std::size_t busy() const;
 
   // The pool whose worker runs the calling thread, or nullptr.
   static ThreadPool* Current();
@@ -82,7 +85,7 @@ class ThreadPool {
   const std::size_t thread_count_;
   const std::size_t queue_limit_;
   std::mutex stop_mu_;  // held while joining, so that a second Stop() waits
-  std::mutex mu_;       // guards the members below
+  mutable std::mutex mu_;  // guards the members below
   std::condition_variable cv_;
   std::condition_variable started_;  // idle_ reached thread_count_
   std::deque<std::shared_ptr<Job>> queue_;

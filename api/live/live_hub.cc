@@ -70,6 +70,11 @@ void LiveHub::Stop() {
   if (fanout_.joinable()) fanout_.join();
 }
 
+std::size_t LiveHub::backlog() const {
+  std::lock_guard l(queue_mu_);
+  return backlog_.size();
+}
+
 std::size_t LiveHub::clients() const {
   std::lock_guard l(mu_);
   return clients_.size();
@@ -149,6 +154,7 @@ void LiveHub::FanOutLoop() {
                    std::make_move_iterator(backlog_.begin() + static_cast<long>(n)));
       backlog_.erase(backlog_.begin(), backlog_.begin() + static_cast<long>(n));
       if (overflow) {
+        backlog_overflows_.fetch_add(1, std::memory_order_relaxed);
         // Far behind: tell every live subscriber to resume by position.
         std::lock_guard h(mu_);
         for (auto& [id, c] : clients_) {

@@ -14,6 +14,7 @@
 // its own thread, replays on the worker pool; all shared state is under mu_.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -68,6 +69,11 @@ class LiveHub final : public http::LiveFeed, public std::enable_shared_from_this
   void OnClose(const std::shared_ptr<http::LiveClient>& client) override;
 
   std::size_t clients() const;
+  // Committed events waiting for the fan-out thread, and how many times the
+  // hub fell more than max_backlog behind and dropped its live subscribers
+  // (for metrics).
+  std::size_t backlog() const;
+  std::uint64_t backlog_overflows() const { return backlog_overflows_.load(std::memory_order_relaxed); }
 
   struct Filter {
     bool all = true;
@@ -122,12 +128,13 @@ class LiveHub final : public http::LiveFeed, public std::enable_shared_from_this
   std::map<std::uint64_t, Client> clients_;
   std::uint64_t published_ = 0;
 
-  std::mutex queue_mu_;  // backlog_, stop_
+  mutable std::mutex queue_mu_;  // backlog_, stop_
   std::condition_variable queue_cv_;
   std::deque<storage::RecordedEvent> backlog_;
   bool stop_ = false;
   std::thread fanout_;
   std::uint64_t subscription_ = 0;
+  std::atomic<std::uint64_t> backlog_overflows_{0};
 };
 
 }  // namespace assure::api::live

@@ -80,6 +80,6 @@ class History {
   std::mt19937 rng_;
 };
 
-std::uint64_t Head(storage::EventStore& store) { return store.Head().position; }
+inline std::uint64_t Head(storage::EventStore& store) { return store.Head().position; }
 
 }  // namespace assure::api::random_history

@@ -91,7 +91,7 @@ class RestAuthzMatrixTest : public RestTest {
     return t;
   }
   static bool IsStaticAsset(const std::string& path) {
-    return path.rfind("/api/", 0) != 0 && path != "/healthz" && path != "/readyz";
+    return path.rfind("/api/", 0) != 0 && path != "/healthz" && path != "/readyz" && path != "/metrics";
   }
 
   std::vector<Entry> ApiTable() const {
@@ -110,6 +110,7 @@ class RestAuthzMatrixTest : public RestTest {
         {"POST", "/api/v1/tokens/{id}/revoke", "manage_tokens", v + "tokens/" + token_id_ + "/revoke",
          R"({"reason":"r"})"},
         {"GET", "/api/v1/security/log", "admin_read", v + "security/log"},
+        {"GET", "/metrics", "admin_read", "/metrics"},
         // Backups (api/backup): a name that is a path, so an allowed call is 422 and writes nothing.
         {"POST", "/api/v1/admin/backups", "admin_read", v + "admin/backups", R"({"name":"../not-a-name"})"},
         // Organisations and people.
