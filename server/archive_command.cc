@@ -1,8 +1,8 @@
 // assure archive export --out DIR [--data DIR] [--without-keys]: the whole
 // log, its documents, checkpoints and (wrapped) keys as files an archivist
 // can read without Assure (api/backup/archive.h; FORMAT.md section 9).
-// Opens the store read-only, so it may run beside the server (the archive
-// then holds what was written when it opened).
+// Opens the store read-only: a stopped store, or a backup's directory (a
+// backup is a RocksDB checkpoint) while the server runs.
 // assure archive import DIR --data NEWDIR: the archive loaded into a new
 // store, verified to the archive's head and Merkle root.
 // Exit codes: 0 done; 1 the archive does not verify (import); 2 usage, I/O
@@ -33,7 +33,9 @@ void RegisterArchive(CLI::App& app, Run& run) {
       "Write the log (JSON Lines with its hashes), the documents by SHA-256, the signed checkpoints\n"
       "and a README of the format to a new directory. Exit 0, or 2.");
   exp->add_option("--out", args->out, "The archive directory to create (must not exist)")->required();
-  exp->add_option("--data", args->data, "Store directory (env ASSURE_DATA)")->capture_default_str();
+  exp->add_option("--data", args->data,
+                  "Store directory (env ASSURE_DATA): a stopped store, or a backup's directory")
+      ->capture_default_str();
   exp->add_flag("--without-keys", args->without_keys,
                 "Leave out keys.jsonl (the wrapped personal-data keys): the archive's personal fields "
                 "then never open again");

@@ -29,42 +29,9 @@ namespace {
 namespace fs = std::filesystem;
 
 // A server on `data` with backups in `backups` and no rate limit.
-class ChildServer {
- public:
-  ChildServer(const fs::path& dir, const fs::path& data, const fs::path& backups) : log_(dir / "serve.log") {
-    const fs::path config = dir / "config.json";
-    std::ofstream(config) << R"({"rate_limit":{"enabled":false},"backup_dir":")" << backups.string() << R"("})";
-    const std::string bin = ASSURE_BIN;
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      std::freopen(log_.c_str(), "w", stderr);
-      ::execl(bin.c_str(), bin.c_str(), "serve", "--data", data.c_str(), "--listen", "127.0.0.1:0", "--config",
-              config.c_str(), static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    for (int i = 0; i < 6000 && port_ == 0 && pid_ > 0; ++i) {
-      std::smatch m;
-      const std::string text = Slurp(log_);
-      if (std::regex_search(text, m, std::regex("listening on 127\\.0\\.0\\.1:(\\d+)"))) {
-        port_ = static_cast<std::uint16_t>(std::stoi(m[1]));
-      } else {
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      }
-    }
-  }
-  ~ChildServer() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-  }
-  std::uint16_t port() const { return port_; }
-  std::string log() const { return Slurp(log_); }
-
- private:
-  fs::path log_;
-  pid_t pid_ = -1;
-  std::uint16_t port_ = 0;
+struct ChildServer : ServeChild {
+  ChildServer(const fs::path& dir, const fs::path& data, const fs::path& backups)
+      : ServeChild(dir, data, R"({"rate_limit":{"enabled":false},"backup_dir":")" + backups.string() + R"("})") {}
 };
 
 std::optional<HttpReply> Post(std::uint16_t port, const std::string& target, const std::string& body,

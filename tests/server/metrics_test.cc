@@ -121,49 +121,19 @@ void ExpectHistogramsConsistent(const Scrape& s) {
   }
 }
 
-class ChildServer {
+// A server with a metrics listener and JSON logs, on `dir`/data.
+class ChildServer : public ServeChild {
  public:
-  explicit ChildServer(const fs::path& dir) : data_(dir / "data"), log_(dir / "serve.log") {
-    const fs::path config = dir / "config.json";
-    std::ofstream(config) << R"({"rate_limit":{"enabled":false},"metrics_listen":"127.0.0.1:0","log_format":"json"})";
-    const std::string bin = ASSURE_BIN;
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      std::freopen(log_.c_str(), "w", stderr);
-      ::execl(bin.c_str(), bin.c_str(), "serve", "--data", data_.c_str(), "--listen", "127.0.0.1:0", "--config",
-              config.c_str(), static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    for (int i = 0; i < 6000 && (port_ == 0 || metrics_port_ == 0) && pid_ > 0; ++i) {
-      std::smatch m;
-      const std::string text = Slurp(log_);
-      if (std::regex_search(text, m, std::regex("listening on 127\\.0\\.0\\.1:(\\d+)"))) {
-        port_ = static_cast<std::uint16_t>(std::stoi(m[1]));
-      }
-      if (std::regex_search(text, m, std::regex("metrics on 127\\.0\\.0\\.1:(\\d+)"))) {
-        metrics_port_ = static_cast<std::uint16_t>(std::stoi(m[1]));
-      }
-      if (port_ == 0 || metrics_port_ == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-  }
-  ~ChildServer() { Stop(); }
-  void Stop() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-  }
-  std::uint16_t port() const { return port_; }
+  explicit ChildServer(const fs::path& dir)
+      : ServeChild(dir, dir / "data",
+                   R"({"rate_limit":{"enabled":false},"metrics_listen":"127.0.0.1:0","log_format":"json"})"),
+        data_(dir / "data"),
+        metrics_port_(PortOf("metrics")) {}
   std::uint16_t metrics_port() const { return metrics_port_; }
   const fs::path& data() const { return data_; }
-  std::string log() const { return Slurp(log_); }
 
  private:
   fs::path data_;
-  fs::path log_;
-  pid_t pid_ = -1;
-  std::uint16_t port_ = 0;
   std::uint16_t metrics_port_ = 0;
 };
 

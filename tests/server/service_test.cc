@@ -28,7 +28,8 @@ namespace fs = std::filesystem;
 TEST(ServiceUnitTest, PassesSystemdAnalyzeVerifyWithItsHardening) {
   const std::string unit = Slurp(ASSURE_UNIT_FILE);
   for (const char* key : {"Type=notify", "User=assure", "NoNewPrivileges=yes", "ProtectSystem=strict",
-                          "ReadWritePaths=/var/lib/assure", "StateDirectoryMode=0700", "UMask=0077",
+                          "ReadWritePaths=/var/lib/assure /var/lib/assure-backups", "StateDirectory=assure assure-backups",
+                          "StateDirectoryMode=0700", "UMask=0077",
                           "Restart=on-failure"}) {
     EXPECT_NE(unit.find(std::string("\n") + key + "\n"), std::string::npos) << key;
   }

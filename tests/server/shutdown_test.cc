@@ -29,34 +29,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Starts `assure serve` on `data` with stderr to `log`; returns its pid and
-// port (0 if it did not listen within 60 s).
-// `config`: a --config file, or "" for none.
-std::pair<pid_t, std::uint16_t> StartServe(const std::string& bin, const std::string& data, const fs::path& log,
+// Starts `assure serve` on `data` (ServeChild: stderr in `dir`/`name`.log,
+// `config` JSON text); returns its pid, for the test to signal and wait for,
+// and its port (0 if it did not listen within 60 s).
+std::pair<pid_t, std::uint16_t> StartServe(const fs::path& dir, const std::string& data, const std::string& name,
                                            const std::string& config = {}) {
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    std::freopen(log.c_str(), "w", stderr);
-    if (config.empty()) {
-      ::execl(bin.c_str(), bin.c_str(), "serve", "--data", data.c_str(), "--listen", "127.0.0.1:0",
-              static_cast<char*>(nullptr));
-    } else {
-      ::execl(bin.c_str(), bin.c_str(), "serve", "--data", data.c_str(), "--listen", "127.0.0.1:0", "--config",
-              config.c_str(), static_cast<char*>(nullptr));
-    }
-    ::_exit(127);
-  }
-  std::uint16_t port = 0;
-  for (int i = 0; i < 6000 && port == 0 && pid > 0; ++i) {
-    std::smatch m;
-    const std::string text = Slurp(log);
-    if (std::regex_search(text, m, std::regex("listening on 127\\.0\\.0\\.1:(\\d+)"))) {
-      port = static_cast<std::uint16_t>(std::stoi(m[1]));
-    } else {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-  }
-  return {pid, port};
+  ServeChild server(dir, data, config, name);
+  const std::uint16_t port = server.port();
+  return {server.Detach(), port};
 }
 
 int StopServe(pid_t pid) {
@@ -87,11 +67,9 @@ TEST(ShutdownTest, CliTokensAndSigtermDuringLoadExitZero) {
   EXPECT_NE(c4, 0) << "unknown flags are errors";
 
   const fs::path log = dir.path / "serve.log";
-  const fs::path config = dir.path / "config.json";
-  std::ofstream(config) << R"({"rate_limit":{"enabled":false},"shutdown_timeout_ms":5000})";
   pid_t pid = 0;
   std::uint16_t port = 0;
-  std::tie(pid, port) = StartServe(bin, data, log, config.string());
+  std::tie(pid, port) = StartServe(dir.path, data, "serve", R"({"rate_limit":{"enabled":false},"shutdown_timeout_ms":5000})");
   ASSERT_GT(pid, 0);
   ASSERT_NE(port, 0) << Slurp(log);
 
@@ -172,7 +150,7 @@ TEST(FirstStartTest, ANewStoreGetsOneAdminTokenInAPrivateFileAndNeverAnother) {
   ScratchDir dir("assure-shutdown");
   const std::string bin = ASSURE_BIN;
   const std::string data = (dir.path / "data").string();
-  auto [pid, port] = StartServe(bin, data, dir.path / "first.log");
+  auto [pid, port] = StartServe(dir.path, data, "first");
   ASSERT_NE(port, 0) << Slurp(dir.path / "first.log");
   const fs::path file = fs::path(data) / "first-admin-token";
   ASSERT_TRUE(fs::exists(file)) << Slurp(dir.path / "first.log");
@@ -191,7 +169,7 @@ TEST(FirstStartTest, ANewStoreGetsOneAdminTokenInAPrivateFileAndNeverAnother) {
   EXPECT_EQ(StopServe(pid), 0) << Slurp(dir.path / "first.log");
 
   fs::remove(file);
-  auto [pid2, port2] = StartServe(bin, data, dir.path / "second.log");
+  auto [pid2, port2] = StartServe(dir.path, data, "second");
   ASSERT_NE(port2, 0) << Slurp(dir.path / "second.log");
   EXPECT_FALSE(fs::exists(file)) << "no second first-start token";
   EXPECT_EQ(Slurp(dir.path / "second.log").find("first admin token"), std::string::npos);
@@ -220,7 +198,6 @@ TEST(FirstStartTest, ANewStoreGetsOneAdminTokenInAPrivateFileAndNeverAnother) {
 // (archived, recycled, or left by a start that does not close the store).
 TEST(ShutdownTest, TheLogsOfKilledServersAreRecoveredAndRemovedByTheNextStart) {
   ScratchDir dir("assure-wal-files");
-  const std::string bin = ASSURE_BIN;
   const std::string data = (dir.path / "data").string();
   auto logs = [&data] {
     int n = 0;
@@ -228,7 +205,7 @@ TEST(ShutdownTest, TheLogsOfKilledServersAreRecoveredAndRemovedByTheNextStart) {
     return n;
   };
   {
-    auto [pid, port] = StartServe(bin, data, dir.path / "first.log");
+    auto [pid, port] = StartServe(dir.path, data, "first");
     ASSERT_NE(port, 0) << Slurp(dir.path / "first.log");
     EXPECT_EQ(StopServe(pid), 0);
   }
@@ -236,16 +213,16 @@ TEST(ShutdownTest, TheLogsOfKilledServersAreRecoveredAndRemovedByTheNextStart) {
   ASSERT_FALSE(admin.empty());
   admin.pop_back();
   for (int i = 0; i < 3; ++i) {
-    const fs::path log = dir.path / ("killed-" + std::to_string(i) + ".log");  // a new file: no old port in it
-    auto [pid, port] = StartServe(bin, data, log);
-    ASSERT_NE(port, 0) << Slurp(log);
+    const std::string name = "killed-" + std::to_string(i);  // a new log each time: no old port in it
+    auto [pid, port] = StartServe(dir.path, data, name);
+    ASSERT_NE(port, 0) << Slurp(dir.path / (name + ".log"));
     auto made = Call(port, "POST", "/api/v1/organisations",
                      R"({"kind":"trust","name":"Trust )" + std::to_string(i) + R"("})", Bearer(admin));
     ::kill(pid, SIGKILL);
     ::waitpid(pid, nullptr, 0);
     ASSERT_EQ(made.status, 201) << made.body;
   }
-  auto [pid, port] = StartServe(bin, data, dir.path / "clean.log");
+  auto [pid, port] = StartServe(dir.path, data, "clean");
   ASSERT_NE(port, 0) << Slurp(dir.path / "clean.log");
   EXPECT_EQ(StopServe(pid), 0) << Slurp(dir.path / "clean.log");
   EXPECT_EQ(logs(), 1);

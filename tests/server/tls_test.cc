@@ -212,45 +212,11 @@ TEST(TlsTest, WithoutTlsReloadIsRefusedAndHttpsFails) {
 }
 
 // `assure serve` as a child process with TLS from its config file.
-class TlsChildServer {
- public:
+struct TlsChildServer : ServeChild {
   TlsChildServer(const fs::path& dir, const fs::path& data, const TestCertificate& cert)
-      : log_(dir / "serve.log") {
-    const fs::path config = dir / "config.json";
-    std::ofstream(config) << R"({"rate_limit":{"enabled":false},"tls_certificate":")" << cert.certificate.string()
-                          << R"(","tls_private_key":")" << cert.private_key.string() << R"("})";
-    const std::string bin = ASSURE_BIN;
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      std::freopen(log_.c_str(), "w", stderr);
-      ::execl(bin.c_str(), bin.c_str(), "serve", "--data", data.c_str(), "--listen", "127.0.0.1:0", "--config",
-              config.c_str(), static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    for (int i = 0; i < 6000 && port_ == 0 && pid_ > 0; ++i) {
-      std::smatch m;
-      const std::string text = Slurp(log_);
-      if (std::regex_search(text, m, std::regex("listening on 127\\.0\\.0\\.1:(\\d+)"))) {
-        port_ = static_cast<std::uint16_t>(std::stoi(m[1]));
-      } else {
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      }
-    }
-  }
-  ~TlsChildServer() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-  }
-  std::uint16_t port() const { return port_; }
-  void Signal(int sig) const { ::kill(pid_, sig); }
-  std::string log() const { return Slurp(log_); }
-
- private:
-  fs::path log_;
-  pid_t pid_ = -1;
-  std::uint16_t port_ = 0;
+      : ServeChild(dir, data,
+                   R"({"rate_limit":{"enabled":false},"tls_certificate":")" + cert.certificate.string() +
+                       R"(","tls_private_key":")" + cert.private_key.string() + R"("})") {}
 };
 
 // Polls (up to 10 s) until `ready` holds.
