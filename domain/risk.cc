@@ -1,0 +1,283 @@
+#include "domain/risk.h"
+
+#include <algorithm>
+
+#include "domain/calendar.h"
+#include "domain/event_support.h"
+#include "domain/json_read.h"
+#include "domain/text_limits.h"
+
+namespace assure::domain {
+
+using nlohmann::json;
+
+namespace {
+
+json ScoreJson(const RiskScore& s) { return json{{"likelihood", s.likelihood}, {"impact", s.impact}}; }
+
+RiskScore ScoreOf(const json& d, std::string_view key) {
+  const json& s = GetMember(d, key);
+  return RiskScore{static_cast<int>(GetInt(s, "likelihood")), static_cast<int>(GetInt(s, "impact"))};
+}
+
+bool InRange(int v) { return v >= 1 && v <= 5; }
+
+Status CheckScore(const RiskScore& s, const std::string& field) {
+  if (!InRange(s.likelihood)) return InvalidField(field + ".likelihood", "must be 1 to 5");
+  if (!InRange(s.impact)) return InvalidField(field + ".impact", "must be 1 to 5");
+  return {};
+}
+
+Status CheckDate(const std::string& date, const char* field, bool required) {
+  if (date.empty() && !required) return {};
+  if (!ParseIsoDate(date)) return InvalidField(field, "must be a date, YYYY-MM-DD");
+  return {};
+}
+
+Status CheckOpen(const RiskState& s) {
+  ASSURE_TRY(CheckExists(s.exists, RiskAggregate::kKind));
+  if (s.status == RiskStatus::kClosed) return RuleViolation("the risk is closed: reopen it first");
+  return {};
+}
+
+// A command's score from {likelihood, impact} members of `body` (or of its
+// member `name`), each 1-5.
+RiskScore ReadScore(FieldReader& r, const json* object, const std::string& field, bool required) {
+  if (!object) {
+    if (required) r.Fail(field, "is required: {likelihood, impact}");
+    return {};
+  }
+  FieldReader nested(*object, field + ".");
+  RiskScore s{static_cast<int>(nested.Int("likelihood", 1, 5)), static_cast<int>(nested.Int("impact", 1, 5))};
+  r.Adopt(nested);
+  return s;
+}
+
+}  // namespace
+
+std::string_view RiskGrade(int score) {
+  if (score <= 0) return "";
+  if (score <= 3) return "low";
+  if (score <= 6) return "moderate";
+  if (score <= 12) return "high";
+  return "extreme";
+}
+
+Result<Events> RiskAggregate::Decide(const State& s, const Command& command, const CommandContext& ctx) {
+  return TextChecked(std::visit(
+      Overloaded{
+          [&](const RaiseRisk& c) -> Result<Events> {
+            ASSURE_TRY(CheckCreate(s.exists, kKind, ctx));
+            if (Trim(c.title).empty()) return InvalidField("title", "a risk needs a title");
+            if (Trim(c.group_id).empty()) return InvalidField("group_id", "a risk belongs to a group's register");
+            ASSURE_TRY(CheckScore(c.inherent, "inherent"));
+            const RiskScore current = c.current.likelihood == 0 && c.current.impact == 0 ? c.inherent : c.current;
+            ASSURE_TRY(CheckScore(current, "current"));
+            if (c.target.likelihood != 0 || c.target.impact != 0) ASSURE_TRY(CheckScore(c.target, "target"));
+            ASSURE_TRY(CheckDate(c.review_date, "review_date", false));
+            return Events{MakeEvent("RiskRaised", ctx, ctx.new_id,
+                                    {{"reference", Trim(c.reference)},
+                                     {"title", Trim(c.title)},
+                                     {"cause", Trim(c.cause)},
+                                     {"event", Trim(c.event)},
+                                     {"effect", Trim(c.effect)},
+                                     {"category", Trim(c.category)},
+                                     {"owner_person_id", Trim(c.owner_person_id)},
+                                     {"group_id", Trim(c.group_id)},
+                                     {"inherent", ScoreJson(c.inherent)},
+                                     {"current", ScoreJson(current)},
+                                     {"target", ScoreJson(c.target)},
+                                     {"review_date", c.review_date},
+                                     {"deliverable_ids", c.deliverable_ids},
+                                     {"qsin_codes", c.qsin_codes}})};
+          },
+          [&](const ScoreRisk& c) -> Result<Events> {
+            ASSURE_TRY(CheckOpen(s));
+            ASSURE_TRY(CheckScore(c.score, c.target ? "target" : "current"));
+            ASSURE_TRY(RequireReason(c.reason, "change a risk's score"));
+            const RiskScore& before = c.target ? s.target : s.current;
+            if (before == c.score) return RuleViolation("the risk already has that score");
+            return Events{MakeEvent("RiskScored", ctx, s.id,
+                                    {{"score", c.target ? "target" : "current"},
+                                     {"likelihood", c.score.likelihood},
+                                     {"impact", c.score.impact},
+                                     {"previous_likelihood", before.likelihood},
+                                     {"previous_impact", before.impact}},
+                                    Trim(c.reason))};
+          },
+          [&](const AddRiskControl& c) -> Result<Events> {
+            ASSURE_TRY(CheckOpen(s));
+            if (Trim(c.description).empty()) return InvalidField("description", "a control needs a description");
+            ASSURE_TRY(CheckDate(c.due_date, "due_date", false));
+            if (s.controls.size() >= kMaxControls) {
+              return RuleViolation("a risk holds at most " + std::to_string(kMaxControls) + " controls");
+            }
+            return Events{MakeEvent("RiskControlAdded", ctx, s.id,
+                                    {{"control_id", "c" + std::to_string(s.next_control)},
+                                     {"description", Trim(c.description)},
+                                     {"owner_person_id", Trim(c.owner_person_id)},
+                                     {"due_date", c.due_date}})};
+          },
+          [&](const CloseRiskControl& c) -> Result<Events> {
+            ASSURE_TRY(CheckOpen(s));
+            auto it = std::find_if(s.controls.begin(), s.controls.end(),
+                                   [&c](const RiskControl& k) { return k.id == c.control_id; });
+            if (it == s.controls.end()) return InvalidField("control_id", "the risk has no control " + c.control_id);
+            if (it->closed) return RuleViolation("the control is already closed");
+            if (Trim(c.evidence).empty()) return InvalidField("evidence", "closing a control needs its evidence");
+            ASSURE_TRY(RequireReason(c.reason, "close a control"));
+            return Events{MakeEvent("RiskControlClosed", ctx, s.id,
+                                    {{"control_id", c.control_id}, {"evidence", Trim(c.evidence)}}, Trim(c.reason))};
+          },
+          [&](const ReviewRisk& c) -> Result<Events> {
+            ASSURE_TRY(CheckOpen(s));
+            ASSURE_TRY(CheckDate(c.reviewed_on, "reviewed_on", true));
+            ASSURE_TRY(CheckDate(c.next_review_date, "next_review_date", true));
+            if (c.next_review_date <= c.reviewed_on) {
+              return InvalidField("next_review_date", "must be after the review (" + c.reviewed_on + ")");
+            }
+            return Events{MakeEvent("RiskReviewed", ctx, s.id,
+                                    {{"reviewed_on", c.reviewed_on},
+                                     {"next_review_date", c.next_review_date},
+                                     {"note", Trim(c.note)}})};
+          },
+          [&](const ChangeRiskStatus& c) -> Result<Events> {
+            ASSURE_TRY(CheckExists(s.exists, kKind));
+            if (c.status == s.status) {
+              return RuleViolation("the risk is already " + std::string(NameOf(kRiskStatusNames, s.status)));
+            }
+            if (s.status == RiskStatus::kClosed && c.status != RiskStatus::kOpen) {
+              return RuleViolation("the risk is closed: reopen it first");
+            }
+            ASSURE_TRY(RequireReason(c.reason, "change a risk's status"));
+            return Events{MakeEvent("RiskStatusChanged", ctx, s.id,
+                                    {{"status", NameOf(kRiskStatusNames, c.status)},
+                                     {"previous_status", NameOf(kRiskStatusNames, s.status)}},
+                                    Trim(c.reason))};
+          },
+      },
+      command));
+}
+
+void RiskAggregate::Evolve(State& s, const EventView& e) {
+  const json& d = DataOf(e);
+  if (e.type == "RiskRaised") {
+    s.exists = true;
+    s.id = GetStr(d, "id");
+    s.reference = GetStr(d, "reference");
+    s.title = GetStr(d, "title");
+    s.cause = GetStr(d, "cause");
+    s.event = GetStr(d, "event");
+    s.effect = GetStr(d, "effect");
+    s.category = GetStr(d, "category");
+    s.owner_person_id = GetStr(d, "owner_person_id");
+    s.group_id = GetStr(d, "group_id");
+    s.inherent = ScoreOf(d, "inherent");
+    s.current = ScoreOf(d, "current");
+    s.target = ScoreOf(d, "target");
+    s.review_date = GetStr(d, "review_date");
+    s.deliverable_ids = GetStrList(d, "deliverable_ids");
+    s.qsin_codes = GetStrList(d, "qsin_codes");
+  } else if (e.type == "RiskScored") {
+    RiskScore& target = GetStr(d, "score") == "target" ? s.target : s.current;
+    target = RiskScore{static_cast<int>(GetInt(d, "likelihood")), static_cast<int>(GetInt(d, "impact"))};
+  } else if (e.type == "RiskControlAdded") {
+    s.controls.push_back(RiskControl{GetStr(d, "control_id"), GetStr(d, "description"), GetStr(d, "owner_person_id"),
+                                     GetStr(d, "due_date"), false, ""});
+    ++s.next_control;
+  } else if (e.type == "RiskControlClosed") {
+    for (auto& k : s.controls) {
+      if (k.id == GetStr(d, "control_id")) {
+        k.closed = true;
+        k.evidence = GetStr(d, "evidence");
+      }
+    }
+  } else if (e.type == "RiskReviewed") {
+    s.last_reviewed = GetStr(d, "reviewed_on");
+    s.review_date = GetStr(d, "next_review_date");
+  } else if (e.type == "RiskStatusChanged") {
+    s.status = GetEnum(d, "status", kRiskStatusNames, RiskStatus::kOpen);
+    s.status_reason = e.reason;
+  }
+}
+
+Result<RiskAggregate::Command> RiskAggregate::ParseCommand(std::string_view name, const json& body) {
+  FieldReader r(body);
+  Command command;
+  if (name == "raise") {
+    RaiseRisk c;
+    c.reference = r.StrOr("reference");
+    c.title = r.Str("title");
+    c.cause = r.StrOr("cause");
+    c.event = r.StrOr("event");
+    c.effect = r.StrOr("effect");
+    c.category = r.StrOr("category");
+    c.owner_person_id = r.StrOr("owner_person_id");
+    c.group_id = r.Str("group_id");
+    c.inherent = ReadScore(r, r.OptObject("inherent"), "inherent", true);
+    c.current = ReadScore(r, r.OptObject("current"), "current", false);
+    c.target = ReadScore(r, r.OptObject("target"), "target", false);
+    c.review_date = r.OptDate("review_date").value_or("");
+    c.deliverable_ids = r.StrList("deliverable_ids");
+    c.qsin_codes = r.StrList("qsin_codes");
+    command = std::move(c);
+  } else if (name == "score") {
+    ScoreRisk c;
+    const std::string which = r.Str("score");
+    if (r.ok() && which != "current" && which != "target") r.Fail("score", "must be \"current\" or \"target\"");
+    c.target = which == "target";
+    c.score = RiskScore{static_cast<int>(r.Int("likelihood", 1, 5)), static_cast<int>(r.Int("impact", 1, 5))};
+    c.reason = r.StrOr("reason");
+    command = c;
+  } else if (name == "add-control") {
+    command = AddRiskControl{r.Str("description"), r.StrOr("owner_person_id"), r.OptDate("due_date").value_or("")};
+  } else if (name == "close-control") {
+    command = CloseRiskControl{r.Str("control_id"), r.StrOr("evidence"), r.StrOr("reason")};
+  } else if (name == "review") {
+    command = ReviewRisk{r.Date("reviewed_on"), r.Date("next_review_date"), r.StrOr("note")};
+  } else if (name == "tolerate" || name == "close" || name == "reopen") {
+    const RiskStatus status =
+        name == "tolerate" ? RiskStatus::kTolerated : name == "close" ? RiskStatus::kClosed : RiskStatus::kOpen;
+    command = ChangeRiskStatus{status, r.StrOr("reason")};
+  } else {
+    return UnknownCommand(kKind, name);
+  }
+  if (!r.ok()) return r.error();
+  return command;
+}
+
+json RiskAggregate::ToJson(const State& s) {
+  auto score = [](const RiskScore& v) {
+    return json{{"likelihood", v.likelihood}, {"impact", v.impact}, {"score", v.Value()}, {"grade", RiskGrade(v.Value())}};
+  };
+  json controls = json::array();
+  for (const auto& k : s.controls) {
+    controls.push_back({{"control_id", k.id},
+                        {"description", k.description},
+                        {"owner_person_id", k.owner_person_id},
+                        {"due_date", k.due_date},
+                        {"closed", k.closed},
+                        {"evidence", k.evidence}});
+  }
+  return json{{"id", s.id},
+              {"reference", s.reference},
+              {"title", s.title},
+              {"cause", s.cause},
+              {"event", s.event},
+              {"effect", s.effect},
+              {"category", s.category},
+              {"owner_person_id", s.owner_person_id},
+              {"group_id", s.group_id},
+              {"inherent", score(s.inherent)},
+              {"current", score(s.current)},
+              {"target", score(s.target)},
+              {"review_date", s.review_date},
+              {"last_reviewed", s.last_reviewed},
+              {"status", NameOf(kRiskStatusNames, s.status)},
+              {"status_reason", s.status_reason},
+              {"controls", controls},
+              {"deliverable_ids", s.deliverable_ids},
+              {"qsin_codes", s.qsin_codes}};
+}
+
+}  // namespace assure::domain

@@ -1,0 +1,63 @@
+// RiskAggregate::Describe (see domain/change.h): each change in words.
+#include "domain/aggregate.h"
+#include "domain/event_support.h"
+#include "domain/json_read.h"
+#include "domain/risk.h"
+
+namespace assure::domain {
+
+static_assert(Aggregate<RiskAggregate>);
+
+namespace {
+
+// "4 x 3 = 12 (high)"
+std::string ScoreWords(int likelihood, int impact) {
+  if (likelihood == 0 && impact == 0) return "not scored";
+  const int v = likelihood * impact;
+  return std::to_string(likelihood) + " x " + std::to_string(impact) + " = " + std::to_string(v) + " (" +
+         std::string(RiskGrade(v)) + ")";
+}
+
+}  // namespace
+
+Change RiskAggregate::Describe(const State& s, const EventView& e) {
+  const nlohmann::json& d = DataOf(e);
+  Change c;
+  if (e.type == "RiskRaised") {
+    DataFields(c, d, {{"reference", s.reference}, {"title", s.title}, {"group_id", s.group_id}});
+    const auto current = GetMember(d, "current");
+    c.summary = "Risk raised: " + GetStr(d, "title") + ", current score " +
+                ScoreWords(static_cast<int>(GetInt(current, "likelihood")), static_cast<int>(GetInt(current, "impact")));
+    Named(c, "group", GetStr(d, "group_id"));
+  } else if (e.type == "RiskScored") {
+    const bool target = GetStr(d, "score") == "target";
+    const RiskScore& before = target ? s.target : s.current;
+    const int l = static_cast<int>(GetInt(d, "likelihood"));
+    const int i = static_cast<int>(GetInt(d, "impact"));
+    AddChange(c, target ? "target" : "current", ScoreWords(before.likelihood, before.impact), ScoreWords(l, i));
+    c.summary = std::string(target ? "Target" : "Current") + " score " + ScoreWords(before.likelihood, before.impact) +
+                " → " + ScoreWords(l, i);
+  } else if (e.type == "RiskControlAdded") {
+    c.summary = "Control added: " + GetStr(d, "description");
+    if (!GetStr(d, "due_date").empty()) c.summary += ", due " + GetStr(d, "due_date");
+    if (!GetStr(d, "owner_person_id").empty()) c.summary += ", owner " + Named(c, "person", GetStr(d, "owner_person_id"));
+  } else if (e.type == "RiskControlClosed") {
+    std::string what = GetStr(d, "control_id");
+    for (const auto& k : s.controls) {
+      if (k.id == what) what = k.description;
+    }
+    c.summary = "Control closed: " + what + " (evidence: " + GetStr(d, "evidence") + ")";
+  } else if (e.type == "RiskReviewed") {
+    AddChange(c, "review_date", s.review_date, GetStr(d, "next_review_date"));
+    c.summary = "Reviewed on " + GetStr(d, "reviewed_on") + "; next review " + GetStr(d, "next_review_date");
+    if (!GetStr(d, "note").empty()) c.summary += ": " + GetStr(d, "note");
+  } else if (e.type == "RiskStatusChanged") {
+    AddChange(c, "status", std::string(NameOf(kRiskStatusNames, s.status)), GetStr(d, "status"));
+    c.summary = "Status " + std::string(NameOf(kRiskStatusNames, s.status)) + " → " + GetStr(d, "status");
+  } else {
+    return UnknownEvent(e);
+  }
+  return c;
+}
+
+}  // namespace assure::domain

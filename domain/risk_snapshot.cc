@@ -1,0 +1,61 @@
+// RiskAggregate::SnapshotJson and FromSnapshotJson.
+#include "domain/risk.h"
+#include "domain/snapshot_read.h"
+
+namespace assure::domain {
+
+namespace {
+
+RiskScore ReadScore(SnapshotReader& r, std::string_view name) {
+  SnapshotReader n(r.Object(name), r.what(), r.Path(name) + ".");
+  RiskScore s{static_cast<int>(n.Int("likelihood", 0, 5)), static_cast<int>(n.Int("impact", 0, 5))};
+  r.Adopt(n);
+  return s;
+}
+
+}  // namespace
+
+nlohmann::json RiskAggregate::SnapshotJson(const State& s) {
+  nlohmann::json out = ToJson(s);
+  out["exists"] = s.exists;
+  out["next_control"] = s.next_control;
+  return out;
+}
+
+Result<RiskState> RiskAggregate::FromSnapshotJson(const nlohmann::json& j) {
+  SnapshotReader r(j, "risk snapshot");
+  State s;
+  s.exists = r.Bool("exists");
+  s.id = r.Str("id");
+  s.reference = r.Str("reference");
+  s.title = r.Str("title");
+  s.cause = r.Str("cause");
+  s.event = r.Str("event");
+  s.effect = r.Str("effect");
+  s.category = r.Str("category");
+  s.owner_person_id = r.Str("owner_person_id");
+  s.group_id = r.Str("group_id");
+  s.inherent = ReadScore(r, "inherent");
+  s.current = ReadScore(r, "current");
+  s.target = ReadScore(r, "target");
+  s.review_date = r.Str("review_date");
+  s.last_reviewed = r.Str("last_reviewed");
+  s.status = r.Enum("status", kRiskStatusNames);
+  s.status_reason = r.Str("status_reason");
+  s.controls = r.List<RiskControl>("controls", [](SnapshotReader& k) {
+    RiskControl out;
+    out.id = k.Str("control_id");
+    out.description = k.Str("description");
+    out.owner_person_id = k.Str("owner_person_id");
+    out.due_date = k.Str("due_date");
+    out.closed = k.Bool("closed");
+    out.evidence = k.Str("evidence");
+    return out;
+  });
+  s.deliverable_ids = r.StrList("deliverable_ids");
+  s.qsin_codes = r.StrList("qsin_codes");
+  s.next_control = r.SmallInt("next_control");
+  return r.Finish(std::move(s));
+}
+
+}  // namespace assure::domain
