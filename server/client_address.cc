@@ -124,16 +124,27 @@ bool ForwardedNodes(std::string_view value, std::vector<std::optional<address>>&
   }
 }
 
-bool XForwardedForNodes(std::string_view value, std::vector<std::optional<address>>& out) {
-  while (true) {
+// X-Forwarded-For from the right: the first untrusted address; the last
+// trusted one passed when an entry is not an address or the entries run out;
+// nullopt when the right-most entry is not an address.
+std::optional<address> FromXForwardedFor(std::string_view value, const std::vector<IpNetwork>& trusted) {
+  if (value.size() > kMaxForwardedBytes) {
+    // Only whole entries of the last kMaxForwardedBytes bytes.
+    value = value.substr(value.size() - kMaxForwardedBytes);
     const auto comma = value.find(',');
-    const std::string_view item = Trim(value.substr(0, comma));
-    if (item.empty()) return false;
-    out.push_back(ParseNode(item));
-    if (out.size() > kMaxForwardedEntries) return false;
-    if (comma == std::string_view::npos) return true;
-    value.remove_prefix(comma + 1);
+    value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
   }
+  std::optional<address> passed;
+  for (std::size_t n = 0; n < kMaxForwardedEntries && !value.empty(); ++n) {
+    const auto comma = value.rfind(',');
+    const std::string_view item = Trim(comma == std::string_view::npos ? value : value.substr(comma + 1));
+    value = comma == std::string_view::npos ? std::string_view() : value.substr(0, comma);
+    auto a = ParseNode(item);
+    if (!a) return passed;
+    if (!Trusted(*a, trusted)) return a;
+    passed = a;
+  }
+  return passed;
 }
 
 // Right to left past the trusted proxies; nullopt when the deciding entry
@@ -183,16 +194,16 @@ bool InNetworks(std::string_view text, const std::vector<IpNetwork>& networks) {
   return a && Trusted(*a, networks);
 }
 
-std::string ClientAddress(std::string_view peer, const std::optional<std::string>& forwarded,
-                          const std::optional<std::string>& x_forwarded_for,
+std::string ClientAddress(std::string_view peer, const std::optional<std::string>& header, bool rfc7239,
                           const std::vector<IpNetwork>& trusted_proxies) {
-  if (trusted_proxies.empty() || !InNetworks(peer, trusted_proxies)) return std::string(peer);
-  const auto& header = forwarded ? forwarded : x_forwarded_for;
-  if (!header || header->size() > kMaxForwardedBytes) return std::string(peer);
-  std::vector<std::optional<address>> nodes;
-  const bool parsed = forwarded ? ForwardedNodes(*header, nodes) : XForwardedForNodes(*header, nodes);
-  if (!parsed) return std::string(peer);
-  auto client = Decide(nodes, trusted_proxies);
+  if (trusted_proxies.empty() || !InNetworks(peer, trusted_proxies) || !header) return std::string(peer);
+  std::optional<address> client;
+  if (rfc7239) {
+    std::vector<std::optional<address>> nodes;
+    if (header->size() <= kMaxForwardedBytes && ForwardedNodes(*header, nodes)) client = Decide(nodes, trusted_proxies);
+  } else {
+    client = FromXForwardedFor(*header, trusted_proxies);
+  }
   return client ? client->to_string() : std::string(peer);
 }
 

@@ -1,15 +1,21 @@
 // Which address a request came from when the server sits behind reverse
 // proxies it trusts (config `trusted_proxies`).
 //
-// Only a connection from a trusted proxy may name the client: its
-// `Forwarded: for=` (RFC 7239), or else its `X-Forwarded-For`, is read from
-// the right (the entry the nearest proxy added) past every trusted proxy;
-// the first untrusted address is the client. From any other peer both
-// headers are ignored, so a client cannot choose its own address. A header
-// that is malformed, longer than kMaxForwardedBytes, with more than
-// kMaxForwardedEntries entries, or whose deciding entry is not an IP
-// address ("unknown", an obfuscated name) is ignored: the peer's address
-// stands.
+// Only a connection from a trusted proxy may name the client, and only in
+// the one header the proxies are configured to write (config
+// `forwarded_header`: `X-Forwarded-For` by default, or RFC 7239
+// `Forwarded: for=`); the other header is never read, as proxies pass it on
+// from the client unchanged. The header is read from the right (the entry
+// the nearest proxy added) past every trusted proxy; the first untrusted
+// address is the client. From any other peer the headers are ignored, so a
+// client cannot choose its own address.
+// X-Forwarded-For: only its last kMaxForwardedBytes bytes and last
+// kMaxForwardedEntries entries are read (what a client prepends cannot push
+// out what the proxies appended); an entry that is not an address stops the
+// walk at the proxy that wrote it. Forwarded (written whole by the proxy):
+// one that is malformed, too long or has too many elements, or whose
+// deciding entry is not an address ("unknown", an obfuscated name), is
+// ignored. Where nothing names a client the peer's address stands.
 //
 // Thread safety: plain values and pure functions.
 #pragma once
@@ -44,11 +50,10 @@ Result<IpNetwork> ParseIpNetwork(std::string_view text);
 // the networks.
 bool InNetworks(std::string_view address, const std::vector<IpNetwork>& networks);
 
-// The client's address (canonical text) for a request from `peer`. The
-// header values are every line of the header joined by ", " (nullopt when
-// absent).
-std::string ClientAddress(std::string_view peer, const std::optional<std::string>& forwarded,
-                          const std::optional<std::string>& x_forwarded_for,
+// The client's address (canonical text) for a request from `peer`.
+// `header`: every line of the configured header joined by ", " (nullopt
+// when absent); `rfc7239`: it is `Forwarded`, else `X-Forwarded-For`.
+std::string ClientAddress(std::string_view peer, const std::optional<std::string>& header, bool rfc7239,
                           const std::vector<IpNetwork>& trusted_proxies);
 
 }  // namespace assure::server

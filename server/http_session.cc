@@ -483,19 +483,17 @@ void HttpSession::Reply(Response response, bool close) {
 std::string HttpSession::RequestAddress(const http::fields& h) const {
   const auto& proxies = ctx_->config.trusted_proxies;
   if (proxies.empty()) return client_ip_;
-  // Every line of the header, joined (bounded: ClientAddress refuses a
-  // longer value).
-  auto joined = [&h](std::string_view name) -> std::optional<std::string> {
-    auto [it, end] = h.equal_range(name);
-    if (it == end) return std::nullopt;
-    std::string value(std::string_view(it->value()).substr(0, kMaxForwardedBytes + 1));
-    for (++it; it != end && value.size() <= kMaxForwardedBytes; ++it) {
-      value += ", ";
-      value += std::string_view(it->value()).substr(0, kMaxForwardedBytes + 1);
-    }
-    return value;
-  };
-  return ClientAddress(client_ip_, joined("Forwarded"), joined("X-Forwarded-For"), proxies);
+  // Every line of the configured header, joined (bounded by the header
+  // limit; ClientAddress reads it from the right).
+  const bool rfc7239 = ctx_->config.forwarded_header_rfc7239;
+  auto [it, end] = h.equal_range(rfc7239 ? "Forwarded" : "X-Forwarded-For");
+  if (it == end) return client_ip_;
+  std::string value(it->value());
+  for (++it; it != end; ++it) {
+    value += ", ";
+    value += std::string_view(it->value());
+  }
+  return ClientAddress(client_ip_, value, rfc7239, proxies);
 }
 
 HttpSession::BeastResponse HttpSession::ToBeast(Response r, const Slot& slot, unsigned version) {

@@ -5,7 +5,8 @@
 // assure key rotate-master --new-key-file FILE [--data DIR]: re-wrap every
 // personal-data key under a new master key (api/privacy/master_key.h), on a
 // stopped store. Exit 0; 1 when nothing was changed (the reason on stderr);
-// 2 for bad arguments or a store that cannot be opened.
+// 2 for bad arguments or a store that cannot be opened; 3 when the store
+// opens with the new key only but the default key file was not replaced.
 #include <cstdio>
 #include <filesystem>
 
@@ -60,10 +61,13 @@ void RegisterKey(CLI::App& app, Run& run) {
       }
       auto rotated = api::privacy::RotateMasterKey(**store, args->data, "", args->new_key_file);
       if (!rotated.ok()) {
+        // 1: nothing was changed; 3: the store opens with the new key only,
+        // but the default key file could not be replaced (the message says how).
         std::fprintf(stderr, "assure key rotate-master: %s\n", rotated.error().message.c_str());
-        return 1;
+        return rotated.error().message.find("opens with the new key only") != std::string::npos ? 3 : 1;
       }
       std::fprintf(stderr, "re-wrapped %zu data keys under the new master key\n", rotated->data_keys);
+      if (!rotated->warning.empty()) std::fprintf(stderr, "warning: %s\n", rotated->warning.c_str());
       if (!rotated->installed_at.empty()) {
         std::fprintf(stderr, "%s now holds the new key; the old key opens nothing in this store\n",
                      rotated->installed_at.c_str());

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <exception>
 #include <string_view>
 
 #include "server/commands.h"
@@ -39,5 +40,13 @@ int main(int argc, char** argv) {
     // command's own usage errors do (CLI11's codes, e.g. 106, mean nothing).
     return app.exit(e) == 0 ? 0 : 2;
   }
-  return run ? run() : 2;
+  if (!run) return 2;
+  try {
+    return run();
+  } catch (const std::exception& e) {
+    // A command's own errors are values; anything thrown past it (a library
+    // refusing input the command did not foresee) is an error, not an abort.
+    std::fprintf(stderr, "assure: %s\n", e.what());
+    return 2;
+  }
 }

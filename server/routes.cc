@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "server/routes.h"
 
 #include <spdlog/spdlog.h>
@@ -132,7 +133,8 @@ Status InstallRoutes(Application& app, const std::string& data_dir, bool warm_up
   // Retention of tokens' details: a token's label is put beyond use (its key
   // destroyed, FORMAT.md 7.5) this many days after the token stopped
   // working (revoked or expired), checked once an hour; 0 keeps them.
-  if (long days = seconds("ASSURE_TOKEN_DETAILS_RETENTION_DAYS", 365); days > 0) {
+  // At most 100 years: a larger number means "for ever" to whoever typed it.
+  if (long days = std::min(seconds("ASSURE_TOKEN_DETAILS_RETENTION_DAYS", 365), 36'500L); days > 0) {
     periodic.push_back(std::make_shared<api::Periodic>(
         std::chrono::hours(1),
         [&app, days] {

@@ -203,6 +203,13 @@ Result<ServerConfig> ParseServerConfig(std::string_view json_text, ServerConfig 
          c.trusted_proxies = std::move(networks);
          return {};
        }},
+      {"forwarded_header",
+       [&c](const Json& v, const std::string& key) -> Status {
+         const std::string name = v.is_string() ? v.get<std::string>() : "";
+         if (name != "x-forwarded-for" && name != "forwarded") return Bad(key, "must be \"x-forwarded-for\" or \"forwarded\"");
+         c.forwarded_header_rfc7239 = name == "forwarded";
+         return {};
+       }},
       {"shutdown_timeout_ms", Ms(c.shutdown_timeout)},
       {"http", [&http](const Json& v, const std::string& k) { return Apply(v, k, http); }},
       {"workers", [&workers](const Json& v, const std::string& k) { return Apply(v, k, workers); }},

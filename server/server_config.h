@@ -10,7 +10,7 @@
 //     "master_key_file": "/etc/assure/master.key",
 //     "backup_dir": "/var/backups/assure",
 //     "tls_certificate": "/etc/assure/tls/cert.pem", "tls_private_key": "/etc/assure/tls/key.pem",
-//     "trusted_proxies": ["127.0.0.1", "10.0.0.0/8"],
+//     "trusted_proxies": ["127.0.0.1", "10.0.0.0/8"], "forwarded_header": "x-forwarded-for",
 //     "io_threads": 2,
 //     "shutdown_timeout_ms": 10000,
 //     "http": {"header_limit_bytes": 16384, "body_limit_bytes": 1048576,
@@ -144,10 +144,14 @@ struct ServerConfig {
   // later; both are read again on SIGHUP. Both empty: plain HTTP.
   std::string tls_certificate;
   std::string tls_private_key;
-  // Reverse proxies (addresses or networks) whose Forwarded /
-  // X-Forwarded-For name the client (server/client_address.h). Empty: the
-  // headers are ignored and the peer is the client.
+  // Reverse proxies (addresses or networks) whose forwarding header names
+  // the client (server/client_address.h). Empty: the headers are ignored and
+  // the peer is the client.
   std::vector<IpNetwork> trusted_proxies;
+  // Which one header those proxies write: "x-forwarded-for" (default:
+  // nginx, HAProxy, Caddy) or "forwarded" (RFC 7239). The other is never
+  // read: proxies pass it on from the client as it came.
+  bool forwarded_header_rfc7239 = false;
   // Rendered history pages kept for the next reader of the same page
   // (api/core/history_cache.h); 0: none kept.
   std::size_t history_cache_bytes = 16u << 20;

@@ -34,8 +34,12 @@ std::optional<Opened> Open(const std::string& data, bool create) {
   }
   Opened o;
   o.store = std::move(store).value();
-  // Labels are sealed under the token's key (and opened for `list`).
-  if (Status vault = InstallPersonalData(o.store, data, "", /*writable=*/true, "assure token"); !vault.ok()) {
+  // Labels are sealed under the token's key (and opened for `list`) with
+  // the store's master key, found as `assure serve` finds it. Never creates
+  // one: a key the service names in its config would then not be the
+  // store's. A store that has no master key yet (before the server's first
+  // start) keeps a label in plain text.
+  if (Status vault = InstallPersonalData(o.store, data, "", /*writable=*/false, "assure token"); !vault.ok()) {
     std::fprintf(stderr, "assure token: %s\n", vault.error().message.c_str());
     return std::nullopt;
   }

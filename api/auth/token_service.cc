@@ -130,7 +130,7 @@ Result<TokenRecord> TokenService::Revoke(const std::string& token_id, const std:
 
 Result<std::size_t> TokenService::RemoveDetailsPastRetention(long retention_days, const std::string& actor) {
   auto vault = api::privacy::InstalledVault();
-  if (!vault || retention_days <= 0) return std::size_t{0};
+  if (!vault || retention_days <= 0 || retention_days > 36'500) return std::size_t{0};  // 0 or > 100 years: kept
   auto with_keys = vault->TokensWithKeys();
   if (!with_keys.ok()) return std::move(with_keys).error();
   const std::int64_t now = clock_->NowMicros();

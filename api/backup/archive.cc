@@ -242,7 +242,12 @@ Result<ArchiveSummary> WriteArchive(storage::EventStore& store, const std::strin
   return summary;
 }
 
-Result<ArchiveSummary> ImportArchive(const std::string& archive_dir, const std::string& new_data_dir) {
+namespace {
+
+// ImportArchive without its last line of defence: `created` says when the
+// new directory exists, so that a throw (a member of the wrong type, a file
+// system error) still removes it.
+Result<ArchiveSummary> Import(const std::string& archive_dir, const std::string& new_data_dir, bool& created) {
   const fs::path from = fs::absolute(archive_dir);
   const fs::path to = fs::absolute(new_data_dir);
   auto text = ReadFile(from / kManifest);
@@ -270,6 +275,7 @@ Result<ArchiveSummary> ImportArchive(const std::string& archive_dir, const std::
   }
 
   ASSURE_TRY(CreateEmptyDataDir(to.string(), "import"));
+  created = true;
   auto fail = [&to](Error e) -> Result<ArchiveSummary> { return RemovedAfter(to.string(), std::move(e)); };
   std::error_code ec;
   {
@@ -319,6 +325,18 @@ Result<ArchiveSummary> ImportArchive(const std::string& archive_dir, const std::
   auto verified = VerifyStore(to.string(), {summary.events, summary.head_hash, summary.merkle_root}, "the archive");
   if (!verified.ok()) return fail(verified.error());
   return summary;
+}
+
+}  // namespace
+
+Result<ArchiveSummary> ImportArchive(const std::string& archive_dir, const std::string& new_data_dir) {
+  bool created = false;
+  try {
+    return Import(archive_dir, new_data_dir, created);
+  } catch (const std::exception& e) {
+    Error error = NotArchive(std::string("a file cannot be read as the format says: ") + e.what());
+    return created ? RemovedAfter(fs::absolute(new_data_dir).string(), std::move(error)) : error;
+  }
 }
 
 }  // namespace assure::api::backup

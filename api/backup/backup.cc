@@ -113,6 +113,13 @@ Status WriteManifest(const fs::path& dir, const BackupManifest& m) {
 
 }  // namespace
 
+void RemoveStaleStaging(const std::string& data_dir) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(fs::absolute(data_dir), ec)) {
+    if (e.path().filename().string().starts_with(".backup-staging-")) fs::remove_all(e.path(), ec);
+  }
+}
+
 namespace {
 
 // The newest backup under `root` (by its manifest's created_at_us), but
@@ -158,10 +165,7 @@ Result<BackupManifest> TakeBackup(storage::EventStore& store, const std::string&
   // backups share every unchanged file, on the store's disk or another.
   const fs::path staging = fs::absolute(data_dir) / (".backup-staging-" + out.filename().string());
   fs::remove_all(partial, ec);
-  for (const auto& e : fs::directory_iterator(fs::absolute(data_dir), ec)) {
-    // Left by a backup that stopped half-way (backups are one at a time).
-    if (e.path().filename().string().starts_with(".backup-staging-")) fs::remove_all(e.path(), ec);
-  }
+  RemoveStaleStaging(data_dir);
   auto cleanup = [&partial, &staging] {
     std::error_code ignored;
     fs::remove_all(partial, ignored);
@@ -194,9 +198,14 @@ Result<BackupManifest> TakeBackup(storage::EventStore& store, const std::string&
     auto digest = FileDigest(staging / n);
     if (!digest.ok()) return fail(digest.error());
     BackupFile f{n.string(), digest->bytes, digest->sha256};
-    const bool shared = previous && std::any_of(previous->files.begin(), previous->files.end(), [&f](const BackupFile& p) {
-                          return p.name == f.name && p.bytes == f.bytes && p.sha256 == f.sha256;
-                        });
+    bool shared = previous && std::any_of(previous->files.begin(), previous->files.end(), [&f](const BackupFile& p) {
+                    return p.name == f.name && p.bytes == f.bytes && p.sha256 == f.sha256;
+                  });
+    if (shared) {
+      // Read again: a file that rotted or was altered since is not shared on.
+      auto again = FileDigest(fs::path(previous->dir) / n);
+      shared = again.ok() && again->bytes == f.bytes && again->sha256 == f.sha256;
+    }
     std::error_code link_ec;
     if (shared) fs::create_hard_link(fs::path(previous->dir) / n, partial / n, link_ec);
     if (!shared || link_ec) {
@@ -215,7 +224,9 @@ Result<BackupManifest> TakeBackup(storage::EventStore& store, const std::string&
 }
 
 BackupService::BackupService(storage::EventStore& store, std::string data_dir, std::string root)
-    : store_(store), data_dir_(std::move(data_dir)), root_(std::move(root)) {}
+    : store_(store), data_dir_(std::move(data_dir)), root_(std::move(root)) {
+  RemoveStaleStaging(data_dir_);  // a backup that stopped half-way keeps old table files alive
+}
 
 Result<BackupManifest> BackupService::Take(const std::string& name, std::int64_t now_us) {
   ASSURE_TRY(CheckBackupName(name));

@@ -61,6 +61,11 @@ Result<BackupManifest> TakeBackup(storage::EventStore& store, const std::string&
 std::string ManifestJson(const BackupManifest& m);
 Result<BackupManifest> ParseManifest(const std::string& text);
 
+// Removes what a backup that stopped half-way left in the data directory
+// (`.backup-staging-*`: hard links that would keep old table files, and
+// destroyed keys in them, alive). Done by every backup and at server start.
+void RemoveStaleStaging(const std::string& data_dir);
+
 // Serialises backups into one root directory (ServerConfig::backup_dir).
 class BackupService {
  public:

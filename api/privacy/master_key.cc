@@ -121,24 +121,48 @@ Result<Rotation> RotateMasterKey(storage::EventStore& store, const std::string& 
   if (*next == *current) {
     return MakeError(ErrorCode::kInvalidArgument, "the new master key is the current one: nothing was changed");
   }
-  Rotation out;
-  auto rewrapped = PersonalDataVault::RotateMasterKey(store, *current, *next);
-  if (!rewrapped.ok()) return rewrapped.error();
-  out.data_keys = *rewrapped;
+  // The default file's replacement is written (and synced) before the store
+  // changes, so that once the store opens with the new key only, the new key
+  // is already on disk beside the old one.
+  const std::string fresh = loc.path + ".new";
   if (!loc.named) {
-    // The default file in the data directory is replaced (a new file renamed
-    // over it): from here the store opens with the new key only.
-    const std::string fresh = loc.path + ".new";
     std::filesystem::remove(fresh);
     ASSURE_TRY(WriteNewKeyFile(fresh, *next));
-    std::error_code ec;
-    std::filesystem::rename(fresh, loc.path, ec);
-    if (ec) return MakeError(ErrorCode::kIoError, "the store now opens with the new key only, but " + loc.path +
-                                                      " could not be replaced: copy " + next_key_file + " there");
-    out.installed_at = loc.path;
-  } else {
-    out.current_key_file = loc.path;
   }
+  Rotation out;
+  auto rewrapped = PersonalDataVault::RotateMasterKey(store, *current, *next);
+  if (!rewrapped.ok()) {
+    // Committed or not? The check value says which key the store opens with.
+    auto check = store.GetState(kMasterCheckKey);
+    const bool committed = check.ok() && check->has_value() && PersonalDataVault::OpensCheck(**check, *next);
+    if (!committed) {
+      if (!loc.named) std::filesystem::remove(fresh);
+      Error e = rewrapped.error();
+      e.message += ": nothing was changed";
+      return e;
+    }
+    out.warning = "the keys were re-wrapped, but the old wrapped keys may stay in the store's files until RocksDB "
+                  "compacts them (" + rewrapped.error().message + ")";
+  } else {
+    out.data_keys = *rewrapped;
+  }
+  if (loc.named) {
+    out.current_key_file = loc.path;
+    return out;
+  }
+  // From here the store opens with the new key only: replace the default
+  // file (rename, then sync the directory so the rename survives a crash).
+  std::error_code ec;
+  std::filesystem::rename(fresh, loc.path, ec);
+  if (ec) {
+    return MakeError(ErrorCode::kIoError, "the store now opens with the new key only, but " + loc.path +
+                                              " could not be replaced: move " + fresh + " there");
+  }
+  if (const int dir = ::open(std::filesystem::path(loc.path).parent_path().c_str(), O_RDONLY | O_DIRECTORY); dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+  out.installed_at = loc.path;
   return out;
 }
 

@@ -50,12 +50,16 @@ MasterKeyLocation LocateMasterKey(const std::string& data_dir, const std::string
 // RotateMasterKey), for a store no server has open. The default file
 // (3 above) is then replaced by the new key; a key named by the environment
 // or the config is for the operator to replace (`current_key_file` says
-// which). Errors: the current or new key missing or unreadable, the same
-// key twice, a current key that is not the store's (nothing is changed).
+// which). Errors (each saying "nothing was changed"): the current or new key
+// missing or unreadable, the same key twice, a current key that is not the
+// store's, a failed write. Once the re-wrapped keys are committed the result
+// is success (with `warning` if the old values could not be scrubbed), or
+// kIoError saying the store opens with the new key only.
 struct Rotation {
   std::size_t data_keys = 0;     // people's and tokens' keys re-wrapped
   std::string installed_at;      // the default file, now holding the new key
   std::string current_key_file;  // a named file the operator must replace
+  std::string warning;           // committed, but the old wrapped values were not scrubbed
 };
 Result<Rotation> RotateMasterKey(storage::EventStore& store, const std::string& data_dir,
                                  const std::string& configured, const std::string& next_key_file);

@@ -233,6 +233,10 @@ Result<std::vector<std::string>> PersonalDataVault::TokensWithKeys() {
   return ids;
 }
 
+bool PersonalDataVault::OpensCheck(std::string_view check, const Key256& master) {
+  return privacy::Open(master, kMasterCheckAad, check) == kMasterCheckText;
+}
+
 Result<std::size_t> PersonalDataVault::RotateMasterKey(storage::EventStore& store, const Key256& current,
                                                        const Key256& next) {
   auto check = store.GetState(kMasterCheckKey);

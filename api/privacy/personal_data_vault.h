@@ -108,6 +108,8 @@ class PersonalDataVault {
   // Offline: for a store no server has open (README "Rotating the master key").
   static Result<std::size_t> RotateMasterKey(storage::EventStore& store, const Key256& current,
                                              const Key256& next);
+  // Whether `check` (the stored pdk-meta/check value) opens with `master`.
+  static bool OpensCheck(std::string_view check, const Key256& master);
 
  private:
   PersonalDataVault(std::shared_ptr<storage::EventStore> store, const Key256& master)

@@ -183,6 +183,12 @@ TEST(ArchiveTest, TheCommandsExportAndImportAndTheNamesOpenWithTheMasterKey) {
   const auto err = dir.path / "err";
   auto [imported, _] = RunCommand(bin + " import " + ASSURE_STRATEGY_MD + " --data " + data.string(), err);
   ASSERT_EQ(imported, 0) << Slurp(err);
+  {
+    // The server's first start makes the store's master key (no other command does).
+    ServeChild first(dir.path, data, "");
+    ASSERT_NE(first.port(), 0) << first.log();
+    ASSERT_EQ(first.Stop(), 0) << first.log();
+  }
   auto [token, __] = RunCommand(bin + " token create --role viewer --name 'Archive kiosk' --data " + data.string(), err);
   ASSERT_EQ(token, 0) << Slurp(err);
   // From a backup's directory, as while the server runs (the store itself is then locked).

@@ -22,7 +22,6 @@ std::vector<IpNetwork> Nets(std::initializer_list<const char*> texts) {
   return out;
 }
 
-const std::optional<std::string> kNone;
 
 TEST(ClientAddress, NetworksMatchByPrefix) {
   const auto nets = Nets({"10.0.0.0/8", "192.0.2.7", "2001:db8::/32", "172.16.0.0/12"});
@@ -42,47 +41,64 @@ TEST(ClientAddress, NetworksMatchByPrefix) {
 
 TEST(ClientAddress, HeadersFromAnUntrustedPeerAreIgnored) {
   const auto proxies = Nets({"127.0.0.1"});
-  EXPECT_EQ(ClientAddress("192.0.2.1", "for=203.0.113.9", "203.0.113.9", proxies), "192.0.2.1");
-  EXPECT_EQ(ClientAddress("127.0.0.1", "for=203.0.113.9", kNone, {}), "127.0.0.1");
+  EXPECT_EQ(ClientAddress("192.0.2.1", "203.0.113.9", false, proxies), "192.0.2.1");
+  EXPECT_EQ(ClientAddress("192.0.2.1", "for=203.0.113.9", true, proxies), "192.0.2.1");
+  EXPECT_EQ(ClientAddress("127.0.0.1", "203.0.113.9", false, {}), "127.0.0.1");
 }
 
 TEST(ClientAddress, ForwardedForFromATrustedProxy) {
   const auto proxies = Nets({"127.0.0.1", "10.0.0.0/8"});
-  EXPECT_EQ(ClientAddress("127.0.0.1", "for=203.0.113.9;proto=https", kNone, proxies), "203.0.113.9");
-  EXPECT_EQ(ClientAddress("127.0.0.1", R"(For="[2001:db8:cafe::17]:4711")", kNone, proxies), "2001:db8:cafe::17");
-  EXPECT_EQ(ClientAddress("127.0.0.1", R"(for="203.0.113.9:1234")", kNone, proxies), "203.0.113.9");
+  EXPECT_EQ(ClientAddress("127.0.0.1", "for=203.0.113.9;proto=https", true, proxies), "203.0.113.9");
+  EXPECT_EQ(ClientAddress("127.0.0.1", R"(For="[2001:db8:cafe::17]:4711")", true, proxies), "2001:db8:cafe::17");
+  EXPECT_EQ(ClientAddress("127.0.0.1", R"(for="203.0.113.9:1234")", true, proxies), "203.0.113.9");
   // Right to left past the trusted proxies; what the client put first is not believed.
-  EXPECT_EQ(ClientAddress("127.0.0.1", "for=198.51.100.1, for=203.0.113.9, for=10.1.2.3", kNone, proxies),
+  EXPECT_EQ(ClientAddress("127.0.0.1", "for=198.51.100.1, for=203.0.113.9, for=10.1.2.3", true, proxies),
             "203.0.113.9");
   // Every hop trusted: the first.
-  EXPECT_EQ(ClientAddress("127.0.0.1", "for=10.0.0.5, for=10.0.0.6", kNone, proxies), "10.0.0.5");
-  // Forwarded wins over X-Forwarded-For.
-  EXPECT_EQ(ClientAddress("127.0.0.1", "for=203.0.113.9", "198.51.100.1", proxies), "203.0.113.9");
+  EXPECT_EQ(ClientAddress("127.0.0.1", "for=10.0.0.5, for=10.0.0.6", true, proxies), "10.0.0.5");
 }
 
 TEST(ClientAddress, XForwardedForFromATrustedProxy) {
   const auto proxies = Nets({"127.0.0.1", "10.0.0.0/8"});
-  EXPECT_EQ(ClientAddress("127.0.0.1", kNone, "203.0.113.9", proxies), "203.0.113.9");
-  EXPECT_EQ(ClientAddress("127.0.0.1", kNone, "6.6.6.6, 203.0.113.9, 10.0.0.2", proxies), "203.0.113.9");
-  EXPECT_EQ(ClientAddress("127.0.0.1", kNone, " 2001:db8::1 ", proxies), "2001:db8::1");
-  EXPECT_EQ(ClientAddress("::ffff:127.0.0.1", kNone, "203.0.113.9", proxies), "203.0.113.9");
-  EXPECT_EQ(ClientAddress("127.0.0.1", kNone, kNone, proxies), "127.0.0.1");
+  EXPECT_EQ(ClientAddress("127.0.0.1", "203.0.113.9", false, proxies), "203.0.113.9");
+  EXPECT_EQ(ClientAddress("127.0.0.1", "6.6.6.6, 203.0.113.9, 10.0.0.2", false, proxies), "203.0.113.9");
+  EXPECT_EQ(ClientAddress("127.0.0.1", " 2001:db8::1 ", false, proxies), "2001:db8::1");
+  EXPECT_EQ(ClientAddress("::ffff:127.0.0.1", "203.0.113.9", false, proxies), "203.0.113.9");
+  EXPECT_EQ(ClientAddress("127.0.0.1", std::nullopt, false, proxies), "127.0.0.1");
+  // Every hop trusted: the furthest one named.
+  EXPECT_EQ(ClientAddress("127.0.0.1", "10.0.0.5, 10.0.0.6", false, proxies), "10.0.0.5");
 }
 
-TEST(ClientAddress, MalformedOrUnboundedHeadersLeaveThePeer) {
+// What a client puts in front of the proxy's entry cannot move it: junk,
+// "unknown", too many entries or too many bytes on the left are not read.
+TEST(ClientAddress, WhatTheClientPrependsCannotHideItsAddress) {
+  const auto proxies = Nets({"127.0.0.1", "10.0.0.0/8"});
+  EXPECT_EQ(ClientAddress("127.0.0.1", "unknown, 203.0.113.9", false, proxies), "203.0.113.9");
+  EXPECT_EQ(ClientAddress("127.0.0.1", "nonsense,,, 203.0.113.9", false, proxies), "203.0.113.9");
+  std::string many;
+  for (std::size_t i = 0; i <= 2 * kMaxForwardedEntries; ++i) many += "6.6.6." + std::to_string(i) + ", ";
+  EXPECT_EQ(ClientAddress("127.0.0.1", many + "203.0.113.9", false, proxies), "203.0.113.9");
+  EXPECT_EQ(ClientAddress("127.0.0.1", std::string(3 * kMaxForwardedBytes, 'x') + ", 203.0.113.9, 10.0.0.2", false,
+                          proxies),
+            "203.0.113.9");
+  // An entry a trusted proxy wrote that is not an address: that proxy.
+  EXPECT_EQ(ClientAddress("127.0.0.1", "unknown, 10.0.0.7", false, proxies), "10.0.0.7");
+}
+
+TEST(ClientAddress, MalformedHeadersLeaveThePeer) {
   const auto proxies = Nets({"127.0.0.1"});
   for (const char* bad : {"for=unknown", "for=_hidden", "for", "for=", "for=\"203.0.113.9", "by=10.0.0.1",
                           "for=1.2.3.4;for=5.6.7.8", "for=1.2.3.4 junk", "for=[::1"}) {
-    EXPECT_EQ(ClientAddress("127.0.0.1", std::string(bad), "203.0.113.9", proxies), "127.0.0.1") << bad;
+    EXPECT_EQ(ClientAddress("127.0.0.1", std::string(bad), true, proxies), "127.0.0.1") << bad;
   }
   for (const char* bad : {"", "203.0.113.9,", "unknown", "203.0.113.9, nonsense", "1.2.3"}) {
-    EXPECT_EQ(ClientAddress("127.0.0.1", kNone, std::string(bad), proxies), "127.0.0.1") << bad;
+    EXPECT_EQ(ClientAddress("127.0.0.1", std::string(bad), false, proxies), "127.0.0.1") << bad;
   }
-  std::string many;
-  for (std::size_t i = 0; i <= kMaxForwardedEntries; ++i) many += (i ? ", " : "") + std::string("203.0.113.9");
-  EXPECT_EQ(ClientAddress("127.0.0.1", kNone, many, proxies), "127.0.0.1");
-  EXPECT_EQ(ClientAddress("127.0.0.1", kNone, "203.0.113.9" + std::string(kMaxForwardedBytes, ' '), proxies),
+  EXPECT_EQ(ClientAddress("127.0.0.1", "203.0.113.9" + std::string(kMaxForwardedBytes, ' '), false, proxies),
             "127.0.0.1");
+  std::string many;
+  for (std::size_t i = 0; i <= kMaxForwardedEntries; ++i) many += (i ? ", " : "") + std::string("for=203.0.113.9");
+  EXPECT_EQ(ClientAddress("127.0.0.1", many, true, proxies), "127.0.0.1");
 }
 
 TEST(ClientAddress, ConfigListsProxiesAndTlsFiles) {
@@ -93,6 +109,11 @@ TEST(ClientAddress, ConfigListsProxiesAndTlsFiles) {
   EXPECT_EQ(c->tls_certificate, "c.pem");
   EXPECT_FALSE(ParseServerConfig(R"({"trusted_proxies":["10.0.0.0/40"]})", {}).ok());
   EXPECT_FALSE(ParseServerConfig(R"({"trusted_proxies":"10.0.0.1"})", {}).ok());
+  EXPECT_FALSE(c->forwarded_header_rfc7239);
+  auto rfc = ParseServerConfig(R"({"forwarded_header":"forwarded"})", {});
+  ASSERT_TRUE(rfc.ok());
+  EXPECT_TRUE(rfc->forwarded_header_rfc7239);
+  EXPECT_FALSE(ParseServerConfig(R"({"forwarded_header":"x-real-ip"})", {}).ok());
   auto half = ParseServerConfig(R"({"tls_certificate":"c.pem"})", {});
   ASSERT_FALSE(half.ok());
   EXPECT_NE(half.error().message.find("tls_private_key"), std::string::npos);
@@ -115,7 +136,10 @@ TEST(ClientAddress, ServerTakesTheClientFromTrustedProxiesOnly) {
   // Through the proxy: one bucket per client, whatever the proxy's address.
   EXPECT_EQ(get("127.0.0.1", {{"X-Forwarded-For", "203.0.113.9"}}), 200);
   EXPECT_EQ(get("127.0.0.1", {{"X-Forwarded-For", "6.6.6.6, 203.0.113.9"}}), 200);
-  EXPECT_EQ(get("127.0.0.1", {{"Forwarded", "for=203.0.113.9"}}), 429);
+  EXPECT_EQ(get("127.0.0.1", {{"X-Forwarded-For", "203.0.113.9"}}), 429);
+  // A client's own Forwarded (passed on by nginx) names nobody: the
+  // configured header is X-Forwarded-For, so this is the proxy's bucket.
+  EXPECT_EQ(get("127.0.0.1", {{"Forwarded", "for=203.0.113.9"}}), 200);
   EXPECT_EQ(get("127.0.0.1", {{"X-Forwarded-For", "198.51.100.4"}}), 200);
   // Not a proxy: the headers change nothing, the peer's bucket counts.
   EXPECT_EQ(get("127.0.0.2", {{"X-Forwarded-For", "192.0.2.1"}}), 200);
