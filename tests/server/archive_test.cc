@@ -164,6 +164,16 @@ TEST(ArchiveTest, AnEditedOrShortenedArchiveIsRefusedAndLeavesNothingBehind) {
     EXPECT_NE(r.error().message.find(c.says), std::string::npos) << r.error().message;
     EXPECT_FALSE(fs::exists(target));
   }
+  // A member of the wrong type is refused, not a crash, and leaves nothing.
+  {
+    fs::remove_all(dir.path / "bad");
+    fs::copy(archive, dir.path / "bad", fs::copy_options::recursive);
+    Rewrite(dir.path / "bad", "keys.jsonl", "{\"key\":\"pdk/p1\",\"value_hex\":5}\n");
+    auto r = api::backup::ImportArchive((dir.path / "bad").string(), (dir.path / "copy-type").string());
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, ErrorCode::kCorruption) << r.error().message;
+    EXPECT_FALSE(fs::exists(dir.path / "copy-type"));
+  }
   // A file changed without its manifest entry is named too.
   fs::remove_all(dir.path / "bad");
   fs::copy(archive, dir.path / "bad", fs::copy_options::recursive);

@@ -209,6 +209,14 @@ TEST(TokenDetailsTest, KeyRotateMasterReplacesTheDefaultKeyFile) {
   const auto err = dir.path / "err";
   const std::string bin = ASSURE_BIN;
   {
+    // `assure token` never makes one: a service may name its own key, which
+    // a second key in the data directory would contradict.
+    ScratchDir fresh("assure-rotate-cli-fresh");
+    auto [made, ___] = RunCommand(bin + " token create --role viewer --name kiosk --data " + (fresh.path / "d").string(), err);
+    ASSERT_EQ(made, 0) << Slurp(err);
+    EXPECT_FALSE(std::filesystem::exists(fresh.path / "d" / "master.key"));
+  }
+  {
     // The server's first start makes the store's master key (no other command does).
     ServeChild first(dir.path, data, "");
     ASSERT_NE(first.port(), 0) << first.log();
