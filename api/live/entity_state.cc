@@ -53,6 +53,10 @@ std::string GroupOfStream(const NetworkModel& m, std::string_view stream_id) {
     const auto* meeting = m.meetings.Find(id);
     return meeting ? meeting->group_id : std::string();
   }
+  if (kind == domain::RiskAggregate::kKind) {
+    const auto* risk = m.risks.Find(id);
+    return risk ? risk->group_id : std::string();
+  }
   return {};
 }
 
@@ -76,6 +80,7 @@ nlohmann::json EntityState(const NetworkModel& m, std::string_view stream_id, st
   else if (kind == domain::PersonAggregate::kKind) state = StateOf(m, m.people, id, position);
   else if (kind == domain::OrganisationAggregate::kKind) state = StateOf(m, m.organisations, id, position);
   else if (kind == domain::QsinStatementAggregate::kKind) state = StateOf(m, m.qsin, id, position);
+  else if (kind == domain::RiskAggregate::kKind) state = StateOf(m, m.risks, id, position);
   return {{"kind", kind}, {"id", id}, {"state", std::move(state)}};
 }
 

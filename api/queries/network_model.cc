@@ -1,6 +1,7 @@
 #include "api/queries/network_model.h"
 
 #include <algorithm>
+#include <type_traits>
 
 #include "api/core/event_mapping.h"
 #include "api/core/stream_snapshots.h"
@@ -13,7 +14,7 @@ void NetworkModel::Apply(const domain::EventView& e) {
   position = e.position;
   // Each event belongs to exactly one kind: stop at the first that takes it.
   if (deliverables.Apply(e) || programmes.Apply(e) || meetings.Apply(e) || groups.Apply(e) ||
-      documents.Apply(e) || qsin.Apply(e)) {
+      documents.Apply(e) || qsin.Apply(e) || risks.Apply(e)) {
     // What EntityNameIn reads changes only with these.
     if (e.type == "GroupCreated" || e.type == "GroupRenamed" || e.type == "MeetingScheduled" ||
         e.type == "ControlledDocumentRegistered" || e.type == "ControlledDocumentDraftAdded" ||
@@ -25,15 +26,22 @@ void NetworkModel::Apply(const domain::EventView& e) {
   if (people.Apply(e) || organisations.Apply(e)) names_position = e.position;
 }
 
+namespace {
+// The table of `m` of the same kind as `like`.
+template <class Table>
+Table& TableOf(NetworkModel& m, const Table&) {
+  Table* found = nullptr;
+  ForEachTable(m, [&](const char*, auto& t) {
+    if constexpr (std::is_same_v<std::decay_t<decltype(t)>, Table>) found = &t;
+  });
+  return *found;
+}
+}  // namespace
+
 void NetworkModel::Absorb(NetworkModel&& other) {
-  organisations.Absorb(std::move(other.organisations));
-  people.Absorb(std::move(other.people));
-  groups.Absorb(std::move(other.groups));
-  programmes.Absorb(std::move(other.programmes));
-  deliverables.Absorb(std::move(other.deliverables));
-  meetings.Absorb(std::move(other.meetings));
-  documents.Absorb(std::move(other.documents));
-  qsin.Absorb(std::move(other.qsin));
+  ForEachTable(*this, [&](const char*, auto& table) {
+    table.Absorb(std::move(TableOf(other, table)));
+  });
   position = std::max(position, other.position);
   names_position = std::max(names_position, other.names_position);
 }
@@ -75,14 +83,7 @@ void NetworkModel::SlimRowsBefore(std::uint64_t before) {
 }
 
 void NetworkModel::Clear() {
-  organisations.Clear();
-  people.Clear();
-  groups.Clear();
-  programmes.Clear();
-  deliverables.Clear();
-  meetings.Clear();
-  documents.Clear();
-  qsin.Clear();
+  ForEachTable(*this, [](const char*, auto& table) { table.Clear(); });
   position = 0;
   names_position = 0;
 }
@@ -97,15 +98,9 @@ nlohmann::json TableJson(const EntityTable<Agg>& t) {
 }  // namespace
 
 nlohmann::json NetworkModel::ToJson() const {
-  return {{"position", position},
-          {"organisations", TableJson(organisations)},
-          {"people", TableJson(people)},
-          {"groups", TableJson(groups)},
-          {"programmes", TableJson(programmes)},
-          {"deliverables", TableJson(deliverables)},
-          {"meetings", TableJson(meetings)},
-          {"documents", TableJson(documents)},
-          {"qsin", TableJson(qsin)}};
+  nlohmann::json out = {{"position", position}};
+  ForEachTable(*this, [&](const char* name, const auto& table) { out[name] = TableJson(table); });
+  return out;
 }
 
 std::string ActorNameIn(const NetworkModel& model, std::string_view actor) {
@@ -236,14 +231,10 @@ nlohmann::json SnapshotOf(const EntityTable<Agg>& t, std::string_view stream_id)
 
 nlohmann::json NetworkModel::EntitySnapshot(std::string_view stream_id) const {
   nlohmann::json j;
-  // A stream is of one kind: stop at the first table that has it.
-  (void)(!(j = SnapshotOf(deliverables, stream_id)).is_null() ||
-         !(j = SnapshotOf(programmes, stream_id)).is_null() ||
-         !(j = SnapshotOf(meetings, stream_id)).is_null() ||
-         !(j = SnapshotOf(groups, stream_id)).is_null() ||
-         !(j = SnapshotOf(documents, stream_id)).is_null() ||
-         !(j = SnapshotOf(people, stream_id)).is_null() || !(j = SnapshotOf(qsin, stream_id)).is_null() ||
-         !(j = SnapshotOf(organisations, stream_id)).is_null());
+  // A stream is of one kind: only the table of that kind can have it.
+  ForEachTable(*this, [&](const char*, const auto& table) {
+    if (j.is_null()) j = SnapshotOf(table, stream_id);
+  });
   return j;
 }
 

@@ -15,10 +15,28 @@
 #include "domain/organisation.h"
 #include "domain/person.h"
 #include "domain/qsin_statement.h"
+#include "domain/risk.h"
 #include "domain/work_programme.h"
 #include "storage/event_store.h"
 
 namespace assure::api {
+
+struct NetworkModel;
+// Calls fn(name, table) for each table of `m` (a NetworkModel, const or
+// not), in the snapshot's order (storage/FORMAT.md 2.1). Every walk over all
+// the tables (clear, absorb, dump, snapshot) goes through this list.
+template <class Model, class Fn>
+void ForEachTable(Model& m, Fn&& fn) {
+  fn("organisations", m.organisations);
+  fn("people", m.people);
+  fn("groups", m.groups);
+  fn("programmes", m.programmes);
+  fn("deliverables", m.deliverables);
+  fn("meetings", m.meetings);
+  fn("documents", m.documents);
+  fn("qsin", m.qsin);
+  fn("risks", m.risks);
+}
 
 struct NetworkModel {
   EntityTable<domain::OrganisationAggregate> organisations;
@@ -29,6 +47,7 @@ struct NetworkModel {
   EntityTable<domain::MeetingAggregate> meetings;
   EntityTable<domain::ControlledDocumentAggregate> documents;
   EntityTable<domain::QsinStatementAggregate> qsin;
+  EntityTable<domain::RiskAggregate> risks;
   std::uint64_t position = 0;  // the last event folded in
   // The last person or organisation event folded in: what names people
   // (api/core/actor_names.h) changes only when this does. 0 after a restore.
@@ -111,9 +130,10 @@ class NetworkProjection final : public Projection {
   // ErrorCode::kCorruption (the model is left as it was) and the runner then
   // rebuilds from the log. Bump kSnapshotFormat when the layout's meaning
   // changes in a way a reader would not notice.
-  // Format 3: the layout above (format 2 was one JSON object, rows possibly
-  // slim; format 1 had no slim rows).
-  static constexpr int kSnapshotFormat = 3;
+  // Format 4: the layout above with the risk register's table (format 3
+  // had none; format 2 was one JSON object, rows possibly slim; format 1 had
+  // no slim rows).
+  static constexpr int kSnapshotFormat = 4;
   std::string SnapshotText() const override;
   // Copies the model (under the runner's lock) and renders the copy later.
   std::function<std::string()> SnapshotLater() const override;

@@ -24,19 +24,6 @@ Error SnapshotCorruption(std::string message) {
   return MakeError(ErrorCode::kCorruption, "network snapshot: " + std::move(message));
 }
 
-// Calls fn(name, table) for each table of `m`, in the snapshot's order.
-template <class Model, class Fn>
-void ForEachTable(Model& m, Fn&& fn) {
-  fn("organisations", m.organisations);
-  fn("people", m.people);
-  fn("groups", m.groups);
-  fn("programmes", m.programmes);
-  fn("deliverables", m.deliverables);
-  fn("meetings", m.meetings);
-  fn("documents", m.documents);
-  fn("qsin", m.qsin);
-}
-
 std::string Render(const NetworkModel& m) {
   std::string out(kMagic);
   out += std::to_string(NetworkProjection::kSnapshotFormat) + " " + std::to_string(m.position) + "\n";

@@ -3,6 +3,7 @@
 #include "api/privacy/personal_data_vault.h"
 #include "api/queries/deliverable_owner.h"
 #include "api/rest/entity_routes.h"
+#include "api/rest/kind_support.h"
 #include "api/rest/route_groups.h"
 #include "domain/json_read.h"
 #include "domain/read/meeting_quorum.h"
@@ -17,17 +18,6 @@ std::optional<std::string> GroupOfProgramme(const NetworkModel& m, const std::st
   const auto* p = m.programmes.Find(programme_id);
   if (!p || p->group_id.empty()) return std::nullopt;
   return p->group_id;
-}
-
-// A reference in a command's body must name an existing entity (422 naming
-// the field otherwise). An absent or empty value is left to the command's
-// own validation (required or optional).
-template <class Agg>
-Status Refers(const EntityTable<Agg>& table, const nlohmann::json& body, const char* field,
-              const char* noun) {
-  const std::string id = GetStr(body, field);
-  if (id.empty() || table.Find(id)) return {};
-  return MakeError(ErrorCode::kInvalidArgument, std::string("no ") + noun + " '" + id + "'", field);
 }
 
 // A decision's links name existing deliverables, documents and versions.
@@ -60,37 +50,21 @@ Status DecisionLinksExist(const NetworkModel& m, const nlohmann::json& body) {
   return {};
 }
 
-// A version's meeting_decision_id, when given, names a recorded decision as
-// "<meeting id>/<decision id>".
-Status MeetingDecisionExists(const NetworkModel& m, const std::string& ref) {
-  if (ref.empty()) return {};
+}  // namespace
+
+Result<const domain::MeetingState*> MeetingDecisionExists(const NetworkModel& m, const std::string& ref,
+                                                          const char* field) {
   const auto slash = ref.rfind('/');
   const auto* meeting = slash == std::string::npos ? nullptr : m.meetings.Find(ref.substr(0, slash));
   if (meeting) {
     const std::string decision = ref.substr(slash + 1);
     for (const auto& d : meeting->decisions) {
-      if (d.decision_id == decision) return {};
+      if (d.decision_id == decision) return meeting;
     }
   }
   return MakeError(ErrorCode::kInvalidArgument,
-                   "no meeting decision '" + ref + "' (name it as <meeting id>/<decision id>, e.g. …/d1)",
-                   "meeting_decision_id");
+                   "no meeting decision '" + ref + "' (name it as <meeting id>/<decision id>, e.g. …/d1)", field);
 }
-
-template <class Agg>
-std::shared_ptr<EntitySpec<Agg>> Spec(std::string collection, std::string noun, std::string create,
-                                      auth::Permission write,
-                                      const EntityTable<Agg>& (*table)(const NetworkModel&)) {
-  auto s = std::make_shared<EntitySpec<Agg>>();
-  s->collection = std::move(collection);
-  s->noun = std::move(noun);
-  s->create_command = std::move(create);
-  s->write = write;
-  s->table = table;
-  return s;
-}
-
-}  // namespace
 
 Status RegisterEntityKinds(http::Router& router, std::shared_ptr<RestDeps> deps) {
   RouteAdder add(router);
@@ -285,7 +259,11 @@ Status RegisterEntityKinds(http::Router& router, std::shared_ptr<RestDeps> deps)
                              nlohmann::json& body) -> Status {
     if (command == "approve-version") {
       ASSURE_TRY(Refers(m.groups, body, "approving_group_id", "group"));
-      return MeetingDecisionExists(m, GetStr(body, "meeting_decision_id"));
+      const std::string ref = GetStr(body, "meeting_decision_id");
+      if (ref.empty()) return {};
+      auto meeting = MeetingDecisionExists(m, ref, "meeting_decision_id");
+      if (!meeting.ok()) return meeting.error();
+      return {};
     }
     if (command != "add-draft-version") return {};
     // JSON drafts must name content already uploaded (POST .../versions).

@@ -1,6 +1,7 @@
 // The board's list queries over the network model (current or as at).
 #include "api/http/openapi.h"
 #include "api/queries/queries.h"
+#include "api/queries/risk_register.h"
 #include "api/rest/entity_routes.h"
 #include "api/rest/route_groups.h"
 #include "domain/calendar.h"
@@ -187,6 +188,74 @@ Status RegisterQueryRoutes(http::Router& router, std::shared_ptr<RestDeps> deps)
                return out;
              }),
              coverage);
+  http::RouteOptions risks;
+  risks.openapi = http::OpenApiOperation("The risk register, filtered, with its 5x5 heat map", "risks");
+  risks.openapi["parameters"] = AsAtParams();
+  for (const char* p : {"group_id", "owner_person_id", "qsin_code"}) {
+    risks.openapi["parameters"].push_back(http::OpenApiQueryParam(p, "string", std::string("filter by ") + p));
+  }
+  risks.openapi["parameters"].push_back(http::OpenApiQueryParam(
+      "status", "string", "open, tolerated, closed or all (default: open and tolerated)"));
+  risks.openapi["parameters"].push_back(
+      http::OpenApiQueryParam("min_score", "integer", "current likelihood x impact at least this (1-25)"));
+  risks.openapi["parameters"].push_back(
+      http::OpenApiQueryParam("past_review", "boolean", "only risks whose review date is before `on`"));
+  risks.openapi["parameters"].push_back(http::OpenApiQueryParam(
+      "on", "string",
+      "YYYY-MM-DD, a business date: what review_overdue and past_review are judged on (default today; "
+      "give the as-at date with as_of for the register as it then stood)"));
+  risks.openapi["description"] =
+      "The register as the record stood at as_of / at_position (recorded time). Rows by current score, "
+      "highest first; heat_map counts the rows' current scores per cell of the 5x5 matrix (likelihood "
+      "5..1 by impact 1..5).";
+  add("GET", "/api/v1/risk-register",
+      ModelRoute(deps, [deps](const http::Request& req, const NetworkModel& m) -> Result<nlohmann::json> {
+        RiskFilter f;
+        f.group_id = Opt(req, "group_id");
+        f.owner_person_id = Opt(req, "owner_person_id");
+        f.qsin_code = Opt(req, "qsin_code");
+        f.status = Opt(req, "status");
+        auto min_score = ReadUint(req, "min_score");
+        if (!min_score.ok()) return min_score.error();
+        if (min_score->value_or(0) > 25) {
+          return MakeError(ErrorCode::kInvalidArgument, "min_score is 0 to 25 (likelihood x impact)", "min_score");
+        }
+        f.min_score = static_cast<int>(min_score->value_or(0));
+        auto past = Opt(req, "past_review");
+        if (past && *past != "true" && *past != "false") {
+          return MakeError(ErrorCode::kInvalidArgument, "past_review is true or false", "past_review");
+        }
+        f.past_review_only = past == "true";
+        f.today = Opt(req, "on").value_or(Today(*deps));
+        if (!domain::ParseIsoDate(f.today)) return MakeError(ErrorCode::kInvalidArgument, "on is YYYY-MM-DD", "on");
+        if (f.owner_person_id && !m.people.Find(*f.owner_person_id)) {
+          return MakeError(ErrorCode::kNotFound, "no person '" + *f.owner_person_id + "'", "owner_person_id");
+        }
+        auto out = RiskRegister(m, f);
+        if (!out.ok()) return out.error();
+        (*out)["position"] = m.position;
+        (*out)["on"] = f.today;
+        return out;
+      }),
+      risks);
+
+  http::RouteOptions movement;
+  movement.openapi = http::OpenApiOperation("How a group's risks moved since its last meeting", "risks");
+  movement.openapi["parameters"] = AsAtParams();
+  movement.openapi["parameters"].push_back(http::OpenApiQueryParam(
+      "meeting_id", "string", "compare with this closed meeting of the group (default: its latest closed one)"));
+  movement.openapi["description"] =
+      "Each of the group's risks now (or as at as_of / at_position) against the record as it stood when "
+      "the meeting closed (recorded time: the position of its MeetingClosed event): new, up, down, "
+      "closed, reopened, status (tolerated or back) or unchanged.";
+  add("GET", "/api/v1/groups/{id}/risk-movement",
+      ModelRoute(deps, [deps](const http::Request& req, const NetworkModel& m) -> Result<nlohmann::json> {
+        auto out = RiskMovement(m, *deps->store, std::string(req.PathParam("id")), Opt(req, "meeting_id"));
+        if (!out.ok()) return out.error();
+        (*out)["position"] = m.position;
+        return out;
+      }),
+      movement);
   return add.status();
 }
 

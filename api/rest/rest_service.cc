@@ -107,6 +107,7 @@ Status RegisterRestRoutes(http::Router& router, std::shared_ptr<RestDeps> deps) 
         deps->runner, deps->network, deps->authorizer ? &deps->authorizer->index() : nullptr);
   }
   ASSURE_TRY(RegisterEntityKinds(router, deps));
+  ASSURE_TRY(RegisterRegisterKinds(router, deps));
   ASSURE_TRY(RegisterDeliverableNoteRoutes(router, deps));
   ASSURE_TRY(RegisterQueryRoutes(router, deps));
   ASSURE_TRY(RegisterDocumentContentRoutes(router, deps));

@@ -30,6 +30,8 @@ class RouteAdder {
 
 // The eight aggregate kinds as collections (entity_kinds.cc).
 Status RegisterEntityKinds(http::Router& router, std::shared_ptr<RestDeps> deps);
+// The registers: risks, issues and escalations (register_kinds.cc).
+Status RegisterRegisterKinds(http::Router& router, std::shared_ptr<RestDeps> deps);
 // Every progress note of a deliverable, paged (note_routes.cc).
 Status RegisterDeliverableNoteRoutes(http::Router& router, std::shared_ptr<RestDeps> deps);
 // Deliverable filters, memberships on a date, attendance, review due, open

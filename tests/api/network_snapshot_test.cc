@@ -167,7 +167,7 @@ TEST(NetworkSnapshotTest, NothingNewMeansNothingRewritten) {
   auto text = store->GetState("proj/snapshot/network");
   ASSERT_TRUE(text.ok() && text->has_value());
   EXPECT_EQ(**text, "sentinel") << "nothing new: not rewritten";
-  history.Step();
+  for (const int before = history.accepted; history.accepted == before;) history.Step();
   ASSERT_TRUE(runner.WaitFor(Head(*store), std::chrono::seconds(10)));
   ASSERT_TRUE(runner.SaveSnapshots().ok());
   text = store->GetState("proj/snapshot/network");
@@ -188,7 +188,8 @@ TEST(NetworkSnapshotTest, ADamagedSnapshotIsRefusedAndTheModelKept) {
   const std::string text = network->SnapshotText();
   ASSERT_FALSE(good["deliverables"].empty());
   ASSERT_FALSE(good["meetings"].empty());
-  ASSERT_TRUE(text.starts_with("assure-network-snapshot 3 " + std::to_string(runner.position()) + "\n"));
+  ASSERT_FALSE(good["risks"].empty());
+  ASSERT_TRUE(text.starts_with("assure-network-snapshot 4 " + std::to_string(runner.position()) + "\n"));
 
   NetworkProjection other;
   ASSERT_TRUE(other.RestoreText(text).ok());
@@ -211,8 +212,9 @@ TEST(NetworkSnapshotTest, ADamagedSnapshotIsRefusedAndTheModelKept) {
   json format2 = good;
   format2["format"] = 2;
   refused(format2.dump(), "format 2: one JSON object");
-  refused(replaced(text, "snapshot 3 ", "snapshot 4 "), "a newer format");
-  refused(replaced(text, "snapshot 3 ", "snapshot 2 "), "format 2's number");
+  refused(replaced(text, "snapshot 4 ", "snapshot 5 "), "a newer format");
+  refused(replaced(text, "snapshot 4 ", "snapshot 3 "), "format 3 (no risk register)");
+  refused(replaced(text, "snapshot 4 ", "snapshot 2 "), "format 2's number");
   refused(text + "x", "bytes after the last table");
   refused(text + "\n", "a blank line after the last table");
   // Cut anywhere: inside the header, a table's line, a row.

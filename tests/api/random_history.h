@@ -1,4 +1,4 @@
-// A random history over all eight kinds of aggregate, for tests that compare
+// A random history over all nine kinds of aggregate, for tests that compare
 // read models folded in different ways (snapshots, slim rows).
 #pragma once
 
@@ -13,7 +13,7 @@ namespace assure::api::random_history {
 using namespace domain;
 using nlohmann::json;
 
-// Random commands over all eight kinds, including the ones whose state
+// Random commands over all nine kinds, including the ones whose state
 // ToJson does not show (deliverable evidence numbering).
 class History {
  public:
@@ -22,7 +22,7 @@ class History {
   void Step() {
     const std::string p = Id("p", 8), g = Id("g", 3), w = Id("w", 2), d = Id("d", 8), m = Id("m", 4),
                       doc = Id("doc", 3), q = "IN-60" + std::to_string(Pick(3));
-    switch (Pick(16)) {
+    switch (Pick(18)) {
       case 0: Do<OrganisationAggregate>(Id("o", 3), Pick(3) ? "register" : "rename", {{"name", "Org " + std::to_string(Pick(9))}, {"kind", "trust"}}); break;
       case 1: Do<PersonAggregate>(p, "register", {{"name", "P " + p}, {"email", p + "@nhs.net"}}); break;
       case 2: Do<PersonAggregate>(p, Pick(4) ? "update-details" : "erase", {{"job_title", "J" + std::to_string(Pick(5))}, {"reason", "asked"}}); break;
@@ -56,6 +56,16 @@ class History {
                                                 {"version_label", "v"}, {"content_sha256", std::string(64, 'c')}, {"media_type", "text/plain"}, {"size_bytes", 10}});
               break;
       case 14: Do<ControlledDocumentAggregate>(doc, Pick(2) ? "approve-version" : "publish", {{"version_id", "v" + std::to_string(1 + Pick(3))}, {"approving_group_id", g}, {"date_adopted", "2024-01-01"}}); break;
+      case 15: Do<RiskAggregate>(Id("r", 4), "raise", {{"title", "Risk"}, {"group_id", g}, {"owner_person_id", p}, {"qsin_codes", {q}},
+                                                     {"inherent", {{"likelihood", 1 + Pick(5)}, {"impact", 1 + Pick(5)}}}}); break;
+      case 16: {
+        static const char* kinds[] = {"score", "add-control", "close-control", "review", "tolerate", "close", "reopen"};
+        Do<RiskAggregate>(Id("r", 4), kinds[Pick(7)],
+                          {{"score", Pick(2) ? "current" : "target"}, {"likelihood", 1 + Pick(5)}, {"impact", 1 + Pick(5)},
+                           {"reason", "r"}, {"description", "control"}, {"control_id", "c" + std::to_string(1 + Pick(3))},
+                           {"evidence", "done"}, {"reviewed_on", "2024-01-01"}, {"next_review_date", "2024-04-01"}});
+        break;
+      }
       default: Do<QsinStatementAggregate>(q, Pick(2) ? "define" : "record-self-assessment",
                                           {{"code", q}, {"title", "S"}, {"edition", "2022"}, {"outcome", "partly-met"}, {"comment", "c"},
                                            {"assessor_person_id", p}, {"assessed_on", "2024-05-01"}});

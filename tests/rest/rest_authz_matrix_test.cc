@@ -77,6 +77,10 @@ class RestAuthzMatrixTest : public RestTest {
     HttpReply t = Post("/api/v1/tokens", {{"name", "spare"}, {"role", "viewer"}}, tok().admin);
     EXPECT_EQ(t.status, 201) << t.body;
     token_id_ = t.Json()["token_id"];
+    for (auto [group, id] : {std::pair{w_.group_in, &risk_in_}, std::pair{w_.group_out, &risk_out_}}) {
+      *id = Create("risks", {{"title", "R"}, {"group_id", group}, {"inherent", {{"likelihood", 2}, {"impact", 3}}}},
+                   tok().admin);
+    }
   }
 
   // The table below, plus one public GET per static asset of the dashboard
@@ -98,6 +102,9 @@ class RestAuthzMatrixTest : public RestTest {
     const json dl_in = {{"programme_id", w_.programme_in}, {"title", "T"}};
     const json dl_out = {{"programme_id", w_.programme_out}, {"title", "T"}};
     const json note = {{"note_date", "2024-01-01"}, {"text", "t"}};
+    auto risk_body = [](const std::string& group) {
+      return json{{"title", "R2"}, {"group_id", group}, {"inherent", {{"likelihood", 1}, {"impact", 1}}}}.dump();
+    };
     const std::string v = "/api/v1/";
     std::vector<Entry> t = {
         // Built-in routes (server/application.cc, api/auth/token_routes.cc).
@@ -191,6 +198,17 @@ class RestAuthzMatrixTest : public RestTest {
          v + "qsin/statements/" + w_.qsin_code + "/edit", R"({"title":"Edited"})"},
         {"GET", "/api/v1/qsin/coverage", "read", v + "qsin/coverage"},
         {"GET", "/api/v1/session", "read", v + "session"},
+        // The risk register (issue 22).
+        {"POST", "/api/v1/risks", "edit_programme_content", v + "risks", risk_body(w_.group_in), Scope::kIn,
+         v + "risks", risk_body(w_.group_out)},
+        {"GET", "/api/v1/risks", "read", v + "risks"},
+        {"GET", "/api/v1/risks/{id}", "read", v + "risks/" + risk_in_},
+        {"GET", "/api/v1/risks/{id}/history", "read", v + "risks/" + risk_in_ + "/history"},
+        {"POST", "/api/v1/risks/{id}/{command}", "edit_programme_content", v + "risks/" + risk_in_ + "/add-control",
+         R"({"description":"Locum cover"})", Scope::kIn, v + "risks/" + risk_out_ + "/add-control",
+         R"({"description":"Locum cover"})"},
+        {"GET", "/api/v1/risk-register", "read", v + "risk-register?min_score=4"},
+        {"GET", "/api/v1/groups/{id}/risk-movement", "read", v + "groups/" + w_.group_in + "/risk-movement"},
         // The log and the audit endpoints.
         {"GET", "/api/v1/events", "read", v + "events?limit=3"},
         {"GET", "/api/v1/streams/{id}", "read", v + "streams/deliverable-" + w_.deliverable_in},
@@ -225,7 +243,7 @@ class RestAuthzMatrixTest : public RestTest {
   }
 
   World w_;
-  std::string meeting_, document_, version_, token_id_;
+  std::string meeting_, document_, version_, token_id_, risk_in_, risk_out_;
 };
 
 std::string Key(const std::string& method, const std::string& path) { return method + " " + path; }
