@@ -58,17 +58,25 @@ inline constexpr WireName<Attendance> kAttendanceNames[] = {  // on-disk
     {Attendance::kApologies, "apologies"},
     {Attendance::kAbsent, "absent"},
 };
-enum class DecisionLinkKind : std::uint8_t { kDeliverable, kDocument, kDocumentVersion };
+// What a decision is about. Risk, issue and escalation (issue 22) came
+// later: a decision may record the board's view of a risk or an issue, or
+// accept, return or close an escalation. Events written before them never
+// carry them. Code that switches on this enum must name every value (a
+// two-way "deliverable or else document" test is wrong since issue 22).
+enum class DecisionLinkKind : std::uint8_t { kDeliverable, kDocument, kDocumentVersion, kRisk, kIssue, kEscalation };
 inline constexpr WireName<DecisionLinkKind> kDecisionLinkKindNames[] = {  // on-disk
     {DecisionLinkKind::kDeliverable, "deliverable"},
     {DecisionLinkKind::kDocument, "document"},
     {DecisionLinkKind::kDocumentVersion, "document-version"},
+    {DecisionLinkKind::kRisk, "risk"},
+    {DecisionLinkKind::kIssue, "issue"},
+    {DecisionLinkKind::kEscalation, "escalation"},
 };
 
 struct DecisionLink {
   DecisionLinkKind kind = DecisionLinkKind::kDeliverable;
-  std::string id;          // deliverable or document id
-  std::string version_id;  // for document-version
+  std::string id;          // deliverable, document, risk, issue or escalation id
+  std::string version_id;  // for document-version only
   friend bool operator==(const DecisionLink&, const DecisionLink&) = default;
 };
 

@@ -20,6 +20,36 @@ RiskScore ScoreOf(const json& d, std::string_view key) {
   return RiskScore{static_cast<int>(GetInt(s, "likelihood")), static_cast<int>(GetInt(s, "impact"))};
 }
 
+// The description as the flat members RiskRaised and the read model carry.
+json DescriptionJson(const RiskDescription& a) {
+  return json{{"reference", a.reference},
+              {"title", a.title},
+              {"cause", a.cause},
+              {"event", a.event},
+              {"effect", a.effect},
+              {"category", a.category},
+              {"owner_person_id", a.owner_person_id},
+              {"group_id", a.group_id},
+              {"deliverable_ids", a.deliverable_ids},
+              {"qsin_codes", a.qsin_codes}};
+}
+
+RiskDescription DescriptionOf(const json& d) {
+  return RiskDescription{GetStr(d, "reference"),       GetStr(d, "title"),    GetStr(d, "cause"),
+                         GetStr(d, "event"),           GetStr(d, "effect"),   GetStr(d, "category"),
+                         GetStr(d, "owner_person_id"), GetStr(d, "group_id"), GetStrList(d, "deliverable_ids"),
+                         GetStrList(d, "qsin_codes")};
+}
+
+// Text trimmed as a command's text is; the lists as given.
+RiskDescription Trimmed(RiskDescription a) {
+  for (std::string* text : {&a.reference, &a.title, &a.cause, &a.event, &a.effect, &a.category, &a.owner_person_id,
+                            &a.group_id}) {
+    *text = Trim(*text);
+  }
+  return a;
+}
+
 bool InRange(int v) { return v >= 1 && v <= 5; }
 
 Status CheckScore(const RiskScore& s, const std::string& field) {
@@ -68,28 +98,19 @@ Result<Events> RiskAggregate::Decide(const State& s, const Command& command, con
       Overloaded{
           [&](const RaiseRisk& c) -> Result<Events> {
             ASSURE_TRY(CheckCreate(s.exists, kKind, ctx));
-            if (Trim(c.title).empty()) return InvalidField("title", "a risk needs a title");
-            if (Trim(c.group_id).empty()) return InvalidField("group_id", "a risk belongs to a group's register");
+            if (Trim(c.description.title).empty()) return InvalidField("title", "a risk needs a title");
+            if (Trim(c.description.group_id).empty()) return InvalidField("group_id", "a risk belongs to a group's register");
             ASSURE_TRY(CheckScore(c.inherent, "inherent"));
             const RiskScore current = c.current.likelihood == 0 && c.current.impact == 0 ? c.inherent : c.current;
             ASSURE_TRY(CheckScore(current, "current"));
             if (c.target.likelihood != 0 || c.target.impact != 0) ASSURE_TRY(CheckScore(c.target, "target"));
             ASSURE_TRY(CheckDate(c.review_date, "review_date", false));
-            return Events{MakeEvent("RiskRaised", ctx, ctx.new_id,
-                                    {{"reference", Trim(c.reference)},
-                                     {"title", Trim(c.title)},
-                                     {"cause", Trim(c.cause)},
-                                     {"event", Trim(c.event)},
-                                     {"effect", Trim(c.effect)},
-                                     {"category", Trim(c.category)},
-                                     {"owner_person_id", Trim(c.owner_person_id)},
-                                     {"group_id", Trim(c.group_id)},
-                                     {"inherent", ScoreJson(c.inherent)},
-                                     {"current", ScoreJson(current)},
-                                     {"target", ScoreJson(c.target)},
-                                     {"review_date", c.review_date},
-                                     {"deliverable_ids", c.deliverable_ids},
-                                     {"qsin_codes", c.qsin_codes}})};
+            json data = DescriptionJson(Trimmed(c.description));
+            data["inherent"] = ScoreJson(c.inherent);
+            data["current"] = ScoreJson(current);
+            data["target"] = ScoreJson(c.target);
+            data["review_date"] = c.review_date;
+            return Events{MakeEvent("RiskRaised", ctx, ctx.new_id, std::move(data))};
           },
           [&](const ScoreRisk& c) -> Result<Events> {
             ASSURE_TRY(CheckOpen(s));
@@ -164,20 +185,11 @@ void RiskAggregate::Evolve(State& s, const EventView& e) {
   if (e.type == "RiskRaised") {
     s.exists = true;
     s.id = GetStr(d, "id");
-    s.reference = GetStr(d, "reference");
-    s.title = GetStr(d, "title");
-    s.cause = GetStr(d, "cause");
-    s.event = GetStr(d, "event");
-    s.effect = GetStr(d, "effect");
-    s.category = GetStr(d, "category");
-    s.owner_person_id = GetStr(d, "owner_person_id");
-    s.group_id = GetStr(d, "group_id");
+    s.description = DescriptionOf(d);
     s.inherent = ScoreOf(d, "inherent");
     s.current = ScoreOf(d, "current");
     s.target = ScoreOf(d, "target");
     s.review_date = GetStr(d, "review_date");
-    s.deliverable_ids = GetStrList(d, "deliverable_ids");
-    s.qsin_codes = GetStrList(d, "qsin_codes");
   } else if (e.type == "RiskScored") {
     RiskScore& target = GetStr(d, "score") == "target" ? s.target : s.current;
     target = RiskScore{static_cast<int>(GetInt(d, "likelihood")), static_cast<int>(GetInt(d, "impact"))};
@@ -206,20 +218,21 @@ Result<RiskAggregate::Command> RiskAggregate::ParseCommand(std::string_view name
   Command command;
   if (name == "raise") {
     RaiseRisk c;
-    c.reference = r.StrOr("reference");
-    c.title = r.Str("title");
-    c.cause = r.StrOr("cause");
-    c.event = r.StrOr("event");
-    c.effect = r.StrOr("effect");
-    c.category = r.StrOr("category");
-    c.owner_person_id = r.StrOr("owner_person_id");
-    c.group_id = r.Str("group_id");
+    RiskDescription& a = c.description;
+    a.reference = r.StrOr("reference");
+    a.title = r.Str("title");
+    a.cause = r.StrOr("cause");
+    a.event = r.StrOr("event");
+    a.effect = r.StrOr("effect");
+    a.category = r.StrOr("category");
+    a.owner_person_id = r.StrOr("owner_person_id");
+    a.group_id = r.Str("group_id");
     c.inherent = ReadScore(r, r.OptObject("inherent"), "inherent", true);
     c.current = ReadScore(r, r.OptObject("current"), "current", false);
     c.target = ReadScore(r, r.OptObject("target"), "target", false);
     c.review_date = r.OptDate("review_date").value_or("");
-    c.deliverable_ids = r.StrList("deliverable_ids");
-    c.qsin_codes = r.StrList("qsin_codes");
+    a.deliverable_ids = r.StrList("deliverable_ids");
+    a.qsin_codes = r.StrList("qsin_codes");
     command = std::move(c);
   } else if (name == "score") {
     ScoreRisk c;
@@ -259,25 +272,17 @@ json RiskAggregate::ToJson(const State& s) {
                         {"closed", k.closed},
                         {"evidence", k.evidence}});
   }
-  return json{{"id", s.id},
-              {"reference", s.reference},
-              {"title", s.title},
-              {"cause", s.cause},
-              {"event", s.event},
-              {"effect", s.effect},
-              {"category", s.category},
-              {"owner_person_id", s.owner_person_id},
-              {"group_id", s.group_id},
-              {"inherent", score(s.inherent)},
-              {"current", score(s.current)},
-              {"target", score(s.target)},
-              {"review_date", s.review_date},
-              {"last_reviewed", s.last_reviewed},
-              {"status", NameOf(kRiskStatusNames, s.status)},
-              {"status_reason", s.status_reason},
-              {"controls", controls},
-              {"deliverable_ids", s.deliverable_ids},
-              {"qsin_codes", s.qsin_codes}};
+  json out = DescriptionJson(s.description);
+  out["id"] = s.id;
+  out["inherent"] = score(s.inherent);
+  out["current"] = score(s.current);
+  out["target"] = score(s.target);
+  out["review_date"] = s.review_date;
+  out["last_reviewed"] = s.last_reviewed;
+  out["status"] = NameOf(kRiskStatusNames, s.status);
+  out["status_reason"] = s.status_reason;
+  out["controls"] = std::move(controls);
+  return out;
 }
 
 }  // namespace assure::domain

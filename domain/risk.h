@@ -64,7 +64,10 @@ struct RiskControl {
   friend bool operator==(const RiskControl&, const RiskControl&) = default;
 };
 
-struct RaiseRisk {  // "raise"
+// What a risk is and whose it is: given when it is raised (RaiseRisk) and
+// held in its state (RiskState). In event data and the read model these are
+// top-level members of the same names (on-disk: RiskRaised carries them flat).
+struct RiskDescription {
   std::string reference;
   std::string title;
   std::string cause;
@@ -73,12 +76,17 @@ struct RaiseRisk {  // "raise"
   std::string category;
   std::string owner_person_id;
   std::string group_id;
+  std::vector<std::string> deliverable_ids;
+  std::vector<std::string> qsin_codes;
+  friend bool operator==(const RiskDescription&, const RiskDescription&) = default;
+};
+
+struct RaiseRisk {  // "raise"
+  RiskDescription description;
   RiskScore inherent;
   RiskScore current;  // defaults to the inherent score when not given
   RiskScore target;
   std::string review_date;
-  std::vector<std::string> deliverable_ids;
-  std::vector<std::string> qsin_codes;
 };
 struct ScoreRisk {  // "score": which ("current" | "target"), likelihood, impact, reason
   bool target = false;
@@ -108,14 +116,7 @@ struct ChangeRiskStatus {  // "tolerate" | "close" | "reopen": reason
 struct RiskState {
   bool exists = false;
   std::string id;
-  std::string reference;
-  std::string title;
-  std::string cause;
-  std::string event;
-  std::string effect;
-  std::string category;
-  std::string owner_person_id;
-  std::string group_id;
+  RiskDescription description;
   RiskScore inherent;
   RiskScore current;
   RiskScore target;
@@ -124,8 +125,6 @@ struct RiskState {
   RiskStatus status = RiskStatus::kOpen;
   std::string status_reason;
   std::vector<RiskControl> controls;
-  std::vector<std::string> deliverable_ids;
-  std::vector<std::string> qsin_codes;
   int next_control = 1;
   friend bool operator==(const RiskState&, const RiskState&) = default;
 };

@@ -24,7 +24,7 @@ Change RiskAggregate::Describe(const State& s, const EventView& e) {
   const nlohmann::json& d = DataOf(e);
   Change c;
   if (e.type == "RiskRaised") {
-    DataFields(c, d, {{"reference", s.reference}, {"title", s.title}, {"group_id", s.group_id}});
+    DataFields(c, d, {{"reference", s.description.reference}, {"title", s.description.title}, {"group_id", s.description.group_id}});
     const auto current = GetMember(d, "current");
     c.summary = "Risk raised: " + GetStr(d, "title") + ", current score " +
                 ScoreWords(static_cast<int>(GetInt(current, "likelihood")), static_cast<int>(GetInt(current, "impact")));

@@ -27,14 +27,17 @@ Result<RiskState> RiskAggregate::FromSnapshotJson(const nlohmann::json& j) {
   State s;
   s.exists = r.Bool("exists");
   s.id = r.Str("id");
-  s.reference = r.Str("reference");
-  s.title = r.Str("title");
-  s.cause = r.Str("cause");
-  s.event = r.Str("event");
-  s.effect = r.Str("effect");
-  s.category = r.Str("category");
-  s.owner_person_id = r.Str("owner_person_id");
-  s.group_id = r.Str("group_id");
+  RiskDescription& a = s.description;
+  a.reference = r.Str("reference");
+  a.title = r.Str("title");
+  a.cause = r.Str("cause");
+  a.event = r.Str("event");
+  a.effect = r.Str("effect");
+  a.category = r.Str("category");
+  a.owner_person_id = r.Str("owner_person_id");
+  a.group_id = r.Str("group_id");
+  a.deliverable_ids = r.StrList("deliverable_ids");
+  a.qsin_codes = r.StrList("qsin_codes");
   s.inherent = ReadScore(r, "inherent");
   s.current = ReadScore(r, "current");
   s.target = ReadScore(r, "target");
@@ -52,8 +55,6 @@ Result<RiskState> RiskAggregate::FromSnapshotJson(const nlohmann::json& j) {
     out.evidence = k.Str("evidence");
     return out;
   });
-  s.deliverable_ids = r.StrList("deliverable_ids");
-  s.qsin_codes = r.StrList("qsin_codes");
   s.next_control = r.SmallInt("next_control");
   return r.Finish(std::move(s));
 }

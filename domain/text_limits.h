@@ -51,6 +51,7 @@ inline constexpr TextLimit kTextLimits[] = {
     // Names and titles: one line.
     {"name", kNameChars, false},
     {"title", kTitleChars, false},
+    {"subject_title", kTitleChars, false},
     {"job_title", kNameChars, false},
     {"location", kNameChars, false},
     {"owner", kNameChars, false},
@@ -78,6 +79,8 @@ inline constexpr TextLimit kTextLimits[] = {
     {"interdependencies_risks", kLongTextChars, true},
     {"summary", kLongTextChars, true},
     {"closure_evidence", kLongTextChars, true},
+    {"evidence", kLongTextChars, true},
+    {"resolution", kLongTextChars, true},
     {"comment", kLongTextChars, true},
     {"text", kLongTextChars, true},
     {"note", kLongTextChars, true},

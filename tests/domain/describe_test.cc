@@ -7,11 +7,14 @@
 #include "domain/aggregate.h"
 #include "domain/controlled_document.h"
 #include "domain/deliverable.h"
+#include "domain/escalation.h"
 #include "domain/group.h"
+#include "domain/issue_log.h"
 #include "domain/meeting.h"
 #include "domain/organisation.h"
 #include "domain/person.h"
 #include "domain/qsin_statement.h"
+#include "domain/risk.h"
 #include "domain/work_programme.h"
 #include "tests/domain/fixture.h"
 
@@ -247,6 +250,66 @@ TEST(Describe, QsinStatement) {
   EXPECT_EQ(Said(f), "Self-assessment (10 Jan 2024): Partly met - two left");
   EXPECT_EQ(Field(f, "assessments.s1")->to["outcome"], "partly-met");
   ExpectAllDescribed(f, {"QsinStatementDefined", "QsinStatementEdited", "QsinSelfAssessmentRecorded"});
+}
+
+TEST(Describe, Risk) {
+  Fixture<RiskAggregate> f("r1");
+  f.Ok("raise", {{"title", "Vacancies"}, {"group_id", "ob"}, {"inherent", {{"likelihood", 2}, {"impact", 3}}}});
+  EXPECT_EQ(Said(f), "Risk raised: Vacancies, current score 2 x 3 = 6 (moderate)");
+  EXPECT_EQ(Field(f, "title")->to, "Vacancies");
+  f.Ok("score", {{"score", "target"}, {"likelihood", 1}, {"impact", 3}, {"reason", "appetite"}});
+  EXPECT_EQ(Said(f), "Target score not scored → 1 x 3 = 3 (low)");
+  f.Ok("add-control", {{"description", "Locums"}});
+  f.Ok("close-control", {{"control_id", "c1"}, {"evidence", "rota"}, {"reason", "done"}});
+  f.Ok("review", {{"reviewed_on", "2024-06-28"}, {"next_review_date", "2024-09-30"}});
+  EXPECT_EQ(Said(f), "Reviewed on 2024-06-28; next review 2024-09-30");
+  f.Ok("close", {{"reason", "gone"}});
+  EXPECT_EQ(Said(f), "Status open → closed");
+  ExpectAllDescribed(f, {"RiskRaised", "RiskScored", "RiskControlAdded", "RiskControlClosed", "RiskReviewed",
+                         "RiskStatusChanged"});
+}
+
+TEST(Describe, Issue) {
+  Fixture<IssueAggregate> f("i1");
+  f.Ok("raise", {{"title", "Backlog"}, {"group_id", "ob"}, {"priority", "medium"}, {"owner_person_id", "p1"}});
+  EXPECT_EQ(Said(f), "Issue raised (medium priority): Backlog, owner p1");
+  EXPECT_EQ(Field(f, "priority")->to, "medium");
+  f.Ok("prioritise", {{"priority", "high"}, {"reason", "worse"}});
+  EXPECT_EQ(Said(f), "Priority medium → high");
+  f.Ok("assign", {{"owner_person_id", "p2"}});
+  EXPECT_EQ(Said(f), "Assigned to p2 (was p1)");
+  f.Ok("add-action", {{"description", "Audit"}, {"due_date", "2024-02-01"}});
+  EXPECT_EQ(Said(f), "Action added: Audit, due 1 Feb 2024");
+  EXPECT_EQ(Field(f, "actions.a1")->to["description"], "Audit");
+  f.Ok("close-action", {{"action_id", "a1"}, {"evidence", "report"}, {"reason", "done"}});
+  EXPECT_EQ(Said(f), "Action closed: Audit (evidence: report)");
+  f.Ok("resolve", {{"resolution", "Cleared"}});
+  EXPECT_EQ(Said(f), "Resolved: Cleared");
+  EXPECT_EQ(Field(f, "status")->from, "open");
+  f.Ok("reopen", {{"reason", "recurred"}});
+  EXPECT_EQ(Said(f), "Reopened: recurred");
+  ExpectAllDescribed(f, {"IssueRaised", "IssuePrioritised", "IssueAssigned", "IssueActionAdded", "IssueActionClosed",
+                         "IssueResolved", "IssueReopened"});
+}
+
+TEST(Describe, Escalation) {
+  const json raise = {{"subject_kind", "issue"}, {"subject_id", "i1"}, {"subject_title", "Backlog"},
+                      {"from_group_id", "sig"}, {"to_group_id", "ob"}, {"reason", "needs funding"}};
+  Fixture<EscalationAggregate> f("e1");
+  f.Ok("raise", raise);
+  EXPECT_EQ(Said(f), "Issue 'Backlog' escalated from sig to ob: needs funding");
+  EXPECT_EQ(Field(f, "to_group_id")->to, "ob");
+  f.Ok("accept", {{"decision", "m1/d2"}});
+  EXPECT_EQ(Said(f), "Accepted by decision m1/d2");
+  EXPECT_EQ(Field(f, "status")->to, "accepted");
+  f.Ok("close", {{"decision", "m2/d1"}, {"reason", "funded"}});
+  EXPECT_EQ(Said(f), "Closed by decision m2/d1: funded");
+  Fixture<EscalationAggregate> g("e2");
+  g.Ok("raise", raise);
+  g.Ok("return", {{"reason", "the SIG can fund it"}});
+  EXPECT_EQ(Said(g), "Returned to sig: the SIG can fund it");
+  ExpectAllDescribed(f, {"EscalationRaised", "EscalationAccepted", "EscalationClosed"});
+  ExpectAllDescribed(g, {"EscalationRaised", "EscalationReturned"});
 }
 
 // An entry is about the event: the one for the 2,000th note is no bigger than

@@ -106,6 +106,40 @@ TEST(Meeting, AttendanceDecisionsActionsAndQuorum) {
   EXPECT_EQ(f.Refused("update-action", {{"action_id", "a1"}, {"note", "x"}}).code, ErrorCode::kRuleViolation);
 }
 
+// Issue 22: a decision may link to risks, issues and escalations (accepting,
+// returning or closing one); the older kinds read as before.
+TEST(Meeting, DecisionsLinkToRisksIssuesAndEscalations) {
+  auto f = Scheduled();
+  f.One("open", json::object(), "MeetingOpened");
+  EXPECT_EQ(f.Refused("record-decision", {{"text", "x"}, {"links", {{{"kind", "risk"}, {"id", " "}}}}}).field,
+            "links[0].id");
+  auto d = f.One("record-decision",
+                 {{"text", "Accept the escalated vacancies risk onto the corporate register"},
+                  {"links", {{{"kind", "risk"}, {"id", "r1"}},
+                             {{"kind", "issue"}, {"id", "i1"}},
+                             {{"kind", "escalation"}, {"id", "e1"}},
+                             {{"kind", "deliverable"}, {"id", "d1"}}}}},
+                 "MeetingDecisionRecorded");
+  EXPECT_EQ(d["links"][0], (json{{"kind", "risk"}, {"id", "r1"}, {"version_id", ""}}));
+  const json links = f.View()["decisions"][0]["links"];
+  ASSERT_EQ(links.size(), 4u);
+  EXPECT_EQ(links[1]["kind"], "issue");
+  EXPECT_EQ(links[2]["kind"], "escalation");
+  ASSERT_EQ(f.state.decisions[0].links.size(), 4u);
+  EXPECT_EQ(f.state.decisions[0].links[0].kind, DecisionLinkKind::kRisk);
+  EXPECT_EQ(f.state.decisions[0].links[1].kind, DecisionLinkKind::kIssue);
+  EXPECT_EQ(f.state.decisions[0].links[2].kind, DecisionLinkKind::kEscalation);
+  EXPECT_EQ(f.described.back().summary, "Decision d1 recorded: Accept the escalated vacancies risk onto the corporate register");
+  EXPECT_EQ(f.described.back().changes.at(0).to["links"], links);
+  // Every kind has its wire name, and the names are the ones stored (on-disk).
+  for (const auto& [kind, name] : std::vector<std::pair<DecisionLinkKind, std::string>>{
+           {DecisionLinkKind::kDeliverable, "deliverable"}, {DecisionLinkKind::kDocument, "document"},
+           {DecisionLinkKind::kDocumentVersion, "document-version"}, {DecisionLinkKind::kRisk, "risk"},
+           {DecisionLinkKind::kIssue, "issue"}, {DecisionLinkKind::kEscalation, "escalation"}}) {
+    EXPECT_EQ(NameOf(kDecisionLinkKindNames, kind), name);
+  }
+}
+
 TEST(Meeting, InquorateWithoutChair) {
   auto f = Scheduled();
   f.One("open", json::object(), "MeetingOpened");

@@ -2,6 +2,10 @@
 // register entry on the NHS 5x5 matrix.
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+#include <vector>
+
 #include "domain/risk.h"
 #include "tests/domain/fixture.h"
 
@@ -133,6 +137,40 @@ TEST(Risk, ToleratingClosingAndReopeningNeedReasonsAndAClosedRiskTakesNoChange) 
   EXPECT_EQ(f.Refused("reopen", {{"reason", "r"}}).code, ErrorCode::kRuleViolation);
   EXPECT_EQ(f.Refused("escalate", json::object()).code, ErrorCode::kNotFound);
   EXPECT_EQ(f.types_seen.size(), 2u);
+}
+
+// RiskRaised and the read model keep their flat members now that RaiseRisk
+// and RiskState hold them in one RiskDescription (on-disk: never renamed).
+TEST(Risk, TheDescriptionIsStoredAndServedFlat) {
+  Fixture<RiskAggregate> f("r1");
+  const json d = f.One("raise", Raise(), "RiskRaised");
+  std::set<std::string> keys;
+  for (const auto& [key, value] : d.items()) keys.insert(key);
+  EXPECT_EQ(keys, (std::set<std::string>{"id", "occurred_at", "reference", "title", "cause", "event", "effect",
+                                         "category", "owner_person_id", "group_id", "inherent", "current", "target",
+                                         "review_date", "deliverable_ids", "qsin_codes"}));
+  keys.clear();
+  for (const auto& [key, value] : f.View().items()) keys.insert(key);
+  EXPECT_EQ(keys, (std::set<std::string>{"id", "reference", "title", "cause", "event", "effect", "category",
+                                         "owner_person_id", "group_id", "inherent", "current", "target", "review_date",
+                                         "last_reviewed", "status", "status_reason", "controls", "deliverable_ids",
+                                         "qsin_codes"}));
+  const RiskDescription& a = f.state.description;
+  EXPECT_EQ(a.reference, "OB-R07");
+  EXPECT_EQ(a.title, "Radiologist vacancies delay reporting");
+  EXPECT_EQ(a.cause, "vacancies in three trusts");
+  EXPECT_EQ(a.event, "reporting backlog exceeds 4 weeks");
+  EXPECT_EQ(a.effect, "delayed diagnoses");
+  EXPECT_EQ(a.category, "workforce");
+  EXPECT_EQ(a.owner_person_id, "p1");
+  EXPECT_EQ(a.group_id, "ob");
+  EXPECT_EQ(a.deliverable_ids, std::vector<std::string>{"d1"});
+  EXPECT_EQ(a.qsin_codes, std::vector<std::string>{"IN-601"});
+  // Text is trimmed as it always was.
+  Fixture<RiskAggregate> g("r2");
+  json padded = Raise();
+  padded["title"] = "  Padded  ";
+  EXPECT_EQ(g.One("raise", padded, "RiskRaised")["title"], "Padded");
 }
 
 }  // namespace

@@ -6,11 +6,14 @@
 
 #include "domain/controlled_document.h"
 #include "domain/deliverable.h"
+#include "domain/escalation.h"
 #include "domain/group.h"
+#include "domain/issue_log.h"
 #include "domain/meeting.h"
 #include "domain/organisation.h"
 #include "domain/person.h"
 #include "domain/qsin_statement.h"
+#include "domain/risk.h"
 #include "domain/text_limits.h"
 #include "domain/work_programme.h"
 #include "tests/domain/fixture.h"
@@ -139,6 +142,42 @@ TEST(TextLimits, MeetingOrganisationPersonQsin) {
   EXPECT_EQ(RefusedField(q, "define", {{"code", "IN-601"}, {"title", "t"}, {"edition", "2022"}, {"text", std::string(10'001, 'x')}},
                          "10000"),
             "text");
+}
+
+TEST(TextLimits, RiskIssueEscalation) {
+  Fixture<RiskAggregate> r("r");
+  const json risk = {{"title", "t"}, {"group_id", "g"}, {"inherent", {{"likelihood", 2}, {"impact", 2}}}};
+  json bad = risk;
+  bad["title"] = Chars(kTitleChars + 1);
+  EXPECT_EQ(RefusedField(r, "raise", bad, "500"), "title");
+  bad = risk;
+  bad["qsin_codes"] = {"IN-601", std::string(65, 'c')};
+  EXPECT_EQ(RefusedField(r, "raise", bad, "64"), "qsin_codes[1]");
+  r.One("raise", risk, "RiskRaised");
+  r.One("add-control", {{"description", "c"}}, "RiskControlAdded");
+  // Evidence may run to several lines (a long-text field).
+  r.One("close-control", {{"control_id", "c1"}, {"evidence", "minutes\nrota"}, {"reason", "done"}}, "RiskControlClosed");
+
+  Fixture<IssueAggregate> i("i");
+  const json issue = {{"title", "t"}, {"group_id", "g"}, {"priority", "low"}};
+  bad = issue;
+  bad["reference"] = std::string(65, 'R');
+  EXPECT_EQ(RefusedField(i, "raise", bad, "64"), "reference");
+  i.One("raise", issue, "IssueRaised");
+  EXPECT_EQ(RefusedField(i, "resolve", {{"resolution", std::string(10'001, 'x')}}, "10000"), "resolution");
+  i.One("resolve", {{"resolution", "line one\nline two"}}, "IssueResolved");
+
+  Fixture<EscalationAggregate> e("e");
+  const json escalation = {{"subject_kind", "risk"}, {"subject_id", "r"}, {"subject_title", "t"},
+                           {"from_group_id", "a"}, {"to_group_id", "b"}, {"reason", "r"}};
+  bad = escalation;
+  bad["subject_title"] = Chars(kTitleChars + 1);
+  EXPECT_EQ(RefusedField(e, "raise", bad, "500"), "subject_title");
+  bad = escalation;
+  bad["to_group_id"] = std::string(129, 'g');
+  EXPECT_EQ(RefusedField(e, "raise", bad, "128"), "to_group_id");
+  e.One("raise", escalation, "EscalationRaised");
+  EXPECT_EQ(RefusedField(e, "accept", {{"decision", "m1/d1"}, {"note", std::string("a\0", 2)}}, "U+0000"), "note");
 }
 
 }  // namespace
