@@ -55,7 +55,7 @@ std::string GroupOfStream(const NetworkModel& m, std::string_view stream_id) {
   }
   if (kind == domain::RiskAggregate::kKind) {
     const auto* risk = m.risks.Find(id);
-    return risk ? risk->group_id : std::string();
+    return risk ? risk->description.group_id : std::string();
   }
   return {};
 }

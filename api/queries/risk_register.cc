@@ -34,11 +34,11 @@ bool Keeps(const RiskState& r, const RiskFilter& f) {
   } else if (r.status == RiskStatus::kClosed) {
     return false;
   }
-  if (f.group_id && r.group_id != *f.group_id) return false;
-  if (f.owner_person_id && r.owner_person_id != *f.owner_person_id) return false;
+  if (f.group_id && r.description.group_id != *f.group_id) return false;
+  if (f.owner_person_id && r.description.owner_person_id != *f.owner_person_id) return false;
   if (f.qsin_code) {
     const std::string wanted = Upper(*f.qsin_code);
-    if (std::none_of(r.qsin_codes.begin(), r.qsin_codes.end(),
+    if (std::none_of(r.description.qsin_codes.begin(), r.description.qsin_codes.end(),
                      [&](const std::string& c) { return Upper(c) == wanted; })) {
       return false;
     }
@@ -80,16 +80,16 @@ Result<json> RiskRegister(const NetworkModel& m, const RiskFilter& f) {
   });
   std::sort(kept.begin(), kept.end(), [](const RiskState* a, const RiskState* b) {
     if (a->current.Value() != b->current.Value()) return a->current.Value() > b->current.Value();
-    if (a->reference != b->reference) return a->reference < b->reference;
+    if (a->description.reference != b->description.reference) return a->description.reference < b->description.reference;
     return a->id < b->id;
   });
   int counts[6][6] = {};
   json rows = json::array();
   for (const RiskState* r : kept) {
     json j = RiskAggregate::ToJson(*r);
-    const auto* g = m.groups.Find(r->group_id);
-    j["group_name"] = g ? g->name : r->group_id;
-    j["owner_name"] = OwnerName(m, r->owner_person_id);
+    const auto* g = m.groups.Find(r->description.group_id);
+    j["group_name"] = g ? g->name : r->description.group_id;
+    j["owner_name"] = OwnerName(m, r->description.owner_person_id);
     j["review_overdue"] = r->status != RiskStatus::kClosed && !r->review_date.empty() && r->review_date < f.today;
     j["open_controls"] = std::count_if(r->controls.begin(), r->controls.end(),
                                        [](const domain::RiskControl& c) { return !c.closed; });
@@ -151,7 +151,7 @@ Result<json> RiskMovement(const NetworkModel& m, storage::EventStore& store, con
   json rows = json::array();
   Status failed;
   m.risks.ForEach([&](const std::string& id, const RiskState& now) {
-    if (!failed.ok() || !now.exists || now.group_id != group_id) return;
+    if (!failed.ok() || !now.exists || now.description.group_id != group_id) return;
     RiskState was;
     if (position > 0) {
       auto loaded = LoadAggregate<RiskAggregate>(store, id, position);
@@ -176,8 +176,8 @@ Result<json> RiskMovement(const NetworkModel& m, storage::EventStore& store, con
       return {{"status", domain::NameOf(domain::kRiskStatusNames, r.status)}, {"current", ScoreJson(r.current)}};
     };
     rows.push_back({{"id", id},
-                    {"reference", now.reference},
-                    {"title", now.title},
+                    {"reference", now.description.reference},
+                    {"title", now.description.title},
                     {"movement", movement},
                     {"was", side(was)},
                     {"now", side(now)}});

@@ -46,7 +46,7 @@ Status RegisterRegisterKinds(http::Router& router, std::shared_ptr<RestDeps> dep
                                            [](const NetworkModel& m) -> const auto& { return m.risks; });
   risks->group_of = [](const NetworkModel& m, const std::string& id,
                        const nlohmann::json& body) -> std::optional<std::string> {
-    if (const auto* r = m.risks.Find(id)) return r->group_id;
+    if (const auto* r = m.risks.Find(id)) return r->description.group_id;
     std::string g = GetStr(body, "group_id");
     return g.empty() ? std::nullopt : std::optional<std::string>(g);
   };
