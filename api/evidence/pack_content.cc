@@ -347,9 +347,12 @@ json DeriveStatement(const NetworkModel& m, const std::string& code, const std::
     for (const auto& dcs : mt.decisions) {
       bool refers = false;
       for (const auto& l : dcs.links) {
-        refers = refers || (l.kind == domain::DecisionLinkKind::kDeliverable
-                                ? deliverable_ids.count(l.id) > 0
-                                : document_ids.count(l.id) > 0);
+        if (l.kind == domain::DecisionLinkKind::kDeliverable) {
+          refers = refers || deliverable_ids.count(l.id) > 0;
+        } else if (l.kind == domain::DecisionLinkKind::kDocument ||
+                   l.kind == domain::DecisionLinkKind::kDocumentVersion) {
+          refers = refers || document_ids.count(l.id) > 0;
+        }
       }
       if (refers) referencing.push_back(dcs.decision_id);
     }

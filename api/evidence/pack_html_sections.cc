@@ -41,6 +41,7 @@ std::string LinkText(const json& link, const json& entities) {
     what = kind == "deliverable" ? DeliverableLabel(At(e, "state")) : Field(e, "title");
   }
   if (what.empty()) what = S(id);
+  if (kind == "risk" || kind == "issue" || kind == "escalation") return kind + " " + S(id);
   std::string out = (kind == "deliverable" ? "deliverable " : "document ") + what;
   if (!Field(link, "version_id").empty()) out += " (version " + Field(link, "version_id") + ")";
   return out;
