@@ -181,6 +181,31 @@ TEST_F(LiveHubTest, ResumeFromAPositionAndFilterByGroupAndEntity) {
   EXPECT_EQ(r[0]["position"], p_before);
 }
 
+// Issue 22: an escalation concerns two groups; each one's feed shows it
+// (the receiving board's agenda, and the group that sent it up).
+TEST_F(LiveHubTest, AnEscalationShowsInTheFeedsOfBothGroups) {
+  Network();
+  StartHub();
+  auto board = std::make_shared<FakeClient>(1);
+  auto sig = std::make_shared<FakeClient>(2);
+  auto other = std::make_shared<FakeClient>(3);
+  for (auto& c : {board, sig, other}) hub_->OnOpen(c);
+  Subscribe(*hub_, board, {{"from", "now"}, {"filter", {{"group_id", "ob"}}}});
+  Subscribe(*hub_, sig, {{"from", "now"}, {"filter", {{"group_id", "sig"}}}});
+  Run<domain::GroupAggregate>("x", "create", {{"name", "Other"}, {"kind", "sig"}});
+  Subscribe(*hub_, other, {{"from", "now"}, {"filter", {{"group_id", "x"}}}});
+  for (auto& c : {board, sig, other}) ASSERT_TRUE(c->WaitFor("caught_up"));
+  const auto raised = Run<domain::EscalationAggregate>(
+      "e1", "raise", {{"subject_kind", "deliverable"}, {"subject_id", "d2"}, {"subject_title", "Two"},
+                      {"from_group_id", "sig"}, {"to_group_id", "ob"}, {"reason", "slipping"}});
+  ASSERT_TRUE(board->WaitForPosition(raised));
+  ASSERT_TRUE(sig->WaitForPosition(raised));
+  EXPECT_EQ(board->Of("event").back()["entity"]["state"]["status"], "pending");
+  const auto marker = Run<domain::GroupAggregate>("x", "rename", {{"name", "Other SIG"}});
+  ASSERT_TRUE(other->WaitForPosition(marker));
+  for (const auto& e : other->Of("event")) EXPECT_NE(e["stream_id"], "escalation-e1");
+}
+
 TEST_F(LiveHubTest, TokenEventsCarryNoData) {
   Network();
   StartHub();
