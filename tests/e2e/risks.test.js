@@ -47,6 +47,7 @@ async function seed() {
 describe('risks and escalation', { timeout: 60000 }, () => {
   before(async () => {
     admin = server.createToken('admin', 'E2E Programme Manager');
+    world.viewerToken = server.createToken('viewer', 'E2E Board Member');
     await server.start();
     api = client(server.base, admin);
     await seed();
@@ -174,5 +175,20 @@ describe('risks and escalation', { timeout: 60000 }, () => {
     assert.equal(returned.status, 'returned');
     assert.equal(returned.returned_reason, 'Manage locally with the supplier');
     assert.equal(returned.returned_decision.split('/')[0], world.meeting);
+  });
+
+  step('a viewer reads the register and the risk, and is offered no form', async () => {
+    const p = await browser.newPage();
+    await p.goto(`${server.base}/`);
+    await p.getByLabel('Access token').fill(world.viewerToken);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.getByRole('heading', { name: 'Work programmes', level: 1 }).waitFor();
+    await p.goto(`${server.base}/#/risks`);
+    await p.locator('#risk-register').waitFor();
+    assert.equal(await p.locator('#raise-risk-form').count(), 0);
+    await p.goto(`${server.base}/#/risks/${world.risk}`);
+    await p.locator('#risk-escalations').getByText('accepted').waitFor();
+    assert.equal(await p.locator('main form').count(), 0, 'no score, review, status or escalate form');
+    await p.close();
   });
 });

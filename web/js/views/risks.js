@@ -34,7 +34,9 @@ export function riskStatusLabel(s) {
 export async function renderRisks(main, _params, query) {
   const filter = Object.fromEntries(FILTERS.map((k) => [k, query.get(k) || '']));
   const cell = { likelihood: Number(query.get('likelihood')) || 0, impact: Number(query.get('impact')) || 0 };
-  const [register, groups, me] = await Promise.all([get('risk-register', filter), getAll('groups'), whoAmI()]);
+  // Reviews are judged overdue on the as-at day in the historical view.
+  const [register, groups, me] = await Promise.all([
+    get('risk-register', { ...filter, on: session.asAtDay }), getAll('groups'), whoAmI()]);
   const editor = !session.historical && may(me, 'edit_programme_content');
   const people = editor ? await getAll('people') : { items: [] };
   const rows = register.risks.filter((r) => !cell.likelihood ||
