@@ -39,7 +39,9 @@ export function escalationAgenda(meetingId, groupId, canDecide) {
       message);
     for (const f of typing) {
       const li = section.querySelector(`li[data-id="${CSS.escape(f.dataset.id)}"]`);
-      li?.querySelector('form.return-escalation')?.replaceWith(f);
+      if (!li?.querySelector('form.return-escalation')) continue;
+      li.querySelector('form.return-escalation').replaceWith(f);
+      li.querySelector('button.show-return').hidden = true;
     }
   }
 
@@ -100,7 +102,7 @@ export function escalationAgenda(meetingId, groupId, canDecide) {
         () => decide(e, `Returned the escalation of ${subject} to ${e.from_group_name}: ${why}`, 'return', { reason: why }),
         `Returned: ${subject}.`);
     });
-    const returnButton = h('button', { type: 'button', class: 'quiet' }, 'Return…');
+    const returnButton = h('button', { type: 'button', class: 'quiet show-return' }, 'Return…');
     ret.hidden = true;
     returnButton.addEventListener('click', () => { ret.hidden = false; returnButton.hidden = true; reason.focus(); });
     return h('div', { class: 'escalation-actions' }, accept, ' ', returnButton, ret);
