@@ -13,6 +13,8 @@ import { renderMeeting } from './views/meeting.js';
 import { renderQsin } from './views/qsin.js';
 import { renderImport } from './views/import.js';
 import { renderReport } from './views/report.js';
+import { renderRisks } from './views/risks.js';
+import { renderRisk } from './views/risk.js';
 
 const routes = [
   [/^\/?$/, renderProgrammes, 'Work programmes'],
@@ -23,6 +25,8 @@ const routes = [
   [/^\/groups$/, renderGroups, 'Groups'],
   [/^\/groups\/([^/]+)$/, renderGroup, 'Group'],
   [/^\/meetings\/([^/]+)$/, renderMeeting, 'Meeting mode'],
+  [/^\/risks$/, renderRisks, 'Risk register'],
+  [/^\/risks\/([^/]+)$/, renderRisk, 'Risk'],
   [/^\/qsin$/, renderQsin, 'QSIN'],
   [/^\/import$/, renderImport, 'Import a workbook'],
   [/^\/groups\/([^/]+)\/report$/, renderReport, 'Board report'],

@@ -40,7 +40,7 @@ export function historyTimeline(page) {
     : null;
   return h('div', {}, more, h('ol', { class: 'timeline', 'aria-label': 'History, newest first' },
     items.map((e) => {
-      const created = /Created|Registered|Scheduled|Defined$/.test(e.type);
+      const created = /Created|Registered|Scheduled|Defined$|Raised$/.test(e.type);
       const changes = changeList(e.changes);
       return h('li', { class: 'timeline-entry', dataset: { position: e.position, type: e.type } },
         h('p', { class: 'what' }, h('strong', {}, e.summary || e.type)),

@@ -6,6 +6,7 @@ import { get, getAll, may, post, session, whoAmI } from '../api.js';
 import { errorBox, field, formatDate, formatTime, FREE_TEXT_HINT, h, mount, select, todayIso } from '../dom.js';
 import { LiveFeed } from '../live.js';
 import { RAGB, ragbBadge, statusLabel } from '../ragb.js';
+import { escalationAgenda } from './agenda.js';
 
 // The groups a group oversees: itself and every group below it (a board
 // oversees its SIGs' programmes through parent_group_id).
@@ -61,9 +62,14 @@ export async function renderMeeting(main, [id], query) {
   const meetingPanel = h('div', { id: 'meeting-panel' }, recordPanel, formsPanel);
   const attention = h('section', { id: 'attention', 'aria-labelledby': 'h-attention' });
   const tbody = h('tbody', {}, [...byId.values()].map((d) => row(d)));
+  // The escalations awaiting this board: the secretary decides them in an
+  // open meeting; redrawn when an escalation of the group changes.
+  const agenda = escalationAgenda(id, group.id, () => live && secretary && meeting.status === 'open');
+  await agenda.refresh();
 
   let forms = null;
   let formsFor = null;
+  let agendaFor = meeting.status;
   const refreshMeeting = async () => { meeting = await get(path); drawMeeting(); };
   function drawMeeting() {
     mount(recordPanel, meetingDetails(meeting, group, personName));
@@ -75,6 +81,8 @@ export async function renderMeeting(main, [id], query) {
       mount(formsPanel, forms);
     }
     drawAttention();
+    // Accept and Return are offered while the meeting is open.
+    if (meeting.status !== agendaFor) { agendaFor = meeting.status; agenda.redraw(); }
   }
   function drawAttention() {
     mount(attention, ...attentionItems(meeting, [...byId.values()], personName, closeTime));
@@ -104,6 +112,7 @@ export async function renderMeeting(main, [id], query) {
         h('p', { class: 'meta' }, 'Connected: '), presence,
         feedList)),
     attention,
+    agenda.section,
     h('section', { 'aria-labelledby': 'h-dl' },
       h('h2', { id: 'h-dl' }, showGroup ? `Programmes ${group.name} oversees: deliverables` : `${group.name}: deliverables`),
       h('div', { class: 'table-wrap' }, h('table', { class: 'compact', id: 'meeting-deliverables' },
@@ -143,6 +152,9 @@ export async function renderMeeting(main, [id], query) {
         meeting = entity.state;
         drawMeeting();
         title = 'this meeting';
+      } else if (entity.kind === 'escalation') {
+        agenda.refresh();
+        title = entity.state?.subject_title || 'an escalation';
       }
       feedList.prepend(feedItem(msg, title, personName));
     },
@@ -196,6 +208,10 @@ function describe(msg, personName) {
     case 'MeetingDecisionRecorded': return `decision ${String(d.decision_id || '').replace(/^d/, '')}: ${d.text}`;
     case 'MeetingActionRaised': return `action for ${who(d.owner_person_id)}: ${d.text}`;
     case 'MeetingActionClosed': return `action ${String(d.action_id || '').replace(/^a/, '')} closed`;
+    case 'EscalationRaised': return 'escalated';
+    case 'EscalationAccepted': return 'escalation accepted';
+    case 'EscalationReturned': return 'escalation returned';
+    case 'EscalationClosed': return 'escalation closed';
     default: return msg.event_type.replace(/([a-z])([A-Z])/g, '$1 $2');
   }
 }
