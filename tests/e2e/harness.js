@@ -87,7 +87,12 @@ export class Server {
   async stop(signal = 'SIGTERM') {
     if (!this.proc || this.proc.exitCode !== null) return;
     this.proc.kill(signal);
-    await Promise.race([this.exited, sleep(15000)]);
+    // Wait for the exit, at most 15 s; the timer is cancelled once it exits
+    // (a pending timer kept node alive 15 s after every suite).
+    let timer;
+    const timeout = new Promise((r) => { timer = setTimeout(r, 15000); });
+    await Promise.race([this.exited, timeout]);
+    clearTimeout(timer);
   }
 
   cleanup() {
