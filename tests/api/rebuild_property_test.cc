@@ -29,7 +29,7 @@ class RandomNetwork {
 
   // Runs one random command; refused ones (a rule said no) write nothing.
   void Step() {
-    switch (Pick(7)) {
+    switch (Pick(8)) {
       case 0: Do<PersonAggregate>(Id("p", 12), "register", {{"name", "Person " + std::to_string(Pick(100))}}); break;
       case 1: Do<GroupAggregate>(Id("g", 4), "create", {{"name", "Group"}, {"kind", "sig"}, {"quorum_rule", {{"min_present", 1 + Pick(3)}, {"min_percent", 0}, {"chair_required", false}}}});
               break;
@@ -63,6 +63,23 @@ class RandomNetwork {
                                {"quorum_rule", {{"min_present", 1}, {"min_percent", 0}, {"chair_required", false}}},
                                {"members", nlohmann::json::array()}};
         Do<MeetingAggregate>(m, kind, body);
+        break;
+      }
+      case 7: {  // the registers (issue 22): risks, issues, escalations
+        const std::string r = Id("r", 3);
+        switch (Pick(4)) {
+          case 0: Do<RiskAggregate>(r, Pick(3) ? "raise" : "review",
+                                    {{"title", "Risk"}, {"group_id", Id("g", 4)}, {"owner_person_id", Id("p", 12)},
+                                     {"inherent", {{"likelihood", 1 + Pick(5)}, {"impact", 1 + Pick(5)}}},
+                                     {"reviewed_on", "2024-01-01"}, {"next_review_date", "2024-04-01"}}); break;
+          case 1: Do<RiskAggregate>(r, "score", {{"score", "current"}, {"likelihood", 1 + Pick(5)}, {"impact", 1 + Pick(5)}, {"reason", "r"}}); break;
+          case 2: Do<IssueAggregate>(Id("i", 3), Pick(2) ? "raise" : "prioritise",
+                                     {{"title", "Issue"}, {"group_id", Id("g", 4)}, {"priority", Pick(2) ? "high" : "low"}, {"reason", "r"}}); break;
+          default: Do<EscalationAggregate>(Id("e", 3), Pick(2) ? "raise" : "accept",
+                                           {{"subject_kind", "risk"}, {"subject_id", r}, {"subject_title", "Risk"},
+                                            {"from_group_id", Id("g", 4)}, {"to_group_id", "g9"}, {"reason", "r"},
+                                            {"decision", Id("m", 3) + "/d1"}}); break;
+        }
         break;
       }
       default: {
