@@ -20,7 +20,15 @@ std::string SubjectWords(const nlohmann::json& d) {
   return out;
 }
 
-std::string ByDecision(const std::string& decision) { return decision.empty() ? "" : " by decision " + decision; }
+// " by decision 2 of <the Operational Board meeting of 20 Feb 2024>" (the
+// meeting named by a read), "" without a decision.
+std::string ByDecision(Change& c, const std::string& decision) {
+  const auto slash = decision.rfind('/');
+  if (slash == std::string::npos) return decision.empty() ? "" : " by decision " + decision;
+  std::string item = decision.substr(slash + 1);
+  if (item.size() > 1 && item[0] == 'd') item = item.substr(1);
+  return " by decision " + item + " of " + Named(c, "meeting", decision.substr(0, slash));
+}
 
 }  // namespace
 
@@ -39,15 +47,15 @@ Change EscalationAggregate::Describe(const State& s, const EventView& e) {
   } else if (e.type == "EscalationAccepted") {
     AddChange(c, "status", before, "accepted");
     const bool recommendation = s.subject_kind == EscalationSubjectKind::kDecision;
-    c.summary = std::string(recommendation ? "Endorsed" : "Accepted") + ByDecision(GetStr(d, "decision"));
+    c.summary = std::string(recommendation ? "Endorsed" : "Accepted") + ByDecision(c, GetStr(d, "decision"));
     if (!GetStr(d, "note").empty()) c.summary += ": " + Excerpt(GetStr(d, "note"));
   } else if (e.type == "EscalationReturned") {
     AddChange(c, "status", before, "returned");
-    c.summary = "Returned to " + Named(c, "group", s.from_group_id) + ByDecision(GetStr(d, "decision")) + ": " +
+    c.summary = "Returned to " + Named(c, "group", s.from_group_id) + ByDecision(c, GetStr(d, "decision")) + ": " +
                 Excerpt(e.reason);
   } else if (e.type == "EscalationClosed") {
     AddChange(c, "status", before, "closed");
-    c.summary = "Closed" + ByDecision(GetStr(d, "decision")) + ": " + Excerpt(e.reason);
+    c.summary = "Closed" + ByDecision(c, GetStr(d, "decision")) + ": " + Excerpt(e.reason);
   } else {
     return UnknownEvent(e);
   }

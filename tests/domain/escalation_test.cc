@@ -117,7 +117,7 @@ TEST(Escalation, AcceptingNeedsTheReceivingBoardsDecision) {
   EXPECT_EQ(v["accepted_decision"], "m9/d3");
   EXPECT_EQ(v["note"], "added to the corporate register");
   EXPECT_EQ(v["decided_at"], d["occurred_at"]);
-  EXPECT_EQ(f.described.back().summary, "Accepted by decision m9/d3: added to the corporate register");
+  EXPECT_EQ(f.described.back().summary, "Accepted by decision 3 of m9: added to the corporate register");
   EXPECT_EQ(f.described.back().changes.at(0).from, "pending");
   EXPECT_EQ(f.Refused("accept", {{"decision", "m9/d4"}}).code, ErrorCode::kRuleViolation);
   EXPECT_EQ(f.Refused("return", {{"reason", "r"}}).code, ErrorCode::kRuleViolation) << "accepted: close it instead";
@@ -131,7 +131,7 @@ TEST(Escalation, AnAcceptedRecommendationIsEndorsed) {
   f.One("accept", {{"decision", "m10/d1"}}, "EscalationAccepted");
   EXPECT_EQ(f.View()["status"], "accepted");
   EXPECT_EQ(f.View()["outcome"], "endorsed");
-  EXPECT_EQ(f.described.back().summary, "Endorsed by decision m10/d1");
+  EXPECT_EQ(f.described.back().summary, "Endorsed by decision 1 of m10");
   f.One("close", {{"decision", "m11/d4"}, {"reason", "strategy published"}}, "EscalationClosed");
   EXPECT_EQ(f.View()["outcome"], "closed");
   EXPECT_EQ(f.View()["accepted_decision"], "m10/d1") << "the endorsement stays on record";
@@ -158,7 +158,7 @@ TEST(Escalation, AReturnedEscalationCarriesItsReasonAndIsFinal) {
   auto g = Escalated();
   g.One("return", {{"reason", "not ours"}, {"decision", "m9/d5"}}, "EscalationReturned");
   EXPECT_EQ(g.View()["returned_decision"], "m9/d5");
-  EXPECT_EQ(g.described.back().summary, "Returned to imaging-sig by decision m9/d5: not ours");
+  EXPECT_EQ(g.described.back().summary, "Returned to imaging-sig by decision 5 of m9: not ours");
 }
 
 TEST(Escalation, ClosingNeedsADecisionAndAReasonAndIsFinal) {
@@ -169,7 +169,7 @@ TEST(Escalation, ClosingNeedsADecisionAndAReasonAndIsFinal) {
   EXPECT_EQ(d["previous_status"], "pending") << "a pending escalation may be closed outright";
   EXPECT_EQ(f.View()["closed_decision"], "m9/d3");
   EXPECT_EQ(f.View()["closed_reason"], "vacancies filled before the board met");
-  EXPECT_EQ(f.described.back().summary, "Closed by decision m9/d3: vacancies filled before the board met");
+  EXPECT_EQ(f.described.back().summary, "Closed by decision 3 of m9: vacancies filled before the board met");
   for (const auto& [name, body] : std::vector<std::pair<std::string, json>>{
            {"accept", {{"decision", "m9/d4"}}},
            {"return", {{"reason", "r"}}},

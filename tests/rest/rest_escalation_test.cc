@@ -72,6 +72,9 @@ TEST_F(EscalationRestTest, ARiskGoesUpOneStepAtATimeAndIsAcceptedByADecisionOfTh
   EXPECT_EQ(Get("/api/v1/escalations/" + esc).Json()["status"], "accepted");
   EXPECT_TRUE(Agenda(ob_).empty());
   EXPECT_EQ(Agenda(ob_, "?status=accepted").size(), 1u);
+  // Its history says so in words, the meeting named.
+  json history = Get("/api/v1/escalations/" + esc + "/history?order=desc").Json();
+  EXPECT_EQ(history["items"][0]["summary"], "Accepted by decision 1 of the Board meeting of 1 Jun 2024") << history.dump();
 
   // Then it can go on to the Executive Board, naming the hop below; the
   // chain shows on the receiving agenda.
