@@ -200,7 +200,8 @@ json EntitiesJson(const NetworkModel& m, const PackEntities& e) {
   return {{"deliverables", e.deliverables},
           {"documents", e.documents},
           {"groups", e.groups},
-          {"meetings", std::move(meetings)}};
+          {"meetings", std::move(meetings)},
+          {"risks", e.risks}};
 }
 
 json ReportModel(const json& header, const json& statements, const NetworkModel& m, const PackEntities& e,
@@ -239,7 +240,8 @@ json ReportModel(const json& header, const json& statements, const NetworkModel&
   report["entities"] = {{"deliverables", e.deliverables},
                         {"documents", e.documents},
                         {"groups", e.groups},
-                        {"meetings", std::move(meetings)}};
+                        {"meetings", std::move(meetings)},
+                        {"risks", e.risks}};
   json histories = json::object();
   json totals = json::object();
   for (const auto& id : deliverables) {
@@ -340,16 +342,62 @@ json DeriveStatement(const NetworkModel& m, const std::string& code, const std::
     }
   });
 
+  // Risk management: the risks mapped to the statement, their reviews (in
+  // their streams) and escalations, and the decisions that took them.
+  json risks = json::array();
+  std::set<std::string> risk_ids, escalation_ids, deciding;
+  std::size_t risks_in_use = 0;
+  std::map<std::string, std::vector<std::string>> escalations_of;  // risk id -> escalation ids, ascending
+  m.escalations.ForEach([&](const std::string& id, const domain::EscalationState& e) {
+    if (e.subject_kind == domain::EscalationSubjectKind::kRisk) escalations_of[e.subject_id].push_back(id);
+  });
+  m.risks.ForEach([&](const std::string& id, const domain::RiskState& r) {
+    if (!Has(r.description.qsin_codes, code)) return;
+    risk_ids.insert(id);
+    risks.push_back(id);
+    if (uses) uses->streams.insert(domain::StreamId(domain::RiskAggregate::kKind, id));
+    if (!r.description.group_id.empty()) group_ids.insert(r.description.group_id);
+    // The people it names, so the report can name them from the pack alone.
+    auto use_person = [&](const std::string& person_id) {
+      if (!person_id.empty() && uses && m.people.Find(person_id)) {
+        uses->streams.insert(domain::StreamId(domain::PersonAggregate::kKind, person_id));
+      }
+    };
+    use_person(r.description.owner_person_id);
+    for (const auto& c : r.controls) use_person(c.owner_person_id);
+    json escalations = json::array();
+    for (const auto& eid : escalations_of[id]) {
+      const auto* e = m.escalations.Find(eid);
+      escalation_ids.insert(eid);
+      if (uses) uses->streams.insert(domain::StreamId(domain::EscalationAggregate::kKind, eid));
+      group_ids.insert(e->to_group_id);
+      for (const auto* ref : {&e->accepted_decision, &e->returned_decision, &e->closed_decision}) {
+        if (!ref->empty()) deciding.insert(*ref);
+      }
+      escalations.push_back(domain::EscalationAggregate::ToJson(*e));
+    }
+    if (!r.last_reviewed.empty() || !escalations.empty()) ++risks_in_use;
+    json& entity = ents.risks[id];
+    if (entity.is_null()) {
+      entity = {{"id", id}, {"state", domain::RiskAggregate::ToJson(r)}, {"escalations", std::move(escalations)}};
+    }
+  });
+
   json meetings = json::array();
   std::size_t decisions = 0;
   m.meetings.ForEach([&](const std::string& id, const domain::MeetingState& mt) {
     json referencing = json::array();
     for (const auto& dcs : mt.decisions) {
-      bool refers = false;
+      bool refers = deciding.count(id + "/" + dcs.decision_id) > 0;
       for (const auto& l : dcs.links) {
-        refers = refers || (l.kind == domain::DecisionLinkKind::kDeliverable
-                                ? deliverable_ids.count(l.id) > 0
-                                : document_ids.count(l.id) > 0);
+        switch (l.kind) {
+          case domain::DecisionLinkKind::kDeliverable: refers = refers || deliverable_ids.count(l.id) > 0; break;
+          case domain::DecisionLinkKind::kDocument:
+          case domain::DecisionLinkKind::kDocumentVersion: refers = refers || document_ids.count(l.id) > 0; break;
+          case domain::DecisionLinkKind::kRisk: refers = refers || risk_ids.count(l.id) > 0; break;
+          case domain::DecisionLinkKind::kEscalation: refers = refers || escalation_ids.count(l.id) > 0; break;
+          case domain::DecisionLinkKind::kIssue: break;  // issues are not mapped to statements
+        }
       }
       if (refers) referencing.push_back(dcs.decision_id);
     }
@@ -370,17 +418,20 @@ json DeriveStatement(const NetworkModel& m, const std::string& code, const std::
     if (entity.is_null()) entity = std::move(g);
   }
 
-  const std::size_t total = deliverables.size() + documents.size() + decisions;
+  const std::size_t total = deliverables.size() + documents.size() + decisions + risks_in_use;
   st["evidence_counts"] = {{"deliverables", deliverables.size()},
                            {"documents", documents.size()},
                            {"decisions", decisions},
                            {"meetings", meetings.size()},
-                           {"groups", groups.size()}};
+                           {"groups", groups.size()},
+                           {"risks", risks.size()},
+                           {"risks_reviewed_or_escalated", risks_in_use}};
   st["has_evidence"] = total > 0;
   st["deliverables"] = std::move(deliverables);
   st["documents"] = std::move(documents);
   st["meetings"] = std::move(meetings);
   st["groups"] = std::move(groups);
+  st["risks"] = std::move(risks);
   return st;
 }
 
@@ -394,7 +445,7 @@ json HydrateStatement(const json& pack, const json& st) {
     }
     return ents[kind][id.get<std::string>()];
   };
-  for (const char* kind : {"deliverables", "documents", "groups"}) {
+  for (const char* kind : {"deliverables", "documents", "groups", "risks"}) {
     json full = json::array();
     if (st.contains(kind) && st[kind].is_array()) {
       for (const auto& id : st[kind]) full.push_back(entity(kind, id));

@@ -84,11 +84,19 @@ struct PackEntities {
   nlohmann::json documents = nlohmann::json::object();
   nlohmann::json groups = nlohmann::json::object();
   std::set<std::string> meetings;
+  // risk id -> {id, state (RiskAggregate::ToJson), escalations: [the
+  // escalations of the risk, EscalationAggregate::ToJson, by id]}
+  nlohmann::json risks = nlohmann::json::object();
 };
 
 // The statement's section of pack.json: {code, catalogue|null,
 // self_assessment|null, deliverables: [id], documents: [id], groups: [id],
-// meetings: [{id, decisions: [decision_id]}], evidence_counts, has_evidence}.
+// meetings: [{id, decisions: [decision_id]}], risks: [id], evidence_counts,
+// has_evidence}. Risks are those whose qsin_codes name the statement, with
+// their escalations; a meeting's decision is shown when it links a shown
+// deliverable, document, risk or escalation, or decided an escalation shown.
+// A risk counts as evidence (has_evidence) once it was reviewed or escalated:
+// a risk only raised is shown but not counted.
 // The entities themselves go once each into `entities`. `date` (YYYY-MM-DD)
 // is the as-at date for memberships. `uses` and `entities` may be null.
 nlohmann::json DeriveStatement(const NetworkModel& model, const std::string& code,

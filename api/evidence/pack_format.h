@@ -18,7 +18,7 @@
 
 namespace assure::api {
 
-inline constexpr const char* kPackFormat = "assure-evidence-pack/v3";    // on-disk (v1, v2: FORMAT.md 6.7)
+inline constexpr const char* kPackFormat = "assure-evidence-pack/v4";    // on-disk (v1-v3: FORMAT.md 6.7)
 inline constexpr const char* kProofsFormat = "assure-evidence-proofs/v1";  // on-disk
 inline constexpr const char* kIndexFile = "index.html";
 inline constexpr const char* kPackFile = "pack.json";

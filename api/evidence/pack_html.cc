@@ -132,6 +132,7 @@ std::string RenderPackHtml(const json& pack, const std::string& identity) {
     html::Deliverables(detail, st, histories, totals, names);
     html::Documents(detail, st, names);
     html::Groups(detail, st, names);
+    html::Risks(detail, st, names);
     html::Meetings(detail, st, omitted, entities, names);
   }
   out += "<h2 class=\"first\">Summary</h2>\n<table class=\"summary\">";

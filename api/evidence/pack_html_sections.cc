@@ -41,6 +41,14 @@ std::string LinkText(const json& link, const json& entities) {
     what = kind == "deliverable" ? DeliverableLabel(At(e, "state")) : Field(e, "title");
   }
   if (what.empty()) what = S(id);
+  if (kind == "risk") {
+    const json& risks = At(entities, "risks");
+    if (id.is_string() && risks.is_object() && risks.contains(id.get<std::string>())) {
+      const json& r = At(risks[id.get<std::string>()], "state");
+      return "risk " + (Field(r, "reference").empty() ? "" : Field(r, "reference") + " ") + Field(r, "title");
+    }
+  }
+  if (kind == "risk" || kind == "issue" || kind == "escalation") return kind + " " + S(id);
   std::string out = (kind == "deliverable" ? "deliverable " : "document ") + what;
   if (!Field(link, "version_id").empty()) out += " (version " + Field(link, "version_id") + ")";
   return out;
@@ -96,7 +104,7 @@ std::string QuorumSentence(const json& m) {
 
 const char* const kSummaryHeader =
     "<tr><th>Statement</th><th>Self-assessment</th><th>Deliverables</th><th>Controlled documents</th>"
-    "<th>Decisions and meetings</th><th>Verdict</th></tr>\n";
+    "<th>Decisions and meetings</th><th>Risks</th><th>Verdict</th></tr>\n";
 
 std::string SummaryRow(const json& st, const StatementSummary& s, const ReportNamer& names,
                        std::size_t list_limit) {
@@ -146,6 +154,10 @@ std::string SummaryRow(const json& st, const StatementSummary& s, const ReportNa
                                 (s.meetings_shown < s.meetings
                                      ? " of the latest " + std::to_string(s.meetings_shown) + " quorate)"
                                      : std::string(" quorate)"));
+  out += "</td><td>";
+  out += s.risks == 0 ? std::string("none")
+                      : Plural(s.risks, "risk", "risks") + ", " + std::to_string(s.risks_in_use) +
+                            " reviewed or escalated";
   const std::string verdict(VerdictName(s.verdict));
   std::string css = verdict;
   std::replace(css.begin(), css.end(), ' ', '-');
@@ -315,6 +327,61 @@ void Meetings(std::string& out, const json& st, std::size_t omitted, const json&
       out += ". ";
     }
     out += "</p>\n";
+  }
+}
+
+// A score as boards say it: "4 x 5 = 20 (extreme)"; "not scored".
+std::string ScoreText(const json& score) {
+  if (!score.is_object() || score.value("score", 0) == 0) return "not scored";
+  return S(score["likelihood"]) + " x " + S(score["impact"]) + " = " + S(score["score"]) + " (" + S(score["grade"]) + ")";
+}
+
+void Risks(std::string& out, const json& st, const ReportNamer& names) {
+  out += "<h3>Risk management</h3>\n";
+  const json& risks = At(st, "risks");
+  if (!risks.is_array() || risks.empty()) {
+    out += "<p>No risk on any group's register is mapped to this statement on the date.</p>\n";
+    return;
+  }
+  for (const auto& r : risks) {
+    const json& s = At(r, "state");
+    out += "<h4>" + (Field(s, "reference").empty() ? "" : Field(s, "reference") + " ") + Field(s, "title") + "</h4>\n";
+    out += "<table class=\"meta\">";
+    Row(out, {"Register", names.Group(At(s, "group_id"))});
+    Row(out, {"Owner", Field(s, "owner_person_id").empty() ? "none named" : names.Person(At(s, "owner_person_id"))});
+    Row(out, {"Cause, event, effect", Field(s, "cause") + " → " + Field(s, "event") + " → " + Field(s, "effect")});
+    Row(out, {"Score on the date", "current " + ScoreText(At(s, "current")) + "; inherent " +
+                                       ScoreText(At(s, "inherent")) + "; target " + ScoreText(At(s, "target"))});
+    Row(out, {"Status", Words(At(s, "status")) +
+                            (Field(s, "status_reason").empty() ? "" : " (" + Field(s, "status_reason") + ")")});
+    Row(out, {"Reviews", Field(s, "last_reviewed").empty() ? "never reviewed"
+                                                           : "last reviewed " + Field(s, "last_reviewed") +
+                                                                 ", next due " + Field(s, "review_date")});
+    out += "</table>\n";
+    const json& controls = At(s, "controls");
+    if (controls.is_array() && !controls.empty()) {
+      out += "<table>";
+      Row(out, {"Control", "Owner", "Due", "Closed with evidence"}, "th");
+      for (const auto& c : controls) {
+        Row(out, {Field(c, "description"), Field(c, "owner_person_id").empty() ? "" : names.Person(At(c, "owner_person_id")),
+                  Field(c, "due_date"), At(c, "closed").is_boolean() && c["closed"].get<bool>() ? Field(c, "evidence") : "open"});
+      }
+      out += "</table>\n";
+    }
+    const json& escalations = At(r, "escalations");
+    if (escalations.is_array() && !escalations.empty()) {
+      out += "<ul>";
+      for (const auto& e : escalations) {
+        std::string decided = Field(e, "accepted_decision");
+        if (decided.empty()) decided = Field(e, "closed_decision");
+        out += "<li>Escalated from " + names.Group(At(e, "from_group_id")) + " to " + names.Group(At(e, "to_group_id")) +
+               " on " + Field(e, "raised_at") + " (" + Field(e, "reason") + "): " + Words(At(e, "outcome")) +
+               (decided.empty() ? "" : " by " + DecisionName(json(decided.substr(decided.rfind('/') + 1))) +
+                                           " of meeting " + decided.substr(0, decided.rfind('/'))) +
+               (Field(e, "returned_reason").empty() ? "" : ", returned: " + Field(e, "returned_reason")) + "</li>";
+      }
+      out += "</ul>\n";
+    }
   }
 }
 

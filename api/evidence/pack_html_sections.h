@@ -45,5 +45,8 @@ void Documents(std::string& out, const nlohmann::json& st, const ReportNamer& na
 void Groups(std::string& out, const nlohmann::json& st, const ReportNamer& names);
 void Meetings(std::string& out, const nlohmann::json& st, std::size_t omitted, const nlohmann::json& entities,
               const ReportNamer& names);
+// The statement's risks (hydrated): register, owner, scores, status,
+// reviews, controls and escalations, in words.
+void Risks(std::string& out, const nlohmann::json& st, const ReportNamer& names);
 
 }  // namespace assure::api::html

@@ -178,6 +178,7 @@ std::string RenderPackJson(const json& header, const json& statements, const Net
       w.Key("meetings");
       WriteObjectOf(out, Pointers(e.meetings),
                     [&](CanonicalText& mw, const std::string& id) { WriteMeetingEntity(mw, m, id); });
+      w.Key("risks").Value(e.risks);
       w.Close('}');
     } else if (it.key() == "ragb_histories") {
       WriteObjectOf(out, Pointers(deliverables),

@@ -58,7 +58,7 @@ json StatementIndex(const json& statements) {
   json index = json::object();
   for (const auto& st : statements) {
     json entry = json::object();
-    for (const char* kind : {"deliverables", "documents", "groups"}) entry[kind] = st[kind];
+    for (const char* kind : {"deliverables", "documents", "groups", "risks"}) entry[kind] = st[kind];
     json meetings = json::array();
     for (const auto& m : st["meetings"]) meetings.push_back(m["id"]);
     entry["meetings"] = std::move(meetings);

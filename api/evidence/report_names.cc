@@ -64,6 +64,16 @@ Wanted Collect(const json& report) {
       Wanted::Add(w.organisations, Member(a, "organisation_id"));
     });
   });
+  EachOf(ents, "risks", [&](const json& r) {
+    const json& s = Member(r, "state");
+    Wanted::Add(w.people, Member(s, "owner_person_id"));
+    Wanted::Add(w.groups, Member(s, "group_id"));
+    EachOf(s, "controls", [&](const json& c) { Wanted::Add(w.people, Member(c, "owner_person_id")); });
+    EachOf(r, "escalations", [&](const json& e) {
+      Wanted::Add(w.groups, Member(e, "from_group_id"));
+      Wanted::Add(w.groups, Member(e, "to_group_id"));
+    });
+  });
   const json& histories = Member(report, "ragb_histories");
   if (histories.is_object()) {
     for (const auto& rows : histories) {

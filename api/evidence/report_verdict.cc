@@ -29,10 +29,15 @@ deliverable is not evidence that a statement is met. A cancelled deliverable is 
 the date (adopted on or before it); a mapped document with no such version is <em>not in
 force</em>. A withdrawn document is left out.</li>
 <li><strong>Meeting decision</strong>: counts when it refers to one of the statement's
-deliverables or documents. Quorum and attendance are shown with each meeting.</li>
+deliverables, documents, risks or their escalations, or decided one of those escalations.
+Quorum and attendance are shown with each meeting.</li>
+<li><strong>Risk</strong> (on a group's risk register, mapped to the statement): counts as risk
+management in routine use once it has been <em>reviewed</em> or <em>escalated</em>; a risk that
+was only raised is shown but not counted. Its scores (likelihood x impact on the 5x5 matrix),
+controls, reviews and escalations are shown with it.</li>
 </ul>
 <p>The verdict: <strong>gap</strong> when nothing counts (no deliverable achieved or under way,
-no document in force, no decision); <strong>met</strong> when something is achieved or in force
+no document in force, no decision, no risk reviewed or escalated); <strong>met</strong> when something is achieved or in force
 and every deliverable is achieved and every document in force; <strong>partly met</strong>
 otherwise.</p>
 <p>People, groups, organisations and programmes are named as the network named them on the
@@ -85,8 +90,16 @@ StatementSummary Summarise(const json& st, const std::string& date) {
     s.decisions = std::max<std::size_t>(s.decisions, counts.value("decisions", std::size_t{0}));
     s.meetings = std::max<std::size_t>(s.meetings, counts.value("meetings", std::size_t{0}));
   }
+  for (const auto& r : st.value("risks", json::array())) {
+    if (!r.is_object()) continue;
+    ++s.risks;
+    const json& state = r.value("state", json());
+    const bool reviewed = state.is_object() && !Str(state, "last_reviewed").empty();
+    const bool escalated = r.contains("escalations") && r["escalations"].is_array() && !r["escalations"].empty();
+    if (reviewed || escalated) ++s.risks_in_use;
+  }
   const std::size_t done = s.achieved + s.documents_in_force;
-  if (done + s.under_way + s.decisions == 0) {
+  if (done + s.under_way + s.decisions + s.risks_in_use == 0) {
     s.verdict = Verdict::kGap;
   } else if (done > 0 && s.under_way == 0 && s.not_evidence == 0 && s.documents_not_in_force == 0) {
     s.verdict = Verdict::kMet;

@@ -47,6 +47,7 @@ struct StatementSummary {
   std::size_t documents_in_force = 0, documents_not_in_force = 0;
   std::size_t decisions = 0, meetings = 0;  // every one the statement has
   std::size_t meetings_shown = 0, quorate_meetings = 0;  // of those the report shows
+  std::size_t risks = 0, risks_in_use = 0;  // mapped; of those, reviewed or escalated
   Verdict verdict = Verdict::kGap;
 };
 

@@ -223,7 +223,7 @@ void Checker::Completeness(const PackUses& uses, const std::vector<std::pair<std
       Fail("completeness", kPackFile, "statement " + code + " is not one the server signed", 0, 0, code);
       continue;
     }
-    for (const char* kind : {"deliverables", "documents", "groups", "meetings"}) {
+    for (const char* kind : {"deliverables", "documents", "groups", "meetings", "risks"}) {
       std::set<std::string> have;
       for (const auto& ref : section[kind]) {
         const json& id = ref.is_object() ? ref["id"] : ref;

@@ -57,7 +57,23 @@ std::string GroupOfStream(const NetworkModel& m, std::string_view stream_id) {
     const auto* risk = m.risks.Find(id);
     return risk ? risk->description.group_id : std::string();
   }
+  if (kind == domain::IssueAggregate::kKind) {
+    const auto* issue = m.issues.Find(id);
+    return issue ? issue->group_id : std::string();
+  }
+  // An escalation is the receiving board's business (its agenda).
+  if (kind == domain::EscalationAggregate::kKind) {
+    const auto* e = m.escalations.Find(id);
+    return e ? e->to_group_id : std::string();
+  }
   return {};
+}
+
+std::string AlsoGroupOfStream(const NetworkModel& m, std::string_view stream_id) {
+  auto [kind, id] = Split(stream_id);
+  if (kind != domain::EscalationAggregate::kKind) return {};
+  const auto* e = m.escalations.Find(id);
+  return e ? e->from_group_id : std::string();
 }
 
 nlohmann::json EntityState(const NetworkModel& m, std::string_view stream_id, std::uint64_t position) {
@@ -81,6 +97,8 @@ nlohmann::json EntityState(const NetworkModel& m, std::string_view stream_id, st
   else if (kind == domain::OrganisationAggregate::kKind) state = StateOf(m, m.organisations, id, position);
   else if (kind == domain::QsinStatementAggregate::kKind) state = StateOf(m, m.qsin, id, position);
   else if (kind == domain::RiskAggregate::kKind) state = StateOf(m, m.risks, id, position);
+  else if (kind == domain::IssueAggregate::kKind) state = StateOf(m, m.issues, id, position);
+  else if (kind == domain::EscalationAggregate::kKind) state = StateOf(m, m.escalations, id, position);
   return {{"kind", kind}, {"id", id}, {"state", std::move(state)}};
 }
 

@@ -124,6 +124,7 @@ std::vector<LiveHub::Prepared> LiveHub::Prepare(const std::vector<storage::Recor
     p.position = e.position;
     p.stream_id = e.stream_id;
     p.group_id = GroupOfStream(m, e.stream_id);
+    p.also_group_id = AlsoGroupOfStream(m, e.stream_id);
     if (render) p.message = RenderEvent(m, e);
     out.push_back(std::move(p));
   }
@@ -138,7 +139,7 @@ std::shared_ptr<const std::string> LiveHub::Render(const storage::RecordedEvent&
 bool LiveHub::Matches(const Filter& f, const Prepared& p) {
   if (f.all) return true;
   if (!f.stream_id.empty()) return p.stream_id == f.stream_id;
-  return !f.group_id.empty() && p.group_id == f.group_id;
+  return !f.group_id.empty() && (p.group_id == f.group_id || p.also_group_id == f.group_id);
 }
 
 void LiveHub::FanOutLoop() {

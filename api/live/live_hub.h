@@ -92,6 +92,7 @@ class LiveHub final : public http::LiveFeed, public std::enable_shared_from_this
     std::uint64_t position = 0;
     std::string stream_id;
     std::string group_id;
+    std::string also_group_id;  // a second group it concerns (an escalation's group below)
     std::shared_ptr<const std::string> message;
   };
 

@@ -14,7 +14,8 @@ void NetworkModel::Apply(const domain::EventView& e) {
   position = e.position;
   // Each event belongs to exactly one kind: stop at the first that takes it.
   if (deliverables.Apply(e) || programmes.Apply(e) || meetings.Apply(e) || groups.Apply(e) ||
-      documents.Apply(e) || qsin.Apply(e) || risks.Apply(e)) {
+      documents.Apply(e) || qsin.Apply(e) || risks.Apply(e) ||
+      issues.Apply(e) || escalations.Apply(e)) {
     // What EntityNameIn reads changes only with these.
     if (e.type == "GroupCreated" || e.type == "GroupRenamed" || e.type == "MeetingScheduled" ||
         e.type == "ControlledDocumentRegistered" || e.type == "ControlledDocumentDraftAdded" ||
@@ -139,6 +140,24 @@ std::string EntityNameIn(const NetworkModel& model, std::string_view kind, std::
     const auto* d = model.deliverables.Find(id);
     if (d == nullptr) return std::string(id);
     return d->reference.empty() ? d->title : d->reference + " " + d->title;
+  }
+  if (kind == "risk" || kind == "issue") {
+    const std::string* reference = nullptr;
+    const std::string* title = nullptr;
+    if (const auto* r = kind == "risk" ? model.risks.Find(id) : nullptr) {
+      reference = &r->description.reference;
+      title = &r->description.title;
+    } else if (const auto* i = kind == "issue" ? model.issues.Find(id) : nullptr) {
+      reference = &i->reference;
+      title = &i->title;
+    }
+    if (title == nullptr) return std::string(id);
+    return std::string(kind) + " " + (reference->empty() ? *title : *reference + " " + *title);
+  }
+  if (kind == "escalation") {
+    const auto* e = model.escalations.Find(id);
+    if (e == nullptr) return std::string(id);
+    return "the escalation of " + e->subject_title + " to " + EntityNameIn(model, "group", e->to_group_id);
   }
   std::string_view doc_id = id, version_id;
   if (kind == "document-version") {

@@ -15,6 +15,8 @@
 #include "domain/organisation.h"
 #include "domain/person.h"
 #include "domain/qsin_statement.h"
+#include "domain/escalation.h"
+#include "domain/issue_log.h"
 #include "domain/risk.h"
 #include "domain/work_programme.h"
 #include "storage/event_store.h"
@@ -36,6 +38,8 @@ void ForEachTable(Model& m, Fn&& fn) {
   fn("documents", m.documents);
   fn("qsin", m.qsin);
   fn("risks", m.risks);
+  fn("issues", m.issues);
+  fn("escalations", m.escalations);
 }
 
 struct NetworkModel {
@@ -48,6 +52,8 @@ struct NetworkModel {
   EntityTable<domain::ControlledDocumentAggregate> documents;
   EntityTable<domain::QsinStatementAggregate> qsin;
   EntityTable<domain::RiskAggregate> risks;
+  EntityTable<domain::IssueAggregate> issues;
+  EntityTable<domain::EscalationAggregate> escalations;
   std::uint64_t position = 0;  // the last event folded in
   // The last person or organisation event folded in: what names people
   // (api/core/actor_names.h) changes only when this does. 0 after a restore.
@@ -130,8 +136,8 @@ class NetworkProjection final : public Projection {
   // ErrorCode::kCorruption (the model is left as it was) and the runner then
   // rebuilds from the log. Bump kSnapshotFormat when the layout's meaning
   // changes in a way a reader would not notice.
-  // Format 4: the layout above with the risk register's table (format 3
-  // had none; format 2 was one JSON object, rows possibly slim; format 1 had
+  // Format 4: the layout above with the tables of the registers (risks,
+  // issues, escalations; format 3 had none; format 2 was one JSON object, rows possibly slim; format 1 had
   // no slim rows).
   static constexpr int kSnapshotFormat = 4;
   std::string SnapshotText() const override;

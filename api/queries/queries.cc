@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "api/queries/deliverable_owner.h"
+#include "domain/ascii.h"
 #include "domain/calendar.h"
 #include "domain/read/membership_at.h"
 #include "domain/read/overdue.h"
@@ -14,11 +15,6 @@
 namespace assure::api {
 
 namespace {
-
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // Days since 1970-01-01 of a strict YYYY-MM-DD date.
 std::optional<long> DayNumber(const std::string& d) {
@@ -64,7 +60,7 @@ DeliverableProgrammeOrder ProgrammeOrderOf(const NetworkModel& m) {
   std::vector<Ranked> programmes;
   m.programmes.ForEach([&](const std::string& id, const domain::WorkProgrammeState& p) {
     const auto* g = m.groups.Find(p.group_id);
-    programmes.push_back({Lower(g ? g->name : std::string()), p.year, Lower(p.title), id, &p});
+    programmes.push_back({domain::AsciiLower(g ? g->name : std::string()), p.year, domain::AsciiLower(p.title), id, &p});
   });
   std::sort(programmes.begin(), programmes.end(), [](const Ranked& a, const Ranked& b) {
     return std::tie(a.group, a.year, a.title, a.id) < std::tie(b.group, b.year, b.title, b.id);
@@ -91,11 +87,11 @@ DeliverableSortValue DeliverableSortValueOf(const domain::DeliverableState& d, c
   auto date = [](const domain::SeedDate& s) {
     return s.date ? DeliverableSortValue{false, *s.date, 0} : DeliverableSortValue{true, {}, 0};
   };
-  if (key == "reference") return {d.reference.empty(), Lower(d.reference), 0};
-  if (key == "title") return {false, Lower(d.title), 0};
+  if (key == "reference") return {d.reference.empty(), domain::AsciiLower(d.reference), 0};
+  if (key == "title") return {false, domain::AsciiLower(d.title), 0};
   if (key == "owner") {
     const std::string& owner = row["owner"].get_ref<const std::string&>();
-    return {owner.empty(), Lower(owner), 0};
+    return {owner.empty(), domain::AsciiLower(owner), 0};
   }
   if (key == "date_initiated") return date(d.date_initiated);
   if (key == "planned_end") return date(d.planned_end);
@@ -107,8 +103,8 @@ DeliverableSortValue DeliverableSortValueOf(const domain::DeliverableState& d, c
 }
 
 bool QsinCodeIs(const std::vector<std::string>& codes, const std::string& wanted) {
-  const std::string w = Lower(wanted);
-  return std::any_of(codes.begin(), codes.end(), [&](const std::string& c) { return Lower(c) == w; });
+  const std::string w = domain::AsciiLower(wanted);
+  return std::any_of(codes.begin(), codes.end(), [&](const std::string& c) { return domain::AsciiLower(c) == w; });
 }
 
 }  // namespace
@@ -141,7 +137,7 @@ Result<std::vector<nlohmann::json>> ListDeliverables(const NetworkModel& m,
   };
   const DeliverableProgrammeOrder order = ProgrammeOrderOf(m);
   std::vector<Hit> hits;
-  const std::string owner = f.owner ? Lower(*f.owner) : std::string();
+  const std::string owner = f.owner ? domain::AsciiLower(*f.owner) : std::string();
   m.deliverables.ForEach([&](const std::string&, const domain::DeliverableState& d) {
     if (f.programme_id && d.programme_id != *f.programme_id) return;
     const std::string group = GroupOfDeliverable(m, d);
@@ -151,7 +147,7 @@ Result<std::vector<nlohmann::json>> ListDeliverables(const NetworkModel& m,
       if (r != *f.ragb) return;
     }
     if (f.status && domain::NameOf(domain::kDeliverableStatusNames, d.status) != *f.status) return;
-    if (f.owner && Lower(OwnerOf(m, d)).find(owner) == std::string::npos) return;
+    if (f.owner && domain::AsciiLower(OwnerOf(m, d)).find(owner) == std::string::npos) return;
     if (f.qsin_code && !QsinCodeIs(d.mm_qsin.codes, *f.qsin_code)) return;
     bool overdue = domain::read::IsOverdue(d.planned_end, d.status, f.today);
     if (f.overdue_only && !overdue) return;
@@ -332,10 +328,14 @@ nlohmann::json QsinCoverage(const NetworkModel& m, const std::vector<std::string
   m.meetings.ForEach([&](const std::string& id, const domain::MeetingState& meeting) {
     for (const auto& dec : meeting.decisions) {
       for (const auto& link : dec.links) {
-        const auto& codes = link.kind == domain::DecisionLinkKind::kDeliverable
-                                ? codes_of_deliverable[link.id]
-                                : codes_of_document[link.id];
-        for (const auto& c : codes) by_code[c].decisions.insert(id + "/" + dec.decision_id);
+        const bool deliverable = link.kind == domain::DecisionLinkKind::kDeliverable;
+        const bool document = link.kind == domain::DecisionLinkKind::kDocument ||
+                              link.kind == domain::DecisionLinkKind::kDocumentVersion;
+        if (!deliverable && !document) continue;  // a risk, issue or escalation
+        const auto& table = deliverable ? codes_of_deliverable : codes_of_document;
+        const auto found = table.find(link.id);
+        if (found == table.end()) continue;
+        for (const auto& c : found->second) by_code[c].decisions.insert(id + "/" + dec.decision_id);
       }
     }
   });

@@ -1,9 +1,9 @@
 #include "api/queries/risk_register.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include "api/core/aggregate_loader.h"
+#include "domain/ascii.h"
 
 namespace assure::api {
 
@@ -13,11 +13,6 @@ using nlohmann::json;
 using domain::RiskAggregate;
 using domain::RiskState;
 using domain::RiskStatus;
-
-std::string Upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
 
 json ScoreJson(const domain::RiskScore& s) {
   return {{"likelihood", s.likelihood}, {"impact", s.impact}, {"score", s.Value()},
@@ -37,9 +32,9 @@ bool Keeps(const RiskState& r, const RiskFilter& f) {
   if (f.group_id && r.description.group_id != *f.group_id) return false;
   if (f.owner_person_id && r.description.owner_person_id != *f.owner_person_id) return false;
   if (f.qsin_code) {
-    const std::string wanted = Upper(*f.qsin_code);
+    const std::string wanted = domain::AsciiLower(*f.qsin_code);
     if (std::none_of(r.description.qsin_codes.begin(), r.description.qsin_codes.end(),
-                     [&](const std::string& c) { return Upper(c) == wanted; })) {
+                     [&](const std::string& c) { return domain::AsciiLower(c) == wanted; })) {
       return false;
     }
   }

@@ -20,7 +20,8 @@ std::optional<std::string> GroupOfProgramme(const NetworkModel& m, const std::st
   return p->group_id;
 }
 
-// A decision's links name existing deliverables, documents and versions.
+// A decision's links name existing deliverables, documents and versions,
+// risks, issues and escalations.
 Status DecisionLinksExist(const NetworkModel& m, const nlohmann::json& body) {
   const nlohmann::json& links = domain::GetMember(body, "links");
   if (!links.is_array()) return {};  // absent, or refused by the command's codec
@@ -29,10 +30,17 @@ Status DecisionLinksExist(const NetworkModel& m, const nlohmann::json& body) {
     const std::string kind = GetStr(links[i], "kind");
     const std::string id = GetStr(links[i], "id");
     if (id.empty()) continue;  // the codec names the missing id
+    auto none = [&](const char* noun) {
+      return MakeError(ErrorCode::kInvalidArgument, std::string("no ") + noun + " '" + id + "'", at + "id");
+    };
     if (kind == "deliverable") {
-      if (!m.deliverables.Find(id)) {
-        return MakeError(ErrorCode::kInvalidArgument, "no deliverable '" + id + "'", at + "id");
-      }
+      if (!m.deliverables.Find(id)) return none("deliverable");
+    } else if (kind == "risk") {
+      if (!m.risks.Find(id)) return none("risk");
+    } else if (kind == "issue") {
+      if (!m.issues.Find(id)) return none("issue");
+    } else if (kind == "escalation") {
+      if (!m.escalations.Find(id)) return none("escalation");
     } else if (kind == "document" || kind == "document-version") {
       const auto* row = m.documents.FindRow(id);
       if (!row) return MakeError(ErrorCode::kInvalidArgument, "no controlled document '" + id + "'", at + "id");

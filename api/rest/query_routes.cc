@@ -1,5 +1,6 @@
 // The board's list queries over the network model (current or as at).
 #include "api/http/openapi.h"
+#include "api/queries/decision_log.h"
 #include "api/queries/queries.h"
 #include "api/queries/risk_register.h"
 #include "api/rest/entity_routes.h"
@@ -256,6 +257,66 @@ Status RegisterQueryRoutes(http::Router& router, std::shared_ptr<RestDeps> deps)
         return out;
       }),
       movement);
+  http::RouteOptions decisions;
+  decisions.openapi = http::OpenApiOperation("The decision log: every decision of every meeting", "meetings");
+  decisions.openapi["parameters"] = AsAtParams();
+  for (auto [p, what] : std::initializer_list<std::pair<const char*, const char*>>{
+           {"q", "words the decision's text holds (case-insensitive)"},
+           {"group_id", "decisions of this group's meetings"},
+           {"link_kind", "linked to this kind: deliverable, document, document-version, risk, issue, escalation"},
+           {"link_id", "linked to this entity"},
+           {"from", "YYYY-MM-DD, a business date: meetings on or after it"},
+           {"to", "YYYY-MM-DD, a business date: meetings on or before it"},
+           {"recommendations", "true: only decisions escalated to the board above as recommendations"}}) {
+    decisions.openapi["parameters"].push_back(http::OpenApiQueryParam(p, "string", what));
+  }
+  decisions.openapi["parameters"].push_back(http::OpenApiQueryParam("offset", "integer", "rows to skip"));
+  decisions.openapi["parameters"].push_back(http::OpenApiQueryParam("limit", "integer", "rows (max 1000)"));
+  decisions.openapi["description"] =
+      "Newest meeting first. Each row names the meeting, group and links in words, the escalations the "
+      "decision accepted, returned or closed, and, for a recommendation to the board above, whether it "
+      "was endorsed.";
+  add("GET", "/api/v1/decisions",
+      ModelRoute(deps, [deps](const http::Request& req, const NetworkModel& m) -> Result<nlohmann::json> {
+        DecisionFilter f;
+        f.text = Opt(req, "q");
+        f.group_id = Opt(req, "group_id");
+        f.link_kind = Opt(req, "link_kind");
+        f.link_id = Opt(req, "link_id");
+        f.from = Opt(req, "from");
+        f.to = Opt(req, "to");
+        auto rec = Opt(req, "recommendations");
+        if (rec && *rec != "true" && *rec != "false") {
+          return MakeError(ErrorCode::kInvalidArgument, "recommendations is true or false", "recommendations");
+        }
+        f.recommendations_only = rec == "true";
+        auto page = ReadPage(req, deps->max_page);
+        if (!page.ok()) return page.error();
+        auto rows = DecisionLog(m, f);
+        if (!rows.ok()) return rows.error();
+        return PageJson(*rows, *page, m.position);
+      }),
+      decisions);
+
+  http::RouteOptions escalations;
+  escalations.openapi = http::OpenApiOperation("A board's escalations: its agenda (incoming) or what it sent up", "escalations");
+  escalations.openapi["parameters"] = AsAtParams();
+  escalations.openapi["parameters"].push_back(
+      http::OpenApiQueryParam("direction", "string", "incoming (default: escalated to this group) or outgoing"));
+  escalations.openapi["parameters"].push_back(http::OpenApiQueryParam(
+      "status", "string", "pending, accepted, returned, closed or all (default pending incoming, all outgoing)"));
+  add("GET", "/api/v1/groups/{id}/escalations",
+      ModelRoute(deps, [](const http::Request& req, const NetworkModel& m) -> Result<nlohmann::json> {
+        const std::string direction = Opt(req, "direction").value_or("incoming");
+        if (direction != "incoming" && direction != "outgoing") {
+          return MakeError(ErrorCode::kInvalidArgument, "direction is incoming or outgoing", "direction");
+        }
+        auto rows = GroupEscalations(m, std::string(req.PathParam("id")), direction == "incoming", Opt(req, "status"));
+        if (!rows.ok()) return rows.error();
+        return nlohmann::json{{"group_id", req.PathParam("id")}, {"direction", direction},
+                              {"items", std::move(rows).value()}, {"position", m.position}};
+      }),
+      escalations);
   return add.status();
 }
 

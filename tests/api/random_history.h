@@ -1,4 +1,4 @@
-// A random history over all nine kinds of aggregate, for tests that compare
+// A random history over all eleven kinds of aggregate, for tests that compare
 // read models folded in different ways (snapshots, slim rows).
 #pragma once
 
@@ -13,7 +13,7 @@ namespace assure::api::random_history {
 using namespace domain;
 using nlohmann::json;
 
-// Random commands over all nine kinds, including the ones whose state
+// Random commands over all eleven kinds, including the ones whose state
 // ToJson does not show (deliverable evidence numbering).
 class History {
  public:
@@ -22,7 +22,7 @@ class History {
   void Step() {
     const std::string p = Id("p", 8), g = Id("g", 3), w = Id("w", 2), d = Id("d", 8), m = Id("m", 4),
                       doc = Id("doc", 3), q = "IN-60" + std::to_string(Pick(3));
-    switch (Pick(18)) {
+    switch (Pick(20)) {
       case 0: Do<OrganisationAggregate>(Id("o", 3), Pick(3) ? "register" : "rename", {{"name", "Org " + std::to_string(Pick(9))}, {"kind", "trust"}}); break;
       case 1: Do<PersonAggregate>(p, "register", {{"name", "P " + p}, {"email", p + "@nhs.net"}}); break;
       case 2: Do<PersonAggregate>(p, Pick(4) ? "update-details" : "erase", {{"job_title", "J" + std::to_string(Pick(5))}, {"reason", "asked"}}); break;
@@ -64,6 +64,21 @@ class History {
                           {{"score", Pick(2) ? "current" : "target"}, {"likelihood", 1 + Pick(5)}, {"impact", 1 + Pick(5)},
                            {"reason", "r"}, {"description", "control"}, {"control_id", "c" + std::to_string(1 + Pick(3))},
                            {"evidence", "done"}, {"reviewed_on", "2024-01-01"}, {"next_review_date", "2024-04-01"}});
+        break;
+      }
+      case 17: {
+        static const char* kinds[] = {"raise", "prioritise", "add-action", "close-action", "resolve", "reopen"};
+        Do<IssueAggregate>(Id("i", 3), kinds[Pick(6)],
+                           {{"title", "Issue"}, {"group_id", g}, {"priority", Pick(2) ? "high" : "low"}, {"reason", "r"},
+                            {"description", "act"}, {"action_id", "a1"}, {"evidence", "done"}, {"resolution", "fixed"}});
+        break;
+      }
+      case 18: {
+        static const char* kinds[] = {"raise", "accept", "return", "close"};
+        Do<EscalationAggregate>(Id("e", 3), kinds[Pick(4)],
+                                {{"subject_kind", "risk"}, {"subject_id", Id("r", 4)}, {"subject_title", "Risk"},
+                                 {"from_group_id", g}, {"to_group_id", "g0"}, {"reason", "r"},
+                                 {"decision", Id("m", 4) + "/d1"}});
         break;
       }
       default: Do<QsinStatementAggregate>(q, Pick(2) ? "define" : "record-self-assessment",

@@ -158,6 +158,24 @@ TEST_F(CompletenessTest, AWholeEntityLeftOutIsNamedByStatementAndStream) {
   EXPECT_NE(Failure(r, "completeness", "stream deliverable-d2 (head version"), nullptr);
 }
 
+// Risk management is evidence under the same rules (issue 22): a risk left
+// out is named as the deliverable is; an escalation's stream left out, or
+// the risk's last review, too.
+TEST_F(CompletenessTest, ARiskOrItsEscalationLeftOutIsNamed) {
+  auto risk = Verify(Forge([](const storage::RecordedEvent& e) { return e.stream_id == "risk-r1"; }));
+  EXPECT_FALSE(risk.valid);
+  EXPECT_EQ(Checks(risk), (std::set<std::string>{"completeness", "statement"})) << FormatVerifyReport(risk);
+  const auto* entity = Failure(risk, "completeness", "risk r1 as mapped");
+  ASSERT_NE(entity, nullptr);
+  EXPECT_EQ(entity->statement, "IN-601");
+  auto escalation = Verify(Forge([](const storage::RecordedEvent& e) { return e.stream_id == "escalation-e1"; }));
+  EXPECT_FALSE(escalation.valid);
+  EXPECT_NE(Failure(escalation, "completeness", "stream escalation-e1 (head version"), nullptr);
+  auto review = Verify(Forge([](const storage::RecordedEvent& e) { return e.type == "RiskReviewed"; }));
+  EXPECT_FALSE(review.valid);
+  EXPECT_NE(Failure(review, "completeness", "stream risk-r1: the events run to version 1"), nullptr);
+}
+
 TEST_F(CompletenessTest, AnEventLeftOutOfTheMiddleOfAStreamIsNamed) {
   auto zip = Forge([](const storage::RecordedEvent& e) {
     return e.stream_id == "group-ob" && e.stream_version == 1;
@@ -302,6 +320,10 @@ TEST_F(CompletenessTest, TheTamperCorpusForTheIndependentVerifier) {
       }),
       {"completeness", "statement"});
   add("omitted-entity", Forge([](const storage::RecordedEvent& e) { return e.stream_id == "deliverable-d2"; }),
+      {"completeness", "statement"});
+  add("omitted-risk", Forge([](const storage::RecordedEvent& e) { return e.stream_id == "risk-r1"; }),
+      {"completeness", "statement"});
+  add("omitted-escalation", Forge([](const storage::RecordedEvent& e) { return e.stream_id == "escalation-e1"; }),
       {"completeness", "statement"});
   add("edited-report", with(kIndexFile, replace(files_[kIndexFile], "r-red\">red", "r-green\">green")), {"report"});
   add("stale-manifest", with(kIndexFile, replace(files_[kIndexFile], "r-red\">red", "r-green\">green"), false),

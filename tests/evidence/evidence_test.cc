@@ -276,9 +276,32 @@ TEST_F(EvidencePackTest, ShowsEachStatementAsItWasOnTheDate) {
   EXPECT_EQ((*ob)["terms_of_reference"]["document_id"], "tor-ob");
   ASSERT_EQ((*ob)["members_on_date"].size(), 2u);
   EXPECT_EQ((*ob)["members_on_date"][0]["name"], "Alice Chair");
-  // The meeting decision about d1, with attendance and quorum; not the unrelated one.
-  ASSERT_EQ((*in601)["meetings"].size(), 1u);
-  const json& m1 = (*in601)["meetings"][0];
+  // The meeting decision about d1, with attendance and quorum; not the
+  // unrelated one. And February's decision accepting the SIG's escalation.
+  ASSERT_EQ((*in601)["meetings"].size(), 2u);
+  const json& m1 = *Find((*in601)["meetings"], "id", "m1");
+  const json& m2 = *Find((*in601)["meetings"], "id", "m2");
+  ASSERT_EQ(m2["decisions"].size(), 1u);
+  EXPECT_EQ(m2["decisions"][0]["text"], "Scanner downtime accepted onto the board's register");
+  // Risk management: the board's risk as on the date (reviewed, one control;
+  // its rescoring after the date not shown) and the SIG's risk with its
+  // escalation accepted by that decision.
+  ASSERT_EQ((*in601)["risks"].size(), 2u);
+  const json* r1 = Find((*in601)["risks"], "id", "r1");
+  ASSERT_NE(r1, nullptr);
+  EXPECT_EQ((*r1)["state"]["current"]["score"], 16);
+  EXPECT_EQ((*r1)["state"]["last_reviewed"], "2024-02-20");
+  EXPECT_EQ((*r1)["state"]["controls"].size(), 1u);
+  const json* r2 = Find((*in601)["risks"], "id", "r2");
+  ASSERT_NE(r2, nullptr);
+  ASSERT_EQ((*r2)["escalations"].size(), 1u);
+  EXPECT_EQ((*r2)["escalations"][0]["accepted_decision"], "m2/d1");
+  EXPECT_NE(Find((*in601)["groups"], "id", "sig"), nullptr);  // the register the risk came from
+  EXPECT_EQ(Find(j["statements"], "code", "IN-601")->at("evidence_counts")["risks_reviewed_or_escalated"], 2);
+  // IN-801's only risk was raised, never reviewed or escalated: shown, not evidence.
+  const json& in801 = *Find(j["statements"], "code", "IN-801");
+  EXPECT_EQ(in801["risks"].size(), 1u);
+  EXPECT_FALSE(in801["has_evidence"].get<bool>());
   EXPECT_EQ(m1["decisions"].size(), 1u);
   EXPECT_EQ(m1["decisions"][0]["text"], "Governance framework approved");
   EXPECT_EQ(m1["actions"].size(), 1u);

@@ -180,8 +180,19 @@ TEST_F(ReportTest, TheScriptedStatementsVerdicts) {
   const std::string html = Report({"IN-601", "IN-701", "IN-801"});
   EXPECT_TRUE(Has(SummaryRowOf(html, "IN-601"), ">partly met<"));
   EXPECT_TRUE(Has(SummaryRowOf(html, "IN-601"), "1 approved and in force"));
-  EXPECT_TRUE(Has(SummaryRowOf(html, "IN-601"), "1 decision at 1 meeting (1 quorate)"));
+  EXPECT_TRUE(Has(SummaryRowOf(html, "IN-601"), "2 decisions at 2 meetings (1 quorate)"));
+  EXPECT_TRUE(Has(SummaryRowOf(html, "IN-601"), "2 risks, 2 reviewed or escalated"));
   EXPECT_TRUE(Has(SummaryRowOf(html, "IN-801"), ">gap<"));
+  EXPECT_TRUE(Has(SummaryRowOf(html, "IN-801"), "1 risk, 0 reviewed or escalated"));
+  // The risks in words: owner and control owner by name, scores, reviews,
+  // the escalation and the board's decision.
+  EXPECT_TRUE(Has(html, "<h4>R1 Trainee posts unfunded</h4>")) << html;
+  EXPECT_TRUE(Has(html, "<td>Owner</td><td>Bob Member</td>")) << html;
+  EXPECT_TRUE(Has(html, "current 4 x 4 = 16 (extreme)"));
+  EXPECT_TRUE(Has(html, "last reviewed 2024-02-20, next due 2024-05-20"));
+  EXPECT_TRUE(Has(html, "<td>Bid to the ICB</td><td>Alice Chair"));
+  EXPECT_TRUE(Has(html, "Escalated from Imaging SIG to Operational Board")) << html;
+  EXPECT_TRUE(Has(html, "accepted by Decision 1 of meeting m2"));
   EXPECT_TRUE(Has(html, "@page{size:A4"));
 }
 

@@ -6,11 +6,13 @@
 #include "api/evidence/pack_format.h"
 #include "domain/controlled_document.h"
 #include "domain/deliverable.h"
+#include "domain/escalation.h"
 #include "domain/group.h"
 #include "domain/meeting.h"
 #include "domain/organisation.h"
 #include "domain/person.h"
 #include "domain/qsin_statement.h"
+#include "domain/risk.h"
 #include "domain/work_programme.h"
 #include "storage/codec.h"
 
@@ -85,12 +87,37 @@ void ScriptedNetwork::Script() {
   at(k20230524 + 270 * kDay);  // 2024-02-18
   Run<DeliverableAggregate>("d1", "change-ragb", {{"ragb", "red"}, {"reason", "Trainee posts unfunded"}});
 
+  // Risk management (issue 22): the Operational Board's own risk, controlled
+  // and reviewed; a SIG's risk escalated to the board and accepted at its
+  // February meeting; a research risk only raised (not evidence: IN-801
+  // stays a gap).
+  at(k20230524 + 272 * kDay);  // 2024-02-20
+  Run<GroupAggregate>("sig", "create", {{"name", "Imaging SIG"}, {"kind", "sig"}, {"parent_group_id", "ob"}});
+  Run<RiskAggregate>("r1", "raise", {{"reference", "R1"}, {"title", "Trainee posts unfunded"}, {"cause", "no funding agreed"},
+                                     {"event", "trainees leave"}, {"effect", "reporting capacity falls"}, {"group_id", "ob"},
+                                     {"owner_person_id", "bob"}, {"inherent", {{"likelihood", 4}, {"impact", 4}}},
+                                     {"qsin_codes", {"IN-601"}}, {"deliverable_ids", {"d1"}}});
+  Run<RiskAggregate>("r1", "add-control", {{"description", "Bid to the ICB"}, {"owner_person_id", "alice"}, {"due_date", "2024-04-30"}});
+  Run<RiskAggregate>("r1", "review", {{"reviewed_on", "2024-02-20"}, {"next_review_date", "2024-05-20"}});
+  Run<RiskAggregate>("r2", "raise", {{"reference", "S3"}, {"title", "Scanner downtime"}, {"group_id", "sig"},
+                                     {"inherent", {{"likelihood", 3}, {"impact", 4}}}, {"qsin_codes", {"IN-601"}}});
+  Run<EscalationAggregate>("e1", "raise", {{"subject_kind", "risk"}, {"subject_id", "r2"}, {"subject_title", "S3 Scanner downtime"},
+                                           {"from_group_id", "sig"}, {"to_group_id", "ob"}, {"reason", "needs capital"}});
+  Run<MeetingAggregate>("m2", "schedule", {{"group_id", "ob"}, {"title", "Operational Board February"}, {"scheduled_for", "2024-02-20"}});
+  Run<MeetingAggregate>("m2", "open", nlohmann::json::object());
+  Run<MeetingAggregate>("m2", "record-decision", {{"text", "Scanner downtime accepted onto the board's register"},
+                                                 {"links", {{{"kind", "escalation"}, {"id", "e1"}}}}});
+  Run<EscalationAggregate>("e1", "accept", {{"decision", "m2/d1"}});
+  Run<RiskAggregate>("r3", "raise", {{"title", "Research data loss"}, {"group_id", "ob"},
+                                     {"inherent", {{"likelihood", 2}, {"impact", 3}}}, {"qsin_codes", {"IN-801"}}});
+
   // After the as-at date.
   at(k20240301 + 9 * kDay);
   Run<ControlledDocumentAggregate>("strategy", "add-draft-version", {{"version_label", "2.0"}, {"content_sha256", sha(strategy_v2)}, {"media_type", "text/plain"}, {"size_bytes", strategy_v2.size()}});
   Run<ControlledDocumentAggregate>("strategy", "approve-version", {{"version_id", "v2"}, {"approving_group_id", "ob"}, {"date_adopted", "2024-03-10"}});
   Run<DeliverableAggregate>("d1", "change-ragb", {{"ragb", "amber"}, {"reason", "Funding agreed"}});
   Run<QsinStatementAggregate>("IN-601", "record-self-assessment", {{"outcome", "met"}, {"assessor_person_id", "alice"}, {"assessed_on", "2024-03-12"}});
+  Run<RiskAggregate>("r1", "score", {{"score", "current"}, {"likelihood", 2}, {"impact", 4}, {"reason", "Funding agreed"}});
 }
 
 Pack ScriptedNetwork::BuildPack(std::vector<std::string> codes) {

@@ -198,17 +198,28 @@ TEST(MetricsTest, AdminOnlyOnTheMainListenerOpenOnMetricsListenAndCountersMove) 
   Call(server.port(), "GET", "/api/v1/streams/secret-raw-id-123", {}, Bearer(admin));
   EXPECT_EQ(Call(server.port(), "GET", "/no/such/path").status, 404);
 
-  // The second scrape from the metrics listener: no token needed there.
-  const HttpReply second = Call(server.metrics_port(), "GET", "/metrics");
+  // The second scrape from the metrics listener: no token needed there. A
+  // request is counted after its answer is sent, so the scrape may race the
+  // last request's count: scrape until it shows (bounded), then check.
+  const std::string created = R"(assure_http_requests_total{method="POST",route="/api/v1/tokens",status="201"})";
+  const std::string streams = R"(assure_http_request_duration_seconds_count{method="GET",route="/api/v1/streams/{id}"})";
+  const std::string unmatched = R"(assure_http_requests_total{method="other",route="unmatched",status="404"})";
+  HttpReply second;
+  Scrape after;
+  for (int i = 0; i < 500; ++i) {
+    second = Call(server.metrics_port(), "GET", "/metrics");
+    if (second.status != 200) break;
+    after = Parse(second.body);
+    if (after.Value(streams) >= 1 && after.Value(unmatched) >= 1 && after.Value(created) >= before.Value(created) + 3) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   ASSERT_EQ(second.status, 200) << second.body;
-  const Scrape after = Parse(second.body);
   ASSERT_TRUE(after.errors.empty()) << after.errors.front();
   for (const char* family : kRequiredFamilies) EXPECT_TRUE(after.HasFamily(family)) << family;
   EXPECT_EQ(after.types.at("assure_http_requests_total"), "counter");
   EXPECT_EQ(after.types.at("assure_http_request_duration_seconds"), "histogram");
   ExpectHistogramsConsistent(after);
 
-  const std::string created = R"(assure_http_requests_total{method="POST",route="/api/v1/tokens",status="201"})";
   EXPECT_GE(after.Value(created), before.Value(created) + 3);
   EXPECT_GE(after.Value(R"(assure_http_requests_total{method="GET",route="/metrics",status="200"})"), 1);
   EXPECT_GE(after.Value(R"(assure_http_requests_total{method="GET",route="/metrics",status="401"})"), 1);

@@ -26,7 +26,7 @@ import zipfile
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-PACK_FORMAT = "assure-evidence-pack/v3"
+PACK_FORMAT = "assure-evidence-pack/v4"
 STATEMENT_FORMAT = "assure-pack-statement/v1"
 
 
@@ -359,10 +359,10 @@ class Verifier:
                 self.fail("completeness", "pack.json", "statement %s is signed but not shown" % code, statement=code)
                 continue
             s = shown[code]
-            for kind in ("deliverables", "documents", "groups", "meetings"):
-                have = [r["id"] if isinstance(r, dict) else r for r in s[kind]]
-                for i in mapped[kind]:
-                    if i not in have or i not in entities[kind]:
+            for kind in ("deliverables", "documents", "groups", "meetings", "risks"):
+                have = [r["id"] if isinstance(r, dict) else r for r in s.get(kind, [])]
+                for i in mapped.get(kind, []):
+                    if i not in have or i not in entities.get(kind, {}):
                         self.fail("completeness", "pack.json", "statement %s: %s %s signed as mapped to it is not "
                                   "shown (omitted?)" % (code, kind[:-1], i), statement=code)
                 for i in have:

@@ -1,0 +1,172 @@
+#include "api/queries/decision_log.h"
+
+#include <algorithm>
+
+#include "domain/ascii.h"
+#include "domain/calendar.h"
+
+namespace assure::api {
+
+namespace {
+
+using nlohmann::json;
+using domain::EscalationState;
+
+std::string LinkName(const NetworkModel& m, const domain::DecisionLink& l) {
+  if (l.kind == domain::DecisionLinkKind::kDocumentVersion) return EntityNameIn(m, "document-version", l.id + "#" + l.version_id);
+  return EntityNameIn(m, domain::NameOf(domain::kDecisionLinkKindNames, l.kind), l.id);
+}
+
+bool Links(const domain::MeetingDecision& d, const DecisionFilter& f) {
+  if (!f.link_kind && !f.link_id) return true;
+  return std::any_of(d.links.begin(), d.links.end(), [&](const domain::DecisionLink& l) {
+    return (!f.link_kind || domain::NameOf(domain::kDecisionLinkKindNames, l.kind) == *f.link_kind) &&
+           (!f.link_id || l.id == *f.link_id);
+  });
+}
+
+json ChainOf(const NetworkModel& m, const EscalationState& e) {
+  json chain = json::array();
+  std::string below = e.previous_escalation_id;
+  for (int hops = 0; !below.empty() && hops < 16; ++hops) {  // a chain is a few hops; never a loop
+    const auto* b = m.escalations.Find(below);
+    if (!b) break;
+    chain.push_back({{"id", below},
+                     {"from_group_name", EntityNameIn(m, "group", b->from_group_id)},
+                     {"to_group_name", EntityNameIn(m, "group", b->to_group_id)},
+                     {"outcome", domain::EscalationOutcome(*b)},
+                     {"accepted_decision", b->accepted_decision}});
+    below = b->previous_escalation_id;
+  }
+  return chain;
+}
+
+}  // namespace
+
+Result<std::vector<json>> DecisionLog(const NetworkModel& m, const DecisionFilter& f) {
+  if (f.link_kind && !domain::ValueOf(domain::kDecisionLinkKindNames, *f.link_kind)) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "link_kind is one of " + domain::NamesList(domain::kDecisionLinkKindNames), "link_kind");
+  }
+  for (const auto* date : {&f.from, &f.to}) {
+    if (*date && !domain::ParseIsoDate(**date)) {
+      return MakeError(ErrorCode::kInvalidArgument, "a date is YYYY-MM-DD", date == &f.from ? "from" : "to");
+    }
+  }
+  if (f.group_id && !m.groups.Find(*f.group_id)) {
+    return MakeError(ErrorCode::kNotFound, "no group '" + *f.group_id + "'", "group_id");
+  }
+  // The escalations each decision made or is the subject of.
+  std::map<std::string, std::vector<std::pair<std::string, const EscalationState*>>> decided;
+  std::map<std::string, std::pair<std::string, const EscalationState*>> recommended;
+  m.escalations.ForEach([&](const std::string& id, const EscalationState& e) {
+    for (const auto* ref : {&e.accepted_decision, &e.returned_decision, &e.closed_decision}) {
+      if (!ref->empty()) decided[*ref].emplace_back(id, &e);
+    }
+    if (e.subject_kind == domain::EscalationSubjectKind::kDecision) {
+      auto& newest = recommended[e.subject_id];
+      if (!newest.second || e.raised_at >= newest.second->raised_at) newest = {id, &e};
+    }
+  });
+  const std::string needle = f.text ? domain::AsciiLower(*f.text) : std::string();
+  struct Row {
+    std::string date;
+    std::size_t order;
+    json j;
+  };
+  std::vector<Row> rows;
+  Status failed;
+  m.meetings.ForEach([&](const std::string& meeting_id, const domain::MeetingState& summary) {
+    if (!failed.ok() || summary.decisions.empty()) return;
+    if (f.group_id && summary.group_id != *f.group_id) return;
+    const std::string date = summary.scheduled_for.substr(0, 10);
+    if ((f.from && date < *f.from) || (f.to && date > *f.to)) return;
+    const auto* row = m.meetings.FindRow(meeting_id);
+    Status s = WithFullState<domain::MeetingAggregate>(m, meeting_id, *row, [&](const domain::MeetingState& mt) {
+      for (std::size_t i = 0; i < mt.decisions.size(); ++i) {
+        const auto& d = mt.decisions[i];
+        const std::string ref = meeting_id + "/" + d.decision_id;
+        if (!needle.empty() && domain::AsciiLower(d.text).find(needle) == std::string::npos) continue;
+        if (!Links(d, f)) continue;
+        const auto rec = recommended.find(ref);
+        if (f.recommendations_only && rec == recommended.end()) continue;
+        json links = json::array();
+        for (const auto& l : d.links) {
+          json link = {{"kind", domain::NameOf(domain::kDecisionLinkKindNames, l.kind)}, {"id", l.id}, {"name", LinkName(m, l)}};
+          if (!l.version_id.empty()) link["version_id"] = l.version_id;
+          links.push_back(std::move(link));
+        }
+        json escalations = json::array();
+        if (auto it = decided.find(ref); it != decided.end()) {
+          for (const auto& [id, e] : it->second) {
+            escalations.push_back({{"id", id}, {"role", "decided"}, {"subject_title", e->subject_title},
+                                   {"from_group_name", EntityNameIn(m, "group", e->from_group_id)},
+                                   {"outcome", domain::EscalationOutcome(*e)}});
+          }
+        }
+        json recommendation = nullptr;
+        if (rec != recommended.end()) {
+          const EscalationState& e = *rec->second.second;
+          recommendation = {{"escalation_id", rec->second.first},
+                            {"to_group_id", e.to_group_id},
+                            {"to_group_name", EntityNameIn(m, "group", e.to_group_id)},
+                            {"outcome", domain::EscalationOutcome(e)},
+                            {"decision", e.accepted_decision.empty() ? e.closed_decision : e.accepted_decision}};
+        }
+        rows.push_back({date, i,
+                        {{"ref", ref},
+                         {"meeting_id", meeting_id},
+                         {"meeting", EntityNameIn(m, "meeting", meeting_id)},
+                         {"scheduled_for", mt.scheduled_for},
+                         {"group_id", mt.group_id},
+                         {"group_name", EntityNameIn(m, "group", mt.group_id)},
+                         {"decision_id", d.decision_id},
+                         {"text", d.text},
+                         {"links", std::move(links)},
+                         {"escalations", std::move(escalations)},
+                         {"recommendation", std::move(recommendation)}}});
+      }
+    });
+    if (!s.ok()) failed = s;
+  });
+  if (!failed.ok()) return failed.error();
+  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    if (a.date != b.date) return a.date > b.date;
+    if (a.j["meeting_id"] != b.j["meeting_id"]) return a.j["meeting_id"] < b.j["meeting_id"];
+    return a.order < b.order;
+  });
+  std::vector<json> out;
+  out.reserve(rows.size());
+  for (auto& r : rows) out.push_back(std::move(r.j));
+  return out;
+}
+
+Result<std::vector<json>> GroupEscalations(const NetworkModel& m, const std::string& group_id, bool incoming,
+                                           const std::optional<std::string>& status) {
+  if (!m.groups.Find(group_id)) return MakeError(ErrorCode::kNotFound, "no group '" + group_id + "'", "id");
+  const std::string wanted = status.value_or(incoming ? "pending" : "all");
+  if (wanted != "all" && !domain::ValueOf(domain::kEscalationStatusNames, wanted)) {
+    return MakeError(ErrorCode::kInvalidArgument, "status is pending, accepted, returned, closed or all", "status");
+  }
+  std::vector<std::pair<const EscalationState*, json>> rows;
+  m.escalations.ForEach([&](const std::string&, const EscalationState& e) {
+    if ((incoming ? e.to_group_id : e.from_group_id) != group_id) return;
+    if (wanted != "all" && domain::NameOf(domain::kEscalationStatusNames, e.status) != wanted) return;
+    json j = domain::EscalationAggregate::ToJson(e);
+    j["from_group_name"] = EntityNameIn(m, "group", e.from_group_id);
+    j["to_group_name"] = EntityNameIn(m, "group", e.to_group_id);
+    j["chain"] = ChainOf(m, e);
+    rows.emplace_back(&e, std::move(j));
+  });
+  std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    const bool pa = a.first->status == domain::EscalationStatus::kPending;
+    const bool pb = b.first->status == domain::EscalationStatus::kPending;
+    if (pa != pb) return pa;
+    return a.first->raised_at > b.first->raised_at;
+  });
+  std::vector<json> out;
+  for (auto& r : rows) out.push_back(std::move(r.second));
+  return out;
+}
+
+}  // namespace assure::api
