@@ -128,6 +128,10 @@ api::programme_files::ImportReport ReportFromJson(const json& j) {
     owner.rows = Size(o, "rows");
     r.owners.push_back(std::move(owner));
   }
+  for (const auto& d : Arr(j, "draft_risks")) {
+    r.draft_risks.push_back({Str(d, "file"), Size(d, "row"), Str(d, "deliverable_id"), Str(d, "reference"),
+                             Str(d, "title"), Str(d, "text"), Str(d, "risk_title")});
+  }
   return r;
 }
 

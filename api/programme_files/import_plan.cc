@@ -10,6 +10,7 @@
 #include "api/programme_files/owner_links.h"
 #include "api/programme_files/programme_title.h"
 #include "api/programme_files/row_mapping.h"
+#include "api/queries/risk_drafts.h"
 #include "domain/json_read.h"
 #include "domain/calendar.h"
 
@@ -112,7 +113,8 @@ std::string SheetPrefix(std::string_view title) {
 class Planner {
  public:
   Planner(const NetworkModel& model, const ImportOptions& options, const OriginsLookup& origins)
-      : model_(model), options_(options), origins_(origins), people_(model) {}
+      : model_(model), options_(options), origins_(origins), people_(model),
+        risk_linked_(RiskLinkedDeliverables(model)) {}
 
   Status AddTable(const std::string& file, const spreadsheet::Table& table);
   const std::optional<Error>& failure() const { return failure_; }
@@ -147,6 +149,7 @@ class Planner {
   const ImportOptions& options_;
   const OriginsLookup& origins_;
   const PeopleByName people_;
+  const std::set<std::string> risk_linked_;  // deliverables a risk links
   std::map<std::string, std::size_t> owner_index_;  // folded owner text -> report
   std::optional<Error> failure_;  // reading a deliverable's events failed
   ImportPlan plan_;
@@ -515,6 +518,13 @@ void Planner::PlanRow(const std::string& file, const std::string& pid, const std
     if (added) plan_.deliverables.push_back({id, file, m.number, {}});
     auto& planned = plan_.deliverables[at->second].commands;
     planned.insert(planned.end(), commands.begin(), commands.end());
+  }
+  // Its Risks column, as the deliverable will hold it: a draft risk unless a
+  // risk links it already. Never raised here.
+  if (RisksTextSaysSomething(state.interdependencies_risks) && !risk_linked_.count(id)) {
+    plan_.report.draft_risks.push_back({file, m.number, id, report.reference, report.title,
+                                        state.interdependencies_risks,
+                                        DraftRiskTitle(state.interdependencies_risks)});
   }
   // List it in its programme.
   WorkProgrammeState& programme = programmes_[pid];

@@ -26,6 +26,13 @@ const char* OwnerMatchName(OwnerMatch match) {
   return "unmatched";
 }
 
+std::string DraftRisksNote(const ImportReport& r) {
+  if (r.draft_risks.empty()) return "No row's Interdependencies/ Risks text offers a draft risk.";
+  return std::to_string(r.draft_risks.size()) + " row(s) " + (r.dry_run ? "would offer" : "offer") +
+         " their Interdependencies/ Risks text as a draft risk. The import raises no risk: review the drafts "
+         "(GET " + kRiskDraftsPath + "), score and confirm them (POST " + kRiskDraftsPath + "/confirm).";
+}
+
 json ToJson(const ImportReport& r) {
   json programmes = json::array();
   for (const auto& p : r.programmes) {
@@ -85,6 +92,16 @@ json ToJson(const ImportReport& r) {
                       {"candidates", o.candidates},
                       {"rows", o.rows}});
   }
+  json drafts = json::array();
+  for (const auto& d : r.draft_risks) {
+    drafts.push_back({{"file", d.file},
+                      {"row", d.row},
+                      {"deliverable_id", d.deliverable_id},
+                      {"reference", d.reference},
+                      {"title", d.title},
+                      {"text", d.text},
+                      {"risk_title", d.risk_title}});
+  }
   return {{"dry_run", r.dry_run},
           {"files", r.files},
           {"encodings", r.encodings},
@@ -98,12 +115,15 @@ json ToJson(const ImportReport& r) {
             {"deliverables_unchanged", r.deliverables_unchanged},
             {"rows_skipped", r.rows_skipped},
             {"warnings", r.warnings.size()},
+            {"draft_risks", r.draft_risks.size()},
             {"events_appended", r.events_appended}}},
           {"programmes", programmes},
           {"rows", rows},
           {"warnings", warnings},
           {"conflicts", conflicts},
-          {"owners", owners}};
+          {"owners", owners},
+          {"draft_risks", drafts},
+          {"draft_risks_note", DraftRisksNote(r)}};
 }
 
 std::string FormatReport(const ImportReport& r, bool rows) {
@@ -210,6 +230,16 @@ std::string FormatReport(const ImportReport& r, bool rows) {
   if (proposed) {
     out += "  Proposed links are made only when confirmed: import again with --link-owners "
            "(HTTP link_owners=true).\n";
+  }
+  if (!r.draft_risks.empty()) {
+    out += "\nDraft risks (from the Interdependencies/ Risks column):\n";
+    if (rows) {
+      for (const auto& d : r.draft_risks) {
+        out += "  " + d.file + ", row " + std::to_string(d.row) + " " + d.deliverable_id +
+               (d.reference.empty() ? std::string() : " [" + d.reference + "]") + ": " + d.risk_title + "\n";
+      }
+    }
+    out += "  " + DraftRisksNote(r) + "\n";
   }
   return out;
 }

@@ -96,6 +96,20 @@ struct OwnerReport {
   std::size_t rows = 0;                 // rows with this text
 };
 
+// A row whose Interdependencies/ Risks text says something, for a
+// deliverable no risk links yet: a draft risk. An import never raises one;
+// the programme manager scores and confirms drafts at /api/v1/risk-drafts
+// (api/queries/risk_drafts.h).
+struct DraftRiskReport {
+  std::string file;  // "wmin.csv" or "book.xlsx:Sheet"
+  std::size_t row = 0;
+  std::string deliverable_id;
+  std::string reference;
+  std::string title;  // the deliverable's
+  std::string text;   // the column as the deliverable holds it after the import
+  std::string risk_title;  // the draft's proposed title (DraftRiskTitle)
+};
+
 struct ImportReport {
   bool dry_run = false;
   std::vector<std::string> files;
@@ -116,9 +130,18 @@ struct ImportReport {
   std::vector<spreadsheet::Warning> warnings;
   std::vector<FieldConflict> conflicts;
   std::vector<OwnerReport> owners;  // in order of first appearance
+  std::vector<DraftRiskReport> draft_risks;  // in row order
 };
 
+// Where draft risks are confirmed (the import report says so).
+inline constexpr const char* kRiskDraftsPath = "/api/v1/risk-drafts";
+
+// {..., "counts": {..., "draft_risks"}, ..., "draft_risks": [{file, row,
+// deliverable_id, reference, title, text, risk_title}], "draft_risks_note"}.
 nlohmann::json ToJson(const ImportReport& report);
+// What the report says of its draft risks: how many, and that they are
+// confirmed at kRiskDraftsPath (the import raises none).
+std::string DraftRisksNote(const ImportReport& report);
 
 // For a person: a summary, the programmes, then (when `rows`) a line per
 // created/changed/skipped row, then the warnings.

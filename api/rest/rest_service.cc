@@ -108,6 +108,7 @@ Status RegisterRestRoutes(http::Router& router, std::shared_ptr<RestDeps> deps) 
   }
   ASSURE_TRY(RegisterEntityKinds(router, deps));
   ASSURE_TRY(RegisterRegisterKinds(router, deps));
+  ASSURE_TRY(RegisterRiskDraftRoutes(router, deps));
   ASSURE_TRY(RegisterDeliverableNoteRoutes(router, deps));
   ASSURE_TRY(RegisterQueryRoutes(router, deps));
   ASSURE_TRY(RegisterDocumentContentRoutes(router, deps));

@@ -32,6 +32,9 @@ class RouteAdder {
 Status RegisterEntityKinds(http::Router& router, std::shared_ptr<RestDeps> deps);
 // The registers: risks, issues and escalations (register_kinds.cc).
 Status RegisterRegisterKinds(http::Router& router, std::shared_ptr<RestDeps> deps);
+// Draft risks from the Interdependencies/ Risks column, and confirming them
+// (risk_draft_routes.cc).
+Status RegisterRiskDraftRoutes(http::Router& router, std::shared_ptr<RestDeps> deps);
 // Every progress note of a deliverable, paged (note_routes.cc).
 Status RegisterDeliverableNoteRoutes(http::Router& router, std::shared_ptr<RestDeps> deps);
 // Deliverable filters, memberships on a date, attendance, review due, open

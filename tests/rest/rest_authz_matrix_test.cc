@@ -118,6 +118,9 @@ class RestAuthzMatrixTest : public RestTest {
     auto risk_body = [](const std::string& group) {
       return json{{"title", "R2"}, {"group_id", group}, {"inherent", {{"likelihood", 1}, {"impact", 1}}}}.dump();
     };
+    auto confirm_body = [](const std::string& deliverable) {
+      return json{{"drafts", {{{"deliverable_id", deliverable}, {"inherent", {{"likelihood", 1}, {"impact", 1}}}}}}}.dump();
+    };
     const std::string v = "/api/v1/";
     std::vector<Entry> t = {
         // Built-in routes (server/application.cc, api/auth/token_routes.cc).
@@ -222,6 +225,10 @@ class RestAuthzMatrixTest : public RestTest {
          R"({"description":"Locum cover"})"},
         {"GET", "/api/v1/risk-register", "read", v + "risk-register?min_score=4"},
         {"GET", "/api/v1/groups/{id}/risk-movement", "read", v + "groups/" + w_.group_in + "/risk-movement"},
+        {"GET", "/api/v1/risk-drafts", "read", v + "risk-drafts"},
+        // No draft for the World's deliverables (no Risks text): allowed callers get 422, write nothing.
+        {"POST", "/api/v1/risk-drafts/confirm", "edit_programme_content", v + "risk-drafts/confirm",
+         confirm_body(w_.deliverable_in), Scope::kIn, v + "risk-drafts/confirm", confirm_body(w_.deliverable_out)},
         // The issue log, escalations (the world's groups have no parent:
         // an allowed raise is refused by the hierarchy rule, 409) and the
         // decision log.

@@ -55,6 +55,24 @@ class ImportUploadTest : public RestTest {
   }
 };
 
+// Issue 22: the text report printed from the server's answer lists the
+// draft risks of the Risks column as the local import's does, and no risk
+// is raised.
+TEST_F(ImportUploadTest, GivenTheStrategyDocument_WhenUploaded_ThenTheTextReportListsItsDraftRisks) {
+  Outcome dry = Upload(Url(), tok().editor, /*dry_run=*/true);
+  ASSERT_EQ(dry.code, server::kUploadOk) << dry.err;
+  EXPECT_NE(dry.out.find("Draft risks (from the Interdependencies/ Risks column)"), std::string::npos) << dry.out;
+  EXPECT_NE(dry.out.find("Workforce - 01]: Workforce SIG"), std::string::npos) << dry.out;
+  EXPECT_NE(dry.out.find("14 row(s) would offer"), std::string::npos) << dry.out;
+  Outcome real = Upload(Url(), tok().editor);
+  ASSERT_EQ(real.code, server::kUploadOk) << real.err;
+  EXPECT_NE(real.out.find("14 row(s) offer their Interdependencies/ Risks text as a draft risk"), std::string::npos)
+      << real.out;
+  EXPECT_NE(real.out.find("POST /api/v1/risk-drafts/confirm"), std::string::npos) << real.out;
+  EXPECT_EQ(Get("/api/v1/risk-register?status=all").Json()["count"], 0);
+  EXPECT_EQ(Get("/api/v1/risk-drafts?min_position=" + std::to_string(Head())).Json()["count"], 14);
+}
+
 TEST_F(ImportUploadTest, ImportsTheStrategyDocumentOnceAndRepeatsAppendNothing) {
   const std::uint64_t before = HeadViaApi();
   Outcome first = Upload(Url(), tok().editor);
