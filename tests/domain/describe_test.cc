@@ -300,10 +300,10 @@ TEST(Describe, Escalation) {
   EXPECT_EQ(Said(f), "Issue 'Backlog' escalated from sig to ob: needs funding");
   EXPECT_EQ(Field(f, "to_group_id")->to, "ob");
   f.Ok("accept", {{"decision", "m1/d2"}});
-  EXPECT_EQ(Said(f), "Accepted by decision m1/d2");
+  EXPECT_EQ(Said(f), "Accepted by decision 2 of m1");
   EXPECT_EQ(Field(f, "status")->to, "accepted");
   f.Ok("close", {{"decision", "m2/d1"}, {"reason", "funded"}});
-  EXPECT_EQ(Said(f), "Closed by decision m2/d1: funded");
+  EXPECT_EQ(Said(f), "Closed by decision 1 of m2: funded");
   Fixture<EscalationAggregate> g("e2");
   g.Ok("raise", raise);
   g.Ok("return", {{"reason", "the SIG can fund it"}});
