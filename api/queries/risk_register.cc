@@ -23,6 +23,12 @@ std::string OwnerName(const NetworkModel& m, const std::string& person_id) {
   return person_id.empty() ? std::string() : ActorNameIn(m, "person-" + person_id);
 }
 
+// A review date (a business date) passed on `today`; a closed risk is not
+// reviewed any more.
+bool ReviewOverdue(const RiskState& r, const std::string& today) {
+  return r.status != RiskStatus::kClosed && !r.review_date.empty() && r.review_date < today;
+}
+
 bool Keeps(const RiskState& r, const RiskFilter& f) {
   if (f.status) {
     if (*f.status != "all" && domain::NameOf(domain::kRiskStatusNames, r.status) != *f.status) return false;
@@ -39,7 +45,7 @@ bool Keeps(const RiskState& r, const RiskFilter& f) {
     }
   }
   if (r.current.Value() < f.min_score) return false;
-  if (f.past_review_only && !(r.review_date.empty() == false && r.review_date < f.today)) return false;
+  if (f.past_review_only && !ReviewOverdue(r, f.today)) return false;
   return true;
 }
 
@@ -85,7 +91,7 @@ Result<json> RiskRegister(const NetworkModel& m, const RiskFilter& f) {
     const auto* g = m.groups.Find(r->description.group_id);
     j["group_name"] = g ? g->name : r->description.group_id;
     j["owner_name"] = OwnerName(m, r->description.owner_person_id);
-    j["review_overdue"] = r->status != RiskStatus::kClosed && !r->review_date.empty() && r->review_date < f.today;
+    j["review_overdue"] = ReviewOverdue(*r, f.today);
     j["open_controls"] = std::count_if(r->controls.begin(), r->controls.end(),
                                        [](const domain::RiskControl& c) { return !c.closed; });
     ++counts[r->current.likelihood][r->current.impact];
