@@ -162,6 +162,26 @@ Result<Events> RiskAggregate::Decide(const State& s, const Command& command, con
                                      {"next_review_date", c.next_review_date},
                                      {"note", Trim(c.note)}})};
           },
+          [&](const EditRisk& c) -> Result<Events> {
+            ASSURE_TRY(CheckOpen(s));
+            json changed = json::object();
+            auto text = [&](const char* key, const std::optional<std::string>& v, const std::string& now) {
+              if (v && Trim(*v) != now) changed[key] = Trim(*v);
+            };
+            const RiskDescription& a = s.description;
+            if (c.title && Trim(*c.title).empty()) return InvalidField("title", "a risk needs a title");
+            text("reference", c.reference, a.reference);
+            text("title", c.title, a.title);
+            text("cause", c.cause, a.cause);
+            text("event", c.event, a.event);
+            text("effect", c.effect, a.effect);
+            text("category", c.category, a.category);
+            text("owner_person_id", c.owner_person_id, a.owner_person_id);
+            if (c.deliverable_ids && *c.deliverable_ids != a.deliverable_ids) changed["deliverable_ids"] = *c.deliverable_ids;
+            if (c.qsin_codes && *c.qsin_codes != a.qsin_codes) changed["qsin_codes"] = *c.qsin_codes;
+            if (changed.empty()) return RuleViolation("the edit changes nothing");
+            return Events{MakeEvent("RiskEdited", ctx, s.id, std::move(changed), Trim(c.reason))};
+          },
           [&](const ChangeRiskStatus& c) -> Result<Events> {
             ASSURE_TRY(CheckExists(s.exists, kKind));
             if (c.status == s.status) {
@@ -210,6 +230,15 @@ void RiskAggregate::Evolve(State& s, const EventView& e) {
   } else if (e.type == "RiskStatusChanged") {
     s.status = GetEnum(d, "status", kRiskStatusNames, RiskStatus::kOpen);
     s.status_reason = e.reason;
+  } else if (e.type == "RiskEdited") {
+    RiskDescription& a = s.description;
+    for (auto [key, field] : {std::pair{"reference", &a.reference}, std::pair{"title", &a.title},
+                              std::pair{"cause", &a.cause}, std::pair{"event", &a.event}, std::pair{"effect", &a.effect},
+                              std::pair{"category", &a.category}, std::pair{"owner_person_id", &a.owner_person_id}}) {
+      if (d.contains(key)) *field = GetStr(d, key);
+    }
+    if (d.contains("deliverable_ids")) a.deliverable_ids = GetStrList(d, "deliverable_ids");
+    if (d.contains("qsin_codes")) a.qsin_codes = GetStrList(d, "qsin_codes");
   }
 }
 
@@ -248,6 +277,22 @@ Result<RiskAggregate::Command> RiskAggregate::ParseCommand(std::string_view name
     command = CloseRiskControl{r.Str("control_id"), r.StrOr("evidence"), r.StrOr("reason")};
   } else if (name == "review") {
     command = ReviewRisk{r.Date("reviewed_on"), r.Date("next_review_date"), r.StrOr("note")};
+  } else if (name == "edit") {
+    if (body.is_object() && body.contains("group_id")) {
+      return InvalidField("group_id", "a risk stays on its group's register: escalate it to move it up");
+    }
+    EditRisk c;
+    c.reference = r.OptStr("reference");
+    c.title = r.OptStr("title");
+    c.cause = r.OptStr("cause");
+    c.event = r.OptStr("event");
+    c.effect = r.OptStr("effect");
+    c.category = r.OptStr("category");
+    c.owner_person_id = r.OptStr("owner_person_id");
+    if (r.OptArray("deliverable_ids")) c.deliverable_ids = r.StrList("deliverable_ids");
+    if (r.OptArray("qsin_codes")) c.qsin_codes = r.StrList("qsin_codes");
+    c.reason = r.StrOr("reason");
+    command = std::move(c);
   } else if (name == "tolerate" || name == "close" || name == "reopen") {
     const RiskStatus status =
         name == "tolerate" ? RiskStatus::kTolerated : name == "close" ? RiskStatus::kClosed : RiskStatus::kOpen;

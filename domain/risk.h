@@ -14,11 +14,16 @@
 //   RiskReviewed        {reviewed_on, next_review_date, note}
 //   RiskStatusChanged   {status: "open"|"tolerated"|"closed", previous_status}
 //                                                                 reason required
+//   RiskEdited          {the description members that changed, each its new
+//                        value: reference, title, cause, event, effect,
+//                        category, owner_person_id, deliverable_ids,
+//                        qsin_codes}                              reason optional
 // Every event's data also carries "id" and "occurred_at" (when it happened in
 // the business; the record's own time is the event's recorded_at).
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -108,6 +113,14 @@ struct ReviewRisk {  // "review": reviewed_on, next_review_date, note?
   std::string next_review_date;
   std::string note;
 };
+// "edit": any of reference, title, cause, event, effect, category,
+// owner_person_id, deliverable_ids, qsin_codes, and a reason. A risk's
+// group is not edited: it moves up by escalation.
+struct EditRisk {
+  std::optional<std::string> reference, title, cause, event, effect, category, owner_person_id;
+  std::optional<std::vector<std::string>> deliverable_ids, qsin_codes;
+  std::string reason;
+};
 struct ChangeRiskStatus {  // "tolerate" | "close" | "reopen": reason
   RiskStatus status = RiskStatus::kOpen;
   std::string reason;
@@ -134,13 +147,15 @@ struct RiskAggregate {
   static constexpr std::string_view kKind = "risk";  // on-disk
   static constexpr std::size_t kMaxControls = 200;
   using State = RiskState;
-  using Command = std::variant<RaiseRisk, ScoreRisk, AddRiskControl, CloseRiskControl, ReviewRisk, ChangeRiskStatus>;
+  using Command =
+      std::variant<RaiseRisk, ScoreRisk, AddRiskControl, CloseRiskControl, ReviewRisk, ChangeRiskStatus, EditRisk>;
 
   // Rules: scores are 1-5 each (a target may be left unscored at raising);
   // a new score needs a reason and must differ from the one it replaces; a
   // control is closed once, with evidence and a reason; a closed risk takes
   // no change but "reopen"; tolerating or closing needs a reason; a review's
-  // next date is after the review; dates are YYYY-MM-DD.
+  // next date is after the review; an edit changes something (its title
+  // may not become empty); dates are YYYY-MM-DD.
   static Result<std::vector<NewEvent>> Decide(const State& state, const Command& command, const CommandContext& ctx);
   static void Evolve(State& state, const EventView& event);
   static Change Describe(const State& before, const EventView& event);

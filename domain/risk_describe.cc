@@ -18,6 +18,13 @@ std::string ScoreWords(int likelihood, int impact) {
          std::string(RiskGrade(v)) + ")";
 }
 
+std::string Joined(const std::vector<std::string>& items) {
+  if (items.empty()) return "none";
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + items[i];
+  return out;
+}
+
 }  // namespace
 
 Change RiskAggregate::Describe(const State& s, const EventView& e) {
@@ -54,6 +61,31 @@ Change RiskAggregate::Describe(const State& s, const EventView& e) {
   } else if (e.type == "RiskStatusChanged") {
     AddChange(c, "status", std::string(NameOf(kRiskStatusNames, s.status)), GetStr(d, "status"));
     c.summary = "Status " + std::string(NameOf(kRiskStatusNames, s.status)) + " → " + GetStr(d, "status");
+  } else if (e.type == "RiskEdited") {
+    const RiskDescription& a = s.description;
+    std::vector<std::string> said;
+    for (auto [key, before] : {std::pair{"reference", &a.reference}, std::pair{"title", &a.title},
+                               std::pair{"cause", &a.cause}, std::pair{"event", &a.event},
+                               std::pair{"effect", &a.effect}, std::pair{"category", &a.category}}) {
+      if (!d.contains(key)) continue;
+      AddChange(c, key, *before, GetStr(d, key));
+      said.push_back(Words(key) + " " + (before->empty() ? "none" : "'" + Excerpt(*before) + "'") + " → '" +
+                     Excerpt(GetStr(d, key)) + "'");
+    }
+    if (d.contains("owner_person_id")) {
+      AddChange(c, "owner_person_id", a.owner_person_id, GetStr(d, "owner_person_id"));
+      const std::string before = a.owner_person_id.empty() ? "none" : Named(c, "person", a.owner_person_id);
+      const std::string after = GetStr(d, "owner_person_id").empty() ? "none" : Named(c, "person", GetStr(d, "owner_person_id"));
+      said.push_back("Owner " + before + " → " + after);
+    }
+    for (const char* key : {"deliverable_ids", "qsin_codes"}) {
+      if (!d.contains(key)) continue;
+      AddChange(c, key, key == std::string("qsin_codes") ? a.qsin_codes : a.deliverable_ids, GetMember(d, key));
+      said.push_back(key == std::string("qsin_codes") ? "QSIN statements now " + Joined(GetStrList(d, key))
+                                                      : std::to_string(GetStrList(d, key).size()) + " linked deliverables");
+    }
+    c.summary = "Edited: ";
+    for (std::size_t i = 0; i < said.size(); ++i) c.summary += (i ? "; " : "") + said[i];
   } else {
     return UnknownEvent(e);
   }

@@ -180,8 +180,8 @@ Status RegisterRegisterKinds(http::Router& router, std::shared_ptr<RestDeps> dep
   };
   risks->enrich = [](const NetworkModel& m, const std::string&, const std::string& command,
                      nlohmann::json& body) -> Status {
-    if (command == "raise") {
-      ASSURE_TRY(Refers(m.groups, body, "group_id", "group"));
+    if (command == "raise") ASSURE_TRY(Refers(m.groups, body, "group_id", "group"));
+    if (command == "raise" || command == "edit") {
       ASSURE_TRY(RefersAll(m.deliverables, body, "deliverable_ids", "deliverable"));
       ASSURE_TRY(QsinCodes(body, "qsin_codes"));
     }

@@ -173,5 +173,31 @@ TEST(Risk, TheDescriptionIsStoredAndServedFlat) {
   EXPECT_EQ(g.One("raise", padded, "RiskRaised")["title"], "Padded");
 }
 
+// A risk's description and owner change by "edit", in words; its group
+// does not (a risk moves up by escalation).
+TEST(Risk, AnEditChangesTheDescriptionOrOwnerInWordsNotTheGroup) {
+  Fixture<RiskAggregate> f("r1");
+  f.One("raise", Raise(), "RiskRaised");
+  auto d = f.One("edit", {{"title", "Radiologist vacancies"}, {"owner_person_id", "p2"}, {"cause", "vacancies in three trusts"},
+                          {"qsin_codes", {"IN-601", "IN-203"}}, {"reason", "handed over"}},
+                 "RiskEdited");
+  EXPECT_EQ(d, (json{{"id", "r1"}, {"occurred_at", d["occurred_at"]}, {"title", "Radiologist vacancies"},
+                     {"owner_person_id", "p2"}, {"qsin_codes", {"IN-601", "IN-203"}}}))
+      << "only what changed";
+  const json v = f.View();
+  EXPECT_EQ(v["title"], "Radiologist vacancies");
+  EXPECT_EQ(v["owner_person_id"], "p2");
+  EXPECT_EQ(v["cause"], "vacancies in three trusts");
+  EXPECT_EQ(v["group_id"], "ob");
+  EXPECT_EQ(f.described.back().summary,
+            "Edited: Title 'Radiologist vacancies delay reporting' → 'Radiologist vacancies'; Owner p1 → p2; "
+            "QSIN statements now IN-601, IN-203");
+  EXPECT_EQ(f.Refused("edit", {{"title", "Radiologist vacancies"}}).code, ErrorCode::kRuleViolation);
+  EXPECT_EQ(f.Refused("edit", {{"title", "  "}}).field, "title");
+  EXPECT_EQ(f.Refused("edit", {{"group_id", "sig"}}).field, "group_id");
+  f.One("close", {{"reason", "funded"}}, "RiskStatusChanged");
+  EXPECT_EQ(f.Refused("edit", {{"category", "finance"}}).code, ErrorCode::kRuleViolation);
+}
+
 }  // namespace
 }  // namespace assure::domain

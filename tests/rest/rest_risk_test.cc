@@ -51,6 +51,15 @@ TEST_F(RiskRestTest, ARaisedRiskReadsWithNamesGradesAndHistoryInWords) {
   for (const auto& e : h["items"]) summaries += e["summary"].get<std::string>() + "\n";
   EXPECT_NE(summaries.find("16 (extreme)"), std::string::npos) << summaries;
   EXPECT_NE(summaries.find("12 (high)"), std::string::npos) << summaries;
+  // A new owner, named in the history; references checked as at raising.
+  EXPECT_TRUE(IsProblem(Post("/api/v1/risks/" + id + "/edit", {{"owner_person_id", "nosuch"}}, tok().editor), 422,
+                        "owner_person_id"));
+  EXPECT_TRUE(IsProblem(Post("/api/v1/risks/" + id + "/edit", {{"qsin_codes", {"IN-601", "later"}}}, tok().editor), 422,
+                        "qsin_codes[1]"));
+  Must("/api/v1/risks/" + id + "/edit", {{"owner_person_id", w_.member}, {"reason", "handed over"}}, tok().editor);
+  EXPECT_EQ(Get("/api/v1/risks/" + id).Json()["owner_name"], "Ben Member (North Trust)");
+  json newest = Get("/api/v1/risks/" + id + "/history?order=desc").Json()["items"][0];
+  EXPECT_EQ(newest["summary"], "Edited: Owner Ada Chair (North Trust) → Ben Member (North Trust)") << newest.dump();
 }
 
 TEST_F(RiskRestTest, BadScoresReferencesAndMissingReasonsAreRefusedAndWriteNothing) {
