@@ -8,27 +8,14 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ARTIFACTS, Server, client, launchBrowser } from './harness.js';
+import { ARTIFACTS, Server, client, launchBrowser, shot, stepper } from './harness.js';
 
 const server = new Server();
 let admin; let api; let browser; let page;
 const world = {};
 
-async function shot(p, name) {
-  await p.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: false }).catch(() => {});
-}
 
-function step(name, fn) {
-  it(name, async () => {
-    try {
-      await fn();
-    } catch (err) {
-      if (page) await shot(page, `FAILED-boardroom-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`);
-      console.error(`server log tail:\n${server.log?.slice(-2000)}`);
-      throw err;
-    }
-  });
-}
+const step = stepper('boardroom-', server, () => ({ '': page }));
 
 async function signIn(p, token = admin) {
   await p.goto(`${server.base}/`);

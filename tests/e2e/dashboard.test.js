@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ARTIFACTS, Server, client, launchBrowser } from './harness.js';
+import { ARTIFACTS, Server, client, launchBrowser, shot, stepper } from './harness.js';
 
 const server = new Server();
 let admin; let api; let browser; let page; let meetingPage;
@@ -14,24 +14,8 @@ const world = {};
 const external = [];
 const tokensInUrls = [];
 
-async function shot(p, name) {
-  await p.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: false }).catch(() => {});
-}
 
-// Runs a step; on failure saves screenshots of the open pages first.
-function step(name, fn) {
-  it(name, async (t) => {
-    try {
-      await fn(t);
-    } catch (err) {
-      const slug = name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
-      if (page) await shot(page, `FAILED-${slug}`);
-      if (meetingPage) await shot(meetingPage, `FAILED-${slug}-meeting`);
-      console.error(`server log tail:\n${server.log?.slice(-2000)}`);
-      throw err;
-    }
-  });
-}
+const step = stepper('', server, () => ({ '': page, meeting: meetingPage }));
 
 // Every request a page makes, the live feed's WebSocket included: none may
 // leave the server, and no URL may carry a token.

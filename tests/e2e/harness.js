@@ -7,6 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { it } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -127,4 +128,28 @@ export async function launchBrowser() {
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   return { context, userDataDir };
+}
+
+// Saves a screenshot of `p` as ARTIFACTS/<name>.png (never fails a test).
+export async function shot(p, name, fullPage = false) {
+  await p.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage, animations: 'disabled' }).catch(() => {});
+}
+
+// A `step(name, fn)` for a suite: runs fn(t) as a test; on failure saves a
+// screenshot of each page `pages()` gives ({suffix: page}, unset ones
+// skipped) as FAILED-<prefix>-<step>[-suffix], prints the server's log tail,
+// and fails.
+export function stepper(prefix, server, pages) {
+  return (name, fn) => it(name, async (t) => {
+    try {
+      await fn(t);
+    } catch (err) {
+      const slug = `FAILED-${prefix}${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`;
+      for (const [suffix, p] of Object.entries(pages())) {
+        if (p) await shot(p, suffix ? `${slug}-${suffix}` : slug);
+      }
+      console.error(`server log tail:\n${server.log?.slice(-2000)}`);
+      throw err;
+    }
+  });
 }

@@ -6,27 +6,14 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ARTIFACTS, Server, client, launchBrowser } from './harness.js';
+import { ARTIFACTS, Server, client, launchBrowser, shot, stepper } from './harness.js';
 
 const server = new Server();
 let admin; let api; let browser; let page;
 const world = {};
 
-async function shot(p, name, fullPage = false) {
-  await p.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage, animations: 'disabled' }).catch(() => {});
-}
 
-function step(name, fn) {
-  it(name, async () => {
-    try {
-      await fn();
-    } catch (err) {
-      if (page) await shot(page, `FAILED-risks-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`);
-      console.error(`server log tail:\n${server.log?.slice(-2000)}`);
-      throw err;
-    }
-  });
-}
+const step = stepper('risks-', server, () => ({ '': page }));
 
 async function seed() {
   const eb = await api.post('groups', { name: 'Network Executive Board', kind: 'executive-board' });
