@@ -167,6 +167,21 @@ describe('risks and escalation', { timeout: 60000 }, () => {
     assert.equal(returned.returned_decision.split('/')[0], world.meeting);
   });
 
+  step('the decision log finds the acceptance across groups, with what it decided', async () => {
+    await page.goto(`${server.base}/#/decisions`);
+    await page.locator('#decision-log').waitFor();
+    await page.getByLabel('Words').fill('reporting backlog');
+    await page.getByRole('button', { name: 'Search' }).click();
+    const row = page.locator('#decision-log tbody tr', { hasText: 'Accepted the escalation of R1 Reporting backlog' });
+    await row.waitFor();
+    assert.equal(await page.locator('#decision-log tbody tr').count(), 1, 'the words filter the log');
+    const text = await row.innerText();
+    assert.match(text, /Operational Board/);
+    assert.match(text, /Accepted: the escalation of R1 Reporting backlog from Imaging SIG/);
+    assert.ok(!/[0-9a-f]{8}-[0-9a-f]{4}-/.test(text), 'names, not ids');
+    await shot(page, 'risks-decision-log', true);
+  });
+
   step('a viewer reads the register and the risk, and is offered no form', async () => {
     const p = await browser.newPage();
     await p.goto(`${server.base}/`);

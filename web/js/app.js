@@ -15,6 +15,7 @@ import { renderImport } from './views/import.js';
 import { renderReport } from './views/report.js';
 import { renderRisks } from './views/risks.js';
 import { renderRisk } from './views/risk.js';
+import { renderDecisions } from './views/decisions.js';
 
 const routes = [
   [/^\/?$/, renderProgrammes, 'Work programmes'],
@@ -27,6 +28,7 @@ const routes = [
   [/^\/meetings\/([^/]+)$/, renderMeeting, 'Meeting mode'],
   [/^\/risks$/, renderRisks, 'Risk register'],
   [/^\/risks\/([^/]+)$/, renderRisk, 'Risk'],
+  [/^\/decisions$/, renderDecisions, 'Decision log'],
   [/^\/qsin$/, renderQsin, 'QSIN'],
   [/^\/import$/, renderImport, 'Import a workbook'],
   [/^\/groups\/([^/]+)\/report$/, renderReport, 'Board report'],
