@@ -182,6 +182,26 @@ describe('risks and escalation', { timeout: 60000 }, () => {
     await shot(page, 'risks-decision-log', true);
   });
 
+  step('the issue log: an issue raised, listed by priority, resolved with its resolution', async () => {
+    await page.goto(`${server.base}/#/issues`);
+    await page.getByText('No issues here.').waitFor();
+    await page.locator('details.raise-issue summary').click();
+    const form = page.locator('#raise-issue-form');
+    await form.getByLabel('Title').fill('Reporting backlog breached six weeks');
+    await form.getByLabel('Group').selectOption({ label: 'Imaging SIG' });
+    await form.getByLabel('Priority').selectOption('critical');
+    await form.getByRole('button', { name: 'Raise an issue' }).click();
+    const row = page.locator('#issue-log tbody tr', { hasText: 'Reporting backlog breached six weeks' });
+    await row.waitFor();
+    assert.match(await row.innerText(), /Imaging SIG[\s\S]*Critical[\s\S]*Open/);
+    await row.getByLabel('Resolution').fill('Outsourced 500 reports');
+    await row.getByRole('button', { name: 'Resolve' }).click();
+    await page.getByText('No issues here.').waitFor();
+    await page.goto(`${server.base}/#/issues?status=resolved`);
+    await page.locator('#issue-log tbody tr', { hasText: 'Resolved' }).getByText('Outsourced 500 reports').waitFor();
+    await shot(page, 'risks-issue-log', true);
+  });
+
   step('a viewer reads the register and the risk, and is offered no form', async () => {
     const p = await browser.newPage();
     await p.goto(`${server.base}/`);

@@ -16,6 +16,7 @@ import { renderReport } from './views/report.js';
 import { renderRisks } from './views/risks.js';
 import { renderRisk } from './views/risk.js';
 import { renderDecisions } from './views/decisions.js';
+import { renderIssues } from './views/issues.js';
 
 const routes = [
   [/^\/?$/, renderProgrammes, 'Work programmes'],
@@ -28,6 +29,7 @@ const routes = [
   [/^\/meetings\/([^/]+)$/, renderMeeting, 'Meeting mode'],
   [/^\/risks$/, renderRisks, 'Risk register'],
   [/^\/risks\/([^/]+)$/, renderRisk, 'Risk'],
+  [/^\/issues$/, renderIssues, 'Issue log'],
   [/^\/decisions$/, renderDecisions, 'Decision log'],
   [/^\/qsin$/, renderQsin, 'QSIN'],
   [/^\/import$/, renderImport, 'Import a workbook'],
