@@ -167,6 +167,15 @@ describe('risks and escalation', { timeout: 60000 }, () => {
     assert.equal(returned.returned_decision.split('/')[0], world.meeting);
   });
 
+  step('a new owner for the risk, said in its history by name', async () => {
+    await page.goto(`${server.base}/#/risks/${world.risk}`);
+    const form = page.locator('#owner-form');
+    assert.equal(await form.getByLabel('Owner').inputValue(), world.owner, 'the current owner is chosen');
+    await form.getByLabel('Owner').selectOption({ index: 0 });  // nobody named yet
+    await form.getByRole('button', { name: 'Change owner' }).click();
+    await page.getByText(/Edited: Owner Rhea Owner.* → none/).waitFor();
+  });
+
   step('the decision log finds the acceptance across groups, with what it decided', async () => {
     await page.goto(`${server.base}/#/decisions`);
     await page.locator('#decision-log').waitFor();

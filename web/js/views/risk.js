@@ -125,6 +125,11 @@ function editors(r, path, group, people, escalations, refresh) {
       if (f.get('due_date')) body.due_date = f.get('due_date');
       return body;
     }, `${path}/add-control`, 'Control added', refresh),
+    r.status === 'closed' ? null : form('Change owner', 'owner-form', [
+      field('Owner', select('owner_person_id', personOptions, r.owner_person_id || '')),
+      h('label', {}, 'Why (optional)', h('input', { name: 'reason' })),
+    ], (f) => ({ owner_person_id: f.get('owner_person_id'), reason: String(f.get('reason') || '').trim() }),
+    `${path}/edit`, 'Owner changed', refresh),
     open.length ? form('Close control', 'close-control-form', [
       field('Control', select('control_id', open.map((c) => [c.control_id, c.description]))),
       field('Evidence (required)', h('textarea', { name: 'evidence', required: true, rows: 2 }), FREE_TEXT_HINT),
