@@ -26,6 +26,10 @@ async function seed() {
   const meeting = await api.post('meetings', { group_id: ob.id, title: 'Operational Board', scheduled_for: today, location: 'Teams' });
   world.meeting = meeting.id;
   await api.post(`meetings/${meeting.id}/open`);
+  // A SIG deliverable whose Risks column says something: a draft risk.
+  const programme = await api.post('programmes', { group_id: sig.id, year: '2026-27', title: 'Imaging' });
+  world.pacs = (await api.post('deliverables', { programme_id: programme.id, reference: 'IMG-04', title: 'AI triage pilot',
+    interdependencies_risks: 'Depends on the PACS upgrade. A delay stops the pilot.' })).id;
   // Another SIG risk already on the register, lower down the matrix.
   world.other = (await api.post('risks', { title: 'Printer toner supply', group_id: sig.id, reference: 'R2',
     inherent: { likelihood: 2, impact: 2 } })).id;
@@ -209,6 +213,22 @@ describe('risks and escalation', { timeout: 60000 }, () => {
     await page.goto(`${server.base}/#/issues?status=resolved`);
     await page.locator('#issue-log tbody tr', { hasText: 'Resolved' }).getByText('Outsourced 500 reports').waitFor();
     await shot(page, 'risks-issue-log', true);
+  });
+
+  step("a draft from a deliverable's Risks column is scored and confirmed onto the register", async () => {
+    await page.goto(`${server.base}/#/risks`);
+    await page.locator('#risk-drafts summary').click();
+    const draft = page.locator(`#risk-drafts form[data-deliverable="${world.pacs}"]`);
+    assert.match(await draft.innerText(), /IMG-04 AI triage pilot \(Imaging SIG\): “Depends on the PACS upgrade/);
+    await draft.getByLabel('Likelihood').selectOption('4');
+    await draft.getByLabel('Impact').selectOption('3');
+    await draft.getByRole('button', { name: 'Confirm as a risk' }).click();
+    await page.locator('#risk-register tbody tr', { hasText: 'Depends on the PACS upgrade' }).waitFor();
+    assert.equal(await page.locator('#risk-drafts').count(), 0, 'no draft left');
+    const risks = (await api.get('risk-register?status=all')).risks;
+    const raised = risks.find((r) => r.title.startsWith('Depends on the PACS upgrade'));
+    assert.deepEqual(raised.deliverable_ids, [world.pacs]);
+    assert.equal(raised.current.score, 12);
   });
 
   step('a viewer reads the register and the risk, and is offered no form', async () => {

@@ -5,6 +5,7 @@
 import { get, getAll, may, post, session, whoAmI } from '../api.js';
 import { field, formatDate, FREE_TEXT_HINT, h, mount, select } from '../dom.js';
 import { commandForm } from '../forms.js';
+import { draftsSection } from './risk_drafts.js';
 
 // Filters GET /api/v1/risk-register applies; likelihood and impact (a heat
 // map cell) are applied here.
@@ -39,6 +40,7 @@ export async function renderRisks(main, _params, query) {
     get('risk-register', { ...filter, on: session.asAtDay }), getAll('groups'), whoAmI()]);
   const editor = !session.historical && may(me, 'edit_programme_content');
   const people = editor ? await getAll('people') : { items: [] };
+  const drafts = editor ? await draftsSection(me, () => renderRisks(main, _params, query)) : null;
   const rows = register.risks.filter((r) => !cell.likelihood ||
     (r.current.likelihood === cell.likelihood && r.current.impact === cell.impact));
   const setQuery = (changes) => {
@@ -64,7 +66,8 @@ export async function renderRisks(main, _params, query) {
             h('button', { type: 'button', class: 'quiet small', id: 'clear-cell',
               onclick: () => setQuery({ likelihood: '', impact: '' }) }, 'Show every cell')] : null),
         registerTable(rows))),
-    editor ? raiseForm(groups.items, people.items, me, refresh) : null);
+    editor ? raiseForm(groups.items, people.items, me, refresh) : null,
+    drafts);
 }
 
 function filterForm(filter, groups) {
