@@ -77,6 +77,17 @@ Result<Subject> SubjectOf(const NetworkModel& m, const std::string& kind, const 
   return Subject{};  // the codec refuses an unknown kind
 }
 
+// The group an escalation is raised from: the one given, else the board
+// that accepted the hop below (previous_escalation_id), else the subject's.
+// "" when none can be told (the raise is then refused).
+std::string FromGroupOf(const NetworkModel& m, const nlohmann::json& body) {
+  std::string from = GetStr(body, "from_group_id");
+  if (!from.empty()) return from;
+  if (const auto* below = m.escalations.Find(GetStr(body, "previous_escalation_id"))) return below->to_group_id;
+  auto subject = SubjectOf(m, GetStr(body, "subject_kind"), GetStr(body, "subject_id"));
+  return subject.ok() ? subject->group_id : std::string();
+}
+
 // Before an escalation is raised: the subject exists and sits in the group
 // it is escalated from (or, for a hop further up, the hop below was accepted
 // by that group); the board it goes to is that group's parent: escalation
@@ -88,7 +99,7 @@ Status CheckEscalationRaise(const NetworkModel& m, nlohmann::json& body) {
   if (kind.empty() || subject_id.empty()) return {};  // the codec names what is missing
   auto subject = SubjectOf(m, kind, subject_id);
   if (!subject.ok()) return subject.error();
-  std::string from = GetStr(body, "from_group_id");
+  const std::string from = FromGroupOf(m, body);
   const std::string previous = GetStr(body, "previous_escalation_id");
   if (!previous.empty()) {
     const auto* below = m.escalations.Find(previous);
@@ -102,13 +113,11 @@ Status CheckEscalationRaise(const NetworkModel& m, nlohmann::json& body) {
                            ": only an accepted escalation goes further up",
                        "previous_escalation_id");
     }
-    if (from.empty()) from = below->to_group_id;
     if (from != below->to_group_id) {
       return MakeError(ErrorCode::kInvalidArgument, "a hop further up starts where the one below was accepted",
                        "from_group_id");
     }
   } else {
-    if (from.empty()) from = subject->group_id;
     if (from != subject->group_id) {
       return MakeError(ErrorCode::kInvalidArgument,
                        "the " + kind + " is on " + EntityNameIn(m, "group", subject->group_id) +
@@ -232,15 +241,7 @@ Status RegisterRegisterKinds(http::Router& router, std::shared_ptr<RestDeps> dep
   escalations->group_of = [](const NetworkModel& m, const std::string& id,
                              const nlohmann::json& body) -> std::optional<std::string> {
     if (const auto* e = m.escalations.Find(id)) return e->to_group_id;
-    // Raising: the group it goes from (given, or the subject's).
-    std::string g = GetStr(body, "from_group_id");
-    if (g.empty()) {
-      if (const auto* below = m.escalations.Find(GetStr(body, "previous_escalation_id"))) {
-        g = below->to_group_id;
-      } else if (auto s = SubjectOf(m, GetStr(body, "subject_kind"), GetStr(body, "subject_id")); s.ok()) {
-        g = s->group_id;
-      }
-    }
+    const std::string g = FromGroupOf(m, body);  // raising
     return g.empty() ? std::nullopt : std::optional<std::string>(g);
   };
   escalations->enrich = [](const NetworkModel& m, const std::string& id, const std::string& command,
