@@ -6,6 +6,7 @@
 // storage/.
 #pragma once
 
+#include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
@@ -21,6 +22,10 @@
 #include "storage/rocks_backend.h"
 
 namespace assure::storage {
+
+// The one block cache of every column family, `bytes` in shards of at
+// least 8 MiB (rocks_backend.cc says why).
+std::shared_ptr<rocksdb::Cache> BlockCache(std::uint64_t bytes);
 
 // Keys of the default column family (on-disk: never rename).
 inline constexpr const char* kMetaFormat = "format_version";
