@@ -62,29 +62,12 @@ Result<Events> IssueAggregate::Decide(const State& s, const Command& command, co
           },
           [&](const AddIssueAction& c) -> Result<Events> {
             ASSURE_TRY(CheckOpen(s));
-            if (Trim(c.description).empty()) return InvalidField("description", "an action needs a description");
-            if (!c.due_date.empty() && !ParseIsoDate(c.due_date)) {
-              return InvalidField("due_date", "must be a date, YYYY-MM-DD");
-            }
-            if (s.actions.size() >= kMaxActions) {
-              return RuleViolation("an issue holds at most " + std::to_string(kMaxActions) + " actions");
-            }
-            return Events{MakeEvent("IssueActionAdded", ctx, s.id,
-                                    {{"action_id", "a" + std::to_string(s.next_action)},
-                                     {"description", Trim(c.description)},
-                                     {"owner_person_id", Trim(c.owner_person_id)},
-                                     {"due_date", c.due_date}})};
+            return DecideAddOwnedAction(kIssueActions, s.actions, s.next_action, c.description, c.owner_person_id,
+                                        c.due_date, ctx, s.id);
           },
           [&](const CloseIssueAction& c) -> Result<Events> {
             ASSURE_TRY(CheckOpen(s));
-            auto it = std::find_if(s.actions.begin(), s.actions.end(),
-                                   [&c](const IssueAction& a) { return a.id == c.action_id; });
-            if (it == s.actions.end()) return InvalidField("action_id", "the issue has no action " + c.action_id);
-            if (it->closed) return RuleViolation("the action is already closed");
-            if (Trim(c.evidence).empty()) return InvalidField("evidence", "closing an action needs its evidence");
-            ASSURE_TRY(RequireReason(c.reason, "close an action"));
-            return Events{MakeEvent("IssueActionClosed", ctx, s.id,
-                                    {{"action_id", c.action_id}, {"evidence", Trim(c.evidence)}}, Trim(c.reason))};
+            return DecideCloseOwnedAction(kIssueActions, s.actions, c.action_id, c.evidence, c.reason, ctx, s.id);
           },
           [&](const ResolveIssue& c) -> Result<Events> {
             ASSURE_TRY(CheckOpen(s));
@@ -119,18 +102,8 @@ void IssueAggregate::Evolve(State& s, const EventView& e) {
     s.priority = GetEnum(d, "priority", kIssuePriorityNames, s.priority);
   } else if (e.type == "IssueAssigned") {
     s.owner_person_id = GetStr(d, "owner_person_id");
-  } else if (e.type == "IssueActionAdded") {
-    s.actions.push_back(IssueAction{GetStr(d, "action_id"), GetStr(d, "description"), GetStr(d, "owner_person_id"),
-                                    GetStr(d, "due_date"), false, ""});
-    ++s.next_action;
-  } else if (e.type == "IssueActionClosed") {
-    const std::string id = GetStr(d, "action_id");
-    for (auto& a : s.actions) {
-      if (a.id == id) {
-        a.closed = true;
-        a.evidence = GetStr(d, "evidence");
-      }
-    }
+  } else if (EvolveOwnedActions(kIssueActions, s.actions, s.next_action, e)) {
+    // an action added or closed
   } else if (e.type == "IssueResolved") {
     s.status = IssueStatus::kResolved;
     s.resolution = GetStr(d, "resolution");
@@ -177,15 +150,6 @@ Result<IssueAggregate::Command> IssueAggregate::ParseCommand(std::string_view na
 }
 
 json IssueAggregate::ToJson(const State& s) {
-  json actions = json::array();
-  for (const auto& a : s.actions) {
-    actions.push_back({{"action_id", a.id},
-                       {"description", a.description},
-                       {"owner_person_id", a.owner_person_id},
-                       {"due_date", a.due_date},
-                       {"closed", a.closed},
-                       {"evidence", a.evidence}});
-  }
   return json{{"id", s.id},
               {"reference", s.reference},
               {"title", s.title},
@@ -200,7 +164,7 @@ json IssueAggregate::ToJson(const State& s) {
               {"status_reason", s.status_reason},
               {"raised_at", s.raised_at},
               {"resolved_at", s.resolved_at},
-              {"actions", std::move(actions)}};
+              {"actions", OwnedActionsJson(kIssueActions, s.actions)}};
 }
 
 }  // namespace assure::domain

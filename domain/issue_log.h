@@ -29,6 +29,7 @@
 
 #include "domain/change.h"
 #include "domain/event.h"
+#include "domain/owned_action.h"
 #include "domain/result.h"
 #include "domain/wire_enum.h"
 
@@ -50,15 +51,10 @@ inline constexpr WireName<IssueStatus> kIssueStatusNames[] = {
     {IssueStatus::kResolved, "resolved"},
 };
 
-struct IssueAction {
-  std::string id;
-  std::string description;
-  std::string owner_person_id;
-  std::string due_date;  // YYYY-MM-DD or ""
-  bool closed = false;
-  std::string evidence;
-  friend bool operator==(const IssueAction&, const IssueAction&) = default;
-};
+// An issue's action: an owned action (domain/owned_action.h).
+using IssueAction = OwnedAction;
+inline constexpr OwnedActionKind kIssueActions{"action", "an", "actions", "action_id", "a", "issue", "an",
+                                               "IssueActionAdded", "IssueActionClosed", 200};
 
 struct RaiseIssue {  // "raise"
   std::string reference;
@@ -120,7 +116,6 @@ struct IssueState {
 // An Aggregate (the contract: domain/aggregate.h).
 struct IssueAggregate {
   static constexpr std::string_view kKind = "issue";  // on-disk
-  static constexpr std::size_t kMaxActions = 200;
   using State = IssueState;
   using Command = std::variant<RaiseIssue, PrioritiseIssue, AssignIssue, AddIssueAction, CloseIssueAction,
                                ResolveIssue, ReopenIssue>;

@@ -29,16 +29,7 @@ Result<IssueState> IssueAggregate::FromSnapshotJson(const nlohmann::json& j) {
   s.status_reason = r.Str("status_reason");
   s.raised_at = r.Str("raised_at");
   s.resolved_at = r.Str("resolved_at");
-  s.actions = r.List<IssueAction>("actions", [](SnapshotReader& k) {
-    IssueAction out;
-    out.id = k.Str("action_id");
-    out.description = k.Str("description");
-    out.owner_person_id = k.Str("owner_person_id");
-    out.due_date = k.Str("due_date");
-    out.closed = k.Bool("closed");
-    out.evidence = k.Str("evidence");
-    return out;
-  });
+  s.actions = ReadOwnedActions(kIssueActions, r);
   s.next_action = r.SmallInt("next_action");
   return r.Finish(std::move(s));
 }

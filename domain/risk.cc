@@ -128,27 +128,12 @@ Result<Events> RiskAggregate::Decide(const State& s, const Command& command, con
           },
           [&](const AddRiskControl& c) -> Result<Events> {
             ASSURE_TRY(CheckOpen(s));
-            if (Trim(c.description).empty()) return InvalidField("description", "a control needs a description");
-            ASSURE_TRY(CheckDate(c.due_date, "due_date", false));
-            if (s.controls.size() >= kMaxControls) {
-              return RuleViolation("a risk holds at most " + std::to_string(kMaxControls) + " controls");
-            }
-            return Events{MakeEvent("RiskControlAdded", ctx, s.id,
-                                    {{"control_id", "c" + std::to_string(s.next_control)},
-                                     {"description", Trim(c.description)},
-                                     {"owner_person_id", Trim(c.owner_person_id)},
-                                     {"due_date", c.due_date}})};
+            return DecideAddOwnedAction(kRiskControls, s.controls, s.next_control, c.description, c.owner_person_id,
+                                        c.due_date, ctx, s.id);
           },
           [&](const CloseRiskControl& c) -> Result<Events> {
             ASSURE_TRY(CheckOpen(s));
-            auto it = std::find_if(s.controls.begin(), s.controls.end(),
-                                   [&c](const RiskControl& k) { return k.id == c.control_id; });
-            if (it == s.controls.end()) return InvalidField("control_id", "the risk has no control " + c.control_id);
-            if (it->closed) return RuleViolation("the control is already closed");
-            if (Trim(c.evidence).empty()) return InvalidField("evidence", "closing a control needs its evidence");
-            ASSURE_TRY(RequireReason(c.reason, "close a control"));
-            return Events{MakeEvent("RiskControlClosed", ctx, s.id,
-                                    {{"control_id", c.control_id}, {"evidence", Trim(c.evidence)}}, Trim(c.reason))};
+            return DecideCloseOwnedAction(kRiskControls, s.controls, c.control_id, c.evidence, c.reason, ctx, s.id);
           },
           [&](const ReviewRisk& c) -> Result<Events> {
             ASSURE_TRY(CheckOpen(s));
@@ -213,17 +198,8 @@ void RiskAggregate::Evolve(State& s, const EventView& e) {
   } else if (e.type == "RiskScored") {
     RiskScore& target = GetStr(d, "score") == "target" ? s.target : s.current;
     target = RiskScore{static_cast<int>(GetInt(d, "likelihood")), static_cast<int>(GetInt(d, "impact"))};
-  } else if (e.type == "RiskControlAdded") {
-    s.controls.push_back(RiskControl{GetStr(d, "control_id"), GetStr(d, "description"), GetStr(d, "owner_person_id"),
-                                     GetStr(d, "due_date"), false, ""});
-    ++s.next_control;
-  } else if (e.type == "RiskControlClosed") {
-    for (auto& k : s.controls) {
-      if (k.id == GetStr(d, "control_id")) {
-        k.closed = true;
-        k.evidence = GetStr(d, "evidence");
-      }
-    }
+  } else if (EvolveOwnedActions(kRiskControls, s.controls, s.next_control, e)) {
+    // a control added or closed
   } else if (e.type == "RiskReviewed") {
     s.last_reviewed = GetStr(d, "reviewed_on");
     s.review_date = GetStr(d, "next_review_date");
@@ -308,15 +284,6 @@ json RiskAggregate::ToJson(const State& s) {
   auto score = [](const RiskScore& v) {
     return json{{"likelihood", v.likelihood}, {"impact", v.impact}, {"score", v.Value()}, {"grade", RiskGrade(v.Value())}};
   };
-  json controls = json::array();
-  for (const auto& k : s.controls) {
-    controls.push_back({{"control_id", k.id},
-                        {"description", k.description},
-                        {"owner_person_id", k.owner_person_id},
-                        {"due_date", k.due_date},
-                        {"closed", k.closed},
-                        {"evidence", k.evidence}});
-  }
   json out = DescriptionJson(s.description);
   out["id"] = s.id;
   out["inherent"] = score(s.inherent);
@@ -326,7 +293,7 @@ json RiskAggregate::ToJson(const State& s) {
   out["last_reviewed"] = s.last_reviewed;
   out["status"] = NameOf(kRiskStatusNames, s.status);
   out["status_reason"] = s.status_reason;
-  out["controls"] = std::move(controls);
+  out["controls"] = OwnedActionsJson(kRiskControls, s.controls);
   return out;
 }
 

@@ -33,6 +33,7 @@
 
 #include "domain/change.h"
 #include "domain/event.h"
+#include "domain/owned_action.h"
 #include "domain/result.h"
 #include "domain/wire_enum.h"
 
@@ -59,15 +60,10 @@ struct RiskScore {
 // "extreme" 15-25; "" when not scored.
 std::string_view RiskGrade(int score);
 
-struct RiskControl {
-  std::string id;
-  std::string description;
-  std::string owner_person_id;
-  std::string due_date;  // YYYY-MM-DD
-  bool closed = false;
-  std::string evidence;
-  friend bool operator==(const RiskControl&, const RiskControl&) = default;
-};
+// A risk's control: an owned action (domain/owned_action.h).
+using RiskControl = OwnedAction;
+inline constexpr OwnedActionKind kRiskControls{"control", "a", "controls", "control_id", "c", "risk", "a",
+                                               "RiskControlAdded", "RiskControlClosed", 200};
 
 // What a risk is and whose it is: given when it is raised (RaiseRisk) and
 // held in its state (RiskState). In event data and the read model these are
@@ -145,7 +141,6 @@ struct RiskState {
 // An Aggregate (the contract: domain/aggregate.h).
 struct RiskAggregate {
   static constexpr std::string_view kKind = "risk";  // on-disk
-  static constexpr std::size_t kMaxControls = 200;
   using State = RiskState;
   using Command =
       std::variant<RaiseRisk, ScoreRisk, AddRiskControl, CloseRiskControl, ReviewRisk, ChangeRiskStatus, EditRisk>;

@@ -45,16 +45,7 @@ Result<RiskState> RiskAggregate::FromSnapshotJson(const nlohmann::json& j) {
   s.last_reviewed = r.Str("last_reviewed");
   s.status = r.Enum("status", kRiskStatusNames);
   s.status_reason = r.Str("status_reason");
-  s.controls = r.List<RiskControl>("controls", [](SnapshotReader& k) {
-    RiskControl out;
-    out.id = k.Str("control_id");
-    out.description = k.Str("description");
-    out.owner_person_id = k.Str("owner_person_id");
-    out.due_date = k.Str("due_date");
-    out.closed = k.Bool("closed");
-    out.evidence = k.Str("evidence");
-    return out;
-  });
+  s.controls = ReadOwnedActions(kRiskControls, r);
   s.next_control = r.SmallInt("next_control");
   return r.Finish(std::move(s));
 }
