@@ -150,18 +150,12 @@ Result<Events> RiskAggregate::Decide(const State& s, const Command& command, con
           [&](const EditRisk& c) -> Result<Events> {
             ASSURE_TRY(CheckOpen(s));
             json changed = json::object();
-            auto text = [&](const char* key, const std::optional<std::string>& v, const std::string& now) {
-              if (v && Trim(*v) != now) changed[key] = Trim(*v);
-            };
             const RiskDescription& a = s.description;
             if (c.title && Trim(*c.title).empty()) return InvalidField("title", "a risk needs a title");
-            text("reference", c.reference, a.reference);
-            text("title", c.title, a.title);
-            text("cause", c.cause, a.cause);
-            text("event", c.event, a.event);
-            text("effect", c.effect, a.effect);
-            text("category", c.category, a.category);
-            text("owner_person_id", c.owner_person_id, a.owner_person_id);
+            for (const auto& t : kRiskEditableTexts) {
+              const std::optional<std::string>& v = c.*t.edited;
+              if (v && Trim(*v) != a.*t.held) changed[t.key] = Trim(*v);
+            }
             if (c.deliverable_ids && *c.deliverable_ids != a.deliverable_ids) changed["deliverable_ids"] = *c.deliverable_ids;
             if (c.qsin_codes && *c.qsin_codes != a.qsin_codes) changed["qsin_codes"] = *c.qsin_codes;
             if (changed.empty()) return RuleViolation("the edit changes nothing");
@@ -208,10 +202,8 @@ void RiskAggregate::Evolve(State& s, const EventView& e) {
     s.status_reason = e.reason;
   } else if (e.type == "RiskEdited") {
     RiskDescription& a = s.description;
-    for (auto [key, field] : {std::pair{"reference", &a.reference}, std::pair{"title", &a.title},
-                              std::pair{"cause", &a.cause}, std::pair{"event", &a.event}, std::pair{"effect", &a.effect},
-                              std::pair{"category", &a.category}, std::pair{"owner_person_id", &a.owner_person_id}}) {
-      if (d.contains(key)) *field = GetStr(d, key);
+    for (const auto& t : kRiskEditableTexts) {
+      if (d.contains(t.key)) a.*t.held = GetStr(d, t.key);
     }
     if (d.contains("deliverable_ids")) a.deliverable_ids = GetStrList(d, "deliverable_ids");
     if (d.contains("qsin_codes")) a.qsin_codes = GetStrList(d, "qsin_codes");
@@ -258,13 +250,7 @@ Result<RiskAggregate::Command> RiskAggregate::ParseCommand(std::string_view name
       return InvalidField("group_id", "a risk stays on its group's register: escalate it to move it up");
     }
     EditRisk c;
-    c.reference = r.OptStr("reference");
-    c.title = r.OptStr("title");
-    c.cause = r.OptStr("cause");
-    c.event = r.OptStr("event");
-    c.effect = r.OptStr("effect");
-    c.category = r.OptStr("category");
-    c.owner_person_id = r.OptStr("owner_person_id");
+    for (const auto& t : kRiskEditableTexts) c.*t.edited = r.OptStr(t.key);
     if (r.OptArray("deliverable_ids")) c.deliverable_ids = r.StrList("deliverable_ids");
     if (r.OptArray("qsin_codes")) c.qsin_codes = r.StrList("qsin_codes");
     c.reason = r.StrOr("reason");

@@ -117,6 +117,23 @@ struct EditRisk {
   std::optional<std::vector<std::string>> deliverable_ids, qsin_codes;
   std::string reason;
 };
+// The description's texts an edit may change, by their wire names (in
+// RiskEdited's data): one list for the edit's parse, decide, evolve and
+// describe.
+struct RiskEditableText {
+  const char* key;
+  std::string RiskDescription::*held;
+  std::optional<std::string> EditRisk::*edited;
+};
+inline constexpr RiskEditableText kRiskEditableTexts[] = {
+    {"reference", &RiskDescription::reference, &EditRisk::reference},
+    {"title", &RiskDescription::title, &EditRisk::title},
+    {"cause", &RiskDescription::cause, &EditRisk::cause},
+    {"event", &RiskDescription::event, &EditRisk::event},
+    {"effect", &RiskDescription::effect, &EditRisk::effect},
+    {"category", &RiskDescription::category, &EditRisk::category},
+    {"owner_person_id", &RiskDescription::owner_person_id, &EditRisk::owner_person_id},
+};
 struct ChangeRiskStatus {  // "tolerate" | "close" | "reopen": reason
   RiskStatus status = RiskStatus::kOpen;
   std::string reason;

@@ -64,25 +64,27 @@ Change RiskAggregate::Describe(const State& s, const EventView& e) {
   } else if (e.type == "RiskEdited") {
     const RiskDescription& a = s.description;
     std::vector<std::string> said;
-    for (auto [key, before] : {std::pair{"reference", &a.reference}, std::pair{"title", &a.title},
-                               std::pair{"cause", &a.cause}, std::pair{"event", &a.event},
-                               std::pair{"effect", &a.effect}, std::pair{"category", &a.category}}) {
-      if (!d.contains(key)) continue;
-      AddChange(c, key, *before, GetStr(d, key));
-      said.push_back(Words(key) + " " + (before->empty() ? "none" : "'" + Excerpt(*before) + "'") + " → '" +
-                     Excerpt(GetStr(d, key)) + "'");
+    for (const auto& t : kRiskEditableTexts) {
+      if (!d.contains(t.key)) continue;
+      const std::string& before = a.*t.held;
+      const std::string after = GetStr(d, t.key);
+      AddChange(c, t.key, before, after);
+      if (t.held == &RiskDescription::owner_person_id) {  // by name
+        auto name = [&c](const std::string& id) { return id.empty() ? std::string("none") : Named(c, "person", id); };
+        const std::string was = name(before);  // named in this order
+        said.push_back("Owner " + was + " → " + name(after));
+      } else {
+        said.push_back(Words(t.key) + " " + (before.empty() ? "none" : "'" + Excerpt(before) + "'") + " → '" +
+                       Excerpt(after) + "'");
+      }
     }
-    if (d.contains("owner_person_id")) {
-      AddChange(c, "owner_person_id", a.owner_person_id, GetStr(d, "owner_person_id"));
-      const std::string before = a.owner_person_id.empty() ? "none" : Named(c, "person", a.owner_person_id);
-      const std::string after = GetStr(d, "owner_person_id").empty() ? "none" : Named(c, "person", GetStr(d, "owner_person_id"));
-      said.push_back("Owner " + before + " → " + after);
+    if (d.contains("deliverable_ids")) {
+      AddChange(c, "deliverable_ids", a.deliverable_ids, GetMember(d, "deliverable_ids"));
+      said.push_back(std::to_string(GetStrList(d, "deliverable_ids").size()) + " linked deliverables");
     }
-    for (const char* key : {"deliverable_ids", "qsin_codes"}) {
-      if (!d.contains(key)) continue;
-      AddChange(c, key, key == std::string("qsin_codes") ? a.qsin_codes : a.deliverable_ids, GetMember(d, key));
-      said.push_back(key == std::string("qsin_codes") ? "QSIN statements now " + Joined(GetStrList(d, key))
-                                                      : std::to_string(GetStrList(d, key).size()) + " linked deliverables");
+    if (d.contains("qsin_codes")) {
+      AddChange(c, "qsin_codes", a.qsin_codes, GetMember(d, "qsin_codes"));
+      said.push_back("QSIN statements now " + Joined(GetStrList(d, "qsin_codes")));
     }
     c.summary = "Edited: ";
     for (std::size_t i = 0; i < said.size(); ++i) c.summary += (i ? "; " : "") + said[i];
