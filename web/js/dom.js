@@ -74,6 +74,47 @@ export function select(name, options, value) {
            options.map(([v, text]) => h('option', { value: v, selected: v === value }, text)));
 }
 
+// The parts every list view's filter form has (programmes, risks, decisions):
+// the group select, a box ticked when its filter is 'true', Apply and Clear,
+// and applying, which sends the form's named values (trimmed, blanks left
+// out) to the view's route as its query.
+export function groupFilter(groups, value) {
+  return field('Group', select('group_id', [['', 'All groups'],
+    ...groups.map((g) => [g.id, g.name]).sort((a, b) => a[1].localeCompare(b[1]))], value));
+}
+
+export function checkboxFilter(name, label, value) {
+  const id = `f-${name.replaceAll('_', '-')}`;
+  return h('div', { class: 'field checkbox' },
+    h('input', { type: 'checkbox', name, id, value: 'true', checked: value === 'true' }),
+    h('label', { for: id }, label));
+}
+
+export function filterButtons(submit, route) {
+  return h('div', { class: 'actions' },
+    h('button', { type: 'submit' }, submit),
+    h('a', { href: `#/${route}`, class: 'button quiet' }, 'Clear'));
+}
+
+// `live`: applied as soon as a select or checkbox changes, not only on submit.
+export function applyFilters(form, route, names, live) {
+  const apply = (e) => {
+    e?.preventDefault();
+    const data = new FormData(form);
+    const q = new URLSearchParams();
+    for (const k of names) {
+      const v = String(data.get(k) || '').trim();
+      if (v) q.set(k, v);
+    }
+    location.hash = `#/${route}${q.toString() ? `?${q}` : ''}`;
+  };
+  form.addEventListener('submit', apply);
+  if (live) {
+    for (const control of form.querySelectorAll('select, input[type=checkbox]')) control.addEventListener('change', apply);
+  }
+  return form;
+}
+
 export function errorBox(err) {
   return h('p', { class: 'error', role: 'alert' }, err?.message || String(err));
 }

@@ -3,7 +3,7 @@
 // escalations each decided and, for a recommendation to the board above,
 // whether it was endorsed (GET /api/v1/decisions).
 import { get, getAll } from '../api.js';
-import { field, formatDate, h, mount, select } from '../dom.js';
+import { applyFilters, checkboxFilter, field, filterButtons, formatDate, groupFilter, h, mount } from '../dom.js';
 
 const FILTERS = ['q', 'group_id', 'recommendations'];
 const OUTCOMES = { pending: 'Awaiting the board above', endorsed: 'Endorsed', accepted: 'Accepted',
@@ -24,26 +24,10 @@ function filterForm(filter, groups) {
   const words = h('input', { type: 'search', name: 'q', value: filter.q, placeholder: 'e.g. procurement' });
   const form = h('form', { class: 'filters', role: 'search', 'aria-label': 'Search decisions' },
     field('Words', words),
-    field('Group', select('group_id', [['', 'All groups'],
-      ...groups.map((g) => [g.id, g.name]).sort((a, b) => a[1].localeCompare(b[1]))], filter.group_id)),
-    h('div', { class: 'field checkbox' },
-      h('input', { type: 'checkbox', name: 'recommendations', id: 'f-recommendations', value: 'true',
-                   checked: filter.recommendations === 'true' }),
-      h('label', { for: 'f-recommendations' }, 'Recommendations to the board above only')),
-    h('div', { class: 'actions' },
-      h('button', { type: 'submit' }, 'Search'),
-      h('a', { href: '#/decisions', class: 'button quiet' }, 'Clear')));
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    const data = new FormData(form);
-    const q = new URLSearchParams();
-    for (const k of FILTERS) {
-      const v = String(data.get(k) || '').trim();
-      if (v) q.set(k, v);
-    }
-    location.hash = `#/decisions${q.toString() ? `?${q}` : ''}`;
-  });
-  return form;
+    groupFilter(groups, filter.group_id),
+    checkboxFilter('recommendations', 'Recommendations to the board above only', filter.recommendations),
+    filterButtons('Search', 'decisions'));
+  return applyFilters(form, 'decisions', FILTERS, false);
 }
 
 function linkTo(l) {

@@ -3,7 +3,7 @@
 // across programmes, and a summary strip per programme (counts by RAGB,
 // overdue).
 import { download, getAll, may, session, whoAmI } from '../api.js';
-import { errorBox, field, h, mount, select } from '../dom.js';
+import { applyFilters, checkboxFilter, errorBox, field, filterButtons, groupFilter, h, mount, select } from '../dom.js';
 import { RAGB, RAGB_ORDER, STATUSES, ragbBadge, statusLabel } from '../ragb.js';
 
 // Filters the server applies (GET /api/v1/deliverables) ...
@@ -71,34 +71,16 @@ function legend() {
 function filterForm(filter, search, groups) {
   const form = h('form', { class: 'filters', role: 'search', 'aria-label': 'Filter deliverables' },
     field('Search', h('input', { type: 'search', name: 'q', value: search, placeholder: 'Words in any programme' })),
-    field('Group', select('group_id', [['', 'All groups'],
-      ...groups.map((g) => [g.id, g.name]).sort((a, b) => a[1].localeCompare(b[1]))], filter.group_id)),
+    groupFilter(groups, filter.group_id),
     field('RAGB', select('ragb', [['', 'Any rating'], ...RAGB_ORDER.map((r) => [r, RAGB[r].label]),
       ['none', 'Not rated']], filter.ragb)),
     field('Status', select('status', [['', 'Any status'], ...STATUSES.map((s) => [s, statusLabel(s)])],
       filter.status)),
     field('Owner', h('input', { name: 'owner', value: filter.owner, placeholder: 'e.g. Network Director' })),
     field('QSIN code', h('input', { name: 'qsin_code', value: filter.qsin_code, placeholder: 'IN-601' })),
-    h('div', { class: 'field checkbox' },
-      h('input', { type: 'checkbox', name: 'overdue', id: 'f-overdue', value: 'true',
-                   checked: filter.overdue === 'true' }),
-      h('label', { for: 'f-overdue' }, 'Overdue only')),
-    h('div', { class: 'actions' },
-      h('button', { type: 'submit' }, 'Apply filters'),
-      h('a', { href: '#/programmes', class: 'button quiet' }, 'Clear')));
-  const apply = (e) => {
-    e?.preventDefault();
-    const data = new FormData(form);
-    const q = new URLSearchParams();
-    for (const k of ['q', ...FILTERS]) {
-      const v = String(data.get(k) || '').trim();
-      if (v) q.set(k, v);
-    }
-    location.hash = `#/programmes${q.toString() ? `?${q}` : ''}`;
-  };
-  form.addEventListener('submit', apply);
-  for (const sel of form.querySelectorAll('select, input[type=checkbox]')) sel.addEventListener('change', apply);
-  return form;
+    checkboxFilter('overdue', 'Overdue only', filter.overdue),
+    filterButtons('Apply filters', 'programmes'));
+  return applyFilters(form, 'programmes', ['q', ...FILTERS], true);
 }
 
 function summaryStrip(deliverables) {

@@ -3,7 +3,7 @@
 // the register's current scores (click a cell to show only its risks), and
 // (for editors, not in the historical view) raising a risk.
 import { get, getAll, may, post, session, whoAmI } from '../api.js';
-import { field, formatDate, FREE_TEXT_HINT, h, mount, select } from '../dom.js';
+import { applyFilters, checkboxFilter, field, filterButtons, formatDate, FREE_TEXT_HINT, groupFilter, h, mount, select } from '../dom.js';
 import { commandForm } from '../forms.js';
 import { draftsSection } from './risk_drafts.js';
 
@@ -72,31 +72,13 @@ export async function renderRisks(main, _params, query) {
 
 function filterForm(filter, groups) {
   const form = h('form', { class: 'filters', role: 'search', 'aria-label': 'Filter risks' },
-    field('Group', select('group_id', [['', 'All groups'],
-      ...groups.map((g) => [g.id, g.name]).sort((a, b) => a[1].localeCompare(b[1]))], filter.group_id)),
+    groupFilter(groups, filter.group_id),
     field('Minimum score', select('min_score', [['', 'Any score'], ['4', '4 (moderate and above)'],
       ['8', '8 (high and above)'], ['15', '15 (extreme)']], filter.min_score)),
     field('Status', select('status', STATUS_OPTIONS, filter.status)),
-    h('div', { class: 'field checkbox' },
-      h('input', { type: 'checkbox', name: 'past_review', id: 'f-past-review', value: 'true',
-                   checked: filter.past_review === 'true' }),
-      h('label', { for: 'f-past-review' }, 'Past their review date')),
-    h('div', { class: 'actions' },
-      h('button', { type: 'submit' }, 'Apply filters'),
-      h('a', { href: '#/risks', class: 'button quiet' }, 'Clear')));
-  const apply = (e) => {
-    e?.preventDefault();
-    const data = new FormData(form);
-    const q = new URLSearchParams();
-    for (const k of FILTERS) {
-      const v = String(data.get(k) || '').trim();
-      if (v) q.set(k, v);
-    }
-    location.hash = `#/risks${q.toString() ? `?${q}` : ''}`;
-  };
-  form.addEventListener('submit', apply);
-  for (const sel of form.querySelectorAll('select, input[type=checkbox]')) sel.addEventListener('change', apply);
-  return form;
+    checkboxFilter('past_review', 'Past their review date', filter.past_review),
+    filterButtons('Apply filters', 'risks'));
+  return applyFilters(form, 'risks', FILTERS, true);
 }
 
 function registerTable(rows) {
