@@ -4,11 +4,14 @@
 import { errorBox, h, mount, toast } from './dom.js';
 
 // send(body) -> Promise; toBody(FormData) -> body; explain(err) -> Error to
-// show instead (e.g. a 412 in words).
-export function commandForm({ title, id, controls, toBody, send, saved = 'Saved', onSaved = () => {}, explain = (e) => e }) {
+// show instead (e.g. a 412 in words). `title` heads the form and names its
+// button; `heading` (an element) heads it instead, and `attrs` are the
+// form's own (class, dataset).
+export function commandForm({ title, id, controls, toBody, send, saved = 'Saved', onSaved = () => {}, explain = (e) => e,
+                              heading = h('h3', {}, title), attrs = {} }) {
   const message = h('div', { 'aria-live': 'polite' });
-  const form = h('form', { class: 'card command', id },
-    h('h3', {}, title), controls, h('button', { type: 'submit' }, title), message);
+  const form = h('form', { class: 'card command', id, ...attrs },
+    heading, controls, h('button', { type: 'submit' }, title), message);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const button = form.querySelector('button[type=submit]');

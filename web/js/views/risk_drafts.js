@@ -3,7 +3,8 @@
 // editor scores a draft (likelihood x impact) and confirms it, which raises
 // a risk linked to its deliverable (POST /api/v1/risk-drafts/confirm).
 import { get, post } from '../api.js';
-import { errorBox, field, h, mount, select, toast } from '../dom.js';
+import { field, h, select } from '../dom.js';
+import { commandForm } from '../forms.js';
 
 const SCORES = [1, 2, 3, 4, 5].map((n) => [String(n), String(n)]);
 
@@ -17,27 +18,19 @@ export async function draftsSection(me, refresh) {
 }
 
 function draftItem(d, refresh) {
-  const message = h('div', { 'aria-live': 'polite' });
   const title = h('input', { name: 'title', value: d.proposed.title, required: true });
   const likelihood = select('likelihood', SCORES, '3');
   const impact = select('impact', SCORES, '3');
-  const form = h('form', { class: 'card command draft', dataset: { deliverable: d.deliverable.id } },
-    h('p', {}, h('strong', {}, `${d.deliverable.reference ? `${d.deliverable.reference} ` : ''}${d.deliverable.title}`),
+  return h('li', {}, commandForm({
+    title: 'Confirm as a risk',
+    heading: h('p', {}, h('strong', {}, `${d.deliverable.reference ? `${d.deliverable.reference} ` : ''}${d.deliverable.title}`),
       ` (${d.deliverable.group_name}): “${d.text}”`),
-    field('Risk title', title), field('Likelihood', likelihood), field('Impact', impact),
-    h('button', { type: 'submit' }, 'Confirm as a risk'), message);
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    form.querySelector('button').disabled = true;
-    try {
-      await post('risk-drafts/confirm', { drafts: [{ deliverable_id: d.deliverable.id, title: title.value.trim(),
-        inherent: { likelihood: Number(likelihood.value), impact: Number(impact.value) } }] });
-      await refresh();
-      toast('Risk raised from the draft.');
-    } catch (err) {
-      form.querySelector('button').disabled = false;
-      mount(message, errorBox(err));
-    }
-  });
-  return h('li', {}, form);
+    attrs: { class: 'card command draft', dataset: { deliverable: d.deliverable.id } },
+    controls: [field('Risk title', title), field('Likelihood', likelihood), field('Impact', impact)],
+    toBody: () => ({ drafts: [{ deliverable_id: d.deliverable.id, title: title.value.trim(),
+      inherent: { likelihood: Number(likelihood.value), impact: Number(impact.value) } }] }),
+    send: (body) => post('risk-drafts/confirm', body),
+    saved: 'Risk raised from the draft',
+    onSaved: refresh,
+  }));
 }
