@@ -204,6 +204,16 @@ TEST(ShutdownTest, TheLogsOfKilledServersAreRecoveredAndRemovedByTheNextStart) {
     for (const auto& e : fs::directory_iterator(data)) n += e.path().extension() == ".log";
     return n;
   };
+  // Said on a failure (it has failed once in a loaded full run, cause not
+  // found): every file of the store with its size.
+  auto listing = [&data] {
+    std::string out;
+    for (const auto& e : fs::directory_iterator(data)) {
+      out += e.path().filename().string() + " " +
+             (e.is_regular_file() ? std::to_string(e.file_size()) : std::string("(not a file)")) + "\n";
+    }
+    return out;
+  };
   {
     auto [pid, port] = StartServe(dir.path, data, "first");
     ASSERT_NE(port, 0) << Slurp(dir.path / "first.log");
@@ -225,7 +235,7 @@ TEST(ShutdownTest, TheLogsOfKilledServersAreRecoveredAndRemovedByTheNextStart) {
   auto [pid, port] = StartServe(dir.path, data, "clean");
   ASSERT_NE(port, 0) << Slurp(dir.path / "clean.log");
   EXPECT_EQ(StopServe(pid), 0) << Slurp(dir.path / "clean.log");
-  EXPECT_EQ(logs(), 1);
+  EXPECT_EQ(logs(), 1) << listing() << "clean start's log:\n" << Slurp(dir.path / "clean.log");
 }
 
 TEST(CliTest, AnUnknownCommandIsAnErrorEvenWithHelp) {
