@@ -12,7 +12,7 @@ ASSURE_PACKAGES=(
   librocksdb-dev nlohmann-json3-dev libspdlog-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libhowardhinnant-date-dev
-  libzip-dev libxlsxwriter-dev libpugixml-dev zlib1g-dev
+  libzip-dev libxlsxwriter-dev libpugixml-dev zlib1g-dev libjemalloc-dev
   python3 procps systemd
 )
 # Only for the fuzz targets (ops/fuzz, and ops/test's short fuzz run), not

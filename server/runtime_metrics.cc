@@ -7,6 +7,7 @@
 #include "api/audit/checkpoint.h"
 #include "api/core/projection_runner.h"
 #include "api/live/live_hub.h"
+#include "server/allocator.h"
 #include "server/application.h"
 #include "storage/event_store.h"
 
@@ -85,6 +86,20 @@ void CollectStore(storage::EventStore& store, TextWriter& w) {
         D(e.running_compactions));
 }
 
+void CollectMemory(TextWriter& w) {
+  Gauge(w, "process_resident_memory_bytes", "Resident memory size in bytes", D(ResidentBytes()));
+  const auto a = AllocatorStatsNow();
+  if (!a) return;  // a sanitizer build: its allocator says nothing here
+  Gauge(w, "assure_allocator_allocated_bytes", "Bytes allocated by the program and not yet freed (jemalloc)",
+        D(a->allocated));
+  Gauge(w, "assure_allocator_active_bytes", "Bytes of the pages holding those allocations (jemalloc)",
+        D(a->active));
+  Gauge(w, "assure_allocator_resident_bytes",
+        "Bytes of the allocator's pages in memory, its own metadata included (jemalloc)", D(a->resident));
+  Gauge(w, "assure_allocator_retained_bytes",
+        "Address space the allocator keeps for reuse, returned to the system (jemalloc)", D(a->retained));
+}
+
 void AddApplicationCollectors(Application& app, std::shared_ptr<const CommitMetrics> commits) {
   auto& registry = app.metrics();
   registry.Add([&app](TextWriter& w) { app.request_metrics().Collect(w); });
@@ -103,6 +118,7 @@ void AddApplicationCollectors(Application& app, std::shared_ptr<const CommitMetr
           app.live_client_overflows().Value());
   });
   registry.Add([&app](TextWriter& w) { CollectStore(app.store(), w); });
+  registry.Add([](TextWriter& w) { CollectMemory(w); });
   if (commits) registry.Add([commits](TextWriter& w) { commits->Collect(w); });
 }
 

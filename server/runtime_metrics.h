@@ -49,8 +49,12 @@ class CommitMetrics {
 // The store's figures (queues, head, suspension, RocksDB, disk).
 void CollectStore(storage::EventStore& store, api::metrics::TextWriter& w);
 
+// The process's memory: its resident size and, with jemalloc, what the
+// allocator holds (server/allocator.h).
+void CollectMemory(api::metrics::TextWriter& w);
+
 // Registers the collectors of what the Application owns: requests, the
-// worker pool, the entity writer, the store, and `commits` when given.
+// worker pool, the entity writer, the store, memory, and `commits` when given.
 void AddApplicationCollectors(Application& app, std::shared_ptr<const CommitMetrics> commits);
 
 // Registers the collectors of the read models, the live feed and the

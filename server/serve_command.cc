@@ -5,7 +5,6 @@
 #include <spdlog/spdlog.h>
 
 #include <fcntl.h>
-#include <malloc.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -72,20 +71,6 @@ void UseStderrLogger() {
   spdlog::flush_every(std::chrono::seconds(1));
 }
 
-// glibc's malloc gives threads that allocate at once arenas of their own, up
-// to 8 per core, and keeps what is freed in each for that arena's reuse:
-// with the server's dozens of threads (I/O, workers, writer, committer,
-// projections, RocksDB's) the freed memory of bursts - a snapshot's text,
-// a write batch, a memtable - sat in many arenas, and RSS grew to twice the
-// heap in use (heaptrack: 91 MB in use at 213 MB RSS after 6 minutes of the
-// mixed workload). Two arenas held RSS at 0.64x over the same run, at the
-// same writes/s. MALLOC_ARENA_MAX in the environment still decides.
-constexpr int kMallocArenas = 2;
-
-void LimitMallocArenas() {
-  if (std::getenv("MALLOC_ARENA_MAX") == nullptr) ::mallopt(M_ARENA_MAX, kMallocArenas);
-}
-
 // A newcomer's first start: on a store that has never had a token (a new
 // one, or one `ops/run --demo` has just imported the demo programmes into),
 // one admin token is issued, shown once on the terminal and written to
@@ -128,7 +113,6 @@ Status FirstStartToken(Application& app, const std::string& data) {
 
 int Serve(const std::string& data, const std::string& listen_flag, const std::string& config_file,
           const std::string& log_format_flag) {
-  LimitMallocArenas();
   UseStderrLogger();
   ServerConfig config;
   if (!config_file.empty()) {

@@ -152,6 +152,11 @@ const char* const kRequiredFamilies[] = {
     "assure_live_subscribers",             "assure_live_client_overflows_total",
     "assure_live_backlog_events",          "assure_checkpoint_age_seconds",
     "assure_checkpoint_tree_size",         "assure_metrics_collector_failures_total",
+    "process_resident_memory_bytes",
+#ifdef ASSURE_JEMALLOC
+    "assure_allocator_allocated_bytes",    "assure_allocator_active_bytes",
+    "assure_allocator_resident_bytes",     "assure_allocator_retained_bytes",
+#endif
 };
 
 TEST(MetricsTest, AdminOnlyOnTheMainListenerOpenOnMetricsListenAndCountersMove) {
@@ -237,6 +242,11 @@ TEST(MetricsTest, AdminOnlyOnTheMainListenerOpenOnMetricsListenAndCountersMove) 
   EXPECT_GT(after.Value("assure_checkpoint_tree_size"), 0);
   EXPECT_GE(after.Value("assure_projection_lag_events"), 0);
   EXPECT_EQ(after.Value("assure_metrics_collector_failures_total"), 0);
+  EXPECT_GT(after.Value("process_resident_memory_bytes"), 1 << 20);
+#ifdef ASSURE_JEMALLOC
+  EXPECT_GT(after.Value("assure_allocator_allocated_bytes"), 0);
+  EXPECT_GE(after.Value("assure_allocator_resident_bytes"), after.Value("assure_allocator_allocated_bytes"));
+#endif
 
   // The metrics listener serves nothing else.
   EXPECT_EQ(Call(server.metrics_port(), "GET", "/api/v1/tokens").status, 404);
