@@ -1,12 +1,12 @@
 #include "api/auth/token_codec.h"
 
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 
 #include <nlohmann/json.hpp>
 
 #include "domain/calendar.h"
 #include "domain/json_text.h"
+#include "storage/codec.h"
 #include "storage/types.h"
 
 namespace assure::auth {
@@ -98,9 +98,8 @@ Result<std::string> GenerateTokenSecret() {
 }
 
 std::string Sha256Hex(std::string_view bytes) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
-  return Hex(digest, sizeof digest);
+  const storage::Hash256 digest = storage::Sha256(bytes);
+  return Hex(digest.data(), digest.size());
 }
 
 }  // namespace assure::auth
