@@ -30,6 +30,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <numeric>
 #include <cstdio>
 #include <filesystem>
 #include <set>
@@ -82,6 +83,16 @@ int main(int argc, char** argv) {
                  "mixed: a connection's document takes this many draft versions, then it registers the next "
                  "(0: one document per connection for the whole run)")
       ->capture_default_str();
+  app.add_option("--weights", o.weights,
+                 "mixed: percent of requests by kind, in the order progress note, rating change, attendance, "
+                 "decision, action, document version (six numbers adding up to 100)")
+      ->expected(6)
+      ->delimiter(',')
+      ->check([](const std::string& v) {
+        return !v.empty() && v.find_first_not_of("0123456789") == std::string::npos ? std::string()
+                                                                                     : "a percentage";
+      })
+      ->capture_default_str();
   app.add_option("--hot", o.hot_deliverables, "mixed: hot deliverables taking the progress notes")
       ->capture_default_str();
   app.add_option("--notes-deliverables", o.notes_deliverables, "notes: deliverables written to")
@@ -110,6 +121,11 @@ int main(int argc, char** argv) {
                "Exit 2 if any measured request failed (non-2xx or a broken connection): the smoke test's check "
                "that the workloads still match the API; never about a figure");
   CLI11_PARSE(app, argc, argv);
+  if (std::accumulate(o.weights.begin(), o.weights.end(), 0) != 100) {
+    std::fprintf(stderr, "--weights: the six percentages add up to %d, not 100\n",
+                 std::accumulate(o.weights.begin(), o.weights.end(), 0));
+    return 2;
+  }
   namespace fs = std::filesystem;
   auto chosen = [&](const char* p) { return std::find(phases.begin(), phases.end(), p) != phases.end(); };
   if (max_seconds <= 0) {

@@ -32,9 +32,9 @@ namespace {
 enum Kind { kNote, kRating, kAttendance, kDecision, kAction, kDocument, kSitting, kNewDocument, kKinds };
 const char* kKindNames[kKinds] = {"progress note", "rating change",   "attendance",     "decision", "action",
                                   "document version", "meeting cycle", "new document"};
-// Percent of the drawn requests; meeting cycles (close, schedule, open) and
-// new documents are not drawn but come when a sitting or a document is full.
-const int kWeights[kDocument + 1] = {40, 20, 10, 10, 10, 10};
+// The drawn kinds are the first kDocument + 1, in Options::weights' order;
+// meeting cycles (close, schedule, open) and new documents are not drawn but
+// come when a sitting or a document is full.
 const char* kAttendanceValues[] = {"present", "apologies", "absent"};
 
 constexpr int kPeople = 24;
@@ -145,7 +145,7 @@ Req MixedRequest(Mixed& m, const Options& o, const Server& s, int t, std::uint64
     return Post("/api/v1/documents", DocumentBody(t, ++pc.documents).dump(), s.editor);
   }
   int draw = static_cast<int>(pc.rng() % 100), k = 0;
-  while (draw >= kWeights[k]) draw -= kWeights[k++];
+  while (draw >= o.weights[k]) draw -= o.weights[k++];
   *kind = k;
   auto pick = [&](const std::vector<std::string>& v) -> const std::string& { return v[pc.rng() % v.size()]; };
   const std::string tag = std::to_string(t) + "." + std::to_string(i);
@@ -209,7 +209,7 @@ void RunMixed(const Options& o) {
   Server s = StartFreshServer(o.bin, o.dir + "/mixed", so);
   Mixed m = BuildMixedNetwork(s, o.connections, o.hot_deliverables);
   std::printf("\nMixed workload: %d connections for %.1f min; by weight", o.connections, o.minutes);
-  for (int k = 0; k <= kDocument; ++k) std::printf("%s %d%% %s", k ? "," : "", kWeights[k], kKindNames[k]);
+  for (int k = 0; k <= kDocument; ++k) std::printf("%s %d%% %s", k ? "," : "", o.weights[k], kKindNames[k]);
   std::printf("\n(notes on %d hot deliverables; each connection's meeting closed after %d items and the next "
               "opened; each connection's document given %d versions, then the next registered)\n",
               o.hot_deliverables, o.sitting_items, o.document_versions);

@@ -29,6 +29,9 @@ struct Options {
   int hot_deliverables = 4;
   int sitting_items = 100;      // mixed: attendance, decisions and actions per sitting
   int document_versions = 20;   // mixed: draft versions per document
+  // mixed: percent of the drawn requests by kind (note, rating, attendance,
+  // decision, action, document version); they add up to 100.
+  std::vector<int> weights = {40, 20, 10, 10, 10, 10};
   int notes_deliverables = 67;
   std::string between;  // notes: a shell command run before each round
   // history
