@@ -157,15 +157,17 @@ class LogStore final : public EventStore {
   LogHead head_;
   MerkleFrontier frontier_;         // the Merkle tree's right edge at head_
 
-  // The Merkle nodes of levels >= kUpperLevel (a quarter of all nodes;
-  // 16 MB at 1,000,000 events, loaded when the store opens) held in memory:
-  // a proof reads at most two nodes below them from the backend, so it stays
-  // well under a millisecond even when those come from disk. The one
-  // structure that grows with the whole log (16 bytes an event); level 6
-  // (0.5 byte an event) was measured at 1.3-1.7x the proof latency at
-  // 1,000,000 events (assure-bench-store), so level 2 stays. upper_[l - kUpperLevel][i] is node
+  // The Merkle nodes of levels >= kUpperLevel (1/256 of all nodes: 64 bytes
+  // per 256 events, 0.25 MB at 1,000,000 events, loaded when the store
+  // opens) held in memory: a proof reads at most kUpperLevel nodes below
+  // them (one per level) from the backend, point lookups answered from the
+  // block cache. Level 2 (16 bytes an event, all but the lowest two levels)
+  // was kept while a point lookup re-read a large table's filter block
+  // (session 17's block cache fix): in a ten-minute soak of notes and
+  // ratings (7.6 million events) it was 122 MB, all of the server's RSS
+  // growth. upper_[l - kUpperLevel][i] is node
   // (l, i); nodes are immutable once stored, and appended as groups commit.
-  static constexpr std::uint8_t kUpperLevel = 2;
+  static constexpr std::uint8_t kUpperLevel = 8;
   mutable std::shared_mutex upper_mu_;  // guards upper_
   std::vector<std::vector<Hash256>> upper_;
 
