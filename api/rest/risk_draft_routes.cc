@@ -8,6 +8,7 @@
 #include "api/programme_files/programme_title.h"
 #include "api/queries/risk_drafts.h"
 #include "api/rest/entity_routes.h"
+#include "api/rest/idempotency.h"
 #include "api/rest/route_groups.h"
 #include "domain/json_read.h"
 #include "domain/mm_qsin_reference.h"
@@ -103,6 +104,41 @@ WritePart RaisePart(const Confirmed& c) {
   return part;
 }
 
+// The answer to a retried confirmation (the same Idempotency-Key, from the
+// same caller, with the same body): what the first one raised, and nothing
+// written. Its drafts are linked by then, so checking them again would
+// refuse the retry that a lost answer calls for. The key's events are found
+// by their ids (api/core/event_mapping.h); none: a new confirmation.
+Result<std::optional<http::Response>> ReplayedConfirm(RestDeps& deps, const RequestContext& rc,
+                                                      const http::Request& req, const json& body) {
+  std::optional<http::Response> none;
+  if (rc.idempotency_key.empty()) return none;
+  ASSURE_TRY(CheckIdempotencyKey(*deps.store, rc, req, req.body, &body));
+  const std::string prefix = domain::StreamId(RiskAggregate::kKind, "");
+  json ids = json::array();
+  std::set<std::string> seen;
+  std::uint64_t position = 0;
+  for (std::size_t i = 0;; ++i) {
+    auto uuid = storage::Uuid::Parse(IdempotentEventId(rc, i));
+    if (!uuid.ok()) return uuid.error();
+    auto pos = deps.store->FindEventId(*uuid);
+    if (!pos.ok()) return pos.error();
+    if (!pos->has_value()) break;
+    auto event = deps.store->ReadEvent(**pos);
+    if (!event.ok()) return event.error();
+    if (!event->stream_id.starts_with(prefix)) {  // the key was used by another kind of request
+      return MakeError(ErrorCode::kIdempotencyConflict, "this Idempotency-Key was already used for a different request",
+                       "Idempotency-Key");
+    }
+    std::string risk_id = event->stream_id.substr(prefix.size());
+    if (seen.insert(risk_id).second) ids.push_back(std::move(risk_id));
+    position = std::max(position, event->position);
+  }
+  if (ids.empty()) return none;
+  return std::optional<http::Response>(http::Response::Json(
+      201, {{"risk_ids", std::move(ids)}, {"position", position}, {"events_written", 0}, {"replayed", true}}));
+}
+
 http::Response Confirm(RestDeps& deps, const http::Request& req) {
   auto body = ReadJsonBody(req);
   if (!body.ok()) return ErrorResponse(body.error(), req);
@@ -149,6 +185,9 @@ http::Response Confirm(RestDeps& deps, const http::Request& req) {
       return ErrorResponse(s.error(), req);
     }
   }
+  auto replayed = ReplayedConfirm(deps, *rc, req, *body);
+  if (!replayed.ok()) return ErrorResponse(replayed.error(), req);
+  if (replayed->has_value()) return std::move(**replayed);
   if (refused) return ErrorResponse(*refused, req);
   std::vector<WritePart> parts;
   for (const Confirmed& c : confirmed) parts.push_back(RaisePart(c));
@@ -161,11 +200,23 @@ http::Response Confirm(RestDeps& deps, const http::Request& req) {
     }
     return ErrorResponse(e, req);
   }
+  if (r->replayed) {  // a retry that raced its first attempt: answer as a retry does
+    auto again = ReplayedConfirm(deps, *rc, req, *body);
+    if (again.ok() && again->has_value()) return std::move(**again);
+  }
   json ids = json::array();
   for (const Confirmed& c : confirmed) ids.push_back(c.risk_id);
-  return http::Response::Json(201, {{"risk_ids", std::move(ids)},
-                                    {"position", r->position},
-                                    {"events_written", r->events_written}});
+  json answer = {{"risk_ids", std::move(ids)},
+                 {"position", r->position},
+                 {"events_written", r->events_written},
+                 {"replayed", false}};
+  if (!r->replayed && r->events_written > 0) {
+    std::vector<std::string> warnings;
+    NoteAfterCommit(RememberIdempotencyKey(*deps.store, *rc, req, req.body), "recording the Idempotency-Key",
+                    warnings);
+    if (!warnings.empty()) answer["warnings"] = warnings;
+  }
+  return http::Response::Json(201, answer);
 }
 
 }  // namespace
@@ -229,7 +280,9 @@ Status RegisterRiskDraftRoutes(http::Router& router, std::shared_ptr<RestDeps> d
       "risk-drafts). Anything wrong raises nothing: 422 naming the field, e.g. drafts[2].inherent.likelihood, "
       "or drafts[0].deliverable_id for a deliverable with no draft (unknown, placeholder text, or a risk "
       "links it already: confirming twice raises nothing the second time). A group-scoped token must hold "
-      "every draft's group (403). Answer: {risk_ids, position, events_written}.";
+      "every draft's group (403). With an Idempotency-Key, a retry of the same body by the same caller answers "
+      "201 with what the first raised and replayed true, writing nothing; another body with that key is 409. "
+      "Answer: {risk_ids, position, events_written, replayed}.";
   add("POST", "/api/v1/risk-drafts/confirm",
       [deps](const http::Request& req) -> http::Response { return Confirm(*deps, req); }, confirm);
   return add.status();

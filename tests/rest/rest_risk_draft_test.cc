@@ -28,8 +28,8 @@ class RiskDraftRestTest : public RestWorldTest {
     return r.Json();
   }
   // (A vector: a json from {one} would be that one, not a list of it.)
-  HttpReply Confirm(const std::vector<json>& drafts, const std::string& token) {
-    return Post("/api/v1/risk-drafts/confirm", {{"drafts", json(drafts)}}, token);
+  HttpReply Confirm(const std::vector<json>& drafts, const std::string& token, const Headers& headers = {}) {
+    return Post("/api/v1/risk-drafts/confirm", {{"drafts", json(drafts)}}, token, headers);
   }
   static json Scored(const std::string& deliverable_id, int likelihood = 3, int impact = 4) {
     return {{"deliverable_id", deliverable_id}, {"inherent", {{"likelihood", likelihood}, {"impact", impact}}}};
@@ -157,6 +157,47 @@ TEST_F(RiskDraftRestTest, GivenAScopedToken_WhenADraftIsOutsideItsGroup_Then403A
   EXPECT_EQ(Head(), head);
   HttpReply ok = Confirm({Scored(w_.deliverable_in)}, tok().scoped_editor);
   EXPECT_EQ(ok.status, 201) << ok.body;
+}
+
+// A confirmation whose answer was lost is retried with its Idempotency-Key:
+// the retry answers as the first did (its drafts are linked by then, which
+// without the key is a 422), and writes nothing; the key with another body,
+// or on another kind of request, is 409.
+TEST_F(RiskDraftRestTest, GivenAnIdempotencyKey_WhenTheConfirmationIsRetried_ThenItsFirstAnswerAndNothingWritten) {
+  SayRisk(w_.deliverable_in, "Scanner replacement delayed");
+  SayRisk(w_.deliverable_out, "Radiographer vacancies");
+  const Headers key{{"Idempotency-Key", "confirm-1"}};
+  HttpReply first = Confirm({Scored(w_.deliverable_in)}, tok().editor, key);
+  ASSERT_EQ(first.status, 201) << first.body;
+  EXPECT_EQ(first.Json()["replayed"], false);
+  EXPECT_GT(first.Json()["events_written"].get<int>(), 0);
+  const std::uint64_t head = Head();
+
+  HttpReply again = Confirm({Scored(w_.deliverable_in)}, tok().editor, key);
+  ASSERT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(again.Json()["replayed"], true);
+  EXPECT_EQ(again.Json()["risk_ids"], first.Json()["risk_ids"]);
+  EXPECT_EQ(again.Json()["position"], first.Json()["position"]);
+  EXPECT_EQ(again.Json()["events_written"], 0);
+  EXPECT_EQ(Head(), head);
+  EXPECT_EQ(RisksRaised(), 1u);
+
+  // Without the key the same body is refused: the draft is linked now.
+  EXPECT_TRUE(IsProblem(Confirm({Scored(w_.deliverable_in)}, tok().editor), 422, "drafts[0].deliverable_id"));
+  // The key with another body, or for another kind of request: 409, nothing written.
+  EXPECT_TRUE(IsProblem(Confirm({Scored(w_.deliverable_out)}, tok().editor, key), 409, "Idempotency-Key"));
+  EXPECT_TRUE(IsProblem(Confirm({Scored(w_.deliverable_in, 1, 1)}, tok().editor, key), 409, "Idempotency-Key"));
+  const Headers used{{"Idempotency-Key", "rated-1"}};
+  ASSERT_EQ(Post("/api/v1/deliverables/" + w_.deliverable_in + "/change-ragb", {{"ragb", "red"}, {"reason", "r"}},
+                 tok().editor, used).status, 200);
+  const std::uint64_t rated = Head();
+  EXPECT_TRUE(IsProblem(Confirm({Scored(w_.deliverable_out)}, tok().editor, used), 409, "Idempotency-Key"));
+  EXPECT_EQ(Head(), rated);
+  EXPECT_EQ(RisksRaised(), 1u);
+  // Another caller's key is theirs alone.
+  HttpReply admin = Confirm({Scored(w_.deliverable_out)}, tok().admin, key);
+  EXPECT_EQ(admin.status, 201) << admin.body;
+  EXPECT_EQ(admin.Json()["replayed"], false);
 }
 
 TEST_F(RiskDraftRestTest, GivenFilters_WhenListing_ThenOnlyTheirDraftsAndUnknownOnesAre404) {
