@@ -213,10 +213,15 @@ void RunMixed(const Options& o) {
   std::printf("\n(notes on %d hot deliverables; each connection's meeting closed after %d items and the next "
               "opened; each connection's document given %d versions, then the next registered)\n",
               o.hot_deliverables, o.sitting_items, o.document_versions);
-  std::printf("%-8s %10s %9s %9s %8s %9s\n", "at (s)", "writes/s", "p50 ms", "p99 ms", "non-2xx", "RSS MB");
+  // heap MB: what the server's allocator holds for live objects (jemalloc's
+  // allocated bytes, from /metrics; -1 without jemalloc): RSS growing while
+  // it stays flat is the allocator's or RocksDB's, not the server's data.
+  std::printf("%-8s %10s %9s %9s %8s %9s %9s\n", "at (s)", "writes/s", "p50 ms", "p99 ms", "non-2xx", "RSS MB",
+              "heap MB");
   std::fflush(stdout);
   std::vector<double> rates;
   std::vector<long> rss;
+  std::vector<double> heap;
   double at = 0;
   DriveOptions d;
   d.conns = o.connections;
@@ -229,8 +234,10 @@ void RunMixed(const Options& o) {
     // A stretch under half a window (the run's remainder) is not a minute to compare.
     if (w.seconds >= o.window_seconds / 2) rates.push_back(w.ops_per_s());
     rss.push_back(RssKb(ServerPid()));
-    std::printf("%-8.0f %10.0f %9.2f %9.2f %8llu %9.1f\n", at, w.ops_per_s(), Pct(w.lat_us, 0.5) / 1000,
-                Pct(w.lat_us, 0.99) / 1000, static_cast<unsigned long long>(w.non2xx), rss.back() / 1024.0);
+    heap.push_back(MetricValue(s.port, s.admin, "assure_allocator_allocated_bytes") / (1 << 20));
+    std::printf("%-8.0f %10.0f %9.2f %9.2f %8llu %9.1f %9.1f\n", at, w.ops_per_s(), Pct(w.lat_us, 0.5) / 1000,
+                Pct(w.lat_us, 0.99) / 1000, static_cast<unsigned long long>(w.non2xx), rss.back() / 1024.0,
+                heap.back());
     std::fflush(stdout);
   };
   HttpRun h = DriveHttp(
@@ -258,6 +265,10 @@ void RunMixed(const Options& o) {
   if (rss.size() >= 2 && rss.front() > 0) {
     std::printf("server RSS: %.1f MB after the first window -> %.1f MB at the end (%+.0f %%)\n", rss.front() / 1024.0,
                 rss.back() / 1024.0, 100.0 * static_cast<double>(rss.back() - rss.front()) / static_cast<double>(rss.front()));
+  }
+  if (heap.size() >= 2 && heap.front() > 0) {
+    std::printf("server heap (jemalloc allocated): %.1f MB after the first window -> %.1f MB at the end (%+.0f %%)\n",
+                heap.front(), heap.back(), 100.0 * (heap.back() - heap.front()) / heap.front());
   }
   StopServer();
   // The disk's ceiling with the server stopped: raw RocksDB synced writes.

@@ -176,6 +176,22 @@ Conn::Conn(std::uint16_t port, std::string token) : sock_(io_), token_(std::move
   sock_.set_option(tcp::no_delay(true));
 }
 
+double MetricValue(std::uint16_t port, const std::string& admin_token, const std::string& name) {
+  Conn c(port, admin_token);
+  auto [status, text] = c.Do(http::verb::get, "/metrics");
+  if (status != 200) return -1;
+  const std::string prefix = name + " ";
+  for (std::size_t at = 0; at < text.size();) {
+    std::size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    if (text.compare(at, prefix.size(), prefix) == 0) {
+      return std::strtod(text.c_str() + at + prefix.size(), nullptr);
+    }
+    at = end + 1;
+  }
+  return -1;
+}
+
 std::pair<int, std::string> Conn::Do(http::verb verb, const std::string& target, const std::string& body) {
   http::request<http::string_body> req{verb, target, 11};
   req.set(http::field::host, "127.0.0.1");

@@ -54,6 +54,10 @@ void WaitListening(std::uint16_t port, const std::string& log, double seconds = 
 // (refused, reset, or no answer within 60 s).
 int TryGet(std::uint16_t port, const std::string& target);
 
+// The value of an unlabelled sample `name` in GET /metrics (an admin's
+// token), -1 if absent or unreadable.
+double MetricValue(std::uint16_t port, const std::string& admin_token, const std::string& name);
+
 // A fresh store in `dir`/store with an admin, an editor and a secretary token,
 // a config without rate limits (dir/config.json), and the server started and
 // listening. Set-up is done as admin; the measured writes as an editor or a
