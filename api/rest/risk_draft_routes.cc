@@ -192,6 +192,12 @@ http::Response Confirm(RestDeps& deps, const http::Request& req) {
   std::vector<WritePart> parts;
   for (const Confirmed& c : confirmed) parts.push_back(RaisePart(c));
   auto r = deps.writer->Run(std::move(parts), *rc);
+  if (!r.ok() || r->replayed) {
+    // A retry that raced its first attempt (the same key): answer as a
+    // retry does, whether the writer found the key's events or the risks.
+    auto again = ReplayedConfirm(deps, *rc, req, *body);
+    if (again.ok() && again->has_value()) return std::move(**again);
+  }
   if (!r.ok()) {
     Error e = r.error();
     if (e.code == ErrorCode::kAlreadyExists || e.code == ErrorCode::kWrongExpectedVersion) {
@@ -200,16 +206,12 @@ http::Response Confirm(RestDeps& deps, const http::Request& req) {
     }
     return ErrorResponse(e, req);
   }
-  if (r->replayed) {  // a retry that raced its first attempt: answer as a retry does
-    auto again = ReplayedConfirm(deps, *rc, req, *body);
-    if (again.ok() && again->has_value()) return std::move(**again);
-  }
   json ids = json::array();
   for (const Confirmed& c : confirmed) ids.push_back(c.risk_id);
   json answer = {{"risk_ids", std::move(ids)},
                  {"position", r->position},
                  {"events_written", r->events_written},
-                 {"replayed", false}};
+                 {"replayed", r->replayed}};
   if (!r->replayed && r->events_written > 0) {
     std::vector<std::string> warnings;
     NoteAfterCommit(RememberIdempotencyKey(*deps.store, *rc, req, req.body), "recording the Idempotency-Key",

@@ -2,6 +2,8 @@
 // risks of its rows and raises none; GET /api/v1/risk-drafts lists them;
 // POST /api/v1/risk-drafts/confirm raises the scored ones, linked to their
 // deliverables, all or nothing, and only within a scoped token's groups.
+#include <thread>
+
 #include "tests/rest/rest_harness.h"
 
 namespace assure::rest_test {
@@ -198,6 +200,34 @@ TEST_F(RiskDraftRestTest, GivenAnIdempotencyKey_WhenTheConfirmationIsRetried_The
   HttpReply admin = Confirm({Scored(w_.deliverable_out)}, tok().admin, key);
   EXPECT_EQ(admin.status, 201) << admin.body;
   EXPECT_EQ(admin.Json()["replayed"], false);
+}
+
+// Retries sent at once (a client that gave up waiting and sent again):
+// whichever lands first raises the risks; every other answers as a retry
+// does, whether it saw the first's events before deciding or raced it to
+// the writer.
+TEST_F(RiskDraftRestTest, GivenRetriesAtOnceWithOneKey_ThenOneRaisesAndEveryOtherReplaysIt) {
+  SayRisk(w_.deliverable_in, "Scanner replacement delayed");
+  SayRisk(w_.deliverable_out, "Radiographer vacancies");
+  const json body = {{"drafts", json::array({Scored(w_.deliverable_in), Scored(w_.deliverable_out)})}};
+  constexpr int kRetries = 6;
+  std::vector<HttpReply> replies(kRetries);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kRetries; ++i) {
+    threads.emplace_back([&, i] {
+      replies[i] = Send(srv().port(), "POST", "/api/v1/risk-drafts/confirm", tok().editor, body.dump(),
+                        {{"Idempotency-Key", "at-once"}});
+    });
+  }
+  for (auto& t : threads) t.join();
+  int raised = 0;
+  for (const HttpReply& r : replies) {
+    ASSERT_EQ(r.status, 201) << r.body;
+    raised += r.Json()["replayed"] == false;
+    EXPECT_EQ(r.Json()["risk_ids"], replies[0].Json()["risk_ids"]);
+  }
+  EXPECT_EQ(raised, 1);
+  EXPECT_EQ(RisksRaised(), 2u);
 }
 
 TEST_F(RiskDraftRestTest, GivenFilters_WhenListing_ThenOnlyTheirDraftsAndUnknownOnesAre404) {
