@@ -233,7 +233,7 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
     if (!cmd.ok()) return ErrorResponse(cmd.error(), req);
     std::vector<Companion> companions;
     if (spec->create_companions) companions = spec->create_companions(id, *body);
-    auto r = ExecuteWrite<Agg>(*deps->writer, id, *cmd, *rc, std::move(companions));
+    auto r = ExecuteCreate<Agg>(*deps->writer, id, *cmd, *rc, std::move(companions));
     if (!r.ok()) return ErrorResponse(r.error(), req);
     std::vector<std::string> warnings;
     if (!r->replayed && r->events_written > 0) {

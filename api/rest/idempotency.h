@@ -94,4 +94,23 @@ Result<WriteResult> ExecuteWrite(EntityWriter& writer, std::string_view id,
   return r;
 }
 
+// ExecuteWrite for a create whose entity's id the server drew (`id`): a
+// retry that raced its first attempt to the writer had drawn an id of its
+// own, so its key's events are found on another entity's stream. The
+// entity is the one the key created: `id` becomes that one's and the
+// answer is the first attempt's.
+template <class Agg>
+Result<WriteResult> ExecuteCreate(EntityWriter& writer, std::string& id, const typename Agg::Command& command,
+                                  const RequestContext& rc, std::vector<Companion> companions = {}) {
+  auto r = ExecuteWrite<Agg>(writer, id, command, rc, std::move(companions));
+  if (rc.idempotency_key.empty()) return r;
+  if (r.ok() ? !r->replayed : r.error().code != ErrorCode::kIdempotencyConflict) return r;
+  auto earlier = EntityCreatedWithKey(*writer.store(), rc, Agg::kKind);
+  if (!earlier.ok() || !earlier->has_value() || **earlier == id) return r;
+  auto first = FindIdempotentResult(*writer.store(), rc, **earlier);
+  if (!first.ok() || !first->has_value()) return r;
+  id = **earlier;
+  return **first;
+}
+
 }  // namespace assure::api::rest

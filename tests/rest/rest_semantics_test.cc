@@ -217,6 +217,28 @@ TEST_F(RestSemanticsTest, ConcurrentRetriesWithOneKeyWriteOnce) {
   EXPECT_EQ(Get(Deliverable()).Json()["progress_note_count"], 1u);
 }
 
+// Retries of one create sent at once: one entity, and every answer names it
+// (those that raced the first to the writer had drawn ids of their own).
+TEST_F(RestSemanticsTest, ConcurrentRetriesOfACreateWithOneKeyCreateOneEntityAndAllNameIt) {
+  constexpr int kRetries = 8;
+  std::vector<HttpReply> replies(kRetries);
+  const std::string body = json{{"programme_id", w_.programme_in}, {"title", "Once, at once"}}.dump();
+  InParallel(kRetries, [&](int i) {
+    replies[i] = Send(srv().port(), "POST", "/api/v1/deliverables", tok().editor, body,
+                      {{"Idempotency-Key", "create-storm"}});
+  });
+  int fresh = 0;
+  for (const auto& r : replies) {
+    ASSERT_EQ(r.status, 201) << r.body;
+    EXPECT_EQ(r.Json()["id"], replies[0].Json()["id"]);
+    EXPECT_EQ(r.Header("Location"), replies[0].Header("Location"));
+    fresh += r.Json()["replayed"] == false ? 1 : 0;
+  }
+  EXPECT_EQ(fresh, 1);
+  const std::string at = "&min_position=" + std::to_string(Head());
+  EXPECT_EQ(Get("/api/v1/deliverables?programme_id=" + w_.programme_in + at).Json()["total"], 2);
+}
+
 TEST_F(RestSemanticsTest, ARestartServesTheSameReadModelsAndTokens) {
   Must(Deliverable() + "/change-ragb", {{"ragb", "red"}, {"reason", "before restart"}}, tok().editor);
   const json deliverables = Get("/api/v1/deliverables?limit=1000").Json()["items"];
