@@ -43,7 +43,8 @@ json ChainOf(const NetworkModel& m, const EscalationState& e) {
 
 }  // namespace
 
-Result<std::vector<json>> DecisionLog(const NetworkModel& m, const DecisionFilter& f) {
+Result<DecisionLogPage> DecisionLog(const NetworkModel& m, const DecisionFilter& f, std::size_t offset,
+                                    std::size_t limit) {
   if (f.link_kind && !domain::ValueOf(domain::kDecisionLinkKindNames, *f.link_kind)) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "link_kind is one of " + domain::NamesList(domain::kDecisionLinkKindNames), "link_kind");
@@ -68,76 +69,121 @@ Result<std::vector<json>> DecisionLog(const NetworkModel& m, const DecisionFilte
       if (!newest.second || e.raised_at >= newest.second->raised_at) newest = {id, &e};
     }
   });
-  const std::string needle = f.text ? domain::AsciiLower(*f.text) : std::string();
-  struct Row {
+  // The decisions that pass the filters, found from the rows' summaries (a
+  // slim meeting keeps each decision's id and links, not its text), newest
+  // meeting first, then in the order recorded. Only the meetings of the
+  // requested page are loaded whole (a slim one from the store), for their
+  // texts; with a text to search for, every meeting with a candidate is.
+  struct Candidate {
     std::string date;
+    const std::string* meeting_id;
+    const EntityTable<domain::MeetingAggregate>::Row* row;
     std::size_t order;
-    json j;
+    std::string decision_id;
   };
-  std::vector<Row> rows;
-  Status failed;
+  std::vector<Candidate> candidates;
   m.meetings.ForEach([&](const std::string& meeting_id, const domain::MeetingState& summary) {
-    if (!failed.ok() || summary.decisions.empty()) return;
+    if (summary.decisions.empty()) return;
     if (f.group_id && summary.group_id != *f.group_id) return;
-    const std::string date = summary.scheduled_for.substr(0, 10);
+    std::string date = summary.scheduled_for.substr(0, 10);
     if ((f.from && date < *f.from) || (f.to && date > *f.to)) return;
     const auto* row = m.meetings.FindRow(meeting_id);
-    Status s = WithFullState<domain::MeetingAggregate>(m, meeting_id, *row, [&](const domain::MeetingState& mt) {
-      for (std::size_t i = 0; i < mt.decisions.size(); ++i) {
-        const auto& d = mt.decisions[i];
-        const std::string ref = meeting_id + "/" + d.decision_id;
-        if (!needle.empty() && domain::AsciiLower(d.text).find(needle) == std::string::npos) continue;
-        if (!Links(d, f)) continue;
-        const auto rec = recommended.find(ref);
-        if (f.recommendations_only && rec == recommended.end()) continue;
-        json links = json::array();
-        for (const auto& l : d.links) {
-          json link = {{"kind", domain::NameOf(domain::kDecisionLinkKindNames, l.kind)}, {"id", l.id}, {"name", LinkName(m, l)}};
-          if (!l.version_id.empty()) link["version_id"] = l.version_id;
-          links.push_back(std::move(link));
-        }
-        json escalations = json::array();
-        if (auto it = decided.find(ref); it != decided.end()) {
-          for (const auto& [id, e] : it->second) {
-            escalations.push_back({{"id", id}, {"role", "decided"}, {"subject_title", e->subject_title},
-                                   {"from_group_name", EntityNameIn(m, "group", e->from_group_id)},
-                                   {"outcome", domain::EscalationOutcome(*e)}});
-          }
-        }
-        json recommendation = nullptr;
-        if (rec != recommended.end()) {
-          const EscalationState& e = *rec->second.second;
-          recommendation = {{"escalation_id", rec->second.first},
-                            {"to_group_id", e.to_group_id},
-                            {"to_group_name", EntityNameIn(m, "group", e.to_group_id)},
-                            {"outcome", domain::EscalationOutcome(e)},
-                            {"decision", e.accepted_decision.empty() ? e.closed_decision : e.accepted_decision}};
-        }
-        rows.push_back({date, i,
-                        {{"ref", ref},
-                         {"meeting_id", meeting_id},
-                         {"meeting", EntityNameIn(m, "meeting", meeting_id)},
-                         {"scheduled_for", mt.scheduled_for},
-                         {"group_id", mt.group_id},
-                         {"group_name", EntityNameIn(m, "group", mt.group_id)},
-                         {"decision_id", d.decision_id},
-                         {"text", d.text},
-                         {"links", std::move(links)},
-                         {"escalations", std::move(escalations)},
-                         {"recommendation", std::move(recommendation)}}});
-      }
-    });
-    if (!s.ok()) failed = s;
+    for (std::size_t i = 0; i < summary.decisions.size(); ++i) {
+      const auto& d = summary.decisions[i];
+      if (!Links(d, f)) continue;
+      if (f.recommendations_only && !recommended.contains(meeting_id + "/" + d.decision_id)) continue;
+      candidates.push_back({date, &meeting_id, row, i, d.decision_id});
+    }
   });
-  if (!failed.ok()) return failed.error();
-  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+  // Calls fn(candidate, decision, meeting) for each of [first, last) of
+  // `candidates`, loading each meeting once (they are grouped by meeting).
+  auto with_decisions = [&](std::size_t first, std::size_t last, auto&& fn) -> Status {
+    for (std::size_t k = first; k < last;) {
+      std::size_t next = k;
+      while (next < last && candidates[next].meeting_id == candidates[k].meeting_id) ++next;
+      ASSURE_TRY(WithFullState<domain::MeetingAggregate>(
+          m, *candidates[k].meeting_id, *candidates[k].row, [&](const domain::MeetingState& mt) {
+            for (std::size_t c = k; c < next; ++c) {
+              const auto& want = candidates[c].decision_id;
+              const std::size_t i = candidates[c].order;
+              if (i < mt.decisions.size() && mt.decisions[i].decision_id == want) {
+                fn(c, mt.decisions[i], mt);
+                continue;
+              }
+              for (const auto& d : mt.decisions) {
+                if (d.decision_id == want) fn(c, d, mt);
+              }
+            }
+          }));
+      k = next;
+    }
+    return {};
+  };
+  if (f.text) {
+    const std::string needle = domain::AsciiLower(*f.text);
+    std::vector<bool> keep(candidates.size(), false);
+    ASSURE_TRY(with_decisions(0, candidates.size(),
+                              [&](std::size_t c, const domain::MeetingDecision& d, const domain::MeetingState&) {
+                                keep[c] = domain::AsciiLower(d.text).find(needle) != std::string::npos;
+                              }));
+    std::size_t w = 0;
+    for (std::size_t c = 0; c < candidates.size(); ++c) {
+      if (!keep[c]) continue;
+      if (w != c) candidates[w] = std::move(candidates[c]);
+      ++w;
+    }
+    candidates.resize(w);
+  }
+  std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
     if (a.date != b.date) return a.date > b.date;
-    if (a.j["meeting_id"] != b.j["meeting_id"]) return a.j["meeting_id"] < b.j["meeting_id"];
+    if (*a.meeting_id != *b.meeting_id) return *a.meeting_id < *b.meeting_id;
     return a.order < b.order;
   });
-  std::vector<json> out;
-  out.reserve(rows.size());
-  for (auto& r : rows) out.push_back(std::move(r.j));
+  DecisionLogPage out;
+  out.total = candidates.size();
+  const std::size_t first = std::min(offset, candidates.size());
+  const std::size_t last = first + std::min(limit, candidates.size() - first);
+  std::vector<json> rows(last - first);
+  ASSURE_TRY(with_decisions(first, last, [&](std::size_t c, const domain::MeetingDecision& d,
+                                              const domain::MeetingState& mt) {
+    const std::string& meeting_id = *candidates[c].meeting_id;
+    const std::string ref = meeting_id + "/" + d.decision_id;
+    json links = json::array();
+    for (const auto& l : d.links) {
+      json link = {{"kind", domain::NameOf(domain::kDecisionLinkKindNames, l.kind)}, {"id", l.id}, {"name", LinkName(m, l)}};
+      if (!l.version_id.empty()) link["version_id"] = l.version_id;
+      links.push_back(std::move(link));
+    }
+    json escalations = json::array();
+    if (auto it = decided.find(ref); it != decided.end()) {
+      for (const auto& [id, e] : it->second) {
+        escalations.push_back({{"id", id}, {"role", "decided"}, {"subject_title", e->subject_title},
+                               {"from_group_name", EntityNameIn(m, "group", e->from_group_id)},
+                               {"outcome", domain::EscalationOutcome(*e)}});
+      }
+    }
+    json recommendation = nullptr;
+    if (auto rec = recommended.find(ref); rec != recommended.end()) {
+      const EscalationState& e = *rec->second.second;
+      recommendation = {{"escalation_id", rec->second.first},
+                        {"to_group_id", e.to_group_id},
+                        {"to_group_name", EntityNameIn(m, "group", e.to_group_id)},
+                        {"outcome", domain::EscalationOutcome(e)},
+                        {"decision", e.accepted_decision.empty() ? e.closed_decision : e.accepted_decision}};
+    }
+    rows[c - first] = {{"ref", ref},
+                       {"meeting_id", meeting_id},
+                       {"meeting", EntityNameIn(m, "meeting", meeting_id)},
+                       {"scheduled_for", mt.scheduled_for},
+                       {"group_id", mt.group_id},
+                       {"group_name", EntityNameIn(m, "group", mt.group_id)},
+                       {"decision_id", d.decision_id},
+                       {"text", d.text},
+                       {"links", std::move(links)},
+                       {"escalations", std::move(escalations)},
+                       {"recommendation", std::move(recommendation)}};
+  }));
+  out.items = std::move(rows);
   return out;
 }
 

@@ -28,17 +28,27 @@ struct DecisionFilter {
   bool recommendations_only = false;     // only decisions escalated as recommendations
 };
 
-// Every decision of every meeting that passes the filter, newest meeting
-// first (then in the order recorded): {ref ("<meeting id>/<decision id>"),
+// The decisions of every meeting that pass the filter, newest meeting first
+// (then in the order recorded): `total` of them, and `items`, those from
+// `offset` up to `limit` of them: {ref ("<meeting id>/<decision id>"),
 // meeting_id, meeting (in words), scheduled_for, group_id, group_name,
 // decision_id, text, links: [{kind, id, version_id?, name}],
 // escalations: [{id, role, to_group_name, outcome}] (escalations this
 // decision accepted, returned or closed: role "decided"), recommendation:
 // {escalation_id, to_group_id, to_group_name, outcome ("pending",
 // "endorsed", "returned", "closed"), decision} or null}.
+// Cost: the filters other than `text` read the rows' summaries; only the
+// page's meetings are loaded whole for their texts (a slim one from the
+// store). A `text` to search for loads every meeting that passes the other
+// filters.
 // Errors: kInvalidArgument (field named) for a bad kind or date;
 // kNotFound for an unknown group.
-Result<std::vector<nlohmann::json>> DecisionLog(const NetworkModel& m, const DecisionFilter& f);
+struct DecisionLogPage {
+  std::vector<nlohmann::json> items;
+  std::size_t total = 0;
+};
+Result<DecisionLogPage> DecisionLog(const NetworkModel& m, const DecisionFilter& f, std::size_t offset,
+                                    std::size_t limit);
 
 // A board's escalations: incoming (to it: its agenda) or outgoing (from
 // it), with `status` (pending, accepted, returned, closed, or all; default

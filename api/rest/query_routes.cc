@@ -292,9 +292,9 @@ Status RegisterQueryRoutes(http::Router& router, std::shared_ptr<RestDeps> deps)
         f.recommendations_only = rec == "true";
         auto page = ReadPage(req, deps->max_page);
         if (!page.ok()) return page.error();
-        auto rows = DecisionLog(m, f);
+        auto rows = DecisionLog(m, f, page->offset, page->limit);
         if (!rows.ok()) return rows.error();
-        return PageJson(*rows, *page, m.position);
+        return PageJson(std::move(rows->items), rows->total, *page, m.position);
       }),
       decisions);
 

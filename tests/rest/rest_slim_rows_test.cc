@@ -106,5 +106,80 @@ TEST_F(RestSlimRowsTest, ReadsOfAClosedMeetingAndOfOldVersionsAreUnchanged) {
   EXPECT_EQ(m["quorum"], before[base]["quorum"]);
 }
 
+
+// The decision log pages before it loads: the filters read the rows'
+// summaries (a slim meeting keeps its decisions' ids and links), and only the
+// page's meetings are loaded whole for their texts. Pages of it, with and
+// without filters, are the slices of the whole log, texts included.
+TEST_F(RestSlimRowsTest, TheDecisionLogsPagesAreSlicesOfTheWholeLogTextsIncluded) {
+  World w = BuildWorld(*this);
+  const std::string& sec = tok().secretary;
+  for (int k = 0; k < 6; ++k) {
+    const std::string group = k % 2 == 0 ? w.group_in : w.group_out;
+    const std::string day = "2026-0" + std::to_string(1 + k % 4) + "-1" + std::to_string(k);
+    const std::string meeting =
+        Create("meetings", {{"group_id", group}, {"title", "Sitting " + std::to_string(k)}, {"scheduled_for", day}}, sec);
+    const std::string base = "/api/v1/meetings/" + meeting;
+    Must(base + "/open", json::object(), sec);
+    for (int d = 0; d < 3; ++d) {
+      json body = {{"text", "Decision " + std::to_string(d) + " of sitting " + std::to_string(k)}};
+      if (d == 1) body["links"] = {{{"kind", "deliverable"}, {"id", w.deliverable_in}}};
+      Must(base + "/record-decision", body, sec);
+    }
+    Must(base + "/close", json::object(), sec);
+  }
+  // Other writes: the meetings become slim rows.
+  for (int i = 0; i < 8; ++i) {
+    Must("/api/v1/deliverables/" + w.deliverable_in + "/add-progress-note",
+         {{"note_date", "2026-06-01"}, {"text", "note " + std::to_string(i)}}, tok().editor);
+  }
+  const std::string at = "min_position=" + std::to_string(Head());
+  auto all = [&](const std::string& filter) {
+    json page = Get("/api/v1/decisions?" + at + "&limit=1000" + filter).Json();
+    EXPECT_EQ(page["total"], page["items"].size());
+    return page["items"];
+  };
+  auto paged = [&](const std::string& filter, int limit) {
+    json items = json::array();
+    for (int offset = 0;; offset += limit) {
+      json page = Get("/api/v1/decisions?" + at + "&limit=" + std::to_string(limit) + "&offset=" +
+                      std::to_string(offset) + filter).Json();
+      for (const auto& row : page["items"]) items.push_back(row);
+      if (page["items"].empty()) {
+        EXPECT_EQ(page["total"], items.size());
+        return items;
+      }
+    }
+  };
+  const json whole = all("");
+  ASSERT_EQ(whole.size(), 18u);
+  // Newest meeting first, then in the order recorded; every text there.
+  for (std::size_t i = 1; i < whole.size(); ++i) {
+    EXPECT_GE(whole[i - 1]["scheduled_for"].get<std::string>(), whole[i]["scheduled_for"].get<std::string>());
+  }
+  for (const auto& row : whole) EXPECT_TRUE(row["text"].get<std::string>().starts_with("Decision ")) << row;
+  EXPECT_EQ(whole[0]["text"], "Decision 0 of sitting 3");  // 2026-04-13, the newest
+  for (int limit : {1, 4, 5}) EXPECT_EQ(paged("", limit), whole) << "limit " << limit;
+  const std::vector<std::string> filters = {"&group_id=" + w.group_out,
+                                            "&link_kind=deliverable&link_id=" + w.deliverable_in, "&q=DECISION%202",
+                                            "&q=sitting%204&from=2026-01-01", "&to=2026-02-28"};
+  for (const std::string& filter : filters) {
+    const json filtered = all(filter);
+    EXPECT_FALSE(filtered.empty()) << filter;
+    json expected = json::array();
+    for (const auto& row : whole) {
+      for (const auto& f : filtered) {
+        if (f["ref"] == row["ref"]) expected.push_back(row);
+      }
+    }
+    EXPECT_EQ(filtered, expected) << filter;
+    EXPECT_EQ(paged(filter, 2), filtered) << filter;
+  }
+  EXPECT_EQ(all("&link_kind=deliverable").size(), 6u);
+  EXPECT_EQ(all("&q=decision%202").size(), 6u);
+  EXPECT_EQ(all("&q=sitting%204").size(), 3u);
+  EXPECT_EQ(Get("/api/v1/decisions?" + at + "&offset=100").Json()["total"], 18);
+}
+
 }  // namespace
 }  // namespace assure::rest_test
