@@ -6,10 +6,13 @@
 namespace assure::api::spreadsheet {
 namespace {
 
-void AppendCell(std::string& out, std::string_view cell, char delim) {
+// `always`: quoted whatever it holds (a cell that would read as a "sep=X"
+// hint); its quotes doubled like any other's.
+void AppendCell(std::string& out, std::string_view cell, char delim, bool always = false) {
   // Any of the delimiters the reader may detect is quoted, whichever one is
   // in use, so no cell can make another delimiter look right on reading.
-  const bool quote = cell.find_first_of(std::string{delim, ',', ';', '\t', '"', '\r', '\n'}) !=
+  const bool quote = always ||
+                     cell.find_first_of(std::string{delim, ',', ';', '\t', '"', '\r', '\n'}) !=
                          std::string_view::npos ||
                      (!cell.empty() && (cell.front() == ' ' || cell.back() == ' '));
   if (!quote) {
@@ -34,11 +37,8 @@ void AppendRecord(std::string& out, const std::vector<std::string>& cells,
                   char delim, bool first_record) {
   for (std::size_t i = 0; i < cells.size(); ++i) {
     if (i > 0) out.push_back(delim);
-    if (i == 0 && first_record && LooksLikeSepHint(cells[0])) {
-      out.append("\"" + cells[0] + "\"");
-      continue;
-    }
-    AppendCell(out, cells[i], delim);
+    // (Its quote, if it is one, doubled: `SEP="` written as "SEP=""" reads back.)
+    AppendCell(out, cells[i], delim, /*always=*/i == 0 && first_record && LooksLikeSepHint(cells[0]));
   }
   out.append("\r\n");
 }
