@@ -311,6 +311,12 @@ Companion CompanionCommand(std::string id, typename Agg::Command command) {
   return CommandPart<Agg>(std::move(id), {std::move(command)}, /*check_if_match=*/false);
 }
 
+// Calls visit(event) for each event rc's Idempotency-Key wrote, in the order
+// written (their ids are IdempotentEventId(rc, 0), (rc, 1), ...), until one
+// is not stored or visit returns false.
+Status ForEachEventOfKey(storage::EventStore& store, const RequestContext& rc,
+                         const std::function<bool(const storage::RecordedEvent&)>& visit);
+
 // The first result of an Idempotency-Key already used, if it was.
 Result<std::optional<WriteResult>> FindIdempotentResult(storage::EventStore& store,
                                                         const RequestContext& rc,

@@ -78,8 +78,7 @@ Result<DecisionLogPage> DecisionLog(const NetworkModel& m, const DecisionFilter&
     std::string date;
     const std::string* meeting_id;
     const EntityTable<domain::MeetingAggregate>::Row* row;
-    std::size_t order;
-    std::string decision_id;
+    std::size_t order;  // the decision's index, in the summary and in the whole state alike
   };
   std::vector<Candidate> candidates;
   m.meetings.ForEach([&](const std::string& meeting_id, const domain::MeetingState& summary) {
@@ -92,11 +91,13 @@ Result<DecisionLogPage> DecisionLog(const NetworkModel& m, const DecisionFilter&
       const auto& d = summary.decisions[i];
       if (!Links(d, f)) continue;
       if (f.recommendations_only && !recommended.contains(meeting_id + "/" + d.decision_id)) continue;
-      candidates.push_back({date, &meeting_id, row, i, d.decision_id});
+      candidates.push_back({date, &meeting_id, row, i});
     }
   });
   // Calls fn(candidate, decision, meeting) for each of [first, last) of
   // `candidates`, loading each meeting once (they are grouped by meeting).
+  // A row and its whole state were folded to the same position
+  // (WithFullState), so a decision has the same index in both.
   auto with_decisions = [&](std::size_t first, std::size_t last, auto&& fn) -> Status {
     for (std::size_t k = first; k < last;) {
       std::size_t next = k;
@@ -104,15 +105,7 @@ Result<DecisionLogPage> DecisionLog(const NetworkModel& m, const DecisionFilter&
       ASSURE_TRY(WithFullState<domain::MeetingAggregate>(
           m, *candidates[k].meeting_id, *candidates[k].row, [&](const domain::MeetingState& mt) {
             for (std::size_t c = k; c < next; ++c) {
-              const auto& want = candidates[c].decision_id;
-              const std::size_t i = candidates[c].order;
-              if (i < mt.decisions.size() && mt.decisions[i].decision_id == want) {
-                fn(c, mt.decisions[i], mt);
-                continue;
-              }
-              for (const auto& d : mt.decisions) {
-                if (d.decision_id == want) fn(c, d, mt);
-              }
+              if (candidates[c].order < mt.decisions.size()) fn(c, mt.decisions[candidates[c].order], mt);
             }
           }));
       k = next;

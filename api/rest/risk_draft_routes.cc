@@ -118,21 +118,20 @@ Result<std::optional<http::Response>> ReplayedConfirm(RestDeps& deps, const Requ
   json ids = json::array();
   std::set<std::string> seen;
   std::uint64_t position = 0;
-  for (std::size_t i = 0;; ++i) {
-    auto uuid = storage::Uuid::Parse(IdempotentEventId(rc, i));
-    if (!uuid.ok()) return uuid.error();
-    auto pos = deps.store->FindEventId(*uuid);
-    if (!pos.ok()) return pos.error();
-    if (!pos->has_value()) break;
-    auto event = deps.store->ReadEvent(**pos);
-    if (!event.ok()) return event.error();
-    if (!event->stream_id.starts_with(prefix)) {  // the key was used by another kind of request
-      return MakeError(ErrorCode::kIdempotencyConflict, "this Idempotency-Key was already used for a different request",
-                       "Idempotency-Key");
+  bool other_kind = false;  // the key was used by another kind of request
+  ASSURE_TRY(ForEachEventOfKey(*deps.store, rc, [&](const storage::RecordedEvent& event) {
+    if (!event.stream_id.starts_with(prefix)) {
+      other_kind = true;
+      return false;
     }
-    std::string risk_id = event->stream_id.substr(prefix.size());
+    std::string risk_id = event.stream_id.substr(prefix.size());
     if (seen.insert(risk_id).second) ids.push_back(std::move(risk_id));
-    position = std::max(position, event->position);
+    position = std::max(position, event.position);
+    return true;
+  }));
+  if (other_kind) {
+    return MakeError(ErrorCode::kIdempotencyConflict, "this Idempotency-Key was already used for a different request",
+                     "Idempotency-Key");
   }
   if (ids.empty()) return none;
   return std::optional<http::Response>(http::Response::Json(
