@@ -186,12 +186,16 @@ int Serve(const std::string& data, const std::string& listen_flag, const std::st
   int code = 0;
   {
     Server server(**app);
+    // Before Start, which logs "listening on": whoever signals on seeing
+    // that line (ops/run, systemd, the tests) gets a graceful stop, not
+    // the signal's default action. A signal that comes first waits for
+    // the I/O threads.
+    server.HandleSignals();
     Status started = server.Start();
     if (!started.ok()) {
       std::fprintf(stderr, "assure serve: %s\n", started.error().message.c_str());
       return 2;
     }
-    server.HandleSignals();
     // systemd (Type=notify, ops/assure.service): ready once listening.
     NotifySystemd("READY=1\nSTATUS=listening");
     code = server.Wait();

@@ -43,6 +43,7 @@ class Server {
   // The bound port (useful with port 0).
   std::uint16_t port() const { return port_; }
   // SIGTERM and SIGINT begin a graceful shutdown; SIGHUP reloads TLS.
+  // Call it before Start() so no signal finds the process without it.
   void HandleSignals();
   // Reads the TLS certificate and key again. kInvalidArgument when they
   // cannot be used (the previous stay) or TLS is not configured.
