@@ -1,5 +1,7 @@
 #include "api/core/projection_runner.h"
 
+#include <cstdio>
+
 #include "api/core/event_mapping.h"
 #include "storage/codec.h"
 
@@ -7,7 +9,18 @@ namespace assure::api {
 
 namespace {
 constexpr const char* kCheckpointKey = "proj/checkpoint";
+// "a" or "b": the slot of the parts the saved snapshots name (FORMAT.md 2.1).
+constexpr const char* kSlotKey = "proj/snapshot-slot";
+// Parts are written in batches of about this many bytes, unsynced (the
+// synced batch of texts and checkpoint that follows makes them durable:
+// one write-ahead log, written in order).
+constexpr std::size_t kPartBatchBytes = 4 * kSnapshotPartBytes;
 std::string SnapshotKey(const Projection& p) { return "proj/snapshot/" + p.Name(); }
+std::string PartKey(const Projection& p, std::string_view slot, std::uint64_t index) {
+  char number[24];
+  std::snprintf(number, sizeof number, "%010llu", static_cast<unsigned long long>(index));
+  return "proj/snapshot-part/" + p.Name() + "/" + std::string(slot) + "/" + number;
+}
 }  // namespace
 
 ProjectionRunner::ProjectionRunner(storage::EventStore& store,
@@ -23,12 +36,21 @@ Status ProjectionRunner::Start() {
     std::unique_lock lock(mu_);
     auto checkpoint = store_.GetState(kCheckpointKey);
     if (!checkpoint.ok()) return checkpoint.error();
+    auto slot = store_.GetState(kSlotKey);
+    if (!slot.ok()) return slot.error();
+    if (slot->has_value() && (**slot == "a" || **slot == "b")) slot_ = **slot;
     bool restored = checkpoint->has_value() && (*checkpoint)->size() == 8;
     for (auto& p : projections_) {
       if (!restored) break;
       auto snap = store_.GetState(SnapshotKey(*p));
       if (!snap.ok()) return snap.error();
-      restored = snap->has_value() && p->RestoreText(**snap).ok();
+      const ReadPart parts = [this, &p](std::uint64_t index) -> Result<std::string> {
+        auto part = store_.GetState(PartKey(*p, slot_, index));
+        if (!part.ok()) return part.error();
+        if (!part->has_value()) return MakeError(ErrorCode::kCorruption, "part " + std::to_string(index) + " is missing");
+        return std::move(**part);
+      };
+      restored = snap->has_value() && p->RestoreText(**snap, parts).ok();
     }
     if (restored) {
       position_ = storage::GetU64((*checkpoint)->data());
@@ -58,7 +80,7 @@ Status ProjectionRunner::Rebuild() {
 
 Status ProjectionRunner::SaveSnapshots() {
   std::lock_guard saving(save_mu_);
-  std::vector<std::function<std::string()>> renderers;
+  std::vector<SnapshotRenderer> renderers;
   std::uint64_t position = 0;
   {
     // Only long enough to take what the snapshots need at one position.
@@ -67,12 +89,35 @@ Status ProjectionRunner::SaveSnapshots() {
     if (saved_position_ == position) return {};
     for (auto& p : projections_) renderers.push_back(p->SnapshotLater());
   }
-  std::vector<storage::KeyValue> pairs;
+  // The parts go to the slot the saved snapshots do not use: until the
+  // batch below lands, those stay whole.
+  const std::string slot = slot_ == "a" ? "b" : "a";
+  std::vector<storage::KeyValue> batch;
+  std::size_t batch_bytes = 0;
+  auto flush = [&](bool sync) -> Status {
+    Status s = store_.PutState(batch, sync);
+    batch.clear();
+    batch_bytes = 0;
+    return s;
+  };
+  std::vector<storage::KeyValue> texts;
   for (std::size_t i = 0; i < projections_.size(); ++i) {
-    pairs.push_back({SnapshotKey(*projections_[i]), renderers[i]()});
+    std::uint64_t next = 0;
+    const EmitPart emit = [&, i](std::string&& bytes) -> Status {
+      batch_bytes += bytes.size();
+      batch.push_back({PartKey(*projections_[i], slot, next++), std::move(bytes)});
+      return batch_bytes >= kPartBatchBytes ? flush(/*sync=*/false) : Status{};
+    };
+    auto text = renderers[i](emit);
+    if (!text.ok()) return text.error();
+    renderers[i] = nullptr;  // what it copied goes now
+    texts.push_back({SnapshotKey(*projections_[i]), std::move(*text)});
   }
-  pairs.push_back({kCheckpointKey, storage::U64Key(position)});
-  ASSURE_TRY(store_.PutState(pairs));
+  if (!batch.empty()) ASSURE_TRY(flush(/*sync=*/false));
+  texts.push_back({kCheckpointKey, storage::U64Key(position)});
+  texts.push_back({kSlotKey, slot});
+  ASSURE_TRY(store_.PutState(texts));
+  slot_ = slot;
   saved_position_ = position;
   return {};
 }

@@ -38,10 +38,12 @@ class ProjectionRunner {
   Status Start();
   // Forgets every read model and replays the log from position 1.
   Status Rebuild();
-  // Writes every snapshot and the checkpoint in one atomic batch: the
-  // models as they were at one position, taken under the lock (shared, so
-  // events wait) only while each projection's SnapshotLater() copies what
-  // it needs; the text is rendered and written without it. One save at a
+  // Writes every snapshot's text and the checkpoint in one atomic, synced
+  // batch, after the snapshots' parts (in slot "a" or "b", whichever the
+  // saved snapshots do not use, so a save cut short leaves those whole):
+  // the models as they were at one position, taken under the lock (shared,
+  // so events wait) only while each projection's SnapshotLater() copies
+  // what it needs; rendered and written without it. One save at a
   // time. Nothing is written when the models are still at the position this
   // runner last saved (an idle server does not rewrite the same snapshot
   // every interval).
@@ -74,6 +76,7 @@ class ProjectionRunner {
   std::uint64_t subscription_ = 0;
   std::mutex save_mu_;  // one SaveSnapshots at a time (taken before mu_)
   std::optional<std::uint64_t> saved_position_;  // guarded by save_mu_
+  std::string slot_ = "b";  // the parts' slot of the saved snapshots (save_mu_)
 };
 
 }  // namespace assure::api

@@ -105,8 +105,10 @@ class EntityTable {
   // Every row (as Snapshot()) appended to `out` as one line of compact JSON
   // each, in id order, the id as member "id":
   //   {"id": id, "position": n, "slim": true (only when so), "state": {...}, "version": n}\n
-  // Returns the number of rows.
-  std::size_t AppendSnapshotRows(std::string& out) const {
+  // After each row, `after_row(out)` may take what `out` holds (a part of a
+  // snapshot); its error stops the rows. Returns the number of rows.
+  template <typename AfterRow>
+  Result<std::size_t> AppendSnapshotRows(std::string& out, AfterRow&& after_row) const {
     for (const auto& [id, row] : rows_) {
       nlohmann::json j = SnapshotRow(row);
       if constexpr (requires { Agg::kPersonalFields; }) {
@@ -119,6 +121,7 @@ class EntityTable {
       j["id"] = id;
       out += j.dump();
       out += '\n';
+      if (Status s = after_row(out); !s.ok()) return s.error();
     }
     return rows_.size();
   }

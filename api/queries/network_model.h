@@ -127,23 +127,24 @@ class NetworkProjection final : public Projection {
   std::string Name() const override { return "network"; }
   Status Apply(const storage::RecordedEvent& record, const domain::EventView& event) override;
   // The snapshot (api/queries/network_snapshot.cc; storage/FORMAT.md 2.1):
-  // a header line with the format and the model's position, then each
-  // table in a fixed order as a line "<name> <rows> <bytes>" and its rows,
-  // one line of JSON each (EntityTable::AppendSnapshotRows). RestoreText
-  // reads it a row at a time (no JSON value of the whole model), the tables
-  // in parallel (RunBeside), and replaces the model only if all of it reads
-  // back; any other format, or any missing or unreadable part, is
+  // a text with a header line (format, the model's position) and a line
+  // "<name> <rows> <bytes> <parts>" for each table in a fixed order, and
+  // parts holding the tables' rows, one line of JSON each
+  // (EntityTable::AppendSnapshotRows), cut at row ends. RestoreText reads
+  // the rows a line at a time (no JSON value of the whole model), the
+  // tables in parallel (RunBeside), and replaces the model only if all of it
+  // reads back; any other format, or any missing or unreadable part, is
   // ErrorCode::kCorruption (the model is left as it was) and the runner then
   // rebuilds from the log. Bump kSnapshotFormat when the layout's meaning
   // changes in a way a reader would not notice.
-  // Format 4: the layout above with the tables of the registers (risks,
-  // issues, escalations; format 3 had none; format 2 was one JSON object, rows possibly slim; format 1 had
-  // no slim rows).
-  static constexpr int kSnapshotFormat = 4;
-  std::string SnapshotText() const override;
-  // Copies the model (under the runner's lock) and renders the copy later.
-  std::function<std::string()> SnapshotLater() const override;
-  Status RestoreText(std::string_view text) override;
+  // Format 5: parts (format 4 held every table's rows in the one text;
+  // format 3 had no registers' tables; format 2 was one JSON object, rows
+  // possibly slim; format 1 had no slim rows).
+  static constexpr int kSnapshotFormat = 5;
+  // Copies the model (under the runner's lock); the renderer renders the
+  // copy a table at a time, freeing each.
+  SnapshotRenderer SnapshotLater() const override;
+  Status RestoreText(std::string_view text, const ReadPart& parts) override;
   // Every table's rows as one JSON value (EntityTable::Snapshot), with the
   // position: for comparing models (tests), not what is stored.
   nlohmann::json Snapshot() const;

@@ -5,11 +5,14 @@
 // runner rebuilds instead of serving a wrong model.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "tests/api/random_history.h"
+#include "tests/api/snapshot_parts.h"
 #include "api/core/projection_runner.h"
 #include "api/queries/network_model.h"
 #include "storage/codec.h"
@@ -24,7 +27,7 @@ using random_history::Head;
 using random_history::History;
 
 // Counts the events the runner applies; its snapshot restores trivially.
-class CountingProjection final : public Projection {
+class CountingProjection final : public testing::TextSnapshotProjection {
  public:
   std::string Name() const override { return "counting"; }
   Status Apply(const storage::RecordedEvent&, const EventView&) override {
@@ -32,7 +35,7 @@ class CountingProjection final : public Projection {
     return {};
   }
   std::string SnapshotText() const override { return {}; }
-  Status RestoreText(std::string_view) override { return {}; }
+  Status RestoreWhole(std::string_view) override { return {}; }
   void Reset() override {}
   int applied = 0;
 };
@@ -135,13 +138,13 @@ TEST(NetworkSnapshotTest, ASnapshotSavedDuringCommitsIsTheModelAtItsCheckpoint) 
   std::set<std::uint64_t> checkpoints;
   do {
     ASSERT_TRUE(runner.SaveSnapshots().ok());
-    auto text = store->GetState("proj/snapshot/network");
+    const auto saved = testing::StoredSnapshot(*store, "network");
     auto checkpoint = store->GetState("proj/checkpoint");
-    ASSERT_TRUE(text.ok() && text->has_value() && checkpoint.ok() && checkpoint->has_value());
+    ASSERT_TRUE(checkpoint.ok() && checkpoint->has_value());
     const std::uint64_t at = storage::GetU64((*checkpoint)->data());
     checkpoints.insert(at);
     NetworkProjection restored;
-    ASSERT_TRUE(restored.RestoreText(**text).ok());
+    ASSERT_TRUE(testing::RestoreFrom(restored, saved).ok());
     auto folded = BuildNetworkModel(*store, at);
     ASSERT_TRUE(folded.ok());
     ASSERT_EQ(restored.model().ToJson(), folded->ToJson()) << "checkpoint " << at;
@@ -174,7 +177,74 @@ TEST(NetworkSnapshotTest, NothingNewMeansNothingRewritten) {
   ASSERT_TRUE(text.ok() && text->has_value());
   EXPECT_NE(**text, "sentinel") << "a new event: saved again";
   NetworkProjection restored;
-  EXPECT_TRUE(restored.RestoreText(**text).ok());
+  EXPECT_TRUE(testing::RestoreFrom(restored, testing::StoredSnapshot(*store, "network")).ok());
+}
+
+// A model larger than a part: each table's rows are cut at row ends into
+// parts of about kSnapshotPartBytes (the first row past it ends one), the
+// tables' parts numbered on from one to the next; it restores whole. (The
+// large table is restored from rows made here: folding 16,000 events would
+// take minutes under the sanitizers.)
+TEST(NetworkSnapshotTest, ALargeTableIsSavedInPartsCutAtRowEndsAndRestoresWhole) {
+  auto store = storage::NewMemoryStore();
+  auto network = std::make_shared<NetworkProjection>();
+  ProjectionRunner runner(*store, {network});
+  ASSERT_TRUE(runner.Start().ok());
+  History history(*store, 41);
+  for (int i = 0; i < 300; ++i) history.Step();
+  testing::SnapshotInMemory small = testing::SnapshotNow(*network);
+  // The organisations' line and parts replaced by 16,000 rows of some 360
+  // bytes in one part, made from the first row.
+  const std::size_t line = small.text.find("\norganisations ") + 1, end = small.text.find('\n', line) + 1;
+  std::istringstream fields(small.text.substr(line, end - line));
+  std::string name;
+  std::uint64_t rows = 0, bytes = 0, parts = 0;
+  fields >> name >> rows >> bytes >> parts;
+  ASSERT_GE(parts, 1u);
+  json row = json::parse(small.parts[0].substr(0, small.parts[0].find('\n')));
+  std::string big;
+  for (int i = 0; i < 16'000; ++i) {
+    char id[16];
+    std::snprintf(id, sizeof id, "big%05d", i);
+    row["id"] = id;
+    row["state"]["name"] = std::string(280, 'n') + id;
+    big += row.dump() + "\n";
+  }
+  testing::SnapshotInMemory large;
+  large.text = small.text.substr(0, line) + "organisations 16000 " + std::to_string(big.size()) + " 1\n" + small.text.substr(end);
+  large.parts.push_back(big);
+  large.parts.insert(large.parts.end(), small.parts.begin() + static_cast<std::ptrdiff_t>(parts), small.parts.end());
+  NetworkProjection model;
+  ASSERT_TRUE(testing::RestoreFrom(model, large).ok());
+  ASSERT_EQ(model.Snapshot()["organisations"].size(), 16'000u);
+
+  const auto saved = testing::SnapshotNow(model);
+  std::istringstream lines(saved.text);
+  std::string header;
+  std::getline(lines, header);
+  std::size_t next = 0;
+  std::uint64_t organisation_parts = 0;
+  for (std::string table; std::getline(lines, table);) {
+    std::istringstream f(table);
+    f >> name >> rows >> bytes >> parts;
+    if (name == "organisations") organisation_parts = parts;
+    std::uint64_t sum = 0;
+    for (std::uint64_t i = 0; i < parts; ++i, ++next) {
+      ASSERT_LT(next, saved.parts.size()) << name;
+      const std::string& part = saved.parts[next];
+      sum += part.size();
+      ASSERT_FALSE(part.empty()) << name;
+      EXPECT_EQ(part.back(), '\n') << name << " part " << next << ": cut at a row's end";
+      const std::size_t last_row = part.size() < 2 ? 0 : part.rfind('\n', part.size() - 2) + 1;
+      EXPECT_LT(last_row, kSnapshotPartBytes) << name << " part " << next << ": one row past the size ends it";
+    }
+    EXPECT_EQ(sum, bytes) << name;
+  }
+  EXPECT_EQ(next, saved.parts.size());
+  EXPECT_GE(organisation_parts, 5u) << big.size() << " bytes of organisations";
+  NetworkProjection restored;
+  ASSERT_TRUE(testing::RestoreFrom(restored, saved).ok());
+  EXPECT_EQ(restored.Snapshot(), model.Snapshot());
 }
 
 TEST(NetworkSnapshotTest, ADamagedSnapshotIsRefusedAndTheModelKept) {
@@ -185,23 +255,30 @@ TEST(NetworkSnapshotTest, ADamagedSnapshotIsRefusedAndTheModelKept) {
   History history(*store, 3);
   for (int i = 0; i < 400; ++i) history.Step();
   const json good = network->Snapshot();
-  const std::string text = network->SnapshotText();
+  const testing::SnapshotInMemory snap = testing::SnapshotNow(*network);
+  const std::string& text = snap.text;
   ASSERT_FALSE(good["deliverables"].empty());
   ASSERT_FALSE(good["meetings"].empty());
   ASSERT_FALSE(good["risks"].empty());
-  ASSERT_TRUE(text.starts_with("assure-network-snapshot 4 " + std::to_string(runner.position()) + "\n"));
+  ASSERT_TRUE(text.starts_with("assure-network-snapshot 5 " + std::to_string(runner.position()) + "\n"));
+  ASSERT_FALSE(snap.parts.empty());
 
   NetworkProjection other;
-  ASSERT_TRUE(other.RestoreText(text).ok());
+  ASSERT_TRUE(testing::RestoreFrom(other, snap).ok());
   EXPECT_EQ(other.Snapshot(), good);
   EXPECT_EQ(other.model().ToJson(), network->model().ToJson());
-  EXPECT_EQ(other.SnapshotText(), text);
+  const testing::SnapshotInMemory again = testing::SnapshotNow(other);
+  EXPECT_EQ(again.text, text);
+  EXPECT_EQ(again.parts, snap.parts);
 
-  auto refused = [&](const std::string& bad, const std::string& why) {
-    Status s = other.RestoreText(bad);
+  auto refused_snapshot = [&](const testing::SnapshotInMemory& bad, const std::string& why) {
+    Status s = testing::RestoreFrom(other, bad);
     ASSERT_FALSE(s.ok()) << why;
     EXPECT_EQ(s.error().code, ErrorCode::kCorruption) << why;
     EXPECT_EQ(other.Snapshot(), good) << why << ": a refused restore changed the model";
+  };
+  auto refused = [&](const std::string& bad_text, const std::string& why) {
+    refused_snapshot({bad_text, snap.parts}, why);
   };
   auto replaced = [&](std::string from, const std::string& what, const std::string& with) {
     const std::size_t at = from.find(what);
@@ -212,45 +289,94 @@ TEST(NetworkSnapshotTest, ADamagedSnapshotIsRefusedAndTheModelKept) {
   json format2 = good;
   format2["format"] = 2;
   refused(format2.dump(), "format 2: one JSON object");
-  refused(replaced(text, "snapshot 4 ", "snapshot 5 "), "a newer format");
-  refused(replaced(text, "snapshot 4 ", "snapshot 3 "), "format 3 (no risk register)");
-  refused(replaced(text, "snapshot 4 ", "snapshot 2 "), "format 2's number");
+  refused(replaced(text, "snapshot 5 ", "snapshot 6 "), "a newer format");
+  refused(replaced(text, "snapshot 5 ", "snapshot 4 "), "format 4 (every row in the text)");
+  refused(replaced(text, "snapshot 5 ", "snapshot 3 "), "format 3 (no risk register)");
   refused(text + "x", "bytes after the last table");
   refused(text + "\n", "a blank line after the last table");
-  // Cut anywhere: inside the header, a table's line, a row.
-  for (std::size_t cut = 0; cut < text.size(); cut += 37) refused(text.substr(0, cut), "cut at " + std::to_string(cut));
+  // Cut anywhere: inside the header or a table's line.
+  for (std::size_t cut = 0; cut < text.size(); cut += 7) refused(text.substr(0, cut), "cut at " + std::to_string(cut));
+  // Each table's line "<name> <rows> <bytes> <parts>": left out, misnamed,
+  // or with any of its numbers one more than written.
   for (const char* table : {"organisations", "people", "groups", "programmes", "deliverables", "meetings",
-                            "documents", "qsin"}) {
+                            "documents", "qsin", "risks", "issues", "escalations"}) {
     const std::size_t line = text.find(std::string("\n") + table + " ") + 1;
-    const std::size_t body = text.find('\n', line) + 1;
-    std::string_view counts(text.data() + line, body - line);
-    counts.remove_prefix(std::string_view(table).size() + 1);
-    const std::size_t bytes = std::stoul(std::string(counts.substr(counts.find(' ') + 1)));
-    refused(text.substr(0, line) + text.substr(body + bytes), std::string("no ") + table);
+    ASSERT_GT(line, 0u) << table;
+    const std::size_t end = text.find('\n', line) + 1;
+    refused(text.substr(0, line) + text.substr(end), std::string("no ") + table);
     std::string wrong = text;
     wrong.replace(line, std::string_view(table).size(), "tables");
     refused(wrong, std::string(table) + " misnamed");
-    if (bytes == 0) continue;
-    const std::size_t rows = std::stoul(std::string(counts.substr(0, counts.find(' '))));
-    wrong = text;
-    wrong.replace(line, body - line,
-                  std::string(table) + " " + std::to_string(rows + 1) + " " + std::to_string(bytes) + "\n");
-    refused(wrong, std::string(table) + ": a row more than written");
+    std::istringstream numbers(text.substr(line + std::string_view(table).size(), end - line));
+    std::uint64_t rows = 0, bytes = 0, parts = 0;
+    numbers >> rows >> bytes >> parts;
+    if (parts == 0) continue;
+    auto with = [&](std::uint64_t r, std::uint64_t b, std::uint64_t n) {
+      std::string t = text;
+      return t.replace(line, end - line,
+                       std::string(table) + " " + std::to_string(r) + " " + std::to_string(b) + " " +
+                           std::to_string(n) + "\n");
+    };
+    refused(with(rows + 1, bytes, parts), std::string(table) + ": a row more than written");
+    refused(with(rows, bytes + 1, parts), std::string(table) + ": a byte more than written");
+    refused(with(rows, bytes - 1, parts), std::string(table) + ": a byte fewer than written");
+    refused(with(rows, bytes, parts + 1), std::string(table) + ": a part more than written");
   }
-  refused(replaced(text, "\"version\":", "\"version\":\"1\",\"x\":"), "a version that is not a count");
-  refused(replaced(text, "\"state\":{", "\"state\":7,\"z\":{"), "a state that is not an object");
+  // The parts: one missing, cut short, or with a row damaged or out of order.
+  for (std::size_t i = 0; i < snap.parts.size(); ++i) {
+    testing::SnapshotInMemory bad = snap;
+    bad.parts.resize(i);
+    refused_snapshot(bad, "only " + std::to_string(i) + " parts");
+    bad = snap;
+    bad.parts[i].pop_back();
+    refused_snapshot(bad, "part " + std::to_string(i) + " cut short");
+  }
+  // A part of two rows or more, and the text with its table's length
+  // changed by `delta` (so that only the rows themselves are wrong).
+  std::size_t two_rows = 0;
+  while (two_rows < snap.parts.size() && std::count(snap.parts[two_rows].begin(), snap.parts[two_rows].end(), '\n') < 2) {
+    ++two_rows;
+  }
+  ASSERT_LT(two_rows, snap.parts.size()) << "a part must hold two rows";
+  auto text_with_length_changed = [&](std::size_t part, std::int64_t delta) {
+    std::istringstream lines(text);
+    std::string line, out;
+    std::getline(lines, line);
+    out = line + "\n";
+    std::uint64_t first = 0;
+    while (std::getline(lines, line)) {
+      std::istringstream fields(line);
+      std::string name;
+      std::uint64_t rows = 0, bytes = 0, parts = 0;
+      fields >> name >> rows >> bytes >> parts;
+      if (part >= first && part < first + parts) bytes = static_cast<std::uint64_t>(static_cast<std::int64_t>(bytes) + delta);
+      first += parts;
+      out += name + " " + std::to_string(rows) + " " + std::to_string(bytes) + " " + std::to_string(parts) + "\n";
+    }
+    return out;
+  };
+  ASSERT_EQ(text_with_length_changed(two_rows, 0), text);
   {
-    // Two deliverable rows swapped: ids out of order.
-    const std::size_t line = text.find("\ndeliverables ");
-    const std::size_t a = text.find('\n', line + 1) + 1, b = text.find('\n', a) + 1, c = text.find('\n', b) + 1;
-    ASSERT_GT(std::stoul(text.substr(line + 14)), 1u);
-    std::string swapped = text;
-    swapped.replace(a, c - a, text.substr(b, c - b) + text.substr(a, b - a));
-    refused(swapped, "rows out of order");
+    testing::SnapshotInMemory bad = snap;
+    std::string& part = bad.parts[two_rows];
+    part = replaced(part, "\"version\":", "\"version\":\"1\",\"x\":");
+    bad.text = text_with_length_changed(two_rows, static_cast<std::int64_t>(part.size() - snap.parts[two_rows].size()));
+    refused_snapshot(bad, "a version that is not a count");
+    bad.parts[two_rows] = snap.parts[two_rows];
+    refused_snapshot(bad, "the length of the part before it was damaged, ");
+  }
+  {
+    // Two rows of one part swapped: ids out of order (lengths unchanged).
+    testing::SnapshotInMemory bad = snap;
+    std::string& part = bad.parts[two_rows];
+    const std::size_t b = part.find('\n') + 1, c = part.find('\n', b) + 1;
+    part.replace(0, c, part.substr(b, c - b) + part.substr(0, b));
+    ASSERT_NE(part, snap.parts[two_rows]);
+    refused_snapshot(bad, "rows out of order");
   }
 
   // The runner treats a refused restore (here format 2, which an older
-  // server wrote) as "rebuild from the log".
+  // server wrote, or a text cut short) as "rebuild from the log".
   for (const std::string& bad : {format2.dump(), text.substr(0, text.size() / 2)}) {
     auto restarted = std::make_shared<NetworkProjection>();
     auto counting = std::make_shared<CountingProjection>();

@@ -5,7 +5,7 @@
 // (network_generator.h: the domain's own Decide functions, so every event is
 // one the server's projections fold) straight through the storage library
 // with sync off, and kept in --coldstart-store for reruns (a file
-// "generated" there names its event count and tail). As a running server
+// "generated" there names its event count, tail and snapshot format). As a running server
 // leaves it (ASSURE_SNAPSHOT_INTERVAL), the store holds the read models'
 // snapshot from --coldstart-tail (10,000) events before its end, written
 // by the server's own projection runner; a start restores it and replays
@@ -42,11 +42,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// True when `dir` holds a store generated with these figures.
+// True when `dir` holds a store generated with these figures, its read
+// models' snapshot in this build's format (another would be replayed).
 bool Generated(const std::string& dir, std::uint64_t events, std::uint64_t tail) {
   std::uint64_t n = 0, t = 0;
+  int format = 0;
   std::ifstream in(dir + "/generated");
-  return static_cast<bool>(in >> n >> t) && n == events && t == tail;
+  return static_cast<bool>(in >> n >> t >> format) && n == events && t == tail &&
+         format == api::NetworkProjection::kSnapshotFormat;
 }
 
 // What a server's periodic snapshot leaves: the read models restored or
@@ -78,7 +81,7 @@ void Generate(const std::string& dir, std::uint64_t events, std::uint64_t tail) 
     g.Run();
     head = (*store)->Head().position;
   }
-  std::ofstream(dir + "/generated") << events << " " << tail << "\n";
+  std::ofstream(dir + "/generated") << events << " " << tail << " " << api::NetworkProjection::kSnapshotFormat << "\n";
   std::printf("generated %llu events in %.0f s\n", static_cast<unsigned long long>(head),
               std::chrono::duration<double>(Wall::now() - start).count());
 }
@@ -146,17 +149,23 @@ void TimeSnapshotParts(const std::string& from, const std::string& run_dir) {
     };
     if (Status s = runner.Start(); !s.ok()) Die("restoring the read models: " + s.error().message);
     const double start = ms();
-    std::function<std::string()> later;
+    api::SnapshotRenderer later;
     {
       auto lock = runner.ReadLock();
       later = network->SnapshotLater();
     }
     const double copy = ms();
-    const std::string text = later();
+    std::size_t bytes = 0, parts = 0;
+    auto text = later([&](std::string&& part) -> Status {
+      bytes += part.size();
+      ++parts;
+      return {};
+    });
+    if (!text.ok()) Die("rendering the snapshot: " + text.error().message);
     const double render = ms();
-    std::printf("\nRead models' snapshot (%.0f MB): restore + tail %.0f ms; a save holds the lock %.0f ms "
+    std::printf("\nRead models' snapshot (%.0f MB in %zu parts): restore + tail %.0f ms; a save holds the lock %.0f ms "
                 "(the copy), then renders %.0f ms without it\n",
-                static_cast<double>(text.size()) / 1e6, start, copy, render);
+                static_cast<double>(bytes + text->size()) / 1e6, parts, start, copy, render);
   }
   fs::remove_all(run_dir);
 }

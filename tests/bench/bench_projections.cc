@@ -46,8 +46,10 @@ class NoopProjection final : public api::Projection {
  public:
   std::string Name() const override { return "noop"; }
   Status Apply(const storage::RecordedEvent&, const domain::EventView&) override { return {}; }
-  std::string SnapshotText() const override { return {}; }
-  Status RestoreText(std::string_view) override { return {}; }
+  api::SnapshotRenderer SnapshotLater() const override {
+    return [](const api::EmitPart&) -> Result<std::string> { return std::string(); };
+  }
+  Status RestoreText(std::string_view, const api::ReadPart&) override { return {}; }
   void Reset() override {}
 };
 
