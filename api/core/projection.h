@@ -29,7 +29,8 @@ namespace assure::api {
 inline constexpr std::size_t kSnapshotPartBytes = 1 << 20;
 using EmitPart = std::function<Status(std::string&& bytes)>;
 using ReadPart = std::function<Result<std::string>(std::uint64_t index)>;
-// Renders a snapshot: emits its parts (if any) and returns its text.
+// Renders a snapshot: emits its parts (if any) and returns its text. Called
+// once (a renderer may give up what it copied as it renders).
 using SnapshotRenderer = std::function<Result<std::string>(const EmitPart&)>;
 
 class Projection {

@@ -36,16 +36,16 @@ Status ProjectionRunner::Start() {
     std::unique_lock lock(mu_);
     auto checkpoint = store_.GetState(kCheckpointKey);
     if (!checkpoint.ok()) return checkpoint.error();
-    auto slot = store_.GetState(kSlotKey);
+    auto slot = SavedSlot();
     if (!slot.ok()) return slot.error();
-    if (slot->has_value() && (**slot == "a" || **slot == "b")) slot_ = **slot;
-    bool restored = checkpoint->has_value() && (*checkpoint)->size() == 8;
+    // A slot that is neither "a" nor "b": no part can be trusted.
+    bool restored = checkpoint->has_value() && (*checkpoint)->size() == 8 && !slot->empty();
     for (auto& p : projections_) {
       if (!restored) break;
       auto snap = store_.GetState(SnapshotKey(*p));
       if (!snap.ok()) return snap.error();
-      const ReadPart parts = [this, &p](std::uint64_t index) -> Result<std::string> {
-        auto part = store_.GetState(PartKey(*p, slot_, index));
+      const ReadPart parts = [this, &p, &slot](std::uint64_t index) -> Result<std::string> {
+        auto part = store_.GetState(PartKey(*p, *slot, index));
         if (!part.ok()) return part.error();
         if (!part->has_value()) return MakeError(ErrorCode::kCorruption, "part " + std::to_string(index) + " is missing");
         return std::move(**part);
@@ -89,9 +89,12 @@ Status ProjectionRunner::SaveSnapshots() {
     if (saved_position_ == position) return {};
     for (auto& p : projections_) renderers.push_back(p->SnapshotLater());
   }
-  // The parts go to the slot the saved snapshots do not use: until the
-  // batch below lands, those stay whole.
-  const std::string slot = slot_ == "a" ? "b" : "a";
+  // The parts go to the slot the saved snapshots do not use (read from the
+  // store, not remembered: whatever wrote it): until the batch below lands,
+  // those stay whole.
+  auto saved_slot = SavedSlot();
+  if (!saved_slot.ok()) return saved_slot.error();
+  const std::string slot = *saved_slot == "a" ? "b" : "a";
   std::vector<storage::KeyValue> batch;
   std::size_t batch_bytes = 0;
   auto flush = [&](bool sync) -> Status {
@@ -117,9 +120,16 @@ Status ProjectionRunner::SaveSnapshots() {
   texts.push_back({kCheckpointKey, storage::U64Key(position)});
   texts.push_back({kSlotKey, slot});
   ASSURE_TRY(store_.PutState(texts));
-  slot_ = slot;
   saved_position_ = position;
   return {};
+}
+
+Result<std::string> ProjectionRunner::SavedSlot() const {
+  auto slot = store_.GetState(kSlotKey);
+  if (!slot.ok()) return slot.error();
+  if (!slot->has_value()) return std::string("none");
+  if (**slot == "a" || **slot == "b") return **slot;
+  return std::string();
 }
 
 std::uint64_t ProjectionRunner::position() const {

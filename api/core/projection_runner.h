@@ -61,6 +61,9 @@ class ProjectionRunner {
   // Caller holds mu_ exclusively.
   Status CatchUpLocked(std::uint64_t to);
   Status ApplyLocked(const storage::RecordedEvent& e);
+  // The slot of the saved snapshots' parts: "a" or "b"; "none" when no
+  // snapshot was saved with parts; "" when the stored value is neither.
+  Result<std::string> SavedSlot() const;
   void OnCommitted(const std::vector<storage::RecordedEvent>& events);
 
   storage::EventStore& store_;
@@ -76,7 +79,6 @@ class ProjectionRunner {
   std::uint64_t subscription_ = 0;
   std::mutex save_mu_;  // one SaveSnapshots at a time (taken before mu_)
   std::optional<std::uint64_t> saved_position_;  // guarded by save_mu_
-  std::string slot_ = "b";  // the parts' slot of the saved snapshots (save_mu_)
 };
 
 }  // namespace assure::api

@@ -9,11 +9,14 @@
 // tables' parts numbered on from one table to the next. The numbers are
 // decimal. The rows are rendered from a copy of the model a table at a time,
 // each table of the copy freed once rendered and each part handed over once
-// full, so a save holds the copy and one part, not the model's whole text.
+// full, so a save holds the copy and a few parts (ProjectionRunner writes
+// them in batches), not the model's whole text. A renderer empties its copy:
+// it renders once.
 // Each table's parts are read and its rows restored on its own thread, a
 // line at a time (EntityTable::RestoreRows): no JSON value of the whole
 // model is ever built (nor freed).
 #include <charconv>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -118,6 +121,13 @@ Status NetworkProjection::RestoreText(std::string_view text, const ReadPart& rea
       framing = SnapshotCorruption(std::string(name) + ": a bad row count, length or part count");
       return;
     }
+    // As rendered: no part is empty, so a table has parts exactly when it
+    // has bytes, and never more parts than bytes (nor a count that wraps).
+    if ((parts == 0) != (bytes == 0) || parts > bytes || parts > UINT64_MAX - next_part) {
+      framing = SnapshotCorruption(std::string(name) + ": " + std::to_string(parts) + " parts for " +
+                                   std::to_string(bytes) + " bytes");
+      return;
+    }
     const std::uint64_t first = next_part;
     next_part += parts;
     tables.push_back([&table, &read_part, rows, bytes, first, parts, name]() -> Status {
@@ -125,6 +135,7 @@ Status NetworkProjection::RestoreText(std::string_view text, const ReadPart& rea
       for (std::uint64_t i = first; i < first + parts; ++i) {
         auto part = read_part(i);
         if (!part.ok()) return SnapshotCorruption(std::string(name) + ": " + part.error().message);
+        if (part->empty()) return SnapshotCorruption(std::string(name) + ": part " + std::to_string(i) + " is empty");
         if (part->size() > bytes - body.size()) return SnapshotCorruption(std::string(name) + ": more bytes than its length");
         body += *part;
       }

@@ -321,6 +321,8 @@ TEST(NetworkSnapshotTest, ADamagedSnapshotIsRefusedAndTheModelKept) {
     refused(with(rows, bytes + 1, parts), std::string(table) + ": a byte more than written");
     refused(with(rows, bytes - 1, parts), std::string(table) + ": a byte fewer than written");
     refused(with(rows, bytes, parts + 1), std::string(table) + ": a part more than written");
+    refused(with(rows, bytes, 0), std::string(table) + ": bytes in no part");
+    refused(with(rows, bytes, UINT64_MAX), std::string(table) + ": a part count that wraps");
   }
   // The parts: one missing, cut short, or with a row damaged or out of order.
   for (std::size_t i = 0; i < snap.parts.size(); ++i) {
@@ -387,6 +389,21 @@ TEST(NetworkSnapshotTest, ADamagedSnapshotIsRefusedAndTheModelKept) {
     ASSERT_TRUE(again.Start().ok());
     EXPECT_EQ(counting->applied, static_cast<int>(Head(*store)));
     EXPECT_EQ(restarted->model().ToJson(), network->model().ToJson());
+    EXPECT_EQ(restarted->Snapshot(), good);
+  }
+  // So does a saved text whose part is damaged in the store.
+  ASSERT_TRUE(runner.SaveSnapshots().ok());
+  auto slot = store->GetState("proj/snapshot-slot");
+  ASSERT_TRUE(slot.ok() && slot->has_value());
+  for (const std::string damage : {"", "x\n"}) {
+    ASSERT_TRUE(store->PutState({{"proj/snapshot-part/network/" + **slot + "/0000000002", damage},
+                                 {"proj/snapshot/counting", "{}"}})
+                    .ok());
+    auto restarted = std::make_shared<NetworkProjection>();
+    auto counting = std::make_shared<CountingProjection>();
+    ProjectionRunner again(*store, {restarted, counting});
+    ASSERT_TRUE(again.Start().ok());
+    EXPECT_EQ(counting->applied, static_cast<int>(Head(*store))) << "part 2 damaged: '" << damage << "'";
     EXPECT_EQ(restarted->Snapshot(), good);
   }
 }

@@ -265,6 +265,15 @@ TEST(ProjectionRunnerTest, PartsGoToTheOtherSlotSoASaveCutShortLeavesTheSavedSna
   auto slot = store->GetState("proj/snapshot-slot");
   ASSERT_TRUE(slot.ok() && slot->has_value());
   EXPECT_EQ(**slot, "a");
+
+  // A slot that is neither: nothing is restored (the log is replayed), and
+  // the next save writes slot "a" whole again.
+  ASSERT_TRUE(store->PutState({{"proj/snapshot-slot", "c"}}).ok());
+  EXPECT_EQ(restart(), " / ");
+  ASSERT_TRUE(Execute<C>(*store, "a", C::Add{1, ""}, Rc()).ok());
+  big->generation = 'd';
+  ASSERT_TRUE(runner.SaveSnapshots().ok());
+  EXPECT_EQ(restart(), "d 4 / a 0");
 }
 
 TEST(ProjectionRunnerTest, RebuildEqualsIncremental) {
