@@ -244,6 +244,9 @@ HttpRun DriveHttp(std::uint16_t port, const std::string& token, const DriveOptio
     c->sock.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), ec);
     if (ec) Die("connect: " + ec.message());
     c->sock.set_option(tcp::no_delay(true));
+    // Beast reads as much as the buffer has room for (at least 512 bytes):
+    // room for 64 KiB means a history page in one or two reads, not dozens.
+    c->buf.reserve(64 * 1024);
     c->t = t;
     clients.push_back(std::move(c));
   }
