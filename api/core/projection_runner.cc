@@ -38,7 +38,8 @@ Status ProjectionRunner::Start() {
     if (!checkpoint.ok()) return checkpoint.error();
     auto slot = SavedSlot();
     if (!slot.ok()) return slot.error();
-    // A slot that is neither "a" nor "b": no part can be trusted.
+    // No slot, or one that is neither "a" nor "b": no snapshot of this
+    // format was saved (they are written with it), or no part can be trusted.
     bool restored = checkpoint->has_value() && (*checkpoint)->size() == 8 && !slot->empty();
     for (auto& p : projections_) {
       if (!restored) break;
@@ -127,8 +128,7 @@ Status ProjectionRunner::SaveSnapshots() {
 Result<std::string> ProjectionRunner::SavedSlot() const {
   auto slot = store_.GetState(kSlotKey);
   if (!slot.ok()) return slot.error();
-  if (!slot->has_value()) return std::string("none");
-  if (**slot == "a" || **slot == "b") return **slot;
+  if (slot->has_value() && (**slot == "a" || **slot == "b")) return **slot;
   return std::string();
 }
 

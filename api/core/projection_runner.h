@@ -61,8 +61,8 @@ class ProjectionRunner {
   // Caller holds mu_ exclusively.
   Status CatchUpLocked(std::uint64_t to);
   Status ApplyLocked(const storage::RecordedEvent& e);
-  // The slot of the saved snapshots' parts: "a" or "b"; "none" when no
-  // snapshot was saved with parts; "" when the stored value is neither.
+  // The slot of the saved snapshots' parts: "a" or "b"; "" when none is
+  // stored or the stored value is neither.
   Result<std::string> SavedSlot() const;
   void OnCommitted(const std::vector<storage::RecordedEvent>& events);
 
