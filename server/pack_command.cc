@@ -20,7 +20,6 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 
 #include "api/audit/checkpoint.h"
 #include "api/audit/signer.h"
@@ -175,17 +174,13 @@ void RegisterPack(CLI::App& app, Run& run) {
         std::fprintf(stderr, "assure pack: %s\n", s.error().message.c_str());
         return 2;
       }
-      auto pack = api::BuildEvidencePack(*shared, checkpoints, req, read_only ? nullptr : &security);
+      // Written straight to --out, all or nothing (a whole-network pack is
+      // hundreds of MB: never held in memory, and a failure leaves any file
+      // already there as it was).
+      auto pack = api::BuildEvidencePack(*shared, checkpoints, req, read_only ? nullptr : &security, args->out);
       if (!pack.ok()) {
         std::fprintf(stderr, "assure pack: %s\n", pack.error().message.c_str());
         return pack.error().code == ErrorCode::kInvalidArgument ? 1 : 2;
-      }
-      std::ofstream f(args->out, std::ios::binary | std::ios::trunc);
-      f.write(pack->zip.data(), static_cast<std::streamsize>(pack->zip.size()));
-      f.close();
-      if (!f) {
-        std::fprintf(stderr, "assure pack: cannot write %s\n", args->out.c_str());
-        return 2;
       }
       std::string codes, gaps;
       for (const auto& c : pack->codes) codes += (codes.empty() ? "" : ",") + c;
@@ -193,7 +188,7 @@ void RegisterPack(CLI::App& app, Run& run) {
       std::printf("wrote %s (%zu bytes)\n  identity   %s\n  as at      %s (position %llu)\n"
                   "  statements %s\n  gaps       %s\n  events     %zu, documents %zu\n"
                   "  checkpoint size %llu, root %s\n",
-                  args->out.c_str(), pack->zip.size(), pack->identity.c_str(),
+                  args->out.c_str(), static_cast<std::size_t>(pack->zip_bytes), pack->identity.c_str(),
                   pack->as_of_date.c_str(), static_cast<unsigned long long>(pack->position),
                   codes.c_str(), gaps.empty() ? "none" : gaps.c_str(), pack->event_count,
                   pack->document_count,

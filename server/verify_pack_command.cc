@@ -36,7 +36,7 @@ void RegisterVerifyPack(CLI::App& app, Run& run) {
   cmd->add_option("--consistency-proof", args->proof, "Consistency proof to the pack's checkpoint (JSON file)");
   cmd->callback([args, &run] {
     run = [args]() -> int {
-      auto bytes = ReadWholeFile(args->pack);
+      auto bytes = MappedFile::Open(args->pack);
       if (!bytes) {
         std::fprintf(stderr, "assure verify-pack: cannot read %s\n", args->pack.c_str());
         return 2;
@@ -84,7 +84,7 @@ void RegisterVerifyPack(CLI::App& app, Run& run) {
         }
         o.consistency_proof = *proof;
       }
-      auto report = api::VerifyEvidencePack(*bytes, o);
+      auto report = api::VerifyEvidencePack(bytes->bytes(), o);
       std::fputs(api::FormatVerifyReport(report).c_str(), stdout);
       return report.valid ? 0 : 1;
     };

@@ -65,7 +65,8 @@ Result<Checkpoint> CheckpointCovering(CheckpointLog& log, std::uint64_t position
 }  // namespace
 
 Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkpoints,
-                               const PackRequest& request, auth::SecurityLog* security_log) {
+                               const PackRequest& request, auth::SecurityLog* security_log,
+                               const std::string& out_path) {
   if (request.as_of_us.has_value() == request.as_of_position.has_value()) {
     return MakeError(ErrorCode::kInvalidArgument, "give exactly one of as_of and position", "as_of");
   }
@@ -314,14 +315,6 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   const std::string manifest = BuildManifest(files, sha256);
   files[kManifestFile] = manifest;
   clock.Mark("manifest");
-  // The working state (the model, every event's line and leaf) is no
-  // longer needed: freed before the zip's buffers are made.
-  { LogAsAt gone = std::move(*asat); }
-  auto zip = WriteZip(files);
-  if (!zip.ok()) return zip.error();
-  clock.Mark("zip");
-
-  pack.zip = std::move(*zip);
   pack.position = position;
   pack.as_of_date = date;
   pack.checkpoint = *checkpoint;
@@ -330,6 +323,8 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   pack.document_count = uses.document_sha256.size();
   statements = json();
 
+  // Recorded before the zip is written: a failure to record leaves nothing
+  // written.
   if (security_log) {
     auth::SecurityEvent ev;
     ev.kind = auth::security_kind::kEvidencePackDownload;
@@ -347,6 +342,20 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
     ev.correlation_id = request.correlation_id;
     ASSURE_TRY(security_log->Record(std::move(ev)));
   }
+  // The working state (the model, every event's line and leaf) is no
+  // longer needed: freed before the zip is written.
+  { LogAsAt gone = std::move(*asat); }
+  if (out_path.empty()) {
+    auto zip = WriteZip(files);
+    if (!zip.ok()) return zip.error();
+    pack.zip = std::move(*zip);
+    pack.zip_bytes = pack.zip.size();
+  } else {
+    auto written = WriteZipFile(files, out_path);
+    if (!written.ok()) return written.error();
+    pack.zip_bytes = *written;
+  }
+  clock.Mark("zip");
   return pack;
 }
 

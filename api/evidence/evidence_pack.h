@@ -50,7 +50,8 @@ struct PackRequest {
 };
 
 struct Pack {
-  std::string zip;          // the whole pack
+  std::string zip;          // the whole pack (empty when written to a file)
+  std::uint64_t zip_bytes = 0;  // its size
   std::string identity;     // SHA-256 (hex) of pack.json
   std::string pack_json;    // also inside the zip
   std::string events_jsonl;  // also inside the zip
@@ -70,14 +71,19 @@ struct Pack {
 // now if none does), folds the network as at the position, derives each
 // statement's section, signs the pack's statement (FORMAT.md 6.5) with the
 // checkpoint log's key, and writes the zip. When `security_log` is given the generation is
-// recorded there (who, which statements, which date, the pack's identity);
-// a failure to record fails the call.
+// recorded there (who, which statements, which date, the pack's identity)
+// before the zip is written; a failure to record fails the call.
+// With `out_path` the zip is written to that file, all or nothing (a new
+// file beside it, synced, then renamed over it; kIoError when it cannot be
+// written) and Pack::zip is left empty: a whole-network pack is hundreds of
+// MB, which need not be held in memory. Else Pack::zip holds it.
 // Errors: kInvalidArgument naming the field (no or unknown statements, no
 // as-at, a future as_of, an at_position outside 1..head, a bad section, a
 // checkpoint not published or not covering the position, or signed by
 // another key than the log's), store errors as they come.
 Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkpoints,
                                const PackRequest& request,
-                               auth::SecurityLog* security_log = nullptr);
+                               auth::SecurityLog* security_log = nullptr,
+                               const std::string& out_path = {});
 
 }  // namespace assure::api

@@ -1,13 +1,18 @@
 #include "api/evidence/pack_zip.h"
 
 #include <zip.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <memory>
 #include <optional>
-#include <thread>
 
 
 namespace assure::api {
@@ -80,24 +85,50 @@ zip_int64_t ReadSide(std::string_view bytes, std::uint64_t& read_at, zip_error_t
   }
 }
 
-// A writable libzip source over one std::string: libzip writes the archive
-// straight into it (no buffer of its own to copy out afterwards). Starts
-// empty; `committed` holds the archive after zip_close.
-struct StringSink {
-  StringSink() { zip_error_init(&error); }
-  ~StringSink() { zip_error_fini(&error); }
-  StringSink(const StringSink&) = delete;
-  StringSink& operator=(const StringSink&) = delete;
+// A writable libzip source: libzip writes the archive straight into a
+// std::string (no buffer of its own to copy out afterwards) or, when `fd`
+// is open, into that file at the offsets it asks for. Starts empty;
+// `committed` holds the archive after zip_close (string), `size` its length.
+struct Sink {
+  Sink() { zip_error_init(&error); }
+  ~Sink() { zip_error_fini(&error); }
+  Sink(const Sink&) = delete;
+  Sink& operator=(const Sink&) = delete;
 
+  int fd = -1;
   std::string committed;
   std::string writing;
-  std::uint64_t at = 0;  // write offset
+  std::uint64_t size = 0;  // bytes written so far (the end of the archive)
+  std::uint64_t at = 0;    // write offset
   std::uint64_t read_at = 0;
   zip_error_t error;
   std::size_t reserve = 0;
 
+  zip_int64_t Write(const char* bytes, zip_uint64_t len) {
+    if (fd >= 0) {
+      for (zip_uint64_t done = 0; done < len;) {
+        const ssize_t n = ::pwrite(fd, bytes + done, len - done, static_cast<off_t>(at + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+          zip_error_set(&error, ZIP_ER_WRITE, n < 0 ? errno : ENOSPC);
+          return -1;
+        }
+        done += static_cast<zip_uint64_t>(n);
+      }
+    } else if (at == writing.size()) {
+      writing.append(bytes, len);
+    } else {  // over what was written (libzip rewrites a local header)
+      const std::uint64_t over = std::min<std::uint64_t>(len, writing.size() - at);
+      writing.replace(at, over, bytes, over);
+      writing.append(bytes + over, len - over);
+    }
+    at += len;
+    size = std::max(size, at);
+    return static_cast<zip_int64_t>(len);
+  }
+
   static zip_int64_t Callback(void* user, void* data, zip_uint64_t len, zip_source_cmd_t cmd) {
-    auto* self = static_cast<StringSink*>(user);
+    auto* self = static_cast<Sink*>(user);
     switch (cmd) {
       case ZIP_SOURCE_SUPPORTS:
         return zip_source_make_command_bitmap(
@@ -106,26 +137,16 @@ struct StringSink {
             ZIP_SOURCE_COMMIT_WRITE, ZIP_SOURCE_ROLLBACK_WRITE, ZIP_SOURCE_WRITE, ZIP_SOURCE_SEEK_WRITE,
             ZIP_SOURCE_TELL_WRITE, ZIP_SOURCE_REMOVE, static_cast<zip_source_cmd_t>(-1));
       case ZIP_SOURCE_SEEK_WRITE:
-        return SeekTo(data, len, self->error, self->at, self->writing.size());
+        return SeekTo(data, len, self->error, self->at, self->size);
       case ZIP_SOURCE_TELL_WRITE:
         return static_cast<zip_int64_t>(self->at);
       case ZIP_SOURCE_BEGIN_WRITE:
         self->writing.clear();
-        self->writing.reserve(self->reserve);
-        self->at = 0;
+        if (self->fd < 0) self->writing.reserve(self->reserve);
+        self->at = self->size = 0;
         return 0;
-      case ZIP_SOURCE_WRITE: {
-        const char* bytes = static_cast<const char*>(data);
-        if (self->at == self->writing.size()) {
-          self->writing.append(bytes, len);
-        } else {  // over what was written (libzip rewrites a local header)
-          const std::uint64_t over = std::min<std::uint64_t>(len, self->writing.size() - self->at);
-          self->writing.replace(self->at, over, bytes, over);
-          self->writing.append(bytes + over, len - over);
-        }
-        self->at += len;
-        return static_cast<zip_int64_t>(len);
-      }
+      case ZIP_SOURCE_WRITE:
+        return self->Write(static_cast<const char*>(data), len);
       case ZIP_SOURCE_COMMIT_WRITE:
         self->committed = std::move(self->writing);
         self->writing = std::string();
@@ -142,23 +163,14 @@ struct StringSink {
   }
 };
 
-}  // namespace
-
-ZipViews ViewsOf(const ZipEntries& entries) {
-  ZipViews views;
-  for (const auto& [name, content] : entries) views.emplace(name, content);
-  return views;
-}
-
-Result<std::string> WriteZip(const ZipEntries& entries) { return WriteZip(ViewsOf(entries)); }
-
-Result<std::string> WriteZip(const ZipViews& entries) {
+// Writes `entries` through `sink`; kInternal (or kIoError when the file
+// could not be written) on a failure.
+Status WriteInto(const ZipViews& entries, Sink& sink) {
   zip_error_t error;
   zip_error_init(&error);
-  StringSink sink;
   for (const auto& [name, content] : entries) sink.reserve += content.size() + 2 * name.size() + 256;
   sink.reserve += 1024;
-  std::unique_ptr<zip_source_t, SourceCloser> out(zip_source_function_create(&StringSink::Callback, &sink, &error));
+  std::unique_ptr<zip_source_t, SourceCloser> out(zip_source_function_create(&Sink::Callback, &sink, &error));
   if (!out) return MakeError(ErrorCode::kInternal, "zip: " + ZipError(&error));
   zip_t* za = zip_open_from_source(out.get(), ZIP_TRUNCATE, &error);
   if (!za) return MakeError(ErrorCode::kInternal, "zip: " + ZipError(&error));
@@ -185,10 +197,68 @@ Result<std::string> WriteZip(const ZipViews& entries) {
   }
   if (zip_close(za) != 0) {
     std::string msg = zip_strerror(za);
+    const bool io = zip_error_code_zip(&sink.error) == ZIP_ER_WRITE;
     zip_discard(za);
-    return MakeError(ErrorCode::kInternal, "zip: " + msg);
+    return MakeError(io ? ErrorCode::kIoError : ErrorCode::kInternal, "zip: " + msg);
   }
+  return {};
+}
+
+// Removes a file on the way out unless told it is kept.
+struct RemoveUnlessKept {
+  std::string path;
+  bool keep = false;
+  ~RemoveUnlessKept() {
+    if (!keep) ::unlink(path.c_str());
+  }
+};
+
+}  // namespace
+
+ZipViews ViewsOf(const ZipEntries& entries) {
+  ZipViews views;
+  for (const auto& [name, content] : entries) views.emplace(name, content);
+  return views;
+}
+
+Result<std::string> WriteZip(const ZipEntries& entries) { return WriteZip(ViewsOf(entries)); }
+
+Result<std::string> WriteZip(const ZipViews& entries) {
+  Sink sink;
+  ASSURE_TRY(WriteInto(entries, sink));
   return std::move(sink.committed);
+}
+
+Result<std::uint64_t> WriteZipFile(const ZipViews& entries, const std::string& path) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  if (target.filename().empty() || fs::is_directory(target)) {
+    return MakeError(ErrorCode::kInvalidArgument, "'" + path + "' is not a file name", "out");
+  }
+  // A new file beside the target, so that the rename stays on one file system.
+  std::string temp = path + ".partial-XXXXXX";
+  const int fd = ::mkstemp(temp.data());
+  if (fd < 0) return MakeError(ErrorCode::kIoError, "cannot create " + temp + ": " + std::strerror(errno));
+  RemoveUnlessKept cleanup{temp};
+  Sink sink;
+  sink.fd = fd;
+  Status written = WriteInto(entries, sink);
+  if (written.ok() && (::fchmod(fd, 0644) != 0 || ::fsync(fd) != 0)) {
+    written = MakeError(ErrorCode::kIoError, "cannot sync " + temp + ": " + std::strerror(errno));
+  }
+  ::close(fd);
+  if (!written.ok()) return written.error();
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    return MakeError(ErrorCode::kIoError, "cannot rename " + temp + " to " + path + ": " + std::strerror(errno));
+  }
+  cleanup.keep = true;
+  // The rename itself, made durable.
+  const std::string dir = target.has_parent_path() ? target.parent_path().string() : ".";
+  if (const int d = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY); d >= 0) {
+    ::fsync(d);
+    ::close(d);
+  }
+  return sink.size;
 }
 
 namespace {

@@ -1,4 +1,4 @@
-// The zip container of an evidence pack, in memory (libzip).
+// The zip container of an evidence pack (libzip), in memory or in a file.
 //
 // Writing is deterministic: entries in name order, DOS timestamp fixed at
 // 1980-01-01 00:00, fixed external attributes; entries up to kDeflateLimit
@@ -26,6 +26,11 @@ inline constexpr std::size_t kDeflateLimit = 8 << 20;  // bytes
 
 Result<std::string> WriteZip(const ZipViews& entries);
 Result<std::string> WriteZip(const ZipEntries& entries);
+// The same bytes written to the file `path`, all or nothing: into a new
+// file beside it (`path`.partial-XXXXXX, removed on a failure), synced,
+// then renamed over `path`. Returns the size. kInvalidArgument when `path`
+// names a directory; kIoError when the file cannot be written.
+Result<std::uint64_t> WriteZipFile(const ZipViews& entries, const std::string& path);
 ZipViews ViewsOf(const ZipEntries& entries);
 
 // Limits for reading a zip from an untrusted source.

@@ -1,8 +1,17 @@
 #include "api/evidence/pack_zip.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
+#include <vector>
 
 namespace assure::api {
 namespace {
@@ -90,6 +99,86 @@ TEST(PackZip, NotAZipIsRefused) {
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument) << r.error().message;
   }
+}
+
+namespace fs = std::filesystem;
+
+std::string Slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream all;
+  all << in.rdbuf();
+  return std::move(all).str();
+}
+
+// A fresh directory for one test.
+fs::path Scratch(const std::string& name) {
+  fs::path dir = fs::temp_directory_path() / ("assure-zipfile-" + name + "-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+// The names in `dir`.
+std::vector<std::string> Names(const fs::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+TEST(PackZipFile, WritesTheSameBytesAsInMemoryAndLeavesNothingElse) {
+  const ZipEntries entries = SampleEntries();
+  const fs::path dir = Scratch("same");
+  const fs::path out = dir / "pack.zip";
+  std::ofstream(out) << "an older pack";
+  auto written = WriteZipFile(ViewsOf(entries), out.string());
+  ASSERT_TRUE(written.ok()) << written.error().message;
+  auto memory = WriteZip(entries);
+  ASSERT_TRUE(memory.ok());
+  EXPECT_EQ(*written, memory->size());
+  EXPECT_EQ(Slurp(out), *memory);
+  EXPECT_EQ(Names(dir), std::vector<std::string>{"pack.zip"});
+  EXPECT_EQ(fs::status(out).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read);
+  fs::remove_all(dir);
+}
+
+TEST(PackZipFile, ADirectoryOrAMissingDirectoryIsRefused) {
+  const fs::path dir = Scratch("refused");
+  auto into_dir = WriteZipFile(ViewsOf(SampleEntries()), dir.string());
+  ASSERT_FALSE(into_dir.ok());
+  EXPECT_EQ(into_dir.error().code, ErrorCode::kInvalidArgument);
+  auto missing = WriteZipFile(ViewsOf(SampleEntries()), (dir / "no-such-dir" / "pack.zip").string());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, ErrorCode::kIoError);
+  EXPECT_NE(missing.error().message.find("no-such-dir"), std::string::npos) << missing.error().message;
+  EXPECT_TRUE(Names(dir).empty());
+  fs::remove_all(dir);
+}
+
+// A disk that fills in the middle of the zip (here: a file size limit of
+// 1 MiB against an 8 MB entry): the file already at the path is as it was,
+// and no part of the new one is left behind.
+TEST(PackZipFile, AWriteThatFailsHalfWayLeavesTheOldFileAndNoPart) {
+  const fs::path dir = Scratch("half");
+  const fs::path out = dir / "pack.zip";
+  std::ofstream(out) << "an older pack";
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    std::signal(SIGXFSZ, SIG_IGN);  // the write fails with EFBIG instead
+    rlimit limit{1 << 20, 1 << 20};
+    ::setrlimit(RLIMIT_FSIZE, &limit);
+    auto written = WriteZipFile(ViewsOf(SampleEntries()), out.string());
+    std::_Exit(!written.ok() && written.error().code == ErrorCode::kIoError ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "the write should fail with kIoError";
+  EXPECT_EQ(Slurp(out), "an older pack");
+  EXPECT_EQ(Names(dir), std::vector<std::string>{"pack.zip"});
+  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -329,6 +329,18 @@ TEST(PackCliTest, AChosenCheckpointAndTheKeyAsKeyShowPrintsIt) {
     EXPECT_EQ(checked.code, 0) << key << checked.out << checked.err;
     EXPECT_NE(checked.out.find("key given"), std::string::npos) << checked.out;
   }
+  // A pack read from a pipe (not mapped: read to its end) verifies alike;
+  // an empty file is not a pack.
+  auto piped = Shell("cat " + Quote((dir.path / "b.zip").string()) + " | " + bin + " verify-pack /dev/stdin --public-key " + hex,
+                     dir.path);
+  EXPECT_EQ(piped.code, 0) << piped.out << piped.err;
+  std::ofstream(dir.path / "empty.zip").flush();
+  auto empty = Shell(bin + " verify-pack " + Quote((dir.path / "empty.zip").string()), dir.path);
+  EXPECT_EQ(empty.code, 1) << empty.out << empty.err;
+  // The packs were written whole, each by a rename: no partial files are left.
+  for (const auto& e : std::filesystem::directory_iterator(dir.path)) {
+    EXPECT_EQ(e.path().filename().string().find(".partial-"), std::string::npos) << e.path();
+  }
   std::ofstream(dir.path / "junk.txt") << "not a key\n";
   auto junk = Shell(verify + Quote((dir.path / "junk.txt").string()), dir.path);
   EXPECT_EQ(junk.code, 2);
