@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 #include <optional>
 
@@ -16,6 +17,8 @@
 #include "api/evidence/pack_format.h"
 #include "api/evidence/pack_html.h"
 #include "api/evidence/pack_statement.h"
+#include "api/evidence/pack_zip.h"
+#include "api/evidence/spill_file.h"
 #include "storage/codec.h"
 #include "storage/merkle.h"
 #include "domain/calendar.h"
@@ -151,7 +154,12 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
     }
     clock.Mark("derive statements (beside the rendering)");
   };
-  auto asat = ReadLogUpTo(store, position, derive);
+  // The lines go to a temporary file beside the pack's (or in the system's
+  // temporary directory when the pack is built in memory).
+  const std::string spill_dir =
+      out_path.empty() ? std::filesystem::temp_directory_path().string()
+                       : std::filesystem::absolute(std::filesystem::path(out_path)).parent_path().string();
+  auto asat = ReadLogUpTo(store, position, spill_dir, derive);
   if (!asat.ok()) return asat.error();
   // The read pages are freed before the buffers of the zip are made.
   asat->pages.clear();
@@ -183,26 +191,23 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   const std::uint64_t last = positions.empty() ? 0 : positions.back();
   std::vector<storage::Hash256>& leaves = asat->leaves;  // the batch proof needs every leaf up to `last`
   leaves.resize(last);
-  // The relied-on lines, compacted in place: a run of consecutive positions
-  // moves as one block (none at all when every event up to `last` is relied
+  // The relied-on lines: a run of consecutive positions is one range of the
+  // spill file (one range in all when every event up to `last` is relied
   // on, as in a whole-network pack).
-  std::string events_jsonl = std::move(asat->lines);
+  ZipRanged ranged;
   {
-    std::size_t write = 0;
+    std::vector<ByteRange>& ranges = ranged[kEventsFile].ranges;
+    ranged[kEventsFile].file = &*asat->lines;
     for (std::size_t i = 0; i < positions.size();) {
       std::size_t j = i;
       while (j + 1 < positions.size() && positions[j + 1] == positions[j] + 1) ++j;
       const std::uint64_t begin = positions[i] == 1 ? 0 : asat->line_end[positions[i] - 2];
-      const std::uint64_t end = asat->line_end[positions[j] - 1];
-      if (write != begin) std::memmove(events_jsonl.data() + write, events_jsonl.data() + begin, end - begin);
-      write += end - begin;
+      ranges.push_back({begin, asat->line_end[positions[j] - 1]});
       i = j + 1;
     }
-    events_jsonl.resize(write);
   }
-  pack.events_jsonl = std::move(events_jsonl);
   // Its SHA-256 for the manifest, on a second thread while the rest is built.
-  auto events_sha256 = RunBeside([&] { return Sha256Hex(pack.events_jsonl); });
+  auto events_sha256 = RunBeside([&] { return Sha256HexOf(*asat->lines, ranged[kEventsFile].ranges); });
   clock.Mark("events.jsonl of the streams relied on");
 
   // 5. The proofs against the one checkpoint: proofs.json, built on a
@@ -287,15 +292,15 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   clock.Mark("proofs (beside the above)");
   ZipViews files = ViewsOf(owned);
   files[kPackFile] = pack.pack_json;
-  files[kEventsFile] = pack.events_jsonl;
   // 8. The signed statement: what the pack holds, bound to every file.
-  std::map<std::string, std::string> sha256 = {{kEventsFile, events_sha256.get()}, {kPackFile, pack.identity}};
-  json file_hashes = json::object();
+  Result<std::string> events_hash = events_sha256.get();
+  if (!events_hash.ok()) return events_hash.error();
+  std::map<std::string, std::string> sha256 = {{kEventsFile, *events_hash}, {kPackFile, pack.identity}};
   for (const auto& [name, content] : files) {
-    auto it = sha256.find(name);
-    if (it == sha256.end()) it = sha256.emplace(name, Sha256Hex(content)).first;
-    file_hashes[name] = it->second;
+    if (!sha256.count(name)) sha256.emplace(name, Sha256Hex(content));
   }
+  json file_hashes = json::object();
+  for (const auto& [name, hex] : sha256) file_hashes[name] = hex;
   SignedPackStatement signed_statement;
   signed_statement.statement = {{"format", kStatementFormat},
                                 {"identity", pack.identity},
@@ -311,8 +316,9 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   signed_statement.signature = checkpoints.signer().Sign(PackStatementMessage(signed_statement.statement));
   const std::string signature_json = SignatureJson(signed_statement);
   files[kSignatureFile] = signature_json;
+  sha256[kSignatureFile] = Sha256Hex(signature_json);
   clock.Mark("signed statement");
-  const std::string manifest = BuildManifest(files, sha256);
+  const std::string manifest = ManifestOf(sha256);
   files[kManifestFile] = manifest;
   clock.Mark("manifest");
   pack.position = position;
@@ -342,16 +348,18 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
     ev.correlation_id = request.correlation_id;
     ASSURE_TRY(security_log->Record(std::move(ev)));
   }
-  // The working state (the model, every event's line and leaf) is no
-  // longer needed: freed before the zip is written.
+  // The working state (the model, every event's leaf) is no longer needed:
+  // freed before the zip is written (the lines' file is kept until then).
+  SpillFile lines = std::move(*asat->lines);
+  ranged[kEventsFile].file = &lines;
   { LogAsAt gone = std::move(*asat); }
   if (out_path.empty()) {
-    auto zip = WriteZip(files);
+    auto zip = WriteZip(files, ranged);
     if (!zip.ok()) return zip.error();
     pack.zip = std::move(*zip);
     pack.zip_bytes = pack.zip.size();
   } else {
-    auto written = WriteZipFile(files, out_path);
+    auto written = WriteZipFile(files, out_path, ranged);
     if (!written.ok()) return written.error();
     pack.zip_bytes = *written;
   }

@@ -54,7 +54,6 @@ struct Pack {
   std::uint64_t zip_bytes = 0;  // its size
   std::string identity;     // SHA-256 (hex) of pack.json
   std::string pack_json;    // also inside the zip
-  std::string events_jsonl;  // also inside the zip
   std::uint64_t position = 0;  // the as-at position
   std::string as_of_date;      // YYYY-MM-DD
   Checkpoint checkpoint;       // the one signed checkpoint all proofs are against

@@ -107,19 +107,9 @@ class PageSteps {
   }
   bool folded_all() const { return !gap_ && out_.stream_of.size() == position_; }
 
-  // Before the first page is rendered (`first`, or null when there is
-  // none): reserves the lines and reads the leaf hashes; false on a failure
-  // (kept).
-  bool StartRendering(const LogPage* first) {
-    // Straight into one buffer, reserved from the first page's sizes: an
-    // upper bound per event times the events to come (the lines used to be
-    // rendered in chunks and copied together: 300 MB more to touch).
-    if (first != nullptr && !first->read.events.empty()) {
-      const auto& events = first->read.events;
-      std::size_t room = 0;
-      for (const auto& e : events) room += e.data.size() + e.stream_id.size() + e.metadata.reason.size() + 420;
-      out_.lines.reserve(room / events.size() * position_ + room);
-    }
+  // Before the first page is rendered: reads the leaf hashes; false on a
+  // failure (kept).
+  bool StartRendering() {
     // The leaf hashes as the store committed them with the events (its
     // Merkle tree's level 0, which the checkpoint's root covers): one scan,
     // instead of re-encoding and hashing every event. An event altered in
@@ -133,20 +123,30 @@ class PageSteps {
     out_.leaves = std::move(*stored);
     return true;
   }
-  void Render(const LogPage& page) {
+  // Renders a page's lines into one buffer (kept for the next page) and
+  // appends them to the spill file; false on a failure (kept).
+  bool Render(const LogPage& page) {
+    const std::uint64_t base = out_.lines->size();
+    rendered_.clear();
     for (const auto& e : page.read.events) {
       if (e.position > position_ || e.position == 0) break;
       // Position order is checked by the fold; a gap stops it.
-      AppendEventLine(out_.lines, e, out_.leaves[e.position - 1]);
-      out_.lines.push_back('\n');
-      out_.line_end[e.position - 1] = out_.lines.size();
+      AppendEventLine(rendered_, e, out_.leaves[e.position - 1]);
+      rendered_.push_back('\n');
+      out_.line_end[e.position - 1] = base + rendered_.size();
     }
+    if (auto s = out_.lines->Append(rendered_); !s.ok()) {
+      spill_failure_ = s.error();
+      return false;
+    }
+    return true;
   }
 
   // The first failure, in the order the steps meet them.
   std::optional<Error> failure() const {
     if (read_failure_) return read_failure_;
     if (leaves_failure_) return leaves_failure_;
+    if (spill_failure_) return spill_failure_;
     if (gap_) return gap_;
     if (out_.stream_of.size() != position_) {
       return MakeError(ErrorCode::kCorruption, "the log ends at position " + std::to_string(out_.stream_of.size()) +
@@ -164,6 +164,8 @@ class PageSteps {
   std::unordered_map<std::string, std::uint32_t> interned_;
   std::optional<Error> read_failure_;    // the reader's
   std::optional<Error> leaves_failure_;  // the renderer's
+  std::optional<Error> spill_failure_;   // the renderer's
+  std::string rendered_;                 // the renderer's: a page's lines
   std::optional<Error> gap_;             // the fold's
 };
 
@@ -176,9 +178,12 @@ class PageSteps {
 // page's three steps in turn. `folded` runs on this thread once the model
 // is complete (while the last lines may still be rendered); it may read
 // `model`, `fold` and `last_recorded_at_us` only.
-Result<LogAsAt> ReadLogUpTo(storage::EventStore& store, std::uint64_t position,
-                      const std::function<void(const LogAsAt&)>& folded) {
+Result<LogAsAt> ReadLogUpTo(storage::EventStore& store, std::uint64_t position, const std::string& spill_dir,
+                            const std::function<void(const LogAsAt&)>& folded) {
   LogAsAt out;
+  auto spill = SpillFile::Create(spill_dir);
+  if (!spill.ok()) return spill.error();
+  out.lines.emplace(std::move(*spill));
   out.stream_of.reserve(position);
   out.line_end.resize(position);
   PageSteps steps(store, position, out);
@@ -208,14 +213,17 @@ Result<LogAsAt> ReadLogUpTo(storage::EventStore& store, std::uint64_t position,
     to_render.Close();
   });
   stages.emplace_back([&] {  // the renderer
-    auto page = to_render.Pop();
-    if (!steps.StartRendering(page ? *page : nullptr)) {
+    if (!steps.StartRendering()) {
       to_render.Cancel();
       to_fold.Cancel();
       return;
     }
-    for (; page; page = to_render.Pop()) {
-      steps.Render(**page);
+    while (auto page = to_render.Pop()) {
+      if (!steps.Render(**page)) {
+        to_render.Cancel();
+        to_fold.Cancel();
+        return;
+      }
       done_with(*page);
     }
   });
@@ -235,13 +243,10 @@ Result<LogAsAt> ReadLogUpTo(storage::EventStore& store, std::uint64_t position,
   std::vector<Beside<void>> running = TryRunTogether(std::move(stages));
   if (running.empty()) {
     LogPage page;
-    for (bool first = true; steps.more(); first = false) {
-      if (!steps.Read(page)) break;
-      if (first && !steps.StartRendering(&page)) break;
-      if (!steps.Fold(page)) break;
-      steps.Render(page);
+    if (steps.StartRendering()) {
+      while (steps.more() && steps.Read(page) && steps.Fold(page) && steps.Render(page)) {
+      }
     }
-    if (position == 0) steps.StartRendering(nullptr);
     if (steps.folded_all() && folded) folded(out);
   } else {
     // On any way out (an exception too), the stages are stopped before

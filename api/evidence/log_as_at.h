@@ -8,10 +8,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "api/evidence/pack_content.h"
+#include "api/evidence/spill_file.h"
 #include "api/queries/network_model.h"
 #include "storage/event_store.h"
 
@@ -36,16 +38,18 @@ struct LogAsAt {
   std::vector<std::string> streams;          // interned stream ids
   std::vector<std::uint32_t> stream_of;      // stream_of[i]: position i + 1's, into streams
   std::vector<storage::Hash256> leaves;      // leaves[i]: position i + 1's Merkle leaf hash
-  std::string lines;                         // every event's events.jsonl line, by position
-  std::vector<std::uint64_t> line_end;       // line_end[i]: end of position i + 1's line (after '\n')
+  std::optional<SpillFile> lines;            // every event's events.jsonl line, by position
+  std::vector<std::uint64_t> line_end;       // line_end[i]: end of position i + 1's line in it (after '\n')
   std::vector<std::unique_ptr<LogPage>> pages;  // the pages read into (about 100,000 events)
 };
 
-// Reads, folds and renders the log up to `position`. `folded` runs on the
-// calling thread once the model is complete (while the last lines may still
-// be rendered); it may read `model`, `fold` and `last_recorded_at_us` only.
-// Errors: the store's, kCorruption for a gap or a log that ends early.
-Result<LogAsAt> ReadLogUpTo(storage::EventStore& store, std::uint64_t position,
+// Reads, folds and renders the log up to `position`, the lines into a
+// SpillFile in `spill_dir`. `folded` runs on the calling thread once the
+// model is complete (while the last lines may still be rendered); it may
+// read `model`, `fold` and `last_recorded_at_us` only.
+// Errors: the store's, kCorruption for a gap or a log that ends early,
+// kIoError when the lines cannot be written.
+Result<LogAsAt> ReadLogUpTo(storage::EventStore& store, std::uint64_t position, const std::string& spill_dir,
                             const std::function<void(const LogAsAt&)>& folded);
 
 }  // namespace assure::api

@@ -119,11 +119,18 @@ Result<PackProofs> ProofsFromJsonOrThrow(std::string_view text) {
 std::string BuildManifest(const ZipEntries& entries) { return BuildManifest(ViewsOf(entries)); }
 
 std::string BuildManifest(const ZipViews& entries, const std::map<std::string, std::string>& known) {
-  std::string out;
+  std::map<std::string, std::string> sha256;
   for (const auto& [name, content] : entries) {
-    if (name == kManifestFile) continue;
     auto it = known.find(name);
-    out += (it != known.end() ? it->second : Sha256Hex(content)) + "  " + name + "\n";
+    sha256.emplace(name, it != known.end() ? it->second : Sha256Hex(content));
+  }
+  return ManifestOf(sha256);
+}
+
+std::string ManifestOf(const std::map<std::string, std::string>& sha256) {
+  std::string out;
+  for (const auto& [name, hex] : sha256) {
+    if (name != kManifestFile) out += hex + "  " + name + "\n";
   }
   return out;
 }

@@ -50,6 +50,9 @@ std::string BuildManifest(const ZipEntries& entries);
 // The same for contents held elsewhere; `known` gives SHA-256 hex digests
 // already computed, by file name.
 std::string BuildManifest(const ZipViews& entries, const std::map<std::string, std::string>& known = {});
+// The same from each file's SHA-256 hex, by name (MANIFEST.sha256 itself is
+// left out).
+std::string ManifestOf(const std::map<std::string, std::string>& sha256);
 // name -> hex; kInvalidArgument naming the first malformed line.
 Result<std::vector<std::pair<std::string, std::string>>> ParseManifest(std::string_view text);
 

@@ -44,22 +44,26 @@ zip_int64_t SeekTo(void* data, zip_uint64_t len, zip_error_t& error, std::uint64
   return 0;
 }
 
+// Answers libzip's stat command for `size` bytes, not compressed.
+zip_int64_t StatOf(std::uint64_t size, void* data, zip_uint64_t len, zip_error_t& error) {
+  auto* st = ZIP_SOURCE_GET_ARGS(zip_stat_t, data, len, &error);
+  if (!st) return -1;
+  zip_stat_init(st);
+  st->size = size;
+  st->comp_size = st->size;
+  st->comp_method = ZIP_CM_STORE;
+  st->encryption_method = ZIP_EM_NONE;
+  st->valid = ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD | ZIP_STAT_ENCRYPTION_METHOD;
+  return sizeof(*st);
+}
+
 // The read side of a libzip source over `bytes`: the commands every source
 // answers. `last_read_at`, if given, notes where each read starts.
 zip_int64_t ReadSide(std::string_view bytes, std::uint64_t& read_at, zip_error_t& error, void* data,
                      zip_uint64_t len, zip_source_cmd_t cmd, std::uint64_t* last_read_at = nullptr) {
   switch (cmd) {
-    case ZIP_SOURCE_STAT: {
-      auto* st = ZIP_SOURCE_GET_ARGS(zip_stat_t, data, len, &error);
-      if (!st) return -1;
-      zip_stat_init(st);
-      st->size = bytes.size();
-      st->comp_size = st->size;
-      st->comp_method = ZIP_CM_STORE;
-      st->encryption_method = ZIP_EM_NONE;
-      st->valid = ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD | ZIP_STAT_ENCRYPTION_METHOD;
-      return sizeof(*st);
-    }
+    case ZIP_SOURCE_STAT:
+      return StatOf(bytes.size(), data, len, error);
     case ZIP_SOURCE_ERROR:
       return zip_error_to_data(&error, data, len);
     case ZIP_SOURCE_OPEN:
@@ -163,20 +167,106 @@ struct Sink {
   }
 };
 
+// A read-only libzip source over ranges of a SpillFile, read as libzip
+// asks for them (a whole-network pack's events.jsonl is never in memory).
+struct RangesSource {
+  explicit RangesSource(const ZipFileRanges& r) : file(*r.file), ranges(r.ranges) {
+    zip_error_init(&error);
+    for (const auto& range : ranges) {
+      starts.push_back(size);
+      size += range.end - range.begin;
+    }
+  }
+  ~RangesSource() { zip_error_fini(&error); }
+  RangesSource(const RangesSource&) = delete;
+  RangesSource& operator=(const RangesSource&) = delete;
+
+  const SpillFile& file;
+  const std::vector<ByteRange>& ranges;
+  std::vector<std::uint64_t> starts;  // where each range begins in the entry
+  std::uint64_t size = 0;
+  std::uint64_t at = 0;
+  zip_error_t error;
+
+  zip_int64_t Read(char* out, zip_uint64_t len) {
+    zip_uint64_t done = 0;
+    while (done < len && at < size) {
+      // The last range starting at or before `at` (an empty one is skipped:
+      // the next starts at the same place).
+      const std::size_t i = static_cast<std::size_t>(std::upper_bound(starts.begin(), starts.end(), at) - starts.begin()) - 1;
+      const std::uint64_t offset = at - starts[i];
+      const std::uint64_t n = std::min<std::uint64_t>(ranges[i].end - ranges[i].begin - offset, len - done);
+      if (!file.ReadAt(ranges[i].begin + offset, out + done, static_cast<std::size_t>(n)).ok()) {
+        zip_error_set(&error, ZIP_ER_READ, EIO);
+        return -1;
+      }
+      done += n;
+      at += n;
+    }
+    return static_cast<zip_int64_t>(done);
+  }
+
+  static zip_int64_t Callback(void* user, void* data, zip_uint64_t len, zip_source_cmd_t cmd) {
+    auto* self = static_cast<RangesSource*>(user);
+    switch (cmd) {
+      case ZIP_SOURCE_SUPPORTS:
+        return zip_source_make_command_bitmap(ZIP_SOURCE_OPEN, ZIP_SOURCE_READ, ZIP_SOURCE_CLOSE,
+                                              ZIP_SOURCE_STAT, ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE,
+                                              ZIP_SOURCE_SEEK, ZIP_SOURCE_TELL, static_cast<zip_source_cmd_t>(-1));
+      case ZIP_SOURCE_STAT:
+        return StatOf(self->size, data, len, self->error);
+      case ZIP_SOURCE_ERROR:
+        return zip_error_to_data(&self->error, data, len);
+      case ZIP_SOURCE_OPEN:
+        self->at = 0;
+        return 0;
+      case ZIP_SOURCE_READ:
+        return self->Read(static_cast<char*>(data), len);
+      case ZIP_SOURCE_CLOSE:
+      case ZIP_SOURCE_FREE:
+        return 0;
+      case ZIP_SOURCE_SEEK:
+        return SeekTo(data, len, self->error, self->at, self->size);
+      case ZIP_SOURCE_TELL:
+        return static_cast<zip_int64_t>(self->at);
+      default:
+        zip_error_set(&self->error, ZIP_ER_OPNOTSUPP, 0);
+        return -1;
+    }
+  }
+};
+
 // Writes `entries` through `sink`; kInternal (or kIoError when the file
 // could not be written) on a failure.
-Status WriteInto(const ZipViews& entries, Sink& sink) {
+Status WriteInto(const ZipViews& entries, const ZipRanged& ranged, Sink& sink) {
   zip_error_t error;
   zip_error_init(&error);
-  for (const auto& [name, content] : entries) sink.reserve += content.size() + 2 * name.size() + 256;
+  // Every entry, in name order, with its size; a name in both maps is a
+  // caller's mistake.
+  std::map<std::string_view, std::uint64_t> sizes;
+  for (const auto& [name, content] : entries) sizes.emplace(name, content.size());
+  for (const auto& [name, r] : ranged) {
+    if (!sizes.emplace(name, RangesSize(r.ranges)).second) {
+      return MakeError(ErrorCode::kInternal, "zip: " + name + " given twice");
+    }
+  }
+  for (const auto& [name, size] : sizes) sink.reserve += size + 2 * name.size() + 256;
   sink.reserve += 1024;
+  std::vector<std::unique_ptr<RangesSource>> sources;  // until zip_close has read them
   std::unique_ptr<zip_source_t, SourceCloser> out(zip_source_function_create(&Sink::Callback, &sink, &error));
   if (!out) return MakeError(ErrorCode::kInternal, "zip: " + ZipError(&error));
   zip_t* za = zip_open_from_source(out.get(), ZIP_TRUNCATE, &error);
   if (!za) return MakeError(ErrorCode::kInternal, "zip: " + ZipError(&error));
   zip_source_keep(out.get());  // zip_close would free it otherwise
-  for (const auto& [name, content] : entries) {
-    zip_source_t* src = zip_source_buffer(za, content.data(), content.size(), 0);
+  for (const auto& [name_view, size] : sizes) {
+    const std::string name(name_view);
+    zip_source_t* src = nullptr;
+    if (auto view = entries.find(name); view != entries.end()) {
+      src = zip_source_buffer(za, view->second.data(), view->second.size(), 0);
+    } else {
+      sources.push_back(std::make_unique<RangesSource>(ranged.at(name)));
+      src = zip_source_function(za, &RangesSource::Callback, sources.back().get());
+    }
     zip_int64_t idx = src ? zip_file_add(za, name.c_str(), src, ZIP_FL_ENC_UTF_8) : -1;
     if (idx < 0) {
       if (src) zip_source_free(src);
@@ -188,8 +278,8 @@ Status WriteInto(const ZipViews& entries, Sink& sink) {
     // 1980-01-01 00:00:00 in DOS date/time: date = (0 << 9) | (1 << 5) | 1.
     if (zip_file_set_dostime(za, i, 0, (1 << 5) | 1, 0) != 0 ||
         zip_file_set_external_attributes(za, i, 0, ZIP_OPSYS_UNIX, 0100644u << 16) != 0 ||
-        zip_set_file_compression(za, i, content.size() <= kDeflateLimit ? ZIP_CM_DEFLATE : ZIP_CM_STORE,
-                                 content.size() <= kDeflateLimit ? 1 : 0) != 0) {
+        zip_set_file_compression(za, i, size <= kDeflateLimit ? ZIP_CM_DEFLATE : ZIP_CM_STORE,
+                                 size <= kDeflateLimit ? 1 : 0) != 0) {
       std::string msg = zip_strerror(za);
       zip_discard(za);
       return MakeError(ErrorCode::kInternal, "zip: " + name + ": " + msg);
@@ -197,7 +287,9 @@ Status WriteInto(const ZipViews& entries, Sink& sink) {
   }
   if (zip_close(za) != 0) {
     std::string msg = zip_strerror(za);
-    const bool io = zip_error_code_zip(&sink.error) == ZIP_ER_WRITE;
+    const bool io = zip_error_code_zip(&sink.error) == ZIP_ER_WRITE ||
+                    std::any_of(sources.begin(), sources.end(),
+                                [](const auto& src) { return zip_error_code_zip(&src->error) == ZIP_ER_READ; });
     zip_discard(za);
     return MakeError(io ? ErrorCode::kIoError : ErrorCode::kInternal, "zip: " + msg);
   }
@@ -223,13 +315,13 @@ ZipViews ViewsOf(const ZipEntries& entries) {
 
 Result<std::string> WriteZip(const ZipEntries& entries) { return WriteZip(ViewsOf(entries)); }
 
-Result<std::string> WriteZip(const ZipViews& entries) {
+Result<std::string> WriteZip(const ZipViews& entries, const ZipRanged& ranged) {
   Sink sink;
-  ASSURE_TRY(WriteInto(entries, sink));
+  ASSURE_TRY(WriteInto(entries, ranged, sink));
   return std::move(sink.committed);
 }
 
-Result<std::uint64_t> WriteZipFile(const ZipViews& entries, const std::string& path) {
+Result<std::uint64_t> WriteZipFile(const ZipViews& entries, const std::string& path, const ZipRanged& ranged) {
   namespace fs = std::filesystem;
   const fs::path target(path);
   if (target.filename().empty() || fs::is_directory(target)) {
@@ -242,7 +334,7 @@ Result<std::uint64_t> WriteZipFile(const ZipViews& entries, const std::string& p
   RemoveUnlessKept cleanup{temp};
   Sink sink;
   sink.fd = fd;
-  Status written = WriteInto(entries, sink);
+  Status written = WriteInto(entries, ranged, sink);
   if (written.ok() && (::fchmod(fd, 0644) != 0 || ::fsync(fd) != 0)) {
     written = MakeError(ErrorCode::kIoError, "cannot sync " + temp + ": " + std::strerror(errno));
   }

@@ -14,7 +14,9 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "api/evidence/spill_file.h"
 #include "domain/result.h"
 
 namespace assure::api {
@@ -24,13 +26,22 @@ using ZipViews = std::map<std::string, std::string_view>;  // name -> content he
 
 inline constexpr std::size_t kDeflateLimit = 8 << 20;  // bytes
 
-Result<std::string> WriteZip(const ZipViews& entries);
+// An entry whose content is ranges of a file, read as the zip is written.
+struct ZipFileRanges {
+  const SpillFile* file = nullptr;
+  std::vector<ByteRange> ranges;
+};
+using ZipRanged = std::map<std::string, ZipFileRanges>;  // name -> content
+
+// `entries` and `ranged` (no name in both) in one zip, in name order.
+Result<std::string> WriteZip(const ZipViews& entries, const ZipRanged& ranged = {});
 Result<std::string> WriteZip(const ZipEntries& entries);
 // The same bytes written to the file `path`, all or nothing: into a new
 // file beside it (`path`.partial-XXXXXX, removed on a failure), synced,
 // then renamed over `path`. Returns the size. kInvalidArgument when `path`
 // names a directory; kIoError when the file cannot be written.
-Result<std::uint64_t> WriteZipFile(const ZipViews& entries, const std::string& path);
+// kIoError also when a ranged entry's file cannot be read.
+Result<std::uint64_t> WriteZipFile(const ZipViews& entries, const std::string& path, const ZipRanged& ranged = {});
 ZipViews ViewsOf(const ZipEntries& entries);
 
 // Limits for reading a zip from an untrusted source.

@@ -22,6 +22,7 @@ namespace assure::api {
 namespace {
 
 using testing::k20240301;
+using testing::EventsJsonl;
 using testing::ScriptedNetwork;
 using nlohmann::json;
 
@@ -103,11 +104,11 @@ TEST_F(EvidencePackTest, TheSameRequestGivesByteIdenticalPackJsonAndEvents) {
   Pack b = net_.BuildPack();
   EXPECT_EQ(a.checkpoint.tree_size, b.checkpoint.tree_size);
   EXPECT_EQ(a.pack_json, b.pack_json);
-  EXPECT_EQ(a.events_jsonl, b.events_jsonl);
+  EXPECT_EQ(EventsJsonl(a), EventsJsonl(b));
   EXPECT_EQ(a.identity, b.identity);
   EXPECT_EQ(a.zip, b.zip);  // the whole zip, too
   auto files = ReadZip(a.zip);
-  EXPECT_EQ((*files)[kEventsFile], a.events_jsonl);
+  EXPECT_EQ((*files)[kEventsFile], EventsJsonl(a));
 }
 
 // On a pool with a worker for each stage the log is read, folded and
@@ -128,7 +129,7 @@ TEST_F(EvidencePackTest, APoolOfOneThreadBuildsTheSamePack) {
   Pack b = build_on(one);
   EXPECT_EQ(a.checkpoint.tree_size, b.checkpoint.tree_size);
   EXPECT_EQ(a.pack_json, b.pack_json);
-  EXPECT_EQ(a.events_jsonl, b.events_jsonl);
+  EXPECT_EQ(EventsJsonl(a), EventsJsonl(b));
   EXPECT_EQ(a.zip, b.zip);
   EXPECT_TRUE(VerifyEvidencePack(b.zip).valid);
 }
@@ -319,13 +320,13 @@ TEST_F(EvidencePackTest, ShowsEachStatementAsItWasOnTheDate) {
   EXPECT_EQ(d2["state"]["owner_person_id"], "bob");
   EXPECT_EQ(d2["state"]["owner"], "");
   EXPECT_EQ(d2["owner_name"], "Bob Member");
-  EXPECT_NE(pack.events_jsonl.find("\"stream_id\":\"person-bob\""), std::string::npos);
+  EXPECT_NE(EventsJsonl(pack).find("\"stream_id\":\"person-bob\""), std::string::npos);
   // The report names the owner (ids stay in pack.json).
   const std::string html = RenderPackHtml(j, pack.identity);
   EXPECT_NE(html.find("<td>Owner</td><td>Bob Member</td>"), std::string::npos);
   EXPECT_EQ(html.find("person bob"), std::string::npos);
   // Events after the date are not in the pack.
-  EXPECT_EQ(pack.events_jsonl.find("Funding agreed"), std::string::npos);
+  EXPECT_EQ(EventsJsonl(pack).find("Funding agreed"), std::string::npos);
   EXPECT_LT(j["as_of"]["position"].get<std::uint64_t>(), net_.store().Head().position);
 }
 
@@ -448,10 +449,11 @@ TEST(EvidencePackWholeLog, EveryEventUpToTheLastReliedOn) {
   ASSERT_TRUE(pack.ok()) << pack.error().message;
   EXPECT_EQ(pack->event_count, 4u);
   std::vector<std::string> lines;
-  for (std::size_t at = 0; at < pack->events_jsonl.size();) {
-    const auto nl = pack->events_jsonl.find('\n', at);
+  const std::string events = EventsJsonl(*pack);
+  for (std::size_t at = 0; at < events.size();) {
+    const auto nl = events.find('\n', at);
     ASSERT_NE(nl, std::string::npos);
-    lines.push_back(pack->events_jsonl.substr(at, nl - at));
+    lines.push_back(events.substr(at, nl - at));
     at = nl + 1;
   }
   ASSERT_EQ(lines.size(), 4u);

@@ -136,4 +136,9 @@ std::string Repack(ZipEntries entries, bool recompute_manifest) {
   return *WriteZip(entries);
 }
 
+std::string EventsJsonl(const Pack& pack) {
+  auto files = ReadZip(pack.zip);
+  return files.ok() && files->count(kEventsFile) ? files->at(kEventsFile) : std::string();
+}
+
 }  // namespace assure::api::testing

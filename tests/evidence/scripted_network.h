@@ -51,5 +51,7 @@ class ScriptedNetwork {
 // Re-packs modified entries, recomputing MANIFEST.sha256 when asked (an
 // attacker who knows the format would).
 std::string Repack(ZipEntries entries, bool recompute_manifest);
+// The pack's events.jsonl, read from its zip.
+std::string EventsJsonl(const Pack& pack);
 
 }  // namespace assure::api::testing

@@ -15,6 +15,7 @@ namespace assure::api {
 namespace {
 
 using testing::Repack;
+using testing::EventsJsonl;
 using testing::ScriptedNetwork;
 using nlohmann::json;
 
@@ -91,7 +92,7 @@ TEST_F(TamperTest, AnEditedEventIsNamedByLineAndPosition) {
 
   // Edited consistently (fields and canonical bytes): the proof fails, and
   // the statement derived from it no longer matches pack.json.
-  auto e = *ParseEventLine(Lines(pack_.events_jsonl)[i]);
+  auto e = *ParseEventLine(Lines(EventsJsonl(pack_))[i]);
   e.data = json::parse(e.data).dump();
   auto pos = e.data.find("\"red\"");
   e.data.replace(pos, 5, "\"green\"");
@@ -213,7 +214,7 @@ TEST_F(TamperTest, ABackDatedEventInsertedIsNamed) {
   // A RAGB change to green "recorded" in January, slotted in before the real one.
   storage::RecordedEvent fake = real;
   fake.position = real.position - 1;  // a position the pack does not hold
-  while (pack_.events_jsonl.find("{\"position\":" + std::to_string(fake.position) + ",") !=
+  while (EventsJsonl(pack_).find("{\"position\":" + std::to_string(fake.position) + ",") !=
          std::string::npos) {
     --fake.position;
   }
