@@ -8,6 +8,7 @@
 // pool) write only their own findings list.
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
@@ -23,6 +24,38 @@
 #include "api/evidence/verify_pack.h"
 
 namespace assure::api::verify_detail {
+
+// The pack's events in line order, held in pages rather than one array, so
+// that the two threads reading events.jsonl each make and fill their own
+// pages at once: one array of 500,000 events (170 MB), value-initialised on
+// one thread before either began, took 0.45 s of verify's 2 on a virtual
+// machine where a page fault costs ~10 us.
+class EventPages {
+ public:
+  static constexpr std::size_t kPage = 8192;
+  // n events to come, in pages not yet made.
+  void Reset(std::size_t n) {
+    pages_.clear();
+    pages_.resize((n + kPage - 1) / kPage);
+    size_ = n;
+  }
+  std::size_t pages() const { return pages_.size(); }
+  // Makes page p; each page from one thread, any number at once.
+  void MakePage(std::size_t p) { pages_[p].resize(std::min(kPage, size_ - p * kPage)); }
+  storage::RecordedEvent& operator[](std::size_t i) { return pages_[i / kPage][i % kPage]; }
+  const storage::RecordedEvent& operator[](std::size_t i) const { return pages_[i / kPage][i % kPage]; }
+  std::size_t size() const { return size_; }
+  // Keeps the first n (n <= size()).
+  void Truncate(std::size_t n) {
+    size_ = n;
+    pages_.resize((n + kPage - 1) / kPage);
+    if (!pages_.empty()) pages_.back().resize(n - (pages_.size() - 1) * kPage);
+  }
+
+ private:
+  std::vector<std::vector<storage::RecordedEvent>> pages_;
+  std::size_t size_ = 0;
+};
 
 class Checker {
  public:
@@ -107,7 +140,7 @@ class Checker {
   std::string key_;
   std::optional<SignedPackStatement> signed_;
   std::map<std::string, std::string> file_sha256_;  // name -> SHA-256 hex (Manifest)  // signature.json, when its signature verifies
-  std::vector<storage::RecordedEvent> events_;
+  EventPages events_;
   std::vector<std::uint64_t> lines_;
   std::vector<storage::Hash256> leaves_;  // leaf hash of events_[i]'s canonical bytes
   bool coverage_ok_ = false;

@@ -1,6 +1,7 @@
 #include "api/evidence/verify_checker.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -157,32 +158,47 @@ void Checker::Events() {
     text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
   }
   // Read straight into events_ and leaves_ (a line that is empty or not
-  // read leaves a gap, closed below): no second copy of 500,000 events.
-  events_.resize(lines.size());
+  // read leaves a gap, closed below): no second copy of 500,000 events. The
+  // first half of the pages on this thread, the second beside it; each
+  // thread notes the lines it could not read, in line order.
+  events_.Reset(lines.size());
   leaves_.resize(lines.size());
-  std::vector<Status> status(lines.size());
-  auto read_range = [&](std::size_t lo, std::size_t hi) {
-    for (std::size_t i = lo; i < hi; ++i) {
-      if (lines[i].empty()) continue;
-      status[i] = ReadEventLine(lines[i], events_[i], leaves_[i]);
+  struct Unread {
+    std::size_t index;
+    Error error;
+  };
+  auto read_pages = [&](std::size_t first, std::size_t end, std::vector<Unread>& unread) {
+    for (std::size_t p = first; p < end; ++p) {
+      events_.MakePage(p);
+      const std::size_t last = std::min(lines.size(), (p + 1) * EventPages::kPage);
+      for (std::size_t i = p * EventPages::kPage; i < last; ++i) {
+        if (lines[i].empty()) continue;
+        if (auto s = ReadEventLine(lines[i], events_[i], leaves_[i]); !s.ok()) unread.push_back({i, s.error()});
+      }
     }
   };
-  auto second = RunBeside([&] { read_range(lines.size() / 2, lines.size()); });
-  read_range(0, lines.size() / 2);
+  std::vector<Unread> unread, unread_beside;
+  const std::size_t half = events_.pages() / 2;
+  auto second = RunBeside([&] { read_pages(half, events_.pages(), unread_beside); });
+  read_pages(0, half, unread);
   second.get();
+  unread.insert(unread.end(), std::make_move_iterator(unread_beside.begin()),
+                std::make_move_iterator(unread_beside.end()));
 
   std::size_t before = report_.failures.size();
   lines_.reserve(lines.size());
   std::size_t kept = 0;
+  auto next_unread = unread.begin();
   for (std::size_t i = 0; i < lines.size(); ++i) {
     if (lines[i].empty()) continue;
     const std::uint64_t line_no = i + 1;
-    if (!status[i].ok()) {
+    if (next_unread != unread.end() && next_unread->index == i) {
       // kCorruption: the fields were read but do not hash to the line's
       // leaf_hash; the claimed leaf goes to the proof, so the failure
       // stays pinned to this line.
-      const bool decoded = status[i].error().code == ErrorCode::kCorruption;
-      Fail("event", kEventsFile, status[i].error().message, line_no, decoded ? events_[i].position : 0);
+      const Error& error = (next_unread++)->error;
+      const bool decoded = error.code == ErrorCode::kCorruption;
+      Fail("event", kEventsFile, error.message, line_no, decoded ? events_[i].position : 0);
       if (!decoded) continue;
     }
     lines_.push_back(line_no);
@@ -192,7 +208,7 @@ void Checker::Events() {
     }
     ++kept;
   }
-  events_.resize(kept);
+  events_.Truncate(kept);
   leaves_.resize(kept);
   // Order, uniqueness, time.
   for (std::size_t i = 1; i < events_.size(); ++i) {
@@ -229,7 +245,7 @@ void Checker::Coverage() {
   std::sort(proven.begin(), proven.end());
   std::vector<std::uint64_t> present;
   present.reserve(events_.size());
-  for (const auto& e : events_) present.push_back(e.position);
+  for (std::size_t i = 0; i < events_.size(); ++i) present.push_back(events_[i].position);
   std::sort(present.begin(), present.end());
   auto has = [](const std::vector<std::uint64_t>& v, std::uint64_t p) {
     return std::binary_search(v.begin(), v.end(), p);
