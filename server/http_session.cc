@@ -496,14 +496,36 @@ std::string HttpSession::RequestAddress(const http::fields& h) const {
   return ClientAddress(client_ip_, value, rfc7239, proxies);
 }
 
-HttpSession::BeastResponse HttpSession::ToBeast(Response r, const Slot& slot, unsigned version) {
-  BeastResponse res{static_cast<http::status>(r.status), version};
+namespace {
+
+// The fields every response carries.
+template <class Message>
+void SetFields(Message& res, const Response& r, const std::string& correlation_id, bool close) {
   res.set(http::field::server, "assure");
   if (!r.content_type.empty()) res.set(http::field::content_type, r.content_type);
-  res.set("X-Correlation-Id", slot.correlation_id);
-  for (auto& hdr : r.headers) res.set(hdr.name, hdr.value);
-  res.keep_alive(!slot.close);
+  res.set("X-Correlation-Id", correlation_id);
+  for (const auto& hdr : r.headers) res.set(hdr.name, hdr.value);
+  res.keep_alive(!close);
+}
+
+}  // namespace
+
+HttpSession::BeastResponse HttpSession::ToBeast(Response r, const Slot& slot, unsigned version) {
+  BeastResponse res{static_cast<http::status>(r.status), version};
+  SetFields(res, r, slot.correlation_id, slot.close);
   res.body() = std::move(r.body);
+  res.prepare_payload();
+  return res;
+}
+
+std::optional<HttpSession::FileResponse> HttpSession::ToBeastFile(Response& r, const Slot& slot, unsigned version) {
+  FileResponse res{static_cast<http::status>(r.status), version};
+  SetFields(res, r, slot.correlation_id, slot.close);
+  beast::file file;
+  file.native_handle(r.file->Release());  // closed with the response
+  beast::error_code ec;
+  res.body().reset(std::move(file), ec);
+  if (ec) return std::nullopt;
   res.prepare_payload();
   return res;
 }
@@ -514,7 +536,16 @@ void HttpSession::Complete(std::uint64_t slot_id, Response response) {
   if (index >= slots_.size()) return;
   Slot& slot = slots_[index];
   if (ctx_->draining) slot.close = true;
-  slot.response = ToBeast(std::move(response), slot, version_);
+  if (response.file) {
+    slot.file_response = ToBeastFile(response, slot, version_);
+    if (!slot.file_response) {
+      slot.response = ToBeast(Dispatcher::Problem(ErrorCode::kIoError, "the response's file cannot be read",
+                                                  slot.correlation_id),
+                              slot, version_);
+    }
+  } else {
+    slot.response = ToBeast(std::move(response), slot, version_);
+  }
   slot.ready = true;
   MaybeWrite();
 }
@@ -523,10 +554,14 @@ void HttpSession::MaybeWrite() {
   if (writing_ || closed_ || slots_.empty() || !slots_.front().ready) return;
   writing_ = true;
   stream_.next_layer().expires_after(ctx_->config.write_timeout);
-  http::async_write(stream_, slots_.front().response,
-                    [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-                      self->Guard("write", [&] { self->OnWrite(ec, n); });
-                    });
+  auto written = [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+    self->Guard("write", [&] { self->OnWrite(ec, n); });
+  };
+  if (slots_.front().file_response) {
+    http::async_write(stream_, *slots_.front().file_response, std::move(written));
+  } else {
+    http::async_write(stream_, slots_.front().response, std::move(written));
+  }
 }
 
 void HttpSession::OnWrite(beast::error_code ec, std::size_t) {
@@ -534,9 +569,9 @@ void HttpSession::OnWrite(beast::error_code ec, std::size_t) {
   if (slots_.empty()) return;
   {
     const Slot& s = slots_.front();
-    Dispatcher::LogRequest(s.method, s.target, s.client_ip, s.response.result_int(),
-                           Clock::now() - s.started, s.correlation_id);
-    ctx_->app.request_metrics().Observe(s.route, s.response.result_int(), Clock::now() - s.started);
+    const unsigned status = s.file_response ? s.file_response->result_int() : s.response.result_int();
+    Dispatcher::LogRequest(s.method, s.target, s.client_ip, status, Clock::now() - s.started, s.correlation_id);
+    ctx_->app.request_metrics().Observe(s.route, status, Clock::now() - s.started);
   }
   const bool close = slots_.front().close;
   ctx_->body_bytes_in_flight -= slots_.front().body_reserved;

@@ -23,6 +23,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/file_body.hpp>
 #include <boost/beast/http/string_body.hpp>
 
 #include <chrono>
@@ -54,11 +55,14 @@ class HttpSession : public DrainableSession, public std::enable_shared_from_this
  private:
   using Clock = std::chrono::steady_clock;
   using BeastResponse = boost::beast::http::response<boost::beast::http::string_body>;
+  // A response sent from a file as it is written (Response::file).
+  using FileResponse = boost::beast::http::response<boost::beast::http::file_body>;
 
   struct Slot {
     bool ready = false;
     bool close = false;
     BeastResponse response;
+    std::optional<FileResponse> file_response;  // instead of `response`, when set
     std::string method;
     std::string target;  // raw; redacted when logged
     std::string correlation_id;
@@ -98,6 +102,8 @@ class HttpSession : public DrainableSession, public std::enable_shared_from_this
   // server/client_address.h), else the peer's.
   std::string RequestAddress(const boost::beast::http::fields& h) const;
   BeastResponse ToBeast(api::http::Response response, const Slot& slot, unsigned version);
+  // nullopt when the file cannot be read (its size).
+  std::optional<FileResponse> ToBeastFile(api::http::Response& response, const Slot& slot, unsigned version);
 
   SessionStream stream_;  // moved to the WebSocketSession at an upgrade
   SessionStream::executor_type executor_;  // the strand, valid after the upgrade too

@@ -177,7 +177,7 @@ void RegisterPack(CLI::App& app, Run& run) {
       // Written straight to --out, all or nothing (a whole-network pack is
       // hundreds of MB: never held in memory, and a failure leaves any file
       // already there as it was).
-      auto pack = api::BuildEvidencePack(*shared, checkpoints, req, read_only ? nullptr : &security, args->out);
+      auto pack = api::BuildEvidencePack(*shared, checkpoints, req, read_only ? nullptr : &security, {args->out});
       if (!pack.ok()) {
         std::fprintf(stderr, "assure pack: %s\n", pack.error().message.c_str());
         return pack.error().code == ErrorCode::kInvalidArgument ? 1 : 2;

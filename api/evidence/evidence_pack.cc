@@ -69,7 +69,7 @@ Result<Checkpoint> CheckpointCovering(CheckpointLog& log, std::uint64_t position
 
 Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkpoints,
                                const PackRequest& request, auth::SecurityLog* security_log,
-                               const std::string& out_path) {
+                               const PackOutput& out) {
   if (request.as_of_us.has_value() == request.as_of_position.has_value()) {
     return MakeError(ErrorCode::kInvalidArgument, "give exactly one of as_of and position", "as_of");
   }
@@ -157,8 +157,8 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   // The lines go to a temporary file beside the pack's (or in the system's
   // temporary directory when the pack is built in memory).
   const std::string spill_dir =
-      out_path.empty() ? std::filesystem::temp_directory_path().string()
-                       : std::filesystem::absolute(std::filesystem::path(out_path)).parent_path().string();
+      out.path.empty() ? std::filesystem::temp_directory_path().string()
+                       : std::filesystem::absolute(std::filesystem::path(out.path)).parent_path().string();
   auto asat = ReadLogUpTo(store, position, spill_dir, derive);
   if (!asat.ok()) return asat.error();
   // The read pages are freed before the buffers of the zip are made.
@@ -353,13 +353,13 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   SpillFile lines = std::move(*asat->lines);
   ranged[kEventsFile].file = &lines;
   { LogAsAt gone = std::move(*asat); }
-  if (out_path.empty()) {
+  if (out.path.empty()) {
     auto zip = WriteZip(files, ranged);
     if (!zip.ok()) return zip.error();
     pack.zip = std::move(*zip);
     pack.zip_bytes = pack.zip.size();
   } else {
-    auto written = WriteZipFile(files, out_path, ranged);
+    auto written = WriteZipFile(files, out.path, ranged, out.sync);
     if (!written.ok()) return written.error();
     pack.zip_bytes = *written;
   }

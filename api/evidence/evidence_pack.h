@@ -65,6 +65,15 @@ struct Pack {
   std::vector<std::pair<std::string, double>> phase_seconds;
 };
 
+// Where a pack's zip goes: into Pack::zip (no path), or the file `path`,
+// all or nothing (a new file beside it, then renamed over it); `sync`: made
+// durable first (fsync), which a file that only carries a response to the
+// client need not be.
+struct PackOutput {
+  std::string path;
+  bool sync = true;
+};
+
 // Builds the pack: picks the as-at position, uses the checkpoint asked for
 // or else the newest published one whose tree_size covers it (publishing one
 // now if none does), folds the network as at the position, derives each
@@ -72,10 +81,11 @@ struct Pack {
 // checkpoint log's key, and writes the zip. When `security_log` is given the generation is
 // recorded there (who, which statements, which date, the pack's identity)
 // before the zip is written; a failure to record fails the call.
-// With `out_path` the zip is written to that file, all or nothing (a new
-// file beside it, synced, then renamed over it; kIoError when it cannot be
-// written) and Pack::zip is left empty: a whole-network pack is hundreds of
-// MB, which need not be held in memory. Else Pack::zip holds it.
+// With `out.path` the zip is written to that file (kIoError when it cannot
+// be) and Pack::zip is left empty: a whole-network pack is hundreds of MB,
+// which need not be held in memory. Else Pack::zip holds it. The events'
+// lines are written meanwhile to an unnamed file beside `out.path`, else in
+// the temporary directory.
 // Errors: kInvalidArgument naming the field (no or unknown statements, no
 // as-at, a future as_of, an at_position outside 1..head, a bad section, a
 // checkpoint not published or not covering the position, or signed by
@@ -83,6 +93,6 @@ struct Pack {
 Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkpoints,
                                const PackRequest& request,
                                auth::SecurityLog* security_log = nullptr,
-                               const std::string& out_path = {});
+                               const PackOutput& out = {});
 
 }  // namespace assure::api

@@ -364,7 +364,8 @@ Result<std::string> WriteZip(const ZipViews& entries, const ZipRanged& ranged) {
   return std::move(sink.committed);
 }
 
-Result<std::uint64_t> WriteZipFile(const ZipViews& entries, const std::string& path, const ZipRanged& ranged) {
+Result<std::uint64_t> WriteZipFile(const ZipViews& entries, const std::string& path, const ZipRanged& ranged,
+                                   bool sync) {
   namespace fs = std::filesystem;
   const fs::path target(path);
   if (target.filename().empty() || fs::is_directory(target)) {
@@ -378,7 +379,7 @@ Result<std::uint64_t> WriteZipFile(const ZipViews& entries, const std::string& p
   Sink sink;
   sink.fd = fd;
   Status written = WriteInto(entries, ranged, sink);
-  if (written.ok() && (::fchmod(fd, 0644) != 0 || ::fsync(fd) != 0)) {
+  if (written.ok() && (::fchmod(fd, 0644) != 0 || (sync && ::fsync(fd) != 0))) {
     written = MakeError(ErrorCode::kIoError, "cannot sync " + temp + ": " + std::strerror(errno));
   }
   ::close(fd);
@@ -389,7 +390,7 @@ Result<std::uint64_t> WriteZipFile(const ZipViews& entries, const std::string& p
   cleanup.keep = true;
   // The rename itself, made durable.
   const std::string dir = target.has_parent_path() ? target.parent_path().string() : ".";
-  if (const int d = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY); d >= 0) {
+  if (const int d = sync ? ::open(dir.c_str(), O_RDONLY | O_DIRECTORY) : -1; d >= 0) {
     ::fsync(d);
     ::close(d);
   }

@@ -37,11 +37,13 @@ using ZipRanged = std::map<std::string, ZipFileRanges>;  // name -> content
 Result<std::string> WriteZip(const ZipViews& entries, const ZipRanged& ranged = {});
 Result<std::string> WriteZip(const ZipEntries& entries);
 // The same bytes written to the file `path`, all or nothing: into a new
-// file beside it (`path`.partial-XXXXXX, removed on a failure), synced,
-// then renamed over `path`. Returns the size. kInvalidArgument when `path`
-// names a directory; kIoError when the file cannot be written.
+// file beside it (`path`.partial-XXXXXX, removed on a failure), synced
+// (unless `sync` is false: a file that only carries a response), then
+// renamed over `path`. Returns the size. kInvalidArgument when `path` names
+// a directory; kIoError when the file cannot be written.
 // kIoError also when a ranged entry's file cannot be read.
-Result<std::uint64_t> WriteZipFile(const ZipViews& entries, const std::string& path, const ZipRanged& ranged = {});
+Result<std::uint64_t> WriteZipFile(const ZipViews& entries, const std::string& path, const ZipRanged& ranged = {},
+                                   bool sync = true);
 ZipViews ViewsOf(const ZipEntries& entries);
 
 // Limits for reading a zip from an untrusted source.

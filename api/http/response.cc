@@ -1,5 +1,10 @@
 #include "api/http/response.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <utility>
 
 #include "api/http/problem.h"
@@ -19,6 +24,47 @@ Response Response::Text(int status, std::string body, std::string content_type) 
   r.status = status;
   r.content_type = std::move(content_type);
   r.body = std::move(body);
+  return r;
+}
+
+ResponseFile::~ResponseFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+int ResponseFile::Release() {
+  const int fd = fd_;
+  fd_ = -1;
+  return fd;
+}
+
+TemporaryFile::~TemporaryFile() {
+  if (!path.empty()) ::unlink(path.c_str());
+}
+
+Result<std::shared_ptr<ResponseFile>> TemporaryFile::Open() {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return MakeError(ErrorCode::kIoError, "cannot open " + path + ": " + std::strerror(errno));
+  auto file = std::make_shared<ResponseFile>(fd);
+  ::unlink(path.c_str());
+  path.clear();
+  return file;
+}
+
+Result<TemporaryFile> MakeTemporaryFile(const std::string& dir, const std::string& prefix) {
+  std::string path = dir + "/" + prefix + "-XXXXXX";
+  const int fd = ::mkstemp(path.data());
+  if (fd < 0) {
+    return MakeError(ErrorCode::kIoError, "cannot create a temporary file in " + dir + ": " + std::strerror(errno));
+  }
+  ::close(fd);
+  return TemporaryFile(std::move(path));
+}
+
+Response Response::File(int status, std::shared_ptr<ResponseFile> file, std::string content_type) {
+  Response r;
+  r.status = status;
+  r.content_type = std::move(content_type);
+  r.file = std::move(file);
   return r;
 }
 

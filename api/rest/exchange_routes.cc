@@ -10,6 +10,8 @@
 #include "domain/calendar.h"
 #include "domain/json_read.h"
 
+#include <filesystem>
+
 namespace assure::api::rest {
 
 Status RegisterExchangeRoutes(http::Router& router, std::shared_ptr<RestDeps> deps) {
@@ -155,9 +157,15 @@ Status RegisterExchangeRoutes(http::Router& router, std::shared_ptr<RestDeps> de
     r.now_us = deps->clock->NowMicros();
     auto permit = TakeHeavy(*deps, "an evidence pack");
     if (!permit.ok()) return ErrorResponse(permit.error(), req);
-    auto built = BuildEvidencePack(*deps->store, *deps->checkpoints, r, deps->security_log);
-    if (!built.ok()) return ErrorResponse(built.error(), req);
-    auto res = http::Response::Text(200, std::move(built->zip), "application/zip");
+    // The zip goes to a file in the temporary directory and is sent from
+    // it: a whole-network pack is hundreds of MB, not held in memory.
+    auto file = http::MakeTemporaryFile(std::filesystem::temp_directory_path().string(), "assure-pack");
+    if (!file.ok()) return ErrorResponse(file.error(), req);
+    auto built = BuildEvidencePack(*deps->store, *deps->checkpoints, r, deps->security_log,
+                                   {file->path, /*sync=*/false});
+    auto sent = built.ok() ? file->Open() : Result<std::shared_ptr<http::ResponseFile>>(built.error());
+    if (!sent.ok()) return ErrorResponse(sent.error(), req);
+    auto res = http::Response::File(200, std::move(*sent), "application/zip");
     res.SetHeader("Content-Disposition", "attachment; filename=\"evidence-pack-" + built->as_of_date + "-" +
                                              built->identity.substr(0, 12) + ".zip\"");
     res.SetHeader("X-Pack-Identity", built->identity);

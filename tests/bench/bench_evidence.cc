@@ -116,7 +116,7 @@ int main(int argc, char** argv) {
   for (int r = 0; r < rounds; ++r) {
     auto start = Wall::now();
     double cpu = CpuSeconds();
-    auto p = api::BuildEvidencePack(**store, checkpoints, req, nullptr, out);
+    auto p = api::BuildEvidencePack(**store, checkpoints, req, nullptr, {out});
     build.push_back(Seconds(start));
     build_cpu.push_back(CpuSeconds() - cpu);
     if (!p.ok()) {

@@ -434,7 +434,7 @@ TEST_F(EvidencePackTest, ADiskThatFillsWhileTheLinesAreWrittenFailsThePackAndWri
   rlimit small = was;
   small.rlim_cur = 2048;
   ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
-  auto failed = BuildEvidencePack(net_.store(), net_.checkpoints(), req, nullptr, out.string());
+  auto failed = BuildEvidencePack(net_.store(), net_.checkpoints(), req, nullptr, {out.string()});
   ::setrlimit(RLIMIT_FSIZE, &was);
   std::signal(SIGXFSZ, handler);
   ASSERT_FALSE(failed.ok());
@@ -446,7 +446,7 @@ TEST_F(EvidencePackTest, ADiskThatFillsWhileTheLinesAreWrittenFailsThePackAndWri
   EXPECT_EQ(text.str(), "an older pack");
   EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 1);
   // With room again, the same request writes the pack there.
-  auto written = BuildEvidencePack(net_.store(), net_.checkpoints(), req, nullptr, out.string());
+  auto written = BuildEvidencePack(net_.store(), net_.checkpoints(), req, nullptr, {out.string()});
   ASSERT_TRUE(written.ok()) << written.error().message;
   EXPECT_EQ(written->zip_bytes, fs::file_size(out));
   EXPECT_TRUE(written->zip.empty());

@@ -2,9 +2,14 @@
 // history, export, evidence packs): a bare date is the end of that UTC day,
 // inclusive, the same instant as its last microsecond written out
 // (domain::ParseAsAt), and one rule refuses what is not a date.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
 #include <string>
 
 #include "api/evidence/pack_zip.h"
+#include "api/evidence/verify_pack.h"
 #include "domain/calendar.h"
 #include "tests/rest/rest_harness.h"
 
@@ -82,6 +87,45 @@ TEST_F(RestAsOfTest, ADateMeansTheEndOfThatUtcDayOnEveryRoute) {
   const json pack = json::parse(api::ReadZip(now.body)->at("pack.json"));
   EXPECT_EQ(pack["as_of"]["date"], date);
   EXPECT_GE(pack["as_of"]["position"].get<std::uint64_t>(), red["position"].get<std::uint64_t>());
+}
+
+// A pack is written to a file in the temporary directory and sent from it
+// (a whole-network pack is hundreds of MB, not held in memory): the whole
+// zip arrives, the connection carries on to the next request, and no file
+// is left behind, whether the pack was made or refused.
+TEST_F(RestAsOfTest, APackIsSentFromAFileThatIsGoneOnceSentOrRefused) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("assure-rest-pack-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const char* was = std::getenv("TMPDIR");
+  const std::string previous = was ? was : "";
+  ::setenv("TMPDIR", dir.c_str(), 1);
+  const std::string body = json{{"statements", "all"}}.dump();
+  const Headers auth = {{"Authorization", "Bearer " + tok().admin}, {"Content-Type", "application/json"}};
+  server::testing::RawConnection c(srv().port());
+  ASSERT_TRUE(c.Send(server::testing::BuildRequest("POST", "/api/v1/evidence-packs", body, auth) +
+                     server::testing::BuildRequest("GET", "/healthz")));
+  auto pack = c.Read();
+  auto next = c.Read();
+  auto refused = Post("/api/v1/evidence-packs", {{"statements", "all"}, {"checkpoint", 1u << 30}}, tok().admin);
+  if (was) {
+    ::setenv("TMPDIR", previous.c_str(), 1);
+  } else {
+    ::unsetenv("TMPDIR");
+  }
+  ASSERT_TRUE(pack.has_value());
+  EXPECT_EQ(pack->status, 200) << pack->body;
+  EXPECT_EQ(pack->Header("Content-Type"), "application/zip");
+  EXPECT_EQ(pack->Header("Content-Length"), std::to_string(pack->body.size()));
+  auto report = api::VerifyEvidencePack(pack->body);
+  EXPECT_TRUE(report.valid) << api::FormatVerifyReport(report);
+  EXPECT_EQ(report.identity, pack->Header("X-Pack-Identity"));
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->status, 200);
+  EXPECT_TRUE(IsProblem(refused, 422, "checkpoint"));
+  EXPECT_TRUE(fs::is_empty(dir)) << fs::directory_iterator(dir)->path();
+  fs::remove_all(dir);
 }
 
 // Issue 19: a bad pack request is refused with a problem naming the field,
