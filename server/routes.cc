@@ -96,7 +96,7 @@ Status InstallRoutes(Application& app, const std::string& data_dir, bool warm_up
   };
   std::vector<std::shared_ptr<api::Periodic>> periodic;
   if (long s = seconds("ASSURE_SNAPSHOT_INTERVAL", 60); s > 0) {
-    periodic.push_back(std::make_shared<api::Periodic>(std::chrono::seconds(s), [deps, &app] {
+    periodic.push_back(std::make_shared<api::Periodic>("read-model snapshot", std::chrono::seconds(s), [deps, &app] {
       // Not while the read models are still being restored: that would
       // replace a good snapshot with a partial one.
       if (app.Starting()) return;
@@ -107,7 +107,7 @@ Status InstallRoutes(Application& app, const std::string& data_dir, bool warm_up
   }
   if (long s = seconds("ASSURE_CHECKPOINT_INTERVAL", 900); s > 0) {
     periodic.push_back(std::make_shared<api::Periodic>(
-        std::chrono::seconds(s),
+        "checkpoint", std::chrono::seconds(s),
         [deps] {
           if (deps->store->Head().position == 0) return;
           auto c = deps->checkpoints->Publish(deps->clock->NowMicros(), "periodic");
@@ -120,7 +120,7 @@ Status InstallRoutes(Application& app, const std::string& data_dir, bool warm_up
   // are deleted once an hour; 0 keeps them for ever.
   if (long days = seconds("ASSURE_SECURITY_LOG_RETENTION_DAYS", 730); days > 0) {
     periodic.push_back(std::make_shared<api::Periodic>(
-        std::chrono::hours(1),
+        "security-log retention", std::chrono::hours(1),
         [deps, days] {
           const std::int64_t cutoff = deps->clock->NowMicros() - std::int64_t{days} * 86'400'000'000;
           auto pruned = deps->security_log->Prune(cutoff);
@@ -136,7 +136,7 @@ Status InstallRoutes(Application& app, const std::string& data_dir, bool warm_up
   // At most 100 years: a larger number means "for ever" to whoever typed it.
   if (long days = std::min(seconds("ASSURE_TOKEN_DETAILS_RETENTION_DAYS", 365), 36'500L); days > 0) {
     periodic.push_back(std::make_shared<api::Periodic>(
-        std::chrono::hours(1),
+        "token-details retention", std::chrono::hours(1),
         [&app, days] {
           auto removed = app.tokens().RemoveDetailsPastRetention(days, "retention");
           if (!removed.ok()) spdlog::error("removing tokens' details failed: {}", removed.error().message);
@@ -149,7 +149,7 @@ Status InstallRoutes(Application& app, const std::string& data_dir, bool warm_up
   // resume every 2 s, so writes come back when space does, with no restart
   // and without waiting for a write to try; each change is logged once.
   periodic.push_back(std::make_shared<api::Periodic>(
-      std::chrono::seconds(2),
+      "write resumption", std::chrono::seconds(2),
       [deps, suspended = std::make_shared<bool>(false)] {
         auto failure = deps->store->WriteFailure();
         if (failure && !*suspended) {

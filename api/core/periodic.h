@@ -1,49 +1,38 @@
 // Runs a task every `interval` on its own thread until destroyed; the
-// destructor wakes the thread, runs the task once more (e.g. a last snapshot
-// at shutdown) and joins.
+// destructor wakes the thread, waits for a run under way to end, joins it,
+// and then, when `run_at_stop`, runs the task once more on the destroying
+// thread (e.g. a last snapshot at shutdown).
+//
+// A task that throws is logged with its name and runs again at the next
+// interval: an exception (a snapshot's std::bad_alloc) must not end the
+// server, as it did when it escaped the thread (std::terminate).
 //
 // Thread safety: construct and destroy from one thread; the task runs on the
-// periodic thread only.
+// periodic thread, and at stop on the destroying one.
 #pragma once
-
-#include <pthread.h>
 
 #include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 
 namespace assure::api {
 
 class Periodic {
  public:
-  Periodic(std::chrono::milliseconds interval, std::function<void()> task, bool run_at_stop = true)
-      : interval_(interval), task_(std::move(task)), run_at_stop_(run_at_stop) {
-    thread_ = std::thread([this] {
-      pthread_setname_np(pthread_self(), "assure-periodic");
-      std::unique_lock l(mu_);
-      while (!stop_) {
-        if (cv_.wait_for(l, interval_, [&] { return stop_; })) break;
-        l.unlock();
-        task_();
-        l.lock();
-      }
-    });
-  }
-  ~Periodic() {
-    {
-      std::lock_guard l(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-    if (run_at_stop_) task_();
-  }
+  Periodic(std::string name, std::chrono::milliseconds interval, std::function<void()> task,
+           bool run_at_stop = true);
+  ~Periodic();
   Periodic(const Periodic&) = delete;
   Periodic& operator=(const Periodic&) = delete;
 
  private:
+  // The task once, an exception logged.
+  void RunOnce() noexcept;
+
+  std::string name_;
   std::chrono::milliseconds interval_;
   std::function<void()> task_;
   bool run_at_stop_;
