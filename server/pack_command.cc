@@ -15,11 +15,14 @@
 // to do when none does), and the generation is not recorded (said on stderr).
 // The pack's statement is signed with the store's signing-key.pem, read (never
 // created) on a read-only store: an archive without it cannot make packs.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <string>
 
 #include "api/audit/checkpoint.h"
 #include "api/audit/signer.h"
@@ -65,6 +68,17 @@ int CheckReadOnlyCheckpoint(storage::EventStore& store, api::CheckpointLog& chec
                "the copy, which publishes one.\n",
                data.c_str(), static_cast<unsigned long long>(*position), newest.c_str());
   return 1;
+}
+
+// The process's umask, read without changing it (umask(2) can only set it,
+// and the store's threads may be making files meanwhile): Linux's
+// /proc/self/status; 022 where it does not say.
+mode_t CurrentUmask() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("Umask:", 0) == 0) return static_cast<mode_t>(std::stoul(line.substr(6), nullptr, 8) & 0777);
+  }
+  return 022;
 }
 
 }  // namespace
@@ -177,7 +191,10 @@ void RegisterPack(CLI::App& app, Run& run) {
       // Written straight to --out, all or nothing (a whole-network pack is
       // hundreds of MB: never held in memory, and a failure leaves any file
       // already there as it was).
-      auto pack = api::BuildEvidencePack(*shared, checkpoints, req, read_only ? nullptr : &security, {args->out});
+      api::PackOutput out;
+      out.path = args->out;
+      out.mode = 0666 & ~CurrentUmask();  // as a file created there would have
+      auto pack = api::BuildEvidencePack(*shared, checkpoints, req, read_only ? nullptr : &security, out);
       if (!pack.ok()) {
         std::fprintf(stderr, "assure pack: %s\n", pack.error().message.c_str());
         return pack.error().code == ErrorCode::kInvalidArgument ? 1 : 2;

@@ -329,8 +329,32 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
   pack.document_count = uses.document_sha256.size();
   statements = json();
 
-  // Recorded before the zip is written: a failure to record leaves nothing
-  // written.
+  // The working state (the model, every event's leaf) is no longer needed:
+  // freed before the zip is written (the lines' file is kept until then).
+  SpillFile lines = std::move(*asat->lines);
+  ranged[kEventsFile].file = &lines;
+  { LogAsAt gone = std::move(*asat); }
+  std::optional<PendingZipFile> pending;  // out.path's, put in place last
+  if (out.fd >= 0) {
+    auto written = WriteZipTo(files, out.fd, ranged);
+    if (!written.ok()) return written.error();
+    pack.zip_bytes = *written;
+  } else if (!out.path.empty()) {
+    auto written = WriteZipBeside(files, out.path, ranged, out.mode);
+    if (!written.ok()) return written.error();
+    pack.zip_bytes = written->size();
+    pending.emplace(std::move(*written));
+  } else {
+    auto zip = WriteZip(files, ranged);
+    if (!zip.ok()) return zip.error();
+    pack.zip = std::move(*zip);
+    pack.zip_bytes = pack.zip.size();
+  }
+  clock.Mark("zip");
+
+  // Recorded once the zip is written and before it is put in place: a
+  // failure to write it records nothing, a failure to record leaves
+  // nothing at out.path.
   if (security_log) {
     auth::SecurityEvent ev;
     ev.kind = auth::security_kind::kEvidencePackDownload;
@@ -348,22 +372,7 @@ Result<Pack> BuildEvidencePack(storage::EventStore& store, CheckpointLog& checkp
     ev.correlation_id = request.correlation_id;
     ASSURE_TRY(security_log->Record(std::move(ev)));
   }
-  // The working state (the model, every event's leaf) is no longer needed:
-  // freed before the zip is written (the lines' file is kept until then).
-  SpillFile lines = std::move(*asat->lines);
-  ranged[kEventsFile].file = &lines;
-  { LogAsAt gone = std::move(*asat); }
-  if (out.path.empty()) {
-    auto zip = WriteZip(files, ranged);
-    if (!zip.ok()) return zip.error();
-    pack.zip = std::move(*zip);
-    pack.zip_bytes = pack.zip.size();
-  } else {
-    auto written = WriteZipFile(files, out.path, ranged, out.sync);
-    if (!written.ok()) return written.error();
-    pack.zip_bytes = *written;
-  }
-  clock.Mark("zip");
+  if (pending) ASSURE_TRY(pending->Commit());
   return pack;
 }
 

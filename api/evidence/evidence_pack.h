@@ -9,6 +9,8 @@
 // Thread safety: safe to call concurrently (the store and CheckpointLog are).
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -65,13 +67,14 @@ struct Pack {
   std::vector<std::pair<std::string, double>> phase_seconds;
 };
 
-// Where a pack's zip goes: into Pack::zip (no path), or the file `path`,
-// all or nothing (a new file beside it, then renamed over it); `sync`: made
-// durable first (fsync), which a file that only carries a response to the
-// client need not be.
+// Where a pack's zip goes: into Pack::zip (neither set); into the open,
+// empty file `fd` (not synced: e.g. one that only carries a response; the
+// caller keeps it); or the file `path`, all or nothing (written and synced
+// beside it with permissions `mode`, then renamed over it).
 struct PackOutput {
   std::string path;
-  bool sync = true;
+  mode_t mode = 0600;
+  int fd = -1;
 };
 
 // Builds the pack: picks the as-at position, uses the checkpoint asked for
@@ -80,12 +83,14 @@ struct PackOutput {
 // statement's section, signs the pack's statement (FORMAT.md 6.5) with the
 // checkpoint log's key, and writes the zip. When `security_log` is given the generation is
 // recorded there (who, which statements, which date, the pack's identity)
-// before the zip is written; a failure to record fails the call.
-// With `out.path` the zip is written to that file (kIoError when it cannot
-// be) and Pack::zip is left empty: a whole-network pack is hundreds of MB,
-// which need not be held in memory. Else Pack::zip holds it. The events'
-// lines are written meanwhile to an unnamed file beside `out.path`, else in
-// the temporary directory.
+// once the zip is written and before it is put in place at `out.path`: a
+// failure to write records nothing, a failure to record fails the call
+// and leaves nothing at `out.path`.
+// With `out.path` or `out.fd` the zip is written to that file (kIoError
+// when it cannot be) and Pack::zip is left empty: a whole-network pack is
+// hundreds of MB, which need not be held in memory. The events' lines are
+// written meanwhile to an unnamed file beside `out.path`, else in the
+// temporary directory.
 // Errors: kInvalidArgument naming the field (no or unknown statements, no
 // as-at, a future as_of, an at_position outside 1..head, a bad section, a
 // checkpoint not published or not covering the position, or signed by

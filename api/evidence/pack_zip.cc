@@ -13,6 +13,7 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <utility>
 
 
 namespace assure::api {
@@ -147,7 +148,16 @@ struct Sink {
     return static_cast<zip_int64_t>(len);
   }
 
-  static zip_int64_t Callback(void* user, void* data, zip_uint64_t len, zip_source_cmd_t cmd) {
+  // No exception may cross libzip (C): a failure to allocate is its error.
+  static zip_int64_t Callback(void* user, void* data, zip_uint64_t len, zip_source_cmd_t cmd) noexcept {
+    try {
+      return Answer(user, data, len, cmd);
+    } catch (...) {
+      zip_error_set(&static_cast<Sink*>(user)->error, ZIP_ER_MEMORY, 0);
+      return -1;
+    }
+  }
+  static zip_int64_t Answer(void* user, void* data, zip_uint64_t len, zip_source_cmd_t cmd) {
     auto* self = static_cast<Sink*>(user);
     switch (cmd) {
       case ZIP_SOURCE_SUPPORTS:
@@ -249,7 +259,15 @@ struct RangesSource {
     return static_cast<zip_int64_t>(done);
   }
 
-  static zip_int64_t Callback(void* user, void* data, zip_uint64_t len, zip_source_cmd_t cmd) {
+  static zip_int64_t Callback(void* user, void* data, zip_uint64_t len, zip_source_cmd_t cmd) noexcept {
+    try {
+      return Answer(user, data, len, cmd);
+    } catch (...) {
+      zip_error_set(&static_cast<RangesSource*>(user)->error, ZIP_ER_MEMORY, 0);
+      return -1;
+    }
+  }
+  static zip_int64_t Answer(void* user, void* data, zip_uint64_t len, zip_source_cmd_t cmd) {
     auto* self = static_cast<RangesSource*>(user);
     switch (cmd) {
       case ZIP_SOURCE_SUPPORTS:
@@ -339,12 +357,11 @@ Status WriteInto(const ZipViews& entries, const ZipRanged& ranged, Sink& sink) {
   return {};
 }
 
-// Removes a file on the way out unless told it is kept.
-struct RemoveUnlessKept {
-  std::string path;
-  bool keep = false;
-  ~RemoveUnlessKept() {
-    if (!keep) ::unlink(path.c_str());
+// Closes a descriptor on the way out.
+struct CloseOnExit {
+  int fd;
+  ~CloseOnExit() {
+    if (fd >= 0) ::close(fd);
   }
 };
 
@@ -364,37 +381,67 @@ Result<std::string> WriteZip(const ZipViews& entries, const ZipRanged& ranged) {
   return std::move(sink.committed);
 }
 
-Result<std::uint64_t> WriteZipFile(const ZipViews& entries, const std::string& path, const ZipRanged& ranged,
-                                   bool sync) {
+Result<std::uint64_t> WriteZipTo(const ZipViews& entries, int fd, const ZipRanged& ranged) {
+  Sink sink;
+  sink.fd = fd;
+  ASSURE_TRY(WriteInto(entries, ranged, sink));
+  return sink.size;
+}
+
+PendingZipFile::PendingZipFile(PendingZipFile&& other) noexcept
+    : temp_(std::exchange(other.temp_, std::string())), path_(std::move(other.path_)), size_(other.size_) {}
+
+PendingZipFile::~PendingZipFile() {
+  if (!temp_.empty()) ::unlink(temp_.c_str());
+}
+
+Status PendingZipFile::Commit() {
+  if (::rename(temp_.c_str(), path_.c_str()) != 0) {
+    return MakeError(ErrorCode::kIoError, "cannot rename " + temp_ + " to " + path_ + ": " + std::strerror(errno));
+  }
+  temp_.clear();
+  // The rename itself, made durable.
+  const std::filesystem::path target(path_);
+  const std::string dir = target.has_parent_path() ? target.parent_path().string() : ".";
+  if (const int d = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); d >= 0) {
+    ::fsync(d);
+    ::close(d);
+  }
+  return {};
+}
+
+Result<PendingZipFile> WriteZipBeside(const ZipViews& entries, const std::string& path, const ZipRanged& ranged,
+                                      mode_t mode) {
   namespace fs = std::filesystem;
   const fs::path target(path);
   if (target.filename().empty() || fs::is_directory(target)) {
     return MakeError(ErrorCode::kInvalidArgument, "'" + path + "' is not a file name", "out");
   }
   // A new file beside the target, so that the rename stays on one file system.
-  std::string temp = path + ".partial-XXXXXX";
-  const int fd = ::mkstemp(temp.data());
-  if (fd < 0) return MakeError(ErrorCode::kIoError, "cannot create " + temp + ": " + std::strerror(errno));
-  RemoveUnlessKept cleanup{temp};
-  Sink sink;
-  sink.fd = fd;
-  Status written = WriteInto(entries, ranged, sink);
-  if (written.ok() && (::fchmod(fd, 0644) != 0 || (sync && ::fsync(fd) != 0))) {
-    written = MakeError(ErrorCode::kIoError, "cannot sync " + temp + ": " + std::strerror(errno));
+  PendingZipFile pending;
+  pending.temp_ = path + ".partial-XXXXXX";
+  pending.path_ = path;
+  const int fd = ::mkstemp(pending.temp_.data());
+  if (fd < 0) {
+    const std::string failed = std::exchange(pending.temp_, std::string());
+    return MakeError(ErrorCode::kIoError, "cannot create " + failed + ": " + std::strerror(errno));
   }
-  ::close(fd);
+  CloseOnExit closing{fd};
+  auto written = WriteZipTo(entries, fd, ranged);
   if (!written.ok()) return written.error();
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
-    return MakeError(ErrorCode::kIoError, "cannot rename " + temp + " to " + path + ": " + std::strerror(errno));
+  if (::fchmod(fd, mode) != 0 || ::fsync(fd) != 0) {
+    return MakeError(ErrorCode::kIoError, "cannot sync " + pending.temp_ + ": " + std::strerror(errno));
   }
-  cleanup.keep = true;
-  // The rename itself, made durable.
-  const std::string dir = target.has_parent_path() ? target.parent_path().string() : ".";
-  if (const int d = sync ? ::open(dir.c_str(), O_RDONLY | O_DIRECTORY) : -1; d >= 0) {
-    ::fsync(d);
-    ::close(d);
-  }
-  return sink.size;
+  pending.size_ = *written;
+  return pending;
+}
+
+Result<std::uint64_t> WriteZipFile(const ZipViews& entries, const std::string& path, const ZipRanged& ranged,
+                                   mode_t mode) {
+  auto pending = WriteZipBeside(entries, path, ranged, mode);
+  if (!pending.ok()) return pending.error();
+  ASSURE_TRY(pending->Commit());
+  return pending->size();
 }
 
 namespace {

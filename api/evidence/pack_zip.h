@@ -10,6 +10,8 @@
 // Thread safety: pure functions.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <map>
 #include <string>
@@ -36,14 +38,40 @@ using ZipRanged = std::map<std::string, ZipFileRanges>;  // name -> content
 // `entries` and `ranged` (no name in both) in one zip, in name order.
 Result<std::string> WriteZip(const ZipViews& entries, const ZipRanged& ranged = {});
 Result<std::string> WriteZip(const ZipEntries& entries);
-// The same bytes written to the file `path`, all or nothing: into a new
-// file beside it (`path`.partial-XXXXXX, removed on a failure), synced
-// (unless `sync` is false: a file that only carries a response), then
-// renamed over `path`. Returns the size. kInvalidArgument when `path` names
-// a directory; kIoError when the file cannot be written.
-// kIoError also when a ranged entry's file cannot be read.
+// The same bytes written into the open, empty file `fd` (from offset 0;
+// not synced). Returns the size. kIoError when it cannot be written.
+Result<std::uint64_t> WriteZipTo(const ZipViews& entries, int fd, const ZipRanged& ranged = {});
+
+// A zip written and synced beside its path but not yet in place: Commit
+// renames it over the path (and syncs the directory); destroyed
+// uncommitted, it is removed.
+class PendingZipFile {
+ public:
+  PendingZipFile(PendingZipFile&& other) noexcept;
+  PendingZipFile& operator=(PendingZipFile&&) = delete;
+  PendingZipFile(const PendingZipFile&) = delete;
+  PendingZipFile& operator=(const PendingZipFile&) = delete;
+  ~PendingZipFile();
+  Status Commit();
+  std::uint64_t size() const { return size_; }
+
+ private:
+  friend Result<PendingZipFile> WriteZipBeside(const ZipViews&, const std::string&, const ZipRanged&, mode_t);
+  PendingZipFile() = default;
+  std::string temp_;
+  std::string path_;
+  std::uint64_t size_ = 0;
+};
+
+// The zip for the file `path`, all or nothing: written into a new file
+// beside it (`path`.partial-XXXXXX, removed on a failure) with
+// permissions `mode`, synced; in place once committed. kInvalidArgument
+// when `path` names a directory; kIoError when the file cannot be written.
+Result<PendingZipFile> WriteZipBeside(const ZipViews& entries, const std::string& path, const ZipRanged& ranged,
+                                      mode_t mode);
+// WriteZipBeside, then Commit. Returns the size.
 Result<std::uint64_t> WriteZipFile(const ZipViews& entries, const std::string& path, const ZipRanged& ranged = {},
-                                   bool sync = true);
+                                   mode_t mode = 0644);
 ZipViews ViewsOf(const ZipEntries& entries);
 
 // Limits for reading a zip from an untrusted source.

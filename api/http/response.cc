@@ -1,6 +1,5 @@
 #include "api/http/response.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -37,27 +36,14 @@ int ResponseFile::Release() {
   return fd;
 }
 
-TemporaryFile::~TemporaryFile() {
-  if (!path.empty()) ::unlink(path.c_str());
-}
-
-Result<std::shared_ptr<ResponseFile>> TemporaryFile::Open() {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return MakeError(ErrorCode::kIoError, "cannot open " + path + ": " + std::strerror(errno));
-  auto file = std::make_shared<ResponseFile>(fd);
-  ::unlink(path.c_str());
-  path.clear();
-  return file;
-}
-
-Result<TemporaryFile> MakeTemporaryFile(const std::string& dir, const std::string& prefix) {
-  std::string path = dir + "/" + prefix + "-XXXXXX";
-  const int fd = ::mkstemp(path.data());
+Result<std::shared_ptr<ResponseFile>> ResponseFile::CreateUnnamed(const std::string& dir) {
+  std::string path = dir + "/assure-response-XXXXXX";
+  const int fd = ::mkstemp(path.data());  // mode 0600
   if (fd < 0) {
     return MakeError(ErrorCode::kIoError, "cannot create a temporary file in " + dir + ": " + std::strerror(errno));
   }
-  ::close(fd);
-  return TemporaryFile(std::move(path));
+  ::unlink(path.c_str());
+  return std::make_shared<ResponseFile>(fd);
 }
 
 Response Response::File(int status, std::shared_ptr<ResponseFile> file, std::string content_type) {

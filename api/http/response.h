@@ -23,37 +23,20 @@ namespace assure::api::http {
 class ResponseFile {
  public:
   explicit ResponseFile(int fd) : fd_(fd) {}
+  // A new file in `dir`, readable only by this user and unnamed at once
+  // (it never outlives the response). kIoError when `dir` cannot hold it.
+  static Result<std::shared_ptr<ResponseFile>> CreateUnnamed(const std::string& dir);
   ~ResponseFile();
   ResponseFile(const ResponseFile&) = delete;
   ResponseFile& operator=(const ResponseFile&) = delete;
   // Hands the descriptor over (to the server's writer); -1 when it was.
   int Release();
+  // The descriptor, to write the body into (at offset 0) before it is sent.
+  int fd() const { return fd_; }
 
  private:
   int fd_;
 };
-
-// A name for a response's file, reserved in `dir` (an empty file made
-// there, removed unless opened): the caller writes the file under that
-// name (replacing it), then Open unlinks the name and keeps the open file.
-class TemporaryFile {
- public:
-  TemporaryFile(TemporaryFile&& other) noexcept : path(std::move(other.path)) { other.path.clear(); }
-  TemporaryFile& operator=(TemporaryFile&&) = delete;
-  TemporaryFile(const TemporaryFile&) = delete;
-  TemporaryFile& operator=(const TemporaryFile&) = delete;
-  ~TemporaryFile();
-  // The file written under `path`, opened and unnamed.
-  Result<std::shared_ptr<ResponseFile>> Open();
-
-  std::string path;
-
- private:
-  friend Result<TemporaryFile> MakeTemporaryFile(const std::string& dir, const std::string& prefix);
-  explicit TemporaryFile(std::string p) : path(std::move(p)) {}
-};
-// kIoError when `dir` has no room or is not writable.
-Result<TemporaryFile> MakeTemporaryFile(const std::string& dir, const std::string& prefix);
 
 struct Response {
   int status = 200;

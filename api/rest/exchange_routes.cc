@@ -157,15 +157,16 @@ Status RegisterExchangeRoutes(http::Router& router, std::shared_ptr<RestDeps> de
     r.now_us = deps->clock->NowMicros();
     auto permit = TakeHeavy(*deps, "an evidence pack");
     if (!permit.ok()) return ErrorResponse(permit.error(), req);
-    // The zip goes to a file in the temporary directory and is sent from
-    // it: a whole-network pack is hundreds of MB, not held in memory.
-    auto file = http::MakeTemporaryFile(std::filesystem::temp_directory_path().string(), "assure-pack");
+    // The zip goes to an unnamed file in the temporary directory and is
+    // sent from it: a whole-network pack is hundreds of MB, not held in
+    // memory. The file is gone with the response, or at once on a failure.
+    auto file = http::ResponseFile::CreateUnnamed(std::filesystem::temp_directory_path().string());
     if (!file.ok()) return ErrorResponse(file.error(), req);
-    auto built = BuildEvidencePack(*deps->store, *deps->checkpoints, r, deps->security_log,
-                                   {file->path, /*sync=*/false});
-    auto sent = built.ok() ? file->Open() : Result<std::shared_ptr<http::ResponseFile>>(built.error());
-    if (!sent.ok()) return ErrorResponse(sent.error(), req);
-    auto res = http::Response::File(200, std::move(*sent), "application/zip");
+    PackOutput out;
+    out.fd = (*file)->fd();
+    auto built = BuildEvidencePack(*deps->store, *deps->checkpoints, r, deps->security_log, out);
+    if (!built.ok()) return ErrorResponse(built.error(), req);
+    auto res = http::Response::File(200, std::move(*file), "application/zip");
     res.SetHeader("Content-Disposition", "attachment; filename=\"evidence-pack-" + built->as_of_date + "-" +
                                              built->identity.substr(0, 12) + ".zip\"");
     res.SetHeader("X-Pack-Identity", built->identity);

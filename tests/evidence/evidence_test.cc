@@ -1,6 +1,7 @@
 // Evidence packs: what a generated pack holds (as at a date), that it
 // verifies offline, that it is reproducible, and the gap list.
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -434,7 +435,7 @@ TEST_F(EvidencePackTest, ADiskThatFillsWhileTheLinesAreWrittenFailsThePackAndWri
   rlimit small = was;
   small.rlim_cur = 2048;
   ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
-  auto failed = BuildEvidencePack(net_.store(), net_.checkpoints(), req, nullptr, {out.string()});
+  auto failed = BuildEvidencePack(net_.store(), net_.checkpoints(), req, nullptr, PackOutput{out.string()});
   ::setrlimit(RLIMIT_FSIZE, &was);
   std::signal(SIGXFSZ, handler);
   ASSERT_FALSE(failed.ok());
@@ -446,11 +447,44 @@ TEST_F(EvidencePackTest, ADiskThatFillsWhileTheLinesAreWrittenFailsThePackAndWri
   EXPECT_EQ(text.str(), "an older pack");
   EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 1);
   // With room again, the same request writes the pack there.
-  auto written = BuildEvidencePack(net_.store(), net_.checkpoints(), req, nullptr, {out.string()});
+  auto written = BuildEvidencePack(net_.store(), net_.checkpoints(), req, nullptr, PackOutput{out.string()});
   ASSERT_TRUE(written.ok()) << written.error().message;
   EXPECT_EQ(written->zip_bytes, fs::file_size(out));
   EXPECT_TRUE(written->zip.empty());
   fs::remove_all(dir);
+}
+
+// The zip itself cannot be written (here: into a file opened read-only;
+// the events' lines, written before, went to the temporary directory):
+// kIoError, and nothing in the security log.
+TEST_F(EvidencePackTest, APackWhoseZipCannotBeWrittenIsNotRecordedAsGenerated) {
+  namespace fs = std::filesystem;
+  const fs::path file = fs::temp_directory_path() / ("assure-pack-readonly-" + std::to_string(::getpid()));
+  std::ofstream(file).flush();
+  auth::SecurityLog log(net_.store(), std::make_shared<storage::testing::FakeClock>());
+  ASSERT_TRUE(log.Open().ok());
+  PackRequest req;
+  req.codes = {"IN-601", "IN-701", "IN-801"};
+  req.as_of_us = k20240301;
+  req.now_us = net_.clock().NowMicros();
+  PackOutput out;
+  out.fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(out.fd, 0);
+  auto failed = BuildEvidencePack(net_.store(), net_.checkpoints(), req, &log, out);
+  ::close(out.fd);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().code, ErrorCode::kIoError) << failed.error().message;
+  auto entries = log.Read(1, 10);
+  ASSERT_TRUE(entries.ok());
+  EXPECT_TRUE(entries->empty()) << entries->size() << " entries recorded";
+  // Into a file that can be written, the same request is recorded.
+  out.fd = ::open(file.c_str(), O_RDWR | O_TRUNC | O_CLOEXEC);
+  auto built = BuildEvidencePack(net_.store(), net_.checkpoints(), req, &log, out);
+  ::close(out.fd);
+  ASSERT_TRUE(built.ok()) << built.error().message;
+  EXPECT_EQ(fs::file_size(file), built->zip_bytes);
+  EXPECT_EQ(log.Read(1, 10)->size(), 1u);
+  fs::remove(file);
 }
 
 TEST_F(EvidencePackTest, GenerationIsRecordedInTheSecurityLog) {

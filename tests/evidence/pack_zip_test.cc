@@ -133,7 +133,7 @@ TEST(PackZipFile, WritesTheSameBytesAsInMemoryAndLeavesNothingElse) {
   const fs::path dir = Scratch("same");
   const fs::path out = dir / "pack.zip";
   std::ofstream(out) << "an older pack";
-  auto written = WriteZipFile(ViewsOf(entries), out.string());
+  auto written = WriteZipFile(ViewsOf(entries), out.string(), {}, 0640);
   ASSERT_TRUE(written.ok()) << written.error().message;
   auto memory = WriteZip(entries);
   ASSERT_TRUE(memory.ok());
@@ -141,7 +141,30 @@ TEST(PackZipFile, WritesTheSameBytesAsInMemoryAndLeavesNothingElse) {
   EXPECT_EQ(Slurp(out), *memory);
   EXPECT_EQ(Names(dir), std::vector<std::string>{"pack.zip"});
   EXPECT_EQ(fs::status(out).permissions() & fs::perms::all,
-            fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read);
+            fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
+  fs::remove_all(dir);
+}
+
+// Written and synced beside the path, the zip is in place only once
+// committed; dropped before, it is gone and the old file stays.
+TEST(PackZipFile, APendingZipIsInPlaceOnlyOnceCommitted) {
+  const fs::path dir = Scratch("pending");
+  const fs::path out = dir / "pack.zip";
+  std::ofstream(out) << "an older pack";
+  {
+    auto pending = WriteZipBeside(ViewsOf(SampleEntries()), out.string(), {}, 0600);
+    ASSERT_TRUE(pending.ok()) << pending.error().message;
+    EXPECT_EQ(Names(dir).size(), 2u);  // the old file and the part
+    EXPECT_EQ(Slurp(out), "an older pack");
+  }
+  EXPECT_EQ(Names(dir), std::vector<std::string>{"pack.zip"});
+  EXPECT_EQ(Slurp(out), "an older pack");
+  auto pending = WriteZipBeside(ViewsOf(SampleEntries()), out.string(), {}, 0600);
+  ASSERT_TRUE(pending.ok());
+  ASSERT_TRUE(pending->Commit().ok());
+  EXPECT_EQ(Slurp(out), *WriteZip(SampleEntries()));
+  EXPECT_EQ(fs::status(out).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(Names(dir), std::vector<std::string>{"pack.zip"});
   fs::remove_all(dir);
 }
 
