@@ -117,14 +117,9 @@ struct Sink {
   static constexpr std::size_t kGather = 1 << 20;
 
   bool Flush() {
-    for (std::size_t done = 0; done < pending.size();) {
-      const ssize_t n = ::pwrite(fd, pending.data() + done, pending.size() - done, static_cast<off_t>(pending_at + done));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        zip_error_set(&error, ZIP_ER_WRITE, n < 0 ? errno : ENOSPC);
-        return false;
-      }
-      done += static_cast<std::size_t>(n);
+    if (const int failure = WriteAllAt(fd, pending, pending_at); failure != 0) {
+      zip_error_set(&error, ZIP_ER_WRITE, failure);
+      return false;
     }
     pending.clear();
     return true;

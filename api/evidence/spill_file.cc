@@ -40,15 +40,19 @@ SpillFile::~SpillFile() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-Status SpillFile::Append(std::string_view bytes) {
+int WriteAllAt(int fd, std::string_view bytes, std::uint64_t at) {
   for (std::size_t done = 0; done < bytes.size();) {
-    const ssize_t n = ::pwrite(fd_, bytes.data() + done, bytes.size() - done, static_cast<off_t>(size_ + done));
+    const ssize_t n = ::pwrite(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(at + done));
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      return MakeError(ErrorCode::kIoError, std::string("cannot write a temporary file: ") +
-                                                (n < 0 ? std::strerror(errno) : "no space"));
-    }
+    if (n <= 0) return n < 0 ? errno : ENOSPC;
     done += static_cast<std::size_t>(n);
+  }
+  return 0;
+}
+
+Status SpillFile::Append(std::string_view bytes) {
+  if (const int error = WriteAllAt(fd_, bytes, size_); error != 0) {
+    return MakeError(ErrorCode::kIoError, std::string("cannot write a temporary file: ") + std::strerror(error));
   }
   size_ += bytes.size();
   return {};

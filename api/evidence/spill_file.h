@@ -49,6 +49,11 @@ class SpillFile {
   std::uint64_t size_ = 0;
 };
 
+// Writes all of `bytes` into `fd` at offset `at` (retrying short writes and
+// EINTR): 0, or the errno of the failure (ENOSPC when nothing more could
+// be written).
+int WriteAllAt(int fd, std::string_view bytes, std::uint64_t at);
+
 // The bytes of `ranges` of `file`, in order, in memory.
 Result<std::string> ReadRanges(const SpillFile& file, const std::vector<ByteRange>& ranges);
 // Their SHA-256 (lowercase hex), read a MiB at a time.
