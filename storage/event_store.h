@@ -104,6 +104,12 @@ struct StreamAppend {
   std::string stream_id;
   ExpectedVersion expected = ExpectedVersion::Any();
   std::vector<ProposedEvent> events;
+  // Content the events refer to by SHA-256 (a document version's bytes),
+  // stored content-addressed as PutBlob does, in the same synced batch as
+  // the events: both or neither. Not stored when the part is refused or is
+  // an idempotent replay (the first attempt stored it). Each at most
+  // max_blob_bytes (kTooLarge).
+  std::vector<std::string> blobs;
 };
 // Receives the result of an AppendManyAsync: one AppendResult per part, in
 // the order of the parts.

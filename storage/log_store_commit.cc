@@ -226,6 +226,7 @@ Result<std::vector<AppendResult>> LogStore::Decide(Writer& w, Group& g) {
     result.stream_version = next.version;
     result.recorded_at_us = now;
     results.push_back(result);
+    for (auto& blob : p.blobs) g.batch.blobs.push_back(std::move(blob));
   }
   g.last_recorded_at = now;
   return results;

@@ -97,6 +97,16 @@ Result<WriteResult> EntityWriter::Run(std::vector<WritePart> parts, RequestConte
   return answer.get();
 }
 
+Result<WriteResult> ExecuteParts(EntityWriter& writer, std::string_view id, std::vector<WritePart> parts,
+                                 const RequestContext& rc) {
+  if (!rc.idempotency_key.empty()) {
+    auto first = FindIdempotentResult(*writer.store(), rc, id);
+    if (!first.ok()) return first.error();
+    if (first->has_value()) return **first;
+  }
+  return writer.Run(std::move(parts), rc);
+}
+
 EntityWriter::Lane* EntityWriter::LaneOf(std::string_view stream) {
   auto it = lanes_.find(std::string(stream));
   return it == lanes_.end() ? nullptr : &it->second;

@@ -350,17 +350,19 @@ void SubmitCommand(EntityWriter& writer, std::string id, typename Agg::Command c
                 std::move(rc), std::move(done));
 }
 
+// Runs the parts of a write on entity `id` (CommandParts, or parts built on
+// them) through the writer, waiting for the answer (not from a `done`
+// callback). A retried Idempotency-Key replays the first result without
+// writing.
+Result<WriteResult> ExecuteParts(EntityWriter& writer, std::string_view id, std::vector<WritePart> parts,
+                                 const RequestContext& rc);
+
 // SubmitCommand, waiting for the answer (not from a `done` callback).
 template <domain::Decides Agg>
 Result<WriteResult> Execute(EntityWriter& writer, std::string_view id,
                             const typename Agg::Command& command, const RequestContext& rc,
                             std::vector<Companion> companions = {}) {
-  if (!rc.idempotency_key.empty()) {
-    auto first = FindIdempotentResult(*writer.store(), rc, id);
-    if (!first.ok()) return first.error();
-    if (first->has_value()) return **first;
-  }
-  return writer.Run(CommandParts<Agg>(std::string(id), command, std::move(companions)), rc);
+  return ExecuteParts(writer, id, CommandParts<Agg>(std::string(id), command, std::move(companions)), rc);
 }
 
 }  // namespace assure::api

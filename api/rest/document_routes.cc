@@ -11,6 +11,35 @@
 
 namespace assure::api::rest {
 
+namespace {
+
+// Uploads up to this size are answered without a worker (see inline_when).
+constexpr std::size_t kInlineUploadBytes = 256 << 10;
+
+// A draft version's write: the command, with its content stored in the same
+// commit, and only if the command writes (a refused upload, a document that
+// does not exist, a version already in effect leave no bytes behind).
+std::vector<WritePart> VersionParts(const std::string& id, domain::ControlledDocumentAggregate::Command command,
+                                    const std::string& content) {
+  auto parts = CommandParts<domain::ControlledDocumentAggregate>(id, std::move(command), {});
+  parts[0].decide = [id, decide = std::move(parts[0].decide), content = std::make_shared<const std::string>(content)](
+                        EntityWriter& w, const RequestContext& rc, std::size_t first, DecidedPart& out) -> Status {
+    Status s = decide(w, rc, first, out);
+    // (An id that cannot form a stream id names no document either.)
+    if (!s.ok() && (s.error().code == ErrorCode::kNotFound ||
+                    (s.error().code == ErrorCode::kInvalidArgument && s.error().field == "stream_id"))) {
+      return MakeError(ErrorCode::kNotFound, "no controlled document '" + id + "'", "id");
+    }
+    ASSURE_TRY(s);
+    out.append.blobs.clear();
+    if (!out.append.events.empty()) out.append.blobs.push_back(*content);
+    return {};
+  };
+  return parts;
+}
+
+}  // namespace
+
 Status RegisterDocumentContentRoutes(http::Router& router, std::shared_ptr<RestDeps> deps) {
   RouteAdder add(router);
   http::RouteOptions upload;
@@ -23,60 +52,63 @@ Status RegisterDocumentContentRoutes(http::Router& router, std::shared_ptr<RestD
       http::OpenApiQueryParam("version_label", "string", "e.g. 2.0", true),
       http::OpenApiQueryParam("summary", "string", "summary of amendments"),
       http::OpenApiQueryParam("author", "string", "author")};
+  // Without an Idempotency-Key a small upload is checked on the I/O thread
+  // and handed to the writer without waiting, as a command is; the rest
+  // (hashing a large body, recording a key) start on a worker.
+  upload.inline_when = [](const http::Request& req) {
+    return !req.Header("Idempotency-Key") && req.body.size() <= kInlineUploadBytes;
+  };
   add("POST", "/api/v1/documents/{id}/versions",
-             [deps](const http::Request& req) -> http::Response {
-               if (auto s = AuthorizeScope(*deps, req, auth::Permission::kManageDocuments, std::nullopt); !s.ok()) {
-                 return ErrorResponse(s.error(), req);
-               }
-               auto rc = WriteContext(req, deps->clock->NowMicros());
-               if (!rc.ok()) return ErrorResponse(rc.error(), req);
-               if (req.body.empty()) {
-                 return ErrorResponse(MakeError(ErrorCode::kInvalidArgument, "the content is empty", "body"), req);
-               }
-               std::string media = std::string(req.Header("Content-Type").value_or("application/octet-stream"));
-               const std::string canonical = media + '\0' + req.body;
-               if (auto s = CheckIdempotencyKey(*deps->store, *rc, req, canonical); !s.ok()) {
-                 return ErrorResponse(s.error(), req);
-               }
-               const std::string sha256 = storage::HexEncode(storage::Sha256(req.body));
-               nlohmann::json body = {{"content_sha256", sha256},
-                                      {"media_type", media},
-                                      {"size_bytes", req.body.size()}};
-               for (const char* k : {"version_label", "summary", "author"}) {
-                 if (auto v = req.Query(k)) body[k] = std::string(*v);
-               }
-               auto cmd = domain::ControlledDocumentAggregate::ParseCommand("add-draft-version", body);
-               if (!cmd.ok()) return ErrorResponse(cmd.error(), req);
-               const std::string id(req.PathParam("id"));
-               // Store the content only for a valid upload to a document that
-               // exists: a refused upload must not leave its bytes behind. A
-               // document's stream begins with its creation, so the stream's
-               // head says whether it exists, at a cost that does not grow
-               // with the document's versions (folding it here did).
-               auto info = deps->store->GetStreamInfo(domain::StreamId(domain::ControlledDocumentAggregate::kKind, id));
-               // (An id that cannot form a stream id, kInvalidArgument, names
-               // no document either.)
-               if (!info.ok() && info.error().code != ErrorCode::kInvalidArgument) {
-                 return ErrorResponse(info.error(), req);
-               }
-               if (!info.ok() || !info->exists) {
-                 return ErrorResponse(MakeError(ErrorCode::kNotFound, "no controlled document '" + id + "'", "id"),
-                                      req);
-               }
-               auto hash = deps->store->PutBlob(req.body);
-               if (!hash.ok()) return ErrorResponse(hash.error(), req);
-               auto r = ExecuteWrite<domain::ControlledDocumentAggregate>(*deps->writer, id, *cmd, *rc);
-               if (!r.ok()) return ErrorResponse(r.error(), req);
-               std::vector<std::string> warnings;
-               if (!r->replayed && r->events_written > 0) {
-                 NoteAfterCommit(RememberIdempotencyKey(*deps->store, *rc, req, canonical),
-                                 "recording the Idempotency-Key", warnings);
-               }
-               auto res = WriteResponse(201, *r, "/api/v1/documents/" + id, warnings);
-               res.SetHeader("X-Content-SHA256", sha256);
-               return res;
-             },
-             upload);
+      http::AsyncHandler([deps](const http::Request& req, http::Respond respond) {
+        auto refuse = [&](const Error& e) { respond(ErrorResponse(e, req)); };
+        if (auto s = AuthorizeScope(*deps, req, auth::Permission::kManageDocuments, std::nullopt); !s.ok()) {
+          return refuse(s.error());
+        }
+        auto rc = WriteContext(req, deps->clock->NowMicros());
+        if (!rc.ok()) return refuse(rc.error());
+        if (req.body.empty()) {
+          return refuse(MakeError(ErrorCode::kInvalidArgument, "the content is empty", "body"));
+        }
+        std::string media = std::string(req.Header("Content-Type").value_or("application/octet-stream"));
+        const std::string sha256 = storage::HexEncode(storage::Sha256(req.body));
+        nlohmann::json body = {{"content_sha256", sha256}, {"media_type", media}, {"size_bytes", req.body.size()}};
+        for (const char* k : {"version_label", "summary", "author"}) {
+          if (auto v = req.Query(k)) body[k] = std::string(*v);
+        }
+        auto cmd = domain::ControlledDocumentAggregate::ParseCommand("add-draft-version", body);
+        if (!cmd.ok()) return refuse(cmd.error());
+        const std::string id(req.PathParam("id"));
+        auto parts = VersionParts(id, std::move(cmd).value(), req.body);
+        auto answer = [id, sha256](const WriteResult& r, const std::vector<std::string>& warnings) {
+          auto res = WriteResponse(201, r, "/api/v1/documents/" + id, warnings);
+          res.SetHeader("X-Content-SHA256", sha256);
+          return res;
+        };
+        if (rc->idempotency_key.empty()) {
+          const bool if_match = rc->if_match.has_value();
+          deps->writer->Submit(std::move(parts), std::move(rc).value(),
+                               [respond = std::move(respond), answer, cid = req.correlation_id,
+                                if_match](Result<WriteResult> r) {
+                                 if (!r.ok()) {
+                                   return respond(ErrorResponse(
+                                       WriteRaceError<domain::ControlledDocumentAggregate>(r.error(), if_match), cid));
+                                 }
+                                 respond(answer(*r, {}));
+                               });
+          return;
+        }
+        const std::string canonical = media + '\0' + req.body;
+        if (auto s = CheckIdempotencyKey(*deps->store, *rc, req, canonical); !s.ok()) return refuse(s.error());
+        auto r = ExecuteWriteParts<domain::ControlledDocumentAggregate>(*deps->writer, id, std::move(parts), *rc);
+        if (!r.ok()) return refuse(r.error());
+        std::vector<std::string> warnings;
+        if (!r->replayed && r->events_written > 0) {
+          NoteAfterCommit(RememberIdempotencyKey(*deps->store, *rc, req, canonical), "recording the Idempotency-Key",
+                          warnings);
+        }
+        respond(answer(*r, warnings));
+      }),
+      upload);
 
   http::RouteOptions download;
   download.openapi = http::OpenApiOperation("Download a version's content", "documents");

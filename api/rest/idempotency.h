@@ -77,12 +77,12 @@ Error WriteRaceError(Error e, bool if_match) {
 //   written, but which looked for that attempt's events before, finds its
 //   event ids stored under another expected version: it replays the first
 //   result instead of reporting a conflict.
+// ExecuteWriteParts takes the write's parts (CommandParts or built on them).
 template <class Agg>
-Result<WriteResult> ExecuteWrite(EntityWriter& writer, std::string_view id,
-                                 const typename Agg::Command& command, const RequestContext& rc,
-                                 std::vector<Companion> companions = {}) {
+Result<WriteResult> ExecuteWriteParts(EntityWriter& writer, std::string_view id, std::vector<WritePart> parts,
+                                      const RequestContext& rc) {
   storage::EventStore& store = *writer.store();
-  auto r = Execute<Agg>(writer, id, command, rc, std::move(companions));
+  auto r = ExecuteParts(writer, id, std::move(parts), rc);
   if (r.ok()) return r;
   if (r.error().code == ErrorCode::kWrongExpectedVersion) {
     return WriteRaceError<Agg>(r.error(), rc.if_match.has_value());
@@ -92,6 +92,14 @@ Result<WriteResult> ExecuteWrite(EntityWriter& writer, std::string_view id,
     if (first.ok() && first->has_value()) return **first;
   }
   return r;
+}
+
+template <class Agg>
+Result<WriteResult> ExecuteWrite(EntityWriter& writer, std::string_view id,
+                                 const typename Agg::Command& command, const RequestContext& rc,
+                                 std::vector<Companion> companions = {}) {
+  return ExecuteWriteParts<Agg>(writer, id, CommandParts<Agg>(std::string(id), command, std::move(companions)),
+                                rc);
 }
 
 // ExecuteWrite for a create whose entity's id the server drew (`id`): a

@@ -226,6 +226,19 @@ TEST_F(RestErrorsTest, RefusedUploadsStoreNoContent) {
                       tok().editor, "kept", {{"Content-Type", "text/plain"}});
   ASSERT_EQ(ok.status, 201) << ok.body;
   EXPECT_TRUE(stored("kept"));
+  // Refused by the document's rules, after the request was checked: a
+  // version label it has already, then any upload once it is withdrawn.
+  Refused("POST", "/api/v1/documents/" + id + "/versions?version_label=1", "orphan four", tok().editor, 409, {},
+          {{"Content-Type", "text/plain"}});
+  EXPECT_FALSE(stored("orphan four"));
+  ASSERT_EQ(Post("/api/v1/documents/" + id + "/withdraw", {{"reason", "superseded"}}, tok().editor).status, 200);
+  Refused("POST", "/api/v1/documents/" + id + "/versions?version_label=2", "orphan five", tok().editor, 409, {},
+          {{"Content-Type", "text/plain"}});
+  EXPECT_FALSE(stored("orphan five"));
+  // With an Idempotency-Key (the worker's path) alike.
+  Refused("POST", "/api/v1/documents/" + id + "/versions?version_label=3", "orphan six", tok().editor, 409, {},
+          {{"Content-Type", "text/plain"}, {"Idempotency-Key", "orphan-six"}});
+  EXPECT_FALSE(stored("orphan six"));
 }
 
 // Bad input to the proof and log endpoints is a client error, never a 500.

@@ -397,6 +397,47 @@ TEST_P(ConformanceTest, BlobsAreContentAddressed) {
   EXPECT_EQ(store_->Head().position, 0u);  // blobs are not events
 }
 
+// A document version's bytes travel with the event that names them: stored
+// in the same batch when the append is written, not at all when it is
+// refused (or too large), and not again on an idempotent replay.
+TEST_P(ConformanceTest, BlobsOfAnAppendAreStoredOnlyWithItsEvents) {
+  StoreOptions o;
+  o.max_blob_bytes = 1000;
+  store_.reset();
+  store_ = Open(o);
+  auto stored = [&](const std::string& bytes) { return store_->GetBlob(Sha256ForTest(bytes))->has_value(); };
+  auto append = [&](ExpectedVersion expected, std::vector<std::string> blobs, std::string id = {}) {
+    std::vector<StreamAppend> parts(1);
+    parts[0].stream_id = "doc-1";
+    parts[0].expected = expected;
+    parts[0].events = {id.empty() ? One("VersionAdded")[0] : Ev("VersionAdded", "{}", id)};
+    parts[0].blobs = std::move(blobs);
+    return store_->AppendMany(std::move(parts));
+  };
+  auto written = append(ExpectedVersion::NoStream(), {"version 1", "its appendix"});
+  ASSERT_TRUE(written.ok()) << written.error().message;
+  EXPECT_TRUE(stored("version 1"));
+  EXPECT_TRUE(stored("its appendix"));
+  // Refused for its expected version: neither event nor bytes.
+  auto refused = append(ExpectedVersion::NoStream(), {"version 2"});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kWrongExpectedVersion);
+  EXPECT_FALSE(stored("version 2"));
+  auto large = append(ExpectedVersion::Exact(0), {std::string(1001, 'x')});
+  ASSERT_FALSE(large.ok());
+  EXPECT_EQ(large.error().code, ErrorCode::kTooLarge);
+  EXPECT_EQ(store_->Head().position, 1u);
+  // Stored once more by content (same key), and a replay stores nothing.
+  const std::string id = "33333333-3333-4333-8333-333333333333";
+  ASSERT_TRUE(append(ExpectedVersion::Exact(0), {"version 1"}, id).ok());
+  EXPECT_EQ(store_->GetBlob(Sha256ForTest("version 1"))->value_or(""), "version 1");
+  auto replay = append(ExpectedVersion::Exact(0), {"never stored"}, id);
+  ASSERT_TRUE(replay.ok()) << replay.error().message;
+  EXPECT_TRUE(replay->front().idempotent_replay);
+  EXPECT_FALSE(stored("never stored"));
+  EXPECT_EQ(store_->Head().position, 2u);
+}
+
 TEST_P(ConformanceTest, RecordedAtNeverGoesBackwards) {
   clock_->Set(10'000);
   MustAppend("s", ExpectedVersion::Any(), One("A"));

@@ -6,6 +6,7 @@
 
 #include <future>
 
+#include "storage/codec.h"
 #include "storage/fault_backend.h"
 #include "storage/log_store.h"
 #include "storage/rocks_backend.h"
@@ -112,6 +113,27 @@ TEST_F(FaultTest, WritesAreSuspendedAfterAFailedCommitWhileReadsGoOnAndResumeWit
   auto verify = store_->Verify(0, 0);
   ASSERT_TRUE(verify.ok());
   EXPECT_TRUE(verify->ok) << verify->problem;
+}
+
+// A document version's bytes are part of its append's batch: a commit that
+// fails stores neither the event nor the bytes; once writes resume, both.
+TEST_F(FaultTest, AFailedCommitStoresNoneOfItsBlobs) {
+  auto append = [&] {
+    std::vector<StreamAppend> parts(1);
+    parts[0].stream_id = "doc-1";
+    parts[0].events = One("VersionAdded");
+    parts[0].blobs = {"the version's bytes"};
+    return store_->AppendMany(std::move(parts));
+  };
+  auto stored = [&] { return store_->GetBlob(Sha256("the version's bytes"))->has_value(); };
+  fault_->FailCommits(FaultBackend::NoSpace());
+  ASSERT_FALSE(append().ok());
+  EXPECT_FALSE(stored());
+  EXPECT_EQ(store_->Head().position, 0u);
+  fault_->FailCommits(std::nullopt);
+  ASSERT_TRUE(append().ok());
+  EXPECT_TRUE(stored());
+  EXPECT_EQ(store_->Head().position, 1u);
 }
 
 TEST_F(FaultTest, TryResumeWritesLiftsTheSuspensionOnlyWhenTheMediumResumes) {
