@@ -53,7 +53,7 @@ struct CommitBatch {
   std::vector<std::pair<std::string, StreamHead>> heads;
   std::vector<std::pair<Uuid, IdEntry>> ids;
   std::vector<MerkleNode> merkle_nodes;  // complete subtrees this batch creates
-  std::vector<std::pair<Hash256, std::string>> blobs;  // content by its SHA-256
+  std::vector<Blob> blobs;  // content, stored by its SHA-256
   LogHead head;  // the chain head after this batch
 };
 

@@ -109,7 +109,7 @@ struct StreamAppend {
   // the events: both or neither. Not stored when the part is refused or is
   // an idempotent replay (the first attempt stored it). Each at most
   // max_blob_bytes (kTooLarge).
-  std::vector<std::string> blobs;
+  std::vector<Blob> blobs;
 };
 // Receives the result of an AppendManyAsync: one AppendResult per part, in
 // the order of the parts.

@@ -18,7 +18,7 @@ struct LogStore::Part {
   std::string stream;
   ExpectedVersion expected = ExpectedVersion::Any();
   std::vector<PreparedEvent> events;
-  std::vector<std::pair<Hash256, std::string>> blobs;  // keyed by their SHA-256
+  std::vector<Blob> blobs;
 };
 
 struct LogStore::Writer {

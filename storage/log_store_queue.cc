@@ -6,7 +6,6 @@
 // commit order while the next group commits. The destructor stops both.
 #include <pthread.h>
 
-#include "storage/codec.h"
 #include "storage/log_store.h"
 #include "storage/log_store_internal.h"
 
@@ -38,15 +37,14 @@ Status LogStore::PrepareWriter(Writer& w, std::vector<StreamAppend> parts) {
     if (!prepared.ok()) return named(prepared.error());
     Part part{std::move(parts[i].stream_id), parts[i].expected, std::move(prepared).value(), {}};
     for (const auto& e : part.events) w.bytes += e.data.size() + 128;
-    for (auto& bytes : parts[i].blobs) {
-      if (bytes.size() > options_.max_blob_bytes) {
+    for (auto& blob : parts[i].blobs) {
+      if (blob.bytes().size() > options_.max_blob_bytes) {
         return named(MakeError(ErrorCode::kTooLarge,
                                "content is larger than " + std::to_string(options_.max_blob_bytes) + " bytes",
                                "content"));
       }
-      w.bytes += bytes.size() + 32;
-      Hash256 key = Sha256(bytes);
-      part.blobs.emplace_back(key, std::move(bytes));
+      w.bytes += blob.bytes().size() + 32;
+      part.blobs.push_back(std::move(blob));
     }
     w.parts.push_back(std::move(part));
   }

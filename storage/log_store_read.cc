@@ -389,6 +389,9 @@ Status LogStore::ReplaceStateBeyondRecovery(const std::vector<KeyValue>& pairs) 
 
 Status LogStore::Checkpoint(const std::string& dir) { return backend_->Checkpoint(dir); }
 
+Blob::Blob(std::string bytes)
+    : sha256_(Sha256(bytes)), bytes_(std::make_shared<const std::string>(std::move(bytes))) {}
+
 Result<Hash256> LogStore::PutBlob(std::string_view bytes) {
   if (bytes.size() > options_.max_blob_bytes) {
     return MakeError(ErrorCode::kTooLarge,

@@ -66,7 +66,7 @@ class MemoryBackend final : public Backend {
     for (const auto& [s, h] : batch.heads) heads_[s] = h;
     for (const auto& [id, entry] : batch.ids) ids_[id] = entry;
     for (const auto& n : batch.merkle_nodes) merkle_[{n.level, n.index}] = n.hash;
-    for (const auto& [key, bytes] : batch.blobs) blobs_.emplace(key, bytes);
+    for (const auto& b : batch.blobs) blobs_.emplace(b.sha256(), b.bytes());
     head_ = batch.head;
     return {};
   }

@@ -54,7 +54,7 @@ Status RocksBackend::Commit(const CommitBatch& batch, bool sync) {
     wb.Put(cf(kMerkle), MerkleKey(n.level, n.index),
            rocksdb::Slice(reinterpret_cast<const char*>(n.hash.data()), 32));
   }
-  for (const auto& [key, bytes] : batch.blobs) wb.Put(cf(kBlobs), HashSlice(key), ToSlice(bytes));
+  for (const auto& b : batch.blobs) wb.Put(cf(kBlobs), HashSlice(b.sha256()), ToSlice(b.bytes()));
   wb.Put(cf(kMeta), kMetaHead, EncodeLogHead(batch.head));
   return Write(wb, sync, "committing events");
 }

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -83,6 +84,20 @@ struct ProposedEvent {
   // object (the api's ToProposed): it is then already in the stored compact
   // form, and the store checks its size but does not parse it again.
   bool data_is_compact_object = false;
+};
+
+// Content an append carries (a document version's bytes), hashed once when
+// it is made, on the maker's thread (not the writer's), and shared: an
+// append decided more than once, or a group that commits it, copies neither.
+class Blob {
+ public:
+  explicit Blob(std::string bytes);  // SHA-256 of the bytes
+  const Hash256& sha256() const { return sha256_; }
+  const std::string& bytes() const { return *bytes_; }
+
+ private:
+  Hash256 sha256_;
+  std::shared_ptr<const std::string> bytes_;
 };
 
 // An event as stored. `hash` chains it to the event before (FORMAT.md).

@@ -20,9 +20,9 @@ constexpr std::size_t kInlineUploadBytes = 256 << 10;
 // commit, and only if the command writes (a refused upload, a document that
 // does not exist, a version already in effect leave no bytes behind).
 std::vector<WritePart> VersionParts(const std::string& id, domain::ControlledDocumentAggregate::Command command,
-                                    const std::string& content) {
+                                    storage::Blob content) {
   auto parts = CommandParts<domain::ControlledDocumentAggregate>(id, std::move(command), {});
-  parts[0].decide = [id, decide = std::move(parts[0].decide), content = std::make_shared<const std::string>(content)](
+  parts[0].decide = [id, decide = std::move(parts[0].decide), content = std::move(content)](
                         EntityWriter& w, const RequestContext& rc, std::size_t first, DecidedPart& out) -> Status {
     Status s = decide(w, rc, first, out);
     // (An id that cannot form a stream id names no document either.)
@@ -32,7 +32,7 @@ std::vector<WritePart> VersionParts(const std::string& id, domain::ControlledDoc
     }
     ASSURE_TRY(s);
     out.append.blobs.clear();
-    if (!out.append.events.empty()) out.append.blobs.push_back(*content);
+    if (!out.append.events.empty()) out.append.blobs.push_back(content);
     return {};
   };
   return parts;
@@ -70,7 +70,8 @@ Status RegisterDocumentContentRoutes(http::Router& router, std::shared_ptr<RestD
           return refuse(MakeError(ErrorCode::kInvalidArgument, "the content is empty", "body"));
         }
         std::string media = std::string(req.Header("Content-Type").value_or("application/octet-stream"));
-        const std::string sha256 = storage::HexEncode(storage::Sha256(req.body));
+        storage::Blob content(req.body);  // hashed here, not on the writer's thread
+        const std::string sha256 = storage::HexEncode(content.sha256());
         nlohmann::json body = {{"content_sha256", sha256}, {"media_type", media}, {"size_bytes", req.body.size()}};
         for (const char* k : {"version_label", "summary", "author"}) {
           if (auto v = req.Query(k)) body[k] = std::string(*v);
@@ -78,7 +79,7 @@ Status RegisterDocumentContentRoutes(http::Router& router, std::shared_ptr<RestD
         auto cmd = domain::ControlledDocumentAggregate::ParseCommand("add-draft-version", body);
         if (!cmd.ok()) return refuse(cmd.error());
         const std::string id(req.PathParam("id"));
-        auto parts = VersionParts(id, std::move(cmd).value(), req.body);
+        auto parts = VersionParts(id, std::move(cmd).value(), std::move(content));
         auto answer = [id, sha256](const WriteResult& r, const std::vector<std::string>& warnings) {
           auto res = WriteResponse(201, r, "/api/v1/documents/" + id, warnings);
           res.SetHeader("X-Content-SHA256", sha256);

@@ -406,12 +406,12 @@ TEST_P(ConformanceTest, BlobsOfAnAppendAreStoredOnlyWithItsEvents) {
   store_.reset();
   store_ = Open(o);
   auto stored = [&](const std::string& bytes) { return store_->GetBlob(Sha256ForTest(bytes))->has_value(); };
-  auto append = [&](ExpectedVersion expected, std::vector<std::string> blobs, std::string id = {}) {
+  auto append = [&](ExpectedVersion expected, std::vector<std::string> contents, std::string id = {}) {
     std::vector<StreamAppend> parts(1);
     parts[0].stream_id = "doc-1";
     parts[0].expected = expected;
     parts[0].events = {id.empty() ? One("VersionAdded")[0] : Ev("VersionAdded", "{}", id)};
-    parts[0].blobs = std::move(blobs);
+    for (auto& c : contents) parts[0].blobs.emplace_back(std::move(c));
     return store_->AppendMany(std::move(parts));
   };
   auto written = append(ExpectedVersion::NoStream(), {"version 1", "its appendix"});

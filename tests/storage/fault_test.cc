@@ -122,7 +122,7 @@ TEST_F(FaultTest, AFailedCommitStoresNoneOfItsBlobs) {
     std::vector<StreamAppend> parts(1);
     parts[0].stream_id = "doc-1";
     parts[0].events = One("VersionAdded");
-    parts[0].blobs = {"the version's bytes"};
+    parts[0].blobs.emplace_back("the version's bytes");
     return store_->AppendMany(std::move(parts));
   };
   auto stored = [&] { return store_->GetBlob(Sha256("the version's bytes"))->has_value(); };
