@@ -9,8 +9,10 @@
 //          versions of each connection's own document (the next registered
 //          after --document-versions).
 //          One line per --window-seconds (60): writes/s, p50/p99, non-2xx
-//          and the server's RSS; then last/first window and RSS growth, and
-//          raw RocksDB synced writes at the same concurrency.
+//          and the server's RSS; then last/first window and RSS growth (and,
+//          in runs of over five minutes, from five minutes on, with the heap's
+//          growth per meeting or document created), and raw RocksDB synced
+//          writes at the same concurrency.
 //   notes  add-progress-note to random deliverables of --notes-deliverables
 //          (67) at --connections, --rounds x --seconds, each round after
 //          --between (a shell command: ops/bench-peers' PostgreSQL round).
@@ -222,6 +224,12 @@ void RunMixed(const Options& o) {
   std::vector<double> rates;
   std::vector<long> rss;
   std::vector<double> heap;
+  std::vector<int> entities;  // meetings and documents created so far, per window
+  auto created = [&m] {
+    int n = 0;
+    for (auto& pc : m.conns) n += pc.sittings + pc.documents;
+    return n;
+  };
   double at = 0;
   DriveOptions d;
   d.conns = o.connections;
@@ -235,6 +243,7 @@ void RunMixed(const Options& o) {
     if (w.seconds >= o.window_seconds / 2) rates.push_back(w.ops_per_s());
     rss.push_back(RssKb(ServerPid()));
     heap.push_back(MetricValue(s.port, s.admin, "assure_allocator_allocated_bytes") / (1 << 20));
+    entities.push_back(created());
     std::printf("%-8.0f %10.0f %9.2f %9.2f %8llu %9.1f %9.1f\n", at, w.ops_per_s(), Pct(w.lat_us, 0.5) / 1000,
                 Pct(w.lat_us, 0.99) / 1000, static_cast<unsigned long long>(w.non2xx), rss.back() / 1024.0,
                 heap.back());
@@ -269,6 +278,20 @@ void RunMixed(const Options& o) {
   if (heap.size() >= 2 && heap.front() > 0) {
     std::printf("server heap (jemalloc allocated): %.1f MB after the first window -> %.1f MB at the end (%+.0f %%)\n",
                 heap.front(), heap.back(), 100.0 * (heap.back() - heap.front()) / heap.front());
+  }
+  // Once warm (RocksDB's memtables and caches fill their budgets in the
+  // first minutes): from the first window at or after five minutes. What
+  // still grows then is mostly the read model's rows of the meetings and
+  // documents the run keeps creating: per one created.
+  const auto warm = static_cast<std::size_t>(std::max(0.0, 300.0 / o.window_seconds - 1));
+  if (rss.size() >= warm + 2 && heap[warm] > 0) {
+    const int made = entities.back() - entities[warm];
+    std::printf("once warm (from %.0f s): RSS %.1f -> %.1f MB (%+.0f %%), heap %.1f -> %.1f MB (%+.0f %%); "
+                "%d meetings and documents created meanwhile, %.2f KB of heap growth per one\n",
+                (warm + 1) * o.window_seconds, rss[warm] / 1024.0, rss.back() / 1024.0,
+                100.0 * static_cast<double>(rss.back() - rss[warm]) / static_cast<double>(rss[warm]), heap[warm],
+                heap.back(), 100.0 * (heap.back() - heap[warm]) / heap[warm], made,
+                made > 0 ? (heap.back() - heap[warm]) * 1024.0 / made : 0.0);
   }
   StopServer();
   // The disk's ceiling with the server stopped: raw RocksDB synced writes.
