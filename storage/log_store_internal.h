@@ -1,6 +1,7 @@
 // LogStore's private parts, shared by the files of its write path
-// (log_store_queue.cc, log_store_commit.cc): a queued append and the state
-// of one group commit. Not for use outside LogStore.
+// (log_store_queue.cc, log_store_commit.cc, and PutBlob's size check in
+// log_store_read.cc): a queued append and the state of one group commit.
+// Not for use outside LogStore.
 #pragma once
 
 #include <condition_variable>
@@ -12,6 +13,14 @@
 #include "storage/log_store.h"
 
 namespace assure::storage {
+
+// kTooLarge for content over max_blob_bytes: PutBlob's, and each blob an
+// append carries.
+inline Status CheckBlobSize(const StoreOptions& options, std::size_t size) {
+  if (size <= options.max_blob_bytes) return {};
+  return MakeError(ErrorCode::kTooLarge,
+                   "content is larger than " + std::to_string(options.max_blob_bytes) + " bytes", "content");
+}
 
 // One stream's share of a queued append.
 struct LogStore::Part {

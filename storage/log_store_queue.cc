@@ -38,11 +38,7 @@ Status LogStore::PrepareWriter(Writer& w, std::vector<StreamAppend> parts) {
     Part part{std::move(parts[i].stream_id), parts[i].expected, std::move(prepared).value(), {}};
     for (const auto& e : part.events) w.bytes += e.data.size() + 128;
     for (auto& blob : parts[i].blobs) {
-      if (blob.bytes().size() > options_.max_blob_bytes) {
-        return named(MakeError(ErrorCode::kTooLarge,
-                               "content is larger than " + std::to_string(options_.max_blob_bytes) + " bytes",
-                               "content"));
-      }
+      if (Status s = CheckBlobSize(options_, blob.bytes().size()); !s.ok()) return named(s.error());
       w.bytes += blob.bytes().size() + 32;
       part.blobs.push_back(std::move(blob));
     }

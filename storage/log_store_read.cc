@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "storage/codec.h"
+#include "storage/log_store_internal.h"
 
 namespace assure::storage {
 
@@ -393,11 +394,7 @@ Blob::Blob(std::string bytes)
     : sha256_(Sha256(bytes)), bytes_(std::make_shared<const std::string>(std::move(bytes))) {}
 
 Result<Hash256> LogStore::PutBlob(std::string_view bytes) {
-  if (bytes.size() > options_.max_blob_bytes) {
-    return MakeError(ErrorCode::kTooLarge,
-                     "content is larger than " + std::to_string(options_.max_blob_bytes) + " bytes",
-                     "content");
-  }
+  ASSURE_TRY(CheckBlobSize(options_, bytes.size()));
   Hash256 key = Sha256(bytes);
   auto existing = backend_->GetBlob(key);
   if (!existing.ok()) return existing.error();
