@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <mutex>
+#include <vector>
 #include <chrono>
 #include <stdexcept>
 #include <thread>
@@ -75,6 +77,51 @@ TEST(PeriodicTest, StoppingWaitsForARunUnderWay) {
     ASSERT_TRUE(Eventually([&] { return started.load(); }));
   }
   EXPECT_TRUE(finished.load());
+}
+
+// The wait after a run keeps the task within its share of the time: with
+// 5 %, a run of 1 s is followed by the interval (60 s), one of 10 s by 190 s.
+TEST(PeriodicTest, TheWaitAfterARunKeepsTheTaskWithinItsShare) {
+  using std::chrono::milliseconds;
+  EXPECT_EQ(Periodic::WaitAfter(60s, 1s, 0.05), milliseconds(60'000));
+  EXPECT_EQ(Periodic::WaitAfter(60s, 10s, 0.05), milliseconds(190'000));
+  EXPECT_EQ(Periodic::WaitAfter(60s, 10s, 0.5), milliseconds(60'000));
+  EXPECT_EQ(Periodic::WaitAfter(1s, 3s, 0.5), milliseconds(3'000));
+  // No share (1, or none that makes sense): the interval, however long the run.
+  EXPECT_EQ(Periodic::WaitAfter(60s, 1000s, 1.0), milliseconds(60'000));
+  EXPECT_EQ(Periodic::WaitAfter(60s, 1000s, 0.0), milliseconds(60'000));
+  EXPECT_EQ(Periodic::WaitAfter(60s, 1000s, -1.0), milliseconds(60'000));
+  // A run of years does not overflow the wait: a day at most, unless the
+  // interval is longer.
+  EXPECT_EQ(Periodic::WaitAfter(1s, std::chrono::hours(24 * 365 * 100), 0.01), milliseconds(86'400'000));
+  EXPECT_EQ(Periodic::WaitAfter(std::chrono::hours(48), std::chrono::hours(24 * 365), 0.01),
+            milliseconds(std::chrono::hours(48)));
+}
+
+// On the thread: a task of 20 ms with a share of 20 % (interval 1 ms) waits
+// at least 80 ms between the end of one run and the start of the next.
+TEST(PeriodicTest, ASlowTaskWaitsInProportionToItsRun) {
+  std::mutex mu;
+  std::vector<std::chrono::steady_clock::time_point> starts, ends;
+  {
+    Periodic p("slow share", 1ms, [&] {
+      const auto start = std::chrono::steady_clock::now();
+      std::this_thread::sleep_for(20ms);
+      std::lock_guard l(mu);
+      starts.push_back(start);
+      ends.push_back(std::chrono::steady_clock::now());
+    }, /*run_at_stop=*/false, /*busy_share=*/0.2);
+    ASSERT_TRUE(Eventually([&] {
+      std::lock_guard l(mu);
+      return starts.size() >= 3;
+    }));
+  }
+  std::lock_guard l(mu);
+  for (std::size_t i = 1; i < starts.size(); ++i) {
+    const auto run = ends[i - 1] - starts[i - 1];
+    // The run as the thread measured it is at least the task's own span.
+    EXPECT_GE(starts[i] - ends[i - 1], run * 4 - 1ms) << "after run " << i;
+  }
 }
 
 }  // namespace
