@@ -107,13 +107,9 @@ Status InstallRoutes(Application& app, const std::string& data_dir, bool warm_up
           // Not while the read models are still being restored: that would
           // replace a good snapshot with a partial one.
           if (app.Starting()) return;
-          const auto start = std::chrono::steady_clock::now();
           if (auto st = deps->runner->SaveSnapshots(); !st.ok()) {
             spdlog::error("saving read-model snapshots failed: {}", st.error().message);
-            return;
           }
-          const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
-          if (ms >= std::chrono::seconds(1)) spdlog::info("read-model snapshot saved in {} ms", ms.count());
         },
         /*run_at_stop=*/true, kSnapshotShare));
   }
