@@ -120,8 +120,10 @@ struct CfShape {
 // files: `event_ids` wrote 14.8 bytes for each byte flushed, `stream_index`
 // 13.2 and `merkle` 7.4 in ten minutes of the mixed workload, RocksDB's
 // compaction the fastest-growing user of CPU (README, "The write path").
-// Point lookups stay cheap (each level-0 file has a Bloom filter); the
-// stall triggers keep RocksDB's distances above it.
+// Point lookups in `event_ids` and `merkle` stay cheap (each level-0 file
+// has a Bloom filter); a seek in `stream_index` (no filter) may merge up to
+// 16 level-0 files where it merged 4. The stall triggers keep RocksDB's
+// distances above it.
 constexpr int kSpreadL0Files = 16;
 
 rocksdb::ColumnFamilyOptions CfOptions(const CfShape& shape, const std::shared_ptr<rocksdb::Cache>& cache) {

@@ -353,18 +353,26 @@ void EntityWriter::Touch(const std::string& stream, Lane& lane) {
 
 void EntityWriter::SetHeld(const std::string& stream, std::any state, std::size_t bytes) {
   Lane& lane = lanes_[stream];
-  bytes_ -= lane.bytes;
   lane.state = std::move(state);
-  lane.bytes = bytes + 256;
-  bytes_ += lane.bytes;
+  Remeasure(stream, bytes);
   Touch(stream, lane);
 }
 
-void EntityWriter::GrowEstimate(const std::string& stream, std::size_t bytes) {
+void EntityWriter::Remeasure(const std::string& stream, std::size_t state_bytes) {
   Lane* lane = LaneOf(stream);
-  if (lane == nullptr || !lane->state.has_value()) return;
+  if (lane == nullptr) return;
+  bytes_ -= lane->bytes;
+  lane->bytes = state_bytes + 256;
+  lane->measured = lane->bytes;
+  bytes_ += lane->bytes;
+}
+
+bool EntityWriter::GrowEstimate(const std::string& stream, std::size_t bytes) {
+  Lane* lane = LaneOf(stream);
+  if (lane == nullptr || !lane->state.has_value()) return false;
   lane->bytes += bytes;
   bytes_ += bytes;
+  return lane->bytes >= 2 * lane->measured;
 }
 
 void EntityWriter::Forget(const std::string& stream) {

@@ -127,8 +127,15 @@ class EntityWriter {
   // The held state if there is one of that type.
   template <domain::Folds Agg>
   Loaded<Agg>* HeldIfAny(std::string_view id);
-  // Adds to the held entity's size estimate (a part's committed events).
-  void GrowEstimate(const std::string& stream, std::size_t bytes);
+  // Adds to the held entity's size estimate (a part's committed events);
+  // true once the estimate has doubled since the state was last measured
+  // (loaded, or Remeasure): the caller then measures it again. Events do not
+  // always grow a state (a deliverable keeps its newest 20 notes), and an
+  // estimate that only grew had a hot deliverable's pass the whole budget,
+  // evicting every other entity as soon as it was idle.
+  bool GrowEstimate(const std::string& stream, std::size_t bytes);
+  // Sets the held entity's estimate to `state_bytes` (its state as JSON).
+  void Remeasure(const std::string& stream, std::size_t state_bytes);
 
   std::shared_ptr<storage::EventStore> store() const { return store_; }
   // Entities held and their estimated bytes (for tests and metrics).
@@ -149,6 +156,7 @@ class EntityWriter {
     std::deque<std::shared_ptr<Job>> redo;  // refused while draining, in order
     std::any state;
     std::size_t bytes = 0;
+    std::size_t measured = 0;  // `bytes` when the state was last measured
     bool in_lru = false;
     std::list<std::string>::iterator lru;
     bool Blocked() const { return exclusive || barrier || draining; }
@@ -293,7 +301,13 @@ WritePart CommandPart(std::string id, std::vector<typename Agg::Command> command
       bytes += r.data.size();
     }
     held->version = appended.stream_version;
-    w.GrowEstimate(written.stream_id, bytes);
+    if (w.GrowEstimate(written.stream_id, bytes)) {
+      // Amortised: the state is measured once each time the events since
+      // the last measure have added as many bytes as it had then.
+      if constexpr (requires { Agg::ToJson(held->state); }) {
+        w.Remeasure(written.stream_id, Agg::ToJson(held->state).dump().size());
+      }
+    }
   };
   part.landed = [id](EntityWriter& w, const storage::AppendResult& appended) {
     // In commit order, so the last one landed is the newest.
