@@ -304,9 +304,7 @@ WritePart CommandPart(std::string id, std::vector<typename Agg::Command> command
     if (w.GrowEstimate(written.stream_id, bytes)) {
       // Amortised: the state is measured once each time the events since
       // the last measure have added as many bytes as it had then.
-      if constexpr (requires { Agg::ToJson(held->state); }) {
-        w.Remeasure(written.stream_id, Agg::ToJson(held->state).dump().size());
-      }
+      w.Remeasure(written.stream_id, Agg::ToJson(held->state).dump().size());
     }
   };
   part.landed = [id](EntityWriter& w, const storage::AppendResult& appended) {
