@@ -25,12 +25,13 @@ Periodic::Periodic(std::string name, std::chrono::milliseconds interval, std::fu
       if (cv_.wait_for(l, wait, [&] { return stop_; })) break;
       l.unlock();
       const auto start = std::chrono::steady_clock::now();
-      RunOnce();
+      const bool ok = RunOnce();
       const auto took = std::chrono::steady_clock::now() - start;
       wait = WaitAfter(interval_, took, busy_share_);
-      if (wait > interval_) {
-        spdlog::info("periodic task '{}' took {} ms; the next run in {} ms", name_,
-                      std::chrono::duration_cast<std::chrono::milliseconds>(took).count(), wait.count());
+      if (!ok || wait > interval_) {
+        spdlog::log(ok ? spdlog::level::info : spdlog::level::err,
+                    "periodic task '{}' {} after {} ms; the next run in {} ms", name_, ok ? "ended" : "failed",
+                    std::chrono::duration_cast<std::chrono::milliseconds>(took).count(), wait.count());
       }
       l.lock();
     }
@@ -54,18 +55,19 @@ Periodic::~Periodic() {
   }
   cv_.notify_all();
   thread_.join();
-  if (run_at_stop_) RunOnce();
+  if (run_at_stop_) (void)RunOnce();
 }
 
-void Periodic::RunOnce() noexcept {
+bool Periodic::RunOnce() noexcept {
   try {
     task_();
+    return true;
   } catch (const std::exception& e) {
-    spdlog::error("periodic task '{}' threw: {}; it runs again in {} ms", name_, e.what(), interval_.count());
+    spdlog::error("periodic task '{}' threw: {}", name_, e.what());
   } catch (...) {
-    spdlog::error("periodic task '{}' threw a non-standard exception; it runs again in {} ms", name_,
-                  interval_.count());
+    spdlog::error("periodic task '{}' threw a non-standard exception", name_);
   }
+  return false;
 }
 
 }  // namespace assure::api

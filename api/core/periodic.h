@@ -7,9 +7,10 @@
 // WaitAfter's: the task then takes at most that share of the time however
 // long a run becomes (a read-model snapshot's grows with the model).
 //
-// A task that throws is logged with its name and runs again at the next
-// interval: an exception (a snapshot's std::bad_alloc) must not end the
-// server, as it did when it escaped the thread (std::terminate).
+// A task that throws is logged with its name, and then with the wait before
+// its next run (the interval, or WaitAfter's if longer); an exception (a
+// snapshot's std::bad_alloc) must not end the server, as it did when it
+// escaped the thread (std::terminate).
 //
 // Thread safety: construct and destroy from one thread; the task runs on the
 // periodic thread, and at stop on the destroying one.
@@ -38,8 +39,8 @@ class Periodic {
   Periodic& operator=(const Periodic&) = delete;
 
  private:
-  // The task once, an exception logged.
-  void RunOnce() noexcept;
+  // The task once, an exception logged; false if it threw.
+  bool RunOnce() noexcept;
 
   std::string name_;
   std::chrono::milliseconds interval_;

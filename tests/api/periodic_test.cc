@@ -3,11 +3,17 @@
 #include "api/core/periodic.h"
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <mutex>
+#include <regex>
+#include <sstream>
 #include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -122,6 +128,33 @@ TEST(PeriodicTest, ASlowTaskWaitsInProportionToItsRun) {
     // The run as the thread measured it is at least the task's own span.
     EXPECT_GE(starts[i] - ends[i - 1], run * 4 - 1ms) << "after run " << i;
   }
+}
+
+// A failed run's log names the wait before the next run as it is: a task of
+// 20 ms that throws, with a share of 20 % (interval 1 ms), runs again in at
+// least 80 ms, and the log says so (it said "runs again in 1 ms").
+TEST(PeriodicTest, AFailedRunLogsTheWaitBeforeTheNextRun) {
+  std::ostringstream out;
+  const auto before = spdlog::default_logger();
+  auto capture = std::make_shared<spdlog::logger>("periodic-test",
+                                                   std::make_shared<spdlog::sinks::ostream_sink_mt>(out));
+  spdlog::set_default_logger(capture);
+  std::atomic<int> runs{0};
+  {
+    Periodic p("fails slowly", 1ms, [&] {
+      ++runs;
+      std::this_thread::sleep_for(20ms);
+      throw std::runtime_error("disk full, say");
+    }, /*run_at_stop=*/false, /*busy_share=*/0.2);
+    EXPECT_TRUE(Eventually([&] { return runs.load() >= 2; }));
+  }
+  spdlog::set_default_logger(before);
+  const std::string log = out.str();
+  EXPECT_NE(log.find("periodic task 'fails slowly' threw: disk full, say"), std::string::npos) << log;
+  std::smatch m;
+  const std::regex next("'fails slowly' failed after [0-9]+ ms; the next run in ([0-9]+) ms");
+  ASSERT_TRUE(std::regex_search(log, m, next)) << log;
+  EXPECT_GE(std::stoi(m[1].str()), 80) << log;
 }
 
 }  // namespace
