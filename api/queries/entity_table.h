@@ -14,7 +14,9 @@
 // serialises access.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <string>
 #include <string_view>
@@ -51,6 +53,7 @@ class EntityTable {
     Agg::Evolve(row.state, e);
     row.version = e.stream_version;
     row.position = e.position;
+    if (track_changes_) changed_.emplace_back(e.position, &row);
     return true;
   }
 
@@ -69,13 +72,35 @@ class EntityTable {
     auto it = rows_.find(id);
     return it == rows_.end() ? nullptr : &it->second;
   }
-  // Applies slim(state) to every row not yet slim whose last event is before
-  // `position` (slim returns whether it made the row a summary).
-  template <typename Slim>
-  void SlimRowsBefore(std::uint64_t position, Slim&& slim) {
+  // From now on, remembers which rows each event changed, oldest first, for
+  // SlimRowsBefore: the rows there are now, in the order of their last
+  // change, then each row an Apply changes. Only the live model's meetings
+  // and documents are swept (NetworkProjection); other tables never call this.
+  void TrackChanges() {
+    track_changes_ = true;
+    changed_.clear();
     for (auto& [id, row] : rows_) {
-      if (!row.slim && row.position < position && row.state.exists) row.slim = slim(row.state);
+      if (!row.slim) changed_.emplace_back(row.position, &row);
     }
+    std::sort(changed_.begin(), changed_.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+  }
+  // Applies slim(state) to every row not yet slim whose last event is before
+  // `position` (slim returns whether it made the row a summary), looking only
+  // at the rows changed since the sweep before (TrackChanges). Returns how
+  // many changes it looked at: at most one per event applied, whatever the
+  // table's size.
+  template <typename Slim>
+  std::size_t SlimRowsBefore(std::uint64_t position, Slim&& slim) {
+    std::size_t examined = 0;
+    while (!changed_.empty() && changed_.front().first < position) {
+      const auto [changed_at, row] = changed_.front();
+      changed_.pop_front();
+      ++examined;
+      // A row changed again since has a later entry; it is slimmed then.
+      if (row->position == changed_at && !row->slim && row->state.exists) row->slim = slim(row->state);
+    }
+    return examined;
   }
 
   // Every existing entity, in id order: fn(id, state).
@@ -162,14 +187,35 @@ class EntityTable {
                        std::to_string(rows.size()) + " rows where " + std::to_string(count) + " were written");
     }
     rows_ = std::move(rows);
+    if (track_changes_) TrackChanges();
     return {};
   }
 
   std::size_t size() const { return rows_.size(); }
-  void Clear() { rows_.clear(); }
+  void Clear() {
+    rows_.clear();
+    changed_.clear();
+  }
   // Takes over `other`'s rows (no copies), for tables folded apart from
   // disjoint sets of streams; a row this table already has stays.
-  void Absorb(EntityTable&& other) { rows_.merge(other.rows_); }
+  void Absorb(EntityTable&& other) {
+    rows_.merge(other.rows_);
+    if (track_changes_) TrackChanges();
+  }
+
+  EntityTable() = default;
+  // A copy (a snapshot's, rendered apart) has the rows only: it tracks no
+  // changes, whose entries would point into the original's rows.
+  EntityTable(const EntityTable& other) : rows_(other.rows_) {}
+  EntityTable& operator=(const EntityTable& other) {
+    rows_ = other.rows_;
+    track_changes_ = false;
+    changed_.clear();
+    return *this;
+  }
+  // A move keeps the map's nodes, so the entries stay valid.
+  EntityTable(EntityTable&&) noexcept = default;
+  EntityTable& operator=(EntityTable&&) noexcept = default;
 
  private:
   static nlohmann::json SnapshotRow(const Row& row) {
@@ -179,6 +225,12 @@ class EntityTable {
   }
 
   std::map<std::string, Row, std::less<>> rows_;
+  // (last change's position, row) of the rows changed since the last sweep,
+  // oldest first; only while track_changes_ (TrackChanges). Holds about an
+  // entry per event of the table's kind in the sweeper's window (the live
+  // model's 1.25 x hot_events events).
+  std::deque<std::pair<std::uint64_t, Row*>> changed_;
+  bool track_changes_ = false;
 };
 
 }  // namespace assure::api

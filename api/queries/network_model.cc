@@ -78,9 +78,8 @@ Status NetworkModel::Unslim(std::string_view stream_id) {
   return UnslimRow(store, documents, stream_id);
 }
 
-void NetworkModel::SlimRowsBefore(std::uint64_t before) {
-  meetings.SlimRowsBefore(before, SlimMeeting);
-  documents.SlimRowsBefore(before, SlimDocument);
+std::size_t NetworkModel::SlimRowsBefore(std::uint64_t before) {
+  return meetings.SlimRowsBefore(before, SlimMeeting) + documents.SlimRowsBefore(before, SlimDocument);
 }
 
 void NetworkModel::Clear() {
@@ -198,12 +197,18 @@ Result<NetworkModel> BuildNetworkModel(storage::EventStore& store, std::uint64_t
   return model;
 }
 
+void NetworkProjection::TrackHotRows() {
+  if (hot_events_ == 0 || model_.store == nullptr) return;
+  model_.meetings.TrackChanges();
+  model_.documents.TrackChanges();
+}
+
 Status NetworkProjection::Apply(const storage::RecordedEvent&, const domain::EventView& event) {
   if (hot_events_ > 0 && model_.store != nullptr) {
     // A sweep every quarter of the window: a row is slimmed between
     // hot_events and 1.25 x hot_events events after its last change.
     if (event.position >= next_sweep_) {
-      if (event.position > hot_events_) model_.SlimRowsBefore(event.position - hot_events_);
+      if (event.position > hot_events_) rows_examined_ += model_.SlimRowsBefore(event.position - hot_events_);
       next_sweep_ = event.position + std::max<std::uint64_t>(1, hot_events_ / 4);
     }
     // The event folds into the whole state, never into a summary.

@@ -75,8 +75,8 @@ struct NetworkModel {
   // is slim (before an event of it is folded in), from `store`.
   Status Unslim(std::string_view stream_id);
   // Slims the meetings and documents whose last event is before `position`
-  // (api/queries/slim_rows.h).
-  void SlimRowsBefore(std::uint64_t position);
+  // (api/queries/slim_rows.h); returns how many rows it looked at.
+  std::size_t SlimRowsBefore(std::uint64_t position);
 };
 
 // Calls fn(state) with the whole state of `row`, the row of `id` in a table
@@ -122,6 +122,7 @@ class NetworkProjection final : public Projection {
   explicit NetworkProjection(storage::EventStore* store, std::uint64_t hot_events = kDefaultHotEvents)
       : snapshot_store_(store), hot_events_(hot_events) {
     model_.store = store;
+    TrackHotRows();
   }
 
   std::string Name() const override { return "network"; }
@@ -159,8 +160,15 @@ class NetworkProjection final : public Projection {
   // stream snapshot was due (for tests: bounded per event, see
   // StreamSnapshotDue).
   std::uint64_t snapshot_renders() const { return snapshot_renders_; }
+  // How many rows the sweeps that slim rows have looked at (for tests: at
+  // most one per event of a meeting or document, not every row per sweep).
+  std::uint64_t rows_examined() const { return rows_examined_; }
 
  private:
+  // Has the tables that are swept (meetings, documents) remember their
+  // changes (EntityTable::TrackChanges), when this model slims rows.
+  void TrackHotRows();
+
   NetworkModel model_;
   storage::EventStore* snapshot_store_ = nullptr;
   std::uint64_t hot_events_ = 0;
@@ -169,6 +177,7 @@ class NetworkProjection final : public Projection {
   // beyond kStreamSnapshotEvery (a stream not here has that stride).
   std::unordered_map<std::string, std::uint64_t> strides_;
   std::uint64_t snapshot_renders_ = 0;
+  std::uint64_t rows_examined_ = 0;
 };
 
 }  // namespace assure::api

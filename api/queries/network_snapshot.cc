@@ -157,6 +157,7 @@ Status NetworkProjection::RestoreText(std::string_view text, const ReadPart& rea
   }
   if (!first.ok()) return first;
   model_ = std::move(model);
+  TrackHotRows();
   return {};
 }
 

@@ -205,3 +205,60 @@ TEST(SlimRowsTest, ASlimMeetingKeepsOneOpenActionIdAndNoAttendanceOrganisation) 
 
 }  // namespace
 }  // namespace assure::api
+
+namespace assure::api {
+namespace {
+
+// The sweep that slims rows looks only at rows changed since the sweep
+// before, so its work follows the events of meetings and documents, not the
+// table's size times the number of sweeps (the mixed soak's answer thread
+// had spent a growing share walking every row twice a second).
+TEST(SlimRowsTest, TheSweepLooksAtChangedRowsOnly) {
+  auto store = storage::NewMemoryStore();
+  TwoModels models(*store);  // a sweep after every event (hot_events 5)
+  ASSERT_TRUE(models.runner.Start().ok());
+  History history(*store, 21);
+  for (int i = 0; i < 600; ++i) history.Step();
+  EXPECT_GT(models.CheckedSlimRows(), 0);
+  auto lock = models.runner.ReadLock();
+  EXPECT_LE(models.slim->rows_examined(), Head(*store));
+}
+
+// A snapshot's rows, whole when saved by a model that never slims, are
+// slimmed by the live model that restores it once they are old enough.
+TEST(SlimRowsTest, RowsRestoredWholeAreSlimmedOnceOld) {
+  storage::testing::TempDir dir;
+  const std::string db = dir.sub("db");
+  std::uint64_t restored_head = 0;
+  {
+    auto store = storage::OpenRocksStore(db);
+    ASSERT_TRUE(store.ok());
+    auto whole = std::make_shared<NetworkProjection>();
+    ProjectionRunner runner(**store, {whole});
+    ASSERT_TRUE(runner.Start().ok());
+    History history(**store, 31);
+    for (int i = 0; i < 400; ++i) history.Step();
+    ASSERT_TRUE(runner.SaveSnapshots().ok());
+    restored_head = Head(**store);
+  }
+  auto store = storage::OpenRocksStore(db);
+  ASSERT_TRUE(store.ok());
+  auto slim = std::make_shared<NetworkProjection>(store->get(), /*hot_events=*/5);
+  ProjectionRunner runner(**store, {slim});
+  ASSERT_TRUE(runner.Start().ok());
+  History more(**store, 32);
+  for (int i = 0; i < 50; ++i) more.Step();
+  auto lock = runner.ReadLock();
+  int old_rows = 0;
+  auto expect_slim = [&](const std::string& id, const auto& row) {
+    if (row.position > restored_head) return;
+    ++old_rows;
+    EXPECT_TRUE(row.slim) << id << " last changed at " << row.position;
+  };
+  slim->model().meetings.ForEachRow(expect_slim);
+  slim->model().documents.ForEachRow(expect_slim);
+  EXPECT_GT(old_rows, 0);
+}
+
+}  // namespace
+}  // namespace assure::api
