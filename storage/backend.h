@@ -95,6 +95,13 @@ class Backend {
   virtual Result<std::optional<std::string>> GetState(std::string_view key) = 0;
   virtual Status PutState(const std::vector<KeyValue>& pairs, bool sync) = 0;
   virtual Result<std::vector<KeyValue>> ScanState(std::string_view prefix) = 0;
+  // EventStore::LastState; by default ScanState's last.
+  virtual Result<std::optional<KeyValue>> LastState(std::string_view prefix) {
+    auto all = ScanState(prefix);
+    if (!all.ok()) return all.error();
+    if (all->empty()) return std::optional<KeyValue>{};
+    return std::optional<KeyValue>{std::move(all->back())};
+  }
   // EventStore::EraseState and ReplaceStateBeyondRecovery (event_store.h):
   // one synced batch deleting `erase` and writing `replace`, after which the
   // values deleted or replaced leave the medium's files.

@@ -241,6 +241,15 @@ class EventStore {
   virtual Status PutState(const std::vector<KeyValue>& pairs, bool sync = true) = 0;
   // Every (key, value) whose key starts with prefix, in key order.
   virtual Result<std::vector<KeyValue>> ScanState(std::string_view prefix) = 0;
+  // The (key, value) with the greatest key that starts with prefix, if any:
+  // ScanState's last, found without reading the others (the newest of keys
+  // that grow, e.g. checkpoints by tree size).
+  virtual Result<std::optional<KeyValue>> LastState(std::string_view prefix) {
+    auto all = ScanState(prefix);
+    if (!all.ok()) return all.error();
+    if (all->empty()) return std::optional<KeyValue>{};
+    return std::optional<KeyValue>{std::move(all->back())};
+  }
   // Deletes `keys` (absent ones are no error) and puts their values beyond
   // recovery from the store's files, for secrets that must be destroyed
   // (FORMAT.md 2.2): the delete is synced, every column family is flushed

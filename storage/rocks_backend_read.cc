@@ -205,4 +205,28 @@ Result<std::vector<KeyValue>> RocksBackend::ScanState(std::string_view prefix) {
   return out;
 }
 
+Result<std::optional<KeyValue>> RocksBackend::LastState(std::string_view prefix) {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, cf(kState)));
+  // The first key after every key that starts with prefix: prefix with its
+  // trailing 0xff bytes dropped and its last byte incremented (none if
+  // prefix is all 0xff bytes); the last key before it, if it starts with
+  // prefix, is the one.
+  std::string after(prefix);
+  while (!after.empty() && static_cast<unsigned char>(after.back()) == 0xff) after.pop_back();
+  if (after.empty()) {
+    it->SeekToLast();
+  } else {
+    after.back() = static_cast<char>(static_cast<unsigned char>(after.back()) + 1);
+    it->Seek(ToSlice(after));
+    if (it->Valid()) {
+      it->Prev();
+    } else {
+      it->SeekToLast();
+    }
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "scanning state");
+  if (!it->Valid() || !it->key().starts_with(ToSlice(prefix))) return std::optional<KeyValue>{};
+  return std::optional<KeyValue>{KeyValue{it->key().ToString(), it->value().ToString()}};
+}
+
 }  // namespace assure::storage

@@ -140,10 +140,14 @@ Result<std::vector<Checkpoint>> ListCheckpoints(storage::EventStore& store) {
 }
 
 Result<std::optional<Checkpoint>> CheckpointLog::Latest() {
-  auto all = List();
-  if (!all.ok()) return all.error();
-  if (all->empty()) return std::optional<Checkpoint>{};
-  return std::optional<Checkpoint>{all->back()};
+  // Keys sort by tree size (U64Key), so the last is the newest: one read,
+  // whatever the number of checkpoints.
+  auto last = store_.LastState(kPrefix);
+  if (!last.ok()) return last.error();
+  if (!last->has_value()) return std::optional<Checkpoint>{};
+  auto c = Decode((*last)->value);
+  if (!c.ok()) return c.error();
+  return std::optional<Checkpoint>{*c};
 }
 
 }  // namespace assure::api
