@@ -244,12 +244,7 @@ class EventStore {
   // The (key, value) with the greatest key that starts with prefix, if any:
   // ScanState's last, found without reading the others (the newest of keys
   // that grow, e.g. checkpoints by tree size).
-  virtual Result<std::optional<KeyValue>> LastState(std::string_view prefix) {
-    auto all = ScanState(prefix);
-    if (!all.ok()) return all.error();
-    if (all->empty()) return std::optional<KeyValue>{};
-    return std::optional<KeyValue>{std::move(all->back())};
-  }
+  virtual Result<std::optional<KeyValue>> LastState(std::string_view prefix) = 0;
   // Deletes `keys` (absent ones are no error) and puts their values beyond
   // recovery from the store's files, for secrets that must be destroyed
   // (FORMAT.md 2.2): the delete is synced, every column family is flushed
