@@ -22,9 +22,6 @@ struct Loaded {
   typename Agg::State state{};
   std::optional<std::uint64_t> version;  // empty when the stream does not exist
   std::uint64_t last_position = 0;
-  // Bytes of the snapshot and event data folded into it: an upper bound of
-  // what the state holds, for byte-budgeted caches (EntityWriter).
-  std::size_t bytes_read = 0;
 };
 
 // Folds the events of Agg's stream for `id` with positions <= up_to,
@@ -43,7 +40,6 @@ Result<Loaded<Agg>> LoadAggregate(storage::EventStore& store, std::string_view i
         out.state = std::move(state).value();
         out.version = snap->version;
         out.last_position = snap->position;
-        out.bytes_read = snap->bytes;
         from = snap->version + 1;
       }
     }
@@ -64,7 +60,6 @@ Result<Loaded<Agg>> LoadAggregate(storage::EventStore& store, std::string_view i
       Agg::Evolve(out.state, MakeView(e, holder));
       out.version = e.stream_version;
       out.last_position = e.position;
-      out.bytes_read += e.data.size();
     }
     if (page->size() < 1000) break;
     from = page->back().stream_version + 1;

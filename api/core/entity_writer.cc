@@ -351,18 +351,28 @@ void EntityWriter::Touch(const std::string& stream, Lane& lane) {
   lane.in_lru = true;
 }
 
-void EntityWriter::SetHeld(const std::string& stream, std::any state, std::size_t bytes) {
+std::size_t EntityWriter::BookkeepingBytes(const std::string& stream, std::size_t object_bytes) {
+  constexpr std::size_t kLinks = 2 * sizeof(void*);  // a node's links (list), next and hash (map)
+  std::size_t b = sizeof(std::pair<const std::string, Lane>) + kLinks + sizeof(void*) /* bucket */ +
+                  sizeof(std::string) + kLinks + object_bytes;
+  if (stream.size() >= sizeof(std::string) - 2 * sizeof(void*)) b += 2 * (stream.size() + 1);
+  return b + b / 4;  // size classes round a block up by as much as a quarter
+}
+
+void EntityWriter::SetHeld(const std::string& stream, std::any state, std::size_t object_bytes,
+                           std::size_t json_bytes) {
   Lane& lane = lanes_[stream];
   lane.state = std::move(state);
-  Remeasure(stream, bytes);
+  lane.fixed = BookkeepingBytes(stream, object_bytes);
+  Remeasure(stream, json_bytes);
   Touch(stream, lane);
 }
 
-void EntityWriter::Remeasure(const std::string& stream, std::size_t state_bytes) {
+void EntityWriter::Remeasure(const std::string& stream, std::size_t json_bytes) {
   Lane* lane = LaneOf(stream);
   if (lane == nullptr) return;
   bytes_ -= lane->bytes;
-  lane->bytes = state_bytes + 256;
+  lane->bytes = kHeldBytesPerJsonByte * json_bytes + lane->fixed;
   lane->measured = lane->bytes;
   bytes_ += lane->bytes;
 }

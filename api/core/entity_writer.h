@@ -34,8 +34,12 @@
 //
 // Memory: states are held for idle entities too, least recently written
 // evicted first once their estimated size passes `cache_bytes`. The estimate
-// of an entity is the bytes of the events and snapshot it was folded from,
-// an upper bound of what its state holds.
+// of an entity is kHeldBytesPerJsonByte times its state's JSON (measured when
+// loaded, and again whenever its events since have added as many bytes as
+// it had), plus its bookkeeping (the held object, map and list entries; some
+// 300 bytes). Held, a state takes more than its JSON: each string 32 bytes
+// at least, vectors grown by doubling (a meeting of sixty items: JSON 6.2 KB,
+// 13.7 KB held; EntityWriterTest.*CostsNoMoreThan*).
 //
 // Thread safety: Submit and Run may be called from any thread; Run blocks
 // and must not be called from a `done` callback (the writer's thread).
@@ -134,8 +138,11 @@ class EntityWriter {
   // estimate that only grew had a hot deliverable's pass the whole budget,
   // evicting every other entity as soon as it was idle.
   bool GrowEstimate(const std::string& stream, std::size_t bytes);
-  // Sets the held entity's estimate to `state_bytes` (its state as JSON).
-  void Remeasure(const std::string& stream, std::size_t state_bytes);
+  // Sets the held entity's estimate from `json_bytes` (its state as JSON)
+  // and its bookkeeping.
+  void Remeasure(const std::string& stream, std::size_t json_bytes);
+  // What a held state takes per byte of its JSON, at most (see Memory above).
+  static constexpr std::size_t kHeldBytesPerJsonByte = 3;
 
   std::shared_ptr<storage::EventStore> store() const { return store_; }
   // Entities held and their estimated bytes (for tests and metrics).
@@ -152,11 +159,14 @@ class EntityWriter {
     bool barrier = false;       // the front waiting job needs in_flight == 0
     bool draining = false;      // a commit failed: waits for in_flight == 0
     std::uint64_t epoch = 0;    // counts the drains: tells a failure's victims
-    std::deque<std::shared_ptr<Job>> waiting;
-    std::deque<std::shared_ptr<Job>> redo;  // refused while draining, in order
+    // Lists, not deques: every held entity has a lane, and an empty
+    // std::deque allocates a block and a map (1,152 bytes for the two).
+    std::list<std::shared_ptr<Job>> waiting;
+    std::list<std::shared_ptr<Job>> redo;  // refused while draining, in order
     std::any state;
     std::size_t bytes = 0;
     std::size_t measured = 0;  // `bytes` when the state was last measured
+    std::size_t fixed = 0;     // of `bytes`, what holding costs apart from the state's contents
     bool in_lru = false;
     std::list<std::string>::iterator lru;
     bool Blocked() const { return exclusive || barrier || draining; }
@@ -177,7 +187,12 @@ class EntityWriter {
   void Touch(const std::string& stream, Lane& lane);
   void Evict();
   Lane* LaneOf(std::string_view stream);
-  void SetHeld(const std::string& stream, std::any state, std::size_t bytes);
+  // `object_bytes`: the held object's size; `json_bytes`: its state's JSON.
+  void SetHeld(const std::string& stream, std::any state, std::size_t object_bytes,
+               std::size_t json_bytes);
+  // What holding an entity costs besides its state: its map and LRU list
+  // entries, the key twice, the allocator's rounding.
+  static std::size_t BookkeepingBytes(const std::string& stream, std::size_t object_bytes);
 
   std::shared_ptr<storage::EventStore> store_;
   const std::size_t cache_bytes_;
@@ -214,8 +229,8 @@ Result<Loaded<Agg>*> EntityWriter::Held(std::string_view id) {
   }
   auto loaded = LoadAggregate<Agg>(*store_, id);
   if (!loaded.ok()) return loaded.error();
-  const std::size_t bytes = loaded->bytes_read;
-  SetHeld(stream, std::any(std::move(loaded).value()), bytes);
+  const std::size_t json_bytes = Agg::ToJson(loaded->state).dump().size();
+  SetHeld(stream, std::any(std::move(loaded).value()), sizeof(Loaded<Agg>), json_bytes);
   return HeldIfAny<Agg>(id);
 }
 

@@ -34,7 +34,6 @@ std::optional<StreamSnapshot> ReadBody(storage::EventStore& store, const std::st
                                        std::uint64_t up_to) {
   auto body = store.GetState(BodyKey(index_key));
   if (!body.ok() || !body->has_value()) return std::nullopt;
-  const std::size_t bytes = (*body)->size();
   auto j = ParseJson(**body);
   if (j.is_discarded() || !j.is_object()) return std::nullopt;
   auto pos = j.find("position");
@@ -43,7 +42,7 @@ std::optional<StreamSnapshot> ReadBody(storage::EventStore& store, const std::st
     return std::nullopt;
   }
   if (pos->get<std::uint64_t>() > up_to) return std::nullopt;
-  return StreamSnapshot{ver->get<std::uint64_t>(), pos->get<std::uint64_t>(), std::move(j["state"]), bytes};
+  return StreamSnapshot{ver->get<std::uint64_t>(), pos->get<std::uint64_t>(), std::move(j["state"])};
 }
 
 }  // namespace

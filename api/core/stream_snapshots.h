@@ -64,7 +64,6 @@ struct StreamSnapshot {
   std::uint64_t version = 0;
   std::uint64_t position = 0;
   nlohmann::json state;
-  std::size_t bytes = 0;  // of the stored snapshot
 };
 
 // The newest snapshot of the stream whose position is <= up_to, if any.

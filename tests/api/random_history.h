@@ -5,8 +5,19 @@
 #include <random>
 #include <string>
 
-#include "tests/api/execute_once.h"
+#include "domain/controlled_document.h"
+#include "domain/deliverable.h"
+#include "domain/escalation.h"
+#include "domain/group.h"
+#include "domain/issue_log.h"
+#include "domain/meeting.h"
+#include "domain/organisation.h"
+#include "domain/person.h"
+#include "domain/qsin_statement.h"
+#include "domain/risk.h"
+#include "domain/work_programme.h"
 #include "storage/event_store.h"
+#include "tests/api/execute_once.h"
 
 namespace assure::api::random_history {
 
