@@ -142,8 +142,9 @@ class NetworkProjection final : public Projection {
   // format 3 had no registers' tables; format 2 was one JSON object, rows
   // possibly slim; format 1 had no slim rows).
   static constexpr int kSnapshotFormat = 5;
-  // Copies the model (under the runner's lock); the renderer renders the
-  // copy a table at a time, freeing each.
+  // Copies the model (under the runner's lock: the map of each table's rows,
+  // which the copy shares with the live model, EntityTable); the renderer
+  // renders the copy a table at a time, freeing each.
   SnapshotRenderer SnapshotLater() const override;
   Status RestoreText(std::string_view text, const ReadPart& parts) override;
   // Every table's rows as one JSON value (EntityTable::Snapshot), with the
