@@ -141,7 +141,9 @@ class EntityWriter {
   // Sets the held entity's estimate from `json_bytes` (its state as JSON)
   // and its bookkeeping.
   void Remeasure(const std::string& stream, std::size_t json_bytes);
-  // What a held state takes per byte of its JSON, at most (see Memory above).
+  // What a held state is charged per byte of its JSON (see Memory above): a
+  // meeting of sixty items takes 2.2, a counter's small state more, within
+  // its bookkeeping's rounding (EntityWriterTest.*CostsNoMoreThan*).
   static constexpr std::size_t kHeldBytesPerJsonByte = 3;
 
   std::shared_ptr<storage::EventStore> store() const { return store_; }
