@@ -39,13 +39,9 @@ TEST(SnapshotCopyTest, ACopySharesTheRowsInsteadOfCopyingTheirStates) {
   EXPECT_LT(copy * 4, model) << "the copy took " << copy << " bytes, the model " << model;
   // And it renders what the model renders.
   const testing::SnapshotInMemory live = testing::SnapshotNow(*network);
-  testing::SnapshotInMemory copied;
-  auto text = render([&](std::string&& part) -> Status {
-    copied.parts.push_back(std::move(part));
-    return {};
-  });
-  ASSERT_TRUE(text.ok());
-  EXPECT_EQ(*text, live.text);
+  const testing::SnapshotInMemory copied = testing::Render(render);
+  ASSERT_FALSE(copied.text.empty());
+  EXPECT_EQ(copied.text, live.text);
   EXPECT_EQ(copied.parts, live.parts);
 }
 
@@ -71,13 +67,9 @@ TEST(SnapshotCopyTest, ACopyStaysTheModelAtItsPositionWhateverIsAppliedAfter) {
     for (int i = 0; i < 600; ++i) more.Step();
     ASSERT_GT(Head(*store), at + 100);
 
-    testing::SnapshotInMemory copied;
-    auto text = later([&](std::string&& part) -> Status {
-      copied.parts.push_back(std::move(part));
-      return {};
-    });
-    ASSERT_TRUE(text.ok());
-    EXPECT_EQ(*text, then.text) << "seed " << seed;
+    const testing::SnapshotInMemory copied = testing::Render(later);
+    ASSERT_FALSE(copied.text.empty());
+    EXPECT_EQ(copied.text, then.text) << "seed " << seed;
     EXPECT_EQ(copied.parts, then.parts) << "seed " << seed;
 
     // And the live model went on from it as one folded afresh does.

@@ -28,16 +28,20 @@ struct SnapshotInMemory {
   std::vector<std::string> parts;
 };
 
-// `p`'s snapshot now (rendered at once).
-inline SnapshotInMemory SnapshotNow(const Projection& p) {
+// What `render` (a projection's SnapshotLater) renders, held in memory; an
+// empty text if it fails.
+inline SnapshotInMemory Render(const SnapshotRenderer& render) {
   SnapshotInMemory out;
-  auto text = p.SnapshotLater()([&](std::string&& part) -> Status {
+  auto text = render([&](std::string&& part) -> Status {
     out.parts.push_back(std::move(part));
     return {};
   });
   if (text.ok()) out.text = std::move(*text);
   return out;
 }
+
+// `p`'s snapshot now (rendered at once).
+inline SnapshotInMemory SnapshotNow(const Projection& p) { return Render(p.SnapshotLater()); }
 
 // Restores `p` from `s`; a part `s` does not have is kCorruption.
 inline Status RestoreFrom(Projection& p, const SnapshotInMemory& s) {
