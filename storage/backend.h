@@ -95,12 +95,14 @@ class Backend {
   virtual Result<std::optional<std::string>> GetState(std::string_view key) = 0;
   virtual Status PutState(const std::vector<KeyValue>& pairs, bool sync) = 0;
   virtual Result<std::vector<KeyValue>> ScanState(std::string_view prefix) = 0;
-  // EventStore::LastState; by default ScanState's last.
-  virtual Result<std::optional<KeyValue>> LastState(std::string_view prefix) {
+  // EventStore::LastState; by default the last of ScanState's below `below`.
+  virtual Result<std::optional<KeyValue>> LastState(std::string_view prefix, std::string_view below) {
     auto all = ScanState(prefix);
     if (!all.ok()) return all.error();
-    if (all->empty()) return std::optional<KeyValue>{};
-    return std::optional<KeyValue>{std::move(all->back())};
+    for (auto it = all->rbegin(); it != all->rend(); ++it) {
+      if (below.empty() || it->key < below) return std::optional<KeyValue>{std::move(*it)};
+    }
+    return std::optional<KeyValue>{};
   }
   // EventStore::EraseState and ReplaceStateBeyondRecovery (event_store.h):
   // one synced batch deleting `erase` and writing `replace`, after which the

@@ -241,10 +241,12 @@ class EventStore {
   virtual Status PutState(const std::vector<KeyValue>& pairs, bool sync = true) = 0;
   // Every (key, value) whose key starts with prefix, in key order.
   virtual Result<std::vector<KeyValue>> ScanState(std::string_view prefix) = 0;
-  // The (key, value) with the greatest key that starts with prefix, if any:
-  // ScanState's last, found without reading the others (the newest of keys
-  // that grow, e.g. checkpoints by tree size).
-  virtual Result<std::optional<KeyValue>> LastState(std::string_view prefix) = 0;
+  // The (key, value) with the greatest key that starts with prefix and, if
+  // `below` is not empty, sorts before `below`, if any: ScanState's last such
+  // key, found without reading the others (the newest of keys that grow, e.g.
+  // checkpoints by tree size, or the newest at or before a position).
+  virtual Result<std::optional<KeyValue>> LastState(std::string_view prefix,
+                                                    std::string_view below = {}) = 0;
   // Deletes `keys` (absent ones are no error) and puts their values beyond
   // recovery from the store's files, for secrets that must be destroyed
   // (FORMAT.md 2.2): the delete is synced, every column family is flushed

@@ -86,7 +86,8 @@ class LogStore final : public EventStore {
   Result<std::optional<std::string>> GetState(std::string_view key) override;
   Status PutState(const std::vector<KeyValue>& pairs, bool sync = true) override;
   Result<std::vector<KeyValue>> ScanState(std::string_view prefix) override;
-  Result<std::optional<KeyValue>> LastState(std::string_view prefix) override;
+  Result<std::optional<KeyValue>> LastState(std::string_view prefix,
+                                            std::string_view below = {}) override;
   Status EraseState(const std::vector<std::string>& keys) override;
   Status ReplaceStateBeyondRecovery(const std::vector<KeyValue>& pairs) override;
   Status Checkpoint(const std::string& dir) override;

@@ -376,8 +376,9 @@ Status LogStore::PutState(const std::vector<KeyValue>& pairs, bool sync) {
   return backend_->PutState(pairs, sync && options_.sync);
 }
 
-Result<std::optional<KeyValue>> LogStore::LastState(std::string_view prefix) {
-  return backend_->LastState(prefix);
+Result<std::optional<KeyValue>> LogStore::LastState(std::string_view prefix,
+                                                     std::string_view below) {
+  return backend_->LastState(prefix, below);
 }
 
 Result<std::vector<KeyValue>> LogStore::ScanState(std::string_view prefix) {

@@ -68,19 +68,20 @@ Result<std::uint64_t> SaveStreamSnapshot(storage::EventStore& store, std::string
 
 std::optional<StreamSnapshot> FindStreamSnapshot(storage::EventStore& store,
                                                  std::string_view stream_id, std::uint64_t up_to) {
-  auto all = store.ScanState(StreamSnapshotPrefix(stream_id));
-  if (!all.ok()) return std::nullopt;
-  // Keys end in the position (16 hex digits), so they sort by position: take
-  // the last within reach and parse only that one (an unreadable one: the
-  // one before it).
+  // Keys end in the position (16 hex digits), so they sort by position: the
+  // last key below the one of position up_to + 1 is the newest within reach,
+  // found by one seek whatever the number of snapshots (an unreadable one:
+  // the one before it, and so on).
   const std::string prefix = StreamSnapshotPrefix(stream_id);
-  for (auto it = all->rbegin(); it != all->rend(); ++it) {
-    if (it->key.size() != prefix.size() + 16) continue;
-    const std::uint64_t key_position = std::stoull(it->key.substr(prefix.size()), nullptr, 16);
-    if (key_position > up_to) continue;
-    if (auto snap = ReadBody(store, it->key, up_to)) return snap;
+  std::string below =
+      up_to == UINT64_MAX ? std::string() : IndexKey(stream_id, up_to + 1);
+  for (;;) {
+    auto last = store.LastState(prefix, below);
+    if (!last.ok() || !last->has_value()) return std::nullopt;
+    below = std::move((*last)->key);
+    if (below.size() != prefix.size() + 16) continue;
+    if (auto snap = ReadBody(store, below, up_to)) return snap;
   }
-  return std::nullopt;
 }
 
 std::optional<StreamSnapshot> StreamSnapshotAt(storage::EventStore& store,

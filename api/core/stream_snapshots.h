@@ -67,7 +67,8 @@ struct StreamSnapshot {
 };
 
 // The newest snapshot of the stream whose position is <= up_to, if any.
-// Reads the stream's snapshot index keys (one per snapshot).
+// One seek among the stream's snapshot index keys (EventStore::LastState),
+// whatever their number, and one more per snapshot that does not read back.
 std::optional<StreamSnapshot> FindStreamSnapshot(storage::EventStore& store,
                                                  std::string_view stream_id, std::uint64_t up_to);
 

@@ -59,6 +59,29 @@ TEST(StreamSnapshotTest, LoadsFromSnapshotsEqualAFullFold) {
   auto last = FindStreamSnapshot(*store, "deliverable-d1", head);
   ASSERT_TRUE(last.has_value());
   EXPECT_EQ(last->version, 1199u);
+  // At every position the newest snapshot at or before it, and none before
+  // the first; a snapshot whose body does not read back gives the one before.
+  std::vector<std::uint64_t> at;
+  for (const auto& kv : *snaps) {
+    at.push_back(std::stoull(kv.key.substr(StreamSnapshotPrefix("deliverable-d1").size()), nullptr, 16));
+  }
+  for (std::size_t i = 0; i < at.size(); ++i) {
+    for (std::uint64_t up_to : {at[i], at[i] + 1, at[i] - 1}) {
+      auto found = FindStreamSnapshot(*store, "deliverable-d1", up_to);
+      const std::size_t want = up_to >= at[i] ? i + 1 : i;  // how many are <= up_to
+      if (want == 0) {
+        EXPECT_FALSE(found.has_value()) << up_to;
+      } else {
+        ASSERT_TRUE(found.has_value()) << up_to;
+        EXPECT_EQ(found->position, at[want - 1]) << up_to;
+        EXPECT_EQ(found->version, 100 * want - 1) << up_to;
+      }
+    }
+  }
+  ASSERT_TRUE(store->PutState({{"snapbody/" + (*snaps)[5].key, "not json"}}).ok());
+  auto before_bad = FindStreamSnapshot(*store, "deliverable-d1", at[5] + 1);
+  ASSERT_TRUE(before_bad.has_value());
+  EXPECT_EQ(before_bad->position, at[4]);
 
   // A corrupt snapshot is skipped: the load falls back and is still right.
   for (const auto& kv : *snaps) {

@@ -1,6 +1,7 @@
-// EventStore::LastState: the greatest key under a prefix, as ScanState's
-// last, in a RocksDB store and a memory store alike - including keys whose
-// bytes are 0xff, and keys just outside the prefix on either side.
+// EventStore::LastState: the greatest key under a prefix (and below a bound,
+// if given), as ScanState's last (below it), in a RocksDB store and a memory
+// store alike - including keys whose bytes are 0xff, and keys just outside
+// the prefix on either side.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -38,6 +39,25 @@ void ExpectLastAsScan(EventStore& store) {
       ASSERT_TRUE(last->has_value()) << "prefix '" << prefix << "'";
       EXPECT_EQ((*last)->key, scan->back().key) << "prefix '" << prefix << "'";
       EXPECT_EQ((*last)->value, scan->back().value) << "prefix '" << prefix << "'";
+    }
+    // Bounded: the greatest key below `below`, bounds inside the prefix's
+    // keys, between them, at them, before and after all of them.
+    for (const std::string& below :
+         std::vector<std::string>{"a/1", "a/10", "a/2", "a/" + ff2, "a/" + ff2 + "x", "a/" + ff2 + "y", "a/",
+                                  "a", "a0", "b", ff, ff2, ff2 + ff, "\x01"}) {
+      const KeyValue* want = nullptr;
+      for (const auto& kv : *scan) {
+        if (kv.key < below) want = &kv;
+      }
+      auto bounded = store.LastState(prefix, below);
+      ASSERT_TRUE(bounded.ok());
+      if (want == nullptr) {
+        EXPECT_FALSE(bounded->has_value()) << "prefix '" << prefix << "' below '" << below << "'";
+      } else {
+        ASSERT_TRUE(bounded->has_value()) << "prefix '" << prefix << "' below '" << below << "'";
+        EXPECT_EQ((*bounded)->key, want->key) << "prefix '" << prefix << "' below '" << below << "'";
+        EXPECT_EQ((*bounded)->value, want->value);
+      }
     }
   }
   auto a = store.LastState("a/");
