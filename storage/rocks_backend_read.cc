@@ -221,6 +221,7 @@ Result<std::optional<KeyValue>> RocksBackend::LastState(std::string_view prefix,
     it->SeekToLast();
   } else {
     it->Seek(ToSlice(after));
+    if (!it->status().ok()) return FromRocks(it->status(), "scanning state");
     if (it->Valid()) {
       it->Prev();
     } else {

@@ -383,8 +383,12 @@ void EntityWriter::Remeasure(const std::string& stream, std::size_t json_bytes) 
 bool EntityWriter::GrowEstimate(const std::string& stream, std::size_t bytes) {
   Lane* lane = LaneOf(stream);
   if (lane == nullptr || !lane->state.has_value()) return false;
-  lane->bytes += bytes;
-  bytes_ += bytes;
+  // At the rate a measure charges (the events' data stands for what they
+  // add to the state's JSON), so the estimate does not fall behind what the
+  // state holds as it grows.
+  const std::size_t charge = kHeldBytesPerJsonByte * bytes;
+  lane->bytes += charge;
+  bytes_ += charge;
   return lane->bytes >= 2 * lane->measured;
 }
 

@@ -35,8 +35,8 @@
 // Memory: states are held for idle entities too, least recently written
 // evicted first once their estimated size passes `cache_bytes`. The estimate
 // of an entity is kHeldBytesPerJsonByte times its state's JSON (measured when
-// loaded, and again whenever its events since have added as many bytes as
-// it had), plus its bookkeeping (the held object, map and list entries; some
+// loaded, grown by as many times its events' data, and measured again
+// whenever that has doubled it), plus its bookkeeping (the held object, map and list entries; some
 // 300 bytes). Held, a state takes more than its JSON: each string 32 bytes
 // at least, vectors grown by doubling (a meeting of sixty items: JSON 6.2 KB,
 // 13.7 KB held; EntityWriterTest.*CostsNoMoreThan*).
@@ -131,8 +131,9 @@ class EntityWriter {
   // The held state if there is one of that type.
   template <domain::Folds Agg>
   Loaded<Agg>* HeldIfAny(std::string_view id);
-  // Adds to the held entity's size estimate (a part's committed events);
-  // true once the estimate has doubled since the state was last measured
+  // Adds to the held entity's size estimate (a part's committed events, at
+  // kHeldBytesPerJsonByte per byte of their data, as a measure charges the
+  // state's JSON); true once the estimate has doubled since the state was last measured
   // (loaded, or Remeasure): the caller then measures it again. Events do not
   // always grow a state (a deliverable keeps its newest 20 notes), and an
   // estimate that only grew had a hot deliverable's pass the whole budget,
@@ -320,7 +321,7 @@ WritePart CommandPart(std::string id, std::vector<typename Agg::Command> command
     held->version = appended.stream_version;
     if (w.GrowEstimate(written.stream_id, bytes)) {
       // Amortised: the state is measured once each time the events since
-      // the last measure have added as many bytes as it had then.
+      // the last measure have doubled its estimate.
       w.Remeasure(written.stream_id, Agg::ToJson(held->state).dump().size());
     }
   };

@@ -62,7 +62,15 @@ class EntityTable {
         e.stream_id[kind.size()] != '-') {
       return false;
     }
-    auto it = rows_.try_emplace(std::string(e.stream_id.substr(kind.size() + 1))).first;
+    const std::string_view id = e.stream_id.substr(kind.size() + 1);
+    auto it = rows_.find(id);
+    if (it == rows_.end()) {
+      // Made before it is inserted: if making it throws, the map is as it was
+      // (an empty pointer left in it would be read by every scan).
+      auto made = std::make_shared<Row>();
+      made->made = copies_;
+      it = rows_.emplace(std::string(id), std::move(made)).first;
+    }
     Row& row = Writable(it);
     Agg::Evolve(row.state, e);
     row.version = e.stream_version;
@@ -245,13 +253,10 @@ class EntityTable {
   using Rows = std::map<std::string, std::shared_ptr<Row>, std::less<>>;
 
   // The row at `it`, to change: first copied if it may be shared (made
-  // before the latest copy), or made if there is none.
+  // before the latest copy). Every entry holds a row (Apply makes it first).
   Row& Writable(typename Rows::iterator it) {
     std::shared_ptr<Row>& row = it->second;
-    if (!row) {
-      row = std::make_shared<Row>();
-      row->made = copies_;
-    } else if (row->made != copies_) {
+    if (row->made != copies_) {
       row = std::make_shared<Row>(*row);
       row->made = copies_;
     }

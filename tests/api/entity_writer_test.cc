@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 #include <future>
 #include <thread>
@@ -296,6 +297,47 @@ TEST_F(EntityWriterTest, AHeldMeetingCostsNoMoreThanItIsCharged) {
   };
   load(0);
   ExpectHeldWithinCharge(fresh, kMeetings, load);
+}
+
+// A held entity that grows as it is written is charged about what loading
+// it afresh would charge, between its measures too: its events' bytes had
+// been added at 1 per byte where a measure charges kHeldBytesPerJsonByte per
+// byte of JSON, so just before each measure the estimate fell to about half.
+TEST_F(EntityWriterTest, AGrowingEntityIsChargedAsItWouldBeIfLoadedAfresh) {
+  using M = domain::MeetingAggregate;
+  auto run = [&](EntityWriter& w, const char* name, const nlohmann::json& body) {
+    auto command = M::ParseCommand(name, body);
+    EXPECT_TRUE(command.ok()) << name;
+    return Execute<M>(w, "m", *command, Rc()).ok();
+  };
+  EntityWriter writing(store_);
+  ASSERT_TRUE(run(writing, "schedule", {{"group_id", "group-imaging-board"}, {"title", "Board"},
+                                       {"scheduled_for", "2026-03-01"}}));
+  ASSERT_TRUE(run(writing, "open", nlohmann::json::object()));
+  ASSERT_TRUE(run(writing, "record-attendance", {{"person_id", "person-1"}, {"attendance", "present"}}));
+  double lowest = 1e9, highest = 0;
+  for (int k = 0; k < 120; ++k) {
+    if (k % 2 == 0) {
+      ASSERT_TRUE(run(writing, "record-decision", {{"text", "The board approved item " + std::to_string(k)}}));
+    } else {
+      ASSERT_TRUE(run(writing, "raise-action", {{"text", "Circulate item " + std::to_string(k)},
+                                                {"owner_person_id", "person-1"}, {"due_date", "2026-04-01"}}));
+    }
+    writing.WaitIdle();
+    EntityWriter fresh(store_);
+    // Loads the meeting; refused (already recorded), so nothing is written.
+    EXPECT_FALSE(run(fresh, "record-attendance", {{"person_id", "person-1"}, {"attendance", "present"}}));
+    fresh.WaitIdle();
+    ASSERT_EQ(writing.HeldEntities(), 1u);
+    ASSERT_EQ(fresh.HeldEntities(), 1u);
+    const double ratio = static_cast<double>(writing.HeldBytes()) / static_cast<double>(fresh.HeldBytes());
+    lowest = std::min(lowest, ratio);
+    highest = std::max(highest, ratio);
+  }
+  // The estimate may run ahead of a fresh measure (it is measured again once
+  // it has doubled) but not far behind it.
+  EXPECT_GE(lowest, 0.8) << "highest " << highest;
+  EXPECT_LE(highest, 2.0) << "lowest " << lowest;
 }
 
 // A state that does not grow with its events (a counter; a deliverable
