@@ -35,9 +35,9 @@
 // Memory: states are held for idle entities too, least recently written
 // evicted first once their estimated size passes `cache_bytes`. The estimate
 // of an entity is kHeldBytesPerJsonByte times its state's JSON (measured when
-// loaded, grown by as many times its events' data, and measured again
-// whenever that has doubled it), plus its bookkeeping (the held object, map and list entries; some
-// 300 bytes). Held, a state takes more than its JSON: each string 32 bytes
+// loaded; grown by the same multiple of each write's event data; measured
+// again whenever that has doubled it), plus its bookkeeping (the held object,
+// map and list entries; some 300 bytes). Held, a state takes more than its JSON: each string 32 bytes
 // at least, vectors grown by doubling (a meeting of sixty items: JSON 6.2 KB,
 // 13.7 KB held; EntityWriterTest.*CostsNoMoreThan*).
 //
