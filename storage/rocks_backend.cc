@@ -123,10 +123,11 @@ struct CfShape {
 // `state` and `blobs` are small families flushed as often (a flush is forced
 // by that bound, not by their own size): in a thirty-minute run they wrote
 // 11 and 23 bytes in compaction for each byte flushed with the default.
-// Point lookups in `event_ids` and `merkle` stay cheap (each level-0 file
-// has a Bloom filter); a seek in `stream_index` (no filter) may merge up to
-// 16 level-0 files where it merged 4. The stall triggers keep RocksDB's
-// distances above it.
+// Point lookups in `event_ids`, `merkle`, `state` and `blobs` stay cheap
+// (each level-0 file has a Bloom filter); a seek in `stream_index`, or in
+// `state` (ScanState, LastState: a stream snapshot is found by one), may
+// merge up to 16 level-0 files where it merged 4. The stall triggers keep
+// RocksDB's distances above it.
 constexpr int kSpreadL0Files = 16;
 
 rocksdb::ColumnFamilyOptions CfOptions(const CfShape& shape, const std::shared_ptr<rocksdb::Cache>& cache) {
