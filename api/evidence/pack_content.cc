@@ -11,6 +11,7 @@
 #include "api/evidence/event_line.h"
 #include "api/evidence/report_names.h"
 #include "api/privacy/personal_data_vault.h"
+#include "api/queries/slim_rows.h"
 #include "domain/read/membership_at.h"
 #include "domain/calendar.h"
 
@@ -385,11 +386,12 @@ json DeriveStatement(const NetworkModel& m, const std::string& code, const std::
 
   json meetings = json::array();
   std::size_t decisions = 0;
-  m.meetings.ForEach([&](const std::string& id, const domain::MeetingState& mt) {
+  m.meetings.ForEachRow([&](const std::string& id, const MeetingRow& row) {
+    const domain::MeetingState& mt = row.state;
     json referencing = json::array();
-    for (const auto& dcs : mt.decisions) {
-      bool refers = deciding.count(id + "/" + dcs.decision_id) > 0;
-      for (const auto& l : dcs.links) {
+    ForEachDecision(row, [&](std::string_view decision_id, const std::vector<domain::DecisionLink>& links) {
+      bool refers = deciding.count(id + "/" + std::string(decision_id)) > 0;
+      for (const auto& l : links) {
         switch (l.kind) {
           case domain::DecisionLinkKind::kDeliverable: refers = refers || deliverable_ids.count(l.id) > 0; break;
           case domain::DecisionLinkKind::kDocument:
@@ -399,8 +401,8 @@ json DeriveStatement(const NetworkModel& m, const std::string& code, const std::
           case domain::DecisionLinkKind::kIssue: break;  // issues are not mapped to statements
         }
       }
-      if (refers) referencing.push_back(dcs.decision_id);
-    }
+      if (refers) referencing.push_back(std::string(decision_id));
+    });
     if (referencing.empty()) return;
     decisions += referencing.size();
     if (!mt.group_id.empty()) group_ids.insert(mt.group_id);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "api/queries/slim_rows.h"
 #include "domain/ascii.h"
 #include "domain/calendar.h"
 
@@ -17,9 +18,9 @@ std::string LinkName(const NetworkModel& m, const domain::DecisionLink& l) {
   return EntityNameIn(m, domain::NameOf(domain::kDecisionLinkKindNames, l.kind), l.id);
 }
 
-bool Links(const domain::MeetingDecision& d, const DecisionFilter& f) {
+bool Links(const std::vector<domain::DecisionLink>& links, const DecisionFilter& f) {
   if (!f.link_kind && !f.link_id) return true;
-  return std::any_of(d.links.begin(), d.links.end(), [&](const domain::DecisionLink& l) {
+  return std::any_of(links.begin(), links.end(), [&](const domain::DecisionLink& l) {
     return (!f.link_kind || domain::NameOf(domain::kDecisionLinkKindNames, l.kind) == *f.link_kind) &&
            (!f.link_id || l.id == *f.link_id);
   });
@@ -77,22 +78,22 @@ Result<DecisionLogPage> DecisionLog(const NetworkModel& m, const DecisionFilter&
   struct Candidate {
     std::string date;
     const std::string* meeting_id;
-    const EntityTable<domain::MeetingAggregate>::Row* row;
+    const MeetingRow* row;
     std::size_t order;  // the decision's index, in the summary and in the whole state alike
   };
   std::vector<Candidate> candidates;
-  m.meetings.ForEach([&](const std::string& meeting_id, const domain::MeetingState& summary) {
-    if (summary.decisions.empty()) return;
+  m.meetings.ForEachRow([&](const std::string& meeting_id, const MeetingRow& row) {
+    const domain::MeetingState& summary = row.state;
     if (f.group_id && summary.group_id != *f.group_id) return;
     std::string date = summary.scheduled_for.substr(0, 10);
     if ((f.from && date < *f.from) || (f.to && date > *f.to)) return;
-    const auto* row = m.meetings.FindRow(meeting_id);
-    for (std::size_t i = 0; i < summary.decisions.size(); ++i) {
-      const auto& d = summary.decisions[i];
-      if (!Links(d, f)) continue;
-      if (f.recommendations_only && !recommended.contains(meeting_id + "/" + d.decision_id)) continue;
-      candidates.push_back({date, &meeting_id, row, i});
-    }
+    std::size_t i = 0;
+    ForEachDecision(row, [&](std::string_view decision_id, const std::vector<domain::DecisionLink>& links) {
+      const std::size_t order = i++;
+      if (!Links(links, f)) return;
+      if (f.recommendations_only && !recommended.contains(meeting_id + "/" + std::string(decision_id))) return;
+      candidates.push_back({date, &meeting_id, &row, order});
+    });
   });
   // Calls fn(candidate, decision, meeting) for each of [first, last) of
   // `candidates`, loading each meeting once (they are grouped by meeting).

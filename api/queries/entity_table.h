@@ -6,9 +6,14 @@
 //
 // A row may be slim (Row::slim): its state keeps only what the model's scans
 // need (api/queries/slim_rows.h) and the whole state is its stream's, folded
-// up to the row's position (FullState in network_model.h). Only the live
+// up to the row's position (WithFullState in network_model.h). Only the live
 // model slims rows it has not changed for a while (NetworkProjection), so its
-// memory follows what is active, not the whole history.
+// memory follows what is active, not the whole history. A table that slims
+// is made with the kind's two functions (EntityTable(pack, unpack)): pack
+// makes a state slim and may keep part of it packed in Row::packed (slim
+// meetings do); unpack puts the packed part back into a copy of the state
+// when the row is written out (a snapshot holds slim rows' states whole in
+// form, FORMAT.md 2.1) and pack is applied again to a slim row read back.
 //
 // A copy shares the rows (copy on write): it copies the map of row pointers,
 // not the states, and each row the original then changes is copied once
@@ -53,7 +58,13 @@ class EntityTable {
     std::uint64_t position = 0;  // its global position
     bool slim = false;           // state holds the summary only (see above)
     std::uint64_t made = 0;      // the table's copies_ when this row object was made
+    std::string packed;          // a slim row's packed part (see above); empty if none
   };
+  // Makes `state` slim, putting any part it keeps packed in `packed`;
+  // returns whether the row is now slim.
+  using Pack = bool (*)(State& state, std::string& packed);
+  // Puts `packed` back into a slim `state` (made by Pack).
+  using Unpack = void (*)(State& state, std::string_view packed);
 
   // Applies `e` if it belongs to this kind; returns whether it did.
   bool Apply(const domain::EventView& e) {
@@ -107,14 +118,14 @@ class EntityTable {
     std::sort(changed_.begin(), changed_.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
   }
-  // Applies slim(state) to every row not yet slim whose last event is before
-  // `position` (slim returns whether it made the row a summary), looking only
+  // Applies pack (the constructor's) to every row not yet slim whose last
+  // event is before `position`, looking only
   // at the rows changed since the sweep before (TrackChanges). Returns how
   // many changes it looked at: at most one per event applied, whatever the
   // table's size.
-  template <typename Slim>
-  std::size_t SlimRowsBefore(std::uint64_t position, Slim&& slim) {
+  std::size_t SlimRowsBefore(std::uint64_t position) {
     std::size_t examined = 0;
+    if (pack_ == nullptr) return examined;
     while (!changed_.empty() && changed_.front().first < position) {
       const auto [changed_at, it] = changed_.front();
       changed_.pop_front();
@@ -123,7 +134,7 @@ class EntityTable {
       const Row& row = *it->second;
       if (row.position == changed_at && !row.slim && row.state.exists) {
         Row& mine = Writable(it);
-        mine.slim = slim(mine.state);
+        mine.slim = pack_(mine.state, mine.packed);
       }
     }
     return examined;
@@ -204,10 +215,12 @@ class EntityTable {
       if constexpr (requires { Agg::kPersonalFields; }) privacy::OpenPersonalFields(key, *state);
       auto s = Agg::FromSnapshotJson(*state);
       if (!s.ok()) return bad("'" + key + "': " + std::move(s).error().message);
-      rows.emplace_hint(rows.end(), key,
-                        std::make_shared<Row>(Row{std::move(*s), version->get<std::uint64_t>(),
-                                                  position->get<std::uint64_t>(),
-                                                  slim != j.end() && slim->get<bool>(), copies_}));
+      auto row = std::make_shared<Row>(Row{std::move(*s), version->get<std::uint64_t>(),
+                                           position->get<std::uint64_t>(),
+                                           slim != j.end() && slim->get<bool>(), copies_, {}});
+      // Packed again as when it was slimmed (pack keeps a slim state as it is).
+      if (row->slim && pack_ != nullptr) pack_(row->state, row->packed);
+      rows.emplace_hint(rows.end(), key, std::move(row));
     }
     if (rows.size() != count) {
       return MakeError(ErrorCode::kCorruption,
@@ -233,14 +246,20 @@ class EntityTable {
   }
 
   EntityTable() = default;
+  // A table whose rows may be slimmed (SlimRowsBefore) with these (above);
+  // unpack may be null when pack packs nothing.
+  EntityTable(Pack pack, Unpack unpack) : pack_(pack), unpack_(unpack) {}
   // A copy (a snapshot's, rendered apart) shares the rows (see above) and
   // tracks no changes, whose entries would point into the original's map.
   // Both tables count the copy: neither writes a row they share.
-  EntityTable(const EntityTable& other) : rows_(other.rows_), copies_(++other.copies_) {}
+  EntityTable(const EntityTable& other)
+      : rows_(other.rows_), copies_(++other.copies_), pack_(other.pack_), unpack_(other.unpack_) {}
   EntityTable& operator=(const EntityTable& other) {
     if (this == &other) return *this;
     rows_ = other.rows_;
     copies_ = std::max(copies_, ++other.copies_) + 1;
+    pack_ = other.pack_;
+    unpack_ = other.unpack_;
     track_changes_ = false;
     changed_.clear();
     return *this;
@@ -263,8 +282,16 @@ class EntityTable {
     return *row;
   }
 
-  static nlohmann::json SnapshotRow(const Row& row) {
-    nlohmann::json j = {{"state", Agg::SnapshotJson(row.state)}, {"version", row.version}, {"position", row.position}};
+  nlohmann::json SnapshotRow(const Row& row) const {
+    nlohmann::json state;
+    if (!row.packed.empty() && unpack_ != nullptr) {
+      State whole_in_form = row.state;
+      unpack_(whole_in_form, row.packed);
+      state = Agg::SnapshotJson(whole_in_form);
+    } else {
+      state = Agg::SnapshotJson(row.state);
+    }
+    nlohmann::json j = {{"state", std::move(state)}, {"version", row.version}, {"position", row.position}};
     if (row.slim) j["slim"] = true;
     return j;
   }
@@ -279,6 +306,8 @@ class EntityTable {
   // model's 1.25 x hot_events events).
   std::deque<std::pair<std::uint64_t, typename Rows::iterator>> changed_;
   bool track_changes_ = false;
+  Pack pack_ = nullptr;
+  Unpack unpack_ = nullptr;
 };
 
 }  // namespace assure::api

@@ -5,7 +5,6 @@
 
 #include "api/core/event_mapping.h"
 #include "api/core/stream_snapshots.h"
-#include "api/queries/slim_rows.h"
 #include "domain/change.h"
 
 namespace assure::api {
@@ -69,6 +68,7 @@ Status UnslimRow(storage::EventStore* store, EntityTable<Agg>& table, std::strin
   if (!loaded.ok()) return loaded.error();
   row->state = std::move(loaded->state);
   row->slim = false;
+  std::string().swap(row->packed);
   return {};
 }
 }  // namespace
@@ -79,7 +79,7 @@ Status NetworkModel::Unslim(std::string_view stream_id) {
 }
 
 std::size_t NetworkModel::SlimRowsBefore(std::uint64_t before) {
-  return meetings.SlimRowsBefore(before, SlimMeeting) + documents.SlimRowsBefore(before, SlimDocument);
+  return meetings.SlimRowsBefore(before) + documents.SlimRowsBefore(before);
 }
 
 void NetworkModel::Clear() {

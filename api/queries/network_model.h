@@ -8,6 +8,7 @@
 #include "api/core/aggregate_loader.h"
 #include "api/core/projection.h"
 #include "api/queries/entity_table.h"
+#include "api/queries/slim_rows.h"
 #include "domain/controlled_document.h"
 #include "domain/deliverable.h"
 #include "domain/group.h"
@@ -48,8 +49,9 @@ struct NetworkModel {
   EntityTable<domain::GroupAggregate> groups;
   EntityTable<domain::WorkProgrammeAggregate> programmes;
   EntityTable<domain::DeliverableAggregate> deliverables;
-  EntityTable<domain::MeetingAggregate> meetings;
-  EntityTable<domain::ControlledDocumentAggregate> documents;
+  // Meetings and documents may be slimmed (api/queries/slim_rows.h).
+  EntityTable<domain::MeetingAggregate> meetings{SlimMeeting, UnpackMeeting};
+  EntityTable<domain::ControlledDocumentAggregate> documents{SlimDocument, nullptr};
   EntityTable<domain::QsinStatementAggregate> qsin;
   EntityTable<domain::RiskAggregate> risks;
   EntityTable<domain::IssueAggregate> issues;

@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 
 #include "api/queries/deliverable_owner.h"
+#include "api/queries/slim_rows.h"
 #include "domain/ascii.h"
 #include "domain/calendar.h"
 #include "domain/read/membership_at.h"
@@ -283,14 +285,18 @@ Result<std::vector<nlohmann::json>> GroupMembersOn(const NetworkModel& m,
 
 std::vector<nlohmann::json> AttendanceOf(const NetworkModel& m, const std::string& person_id) {
   std::vector<nlohmann::json> out;
-  m.meetings.ForEach([&](const std::string& id, const domain::MeetingState& meeting) {
-    auto it = meeting.attendance.find(person_id);
-    if (it == meeting.attendance.end()) return;
+  m.meetings.ForEachRow([&](const std::string& id, const MeetingRow& row) {
+    std::optional<domain::Attendance> attended;
+    ForEachAttendance(row, [&](std::string_view person, domain::Attendance a) {
+      if (person == person_id) attended = a;
+    });
+    if (!attended) return;
+    const domain::MeetingState& meeting = row.state;
     out.push_back({{"meeting_id", id},
                    {"group_id", meeting.group_id},
                    {"title", meeting.title},
                    {"scheduled_for", meeting.scheduled_for},
-                   {"attendance", domain::NameOf(domain::kAttendanceNames, it->second.attendance)}});
+                   {"attendance", domain::NameOf(domain::kAttendanceNames, *attended)}});
   });
   std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
     return a["scheduled_for"].template get<std::string>() <
@@ -325,9 +331,9 @@ nlohmann::json QsinCoverage(const NetworkModel& m, const std::vector<std::string
       codes_of_document[id].insert(c);
     }
   });
-  m.meetings.ForEach([&](const std::string& id, const domain::MeetingState& meeting) {
-    for (const auto& dec : meeting.decisions) {
-      for (const auto& link : dec.links) {
+  m.meetings.ForEachRow([&](const std::string& id, const MeetingRow& row) {
+    ForEachDecision(row, [&](std::string_view decision_id, const std::vector<domain::DecisionLink>& links) {
+      for (const auto& link : links) {
         const bool deliverable = link.kind == domain::DecisionLinkKind::kDeliverable;
         const bool document = link.kind == domain::DecisionLinkKind::kDocument ||
                               link.kind == domain::DecisionLinkKind::kDocumentVersion;
@@ -335,9 +341,9 @@ nlohmann::json QsinCoverage(const NetworkModel& m, const std::vector<std::string
         const auto& table = deliverable ? codes_of_deliverable : codes_of_document;
         const auto found = table.find(link.id);
         if (found == table.end()) continue;
-        for (const auto& c : found->second) by_code[c].decisions.insert(id + "/" + dec.decision_id);
+        for (const auto& c : found->second) by_code[c].decisions.insert(id + "/" + std::string(decision_id));
       }
-    }
+    });
   });
   nlohmann::json statements = nlohmann::json::array();
   nlohmann::json gaps = nlohmann::json::array();

@@ -1,5 +1,6 @@
 #include "api/queries/slim_rows.h"
 
+#include <map>
 #include <utility>
 
 namespace assure::api {
@@ -10,11 +11,67 @@ template <class T>
 void Release(T& x) {
   T().swap(x);
 }
+
+void PutCount(std::string& out, std::uint64_t n) {
+  do {
+    const auto low = static_cast<char>(n & 0x7f);
+    n >>= 7;
+    out += n != 0 ? static_cast<char>(low | 0x80) : low;
+  } while (n != 0);
+}
+
+void PutText(std::string& out, std::string_view s) {
+  PutCount(out, s.size());
+  out += s;
+}
 }  // namespace
 
-bool SlimMeeting(domain::MeetingState& s) {
-  for (auto& d : s.decisions) Release(d.text);
-  for (auto& [person, record] : s.attendance) Release(record.organisation_id);
+std::uint64_t PackedMeeting::Count() {
+  std::uint64_t n = 0;
+  for (int shift = 0; !in_.empty() && shift < 64; shift += 7) {
+    const auto b = static_cast<unsigned char>(in_.front());
+    in_.remove_prefix(1);
+    n |= std::uint64_t{b & 0x7fu} << shift;
+    if ((b & 0x80u) == 0) break;
+  }
+  return n;
+}
+
+std::string_view PackedMeeting::Text() {
+  const std::uint64_t n = Count();
+  const std::string_view s = in_.substr(0, n);
+  in_.remove_prefix(s.size());
+  return s;
+}
+
+std::uint8_t PackedMeeting::Byte() {
+  if (in_.empty()) return 0;
+  const auto b = static_cast<std::uint8_t>(in_.front());
+  in_.remove_prefix(1);
+  return b;
+}
+
+bool SlimMeeting(domain::MeetingState& s, std::string& packed) {
+  std::string out;
+  PutCount(out, s.attendance.size());
+  for (const auto& [person, record] : s.attendance) {
+    PutText(out, person);
+    out += static_cast<char>(record.attendance);
+  }
+  PutCount(out, s.decisions.size());
+  for (const auto& d : s.decisions) {
+    PutText(out, d.decision_id);
+    PutCount(out, d.links.size());
+    for (const auto& l : d.links) {
+      out += static_cast<char>(l.kind);
+      PutText(out, l.id);
+      PutText(out, l.version_id);
+    }
+  }
+  out.shrink_to_fit();
+  packed = std::move(out);
+  Release(s.attendance);
+  Release(s.decisions);
   // One open action's id marks a meeting that has any; ListOpenActions loads
   // the whole meeting for its actions.
   std::vector<domain::MeetingAction> marker;
@@ -26,12 +83,25 @@ bool SlimMeeting(domain::MeetingState& s) {
     break;
   }
   s.actions = std::move(marker);
-  s.decisions.shrink_to_fit();
   s.quorum.reset();
   return true;
 }
 
-bool SlimDocument(domain::ControlledDocumentState& s) {
+void UnpackMeeting(domain::MeetingState& s, std::string_view packed) {
+  if (packed.empty()) return;
+  std::map<std::string, domain::AttendanceRecord> attendance;
+  std::vector<domain::MeetingDecision> decisions;
+  ForEachAttendance(s, packed, [&](std::string_view person, domain::Attendance a) {
+    attendance.emplace_hint(attendance.end(), std::string(person), domain::AttendanceRecord{a, {}});
+  });
+  ForEachDecision(s, packed, [&](std::string_view id, const std::vector<domain::DecisionLink>& links) {
+    decisions.push_back({std::string(id), {}, links});
+  });
+  s.attendance = std::move(attendance);
+  s.decisions = std::move(decisions);
+}
+
+bool SlimDocument(domain::ControlledDocumentState& s, std::string&) {
   std::vector<domain::DocumentVersion> in_force;
   if (const auto* v = s.InForce()) in_force.push_back(*v);
   s.versions = std::move(in_force);

@@ -1,33 +1,119 @@
 // What a slim row of the live read model keeps (EntityTable::Row::slim):
 // the fields the model's scans read from every row, so a scan never has to
 // load an entity; a read that needs anything else loads the whole state from
-// the entity's stream (FullState, network_model.h).
+// the entity's stream (WithFullState, network_model.h).
 //
 // Meetings keep: id, group, title, date, location, status (lists, the
-//   attendance and live filters), who attended and how, without their
-//   organisation (AttendanceOf), each decision's id and links without its
-//   text (QsinCoverage, a version's meeting_decision_id), and the first open
-//   action's id only (so ListOpenActions knows to load the meeting); every
-//   other action and the quorum are dropped. What stays grows with the
-//   meeting's attendance and decisions, not with its actions or texts:
-//   about 160 bytes per attendance record (a map node and the person's id),
-//   260 per decision with one link (its entry, id and link), and some 700
-//   bytes of header (measured with glibc's malloc: a meeting of 33 records,
-//   33 decisions and 33 open actions, 24.0 KB slim when every open action
-//   was kept, is 14.7 KB).
+//   attendance and live filters) in the state, and the first open action's
+//   id only (so ListOpenActions knows to load the meeting); every other
+//   action and the quorum are dropped. Who attended and how (without their
+//   organisation: AttendanceOf) and each decision's id and links (without
+//   its text: QsinCoverage, the decision log, a version's
+//   meeting_decision_id) are kept packed in the row (Row::packed, below),
+//   read with ForEachAttendance and ForEachDecision, which read a row whole
+//   or slim alike. Packed, an attendance record takes its person id's bytes
+//   plus 2, a decision its id's and its links' ids' bytes plus 2 per link
+//   and 2: a meeting of 33 records and 33 decisions with one link each
+//   (uuid ids) about 3 KB slim, where the same parts kept as the state's map
+//   and vector took about 14 KB (160 bytes per record, 260 per decision).
 // Documents keep every field but the versions, of which only the version in
 //   force stays (the review list's filter); FindVersion needs the whole state.
 // Other kinds are never slimmed: their states do not grow with history (a
 // deliverable's progress notes are already bounded, domain/deliverable.h).
+//
+// The packed bytes live in memory only: a snapshot writes a slim row's
+// state with its parts unpacked (FORMAT.md 2.1, unchanged), and a slim row
+// read back is packed again (EntityTable::RestoreRows). Layout, for the
+// reader of this file: n = LEB128 count, s = n bytes;
+//   records: n, then per record (person id s, attendance byte) in person order;
+//   decisions: n, then per decision (decision id s, links n, then per link
+//   (kind byte, id s, version id s)) in the order recorded.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "api/queries/entity_table.h"
 #include "domain/controlled_document.h"
 #include "domain/meeting.h"
 
 namespace assure::api {
 
-// Each makes `state` its slim form; returns true (the row is slim from then on).
-bool SlimMeeting(domain::MeetingState& state);
-bool SlimDocument(domain::ControlledDocumentState& state);
+// Each makes `state` its slim form, putting what it keeps packed in
+// `packed`; returns true (the row is slim from then on).
+bool SlimMeeting(domain::MeetingState& state, std::string& packed);
+bool SlimDocument(domain::ControlledDocumentState& state, std::string& packed);
+// Puts a slim meeting's packed attendance and decisions back into `state`
+// (as SlimMeeting left them: no organisations, no texts), for a snapshot.
+void UnpackMeeting(domain::MeetingState& state, std::string_view packed);
+
+using MeetingRow = EntityTable<domain::MeetingAggregate>::Row;
+
+// Reads SlimMeeting's packed bytes, front to back; past their end, reads 0
+// and empty texts (only SlimMeeting writes them, in memory).
+class PackedMeeting {
+ public:
+  explicit PackedMeeting(std::string_view bytes) : in_(bytes) {}
+  std::uint64_t Count();
+  std::string_view Text();
+  std::uint8_t Byte();
+
+ private:
+  std::string_view in_;
+};
+
+// fn(std::string_view person_id, domain::Attendance) for each attendance
+// record of a meeting, whole (`packed` empty) or slim, in person id order.
+template <class Fn>
+void ForEachAttendance(const domain::MeetingState& state, std::string_view packed, Fn&& fn) {
+  if (packed.empty()) {
+    for (const auto& [person, record] : state.attendance) fn(std::string_view(person), record.attendance);
+    return;
+  }
+  PackedMeeting in(packed);
+  for (std::uint64_t n = in.Count(); n > 0; --n) {
+    const std::string_view person = in.Text();
+    fn(person, static_cast<domain::Attendance>(in.Byte()));
+  }
+}
+template <class Fn>
+void ForEachAttendance(const MeetingRow& row, Fn&& fn) {
+  ForEachAttendance(row.state, row.packed, std::forward<Fn>(fn));
+}
+
+// fn(std::string_view decision_id, const std::vector<domain::DecisionLink>&
+// links) for each decision of a meeting, whole (`packed` empty) or slim, in
+// the order recorded (a decision's index is the same in both).
+template <class Fn>
+void ForEachDecision(const domain::MeetingState& state, std::string_view packed, Fn&& fn) {
+  if (packed.empty()) {
+    for (const auto& d : state.decisions) fn(std::string_view(d.decision_id), d.links);
+    return;
+  }
+  PackedMeeting in(packed);
+  for (std::uint64_t n = in.Count(); n > 0; --n) {  // past the attendance
+    in.Text();
+    in.Byte();
+  }
+  std::vector<domain::DecisionLink> links;
+  for (std::uint64_t n = in.Count(); n > 0; --n) {
+    const std::string_view id = in.Text();
+    links.resize(in.Count());
+    for (auto& l : links) {
+      l.kind = static_cast<domain::DecisionLinkKind>(in.Byte());
+      l.id = in.Text();
+      l.version_id = in.Text();
+    }
+    fn(id, std::as_const(links));
+  }
+}
+template <class Fn>
+void ForEachDecision(const MeetingRow& row, Fn&& fn) {
+  ForEachDecision(row.state, row.packed, std::forward<Fn>(fn));
+}
 
 }  // namespace assure::api

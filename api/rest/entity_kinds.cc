@@ -2,6 +2,7 @@
 // write belongs to (for group-scoped tokens), and the cross-aggregate steps.
 #include "api/privacy/personal_data_vault.h"
 #include "api/queries/deliverable_owner.h"
+#include "api/queries/slim_rows.h"
 #include "api/rest/entity_routes.h"
 #include "api/rest/kind_support.h"
 #include "api/rest/route_groups.h"
@@ -63,12 +64,12 @@ Status DecisionLinksExist(const NetworkModel& m, const nlohmann::json& body) {
 Result<const domain::MeetingState*> MeetingDecisionExists(const NetworkModel& m, const std::string& ref,
                                                           const char* field) {
   const auto slash = ref.rfind('/');
-  const auto* meeting = slash == std::string::npos ? nullptr : m.meetings.Find(ref.substr(0, slash));
-  if (meeting) {
-    const std::string decision = ref.substr(slash + 1);
-    for (const auto& d : meeting->decisions) {
-      if (d.decision_id == decision) return meeting;
-    }
+  const auto* row = slash == std::string::npos ? nullptr : m.meetings.FindRow(ref.substr(0, slash));
+  if (row) {
+    const std::string_view decision = std::string_view(ref).substr(slash + 1);
+    bool found = false;
+    ForEachDecision(*row, [&](std::string_view id, const auto&) { found = found || id == decision; });
+    if (found) return &row->state;
   }
   return MakeError(ErrorCode::kInvalidArgument,
                    "no meeting decision '" + ref + "' (name it as <meeting id>/<decision id>, e.g. …/d1)", field);

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "api/core/projection_runner.h"
+#include "api/queries/decision_log.h"
 #include "api/queries/network_model.h"
 #include "api/queries/queries.h"
 #include "api/queries/slim_rows.h"
@@ -52,6 +53,16 @@ void ExpectSameAnswers(const NetworkModel& slim, const NetworkModel& whole) {
     EXPECT_EQ(AttendanceOf(slim, person), AttendanceOf(whole, person)) << person;
   }
   EXPECT_EQ(QsinCoverage(slim, {}), QsinCoverage(whole, {}));
+  // The decision log finds its candidates in the rows' decisions (packed in a slim row).
+  DecisionFilter all, to_deliverables, with_text;
+  to_deliverables.link_kind = "deliverable";
+  with_text.text = "e";
+  for (const DecisionFilter* f : {&all, &to_deliverables, &with_text}) {
+    auto a = DecisionLog(slim, *f, 0, 1000), b = DecisionLog(whole, *f, 0, 1000);
+    ASSERT_TRUE(a.ok() && b.ok());
+    EXPECT_EQ(a->total, b->total);
+    EXPECT_EQ(a->items, b->items);
+  }
 }
 
 // A live model that slims rows after 5 events and one that never does, fed
@@ -130,6 +141,22 @@ TEST(SlimRowsTest, ASnapshotWithSlimRowsRestoresAndKeepsFolding) {
   EXPECT_EQ(models.whole->model().ToJson(), rebuilt->ToJson());
 }
 
+// What a slim meeting's attendance and decisions read as (ForEachAttendance,
+// ForEachDecision over its packed bytes, or put back by UnpackMeeting).
+struct Parts {
+  std::vector<std::pair<std::string, Attendance>> attendance;
+  std::vector<std::pair<std::string, std::vector<DecisionLink>>> decisions;
+  friend bool operator==(const Parts&, const Parts&) = default;
+};
+Parts PartsOf(const MeetingState& s, const std::string& packed) {
+  Parts p;
+  ForEachAttendance(s, packed, [&](std::string_view person, Attendance a) { p.attendance.emplace_back(person, a); });
+  ForEachDecision(s, packed, [&](std::string_view id, const std::vector<DecisionLink>& links) {
+    p.decisions.emplace_back(id, links);
+  });
+  return p;
+}
+
 TEST(SlimRowsTest, ASlimMeetingDropsTextsClosedActionsAndTheQuorum) {
   MeetingState s;
   s.exists = true;
@@ -137,23 +164,45 @@ TEST(SlimRowsTest, ASlimMeetingDropsTextsClosedActionsAndTheQuorum) {
   s.group_id = "g";
   s.status = MeetingStatus::kClosed;
   s.attendance["p1"] = AttendanceRecord{Attendance::kPresent, "o1"};
+  s.attendance["p2"] = AttendanceRecord{Attendance::kAbsent, "o2"};
   s.decisions.push_back({"d1", "A long decision text", {{DecisionLinkKind::kDeliverable, "x", ""}}});
+  s.decisions.push_back({"d2", "Another", {}});
+  s.decisions.push_back({"d3", "Approve", {{DecisionLinkKind::kDocumentVersion, "doc", "v2"},
+                                           {DecisionLinkKind::kEscalation, "e1", ""}}});
   MeetingAction open{"a1", "Report back", "p1", "2030-01-01", true, "", {"a note"}};
   MeetingAction closed{"a2", "Done", "p1", "2030-01-01", false, "evidence", {}};
   s.actions = {open, closed};
   s.quorum = read::QuorumOutcome{};
-  ASSERT_TRUE(SlimMeeting(s));
+  const Parts whole = PartsOf(s, "");
+  std::string packed;
+  ASSERT_TRUE(SlimMeeting(s, packed));
   EXPECT_EQ(s.group_id, "g");
-  EXPECT_EQ(s.attendance.size(), 1u);
-  ASSERT_EQ(s.decisions.size(), 1u);
-  EXPECT_EQ(s.decisions[0].decision_id, "d1");
-  EXPECT_EQ(s.decisions[0].links.size(), 1u);
-  EXPECT_TRUE(s.decisions[0].text.empty());
+  EXPECT_EQ(s.status, MeetingStatus::kClosed);
+  // The parts are packed, not kept in the state, and read back the same.
+  EXPECT_TRUE(s.attendance.empty());
+  EXPECT_TRUE(s.decisions.empty());
+  EXPECT_EQ(s.decisions.capacity(), 0u);
+  EXPECT_EQ(PartsOf(s, packed), whole);
   ASSERT_EQ(s.actions.size(), 1u);
   EXPECT_EQ(s.actions[0].action_id, "a1");
   EXPECT_TRUE(s.actions[0].text.empty());
   EXPECT_TRUE(s.actions[0].notes.empty());
   EXPECT_FALSE(s.quorum.has_value());
+
+  // Put back for a snapshot: no organisations, no texts.
+  MeetingState unpacked = s;
+  UnpackMeeting(unpacked, packed);
+  ASSERT_EQ(unpacked.attendance.size(), 2u);
+  EXPECT_EQ(unpacked.attendance.at("p1"), (AttendanceRecord{Attendance::kPresent, ""}));
+  EXPECT_EQ(unpacked.attendance.at("p2"), (AttendanceRecord{Attendance::kAbsent, ""}));
+  ASSERT_EQ(unpacked.decisions.size(), 3u);
+  EXPECT_EQ(unpacked.decisions[2], (MeetingDecision{"d3", "", {{DecisionLinkKind::kDocumentVersion, "doc", "v2"},
+                                                               {DecisionLinkKind::kEscalation, "e1", ""}}}));
+  // Slimming a slim state again (a snapshot's slim row read back) packs the same bytes.
+  std::string again;
+  ASSERT_TRUE(SlimMeeting(unpacked, again));
+  EXPECT_EQ(again, packed);
+  EXPECT_EQ(unpacked, s);
 
   ControlledDocumentState d;
   d.exists = true;
@@ -166,41 +215,52 @@ TEST(SlimRowsTest, ASlimMeetingDropsTextsClosedActionsAndTheQuorum) {
   v2.review_date = "2025-01-01";
   v3.version_id = "v3";
   d.versions = {v1, v2, v3};
-  ASSERT_TRUE(SlimDocument(d));
+  std::string none;
+  ASSERT_TRUE(SlimDocument(d, none));
+  EXPECT_TRUE(none.empty());
   EXPECT_EQ(d.title, "Doc");
   ASSERT_EQ(d.versions.size(), 1u);
   EXPECT_EQ(d.versions[0].version_id, "v2");
   EXPECT_EQ(d.versions[0].review_date, "2025-01-01");
 }
 
-// A slim meeting's memory does not grow with its actions: however many are
-// open, one id marks it for ListOpenActions; and attendance keeps no
-// organisation (AttendanceOf reads who and how only).
-TEST(SlimRowsTest, ASlimMeetingKeepsOneOpenActionIdAndNoAttendanceOrganisation) {
+// A slim meeting's memory does not grow with its actions (one open action's
+// id marks it for ListOpenActions) and its attendance and decisions take
+// their ids' bytes and a few more each: the packed layout of slim_rows.h.
+TEST(SlimRowsTest, ASlimMeetingKeepsOneOpenActionIdAndItsPartsPacked) {
   MeetingState s;
   s.exists = true;
   s.id = "m1";
+  std::size_t expected = 2;  // the two counts (under 128 each)
+  const std::string person_prefix = "person-0b9c7a52-5d1e-4f7e-9a3b-";  // uuid-like ids, 44 bytes
   for (int i = 0; i < 50; ++i) {
-    const std::string n = std::to_string(i);
+    const std::string n = std::to_string(100000000000 + i);
     s.actions.push_back({"a" + n, "Report back " + n, "p1", "2030-01-01", i % 5 != 0, "", {"a note"}});
-    s.attendance["p" + n] = AttendanceRecord{Attendance::kApologies, "organisation-" + n};
+    s.attendance[person_prefix + n] = AttendanceRecord{Attendance::kApologies, "organisation-" + n};
+    expected += 1 + (person_prefix.size() + n.size()) + 1;
+    const std::string decision = "d" + std::to_string(i + 1);
+    s.decisions.push_back({decision, "Decided " + n, {{DecisionLinkKind::kDeliverable, "deliverable-" + n, ""}}});
+    expected += 1 + decision.size() + 1 + (1 + 1 + 12 + n.size() + 1);
   }
-  ASSERT_TRUE(SlimMeeting(s));
+  const Parts whole = PartsOf(s, "");
+  std::string packed;
+  ASSERT_TRUE(SlimMeeting(s, packed));
   ASSERT_EQ(s.actions.size(), 1u);
-  EXPECT_EQ(s.actions[0].action_id, "a1");  // the first open one
+  EXPECT_EQ(s.actions[0].action_id, "a100000000001");  // the first open one
   EXPECT_LE(s.actions.capacity(), 1u);
-  ASSERT_EQ(s.attendance.size(), 50u);
-  for (const auto& [person, record] : s.attendance) {
-    EXPECT_EQ(record.attendance, Attendance::kApologies) << person;
-    EXPECT_TRUE(record.organisation_id.empty()) << person;
-    EXPECT_EQ(record.organisation_id.capacity(), std::string().capacity()) << person;
-  }
+  EXPECT_EQ(packed.size(), expected);
+  EXPECT_LE(packed.capacity(), expected + 16);
+  EXPECT_EQ(PartsOf(s, packed), whole);
+  for (const auto& [person, a] : whole.attendance) EXPECT_EQ(a, Attendance::kApologies) << person;
 
   MeetingState none;
   none.exists = true;
   none.actions.push_back({"a1", "Done", "p1", "2030-01-01", false, "evidence", {}});
-  ASSERT_TRUE(SlimMeeting(none));
+  std::string nothing;
+  ASSERT_TRUE(SlimMeeting(none, nothing));
   EXPECT_TRUE(none.actions.empty());
+  EXPECT_EQ(nothing, std::string(2, '\0'));  // no records, no decisions
+  EXPECT_EQ(PartsOf(none, nothing), Parts{});
 }
 
 }  // namespace

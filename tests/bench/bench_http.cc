@@ -83,6 +83,10 @@ int main(int argc, char** argv) {
                  "mixed: a connection's document takes this many draft versions, then it registers the next "
                  "(0: one document per connection for the whole run)")
       ->capture_default_str();
+  app.add_option("--mixed-store-from", o.mixed_store_from,
+                 "mixed: start the server on a copy of this store (e.g. a soak's, kept with --dir: "
+                 "<dir>/mixed/store) rather than a fresh one: does a long run's slowing stay after a restart?")
+      ->check(CLI::ExistingDirectory);
   app.add_option("--weights", o.weights,
                  "mixed: percent of requests by kind, in the order progress note, rating change, attendance, "
                  "decision, action, document version (six numbers adding up to 100)")

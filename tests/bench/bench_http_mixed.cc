@@ -213,6 +213,7 @@ void RunMixed(const Options& o) {
   ServerOptions so;
   so.worker_threads = o.worker_threads;
   so.config_patch = o.server_config;
+  so.store_from = o.mixed_store_from;
   Server s = StartFreshServer(o.bin, o.dir + "/mixed", so);
   Mixed m = BuildMixedNetwork(s, o.connections, o.hot_deliverables);
   std::printf("\nMixed workload: %d connections for %.1f min; by weight", o.connections, o.minutes);

@@ -29,6 +29,7 @@ struct Options {
   int hot_deliverables = 4;
   int sitting_items = 100;      // mixed: attendance, decisions and actions per sitting
   int document_versions = 20;   // mixed: draft versions per document
+  std::string mixed_store_from;  // mixed: a store (e.g. a soak's, kept with --dir) the server starts on, copied
   // mixed: percent of the drawn requests by kind (note, rating, attendance,
   // decision, action, document version); they add up to 100.
   std::vector<int> weights = {40, 20, 10, 10, 10, 10};

@@ -139,6 +139,9 @@ Server StartFreshServer(const std::string& bin, const std::string& dir, const Se
   Server s;
   s.dir = dir;
   const std::string store = dir + "/store";
+  if (!options.store_from.empty()) {
+    fs::copy(options.store_from, store, fs::copy_options::recursive);
+  }
   auto token = [&](const char* role) {
     return Run("'" + bin + "' token create --role " + role + " --name bench-" + role + " --data '" + store +
                "' 2>>'" + dir + "/tokens.log'");

@@ -72,6 +72,7 @@ struct ServerOptions {
   int max_connections = 2048;
   int worker_threads = 0;  // 0: the server's default
   std::string config_patch;  // JSON merge patch (RFC 7396) onto the bench's config
+  std::string store_from;    // a store copied in as the server's, before it starts (else a fresh one)
 };
 Server StartFreshServer(const std::string& bin, const std::string& dir, const ServerOptions& options);
 
