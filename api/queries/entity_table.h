@@ -83,6 +83,14 @@ class EntityTable {
       it = rows_.emplace(std::string(id), std::move(made)).first;
     }
     Row& row = Writable(it);
+    // A slim row folds its events into its state (NetworkProjection makes it
+    // whole first; a model with no store to load it from cannot): its packed
+    // part goes back into the state first, so that nothing reads the old
+    // packed part in place of the state the event changed.
+    if (!row.packed.empty() && unpack_ != nullptr) {
+      unpack_(row.state, row.packed);
+      std::string().swap(row.packed);
+    }
     Agg::Evolve(row.state, e);
     row.version = e.stream_version;
     row.position = e.position;

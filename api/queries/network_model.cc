@@ -204,16 +204,16 @@ void NetworkProjection::TrackHotRows() {
 }
 
 Status NetworkProjection::Apply(const storage::RecordedEvent&, const domain::EventView& event) {
-  if (hot_events_ > 0 && model_.store != nullptr) {
-    // A sweep every quarter of the window: a row is slimmed between
-    // hot_events and 1.25 x hot_events events after its last change.
-    if (event.position >= next_sweep_) {
-      if (event.position > hot_events_) rows_examined_ += model_.SlimRowsBefore(event.position - hot_events_);
-      next_sweep_ = event.position + std::max<std::uint64_t>(1, hot_events_ / 4);
-    }
-    // The event folds into the whole state, never into a summary.
-    ASSURE_TRY(model_.Unslim(event.stream_id));
+  // A sweep every quarter of the window: a row is slimmed between
+  // hot_events and 1.25 x hot_events events after its last change.
+  if (hot_events_ > 0 && model_.store != nullptr && event.position >= next_sweep_) {
+    if (event.position > hot_events_) rows_examined_ += model_.SlimRowsBefore(event.position - hot_events_);
+    next_sweep_ = event.position + std::max<std::uint64_t>(1, hot_events_ / 4);
   }
+  // The event folds into the whole state, never into a summary: also in a
+  // model that does not slim (hot_events 0) but read slim rows from a
+  // snapshot saved by one that did.
+  if (model_.store != nullptr) ASSURE_TRY(model_.Unslim(event.stream_id));
   model_.Apply(event);
   if (snapshot_store_ == nullptr || !StreamSnapshotDue(event.stream_version)) return {};
   // No stream snapshot of a person: it would hold their personal fields

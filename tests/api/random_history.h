@@ -57,7 +57,7 @@ class History {
         Do<MeetingAggregate>(m, kinds[Pick(7)],
                              {{"group_id", g}, {"title", "Meeting"}, {"scheduled_for", "2024-02-01"}, {"person_id", p},
                               {"attendance", Pick(2) ? "present" : "apologies"}, {"text", "t"}, {"owner_person_id", p},
-                              {"links", {{{"kind", "deliverable"}, {"id", d}},
+                              {"links", {{{"kind", (d.back() - '0') % 2 ? "deliverable" : "risk"}, {"id", d}},
                                          {{"kind", "document-version"}, {"id", doc}, {"version_id", "v1"}}}},
                               {"due_date", "2024-03-01"}, {"action_id", "a1"}, {"closure_evidence", "done"},
                               {"quorum_rule", {{"min_present", 1}, {"min_percent", 0}, {"chair_required", false}}},
