@@ -12,8 +12,9 @@
 // is made with the kind's two functions (EntityTable(pack, unpack)): pack
 // makes a state slim and may keep part of it packed in Row::packed (slim
 // meetings do); unpack puts the packed part back into a copy of the state
-// when the row is written out (a snapshot holds slim rows' states whole in
-// form, FORMAT.md 2.1) and pack is applied again to a slim row read back.
+// when the row is written out (a snapshot holds a slim row's state as the
+// aggregate's snapshot JSON, nothing packed: FORMAT.md 2.1), and pack is
+// applied again to a slim row read back.
 //
 // A copy shares the rows (copy on write): it copies the map of row pointers,
 // not the states, and each row the original then changes is copied once
