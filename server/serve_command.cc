@@ -141,6 +141,7 @@ int Serve(const std::string& data, const std::string& listen_flag, const std::st
   store_options.min_free_bytes = config.store_min_free_bytes;
   store_options.memtable_bytes = config.store_memtable_bytes;
   store_options.block_cache_bytes = config.store_block_cache_bytes;
+  store_options.partitioned_index = config.store_partitioned_index;
   store_options.stream_heads_bytes = config.store_stream_heads_bytes;
   // Group commits, for GET /metrics.
   auto commit_metrics = std::make_shared<CommitMetrics>();

@@ -150,6 +150,12 @@ Result<ServerConfig> ParseServerConfig(std::string_view json_text, ServerConfig 
       {"writer_cache_bytes", Count(c.writer_cache_bytes, 0, std::size_t{1} << 40)},
       {"memtable_bytes", Count(c.store_memtable_bytes, 1 << 20, std::size_t{1} << 40)},
       {"block_cache_bytes", Count(c.store_block_cache_bytes, 1 << 20, std::size_t{1} << 40)},
+      {"partitioned_index",
+       [&c](const Json& v, const std::string& key) -> Status {
+         if (!v.is_boolean()) return Bad(key, "must be true or false");
+         c.store_partitioned_index = v.get<bool>();
+         return {};
+       }},
       {"stream_heads_bytes", Count(c.store_stream_heads_bytes, 1 << 16, std::size_t{1} << 40)},
       {"history_cache_bytes", Count(c.history_cache_bytes, 0, std::size_t{1} << 40)},
   };

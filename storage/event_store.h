@@ -68,6 +68,16 @@ struct StoreOptions {
   // index and filter blocks are read through. Defaults 64 MiB and 32 MiB.
   std::uint64_t memtable_bytes = 64u << 20;
   std::uint64_t block_cache_bytes = 32u << 20;
+  // How the tables RocksDB writes from now on keep their index and Bloom
+  // filters: true, in partitions of about 4 KiB under a small top-level
+  // index that stays in the cache (a lookup reads the top level, one index
+  // partition, one filter partition and a data block); false, one index
+  // block and one filter block per table, read whole through the cache. On a
+  // store much larger than the cache a large table's index block (megabytes)
+  // is evicted and read whole again for a lookup. Tables already written are
+  // read as they are, so the setting can change between opens. Default
+  // false.
+  bool partitioned_index = false;
   // The store's own cache of recently written streams' heads (their version
   // and last position, so that an append's expected-version check reads
   // nothing): each entry is charged its stream id's bytes plus 96; past the

@@ -37,6 +37,11 @@ struct RocksOptions {
   // each, index and filters held apart from it).
   std::uint64_t memtable_bytes = 64u << 20;
   std::uint64_t block_cache_bytes = 32u << 20;
+  // Tables written from now on keep their index and Bloom filters in
+  // partitions of about 4 KiB under a small top-level index, rather than in
+  // one block each (StoreOptions::partitioned_index). Tables already written
+  // are read as they are.
+  bool partitioned_index = false;
   // How free space is read; tests substitute their own. Default statvfs.
   FreeSpaceProbe free_bytes = StatvfsFreeBytes;
 };

@@ -10,6 +10,7 @@ Result<std::unique_ptr<EventStore>> OpenRocksStore(const std::string& dir, Store
   ropts.min_free_bytes = options.min_free_bytes;
   ropts.memtable_bytes = options.memtable_bytes;
   ropts.block_cache_bytes = options.block_cache_bytes;
+  ropts.partitioned_index = options.partitioned_index;
   auto backend = OpenRocksBackend(dir, std::move(ropts));
   if (!backend.ok()) return backend.error();
   auto store = LogStore::Open(std::move(backend).value(), std::move(options));

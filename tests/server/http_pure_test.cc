@@ -14,6 +14,7 @@
 #include "server/client_connections.h"
 #include "server/server_config.h"
 #include "domain/calendar.h"
+#include "storage/event_store.h"
 
 namespace assure {
 namespace {
@@ -249,6 +250,19 @@ TEST(ServerConfigTest, HistoryCacheBudgetInBytesWithItsDefault) {
   auto bad = server::ParseServerConfig(R"({"storage":{"history_cache_bytes":-1}})", {});
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().field, "storage.history_cache_bytes");
+}
+
+TEST(ServerConfigTest, PartitionedIndexIsABooleanDefaultingAsTheStoreDoes) {
+  EXPECT_EQ(server::ServerConfig{}.store_partitioned_index, storage::StoreOptions{}.partitioned_index);
+  for (bool value : {true, false}) {
+    auto c = server::ParseServerConfig(
+        std::string(R"({"storage":{"partitioned_index":)") + (value ? "true" : "false") + "}}", {});
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(c->store_partitioned_index, value);
+  }
+  auto bad = server::ParseServerConfig(R"({"storage":{"partitioned_index":1}})", {});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().field, "storage.partitioned_index");
 }
 
 TEST(ServerConfigTest, ConnectionsPerClientAndReserve) {

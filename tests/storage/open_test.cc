@@ -1,6 +1,9 @@
 // Opening and reopening the RocksDB store.
 #include <gtest/gtest.h>
 
+#include <rocksdb/table_properties.h>
+
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -13,6 +16,7 @@ namespace assure::storage {
 namespace {
 
 using testing::Ev;
+using testing::RawRocks;
 using testing::One;
 using testing::TempDir;
 
@@ -70,6 +74,53 @@ TEST(OpenTest, ACleanCloseLeavesNoWriteAheadLogToReplay) {
   ASSERT_TRUE(store.ok());
   EXPECT_EQ((*store)->Head().position, 50u);
   EXPECT_EQ((*store)->GetState("k")->value_or(""), "v");
+}
+
+// With partitioned_index, the tables written from then on keep their index
+// (and filters) in partitions; tables written before are read as they are,
+// and a later open without it reads both.
+TEST(OpenTest, PartitionedIndexAppliesToTablesWrittenFromThenOnAndOldTablesStayReadable) {
+  TempDir dir;
+  const std::string db = dir.sub("db");
+  auto partitions_by_table = [&](const char* cf) {
+    std::vector<std::uint64_t> out;
+    RawRocks raw(db);
+    rocksdb::TablePropertiesCollection props;
+    EXPECT_TRUE(raw.db()->GetPropertiesOfAllTables(raw.cf(cf), &props).ok());
+    for (const auto& [file, p] : props) out.push_back(p->index_partitions);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  auto append = [&](bool partitioned, const std::string& stream, int n) {
+    StoreOptions o;
+    o.partitioned_index = partitioned;
+    auto store = OpenRocksStore(db, o);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    for (int i = 0; i < n; ++i) ASSERT_TRUE((*store)->Append(stream, ExpectedVersion::Any(), One("A")).ok());
+  };  // a clean close flushes every column family into a table
+  append(false, "before", 40);
+  EXPECT_EQ(partitions_by_table("events"), std::vector<std::uint64_t>{0});
+  EXPECT_EQ(partitions_by_table("event_ids"), std::vector<std::uint64_t>{0});
+  append(true, "after", 40);
+  auto events = partitions_by_table("events");
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0], 0u) << "the table written before is left as it was";
+  EXPECT_GE(events[1], 1u) << "the new table's index is partitioned";
+  EXPECT_GE(partitions_by_table("event_ids").back(), 1u);
+
+  StoreOptions plain;
+  plain.partitioned_index = false;
+  auto store = OpenRocksStore(db, plain);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  EXPECT_EQ((*store)->Head().position, 80u);
+  for (const char* stream : {"before", "after"}) {
+    auto read = (*store)->ReadStream(stream, 0, Direction::kForwards, 100);
+    ASSERT_TRUE(read.ok()) << read.error().message;
+    EXPECT_EQ(read->size(), 40u) << stream;
+  }
+  auto v = (*store)->Verify(0, 0);
+  EXPECT_TRUE(v->ok) << v->problem;
+  EXPECT_EQ(v->checked, 80u);
 }
 
 TEST(OpenTest, ANonEmptyDirectoryThatIsNotAStoreIsRefused) {
