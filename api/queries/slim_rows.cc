@@ -1,7 +1,11 @@
 #include "api/queries/slim_rows.h"
 
+#include <algorithm>
+#include <cstring>
 #include <map>
 #include <utility>
+
+#include "storage/types.h"
 
 namespace assure::api {
 
@@ -20,8 +24,21 @@ void PutCount(std::string& out, std::uint64_t n) {
   } while (n != 0);
 }
 
+// A uuid in its lowercase 8-4-4-4-12 form (every id the server makes) as
+// tag 1 and its 16 bytes; any other text as tag 2 x its size and its bytes.
 void PutText(std::string& out, std::string_view s) {
-  PutCount(out, s.size());
+  if (s.size() == 36) {
+    if (auto u = storage::Uuid::Parse(s); u.ok()) {
+      char back[36];
+      u->FormatTo(back);
+      if (std::string_view(back, sizeof back) == s) {  // read back byte for byte
+        out += '\x01';
+        out.append(reinterpret_cast<const char*>(u->bytes.data()), u->bytes.size());
+        return;
+      }
+    }
+  }
+  PutCount(out, std::uint64_t{s.size()} << 1);
   out += s;
 }
 }  // namespace
@@ -37,11 +54,25 @@ std::uint64_t PackedMeeting::Count() {
   return n;
 }
 
-std::string_view PackedMeeting::Text() {
-  const std::uint64_t n = Count();
-  const std::string_view s = in_.substr(0, n);
+void PackedMeeting::Text(std::string& out) {
+  const std::uint64_t tag = Count();
+  if ((tag & 1) != 0) {
+    storage::Uuid u;
+    const std::size_t n = std::min(u.bytes.size(), in_.size());
+    std::memcpy(u.bytes.data(), in_.data(), n);
+    in_.remove_prefix(n);
+    out.resize(36);
+    u.FormatTo(out.data());
+    return;
+  }
+  const std::string_view s = in_.substr(0, tag >> 1);
   in_.remove_prefix(s.size());
-  return s;
+  out.assign(s);
+}
+
+void PackedMeeting::SkipText() {
+  const std::uint64_t tag = Count();
+  in_.remove_prefix(std::min<std::uint64_t>((tag & 1) != 0 ? 16 : tag >> 1, in_.size()));
 }
 
 std::uint8_t PackedMeeting::Byte() {

@@ -11,11 +11,13 @@
 //   its text: QsinCoverage, the decision log, a version's
 //   meeting_decision_id) are kept packed in the row (Row::packed, below),
 //   read with ForEachAttendance and ForEachDecision, which read a row whole
-//   or slim alike. Packed, an attendance record takes its person id's bytes
-//   plus 2, a decision its id's and its links' ids' bytes plus 2 per link
-//   and 2: a meeting of 33 records and 33 decisions with one link each
-//   (uuid ids) about 3 KB slim, where the same parts kept as the state's map
-//   and vector took about 14 KB (160 bytes per record, 260 per decision).
+//   or slim alike. Packed, an id made by the server (a uuid, 36 characters)
+//   takes 17 bytes, any other text its bytes plus 1; an attendance record
+//   takes its person id and 1, a decision its id, its links (a byte, an id
+//   and a version id each) and 1: a meeting of 33 records and 33 decisions
+//   with one link each (uuid ids) about 1.8 KB slim, where the same parts
+//   kept as the state's map and vector took about 14 KB (160 bytes per
+//   record, 260 per decision), and as plain texts about 3.8 KB.
 // Documents keep every field but the versions, of which only the version in
 //   force stays (the review list's filter); FindVersion needs the whole state.
 // Other kinds are never slimmed: their states do not grow with history (a
@@ -24,7 +26,10 @@
 // The packed bytes live in memory only: a snapshot writes a slim row's
 // state with its parts unpacked (FORMAT.md 2.1, unchanged), and a slim row
 // read back is packed again (EntityTable::RestoreRows). Layout, for the
-// reader of this file: n = LEB128 count, s = n bytes;
+// reader of this file: n = LEB128 count; s = a text: n = 1 then a uuid's 16
+// bytes (read back in its lowercase 8-4-4-4-12 form, the only form packed
+// so; an uppercase uuid is kept as written), or n = 2 x its size then its
+// bytes;
 //   records: n, then per record (person id s, attendance byte) in person order;
 //   decisions: n, then per decision (decision id s, links n, then per link
 //   (kind byte, id s, version id s)) in the order recorded.
@@ -59,7 +64,9 @@ class PackedMeeting {
  public:
   explicit PackedMeeting(std::string_view bytes) : in_(bytes) {}
   std::uint64_t Count();
-  std::string_view Text();
+  // Reads a text into `out` (a uuid in its 36 characters).
+  void Text(std::string& out);
+  void SkipText();
   std::uint8_t Byte();
 
  private:
@@ -68,6 +75,7 @@ class PackedMeeting {
 
 // fn(std::string_view person_id, domain::Attendance) for each attendance
 // record of a meeting, whole (`packed` empty) or slim, in person id order.
+// The id is valid during the call only (a slim row's is read into a buffer).
 template <class Fn>
 void ForEachAttendance(const domain::MeetingState& state, std::string_view packed, Fn&& fn) {
   if (packed.empty()) {
@@ -75,9 +83,10 @@ void ForEachAttendance(const domain::MeetingState& state, std::string_view packe
     return;
   }
   PackedMeeting in(packed);
+  std::string person;
   for (std::uint64_t n = in.Count(); n > 0; --n) {
-    const std::string_view person = in.Text();
-    fn(person, static_cast<domain::Attendance>(in.Byte()));
+    in.Text(person);
+    fn(std::string_view(person), static_cast<domain::Attendance>(in.Byte()));
   }
 }
 template <class Fn>
@@ -87,7 +96,8 @@ void ForEachAttendance(const MeetingRow& row, Fn&& fn) {
 
 // fn(std::string_view decision_id, const std::vector<domain::DecisionLink>&
 // links) for each decision of a meeting, whole (`packed` empty) or slim, in
-// the order recorded (a decision's index is the same in both).
+// the order recorded (a decision's index is the same in both). The id and
+// links are valid during the call only.
 template <class Fn>
 void ForEachDecision(const domain::MeetingState& state, std::string_view packed, Fn&& fn) {
   if (packed.empty()) {
@@ -96,19 +106,20 @@ void ForEachDecision(const domain::MeetingState& state, std::string_view packed,
   }
   PackedMeeting in(packed);
   for (std::uint64_t n = in.Count(); n > 0; --n) {  // past the attendance
-    in.Text();
+    in.SkipText();
     in.Byte();
   }
+  std::string id;
   std::vector<domain::DecisionLink> links;
   for (std::uint64_t n = in.Count(); n > 0; --n) {
-    const std::string_view id = in.Text();
+    in.Text(id);
     links.resize(in.Count());
     for (auto& l : links) {
       l.kind = static_cast<domain::DecisionLinkKind>(in.Byte());
-      l.id = in.Text();
-      l.version_id = in.Text();
+      in.Text(l.id);
+      in.Text(l.version_id);
     }
-    fn(id, std::as_const(links));
+    fn(std::string_view(id), std::as_const(links));
   }
 }
 template <class Fn>

@@ -52,7 +52,7 @@ void ExpectSameAnswers(const NetworkModel& slim, const NetworkModel& whole) {
             *ListOpenActions(whole, std::nullopt, std::nullopt, "2024-02-15"));
   EXPECT_EQ(*ListDocumentsForReview(slim, "2025-06-01", 3650), *ListDocumentsForReview(whole, "2025-06-01", 3650));
   for (int p = 0; p < 8; ++p) {
-    const std::string person = "p" + std::to_string(p);
+    const std::string person = random_history::PersonId(p);
     EXPECT_EQ(AttendanceOf(slim, person), AttendanceOf(whole, person)) << person;
   }
   EXPECT_EQ(QsinCoverage(slim, {}), QsinCoverage(whole, {}));
@@ -61,7 +61,7 @@ void ExpectSameAnswers(const NetworkModel& slim, const NetworkModel& whole) {
   // deliverable's id, and a document version; their texts are "t".)
   DecisionFilter all, to_risks, to_one, with_text;
   to_risks.link_kind = "risk";
-  to_one.link_id = "d3";
+  to_one.link_id = random_history::DeliverableId(3);
   with_text.text = "T";
   for (const DecisionFilter* f : {&all, &to_risks, &to_one, &with_text}) {
     auto a = DecisionLog(slim, *f, 0, 1000), b = DecisionLog(whole, *f, 0, 1000);
@@ -293,22 +293,28 @@ TEST(SlimRowsTest, ASlimMeetingDropsTextsClosedActionsAndTheQuorum) {
 }
 
 // A slim meeting's memory does not grow with its actions (one open action's
-// id marks it for ListOpenActions) and its attendance and decisions take
-// their ids' bytes and a few more each: the packed layout of slim_rows.h.
+// id marks it for ListOpenActions) and its attendance and decisions take a
+// few bytes more than their ids, a uuid in its lowercase form 17 bytes: the
+// packed layout of slim_rows.h.
 TEST(SlimRowsTest, ASlimMeetingKeepsOneOpenActionIdAndItsPartsPacked) {
   MeetingState s;
   s.exists = true;
   s.id = "m1";
   std::size_t expected = 2;  // the two counts (under 128 each)
-  const std::string person_prefix = "person-0b9c7a52-5d1e-4f7e-9a3b-";  // uuid-like ids, 44 bytes
   for (int i = 0; i < 50; ++i) {
-    const std::string n = std::to_string(100000000000 + i);
+    const std::string n = std::to_string(100000000000 + i);  // 12 digits
     s.actions.push_back({"a" + n, "Report back " + n, "p1", "2030-01-01", i % 5 != 0, "", {"a note"}});
-    s.attendance[person_prefix + n] = AttendanceRecord{Attendance::kApologies, "organisation-" + n};
-    expected += 1 + (person_prefix.size() + n.size()) + 1;
-    const std::string decision = "d" + std::to_string(i + 1);
-    s.decisions.push_back({decision, "Decided " + n, {{DecisionLinkKind::kDeliverable, "deliverable-" + n, ""}}});
-    expected += 1 + decision.size() + 1 + (1 + 1 + 12 + n.size() + 1);
+    // Every third person's id is a lowercase uuid (17 bytes packed), every
+    // third an uppercase one and every third another text, both kept as
+    // written (1 + their size).
+    const std::string uuid = "0b9c7a52-5d1e-4f7e-9a3b-" + n;
+    std::string person = i % 3 == 0 ? uuid : i % 3 == 1 ? "0B9C7A52-5D1E-4F7E-9A3B-" + n : "person-" + n;
+    s.attendance[person] = AttendanceRecord{Attendance::kApologies, "organisation-" + n};
+    expected += (i % 3 == 0 ? 17 : 1 + person.size()) + 1;
+    const std::string decision = "1c2d3e4f-5a6b-4c7d-8e9f-" + n;
+    const std::string version = i % 2 == 0 ? "" : "2d3e4f5a-6b7c-4d8e-9fa0-" + n;
+    s.decisions.push_back({decision, "Decided " + n, {{DecisionLinkKind::kDeliverable, uuid, version}}});
+    expected += 17 + 1 + (1 + 17 + (version.empty() ? 1 : 17));
   }
   const Parts whole = PartsOf(s, "");
   std::string packed;
