@@ -84,6 +84,11 @@ void CollectStore(storage::EventStore& store, TextWriter& w) {
         D(e.pending_compaction_bytes));
   Gauge(w, "assure_rocksdb_running_compactions", "RocksDB rocksdb.num-running-compactions",
         D(e.running_compactions));
+  Gauge(w, "assure_rocksdb_block_cache_bytes", "RocksDB rocksdb.block-cache-usage (storage.block_cache_bytes)",
+        D(e.block_cache_bytes));
+  Gauge(w, "assure_rocksdb_block_cache_pinned_bytes",
+        "RocksDB rocksdb.block-cache-pinned-usage: blocks in use or pinned, which the cache cannot evict",
+        D(e.block_cache_pinned_bytes));
 }
 
 void CollectMemory(TextWriter& w) {

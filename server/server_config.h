@@ -27,7 +27,7 @@
 //                    "ip_per_second": 10, "ip_burst": 20, "max_keys": 100000},
 //     "storage": {"min_free_bytes": 67108864, "writer_cache_bytes": 67108864,
 //                 "memtable_bytes": 67108864, "block_cache_bytes": 33554432,
-//                 "partitioned_index": false,
+//                 "partitioned_index": true,
 //                 "stream_heads_bytes": 16777216,
 //                 "history_cache_bytes": 16777216}
 //   }
@@ -131,7 +131,7 @@ struct ServerConfig {
   std::size_t store_block_cache_bytes = 32u << 20;
   // How tables written from now on keep their index and filters
   // (storage::StoreOptions::partitioned_index).
-  bool store_partitioned_index = false;
+  bool store_partitioned_index = true;
   // The store's cache of recently written streams' heads
   // (storage::StoreOptions::stream_heads_bytes).
   std::size_t store_stream_heads_bytes = 16u << 20;

@@ -76,8 +76,8 @@ struct StoreOptions {
   // store much larger than the cache a large table's index block (megabytes)
   // is evicted and read whole again for a lookup. Tables already written are
   // read as they are, so the setting can change between opens. Default
-  // false.
-  bool partitioned_index = false;
+  // true.
+  bool partitioned_index = true;
   // The store's own cache of recently written streams' heads (their version
   // and last position, so that an append's expected-version check reads
   // nothing): each entry is charged its stream id's bytes plus 96; past the

@@ -137,16 +137,25 @@ rocksdb::ColumnFamilyOptions CfOptions(const CfShape& shape, const std::shared_p
   if (cache) {
     t.block_cache = cache;
     t.cache_index_and_filter_blocks = true;
-    t.pin_l0_filter_and_index_blocks_in_cache = true;
+    // Nothing of a table is pinned in the cache but a partitioned table's
+    // top level (below). Level 0's index and filter blocks were pinned
+    // (RocksDB's pin_l0_filter_and_index_blocks_in_cache), but a table is
+    // pinned for as long as its reader is open, and a table flushed to
+    // level 0 and moved down whole (every table of `events`, whose keys only
+    // grow) kept its reader, and so its index, for good: pinned blocks grew
+    // with the log past the cache's budget (50 MB of a 32 MiB cache after a
+    // thirty-minute mixed soak), leaving no room for data blocks.
+    t.metadata_cache_options.partition_pinning = rocksdb::PinningTier::kNone;
+    t.metadata_cache_options.unpartitioned_pinning = rocksdb::PinningTier::kNone;
   }
   if (shape.point_lookups) t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   if (partitioned_index) {
     // RocksDB's "partitioned index/filters": a table's index and filter are
     // cut into blocks of metadata_block_size (4 KiB), found through a
-    // top-level index that stays pinned in the cache for every table (a few
-    // KiB a table); the partitions are cached like data blocks (level 0's
-    // pinned, as before). A lookup in a table no longer needs the table's
-    // whole index in the cache, only the partition that covers its key.
+    // top-level index with an entry per partition, pinned for every table
+    // (about 1/200 of the index); the partitions are cached like data blocks.
+    // A lookup in a table needs only the partitions that cover its key in the
+    // cache, not the table's whole index and filter.
     t.index_type = rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch;
     t.partition_filters = shape.point_lookups;
     t.metadata_cache_options.top_level_index_pinning = rocksdb::PinningTier::kAll;
@@ -300,7 +309,9 @@ Result<std::unique_ptr<Backend>> OpenRocksBackend(const std::string& dir, RocksO
     }
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const auto& [name, shape] : families) descriptors.emplace_back(name, CfOptions(shape, cache, ropts.partitioned_index));
+  for (const auto& [name, shape] : families) {
+    descriptors.emplace_back(name, CfOptions(shape, cache, ropts.partitioned_index));
+  }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   auto s = read_only ? rocksdb::DB::OpenForReadOnly(options, dir, descriptors, &handles, &raw)

@@ -41,7 +41,7 @@ struct RocksOptions {
   // partitions of about 4 KiB under a small top-level index, rather than in
   // one block each (StoreOptions::partitioned_index). Tables already written
   // are read as they are.
-  bool partitioned_index = false;
+  bool partitioned_index = true;
   // How free space is read; tests substitute their own. Default statvfs.
   FreeSpaceProbe free_bytes = StatvfsFreeBytes;
 };

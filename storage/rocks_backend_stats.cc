@@ -42,6 +42,12 @@ std::optional<EngineStats> RocksBackend::Engine() {
   if (db_->GetIntProperty(rocksdb::DB::Properties::kNumRunningCompactions, &running)) {
     s.running_compactions = running;
   }
+  // The block cache is shared by every column family: read it through one.
+  std::uint64_t cache = 0;
+  if (db_->GetIntProperty(rocksdb::DB::Properties::kBlockCacheUsage, &cache)) s.block_cache_bytes = cache;
+  if (db_->GetIntProperty(rocksdb::DB::Properties::kBlockCachePinnedUsage, &cache)) {
+    s.block_cache_pinned_bytes = cache;
+  }
   s.disk_bytes = DirectoryBytes(dir_);
   if (free_bytes_) s.disk_free_bytes = free_bytes_(dir_);
   return s;

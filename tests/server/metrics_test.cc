@@ -146,6 +146,7 @@ const char* const kRequiredFamilies[] = {
     "assure_store_disk_free_bytes",        "assure_rocksdb_live_data_bytes",
     "assure_rocksdb_sst_files_bytes",      "assure_rocksdb_memtable_bytes",
     "assure_rocksdb_pending_compaction_bytes", "assure_rocksdb_running_compactions",
+    "assure_rocksdb_block_cache_bytes",    "assure_rocksdb_block_cache_pinned_bytes",
     "assure_worker_threads",               "assure_worker_busy_threads",
     "assure_worker_queue_depth",           "assure_entity_writer_in_flight",
     "assure_projection_position",          "assure_projection_lag_events",
