@@ -31,8 +31,10 @@ struct RocksOptions {
   // memtables of every column family share one WriteBufferManager: when
   // together they pass the budget, the largest is flushed. One LRU block
   // cache serves every column family, and index and filter blocks are read
-  // through it too (with level 0's pinned), so what RocksDB keeps of its
-  // tables in memory does not grow with the number of tables. 0: RocksDB's
+  // through it too (nothing of them pinned there but partitioned tables'
+  // top-level blocks, a few hundred bytes a table, charged to the cache), so
+  // what RocksDB keeps of its tables in memory stays within the budget.
+  // 0: RocksDB's
   // own defaults (per column family 64 MiB x 2 memtables, an 8 MiB cache
   // each, index and filters held apart from it).
   std::uint64_t memtable_bytes = 64u << 20;
