@@ -34,9 +34,8 @@ struct RocksOptions {
   // through it too (nothing of them pinned there but partitioned tables'
   // top-level blocks, a few hundred bytes a table, charged to the cache), so
   // what RocksDB keeps of its tables in memory stays within the budget.
-  // 0: RocksDB's
-  // own defaults (per column family 64 MiB x 2 memtables, an 8 MiB cache
-  // each, index and filters held apart from it).
+  // 0: RocksDB's own defaults (per column family 64 MiB x 2 memtables, an
+  // 8 MiB cache each, index and filters held apart from it).
   std::uint64_t memtable_bytes = 64u << 20;
   std::uint64_t block_cache_bytes = 32u << 20;
   // Tables written from now on keep their index and Bloom filters in
