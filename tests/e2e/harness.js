@@ -101,17 +101,27 @@ export class Server {
   }
 }
 
-// A tiny REST client with a token.
+// A tiny REST client with a token. Like any well-behaved client it waits
+// and asks again when told to slow down (429 with Retry-After): the browser
+// and this client share the token's rate limit, and a page that has just
+// loaded can spend its burst (a test failed so on a fast host).
 export function client(base, token) {
   async function call(method, p, body) {
-    const res = await fetch(`${base}/api/v1/${p}`, {
-      method,
-      headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${text}`);
-    return text ? JSON.parse(text) : null;
+    for (let attempt = 1; ; ++attempt) {
+      const res = await fetch(`${base}/api/v1/${p}`, {
+        method,
+        headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const text = await res.text();
+      if (res.status === 429 && attempt < 5) {
+        const seconds = Math.min(Number(res.headers.get('retry-after')) || 1, 5);
+        await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+        continue;
+      }
+      if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${text}`);
+      return text ? JSON.parse(text) : null;
+    }
   }
   return { get: (p) => call('GET', p), post: (p, b = {}) => call('POST', p, b), raw: (p, init) => fetch(`${base}/api/v1/${p}`, init) };
 }
