@@ -32,8 +32,8 @@ struct RocksOptions {
   // together they pass the budget, the largest is flushed. One LRU block
   // cache serves every column family, and index and filter blocks are read
   // through it too (nothing of them pinned there but partitioned tables'
-  // top-level blocks, a few hundred bytes a table, charged to the cache), so
-  // what RocksDB keeps of its tables in memory stays within the budget.
+  // top-level blocks, about 1/200 of a table's index, charged to the cache),
+  // so what RocksDB keeps of its tables in memory stays within the budget.
   // 0: RocksDB's own defaults (per column family 64 MiB x 2 memtables, an
   // 8 MiB cache each, index and filters held apart from it).
   std::uint64_t memtable_bytes = 64u << 20;

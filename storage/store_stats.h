@@ -20,7 +20,10 @@ struct EngineStats {
   std::uint64_t memtable_bytes = 0;            // rocksdb.cur-size-all-mem-tables
   std::uint64_t pending_compaction_bytes = 0;  // rocksdb.estimate-pending-compaction-bytes
   std::uint64_t running_compactions = 0;       // rocksdb.num-running-compactions (whole DB)
-  std::uint64_t block_cache_bytes = 0;         // rocksdb.block-cache-usage (the one cache)
+  // The one block cache's (read through the default column family; with
+  // StoreOptions::block_cache_bytes 0 each family has its own, and these
+  // are the default family's only).
+  std::uint64_t block_cache_bytes = 0;         // rocksdb.block-cache-usage
   std::uint64_t block_cache_pinned_bytes = 0;  // rocksdb.block-cache-pinned-usage: in use, not evictable
   std::uint64_t disk_bytes = 0;                // every file under the store's directory
   std::optional<std::uint64_t> disk_free_bytes;  // free on its file system, when readable

@@ -12,7 +12,7 @@
 //   meeting_decision_id) are kept packed in the row (Row::packed, below),
 //   read with ForEachAttendance and ForEachDecision, which read a row whole
 //   or slim alike. Packed, an id made by the server (a uuid, 36 characters)
-//   takes 17 bytes, any other text its bytes plus 1; an attendance record
+//   takes 17 bytes, any other text its bytes plus 1 (2 from 64 bytes on); an attendance record
 //   takes its person id and 1, a decision its id, its links (a byte, an id
 //   and a version id each) and 1: a meeting of 33 records and 33 decisions
 //   with one link each (uuid ids) about 1.8 KB slim, where the same parts

@@ -84,7 +84,7 @@ TEST(OpenTest, PartitionedIndexAppliesToTablesWrittenFromThenOnAndOldTablesStayR
   const std::string db = dir.sub("db");
   auto partitions_by_table = [&](const char* cf) {
     std::vector<std::uint64_t> out;
-    RawRocks raw(db);
+    RawRocks raw(db, RawRocks::Mode::kReadOnly);
     rocksdb::TablePropertiesCollection props;
     EXPECT_TRUE(raw.db()->GetPropertiesOfAllTables(raw.cf(cf), &props).ok());
     for (const auto& [file, p] : props) out.push_back(p->index_partitions);

@@ -12,13 +12,18 @@ namespace assure::storage::testing {
 
 class RawRocks {
  public:
-  explicit RawRocks(const std::string& dir) {
+  enum class Mode { kReadWrite, kReadOnly };
+  // kReadOnly: RocksDB's read-only open, which starts no flush or
+  // compaction (a read-write open with default options may compact the
+  // tables a test is counting).
+  explicit RawRocks(const std::string& dir, Mode mode = Mode::kReadWrite) {
     std::vector<std::string> names;
     EXPECT_TRUE(rocksdb::DB::ListColumnFamilies({}, dir, &names).ok());
     std::vector<rocksdb::ColumnFamilyDescriptor> d;
     for (auto& n : names) d.emplace_back(n, rocksdb::ColumnFamilyOptions());
     rocksdb::DB* raw = nullptr;
-    auto s = rocksdb::DB::Open({}, dir, d, &handles_, &raw);
+    auto s = mode == Mode::kReadOnly ? rocksdb::DB::OpenForReadOnly({}, dir, d, &handles_, &raw)
+                                     : rocksdb::DB::Open({}, dir, d, &handles_, &raw);
     EXPECT_TRUE(s.ok()) << s.ToString();
     db_.reset(raw);
     names_ = names;
