@@ -57,6 +57,14 @@ Setter Rate(double& out) {
   };
 }
 
+Setter Flag(bool& out) {
+  return [&out](const Json& v, const std::string& key) -> Status {
+    if (!v.is_boolean()) return Bad(key, "must be true or false");
+    out = v.get<bool>();
+    return {};
+  };
+}
+
 Setter File(std::string& out) {
   return [&out](const Json& v, const std::string& key) -> Status {
     if (!v.is_string() || v.get<std::string>().empty()) return Bad(key, "must be a file path");
@@ -133,12 +141,7 @@ Result<ServerConfig> ParseServerConfig(std::string_view json_text, ServerConfig 
       {"overflow_close_timeout_ms", Ms(c.ws_overflow_close_timeout)},
   };
   const std::map<std::string, Setter> rate = {
-      {"enabled",
-       [&c](const Json& v, const std::string& key) -> Status {
-         if (!v.is_boolean()) return Bad(key, "must be true or false");
-         c.rate_limit.enabled = v.get<bool>();
-         return {};
-       }},
+      {"enabled", Flag(c.rate_limit.enabled)},
       {"token_per_second", Rate(c.rate_limit.token_per_second)},
       {"token_burst", Rate(c.rate_limit.token_burst)},
       {"ip_per_second", Rate(c.rate_limit.ip_per_second)},
@@ -150,12 +153,7 @@ Result<ServerConfig> ParseServerConfig(std::string_view json_text, ServerConfig 
       {"writer_cache_bytes", Count(c.writer_cache_bytes, 0, std::size_t{1} << 40)},
       {"memtable_bytes", Count(c.store_memtable_bytes, 1 << 20, std::size_t{1} << 40)},
       {"block_cache_bytes", Count(c.store_block_cache_bytes, 1 << 20, std::size_t{1} << 40)},
-      {"partitioned_index",
-       [&c](const Json& v, const std::string& key) -> Status {
-         if (!v.is_boolean()) return Bad(key, "must be true or false");
-         c.store_partitioned_index = v.get<bool>();
-         return {};
-       }},
+      {"partitioned_index", Flag(c.store_partitioned_index)},
       {"stream_heads_bytes", Count(c.store_stream_heads_bytes, 1 << 16, std::size_t{1} << 40)},
       {"history_cache_bytes", Count(c.history_cache_bytes, 0, std::size_t{1} << 40)},
   };

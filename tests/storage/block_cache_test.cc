@@ -2,7 +2,6 @@
 // (storage/rocks_backend.cc, BlockCache), and pins nothing that grows with
 // the log (CfOptions).
 #include <gtest/gtest.h>
-#include <rocksdb/table_properties.h>
 
 #include <algorithm>
 #include <chrono>
@@ -88,9 +87,7 @@ TEST_P(PinnedBlocksTest, OnlyAFewHundredBytesATableArePinned) {
   testing::RawRocks raw(db, testing::RawRocks::Mode::kReadOnly);
   std::uint64_t index_and_filters = 0, tables = 0, events_tables = 0;
   for (const char* cf : {"events", "stream_index", "stream_heads", "event_ids", "state", "merkle"}) {
-    rocksdb::TablePropertiesCollection props;
-    ASSERT_TRUE(raw.db()->GetPropertiesOfAllTables(raw.cf(cf), &props).ok());
-    for (const auto& [file, p] : props) {
+    for (const auto& [file, p] : raw.Tables(cf)) {
       index_and_filters += p->index_size + p->filter_size;
       ++tables;
       events_tables += std::string(cf) == "events" ? 1 : 0;

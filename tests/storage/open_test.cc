@@ -1,8 +1,6 @@
 // Opening and reopening the RocksDB store.
 #include <gtest/gtest.h>
 
-#include <rocksdb/table_properties.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -85,9 +83,7 @@ TEST(OpenTest, PartitionedIndexAppliesToTablesWrittenFromThenOnAndOldTablesStayR
   auto partitions_by_table = [&](const char* cf) {
     std::vector<std::uint64_t> out;
     RawRocks raw(db, RawRocks::Mode::kReadOnly);
-    rocksdb::TablePropertiesCollection props;
-    EXPECT_TRUE(raw.db()->GetPropertiesOfAllTables(raw.cf(cf), &props).ok());
-    for (const auto& [file, p] : props) out.push_back(p->index_partitions);
+    for (const auto& [file, p] : raw.Tables(cf)) out.push_back(p->index_partitions);
     std::sort(out.begin(), out.end());
     return out;
   };

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
+#include <rocksdb/table_properties.h>
 
 #include <memory>
 #include <string>
@@ -33,6 +34,12 @@ class RawRocks {
     db_->Close();
   }
   rocksdb::DB* db() { return db_.get(); }
+  // The properties of every table of a column family.
+  rocksdb::TablePropertiesCollection Tables(const std::string& name) {
+    rocksdb::TablePropertiesCollection props;
+    EXPECT_TRUE(db_->GetPropertiesOfAllTables(cf(name), &props).ok()) << name;
+    return props;
+  }
   rocksdb::ColumnFamilyHandle* cf(const std::string& name) {
     for (std::size_t i = 0; i < names_.size(); ++i) {
       if (names_[i] == name) return handles_[i];
