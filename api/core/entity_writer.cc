@@ -89,9 +89,15 @@ void EntityWriter::Submit(std::vector<WritePart> parts, RequestContext rc, Done 
   Post([this, job] { Admit(job, nullptr); });
 }
 
+namespace {
+// Set while a write's answer runs on the store's answering thread (Start):
+// a Run there would wait for an answer only that thread can give.
+thread_local bool answering_early = false;
+}  // namespace
+
 Result<WriteResult> EntityWriter::Run(std::vector<WritePart> parts, RequestContext rc) {
-  if (std::this_thread::get_id() == thread_.get_id()) {
-    return MakeError(ErrorCode::kInternal, "EntityWriter::Run called from the writer's thread");
+  if (std::this_thread::get_id() == thread_.get_id() || answering_early) {
+    return MakeError(ErrorCode::kInternal, "EntityWriter::Run called from the writer's thread or a write's answer");
   }
   std::promise<Result<WriteResult>> promise;
   auto answer = promise.get_future();
@@ -212,15 +218,51 @@ void EntityWriter::Start(const std::shared_ptr<Job>& job) {
       lanes_[part.stream].barrier = true;
     }
   }
-  store_->AppendManyAsync(std::move(appends),
-                          [this, job](Result<std::vector<storage::AppendResult>> r) {
-                            Post([this, job, r = std::move(r)]() mutable { Complete(job, std::move(r)); });
-                          });
+  store_->AppendManyAsync(std::move(appends), [this, job](Result<std::vector<storage::AppendResult>> r) {
+    // On the store's answering thread, in commit order. A write that landed
+    // is answered from here, rather than after this writer's thread has come
+    // round to it behind the decisions queued meanwhile; then its
+    // bookkeeping (Complete) is posted, so the job counts as in flight until
+    // it has been answered (WaitIdle, the destructor). A request sent after
+    // the answer may be decided before that bookkeeping, as one sent during
+    // the commit would be: against the held state, which has these events.
+    // A failure or a replay is answered by Complete (it may be decided again).
+    if (r.ok() && !Replayed(*r)) {
+      Done now = std::move(job->done);
+      answering_early = true;
+      Call(now, Written(*job, *r, /*replay=*/false));
+      answering_early = false;
+    }
+    Post([this, job, r = std::move(r)]() mutable { Complete(job, std::move(r)); });
+  });
+}
+
+bool EntityWriter::Replayed(const std::vector<storage::AppendResult>& results) {
+  return !results.empty() && results.front().idempotent_replay;
+}
+
+WriteResult EntityWriter::Written(const Job& job, const std::vector<storage::AppendResult>& results,
+                                  bool replay) {
+  std::size_t events = 0;
+  for (std::size_t k = 0; k < job.written.size() && k < results.size(); ++k) events += job.counts[k];
+  WriteResult out;
+  out.id = job.parts.front().entity_id;
+  if (!job.written.empty() && job.written.front() == 0) {
+    out.stream_version = results.front().stream_version;
+    out.position = results.front().last_position;
+  } else {
+    // The command's own entity was unchanged; only a companion wrote.
+    out.stream_version = job.decided.front().version.value_or(0);
+    out.position = job.decided.front().last_position;
+  }
+  out.events_written = replay ? 0 : events;
+  out.replayed = replay;
+  return out;
 }
 
 void EntityWriter::Complete(const std::shared_ptr<Job>& job,
                             Result<std::vector<storage::AppendResult>> r) {
-  const bool replay = r.ok() && !r->empty() && r->front().idempotent_replay;
+  const bool replay = r.ok() && Replayed(*r);
   if (!r.ok() || replay) {
     // What is held counted on these events: drop it. The jobs decided after
     // this one on the same streams come back refused; the first failure of
@@ -255,10 +297,8 @@ void EntityWriter::Complete(const std::shared_ptr<Job>& job,
     return Release(job);
   }
   const auto& results = *r;
-  std::size_t events = 0;
   for (std::size_t k = 0; k < job->written.size() && k < results.size(); ++k) {
     const WritePart& part = job->parts[job->written[k]];
-    events += job->counts[k];
     if (replay || !part.landed) continue;
     try {
       part.landed(*this, results[k]);
@@ -266,19 +306,9 @@ void EntityWriter::Complete(const std::shared_ptr<Job>& job,
       Forget(part.stream);  // refold it next time
     }
   }
-  WriteResult out;
-  out.id = job->parts.front().entity_id;
-  if (!job->written.empty() && job->written.front() == 0) {
-    out.stream_version = results.front().stream_version;
-    out.position = results.front().last_position;
-  } else {
-    // The command's own entity was unchanged; only a companion wrote.
-    out.stream_version = job->decided.front().version.value_or(0);
-    out.position = job->decided.front().last_position;
-  }
-  out.events_written = replay ? 0 : events;
-  out.replayed = replay;
-  Answer(job, std::move(out));
+  // A write that landed was answered on the store's answering thread (Start);
+  // a replay is answered here.
+  Answer(job, Written(*job, results, replay));
   Release(job);
 }
 
@@ -294,8 +324,12 @@ bool EntityWriter::Retry(const std::shared_ptr<Job>& job, const Error& e) {
 
 void EntityWriter::Answer(const std::shared_ptr<Job>& job, Result<WriteResult> r) {
   Done done = std::move(job->done);
+  if (done) Call(done, std::move(r));
+}
+
+void EntityWriter::Call(Done& done, Result<WriteResult> r) {
   try {
-    if (done) done(std::move(r));
+    done(std::move(r));
   } catch (...) {
     // A callback must not throw; the writer goes on regardless.
   }

@@ -8,7 +8,9 @@
 // command on the same entity is decided against that state straight away,
 // without waiting for the commit, so an entity's commands share group
 // commits as other entities' do (a hot deliverable is not limited to one
-// write per disk sync). Answers come as the store commits, in order.
+// write per disk sync). Answers come as the store commits, in order: a write
+// that landed is answered on the store's answering thread as soon as its
+// commit's listeners have run, then its bookkeeping is posted to this thread.
 //
 // So a command without If-Match never loses a race, and is never retried
 // because of another request: nothing else can append to an entity between
@@ -116,7 +118,9 @@ class EntityWriter {
 
   // Queues a write of `parts` (the first is the command's own entity, whose
   // version and position the result reports). `done` is called exactly
-  // once, on the writer's thread: it must be quick and must not call Run.
+  // once, on the store's answering thread (a write that landed) or the
+  // writer's (any other answer): it must be quick and must not call Run
+  // (which refuses there rather than deadlock).
   void Submit(std::vector<WritePart> parts, RequestContext rc, Done done);
   // Waits until every write submitted so far has been answered.
   void WaitIdle();
@@ -184,6 +188,10 @@ class EntityWriter {
   void Complete(const std::shared_ptr<Job>& job, Result<std::vector<storage::AppendResult>> r);
   bool Retry(const std::shared_ptr<Job>& job, const Error& e);
   void Answer(const std::shared_ptr<Job>& job, Result<WriteResult> r);
+  static void Call(Done& done, Result<WriteResult> r);  // a callback's exception goes no further
+  static bool Replayed(const std::vector<storage::AppendResult>& results);
+  // What a write that committed answers.
+  static WriteResult Written(const Job& job, const std::vector<storage::AppendResult>& results, bool replay);
   void Release(const std::shared_ptr<Job>& job, bool answered = true);
   void Pump(const std::string& stream);
   void Forget(const std::string& stream);

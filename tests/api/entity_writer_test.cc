@@ -390,14 +390,21 @@ TEST_F(EntityWriterTest, ACommitThatFailsLeavesTheHeldStateAsItWas) {
   EXPECT_EQ(LoadAggregate<C>(*store_, "c1")->state.value, 1);
 }
 
-TEST_F(EntityWriterTest, RunFromTheWritersOwnThreadIsRefusedNotDeadlocked) {
+// An answer runs on the store's answering thread (a write that landed) or on
+// the writer's (a refusal): a Run from either would wait for an answer only
+// that thread can give.
+TEST_F(EntityWriterTest, RunFromAnAnswerIsRefusedNotDeadlocked) {
   ASSERT_TRUE(Execute<C>(writer_, "c1", C::Create{"x"}, Rc()).ok());
-  std::promise<std::optional<ErrorCode>> inner;
-  SubmitCommand<C>(writer_, "c1", C::Add{1, ""}, Rc(), {}, [&](Result<WriteResult>) {
-    auto r = Execute<C>(writer_, "c2", C::Create{"y"}, Rc());
-    inner.set_value(r.ok() ? std::nullopt : std::optional<ErrorCode>(r.error().code));
-  });
-  EXPECT_EQ(inner.get_future().get(), std::optional<ErrorCode>(ErrorCode::kInternal));
+  for (const char* id : {"c1", "missing"}) {  // lands; refused (no such entity)
+    std::promise<std::optional<ErrorCode>> inner;
+    SubmitCommand<C>(writer_, id, C::Add{1, ""}, Rc(), {}, [&](Result<WriteResult>) {
+      auto r = Execute<C>(writer_, "c2", C::Create{"y"}, Rc());
+      inner.set_value(r.ok() ? std::nullopt : std::optional<ErrorCode>(r.error().code));
+    });
+    EXPECT_EQ(inner.get_future().get(), std::optional<ErrorCode>(ErrorCode::kInternal)) << id;
+  }
+  // Outside an answer, Run works on the same threads' behalf as before.
+  EXPECT_TRUE(Execute<C>(writer_, "c2", C::Create{"y"}, Rc()).ok());
 }
 
 // A store whose commits a test can hold, and a way to know that the writer
@@ -445,6 +452,43 @@ class PipelineTest : public ::testing::Test {
   std::unique_ptr<EntityWriter> writer_;
   int markers_ = 0;
 };
+
+// A write that has landed is answered as soon as it is committed (on the
+// store's answering thread), not after whatever the writer's thread is
+// deciding by then: here a decision that waits until the test lets it go.
+TEST_F(PipelineTest, ALandedWriteIsAnsweredWhileTheWriterIsBusyDeciding) {
+  ASSERT_TRUE(Execute<C>(*writer_, "c1", C::Create{"x"}, Rc()).ok());
+  backend_->HoldCommits(true);
+  std::promise<Result<WriteResult>> first;
+  SubmitCommand<C>(*writer_, "c1", C::Add{1, ""}, Rc(), {},
+                   [&first](Result<WriteResult> r) { first.set_value(std::move(r)); });
+  backend_->AwaitHeldCommit();  // decided, and being committed
+  std::promise<void> deciding, go;
+  WritePart slow = CommandPart<C>("c2", {C::Create{"y"}}, false);
+  slow.decide = [decide = slow.decide, &deciding, go = go.get_future().share()](
+                    EntityWriter& w, const RequestContext& rc, std::size_t i, DecidedPart& out) {
+    deciding.set_value();
+    go.wait();
+    return decide(w, rc, i, out);
+  };
+  std::promise<Result<WriteResult>> second;
+  writer_->Submit({std::move(slow)}, Rc(), [&second](Result<WriteResult> r) { second.set_value(std::move(r)); });
+  deciding.get_future().wait();  // the writer's thread is busy until `go`
+  backend_->HoldCommits(false);
+  auto answer = first.get_future();
+  // Not a timing: before the answer could come only from the writer's
+  // thread, it never came while that thread was held.
+  const bool answered = answer.wait_for(std::chrono::seconds(20)) == std::future_status::ready;
+  go.set_value();
+  ASSERT_TRUE(answered) << "the committed write waited for the writer's thread";
+  auto r = answer.get();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->stream_version, 1u);
+  EXPECT_EQ(r->events_written, 1u);
+  EXPECT_TRUE(second.get_future().get().ok());
+  writer_->WaitIdle();
+  EXPECT_EQ(LoadAggregate<C>(*store_, "c1")->state.value, 1);
+}
 
 TEST_F(PipelineTest, CommandsOnOneEntityAreDecidedWithoutWaitingForTheCommitBefore) {
   ASSERT_TRUE(Execute<C>(*writer_, "c1", C::Create{"x"}, Rc()).ok());
