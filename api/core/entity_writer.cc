@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <future>
+#include <utility>
 
 #include "api/core/append_boundary.h"
 
@@ -47,7 +48,7 @@ EntityWriter::~EntityWriter() {
 
 void EntityWriter::Post(std::function<void()> item) {
   // Notified under the lock: Post runs on the store's answering thread, and
-  // once the item is taken the writer may answer the last job and be
+  // once the item is taken the writer may release the last job and be
   // destroyed (a writer per command, tests' Execute); a notify after the
   // unlock could then touch a destroyed condition variable (TSan, in
   // SnapshotCopyTest's 8,000 commands).
@@ -228,10 +229,15 @@ void EntityWriter::Start(const std::shared_ptr<Job>& job) {
     // the commit would be: against the held state, which has these events.
     // A failure or a replay is answered by Complete (it may be decided again).
     if (r.ok() && !Replayed(*r)) {
-      Done now = std::move(job->done);
-      answering_early = true;
-      Call(now, Written(*job, *r, /*replay=*/false));
-      answering_early = false;
+      Done now = std::exchange(job->done, nullptr);  // Complete's Answer then calls nothing
+      try {
+        WriteResult out = Written(*job, *r, /*replay=*/false);
+        answering_early = true;
+        Call(now, std::move(out));
+        answering_early = false;
+      } catch (...) {  // out of memory making the answer: Complete answers
+        job->done = std::move(now);
+      }
     }
     Post([this, job, r = std::move(r)]() mutable { Complete(job, std::move(r)); });
   });
@@ -323,7 +329,7 @@ bool EntityWriter::Retry(const std::shared_ptr<Job>& job, const Error& e) {
 }
 
 void EntityWriter::Answer(const std::shared_ptr<Job>& job, Result<WriteResult> r) {
-  Done done = std::move(job->done);
+  Done done = std::exchange(job->done, nullptr);
   if (done) Call(done, std::move(r));
 }
 

@@ -8,9 +8,10 @@
 // command on the same entity is decided against that state straight away,
 // without waiting for the commit, so an entity's commands share group
 // commits as other entities' do (a hot deliverable is not limited to one
-// write per disk sync). Answers come as the store commits, in order: a write
-// that landed is answered on the store's answering thread as soon as its
-// commit's listeners have run, then its bookkeeping is posted to this thread.
+// write per disk sync). Writes that land are answered in commit order, on
+// the store's answering thread as soon as their commit's listeners have run,
+// then their bookkeeping is posted to this thread; a refusal, a replay or a
+// failed commit is answered on this thread.
 //
 // So a command without If-Match never loses a race, and is never retried
 // because of another request: nothing else can append to an entity between
@@ -44,7 +45,8 @@
 // 13.7 KB held; EntityWriterTest.*CostsNoMoreThan*).
 //
 // Thread safety: Submit and Run may be called from any thread; Run blocks
-// and must not be called from a `done` callback (the writer's thread).
+// and must not be called from a `done` callback (the store's answering
+// thread or the writer's: it refuses there).
 // Held/HeldIfAny are for WritePart callbacks only (the writer's thread).
 #pragma once
 
@@ -118,9 +120,11 @@ class EntityWriter {
 
   // Queues a write of `parts` (the first is the command's own entity, whose
   // version and position the result reports). `done` is called exactly
-  // once, on the store's answering thread (a write that landed) or the
-  // writer's (any other answer): it must be quick and must not call Run
-  // (which refuses there rather than deadlock).
+  // once: on the store's answering thread for a write that landed, on the
+  // caller's when Submit refuses the parts themselves (no stream, or one
+  // twice), on the writer's for any other answer. It must be quick and must
+  // not call Run (which refuses on the first and the last rather than
+  // deadlock).
   void Submit(std::vector<WritePart> parts, RequestContext rc, Done done);
   // Waits until every write submitted so far has been answered.
   void WaitIdle();
