@@ -4,6 +4,7 @@
 
 #include <variant>
 
+#include "api/core/event_mapping.h"
 #include "domain/change.h"
 #include "domain/event.h"
 
@@ -70,5 +71,14 @@ struct CounterAggregate {
     return {{"exists", s.exists}, {"name", s.name}, {"value", s.value}};
   }
 };
+
+// The request the writer's tests (EntityWriterTest, PipelineTest) write under.
+inline RequestContext WriterRc() {
+  RequestContext rc;
+  rc.actor = "person-1";
+  rc.now_us = 1'000;
+  rc.correlation_id = "corr";
+  return rc;
+}
 
 }  // namespace assure::api::testing

@@ -23,13 +23,7 @@ using C = CounterAggregate;
 // has decided everything submitted so far.
 class PipelineTest : public ::testing::Test {
  protected:
-  RequestContext Rc() {
-    RequestContext rc;
-    rc.actor = "person-1";
-    rc.now_us = 1'000;
-    rc.correlation_id = "corr";
-    return rc;
-  }
+  RequestContext Rc() { return testing::WriterRc(); }
   void SetUp() override {
     auto opened = storage::testing::OpenFaultStore();
     ASSERT_TRUE(opened.store);

@@ -22,13 +22,7 @@ using C = CounterAggregate;
 
 class EntityWriterTest : public ::testing::Test {
  protected:
-  RequestContext Rc() {
-    RequestContext rc;
-    rc.actor = "person-1";
-    rc.now_us = 1'000;
-    rc.correlation_id = "corr";
-    return rc;
-  }
+  RequestContext Rc() { return testing::WriterRc(); }
   std::shared_ptr<storage::EventStore> store_ = storage::NewMemoryStore();
   EntityWriter writer_{store_};
 };
