@@ -62,6 +62,7 @@ using EventVisitor = std::function<bool(std::uint64_t position, std::string_view
 using IndexVisitor = std::function<bool(std::uint64_t version, std::uint64_t position)>;
 using MerkleVisitor = std::function<bool(std::uint64_t index, const Hash256& hash)>;
 using StreamIdVisitor = std::function<bool(std::string_view stream_id)>;
+using StateVisitor = std::function<bool(std::string_view key, std::string_view value)>;
 
 class Backend {
  public:
@@ -95,6 +96,17 @@ class Backend {
   virtual Result<std::optional<std::string>> GetState(std::string_view key) = 0;
   virtual Status PutState(const std::vector<KeyValue>& pairs, bool sync) = 0;
   virtual Result<std::vector<KeyValue>> ScanState(std::string_view prefix) = 0;
+  // EventStore::VisitState; by default over ScanState's copy.
+  virtual Status VisitState(std::string_view prefix, const StateVisitor& visit) {
+    auto all = ScanState(prefix);
+    if (!all.ok()) return all.error();
+    for (const auto& kv : *all) {
+      if (!visit(kv.key, kv.value)) break;
+    }
+    return {};
+  }
+  // EventStore::ClearState.
+  virtual Status ClearState(std::string_view prefix) = 0;
   // EventStore::LastState; by default the last of ScanState's below `below`.
   virtual Result<std::optional<KeyValue>> LastState(std::string_view prefix, std::string_view below) {
     auto all = ScanState(prefix);

@@ -149,6 +149,20 @@ Result<std::vector<KeyValue>> FaultBackend::ScanState(std::string_view prefix) {
   return inner_->ScanState(prefix);
 }
 
+Status FaultBackend::VisitState(std::string_view prefix, const StateVisitor& visit) {
+  if (auto e = ReadFault()) return *e;
+  return inner_->VisitState(prefix, visit);
+}
+
+Status FaultBackend::ClearState(std::string_view prefix) {
+  if (auto e = WriteFault()) return *e;
+  {
+    std::lock_guard l(mu_);
+    if (state_fault_) return *state_fault_;
+  }
+  return inner_->ClearState(prefix);
+}
+
 Status FaultBackend::ScrubState(const std::vector<std::string>& erase, const std::vector<KeyValue>& replace) {
   if (auto e = WriteFault()) return *e;
   return inner_->ScrubState(erase, replace);

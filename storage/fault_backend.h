@@ -67,6 +67,8 @@ class FaultBackend final : public Backend {
   Result<std::optional<std::string>> GetState(std::string_view key) override;
   Status PutState(const std::vector<KeyValue>& pairs, bool sync) override;
   Result<std::vector<KeyValue>> ScanState(std::string_view prefix) override;
+  Status VisitState(std::string_view prefix, const StateVisitor& visit) override;
+  Status ClearState(std::string_view prefix) override;
   Status ScrubState(const std::vector<std::string>& erase, const std::vector<KeyValue>& replace) override;
   Status Checkpoint(const std::string& dir) override { return inner_->Checkpoint(dir); }
   Result<std::optional<std::string>> GetBlob(const Hash256& key) override;

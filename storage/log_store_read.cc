@@ -385,6 +385,13 @@ Result<std::vector<KeyValue>> LogStore::ScanState(std::string_view prefix) {
   return backend_->ScanState(prefix);
 }
 
+Status LogStore::VisitState(std::string_view prefix,
+                            const std::function<bool(std::string_view key, std::string_view value)>& visit) {
+  return backend_->VisitState(prefix, visit);
+}
+
+Status LogStore::ClearState(std::string_view prefix) { return backend_->ClearState(prefix); }
+
 Status LogStore::EraseState(const std::vector<std::string>& keys) {
   return backend_->ScrubState(keys, {});
 }

@@ -141,6 +141,13 @@ class MemoryBackend final : public Backend {
     return {};
   }
 
+  Status ClearState(std::string_view prefix) override {
+    std::unique_lock l(mu_);
+    auto it = state_.lower_bound(std::string(prefix));
+    while (it != state_.end() && it->first.compare(0, prefix.size(), prefix) == 0) it = state_.erase(it);
+    return {};
+  }
+
   Result<std::optional<std::string>> GetBlob(const Hash256& key) override {
     std::shared_lock l(mu_);
     auto it = blobs_.find(key);

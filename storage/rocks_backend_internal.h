@@ -58,6 +58,15 @@ inline Error ReadOnlyError() {
 }
 
 inline rocksdb::Slice ToSlice(std::string_view s) { return {s.data(), s.size()}; }
+// The first key after every key that starts with `prefix`: prefix with its
+// trailing 0xff bytes dropped and its last byte incremented; empty (no such
+// key) if prefix is all 0xff bytes.
+inline std::string PrefixEnd(std::string_view prefix) {
+  std::string after(prefix);
+  while (!after.empty() && static_cast<unsigned char>(after.back()) == 0xff) after.pop_back();
+  if (!after.empty()) after.back() = static_cast<char>(static_cast<unsigned char>(after.back()) + 1);
+  return after;
+}
 inline rocksdb::Slice HashSlice(const Hash256& h) {
   return {reinterpret_cast<const char*>(h.data()), h.size()};
 }
@@ -91,6 +100,7 @@ class RocksBackend final : public Backend {
   Result<std::optional<std::string>> GetState(std::string_view key) override;
   Result<std::optional<std::string>> GetBlob(const Hash256& key) override;
   Result<std::vector<KeyValue>> ScanState(std::string_view prefix) override;
+  Status VisitState(std::string_view prefix, const StateVisitor& visit) override;
   Result<std::optional<KeyValue>> LastState(std::string_view prefix, std::string_view below) override;
 
   // Writes (rocks_backend_write.cc).
@@ -98,6 +108,7 @@ class RocksBackend final : public Backend {
   // Resumes writes after the free-space reserve refused one (see there).
   Status Resume() override;
   Status PutState(const std::vector<KeyValue>& pairs, bool sync) override;
+  Status ClearState(std::string_view prefix) override;
   Status ScrubState(const std::vector<std::string>& erase, const std::vector<KeyValue>& replace) override;
   Status PutBlob(const Hash256& key, std::string_view bytes, bool sync) override;
   Status Checkpoint(const std::string& dir) override;

@@ -205,17 +205,24 @@ Result<std::vector<KeyValue>> RocksBackend::ScanState(std::string_view prefix) {
   return out;
 }
 
+Status RocksBackend::VisitState(std::string_view prefix, const StateVisitor& visit) {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, cf(kState)));
+  for (it->Seek(ToSlice(prefix)); it->Valid() && it->key().starts_with(ToSlice(prefix)); it->Next()) {
+    if (!visit(std::string_view(it->key().data(), it->key().size()),
+               std::string_view(it->value().data(), it->value().size()))) {
+      return {};
+    }
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "scanning state");
+  return {};
+}
+
 Result<std::optional<KeyValue>> RocksBackend::LastState(std::string_view prefix,
                                                          std::string_view below) {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, cf(kState)));
-  // The first key after every key that starts with prefix: prefix with its
-  // trailing 0xff bytes dropped and its last byte incremented (none if
-  // prefix is all 0xff bytes); the bound is the lesser of it and `below`
-  // (if given); the last key before the bound, if it starts with prefix, is
-  // the one.
-  std::string after(prefix);
-  while (!after.empty() && static_cast<unsigned char>(after.back()) == 0xff) after.pop_back();
-  if (!after.empty()) after.back() = static_cast<char>(static_cast<unsigned char>(after.back()) + 1);
+  // The bound is the lesser of the prefix's end (PrefixEnd) and `below` (if
+  // given); the last key before the bound, if it starts with prefix, is the one.
+  std::string after = PrefixEnd(prefix);
   if (!below.empty() && (after.empty() || below < std::string_view(after))) after = below;
   if (after.empty()) {
     it->SeekToLast();

@@ -94,6 +94,20 @@ Status RocksBackend::PutState(const std::vector<KeyValue>& pairs, bool sync) {
   return Write(wb, sync, "writing state");
 }
 
+Status RocksBackend::ClearState(std::string_view prefix) {
+  if (read_only_) return ReadOnlyError();
+  rocksdb::WriteBatch wb;
+  const std::string end = PrefixEnd(prefix);
+  if (!end.empty()) {
+    wb.DeleteRange(cf(kState), ToSlice(prefix), end);
+  } else {  // a prefix of 0xff bytes only: no end key, so key by key
+    auto all = ScanState(prefix);
+    if (!all.ok()) return all.error();
+    for (const auto& kv : *all) wb.Delete(cf(kState), kv.key);
+  }
+  return Write(wb, /*sync=*/false, "clearing state");
+}
+
 // A synced delete (or overwrite) leaves the old values in the
 // write-ahead-log file that recorded them and in any table file a flush
 // wrote them to. So: flush
