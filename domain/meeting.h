@@ -52,6 +52,8 @@ inline constexpr WireName<MeetingStatus> kMeetingStatusNames[] = {  // on-disk
     {MeetingStatus::kClosed, "closed"},
     {MeetingStatus::kCancelled, "cancelled"},
 };
+// Its number is on-disk too (a cold row's packed attendance, FORMAT.md 2.1
+// row1/): never reorder.
 enum class Attendance : std::uint8_t { kPresent, kApologies, kAbsent };
 inline constexpr WireName<Attendance> kAttendanceNames[] = {  // on-disk
     {Attendance::kPresent, "present"},
@@ -63,6 +65,7 @@ inline constexpr WireName<Attendance> kAttendanceNames[] = {  // on-disk
 // accept, return or close an escalation. Events written before them never
 // carry them. Code that switches on this enum must name every value (a
 // two-way "deliverable or else document" test is wrong since issue 22).
+// Its number is on-disk (a cold row's packed decisions): never reorder.
 enum class DecisionLinkKind : std::uint8_t { kDeliverable, kDocument, kDocumentVersion, kRisk, kIssue, kEscalation };
 inline constexpr WireName<DecisionLinkKind> kDecisionLinkKindNames[] = {  // on-disk
     {DecisionLinkKind::kDeliverable, "deliverable"},

@@ -47,7 +47,7 @@ void RegisterSubjectAccess(CLI::App& app, Run& run) {
         std::fprintf(stderr, "assure subject-access: %s\n", model.error().message.c_str());
         return 2;
       }
-      const domain::PersonState* person = model->people.Find(args->person);
+      auto person = model->people.Find(args->person);
       if (person == nullptr) {
         std::fprintf(stderr, "assure subject-access: no person '%s'\n", args->person.c_str());
         return 1;
@@ -55,7 +55,7 @@ void RegisterSubjectAccess(CLI::App& app, Run& run) {
       api::rest::SubjectAccessRequest r;
       r.person_id = args->person;
       r.person = *person;
-      if (const auto* org = model->organisations.Find(person->organisation_id)) r.organisation_name = org->name;
+      if (auto org = model->organisations.Find(person->organisation_id)) r.organisation_name = org->name;
       r.max_items = SIZE_MAX;
       r.now_us = storage::SystemClock()->NowMicros();
       r.label = [&model](std::string_view stream) { return api::rest::StreamLabel(*model, stream); };

@@ -48,7 +48,9 @@ class Projection {
   // Replaces the read model with one read from a snapshot's text and parts;
   // an error leaves the model as it was and makes the runner rebuild.
   virtual Status RestoreText(std::string_view text, const ReadPart& parts) = 0;
-  virtual void Reset() = 0;
+  // Empties the read model, for the runner to fold the log again from its
+  // start; an error (the store's) stops the runner's start or rebuild.
+  virtual Status Reset() = 0;
 };
 
 }  // namespace assure::api

@@ -56,7 +56,7 @@ Status ProjectionRunner::Start() {
     if (restored) {
       position_ = storage::GetU64((*checkpoint)->data());
     } else {
-      for (auto& p : projections_) p->Reset();
+      for (auto& p : projections_) ASSURE_TRY(p->Reset());
       position_ = 0;
     }
     applied_.store(position_);
@@ -71,8 +71,14 @@ Status ProjectionRunner::Start() {
 }
 
 Status ProjectionRunner::Rebuild() {
+  std::lock_guard saving(save_mu_);
   std::unique_lock lock(mu_);
-  for (auto& p : projections_) p->Reset();
+  // The saved snapshots stop counting first: a projection's Reset may clear
+  // what they rely on (the network's cold rows), and a start after a crash
+  // mid-rebuild must then rebuild too, not restore them.
+  ASSURE_TRY(store_.PutState({{kCheckpointKey, ""}}));
+  saved_position_.reset();
+  for (auto& p : projections_) ASSURE_TRY(p->Reset());
   position_ = 0;
   applied_.store(0);
   failure_.reset();

@@ -75,12 +75,12 @@ void UseDocument(const domain::ControlledDocumentState& d, PackUses* uses) {
 
 json GroupJson(const NetworkModel& m, const std::string& gid, const std::string& date,
                PackUses* uses) {
-  const auto* g = m.groups.Find(gid);
+  auto g = m.groups.Find(gid);
   if (!g) return {{"id", gid}, {"found", false}};
   if (uses) uses->streams.insert(domain::StreamId(domain::GroupAggregate::kKind, gid));
   json tor = nullptr;
   if (!g->terms_of_reference_document_id.empty()) {
-    const auto* d = m.documents.Find(g->terms_of_reference_document_id);
+    auto d = m.documents.Find(g->terms_of_reference_document_id);
     tor = {{"document_id", g->terms_of_reference_document_id},
            {"title", d ? json(d->title) : json(nullptr)},
            {"in_force", d ? InForceJson(*d) : json(nullptr)}};
@@ -89,7 +89,7 @@ json GroupJson(const NetworkModel& m, const std::string& gid, const std::string&
   json members = json::array();
   for (const auto& ms : g->memberships) {
     if (!domain::read::HeldOn(ms.start_date, ms.end_date, date)) continue;
-    const auto* p = m.people.Find(ms.person_id);
+    auto p = m.people.Find(ms.person_id);
     if (p && uses) uses->streams.insert(domain::StreamId(domain::PersonAggregate::kKind, ms.person_id));
     members.push_back({{"membership_id", ms.membership_id},
                        {"person_id", ms.person_id},
@@ -127,10 +127,10 @@ void PackFold::Apply(NetworkModel& model, const storage::RecordedEvent& e) {
   }
   const std::string_view id = std::string_view(e.stream_id).substr(kPrefix.size());
   std::optional<domain::Ragb> before;
-  if (const auto* d = model.deliverables.Find(id)) before = d->ragb;
+  if (auto d = model.deliverables.Find(id)) before = d->ragb;
   model.Apply(view);
   std::optional<domain::Ragb> after;
-  if (const auto* d = model.deliverables.Find(id)) after = d->ragb;
+  if (auto d = model.deliverables.Find(id)) after = d->ragb;
   if (after == before) return;
   ragb_[std::string(id)].push_back(
       {e.position, e.recorded_at_us, e.type, before, after, e.metadata.reason, e.metadata.actor});
@@ -181,7 +181,7 @@ json RagbHistories(const PackFold& fold, const std::set<std::string>& ids) {
 }
 
 json MeetingEntity(const NetworkModel& m, const std::string& id) {
-  const auto* mt = m.meetings.Find(id);
+  auto mt = m.meetings.Find(id);
   if (!mt) return nullptr;
   json all = domain::MeetingAggregate::ToJson(*mt);
   json entity = json::object();
@@ -221,7 +221,7 @@ json ReportModel(const json& header, const json& statements, const NetworkModel&
     std::vector<std::pair<std::string, std::size_t>> dated;
     dated.reserve(all.size());
     for (std::size_t i = 0; i < all.size(); ++i) {
-      const auto* mt = m.meetings.Find(all[i]["id"].get_ref<const std::string&>());
+      auto mt = m.meetings.Find(all[i]["id"].get_ref<const std::string&>());
       dated.emplace_back(mt ? mt->scheduled_for : std::string(), i);
     }
     std::stable_sort(dated.begin(), dated.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
@@ -262,7 +262,7 @@ json DeriveStatement(const NetworkModel& m, const std::string& code, const std::
   PackEntities scratch;
   PackEntities& ents = entities ? *entities : scratch;
   json st = {{"code", code}};
-  const auto* q = m.qsin.Find(code);
+  auto q = m.qsin.Find(code);
   if (q && uses) uses->streams.insert(domain::StreamId(domain::QsinStatementAggregate::kKind, code));
   st["catalogue"] = q ? json{{"section", q->section}, {"title", q->title}, {"text", q->text},
                              {"edition", q->edition}}
@@ -285,7 +285,7 @@ json DeriveStatement(const NetworkModel& m, const std::string& code, const std::
     deliverable_ids.insert(id);
     const std::string stream = domain::StreamId(domain::DeliverableAggregate::kKind, id);
     std::string group;
-    if (const auto* p = m.programmes.Find(d.programme_id)) {
+    if (auto p = m.programmes.Find(d.programme_id)) {
       group = p->group_id;
       if (uses) uses->streams.insert(domain::StreamId(domain::WorkProgrammeAggregate::kKind, d.programme_id));
     }
@@ -304,7 +304,7 @@ json DeriveStatement(const NetworkModel& m, const std::string& code, const std::
       // A linked owner by name, as a member is (erased: "erased person"),
       // from the person's stream, which the pack then carries.
       if (!d.owner_person_id.empty()) {
-        const auto* p = m.people.Find(d.owner_person_id);
+        auto p = m.people.Find(d.owner_person_id);
         entity["owner_name"] = p ? json(p->name) : json(nullptr);
         if (p && uses) uses->streams.insert(domain::StreamId(domain::PersonAggregate::kKind, d.owner_person_id));
       }
@@ -368,7 +368,7 @@ json DeriveStatement(const NetworkModel& m, const std::string& code, const std::
     for (const auto& c : r.controls) use_person(c.owner_person_id);
     json escalations = json::array();
     for (const auto& eid : escalations_of[id]) {
-      const auto* e = m.escalations.Find(eid);
+      auto e = m.escalations.Find(eid);
       escalation_ids.insert(eid);
       if (uses) uses->streams.insert(domain::StreamId(domain::EscalationAggregate::kKind, eid));
       group_ids.insert(e->to_group_id);

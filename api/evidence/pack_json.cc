@@ -15,7 +15,7 @@ namespace {
 using nlohmann::json;
 
 void WriteMeetingEntity(CanonicalText& w, const NetworkModel& m, const std::string& id) {
-  const auto* mt = m.meetings.Find(id);
+  auto mt = m.meetings.Find(id);
   if (!mt) {
     w.Null();
     return;

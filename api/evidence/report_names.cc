@@ -114,7 +114,7 @@ std::string ActorName(const NetworkModel& m, const std::unordered_map<std::strin
 }  // namespace
 
 std::string PersonNameIn(const NetworkModel& m, std::string_view person_id) {
-  const auto* p = m.people.Find(person_id);
+  auto p = m.people.Find(person_id);
   if (p == nullptr) return "";
   if (p->erased || p->name == domain::kErasedPersonName) {
     return std::string(domain::kErasedPersonName);
@@ -129,17 +129,17 @@ json ReportNames(const NetworkModel& m, const json& report,
       {"people", Named(w.people, [&](const std::string& id) { return PersonNameIn(m, id); })},
       {"organisations", Named(w.organisations,
                               [&](const std::string& id) {
-                                const auto* o = m.organisations.Find(id);
+                                auto o = m.organisations.Find(id);
                                 return o ? o->name : std::string();
                               })},
       {"groups", Named(w.groups,
                        [&](const std::string& id) {
-                         const auto* g = m.groups.Find(id);
+                         auto g = m.groups.Find(id);
                          return g ? g->name : std::string();
                        })},
       {"programmes", Named(w.programmes,
                            [&](const std::string& id) {
-                             const auto* p = m.programmes.Find(id);
+                             auto p = m.programmes.Find(id);
                              if (!p) return std::string();
                              return p->title.empty() ? p->year : p->title;
                            })},

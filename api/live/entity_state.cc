@@ -19,7 +19,7 @@ std::pair<std::string_view, std::string_view> Split(std::string_view stream_id) 
 template <class Agg, typename Decorate>
 nlohmann::json StateOf(const NetworkModel& m, const EntityTable<Agg>& table, std::string_view id,
                        std::uint64_t position, Decorate&& decorate) {
-  const auto* row = table.FindRow(id);
+  auto row = table.FindRow(id);
   if (!row || row->position != position) return nullptr;
   nlohmann::json out = nullptr;
   (void)WithFullState<Agg>(m, id, *row, [&](const typename Agg::State& state) {
@@ -35,7 +35,7 @@ nlohmann::json StateOf(const NetworkModel& m, const EntityTable<Agg>& table, std
 }
 
 std::string GroupOfProgramme(const NetworkModel& m, std::string_view programme_id) {
-  const auto* p = m.programmes.Find(programme_id);
+  auto p = m.programmes.Find(programme_id);
   return p ? p->group_id : std::string();
 }
 
@@ -46,24 +46,24 @@ std::string GroupOfStream(const NetworkModel& m, std::string_view stream_id) {
   if (kind == domain::GroupAggregate::kKind) return std::string(id);
   if (kind == domain::WorkProgrammeAggregate::kKind) return GroupOfProgramme(m, id);
   if (kind == domain::DeliverableAggregate::kKind) {
-    const auto* d = m.deliverables.Find(id);
+    auto d = m.deliverables.Find(id);
     return d ? GroupOfProgramme(m, d->programme_id) : std::string();
   }
   if (kind == domain::MeetingAggregate::kKind) {
-    const auto* meeting = m.meetings.Find(id);
+    auto meeting = m.meetings.Find(id);
     return meeting ? meeting->group_id : std::string();
   }
   if (kind == domain::RiskAggregate::kKind) {
-    const auto* risk = m.risks.Find(id);
+    auto risk = m.risks.Find(id);
     return risk ? risk->description.group_id : std::string();
   }
   if (kind == domain::IssueAggregate::kKind) {
-    const auto* issue = m.issues.Find(id);
+    auto issue = m.issues.Find(id);
     return issue ? issue->group_id : std::string();
   }
   // An escalation is the receiving board's business (its agenda).
   if (kind == domain::EscalationAggregate::kKind) {
-    const auto* e = m.escalations.Find(id);
+    auto e = m.escalations.Find(id);
     return e ? e->to_group_id : std::string();
   }
   return {};
@@ -72,7 +72,7 @@ std::string GroupOfStream(const NetworkModel& m, std::string_view stream_id) {
 std::string AlsoGroupOfStream(const NetworkModel& m, std::string_view stream_id) {
   auto [kind, id] = Split(stream_id);
   if (kind != domain::EscalationAggregate::kKind) return {};
-  const auto* e = m.escalations.Find(id);
+  auto e = m.escalations.Find(id);
   return e ? e->from_group_id : std::string();
 }
 
@@ -89,7 +89,7 @@ nlohmann::json EntityState(const NetworkModel& m, std::string_view stream_id, st
   else if (kind == domain::MeetingAggregate::kKind) {
     // The quorum so far and who attends without being a member, as GET gives them.
     state = StateOf(m, m.meetings, id, position, [&](const domain::MeetingState& meeting, nlohmann::json& j) {
-      domain::read::AddQuorumSoFar(meeting, m.groups.Find(meeting.group_id), j);
+      domain::read::AddQuorumSoFar(meeting, m.groups.Find(meeting.group_id).get(), j);
     });
   }
   else if (kind == domain::ControlledDocumentAggregate::kKind) state = StateOf(m, m.documents, id, position);

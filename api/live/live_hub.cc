@@ -277,7 +277,7 @@ void LiveHub::OnMessage(const std::shared_ptr<http::LiveClient>& client, std::st
   Filter f = std::move(parsed).value();
   if (!f.meeting_id.empty()) {
     auto lock = runner_->ReadLock();
-    const auto* meeting = network_->model().meetings.Find(f.meeting_id);
+    auto meeting = network_->model().meetings.Find(f.meeting_id);
     if (!meeting) {
       client->Send(Message(ErrorMessage("no meeting '" + f.meeting_id + "'")));
       return;

@@ -46,7 +46,7 @@ std::string SeedStatusWord(const domain::DeliverableState& d) {
 }
 
 Result<spreadsheet::Table> ProgrammeTable(const NetworkModel& model, const std::string& programme_id) {
-  const domain::WorkProgrammeState* p = model.programmes.Find(programme_id);
+  auto p = model.programmes.Find(programme_id);
   if (!p) {
     return MakeError(ErrorCode::kNotFound, "no work programme '" + programme_id + "'",
                      "programme_id");
@@ -56,7 +56,7 @@ Result<spreadsheet::Table> ProgrammeTable(const NetworkModel& model, const std::
   table.id = programme_id;
   table.header = spreadsheet::CanonicalHeader();
   for (const std::string& id : p->deliverable_ids) {
-    const domain::DeliverableState* d = model.deliverables.Find(id);
+    auto d = model.deliverables.Find(id);
     if (!d) continue;
     spreadsheet::Row row;
     row.number = table.rows.size() + 2;
@@ -149,7 +149,7 @@ Result<ExportedFile> ExportProgrammeFile(storage::EventStore& store,
 std::vector<ProgrammeSummary> ListProgrammes(const NetworkModel& model) {
   std::vector<ProgrammeSummary> out;
   model.programmes.ForEach([&](const std::string& id, const domain::WorkProgrammeState& p) {
-    const domain::GroupState* g = model.groups.Find(p.group_id);
+    auto g = model.groups.Find(p.group_id);
     out.push_back({id, p.title, p.group_id, g ? g->name : std::string(), p.year,
                    p.deliverable_ids.size()});
   });

@@ -165,7 +165,7 @@ class Planner {
 
 ImportPlan Planner::Finish() {
   for (ProgrammeReport& r : plan_.report.programmes) {
-    const WorkProgrammeState* p = model_.programmes.Find(r.id);
+    auto p = model_.programmes.Find(r.id);
     if (!p) continue;
     for (const std::string& id : p->deliverable_ids) {
       if (!matched_.count(id)) r.not_in_file.push_back(id);
@@ -197,7 +197,7 @@ std::string Planner::ResolveGroup(const std::string& file, const ProgrammeTitle&
 Result<std::string> Planner::ResolveProgramme(const std::string& file, const spreadsheet::Table& table) {
   auto known = [&](const std::string& id) -> const WorkProgrammeState* {
     if (auto it = programmes_.find(id); it != programmes_.end()) return &it->second;
-    return model_.programmes.Find(id);
+    return model_.programmes.Find(id).get();  // a table that is never cold: the row stays
   };
   std::string id = options_.programme_id;
   if (!id.empty() && !known(id)) {
@@ -278,7 +278,7 @@ Result<std::string> Planner::ResolveProgramme(const std::string& file, const spr
   if (!report_index_.count(id)) {
     const WorkProgrammeState* p = known(id);
     programmes_.try_emplace(id, *p);
-    const domain::GroupState* g = model_.groups.Find(p->group_id);
+    auto g = model_.groups.Find(p->group_id);
     ProgrammeReport r;
     r.id = id;
     r.title = p->title;
@@ -402,7 +402,7 @@ void Planner::LinkOwner(MappedRow& m, const DeliverableState& state) {
   if (!m.fields.owner) return;  // no Owner column
   const std::string text = domain::Trim(*m.fields.owner);
   if (!state.owner_person_id.empty()) {
-    const domain::PersonState* linked = model_.people.Find(state.owner_person_id);
+    auto linked = model_.people.Find(state.owner_person_id);
     if (linked && FoldName(linked->name) == FoldName(text)) {
       m.fields.owner.reset();
       return;
@@ -419,11 +419,11 @@ void Planner::LinkOwner(MappedRow& m, const DeliverableState& state) {
       r.match = OwnerMatch::kAmbiguous;
       r.candidates = people;
     } else if (people.size() == 1) {
-      const domain::PersonState* p = model_.people.Find(people[0]);
+      auto p = model_.people.Find(people[0]);
       r.match = options_.link_owners ? OwnerMatch::kLinked : OwnerMatch::kProposed;
       r.person_id = people[0];
       r.person_name = p->name;
-      if (const auto* org = model_.organisations.Find(p->organisation_id)) r.organisation = org->name;
+      if (auto org = model_.organisations.Find(p->organisation_id)) r.organisation = org->name;
     }
     plan_.report.owners.push_back(std::move(r));
   }
@@ -440,7 +440,7 @@ void Planner::PlanRow(const std::string& file, const std::string& pid, const std
   auto [it, fresh] = deliverables_.try_emplace(id);
   DeliverableState& state = it->second;
   if (fresh) {
-    if (const DeliverableState* s = model_.deliverables.Find(id)) state = *s;
+    if (auto s = model_.deliverables.Find(id)) state = *s;
   }
   LinkOwner(m, state);
   std::vector<DeliverableAggregate::Command> commands;

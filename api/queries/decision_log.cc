@@ -1,6 +1,7 @@
 #include "api/queries/decision_log.h"
 
 #include <algorithm>
+#include <memory>
 
 #include "api/queries/slim_rows.h"
 #include "domain/ascii.h"
@@ -30,7 +31,7 @@ json ChainOf(const NetworkModel& m, const EscalationState& e) {
   json chain = json::array();
   std::string below = e.previous_escalation_id;
   for (int hops = 0; !below.empty() && hops < 16; ++hops) {  // a chain is a few hops; never a loop
-    const auto* b = m.escalations.Find(below);
+    auto b = m.escalations.Find(below);
     if (!b) break;
     chain.push_back({{"id", below},
                      {"from_group_name", EntityNameIn(m, "group", b->from_group_id)},
@@ -77,8 +78,10 @@ Result<DecisionLogPage> DecisionLog(const NetworkModel& m, const DecisionFilter&
   // texts; with a text to search for, every meeting with a candidate is.
   struct Candidate {
     std::string date;
-    const std::string* meeting_id;
-    const MeetingRow* row;
+    // Shared by a meeting's candidates: a copy (a cold row lives for its
+    // call of ForEachRow only).
+    std::shared_ptr<const std::string> meeting_id;
+    std::shared_ptr<const MeetingRow> row;
     std::size_t order;  // the decision's index, in the summary and in the whole state alike
   };
   std::vector<Candidate> candidates;
@@ -88,11 +91,17 @@ Result<DecisionLogPage> DecisionLog(const NetworkModel& m, const DecisionFilter&
     std::string date = summary.scheduled_for.substr(0, 10);
     if ((f.from && date < *f.from) || (f.to && date > *f.to)) return;
     std::size_t i = 0;
+    std::shared_ptr<const std::string> id_copy;
+    std::shared_ptr<const MeetingRow> row_copy;
     ForEachDecision(row, [&](std::string_view decision_id, const std::vector<domain::DecisionLink>& links) {
       const std::size_t order = i++;
       if (!Links(links, f)) return;
       if (f.recommendations_only && !recommended.contains(meeting_id + "/" + std::string(decision_id))) return;
-      candidates.push_back({date, &meeting_id, &row, order});
+      if (!row_copy) {
+        id_copy = std::make_shared<const std::string>(meeting_id);
+        row_copy = std::make_shared<const MeetingRow>(row);
+      }
+      candidates.push_back({date, id_copy, row_copy, order});
     });
   });
   // Calls fn(candidate, decision, meeting) for each of [first, last) of

@@ -4,7 +4,7 @@ namespace assure::api {
 
 std::string OwnerOf(const NetworkModel& m, const domain::DeliverableState& d) {
   if (d.owner_person_id.empty()) return d.owner;
-  const domain::PersonState* person = m.people.Find(d.owner_person_id);
+  auto person = m.people.Find(d.owner_person_id);
   return person ? person->name : d.owner_person_id;
 }
 

@@ -7,8 +7,14 @@
 // A row may be slim (Row::slim): its state keeps only what the model's scans
 // need (api/queries/slim_rows.h) and the whole state is its stream's, folded
 // up to the row's position (WithFullState in network_model.h). Only the live
-// model slims rows it has not changed for a while (NetworkProjection), so its
-// memory follows what is active, not the whole history. A table that slims
+// model slims rows it has not changed for a while (NetworkProjection), and
+// then lets them go cold: out of memory into the store (KeepColdRowsIn,
+// cold_rows.h), so its memory follows what is active, not the whole
+// history. Lookups (Find, FindRow) and scans (ForEach, ForEachRow) see the
+// rows in memory and the cold ones alike; a lookup returns a handle that
+// keeps a cold row (read back for it) alive, and a scan's row is valid
+// during its call only: keep neither a pointer into a row nor the row
+// beyond that. A table that slims
 // is made with the kind's two functions (EntityTable(pack, unpack)): pack
 // makes a state slim and may keep part of it packed in Row::packed (slim
 // meetings do); unpack puts the packed part back into a copy of the state
@@ -39,9 +45,11 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "api/core/json_fast_parse.h"
 #include "api/privacy/personal_data_vault.h"
+#include "api/queries/cold_rows.h"
 #include "domain/aggregate.h"
 #include "domain/event.h"
 #include "domain/result.h"
@@ -61,6 +69,10 @@ class EntityTable {
     std::uint64_t made = 0;      // the table's copies_ when this row object was made
     std::string packed;          // a slim row's packed part (see above); empty if none
   };
+  // A row as looked up (FindRow): the table's own, or a cold row read back
+  // (ColdRows), which lives as long as the handle does.
+  using RowRef = std::shared_ptr<const Row>;
+  using StateRef = std::shared_ptr<const State>;
   // Makes `state` slim, putting any part it keeps packed in `packed`;
   // returns whether the row is now slim.
   using Pack = bool (*)(State& state, std::string& packed);
@@ -99,13 +111,51 @@ class EntityTable {
     return true;
   }
 
-  const State* Find(std::string_view id) const {
-    const Row* row = FindRow(id);
-    return row ? &row->state : nullptr;
+  // The existing entity `id`, in memory or cold; null if none. Keep the
+  // handle while reading it: a cold row lives as long as it does.
+  StateRef Find(std::string_view id) const {
+    RowRef row = FindRow(id);
+    return row ? StateRef(row, &row->state) : nullptr;
   }
-  const Row* FindRow(std::string_view id) const {
+  RowRef FindRow(std::string_view id) const {
     auto it = rows_.find(id);
-    return it == rows_.end() || !it->second->state.exists ? nullptr : it->second.get();
+    if (it != rows_.end()) return it->second->state.exists ? it->second : nullptr;
+    if (cold_ == nullptr) return nullptr;
+    auto bytes = cold_->Get(id);
+    if (!bytes.ok()) {
+      cold_->CountFailure();
+      return nullptr;
+    }
+    if (!bytes->has_value()) return nullptr;
+    auto row = std::make_shared<Row>();
+    if (!DecodeCold(**bytes, *row)) return nullptr;
+    return row->state.exists ? row : nullptr;
+  }
+
+  // From now on, rows that SlimRowsBefore slims are written to `cold` and
+  // dropped from memory (see cold_rows.h); null: kept in memory, slim.
+  void KeepColdRowsIn(const ColdRows* cold) { cold_ = cold; }
+  const ColdRows* cold_rows() const { return cold_; }
+  // Whether `id` has a cold row and no row in memory (NetworkModel::Unslim),
+  // whether or not the cold row reads back.
+  Result<bool> IsCold(std::string_view id) const {
+    if (cold_ == nullptr || rows_.find(id) != rows_.end()) return false;
+    auto bytes = cold_->Get(id);
+    if (!bytes.ok()) return bytes.error();
+    return bytes->has_value();
+  }
+  // Puts `id`'s whole state in memory (loaded from its stream, at `version`
+  // and `position`), in place of any row there.
+  void Insert(std::string_view id, State state, std::uint64_t version, std::uint64_t position) {
+    auto row = std::make_shared<Row>();
+    row->state = std::move(state);
+    row->version = version;
+    row->position = position;
+    row->made = copies_;
+    auto it = rows_.find(id);
+    if (it == rows_.end()) it = rows_.emplace(std::string(id), nullptr).first;
+    it->second = std::move(row);
+    if (track_changes_) changed_.emplace_back(position, it);
   }
 
   // The row of `id` (existing or not), for replacing a slim row's state by
@@ -121,8 +171,10 @@ class EntityTable {
   void TrackChanges() {
     track_changes_ = true;
     changed_.clear();
+    // With cold rows, slim ones too: a snapshot may hold slim rows (saved
+    // before rows went cold, or when writing one failed).
     for (auto it = rows_.begin(); it != rows_.end(); ++it) {
-      if (!it->second->slim) changed_.emplace_back(it->second->position, it);
+      if (!it->second->slim || cold_ != nullptr) changed_.emplace_back(it->second->position, it);
     }
     std::sort(changed_.begin(), changed_.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -132,49 +184,96 @@ class EntityTable {
   // at the rows changed since the sweep before (TrackChanges). Returns how
   // many changes it looked at: at most one per event applied, whatever the
   // table's size.
+  // With cold rows (KeepColdRowsIn), the rows it slims are written there in
+  // one batch and dropped from memory; if that write fails they stay in
+  // memory, slim.
   std::size_t SlimRowsBefore(std::uint64_t position) {
     std::size_t examined = 0;
     if (pack_ == nullptr) return examined;
+    std::vector<typename Rows::iterator> gone_cold;
     while (!changed_.empty() && changed_.front().first < position) {
       const auto [changed_at, it] = changed_.front();
       changed_.pop_front();
       ++examined;
       // A row changed again since has a later entry; it is slimmed then.
       const Row& row = *it->second;
-      if (row.position == changed_at && !row.slim && row.state.exists) {
+      if (row.position != changed_at || !row.state.exists || (row.slim && cold_ == nullptr)) continue;
+      if (!row.slim) {
         Row& mine = Writable(it);
         mine.slim = pack_(mine.state, mine.packed);
       }
+      if (it->second->slim && cold_ != nullptr) gone_cold.push_back(it);
     }
+    if (gone_cold.empty()) return examined;
+    std::vector<storage::KeyValue> batch;
+    batch.reserve(gone_cold.size());
+    for (auto it : gone_cold) batch.push_back({cold_->Key(it->first), EncodeCold(*it->second)});
+    if (!cold_->Put(batch).ok()) {
+      cold_->CountFailure();
+      return examined;
+    }
+    // No entry of changed_ names these rows any more: each was its row's
+    // latest (a later change would have a later entry, and the row a later
+    // position), and the earlier ones were taken before it.
+    for (auto it : gone_cold) rows_.erase(it);
     return examined;
   }
 
-  // Every existing entity, in id order: fn(id, state).
+  // Every existing entity, in memory or cold, in id order: fn(id, state).
+  // A cold row's state is valid during the call only.
   template <typename Fn>
   void ForEach(Fn&& fn) const {
-    for (const auto& [id, row] : rows_) {
-      if (row->state.exists) fn(id, row->state);
-    }
+    ForEachRow([&](const std::string& id, const Row& row) { fn(id, row.state); });
   }
-  // Every existing entity with its version: fn(id, row).
+  // Every existing entity with its version: fn(id, row). The rows in
+  // memory and the cold ones are merged in id order (one of each id: the
+  // one in memory, which is newer).
   template <typename Fn>
   void ForEachRow(Fn&& fn) const {
-    for (const auto& [id, row] : rows_) {
-      if (row->state.exists) fn(id, *row);
+    auto it = rows_.begin();
+    auto memory_before = [&](std::string_view id) {
+      for (; it != rows_.end() && std::string_view(it->first) < id; ++it) {
+        if (it->second->state.exists) fn(it->first, *it->second);
+      }
+    };
+    if (cold_ != nullptr) {
+      std::string key;
+      Row cold;
+      Status s = cold_->Visit([&](std::string_view id, std::string_view bytes) {
+        memory_before(id);
+        if (it != rows_.end() && it->first == id) return true;  // shadowed
+        if (!DecodeCold(bytes, cold)) return true;
+        key.assign(id);
+        if (cold.state.exists) fn(key, std::as_const(cold));
+        return true;
+      });
+      if (!s.ok()) cold_->CountFailure();
+    }
+    for (; it != rows_.end(); ++it) {
+      if (it->second->state.exists) fn(it->first, *it->second);
     }
   }
 
   // The whole table as {id: {state: Agg::SnapshotJson(state), version,
   // position, slim (only when true)}} - every row, including one whose stream has events but no
-  // creation event (exists == false), which Find and ForEach hide. For
-  // comparing models in tests and dumps.
+  // creation event (exists == false), which Find and ForEach hide, and the
+  // cold rows. For comparing models in tests and dumps.
   nlohmann::json Snapshot() const {
     nlohmann::json out = nlohmann::json::object();
-    for (const auto& [id, row] : rows_) out[id] = SnapshotRow(*row);
+    if (cold_ != nullptr) {
+      Row cold;
+      Status s = cold_->Visit([&](std::string_view id, std::string_view bytes) {
+        if (DecodeCold(bytes, cold)) out[std::string(id)] = SnapshotRow(cold);
+        return true;
+      });
+      if (!s.ok()) cold_->CountFailure();
+    }
+    for (const auto& [id, row] : rows_) out[id] = SnapshotRow(*row);  // shadows a cold one
     return out;
   }
-  // Every row (as Snapshot()) appended to `out` as one line of compact JSON
-  // each, in id order, the id as member "id":
+  // Every row in memory (as Snapshot(); not the cold rows, which the store
+  // keeps) appended to `out` as one line of compact JSON each, in id order,
+  // the id as member "id":
   //   {"id": id, "position": n, "slim": true (only when so), "state": {...}, "version": n}\n
   // After each row, `after_row(out)` may take what `out` holds (a part of a
   // snapshot); its error stops the rows. Returns the number of rows.
@@ -240,6 +339,7 @@ class EntityTable {
     return {};
   }
 
+  // The rows in memory (not the cold ones).
   std::size_t size() const { return rows_.size(); }
   void Clear() {
     rows_.clear();
@@ -260,15 +360,18 @@ class EntityTable {
   EntityTable(Pack pack, Unpack unpack) : pack_(pack), unpack_(unpack) {}
   // A copy (a snapshot's, rendered apart) shares the rows (see above) and
   // tracks no changes, whose entries would point into the original's map.
-  // Both tables count the copy: neither writes a row they share.
+  // Both tables count the copy: neither writes a row they share. It reads
+  // the same cold rows (which go on changing with the original's).
   EntityTable(const EntityTable& other)
-      : rows_(other.rows_), copies_(++other.copies_), pack_(other.pack_), unpack_(other.unpack_) {}
+      : rows_(other.rows_), copies_(++other.copies_), pack_(other.pack_), unpack_(other.unpack_),
+        cold_(other.cold_) {}
   EntityTable& operator=(const EntityTable& other) {
     if (this == &other) return *this;
     rows_ = other.rows_;
     copies_ = std::max(copies_, ++other.copies_) + 1;
     pack_ = other.pack_;
     unpack_ = other.unpack_;
+    cold_ = other.cold_;
     track_changes_ = false;
     changed_.clear();
     return *this;
@@ -289,6 +392,46 @@ class EntityTable {
       row->made = copies_;
     }
     return *row;
+  }
+
+  // A slim row's bytes in the cold rows (cold_rows.h, FORMAT.md 2.4).
+  static std::string EncodeCold(const Row& row) {
+    std::string out(1, '\x01');
+    PutLeb128(out, row.version);
+    PutLeb128(out, row.position);
+    const std::string state = Agg::SnapshotJson(row.state).dump();
+    PutLeb128(out, state.size());
+    out += state;
+    out += row.packed;
+    return out;
+  }
+  // Reads EncodeCold's bytes into `row` (slim); false, counted as a failure,
+  // if they do not read back.
+  bool DecodeCold(std::string_view in, Row& row) const {
+    if constexpr (!requires(const nlohmann::json& j) { Agg::FromSnapshotJson(j); }) {
+      return false;  // a kind with no snapshot form never goes cold
+    } else {
+      std::uint64_t version = 0, position = 0, size = 0;
+      bool ok = !in.empty() && in.front() == '\x01';
+      if (ok) in.remove_prefix(1);
+      ok = ok && GetLeb128(in, version) && GetLeb128(in, position) && GetLeb128(in, size) && size <= in.size();
+      if (ok) {
+        nlohmann::json j = ParseJson(in.substr(0, size));
+        auto state = j.is_discarded() ? Result<State>(MakeError(ErrorCode::kCorruption, "not JSON"))
+                                      : Agg::FromSnapshotJson(j);
+        ok = state.ok();
+        if (ok) {
+          in.remove_prefix(size);
+          row.state = std::move(*state);
+          row.version = version;
+          row.position = position;
+          row.slim = true;
+          row.packed.assign(in);
+        }
+      }
+      if (!ok) cold_->CountFailure();
+      return ok;
+    }
   }
 
   nlohmann::json SnapshotRow(const Row& row) const {
@@ -317,6 +460,7 @@ class EntityTable {
   bool track_changes_ = false;
   Pack pack_ = nullptr;
   Unpack unpack_ = nullptr;
+  const ColdRows* cold_ = nullptr;  // where rows go cold, if they do (KeepColdRowsIn)
 };
 
 }  // namespace assure::api

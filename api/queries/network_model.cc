@@ -58,11 +58,24 @@ std::string_view IdIn(std::string_view stream_id) {
 }
 
 template <class Agg>
-Status UnslimRow(storage::EventStore* store, EntityTable<Agg>& table, std::string_view stream_id) {
+Status UnslimRow(storage::EventStore* store, EntityTable<Agg>& table, std::string_view stream_id,
+                 std::uint64_t position) {
   const std::string_view id = IdIn<Agg>(stream_id);
   if (id.empty()) return {};
   auto* row = table.MutableRow(id);
-  if (row == nullptr || !row->slim) return {};
+  if (row == nullptr) {
+    auto cold = table.IsCold(id);
+    if (!cold.ok()) return cold.error();
+    if (!*cold) return {};  // a new entity
+    // Its stream up to the event before, whatever the cold row holds: after
+    // a restore the cold row may be older or newer than that (written before
+    // or after the snapshot), or not read back at all.
+    auto loaded = LoadAggregate<Agg>(*store, id, position - 1);
+    if (!loaded.ok()) return loaded.error();
+    table.Insert(id, std::move(loaded->state), loaded->version.value_or(0), loaded->last_position);
+    return {};
+  }
+  if (!row->slim) return {};
   if (store == nullptr) return MakeError(ErrorCode::kInternal, "a slim row without a store to load it from");
   auto loaded = LoadAggregate<Agg>(*store, id, row->position);
   if (!loaded.ok()) return loaded.error();
@@ -73,9 +86,9 @@ Status UnslimRow(storage::EventStore* store, EntityTable<Agg>& table, std::strin
 }
 }  // namespace
 
-Status NetworkModel::Unslim(std::string_view stream_id) {
-  ASSURE_TRY(UnslimRow(store, meetings, stream_id));
-  return UnslimRow(store, documents, stream_id);
+Status NetworkModel::Unslim(std::string_view stream_id, std::uint64_t position) {
+  ASSURE_TRY(UnslimRow(store, meetings, stream_id, position));
+  return UnslimRow(store, documents, stream_id, position);
 }
 
 std::size_t NetworkModel::SlimRowsBefore(std::uint64_t before) {
@@ -109,12 +122,12 @@ std::string ActorNameIn(const NetworkModel& model, std::string_view actor) {
   if (actor == "cli") return "command line";
   if (!actor.starts_with(kPerson)) return std::string(actor);
   const std::string_view id = actor.substr(kPerson.size());
-  const domain::PersonState* person = model.people.Find(id);
+  auto person = model.people.Find(id);
   if (person == nullptr) return "unknown person " + std::string(id);
   // Erased, or a name whose key is gone (read as the placeholder).
   if (person->erased || person->name == domain::kErasedPersonName) return std::string(domain::kErasedPersonName);
   std::string name = person->name;
-  if (const auto* org = model.organisations.Find(person->organisation_id); org != nullptr && !org->name.empty()) {
+  if (auto org = model.organisations.Find(person->organisation_id); org != nullptr && !org->name.empty()) {
     name += " (" + org->name + ")";
   }
   return name;
@@ -123,30 +136,30 @@ std::string ActorNameIn(const NetworkModel& model, std::string_view actor) {
 std::string EntityNameIn(const NetworkModel& model, std::string_view kind, std::string_view id) {
   if (kind == "person") return ActorNameIn(model, "person-" + std::string(id));
   if (kind == "organisation") {
-    const auto* o = model.organisations.Find(id);
+    auto o = model.organisations.Find(id);
     return o != nullptr && !o->name.empty() ? o->name : std::string(id);
   }
   if (kind == "group") {
-    const auto* g = model.groups.Find(id);
+    auto g = model.groups.Find(id);
     return g != nullptr && !g->name.empty() ? g->name : std::string(id);
   }
   if (kind == "meeting") {
-    const auto* m = model.meetings.Find(id);
+    auto m = model.meetings.Find(id);
     if (m == nullptr) return std::string(id);
     return "the " + m->title + " meeting of " + domain::HumanDate(m->scheduled_for);
   }
   if (kind == "deliverable") {
-    const auto* d = model.deliverables.Find(id);
+    auto d = model.deliverables.Find(id);
     if (d == nullptr) return std::string(id);
     return d->reference.empty() ? d->title : d->reference + " " + d->title;
   }
   if (kind == "risk" || kind == "issue") {
     const std::string* reference = nullptr;
     const std::string* title = nullptr;
-    if (const auto* r = kind == "risk" ? model.risks.Find(id) : nullptr) {
+    if (auto r = kind == "risk" ? model.risks.Find(id) : nullptr) {
       reference = &r->description.reference;
       title = &r->description.title;
-    } else if (const auto* i = kind == "issue" ? model.issues.Find(id) : nullptr) {
+    } else if (auto i = kind == "issue" ? model.issues.Find(id) : nullptr) {
       reference = &i->reference;
       title = &i->title;
     }
@@ -154,7 +167,7 @@ std::string EntityNameIn(const NetworkModel& model, std::string_view kind, std::
     return std::string(kind) + " " + (reference->empty() ? *title : *reference + " " + *title);
   }
   if (kind == "escalation") {
-    const auto* e = model.escalations.Find(id);
+    auto e = model.escalations.Find(id);
     if (e == nullptr) return std::string(id);
     return "the escalation of " + e->subject_title + " to " + EntityNameIn(model, "group", e->to_group_id);
   }
@@ -167,7 +180,7 @@ std::string EntityNameIn(const NetworkModel& model, std::string_view kind, std::
   } else if (kind != "document") {
     return std::string(id);
   }
-  const auto* d = model.documents.Find(doc_id);
+  auto d = model.documents.Find(doc_id);
   if (d == nullptr) return std::string(id);
   std::string name = d->title;
   if (!d->document_numbers.empty()) {
@@ -197,7 +210,30 @@ Result<NetworkModel> BuildNetworkModel(storage::EventStore& store, std::uint64_t
   return model;
 }
 
+NetworkProjection::NetworkProjection(storage::EventStore* store, std::uint64_t hot_events)
+    : snapshot_store_(store), hot_events_(hot_events) {
+  model_.store = store;
+  if (store != nullptr) {
+    // Read even when no row is let go cold (hot_events 0): a snapshot saved
+    // by a model that did leaves its cold rows out.
+    cold_meetings_ = std::make_unique<ColdRows>(*store, domain::MeetingAggregate::kKind);
+    cold_documents_ = std::make_unique<ColdRows>(*store, domain::ControlledDocumentAggregate::kKind);
+  }
+  TrackHotRows();
+}
+
+Status NetworkProjection::Reset() {
+  model_.Clear();
+  next_sweep_ = 0;
+  strides_.clear();
+  if (cold_meetings_) ASSURE_TRY(cold_meetings_->Clear());
+  if (cold_documents_) ASSURE_TRY(cold_documents_->Clear());
+  return {};
+}
+
 void NetworkProjection::TrackHotRows() {
+  model_.meetings.KeepColdRowsIn(cold_meetings_.get());
+  model_.documents.KeepColdRowsIn(cold_documents_.get());
   if (hot_events_ == 0 || model_.store == nullptr) return;
   model_.meetings.TrackChanges();
   model_.documents.TrackChanges();
@@ -213,7 +249,7 @@ Status NetworkProjection::Apply(const storage::RecordedEvent&, const domain::Eve
   // The event folds into the whole state, never into a summary: also in a
   // model that does not slim (hot_events 0) but read slim rows from a
   // snapshot saved by one that did.
-  if (model_.store != nullptr) ASSURE_TRY(model_.Unslim(event.stream_id));
+  if (model_.store != nullptr) ASSURE_TRY(model_.Unslim(event.stream_id, event.position));
   model_.Apply(event);
   if (snapshot_store_ == nullptr || !StreamSnapshotDue(event.stream_version)) return {};
   // No stream snapshot of a person: it would hold their personal fields
@@ -248,7 +284,7 @@ nlohmann::json SnapshotOf(const EntityTable<Agg>& t, std::string_view stream_id)
       stream_id[kind.size()] != '-') {
     return nullptr;
   }
-  const auto* row = t.FindRow(stream_id.substr(kind.size() + 1));
+  const auto row = t.FindRow(stream_id.substr(kind.size() + 1));
   return row && !row->slim ? Agg::SnapshotJson(row->state) : nlohmann::json(nullptr);
 }
 }  // namespace

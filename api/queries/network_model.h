@@ -2,11 +2,13 @@
 // aggregate kind, fed in global order.
 #pragma once
 
+#include <memory>
 #include <string_view>
 #include <unordered_map>
 
 #include "api/core/aggregate_loader.h"
 #include "api/core/projection.h"
+#include "api/queries/cold_rows.h"
 #include "api/queries/entity_table.h"
 #include "api/queries/slim_rows.h"
 #include "domain/controlled_document.h"
@@ -73,11 +75,14 @@ struct NetworkModel {
   nlohmann::json ToJson() const;
   // The SnapshotJson of the entity of `stream_id`, or null if none (or slim).
   nlohmann::json EntitySnapshot(std::string_view stream_id) const;
-  // Makes the meeting's or document's row of `stream_id` whole again if it
-  // is slim (before an event of it is folded in), from `store`.
-  Status Unslim(std::string_view stream_id);
+  // Before the event at `position` of `stream_id` is folded in: makes the
+  // meeting's or document's row whole again if it is slim, or, if it is
+  // cold (cold_rows.h), loads it whole into memory from its stream in
+  // `store`, up to the event before.
+  Status Unslim(std::string_view stream_id, std::uint64_t position);
   // Slims the meetings and documents whose last event is before `position`
-  // (api/queries/slim_rows.h); returns how many rows it looked at.
+  // (api/queries/slim_rows.h), and lets them go cold if the tables keep cold
+  // rows; returns how many rows it looked at.
   std::size_t SlimRowsBefore(std::uint64_t position);
 };
 
@@ -120,12 +125,11 @@ class NetworkProjection final : public Projection {
   // pages, and keeps a meeting or document whole only while it has changed
   // within the last `hot_events` events (0: always): older ones are slim
   // rows (api/queries/slim_rows.h), loaded from `store` when read whole.
+  // Slim rows then go cold (cold_rows.h): written to `store` and dropped
+  // from memory. With a store the model reads cold rows whatever
+  // `hot_events` is (a snapshot saved with another setting leaves them out).
   static constexpr std::uint64_t kDefaultHotEvents = 20'000;
-  explicit NetworkProjection(storage::EventStore* store, std::uint64_t hot_events = kDefaultHotEvents)
-      : snapshot_store_(store), hot_events_(hot_events) {
-    model_.store = store;
-    TrackHotRows();
-  }
+  explicit NetworkProjection(storage::EventStore* store, std::uint64_t hot_events = kDefaultHotEvents);
 
   std::string Name() const override { return "network"; }
   Status Apply(const storage::RecordedEvent& record, const domain::EventView& event) override;
@@ -140,10 +144,13 @@ class NetworkProjection final : public Projection {
   // ErrorCode::kCorruption (the model is left as it was) and the runner then
   // rebuilds from the log. Bump kSnapshotFormat when the layout's meaning
   // changes in a way a reader would not notice.
+  // Format 6: meetings and documents that have gone cold (cold_rows.h) are
+  // not in it; format 5 had every row (a format-5 snapshot is not read: the
+  // model is rebuilt from the log once).
   // Format 5: parts (format 4 held every table's rows in the one text;
   // format 3 had no registers' tables; format 2 was one JSON object, rows
   // possibly slim; format 1 had no slim rows).
-  static constexpr int kSnapshotFormat = 5;
+  static constexpr int kSnapshotFormat = 6;
   // Copies the model (under the runner's lock: the map of each table's rows,
   // which the copy shares with the live model, EntityTable); the renderer
   // renders the copy a table at a time, freeing each.
@@ -152,11 +159,8 @@ class NetworkProjection final : public Projection {
   // Every table's rows as one JSON value (EntityTable::Snapshot), with the
   // position: for comparing models (tests), not what is stored.
   nlohmann::json Snapshot() const;
-  void Reset() override {
-    model_.Clear();
-    next_sweep_ = 0;
-    strides_.clear();
-  }
+  // Also deletes the cold rows (the log makes them again).
+  Status Reset() override;
 
   const NetworkModel& model() const { return model_; }
   // How many times an entity's state has been serialised to see whether a
@@ -168,12 +172,15 @@ class NetworkProjection final : public Projection {
   std::uint64_t rows_examined() const { return rows_examined_; }
 
  private:
-  // Has the tables that are swept (meetings, documents) remember their
-  // changes (EntityTable::TrackChanges), when this model slims rows.
+  // Has the meetings' and documents' tables read their cold rows (if this
+  // model has a store) and, when this model slims rows, remember their
+  // changes (EntityTable::TrackChanges): at the start and after a restore.
   void TrackHotRows();
 
   NetworkModel model_;
   storage::EventStore* snapshot_store_ = nullptr;
+  // The meetings' and documents' cold rows (null when rows are not slimmed).
+  std::unique_ptr<ColdRows> cold_meetings_, cold_documents_;
   std::uint64_t hot_events_ = 0;
   std::uint64_t next_sweep_ = 0;  // the position of the next SlimRowsBefore
   // Each stream's stride when its state was last serialised, for those

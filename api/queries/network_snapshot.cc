@@ -1,6 +1,6 @@
-// NetworkProjection's snapshot (format 5, storage/FORMAT.md 2.1): a text
+// NetworkProjection's snapshot (format 6, storage/FORMAT.md 2.1): a text
 //
-//   assure-network-snapshot 5 <position>\n
+//   assure-network-snapshot 6 <position>\n
 //   then for each table, in the order of ForEachTable:
 //   <table name> <rows> <bytes> <parts>\n
 //

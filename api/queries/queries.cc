@@ -26,7 +26,7 @@ std::optional<long> DayNumber(const std::string& d) {
 }
 
 std::string GroupOfDeliverable(const NetworkModel& m, const domain::DeliverableState& d) {
-  const auto* p = m.programmes.Find(d.programme_id);
+  auto p = m.programmes.Find(d.programme_id);
   return p ? p->group_id : std::string();
 }
 
@@ -61,7 +61,7 @@ DeliverableProgrammeOrder ProgrammeOrderOf(const NetworkModel& m) {
   };
   std::vector<Ranked> programmes;
   m.programmes.ForEach([&](const std::string& id, const domain::WorkProgrammeState& p) {
-    const auto* g = m.groups.Find(p.group_id);
+    auto g = m.groups.Find(p.group_id);
     programmes.push_back({domain::AsciiLower(g ? g->name : std::string()), p.year, domain::AsciiLower(p.title), id, &p});
   });
   std::sort(programmes.begin(), programmes.end(), [](const Ranked& a, const Ranked& b) {
@@ -263,7 +263,7 @@ Result<std::vector<nlohmann::json>> ListOpenActions(const NetworkModel& m,
 Result<std::vector<nlohmann::json>> GroupMembersOn(const NetworkModel& m,
                                                    const std::string& group_id,
                                                    const std::string& date) {
-  const auto* g = m.groups.Find(group_id);
+  auto g = m.groups.Find(group_id);
   if (!g) return MakeError(ErrorCode::kNotFound, "no group '" + group_id + "'", "id");
   if (!DayNumber(date)) {
     return MakeError(ErrorCode::kInvalidArgument, "the date must be YYYY-MM-DD", "date");
@@ -271,7 +271,7 @@ Result<std::vector<nlohmann::json>> GroupMembersOn(const NetworkModel& m,
   std::vector<nlohmann::json> out;
   for (const auto& ms : g->memberships) {
     if (!domain::read::HeldOn(ms.start_date, ms.end_date, date)) continue;
-    const auto* person = m.people.Find(ms.person_id);
+    auto person = m.people.Find(ms.person_id);
     out.push_back({{"membership_id", ms.membership_id},
                    {"person_id", ms.person_id},
                    {"person", person ? domain::PersonAggregate::ToJson(*person) : nullptr},
@@ -352,7 +352,7 @@ nlohmann::json QsinCoverage(const NetworkModel& m, const std::vector<std::string
       continue;
     }
     std::size_t total = ev.deliverables.size() + ev.documents.size() + ev.decisions.size();
-    const auto* statement = m.qsin.Find(code);
+    auto statement = m.qsin.Find(code);
     nlohmann::json assessment = nullptr;
     if (statement && !statement->assessments.empty()) {
       const auto& a = statement->assessments.back();

@@ -83,12 +83,12 @@ std::set<std::string> RiskLinkedDeliverables(const NetworkModel& m) {
 
 std::optional<json> DraftRiskBody(const NetworkModel& m, const std::set<std::string>& linked,
                                   const std::string& deliverable_id, std::string& why) {
-  const domain::DeliverableState* d = m.deliverables.Find(deliverable_id);
+  auto d = m.deliverables.Find(deliverable_id);
   if (!d) {
     why = "no deliverable '" + deliverable_id + "'";
     return std::nullopt;
   }
-  const domain::WorkProgrammeState* p = m.programmes.Find(d->programme_id);
+  auto p = m.programmes.Find(d->programme_id);
   if (!p || !m.groups.Find(p->group_id)) {
     why = "the deliverable is in no group's work programme, so on no group's register";
     return std::nullopt;
@@ -131,8 +131,8 @@ Result<json> RiskDrafts(const NetworkModel& m, const RiskDraftFilter& f) {
     std::string why;
     auto body = DraftRiskBody(m, linked, id, why);
     if (!body) return;
-    const domain::WorkProgrammeState* p = m.programmes.Find(d.programme_id);
-    const domain::GroupState* g = m.groups.Find(p->group_id);
+    auto p = m.programmes.Find(d.programme_id);
+    auto g = m.groups.Find(p->group_id);
     if (f.group_id && p->group_id != *f.group_id) return;
     const auto at = std::find(p->deliverable_ids.begin(), p->deliverable_ids.end(), id);
     rows.push_back({{g->name, p->title, static_cast<std::size_t>(at - p->deliverable_ids.begin()), id},

@@ -88,7 +88,7 @@ Result<json> RiskRegister(const NetworkModel& m, const RiskFilter& f) {
   json rows = json::array();
   for (const RiskState* r : kept) {
     json j = RiskAggregate::ToJson(*r);
-    const auto* g = m.groups.Find(r->description.group_id);
+    auto g = m.groups.Find(r->description.group_id);
     j["group_name"] = g ? g->name : r->description.group_id;
     j["owner_name"] = OwnerName(m, r->description.owner_person_id);
     j["review_overdue"] = ReviewOverdue(*r, f.today);
@@ -115,10 +115,10 @@ Result<json> RiskRegister(const NetworkModel& m, const RiskFilter& f) {
 
 Result<json> RiskMovement(const NetworkModel& m, storage::EventStore& store, const std::string& group_id,
                           const std::optional<std::string>& meeting_id) {
-  const auto* group = m.groups.Find(group_id);
+  auto group = m.groups.Find(group_id);
   if (!group) return MakeError(ErrorCode::kNotFound, "no group '" + group_id + "'", "group_id");
   // The meeting: the one named, else the group's latest closed one.
-  const domain::MeetingState* since = nullptr;
+  EntityTable<domain::MeetingAggregate>::StateRef since;
   std::string since_id;
   if (meeting_id) {
     since = m.meetings.Find(*meeting_id);
@@ -134,7 +134,7 @@ Result<json> RiskMovement(const NetworkModel& m, storage::EventStore& store, con
     m.meetings.ForEach([&](const std::string& id, const domain::MeetingState& mt) {
       if (mt.group_id != group_id || mt.status != domain::MeetingStatus::kClosed) return;
       if (!since || mt.scheduled_for > since->scheduled_for) {
-        since = &mt;
+        since = std::make_shared<const domain::MeetingState>(mt);  // a cold row lives for the call only
         since_id = id;
       }
     });

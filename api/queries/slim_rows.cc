@@ -16,14 +16,6 @@ void Release(T& x) {
   T().swap(x);
 }
 
-void PutCount(std::string& out, std::uint64_t n) {
-  do {
-    const auto low = static_cast<char>(n & 0x7f);
-    n >>= 7;
-    out += n != 0 ? static_cast<char>(low | 0x80) : low;
-  } while (n != 0);
-}
-
 // A uuid in its lowercase 8-4-4-4-12 form (every id the server makes) as
 // tag 1 and its 16 bytes; any other text as tag 2 x its size and its bytes.
 void PutText(std::string& out, std::string_view s) {
@@ -38,24 +30,26 @@ void PutText(std::string& out, std::string_view s) {
       }
     }
   }
-  PutCount(out, std::uint64_t{s.size()} << 1);
+  PutLeb128(out, std::uint64_t{s.size()} << 1);
   out += s;
 }
 }  // namespace
 
-std::uint64_t PackedMeeting::Count() {
+std::uint64_t PackedMeeting::Number() {
   std::uint64_t n = 0;
-  for (int shift = 0; !in_.empty() && shift < 64; shift += 7) {
-    const auto b = static_cast<unsigned char>(in_.front());
-    in_.remove_prefix(1);
-    n |= std::uint64_t{b & 0x7fu} << shift;
-    if ((b & 0x80u) == 0) break;
-  }
+  if (!GetLeb128(in_, n)) in_ = {};  // cut short: the rest reads as nothing
   return n;
 }
 
+std::uint64_t PackedMeeting::Count() {
+  // Every record, decision and link takes a byte at least: a count past
+  // what is left (bytes damaged on disk) cannot make a reader loop or
+  // allocate for long.
+  return std::min<std::uint64_t>(Number(), in_.size());
+}
+
 void PackedMeeting::Text(std::string& out) {
-  const std::uint64_t tag = Count();
+  const std::uint64_t tag = Number();
   if ((tag & 1) != 0) {
     storage::Uuid u;
     const std::size_t n = std::min(u.bytes.size(), in_.size());
@@ -71,7 +65,7 @@ void PackedMeeting::Text(std::string& out) {
 }
 
 void PackedMeeting::SkipText() {
-  const std::uint64_t tag = Count();
+  const std::uint64_t tag = Number();
   in_.remove_prefix(std::min<std::uint64_t>((tag & 1) != 0 ? 16 : tag >> 1, in_.size()));
 }
 
@@ -84,15 +78,15 @@ std::uint8_t PackedMeeting::Byte() {
 
 bool SlimMeeting(domain::MeetingState& s, std::string& packed) {
   std::string out;
-  PutCount(out, s.attendance.size());
+  PutLeb128(out, s.attendance.size());
   for (const auto& [person, record] : s.attendance) {
     PutText(out, person);
     out += static_cast<char>(record.attendance);
   }
-  PutCount(out, s.decisions.size());
+  PutLeb128(out, s.decisions.size());
   for (const auto& d : s.decisions) {
     PutText(out, d.decision_id);
-    PutCount(out, d.links.size());
+    PutLeb128(out, d.links.size());
     for (const auto& l : d.links) {
       out += static_cast<char>(l.kind);
       PutText(out, l.id);

@@ -23,9 +23,10 @@
 // Other kinds are never slimmed: their states do not grow with history (a
 // deliverable's progress notes are already bounded, domain/deliverable.h).
 //
-// The packed bytes live in memory only: a snapshot writes a slim row's
-// state with its parts unpacked (FORMAT.md 2.1, unchanged), and a slim row
-// read back is packed again (EntityTable::RestoreRows). Layout, for the
+// The packed bytes are kept in memory and in a cold row (cold_rows.h,
+// FORMAT.md 2.1 row1/, where they are defined); a snapshot writes a slim
+// row's state with its parts unpacked (FORMAT.md 2.1), and a slim row read
+// back from one is packed again (EntityTable::RestoreRows). Layout, for the
 // reader of this file: n = LEB128 count; s = a text: n = 1 then a uuid's 16
 // bytes (read back in its lowercase 8-4-4-4-12 form, the only form packed
 // so; an uppercase uuid is kept as written), or n = 2 x its size then its
@@ -59,7 +60,8 @@ void UnpackMeeting(domain::MeetingState& state, std::string_view packed);
 using MeetingRow = EntityTable<domain::MeetingAggregate>::Row;
 
 // Reads SlimMeeting's packed bytes, front to back; past their end, reads 0
-// and empty texts (only SlimMeeting writes them, in memory).
+// and empty texts, and a count is never more than the bytes left (the bytes
+// may come from a cold row on disk).
 class PackedMeeting {
  public:
   explicit PackedMeeting(std::string_view bytes) : in_(bytes) {}
@@ -70,6 +72,7 @@ class PackedMeeting {
   std::uint8_t Byte();
 
  private:
+  std::uint64_t Number();  // a LEB128 number as written (a text's tag)
   std::string_view in_;
 };
 

@@ -16,7 +16,7 @@ namespace {
 using domain::GetStr;
 
 std::optional<std::string> GroupOfProgramme(const NetworkModel& m, const std::string& programme_id) {
-  const auto* p = m.programmes.Find(programme_id);
+  auto p = m.programmes.Find(programme_id);
   if (!p || p->group_id.empty()) return std::nullopt;
   return p->group_id;
 }
@@ -43,7 +43,7 @@ Status DecisionLinksExist(const NetworkModel& m, const nlohmann::json& body) {
     } else if (kind == "escalation") {
       if (!m.escalations.Find(id)) return none("escalation");
     } else if (kind == "document" || kind == "document-version") {
-      const auto* row = m.documents.FindRow(id);
+      auto row = m.documents.FindRow(id);
       if (!row) return MakeError(ErrorCode::kInvalidArgument, "no controlled document '" + id + "'", at + "id");
       const std::string version = GetStr(links[i], "version_id");
       if (kind != "document-version") continue;
@@ -61,15 +61,15 @@ Status DecisionLinksExist(const NetworkModel& m, const nlohmann::json& body) {
 
 }  // namespace
 
-Result<const domain::MeetingState*> MeetingDecisionExists(const NetworkModel& m, const std::string& ref,
+Result<EntityTable<domain::MeetingAggregate>::StateRef> MeetingDecisionExists(const NetworkModel& m, const std::string& ref,
                                                           const char* field) {
   const auto slash = ref.rfind('/');
-  const auto* row = slash == std::string::npos ? nullptr : m.meetings.FindRow(ref.substr(0, slash));
+  auto row = slash == std::string::npos ? nullptr : m.meetings.FindRow(ref.substr(0, slash));
   if (row) {
     const std::string_view decision = std::string_view(ref).substr(slash + 1);
     bool found = false;
     ForEachDecision(*row, [&](std::string_view id, const auto&) { found = found || id == decision; });
-    if (found) return &row->state;
+    if (found) return EntityTable<domain::MeetingAggregate>::StateRef(row, &row->state);
   }
   return MakeError(ErrorCode::kInvalidArgument,
                    "no meeting decision '" + ref + "' (name it as <meeting id>/<decision id>, e.g. …/d1)", field);
@@ -142,7 +142,7 @@ Status RegisterEntityKinds(http::Router& router, std::shared_ptr<RestDeps> deps)
       [](const NetworkModel& m) -> const auto& { return m.programmes; });
   programmes->group_of = [](const NetworkModel& m, const std::string& id,
                             const nlohmann::json& body) -> std::optional<std::string> {
-    if (const auto* p = m.programmes.Find(id)) return p->group_id;
+    if (auto p = m.programmes.Find(id)) return p->group_id;
     std::string g = GetStr(body, "group_id");
     return g.empty() ? std::nullopt : std::optional<std::string>(g);
   };
@@ -159,7 +159,7 @@ Status RegisterEntityKinds(http::Router& router, std::shared_ptr<RestDeps> deps)
   programmes->also_groups = [](const NetworkModel& m, const std::string& command,
                                const nlohmann::json& body) -> std::vector<std::string> {
     if (command != "add-deliverable") return {};
-    const auto* d = m.deliverables.Find(GetStr(body, "deliverable_id"));
+    auto d = m.deliverables.Find(GetStr(body, "deliverable_id"));
     if (!d) return {};
     auto g = GroupOfProgramme(m, d->programme_id);
     if (!g) return {};
@@ -172,7 +172,7 @@ Status RegisterEntityKinds(http::Router& router, std::shared_ptr<RestDeps> deps)
       [](const NetworkModel& m) -> const auto& { return m.deliverables; });
   deliverables->group_of = [](const NetworkModel& m, const std::string& id,
                               const nlohmann::json& body) -> std::optional<std::string> {
-    if (const auto* d = m.deliverables.Find(id)) return GroupOfProgramme(m, d->programme_id);
+    if (auto d = m.deliverables.Find(id)) return GroupOfProgramme(m, d->programme_id);
     return GroupOfProgramme(m, GetStr(body, "programme_id"));
   };
   deliverables->enrich = [](const NetworkModel& m, const std::string&, const std::string& command,
@@ -197,7 +197,7 @@ Status RegisterEntityKinds(http::Router& router, std::shared_ptr<RestDeps> deps)
       [](const NetworkModel& m) -> const auto& { return m.meetings; });
   meetings->group_of = [](const NetworkModel& m, const std::string& id,
                           const nlohmann::json& body) -> std::optional<std::string> {
-    if (const auto* mt = m.meetings.Find(id)) return mt->group_id;
+    if (auto mt = m.meetings.Find(id)) return mt->group_id;
     std::string g = GetStr(body, "group_id");
     return g.empty() ? std::nullopt : std::optional<std::string>(g);
   };
@@ -214,9 +214,9 @@ Status RegisterEntityKinds(http::Router& router, std::shared_ptr<RestDeps> deps)
     if (command != "close") return {};
     // Quorum is computed from the group's rule and its members today: the
     // api looks them up; the client cannot supply them.
-    const auto* meeting = m.meetings.Find(id);
+    auto meeting = m.meetings.Find(id);
     if (!meeting) return {};  // Decide reports the missing meeting
-    const auto* group = m.groups.Find(meeting->group_id);
+    auto group = m.groups.Find(meeting->group_id);
     if (!group) return MakeError(ErrorCode::kRuleViolation, "the meeting's group no longer exists");
     nlohmann::json members = nlohmann::json::array();
     for (const auto& ms : domain::read::MembersOn(*group, domain::read::MeetingDate(*meeting))) {
@@ -242,15 +242,15 @@ Status RegisterEntityKinds(http::Router& router, std::shared_ptr<RestDeps> deps)
   meetings->warn = [](const NetworkModel& m, const std::string& id, const std::string& command,
                       const nlohmann::json& body) -> std::vector<std::string> {
     if (command != "record-attendance" || GetStr(body, "attendance") != "present") return {};
-    const auto* meeting = m.meetings.Find(id);
-    const auto* group = meeting ? m.groups.Find(meeting->group_id) : nullptr;
+    auto meeting = m.meetings.Find(id);
+    auto group = meeting ? m.groups.Find(meeting->group_id) : nullptr;
     if (!group) return {};
     const std::string person_id = GetStr(body, "person_id");
     const std::string day = domain::read::MeetingDate(*meeting);
     for (const auto& member : domain::read::MembersOn(*group, day)) {
       if (member.person_id == person_id) return {};
     }
-    const auto* person = m.people.Find(person_id);
+    auto person = m.people.Find(person_id);
     const std::string who = person ? person->name : person_id;
     return {who + " is not a member of " + group->name + " on " + day +
             " (recorded present as a guest; not counted towards quorum)"};

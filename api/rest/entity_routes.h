@@ -263,21 +263,24 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
       if (!page.ok()) return ErrorResponse(page.error(), req);
       auto out = WithModel(*deps, *at, [&](const NetworkModel& m) -> Result<nlohmann::json> {
         // Only the page's rows are rendered (a slim row is loaded whole).
+        // Rendered during the scan: a cold row lives for its call only.
         using Row = typename EntityTable<Agg>::Row;
-        std::vector<std::pair<const std::string*, const Row*>> all;
-        spec->table(m).ForEachRow([&](const std::string& id, const Row& row) { all.emplace_back(&id, &row); });
+        std::size_t total = 0;
+        Status failed;
         std::vector<nlohmann::json> items;
-        for (std::size_t i = page->offset; i < all.size() && i < page->offset + page->limit; ++i) {
-          const Row& row = *all[i].second;
-          ASSURE_TRY(WithFullState<Agg>(m, *all[i].first, row, [&](const typename Agg::State& state) {
+        spec->table(m).ForEachRow([&](const std::string& id, const Row& row) {
+          const std::size_t i = total++;
+          if (!failed.ok() || i < page->offset || i - page->offset >= page->limit) return;
+          failed = WithFullState<Agg>(m, id, row, [&](const typename Agg::State& state) {
             nlohmann::json j = Agg::ToJson(state);
-            if (spec->decorate) spec->decorate(state, m.groups.Find(spec->related_group(state)), j);
+            if (spec->decorate) spec->decorate(state, m.groups.Find(spec->related_group(state)).get(), j);
             if (spec->name_people) spec->name_people(m, state, j);
             j["version"] = row.version;
             items.push_back(std::move(j));
-          }));
-        }
-        return PageJson(std::move(items), all.size(), *page, m.position);
+          });
+        });
+        if (!failed.ok()) return failed.error();
+        return PageJson(std::move(items), total, *page, m.position);
       });
       if (!out.ok()) return ErrorResponse(out.error(), req);
       return http::Response::Json(200, *out);
@@ -305,13 +308,13 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
       // answered, so a client reads its own writes).
       auto lock = deps->runner->ReadLock();
       const NetworkModel& m = deps->network->model();
-      const auto* row = spec->table(m).FindRow(id);
+      auto row = spec->table(m).FindRow(id);
       if (row == nullptr) return not_found();
       Status whole = WithFullState<Agg>(m, id, *row, [&](const typename Agg::State& state) {
         j = Agg::ToJson(state);
         if (spec->decorate) {
           const std::string group_id = spec->related_group(state);
-          spec->decorate(state, group_id.empty() ? nullptr : m.groups.Find(group_id), j);
+          spec->decorate(state, group_id.empty() ? nullptr : m.groups.Find(group_id).get(), j);
         }
         if (spec->name_people) spec->name_people(m, state, j);
       });

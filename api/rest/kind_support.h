@@ -50,8 +50,8 @@ Status RefersAll(const EntityTable<Agg>& table, const nlohmann::json& body, cons
 }
 
 // A decision named as "<meeting id>/<decision id>" was recorded (422 naming
-// `field` otherwise); the meeting is returned.
-Result<const domain::MeetingState*> MeetingDecisionExists(const NetworkModel& m, const std::string& ref,
+// `field` otherwise); the meeting is returned (a handle: it may be a cold row).
+Result<EntityTable<domain::MeetingAggregate>::StateRef> MeetingDecisionExists(const NetworkModel& m, const std::string& ref,
                                                           const char* field);
 
 }  // namespace assure::api::rest

@@ -41,7 +41,7 @@ Status RegisterDeliverableNoteRoutes(http::Router& router, std::shared_ptr<RestD
     std::uint64_t last_position = 0, count = 0;
     if (!at->has_value()) {
       auto lock = deps->runner->ReadLock();  // the current state: the live read model's
-      const auto* row = deps->network->model().deliverables.FindRow(id);
+      auto row = deps->network->model().deliverables.FindRow(id);
       if (row == nullptr) return not_found();
       last_position = row->position;
       count = row->state.progress_note_count;

@@ -48,7 +48,7 @@ Result<Subject> SubjectOf(const NetworkModel& m, const std::string& kind, const 
     return MakeError(ErrorCode::kInvalidArgument, "no " + kind + " '" + id + "'", "subject_id");
   };
   if (kind == "risk") {
-    const auto* r = m.risks.Find(id);
+    auto r = m.risks.Find(id);
     if (!r) return none();
     const std::string ref = r->description.reference;
     const int score = r->current.Value();
@@ -57,15 +57,15 @@ Result<Subject> SubjectOf(const NetworkModel& m, const std::string& kind, const 
                        std::to_string(score) + " (" + std::string(domain::RiskGrade(score)) + ")"};
   }
   if (kind == "issue") {
-    const auto* i = m.issues.Find(id);
+    auto i = m.issues.Find(id);
     if (!i) return none();
     return Subject{i->group_id, (i->reference.empty() ? "" : i->reference + " ") + i->title,
                    std::string(domain::NameOf(domain::kIssuePriorityNames, i->priority)) + " priority"};
   }
   if (kind == "deliverable") {
-    const auto* d = m.deliverables.Find(id);
+    auto d = m.deliverables.Find(id);
     if (!d) return none();
-    const auto* p = m.programmes.Find(d->programme_id);
+    auto p = m.programmes.Find(d->programme_id);
     return Subject{p ? p->group_id : "", EntityNameIn(m, "deliverable", id),
                    d->ragb ? std::string(domain::NameOf(domain::kRagbNames, *d->ragb)) : ""};
   }
@@ -83,7 +83,7 @@ Result<Subject> SubjectOf(const NetworkModel& m, const std::string& kind, const 
 std::string FromGroupOf(const NetworkModel& m, const nlohmann::json& body) {
   std::string from = GetStr(body, "from_group_id");
   if (!from.empty()) return from;
-  if (const auto* below = m.escalations.Find(GetStr(body, "previous_escalation_id"))) return below->to_group_id;
+  if (auto below = m.escalations.Find(GetStr(body, "previous_escalation_id"))) return below->to_group_id;
   auto subject = SubjectOf(m, GetStr(body, "subject_kind"), GetStr(body, "subject_id"));
   return subject.ok() ? subject->group_id : std::string();
 }
@@ -102,7 +102,7 @@ Status CheckEscalationRaise(const NetworkModel& m, nlohmann::json& body) {
   const std::string from = FromGroupOf(m, body);
   const std::string previous = GetStr(body, "previous_escalation_id");
   if (!previous.empty()) {
-    const auto* below = m.escalations.Find(previous);
+    auto below = m.escalations.Find(previous);
     if (!below) return MakeError(ErrorCode::kInvalidArgument, "no escalation '" + previous + "'", "previous_escalation_id");
     if (below->subject_id != subject_id || domain::NameOf(domain::kEscalationSubjectKindNames, below->subject_kind) != kind) {
       return MakeError(ErrorCode::kInvalidArgument, "the escalation below is of another subject", "previous_escalation_id");
@@ -125,7 +125,7 @@ Status CheckEscalationRaise(const NetworkModel& m, nlohmann::json& body) {
                        "from_group_id");
     }
   }
-  const auto* group = m.groups.Find(from);
+  auto group = m.groups.Find(from);
   if (!group) return MakeError(ErrorCode::kInvalidArgument, "no group '" + from + "'", "from_group_id");
   if (group->parent_group_id.empty()) {
     return MakeError(ErrorCode::kRuleViolation, group->name + " has no group above it to escalate to", "to_group_id");
@@ -159,7 +159,7 @@ Status CheckEscalationRaise(const NetworkModel& m, nlohmann::json& body) {
 // An escalation's decision is one recorded at a meeting of the receiving board.
 Status DecisionOfBoard(const NetworkModel& m, const std::string& escalation_id, const nlohmann::json& body) {
   const std::string ref = GetStr(body, "decision");
-  const auto* e = m.escalations.Find(escalation_id);
+  auto e = m.escalations.Find(escalation_id);
   if (ref.empty() || !e) return {};  // Decide names what is missing
   auto meeting = MeetingDecisionExists(m, ref, "decision");
   if (!meeting.ok()) return meeting.error();
@@ -183,7 +183,7 @@ Status RegisterRegisterKinds(http::Router& router, std::shared_ptr<RestDeps> dep
                                            [](const NetworkModel& m) -> const auto& { return m.risks; });
   risks->group_of = [](const NetworkModel& m, const std::string& id,
                        const nlohmann::json& body) -> std::optional<std::string> {
-    if (const auto* r = m.risks.Find(id)) return r->description.group_id;
+    if (auto r = m.risks.Find(id)) return r->description.group_id;
     std::string g = GetStr(body, "group_id");
     return g.empty() ? std::nullopt : std::optional<std::string>(g);
   };
@@ -198,7 +198,7 @@ Status RegisterRegisterKinds(http::Router& router, std::shared_ptr<RestDeps> dep
   };
   risks->name_people = [](const NetworkModel& m, const domain::RiskState&, nlohmann::json& j) {
     NamePerson(m, j, "owner_person_id", "owner_name");
-    if (const auto* g = m.groups.Find(j.value("group_id", std::string()))) j["group_name"] = g->name;
+    if (auto g = m.groups.Find(j.value("group_id", std::string()))) j["group_name"] = g->name;
     if (j.contains("controls") && j["controls"].is_array()) {
       for (auto& c : j["controls"]) NamePerson(m, c, "owner_person_id", "owner_name");
     }
@@ -209,7 +209,7 @@ Status RegisterRegisterKinds(http::Router& router, std::shared_ptr<RestDeps> dep
                                              [](const NetworkModel& m) -> const auto& { return m.issues; });
   issues->group_of = [](const NetworkModel& m, const std::string& id,
                         const nlohmann::json& body) -> std::optional<std::string> {
-    if (const auto* i = m.issues.Find(id)) return i->group_id;
+    if (auto i = m.issues.Find(id)) return i->group_id;
     std::string g = GetStr(body, "group_id");
     return g.empty() ? std::nullopt : std::optional<std::string>(g);
   };
@@ -224,7 +224,7 @@ Status RegisterRegisterKinds(http::Router& router, std::shared_ptr<RestDeps> dep
   };
   issues->name_people = [](const NetworkModel& m, const domain::IssueState&, nlohmann::json& j) {
     NamePerson(m, j, "owner_person_id", "owner_name");
-    if (const auto* g = m.groups.Find(j.value("group_id", std::string()))) j["group_name"] = g->name;
+    if (auto g = m.groups.Find(j.value("group_id", std::string()))) j["group_name"] = g->name;
     if (j.contains("actions") && j["actions"].is_array()) {
       for (auto& a : j["actions"]) NamePerson(m, a, "owner_person_id", "owner_name");
     }
@@ -240,7 +240,7 @@ Status RegisterRegisterKinds(http::Router& router, std::shared_ptr<RestDeps> dep
   escalations->command_write = {{"accept", P::kRunMeeting}, {"return", P::kRunMeeting}, {"close", P::kRunMeeting}};
   escalations->group_of = [](const NetworkModel& m, const std::string& id,
                              const nlohmann::json& body) -> std::optional<std::string> {
-    if (const auto* e = m.escalations.Find(id)) return e->to_group_id;
+    if (auto e = m.escalations.Find(id)) return e->to_group_id;
     const std::string g = FromGroupOf(m, body);  // raising
     return g.empty() ? std::nullopt : std::optional<std::string>(g);
   };

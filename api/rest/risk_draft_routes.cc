@@ -58,8 +58,8 @@ Result<Confirmed> CheckDraft(const NetworkModel& m, const std::set<std::string>&
                      at + ".deliverable_id");
   }
   const std::string& deliverable_id = did.get_ref<const std::string&>();
-  if (const auto* d = m.deliverables.Find(deliverable_id)) {
-    if (const auto* p = m.programmes.Find(d->programme_id)) group = p->group_id;
+  if (auto d = m.deliverables.Find(deliverable_id)) {
+    if (auto p = m.programmes.Find(d->programme_id)) group = p->group_id;
   }
   std::string why;
   auto body = DraftRiskBody(m, linked, deliverable_id, why);
@@ -84,7 +84,7 @@ Result<Confirmed> CheckDraft(const NetworkModel& m, const std::set<std::string>&
   c.risk_id = programme_files::StableId("rsk-", "risks-column|" + deliverable_id);
   c.raise = std::get<domain::RaiseRisk>(std::move(cmd).value());
   c.group_id = c.raise.description.group_id;
-  const auto* d = m.deliverables.Find(deliverable_id);
+  auto d = m.deliverables.Find(deliverable_id);
   c.reason = "drafted from the Interdependencies/ Risks column of deliverable " +
              (d->reference.empty() ? std::string() : d->reference + " ") + "'" + d->title + "'";
   auto decided = RiskAggregate::Decide(domain::RiskState{}, c.raise, domain::CommandContext{"", 0, c.risk_id});

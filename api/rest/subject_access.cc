@@ -194,9 +194,9 @@ std::optional<std::string> Labelled(const EntityTable<Agg>& table, std::string_v
                                     std::string State::*name) {
   const std::string_view kind = Agg::kKind;
   if (stream.size() <= kind.size() + 1 || !stream.starts_with(kind) || stream[kind.size()] != '-') return std::nullopt;
-  const State* state = table.Find(stream.substr(kind.size() + 1));
-  if (state == nullptr || (state->*name).empty()) return std::nullopt;
-  return std::string(word) + " '" + state->*name + "'";
+  auto state = table.Find(stream.substr(kind.size() + 1));
+  if (state == nullptr || ((*state).*name).empty()) return std::nullopt;
+  return std::string(word) + " '" + (*state).*name + "'";
 }
 
 }  // namespace
@@ -239,12 +239,12 @@ Status RegisterSubjectAccessRoutes(http::Router& router, std::shared_ptr<RestDep
     {
       auto lock = deps->runner->ReadLock();
       const NetworkModel& m = deps->network->model();
-      const domain::PersonState* person = m.people.Find(r.person_id);
+      auto person = m.people.Find(r.person_id);
       if (person == nullptr) {
         return ErrorResponse(MakeError(ErrorCode::kNotFound, "no person '" + r.person_id + "'", "id"), req);
       }
       r.person = *person;
-      if (const auto* org = m.organisations.Find(person->organisation_id)) r.organisation_name = org->name;
+      if (auto org = m.organisations.Find(person->organisation_id)) r.organisation_name = org->name;
     }
     for (auto& t : deps->authorizer->index().List()) {
       if (t.issued.person_id == r.person_id) r.tokens.push_back(std::move(t));

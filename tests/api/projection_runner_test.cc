@@ -38,7 +38,10 @@ class SumProjection final : public testing::TextSnapshotProjection {
     sums = j.get<std::map<std::string, int>>();
     return {};
   }
-  void Reset() override { sums.clear(); }
+  Status Reset() override {
+    sums.clear();
+    return {};
+  }
 
   std::map<std::string, int> sums;
   int applied = 0;
@@ -146,7 +149,7 @@ class WaitingSnapshotProjection final : public Projection {
     };
   }
   Status RestoreText(std::string_view, const ReadPart&) override { return {}; }
-  void Reset() override {}
+  Status Reset() override { return {}; }
 
   mutable std::mutex mu;
   mutable std::condition_variable cv;
@@ -205,7 +208,10 @@ class PartsProjection final : public Projection {
     restored = std::string(text);
     return {};
   }
-  void Reset() override { restored.clear(); }
+  Status Reset() override {
+    restored.clear();
+    return {};
+  }
 
   char generation = 'a';
   int parts = 0;

@@ -108,7 +108,7 @@ TEST_F(QueriesTest, WhichVersionOfTheStrategyWasInForce) {
   Script();
   auto at = [&](std::int64_t us) {
     auto m = BuildNetworkModel(*store_, *store_->PositionAt(us));
-    const auto* d = m->documents.Find("strategy");
+    auto d = m->documents.Find("strategy");
     return d && d->InForce() ? d->InForce()->version_label : std::string("none");
   };
   EXPECT_EQ(at(k20230524 - 31 * kDay), "none");

@@ -50,7 +50,7 @@ class NoopProjection final : public api::Projection {
     return [](const api::EmitPart&) -> Result<std::string> { return std::string(); };
   }
   Status RestoreText(std::string_view, const api::ReadPart&) override { return {}; }
-  void Reset() override {}
+  Status Reset() override { return {}; }
 };
 
 using assure::bench::Median;

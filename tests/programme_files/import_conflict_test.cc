@@ -41,10 +41,10 @@ class ImportConflictTest : public ::testing::Test {
 
   const DeliverableState* Find(const std::string& reference) {
     model_ = Model(*store_);
-    const auto* p = model_.programmes.Find(programme_);
+    auto p = model_.programmes.Find(programme_);
     for (const auto& id : p->deliverable_ids) {
-      const auto* d = model_.deliverables.Find(id);
-      if (d && d->reference == reference) return d;
+      auto d = model_.deliverables.Find(id);
+      if (d && d->reference == reference) return d.get();
     }
     return nullptr;
   }

@@ -48,11 +48,11 @@ class StrategyImportTest : public ::testing::Test {
                                             const std::string& reference,
                                             const std::string& title_prefix) {
     std::vector<const DeliverableState*> out;
-    const auto* p = model_.programmes.Find(ProgrammeId(model_, programme_title));
+    auto p = model_.programmes.Find(ProgrammeId(model_, programme_title));
     if (!p) return out;
     for (const auto& id : p->deliverable_ids) {
-      const DeliverableState* d = model_.deliverables.Find(id);
-      if (d && d->reference == reference && d->title.starts_with(title_prefix)) out.push_back(d);
+      auto d = model_.deliverables.Find(id);
+      if (d && d->reference == reference && d->title.starts_with(title_prefix)) out.push_back(d.get());
     }
     return out;
   }
@@ -86,7 +86,7 @@ TEST_F(StrategyImportTest, CreatesTheProgrammesAndDeliverables) {
   for (const auto& [title, count] : kExpected) {
     const std::string id = ProgrammeId(model_, title);
     ASSERT_FALSE(id.empty()) << title;
-    const auto* p = model_.programmes.Find(id);
+    auto p = model_.programmes.Find(id);
     EXPECT_EQ(p->deliverable_ids.size(), count) << title;
     EXPECT_EQ(p->year, "2023-24");
     total += p->deliverable_ids.size();
@@ -104,7 +104,7 @@ TEST_F(StrategyImportTest, CreatesTheProgrammesAndDeliverables) {
   EXPECT_EQ(groups.at("Medical Physics"), domain::GroupKind::kSig);
   EXPECT_EQ(groups.at("Quality Standard for Imaging"), domain::GroupKind::kSig);
   EXPECT_EQ(groups.at("Education, Learning and Development"), domain::GroupKind::kSig);
-  const auto* core = model_.programmes.Find(ProgrammeId(model_, "Work Programme (2023 - 2024)"));
+  auto core = model_.programmes.Find(ProgrammeId(model_, "Work Programme (2023 - 2024)"));
   EXPECT_EQ(model_.groups.Find(core->group_id)->name, "Network Core Team");
 }
 

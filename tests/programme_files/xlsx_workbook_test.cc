@@ -32,11 +32,11 @@ std::string ProgrammeCsv(const std::string& title, const std::string& owner) {
 
 const DeliverableState* ByReference(const NetworkModel& m, const std::string& programme_id,
                                     const std::string& reference) {
-  const auto* p = m.programmes.Find(programme_id);
+  auto p = m.programmes.Find(programme_id);
   if (!p) return nullptr;
   for (const auto& id : p->deliverable_ids) {
-    const DeliverableState* d = m.deliverables.Find(id);
-    if (d && d->reference == reference) return d;
+    auto d = m.deliverables.Find(id);
+    if (d && d->reference == reference) return d.get();
   }
   return nullptr;
 }

@@ -1,0 +1,187 @@
+// The live model's cold rows (api/queries/cold_rows.h): meetings and
+// documents not changed for `hot_events` events leave memory for the store.
+// A model restored from a snapshot behind its cold rows, whether a crash
+// kept the unsynced cold writes made after the snapshot or lost them, folds
+// the log's tail into the same model as one folded from the start; a
+// rebuild deletes the cold rows and stops the saved snapshot counting first;
+// a cold row that does not read back is left out and counted; a store that
+// cannot take cold rows leaves the rows slim in memory.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "api/core/event_mapping.h"
+#include "api/core/projection_runner.h"
+#include "api/queries/network_model.h"
+#include "api/queries/slim_rows.h"
+#include "tests/api/random_history.h"
+#include "tests/api/same_model.h"
+#include "tests/api/snapshot_parts.h"
+#include "tests/storage/test_util.h"
+
+namespace assure::api {
+namespace {
+
+using random_history::Head;
+using random_history::History;
+using testing::ExpectSameAnswers;
+using testing::ExpectSameRows;
+
+constexpr const char* kColdPrefix = "row1/";
+
+// Folds the log after `from` into `p`.
+void FoldTail(NetworkProjection& p, storage::EventStore& store, std::uint64_t from) {
+  for (std::uint64_t next = from + 1;;) {
+    auto page = store.ReadAll(next, 1000);
+    ASSERT_TRUE(page.ok());
+    for (const auto& record : page->events) {
+      nlohmann::json holder;
+      Status s = p.Apply(record, MakeView(record, holder));
+      ASSERT_TRUE(s.ok()) << s.error().message;
+    }
+    if (page->end_of_log) break;
+    next = page->next_position;
+  }
+}
+
+// `m` answers as the model folded from the whole log.
+void ExpectAsFoldedFromTheStart(const NetworkModel& m, storage::EventStore& store) {
+  auto whole = BuildNetworkModel(store, Head(store));
+  ASSERT_TRUE(whole.ok());
+  ASSERT_EQ(m.position, whole->position);
+  ExpectSameAnswers(m, *whole);
+  ExpectSameRows(m, m.meetings, whole->meetings);
+  ExpectSameRows(m, m.documents, whole->documents);
+}
+
+std::vector<std::string> Pairs(const std::vector<storage::KeyValue>& kvs) {
+  std::vector<std::string> out;
+  for (const auto& kv : kvs) out.push_back(kv.key + "=" + kv.value);
+  return out;
+}
+
+std::size_t Scanned(const NetworkModel& m) {
+  std::size_t n = 0;
+  m.meetings.ForEachRow([&](const std::string&, const auto&) { ++n; });
+  m.documents.ForEachRow([&](const std::string&, const auto&) { ++n; });
+  return n;
+}
+
+TEST(ColdRowsTest, ColdRowsLeaveMemoryAndASnapshotBehindThemCatchesUp) {
+  for (bool crash_kept_them : {true, false}) {
+    auto store = storage::NewMemoryStore();
+    auto live = std::make_shared<NetworkProjection>(store.get(), /*hot_events=*/5);
+    auto runner = std::make_unique<ProjectionRunner>(*store, std::vector<std::shared_ptr<Projection>>{live});
+    ASSERT_TRUE(runner->Start().ok());
+    History history(*store, 21);
+    for (int i = 0; i < 400; ++i) history.Step();
+    testing::SnapshotInMemory snap;
+    std::uint64_t from = 0;
+    {
+      auto lock = runner->ReadLock();
+      const NetworkModel& m = live->model();
+      EXPECT_LT(m.meetings.size() + m.documents.size(), Scanned(m)) << "some rows are cold, not in memory";
+      snap = testing::SnapshotNow(*live);
+      from = m.position;
+    }
+    auto cold_then = store->ScanState(kColdPrefix);
+    ASSERT_TRUE(cold_then.ok() && !cold_then->empty());
+    // Rows go cold after the snapshot, at positions past it.
+    for (int i = 0; i < 400; ++i) history.Step();
+    runner.reset();
+    live.reset();
+    auto cold_now = store->ScanState(kColdPrefix);
+    ASSERT_TRUE(cold_now.ok());
+    ASSERT_NE(Pairs(*cold_now), Pairs(*cold_then)) << "the test needs cold rows written after the snapshot";
+    if (!crash_kept_them) {  // the unsynced writes since the snapshot are lost
+      ASSERT_TRUE(store->ClearState(kColdPrefix).ok());
+      ASSERT_TRUE(store->PutState(*cold_then).ok());
+    }
+    NetworkProjection restored(store.get(), /*hot_events=*/5);
+    ASSERT_TRUE(testing::RestoreFrom(restored, snap).ok());
+    FoldTail(restored, *store, from);
+    SCOPED_TRACE(crash_kept_them ? "cold rows written after the snapshot kept" : "and lost");
+    ExpectAsFoldedFromTheStart(restored.model(), *store);
+    EXPECT_EQ(restored.model().meetings.cold_rows()->failures(), 0u);
+  }
+}
+
+TEST(ColdRowsTest, ARebuildDeletesTheColdRowsAfterTheSavedSnapshotStopsCounting) {
+  auto store = storage::NewMemoryStore();
+  auto live = std::make_shared<NetworkProjection>(store.get(), /*hot_events=*/5);
+  ProjectionRunner runner(*store, {live});
+  ASSERT_TRUE(runner.Start().ok());
+  History history(*store, 22);
+  for (int i = 0; i < 400; ++i) history.Step();
+  ASSERT_TRUE(runner.SaveSnapshots().ok());
+  ASSERT_EQ(store->GetState("proj/checkpoint")->value_or("").size(), 8u);
+  // A cold row no event made (as one left by a model of another meaning).
+  ASSERT_TRUE(store->PutState({{"row1/meeting/stale", (*store->ScanState("row1/meeting/"))[0].value}}).ok());
+  ASSERT_TRUE(runner.Rebuild().ok());
+  EXPECT_EQ(store->GetState("proj/checkpoint")->value_or("x"), "")
+      << "a start after a crash mid-rebuild rebuilds too";
+  EXPECT_FALSE(store->GetState("row1/meeting/stale")->has_value());
+  auto lock = runner.ReadLock();
+  EXPECT_EQ(live->model().meetings.FindRow("stale"), nullptr);
+  ExpectAsFoldedFromTheStart(live->model(), *store);
+}
+
+TEST(ColdRowsTest, AColdRowThatDoesNotReadBackIsLeftOutAndCounted) {
+  auto store = storage::NewMemoryStore();
+  NetworkProjection p(store.get(), /*hot_events=*/5);
+  ASSERT_TRUE(store->PutState({{"row1/meeting/a", "\x02not a row"},
+                               {"row1/meeting/b", std::string("\x01\x05\x09\x40{}", 6)},  // past its end
+                               {"row1/meeting/c", std::string("\x01\x05\x09\x02[]", 6)}})  // not a meeting
+                  .ok());
+  const auto& meetings = p.model().meetings;
+  for (const char* id : {"a", "b", "c"}) EXPECT_EQ(meetings.FindRow(id), nullptr) << id;
+  EXPECT_EQ(Scanned(p.model()), 0u);
+  EXPECT_GE(meetings.cold_rows()->failures(), 6u);
+}
+
+TEST(ColdRowsTest, WhenTheStoreTakesNoColdRowsTheyStaySlimInMemory) {
+  auto fault = storage::testing::OpenFaultStore();
+  ASSERT_NE(fault.store, nullptr);
+  auto live = std::make_shared<NetworkProjection>(fault.store.get(), /*hot_events=*/5);
+  ProjectionRunner runner(*fault.store, {live});
+  ASSERT_TRUE(runner.Start().ok());
+  fault.backend->FailStateWrites(MakeError(ErrorCode::kIoError, "state write failed"));
+  History history(*fault.store, 23);
+  for (int i = 0; i < 400; ++i) history.Step();
+  fault.backend->FailStateWrites(std::nullopt);
+  EXPECT_TRUE(fault.store->ScanState(kColdPrefix)->empty());
+  auto lock = runner.ReadLock();
+  const NetworkModel& m = live->model();
+  int slim = 0;
+  m.meetings.ForEachRow([&](const std::string&, const auto& row) { slim += row.slim; });
+  m.documents.ForEachRow([&](const std::string&, const auto& row) { slim += row.slim; });
+  EXPECT_GT(slim, 0);
+  EXPECT_EQ(m.meetings.size() + m.documents.size(), Scanned(m)) << "every row in memory";
+  EXPECT_GT(m.meetings.cold_rows()->failures() + m.documents.cold_rows()->failures(), 0u);
+  ExpectAsFoldedFromTheStart(m, *fault.store);
+}
+
+// A cold row's packed part comes from the disk: counts past what is left
+// (damaged bytes) read as what is left, so a reader neither loops nor
+// allocates for long.
+TEST(ColdRowsTest, ADamagedPackedPartIsReadBoundedByItsBytes) {
+  const std::string huge_count = "\xff\xff\xff\xff\xff\xff\xff\xff\x7f";  // 2^63 - 1
+  domain::MeetingState state;
+  for (const std::string& packed : {huge_count, huge_count + std::string(40, 'x'), std::string("\x02") + huge_count,
+                                    std::string("\x00") + huge_count + std::string(40, '\x04')}) {
+    std::size_t records = 0, decisions = 0, links = 0;
+    ForEachAttendance(state, packed, [&](std::string_view, domain::Attendance) { ++records; });
+    ForEachDecision(state, packed, [&](std::string_view, const std::vector<domain::DecisionLink>& l) {
+      ++decisions;
+      links += l.size();
+    });
+    EXPECT_LE(records, packed.size());
+    EXPECT_LE(decisions, packed.size());
+    EXPECT_LE(links, packed.size() * packed.size());
+  }
+}
+
+}  // namespace
+}  // namespace assure::api
