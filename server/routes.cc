@@ -69,7 +69,7 @@ Status InstallRoutes(Application& app, const std::string& data_dir, bool warm_up
       deps->store, deps->runner, deps->network,
       [&app](std::function<void()> work) { return app.PostWork(std::move(work)); },
       api::live::LiveHubOptions::ForQueueLimit(app.config().ws_queue_limit));
-  AddReadModelCollectors(app, deps->runner, hub, deps->checkpoints, deps->clock);
+  AddReadModelCollectors(app, deps->runner, deps->network, hub, deps->checkpoints, deps->clock);
   auto warm_up = [&app, deps, hub]() -> Status {
     ASSURE_TRY(deps->runner->Start());
     hub->Start();

@@ -7,6 +7,7 @@
 #include "api/audit/checkpoint.h"
 #include "api/core/projection_runner.h"
 #include "api/live/live_hub.h"
+#include "api/queries/network_model.h"
 #include "server/allocator.h"
 #include "server/application.h"
 #include "storage/event_store.h"
@@ -128,6 +129,7 @@ void AddApplicationCollectors(Application& app, std::shared_ptr<const CommitMetr
 }
 
 void AddReadModelCollectors(Application& app, std::shared_ptr<api::ProjectionRunner> runner,
+                            std::shared_ptr<api::NetworkProjection> network,
                             std::shared_ptr<api::live::LiveHub> hub,
                             std::shared_ptr<api::CheckpointLog> checkpoints,
                             std::shared_ptr<storage::Clock> clock) {
@@ -140,6 +142,11 @@ void AddReadModelCollectors(Application& app, std::shared_ptr<api::ProjectionRun
           D(head > position ? head - position : 0));
     Gauge(w, "assure_projection_failed", "1 when the read models stopped on an event they could not apply",
           runner->failure() ? 1 : 0);
+  });
+  app.metrics().Add([network](TextWriter& w) {
+    Count(w, "assure_read_model_cold_row_failures_total",
+          "Cold rows (meetings and documents kept in the store) that could not be written, read or decoded",
+          network->cold_row_failures());
   });
   app.metrics().Add([hub](TextWriter& w) {
     Gauge(w, "assure_live_subscribers", "Open live-feed connections (/api/v1/live)", D(hub->clients()));

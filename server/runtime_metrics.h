@@ -17,6 +17,7 @@
 
 namespace assure::api {
 class CheckpointLog;
+class NetworkProjection;
 class ProjectionRunner;
 namespace live {
 class LiveHub;
@@ -60,6 +61,7 @@ void AddApplicationCollectors(Application& app, std::shared_ptr<const CommitMetr
 // Registers the collectors of the read models, the live feed and the
 // checkpoints (routes.cc, once it has made them).
 void AddReadModelCollectors(Application& app, std::shared_ptr<api::ProjectionRunner> runner,
+                            std::shared_ptr<api::NetworkProjection> network,
                             std::shared_ptr<api::live::LiveHub> hub,
                             std::shared_ptr<api::CheckpointLog> checkpoints,
                             std::shared_ptr<storage::Clock> clock);

@@ -56,8 +56,7 @@ Status ProjectionRunner::Start() {
     if (restored) {
       position_ = storage::GetU64((*checkpoint)->data());
     } else {
-      for (auto& p : projections_) ASSURE_TRY(p->Reset());
-      position_ = 0;
+      ASSURE_TRY(StartOverLocked());
     }
     applied_.store(position_);
     Status s = CatchUpLocked(0);
@@ -73,16 +72,28 @@ Status ProjectionRunner::Start() {
 Status ProjectionRunner::Rebuild() {
   std::lock_guard saving(save_mu_);
   std::unique_lock lock(mu_);
-  // The saved snapshots stop counting first: a projection's Reset may clear
-  // what they rely on (the network's cold rows), and a start after a crash
-  // mid-rebuild must then rebuild too, not restore them.
-  ASSURE_TRY(store_.PutState({{kCheckpointKey, ""}}));
   saved_position_.reset();
-  for (auto& p : projections_) ASSURE_TRY(p->Reset());
-  position_ = 0;
-  applied_.store(0);
   failure_.reset();
+  ASSURE_TRY(StartOverLocked());
+  applied_.store(0);
   return CatchUpLocked(0);
+}
+
+Status ProjectionRunner::StartOverLocked() {
+  // The saved snapshots stop counting first (synced): a projection's Reset
+  // may delete what they rely on (the network's cold rows), so a start after
+  // a crash in the replay that follows must replay too, not restore them.
+  auto checkpoint = store_.GetState(kCheckpointKey);
+  Status s = checkpoint.ok() ? Status{} : Status(checkpoint.error());
+  if (s.ok() && checkpoint->has_value() && !(*checkpoint)->empty()) s = store_.PutState({{kCheckpointKey, ""}});
+  for (auto& p : projections_) {
+    if (s.ok()) s = p->Reset();
+  }
+  position_ = 0;
+  // A model half reset must not take events (nor be saved): the runner
+  // stops, as when an event cannot be applied.
+  if (!s.ok()) failure_ = s.error();
+  return s;
 }
 
 Status ProjectionRunner::SaveSnapshots() {

@@ -71,6 +71,10 @@ class ProjectionRunner {
   mutable std::shared_mutex mu_;  // guards projections_' models, position_, failure_
   std::uint64_t position_ = 0;
   std::optional<Error> failure_;
+  // Empties the saved checkpoint (synced) and resets every projection, to
+  // replay the log from its start; on failure the runner stops (failure_).
+  // Under mu_.
+  Status StartOverLocked();
   // position_, readable without mu_ (WaitFor must not take mu_: lock order is
   // mu_ then wait_mu_).
   std::atomic<std::uint64_t> applied_{0};

@@ -394,7 +394,7 @@ class EntityTable {
     return *row;
   }
 
-  // A slim row's bytes in the cold rows (cold_rows.h, FORMAT.md 2.4).
+  // A slim row's bytes in the cold rows (cold_rows.h, FORMAT.md 2.1).
   static std::string EncodeCold(const Row& row) {
     std::string out(1, '\x01');
     PutLeb128(out, row.version);

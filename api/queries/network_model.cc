@@ -223,11 +223,12 @@ NetworkProjection::NetworkProjection(storage::EventStore* store, std::uint64_t h
 }
 
 Status NetworkProjection::Reset() {
+  // The cold rows first: if deleting them fails, the model is as it was.
+  if (cold_meetings_) ASSURE_TRY(cold_meetings_->Clear());
+  if (cold_documents_) ASSURE_TRY(cold_documents_->Clear());
   model_.Clear();
   next_sweep_ = 0;
   strides_.clear();
-  if (cold_meetings_) ASSURE_TRY(cold_meetings_->Clear());
-  if (cold_documents_) ASSURE_TRY(cold_documents_->Clear());
   return {};
 }
 

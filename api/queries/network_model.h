@@ -170,6 +170,11 @@ class NetworkProjection final : public Projection {
   // How many rows the sweeps that slim rows have looked at (for tests: at
   // most one per event of a meeting or document, not every row per sweep).
   std::uint64_t rows_examined() const { return rows_examined_; }
+  // Cold rows that could not be written, read or decoded (ColdRows::
+  // failures of meetings and documents); any thread.
+  std::uint64_t cold_row_failures() const {
+    return (cold_meetings_ ? cold_meetings_->failures() : 0) + (cold_documents_ ? cold_documents_->failures() : 0);
+  }
 
  private:
   // Has the meetings' and documents' tables read their cold rows (if this

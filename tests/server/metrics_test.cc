@@ -150,6 +150,7 @@ const char* const kRequiredFamilies[] = {
     "assure_worker_threads",               "assure_worker_busy_threads",
     "assure_worker_queue_depth",           "assure_entity_writer_in_flight",
     "assure_projection_position",          "assure_projection_lag_events",
+    "assure_read_model_cold_row_failures_total",
     "assure_live_subscribers",             "assure_live_client_overflows_total",
     "assure_live_backlog_events",          "assure_checkpoint_age_seconds",
     "assure_checkpoint_tree_size",         "assure_metrics_collector_failures_total",
@@ -242,6 +243,7 @@ TEST(MetricsTest, AdminOnlyOnTheMainListenerOpenOnMetricsListenAndCountersMove) 
   EXPECT_GE(after.Value("assure_checkpoint_age_seconds"), 0);
   EXPECT_GT(after.Value("assure_checkpoint_tree_size"), 0);
   EXPECT_GE(after.Value("assure_projection_lag_events"), 0);
+  EXPECT_EQ(after.Value("assure_read_model_cold_row_failures_total"), 0);
   EXPECT_EQ(after.Value("assure_metrics_collector_failures_total"), 0);
   EXPECT_GT(after.Value("process_resident_memory_bytes"), 1 << 20);
 #ifdef ASSURE_JEMALLOC
