@@ -145,7 +145,7 @@ class EntityTable {
     return bytes->has_value();
   }
   // Puts `id`'s whole state in memory (loaded from its stream, at `version`
-  // and `position`), in place of any row there.
+  // and `position`), in place of any row there (a slim one, or none: cold).
   void Insert(std::string_view id, State state, std::uint64_t version, std::uint64_t position) {
     auto row = std::make_shared<Row>();
     row->state = std::move(state);
@@ -158,8 +158,7 @@ class EntityTable {
     if (track_changes_) changed_.emplace_back(position, it);
   }
 
-  // The row of `id` (existing or not), for replacing a slim row's state by
-  // the whole one before an event is folded into it; nullptr if none.
+  // The row of `id` in memory (existing or not), to change; nullptr if none.
   Row* MutableRow(std::string_view id) {
     auto it = rows_.find(id);
     return it == rows_.end() ? nullptr : &Writable(it);

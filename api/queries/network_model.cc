@@ -63,25 +63,19 @@ Status UnslimRow(storage::EventStore* store, EntityTable<Agg>& table, std::strin
   const std::string_view id = IdIn<Agg>(stream_id);
   if (id.empty()) return {};
   auto* row = table.MutableRow(id);
+  if (row != nullptr && !row->slim) return {};
   if (row == nullptr) {
     auto cold = table.IsCold(id);
     if (!cold.ok()) return cold.error();
     if (!*cold) return {};  // a new entity
-    // Its stream up to the event before, whatever the cold row holds: after
-    // a restore the cold row may be older or newer than that (written before
-    // or after the snapshot), or not read back at all.
-    auto loaded = LoadAggregate<Agg>(*store, id, position - 1);
-    if (!loaded.ok()) return loaded.error();
-    table.Insert(id, std::move(loaded->state), loaded->version.value_or(0), loaded->last_position);
-    return {};
   }
-  if (!row->slim) return {};
   if (store == nullptr) return MakeError(ErrorCode::kInternal, "a slim row without a store to load it from");
-  auto loaded = LoadAggregate<Agg>(*store, id, row->position);
+  // Its stream up to the event before: a slim row's own state, whole; for a
+  // cold row whatever that holds (after a restore it may be older or newer
+  // than this, written before or after the snapshot, or not read back).
+  auto loaded = LoadAggregate<Agg>(*store, id, position - 1);
   if (!loaded.ok()) return loaded.error();
-  row->state = std::move(loaded->state);
-  row->slim = false;
-  std::string().swap(row->packed);
+  table.Insert(id, std::move(loaded->state), loaded->version.value_or(0), loaded->last_position);
   return {};
 }
 }  // namespace
