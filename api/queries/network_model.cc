@@ -127,6 +127,10 @@ std::string ActorNameIn(const NetworkModel& model, std::string_view actor) {
   return name;
 }
 
+std::string MeetingName(const domain::MeetingState& m) {
+  return "the " + m.title + " meeting of " + domain::HumanDate(m.scheduled_for);
+}
+
 std::string EntityNameIn(const NetworkModel& model, std::string_view kind, std::string_view id) {
   if (kind == "person") return ActorNameIn(model, "person-" + std::string(id));
   if (kind == "organisation") {
@@ -139,8 +143,7 @@ std::string EntityNameIn(const NetworkModel& model, std::string_view kind, std::
   }
   if (kind == "meeting") {
     auto m = model.meetings.Find(id);
-    if (m == nullptr) return std::string(id);
-    return "the " + m->title + " meeting of " + domain::HumanDate(m->scheduled_for);
+    return m == nullptr ? std::string(id) : MeetingName(*m);
   }
   if (kind == "deliverable") {
     auto d = model.deliverables.Find(id);

@@ -103,17 +103,19 @@ Status WithFullState(const NetworkModel& m, std::string_view id, const typename 
   return {};
 }
 
-// Folds the log from position 1 up to `up_to` into a fresh model: the network
-// as it stood after that event ("as at").
+// The name of an entity a history summary refers to (ActorNames::
+// NameOfEntity), from `model`; the id itself when it is not there.
+std::string EntityNameIn(const NetworkModel& model, std::string_view kind, std::string_view id);
+// A meeting's name as EntityNameIn gives it: "the <title> meeting of <date in words>".
+std::string MeetingName(const domain::MeetingState& meeting);
 // The actor recorded on an event, in words, from `model` (its people and
 // organisations): "person-<id>" as "Name (Organisation)" or "erased person";
 // "cli:<who>" as "<who> (command line)"; anything else (a token's id) as it
 // is. See api/core/actor_names.h.
-// The name of an entity a history summary refers to (ActorNames::
-// NameOfEntity), from `model`; the id itself when it is not there.
-std::string EntityNameIn(const NetworkModel& model, std::string_view kind, std::string_view id);
 std::string ActorNameIn(const NetworkModel& model, std::string_view actor);
 
+// Folds the log from position 1 up to `up_to` into a fresh model: the network
+// as it stood after that event ("as at").
 Result<NetworkModel> BuildNetworkModel(storage::EventStore& store, std::uint64_t up_to);
 
 // The live model, as a projection fed by ProjectionRunner.
@@ -144,13 +146,16 @@ class NetworkProjection final : public Projection {
   // ErrorCode::kCorruption (the model is left as it was) and the runner then
   // rebuilds from the log. Bump kSnapshotFormat when the layout's meaning
   // changes in a way a reader would not notice.
+  // Format 7: a slim meeting keeps its open actions whole (format 6 kept
+  // the first one's id only; a format-6 snapshot is not read, and the
+  // rebuild from the log deletes the cold rows written with it).
   // Format 6: meetings and documents that have gone cold (cold_rows.h) are
   // not in it; format 5 had every row (a format-5 snapshot is not read: the
   // model is rebuilt from the log once).
   // Format 5: parts (format 4 held every table's rows in the one text;
   // format 3 had no registers' tables; format 2 was one JSON object, rows
   // possibly slim; format 1 had no slim rows).
-  static constexpr int kSnapshotFormat = 6;
+  static constexpr int kSnapshotFormat = 7;
   // Copies the model (under the runner's lock: the map of each table's rows,
   // which the copy shares with the live model, EntityTable); the renderer
   // renders the copy a table at a time, freeing each.

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <map>
 #include <optional>
+#include <queue>
 #include <set>
 #include <tuple>
 
@@ -225,39 +226,63 @@ Result<std::vector<nlohmann::json>> ListDocumentsForReview(const NetworkModel& m
   return out;
 }
 
-Result<std::vector<nlohmann::json>> ListOpenActions(const NetworkModel& m,
-                                                    const std::optional<std::string>& owner_person_id,
-                                                    const std::optional<std::string>& due_before,
-                                                    const std::string& today) {
-  std::vector<nlohmann::json> out;
-  auto add = [&](const std::string& id, const domain::MeetingState& meeting) {
-    for (const auto& a : meeting.actions) {
+OpenActionsPage ListOpenActions(const NetworkModel& m, const std::optional<std::string>& owner_person_id,
+                                const std::optional<std::string>& due_before, const std::string& today,
+                                std::size_t offset, std::size_t limit) {
+  // An open action's place in the order; `index` is its place among the
+  // row's actions, whole or slim alike (a slim row keeps the open ones in
+  // the order recorded).
+  struct Key {
+    std::string due_date;
+    std::string meeting_id;
+    std::size_t index = 0;
+    bool operator<(const Key& o) const {
+      return std::tie(due_date, meeting_id, index) < std::tie(o.due_date, o.meeting_id, o.index);
+    }
+  };
+  const std::size_t wanted = offset > SIZE_MAX - limit ? SIZE_MAX : offset + limit;
+  std::priority_queue<Key> first;  // the `wanted` first keys seen, the last of them on top
+  OpenActionsPage page;
+  m.meetings.ForEachRow([&](const std::string& id, const MeetingRow& row) {
+    for (std::size_t i = 0; i < row.state.actions.size(); ++i) {
+      const auto& a = row.state.actions[i];
       if (!a.open) continue;
       if (owner_person_id && a.owner_person_id != *owner_person_id) continue;
       if (due_before && !(a.due_date < *due_before)) continue;
-      auto days = DaysBetween(today, a.due_date);
-      out.push_back({{"meeting_id", id},
-                     {"group_id", meeting.group_id},
-                     {"action_id", a.action_id},
-                     {"text", a.text},
-                     {"owner_person_id", a.owner_person_id},
-                     {"due_date", a.due_date},
-                     {"notes", a.notes},
-                     {"overdue", days && *days < 0}});
+      ++page.total;
+      Key key{a.due_date, id, i};
+      if (first.size() == wanted) {
+        if (wanted == 0 || !(key < first.top())) continue;
+        first.pop();
+      }
+      first.push(std::move(key));
     }
-  };
-  Status failed;
-  m.meetings.ForEachRow([&](const std::string& id, const EntityTable<domain::MeetingAggregate>::Row& r) {
-    // A slim meeting keeps only its open actions' ids: one with any is loaded.
-    if (!failed.ok() || (r.slim && r.state.actions.empty())) return;
-    failed = WithFullState<domain::MeetingAggregate>(
-        m, id, r, [&](const domain::MeetingState& whole) { add(id, whole); });
   });
-  if (!failed.ok()) return failed.error();
-  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-    return a["due_date"].template get<std::string>() < b["due_date"].template get<std::string>();
-  });
-  return out;
+  std::vector<Key> keys;
+  keys.reserve(first.size());
+  for (; !first.empty(); first.pop()) keys.push_back(first.top());
+  std::reverse(keys.begin(), keys.end());
+  for (std::size_t k = offset; k < keys.size(); ++k) {
+    auto row = m.meetings.FindRow(keys[k].meeting_id);
+    // The model does not change under a read; a cold row read back twice
+    // reads the same (one that failed to read is counted and left out).
+    if (!row || keys[k].index >= row->state.actions.size()) continue;
+    const domain::MeetingState& meeting = row->state;
+    const domain::MeetingAction& a = meeting.actions[keys[k].index];
+    auto days = DaysBetween(today, a.due_date);
+    page.items.push_back({{"meeting_id", keys[k].meeting_id},
+                          {"meeting", MeetingName(meeting)},
+                          {"group_id", meeting.group_id},
+                          {"group_name", EntityNameIn(m, "group", meeting.group_id)},
+                          {"action_id", a.action_id},
+                          {"text", a.text},
+                          {"owner_person_id", a.owner_person_id},
+                          {"owner", a.owner_person_id.empty() ? std::string() : EntityNameIn(m, "person", a.owner_person_id)},
+                          {"due_date", a.due_date},
+                          {"notes", a.notes},
+                          {"overdue", days && *days < 0}});
+  }
+  return page;
 }
 
 Result<std::vector<nlohmann::json>> GroupMembersOn(const NetworkModel& m,

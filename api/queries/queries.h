@@ -56,13 +56,21 @@ Result<std::vector<nlohmann::json>> ListDeliverables(const NetworkModel& m,
 Result<std::vector<nlohmann::json>> ListDocumentsForReview(const NetworkModel& m, const std::string& today,
                                                            int within_days);
 
-// Open actions of every meeting: rows {meeting_id, group_id, action..., overdue},
-// by due date. Filters optional. A slim meeting with open actions is loaded
-// whole (an error only if that load fails).
-Result<std::vector<nlohmann::json>> ListOpenActions(const NetworkModel& m,
-                                                    const std::optional<std::string>& owner_person_id,
-                                                    const std::optional<std::string>& due_before,
-                                                    const std::string& today);
+// Open actions of every meeting, by due date (then meeting id, then the
+// order recorded), filters optional: the page [offset, offset + limit) of
+// rows {meeting_id, meeting (its title and date in words), group_id,
+// group_name, action_id, text, owner_person_id, owner (the person's name),
+// due_date, notes, overdue} and the number of rows in all. Reads every row's
+// open actions (a slim meeting keeps them, slim_rows.h) and never loads a
+// meeting from its stream; holds offset + limit keys at most, not every
+// open action.
+struct OpenActionsPage {
+  std::vector<nlohmann::json> items;
+  std::size_t total = 0;
+};
+OpenActionsPage ListOpenActions(const NetworkModel& m, const std::optional<std::string>& owner_person_id,
+                                const std::optional<std::string>& due_before, const std::string& today,
+                                std::size_t offset, std::size_t limit);
 
 // Memberships of a group held on `date` (YYYY-MM-DD), with the person's name.
 Result<std::vector<nlohmann::json>> GroupMembersOn(const NetworkModel& m, const std::string& group_id,

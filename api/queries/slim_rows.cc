@@ -97,17 +97,10 @@ bool SlimMeeting(domain::MeetingState& s, std::string& packed) {
   packed = std::move(out);
   Release(s.attendance);
   Release(s.decisions);
-  // One open action's id marks a meeting that has any; ListOpenActions loads
-  // the whole meeting for its actions.
-  std::vector<domain::MeetingAction> marker;
-  for (const auto& a : s.actions) {
-    if (!a.open) continue;
-    domain::MeetingAction id_only;
-    id_only.action_id = a.action_id;
-    marker.push_back(std::move(id_only));
-    break;
-  }
-  s.actions = std::move(marker);
+  // The open actions stay whole (ListOpenActions reads them from every row);
+  // the closed ones go.
+  std::erase_if(s.actions, [](const domain::MeetingAction& a) { return !a.open; });
+  s.actions.shrink_to_fit();
   s.quorum.reset();
   return true;
 }

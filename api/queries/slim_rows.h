@@ -4,9 +4,9 @@
 // the entity's stream (WithFullState, network_model.h).
 //
 // Meetings keep: id, group, title, date, location, status (lists, the
-//   attendance and live filters) in the state, and the first open action's
-//   id only (so ListOpenActions knows to load the meeting); every other
-//   action and the quorum are dropped. Who attended and how (without their
+//   attendance and live filters) and the open actions, whole (the list of
+//   open actions, ListOpenActions) in the state; the closed actions and the
+//   quorum are dropped. Who attended and how (without their
 //   organisation: AttendanceOf) and each decision's id and links (without
 //   its text: QsinCoverage, the decision log, a version's
 //   meeting_decision_id) are kept packed in the row (Row::packed, below),

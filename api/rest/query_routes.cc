@@ -146,7 +146,13 @@ Status RegisterQueryRoutes(http::Router& router, std::shared_ptr<RestDeps> deps)
   http::RouteOptions actions;
   actions.openapi = http::OpenApiOperation("Open actions of every meeting", "meetings");
   actions.openapi["parameters"] = {http::OpenApiQueryParam("owner", "string", "owner person id"),
-                                   http::OpenApiQueryParam("due_before", "string", "YYYY-MM-DD")};
+                                   http::OpenApiQueryParam("due_before", "string", "YYYY-MM-DD"),
+                                   http::OpenApiQueryParam("offset", "integer", "rows to skip"),
+                                   http::OpenApiQueryParam("limit", "integer", "rows (default 100, max 1000)")};
+  actions.openapi["description"] =
+      "Soonest due first (then by meeting id and the order recorded). Each row names its meeting, group and "
+      "owner in words; total counts the rows in all. Reads the record as it is now; overdue compares the due "
+      "date with today's date in the business (the server's clock).";
   add("GET", "/api/v1/actions",
              ModelRoute(deps, [deps](const http::Request& req, const NetworkModel& m) -> Result<nlohmann::json> {
                // Due dates compare as text: anything but a date would filter silently.
@@ -159,9 +165,10 @@ Status RegisterQueryRoutes(http::Router& router, std::shared_ptr<RestDeps> deps)
                if (owner && !m.people.Find(*owner)) {
                  return MakeError(ErrorCode::kNotFound, "no person '" + *owner + "'", "owner");
                }
-               auto items = ListOpenActions(m, owner, due_before, Today(*deps));
-               if (!items.ok()) return items.error();
-               return nlohmann::json{{"items", std::move(items).value()}};
+               auto page = ReadPage(req, deps->max_page);
+               if (!page.ok()) return page.error();
+               auto rows = ListOpenActions(m, owner, due_before, Today(*deps), page->offset, page->limit);
+               return PageJson(std::move(rows.items), rows.total, *page, m.position);
              }),
              actions);
 

@@ -15,6 +15,7 @@
 #include "api/core/event_mapping.h"
 #include "api/core/projection_runner.h"
 #include "api/queries/network_model.h"
+#include "api/queries/queries.h"
 #include "api/queries/slim_rows.h"
 #include "tests/api/random_history.h"
 #include "tests/api/same_model.h"
@@ -194,6 +195,79 @@ TEST(ColdRowsTest, WhenTheStoreTakesNoColdRowsTheyStaySlimInMemory) {
   EXPECT_GT(slim, 0);
   EXPECT_EQ(m.meetings.size() + m.documents.size(), Scanned(m)) << "every row in memory";
   EXPECT_GT(m.meetings.cold_rows()->failures() + m.documents.cold_rows()->failures(), 0u);
+  ExpectAsFoldedFromTheStart(m, *fault.store);
+}
+
+// The list of open actions reads them from the rows, cold ones included (a
+// slim meeting keeps its open actions whole): it loads no meeting from its
+// stream, however many have open actions, and its pages put together are
+// the whole list.
+TEST(ColdRowsTest, TheOpenActionsListReadsColdRowsAndNoStream) {
+  auto fault = storage::testing::OpenFaultStore();
+  ASSERT_NE(fault.store, nullptr);
+  auto live = std::make_shared<NetworkProjection>(fault.store.get(), /*hot_events=*/5);
+  ProjectionRunner runner(*fault.store, {live});
+  ASSERT_TRUE(runner.Start().ok());
+  // Six meetings closed with open actions (due on two dates, so that the
+  // order's ties fall to the meeting and the order recorded), then enough
+  // other events for them to go cold.
+  int n = 0;
+  auto run = [&](const std::string& id, const std::string& name, const nlohmann::json& body) {
+    auto command = domain::MeetingAggregate::ParseCommand(name, body);
+    ASSERT_TRUE(command.ok()) << name << ": " << command.error().message;
+    RequestContext rc;
+    rc.actor = "test";
+    rc.now_us = 1'700'000'000'000'000LL + ++n;
+    ASSERT_TRUE(Execute<domain::MeetingAggregate>(*fault.store, id, *command, rc).ok()) << name;
+  };
+  for (int i = 0; i < 6; ++i) {
+    const std::string id = "open-actions-" + std::to_string(5 - i);
+    run(id, "schedule", {{"group_id", "g"}, {"title", "Board"}, {"scheduled_for", "2024-02-01"}});
+    run(id, "open", nlohmann::json::object());
+    for (int a = 0; a < 3; ++a) {
+      run(id, "raise-action", {{"text", "Action " + std::to_string(a)}, {"owner_person_id", random_history::PersonId(a)},
+                               {"due_date", a == 1 ? "2024-01-01" : "2024-03-01"}});
+    }
+    run(id, "close-action", {{"action_id", "a" + std::to_string(1 + i % 3)}, {"closure_evidence", "done"}});
+    run(id, "close", {{"quorum_rule", {{"min_present", 0}, {"min_percent", 0}, {"chair_required", false}}},
+                      {"members", nlohmann::json::array()}});
+  }
+  History history(*fault.store, 29);
+  for (int i = 0; i < 600; ++i) history.Step();
+  auto lock = runner.ReadLock();
+  const NetworkModel& m = live->model();
+  int cold_with_actions = 0;
+  m.meetings.ForEachRow([&](const std::string& id, const auto& row) {
+    cold_with_actions += m.meetings.IsCold(id) && !row.state.actions.empty();
+  });
+  ASSERT_GE(cold_with_actions, 6) << "the test needs cold meetings with open actions";
+  const auto events_read = fault.backend->event_reads();
+  const auto events_scanned = fault.backend->scanned_events();
+  const OpenActionsPage all = ListOpenActions(m, std::nullopt, std::nullopt, "2024-02-15", 0, 1000);
+  EXPECT_EQ(fault.backend->event_reads(), events_read);
+  EXPECT_EQ(fault.backend->scanned_events(), events_scanned);
+  ASSERT_GE(all.total, 12u);
+  ASSERT_EQ(all.items.size(), all.total);
+  for (std::size_t i = 1; i < all.items.size(); ++i) {
+    auto key = [&](std::size_t k) {
+      return all.items[k]["due_date"].get<std::string>() + " " + all.items[k]["meeting_id"].get<std::string>();
+    };
+    EXPECT_LE(key(i - 1), key(i)) << "soonest due first, then by meeting";
+  }
+  for (const auto& item : all.items) {
+    EXPECT_FALSE(item["text"].get<std::string>().empty()) << item.dump();
+    EXPECT_FALSE(item["due_date"].get<std::string>().empty()) << item.dump();
+  }
+  std::vector<nlohmann::json> paged;
+  for (std::size_t offset = 0; offset < all.total + 3; offset += 3) {
+    OpenActionsPage page = ListOpenActions(m, std::nullopt, std::nullopt, "2024-02-15", offset, 3);
+    EXPECT_EQ(page.total, all.total);
+    EXPECT_LE(page.items.size(), 3u);
+    for (auto& item : page.items) paged.push_back(std::move(item));
+  }
+  EXPECT_EQ(paged, all.items);
+  EXPECT_TRUE(ListOpenActions(m, std::nullopt, std::nullopt, "2024-02-15", all.total, 5).items.empty());
+  EXPECT_EQ(ListOpenActions(m, std::nullopt, std::nullopt, "2024-02-15", SIZE_MAX, 5).total, all.total);
   ExpectAsFoldedFromTheStart(m, *fault.store);
 }
 

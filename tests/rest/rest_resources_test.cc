@@ -2,6 +2,8 @@
 // the routes `assure serve` installs.
 #include <cctype>
 #include <set>
+#include <utility>
+#include <vector>
 
 #include "api/core/history.h"
 #include "api/audit/checkpoint.h"
@@ -523,6 +525,50 @@ TEST_F(RestTest, OpenApiListsEveryRegisteredRoute) {
         << route->method << " " << route->path_template;
   }
   EXPECT_GT(routes, 40u);  // the REST routes are installed, not only the built-in ones
+}
+
+// The open actions come a page at a time, soonest due first, with the
+// meeting, group and owner named in words and the number in all.
+TEST_F(RestTest, OpenActionsComeAPageAtATimeSoonestFirstInWords) {
+  World w = BuildWorld(*this);
+  const std::string& sec = tok().secretary;
+  const std::string meeting = Create(
+      "meetings", {{"group_id", w.group_in}, {"title", "Board"}, {"scheduled_for", TodayOf(srv())}}, sec);
+  const std::string base = "/api/v1/meetings/" + meeting;
+  Must(base + "/open", json::object(), sec);
+  for (const auto& [owner, due] : std::vector<std::pair<std::string, std::string>>{
+           {w.member, "2030-03-01"}, {w.chair, "2030-01-15"}, {w.member, "2030-02-01"}, {w.chair, "2030-01-20"}}) {
+    Must(base + "/raise-action", {{"text", "Due " + due}, {"owner_person_id", owner}, {"due_date", due}}, sec);
+  }
+  Must(base + "/close-action", {{"action_id", "a4"}, {"closure_evidence", "done"}}, sec);
+  Must(base + "/close", json::object(), sec);
+
+  json first = Get("/api/v1/actions?limit=2").Json();
+  EXPECT_EQ(first["total"], 3);
+  EXPECT_EQ(first["offset"], 0);
+  EXPECT_EQ(first["limit"], 2);
+  ASSERT_EQ(first["items"].size(), 2u) << first.dump();
+  EXPECT_EQ(first["items"][0]["due_date"], "2030-01-15");
+  EXPECT_EQ(first["items"][1]["due_date"], "2030-02-01");
+  const json& a = first["items"][0];
+  EXPECT_EQ(a["action_id"], "a2");
+  EXPECT_EQ(a["text"], "Due 2030-01-15");
+  EXPECT_EQ(a["meeting_id"], meeting);
+  EXPECT_TRUE(a["meeting"].get<std::string>().starts_with("the Board meeting of ")) << a.dump();
+  EXPECT_EQ(a["group_name"], "Imaging SIG");
+  EXPECT_EQ(a["owner"], "Ada Chair (North Trust)");
+  EXPECT_EQ(a["overdue"], false);
+  json rest = Get("/api/v1/actions?limit=2&offset=2").Json();
+  EXPECT_EQ(rest["total"], 3);
+  ASSERT_EQ(rest["items"].size(), 1u);
+  EXPECT_EQ(rest["items"][0]["due_date"], "2030-03-01");
+  EXPECT_EQ(Get("/api/v1/actions?offset=3").Json()["items"].size(), 0u);
+  json mine = Get("/api/v1/actions?owner=" + w.member + "&due_before=2030-02-15").Json();
+  EXPECT_EQ(mine["total"], 1);
+  EXPECT_EQ(mine["items"][0]["owner"], "Ben Member (North Trust)");
+  for (const char* bad : {"limit=0", "limit=1001", "offset=-1", "limit=x"}) {
+    EXPECT_EQ(Get(std::string("/api/v1/actions?") + bad).status, 422) << bad;
+  }
 }
 
 }  // namespace
