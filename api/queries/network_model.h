@@ -146,16 +146,17 @@ class NetworkProjection final : public Projection {
   // ErrorCode::kCorruption (the model is left as it was) and the runner then
   // rebuilds from the log. Bump kSnapshotFormat when the layout's meaning
   // changes in a way a reader would not notice.
-  // Format 7: a slim meeting keeps its open actions whole (format 6 kept
-  // the first one's id only; a format-6 snapshot is not read, and the
-  // rebuild from the log deletes the cold rows written with it).
+  // Format 8: a slim meeting keeps its open actions whole, packed (format 7,
+  // written by one commit for an hour, kept them in a cold row's state;
+  // format 6 kept the first one's id only; neither is read, and the rebuild
+  // from the log deletes the cold rows written with them).
   // Format 6: meetings and documents that have gone cold (cold_rows.h) are
   // not in it; format 5 had every row (a format-5 snapshot is not read: the
   // model is rebuilt from the log once).
   // Format 5: parts (format 4 held every table's rows in the one text;
   // format 3 had no registers' tables; format 2 was one JSON object, rows
   // possibly slim; format 1 had no slim rows).
-  static constexpr int kSnapshotFormat = 7;
+  static constexpr int kSnapshotFormat = 8;
   // Copies the model (under the runner's lock: the map of each table's rows,
   // which the copy shares with the live model, EntityTable); the renderer
   // renders the copy a table at a time, freeing each.

@@ -230,8 +230,7 @@ OpenActionsPage ListOpenActions(const NetworkModel& m, const std::optional<std::
                                 const std::optional<std::string>& due_before, const std::string& today,
                                 std::size_t offset, std::size_t limit) {
   // An open action's place in the order; `index` is its place among the
-  // row's actions, whole or slim alike (a slim row keeps the open ones in
-  // the order recorded).
+  // meeting's open actions (ForEachOpenAction: whole or slim alike).
   struct Key {
     std::string due_date;
     std::string meeting_id;
@@ -244,19 +243,19 @@ OpenActionsPage ListOpenActions(const NetworkModel& m, const std::optional<std::
   std::priority_queue<Key> first;  // the `wanted` first keys seen, the last of them on top
   OpenActionsPage page;
   m.meetings.ForEachRow([&](const std::string& id, const MeetingRow& row) {
-    for (std::size_t i = 0; i < row.state.actions.size(); ++i) {
-      const auto& a = row.state.actions[i];
-      if (!a.open) continue;
-      if (owner_person_id && a.owner_person_id != *owner_person_id) continue;
-      if (due_before && !(a.due_date < *due_before)) continue;
+    std::size_t i = 0;
+    ForEachOpenAction(row, [&](const domain::MeetingAction& a) {
+      const std::size_t index = i++;
+      if (owner_person_id && a.owner_person_id != *owner_person_id) return;
+      if (due_before && !(a.due_date < *due_before)) return;
       ++page.total;
-      Key key{a.due_date, id, i};
+      Key key{a.due_date, id, index};
       if (first.size() == wanted) {
-        if (wanted == 0 || !(key < first.top())) continue;
+        if (wanted == 0 || !(key < first.top())) return;
         first.pop();
       }
       first.push(std::move(key));
-    }
+    });
   });
   std::vector<Key> keys;
   keys.reserve(first.size());
@@ -266,9 +265,15 @@ OpenActionsPage ListOpenActions(const NetworkModel& m, const std::optional<std::
     auto row = m.meetings.FindRow(keys[k].meeting_id);
     // The model does not change under a read; a cold row read back twice
     // reads the same (one that failed to read is counted and left out).
-    if (!row || keys[k].index >= row->state.actions.size()) continue;
+    if (!row) continue;
+    std::optional<domain::MeetingAction> found;
+    std::size_t i = 0;
+    ForEachOpenAction(*row, [&](const domain::MeetingAction& a) {
+      if (i++ == keys[k].index) found = a;
+    });
+    if (!found) continue;
     const domain::MeetingState& meeting = row->state;
-    const domain::MeetingAction& a = meeting.actions[keys[k].index];
+    const domain::MeetingAction& a = *found;
     auto days = DaysBetween(today, a.due_date);
     page.items.push_back({{"meeting_id", keys[k].meeting_id},
                           {"meeting", MeetingName(meeting)},

@@ -69,6 +69,29 @@ void PackedMeeting::SkipText() {
   in_.remove_prefix(std::min<std::uint64_t>((tag & 1) != 0 ? 16 : tag >> 1, in_.size()));
 }
 
+void PackedMeeting::SkipToActions() {
+  for (std::uint64_t n = Count(); n > 0; --n) {  // the attendance
+    SkipText();
+    Byte();
+  }
+  for (std::uint64_t n = Count(); n > 0; --n) {  // the decisions
+    SkipText();
+    for (std::uint64_t links = Count(); links > 0; --links) {
+      Byte();
+      SkipText();
+      SkipText();
+    }
+  }
+}
+
+void PackedMeeting::Action(domain::MeetingAction& a) {
+  for (std::string* text : {&a.action_id, &a.text, &a.owner_person_id, &a.due_date}) Text(*text);
+  a.open = true;
+  a.closure_evidence.clear();
+  a.notes.resize(Count());
+  for (auto& note : a.notes) Text(note);
+}
+
 std::uint8_t PackedMeeting::Byte() {
   if (in_.empty()) return 0;
   const auto b = static_cast<std::uint8_t>(in_.front());
@@ -93,14 +116,21 @@ bool SlimMeeting(domain::MeetingState& s, std::string& packed) {
       PutText(out, l.version_id);
     }
   }
+  // The open actions, whole (ListOpenActions reads them from every row); the
+  // closed ones go.
+  PutLeb128(out, static_cast<std::uint64_t>(
+                     std::count_if(s.actions.begin(), s.actions.end(), [](const auto& a) { return a.open; })));
+  for (const auto& a : s.actions) {
+    if (!a.open) continue;
+    for (const std::string* text : {&a.action_id, &a.text, &a.owner_person_id, &a.due_date}) PutText(out, *text);
+    PutLeb128(out, a.notes.size());
+    for (const auto& note : a.notes) PutText(out, note);
+  }
   out.shrink_to_fit();
   packed = std::move(out);
   Release(s.attendance);
   Release(s.decisions);
-  // The open actions stay whole (ListOpenActions reads them from every row);
-  // the closed ones go.
-  std::erase_if(s.actions, [](const domain::MeetingAction& a) { return !a.open; });
-  s.actions.shrink_to_fit();
+  Release(s.actions);
   s.quorum.reset();
   return true;
 }
@@ -115,8 +145,11 @@ void UnpackMeeting(domain::MeetingState& s, std::string_view packed) {
   ForEachDecision(s, packed, [&](std::string_view id, const std::vector<domain::DecisionLink>& links) {
     decisions.push_back({std::string(id), {}, links});
   });
+  std::vector<domain::MeetingAction> actions;
+  ForEachOpenAction(s, packed, [&](const domain::MeetingAction& a) { actions.push_back(a); });
   s.attendance = std::move(attendance);
   s.decisions = std::move(decisions);
+  s.actions = std::move(actions);
 }
 
 bool SlimDocument(domain::ControlledDocumentState& s, std::string&) {

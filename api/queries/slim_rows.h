@@ -4,14 +4,15 @@
 // the entity's stream (WithFullState, network_model.h).
 //
 // Meetings keep: id, group, title, date, location, status (lists, the
-//   attendance and live filters) and the open actions, whole (the list of
-//   open actions, ListOpenActions) in the state; the closed actions and the
+//   attendance and live filters) in the state; the closed actions and the
 //   quorum are dropped. Who attended and how (without their
 //   organisation: AttendanceOf) and each decision's id and links (without
 //   its text: QsinCoverage, the decision log, a version's
-//   meeting_decision_id) are kept packed in the row (Row::packed, below),
-//   read with ForEachAttendance and ForEachDecision, which read a row whole
-//   or slim alike. Packed, an id made by the server (a uuid, 36 characters)
+//   meeting_decision_id) and its open actions, whole (the list of open
+//   actions, ListOpenActions) are kept packed in the row (Row::packed,
+//   below), read with ForEachAttendance, ForEachDecision and
+//   ForEachOpenAction, which read a row whole or slim alike (so a scan that
+//   reads none of them decodes none). Packed, an id made by the server (a uuid, 36 characters)
 //   takes 17 bytes, any other text its bytes plus 1 (2 from 64 bytes on); an attendance record
 //   takes its person id and 1, a decision its id, its links (a byte, an id
 //   and a version id each) and 1: a meeting of 33 records and 33 decisions
@@ -33,7 +34,9 @@
 // bytes;
 //   records: n, then per record (person id s, attendance byte) in person order;
 //   decisions: n, then per decision (decision id s, links n, then per link
-//   (kind byte, id s, version id s)) in the order recorded.
+//   (kind byte, id s, version id s)) in the order recorded;
+//   open actions: n, then per open action (id s, text s, owner person id s,
+//   due date s, notes n, then per note s) in the order recorded.
 #pragma once
 
 #include <cstddef>
@@ -70,6 +73,10 @@ class PackedMeeting {
   void Text(std::string& out);
   void SkipText();
   std::uint8_t Byte();
+  // Past the attendance records and the decisions, to the open actions.
+  void SkipToActions();
+  // Reads an open action into `a`.
+  void Action(domain::MeetingAction& a);
 
  private:
   std::uint64_t Number();  // a LEB128 number as written (a text's tag)
@@ -128,6 +135,30 @@ void ForEachDecision(const domain::MeetingState& state, std::string_view packed,
 template <class Fn>
 void ForEachDecision(const MeetingRow& row, Fn&& fn) {
   ForEachDecision(row.state, row.packed, std::forward<Fn>(fn));
+}
+
+// fn(const domain::MeetingAction&) for each open action of a meeting, whole
+// (`packed` empty) or slim, in the order recorded. The action is valid
+// during the call only.
+template <class Fn>
+void ForEachOpenAction(const domain::MeetingState& state, std::string_view packed, Fn&& fn) {
+  if (packed.empty()) {
+    for (const auto& a : state.actions) {
+      if (a.open) fn(a);
+    }
+    return;
+  }
+  PackedMeeting in(packed);
+  in.SkipToActions();
+  domain::MeetingAction a;
+  for (std::uint64_t n = in.Count(); n > 0; --n) {
+    in.Action(a);
+    fn(std::as_const(a));
+  }
+}
+template <class Fn>
+void ForEachOpenAction(const MeetingRow& row, Fn&& fn) {
+  ForEachOpenAction(row.state, row.packed, std::forward<Fn>(fn));
 }
 
 }  // namespace assure::api

@@ -250,10 +250,8 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
   // List.
   http::RouteOptions list;
   list.openapi = http::OpenApiOperation("List " + spec->collection, spec->collection);
-  list.openapi["parameters"] = {AsOfParam(),
-                                AtPositionParam(),
-                                http::OpenApiQueryParam("offset", "integer", "rows to skip"),
-                                http::OpenApiQueryParam("limit", "integer", "rows to return (max 1000)")};
+  list.openapi["parameters"] = {AsOfParam(), AtPositionParam()};
+  AddPageParams(list.openapi["parameters"]);
   if (spec->collection != "deliverables") {  // deliverables have a filtered list of their own
     add("GET", base, [deps, spec](const http::Request& req) -> http::Response {
       if (auto s = AwaitMinPosition(*deps, req); !s.ok()) return ErrorResponse(s.error(), req);
@@ -355,9 +353,8 @@ void RegisterEntityRoutes(RouteAdder& add, std::shared_ptr<RestDeps> deps,
                                            spec->collection);
   history.openapi["parameters"] = {AsOfParam(),
                                    AtPositionParam(),
-                                   http::OpenApiQueryParam("order", "string", "asc (oldest first, the default) or desc"),
-                                   http::OpenApiQueryParam("offset", "integer", "changes to skip, in that order"),
-                                   http::OpenApiQueryParam("limit", "integer", "changes to return (default 100, max 1000)")};
+                                   http::OpenApiQueryParam("order", "string", "asc (oldest first, the default) or desc")};
+  AddPageParams(history.openapi["parameters"], "changes");
   history.openapi["description"] =
       "{items: [{position, version, recorded_at, actor, actor_name (who, in words: a person's name "
       "and organisation, \"erased person\", a token's label), type, reason, summary, changes: [{field, "

@@ -18,9 +18,8 @@ Status RegisterDeliverableNoteRoutes(http::Router& router, std::shared_ptr<RestD
   o.openapi = http::OpenApiOperation("Progress notes of a deliverable, newest first by default", "deliverables");
   o.openapi["parameters"] = {
       AsOfParam(), AtPositionParam(),
-      http::OpenApiQueryParam("order", "string", "desc (newest first, the default) or asc"),
-      http::OpenApiQueryParam("offset", "integer", "notes to skip, in that order"),
-      http::OpenApiQueryParam("limit", "integer", "notes to return (default 100, max 1000)")};
+      http::OpenApiQueryParam("order", "string", "desc (newest first, the default) or asc")};
+  AddPageParams(o.openapi["parameters"], "notes");
   o.openapi["description"] =
       "{items: [{note_id, note_date, text, actor, recorded_at, position}], total, offset, limit, "
       "order}. total is the deliverable's progress_note_count; the deliverable itself shows only "

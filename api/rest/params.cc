@@ -58,6 +58,11 @@ nlohmann::json AtPositionParam() {
                                  "before it (one command's events are seen together or not at all)");
 }
 
+void AddPageParams(nlohmann::json& parameters, const std::string& what) {
+  parameters.push_back(http::OpenApiQueryParam("offset", "integer", what + " to skip, in the list's order"));
+  parameters.push_back(http::OpenApiQueryParam("limit", "integer", what + " to return (default 100, max 1000)"));
+}
+
 Result<Page> ReadPage(const http::Request& req, std::size_t max_limit) {
   // The one pagination parser (api/http/query.h), also the token routes'.
   auto p = http::ParsePageParams(req.query, Page{}.limit, max_limit);

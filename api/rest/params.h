@@ -35,6 +35,9 @@ inline constexpr std::string_view kAsOfMeaning =
 // The OpenAPI descriptions of the as_of and at_position query parameters.
 nlohmann::json AsOfParam();
 nlohmann::json AtPositionParam();
+// Appends the OpenAPI descriptions of `offset` and `limit` (ReadPage's) to
+// `parameters`, naming what a page holds ("rows", "changes", "notes").
+void AddPageParams(nlohmann::json& parameters, const std::string& what = "rows");
 
 struct Page {
   std::size_t offset = 0;

@@ -62,8 +62,7 @@ Status RegisterQueryRoutes(http::Router& router, std::shared_ptr<RestDeps> deps)
   o.openapi["description"] =
       "programme_id and group_id must exist in the model asked about (else 404); qsin_code "
       "matches case-insensitively.";
-  o.openapi["parameters"].push_back(http::OpenApiQueryParam("offset", "integer", "rows to skip"));
-  o.openapi["parameters"].push_back(http::OpenApiQueryParam("limit", "integer", "rows (max 1000)"));
+  AddPageParams(o.openapi["parameters"]);
   add("GET", "/api/v1/deliverables",
              ModelRoute(deps, [deps](const http::Request& req, const NetworkModel& m) -> Result<nlohmann::json> {
                DeliverableFilter f;
@@ -146,9 +145,8 @@ Status RegisterQueryRoutes(http::Router& router, std::shared_ptr<RestDeps> deps)
   http::RouteOptions actions;
   actions.openapi = http::OpenApiOperation("Open actions of every meeting", "meetings");
   actions.openapi["parameters"] = {http::OpenApiQueryParam("owner", "string", "owner person id"),
-                                   http::OpenApiQueryParam("due_before", "string", "YYYY-MM-DD"),
-                                   http::OpenApiQueryParam("offset", "integer", "rows to skip"),
-                                   http::OpenApiQueryParam("limit", "integer", "rows (default 100, max 1000)")};
+                                   http::OpenApiQueryParam("due_before", "string", "YYYY-MM-DD")};
+  AddPageParams(actions.openapi["parameters"]);
   actions.openapi["description"] =
       "Soonest due first (then by meeting id and the order recorded). Each row names its meeting, group and "
       "owner in words; total counts the rows in all. Reads the record as it is now; overdue compares the due "
@@ -277,8 +275,7 @@ Status RegisterQueryRoutes(http::Router& router, std::shared_ptr<RestDeps> deps)
            {"recommendations", "true: only decisions escalated to the board above as recommendations"}}) {
     decisions.openapi["parameters"].push_back(http::OpenApiQueryParam(p, "string", what));
   }
-  decisions.openapi["parameters"].push_back(http::OpenApiQueryParam("offset", "integer", "rows to skip"));
-  decisions.openapi["parameters"].push_back(http::OpenApiQueryParam("limit", "integer", "rows (max 1000)"));
+  AddPageParams(decisions.openapi["parameters"]);
   decisions.openapi["description"] =
       "Newest meeting first. Each row names the meeting, group and links in words, the escalations the "
       "decision accepted, returned or closed, and, for a recommendation to the board above, whether it "

@@ -238,7 +238,9 @@ TEST(ColdRowsTest, TheOpenActionsListReadsColdRowsAndNoStream) {
   const NetworkModel& m = live->model();
   int cold_with_actions = 0;
   m.meetings.ForEachRow([&](const std::string& id, const auto& row) {
-    cold_with_actions += m.meetings.IsCold(id) && !row.state.actions.empty();
+    bool any = false;
+    ForEachOpenAction(row, [&](const domain::MeetingAction&) { any = true; });
+    cold_with_actions += m.meetings.IsCold(id) && any;
   });
   ASSERT_GE(cold_with_actions, 6) << "the test needs cold meetings with open actions";
   const auto events_read = fault.backend->event_reads();
@@ -278,16 +280,24 @@ TEST(ColdRowsTest, ADamagedPackedPartIsReadBoundedByItsBytes) {
   const std::string huge_count = "\xff\xff\xff\xff\xff\xff\xff\xff\x7f";  // 2^63 - 1
   domain::MeetingState state;
   for (const std::string& packed : {huge_count, huge_count + std::string(40, 'x'), std::string("\x02") + huge_count,
-                                    std::string("\x00") + huge_count + std::string(40, '\x04')}) {
-    std::size_t records = 0, decisions = 0, links = 0;
+                                    std::string("\x00") + huge_count + std::string(40, '\x04'),
+                                    std::string(2, '\x00') + huge_count + std::string(40, '\x02'),
+                                    std::string(2, '\x00') + "\x01\x02x\x02y\x02z\x02w" + huge_count}) {
+    std::size_t records = 0, decisions = 0, links = 0, actions = 0, notes = 0;
     ForEachAttendance(state, packed, [&](std::string_view, domain::Attendance) { ++records; });
     ForEachDecision(state, packed, [&](std::string_view, const std::vector<domain::DecisionLink>& l) {
       ++decisions;
       links += l.size();
     });
+    ForEachOpenAction(state, packed, [&](const domain::MeetingAction& a) {
+      ++actions;
+      notes += a.notes.size();
+    });
     EXPECT_LE(records, packed.size());
     EXPECT_LE(decisions, packed.size());
     EXPECT_LE(links, packed.size() * packed.size());
+    EXPECT_LE(actions, packed.size());
+    EXPECT_LE(notes, packed.size() * packed.size());
   }
 }
 
