@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <memory>
+#include <tuple>
 
+#include "api/queries/first_keys.h"
 #include "api/queries/slim_rows.h"
 #include "domain/ascii.h"
 #include "domain/calendar.h"
@@ -71,85 +73,7 @@ Result<DecisionLogPage> DecisionLog(const NetworkModel& m, const DecisionFilter&
       if (!newest.second || e.raised_at >= newest.second->raised_at) newest = {id, &e};
     }
   });
-  // The decisions that pass the filters, found from the rows' summaries (a
-  // slim meeting keeps each decision's id and links, not its text), newest
-  // meeting first, then in the order recorded. Only the meetings of the
-  // requested page are loaded whole (a slim one from the store), for their
-  // texts; with a text to search for, every meeting with a candidate is.
-  struct Candidate {
-    std::string date;
-    // Shared by a meeting's candidates: a copy (a cold row lives for its
-    // call of ForEachRow only).
-    std::shared_ptr<const std::string> meeting_id;
-    std::shared_ptr<const MeetingRow> row;
-    std::size_t order;  // the decision's index, in the summary and in the whole state alike
-  };
-  std::vector<Candidate> candidates;
-  m.meetings.ForEachRow([&](const std::string& meeting_id, const MeetingRow& row) {
-    const domain::MeetingState& summary = row.state;
-    if (f.group_id && summary.group_id != *f.group_id) return;
-    std::string date = summary.scheduled_for.substr(0, 10);
-    if ((f.from && date < *f.from) || (f.to && date > *f.to)) return;
-    std::size_t i = 0;
-    std::shared_ptr<const std::string> id_copy;
-    std::shared_ptr<const MeetingRow> row_copy;
-    ForEachDecision(row, [&](std::string_view decision_id, const std::vector<domain::DecisionLink>& links) {
-      const std::size_t order = i++;
-      if (!Links(links, f)) return;
-      if (f.recommendations_only && !recommended.contains(meeting_id + "/" + std::string(decision_id))) return;
-      if (!row_copy) {
-        id_copy = std::make_shared<const std::string>(meeting_id);
-        row_copy = std::make_shared<const MeetingRow>(row);
-      }
-      candidates.push_back({date, id_copy, row_copy, order});
-    });
-  });
-  // Calls fn(candidate, decision, meeting) for each of [first, last) of
-  // `candidates`, loading each meeting once (they are grouped by meeting).
-  // A row and its whole state were folded to the same position
-  // (WithFullState), so a decision has the same index in both.
-  auto with_decisions = [&](std::size_t first, std::size_t last, auto&& fn) -> Status {
-    for (std::size_t k = first; k < last;) {
-      std::size_t next = k;
-      while (next < last && candidates[next].meeting_id == candidates[k].meeting_id) ++next;
-      ASSURE_TRY(WithFullState<domain::MeetingAggregate>(
-          m, *candidates[k].meeting_id, *candidates[k].row, [&](const domain::MeetingState& mt) {
-            for (std::size_t c = k; c < next; ++c) {
-              if (candidates[c].order < mt.decisions.size()) fn(c, mt.decisions[candidates[c].order], mt);
-            }
-          }));
-      k = next;
-    }
-    return {};
-  };
-  if (f.text) {
-    const std::string needle = domain::AsciiLower(*f.text);
-    std::vector<bool> keep(candidates.size(), false);
-    ASSURE_TRY(with_decisions(0, candidates.size(),
-                              [&](std::size_t c, const domain::MeetingDecision& d, const domain::MeetingState&) {
-                                keep[c] = domain::AsciiLower(d.text).find(needle) != std::string::npos;
-                              }));
-    std::size_t w = 0;
-    for (std::size_t c = 0; c < candidates.size(); ++c) {
-      if (!keep[c]) continue;
-      if (w != c) candidates[w] = std::move(candidates[c]);
-      ++w;
-    }
-    candidates.resize(w);
-  }
-  std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
-    if (a.date != b.date) return a.date > b.date;
-    if (*a.meeting_id != *b.meeting_id) return *a.meeting_id < *b.meeting_id;
-    return a.order < b.order;
-  });
-  DecisionLogPage out;
-  out.total = candidates.size();
-  const std::size_t first = std::min(offset, candidates.size());
-  const std::size_t last = first + std::min(limit, candidates.size() - first);
-  std::vector<json> rows(last - first);
-  ASSURE_TRY(with_decisions(first, last, [&](std::size_t c, const domain::MeetingDecision& d,
-                                              const domain::MeetingState& mt) {
-    const std::string& meeting_id = *candidates[c].meeting_id;
+  auto render = [&](const std::string& meeting_id, const domain::MeetingDecision& d, const domain::MeetingState& mt) {
     const std::string ref = meeting_id + "/" + d.decision_id;
     json links = json::array();
     for (const auto& l : d.links) {
@@ -174,19 +98,84 @@ Result<DecisionLogPage> DecisionLog(const NetworkModel& m, const DecisionFilter&
                         {"outcome", domain::EscalationOutcome(e)},
                         {"decision", e.accepted_decision.empty() ? e.closed_decision : e.accepted_decision}};
     }
-    rows[c - first] = {{"ref", ref},
-                       {"meeting_id", meeting_id},
-                       {"meeting", EntityNameIn(m, "meeting", meeting_id)},
-                       {"scheduled_for", mt.scheduled_for},
-                       {"group_id", mt.group_id},
-                       {"group_name", EntityNameIn(m, "group", mt.group_id)},
-                       {"decision_id", d.decision_id},
-                       {"text", d.text},
-                       {"links", std::move(links)},
-                       {"escalations", std::move(escalations)},
-                       {"recommendation", std::move(recommendation)}};
-  }));
-  out.items = std::move(rows);
+    return json{{"ref", ref},
+                {"meeting_id", meeting_id},
+                {"meeting", MeetingName(mt)},
+                {"scheduled_for", mt.scheduled_for},
+                {"group_id", mt.group_id},
+                {"group_name", EntityNameIn(m, "group", mt.group_id)},
+                {"decision_id", d.decision_id},
+                {"text", d.text},
+                {"links", std::move(links)},
+                {"escalations", std::move(escalations)},
+                {"recommendation", std::move(recommendation)}};
+  };
+  // The decisions that pass the filters, found from the rows' summaries (a
+  // slim meeting keeps each decision's id and links, not its text), newest
+  // meeting first, then in the order recorded. Only the first offset + limit
+  // of them in that order are kept (as keys), not every decision; with a
+  // text to search for, each meeting with a decision passing the other
+  // filters is loaded whole (a slim one from the store) as the scan reaches
+  // it; then the page's meetings are, for their texts.
+  struct Key {
+    std::string date;
+    std::string meeting_id;
+    std::size_t order;  // the decision's index, in the summary and in the whole state alike
+    bool operator<(const Key& o) const {  // comes before `o`
+      if (date != o.date) return date > o.date;
+      return std::tie(meeting_id, order) < std::tie(o.meeting_id, o.order);
+    }
+  };
+  FirstKeys<Key> first(offset, limit);
+  const std::string needle = f.text ? domain::AsciiLower(*f.text) : std::string();
+  Status failed;
+  m.meetings.ForEachRow([&](const std::string& meeting_id, const MeetingRow& row) {
+    if (!failed.ok()) return;
+    const domain::MeetingState& summary = row.state;
+    if (f.group_id && summary.group_id != *f.group_id) return;
+    const std::string date = summary.scheduled_for.substr(0, 10);
+    if ((f.from && date < *f.from) || (f.to && date > *f.to)) return;
+    std::vector<std::size_t> orders;
+    std::size_t i = 0;
+    ForEachDecision(row, [&](std::string_view decision_id, const std::vector<domain::DecisionLink>& links) {
+      const std::size_t order = i++;
+      if (!Links(links, f)) return;
+      if (f.recommendations_only && !recommended.contains(meeting_id + "/" + std::string(decision_id))) return;
+      orders.push_back(order);
+    });
+    if (orders.empty()) return;
+    if (f.text) {
+      failed = WithFullState<domain::MeetingAggregate>(m, meeting_id, row, [&](const domain::MeetingState& mt) {
+        std::erase_if(orders, [&](std::size_t o) {
+          return o >= mt.decisions.size() || domain::AsciiLower(mt.decisions[o].text).find(needle) == std::string::npos;
+        });
+      });
+    }
+    for (std::size_t order : orders) first.Offer(Key{date, meeting_id, order});
+  });
+  if (!failed.ok()) return failed.error();
+  DecisionLogPage out;
+  out.total = first.offered();
+  const std::vector<Key> keys = std::move(first).Take();
+  // The page, each meeting loaded once (its keys are together). A row and
+  // its whole state were folded to the same position (WithFullState), so a
+  // decision has the same index in both.
+  for (std::size_t k = std::min(offset, keys.size()); k < keys.size();) {
+    std::size_t next = k;
+    while (next < keys.size() && keys[next].meeting_id == keys[k].meeting_id) ++next;
+    const std::string& meeting_id = keys[k].meeting_id;
+    // The model does not change under a read; a cold row that failed to
+    // read is counted and left out.
+    auto row = m.meetings.FindRow(meeting_id);
+    if (row) {
+      ASSURE_TRY(WithFullState<domain::MeetingAggregate>(m, meeting_id, *row, [&](const domain::MeetingState& mt) {
+        for (std::size_t c = k; c < next; ++c) {
+          if (keys[c].order < mt.decisions.size()) out.items.push_back(render(meeting_id, mt.decisions[keys[c].order], mt));
+        }
+      }));
+    }
+    k = next;
+  }
   return out;
 }
 

@@ -40,7 +40,8 @@ struct DecisionFilter {
 // Cost: the filters other than `text` read the rows' summaries; only the
 // page's meetings are loaded whole for their texts (a slim one from the
 // store). A `text` to search for loads every meeting that passes the other
-// filters.
+// filters. Memory: offset + limit keys at most (FirstKeys), not a row per
+// decision.
 // Errors: kInvalidArgument (field named) for a bad kind or date;
 // kNotFound for an unknown group.
 struct DecisionLogPage {

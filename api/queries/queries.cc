@@ -4,11 +4,11 @@
 #include <cctype>
 #include <map>
 #include <optional>
-#include <queue>
 #include <set>
 #include <tuple>
 
 #include "api/queries/deliverable_owner.h"
+#include "api/queries/first_keys.h"
 #include "api/queries/slim_rows.h"
 #include "domain/ascii.h"
 #include "domain/calendar.h"
@@ -239,28 +239,19 @@ OpenActionsPage ListOpenActions(const NetworkModel& m, const std::optional<std::
       return std::tie(due_date, meeting_id, index) < std::tie(o.due_date, o.meeting_id, o.index);
     }
   };
-  const std::size_t wanted = offset > SIZE_MAX - limit ? SIZE_MAX : offset + limit;
-  std::priority_queue<Key> first;  // the `wanted` first keys seen, the last of them on top
-  OpenActionsPage page;
+  FirstKeys<Key> first(offset, limit);
   m.meetings.ForEachRow([&](const std::string& id, const MeetingRow& row) {
     std::size_t i = 0;
     ForEachOpenAction(row, [&](const domain::MeetingAction& a) {
       const std::size_t index = i++;
       if (owner_person_id && a.owner_person_id != *owner_person_id) return;
       if (due_before && !(a.due_date < *due_before)) return;
-      ++page.total;
-      Key key{a.due_date, id, index};
-      if (first.size() == wanted) {
-        if (wanted == 0 || !(key < first.top())) return;
-        first.pop();
-      }
-      first.push(std::move(key));
+      first.Offer(Key{a.due_date, id, index});
     });
   });
-  std::vector<Key> keys;
-  keys.reserve(first.size());
-  for (; !first.empty(); first.pop()) keys.push_back(first.top());
-  std::reverse(keys.begin(), keys.end());
+  OpenActionsPage page;
+  page.total = first.offered();
+  const std::vector<Key> keys = std::move(first).Take();
   for (std::size_t k = offset; k < keys.size(); ++k) {
     auto row = m.meetings.FindRow(keys[k].meeting_id);
     // The model does not change under a read; a cold row read back twice

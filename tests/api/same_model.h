@@ -66,6 +66,15 @@ inline void ExpectSameAnswers(const NetworkModel& slim, const NetworkModel& whol
     ASSERT_TRUE(a.ok() && b.ok());
     EXPECT_EQ(a->total, b->total);
     EXPECT_EQ(a->items, b->items);
+    // Its pages, put together, are the whole list.
+    std::vector<nlohmann::json> paged;
+    for (std::size_t offset = 0; offset < a->total + 7; offset += 7) {
+      auto page = DecisionLog(slim, *f, offset, 7);
+      ASSERT_TRUE(page.ok());
+      EXPECT_EQ(page->total, a->total);
+      for (auto& item : page->items) paged.push_back(std::move(item));
+    }
+    EXPECT_EQ(paged, a->items);
   }
 }
 

@@ -1,0 +1,49 @@
+// FirstKeys: the first n of a stream of keys in their order (Key's
+// operator<), holding n of them at most: a list sorted across the whole read
+// model pages without keeping every row (ListOpenActions, DecisionLog).
+//
+// Thread safety: none; one per call.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <queue>
+#include <utility>
+#include <vector>
+
+namespace assure::api {
+
+template <class Key>
+class FirstKeys {
+ public:
+  // Keeps the first offset + limit (all of them when that overflows).
+  FirstKeys(std::size_t offset, std::size_t limit)
+      : n_(offset > SIZE_MAX - limit ? SIZE_MAX : offset + limit) {}
+
+  void Offer(Key key) {
+    ++offered_;
+    if (heap_.size() == n_) {
+      if (n_ == 0 || !(key < heap_.top())) return;
+      heap_.pop();
+    }
+    heap_.push(std::move(key));
+  }
+  // Keys offered in all.
+  std::size_t offered() const { return offered_; }
+  // The keys kept, first first.
+  std::vector<Key> Take() && {
+    std::vector<Key> out;
+    out.reserve(heap_.size());
+    for (; !heap_.empty(); heap_.pop()) out.push_back(heap_.top());
+    std::reverse(out.begin(), out.end());
+    return out;
+  }
+
+ private:
+  std::size_t n_;
+  std::size_t offered_ = 0;
+  std::priority_queue<Key> heap_;  // the last kept on top
+};
+
+}  // namespace assure::api
