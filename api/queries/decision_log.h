@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/queries/first_keys.h"
 #include "api/queries/network_model.h"
 
 namespace assure::api {
@@ -44,10 +45,7 @@ struct DecisionFilter {
 // decision.
 // Errors: kInvalidArgument (field named) for a bad kind or date;
 // kNotFound for an unknown group.
-struct DecisionLogPage {
-  std::vector<nlohmann::json> items;
-  std::size_t total = 0;
-};
+using DecisionLogPage = ListPage;
 Result<DecisionLogPage> DecisionLog(const NetworkModel& m, const DecisionFilter& f, std::size_t offset,
                                     std::size_t limit);
 

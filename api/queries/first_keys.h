@@ -1,6 +1,7 @@
 // FirstKeys: the first n of a stream of keys in their order (Key's
 // operator<), holding n of them at most: a list sorted across the whole read
-// model pages without keeping every row (ListOpenActions, DecisionLog).
+// model pages without keeping every row (ListOpenActions, DecisionLog,
+// AttendanceOf, ListDocumentsForReview), answering a ListPage.
 //
 // Thread safety: none; one per call.
 #pragma once
@@ -12,7 +13,16 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace assure::api {
+
+// One page of a list: its rows from `offset`, at most `limit` of them, and
+// how many rows the list has in all.
+struct ListPage {
+  std::vector<nlohmann::json> items;
+  std::size_t total = 0;
+};
 
 template <class Key>
 class FirstKeys {

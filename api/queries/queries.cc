@@ -197,38 +197,47 @@ Result<std::vector<nlohmann::json>> ListDeliverables(const NetworkModel& m,
   return out;
 }
 
-Result<std::vector<nlohmann::json>> ListDocumentsForReview(const NetworkModel& m, const std::string& today,
-                                                           int within_days) {
-  std::vector<std::pair<long, nlohmann::json>> rows;
-  Status failed;
+Result<ListPage> ListDocumentsForReview(const NetworkModel& m, const std::string& today, int within_days,
+                                        std::size_t offset, std::size_t limit) {
+  struct Key {
+    long days;
+    std::string id;
+    bool operator<(const Key& o) const { return std::tie(days, id) < std::tie(o.days, o.id); }
+  };
+  FirstKeys<Key> first(offset, limit);
   m.documents.ForEachRow([&](const std::string& id, const EntityTable<domain::ControlledDocumentAggregate>::Row& r) {
     const domain::ControlledDocumentState& d = r.state;  // a slim row keeps what the filter reads
-    if (!failed.ok() || d.withdrawn) return;
+    if (d.withdrawn) return;
     const auto* v = d.InForce();
     if (!v || v->review_date.empty()) return;
     auto days = DaysBetween(today, v->review_date);
     if (!days || *days > within_days) return;
-    nlohmann::json row;
-    failed = WithFullState<domain::ControlledDocumentAggregate>(
-        m, id, r, [&](const domain::ControlledDocumentState& whole) {
-          row = domain::ControlledDocumentAggregate::ToJson(whole);
-        });
-    row["review_date"] = v->review_date;
-    row["days_to_review"] = *days;
-    row["review_state"] = *days < 0 ? "overdue" : "due";
-    rows.emplace_back(*days, std::move(row));
+    first.Offer(Key{*days, id});
   });
-  if (!failed.ok()) return failed.error();
-  std::stable_sort(rows.begin(), rows.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<nlohmann::json> out;
-  for (auto& r : rows) out.push_back(std::move(r.second));
-  return out;
+  ListPage page;
+  page.total = first.offered();
+  const std::vector<Key> keys = std::move(first).Take();
+  for (std::size_t k = offset; k < keys.size(); ++k) {
+    // The model does not change under a read; a cold row that failed to
+    // read is counted and left out.
+    auto r = m.documents.FindRow(keys[k].id);
+    if (!r) continue;
+    nlohmann::json row;
+    ASSURE_TRY(WithFullState<domain::ControlledDocumentAggregate>(
+        m, keys[k].id, *r, [&](const domain::ControlledDocumentState& whole) {
+          row = domain::ControlledDocumentAggregate::ToJson(whole);
+        }));
+    row["review_date"] = r->state.InForce()->review_date;
+    row["days_to_review"] = keys[k].days;
+    row["review_state"] = keys[k].days < 0 ? "overdue" : "due";
+    page.items.push_back(std::move(row));
+  }
+  return page;
 }
 
-OpenActionsPage ListOpenActions(const NetworkModel& m, const std::optional<std::string>& owner_person_id,
-                                const std::optional<std::string>& due_before, const std::string& today,
-                                std::size_t offset, std::size_t limit) {
+ListPage ListOpenActions(const NetworkModel& m, const std::optional<std::string>& owner_person_id,
+                         const std::optional<std::string>& due_before, const std::string& today, std::size_t offset,
+                         std::size_t limit) {
   // An open action's place in the order; `index` is its place among the
   // meeting's open actions (ForEachOpenAction: whole or slim alike).
   struct Key {
@@ -249,7 +258,7 @@ OpenActionsPage ListOpenActions(const NetworkModel& m, const std::optional<std::
       first.Offer(Key{a.due_date, id, index});
     });
   });
-  OpenActionsPage page;
+  ListPage page;
   page.total = first.offered();
   const std::vector<Key> keys = std::move(first).Take();
   for (std::size_t k = offset; k < keys.size(); ++k) {
@@ -304,26 +313,39 @@ Result<std::vector<nlohmann::json>> GroupMembersOn(const NetworkModel& m,
   return out;
 }
 
-std::vector<nlohmann::json> AttendanceOf(const NetworkModel& m, const std::string& person_id) {
-  std::vector<nlohmann::json> out;
+ListPage AttendanceOf(const NetworkModel& m, const std::string& person_id, std::size_t offset, std::size_t limit) {
+  struct Key {
+    std::string scheduled_for;
+    std::string meeting_id;
+    domain::Attendance attendance;
+    bool operator<(const Key& o) const {
+      return std::tie(scheduled_for, meeting_id) < std::tie(o.scheduled_for, o.meeting_id);
+    }
+  };
+  FirstKeys<Key> first(offset, limit);
   m.meetings.ForEachRow([&](const std::string& id, const MeetingRow& row) {
     std::optional<domain::Attendance> attended;
     ForEachAttendance(row, [&](std::string_view person, domain::Attendance a) {
       if (person == person_id) attended = a;
     });
-    if (!attended) return;
-    const domain::MeetingState& meeting = row.state;
-    out.push_back({{"meeting_id", id},
-                   {"group_id", meeting.group_id},
-                   {"title", meeting.title},
-                   {"scheduled_for", meeting.scheduled_for},
-                   {"attendance", domain::NameOf(domain::kAttendanceNames, *attended)}});
+    if (attended) first.Offer(Key{row.state.scheduled_for, id, *attended});
   });
-  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-    return a["scheduled_for"].template get<std::string>() <
-           b["scheduled_for"].template get<std::string>();
-  });
-  return out;
+  ListPage page;
+  page.total = first.offered();
+  const std::vector<Key> keys = std::move(first).Take();
+  for (std::size_t k = offset; k < keys.size(); ++k) {
+    auto row = m.meetings.FindRow(keys[k].meeting_id);  // as above: one that failed to read is left out
+    if (!row) continue;
+    const domain::MeetingState& meeting = row->state;
+    page.items.push_back({{"meeting_id", keys[k].meeting_id},
+                          {"meeting", MeetingName(meeting)},
+                          {"group_id", meeting.group_id},
+                          {"group_name", EntityNameIn(m, "group", meeting.group_id)},
+                          {"title", meeting.title},
+                          {"scheduled_for", meeting.scheduled_for},
+                          {"attendance", domain::NameOf(domain::kAttendanceNames, keys[k].attendance)}});
+  }
+  return page;
 }
 
 nlohmann::json QsinCoverage(const NetworkModel& m, const std::vector<std::string>& codes) {

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/queries/first_keys.h"
 #include "api/queries/network_model.h"
 
 namespace assure::api {
@@ -50,11 +51,14 @@ Result<std::vector<nlohmann::json>> ListDeliverables(const NetworkModel& m,
                                                      const DeliverableFilter& f);
 
 // Documents whose review date of the version in force is within `within_days`
-// of `today` (inclusive) or past: rows {document..., review_date, days_to_review,
-// review_state: "due"|"overdue"}, soonest first. A slim row that is due is
-// loaded whole (an error only if that load fails).
-Result<std::vector<nlohmann::json>> ListDocumentsForReview(const NetworkModel& m, const std::string& today,
-                                                           int within_days);
+// of `today` (inclusive) or past: the page [offset, offset + limit) of rows
+// {document..., review_date, days_to_review, review_state: "due"|"overdue"},
+// soonest first (then by id), and the number in all. The filter reads the
+// rows (a slim row keeps the version in force); only the page's documents
+// are loaded whole (a slim one from its stream: an error only if that load
+// fails).
+Result<ListPage> ListDocumentsForReview(const NetworkModel& m, const std::string& today, int within_days,
+                                        std::size_t offset, std::size_t limit);
 
 // Open actions of every meeting, by due date (then meeting id, then the
 // order recorded), filters optional: the page [offset, offset + limit) of
@@ -64,11 +68,7 @@ Result<std::vector<nlohmann::json>> ListDocumentsForReview(const NetworkModel& m
 // open actions (a slim meeting keeps them, slim_rows.h) and never loads a
 // meeting from its stream; holds offset + limit keys at most, not every
 // open action.
-struct OpenActionsPage {
-  std::vector<nlohmann::json> items;
-  std::size_t total = 0;
-};
-OpenActionsPage ListOpenActions(const NetworkModel& m, const std::optional<std::string>& owner_person_id,
+ListPage ListOpenActions(const NetworkModel& m, const std::optional<std::string>& owner_person_id,
                                 const std::optional<std::string>& due_before, const std::string& today,
                                 std::size_t offset, std::size_t limit);
 
@@ -76,9 +76,11 @@ OpenActionsPage ListOpenActions(const NetworkModel& m, const std::optional<std::
 Result<std::vector<nlohmann::json>> GroupMembersOn(const NetworkModel& m, const std::string& group_id,
                                                    const std::string& date);
 
-// Every meeting the person's attendance was recorded at: rows {meeting_id,
-// group_id, title, scheduled_for, attendance}, by scheduled date.
-std::vector<nlohmann::json> AttendanceOf(const NetworkModel& m, const std::string& person_id);
+// Every meeting the person's attendance was recorded at, by scheduled date
+// (then meeting id): the page [offset, offset + limit) of rows {meeting_id,
+// meeting (in words), group_id, group_name, title, scheduled_for,
+// attendance} and the number in all.
+ListPage AttendanceOf(const NetworkModel& m, const std::string& person_id, std::size_t offset, std::size_t limit);
 
 // Per QSIN statement: its catalogue entry (if defined), the deliverables,
 // documents and meeting decisions mapped to it, counts, the latest

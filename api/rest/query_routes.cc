@@ -117,18 +117,27 @@ Status RegisterQueryRoutes(http::Router& router, std::shared_ptr<RestDeps> deps)
 
   http::RouteOptions attendance;
   attendance.openapi = http::OpenApiOperation("A person's attendance record", "people");
+  attendance.openapi["parameters"] = nlohmann::json::array();
+  AddPageParams(attendance.openapi["parameters"]);
+  attendance.openapi["description"] =
+      "Every meeting the person's attendance was recorded at, by the meeting's date (business time), "
+      "each naming its meeting and group in words; total counts them all.";
   add("GET", "/api/v1/people/{id}/attendance",
-             ModelRoute(deps, [](const http::Request& req, const NetworkModel& m) -> Result<nlohmann::json> {
+             ModelRoute(deps, [deps](const http::Request& req, const NetworkModel& m) -> Result<nlohmann::json> {
                if (!m.people.Find(req.PathParam("id"))) {
                  return MakeError(ErrorCode::kNotFound, "no person '" + std::string(req.PathParam("id")) + "'", "id");
                }
-               return nlohmann::json{{"items", AttendanceOf(m, std::string(req.PathParam("id")))}};
+               auto page = ReadPage(req, deps->max_page);
+               if (!page.ok()) return page.error();
+               auto rows = AttendanceOf(m, std::string(req.PathParam("id")), page->offset, page->limit);
+               return PageJson(std::move(rows.items), rows.total, *page, m.position);
              }),
              attendance);
 
   http::RouteOptions review;
   review.openapi = http::OpenApiOperation("Controlled documents due or overdue for review", "documents");
   review.openapi["parameters"] = {http::OpenApiQueryParam("within_days", "integer", "default 30")};
+  AddPageParams(review.openapi["parameters"]);
   add("GET", "/api/v1/documents/review-due",
              ModelRoute(deps, [deps](const http::Request& req, const NetworkModel& m) -> Result<nlohmann::json> {
                auto days = ReadUint(req, "within_days");
@@ -136,9 +145,12 @@ Status RegisterQueryRoutes(http::Router& router, std::shared_ptr<RestDeps> deps)
                if (days->value_or(30) > 3650) {
                  return MakeError(ErrorCode::kInvalidArgument, "within_days is at most 3650", "within_days");
                }
-               auto items = ListDocumentsForReview(m, Today(*deps), static_cast<int>(days->value_or(30)));
-               if (!items.ok()) return items.error();
-               return nlohmann::json{{"items", std::move(items).value()}};
+               auto page = ReadPage(req, deps->max_page);
+               if (!page.ok()) return page.error();
+               auto rows = ListDocumentsForReview(m, Today(*deps), static_cast<int>(days->value_or(30)), page->offset,
+                                                  page->limit);
+               if (!rows.ok()) return rows.error();
+               return PageJson(std::move(rows->items), rows->total, *page, m.position);
              }),
              review);
 

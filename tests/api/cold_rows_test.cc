@@ -245,7 +245,7 @@ TEST(ColdRowsTest, TheOpenActionsListReadsColdRowsAndNoStream) {
   ASSERT_GE(cold_with_actions, 6) << "the test needs cold meetings with open actions";
   const auto events_read = fault.backend->event_reads();
   const auto events_scanned = fault.backend->scanned_events();
-  const OpenActionsPage all = ListOpenActions(m, std::nullopt, std::nullopt, "2024-02-15", 0, 1000);
+  const ListPage all = ListOpenActions(m, std::nullopt, std::nullopt, "2024-02-15", 0, 1000);
   EXPECT_EQ(fault.backend->event_reads(), events_read);
   EXPECT_EQ(fault.backend->scanned_events(), events_scanned);
   ASSERT_GE(all.total, 12u);
@@ -262,7 +262,7 @@ TEST(ColdRowsTest, TheOpenActionsListReadsColdRowsAndNoStream) {
   }
   std::vector<nlohmann::json> paged;
   for (std::size_t offset = 0; offset < all.total + 3; offset += 3) {
-    OpenActionsPage page = ListOpenActions(m, std::nullopt, std::nullopt, "2024-02-15", offset, 3);
+    ListPage page = ListOpenActions(m, std::nullopt, std::nullopt, "2024-02-15", offset, 3);
     EXPECT_EQ(page.total, all.total);
     EXPECT_LE(page.items.size(), 3u);
     for (auto& item : page.items) paged.push_back(std::move(item));

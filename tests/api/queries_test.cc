@@ -141,12 +141,16 @@ TEST_F(QueriesTest, FiltersOverdueOwnerQsinAndReviewDue) {
   EXPECT_EQ(ListDeliverables(*m, by_group).error().field, "group_id");
 
   // v2 adopted 2023-12-10 with a 12-month interval: review 2024-12-10.
-  auto due = ListDocumentsForReview(*m, "2024-11-20", 30).value();
-  ASSERT_EQ(due.size(), 1u);
-  EXPECT_EQ(due[0]["review_state"], "due");
-  EXPECT_EQ(due[0]["days_to_review"], 20);
-  EXPECT_TRUE(ListDocumentsForReview(*m, "2024-10-01", 30)->empty());
-  EXPECT_EQ((*ListDocumentsForReview(*m, "2025-01-01", 30))[0]["review_state"], "overdue");
+  auto due = ListDocumentsForReview(*m, "2024-11-20", 30, 0, 100).value();
+  ASSERT_EQ(due.items.size(), 1u);
+  EXPECT_EQ(due.total, 1u);
+  EXPECT_EQ(due.items[0]["review_state"], "due");
+  EXPECT_EQ(due.items[0]["days_to_review"], 20);
+  EXPECT_EQ(due.items[0]["review_date"], "2024-12-10");
+  EXPECT_EQ(ListDocumentsForReview(*m, "2024-11-20", 30, 1, 100)->items.size(), 0u);
+  EXPECT_EQ(ListDocumentsForReview(*m, "2024-11-20", 30, 1, 100)->total, 1u);
+  EXPECT_EQ(ListDocumentsForReview(*m, "2024-10-01", 30, 0, 100)->total, 0u);
+  EXPECT_EQ(ListDocumentsForReview(*m, "2025-01-01", 30, 0, 100)->items[0]["review_state"], "overdue");
 }
 
 // "Completed by" is a business-date question: it asks the Date Completed,

@@ -278,6 +278,15 @@ TEST_F(RestTest, MeetingLifecycleRecordsQuorumAndPublishesACheckpoint) {
   EXPECT_EQ(att[0]["meeting_id"], meeting);
   EXPECT_EQ(att[0]["attendance"], "apologies");
   EXPECT_EQ(Get("/api/v1/people/" + w.chair + "/attendance").Json()["items"][0]["attendance"], "present");
+  // A page at a time, in words.
+  json page = Get("/api/v1/people/" + w.outsider + "/attendance?limit=1").Json();
+  EXPECT_EQ(page["total"], 1);
+  EXPECT_EQ(page["limit"], 1);
+  ASSERT_EQ(page["items"].size(), 1u);
+  EXPECT_EQ(page["items"][0]["group_name"], "Imaging SIG");
+  EXPECT_TRUE(page["items"][0]["meeting"].get<std::string>().starts_with("the Imaging SIG meeting of ")) << page.dump();
+  EXPECT_EQ(Get("/api/v1/people/" + w.outsider + "/attendance?offset=1").Json()["items"].size(), 0u);
+  EXPECT_EQ(Get("/api/v1/people/" + w.outsider + "/attendance?limit=1001").status, 422);
 }
 
 TEST_F(RestTest, DocumentUploadApproveDownloadAndReviewDue) {
@@ -327,6 +336,9 @@ TEST_F(RestTest, DocumentUploadApproveDownloadAndReviewDue) {
   ASSERT_EQ(due.size(), 1u);
   EXPECT_EQ(due[0]["id"], doc);
   EXPECT_EQ(due[0]["review_state"], "due");
+  EXPECT_EQ(Get("/api/v1/documents/review-due?limit=1").Json()["total"], 1);
+  EXPECT_EQ(Get("/api/v1/documents/review-due?offset=1").Json()["items"].size(), 0u);
+  EXPECT_EQ(Get("/api/v1/documents/review-due?limit=0").status, 422);
   EXPECT_EQ(Get("/api/v1/documents").Json()["total"], 1);
 
   // A second draft by JSON naming the uploaded content's hash.
