@@ -8,11 +8,13 @@
 //
 // Keys and values (storage/FORMAT.md 2.1, row1/): "row1/<kind>/<id>" (kind: the
 // aggregate's on-disk kind, "meeting" or "controlled_document"); the value
-// is byte 0x01, then the row's stream version and global position (LEB128),
-// then the length (LEB128) and bytes of the slim state's snapshot JSON (the
-// aggregate's SnapshotJson, as a snapshot row's "state", FORMAT.md 2.1),
-// then the slim row's packed part to the end (a meeting's attendance and
-// decisions, layout in slim_rows.h and FORMAT.md; nothing for a document).
+// is byte kColdRowLayout (0x02), then the row's stream version and global
+// position (LEB128), then the length (LEB128) and bytes of the slim state's
+// snapshot JSON (the aggregate's SnapshotJson, as a snapshot row's "state",
+// FORMAT.md 2.1), then the slim row's packed part to the end (a meeting's
+// attendance, decisions and open actions, layout in slim_rows.h and
+// FORMAT.md; nothing for a document). Another first byte does not read back
+// (0x01 was the layout whose meetings packed no open actions).
 //
 // A cold row is written unsynced: the model's snapshot that leaves it out is
 // written after it, synced, and one write-ahead log makes both durable in
@@ -68,6 +70,9 @@ class ColdRows {
   std::string prefix_;
   mutable std::atomic<std::uint64_t> failures_{0};
 };
+
+// The first byte of a cold row's value: its layout.
+inline constexpr char kColdRowLayout = '\x02';
 
 // Unsigned LEB128, as the cold rows' and slim meetings' bytes use it.
 void PutLeb128(std::string& out, std::uint64_t n);

@@ -395,7 +395,7 @@ class EntityTable {
 
   // A slim row's bytes in the cold rows (cold_rows.h, FORMAT.md 2.1).
   static std::string EncodeCold(const Row& row) {
-    std::string out(1, '\x01');
+    std::string out(1, kColdRowLayout);
     PutLeb128(out, row.version);
     PutLeb128(out, row.position);
     const std::string state = Agg::SnapshotJson(row.state).dump();
@@ -411,7 +411,7 @@ class EntityTable {
       return false;  // a kind with no snapshot form never goes cold
     } else {
       std::uint64_t version = 0, position = 0, size = 0;
-      bool ok = !in.empty() && in.front() == '\x01';
+      bool ok = !in.empty() && in.front() == kColdRowLayout;
       if (ok) in.remove_prefix(1);
       ok = ok && GetLeb128(in, version) && GetLeb128(in, position) && GetLeb128(in, size) && size <= in.size();
       if (ok) {

@@ -202,6 +202,7 @@ Result<ListPage> ListDocumentsForReview(const NetworkModel& m, const std::string
   struct Key {
     long days;
     std::string id;
+    std::string review_date;
     bool operator<(const Key& o) const { return std::tie(days, id) < std::tie(o.days, o.id); }
   };
   FirstKeys<Key> first(offset, limit);
@@ -212,7 +213,7 @@ Result<ListPage> ListDocumentsForReview(const NetworkModel& m, const std::string
     if (!v || v->review_date.empty()) return;
     auto days = DaysBetween(today, v->review_date);
     if (!days || *days > within_days) return;
-    first.Offer(Key{*days, id});
+    first.Offer(Key{*days, id, v->review_date});
   });
   ListPage page;
   page.total = first.offered();
@@ -227,7 +228,7 @@ Result<ListPage> ListDocumentsForReview(const NetworkModel& m, const std::string
         m, keys[k].id, *r, [&](const domain::ControlledDocumentState& whole) {
           row = domain::ControlledDocumentAggregate::ToJson(whole);
         }));
-    row["review_date"] = r->state.InForce()->review_date;
+    row["review_date"] = keys[k].review_date;
     row["days_to_review"] = keys[k].days;
     row["review_state"] = keys[k].days < 0 ? "overdue" : "due";
     page.items.push_back(std::move(row));
@@ -261,10 +262,15 @@ ListPage ListOpenActions(const NetworkModel& m, const std::optional<std::string>
   ListPage page;
   page.total = first.offered();
   const std::vector<Key> keys = std::move(first).Take();
+  // Each of the page's meetings looked up once (a cold one is read and
+  // decoded from the store); the model does not change under a read, so it
+  // reads as the scan read it (one that failed to read is counted and left
+  // out).
+  std::map<std::string_view, EntityTable<domain::MeetingAggregate>::RowRef> rows;
   for (std::size_t k = offset; k < keys.size(); ++k) {
-    auto row = m.meetings.FindRow(keys[k].meeting_id);
-    // The model does not change under a read; a cold row read back twice
-    // reads the same (one that failed to read is counted and left out).
+    auto [at, added] = rows.try_emplace(keys[k].meeting_id);
+    if (added) at->second = m.meetings.FindRow(keys[k].meeting_id);
+    const auto& row = at->second;
     if (!row) continue;
     std::optional<domain::MeetingAction> found;
     std::size_t i = 0;

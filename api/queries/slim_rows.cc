@@ -70,13 +70,13 @@ void PackedMeeting::SkipText() {
 }
 
 void PackedMeeting::SkipToActions() {
-  for (std::uint64_t n = Count(); n > 0; --n) {  // the attendance
+  for (std::uint64_t n = Count(); n > 0 && More(); --n) {  // the attendance
     SkipText();
     Byte();
   }
-  for (std::uint64_t n = Count(); n > 0; --n) {  // the decisions
+  for (std::uint64_t n = Count(); n > 0 && More(); --n) {  // the decisions
     SkipText();
-    for (std::uint64_t links = Count(); links > 0; --links) {
+    for (std::uint64_t links = Count(); links > 0 && More(); --links) {
       Byte();
       SkipText();
       SkipText();
@@ -88,8 +88,8 @@ void PackedMeeting::Action(domain::MeetingAction& a) {
   for (std::string* text : {&a.action_id, &a.text, &a.owner_person_id, &a.due_date}) Text(*text);
   a.open = true;
   a.closure_evidence.clear();
-  a.notes.resize(Count());
-  for (auto& note : a.notes) Text(note);
+  a.notes.clear();
+  for (std::uint64_t n = Count(); n > 0 && More(); --n) Text(a.notes.emplace_back());
 }
 
 std::uint8_t PackedMeeting::Byte() {

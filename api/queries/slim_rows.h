@@ -56,15 +56,18 @@ namespace assure::api {
 // `packed`; returns true (the row is slim from then on).
 bool SlimMeeting(domain::MeetingState& state, std::string& packed);
 bool SlimDocument(domain::ControlledDocumentState& state, std::string& packed);
-// Puts a slim meeting's packed attendance and decisions back into `state`
-// (as SlimMeeting left them: no organisations, no texts), for a snapshot.
+// Puts a slim meeting's packed attendance, decisions and open actions back
+// into `state` (as SlimMeeting left them: no organisations, no decisions'
+// texts), for a snapshot.
 void UnpackMeeting(domain::MeetingState& state, std::string_view packed);
 
 using MeetingRow = EntityTable<domain::MeetingAggregate>::Row;
 
 // Reads SlimMeeting's packed bytes, front to back; past their end, reads 0
 // and empty texts, and a count is never more than the bytes left (the bytes
-// may come from a cold row on disk).
+// may come from a cold row on disk). Every item takes a byte at least, so a
+// reader stops a list when the bytes are used up (More), whatever its count
+// said: damaged bytes never read as empty items.
 class PackedMeeting {
  public:
   explicit PackedMeeting(std::string_view bytes) : in_(bytes) {}
@@ -73,6 +76,8 @@ class PackedMeeting {
   void Text(std::string& out);
   void SkipText();
   std::uint8_t Byte();
+  // Whether bytes are left for another item of a list.
+  bool More() const { return !in_.empty(); }
   // Past the attendance records and the decisions, to the open actions.
   void SkipToActions();
   // Reads an open action into `a`.
@@ -94,7 +99,7 @@ void ForEachAttendance(const domain::MeetingState& state, std::string_view packe
   }
   PackedMeeting in(packed);
   std::string person;
-  for (std::uint64_t n = in.Count(); n > 0; --n) {
+  for (std::uint64_t n = in.Count(); n > 0 && in.More(); --n) {
     in.Text(person);
     fn(std::string_view(person), static_cast<domain::Attendance>(in.Byte()));
   }
@@ -115,16 +120,17 @@ void ForEachDecision(const domain::MeetingState& state, std::string_view packed,
     return;
   }
   PackedMeeting in(packed);
-  for (std::uint64_t n = in.Count(); n > 0; --n) {  // past the attendance
+  for (std::uint64_t n = in.Count(); n > 0 && in.More(); --n) {  // past the attendance
     in.SkipText();
     in.Byte();
   }
   std::string id;
   std::vector<domain::DecisionLink> links;
-  for (std::uint64_t n = in.Count(); n > 0; --n) {
+  for (std::uint64_t n = in.Count(); n > 0 && in.More(); --n) {
     in.Text(id);
-    links.resize(in.Count());
-    for (auto& l : links) {
+    links.clear();
+    for (std::uint64_t k = in.Count(); k > 0 && in.More(); --k) {
+      auto& l = links.emplace_back();
       l.kind = static_cast<domain::DecisionLinkKind>(in.Byte());
       in.Text(l.id);
       in.Text(l.version_id);
@@ -151,7 +157,7 @@ void ForEachOpenAction(const domain::MeetingState& state, std::string_view packe
   PackedMeeting in(packed);
   in.SkipToActions();
   domain::MeetingAction a;
-  for (std::uint64_t n = in.Count(); n > 0; --n) {
+  for (std::uint64_t n = in.Count(); n > 0 && in.More(); --n) {
     in.Action(a);
     fn(std::as_const(a));
   }

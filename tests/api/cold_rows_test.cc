@@ -166,14 +166,42 @@ TEST(ColdRowsTest, AStartThatCannotRestoreStopsTheSnapshotCountingBeforeDeleting
 TEST(ColdRowsTest, AColdRowThatDoesNotReadBackIsLeftOutAndCounted) {
   auto store = storage::NewMemoryStore();
   NetworkProjection p(store.get(), /*hot_events=*/5);
-  ASSERT_TRUE(store->PutState({{"row1/meeting/a", "\x02not a row"},
-                               {"row1/meeting/b", std::string("\x01\x05\x09\x40{}", 6)},  // past its end
-                               {"row1/meeting/c", std::string("\x01\x05\x09\x02[]", 6)}})  // not a meeting
+  ASSERT_TRUE(store->PutState({{"row1/meeting/a", "\x03not a row"},
+                               {"row1/meeting/b", std::string("\x02\x05\x09\x40{}", 6)},  // past its end
+                               {"row1/meeting/c", std::string("\x02\x05\x09\x02[]", 6)}})  // not a meeting
                   .ok());
   const auto& meetings = p.model().meetings;
   for (const char* id : {"a", "b", "c"}) EXPECT_EQ(meetings.FindRow(id), nullptr) << id;
   EXPECT_EQ(Scanned(p.model()), 0u);
   EXPECT_GE(meetings.cold_rows()->failures(), 6u);
+}
+
+// A cold row of the layout before open actions were packed (0x01) would read
+// as a meeting with none: it does not read back.
+TEST(ColdRowsTest, ARowOfTheLayoutWithoutOpenActionsDoesNotReadBack) {
+  auto store = storage::NewMemoryStore();
+  auto live = std::make_shared<NetworkProjection>(store.get(), /*hot_events=*/5);
+  ProjectionRunner runner(*store, {live});
+  ASSERT_TRUE(runner.Start().ok());
+  History history(*store, 31);
+  for (int i = 0; i < 400; ++i) history.Step();
+  auto lock = runner.ReadLock();
+  const auto& meetings = live->model().meetings;
+  const std::string prefix = "row1/meeting/";
+  auto cold = store->ScanState(prefix);
+  ASSERT_TRUE(cold.ok());
+  const storage::KeyValue* row = nullptr;
+  for (const auto& kv : *cold) {
+    if (meetings.IsCold(kv.key.substr(prefix.size()))) row = &kv;
+  }
+  ASSERT_NE(row, nullptr) << "the test needs a cold meeting";
+  const std::string id = row->key.substr(prefix.size());
+  ASSERT_NE(meetings.FindRow(id), nullptr);
+  ASSERT_EQ(row->value.front(), '\x02');
+  const auto failures = meetings.cold_rows()->failures();
+  ASSERT_TRUE(store->PutState({{row->key, '\x01' + row->value.substr(1)}}).ok());
+  EXPECT_EQ(meetings.FindRow(id), nullptr);
+  EXPECT_GT(meetings.cold_rows()->failures(), failures);
 }
 
 TEST(ColdRowsTest, WhenTheStoreTakesNoColdRowsTheyStaySlimInMemory) {
@@ -299,6 +327,32 @@ TEST(ColdRowsTest, ADamagedPackedPartIsReadBoundedByItsBytes) {
     EXPECT_LE(actions, packed.size());
     EXPECT_LE(notes, packed.size() * packed.size());
   }
+  // A list whose bytes end before its count does ends there: no empty items
+  // made up for the rest (they would sort first in the list of open actions).
+  const std::string one_action = "\x02x\x02y\x02z\x02w\x01\x02n";  // id x, text y, owner z, due w, note n
+  std::size_t actions = 0;
+  ForEachOpenAction(state, std::string(2, '\x00') + "\x05" + one_action, [&](const domain::MeetingAction& a) {
+    ++actions;
+    EXPECT_EQ(a.action_id, "x");
+    EXPECT_EQ(a.due_date, "w");
+    EXPECT_EQ(a.notes, std::vector<std::string>{"n"});
+  });
+  EXPECT_EQ(actions, 1u);
+  std::size_t records = 0, decisions = 0;
+  ForEachAttendance(state, std::string("\x04\x02p\x00", 4), [&](std::string_view person, domain::Attendance) {
+    ++records;  // of 4 said
+    EXPECT_EQ(person, "p");
+  });
+  // No records; 3 decisions said, one there: id d, 2 links said, one there (kind 0, id i, no version).
+  const std::string one_decision = std::string("\x00\x03\x02", 3) + "d" + std::string("\x02\x00\x02", 3) + "i" +
+                                   std::string(1, '\x00');
+  ForEachDecision(state, one_decision, [&](std::string_view id, const std::vector<domain::DecisionLink>& links) {
+    ++decisions;
+    EXPECT_EQ(id, "d");
+    EXPECT_EQ(links.size(), 1u);  // of 2 said
+  });
+  EXPECT_EQ(records, 1u);
+  EXPECT_EQ(decisions, 1u);
 }
 
 }  // namespace
