@@ -54,4 +54,13 @@ inline std::string StreamId(std::string_view kind, std::string_view id) {
   return s;
 }
 
+// The id of `stream_id` if it is "<kind>-<id>" with an id, else empty
+// (a view into stream_id).
+inline std::string_view IdInStream(std::string_view stream_id, std::string_view kind) {
+  if (stream_id.size() <= kind.size() + 1 || !stream_id.starts_with(kind) || stream_id[kind.size()] != '-') {
+    return {};
+  }
+  return stream_id.substr(kind.size() + 1);
+}
+
 }  // namespace assure::domain

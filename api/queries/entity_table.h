@@ -81,12 +81,8 @@ class EntityTable {
 
   // Applies `e` if it belongs to this kind; returns whether it did.
   bool Apply(const domain::EventView& e) {
-    const std::string_view kind = Agg::kKind;
-    if (e.stream_id.size() <= kind.size() + 1 || !e.stream_id.starts_with(kind) ||
-        e.stream_id[kind.size()] != '-') {
-      return false;
-    }
-    const std::string_view id = e.stream_id.substr(kind.size() + 1);
+    const std::string_view id = domain::IdInStream(e.stream_id, Agg::kKind);
+    if (id.empty()) return false;
     auto it = rows_.find(id);
     if (it == rows_.end()) {
       // Made before it is inserted: if making it throws, the map is as it was

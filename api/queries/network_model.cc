@@ -47,20 +47,10 @@ void NetworkModel::Absorb(NetworkModel&& other) {
 }
 
 namespace {
-// The id of `stream_id` if it is a stream of Agg's kind, else empty.
-template <class Agg>
-std::string_view IdIn(std::string_view stream_id) {
-  const std::string_view kind = Agg::kKind;
-  if (stream_id.size() <= kind.size() + 1 || !stream_id.starts_with(kind) || stream_id[kind.size()] != '-') {
-    return {};
-  }
-  return stream_id.substr(kind.size() + 1);
-}
-
 template <class Agg>
 Status UnslimRow(storage::EventStore* store, EntityTable<Agg>& table, std::string_view stream_id,
                  std::uint64_t position) {
-  const std::string_view id = IdIn<Agg>(stream_id);
+  const std::string_view id = domain::IdInStream(stream_id, Agg::kKind);
   if (id.empty()) return {};
   auto* row = table.MutableRow(id);
   if (row != nullptr && !row->slim) return {};
@@ -252,10 +242,7 @@ Status NetworkProjection::Apply(const storage::RecordedEvent&, const domain::Eve
   if (snapshot_store_ == nullptr || !StreamSnapshotDue(event.stream_version)) return {};
   // No stream snapshot of a person: it would hold their personal fields
   // apart from the keys that seal them (a person's stream is short anyway).
-  if (event.stream_id.starts_with(domain::PersonAggregate::kKind) &&
-      event.stream_id.substr(domain::PersonAggregate::kKind.size()).starts_with("-")) {
-    return {};
-  }
+  if (!domain::IdInStream(event.stream_id, domain::PersonAggregate::kKind).empty()) return {};
   const auto known = strides_.find(std::string(event.stream_id));
   if (known != strides_.end() && !StreamSnapshotDue(event.stream_version, known->second)) return {};
   nlohmann::json state = model_.EntitySnapshot(event.stream_id);
@@ -277,12 +264,9 @@ Status NetworkProjection::Apply(const storage::RecordedEvent&, const domain::Eve
 namespace {
 template <class Agg>
 nlohmann::json SnapshotOf(const EntityTable<Agg>& t, std::string_view stream_id) {
-  const std::string_view kind = Agg::kKind;
-  if (stream_id.size() <= kind.size() + 1 || !stream_id.starts_with(kind) ||
-      stream_id[kind.size()] != '-') {
-    return nullptr;
-  }
-  const auto row = t.FindRow(stream_id.substr(kind.size() + 1));
+  const std::string_view id = domain::IdInStream(stream_id, Agg::kKind);
+  if (id.empty()) return nullptr;
+  const auto row = t.FindRow(id);
   return row && !row->slim ? Agg::SnapshotJson(row->state) : nlohmann::json(nullptr);
 }
 }  // namespace

@@ -146,17 +146,22 @@ class NetworkProjection final : public Projection {
   // ErrorCode::kCorruption (the model is left as it was) and the runner then
   // rebuilds from the log. Bump kSnapshotFormat when the layout's meaning
   // changes in a way a reader would not notice.
-  // Format 8: a slim meeting keeps its open actions whole, packed (format 7,
-  // written by one commit for an hour, kept them in a cold row's state;
-  // format 6 kept the first one's id only; neither is read, and the rebuild
-  // from the log deletes the cold rows written with them).
+  // Format 9: cold rows of layout 0x02 (kColdRowLayout), a slim meeting's
+  // open actions packed whole. Formats 8 (the same, beside cold rows of
+  // layout 0x01, or 0x02 at its last commit), 7 (open actions in a cold row's state) and 6 (the first open
+  // action's id only) were written on 2026-12-06 and before; none is read,
+  // and the rebuild from the log deletes the cold rows written with them.
+  // Bump it with every change of the cold rows' layout: the cold rows are
+  // only ever read beside a snapshot of the same format (a replay from the
+  // log's start deletes them), so an older or newer server never reads
+  // another's.
   // Format 6: meetings and documents that have gone cold (cold_rows.h) are
   // not in it; format 5 had every row (a format-5 snapshot is not read: the
   // model is rebuilt from the log once).
   // Format 5: parts (format 4 held every table's rows in the one text;
   // format 3 had no registers' tables; format 2 was one JSON object, rows
   // possibly slim; format 1 had no slim rows).
-  static constexpr int kSnapshotFormat = 8;
+  static constexpr int kSnapshotFormat = 9;
   // Copies the model (under the runner's lock: the map of each table's rows,
   // which the copy shares with the live model, EntityTable); the renderer
   // renders the copy a table at a time, freeing each.

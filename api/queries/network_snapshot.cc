@@ -1,6 +1,6 @@
-// NetworkProjection's snapshot (format 8, storage/FORMAT.md 2.1): a text
+// NetworkProjection's snapshot (format 9, storage/FORMAT.md 2.1): a text
 //
-//   assure-network-snapshot 8 <position>\n
+//   assure-network-snapshot 9 <position>\n
 //   then for each table, in the order of ForEachTable:
 //   <table name> <rows> <bytes> <parts>\n
 //

@@ -192,9 +192,9 @@ namespace {
 template <class Agg, class State>
 std::optional<std::string> Labelled(const EntityTable<Agg>& table, std::string_view stream, std::string_view word,
                                     std::string State::*name) {
-  const std::string_view kind = Agg::kKind;
-  if (stream.size() <= kind.size() + 1 || !stream.starts_with(kind) || stream[kind.size()] != '-') return std::nullopt;
-  auto state = table.Find(stream.substr(kind.size() + 1));
+  const std::string_view id = domain::IdInStream(stream, Agg::kKind);
+  if (id.empty()) return std::nullopt;
+  auto state = table.Find(id);
   if (state == nullptr || ((*state).*name).empty()) return std::nullopt;
   return std::string(word) + " '" + (*state).*name + "'";
 }

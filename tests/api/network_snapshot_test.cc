@@ -260,7 +260,7 @@ TEST(NetworkSnapshotTest, ADamagedSnapshotIsRefusedAndTheModelKept) {
   ASSERT_FALSE(good["deliverables"].empty());
   ASSERT_FALSE(good["meetings"].empty());
   ASSERT_FALSE(good["risks"].empty());
-  ASSERT_TRUE(text.starts_with("assure-network-snapshot 8 " + std::to_string(runner.position()) + "\n"));
+  ASSERT_TRUE(text.starts_with("assure-network-snapshot 9 " + std::to_string(runner.position()) + "\n"));
   ASSERT_FALSE(snap.parts.empty());
 
   NetworkProjection other;
@@ -289,12 +289,13 @@ TEST(NetworkSnapshotTest, ADamagedSnapshotIsRefusedAndTheModelKept) {
   json format2 = good;
   format2["format"] = 2;
   refused(format2.dump(), "format 2: one JSON object");
-  refused(replaced(text, "snapshot 8 ", "snapshot 9 "), "a newer format");
-  refused(replaced(text, "snapshot 8 ", "snapshot 7 "), "format 7 (open actions in a cold row's state)");
-  refused(replaced(text, "snapshot 8 ", "snapshot 6 "), "format 6 (slim meetings without their open actions)");
-  refused(replaced(text, "snapshot 8 ", "snapshot 5 "), "format 5 (cold rows in the snapshot)");
-  refused(replaced(text, "snapshot 8 ", "snapshot 4 "), "format 4 (every row in the text)");
-  refused(replaced(text, "snapshot 8 ", "snapshot 3 "), "format 3 (no risk register)");
+  refused(replaced(text, "snapshot 9 ", "snapshot 10 "), "a newer format");
+  refused(replaced(text, "snapshot 9 ", "snapshot 8 "), "format 8 (cold rows of layout 0x01)");
+  refused(replaced(text, "snapshot 9 ", "snapshot 7 "), "format 7 (open actions in a cold row's state)");
+  refused(replaced(text, "snapshot 9 ", "snapshot 6 "), "format 6 (slim meetings without their open actions)");
+  refused(replaced(text, "snapshot 9 ", "snapshot 5 "), "format 5 (cold rows in the snapshot)");
+  refused(replaced(text, "snapshot 9 ", "snapshot 4 "), "format 4 (every row in the text)");
+  refused(replaced(text, "snapshot 9 ", "snapshot 3 "), "format 3 (no risk register)");
   refused(text + "x", "bytes after the last table");
   refused(text + "\n", "a blank line after the last table");
   // Cut anywhere: inside the header or a table's line.

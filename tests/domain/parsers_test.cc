@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "domain/calendar.h"
+#include "domain/event.h"
 #include "domain/json_text.h"
 #include "domain/mm_qsin_reference.h"
 #include "domain/read/membership_at.h"
@@ -21,6 +22,18 @@ void ExpectDate(std::string_view text, std::optional<std::string> date, P precis
   EXPECT_EQ(d.original, text);
   EXPECT_EQ(d.date, date) << text;
   EXPECT_EQ(d.precision, precision) << text;
+}
+
+// "<kind>-<id>" and back; another kind, a kind that only starts the same, or
+// no id, is no id of the kind.
+TEST(StreamIds, IdInStreamIsStreamIdsInverse) {
+  EXPECT_EQ(StreamId("meeting", "m-1"), "meeting-m-1");
+  EXPECT_EQ(IdInStream("meeting-m-1", "meeting"), "m-1");
+  EXPECT_EQ(IdInStream("meeting-m-1", "person"), "");
+  EXPECT_EQ(IdInStream("meetings-m-1", "meeting"), "");
+  EXPECT_EQ(IdInStream("meeting-", "meeting"), "");
+  EXPECT_EQ(IdInStream("meeting", "meeting"), "");
+  EXPECT_EQ(IdInStream("", "meeting"), "");
 }
 
 TEST(SeedDate, MonthPrecisionForms) {
