@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "api/queries/first_keys.h"
+#include "api/queries/queries.h"
 #include "api/queries/slim_rows.h"
 #include "domain/ascii.h"
 #include "domain/calendar.h"
@@ -98,17 +99,15 @@ Result<DecisionLogPage> DecisionLog(const NetworkModel& m, const DecisionFilter&
                         {"outcome", domain::EscalationOutcome(e)},
                         {"decision", e.accepted_decision.empty() ? e.closed_decision : e.accepted_decision}};
     }
-    return json{{"ref", ref},
-                {"meeting_id", meeting_id},
-                {"meeting", MeetingName(mt)},
-                {"scheduled_for", mt.scheduled_for},
-                {"group_id", mt.group_id},
-                {"group_name", EntityNameIn(m, "group", mt.group_id)},
-                {"decision_id", d.decision_id},
-                {"text", d.text},
-                {"links", std::move(links)},
-                {"escalations", std::move(escalations)},
-                {"recommendation", std::move(recommendation)}};
+    json row = MeetingRowJson(m, meeting_id, mt);
+    row["ref"] = ref;
+    row["scheduled_for"] = mt.scheduled_for;
+    row["decision_id"] = d.decision_id;
+    row["text"] = d.text;
+    row["links"] = std::move(links);
+    row["escalations"] = std::move(escalations);
+    row["recommendation"] = std::move(recommendation);
+    return row;
   };
   // The decisions that pass the filters, found from the rows' summaries (a
   // slim meeting keeps each decision's id and links, not its text), newest

@@ -236,6 +236,13 @@ Result<ListPage> ListDocumentsForReview(const NetworkModel& m, const std::string
   return page;
 }
 
+nlohmann::json MeetingRowJson(const NetworkModel& m, std::string_view meeting_id, const domain::MeetingState& meeting) {
+  return {{"meeting_id", meeting_id},
+          {"meeting", MeetingName(meeting)},
+          {"group_id", meeting.group_id},
+          {"group_name", EntityNameIn(m, "group", meeting.group_id)}};
+}
+
 ListPage ListOpenActions(const NetworkModel& m, const std::optional<std::string>& owner_person_id,
                          const std::optional<std::string>& due_before, const std::string& today, std::size_t offset,
                          std::size_t limit) {
@@ -281,17 +288,15 @@ ListPage ListOpenActions(const NetworkModel& m, const std::optional<std::string>
     const domain::MeetingState& meeting = row->state;
     const domain::MeetingAction& a = *found;
     auto days = DaysBetween(today, a.due_date);
-    page.items.push_back({{"meeting_id", keys[k].meeting_id},
-                          {"meeting", MeetingName(meeting)},
-                          {"group_id", meeting.group_id},
-                          {"group_name", EntityNameIn(m, "group", meeting.group_id)},
-                          {"action_id", a.action_id},
-                          {"text", a.text},
-                          {"owner_person_id", a.owner_person_id},
-                          {"owner", a.owner_person_id.empty() ? std::string() : EntityNameIn(m, "person", a.owner_person_id)},
-                          {"due_date", a.due_date},
-                          {"notes", a.notes},
-                          {"overdue", days && *days < 0}});
+    nlohmann::json item = MeetingRowJson(m, keys[k].meeting_id, meeting);
+    item["action_id"] = a.action_id;
+    item["text"] = a.text;
+    item["owner_person_id"] = a.owner_person_id;
+    item["owner"] = a.owner_person_id.empty() ? std::string() : EntityNameIn(m, "person", a.owner_person_id);
+    item["due_date"] = a.due_date;
+    item["notes"] = a.notes;
+    item["overdue"] = days && *days < 0;
+    page.items.push_back(std::move(item));
   }
   return page;
 }
@@ -343,13 +348,11 @@ ListPage AttendanceOf(const NetworkModel& m, const std::string& person_id, std::
     auto row = m.meetings.FindRow(keys[k].meeting_id);  // as above: one that failed to read is left out
     if (!row) continue;
     const domain::MeetingState& meeting = row->state;
-    page.items.push_back({{"meeting_id", keys[k].meeting_id},
-                          {"meeting", MeetingName(meeting)},
-                          {"group_id", meeting.group_id},
-                          {"group_name", EntityNameIn(m, "group", meeting.group_id)},
-                          {"title", meeting.title},
-                          {"scheduled_for", meeting.scheduled_for},
-                          {"attendance", domain::NameOf(domain::kAttendanceNames, keys[k].attendance)}});
+    nlohmann::json item = MeetingRowJson(m, keys[k].meeting_id, meeting);
+    item["title"] = meeting.title;
+    item["scheduled_for"] = meeting.scheduled_for;
+    item["attendance"] = domain::NameOf(domain::kAttendanceNames, keys[k].attendance);
+    page.items.push_back(std::move(item));
   }
   return page;
 }

@@ -60,6 +60,10 @@ Result<std::vector<nlohmann::json>> ListDeliverables(const NetworkModel& m,
 Result<ListPage> ListDocumentsForReview(const NetworkModel& m, const std::string& today, int within_days,
                                         std::size_t offset, std::size_t limit);
 
+// A list row's meeting in words: {meeting_id, meeting (MeetingName),
+// group_id, group_name}; a list adds its own fields to it.
+nlohmann::json MeetingRowJson(const NetworkModel& m, std::string_view meeting_id, const domain::MeetingState& meeting);
+
 // Open actions of every meeting, by due date (then meeting id, then the
 // order recorded), filters optional: the page [offset, offset + limit) of
 // rows {meeting_id, meeting (its title and date in words), group_id,
