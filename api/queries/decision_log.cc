@@ -155,11 +155,11 @@ Result<DecisionLogPage> DecisionLog(const NetworkModel& m, const DecisionFilter&
   if (!failed.ok()) return failed.error();
   DecisionLogPage out;
   out.total = first.offered();
-  const std::vector<Key> keys = std::move(first).Take();
+  const std::vector<Key> keys = std::move(first).Page();
   // The page, each meeting loaded once (its keys are together). A row and
   // its whole state were folded to the same position (WithFullState), so a
   // decision has the same index in both.
-  for (std::size_t k = std::min(offset, keys.size()); k < keys.size();) {
+  for (std::size_t k = 0; k < keys.size();) {
     std::size_t next = k;
     while (next < keys.size() && keys[next].meeting_id == keys[k].meeting_id) ++next;
     const std::string& meeting_id = keys[k].meeting_id;

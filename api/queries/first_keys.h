@@ -29,7 +29,7 @@ class FirstKeys {
  public:
   // Keeps the first offset + limit (all of them when that overflows).
   FirstKeys(std::size_t offset, std::size_t limit)
-      : n_(offset > SIZE_MAX - limit ? SIZE_MAX : offset + limit) {}
+      : offset_(offset), n_(offset > SIZE_MAX - limit ? SIZE_MAX : offset + limit) {}
 
   void Offer(Key key) {
     ++offered_;
@@ -41,16 +41,21 @@ class FirstKeys {
   }
   // Keys offered in all.
   std::size_t offered() const { return offered_; }
-  // The keys kept, first first.
-  std::vector<Key> Take() && {
+  // The page's keys: those kept from `offset` on, first first.
+  std::vector<Key> Page() && {
     std::vector<Key> out;
-    out.reserve(heap_.size());
-    for (; !heap_.empty(); heap_.pop()) out.push_back(heap_.top());
+    const std::size_t skipped = std::min(offset_, heap_.size());
+    out.reserve(heap_.size() - skipped);
+    while (heap_.size() > skipped) {
+      out.push_back(heap_.top());
+      heap_.pop();
+    }
     std::reverse(out.begin(), out.end());
     return out;
   }
 
  private:
+  std::size_t offset_;
   std::size_t n_;
   std::size_t offered_ = 0;
   std::priority_queue<Key> heap_;  // the last kept on top

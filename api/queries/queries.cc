@@ -217,20 +217,19 @@ Result<ListPage> ListDocumentsForReview(const NetworkModel& m, const std::string
   });
   ListPage page;
   page.total = first.offered();
-  const std::vector<Key> keys = std::move(first).Take();
-  for (std::size_t k = offset; k < keys.size(); ++k) {
+  for (const Key& key : std::move(first).Page()) {
     // The model does not change under a read; a cold row that failed to
     // read is counted and left out.
-    auto r = m.documents.FindRow(keys[k].id);
+    auto r = m.documents.FindRow(key.id);
     if (!r) continue;
     nlohmann::json row;
     ASSURE_TRY(WithFullState<domain::ControlledDocumentAggregate>(
-        m, keys[k].id, *r, [&](const domain::ControlledDocumentState& whole) {
+        m, key.id, *r, [&](const domain::ControlledDocumentState& whole) {
           row = domain::ControlledDocumentAggregate::ToJson(whole);
         }));
-    row["review_date"] = keys[k].review_date;
-    row["days_to_review"] = keys[k].days;
-    row["review_state"] = keys[k].days < 0 ? "overdue" : "due";
+    row["review_date"] = key.review_date;
+    row["days_to_review"] = key.days;
+    row["review_state"] = key.days < 0 ? "overdue" : "due";
     page.items.push_back(std::move(row));
   }
   return page;
@@ -268,27 +267,26 @@ ListPage ListOpenActions(const NetworkModel& m, const std::optional<std::string>
   });
   ListPage page;
   page.total = first.offered();
-  const std::vector<Key> keys = std::move(first).Take();
   // Each of the page's meetings looked up once (a cold one is read and
   // decoded from the store); the model does not change under a read, so it
   // reads as the scan read it (one that failed to read is counted and left
   // out).
   std::map<std::string_view, EntityTable<domain::MeetingAggregate>::RowRef> rows;
-  for (std::size_t k = offset; k < keys.size(); ++k) {
-    auto [at, added] = rows.try_emplace(keys[k].meeting_id);
-    if (added) at->second = m.meetings.FindRow(keys[k].meeting_id);
+  for (const Key& key : std::move(first).Page()) {
+    auto [at, added] = rows.try_emplace(key.meeting_id);
+    if (added) at->second = m.meetings.FindRow(key.meeting_id);
     const auto& row = at->second;
     if (!row) continue;
     std::optional<domain::MeetingAction> found;
     std::size_t i = 0;
     ForEachOpenAction(*row, [&](const domain::MeetingAction& a) {
-      if (i++ == keys[k].index) found = a;
+      if (i++ == key.index) found = a;
     });
     if (!found) continue;
     const domain::MeetingState& meeting = row->state;
     const domain::MeetingAction& a = *found;
     auto days = DaysBetween(today, a.due_date);
-    nlohmann::json item = MeetingRowJson(m, keys[k].meeting_id, meeting);
+    nlohmann::json item = MeetingRowJson(m, key.meeting_id, meeting);
     item["action_id"] = a.action_id;
     item["text"] = a.text;
     item["owner_person_id"] = a.owner_person_id;
@@ -343,15 +341,14 @@ ListPage AttendanceOf(const NetworkModel& m, const std::string& person_id, std::
   });
   ListPage page;
   page.total = first.offered();
-  const std::vector<Key> keys = std::move(first).Take();
-  for (std::size_t k = offset; k < keys.size(); ++k) {
-    auto row = m.meetings.FindRow(keys[k].meeting_id);  // as above: one that failed to read is left out
+  for (const Key& key : std::move(first).Page()) {
+    auto row = m.meetings.FindRow(key.meeting_id);  // as above: one that failed to read is left out
     if (!row) continue;
     const domain::MeetingState& meeting = row->state;
-    nlohmann::json item = MeetingRowJson(m, keys[k].meeting_id, meeting);
+    nlohmann::json item = MeetingRowJson(m, key.meeting_id, meeting);
     item["title"] = meeting.title;
     item["scheduled_for"] = meeting.scheduled_for;
-    item["attendance"] = domain::NameOf(domain::kAttendanceNames, keys[k].attendance);
+    item["attendance"] = domain::NameOf(domain::kAttendanceNames, key.attendance);
     page.items.push_back(std::move(item));
   }
   return page;
