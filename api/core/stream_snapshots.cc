@@ -92,4 +92,42 @@ std::optional<StreamSnapshot> StreamSnapshotAt(storage::EventStore& store,
   return snap;
 }
 
+std::uint64_t StrideMemo::Find(std::string_view stream_id) {
+  const std::string key(stream_id);
+  if (auto it = newer_.find(key); it != newer_.end()) return it->second;
+  auto it = older_.find(key);
+  if (it == older_.end()) return kStreamSnapshotEvery;
+  const std::uint64_t stride = it->second;
+  older_.erase(it);
+  Put(key, stride);
+  return stride;
+}
+
+void StrideMemo::Remember(std::string_view stream_id, std::uint64_t stride) {
+  std::string key(stream_id);
+  older_.erase(key);
+  if (stride <= kStreamSnapshotEvery) {
+    newer_.erase(key);
+    return;
+  }
+  if (auto it = newer_.find(key); it != newer_.end()) {
+    it->second = stride;
+    return;
+  }
+  Put(std::move(key), stride);
+}
+
+void StrideMemo::Put(std::string stream_id, std::uint64_t stride) {
+  if (newer_.size() >= entries_) {
+    older_ = std::move(newer_);
+    newer_ = {};
+  }
+  newer_.emplace(std::move(stream_id), stride);
+}
+
+void StrideMemo::Clear() {
+  newer_ = {};
+  older_ = {};
+}
+
 }  // namespace assure::api

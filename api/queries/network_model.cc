@@ -215,7 +215,7 @@ Status NetworkProjection::Reset() {
   if (cold_documents_) ASSURE_TRY(cold_documents_->Clear());
   model_.Clear();
   next_sweep_ = 0;
-  strides_.clear();
+  strides_.Clear();
   return {};
 }
 
@@ -243,8 +243,7 @@ Status NetworkProjection::Apply(const storage::RecordedEvent&, const domain::Eve
   // No stream snapshot of a person: it would hold their personal fields
   // apart from the keys that seal them (a person's stream is short anyway).
   if (!domain::IdInStream(event.stream_id, domain::PersonAggregate::kKind).empty()) return {};
-  const auto known = strides_.find(std::string(event.stream_id));
-  if (known != strides_.end() && !StreamSnapshotDue(event.stream_version, known->second)) return {};
+  if (!StreamSnapshotDue(event.stream_version, strides_.Find(event.stream_id))) return {};
   nlohmann::json state = model_.EntitySnapshot(event.stream_id);
   if (state.is_null()) return {};
   ++snapshot_renders_;
@@ -253,11 +252,7 @@ Status NetworkProjection::Apply(const storage::RecordedEvent&, const domain::Eve
   auto stride = SaveStreamSnapshot(*snapshot_store_, event.stream_id, event.stream_version,
                                    event.position, state);
   if (!stride.ok()) return {};
-  if (*stride > kStreamSnapshotEvery) {
-    strides_[std::string(event.stream_id)] = *stride;
-  } else if (known != strides_.end()) {
-    strides_.erase(known);
-  }
+  strides_.Remember(event.stream_id, *stride);
   return {};
 }
 

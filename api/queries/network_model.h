@@ -4,10 +4,10 @@
 
 #include <memory>
 #include <string_view>
-#include <unordered_map>
 
 #include "api/core/aggregate_loader.h"
 #include "api/core/projection.h"
+#include "api/core/stream_snapshots.h"
 #include "api/queries/cold_rows.h"
 #include "api/queries/entity_table.h"
 #include "api/queries/slim_rows.h"
@@ -200,8 +200,8 @@ class NetworkProjection final : public Projection {
   std::uint64_t hot_events_ = 0;
   std::uint64_t next_sweep_ = 0;  // the position of the next SlimRowsBefore
   // Each stream's stride when its state was last serialised, for those
-  // beyond kStreamSnapshotEvery (a stream not here has that stride).
-  std::unordered_map<std::string, std::uint64_t> strides_;
+  // beyond kStreamSnapshotEvery (a memo of bounded size: StrideMemo).
+  StrideMemo strides_;
   std::uint64_t snapshot_renders_ = 0;
   std::uint64_t rows_examined_ = 0;
 };

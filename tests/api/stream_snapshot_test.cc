@@ -138,5 +138,34 @@ TEST(StreamSnapshotTest, ALargeStateIsRenderedOnlyWhenItsStrideIsDue) {
   EXPECT_EQ(network->snapshot_renders(), 1u + 1u + 7u);
 }
 
+// The memo of large streams' strides is bounded (two generations of
+// `entries`), keeps a stream in use, and answers kStreamSnapshotEvery for a
+// stream it does not know or has let go. Before, it was a map with an entry
+// for every stream whose state ever outgrew the first stride, kept for good.
+TEST(StreamSnapshotTest, TheStrideMemoIsBoundedAndKeepsTheStreamsInUse) {
+  StrideMemo memo(4);
+  memo.Remember("meeting-hot", 1600);
+  for (int i = 0; i < 1000; ++i) {
+    memo.Remember("meeting-" + std::to_string(i), 400);
+    EXPECT_LE(memo.size(), 8u);
+    if (i % 3 == 0) {
+      EXPECT_EQ(memo.Find("meeting-hot"), 1600u) << i;
+    }
+  }
+  EXPECT_EQ(memo.Find("meeting-0"), kStreamSnapshotEvery);  // let go
+  EXPECT_EQ(memo.Find("meeting-999"), 400u);
+  EXPECT_EQ(memo.Find("deliverable-never"), kStreamSnapshotEvery);
+  // A state that shrank back to the first stride is forgotten.
+  memo.Remember("meeting-999", 800);
+  EXPECT_EQ(memo.Find("meeting-999"), 800u);
+  const std::size_t before = memo.size();
+  memo.Remember("meeting-999", kStreamSnapshotEvery);
+  EXPECT_EQ(memo.Find("meeting-999"), kStreamSnapshotEvery);
+  EXPECT_EQ(memo.size(), before - 1);
+  memo.Clear();
+  EXPECT_EQ(memo.size(), 0u);
+  EXPECT_EQ(memo.Find("meeting-hot"), kStreamSnapshotEvery);
+}
+
 }  // namespace
 }  // namespace assure::api
