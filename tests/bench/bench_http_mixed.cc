@@ -21,6 +21,7 @@
 #include <cstdlib>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <unistd.h>
@@ -306,6 +307,28 @@ void RunMixed(const Options& o) {
                 100.0 * static_cast<double>(rss.back() - rss[warm]) / static_cast<double>(rss[warm]), heap[warm],
                 heap.back(), 100.0 * (heap.back() - heap[warm]) / heap[warm], made,
                 made > 0 ? (heap.back() - heap[warm]) * 1024.0 / made : 0.0);
+  }
+  // The same with each end the median of up to six windows: memtables fill
+  // and flush every minute or two, so RSS and the heap swing by tens of MB,
+  // and two single windows compare mostly where each fell in that swing.
+  auto ends = [](std::size_t from, std::size_t n, auto value) {
+    const std::size_t k = std::min<std::size_t>(6, (n - from) / 2);
+    std::vector<double> first, last;
+    for (std::size_t i = from; i < from + k; ++i) first.push_back(value(i));
+    for (std::size_t i = n - k; i < n; ++i) last.push_back(value(i));
+    return std::tuple{k, Median(first), Median(last)};
+  };
+  if (rates.size() >= 4) {
+    const auto [k, first, last] = ends(0, rates.size(), [&](std::size_t i) { return rates[i]; });
+    std::printf("writes/s, medians of the first and last %zu windows: %.0f -> %.0f (%.2f)\n", k, first, last,
+                first > 0 ? last / first : 0.0);
+  }
+  if (rss.size() >= warm + 4) {
+    const auto [k, rss0, rss1] = ends(warm, rss.size(), [&](std::size_t i) { return rss[i] / 1024.0; });
+    const auto [k2, heap0, heap1] = ends(warm, heap.size(), [&](std::size_t i) { return heap[i]; });
+    std::printf("once warm, medians of the first and last %zu windows: RSS %.1f -> %.1f MB (%+.1f %%), "
+                "heap %.1f -> %.1f MB (%+.1f %%)\n",
+                k, rss0, rss1, 100.0 * (rss1 - rss0) / rss0, heap0, heap1, 100.0 * (heap1 - heap0) / heap0);
   }
   StopServer();
   // After the run, with the server stopped and what it left unwritten in the
