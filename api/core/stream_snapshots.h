@@ -62,8 +62,7 @@ inline bool StreamSnapshotDue(std::uint64_t version, std::uint64_t known_stride 
 // holds `entries`, the older is dropped and the newer takes its place; a
 // stream found in the older moves to the newer). A stream forgotten is
 // serialised once more at its next hundredth event, to learn its stride
-// again. Before, one entry per large stream was kept for good: one per
-// meeting of a hundred items, some 5 MB of heap over a 30-minute soak.
+// again.
 //
 // Thread safety: none; its owner's.
 class StrideMemo {

@@ -271,8 +271,9 @@ ListPage ListOpenActions(const NetworkModel& m, const std::optional<std::string>
   // decoded from the store); the model does not change under a read, so it
   // reads as the scan read it (one that failed to read is counted and left
   // out).
-  std::map<std::string_view, EntityTable<domain::MeetingAggregate>::RowRef> rows;
-  for (const Key& key : std::move(first).Page()) {
+  const std::vector<Key> keys = std::move(first).Page();
+  std::map<std::string_view, EntityTable<domain::MeetingAggregate>::RowRef> rows;  // views into `keys`
+  for (const Key& key : keys) {
     auto [at, added] = rows.try_emplace(key.meeting_id);
     if (added) at->second = m.meetings.FindRow(key.meeting_id);
     const auto& row = at->second;

@@ -162,6 +162,13 @@ TEST(StreamSnapshotTest, TheStrideMemoIsBoundedAndKeepsTheStreamsInUse) {
   memo.Remember("meeting-999", kStreamSnapshotEvery);
   EXPECT_EQ(memo.Find("meeting-999"), kStreamSnapshotEvery);
   EXPECT_EQ(memo.size(), before - 1);
+  // So is one in the older generation.
+  memo.Remember("meeting-old", 800);
+  for (int i = 0; i < 4; ++i) memo.Remember("document-" + std::to_string(i), 400);  // now older
+  const std::size_t with_old = memo.size();
+  memo.Remember("meeting-old", kStreamSnapshotEvery);
+  EXPECT_EQ(memo.size(), with_old - 1);
+  EXPECT_EQ(memo.Find("meeting-old"), kStreamSnapshotEvery);
   memo.Clear();
   EXPECT_EQ(memo.size(), 0u);
   EXPECT_EQ(memo.Find("meeting-hot"), kStreamSnapshotEvery);

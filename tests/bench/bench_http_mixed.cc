@@ -323,12 +323,15 @@ void RunMixed(const Options& o) {
     std::printf("writes/s, medians of the first and last %zu windows: %.0f -> %.0f (%.2f)\n", k, first, last,
                 first > 0 ? last / first : 0.0);
   }
-  if (rss.size() >= warm + 4) {
+  if (rss.size() >= warm + 4) {  // rss and heap have a value per window each
     const auto [k, rss0, rss1] = ends(warm, rss.size(), [&](std::size_t i) { return rss[i] / 1024.0; });
-    const auto [k2, heap0, heap1] = ends(warm, heap.size(), [&](std::size_t i) { return heap[i]; });
-    std::printf("once warm, medians of the first and last %zu windows: RSS %.1f -> %.1f MB (%+.1f %%), "
-                "heap %.1f -> %.1f MB (%+.1f %%)\n",
-                k, rss0, rss1, 100.0 * (rss1 - rss0) / rss0, heap0, heap1, 100.0 * (heap1 - heap0) / heap0);
+    const auto heap_ends = ends(warm, heap.size(), [&](std::size_t i) { return heap[i]; });
+    const double heap0 = std::get<1>(heap_ends), heap1 = std::get<2>(heap_ends);
+    if (rss0 > 0 && heap0 > 0) {
+      std::printf("once warm, medians of the first and last %zu windows: RSS %.1f -> %.1f MB (%+.1f %%), "
+                  "heap %.1f -> %.1f MB (%+.1f %%)\n",
+                  k, rss0, rss1, 100.0 * (rss1 - rss0) / rss0, heap0, heap1, 100.0 * (heap1 - heap0) / heap0);
+    }
   }
   StopServer();
   // After the run, with the server stopped and what it left unwritten in the
