@@ -58,15 +58,23 @@ nlohmann::json AtPositionParam() {
                                  "before it (one command's events are seen together or not at all)");
 }
 
-void AddPageParams(nlohmann::json& parameters, const std::string& what) {
-  parameters.push_back(http::OpenApiQueryParam("offset", "integer", what + " to skip, in the list's order"));
+void AddPageParams(nlohmann::json& parameters, const std::string& what, std::size_t max_window) {
+  std::string offset = what + " to skip, in the list's order";
+  if (max_window > 0) offset += " (offset + limit at most " + std::to_string(max_window) + ")";
+  parameters.push_back(http::OpenApiQueryParam("offset", "integer", offset));
   parameters.push_back(http::OpenApiQueryParam("limit", "integer", what + " to return (default 100, max 1000)"));
 }
 
-Result<Page> ReadPage(const http::Request& req, std::size_t max_limit) {
+Result<Page> ReadPage(const http::Request& req, std::size_t max_limit, std::size_t max_window) {
   // The one pagination parser (api/http/query.h), also the token routes'.
   auto p = http::ParsePageParams(req.query, Page{}.limit, max_limit);
   if (!p.ok()) return p.error();
+  if (p->offset > max_window || p->limit > max_window - p->offset) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "offset + limit is at most " + std::to_string(max_window) +
+                         " on this list: narrow it with its filters instead of paging deeper",
+                     "offset");
+  }
   return Page{p->offset, p->limit};
 }
 

@@ -37,14 +37,19 @@ nlohmann::json AsOfParam();
 nlohmann::json AtPositionParam();
 // Appends the OpenAPI descriptions of `offset` and `limit` (ReadPage's) to
 // `parameters`, naming what a page holds ("rows", "changes", "notes").
-void AddPageParams(nlohmann::json& parameters, const std::string& what = "rows");
+// With max_window, offset's text says that offset + limit is at most that.
+void AddPageParams(nlohmann::json& parameters, const std::string& what = "rows", std::size_t max_window = 0);
 
 struct Page {
   std::size_t offset = 0;
   std::size_t limit = 100;
 };
-// offset (default 0) and limit (default 100, at most `max_limit`).
-Result<Page> ReadPage(const http::Request& req, std::size_t max_limit = 1000);
+// offset (default 0) and limit (default 100, at most `max_limit`); offset +
+// limit at most `max_window` (a list sorted across the read model holds that
+// many keys while it scans: api/queries/first_keys.h), else a 422 naming
+// offset.
+Result<Page> ReadPage(const http::Request& req, std::size_t max_limit = 1000,
+                      std::size_t max_window = SIZE_MAX);
 
 // A JSON object body (an empty body is {}); malformed JSON, or JSON nested
 // deeper than domain::kMaxJsonDepth, is a 400.

@@ -118,7 +118,7 @@ Status RegisterQueryRoutes(http::Router& router, std::shared_ptr<RestDeps> deps)
   http::RouteOptions attendance;
   attendance.openapi = http::OpenApiOperation("A person's attendance record", "people");
   attendance.openapi["parameters"] = nlohmann::json::array();
-  AddPageParams(attendance.openapi["parameters"]);
+  AddPageParams(attendance.openapi["parameters"], "rows", deps->max_list_window);
   attendance.openapi["description"] =
       "Every meeting the person's attendance was recorded at, by the meeting's date (business time), "
       "each naming its meeting and group in words; total counts them all.";
@@ -127,7 +127,7 @@ Status RegisterQueryRoutes(http::Router& router, std::shared_ptr<RestDeps> deps)
                if (!m.people.Find(req.PathParam("id"))) {
                  return MakeError(ErrorCode::kNotFound, "no person '" + std::string(req.PathParam("id")) + "'", "id");
                }
-               auto page = ReadPage(req, deps->max_page);
+               auto page = ReadPage(req, deps->max_page, deps->max_list_window);
                if (!page.ok()) return page.error();
                auto rows = AttendanceOf(m, std::string(req.PathParam("id")), page->offset, page->limit);
                return PageJson(std::move(rows.items), rows.total, *page, m.position);
@@ -137,7 +137,7 @@ Status RegisterQueryRoutes(http::Router& router, std::shared_ptr<RestDeps> deps)
   http::RouteOptions review;
   review.openapi = http::OpenApiOperation("Controlled documents due or overdue for review", "documents");
   review.openapi["parameters"] = {http::OpenApiQueryParam("within_days", "integer", "default 30")};
-  AddPageParams(review.openapi["parameters"]);
+  AddPageParams(review.openapi["parameters"], "rows", deps->max_list_window);
   add("GET", "/api/v1/documents/review-due",
              ModelRoute(deps, [deps](const http::Request& req, const NetworkModel& m) -> Result<nlohmann::json> {
                auto days = ReadUint(req, "within_days");
@@ -145,7 +145,7 @@ Status RegisterQueryRoutes(http::Router& router, std::shared_ptr<RestDeps> deps)
                if (days->value_or(30) > 3650) {
                  return MakeError(ErrorCode::kInvalidArgument, "within_days is at most 3650", "within_days");
                }
-               auto page = ReadPage(req, deps->max_page);
+               auto page = ReadPage(req, deps->max_page, deps->max_list_window);
                if (!page.ok()) return page.error();
                auto rows = ListDocumentsForReview(m, Today(*deps), static_cast<int>(days->value_or(30)), page->offset,
                                                   page->limit);
@@ -158,7 +158,7 @@ Status RegisterQueryRoutes(http::Router& router, std::shared_ptr<RestDeps> deps)
   actions.openapi = http::OpenApiOperation("Open actions of every meeting", "meetings");
   actions.openapi["parameters"] = {http::OpenApiQueryParam("owner", "string", "owner person id"),
                                    http::OpenApiQueryParam("due_before", "string", "YYYY-MM-DD")};
-  AddPageParams(actions.openapi["parameters"]);
+  AddPageParams(actions.openapi["parameters"], "rows", deps->max_list_window);
   actions.openapi["description"] =
       "Soonest due first (then by meeting id and the order recorded). Each row names its meeting, group and "
       "owner in words; total counts the rows in all. Reads the record as it is now; overdue compares the due "
@@ -175,7 +175,7 @@ Status RegisterQueryRoutes(http::Router& router, std::shared_ptr<RestDeps> deps)
                if (owner && !m.people.Find(*owner)) {
                  return MakeError(ErrorCode::kNotFound, "no person '" + *owner + "'", "owner");
                }
-               auto page = ReadPage(req, deps->max_page);
+               auto page = ReadPage(req, deps->max_page, deps->max_list_window);
                if (!page.ok()) return page.error();
                auto rows = ListOpenActions(m, owner, due_before, Today(*deps), page->offset, page->limit);
                return PageJson(std::move(rows.items), rows.total, *page, m.position);
@@ -287,7 +287,7 @@ Status RegisterQueryRoutes(http::Router& router, std::shared_ptr<RestDeps> deps)
            {"recommendations", "true: only decisions escalated to the board above as recommendations"}}) {
     decisions.openapi["parameters"].push_back(http::OpenApiQueryParam(p, "string", what));
   }
-  AddPageParams(decisions.openapi["parameters"]);
+  AddPageParams(decisions.openapi["parameters"], "rows", deps->max_list_window);
   decisions.openapi["description"] =
       "Newest meeting first. Each row names the meeting, group and links in words, the escalations the "
       "decision accepted, returned or closed, and, for a recommendation to the board above, whether it "
@@ -306,7 +306,7 @@ Status RegisterQueryRoutes(http::Router& router, std::shared_ptr<RestDeps> deps)
           return MakeError(ErrorCode::kInvalidArgument, "recommendations is true or false", "recommendations");
         }
         f.recommendations_only = rec == "true";
-        auto page = ReadPage(req, deps->max_page);
+        auto page = ReadPage(req, deps->max_page, deps->max_list_window);
         if (!page.ok()) return page.error();
         auto rows = DecisionLog(m, f, page->offset, page->limit);
         if (!rows.ok()) return rows.error();

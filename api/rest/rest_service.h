@@ -57,6 +57,11 @@ struct RestDeps {
   std::chrono::milliseconds read_your_writes_timeout{2000};
   // Largest page of any list. Default 1000.
   std::size_t max_page = 1000;
+  // Deepest row (offset + limit) of a list sorted across the read model
+  // (open actions, the decision log, a person's attendance, documents due for
+  // review): such a list holds offset + limit keys while it scans, so this
+  // bounds a request's memory whatever the history. Default 10,000.
+  std::size_t max_list_window = 10000;
   // Heavy operations, each of which reads or folds the whole log or a whole
   // upload: imports, evidence packs, programme exports, as-at list and model
   // reads (as_of / at_position), chain verification. At most this many at

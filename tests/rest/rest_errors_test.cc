@@ -191,6 +191,25 @@ TEST_F(RestErrorsTest, InvalidFieldValuesAre422NamingTheField) {
   EXPECT_TRUE(IsProblem(Get("/api/v1/events?from=x"), 422, "from"));
 }
 
+// A list sorted across the read model holds offset + limit keys while it
+// scans: an unbounded offset let one request hold memory in proportion to the
+// network's history (offset=1000000: some 100 MB). Such lists stop at
+// offset + limit = 10,000 (RestDeps::max_list_window); lists read in id or
+// stream order page as deep as they like.
+TEST_F(RestErrorsTest, ListsSortedAcrossTheNetworkRefusePagesBeyondTheirWindow) {
+  const std::vector<std::string> lists = {"/api/v1/actions", "/api/v1/decisions", "/api/v1/documents/review-due",
+                                          "/api/v1/people/" + w_.chair + "/attendance"};
+  for (const std::string& list : lists) {
+    EXPECT_EQ(Get(list + "?offset=9900&limit=100").status, 200) << list;
+    EXPECT_EQ(Get(list + "?offset=9900").status, 200) << list;  // limit 100 by default
+    EXPECT_TRUE(IsProblem(Get(list + "?offset=9901&limit=100"), 422, "offset")) << list;
+    EXPECT_TRUE(IsProblem(Get(list + "?offset=1000000"), 422, "offset")) << list;
+    EXPECT_TRUE(IsProblem(Get(list + "?offset=18446744073709551615"), 422, "offset")) << list;
+  }
+  EXPECT_EQ(Get("/api/v1/meetings?offset=1000000").status, 200);
+  EXPECT_EQ(Get(Deliverable() + "/history?offset=1000000").status, 200);
+}
+
 TEST_F(RestErrorsTest, EmptyUploadIs422AndAppendsNothing) {
   HttpReply doc = Post("/api/v1/documents", {{"title", "T"}, {"document_numbers", {"D-2"}}}, tok().editor);
   ASSERT_EQ(doc.status, 201);
