@@ -97,10 +97,11 @@ class Backend {
   virtual Status PutState(const std::vector<KeyValue>& pairs, bool sync) = 0;
   virtual Result<std::vector<KeyValue>> ScanState(std::string_view prefix) = 0;
   // EventStore::VisitState; by default over ScanState's copy.
-  virtual Status VisitState(std::string_view prefix, const StateVisitor& visit) {
+  virtual Status VisitState(std::string_view prefix, std::string_view from, const StateVisitor& visit) {
     auto all = ScanState(prefix);
     if (!all.ok()) return all.error();
     for (const auto& kv : *all) {
+      if (kv.key < from) continue;
       if (!visit(kv.key, kv.value)) break;
     }
     return {};

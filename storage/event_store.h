@@ -251,10 +251,11 @@ class EventStore {
   virtual Status PutState(const std::vector<KeyValue>& pairs, bool sync = true) = 0;
   // Every (key, value) whose key starts with prefix, in key order.
   virtual Result<std::vector<KeyValue>> ScanState(std::string_view prefix) = 0;
-  // The same pairs, one at a time, without copying them all first: visit
-  // returns false to stop. The key and value are valid during the call only.
-  // What a concurrent PutState writes meanwhile may or may not be seen.
-  virtual Status VisitState(std::string_view prefix,
+  // The same pairs, one at a time, without copying them all first, from the
+  // first key at or after `from` (empty: the prefix's first): visit returns
+  // false to stop. The key and value are valid during the call only. What a
+  // concurrent PutState writes meanwhile may or may not be seen.
+  virtual Status VisitState(std::string_view prefix, std::string_view from,
                             const std::function<bool(std::string_view key, std::string_view value)>& visit) = 0;
   // Deletes every key that starts with `prefix` (one batch, not synced: the
   // next synced write makes it durable). The values may stay in the store's

@@ -146,12 +146,17 @@ Status FaultBackend::PutState(const std::vector<KeyValue>& pairs, bool sync) {
 
 Result<std::vector<KeyValue>> FaultBackend::ScanState(std::string_view prefix) {
   if (auto e = ReadFault()) return *e;
-  return inner_->ScanState(prefix);
+  auto all = inner_->ScanState(prefix);
+  if (all.ok()) state_values_read_.fetch_add(all->size());
+  return all;
 }
 
-Status FaultBackend::VisitState(std::string_view prefix, const StateVisitor& visit) {
+Status FaultBackend::VisitState(std::string_view prefix, std::string_view from, const StateVisitor& visit) {
   if (auto e = ReadFault()) return *e;
-  return inner_->VisitState(prefix, visit);
+  return inner_->VisitState(prefix, from, [&](std::string_view key, std::string_view value) {
+    state_values_read_.fetch_add(1);
+    return visit(key, value);
+  });
 }
 
 Status FaultBackend::ClearState(std::string_view prefix) {

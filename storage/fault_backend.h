@@ -47,6 +47,9 @@ class FaultBackend final : public Backend {
   // Events read by position so far (GetEvent calls and each position of a
   // GetEvents): what a read cost in events (tests of bounded reads).
   std::uint64_t event_reads() const { return event_reads_.load(); }
+  // State pairs ScanState has returned and VisitState has visited so far:
+  // what a reader of the state area read (tests of bounded reads).
+  std::uint64_t state_values_read() const { return state_values_read_.load(); }
 
   // A disk-full error as the RocksDB backend reports one.
   static Error NoSpace();
@@ -67,7 +70,7 @@ class FaultBackend final : public Backend {
   Result<std::optional<std::string>> GetState(std::string_view key) override;
   Status PutState(const std::vector<KeyValue>& pairs, bool sync) override;
   Result<std::vector<KeyValue>> ScanState(std::string_view prefix) override;
-  Status VisitState(std::string_view prefix, const StateVisitor& visit) override;
+  Status VisitState(std::string_view prefix, std::string_view from, const StateVisitor& visit) override;
   Status ClearState(std::string_view prefix) override;
   Status ScrubState(const std::vector<std::string>& erase, const std::vector<KeyValue>& replace) override;
   Status Checkpoint(const std::string& dir) override { return inner_->Checkpoint(dir); }
@@ -91,6 +94,7 @@ class FaultBackend final : public Backend {
   std::atomic<std::uint64_t> resumes_{0};
   std::atomic<std::uint64_t> scanned_events_{0};
   std::atomic<std::uint64_t> event_reads_{0};
+  std::atomic<std::uint64_t> state_values_read_{0};
 };
 
 }  // namespace assure::storage

@@ -86,7 +86,7 @@ class LogStore final : public EventStore {
   Result<std::optional<std::string>> GetState(std::string_view key) override;
   Status PutState(const std::vector<KeyValue>& pairs, bool sync = true) override;
   Result<std::vector<KeyValue>> ScanState(std::string_view prefix) override;
-  Status VisitState(std::string_view prefix,
+  Status VisitState(std::string_view prefix, std::string_view from,
                     const std::function<bool(std::string_view key, std::string_view value)>& visit) override;
   Status ClearState(std::string_view prefix) override;
   Result<std::optional<KeyValue>> LastState(std::string_view prefix,

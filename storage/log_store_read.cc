@@ -385,9 +385,9 @@ Result<std::vector<KeyValue>> LogStore::ScanState(std::string_view prefix) {
   return backend_->ScanState(prefix);
 }
 
-Status LogStore::VisitState(std::string_view prefix,
+Status LogStore::VisitState(std::string_view prefix, std::string_view from,
                             const std::function<bool(std::string_view key, std::string_view value)>& visit) {
-  return backend_->VisitState(prefix, visit);
+  return backend_->VisitState(prefix, from, visit);
 }
 
 Status LogStore::ClearState(std::string_view prefix) { return backend_->ClearState(prefix); }

@@ -100,7 +100,7 @@ class RocksBackend final : public Backend {
   Result<std::optional<std::string>> GetState(std::string_view key) override;
   Result<std::optional<std::string>> GetBlob(const Hash256& key) override;
   Result<std::vector<KeyValue>> ScanState(std::string_view prefix) override;
-  Status VisitState(std::string_view prefix, const StateVisitor& visit) override;
+  Status VisitState(std::string_view prefix, std::string_view from, const StateVisitor& visit) override;
   Result<std::optional<KeyValue>> LastState(std::string_view prefix, std::string_view below) override;
 
   // Writes (rocks_backend_write.cc).

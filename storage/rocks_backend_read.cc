@@ -2,6 +2,7 @@
 // events, Merkle nodes, the log head, state, blobs) and scans (Merkle levels,
 // events by position, a stream's index either way, stream ids, state by
 // prefix). Layouts: storage/FORMAT.md.
+#include <algorithm>
 #include <cstring>
 
 #include "storage/rocks_backend_internal.h"
@@ -205,9 +206,9 @@ Result<std::vector<KeyValue>> RocksBackend::ScanState(std::string_view prefix) {
   return out;
 }
 
-Status RocksBackend::VisitState(std::string_view prefix, const StateVisitor& visit) {
+Status RocksBackend::VisitState(std::string_view prefix, std::string_view from, const StateVisitor& visit) {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, cf(kState)));
-  for (it->Seek(ToSlice(prefix)); it->Valid() && it->key().starts_with(ToSlice(prefix)); it->Next()) {
+  for (it->Seek(ToSlice(std::max(prefix, from))); it->Valid() && it->key().starts_with(ToSlice(prefix)); it->Next()) {
     if (!visit(std::string_view(it->key().data(), it->key().size()),
                std::string_view(it->value().data(), it->value().size()))) {
       return {};

@@ -315,31 +315,28 @@ void SecurityLog::WriterLoop() {
 }
 
 Result<std::vector<SecurityEvent>> SecurityLog::Read(std::uint64_t from_seq, std::size_t limit) {
-  auto all = store_.ScanState(kPrefix);
-  if (!all.ok()) return std::move(all).error();
   std::vector<SecurityEvent> out;
-  const std::string from_key = Key(from_seq);
-  for (const auto& kv : *all) {
-    if (out.size() >= limit) break;
-    if (kv.key < from_key) continue;
-    auto j = domain::ParseJsonText(kv.value);
-    if (j.is_discarded()) continue;
-    out.push_back(SecurityEvent::FromJson(j));
-  }
+  if (limit == 0) return out;
+  // From the first key at or after from_seq's, one entry at a time: a page
+  // holds its own entries only, however long the log (anyone can lengthen
+  // it by failing to authenticate).
+  ASSURE_TRY(store_.VisitState(kPrefix, Key(from_seq), [&](std::string_view, std::string_view value) {
+    auto j = domain::ParseJsonText(value);
+    if (!j.is_discarded()) out.push_back(SecurityEvent::FromJson(j));
+    return out.size() < limit;
+  }));
   return out;
 }
 
 Result<std::size_t> SecurityLog::Prune(std::int64_t before_us) {
-  auto all = store_.ScanState(kPrefix);
-  if (!all.ok()) return std::move(all).error();
-  std::vector<std::string> old;
-  for (const auto& kv : *all) {
-    auto j = domain::ParseJsonText(kv.value);
+  std::vector<std::string> old;  // keys only: the values are read one at a time
+  ASSURE_TRY(store_.VisitState(kPrefix, {}, [&](std::string_view key, std::string_view value) {
+    auto j = domain::ParseJsonText(value);
     // An entry that does not read is kept: retention deletes only what it
     // can date.
-    if (j.is_discarded()) continue;
-    if (SecurityEvent::FromJson(j).at_us < before_us) old.push_back(kv.key);
-  }
+    if (!j.is_discarded() && SecurityEvent::FromJson(j).at_us < before_us) old.emplace_back(key);
+    return true;
+  }));
   if (old.empty()) return std::size_t{0};
   ASSURE_TRY(store_.EraseState(old));
   return old.size();

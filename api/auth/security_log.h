@@ -27,8 +27,9 @@
 //
 // Thread safety: every method may be called from any thread; Record blocks on
 // a synced write (call it off I/O threads); Reserve blocks for at most its
-// `wait`; Submit never blocks. Read scans the whole log (it is for
-// administrators, not a hot path).
+// `wait`; Submit never blocks. Read seeks to its first entry and reads
+// only its page; Prune reads every entry (one at a time, keeping the keys it
+// deletes).
 #pragma once
 
 #include <chrono>
@@ -138,7 +139,8 @@ class SecurityLog {
   // write's status; kUnavailable when there was no room or the write did not
   // finish within 10 s (the entry, once queued, is still written).
   Status Record(SecurityEvent event);
-  // Entries with seq >= from_seq, at most limit, oldest first.
+  // Entries with seq >= from_seq, at most limit, oldest first (an entry that
+  // does not read is skipped); memory and reads follow the page, not the log.
   Result<std::vector<SecurityEvent>> Read(std::uint64_t from_seq, std::size_t limit);
   // Retention: deletes every entry recorded before `before_us`
   // (EventStore::EraseState: gone from the store's files too) and returns

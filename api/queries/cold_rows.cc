@@ -12,7 +12,7 @@ ColdRows::ColdRows(storage::EventStore& store, std::string_view kind)
 Result<std::optional<std::string>> ColdRows::Get(std::string_view id) const { return store_.GetState(Key(id)); }
 
 Status ColdRows::Visit(const std::function<bool(std::string_view id, std::string_view value)>& fn) const {
-  return store_.VisitState(prefix_, [&](std::string_view key, std::string_view value) {
+  return store_.VisitState(prefix_, {}, [&](std::string_view key, std::string_view value) {
     return fn(key.substr(prefix_.size()), value);
   });
 }

@@ -93,11 +93,16 @@ Result<nlohmann::json> BuildSubjectAccess(storage::EventStore& store, auth::Secu
     from = page->next_position;
   }
   if (!token_ids.empty()) {
-    // One read: SecurityLog::Read scans the whole log whatever it returns.
-    auto entries = security_log.Read(1, SIZE_MAX);
-    if (!entries.ok()) return entries.error();
-    for (const auto& s : *entries) {
-      if (!s.token_id.empty() && token_ids.contains(s.token_id)) seclog.Add(s.ToJson(), max);
+    // A page at a time: the security log can be long.
+    constexpr std::size_t kSecurityPage = 1000;
+    for (std::uint64_t next = 1;;) {
+      auto entries = security_log.Read(next, kSecurityPage);
+      if (!entries.ok()) return entries.error();
+      for (const auto& s : *entries) {
+        if (!s.token_id.empty() && token_ids.contains(s.token_id)) seclog.Add(s.ToJson(), max);
+      }
+      if (entries->size() < kSecurityPage) break;
+      next = entries->back().seq + 1;
     }
   }
 

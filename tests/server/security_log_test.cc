@@ -10,6 +10,7 @@
 
 #include "api/auth/security_log.h"
 #include "storage/event_store.h"
+#include "tests/storage/test_util.h"
 
 namespace assure::auth {
 namespace {
@@ -105,6 +106,35 @@ TEST(SecurityLogTest, PruneDeletesTheEntriesBeforeTheCutoffOnly) {
   EXPECT_EQ(*log.Prune(0), 0u) << "nothing is older than the start";
   ASSERT_TRUE(log.Record(Entry(10)).ok());
   EXPECT_EQ(log.Read(1, 100)->back().seq, 11u);
+}
+
+// A page of the log reads its own entries, not the log: anyone can lengthen
+// the log by failing to authenticate, and Read copied the whole of it for
+// every page (GET /security/log) and every subject-access report.
+TEST(SecurityLogTest, AReadHoldsItsPageNotTheLog) {
+  auto fault = storage::testing::OpenFaultStore();
+  ASSERT_NE(fault.store, nullptr);
+  SecurityLog log(*fault.store, nullptr);
+  ASSERT_TRUE(log.Open().ok());
+  for (int i = 0; i < 500; ++i) ASSERT_TRUE(log.Record(Entry(i)).ok());
+
+  std::uint64_t before = fault.backend->state_values_read();
+  auto page = log.Read(491, 5);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->size(), 5u);
+  EXPECT_EQ(page->front().seq, 491u);
+  EXPECT_EQ(page->back().path, "/p/494");
+  EXPECT_LE(fault.backend->state_values_read() - before, 5u) << "a page of 5 read the whole log";
+
+  before = fault.backend->state_values_read();
+  auto tail = log.Read(499, 100);
+  ASSERT_TRUE(tail.ok());
+  ASSERT_EQ(tail->size(), 2u);
+  EXPECT_EQ(tail->back().seq, 500u);
+  EXPECT_LE(fault.backend->state_values_read() - before, 2u);
+  EXPECT_TRUE(log.Read(501, 10)->empty());
+  EXPECT_TRUE(log.Read(1, 0)->empty());
+  EXPECT_EQ(log.Read(1, 1000)->size(), 500u);
 }
 
 }  // namespace

@@ -24,9 +24,10 @@ std::vector<KeyValue> Pairs() {
           {"row0", "after"},              {"ro", "before"}, {kFf2, "4"},   {kFf2 + "x", "5"}};
 }
 
-std::vector<KeyValue> Visit(EventStore& store, const std::string& prefix, std::size_t stop_after = 1000) {
+std::vector<KeyValue> Visit(EventStore& store, const std::string& prefix, std::size_t stop_after = 1000,
+                            const std::string& from = {}) {
   std::vector<KeyValue> seen;
-  Status s = store.VisitState(prefix, [&](std::string_view k, std::string_view v) {
+  Status s = store.VisitState(prefix, from, [&](std::string_view k, std::string_view v) {
     seen.push_back({std::string(k), std::string(v)});
     return seen.size() < stop_after;
   });
@@ -49,6 +50,12 @@ void ExpectVisitAsScanAndClearByPrefix(EventStore& store) {
     for (std::size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i].value, (*scan)[i].value);
   }
   EXPECT_EQ(Keys(Visit(store, "row/", 2)), (std::vector<std::string>{"row/", "row/a"})) << "stops when asked";
+  // From a key on (the security log's pages): the prefix's keys at or after it.
+  EXPECT_EQ(Keys(Visit(store, "row/", 1000, "row/a")), (std::vector<std::string>{"row/a", "row/b", "row/" + kFf2}));
+  EXPECT_EQ(Keys(Visit(store, "row/", 1000, "row/a0")), (std::vector<std::string>{"row/b", "row/" + kFf2}));
+  EXPECT_EQ(Keys(Visit(store, "row/", 1, "row/b")), (std::vector<std::string>{"row/b"}));
+  EXPECT_EQ(Keys(Visit(store, "row/", 1000, "a")), Keys(Visit(store, "row/"))) << "from before the prefix";
+  EXPECT_TRUE(Visit(store, "row/", 1000, "row0").empty()) << "from after the prefix";
 
   ASSERT_TRUE(store.ClearState("row/").ok());
   EXPECT_TRUE(Visit(store, "row/").empty());
