@@ -84,8 +84,8 @@ struct DeliverableSortValue {
   std::size_t rank = 0;
 };
 
-// `row` is the deliverable's row as listed (its "owner" a linked owner's name).
-DeliverableSortValue DeliverableSortValueOf(const domain::DeliverableState& d, const nlohmann::json& row,
+// The owner sorts by the name its row shows (a linked owner's name).
+DeliverableSortValue DeliverableSortValueOf(const NetworkModel& m, const domain::DeliverableState& d,
                                             std::string_view key) {
   auto date = [](const domain::SeedDate& s) {
     return s.date ? DeliverableSortValue{false, *s.date, 0} : DeliverableSortValue{true, {}, 0};
@@ -93,7 +93,7 @@ DeliverableSortValue DeliverableSortValueOf(const domain::DeliverableState& d, c
   if (key == "reference") return {d.reference.empty(), domain::AsciiLower(d.reference), 0};
   if (key == "title") return {false, domain::AsciiLower(d.title), 0};
   if (key == "owner") {
-    const std::string& owner = row["owner"].get_ref<const std::string&>();
+    const std::string owner = OwnerOf(m, d);
     return {owner.empty(), domain::AsciiLower(owner), 0};
   }
   if (key == "date_initiated") return date(d.date_initiated);
@@ -112,8 +112,8 @@ bool QsinCodeIs(const std::vector<std::string>& codes, const std::string& wanted
 
 }  // namespace
 
-Result<std::vector<nlohmann::json>> ListDeliverables(const NetworkModel& m,
-                                                     const DeliverableFilter& f) {
+Result<ListPage> ListDeliverables(const NetworkModel& m, const DeliverableFilter& f, std::size_t offset,
+                                  std::size_t limit) {
   std::string_view key = f.sort.empty() ? std::string_view("programme") : std::string_view(f.sort);
   const bool descending = !key.empty() && key.front() == '-';
   if (descending) key.remove_prefix(1);
@@ -133,10 +133,11 @@ Result<std::vector<nlohmann::json>> ListDeliverables(const NetworkModel& m,
   if (f.group_id && !m.groups.Find(*f.group_id)) {
     return MakeError(ErrorCode::kNotFound, "no group '" + *f.group_id + "'", "group_id");
   }
+  // What a matching deliverable sorts by; only the page's rows are rendered.
   struct Hit {
     std::pair<std::size_t, std::size_t> place;
     const domain::DeliverableState* d;
-    nlohmann::json row;
+    DeliverableSortValue value;  // for a key other than "programme"
   };
   const DeliverableProgrammeOrder order = ProgrammeOrderOf(m);
   std::vector<Hit> hits;
@@ -152,18 +153,13 @@ Result<std::vector<nlohmann::json>> ListDeliverables(const NetworkModel& m,
     if (f.status && domain::NameOf(domain::kDeliverableStatusNames, d.status) != *f.status) return;
     if (f.owner && domain::AsciiLower(OwnerOf(m, d)).find(owner) == std::string::npos) return;
     if (f.qsin_code && !QsinCodeIs(d.mm_qsin.codes, *f.qsin_code)) return;
-    bool overdue = domain::read::IsOverdue(d.planned_end, d.status, f.today);
-    if (f.overdue_only && !overdue) return;
+    if (f.overdue_only && !domain::read::IsOverdue(d.planned_end, d.status, f.today)) return;
     if (f.completed_by) {
       if (d.status != domain::DeliverableStatus::kCompleted) return;
       const auto end = domain::PeriodEnd(d.date_completed);
       if (!end || *end > *f.completed_by) return;
     }
-    nlohmann::json row = domain::DeliverableAggregate::ToJson(d);
-    ShowOwner(m, d, row);
-    row["group_id"] = group.empty() ? nlohmann::json(nullptr) : nlohmann::json(group);
-    row["overdue"] = overdue;
-    hits.push_back({order.Of(d), &d, std::move(row)});
+    hits.push_back({order.Of(d), &d, key == "programme" ? DeliverableSortValue{} : DeliverableSortValueOf(m, d, key)});
   });
   // Programme order first (the id breaks ties among unlisted ones: ForEach
   // visits by id and the sort is stable), then the key asked for.
@@ -171,29 +167,27 @@ Result<std::vector<nlohmann::json>> ListDeliverables(const NetworkModel& m,
     return descending && key == "programme" ? b.place < a.place : a.place < b.place;
   });
   if (key != "programme") {
-    std::vector<DeliverableSortValue> values;
-    std::vector<std::size_t> index(hits.size());
-    for (std::size_t i = 0; i < hits.size(); ++i) {
-      values.push_back(DeliverableSortValueOf(*hits[i].d, hits[i].row, key));
-      index[i] = i;
-    }
-    std::stable_sort(index.begin(), index.end(), [&](std::size_t x, std::size_t y) {
-      const DeliverableSortValue& a = values[x];
-      const DeliverableSortValue& b = values[y];
+    std::stable_sort(hits.begin(), hits.end(), [&](const Hit& x, const Hit& y) {
+      const DeliverableSortValue& a = x.value;
+      const DeliverableSortValue& b = y.value;
       if (a.missing != b.missing) return b.missing;
       if (a.missing) return false;
       const auto ka = std::tie(a.rank, a.text);
       const auto kb = std::tie(b.rank, b.text);
       return descending ? kb < ka : ka < kb;
     });
-    std::vector<Hit> sorted;
-    sorted.reserve(hits.size());
-    for (std::size_t i : index) sorted.push_back(std::move(hits[i]));
-    hits = std::move(sorted);
   }
-  std::vector<nlohmann::json> out;
-  out.reserve(hits.size());
-  for (Hit& h : hits) out.push_back(std::move(h.row));
+  ListPage out;
+  out.total = hits.size();
+  for (std::size_t i = offset; i < hits.size() && i - offset < limit; ++i) {
+    const domain::DeliverableState& d = *hits[i].d;
+    nlohmann::json row = domain::DeliverableAggregate::ToJson(d);
+    ShowOwner(m, d, row);
+    const std::string group = GroupOfDeliverable(m, d);
+    row["group_id"] = group.empty() ? nlohmann::json(nullptr) : nlohmann::json(group);
+    row["overdue"] = domain::read::IsOverdue(d.planned_end, d.status, f.today);
+    out.items.push_back(std::move(row));
+  }
   return out;
 }
 

@@ -3,6 +3,7 @@
 // a stable order (by id unless said otherwise).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,12 +44,15 @@ inline constexpr std::string_view kDeliverableSortKeys[] = {
     "programme", "reference", "title", "owner", "date_initiated", "planned_end",
     "date_completed", "ragb", "status", "id"};
 
-// Each row: the deliverable's read model plus "group_id" and "overdue".
+// The page [offset, offset + limit) of the matching rows in the order asked
+// for, and how many match: each row the deliverable's read model plus
+// "group_id" and "overdue". Only the page's rows are rendered (the others
+// hold a pointer and what they sort by while the list is sorted).
 // Errors: kInvalidArgument (field "sort") for an unknown sort key;
 // kNotFound (field "programme_id" / "group_id") for a programme or group
 // that does not exist in `m`. QSIN codes match case-insensitively.
-Result<std::vector<nlohmann::json>> ListDeliverables(const NetworkModel& m,
-                                                     const DeliverableFilter& f);
+Result<ListPage> ListDeliverables(const NetworkModel& m, const DeliverableFilter& f, std::size_t offset = 0,
+                                  std::size_t limit = SIZE_MAX);
 
 // Documents whose review date of the version in force is within `within_days`
 // of `today` (inclusive) or past: the page [offset, offset + limit) of rows

@@ -118,15 +118,6 @@ Result<RequestContext> WriteContext(const http::Request& req, std::int64_t now_u
   return rc;
 }
 
-nlohmann::json PageJson(const std::vector<nlohmann::json>& rows, const Page& page,
-                        std::uint64_t position) {
-  std::vector<nlohmann::json> items;
-  for (std::size_t i = page.offset; i < rows.size() && i < page.offset + page.limit; ++i) {
-    items.push_back(rows[i]);
-  }
-  return PageJson(std::move(items), rows.size(), page, position);
-}
-
 nlohmann::json PageJson(std::vector<nlohmann::json> items, std::size_t total, const Page& page,
                         std::uint64_t position) {
   nlohmann::json array = nlohmann::json::array();

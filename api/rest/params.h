@@ -62,10 +62,8 @@ Result<RequestContext> WriteContext(const http::Request& req, std::int64_t now_u
 // An optional unsigned integer query parameter.
 Result<std::optional<std::uint64_t>> ReadUint(const http::Request& req, std::string_view key);
 
-// {items: [...], total, offset, limit, position}.
-nlohmann::json PageJson(const std::vector<nlohmann::json>& rows, const Page& page,
-                        std::uint64_t position);
-// The same from the page's items alone and the number of rows in all.
+// {items: [...], total, offset, limit, position}: the page's items and the
+// number of rows in all.
 nlohmann::json PageJson(std::vector<nlohmann::json> items, std::size_t total, const Page& page,
                         std::uint64_t position);
 

@@ -94,9 +94,9 @@ Status RegisterQueryRoutes(http::Router& router, std::shared_ptr<RestDeps> deps)
                f.today = Today(*deps);
                auto page = ReadPage(req, deps->max_page);
                if (!page.ok()) return page.error();
-               auto rows = ListDeliverables(m, f);
+               auto rows = ListDeliverables(m, f, page->offset, page->limit);
                if (!rows.ok()) return rows.error();
-               return PageJson(*rows, *page, m.position);
+               return PageJson(std::move(rows->items), rows->total, *page, m.position);
              }),
              o);
 
@@ -308,6 +308,15 @@ Status RegisterQueryRoutes(http::Router& router, std::shared_ptr<RestDeps> deps)
         f.recommendations_only = rec == "true";
         auto page = ReadPage(req, deps->max_page, deps->max_list_window);
         if (!page.ok()) return page.error();
+        // A text search loads every meeting whose decisions pass the other
+        // filters, whole (a cold one from its log): heavy. An as-at read
+        // already holds a permit for folding the log.
+        http::ConcurrencyLimiter::Permit search;
+        if (f.text && !req.Query("as_of") && !req.Query("at_position")) {
+          auto permit = TakeHeavy(*deps, "a text search of the decision log");
+          if (!permit.ok()) return permit.error();
+          search = std::move(permit).value();
+        }
         auto rows = DecisionLog(m, f, page->offset, page->limit);
         if (!rows.ok()) return rows.error();
         return PageJson(std::move(rows->items), rows->total, *page, m.position);

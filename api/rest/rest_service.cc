@@ -54,7 +54,7 @@ Result<http::ConcurrencyLimiter::Permit> TakeHeavy(RestDeps& deps, std::string_v
   if (!permit) {
     return MakeError(ErrorCode::kUnavailable,
                      "the server is busy with " + std::to_string(deps.heavy->limit()) +
-                         " heavy operations (imports, evidence packs, exports, as-at reads); " +
+                         " heavy operations (imports, evidence packs, exports, as-at reads, text searches); " +
                          std::string(what) + " must wait: retry shortly");
   }
   return permit;

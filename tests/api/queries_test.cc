@@ -21,7 +21,10 @@ constexpr std::int64_t k20230524 = 1684886400000000LL;
 std::vector<nlohmann::json> List(const NetworkModel& m, const DeliverableFilter& f) {
   auto rows = ListDeliverables(m, f);
   EXPECT_TRUE(rows.ok()) << (rows.ok() ? "" : rows.error().message);
-  return rows.ok() ? std::move(*rows) : std::vector<nlohmann::json>{};
+  if (rows.ok()) {
+    EXPECT_EQ(rows->total, rows->items.size());
+  }
+  return rows.ok() ? std::move(rows->items) : std::vector<nlohmann::json>{};
 }
 
 class QueriesTest : public ::testing::Test {
@@ -221,6 +224,25 @@ TEST_F(QueriesTest, DeliverablesInProgrammeOrderSortableAndFiltersSayWhatIsWrong
   EXPECT_EQ(ids("-planned_end"), (std::vector<std::string>{"a", "d1", "z", "d2", "m"}));  // ties in programme order
   EXPECT_EQ(ids("ragb"), (std::vector<std::string>{"a", "d1", "d2", "z", "m"}));  // red, amber x2, green, none
   EXPECT_EQ(ids("id"), (std::vector<std::string>{"a", "d1", "d2", "m", "z"}));
+  // A page is that stretch of the whole list, rendered alone, with the
+  // number of rows in all.
+  for (const char* sort : {"", "-programme", "planned_end", "owner", "ragb"}) {
+    DeliverableFilter f;
+    f.programme_id = "wf";
+    f.sort = sort;
+    const std::vector<std::string> all = ids(sort);
+    auto page = ListDeliverables(*m, f, 1, 2);
+    ASSERT_TRUE(page.ok());
+    EXPECT_EQ(page->total, 5u);
+    ASSERT_EQ(page->items.size(), 2u);
+    EXPECT_EQ(page->items[0]["id"], all[1]) << sort;
+    EXPECT_EQ(page->items[1]["id"], all[2]) << sort;
+    EXPECT_TRUE(page->items[0].contains("overdue") && page->items[0].contains("group_id"));
+    auto beyond = ListDeliverables(*m, f, 5, 100);
+    ASSERT_TRUE(beyond.ok());
+    EXPECT_TRUE(beyond->items.empty());
+    EXPECT_EQ(beyond->total, 5u);
+  }
   DeliverableFilter bad;
   bad.sort = "colour";
   auto refused = ListDeliverables(*m, bad);

@@ -30,6 +30,8 @@ TEST_F(RestHeavyTest, HeavyOperationsBeyondTheLimitAre503WithRetryAfter) {
       {"GET", "/api/v1/people" + at, tok().viewer, "", {}},
       {"GET", "/api/v1/deliverables?as_of=2030-01-01", tok().viewer, "", {}},
       {"GET", "/api/v1/audit/verify", tok().admin, "", {}},
+      // A text search of the decision log loads meetings whole.
+      {"GET", "/api/v1/decisions?q=budget", tok().viewer, "", {}},
       {"GET", "/api/v1/programmes/" + w.programme_in + "/export", tok().viewer, "", {}},
       {"POST", "/api/v1/evidence-packs", tok().admin, R"({"statements":"all"})", {}},
       {"POST", "/api/v1/imports?file_name=w.csv", tok().editor,
@@ -47,11 +49,13 @@ TEST_F(RestHeavyTest, HeavyOperationsBeyondTheLimitAre503WithRetryAfter) {
   // Reads of the current state are not heavy.
   EXPECT_EQ(Get("/api/v1/people").status, 200);
   EXPECT_EQ(Get("/api/v1/deliverables/" + w.deliverable_in + at).status, 200);
+  EXPECT_EQ(Get("/api/v1/decisions").status, 200);
 
   // One finishes: one more may run.
   running.pop_back();
   EXPECT_EQ(Get("/api/v1/people" + at).status, 200);
   EXPECT_EQ(Get("/api/v1/audit/verify", tok().admin).status, 200);
+  EXPECT_EQ(Get("/api/v1/decisions?q=budget").status, 200);
   EXPECT_EQ(heavy.running(), 1u);  // each handler gave its permit back
 }
 
